@@ -1,0 +1,92 @@
+# frontdesk: one Makefile for every binary, the tests and the benchmarks.
+# `make` builds release binaries in bin/; `make test` builds sanitizer binaries in
+# build/san/bin/ and runs every suite against private Redis and PostgreSQL.
+
+PKGS     = hiredis libevent libevent_pthreads libpq libcurl msgpack jansson libsodium zlib
+CC      ?= gcc
+BUILD   ?= build/rel
+BIN     ?= bin
+OPT     ?= -O2 -g
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings -Wvla -Wformat=2
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) -Ilib -I$(BUILD)/gen \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ifeq ($(SANITIZE),1)
+CFLAGS  += $(SAN)
+LDFLAGS += $(SAN)
+endif
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
+API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
+CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard ops/ctl/*.c))
+LUA_SRC  = $(sort $(wildcard lua/*.lua))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all binaries units deps run test bench fuzz clean
+all: binaries
+
+binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl
+units: $(UNIT_BIN)
+
+deps:
+	@ops/install-deps.sh
+
+$(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh
+	@mkdir -p $(dir $@)
+	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/lua_scripts.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard api/*.h) $(wildcard ops/ctl/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libfd.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/frontdesk-ctl: $(CTL_OBJ) $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/check.h $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)
+
+# The fuzz target is built with clang's libFuzzer and the same sanitizers.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p build/fuzz/gen
+	ops/embed-lua.sh $(LUA_SRC) > build/fuzz/gen/lua_scripts.c
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Ilib -Ibuild/fuzz/gen \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRC) build/fuzz/gen/lua_scripts.c \
+	  $(shell pkg-config --libs $(PKGS)) -lm
+fuzz: $(FUZZ_BIN)
+
+run: deps
+	@$(MAKE) --no-print-directory binaries
+	@ops/run-local.sh
+
+test: deps
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin SANITIZE=1 OPT="-O1 -g" binaries units
+	@$(MAKE) --no-print-directory fuzz
+	@tests/run-all.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory binaries
+	@bench/run-bench.sh
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,338 @@
+"""Integration-test harness: real redis-server, real PostgreSQL, the real binaries.
+
+One private Redis and PostgreSQL serve the whole run (ops/services.sh, in a temp
+folder, stopped by PID at exit); tests that must restart or break Redis start their
+own with `private_redis()`. Tests use fresh businesses (new UUIDs and numbers), so
+they never see each other's data. Binaries come from $FD_BIN (build/san/bin by
+default, the ASan/UBSan build); every process a test starts is stopped by PID and
+its stderr is checked for sanitizer reports.
+"""
+import atexit
+import base64
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import nacl.signing
+import psycopg2
+import redis
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("FD_BIN", os.path.join(ROOT, "build", "san", "bin"))
+SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
+SERVICES = os.path.join(ROOT, "ops", "services.sh")
+
+_env = None
+_tmp_dirs = []
+_procs = []
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _read_env_file(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if "=" in line:
+                k, v = line.split("=", 1)
+                out[k] = v
+    return out
+
+
+def _tmpdir(prefix):
+    d = tempfile.mkdtemp(prefix=prefix)
+    _tmp_dirs.append(d)
+    return d
+
+
+class Services:
+    """A private Redis and/or PostgreSQL started by ops/services.sh."""
+
+    def __init__(self, what="start"):
+        self.dir = _tmpdir("fd-svc-")
+        subprocess.run([SERVICES, what, self.dir], check=True, stdout=subprocess.DEVNULL)
+        self.vars = _read_env_file(os.path.join(self.dir, "env"))
+        self.redis_url = self.vars["FRONTDESK_REDIS_URL"]
+        self.redis_port = int(self.vars["REDIS_PORT"])
+        self.database_url = self.vars.get("FRONTDESK_DATABASE_URL")
+        self.stopped = False
+
+    def redis(self):
+        return redis.Redis(host="127.0.0.1", port=self.redis_port, db=0)
+
+    def stop_redis(self):
+        pid = int(self.vars["REDIS_PID"])
+        os.kill(pid, signal.SIGTERM)
+        _wait_pid_gone(pid)
+
+    def start_redis_again(self):
+        """Restarts Redis on the same port and folder (AOF replays what was there)."""
+        d = os.path.join(self.dir, "redis")
+        subprocess.run(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                        "--dir", d, "--appendonly", "yes", "--appendfsync", "always",
+                        "--maxmemory-policy", "noeviction", "--maxmemory", "1gb", "--save", "",
+                        "--daemonize", "yes", "--pidfile", os.path.join(d, "redis.pid"),
+                        "--logfile", os.path.join(d, "redis.log")], check=True)
+        for _ in range(200):
+            try:
+                if self.redis().ping():
+                    break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        with open(os.path.join(d, "redis.pid")) as f:
+            self.vars["REDIS_PID"] = f.read().strip()
+        self._rewrite_env()
+
+    def _rewrite_env(self):
+        with open(os.path.join(self.dir, "env"), "w") as f:
+            for k, v in self.vars.items():
+                f.write(f"{k}={v}\n")
+
+    def stop(self):
+        if not self.stopped:
+            self.stopped = True
+            subprocess.run([SERVICES, "stop", self.dir], check=False)
+
+
+def _wait_pid_gone(pid, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"pid {pid} did not exit")
+
+
+def private_redis():
+    """A Redis of its own, for tests that stop, slow or fill it."""
+    s = Services("redis")
+    _cleanup_later(s.stop)
+    return s
+
+
+_cleanups = []
+
+
+def _cleanup_later(fn):
+    _cleanups.append(fn)
+
+
+def _cleanup_all():
+    for p in list(_procs):
+        p.kill_quietly()
+    for fn in reversed(_cleanups):
+        try:
+            fn()
+        except Exception:
+            pass
+    for d in _tmp_dirs:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+atexit.register(_cleanup_all)
+
+
+class Env:
+    """The shared services of this run, migrated, plus the development signing key."""
+
+    def __init__(self):
+        self.services = Services("start")
+        _cleanup_later(self.services.stop)
+        self.redis_url = self.services.redis_url
+        self.database_url = self.services.database_url
+        self.signing_key = nacl.signing.SigningKey.generate()
+        self.public_key_b64 = base64.b64encode(bytes(self.signing_key.verify_key)).decode()
+        self.dir = _tmpdir("fd-env-")
+        self.key_file = os.path.join(self.dir, "dev_signing.key")
+        with open(self.key_file, "w") as f:
+            f.write(base64.b64encode(bytes(self.signing_key)).decode() + "\n")
+        r = ctl(self, "migrate")
+        assert r.returncode == 0, r.stderr
+
+    def base_env(self, **extra):
+        e = dict(os.environ)
+        for k in list(e):
+            if k.startswith("FRONTDESK_"):
+                del e[k]
+        e.update({
+            "FRONTDESK_REDIS_URL": self.redis_url,
+            "FRONTDESK_DATABASE_URL": self.database_url,
+            "FRONTDESK_TELNYX_PUBLIC_KEY": self.public_key_b64,
+            "FRONTDESK_LOG_LEVEL": "info",
+            "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0",
+            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+        })
+        e.update({k: str(v) for k, v in extra.items()})
+        return e
+
+    def redis(self):
+        return self.services.redis()
+
+    def pg(self):
+        """An owner connection (bypasses RLS): for checking what landed."""
+        conn = psycopg2.connect(self.database_url)
+        conn.autocommit = True
+        return conn
+
+
+def env():
+    global _env
+    if _env is None:
+        _env = Env()
+    return _env
+
+
+def ctl(e, *args, extra_env=None, input=None, timeout=60):
+    """Runs frontdesk-ctl with the run's environment; returns CompletedProcess (text)."""
+    cmd = [os.path.join(BIN, "frontdesk-ctl"), *args]
+    r = subprocess.run(cmd, env=e.base_env(**(extra_env or {})), capture_output=True,
+                       text=True, input=input, timeout=timeout)
+    assert_no_sanitizer_report(r.stderr, "frontdesk-ctl " + " ".join(args))
+    return r
+
+
+def assert_no_sanitizer_report(text, what):
+    for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "ERROR: UndefinedBehaviorSanitizer"):
+        if marker in text:
+            raise AssertionError(f"{what}: sanitizer report:\n{text[-4000:]}")
+
+
+def random_number():
+    """A fresh E.164 number in the fictional 555-01xx style, unique per call."""
+    return "+1" + str(random.randint(200, 999)) + "555" + str(random.randint(1000, 9999))
+
+
+def create_tenant(e, name=None, numbers=None):
+    """Creates a business with frontdesk-ctl; returns (business_id, [numbers])."""
+    name = name or ("Biz " + uuid.uuid4().hex[:8])
+    numbers = numbers or [random_number()]
+    args = ["tenant", "create", "--name", name]
+    for n in numbers:
+        args += ["--number", n]
+    r = ctl(e, *args)
+    assert r.returncode == 0, f"tenant create failed: {r.stderr}"
+    bid = r.stdout.strip()
+    uuid.UUID(bid)
+    return bid, numbers
+
+
+class Proc:
+    """A binary of ours running in the background, stopped by PID."""
+
+    def __init__(self, argv, env_vars, name):
+        self.name = name
+        self.log_path = os.path.join(_tmpdir("fd-log-"), name + ".log")
+        self.log = open(self.log_path, "wb")
+        self.p = subprocess.Popen(argv, env=env_vars, stdout=self.log, stderr=subprocess.STDOUT)
+        _procs.append(self)
+
+    def output(self):
+        self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Stops the process; returns its exit status and checks for sanitizer reports."""
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+                raise AssertionError(f"{self.name} did not exit within {timeout}s of {sig}")
+        if self in _procs:
+            _procs.remove(self)
+        self.log.close()
+        assert_no_sanitizer_report(self.output(), self.name)
+        return self.p.returncode
+
+    def kill_quietly(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        if self in _procs:
+            _procs.remove(self)
+
+
+def wait_http(url, timeout=15):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                return r.status
+        except urllib.error.HTTPError as err:
+            return err.code
+        except (urllib.error.URLError, ConnectionError, socket.timeout):
+            time.sleep(0.05)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+class Api(Proc):
+    def __init__(self, e, **extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        vars_ = e.base_env(FRONTDESK_LISTEN=f"127.0.0.1:{self.port}", **extra)
+        super().__init__([os.path.join(BIN, "frontdesk-api")], vars_, "frontdesk-api")
+        wait_http(self.url + "/healthz")
+
+
+def start_api(e, **extra):
+    return Api(e, **extra)
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    """One HTTP request; returns (status, headers dict, body bytes). Never raises on 4xx/5xx."""
+    data = body if isinstance(body, (bytes, type(None))) else body.encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def webhook(event_type, payload, event_id=None, occurred_at=None):
+    """A Telnyx v2 webhook envelope as bytes."""
+    return json.dumps({
+        "data": {
+            "record_type": "event",
+            "event_type": event_type,
+            "id": event_id or str(uuid.uuid4()),
+            "occurred_at": occurred_at or "2026-11-28T10:00:00.000000Z",
+            "payload": payload,
+        },
+        "meta": {"attempt": 1, "delivered_to": "https://example.invalid/webhooks/telnyx"},
+    }).encode()
+
+
+def sign(e, body, timestamp=None, key=None):
+    """The two Telnyx signature headers for body (bytes)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    k = key or e.signing_key
+    sig = k.sign(ts.encode() + b"|" + body).signature
+    return {"telnyx-timestamp": ts, "telnyx-signature-ed25519": base64.b64encode(sig).decode(),
+            "Content-Type": "application/json"}
+
+
+def post_webhook(e, api, body, **kw):
+    return http("POST", api.url + "/webhooks/telnyx", body, sign(e, body, **kw))

@@ -1,0 +1,49 @@
+"""Runs every test_* function of every tests/integration/test_*.py file (or the files
+named on the command line), one at a time, and ends with 'N passed, N failed'.
+A test passes when it returns; any exception fails it, with its traceback."""
+import importlib.util
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+def main():
+    only = sys.argv[1:]
+    files = sorted(f for f in os.listdir(HERE) if f.startswith("test_") and f.endswith(".py"))
+    passed = failed = 0
+    for f in files:
+        name = f[:-3]
+        if only and name not in only and f not in only:
+            continue
+        spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, f))
+        mod = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception:
+            failed += 1
+            print(f"FAIL {name} (could not load)", flush=True)
+            traceback.print_exc(file=sys.stdout)
+            continue
+        tests = [getattr(mod, t) for t in dir(mod) if t.startswith("test_")]
+        tests.sort(key=lambda fn: fn.__code__.co_firstlineno)
+        for t in tests:
+            start = time.time()
+            try:
+                t()
+            except Exception:
+                failed += 1
+                print(f"FAIL {name}.{t.__name__} ({time.time() - start:.1f}s)", flush=True)
+                traceback.print_exc(file=sys.stdout)
+            else:
+                passed += 1
+                print(f"ok   {name}.{t.__name__} ({time.time() - start:.1f}s)", flush=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

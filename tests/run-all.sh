@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs every suite of `make test` against the sanitizer build and ends with one line
+# "N passed, N failed" that adds up every test of every suite. Exit status 1 on any
+# failure. Each suite prints its own "N passed, N failed" line; we add them up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export FD_BIN=${FD_BIN:-$PWD/build/san/bin}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds the last "N passed, N failed" line of $log to the totals; a suite that ended
+# without one (it crashed) counts as one failure.
+tally() {
+  local name=$1 line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "FAIL $name: ended without a summary line"
+    total_fail=$((total_fail + 1))
+    return
+  fi
+  local p f
+  p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+}
+
+echo "== unit tests"
+for t in build/san/tests/test_*; do
+  [ -x "$t" ] || continue
+  "$t" > "$log" 2>&1
+  rc=$?
+  sed 's/^/  /' "$log" | grep -v -E '^  [0-9]+ passed, [0-9]+ failed$' || true
+  echo "  $(basename "$t"): $(grep -E '^[0-9]+ passed' "$log" | tail -n 1)"
+  tally "$(basename "$t")"
+  if [ $rc -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9]' "$log"; then
+    total_fail=$((total_fail + 1))   # crashed after printing a clean summary
+  fi
+done
+
+echo "== fuzz (${FUZZ_SECONDS}s per target)"
+for f in build/fuzz/fuzz_*; do
+  [ -x "$f" ] || continue
+  name=$(basename "$f")
+  corpus=$(mktemp -d)
+  [ -d "tests/fuzz/corpus/${name#fuzz_}" ] && cp tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null
+  if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
+       -artifact_prefix="$corpus/" "$corpus" > "$log" 2>&1; then
+    echo "  ok   $name"
+    total_pass=$((total_pass + 1))
+  else
+    echo "  FAIL $name"
+    tail -n 40 "$log" | sed 's/^/    /'
+    total_fail=$((total_fail + 1))
+  fi
+  rm -rf "$corpus"
+done
+
+echo "== integration tests"
+/usr/bin/python3 tests/integration/run.py "$@" 2>&1 | tee "$log"
+tally integration
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

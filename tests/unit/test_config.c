@@ -1,0 +1,112 @@
+/* Unit tests for lib/config.c and lib/tenant_keys.c: parsing the environment and
+ * the Redis key layout of DESIGN.md. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "config.h"
+#include "tenant_keys.h"
+
+static void clear_env(void)
+{
+    const char *names[] = {"FRONTDESK_LISTEN", "FRONTDESK_REDIS_URL", "FRONTDESK_DATABASE_URL",
+                           "FRONTDESK_TELNYX_PUBLIC_KEY", "FRONTDESK_WEBHOOK_TOLERANCE_S",
+                           "FRONTDESK_SHARDS", "FRONTDESK_LOG_LEVEL"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        unsetenv(names[i]);
+}
+
+static void test_defaults_apply_when_nothing_is_set(void)
+{
+    struct fd_config c;
+    char why[256] = "";
+    clear_env();
+    CHECK(config_load(&c, 0, why, sizeof why) == APP_OK);
+    CHECK_STR_EQ(c.listen_host, "127.0.0.1");
+    CHECK_INT_EQ(c.listen_port, 8080);
+    CHECK_STR_EQ(c.redis_host, "127.0.0.1");
+    CHECK_INT_EQ(c.redis_port, 6379);
+    CHECK_INT_EQ(c.redis_db, 0);
+    CHECK_INT_EQ(c.webhook_tolerance_s, 300);
+    CHECK_INT_EQ(c.shards, 64);
+    CHECK(c.log_level == LOG_INFO);
+    CHECK(!c.has_telnyx_public_key);
+}
+
+static void test_missing_public_key_is_refused_when_needed(void)
+{
+    struct fd_config c;
+    char why[256] = "";
+    clear_env();
+    CHECK(config_load(&c, CONFIG_NEED_PUBLIC_KEY, why, sizeof why) == APP_EINVAL);
+    CHECK(strncmp(why, "FRONTDESK_TELNYX_PUBLIC_KEY:", 28) == 0);
+}
+
+static void test_malformed_values_name_their_variable(void)
+{
+    struct {
+        const char *name, *value;
+    } cases[] = {
+        {"FRONTDESK_LISTEN", "8080"},
+        {"FRONTDESK_LISTEN", "127.0.0.1:99999"},
+        {"FRONTDESK_REDIS_URL", "http://x"},
+        {"FRONTDESK_REDIS_URL", "redis://h:notaport/0"},
+        {"FRONTDESK_DATABASE_URL", "not a uri"},
+        {"FRONTDESK_TELNYX_PUBLIC_KEY", "c2hvcnQ="},
+        {"FRONTDESK_WEBHOOK_TOLERANCE_S", "0"},
+        {"FRONTDESK_WEBHOOK_TOLERANCE_S", "5s"},
+        {"FRONTDESK_SHARDS", "-1"},
+        {"FRONTDESK_LOG_LEVEL", "loud"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fd_config c;
+        char why[256] = "";
+        clear_env();
+        setenv(cases[i].name, cases[i].value, 1);
+        CHECK(config_load(&c, 0, why, sizeof why) == APP_EINVAL);
+        CHECK(strncmp(why, cases[i].name, strlen(cases[i].name)) == 0);
+    }
+    clear_env();
+}
+
+static void test_redis_url_with_password_and_db(void)
+{
+    struct fd_config c = {0};
+    CHECK(config_parse_redis_url("redis://:s3cret@redis.internal:6380/2", &c));
+    CHECK_STR_EQ(c.redis_host, "redis.internal");
+    CHECK_INT_EQ(c.redis_port, 6380);
+    CHECK_INT_EQ(c.redis_db, 2);
+    CHECK_STR_EQ(c.redis_password, "s3cret");
+}
+
+static void test_shard_is_crc32_of_lowercase_uuid(void)
+{
+    /* zlib crc32("123e4567-e89b-12d3-a456-426614174000") = 0xba07b9b6; % 64 = 54 */
+    char canon[FD_UUID_LEN + 1];
+    CHECK(uuid_canonical("123E4567-E89B-12D3-A456-426614174000", 36, canon));
+    CHECK_STR_EQ(canon, "123e4567-e89b-12d3-a456-426614174000");
+    char key[FD_KEY_MAX];
+    CHECK_INT_EQ(tenant_shard(canon, 64), 54);
+    tenant_events_key(key, canon, 64);
+    CHECK_STR_EQ(key, "fd:{s054}:t:123e4567-e89b-12d3-a456-426614174000:events");
+}
+
+static void test_generated_uuids_are_valid_and_distinct(void)
+{
+    char a[FD_UUID_LEN + 1], b[FD_UUID_LEN + 1];
+    uuid_generate(a);
+    uuid_generate(b);
+    CHECK(uuid_is_valid(a, strlen(a)));
+    CHECK(strcmp(a, b) != 0);
+    CHECK(a[14] == '4');
+}
+
+int main(void)
+{
+    RUN(test_defaults_apply_when_nothing_is_set);
+    RUN(test_missing_public_key_is_refused_when_needed);
+    RUN(test_malformed_values_name_their_variable);
+    RUN(test_redis_url_with_password_and_db);
+    RUN(test_shard_is_crc32_of_lowercase_uuid);
+    RUN(test_generated_uuids_are_valid_and_distinct);
+    return check_summary();
+}
