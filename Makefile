@@ -23,8 +23,9 @@ endif
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
 API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
-CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard ops/ctl/*.c))
+CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard ops/ctl/*.c)) $(BUILD)/gen/schema_sql.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
+SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -42,6 +43,14 @@ $(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh
 	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/lua_scripts.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The migrations of schema/, embedded in frontdesk-ctl (see lib/migrations.h).
+$(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh
+	@mkdir -p $(dir $@)
+	ops/embed-sql.sh $(SQL_SRC) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c lib/migrations.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard api/*.h) $(wildcard ops/ctl/*.h)
