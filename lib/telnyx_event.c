@@ -1,0 +1,444 @@
+/* lib/telnyx_event.c: a Telnyx v2 webhook body to frontdesk's internal event (see
+ * telnyx_event.h). Runs once per webhook on the api's hot path, so it parses once with
+ * jansson, reads the fields it needs from the tree, and packs the MessagePack body
+ * straight into the buffer the caller will own (no intermediate copies).
+ *
+ * The body: a MessagePack map with string keys, version 1. Missing optional fields and
+ * fields of the wrong JSON type are left out; nothing here is required but the first four.
+ *   always       v (int, 1), type (str), eid (str, data.id), at (str, data.occurred_at or "")
+ *   call.*       call_control_id, call_leg_id, call_session_id, connection_id,
+ *                client_state, from, to, direction, state, start_time     (str each)
+ *     call.initiated                  caller_id_name (str)
+ *     call.hangup                     hangup_cause, hangup_source, sip_hangup_cause (str)
+ *     call.speak.ended                status (str)
+ *     call.gather.ended               digits, status (str)
+ *     call.dtmf.received              digit (str)
+ *     call.transcription              transcript (str), is_final (bool), confidence
+ *                                     (float64), track (str; transcription_data.*)
+ *     call.playback.started           media_url, media_name (str)
+ *     call.playback.ended             media_url, media_name, status, status_detail (str)
+ *     call.recording.saved            recording_urls (map, e.g. {mp3: str|nil, wav: str|nil})
+ *     call.recording.error            reason (str)
+ *     call.machine.detection.ended    result (str)
+ *     call.ai_gather.ended            result (any), status (str), message_history (array)
+ *     call.ai_gather.partial_results  partial_results (any), message_history (array)
+ *     call.answered, call.speak.started, call.bridged: the common fields only
+ *   message.*    message_id (str, payload.id), direction (str), msg_type (str, SMS|MMS),
+ *                text, subject (str), from (str, from.phone_number), to ([str], each
+ *                to[].phone_number), media ([str], each media[].url), errors (array),
+ *                messaging_profile_id (str)
+ *     message.sent, message.finalized  status (str, to[0].status)
+ *   other types  raw (any): data.payload converted as is, when it is present
+ * "any" values are converted generically: objects to maps, arrays to arrays, strings,
+ * integers (int64), reals (float64), booleans, null (nil). */
+#include "telnyx_event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <msgpack.h>
+
+#include "json_msgpack.h"
+
+#define BODY_VERSION 1
+#define BODY_FIELDS_MAX 24
+
+enum field_kind {
+    FIELD_STR,        /* a string */
+    FIELD_BOOL,       /* true or false */
+    FIELD_NUMBER,     /* an integer or a real, packed as float64 */
+    FIELD_OBJECT,     /* an object, converted generically */
+    FIELD_ARRAY,      /* an array, converted generically */
+    FIELD_ANY,        /* any value, converted generically */
+    FIELD_FIRST_STR,  /* src is an array: the string src[0].sub */
+    FIELD_EACH_STR,   /* src is an array of objects: an array of their string .sub */
+};
+
+/* Body key `key` comes from payload.src, or payload.src.sub when sub is set. */
+struct field_spec {
+    const char *key, *src, *sub;
+    enum field_kind kind;
+};
+
+enum event_family { FAMILY_CALL, FAMILY_MESSAGE_IN, FAMILY_MESSAGE_OUT };
+
+struct type_spec {
+    const char *type;
+    enum event_family family;
+    const struct field_spec *fields;   /* beyond the family's, {NULL}-terminated */
+};
+
+static const struct field_spec call_fields[] = {
+    {"call_control_id", "call_control_id", NULL, FIELD_STR},
+    {"call_leg_id", "call_leg_id", NULL, FIELD_STR},
+    {"call_session_id", "call_session_id", NULL, FIELD_STR},
+    {"connection_id", "connection_id", NULL, FIELD_STR},
+    {"client_state", "client_state", NULL, FIELD_STR},
+    {"from", "from", NULL, FIELD_STR},
+    {"to", "to", NULL, FIELD_STR},
+    {"direction", "direction", NULL, FIELD_STR},
+    {"state", "state", NULL, FIELD_STR},
+    {"start_time", "start_time", NULL, FIELD_STR},
+    {NULL, NULL, NULL, FIELD_STR},
+};
+
+static const struct field_spec message_fields[] = {
+    {"message_id", "id", NULL, FIELD_STR},
+    {"direction", "direction", NULL, FIELD_STR},
+    {"msg_type", "type", NULL, FIELD_STR},
+    {"text", "text", NULL, FIELD_STR},
+    {"subject", "subject", NULL, FIELD_STR},
+    {"from", "from", "phone_number", FIELD_STR},
+    {"to", "to", "phone_number", FIELD_EACH_STR},
+    {"media", "media", "url", FIELD_EACH_STR},
+    {"errors", "errors", NULL, FIELD_ARRAY},
+    {"messaging_profile_id", "messaging_profile_id", NULL, FIELD_STR},
+    {NULL, NULL, NULL, FIELD_STR},
+};
+
+#define END {NULL, NULL, NULL, FIELD_STR}
+static const struct field_spec no_fields[] = {END};
+static const struct field_spec initiated_fields[] = {
+    {"caller_id_name", "caller_id_name", NULL, FIELD_STR}, END};
+static const struct field_spec hangup_fields[] = {
+    {"hangup_cause", "hangup_cause", NULL, FIELD_STR},
+    {"hangup_source", "hangup_source", NULL, FIELD_STR},
+    {"sip_hangup_cause", "sip_hangup_cause", NULL, FIELD_STR}, END};
+static const struct field_spec status_fields[] = {{"status", "status", NULL, FIELD_STR}, END};
+static const struct field_spec gather_fields[] = {
+    {"digits", "digits", NULL, FIELD_STR}, {"status", "status", NULL, FIELD_STR}, END};
+static const struct field_spec dtmf_fields[] = {{"digit", "digit", NULL, FIELD_STR}, END};
+static const struct field_spec transcription_fields[] = {
+    {"transcript", "transcription_data", "transcript", FIELD_STR},
+    {"is_final", "transcription_data", "is_final", FIELD_BOOL},
+    {"confidence", "transcription_data", "confidence", FIELD_NUMBER},
+    {"track", "transcription_data", "transcription_track", FIELD_STR}, END};
+static const struct field_spec playback_started_fields[] = {
+    {"media_url", "media_url", NULL, FIELD_STR},
+    {"media_name", "media_name", NULL, FIELD_STR}, END};
+static const struct field_spec playback_ended_fields[] = {
+    {"media_url", "media_url", NULL, FIELD_STR},
+    {"media_name", "media_name", NULL, FIELD_STR},
+    {"status", "status", NULL, FIELD_STR},
+    {"status_detail", "status_detail", NULL, FIELD_STR}, END};
+static const struct field_spec recording_saved_fields[] = {
+    {"recording_urls", "recording_urls", NULL, FIELD_OBJECT}, END};
+static const struct field_spec recording_error_fields[] = {
+    {"reason", "reason", NULL, FIELD_STR}, END};
+static const struct field_spec machine_fields[] = {{"result", "result", NULL, FIELD_STR}, END};
+static const struct field_spec ai_ended_fields[] = {
+    {"result", "result", NULL, FIELD_ANY},
+    {"status", "status", NULL, FIELD_STR},
+    {"message_history", "message_history", NULL, FIELD_ARRAY}, END};
+static const struct field_spec ai_partial_fields[] = {
+    {"partial_results", "partial_results", NULL, FIELD_ANY},
+    {"message_history", "message_history", NULL, FIELD_ARRAY}, END};
+static const struct field_spec outbound_fields[] = {
+    {"status", "to", "status", FIELD_FIRST_STR}, END};
+#undef END
+
+static const struct type_spec known_types[] = {
+    {"call.initiated", FAMILY_CALL, initiated_fields},
+    {"call.answered", FAMILY_CALL, no_fields},
+    {"call.hangup", FAMILY_CALL, hangup_fields},
+    {"call.speak.started", FAMILY_CALL, no_fields},
+    {"call.speak.ended", FAMILY_CALL, status_fields},
+    {"call.gather.ended", FAMILY_CALL, gather_fields},
+    {"call.dtmf.received", FAMILY_CALL, dtmf_fields},
+    {"call.transcription", FAMILY_CALL, transcription_fields},
+    {"call.playback.started", FAMILY_CALL, playback_started_fields},
+    {"call.playback.ended", FAMILY_CALL, playback_ended_fields},
+    {"call.recording.saved", FAMILY_CALL, recording_saved_fields},
+    {"call.recording.error", FAMILY_CALL, recording_error_fields},
+    {"call.machine.detection.ended", FAMILY_CALL, machine_fields},
+    {"call.ai_gather.ended", FAMILY_CALL, ai_ended_fields},
+    {"call.ai_gather.partial_results", FAMILY_CALL, ai_partial_fields},
+    {"call.bridged", FAMILY_CALL, no_fields},
+    {"message.received", FAMILY_MESSAGE_IN, no_fields},
+    {"message.sent", FAMILY_MESSAGE_OUT, outbound_fields},
+    {"message.finalized", FAMILY_MESSAGE_OUT, outbound_fields},
+};
+
+/* A field found in the payload, waiting to be packed once the map size is known. */
+struct body_entry {
+    const struct field_spec *spec;
+    const json_t *value;   /* borrowed from the parsed tree */
+};
+
+static const struct type_spec *type_spec_find(const char *type)
+{
+    for (size_t i = 0; i < sizeof known_types / sizeof known_types[0]; i++)
+        if (strcmp(known_types[i].type, type) == 0)
+            return &known_types[i];
+    return NULL;
+}
+
+/* True for an id fit for a Redis key: printable ASCII without spaces. */
+static bool is_token(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] <= ' ' || s[i] > '~')
+            return false;
+    return true;
+}
+
+/* Copies a string value into dst if it is 1..size-1 characters of is_token. */
+static bool copy_token(char *dst, size_t size, const json_t *v)
+{
+    size_t len = json_string_length(v);
+    if (!json_is_string(v) || len == 0 || len >= size || !is_token(json_string_value(v), len))
+        return false;
+    memcpy(dst, json_string_value(v), len + 1);
+    return true;
+}
+
+/* Copies any string value that fits, whatever its characters. */
+static bool copy_text(char *dst, size_t size, const json_t *v)
+{
+    size_t len = json_string_length(v);
+    if (!json_is_string(v) || len >= size)
+        return false;
+    memcpy(dst, json_string_value(v), len + 1);
+    return true;
+}
+
+static bool is_type_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+}
+
+/* Checks data.id and data.event_type and copies them; NULL, or what is wrong. */
+static const char *event_take_ids(struct telnyx_event *ev, const json_t *data)
+{
+    const json_t *id = json_object_get(data, "id");
+    const json_t *type = json_object_get(data, "event_type");
+
+    if (id == NULL || json_is_null(id))
+        return "data.id is missing";
+    if (!json_is_string(id))
+        return "data.id is not a string";
+    if (json_string_length(id) == 0)
+        return "data.id is empty";
+    if (json_string_length(id) > TELNYX_EVENT_ID_MAX)
+        return "data.id is too long";
+    if (!is_token(json_string_value(id), json_string_length(id)))
+        return "data.id has characters other than printable ASCII without spaces";
+    if (type == NULL || json_is_null(type))
+        return "data.event_type is missing";
+    if (!json_is_string(type))
+        return "data.event_type is not a string";
+    if (json_string_length(type) == 0)
+        return "data.event_type is empty";
+    if (json_string_length(type) > TELNYX_EVENT_TYPE_MAX)
+        return "data.event_type is too long";
+    for (const char *c = json_string_value(type); *c != '\0'; c++)
+        if (!is_type_char(*c))
+            return "data.event_type has characters other than [a-z0-9._]";
+    memcpy(ev->eid, json_string_value(id), json_string_length(id) + 1);
+    memcpy(ev->type, json_string_value(type), json_string_length(type) + 1);
+    return NULL;
+}
+
+/* "sms:" + the other party's number, when it is a token that fits. */
+static void event_set_sms_call(struct telnyx_event *ev, const json_t *number)
+{
+    static const char prefix[] = "sms:";
+    if (copy_token(ev->call + sizeof prefix - 1, sizeof ev->call - (sizeof prefix - 1), number))
+        memcpy(ev->call, prefix, sizeof prefix - 1);
+}
+
+/* Fills call and route_number (see telnyx_event.h). Ids that are not tokens or do not
+ * fit are skipped: for calls the next id is tried, otherwise the field stays "". */
+static void event_set_keys(struct telnyx_event *ev, enum event_family family,
+                           const json_t *payload)
+{
+    /* In messages `from` is an object and `to` an array of objects (TELNYX.md §5). */
+    const json_t *first_to = json_object_get(json_array_get(json_object_get(payload, "to"), 0),
+                                             "phone_number");
+    const json_t *from_number = json_object_get(json_object_get(payload, "from"), "phone_number");
+    const char *direction;
+
+    switch (family) {
+    case FAMILY_CALL:
+        if (!copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_control_id")) &&
+            !copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_leg_id")))
+            copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_session_id"));
+        direction = json_string_value(json_object_get(payload, "direction"));   /* NULL if none */
+        if (direction == NULL || strcmp(direction, "incoming") == 0)
+            copy_token(ev->route_number, sizeof ev->route_number, json_object_get(payload, "to"));
+        else if (strcmp(direction, "outgoing") == 0)
+            copy_token(ev->route_number, sizeof ev->route_number, json_object_get(payload, "from"));
+        break;
+    case FAMILY_MESSAGE_IN:
+        event_set_sms_call(ev, from_number);
+        copy_token(ev->route_number, sizeof ev->route_number, first_to);
+        break;
+    case FAMILY_MESSAGE_OUT:
+        event_set_sms_call(ev, first_to);
+        copy_token(ev->route_number, sizeof ev->route_number, from_number);
+        break;
+    }
+}
+
+/* The payload value for spec when it has the kind's JSON type, else NULL. */
+static const json_t *field_find(const json_t *payload, const struct field_spec *spec)
+{
+    const json_t *v = json_object_get(payload, spec->src);
+    if (spec->kind == FIELD_EACH_STR)
+        return json_is_array(v) ? v : NULL;
+    if (spec->kind == FIELD_FIRST_STR)
+        v = json_array_get(v, 0);
+    if (spec->sub != NULL)
+        v = json_object_get(v, spec->sub);
+    switch (spec->kind) {
+    case FIELD_STR:
+    case FIELD_FIRST_STR: return json_is_string(v) ? v : NULL;
+    case FIELD_BOOL: return json_is_boolean(v) ? v : NULL;
+    case FIELD_NUMBER: return json_is_number(v) ? v : NULL;
+    case FIELD_OBJECT: return json_is_object(v) ? v : NULL;
+    case FIELD_ARRAY: return json_is_array(v) ? v : NULL;
+    case FIELD_ANY: return v;
+    case FIELD_EACH_STR: break;
+    }
+    return NULL;
+}
+
+static size_t fields_collect(const json_t *payload, const struct field_spec *specs,
+                             struct body_entry *entries, size_t n)
+{
+    for (const struct field_spec *s = specs; s->key != NULL && n < BODY_FIELDS_MAX; s++) {
+        const json_t *v = field_find(payload, s);
+        if (v != NULL)
+            entries[n++] = (struct body_entry){s, v};
+    }
+    return n;
+}
+
+/* Packs the strings src[i].sub of an array of objects, skipping other elements. */
+static void pack_each_str(msgpack_packer *pk, const json_t *array, const char *sub)
+{
+    size_t i, count = 0;
+    const json_t *item;
+    json_array_foreach(array, i, item)
+        count += json_is_string(json_object_get(item, sub));
+    msgpack_pack_array(pk, count);
+    json_array_foreach(array, i, item) {
+        const json_t *s = json_object_get(item, sub);
+        if (json_is_string(s))
+            json_msgpack_pack_str(pk, json_string_value(s), json_string_length(s));
+    }
+}
+
+static void pack_entry(msgpack_packer *pk, const struct body_entry *e)
+{
+    json_msgpack_pack_str(pk, e->spec->key, strlen(e->spec->key));
+    switch (e->spec->kind) {
+    case FIELD_NUMBER:
+        msgpack_pack_double(pk, json_number_value(e->value));
+        break;
+    case FIELD_EACH_STR:
+        pack_each_str(pk, e->value, e->spec->sub);
+        break;
+    default:   /* strings, booleans and generic values pack as themselves */
+        json_msgpack_pack(pk, e->value);
+        break;
+    }
+}
+
+static void pack_key_str(msgpack_packer *pk, const char *key, const char *value)
+{
+    json_msgpack_pack_str(pk, key, strlen(key));
+    json_msgpack_pack_str(pk, value, strlen(value));
+}
+
+/* Packs the body into ev->body (see the layout at the top). ts is NULL for an
+ * unknown type, whose payload is kept whole under "raw". */
+static void event_pack_body(struct telnyx_event *ev, const struct type_spec *ts,
+                            const json_t *payload, size_t json_len)
+{
+    struct body_entry entries[BODY_FIELDS_MAX];
+    size_t n = 0;
+    bool has_raw = ts == NULL && payload != NULL;
+    struct mp_buf buf;
+    msgpack_packer pk;
+
+    if (ts != NULL) {
+        n = fields_collect(payload, ts->family == FAMILY_CALL ? call_fields : message_fields,
+                           entries, n);
+        n = fields_collect(payload, ts->fields, entries, n);
+    }
+    /* A known event keeps a fraction of its JSON; an unknown one nearly all of it. */
+    mp_buf_init(&buf, ts != NULL ? 256 + json_len / 2 : 64 + json_len);
+    msgpack_packer_init(&pk, &buf, mp_buf_write);
+    msgpack_pack_map(&pk, 4 + n + has_raw);
+    json_msgpack_pack_str(&pk, "v", 1);
+    msgpack_pack_int(&pk, BODY_VERSION);
+    pack_key_str(&pk, "type", ev->type);
+    pack_key_str(&pk, "eid", ev->eid);
+    pack_key_str(&pk, "at", ev->at);
+    for (size_t i = 0; i < n; i++)
+        pack_entry(&pk, &entries[i]);
+    if (has_raw) {
+        json_msgpack_pack_str(&pk, "raw", 3);
+        json_msgpack_pack(&pk, payload);
+    }
+    ev->body = (unsigned char *)buf.data;   /* ownership passes to ev */
+    ev->body_len = buf.len;
+}
+
+enum app_err telnyx_event_parse(const char *json, size_t len, struct telnyx_event *out,
+                                const char **why)
+{
+    const char *ignored_why;
+    enum app_err err = APP_EINVAL;
+    const json_t *data, *payload;
+    const struct type_spec *ts;
+    json_t *root;
+
+    if (why == NULL)
+        why = &ignored_why;
+    memset(out, 0, sizeof *out);
+    root = json_loadb(json, len, JSON_DECODE_ANY, NULL);   /* new reference */
+    if (root == NULL) {
+        *why = "body is not JSON";
+        return APP_EINVAL;
+    }
+    data = json_object_get(root, "data");
+    if (!json_is_object(root))
+        *why = "body is not a JSON object";
+    else if (data == NULL)
+        *why = "data is missing";
+    else if (!json_is_object(data))
+        *why = "data is not an object";
+    else
+        *why = event_take_ids(out, data);
+    if (*why != NULL)
+        goto out_decref;
+
+    payload = json_object_get(data, "payload");
+    if (!json_is_object(payload))
+        payload = NULL;   /* lenient: an event without a payload still has an id and type */
+    ts = type_spec_find(out->type);
+    out->is_known_type = ts != NULL;
+    copy_text(out->at, sizeof out->at, json_object_get(data, "occurred_at"));
+    copy_text(out->client_state, sizeof out->client_state, json_object_get(payload, "client_state"));
+    if (ts != NULL)
+        event_set_keys(out, ts->family, payload);
+    else if (strncmp(out->type, "call.", 5) == 0)
+        event_set_keys(out, FAMILY_CALL, payload);   /* a newer call event: keep its order */
+    event_pack_body(out, ts, payload, len);
+    err = APP_OK;
+out_decref:
+    json_decref(root);
+    return err;
+}
+
+void telnyx_event_cleanup(struct telnyx_event *ev)
+{
+    if (ev == NULL)
+        return;
+    free(ev->body);
+    ev->body = NULL;
+    ev->body_len = 0;
+}
