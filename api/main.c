@@ -1,1 +1,175 @@
-int main(void){return 0;}
+/* api/main.c: frontdesk-api. Reads the environment, binds the listener (SO_REUSEPORT,
+ * so several processes can share a port), connects to Redis and probes PostgreSQL,
+ * routes requests, and on SIGTERM stops accepting, finishes what is in flight and
+ * exits 0 within 10 s. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <netdb.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "conn_guard.h"
+#include "log.h"
+#include "lua_scripts.h"
+#include "number_cache.h"
+#include "pg_probe.h"
+#include "redis_conn.h"
+
+static enum api_route route_of(const char *path)
+{
+    if (strcmp(path, "/webhooks/telnyx") == 0)
+        return ROUTE_WEBHOOK;
+    if (strcmp(path, "/healthz") == 0)
+        return ROUTE_HEALTHZ;
+    if (strcmp(path, "/readyz") == 0)
+        return ROUTE_READYZ;
+    if (strcmp(path, "/metrics") == 0)
+        return ROUTE_METRICS;
+    return ROUTE_OTHER;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct api *api = arg;
+    struct api_request r = {.api = api, .req = req, .outcome = "ok"};
+    clock_gettime(CLOCK_MONOTONIC, &r.start);
+    conn_guards_note_request(api->guards, req);
+    api->in_flight++;
+
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    r.route = route_of(path ? path : "");
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    if (r.route != ROUTE_WEBHOOK && r.route != ROUTE_OTHER &&
+        method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
+        r.outcome = "bad_method";
+        api_reply_error(&r, 405, "method_not_allowed", "use GET");
+        return;
+    }
+    switch (r.route) {
+    case ROUTE_WEBHOOK: webhook_handle(api, &r); break;
+    case ROUTE_HEALTHZ: probes_handle_healthz(api, &r); break;
+    case ROUTE_READYZ: probes_handle_readyz(api, &r); break;
+    case ROUTE_METRICS: probes_handle_metrics(api, &r); break;
+    default:
+        r.outcome = "not_found";
+        api_reply_error(&r, 404, "not_found", "no such path");
+        break;
+    }
+}
+
+static struct evconnlistener *listen_on(struct api *api)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    char port[8];
+    snprintf(port, sizeof port, "%d", api->cfg.listen_port);
+    if (getaddrinfo(api->cfg.listen_host, port, &hints, &res) != 0 || res == NULL)
+        return NULL;
+    struct evconnlistener *l = evconnlistener_new_bind(
+        api->base, NULL, NULL,
+        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC,
+        1024, res->ai_addr, (int)res->ai_addrlen);
+    freeaddrinfo(res);
+    return l;
+}
+
+static void on_drain_check(evutil_socket_t fd, short what, void *arg)
+{
+    struct api *api = arg;
+    (void)fd;
+    (void)what;
+    if (api->in_flight <= 0)
+        event_base_loopexit(api->base, NULL);
+}
+
+static void on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+    struct api *api = arg;
+    (void)what;
+    if (api->is_draining)
+        return;
+    api->is_draining = true;
+    log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (api->bound != NULL) {
+        evhttp_del_accept_socket(api->http, api->bound);
+        api->bound = NULL;
+    }
+    /* Poll the in-flight count; leave after the limit whatever is left (Redis calls
+     * end by their own 2 s deadline long before that). */
+    api->drain_poll = event_new(api->base, -1, EV_PERSIST, on_drain_check, api);
+    struct timeval every = {0, 20000};
+    event_add(api->drain_poll, &every);
+    struct timeval limit = {API_DRAIN_LIMIT_MS / 1000, (API_DRAIN_LIMIT_MS % 1000) * 1000};
+    event_base_loopexit(api->base, &limit);
+}
+
+int main(void)
+{
+    static struct api api;
+    log_set_component("api");
+    config_load_or_exit(&api.cfg, CONFIG_NEED_PUBLIC_KEY);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "libsodium failed to initialise\n");
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    api_metrics_init(&api.metrics);
+    api.enqueue_script = lua_script_find("enqueue_event");
+    api.base = event_base_new();
+    api.http = evhttp_new(api.base);
+    evhttp_set_max_body_size(api.http, API_MAX_BODY_BYTES);
+    evhttp_set_max_headers_size(api.http, 16 * 1024);
+    evhttp_set_timeout(api.http, api.cfg.http_client_timeout_s);
+    evhttp_set_allowed_methods(api.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                             EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+                                             EVHTTP_REQ_OPTIONS);
+    evhttp_set_gencb(api.http, on_request, &api);
+    api.guards = conn_guards_attach(api.http, api.base, api.cfg.http_client_timeout_s * 1000);
+
+    struct evconnlistener *listener = listen_on(&api);
+    if (listener == NULL) {
+        fprintf(stderr, "cannot listen on %s:%d (FRONTDESK_LISTEN): %s\n", api.cfg.listen_host,
+                api.cfg.listen_port, strerror(errno));
+        return 1;
+    }
+    api.bound = evhttp_bind_listener(api.http, listener);
+    api.redis = redis_conn_create(api.base, &api.cfg);
+    api.pg = pg_probe_create(api.base, api.cfg.database_url);
+    api.numbers = number_cache_create();
+
+    struct event *sigterm = evsignal_new(api.base, SIGTERM, on_sigterm, &api);
+    struct event *sigint = evsignal_new(api.base, SIGINT, on_sigterm, &api);
+    event_add(sigterm, NULL);
+    event_add(sigint, NULL);
+
+    struct log_line l;
+    if (log_begin(&l, LOG_INFO, "listening")) {
+        log_str(&l, "host", api.cfg.listen_host);
+        log_int(&l, "port", api.cfg.listen_port);
+        log_end(&l);
+    }
+    event_base_dispatch(api.base);
+
+    log_msg(LOG_INFO, "stopped", NULL, NULL);
+    evhttp_free(api.http);
+    conn_guards_free(api.guards);
+    redis_conn_free(api.redis);
+    pg_probe_free(api.pg);
+    number_cache_free(api.numbers);
+    if (api.drain_poll != NULL)
+        event_free(api.drain_poll);
+    event_free(sigterm);
+    event_free(sigint);
+    event_base_free(api.base);
+    return 0;
+}

@@ -160,6 +160,10 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
     if (!parse_int(v, 1, 1000, &out->shards))
         REFUSE("FRONTDESK_SHARDS: expected a whole number from 1 to 1000, got '%s'", v);
 
+    v = env_or("FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "10");
+    if (!parse_int(v, 1, 600, &out->http_client_timeout_s))
+        REFUSE("FRONTDESK_HTTP_CLIENT_TIMEOUT_S: expected whole seconds from 1 to 600, got '%s'", v);
+
     v = env_or("FRONTDESK_LOG_LEVEL", "info");
     if (!log_level_parse(v, &out->log_level))
         REFUSE("FRONTDESK_LOG_LEVEL: expected debug, info, warn or error, got '%s'", v);

@@ -22,6 +22,8 @@ struct fd_config {
     int webhook_tolerance_s;        /* FRONTDESK_WEBHOOK_TOLERANCE_S, default 300 */
     int shards;                     /* FRONTDESK_SHARDS, default 64, 1..1000 */
     enum log_level log_level;       /* FRONTDESK_LOG_LEVEL, default info */
+    int http_client_timeout_s;      /* FRONTDESK_HTTP_CLIENT_TIMEOUT_S, default 10: time a
+                                       client has to deliver each whole request */
 };
 
 /* What a binary cannot run without (beyond what has a default). */

@@ -27,7 +27,7 @@ start_redis() {
   mkdir -p "$dir/redis"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/redis" \
     --appendonly yes --appendfsync always --maxmemory-policy noeviction \
-    --maxmemory 1gb --save "" --daemonize yes \
+    --maxmemory 1gb --save "" --daemonize yes --enable-debug-command local \
     --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
   for _ in $(seq 100); do
     [ -s "$dir/redis/redis.pid" ] && redis-cli -p "$port" ping >/dev/null 2>&1 && break

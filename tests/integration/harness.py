@@ -87,6 +87,7 @@ class Services:
         subprocess.run(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                         "--dir", d, "--appendonly", "yes", "--appendfsync", "always",
                         "--maxmemory-policy", "noeviction", "--maxmemory", "1gb", "--save", "",
+                        "--enable-debug-command", "local",
                         "--daemonize", "yes", "--pidfile", os.path.join(d, "redis.pid"),
                         "--logfile", os.path.join(d, "redis.log")], check=True)
         for _ in range(200):
@@ -246,7 +247,8 @@ class Proc:
         _procs.append(self)
 
     def output(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 

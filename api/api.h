@@ -1,0 +1,86 @@
+/* api/api.h: the state of one frontdesk-api process and the pieces its files share.
+ * One event loop; nothing here outlives the process that a replacement pod needs:
+ * every accepted event is in Redis before its 2xx. */
+#ifndef FD_API_H
+#define FD_API_H
+#include <stdbool.h>
+#include <time.h>
+
+#include "config.h"
+#include "metrics.h"
+
+struct event_base;
+struct event;
+struct evhttp;
+struct evhttp_bound_socket;
+struct evhttp_request;
+struct conn_guards;
+struct redis_conn;
+struct pg_probe;
+struct number_cache;
+struct lua_script;
+
+#define API_MAX_BODY_BYTES (1024 * 1024)
+#define API_REDIS_BUDGET_MS 1800       /* all Redis work of one webhook; 503 within 2 s */
+#define API_DRAIN_LIMIT_MS 9000        /* SIGTERM: finish in-flight work, then exit */
+
+enum api_route { ROUTE_WEBHOOK, ROUTE_HEALTHZ, ROUTE_READYZ, ROUTE_METRICS, ROUTE_OTHER, ROUTE_COUNT };
+
+struct api_metrics {
+    unsigned long long requests[ROUTE_COUNT][600];   /* by route and status code */
+    struct metrics_histogram latency[ROUTE_COUNT];
+    unsigned long long events_enqueued;
+    unsigned long long duplicates;
+    unsigned long long unrouted;
+    unsigned long long signature_failures;
+    unsigned long long redis_failures;
+};
+
+struct api {
+    struct fd_config cfg;
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;
+    struct conn_guards *guards;
+    struct redis_conn *redis;
+    struct pg_probe *pg;
+    struct number_cache *numbers;
+    const struct lua_script *enqueue_script;
+    struct api_metrics metrics;
+    int in_flight;                 /* requests accepted and not yet answered */
+    bool is_draining;              /* SIGTERM received */
+    struct event *drain_poll;      /* while draining: exits once nothing is in flight */
+};
+
+/* One request from arrival to reply. Handlers that answer later (after Redis) embed
+ * it in their own heap context; api_reply_* logs, counts and answers it. */
+struct api_request {
+    struct api *api;
+    struct evhttp_request *req;
+    enum api_route route;
+    struct timespec start;
+    const char *outcome;            /* one word for the log line, static */
+    const char *event_type;         /* borrowed, may be NULL */
+    const char *event_id;           /* borrowed, may be NULL */
+    const char *business_id;        /* borrowed, may be NULL */
+};
+
+/* Sends status with a JSON body (a complete JSON text), logs one line, updates the
+ * metrics and the in-flight count. The request must not be touched afterwards. */
+void api_reply_json(struct api_request *r, int status, const char *json_body);
+/* {"error":code,"message":message}; message is escaped. */
+void api_reply_error(struct api_request *r, int status, const char *code, const char *message);
+
+/* The routes. */
+void webhook_handle(struct api *api, struct api_request *r);
+void probes_handle_healthz(struct api *api, struct api_request *r);
+void probes_handle_readyz(struct api *api, struct api_request *r);
+void probes_handle_metrics(struct api *api, struct api_request *r);
+
+void api_metrics_init(struct api_metrics *m);
+const char *api_route_name(enum api_route route);
+
+/* Milliseconds since the request arrived. */
+double api_request_elapsed_ms(const struct api_request *r);
+
+#endif

@@ -1,0 +1,100 @@
+/* api/probes.c: /healthz (the process runs its loop), /readyz (Redis and PostgreSQL
+ * answer, and we are not draining), /metrics (Prometheus text). */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <stdio.h>
+
+#include "api.h"
+#include "conn_guard.h"
+#include "log.h"
+#include "pg_probe.h"
+#include "redis_conn.h"
+
+static const char *const route_names[ROUTE_COUNT] = {"webhook_telnyx", "healthz", "readyz",
+                                                     "metrics", "other"};
+
+const char *api_route_name(enum api_route route)
+{
+    return route_names[route];
+}
+
+void api_metrics_init(struct api_metrics *m)
+{
+    for (int i = 0; i < ROUTE_COUNT; i++)
+        metrics_histogram_init(&m->latency[i], metrics_latency_bounds, metrics_latency_nbounds);
+}
+
+void probes_handle_healthz(struct api *api, struct api_request *r)
+{
+    (void)api;
+    r->outcome = "ok";
+    api_reply_json(r, 200, "{\"status\":\"ok\"}");
+}
+
+void probes_handle_readyz(struct api *api, struct api_request *r)
+{
+    bool redis_ok = redis_conn_is_ready(api->redis);
+    bool pg_ok = pg_probe_is_ready(api->pg);
+    char body[160];
+    snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s}",
+             redis_ok ? "up" : "down", pg_ok ? "up" : "down", api->is_draining ? "true" : "false");
+    bool ready = redis_ok && pg_ok && !api->is_draining;
+    r->outcome = ready ? "ready" : "not_ready";
+    api_reply_json(r, ready ? 200 : 503, body);
+}
+
+static void write_counter(struct evbuffer *out, const char *name, const char *help,
+                          unsigned long long value)
+{
+    metrics_write_header(out, name, "counter", help);
+    evbuffer_add_printf(out, "%s %llu\n", name, value);
+}
+
+void probes_handle_metrics(struct api *api, struct api_request *r)
+{
+    const struct api_metrics *m = &api->metrics;
+    struct evbuffer *out = evbuffer_new();
+    metrics_write_header(out, "frontdesk_api_requests_total", "counter",
+                         "HTTP requests answered, by route and status.");
+    for (int route = 0; route < ROUTE_COUNT; route++)
+        for (int status = 100; status < 600; status++)
+            if (m->requests[route][status] != 0)
+                evbuffer_add_printf(out,
+                                    "frontdesk_api_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+                                    route_names[route], status, m->requests[route][status]);
+    metrics_write_header(out, "frontdesk_api_request_duration_seconds", "histogram",
+                         "Time from a request's arrival to its answer.");
+    for (int route = 0; route < ROUTE_COUNT; route++) {
+        char labels[64];
+        snprintf(labels, sizeof labels, "route=\"%s\"", route_names[route]);
+        metrics_histogram_write(&m->latency[route], out, "frontdesk_api_request_duration_seconds", labels);
+    }
+    write_counter(out, "frontdesk_api_events_enqueued_total",
+                  "Webhook events appended to a tenant stream.", m->events_enqueued);
+    write_counter(out, "frontdesk_api_events_duplicate_total",
+                  "Webhook events whose id was accepted before (answered 200, not added).", m->duplicates);
+    write_counter(out, "frontdesk_api_events_unrouted_total",
+                  "Signed webhook events no business owns (kept in fd:unrouted).", m->unrouted);
+    write_counter(out, "frontdesk_api_signature_failures_total",
+                  "Webhooks refused for a missing, malformed, wrong or stale signature.",
+                  m->signature_failures);
+    write_counter(out, "frontdesk_api_redis_failures_total",
+                  "Webhooks answered 503 because Redis failed or was too slow.", m->redis_failures);
+    write_counter(out, "frontdesk_api_slow_clients_cut_total",
+                  "Connections shut down for not delivering a request in time.",
+                  conn_guards_cut_count(api->guards));
+    metrics_write_header(out, "frontdesk_api_in_flight", "gauge", "Requests being handled now.");
+    evbuffer_add_printf(out, "frontdesk_api_in_flight %d\n", api->in_flight);
+    metrics_write_header(out, "frontdesk_api_redis_up", "gauge", "1 while Redis answers.");
+    evbuffer_add_printf(out, "frontdesk_api_redis_up %d\n", redis_conn_is_ready(api->redis) ? 1 : 0);
+
+    /* The reply counts itself after rendering, as the next scrape will show. */
+    r->outcome = "ok";
+    api->metrics.requests[r->route][200]++;
+    metrics_histogram_observe(&api->metrics.latency[r->route], api_request_elapsed_ms(r) / 1e3);
+    evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(r->req, 200, "OK", out);
+    evbuffer_free(out);
+    api->in_flight--;
+}

@@ -1,0 +1,240 @@
+/* api/webhook.c: POST /webhooks/telnyx. Verify the signature, normalise the event,
+ * find its business, then one Redis script de-duplicates, appends it to the tenant's
+ * stream and marks the tenant ready. 200 only once the script has returned; any Redis
+ * failure or a spent time budget is a 503 so that Telnyx retries (and the retry is
+ * de-duplicated if the first attempt did land).
+ *
+ * Workload: one request per Telnyx event, a few hundred bytes to a few KiB each, at
+ * up to thousands per second per process; the signature check is the only costly
+ * step, so the rest allocates once per request and makes one or two Redis calls. */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "client_state.h"
+#include "lua_scripts.h"
+#include "number_cache.h"
+#include "redis_conn.h"
+#include "telnyx_event.h"
+#include "tenant_keys.h"
+#include "webhook_signature.h"
+#include "xalloc.h"
+
+#define UNROUTED_CAP "100000"
+#define SEEN_TTL_S "86400"
+
+struct webhook_ctx {
+    struct api_request r;           /* first: the request this context answers */
+    struct telnyx_event ev;
+    char business_id[FD_UUID_LEN + 1];
+};
+
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What is left of the request's Redis budget; at least 1 ms so a call still fails
+ * through its own timer rather than here. */
+static int budget_left_ms(const struct webhook_ctx *ctx)
+{
+    int left = API_REDIS_BUDGET_MS - (int)api_request_elapsed_ms(&ctx->r);
+    return left < 1 ? 1 : left;
+}
+
+static void ctx_finish(struct webhook_ctx *ctx, int status, const char *body)
+{
+    api_reply_json(&ctx->r, status, body);
+    telnyx_event_cleanup(&ctx->ev);
+    free(ctx);
+}
+
+static void ctx_unavailable(struct webhook_ctx *ctx, const redisReply *reply)
+{
+    ctx->r.api->metrics.redis_failures++;
+    ctx->r.outcome = "redis_unavailable";
+    api_reply_error(&ctx->r, 503, "unavailable",
+                    reply != NULL && strncmp(reply->str, "OOM", 3) == 0
+                        ? "event store is full; retry later"
+                        : "event store unavailable; retry later");
+    telnyx_event_cleanup(&ctx->ev);
+    free(ctx);
+}
+
+static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct webhook_ctx *ctx = arg;
+    if (err != APP_OK || reply == NULL) {
+        ctx_unavailable(ctx, reply);
+        return;
+    }
+    if (reply->type == REDIS_REPLY_NIL) {
+        ctx->r.api->metrics.duplicates++;
+        ctx->r.outcome = "duplicate";
+        ctx_finish(ctx, 200, "{\"status\":\"duplicate\"}");
+        return;
+    }
+    ctx->r.api->metrics.events_enqueued++;
+    ctx->r.outcome = "enqueued";
+    ctx_finish(ctx, 200, "{\"status\":\"accepted\"}");
+}
+
+static void enqueue(struct webhook_ctx *ctx)
+{
+    struct api *api = ctx->r.api;
+    unsigned shards = (unsigned)api->cfg.shards;
+    char seen[FD_KEY_MAX], events[FD_KEY_MAX], ready[FD_KEY_MAX], lease[FD_KEY_MAX];
+    char now[24];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(now, sizeof now, "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    tenant_seen_key(seen, ctx->business_id, shards, ctx->ev.eid, strlen(ctx->ev.eid));
+    tenant_events_key(events, ctx->business_id, shards);
+    shard_ready_key(ready, tenant_shard(ctx->business_id, shards));
+    tenant_key(lease, ctx->business_id, shards, "lease");
+    const char *argv[] = {seen, events, ready, lease, ctx->business_id, now, SEEN_TTL_S,
+                          ctx->ev.type, ctx->ev.eid, ctx->ev.call, ctx->ev.at,
+                          (const char *)ctx->ev.body};
+    size_t len[12];
+    for (int i = 0; i < 11; i++)
+        len[i] = strlen(argv[i]);
+    len[11] = ctx->ev.body_len;
+    ctx->r.business_id = ctx->business_id;
+    redis_conn_script(api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx,
+                      4, 12, argv, len);
+}
+
+static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct webhook_ctx *ctx = arg;
+    if (err != APP_OK || reply == NULL) {
+        ctx_unavailable(ctx, reply);
+        return;
+    }
+    ctx->r.api->metrics.unrouted++;
+    ctx->r.outcome = "unrouted";
+    ctx_finish(ctx, 200, "{\"status\":\"unrouted\"}");
+}
+
+/* No business owns the event: keep it for operators, and answer 200 so that Telnyx
+ * stops retrying something no retry can fix. */
+static void keep_unrouted(struct webhook_ctx *ctx)
+{
+    const char *argv[] = {"XADD", FD_UNROUTED_KEY, "MAXLEN", "~", UNROUTED_CAP, "*",
+                          "type", ctx->ev.type, "eid", ctx->ev.eid, "at", ctx->ev.at,
+                          "number", ctx->ev.route_number, "body", (const char *)ctx->ev.body};
+    size_t len[16];
+    for (int i = 0; i < 15; i++)
+        len[i] = strlen(argv[i]);
+    len[15] = ctx->ev.body_len;
+    redis_conn_command(ctx->r.api->redis, budget_left_ms(ctx), on_unrouted_added, ctx, 16, argv, len);
+}
+
+/* The number named no business (or there was none): the client_state the worker set
+ * on its commands names the business of events that carry no number. */
+static void route_by_client_state(struct webhook_ctx *ctx)
+{
+    char conversation[CLIENT_STATE_CONVERSATION_MAX + 1];
+    if (ctx->ev.client_state[0] != '\0' &&
+        client_state_decode(ctx->ev.client_state, strlen(ctx->ev.client_state),
+                            ctx->business_id, conversation)) {
+        enqueue(ctx);
+        return;
+    }
+    keep_unrouted(ctx);
+}
+
+static void on_number_looked_up(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct webhook_ctx *ctx = arg;
+    if (err != APP_OK || reply == NULL) {
+        ctx_unavailable(ctx, reply);
+        return;
+    }
+    const char *owner = NULL;
+    char canonical[FD_UUID_LEN + 1];
+    if (reply->type == REDIS_REPLY_STRING &&
+        uuid_canonical(reply->str, reply->len, canonical))
+        owner = canonical;
+    number_cache_put(ctx->r.api->numbers, ctx->ev.route_number, owner, monotonic_ms());
+    if (owner == NULL) {
+        route_by_client_state(ctx);
+        return;
+    }
+    memcpy(ctx->business_id, owner, sizeof ctx->business_id);
+    enqueue(ctx);
+}
+
+static void route(struct webhook_ctx *ctx)
+{
+    struct api *api = ctx->r.api;
+    if (ctx->ev.route_number[0] == '\0') {
+        route_by_client_state(ctx);
+        return;
+    }
+    switch (number_cache_get(api->numbers, ctx->ev.route_number, monotonic_ms(), ctx->business_id)) {
+    case NUMBER_OWNED:
+        enqueue(ctx);
+        return;
+    case NUMBER_UNOWNED:
+        route_by_client_state(ctx);
+        return;
+    case NUMBER_UNKNOWN:
+        break;
+    }
+    const char *argv[] = {"HGET", FD_NUMBERS_KEY, ctx->ev.route_number};
+    size_t len[] = {4, strlen(FD_NUMBERS_KEY), strlen(ctx->ev.route_number)};
+    redis_conn_command(api->redis, budget_left_ms(ctx), on_number_looked_up, ctx, 3, argv, len);
+}
+
+void webhook_handle(struct api *api, struct api_request *r)
+{
+    if (evhttp_request_get_command(r->req) != EVHTTP_REQ_POST) {
+        evhttp_add_header(evhttp_request_get_output_headers(r->req), "Allow", "POST");
+        r->outcome = "bad_method";
+        api_reply_error(r, 405, "method_not_allowed", "use POST");
+        return;
+    }
+    struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+    size_t body_len = evbuffer_get_length(in);
+    if (body_len > API_MAX_BODY_BYTES) {
+        r->outcome = "too_large";
+        api_reply_error(r, 413, "too_large", "body over 1 MiB");
+        return;
+    }
+    const char *body = body_len ? (const char *)evbuffer_pullup(in, -1) : "";
+    const struct evkeyvalq *headers = evhttp_request_get_input_headers(r->req);
+    const char *why = NULL;
+    if (webhook_signature_verify(evhttp_find_header(headers, "telnyx-timestamp"),
+                                 evhttp_find_header(headers, "telnyx-signature-ed25519"),
+                                 body, body_len, api->cfg.telnyx_public_key, time(NULL),
+                                 api->cfg.webhook_tolerance_s, &why) != APP_OK) {
+        api->metrics.signature_failures++;
+        r->outcome = "bad_signature";
+        api_reply_error(r, 401, "unauthorized", why);
+        return;
+    }
+
+    struct webhook_ctx *ctx = xcalloc(1, sizeof *ctx);
+    ctx->r = *r;
+    if (telnyx_event_parse(body, body_len, &ctx->ev, &why) != APP_OK) {
+        ctx->r.outcome = "bad_request";
+        api_reply_error(&ctx->r, 400, "invalid", why);
+        telnyx_event_cleanup(&ctx->ev);
+        free(ctx);
+        return;
+    }
+    ctx->r.event_type = ctx->ev.type;
+    ctx->r.event_id = ctx->ev.eid;
+    if (!redis_conn_is_ready(api->redis)) {
+        ctx_unavailable(ctx, NULL);
+        return;
+    }
+    route(ctx);
+}
