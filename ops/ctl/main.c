@@ -1,1 +1,60 @@
-int main(void){return 0;}
+/* ops/ctl/main.c: frontdesk-ctl, the operator's tool: runs migrations, creates tenants,
+ * rebuilds the number routing table, shows each tenant's backlog, and builds signed
+ * sample webhooks for development. This file only dispatches; see ctl.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "log.h"
+
+void ctl_print_usage(FILE *out)
+{
+    fputs("usage: frontdesk-ctl COMMAND [OPTIONS]\n"
+          "\n"
+          "  migrate                        apply the missing migrations of schema/ (embedded);\n"
+          "                                 needs an owner's FRONTDESK_DATABASE_URL\n"
+          "  tenant create --name NAME --number E164 [--number E164 ...] [--fallback E164]\n"
+          "                                 create a business with an active agent and its\n"
+          "                                 numbers; prints the business id\n"
+          "  numbers sync                   rebuild fd:numbers in Redis from PostgreSQL\n"
+          "  status [--json]                one line per tenant: stream length, undelivered,\n"
+          "                                 pending, oldest waiting age, dead letters\n"
+          "  webhook keygen --out FILE [--force]\n"
+          "                                 write a development Ed25519 signing key; prints\n"
+          "                                 the public key (FRONTDESK_TELNYX_PUBLIC_KEY)\n"
+          "  webhook sign [--key FILE] [SAMPLE OPTIONS] [--count N --out FILE]\n"
+          "                                 print telnyx-timestamp, telnyx-signature-ed25519\n"
+          "                                 and the body (or N lines ts<TAB>sig<TAB>body)\n"
+          "  webhook send --url URL [--key FILE] [SAMPLE OPTIONS]\n"
+          "                                 sign and POST; prints the HTTP status and body\n"
+          "  help                           this text\n"
+          "\n"
+          "SAMPLE OPTIONS: --type T (default call.initiated) --to E164 --from E164 --id ID\n"
+          "  --call-control-id ID --client-state S --text TEXT --timestamp S --body-file F\n"
+          "  (the key defaults to $FRONTDESK_DEV_SIGNING_KEY_FILE)\n"
+          "\n"
+          "Environment: FRONTDESK_DATABASE_URL, FRONTDESK_REDIS_URL, FRONTDESK_SHARDS,\n"
+          "FRONTDESK_LOG_LEVEL. Exit status: 0 done, 1 failed, 2 usage or configuration error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    log_set_component("ctl");
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        ctl_print_usage(stdout);
+        return argc < 2 ? CTL_EXIT_USAGE : CTL_EXIT_OK;
+    }
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
+        {"status", ctl_status},   {"webhook", ctl_webhook},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return ctl_usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,186 @@
+/* ops/ctl/tenant.c: `frontdesk-ctl tenant create` makes a business ready to take calls
+ * at once: the business, an active agent with a default configuration, and its numbers,
+ * in one transaction run as frontdesk_app under the new tenant's RLS scope, then the
+ * number routes in Redis (fd:numbers), which the api reads for every webhook. */
+#include <jansson.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "db.h"
+#include "e164.h"
+#include "tenant_keys.h"
+#include "xalloc.h"
+
+#define TENANT_NAME_MAX 200
+#define TENANT_NUMBERS_MAX 32
+
+struct tenant_spec {
+    const char *name;
+    const char *fallback;                       /* NULL: none */
+    const char *numbers[TENANT_NUMBERS_MAX];
+    size_t nnumbers;
+    char id[FD_UUID_LEN + 1];
+    char *agent_config;                         /* owned: JSON text */
+    const char *taken_number;                   /* set when a number is someone else's */
+};
+
+/* The agent a new business starts with: it greets callers by the business's name and
+ * knows weekday hours; the owner refines it from the dashboard. Returns JSON (owned). */
+static char *agent_default_config(const char *business_name)
+{
+    char *greeting = xasprintf("Thank you for calling %s. How can I help you today?",
+                               business_name);
+    json_t *hours = json_object();
+    const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (size_t i = 0; i < 7; i++) {
+        json_t *ranges = json_array();
+        if (i < 5)
+            json_array_append_new(ranges, json_pack("{s:s, s:s}", "open", "09:00",
+                                                    "close", "17:00"));
+        json_object_set_new(hours, days[i], ranges);
+    }
+    json_t *config = json_pack("{s:i, s:s, s:s, s:s, s:o, s:s, s:s}",
+                               "config_version", 1, "business_name", business_name,
+                               "greeting", greeting, "timezone", "America/New_York",
+                               "hours", hours, "voice", "Telnyx.KokoroTTS.af",
+                               "language", "en-US");
+    free(greeting);
+    char *text = config ? json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(config);
+    if (text == NULL)
+        abort();        /* only on out-of-memory: name was checked to be UTF-8 */
+    return text;
+}
+
+static enum app_err exec_params(PGconn *conn, const char *sql, int n, const char *const *params,
+                                char *why, size_t why_len)
+{
+    PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+    enum app_err err = db_result_err(conn, res, why, why_len);
+    PQclear(res);
+    return err;
+}
+
+static enum app_err insert_tenant(PGconn *conn, void *arg, char *why, size_t why_len)
+{
+    struct tenant_spec *t = arg;
+    const char *business[] = {t->id, t->name, t->fallback};
+    enum app_err err = exec_params(conn, "INSERT INTO businesses (id, name, fallback_number) "
+                                   "VALUES ($1, $2, $3)", 3, business, why, why_len);
+    if (err != APP_OK)
+        return err;
+    const char *agent[] = {t->id, t->agent_config};
+    err = exec_params(conn, "INSERT INTO ai_agents (business_id, version, is_active, config) "
+                      "VALUES ($1, 1, true, $2::jsonb)", 2, agent, why, why_len);
+    for (size_t i = 0; err == APP_OK && i < t->nnumbers; i++) {
+        const char *number[] = {t->id, t->numbers[i]};
+        err = exec_params(conn, "INSERT INTO phone_numbers (business_id, number) "
+                          "VALUES ($1, $2)", 2, number, why, why_len);
+        if (err == APP_ECONFLICT)
+            t->taken_number = t->numbers[i];
+    }
+    return err;
+}
+
+static enum app_err route_numbers(redisContext *rc, const struct tenant_spec *t, char *why,
+                                  size_t why_len)
+{
+    const char *argv[2 + 2 * TENANT_NUMBERS_MAX] = {"HSET", FD_NUMBERS_KEY};
+    int argc = 2;
+    for (size_t i = 0; i < t->nnumbers; i++) {
+        argv[argc++] = t->numbers[i];
+        argv[argc++] = t->id;
+    }
+    redisReply *r = ctl_redis_command(rc, argc, argv, why, why_len);
+    freeReplyObject(r);
+    return r ? APP_OK : APP_EUNAVAIL;
+}
+
+static int parse_create(int argc, char **argv, struct tenant_spec *t)
+{
+    for (int i = 2; i < argc;) {
+        const char *arg = argv[i], *v = NULL;
+        bool is_number = false;
+        if (ctl_opt(argc, argv, &i, "--name", &v))
+            t->name = v;
+        else if (ctl_opt(argc, argv, &i, "--fallback", &v))
+            t->fallback = v;
+        else if (ctl_opt(argc, argv, &i, "--number", &v))
+            is_number = true;
+        else
+            return ctl_usage_error("tenant create: unknown argument '%s'", arg);
+        if (v == NULL)
+            return ctl_usage_error("tenant create: %s needs a value", arg);
+        if (is_number && t->nnumbers == TENANT_NUMBERS_MAX)
+            return ctl_usage_error("at most %d numbers per command", TENANT_NUMBERS_MAX);
+        if (is_number)
+            t->numbers[t->nnumbers++] = v;
+    }
+    if (t->name == NULL || t->name[0] == '\0' || strlen(t->name) > TENANT_NAME_MAX)
+        return ctl_usage_error("tenant create needs --name NAME (1 to %d bytes)", TENANT_NAME_MAX);
+    json_t *probe = json_string(t->name);       /* NULL unless valid UTF-8 */
+    json_decref(probe);
+    if (probe == NULL)
+        return ctl_usage_error("--name must be UTF-8 text");
+    if (t->nnumbers == 0)
+        return ctl_usage_error("tenant create needs at least one --number E164");
+    for (size_t i = 0; i < t->nnumbers; i++) {
+        if (!e164_is_valid(t->numbers[i], strlen(t->numbers[i])))
+            return ctl_usage_error("'%s' is not an E.164 number (like +13125550100)",
+                                   t->numbers[i]);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->numbers[i], t->numbers[j]) == 0)
+                return ctl_usage_error("number %s is given twice", t->numbers[i]);
+    }
+    if (t->fallback != NULL && !e164_is_valid(t->fallback, strlen(t->fallback)))
+        return ctl_usage_error("--fallback '%s' is not an E.164 number", t->fallback);
+    return CTL_EXIT_OK;
+}
+
+static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
+{
+    char why[1024];
+    /* Redis first: if it is down, stop before PostgreSQL has anything to undo. */
+    redisContext *rc = ctl_redis_connect(cfg, why, sizeof why);
+    if (rc == NULL)
+        return ctl_fail("%s; nothing created", why);
+    PGconn *conn = db_connect(cfg->database_url, why, sizeof why);
+    if (conn == NULL) {
+        redisFree(rc);
+        return ctl_fail("%s; nothing created", why);
+    }
+    uuid_generate(t->id);
+    t->agent_config = agent_default_config(t->name);
+    int status = CTL_EXIT_OK;
+    enum app_err err = db_with_tenant(conn, t->id, insert_tenant, t, why, sizeof why);
+    if (err == APP_ECONFLICT && t->taken_number != NULL) {
+        status = ctl_fail("number %s already belongs to another business; nothing created",
+                          t->taken_number);
+    } else if (err != APP_OK) {
+        status = ctl_fail("cannot create the business: %s; nothing created", why);
+    } else {
+        printf("%s\n", t->id);
+        if (route_numbers(rc, t, why, sizeof why) != APP_OK)
+            status = ctl_fail("business %s is created in PostgreSQL but its numbers are not "
+                              "routed: %s\nrun 'frontdesk-ctl numbers sync' once Redis is back",
+                              t->id, why);
+    }
+    free(t->agent_config);
+    PQfinish(conn);
+    redisFree(rc);
+    return status;
+}
+
+int ctl_tenant(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "create") != 0)
+        return ctl_usage_error("usage: tenant create --name NAME --number E164 "
+                               "[--number E164 ...] [--fallback E164]");
+    struct tenant_spec t = {0};
+    int status = parse_create(argc, argv, &t);
+    if (status != CTL_EXIT_OK)
+        return status;
+    struct fd_config cfg;
+    config_load_or_exit(&cfg, 0);
+    return create_tenant(&cfg, &t);
+}
