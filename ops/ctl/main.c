@@ -41,10 +41,14 @@ void ctl_print_usage(FILE *out)
 int main(int argc, char **argv)
 {
     log_set_component("ctl");
-    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+    if (argc < 2) {
+        ctl_print_usage(stderr);
+        return CTL_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         ctl_print_usage(stdout);
-        return argc < 2 ? CTL_EXIT_USAGE : CTL_EXIT_OK;
+        return CTL_EXIT_OK;
     }
     static const struct {
         const char *name;

@@ -115,6 +115,8 @@ static int by_name_then_id(const void *a, const void *b)
 /* A tenant found in both places keeps its PostgreSQL entry (it has the name). */
 static void list_dedupe(struct tenant_list *l)
 {
+    if (l->len == 0)
+        return;     /* items is NULL: qsort must not see it */
     qsort(l->items, l->len, sizeof *l->items, by_id_named_first);
     size_t out = 0;
     for (size_t i = 0; i < l->len; i++) {

@@ -1,0 +1,249 @@
+"""Schema v1 and its tenant isolation: migrations apply once and are recorded, and the
+application role, exactly as the services assume it (owner URL, then SET ROLE
+frontdesk_app), sees and changes only the rows of the tenant its transaction declares,
+and nothing at all when it declares none."""
+import uuid
+
+import psycopg2
+import psycopg2.errors
+
+from harness import ctl, create_tenant, env, random_number
+
+TENANT_TABLES = ("businesses", "users", "ai_agents", "phone_numbers")
+
+
+def _owner(e, sql, args=None):
+    """Runs one statement on an owner connection (autocommit); returns its rows, if any."""
+    conn = e.pg()
+    try:
+        cur = conn.cursor()
+        cur.execute(sql, args)
+        return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+def _url_for_db(e, dbname):
+    base, _, _ = e.database_url.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+def _app_conn(e, business_id=None):
+    """A connection that runs as frontdesk_app, inside a transaction for business_id."""
+    conn = psycopg2.connect(e.database_url)
+    cur = conn.cursor()
+    cur.execute("SET ROLE frontdesk_app")
+    if business_id is not None:
+        cur.execute("SELECT set_config('app.business_id', %s, true)", (business_id,))
+    return conn, cur
+
+
+def _tenant_with_user(e):
+    bid, numbers = create_tenant(e)
+    _owner(e, "INSERT INTO users (business_id, email) VALUES (%s, %s)",
+           (bid, f"owner-{uuid.uuid4().hex[:8]}@example.com"))
+    return bid, numbers
+
+
+def _owner_rows(e, table, bid):
+    column = "id" if table == "businesses" else "business_id"
+    return _owner(e, f"SELECT * FROM {table} WHERE {column} = %s ORDER BY 1", (bid,))
+
+
+def test_migrate_twice_changes_nothing_and_records_the_version():
+    e = env()       # already migrated once by the harness
+    recorded = _owner(e, "SELECT version, name FROM schema_migrations ORDER BY version")
+    policies = _owner(e, "SELECT count(*) FROM pg_policies WHERE schemaname = 'public'")
+    assert recorded[0] == (1, "v1")
+    r = ctl(e, "migrate")
+    assert r.returncode == 0, r.stderr
+    assert "nothing to do" in r.stdout
+    assert _owner(e, "SELECT version, name FROM schema_migrations ORDER BY version") == recorded
+    assert _owner(e, "SELECT count(*) FROM pg_policies WHERE schemaname = 'public'") == policies
+
+
+def test_migrate_on_a_fresh_database_applies_v1_then_nothing():
+    e = env()
+    dbname = "fd_fresh_" + uuid.uuid4().hex[:8]
+    _owner(e, f"CREATE DATABASE {dbname}")
+    try:
+        url = _url_for_db(e, dbname)
+        first = ctl(e, "migrate", extra_env={"FRONTDESK_DATABASE_URL": url})
+        assert first.returncode == 0, first.stderr
+        assert "applied 0001_v1.sql" in first.stdout
+        second = ctl(e, "migrate", extra_env={"FRONTDESK_DATABASE_URL": url})
+        assert second.returncode == 0, second.stderr
+        assert "nothing to do" in second.stdout
+        conn = psycopg2.connect(url)
+        try:
+            cur = conn.cursor()
+            cur.execute("SELECT version FROM schema_migrations")
+            assert cur.fetchall() == [(1,)]
+            cur.execute("SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity"
+                        " AND relname = ANY(%s)", (list(TENANT_TABLES),))
+            assert sorted(r[0] for r in cur.fetchall()) == sorted(TENANT_TABLES)
+        finally:
+            conn.close()
+    finally:
+        _owner(e, f"DROP DATABASE {dbname} WITH (FORCE)")
+
+
+def test_app_role_with_tenant_a_reads_none_of_b():
+    e = env()
+    a, _ = _tenant_with_user(e)
+    b, _ = _tenant_with_user(e)
+    conn, cur = _app_conn(e, a)
+    try:
+        for table in TENANT_TABLES:
+            column = "id" if table == "businesses" else "business_id"
+            cur.execute(f"SELECT count(*) FROM {table} WHERE {column} = %s", (b,))
+            assert cur.fetchone()[0] == 0, table
+            cur.execute(f"SELECT DISTINCT {column}::text FROM {table}")
+            assert [r[0] for r in cur.fetchall()] == [a], table
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def test_app_role_with_tenant_a_updates_and_deletes_none_of_b():
+    e = env()
+    a, _ = _tenant_with_user(e)
+    b, _ = _tenant_with_user(e)
+    before = {t: _owner_rows(e, t, b) for t in TENANT_TABLES}
+    conn, cur = _app_conn(e, a)
+    try:
+        cur.execute("UPDATE businesses SET name = 'stolen' WHERE id = %s", (b,))
+        assert cur.rowcount == 0
+        for table in ("users", "ai_agents", "phone_numbers"):
+            cur.execute(f"UPDATE {table} SET created_at = now() WHERE business_id = %s", (b,))
+            assert cur.rowcount == 0, table
+        for table in ("phone_numbers", "ai_agents", "users"):
+            cur.execute(f"DELETE FROM {table} WHERE business_id = %s", (b,))
+            assert cur.rowcount == 0, table
+        cur.execute("DELETE FROM businesses WHERE id = %s", (b,))
+        assert cur.rowcount == 0
+        conn.commit()
+    finally:
+        conn.close()
+    assert {t: _owner_rows(e, t, b) for t in TENANT_TABLES} == before
+
+
+def test_app_role_with_tenant_a_cannot_insert_or_move_rows_into_b():
+    e = env()
+    a, _ = _tenant_with_user(e)
+    b, _ = _tenant_with_user(e)
+    attempts = [
+        ("INSERT INTO phone_numbers (business_id, number) VALUES (%s, %s)", (b, random_number())),
+        ("INSERT INTO users (business_id, email) VALUES (%s, %s)",
+         (b, f"x-{uuid.uuid4().hex[:8]}@example.com")),
+        ("INSERT INTO ai_agents (business_id, version, config) VALUES (%s, 99, '{}')", (b,)),
+        ("INSERT INTO businesses (id, name) VALUES (%s, 'imposter')", (str(uuid.uuid4()),)),
+        ("UPDATE phone_numbers SET business_id = %s WHERE business_id = %s", (b, a)),
+    ]
+    for sql, args in attempts:
+        conn, cur = _app_conn(e, a)
+        try:
+            try:
+                cur.execute(sql, args)
+            except psycopg2.errors.InsufficientPrivilege as err:
+                assert "row-level security" in str(err), str(err)
+            else:
+                raise AssertionError(f"not refused: {sql}")
+        finally:
+            conn.rollback()
+            conn.close()
+    assert len(_owner_rows(e, "phone_numbers", b)) == 1
+    assert len(_owner_rows(e, "users", b)) == 1
+    assert len(_owner_rows(e, "ai_agents", b)) == 1
+
+
+def test_app_role_without_tenant_setting_reads_and_writes_nothing():
+    e = env()
+    _tenant_with_user(e)
+    for setting in (None, ""):
+        conn, cur = _app_conn(e)
+        try:
+            if setting is not None:
+                cur.execute("SELECT set_config('app.business_id', %s, true)", (setting,))
+            for table in TENANT_TABLES:
+                cur.execute(f"SELECT count(*) FROM {table}")
+                assert cur.fetchone()[0] == 0, (table, setting)
+            cur.execute("UPDATE businesses SET name = 'x'")
+            assert cur.rowcount == 0
+            cur.execute("DELETE FROM phone_numbers")
+            assert cur.rowcount == 0
+            try:
+                cur.execute("INSERT INTO businesses (id, name) VALUES (%s, 'x')", (str(uuid.uuid4()),))
+            except psycopg2.errors.InsufficientPrivilege:
+                pass
+            else:
+                raise AssertionError("insert without a tenant was not refused")
+        finally:
+            conn.rollback()
+            conn.close()
+
+
+def test_app_role_cannot_switch_row_security_off():
+    e = env()
+    conn, cur = _app_conn(e)
+    try:
+        try:
+            cur.execute("ALTER TABLE businesses DISABLE ROW LEVEL SECURITY")
+        except psycopg2.errors.InsufficientPrivilege:
+            pass
+        else:
+            raise AssertionError("frontdesk_app could disable RLS")
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def test_ops_role_reads_every_tenant_and_writes_nothing():
+    e = env()
+    a, _ = create_tenant(e)
+    b, _ = create_tenant(e)
+    conn = psycopg2.connect(e.database_url)
+    cur = conn.cursor()
+    try:
+        cur.execute("SET ROLE frontdesk_ops")
+        cur.execute("SELECT count(*) FROM businesses WHERE id IN (%s, %s)", (a, b))
+        assert cur.fetchone()[0] == 2
+        cur.execute("SELECT count(*) FROM phone_numbers WHERE business_id IN (%s, %s)", (a, b))
+        assert cur.fetchone()[0] == 2
+        try:
+            cur.execute("UPDATE businesses SET name = 'x' WHERE id = %s", (a,))
+        except psycopg2.errors.InsufficientPrivilege:
+            pass
+        else:
+            raise AssertionError("frontdesk_ops could write")
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def test_services_refuse_a_user_that_cannot_assume_the_app_role():
+    e = env()
+    role = "fd_stranger_" + uuid.uuid4().hex[:6]
+    _owner(e, f"CREATE ROLE {role} LOGIN")
+    try:
+        url = e.database_url.replace("postgres@", f"{role}@")
+        r = ctl(e, "tenant", "create", "--name", "Nope", "--number", random_number(),
+                extra_env={"FRONTDESK_DATABASE_URL": url})
+        assert r.returncode == 1
+        assert "SET ROLE frontdesk_app" in r.stderr and "not a member" in r.stderr, r.stderr
+        r = ctl(e, "migrate", extra_env={"FRONTDESK_DATABASE_URL": url})
+        assert r.returncode == 1
+        assert "owner" in r.stderr, r.stderr
+    finally:
+        _owner(e, f"DROP ROLE {role}")
+
+
+def test_database_errors_never_print_the_password():
+    e = env()
+    for url in ("postgresql://fd:hunter2secret@127.0.0.1:1/frontdesk",
+                "postgresql://fd:hunter2%zzsecret@127.0.0.1:1/frontdesk"):
+        for args in (("migrate",), ("status",), ("numbers", "sync")):
+            r = ctl(e, *args, extra_env={"FRONTDESK_DATABASE_URL": url})
+            assert "hunter2" not in r.stderr + r.stdout, r.stderr
+            if args != ("status",):     # status still shows what Redis has
+                assert r.returncode != 0, r.stderr
