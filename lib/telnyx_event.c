@@ -1,7 +1,8 @@
 /* lib/telnyx_event.c: a Telnyx v2 webhook body to frontdesk's internal event (see
- * telnyx_event.h). Runs once per webhook on the api's hot path, so it parses once with
- * jansson, reads the fields it needs from the tree, and packs the MessagePack body
- * straight into the buffer the caller will own (no intermediate copies).
+ * telnyx_event.h). Runs once per webhook on the api's hot path, so it indexes the body
+ * once with json_doc (no tree, no string copies; jansson alone cost ~20 µs a body), reads
+ * the fields it needs, and packs the MessagePack body straight into the buffer the
+ * caller will own.
  *
  * The body: a MessagePack map with string keys, version 1. Missing optional fields and
  * fields of the wrong JSON type are left out; nothing here is required but the first four.
@@ -29,17 +30,19 @@
  *                messaging_profile_id (str)
  *     message.sent, message.finalized  status (str, to[0].status)
  *   other types  raw (any): data.payload converted as is, when it is present
- * "any" values are converted generically: objects to maps, arrays to arrays, strings,
- * integers (int64), reals (float64), booleans, null (nil). */
+ * "any" values are converted generically (json_doc_pack): objects to maps, arrays to
+ * arrays, strings, integers (int64), reals (float64), booleans, null (nil); an object or
+ * array nested more than 32 levels deep in the body (msgpack-c's unpacker limit) is kept
+ * as its JSON text, a string. */
 #include "telnyx_event.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <msgpack.h>
 
-#include "json_msgpack.h"
+#include "json_doc.h"
+#include "mp_buf.h"
 
 #define BODY_VERSION 1
 #define BODY_FIELDS_MAX 24
@@ -163,7 +166,7 @@ static const struct type_spec known_types[] = {
 /* A field found in the payload, waiting to be packed once the map size is known. */
 struct body_entry {
     const struct field_spec *spec;
-    const json_t *value;   /* borrowed from the parsed tree */
+    int value;   /* token of the parsed body */
 };
 
 static const struct type_spec *type_spec_find(const char *type)
@@ -184,22 +187,14 @@ static bool is_token(const char *s, size_t len)
 }
 
 /* Copies a string value into dst if it is 1..size-1 characters of is_token. */
-static bool copy_token(char *dst, size_t size, const json_t *v)
+static bool copy_token(char *dst, size_t size, const struct json_doc *doc, int tok)
 {
-    size_t len = json_string_length(v);
-    if (!json_is_string(v) || len == 0 || len >= size || !is_token(json_string_value(v), len))
+    if (!json_doc_str_copy(doc, tok, dst, size))
         return false;
-    memcpy(dst, json_string_value(v), len + 1);
-    return true;
-}
-
-/* Copies any string value that fits, whatever its characters. */
-static bool copy_text(char *dst, size_t size, const json_t *v)
-{
-    size_t len = json_string_length(v);
-    if (!json_is_string(v) || len >= size)
+    if (dst[0] == '\0' || !is_token(dst, strlen(dst))) {
+        dst[0] = '\0';
         return false;
-    memcpy(dst, json_string_value(v), len + 1);
+    }
     return true;
 }
 
@@ -208,183 +203,214 @@ static bool is_type_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
 }
 
-/* Checks data.id and data.event_type and copies them; NULL, or what is wrong. */
-static const char *event_take_ids(struct telnyx_event *ev, const json_t *data)
+/* whys[0..3] when the string at tok is missing, not a string, empty or over max; else NULL. */
+static const char *check_string(const struct json_doc *doc, int tok, size_t max,
+                                const char *const whys[4])
 {
-    const json_t *id = json_object_get(data, "id");
-    const json_t *type = json_object_get(data, "event_type");
+    enum json_kind kind = json_doc_kind(doc, tok);
+    size_t len = json_doc_str_len(doc, tok);
+    if (kind == JSON_KIND_NONE || kind == JSON_KIND_NULL)
+        return whys[0];
+    if (kind != JSON_KIND_STRING)
+        return whys[1];
+    if (len == 0)
+        return whys[2];
+    if (len > max)
+        return whys[3];
+    return NULL;
+}
 
-    if (id == NULL || json_is_null(id))
-        return "data.id is missing";
-    if (!json_is_string(id))
-        return "data.id is not a string";
-    if (json_string_length(id) == 0)
-        return "data.id is empty";
-    if (json_string_length(id) > TELNYX_EVENT_ID_MAX)
-        return "data.id is too long";
-    if (!is_token(json_string_value(id), json_string_length(id)))
+/* Checks data.id and data.event_type and copies them; NULL, or what is wrong. */
+static const char *event_take_ids(struct telnyx_event *ev, const struct json_doc *doc, int data)
+{
+    static const char *const id_whys[4] = {"data.id is missing", "data.id is not a string",
+                                           "data.id is empty", "data.id is too long"};
+    static const char *const type_whys[4] = {
+        "data.event_type is missing", "data.event_type is not a string",
+        "data.event_type is empty", "data.event_type is too long"};
+    int id = json_doc_get(doc, data, "id"), type = json_doc_get(doc, data, "event_type");
+    const char *why = check_string(doc, id, TELNYX_EVENT_ID_MAX, id_whys);
+
+    if (why != NULL)
+        return why;
+    json_doc_str_copy(doc, id, ev->eid, sizeof ev->eid);
+    if (!is_token(ev->eid, strlen(ev->eid)))
         return "data.id has characters other than printable ASCII without spaces";
-    if (type == NULL || json_is_null(type))
-        return "data.event_type is missing";
-    if (!json_is_string(type))
-        return "data.event_type is not a string";
-    if (json_string_length(type) == 0)
-        return "data.event_type is empty";
-    if (json_string_length(type) > TELNYX_EVENT_TYPE_MAX)
-        return "data.event_type is too long";
-    for (const char *c = json_string_value(type); *c != '\0'; c++)
+    why = check_string(doc, type, TELNYX_EVENT_TYPE_MAX, type_whys);
+    if (why != NULL)
+        return why;
+    json_doc_str_copy(doc, type, ev->type, sizeof ev->type);
+    for (const char *c = ev->type; *c != '\0'; c++)
         if (!is_type_char(*c))
             return "data.event_type has characters other than [a-z0-9._]";
-    memcpy(ev->eid, json_string_value(id), json_string_length(id) + 1);
-    memcpy(ev->type, json_string_value(type), json_string_length(type) + 1);
     return NULL;
 }
 
 /* "sms:" + the other party's number, when it is a token that fits. */
-static void event_set_sms_call(struct telnyx_event *ev, const json_t *number)
+static void event_set_sms_call(struct telnyx_event *ev, const struct json_doc *doc, int number)
 {
     static const char prefix[] = "sms:";
-    if (copy_token(ev->call + sizeof prefix - 1, sizeof ev->call - (sizeof prefix - 1), number))
+    if (copy_token(ev->call + sizeof prefix - 1, sizeof ev->call - (sizeof prefix - 1), doc,
+                   number))
         memcpy(ev->call, prefix, sizeof prefix - 1);
 }
 
 /* Fills call and route_number (see telnyx_event.h). Ids that are not tokens or do not
  * fit are skipped: for calls the next id is tried, otherwise the field stays "". */
 static void event_set_keys(struct telnyx_event *ev, enum event_family family,
-                           const json_t *payload)
+                           const struct json_doc *doc, int payload)
 {
     /* In messages `from` is an object and `to` an array of objects (TELNYX.md §5). */
-    const json_t *first_to = json_object_get(json_array_get(json_object_get(payload, "to"), 0),
-                                             "phone_number");
-    const json_t *from_number = json_object_get(json_object_get(payload, "from"), "phone_number");
-    const char *direction;
+    int first_to = json_doc_get(doc, json_doc_at(doc, json_doc_get(doc, payload, "to"), 0),
+                                "phone_number");
+    int from_number = json_doc_get(doc, json_doc_get(doc, payload, "from"), "phone_number");
+    int direction = json_doc_get(doc, payload, "direction");
 
     switch (family) {
     case FAMILY_CALL:
-        if (!copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_control_id")) &&
-            !copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_leg_id")))
-            copy_token(ev->call, sizeof ev->call, json_object_get(payload, "call_session_id"));
-        direction = json_string_value(json_object_get(payload, "direction"));   /* NULL if none */
-        if (direction == NULL || strcmp(direction, "incoming") == 0)
-            copy_token(ev->route_number, sizeof ev->route_number, json_object_get(payload, "to"));
-        else if (strcmp(direction, "outgoing") == 0)
-            copy_token(ev->route_number, sizeof ev->route_number, json_object_get(payload, "from"));
+        if (!copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_control_id")) &&
+            !copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_leg_id")))
+            copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_session_id"));
+        if (direction < 0 || json_doc_str_equals(doc, direction, "incoming"))
+            copy_token(ev->route_number, sizeof ev->route_number, doc,
+                       json_doc_get(doc, payload, "to"));
+        else if (json_doc_str_equals(doc, direction, "outgoing"))
+            copy_token(ev->route_number, sizeof ev->route_number, doc,
+                       json_doc_get(doc, payload, "from"));
         break;
     case FAMILY_MESSAGE_IN:
-        event_set_sms_call(ev, from_number);
-        copy_token(ev->route_number, sizeof ev->route_number, first_to);
+        event_set_sms_call(ev, doc, from_number);
+        copy_token(ev->route_number, sizeof ev->route_number, doc, first_to);
         break;
     case FAMILY_MESSAGE_OUT:
-        event_set_sms_call(ev, first_to);
-        copy_token(ev->route_number, sizeof ev->route_number, from_number);
+        event_set_sms_call(ev, doc, first_to);
+        copy_token(ev->route_number, sizeof ev->route_number, doc, from_number);
         break;
     }
 }
 
-/* The payload value for spec when it has the kind's JSON type, else NULL. */
-static const json_t *field_find(const json_t *payload, const struct field_spec *spec)
+/* The payload value for spec when it has the kind's JSON type, else -1. */
+static int field_find(const struct json_doc *doc, int payload, const struct field_spec *spec)
 {
-    const json_t *v = json_object_get(payload, spec->src);
+    int v = json_doc_get(doc, payload, spec->src);
+    enum json_kind kind;
     if (spec->kind == FIELD_EACH_STR)
-        return json_is_array(v) ? v : NULL;
+        return json_doc_kind(doc, v) == JSON_KIND_ARRAY ? v : -1;
     if (spec->kind == FIELD_FIRST_STR)
-        v = json_array_get(v, 0);
+        v = json_doc_at(doc, v, 0);
     if (spec->sub != NULL)
-        v = json_object_get(v, spec->sub);
+        v = json_doc_get(doc, v, spec->sub);
+    kind = json_doc_kind(doc, v);
     switch (spec->kind) {
     case FIELD_STR:
-    case FIELD_FIRST_STR: return json_is_string(v) ? v : NULL;
-    case FIELD_BOOL: return json_is_boolean(v) ? v : NULL;
-    case FIELD_NUMBER: return json_is_number(v) ? v : NULL;
-    case FIELD_OBJECT: return json_is_object(v) ? v : NULL;
-    case FIELD_ARRAY: return json_is_array(v) ? v : NULL;
+    case FIELD_FIRST_STR: return kind == JSON_KIND_STRING ? v : -1;
+    case FIELD_BOOL: return kind == JSON_KIND_TRUE || kind == JSON_KIND_FALSE ? v : -1;
+    case FIELD_NUMBER: return kind == JSON_KIND_NUMBER ? v : -1;
+    case FIELD_OBJECT: return kind == JSON_KIND_OBJECT ? v : -1;
+    case FIELD_ARRAY: return kind == JSON_KIND_ARRAY ? v : -1;
     case FIELD_ANY: return v;
     case FIELD_EACH_STR: break;
     }
-    return NULL;
+    return -1;
 }
 
-static size_t fields_collect(const json_t *payload, const struct field_spec *specs,
-                             struct body_entry *entries, size_t n)
+static size_t fields_collect(const struct json_doc *doc, int payload,
+                             const struct field_spec *specs, struct body_entry *entries, size_t n)
 {
     for (const struct field_spec *s = specs; s->key != NULL && n < BODY_FIELDS_MAX; s++) {
-        const json_t *v = field_find(payload, s);
-        if (v != NULL)
+        int v = field_find(doc, payload, s);
+        if (v >= 0)
             entries[n++] = (struct body_entry){s, v};
     }
     return n;
 }
 
-/* Packs the strings src[i].sub of an array of objects, skipping other elements. */
-static void pack_each_str(msgpack_packer *pk, const json_t *array, const char *sub)
+static void pack_cstr(msgpack_packer *pk, const char *s)
 {
-    size_t i, count = 0;
-    const json_t *item;
-    json_array_foreach(array, i, item)
-        count += json_is_string(json_object_get(item, sub));
+    msgpack_pack_str(pk, strlen(s));
+    msgpack_pack_str_body(pk, s, strlen(s));
+}
+
+/* Packs the strings arr[i].sub of an array of objects, skipping other elements. */
+static void pack_each_str(msgpack_packer *pk, const struct json_doc *doc, int arr, const char *sub)
+{
+    size_t n = json_doc_count(doc, arr), count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += json_doc_kind(doc, json_doc_get(doc, json_doc_at(doc, arr, i), sub)) ==
+                 JSON_KIND_STRING;
     msgpack_pack_array(pk, count);
-    json_array_foreach(array, i, item) {
-        const json_t *s = json_object_get(item, sub);
-        if (json_is_string(s))
-            json_msgpack_pack_str(pk, json_string_value(s), json_string_length(s));
+    for (size_t i = 0; i < n; i++) {
+        int s = json_doc_get(doc, json_doc_at(doc, arr, i), sub);
+        if (json_doc_kind(doc, s) == JSON_KIND_STRING)
+            json_doc_pack(pk, doc, s, 3);
     }
 }
 
-static void pack_entry(msgpack_packer *pk, const struct body_entry *e)
+static void pack_entry(msgpack_packer *pk, const struct json_doc *doc, const struct body_entry *e)
 {
-    json_msgpack_pack_str(pk, e->spec->key, strlen(e->spec->key));
+    pack_cstr(pk, e->spec->key);
     switch (e->spec->kind) {
     case FIELD_NUMBER:
-        msgpack_pack_double(pk, json_number_value(e->value));
+        msgpack_pack_double(pk, json_doc_number(doc, e->value));
         break;
     case FIELD_EACH_STR:
-        pack_each_str(pk, e->value, e->spec->sub);
+        pack_each_str(pk, doc, e->value, e->spec->sub);
         break;
     default:   /* strings, booleans and generic values pack as themselves */
-        json_msgpack_pack(pk, e->value);
+        json_doc_pack(pk, doc, e->value, 2);   /* level 2: inside the body map */
         break;
     }
-}
-
-static void pack_key_str(msgpack_packer *pk, const char *key, const char *value)
-{
-    json_msgpack_pack_str(pk, key, strlen(key));
-    json_msgpack_pack_str(pk, value, strlen(value));
 }
 
 /* Packs the body into ev->body (see the layout at the top). ts is NULL for an
  * unknown type, whose payload is kept whole under "raw". */
 static void event_pack_body(struct telnyx_event *ev, const struct type_spec *ts,
-                            const json_t *payload, size_t json_len)
+                            const struct json_doc *doc, int payload, size_t json_len)
 {
     struct body_entry entries[BODY_FIELDS_MAX];
     size_t n = 0;
-    bool has_raw = ts == NULL && payload != NULL;
+    bool has_raw = ts == NULL && payload >= 0;
     struct mp_buf buf;
     msgpack_packer pk;
 
     if (ts != NULL) {
-        n = fields_collect(payload, ts->family == FAMILY_CALL ? call_fields : message_fields,
+        n = fields_collect(doc, payload, ts->family == FAMILY_CALL ? call_fields : message_fields,
                            entries, n);
-        n = fields_collect(payload, ts->fields, entries, n);
+        n = fields_collect(doc, payload, ts->fields, entries, n);
     }
     /* A known event keeps a fraction of its JSON; an unknown one nearly all of it. */
     mp_buf_init(&buf, ts != NULL ? 256 + json_len / 2 : 64 + json_len);
     msgpack_packer_init(&pk, &buf, mp_buf_write);
     msgpack_pack_map(&pk, 4 + n + has_raw);
-    json_msgpack_pack_str(&pk, "v", 1);
+    pack_cstr(&pk, "v");
     msgpack_pack_int(&pk, BODY_VERSION);
-    pack_key_str(&pk, "type", ev->type);
-    pack_key_str(&pk, "eid", ev->eid);
-    pack_key_str(&pk, "at", ev->at);
+    pack_cstr(&pk, "type");
+    pack_cstr(&pk, ev->type);
+    pack_cstr(&pk, "eid");
+    pack_cstr(&pk, ev->eid);
+    pack_cstr(&pk, "at");
+    pack_cstr(&pk, ev->at);
     for (size_t i = 0; i < n; i++)
-        pack_entry(&pk, &entries[i]);
+        pack_entry(&pk, doc, &entries[i]);
     if (has_raw) {
-        json_msgpack_pack_str(&pk, "raw", 3);
-        json_msgpack_pack(&pk, payload);
+        pack_cstr(&pk, "raw");
+        json_doc_pack(&pk, doc, payload, 2);
     }
     ev->body = (unsigned char *)buf.data;   /* ownership passes to ev */
     ev->body_len = buf.len;
+}
+
+/* Checks the envelope; NULL, or what is wrong. Sets *data to the data object. */
+static const char *event_check_envelope(const struct json_doc *doc, int *data)
+{
+    if (json_doc_kind(doc, 0) != JSON_KIND_OBJECT)
+        return "body is not a JSON object";
+    *data = json_doc_get(doc, 0, "data");
+    if (*data < 0)
+        return "data is missing";
+    if (json_doc_kind(doc, *data) != JSON_KIND_OBJECT)
+        return "data is not an object";
+    return NULL;
 }
 
 enum app_err telnyx_event_parse(const char *json, size_t len, struct telnyx_event *out,
@@ -392,45 +418,40 @@ enum app_err telnyx_event_parse(const char *json, size_t len, struct telnyx_even
 {
     const char *ignored_why;
     enum app_err err = APP_EINVAL;
-    const json_t *data, *payload;
     const struct type_spec *ts;
-    json_t *root;
+    struct json_doc doc;
+    int data = -1, payload;
 
     if (why == NULL)
         why = &ignored_why;
     memset(out, 0, sizeof *out);
-    root = json_loadb(json, len, JSON_DECODE_ANY, NULL);   /* new reference */
-    if (root == NULL) {
+    if (!json_doc_parse(&doc, json, len)) {
         *why = "body is not JSON";
-        return APP_EINVAL;
+        goto out_cleanup;
     }
-    data = json_object_get(root, "data");
-    if (!json_is_object(root))
-        *why = "body is not a JSON object";
-    else if (data == NULL)
-        *why = "data is missing";
-    else if (!json_is_object(data))
-        *why = "data is not an object";
-    else
-        *why = event_take_ids(out, data);
-    if (*why != NULL)
-        goto out_decref;
-
-    payload = json_object_get(data, "payload");
-    if (!json_is_object(payload))
-        payload = NULL;   /* lenient: an event without a payload still has an id and type */
+    *why = event_check_envelope(&doc, &data);
+    if (*why == NULL)
+        *why = event_take_ids(out, &doc, data);
+    if (*why != NULL) {
+        out->eid[0] = out->type[0] = '\0';
+        goto out_cleanup;
+    }
+    payload = json_doc_get(&doc, data, "payload");
+    if (json_doc_kind(&doc, payload) != JSON_KIND_OBJECT)
+        payload = -1;   /* lenient: an event without a payload still has an id and type */
     ts = type_spec_find(out->type);
     out->is_known_type = ts != NULL;
-    copy_text(out->at, sizeof out->at, json_object_get(data, "occurred_at"));
-    copy_text(out->client_state, sizeof out->client_state, json_object_get(payload, "client_state"));
+    json_doc_str_copy(&doc, json_doc_get(&doc, data, "occurred_at"), out->at, sizeof out->at);
+    json_doc_str_copy(&doc, json_doc_get(&doc, payload, "client_state"), out->client_state,
+                      sizeof out->client_state);
     if (ts != NULL)
-        event_set_keys(out, ts->family, payload);
+        event_set_keys(out, ts->family, &doc, payload);
     else if (strncmp(out->type, "call.", 5) == 0)
-        event_set_keys(out, FAMILY_CALL, payload);   /* a newer call event: keep its order */
-    event_pack_body(out, ts, payload, len);
+        event_set_keys(out, FAMILY_CALL, &doc, payload);   /* a newer call event: keep its order */
+    event_pack_body(out, ts, &doc, payload, len);
     err = APP_OK;
-out_decref:
-    json_decref(root);
+out_cleanup:
+    json_doc_cleanup(&doc);
     return err;
 }
 
