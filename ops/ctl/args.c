@@ -22,6 +22,7 @@ bool ctl_opt(int argc, char **argv, int *i, const char *name, const char **value
     return true;
 }
 
+__attribute__((format(printf, 1, 0)))
 static void vprint_error(const char *fmt, va_list ap)
 {
     fputs("frontdesk-ctl: ", stderr);

@@ -194,10 +194,49 @@ static size_t collect_response(char *data, size_t size, size_t n, void *arg)
     return fwrite(data, size, n, out) * size;
 }
 
+/* POSTs body as JSON with the extra headers; on success *status_out is the HTTP status
+ * and *resp (owned, free()) the response body. Returns false with why on a transport
+ * failure. */
+static bool post_json(const char *url, const char *const *extra_headers, size_t nheaders,
+                      const char *body, size_t len, long *status_out, char **resp,
+                      size_t *resp_len, char *why, size_t why_len)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURL *curl = curl_easy_init();
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    for (size_t i = 0; i < nheaders; i++)
+        headers = curl_slist_append(headers, extra_headers[i]);
+    FILE *resp_f = open_memstream(resp, resp_len);
+    bool is_ok = false;
+    if (curl == NULL || headers == NULL || resp_f == NULL) {
+        snprintf(why, why_len, "cannot set up the HTTP request");
+    } else {
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, WEBHOOK_SEND_TIMEOUT_S);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_response);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp_f);
+        CURLcode rc = curl_easy_perform(curl);
+        if (rc != CURLE_OK)
+            snprintf(why, why_len, "POST %s failed: %s", url, curl_easy_strerror(rc));
+        is_ok = rc == CURLE_OK;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status_out);
+    }
+    if (resp_f != NULL)
+        fclose(resp_f);     /* sets *resp and *resp_len */
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    curl_global_cleanup();
+    return is_ok;
+}
+
 static int send_one(const struct webhook_opts *o, const unsigned char *sk)
 {
-    size_t len;
-    char ts[32], sig[sodium_base64_ENCODED_LEN(64, 1)], h_ts[64], h_sig[128];
+    size_t len, resp_len = 0;
+    char ts[32], sig[sodium_base64_ENCODED_LEN(64, 1)], h_ts[64], h_sig[128], why[512];
     char *body = make_body(o, &len);
     if (body == NULL)
         return CTL_EXIT_FAIL;
@@ -205,48 +244,19 @@ static int send_one(const struct webhook_opts *o, const unsigned char *sk)
     sign_body(sk, ts, body, len, sig);
     snprintf(h_ts, sizeof h_ts, "telnyx-timestamp: %s", ts);
     snprintf(h_sig, sizeof h_sig, "telnyx-signature-ed25519: %s", sig);
-
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    CURL *curl = curl_easy_init();
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, h_ts);
-    headers = curl_slist_append(headers, h_sig);
+    const char *headers[] = {h_ts, h_sig};
     char *resp = NULL;
-    size_t resp_len = 0;
-    FILE *resp_f = open_memstream(&resp, &resp_len);
-    int status = CTL_EXIT_FAIL;
-    if (curl == NULL || headers == NULL || resp_f == NULL) {
-        status = ctl_fail("cannot set up the HTTP request");
-        goto out;
-    }
-    curl_easy_setopt(curl, CURLOPT_URL, o->url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, WEBHOOK_SEND_TIMEOUT_S);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_response);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp_f);
-    CURLcode rc = curl_easy_perform(curl);
-    fclose(resp_f);
-    resp_f = NULL;
-    if (rc != CURLE_OK) {
-        status = ctl_fail("POST %s failed: %s", o->url, curl_easy_strerror(rc));
-        goto out;
-    }
     long http_status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-    printf("HTTP %ld\n%.*s%s", http_status, (int)resp_len, resp,
-           resp_len > 0 && resp[resp_len - 1] != '\n' ? "\n" : "");
-    status = http_status >= 200 && http_status < 300 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
-out:
-    if (resp_f != NULL)
-        fclose(resp_f);
+    int status;
+    if (!post_json(o->url, headers, 2, body, len, &http_status, &resp, &resp_len, why,
+                   sizeof why)) {
+        status = ctl_fail("%s", why);
+    } else {
+        printf("HTTP %ld\n%.*s%s", http_status, (int)resp_len, resp ? resp : "",
+               resp_len > 0 && resp[resp_len - 1] != '\n' ? "\n" : "");
+        status = http_status >= 200 && http_status < 300 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+    }
     free(resp);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    curl_global_cleanup();
     free(body);
     return status;
 }
