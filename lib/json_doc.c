@@ -375,16 +375,16 @@ bool json_doc_str_copy(const struct json_doc *doc, int tok, char *dst, size_t si
     return true;
 }
 
-bool json_doc_str_equals(const struct json_doc *doc, int tok, const char *s)
+/* True if the string token t decodes to s (n bytes). */
+static bool str_equals(const struct json_doc *doc, const struct json_tok *t, const char *s,
+                       size_t n)
 {
-    const struct json_tok *t = tok_of(doc, tok, JSON_KIND_STRING);
-    size_t n = strlen(s);
     char small[64];
     bool equal;
-    if (t == NULL)
-        return false;
     if (!t->is_escaped)
         return t->len == n && memcmp(doc->text + t->start, s, n) == 0;
+    if (t->len < n)   /* escapes only shorten: too short already */
+        return false;
     if (t->len < sizeof small) {
         size_t m = str_decode(doc->text + t->start, t->len, small);
         return m == n && memcmp(small, s, n) == 0;
@@ -396,16 +396,24 @@ bool json_doc_str_equals(const struct json_doc *doc, int tok, const char *s)
     return equal;
 }
 
+bool json_doc_str_equals(const struct json_doc *doc, int tok, const char *s)
+{
+    const struct json_tok *t = tok_of(doc, tok, JSON_KIND_STRING);
+    return t != NULL && str_equals(doc, t, s, strlen(s));
+}
+
 int json_doc_get(const struct json_doc *doc, int obj, const char *key)
 {
     const struct json_tok *t = tok_of(doc, obj, JSON_KIND_OBJECT);
+    size_t key_len;
     int found = -1;
     uint32_t k;
     if (t == NULL)
         return -1;
+    key_len = strlen(key);
     k = (uint32_t)obj + 1;
     for (uint32_t i = 0; i < t->count; i++) {   /* the last duplicate wins, as in jansson */
-        if (json_doc_str_equals(doc, (int)k, key))
+        if (str_equals(doc, &doc->toks[k], key, key_len))
             found = (int)k + 1;
         k = doc->toks[k + 1].next;
     }
