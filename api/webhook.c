@@ -94,6 +94,11 @@ static void enqueue(struct webhook_ctx *ctx)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     snprintf(now, sizeof now, "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    if (ctx->ev.at[0] == '\0') {     /* no occurred_at: when we received it */
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(ctx->ev.at, sizeof ctx->ev.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
     tenant_seen_key(seen, ctx->business_id, shards, ctx->ev.eid, strlen(ctx->ev.eid));
     tenant_events_key(events, ctx->business_id, shards);
     shard_ready_key(ready, tenant_shard(ctx->business_id, shards));

@@ -49,7 +49,7 @@ struct pending {
     bool is_done;                    /* the caller already had its answer */
     const struct lua_script *script; /* set for EVALSHA, to retry as EVAL */
     int argc;
-    char **argv;                     /* owned copies, for the NOSCRIPT retry */
+    char **argv;                     /* copies, for the NOSCRIPT retry; in p's block */
     size_t *argvlen;
 };
 
@@ -80,10 +80,6 @@ static void pending_free(struct pending *p)
 {
     if (p->timer != NULL)
         event_free(p->timer);
-    for (int i = 0; i < p->argc; i++)
-        free(p->argv[i]);
-    free(p->argv);
-    free(p->argvlen);
     free(p);
 }
 
@@ -177,17 +173,24 @@ static bool send_pending(struct redis_conn *conn, struct pending *p, const struc
 static struct pending *pending_create(struct redis_conn *conn, redis_reply_fn cb, void *arg,
                                       int argc, const char **argv, const size_t *argvlen)
 {
-    struct pending *p = xcalloc(1, sizeof *p);
+    /* One allocation for the record, the argument vectors and the argument bytes. */
+    size_t bytes = 0;
+    for (int i = 0; i < argc; i++)
+        bytes += argvlen[i] + 1;
+    size_t head = sizeof(struct pending) + (sizeof(char *) + sizeof(size_t)) * (size_t)argc;
+    struct pending *p = xcalloc(1, head + bytes);
     p->conn = conn;
     p->cb = cb;
     p->arg = arg;
     p->argc = argc;
-    p->argv = xmalloc(sizeof *p->argv * (size_t)argc);
-    p->argvlen = xmalloc(sizeof *p->argvlen * (size_t)argc);
+    p->argv = (char **)(p + 1);
+    p->argvlen = (size_t *)(p->argv + argc);
+    char *data = (char *)p + head;
     for (int i = 0; i < argc; i++) {
-        p->argv[i] = xmalloc(argvlen[i] + 1);
-        memcpy(p->argv[i], argv[i], argvlen[i]);
-        p->argv[i][argvlen[i]] = '\0';
+        p->argv[i] = data;
+        memcpy(data, argv[i], argvlen[i]);
+        data[argvlen[i]] = '\0';
+        data += argvlen[i] + 1;
         p->argvlen[i] = argvlen[i];
     }
     return p;

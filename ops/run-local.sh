@@ -22,7 +22,7 @@ set +a
 export FRONTDESK_LISTEN=${FRONTDESK_LISTEN:-127.0.0.1:8080}
 
 if [ ! -s "$state/dev_signing.key" ]; then
-  "$bin/frontdesk-ctl" webhook keygen --out "$state/dev_signing.key" > "$state/dev_public.key"
+  "$bin/frontdesk-ctl" webhook keygen --force --out "$state/dev_signing.key" > "$state/dev_public.key"
 fi
 FRONTDESK_TELNYX_PUBLIC_KEY=$(cat "$state/dev_public.key")
 export FRONTDESK_TELNYX_PUBLIC_KEY

@@ -227,5 +227,21 @@ def test_one_json_log_line_per_request_without_message_text():
     assert E.public_key_b64 not in API.output()
 
 
+def test_flushed_script_cache_is_reloaded_on_noscript():
+    bid, number = new_business(E)
+    R.script_flush()
+    assert post_webhook(E, API, webhook("call.initiated", call_payload(number, "+15557770009")))[0] == 200
+    assert len(entries(R, bid)) == 1
+
+
+def test_event_without_occurred_at_is_stamped_with_its_arrival():
+    bid, number = new_business(E)
+    body = json.dumps({"data": {"event_type": "call.hangup", "id": str(uuid.uuid4()),
+                                "payload": call_payload(number, "+15557770010")}}).encode()
+    assert post_webhook(E, API, body)[0] == 200
+    at = entries(R, bid)[0]["at"]
+    assert at.startswith(time.strftime("%Y-%m-%dT", time.gmtime())) and at.endswith("Z"), at
+
+
 def test_api_stops_cleanly_with_no_sanitizer_report():
     assert API.stop() == 0
