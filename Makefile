@@ -23,6 +23,7 @@ endif
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
 API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
+WORKER_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard workers/*.c))
 CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard ops/ctl/*.c)) $(BUILD)/gen/schema_sql.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
 SQL_SRC  = $(sort $(wildcard schema/*.sql))
@@ -32,7 +33,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all binaries units deps run test bench fuzz clean
 all: binaries
 
-binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl
+binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker
 units: $(UNIT_BIN)
 
 deps:
@@ -53,7 +54,7 @@ $(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh
 $(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c lib/migrations.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard api/*.h) $(wildcard ops/ctl/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildcard workers/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -61,6 +62,10 @@ $(BUILD)/libfd.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/frontdesk-worker: $(WORKER_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -93,9 +98,23 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz
 	@tests/run-all.sh
 
+# The benchmark's own programs (floors and an open-loop load generator), see bench/.
+BENCH_BIN = build/bench/verify_floor build/bench/bare_server build/bench/paced_load
+build/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory binaries
+	@$(MAKE) --no-print-directory binaries $(BENCH_BIN)
 	@bench/run-bench.sh
 
 clean:
 	rm -rf build bin
+
+# Test drivers of the integration tests (tests/tools/*.c), built with the unit tests.
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+units: $(TOOL_BIN)
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)

@@ -13,7 +13,7 @@
 #include "err.h"
 #include "lua_scripts.h"
 
-#define REDIS_CONN_MAX_ARGS 64
+#define REDIS_CONN_MAX_ARGS 128
 
 struct event_base;
 struct redis_conn;

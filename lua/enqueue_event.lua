@@ -5,6 +5,8 @@
   KEYS[4]  fd:{sNNN}:t:B:lease            string: the owning worker, if any
   ARGV[1]  business id   ARGV[2] now (ms)   ARGV[3] de-duplication TTL (s)
   ARGV[4]  type   ARGV[5] eid   ARGV[6] call   ARGV[7] at   ARGV[8] body (MessagePack)
+  Publishes the business id on channel fd:events, so that the owning worker reads the
+  stream at once instead of polling it (a lost message only delays it to the next poll).
   Returns  the new stream entry id, or false when the event id was seen before.
   Why Lua  de-duplication, append and ready-marking must be one step: a crash between
            them would either lose the event or let a retried one in twice.
@@ -23,4 +25,5 @@ redis.call('SET', KEYS[1], id, 'EX', tonumber(ARGV[3]))
 if redis.call('EXISTS', KEYS[4]) == 0 then
   redis.call('ZADD', KEYS[3], 'NX', tonumber(ARGV[2]), ARGV[1])
 end
+redis.call('PUBLISH', 'fd:events', ARGV[1])
 return id

@@ -1,0 +1,44 @@
+--[[ worker_commit.lua: the Redis effects of one handled event, all or nothing.
+  KEYS[1]  fd:{sNNN}:t:B:lease      our lease: fencing
+  KEYS[2]  fd:{sNNN}:t:B:events     the stream the event came from (XACK)
+  KEYS[3]  fd:{sNNN}:t:B:call:<id>  the call's state hash
+  KEYS[4]  fd:{sNNN}:t:B:outbox     durable records waiting for PostgreSQL
+  KEYS[5]  fd:{sNNN}:t:B:timers     zset: call id -> next timer (epoch ms)
+  KEYS[6]  fd:{sNNN}:t:B:attempts   hash: stream entry id -> deliveries
+  ARGV[1]  our lease value   ARGV[2] stream entry id ("" for a timer)
+  ARGV[3]  call id   ARGV[4] timer due (ms, "0": none)   ARGV[5] state TTL (s, "0": none)
+  ARGV[6]  N state fields, then N name/value pairs
+  then     M outbox records, then M (table, key, row) triples
+  Returns  1, or the error "FENCED" when the lease is not ours: nothing was changed.
+  Why Lua  the new state, the records and the acknowledgement must land together: a crash
+           before this replays the event (its Telnyx commands carry the same command_id),
+           a crash after it has nothing left to do. A stalled former owner changes nothing. ]]
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('FENCED lease lost')
+end
+local i = 6
+local nfields = tonumber(ARGV[i])
+if nfields > 0 then
+  local hset = {}
+  for j = 1, nfields * 2 do hset[j] = ARGV[i + j] end
+  redis.call('HSET', KEYS[3], unpack(hset))
+end
+i = i + nfields * 2 + 1
+local nrecords = tonumber(ARGV[i])
+for j = 0, nrecords - 1 do
+  local b = i + j * 3
+  redis.call('XADD', KEYS[4], '*', 'table', ARGV[b + 1], 'key', ARGV[b + 2], 'row', ARGV[b + 3])
+end
+if ARGV[4] ~= '0' then
+  redis.call('ZADD', KEYS[5], tonumber(ARGV[4]), ARGV[3])
+else
+  redis.call('ZREM', KEYS[5], ARGV[3])
+end
+if ARGV[5] ~= '0' then
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+end
+if ARGV[2] ~= '' then
+  redis.call('XACK', KEYS[2], 'workers', ARGV[2])
+  redis.call('HDEL', KEYS[6], ARGV[2])
+end
+return 1

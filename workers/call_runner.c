@@ -1,0 +1,582 @@
+/* workers/call_runner.c: the events of each call, one at a time, in stream order.
+ *
+ * For each event: load the call's state once (HGETALL), count a replayed delivery and
+ * dead-letter it past the limit, apply lib/call_flow.c, send the Telnyx commands it asks
+ * for one after another (each command_id derived from the event, so a replay repeats
+ * them harmlessly), then commit state, outbox records, timer and XACK in one fenced
+ * script (lua/worker_commit.lua). A failure before the commit leaves the event pending;
+ * it is retried with backoff and counted. Different calls run concurrently. */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call_records.h"
+#include "client_state.h"
+#include "det_uuid.h"
+#include "log.h"
+#include "redis_conn.h"
+#include "telnyx_client.h"
+#include "worker.h"
+#include "xalloc.h"
+
+#define REDIS_TIMEOUT_MS 2000
+#define RETRY_BASE_MS 250
+#define RETRY_MAX_MS 5000
+#define DAY_S 86400
+
+struct queued {
+    struct stream_event *ev;
+    struct queued *next;
+};
+
+struct call_ctx {
+    struct tenant *t;               /* borrowed; the tenant outlives its calls */
+    char id[192];
+    char key_state[FD_KEY_MAX];
+    bool is_stateless;              /* no call id (or an SMS): nothing to keep */
+    bool is_loaded, is_loading, is_busy;
+    struct call_state st;
+    struct queued *head, *tail;
+    struct event *timer;            /* the state's silence deadline */
+    struct event *retry;            /* a failed event, tried again */
+    int failures;                   /* consecutive, for the backoff */
+    /* the event being handled */
+    struct call_state next;
+    struct call_effects fx;
+    struct call_event ce;
+    int action;
+    struct call_ctx *link;
+};
+
+static void pump(struct call_ctx *c);
+static void run_actions(struct call_ctx *c);
+static void commit(struct call_ctx *c);
+
+long long worker_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long worker_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stream_event_free(struct stream_event *ev)
+{
+    free(ev->body);
+    free(ev);
+}
+
+/* ---- the call list ---- */
+
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+static void on_retry(evutil_socket_t fd, short what, void *arg);
+
+static struct call_ctx *call_get(struct tenant *t, const char *id)
+{
+    for (struct call_ctx *c = t->calls; c != NULL; c = c->link)
+        if (strcmp(c->id, id) == 0)
+            return c;
+    struct call_ctx *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->is_stateless = id[0] == '\0' || strncmp(id, "sms:", 4) == 0;
+    char suffix[FD_KEY_MAX];
+    snprintf(suffix, sizeof suffix, "call:%s", id);
+    tenant_key(c->key_state, t->id, (unsigned)t->w->cfg.shards, suffix);
+    c->timer = evtimer_new(t->w->base, on_timer, c);
+    c->retry = evtimer_new(t->w->base, on_retry, c);
+    c->link = t->calls;
+    t->calls = c;
+    return c;
+}
+
+static void call_free(struct call_ctx *c)
+{
+    while (c->head != NULL) {
+        struct queued *q = c->head;
+        c->head = q->next;
+        stream_event_free(q->ev);
+        free(q);
+    }
+    event_free(c->timer);
+    event_free(c->retry);
+    free(c);
+}
+
+static void call_forget_if_done(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    bool is_live = c->st.phase != CALL_ENDED && c->st.phase != CALL_NEW;
+    if (c->is_busy || c->is_loading || c->head != NULL || (is_live && !c->is_stateless))
+        return;
+    for (struct call_ctx **pp = &t->calls; *pp != NULL; pp = &(*pp)->link) {
+        if (*pp == c) {
+            *pp = c->link;
+            call_free(c);
+            return;
+        }
+    }
+}
+
+bool call_runner_has_live_calls(const struct tenant *t)
+{
+    for (const struct call_ctx *c = t->calls; c != NULL; c = c->link)
+        if (c->is_busy || c->head != NULL ||
+            (!c->is_stateless && c->st.phase != CALL_ENDED && c->st.phase != CALL_NEW))
+            return true;
+    return false;
+}
+
+void call_runner_free_all(struct tenant *t)
+{
+    while (t->calls != NULL) {
+        struct call_ctx *c = t->calls;
+        t->calls = c->link;
+        call_free(c);
+    }
+}
+
+/* ---- timers ---- */
+
+static void arm_timer(struct call_ctx *c)
+{
+    evtimer_del(c->timer);
+    if (c->st.timer_due_ms <= 0)
+        return;
+    long long wait = c->st.timer_due_ms - worker_now_ms();
+    if (wait < 0)
+        wait = 0;
+    struct timeval tv = {(time_t)(wait / 1000), (suseconds_t)((wait % 1000) * 1000)};
+    evtimer_add(c->timer, &tv);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct call_ctx *c = arg;
+    (void)fd;
+    (void)what;
+    if (!tenant_is_owned(c->t))
+        return;
+    struct stream_event *ev = xcalloc(1, sizeof *ev);
+    ev->is_timer = true;
+    ev->deliveries = 1;
+    ev->timer_due_ms = c->st.timer_due_ms;
+    snprintf(ev->type, sizeof ev->type, "timer");
+    snprintf(ev->call, sizeof ev->call, "%s", c->id);
+    snprintf(ev->eid, sizeof ev->eid, "timer:%.100s:%lld", c->id, ev->timer_due_ms);
+    call_runner_dispatch(c->t, ev);
+}
+
+/* ---- loading ---- */
+
+static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    c->is_loading = false;
+    if (!tenant_is_owned(t)) {
+        tenant_unref(t);
+        return;
+    }
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+        t->w->metrics.redis_failures++;
+        struct timeval tv = {0, RETRY_BASE_MS * 1000};
+        evtimer_add(c->retry, &tv);   /* on_retry pumps, which loads again */
+        tenant_unref(t);
+        return;
+    }
+    memset(&c->st, 0, sizeof c->st);
+    for (size_t i = 0; i + 1 < reply->elements; i += 2)
+        call_state_set_field(&c->st, reply->element[i]->str, reply->element[i + 1]->str,
+                             reply->element[i + 1]->len);
+    c->is_loaded = true;
+    arm_timer(c);
+    pump(c);
+    tenant_unref(t);
+}
+
+static void load(struct call_ctx *c)
+{
+    if (c->is_stateless) {
+        c->is_loaded = true;
+        return;
+    }
+    c->is_loading = true;
+    const char *argv[] = {"HGETALL", c->key_state};
+    size_t len[] = {7, strlen(c->key_state)};
+    tenant_ref(c->t);
+    redis_conn_command(c->t->w->redis, REDIS_TIMEOUT_MS, on_loaded, c, 2, argv, len);
+}
+
+/* ---- finishing an event ---- */
+
+static void finish_event(struct call_ctx *c, bool is_ok)
+{
+    struct queued *q = c->head;
+    struct stream_event *ev = q->ev;
+    c->head = q->next;
+    if (c->head == NULL)
+        c->tail = NULL;
+    free(q);
+    c->is_busy = false;
+    c->failures = 0;
+    worker_metrics_count_event(c->t->w, ev->type, is_ok);
+    bool was_stream = !ev->is_timer;
+    stream_event_free(ev);
+    struct tenant *t = c->t;
+    if (was_stream)
+        reader_event_done(t);
+    pump(c);
+    call_forget_if_done(c);
+}
+
+/* Something failed before the commit: the event stays pending in the stream and is
+ * handled again after a backoff, counted as another delivery. */
+static void fail_event(struct call_ctx *c, const char *why)
+{
+    struct stream_event *ev = c->head->ev;
+    struct log_line l;
+    if (log_begin(&l, LOG_WARN, "event failed; will retry")) {
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_str(&l, "event_type", ev->type);
+        log_str(&l, "event_id", ev->eid);
+        log_int(&l, "deliveries", ev->deliveries);
+        log_str(&l, "error", why);
+        log_end(&l);
+    }
+    worker_metrics_count_event(c->t->w, ev->type, false);
+    if (!ev->is_timer)
+        ev->deliveries = 0;     /* recount before the next try */
+    c->failures++;
+    int ms = RETRY_BASE_MS << (c->failures > 5 ? 5 : c->failures - 1);
+    if (ms > RETRY_MAX_MS)
+        ms = RETRY_MAX_MS;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    evtimer_add(c->retry, &tv);
+    /* stays busy until the retry fires, so later events of the call keep their order */
+}
+
+static void on_retry(evutil_socket_t fd, short what, void *arg)
+{
+    struct call_ctx *c = arg;
+    (void)fd;
+    (void)what;
+    c->is_busy = false;
+    if (tenant_is_owned(c->t))
+        pump(c);
+}
+
+/* ---- dead letters ---- */
+
+static void on_dead_lettered(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (tenant_is_owned(t)) {
+        if (err == APP_OK) {
+            t->w->metrics.dead_letters++;
+            finish_event(c, false);
+        } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+            t->w->metrics.fenced++;
+            tenant_drop(t);
+        } else {
+            fail_event(c, "dead-letter script failed");
+        }
+    }
+    tenant_unref(t);
+}
+
+static void dead_letter(struct call_ctx *c, const char *why)
+{
+    struct tenant *t = c->t;
+    struct stream_event *ev = c->head->ev;
+    char deliveries[16];
+    snprintf(deliveries, sizeof deliveries, "%d", ev->deliveries);
+    log_msg(LOG_WARN, "event dead-lettered", "event_id", ev->eid);
+    const char *argv[] = {t->key_lease, t->key_events, t->key_dead, t->key_attempts,
+                          t->lease_value, ev->entry_id, why, deliveries, ev->type, ev->eid,
+                          ev->call, ev->at, ev->body ? ev->body : ""};
+    size_t len[13];
+    for (int i = 0; i < 12; i++)
+        len[i] = strlen(argv[i]);
+    len[12] = ev->body ? ev->body_len : 0;
+    tenant_ref(t);
+    redis_conn_script(t->w->redis, t->w->dead_letter_script, REDIS_TIMEOUT_MS, on_dead_lettered, c,
+                      4, 13, argv, len);
+}
+
+/* ---- handling ---- */
+
+static void handle(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    struct stream_event *ev = c->head->ev;
+    const char *why = NULL;
+    if (ev->is_timer) {
+        memset(&c->ce, 0, sizeof c->ce);
+        snprintf(c->ce.type, sizeof c->ce.type, "timer");
+        snprintf(c->ce.eid, sizeof c->ce.eid, "%s", ev->eid);
+        c->ce.timer_due_ms = ev->timer_due_ms;
+    } else if (ev->body == NULL ||
+               call_event_decode(ev->body, ev->body_len, &c->ce, &why) != APP_OK) {
+        fail_event(c, why ? why : "stream entry has no body");
+        return;
+    }
+    if (!ev->is_timer)   /* the stream's eid is what the api de-duplicated on */
+        snprintf(c->ce.eid, sizeof c->ce.eid, "%s", ev->eid);
+    c->next = c->st;
+    struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
+    char now_iso[40];
+    call_records_iso_now(now_iso, sizeof now_iso);
+    call_flow_apply(&c->next, &c->ce, &t->agent, &settings, worker_now_ms(), now_iso, &c->fx);
+    if (c->is_stateless)
+        c->fx.is_state_changed = false;
+    if (c->next.client_state[0] == '\0' && c->next.call_control_id[0] != '\0') {
+        det_uuid2(c->next.conversation_id, "call_conversations", t->id, c->next.call_control_id);
+        client_state_encode(t->id, c->next.conversation_id, c->next.client_state);
+    }
+    c->action = 0;
+    run_actions(c);
+}
+
+static void on_deliveries_counted(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (tenant_is_owned(t)) {
+        if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
+            fail_event(c, "could not count deliveries");
+        } else {
+            struct stream_event *ev = c->head->ev;
+            ev->deliveries = (int)reply->integer + 1;   /* the first delivery was never counted */
+            if (ev->deliveries > t->w->wcfg.max_deliveries)
+                dead_letter(c, "delivered too many times without success");
+            else
+                handle(c);
+        }
+    }
+    tenant_unref(t);
+}
+
+static void pump(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    if (c->is_busy || c->head == NULL || !tenant_is_owned(t))
+        return;
+    if (!c->is_loaded) {
+        if (!c->is_loading)
+            load(c);
+        if (!c->is_loaded)
+            return;
+    }
+    if (!t->has_agent) {
+        agent_cache_ensure(t);
+        c->is_busy = true;       /* wait for it, keeping order */
+        struct timeval tv = {0, 100000};
+        evtimer_add(c->retry, &tv);
+        return;
+    }
+    c->is_busy = true;
+    struct stream_event *ev = c->head->ev;
+    if (ev->deliveries == 0) {
+        const char *argv[] = {"HINCRBY", t->key_attempts, ev->entry_id, "1"};
+        size_t len[] = {7, strlen(t->key_attempts), strlen(ev->entry_id), 1};
+        tenant_ref(t);
+        redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_deliveries_counted, c, 4, argv, len);
+        return;
+    }
+    handle(c);
+}
+
+void call_runner_dispatch(struct tenant *t, struct stream_event *ev)
+{
+    struct call_ctx *c = call_get(t, ev->call);
+    struct queued *q = xcalloc(1, sizeof *q);
+    q->ev = ev;
+    if (c->tail != NULL)
+        c->tail->next = q;
+    else
+        c->head = q;
+    c->tail = q;
+    pump(c);
+}
+
+/* ---- Telnyx commands ---- */
+
+static void on_command_done(const struct telnyx_result *res, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (!tenant_is_owned(t)) {
+        tenant_unref(t);
+        return;
+    }
+    if (res->outcome == TELNYX_FAILED) {
+        fail_event(c, "telnyx request failed");
+        tenant_unref(t);
+        return;
+    }
+    if (res->outcome == TELNYX_REJECTED) {
+        /* our request is wrong: retrying cannot help; the call goes on without it */
+        struct log_line l;
+        if (log_begin(&l, LOG_ERROR, "telnyx rejected a command")) {
+            log_str(&l, "business_id", t->id);
+            log_str(&l, "call", c->id);
+            log_int(&l, "status", res->status);
+            log_str(&l, "code", res->error_code);
+            log_str(&l, "title", res->error_title);
+            log_end(&l);
+        }
+    }
+    c->action++;
+    run_actions(c);
+    tenant_unref(t);
+}
+
+static void run_actions(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    if (c->action >= c->fx.nactions) {
+        commit(c);
+        return;
+    }
+    const struct call_action *a = &c->fx.actions[c->action];
+    char command_id[37];
+    det_uuid2(command_id, "command", c->ce.eid, a->step);
+    struct telnyx_command cmd = {.call_control_id = c->next.call_control_id,
+                                 .client_state = c->next.client_state,
+                                 .command_id = command_id};
+    struct telnyx_client *tc = t->w->telnyx;
+    tenant_ref(t);
+    switch (a->cmd) {
+    case CMD_ANSWER:
+        telnyx_client_answer(tc, &cmd, on_command_done, c);
+        break;
+    case CMD_SPEAK: {
+        struct telnyx_speak sp = {.payload = a->text,
+                                  .voice = t->agent.voice[0] ? t->agent.voice : "Telnyx.KokoroTTS.af",
+                                  .language = t->agent.language[0] ? t->agent.language : NULL};
+        telnyx_client_speak(tc, &cmd, &sp, on_command_done, c);
+        break;
+    }
+    case CMD_TRANSCRIPTION_START:
+        telnyx_client_start_transcription(tc, &cmd, t->w->wcfg.transcription_engine, on_command_done, c);
+        break;
+    case CMD_PLAYBACK_STOP:
+        telnyx_client_stop_playback(tc, &cmd, on_command_done, c);
+        break;
+    case CMD_HANGUP:
+        telnyx_client_hangup(tc, &cmd, on_command_done, c);
+        break;
+    case CMD_TRANSFER:
+        telnyx_client_transfer(tc, &cmd, a->to, NULL, on_command_done, c);
+        break;
+    }
+}
+
+/* ---- the commit ---- */
+
+static void on_committed(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (!tenant_is_owned(t)) {
+        tenant_unref(t);
+        return;
+    }
+    if (err == APP_OK) {
+        c->st = c->next;
+        arm_timer(c);
+        finish_event(c, true);
+    } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+        log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
+        t->w->metrics.fenced++;
+        tenant_drop(t);
+    } else {
+        fail_event(c, reply != NULL ? reply->str : "commit timed out");
+    }
+    tenant_unref(t);
+}
+
+static void commit(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    struct stream_event *ev = c->head->ev;
+    struct call_records rec;
+    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, c->ce.eid);
+    const char *argv[REDIS_CONN_MAX_ARGS];
+    size_t len[REDIS_CONN_MAX_ARGS];
+    int n = 0;
+    const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
+                          t->key_timers, t->key_attempts};
+    for (int i = 0; i < 6; i++)
+        argv[n++] = keys[i];
+    char due[24], ttl[16], nfields[8], nrecords[8];
+    bool keep_state = c->fx.is_state_changed && !c->is_stateless;
+    /* an event that changed nothing leaves the timer as it was */
+    snprintf(due, sizeof due, "%lld",
+             c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
+    snprintf(ttl, sizeof ttl, "%d", !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
+    argv[n++] = t->lease_value;
+    argv[n++] = ev->is_timer ? "" : ev->entry_id;
+    argv[n++] = c->id;
+    argv[n++] = due;
+    argv[n++] = ttl;
+    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
+    char scratch[1024];
+    int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
+    snprintf(nfields, sizeof nfields, "%d", nf);
+    argv[n++] = nfields;
+    for (int i = 0; i < nf; i++) {
+        argv[n++] = names[i];
+        argv[n++] = values[i];
+    }
+    for (int i = 0; i < n; i++)
+        len[i] = strlen(argv[i]);
+    snprintf(nrecords, sizeof nrecords, "%d", rec.count);
+    len[n] = strlen(nrecords);
+    argv[n++] = nrecords;
+    for (int i = 0; i < rec.count; i++) {
+        argv[n] = rec.fields[i].table;
+        len[n++] = strlen(rec.fields[i].table);
+        argv[n] = rec.fields[i].key;
+        len[n++] = strlen(rec.fields[i].key);
+        argv[n] = rec.fields[i].row;
+        len[n++] = rec.fields[i].row_len;
+    }
+    tenant_ref(t);
+    redis_conn_script(t->w->redis, t->w->commit_script, REDIS_TIMEOUT_MS, on_committed, c,
+                      6, n, argv, len);
+    call_records_cleanup(&rec);
+}
+
+/* ---- timers after a claim ---- */
+
+static void on_timers_listed(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
+    if (tenant_is_owned(t) && err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY) {
+        for (size_t i = 0; i < reply->elements; i++) {
+            struct call_ctx *c = call_get(t, reply->element[i]->str);
+            if (!c->is_loaded && !c->is_loading)
+                load(c);     /* arms the timer from the loaded state */
+        }
+    }
+    tenant_unref(t);
+}
+
+void call_runner_load_timers(struct tenant *t)
+{
+    const char *argv[] = {"ZRANGE", t->key_timers, "0", "-1"};
+    size_t len[] = {6, strlen(t->key_timers), 1, 2};
+    tenant_ref(t);
+    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_timers_listed, t, 4, argv, len);
+}

@@ -1,0 +1,200 @@
+/* workers/main.c: frontdesk-worker. One event loop: hiredis async for Redis, the curl
+ * multi socket interface for Telnyx, libpq non-blocking for PostgreSQL, so nothing
+ * ever waits on the network. Any number of workers run side by side on one Redis and
+ * one PostgreSQL; SIGTERM releases every lease and exits within 10 s. */
+#include <event2/event.h>
+#include <event2/http.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_client.h"
+#include "log.h"
+#include "lua_scripts.h"
+#include "outbox_drain.h"
+#include "pg_conn.h"
+#include "redis_conn.h"
+#include "redis_sub.h"
+#include "telnyx_client.h"
+#include "worker.h"
+
+#define TICK_MS 100
+#define DRAIN_POLL_MS 20
+#define DRAIN_LIMIT_MS 8000
+#define OUTBOX_EVERY_MS 500
+
+static struct http_client *http_client_of_worker;
+
+/* fd:events names a business that has new events (lua/enqueue_event.lua). */
+static void on_notified(const char *message, size_t len, void *arg)
+{
+    struct worker *w = arg;
+    if (message == NULL) {   /* (re)subscribed: anything may have been missed */
+        for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+            reader_want(t);
+        return;
+    }
+    char id[FD_UUID_LEN + 1];
+    if (!uuid_canonical(message, len, id))
+        return;
+    struct tenant *t = worker_find_tenant(w, id);
+    if (t != NULL)
+        reader_want(t);
+    else
+        ownership_try_claim(w, id);
+}
+
+static void drain_outboxes(struct worker *w)
+{
+    for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+        outbox_drain_tenant(w->drain, t->id);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    static long long last_outbox_ms;
+    (void)fd;
+    (void)what;
+    long long now = worker_mono_ms();
+    if (!w->is_draining) {
+        ownership_tick(w, now);
+        reader_tick(w, now);
+        for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+            agent_cache_ensure(t);
+    }
+    if (now - last_outbox_ms >= OUTBOX_EVERY_MS) {
+        last_outbox_ms = now;
+        drain_outboxes(w);
+    }
+}
+
+static bool is_quiet(const struct worker *w)
+{
+    for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
+        if (t->inflight > 0)
+            return false;
+    return true;
+}
+
+static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    static long long started_ms;
+    (void)fd;
+    (void)what;
+    long long now = worker_mono_ms();
+    if (started_ms == 0)
+        started_ms = now;
+    if (!is_quiet(w) && now - started_ms < DRAIN_LIMIT_MS)
+        return;
+    ownership_release_all(w);
+    /* give the release scripts a moment to reach Redis, then leave */
+    struct timeval tv = {0, 300000};
+    event_base_loopexit(w->base, &tv);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)what;
+    if (w->is_draining)
+        return;
+    w->is_draining = true;
+    log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
+    for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+        t->mode = TENANT_SHEDDING;
+    struct event *poll = event_new(w->base, -1, EV_PERSIST, on_drain_poll, w);
+    struct timeval every = {0, DRAIN_POLL_MS * 1000};
+    event_add(poll, &every);
+    struct timeval limit = {9, 500000};   /* whatever happens, gone within 10 s */
+    event_base_loopexit(w->base, &limit);
+}
+
+static const struct lua_script *script_or_die(const char *name)
+{
+    const struct lua_script *s = lua_script_find(name);
+    if (s == NULL) {
+        fprintf(stderr, "embedded script %s is missing\n", name);
+        exit(1);
+    }
+    return s;
+}
+
+static void connect_telnyx(struct worker *w)
+{
+    http_client_of_worker = http_client_create(w->base);
+    struct telnyx_options opt;
+    telnyx_options_init(&opt);
+    opt.api_url = w->wcfg.telnyx_api_url;
+    opt.api_key = w->wcfg.telnyx_api_key;
+    w->telnyx = telnyx_client_create(http_client_of_worker, w->base, &opt);
+    if (http_client_of_worker == NULL || w->telnyx == NULL) {
+        fprintf(stderr, "cannot set up the Telnyx client\n");
+        exit(1);
+    }
+}
+
+int main(void)
+{
+    static struct worker w;
+    log_set_component("worker");
+    config_load_or_exit(&w.cfg, 0);
+    if (sodium_init() < 0)
+        return 1;
+    worker_config_load_or_exit(&w.wcfg);
+    signal(SIGPIPE, SIG_IGN);
+    worker_metrics_init(&w.metrics);
+    w.fair_share = 1;   /* until the first survey */
+    w.acquire_script = script_or_die("worker_acquire");
+    w.renew_script = script_or_die("worker_renew");
+    w.release_script = script_or_die("worker_release");
+    w.reap_script = script_or_die("worker_reap");
+    w.commit_script = script_or_die("worker_commit");
+    w.dead_letter_script = script_or_die("worker_dead_letter");
+    script_or_die("worker_survey");
+
+    w.base = event_base_new();
+    w.redis = redis_conn_create(w.base, &w.cfg);
+    w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", on_notified, &w);
+    w.pg = pg_conn_create(w.base, w.cfg.database_url);
+    w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
+    connect_telnyx(&w);
+    worker_http_attach(&w);
+
+    w.tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
+    struct timeval every = {0, TICK_MS * 1000};
+    event_add(w.tick, &every);
+    struct event *sigterm = evsignal_new(w.base, SIGTERM, on_signal, &w);
+    struct event *sigint = evsignal_new(w.base, SIGINT, on_signal, &w);
+    event_add(sigterm, NULL);
+    event_add(sigint, NULL);
+
+    struct log_line l;
+    if (log_begin(&l, LOG_INFO, "worker started")) {
+        log_str(&l, "worker_id", w.wcfg.worker_id);
+        log_str(&l, "metrics", w.wcfg.listen_host);
+        log_int(&l, "port", w.wcfg.listen_port);
+        log_end(&l);
+    }
+    event_base_dispatch(w.base);
+    log_msg(LOG_INFO, "stopped", "worker_id", w.wcfg.worker_id);
+
+    while (w.tenants != NULL)
+        tenant_drop(w.tenants);
+    evhttp_free(w.http);
+    outbox_drain_free(w.drain);
+    telnyx_client_free(w.telnyx);
+    http_client_free(http_client_of_worker);
+    redis_sub_free(w.sub);
+    redis_conn_free(w.redis);
+    pg_conn_free(w.pg);
+    event_free(w.tick);
+    event_free(sigterm);
+    event_free(sigint);
+    event_base_free(w.base);
+    return 0;
+}

@@ -1,0 +1,382 @@
+/* workers/ownership.c: which tenants this worker owns. Heartbeat in fd:workers; a
+ * survey of the shards every few seconds gives the fair share (owned plus ready
+ * tenants, divided by live workers); below it the worker claims ready tenants, above it
+ * it sheds. Leases are renewed at a third of their life; a lease found lost stops the
+ * tenant at once. Tenants whose owner died are made ready again by the reap script.
+ *
+ * Workload: tens to thousands of tenants per worker; every command here runs on a
+ * timer, a few hundred Redis commands per second at most, independent of traffic. */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "lua_scripts.h"
+#include "redis_conn.h"
+#include "worker.h"
+#include "xalloc.h"
+
+#define HEARTBEAT_MS 1000
+#define SURVEY_MS 2000
+#define SCAN_MS 500
+#define REAP_MS 1000
+#define REAP_GRACE_MS 500
+#define WORKER_ALIVE_MS 5000
+#define REDIS_TIMEOUT_MS 2000
+#define CLAIM_BATCH 16
+
+struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
+{
+    for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+        if (strcmp(t->id, business_id) == 0)
+            return t;
+    return NULL;
+}
+
+void tenant_ref(struct tenant *t)
+{
+    t->refs++;
+}
+
+void tenant_unref(struct tenant *t)
+{
+    if (--t->refs > 0)
+        return;
+    call_runner_free_all(t);
+    free(t);
+}
+
+static void unlink_tenant(struct tenant *t)
+{
+    struct worker *w = t->w;
+    for (struct tenant **pp = &w->tenants; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            w->owned--;
+            return;
+        }
+    }
+}
+
+void tenant_drop(struct tenant *t)
+{
+    if (t->mode == TENANT_LOST)
+        return;
+    t->mode = TENANT_LOST;
+    unlink_tenant(t);
+    tenant_unref(t);   /* the owner's reference */
+}
+
+static void make_keys(struct tenant *t, unsigned shards)
+{
+    t->shard = tenant_shard(t->id, shards);
+    tenant_events_key(t->key_events, t->id, shards);
+    tenant_key(t->key_lease, t->id, shards, "lease");
+    tenant_key(t->key_epoch, t->id, shards, "epoch");
+    tenant_key(t->key_outbox, t->id, shards, "outbox");
+    tenant_key(t->key_timers, t->id, shards, "timers");
+    tenant_key(t->key_attempts, t->id, shards, "attempts");
+    tenant_key(t->key_dead, t->id, shards, "dead");
+    tenant_key(t->key_agent, t->id, shards, "agent");
+    snprintf(t->key_owned, FD_KEY_MAX, "fd:{s%03u}:owned", t->shard);
+    shard_ready_key(t->key_ready, t->shard);
+}
+
+/* ---- claiming ---- */
+
+struct claim_op {
+    struct worker *w;
+    char id[FD_UUID_LEN + 1];
+};
+
+static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct claim_op *op = arg;
+    struct worker *w = op->w;
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_STRING ||
+        w->is_draining || worker_find_tenant(w, op->id) != NULL) {
+        free(op);
+        return;
+    }
+    struct tenant *t = xcalloc(1, sizeof *t);
+    t->w = w;
+    memcpy(t->id, op->id, sizeof t->id);
+    snprintf(t->lease_value, sizeof t->lease_value, "%.*s", (int)reply->len, reply->str);
+    make_keys(t, (unsigned)w->cfg.shards);
+    t->mode = TENANT_ACTIVE;
+    t->refs = 1;
+    t->is_reading_pending = true;   /* first replay what a previous owner left pending */
+    strcpy(t->replay_after, "0");
+    t->last_activity_ms = worker_mono_ms();
+    t->last_renew_ms = t->last_activity_ms;
+    t->next = w->tenants;
+    w->tenants = t;
+    w->owned++;
+    w->metrics.leases_acquired++;
+    log_msg(LOG_INFO, "tenant acquired", "business_id", t->id);
+    agent_cache_ensure(t);
+    call_runner_load_timers(t);
+    reader_want(t);
+    free(op);
+}
+
+void ownership_try_claim(struct worker *w, const char *business_id)
+{
+    char canon[FD_UUID_LEN + 1];
+    if (w->is_draining || w->owned >= w->fair_share ||
+        !uuid_canonical(business_id, strlen(business_id), canon) ||
+        worker_find_tenant(w, canon) != NULL)
+        return;
+    struct claim_op *op = xcalloc(1, sizeof *op);
+    op->w = w;
+    memcpy(op->id, canon, sizeof op->id);
+    struct tenant probe;      /* only for its key names */
+    memcpy(probe.id, canon, sizeof probe.id);
+    make_keys(&probe, (unsigned)w->cfg.shards);
+    char lease_ms[16];
+    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
+    const char *argv[] = {probe.key_lease, probe.key_epoch, probe.key_owned, probe.key_ready,
+                          canon, w->wcfg.worker_id, lease_ms};
+    size_t len[7];
+    for (int i = 0; i < 7; i++)
+        len[i] = strlen(argv[i]);
+    redis_conn_script(w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op, 4, 7, argv, len);
+}
+
+static void on_ready_scanned(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct worker *w = arg;
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY)
+        return;
+    for (size_t i = 0; i < reply->elements && w->owned < w->fair_share; i++)
+        if (reply->element[i]->type == REDIS_REPLY_STRING)
+            ownership_try_claim(w, reply->element[i]->str);
+}
+
+static void scan_ready(struct worker *w, long long now_ms)
+{
+    char key[FD_KEY_MAX], max[24];
+    snprintf(max, sizeof max, "%lld", now_ms);
+    for (unsigned s = 0; s < (unsigned)w->cfg.shards && w->owned < w->fair_share; s++) {
+        shard_ready_key(key, s);
+        const char *argv[] = {"ZRANGEBYSCORE", key, "-inf", max, "LIMIT", "0", "16"};
+        size_t len[7];
+        for (int i = 0; i < 7; i++)
+            len[i] = strlen(argv[i]);
+        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ready_scanned, w, 7, argv, len);
+    }
+}
+
+/* ---- leases ---- */
+
+static void on_renewed(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
+    t->is_renewing = false;
+    if (tenant_is_owned(t) && err == APP_OK && reply != NULL &&
+        reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+        log_msg(LOG_WARN, "lease lost", "business_id", t->id);
+        t->w->metrics.leases_lost++;
+        tenant_drop(t);
+    }
+    tenant_unref(t);
+}
+
+static void renew(struct tenant *t)
+{
+    struct worker *w = t->w;
+    char lease_ms[16];
+    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
+    const char *argv[] = {t->key_lease, t->key_owned, t->id, t->lease_value, lease_ms};
+    size_t len[5];
+    for (int i = 0; i < 5; i++)
+        len[i] = strlen(argv[i]);
+    t->is_renewing = true;
+    tenant_ref(t);
+    redis_conn_script(w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t, 2, 5, argv, len);
+}
+
+static void on_released(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
+    (void)reply;
+    (void)err;
+    t->w->metrics.leases_released++;
+    tenant_unref(t);
+}
+
+static void release(struct tenant *t, const char *why)
+{
+    struct worker *w = t->w;
+    const char *argv[] = {t->key_lease, t->key_owned, t->key_ready, t->key_events, t->key_timers,
+                          t->id, t->lease_value};
+    size_t len[7];
+    for (int i = 0; i < 7; i++)
+        len[i] = strlen(argv[i]);
+    log_msg(LOG_INFO, why, "business_id", t->id);
+    tenant_ref(t);
+    redis_conn_script(w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t, 5, 7, argv, len);
+    tenant_drop(t);
+}
+
+void ownership_release_all(struct worker *w)
+{
+    while (w->tenants != NULL)
+        release(w->tenants, "tenant released: shutting down");
+}
+
+static bool is_idle(const struct tenant *t)
+{
+    return t->inflight == 0 && !t->is_reading && !call_runner_has_live_calls(t);
+}
+
+static void tend_tenants(struct worker *w, long long now_ms)
+{
+    int excess = w->owned - (w->fair_share + 1);
+    struct tenant *next;
+    for (struct tenant *t = w->tenants; t != NULL; t = next) {
+        next = t->next;
+        if (t->mode == TENANT_SHEDDING && is_idle(t)) {
+            release(t, "tenant shed to rebalance");
+            continue;
+        }
+        if (is_idle(t) && now_ms - t->last_activity_ms > w->wcfg.idle_release_ms) {
+            release(t, "tenant released: idle");
+            continue;
+        }
+        if (excess > 0 && t->mode == TENANT_ACTIVE) {
+            t->mode = TENANT_SHEDDING;    /* stop reading; release once quiet */
+            excess--;
+        }
+        if (!t->is_renewing && now_ms - t->last_renew_ms >= w->wcfg.lease_ms / 3) {
+            t->last_renew_ms = now_ms;
+            renew(t);
+        }
+    }
+}
+
+/* ---- heartbeat, survey, reap ---- */
+
+static void on_ignored(const redisReply *reply, enum app_err err, void *arg)
+{
+    (void)reply;
+    (void)arg;
+    (void)err;
+}
+
+static void heartbeat(struct worker *w, long long wall_ms)
+{
+    char now[24], stale[24];
+    snprintf(now, sizeof now, "%lld", wall_ms);
+    snprintf(stale, sizeof stale, "%lld", wall_ms - 60000);
+    const char *zadd[] = {"ZADD", FD_WORKERS_KEY, now, w->wcfg.worker_id};
+    size_t zlen[] = {4, strlen(FD_WORKERS_KEY), strlen(now), strlen(w->wcfg.worker_id)};
+    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ignored, NULL, 4, zadd, zlen);
+    const char *prune[] = {"ZREMRANGEBYSCORE", FD_WORKERS_KEY, "-inf", stale};
+    size_t plen[] = {16, strlen(FD_WORKERS_KEY), 4, strlen(stale)};
+    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ignored, NULL, 4, prune, plen);
+}
+
+struct survey {
+    struct worker *w;
+    int replies_left;
+    long long tenants;          /* owned + ready, over all shards */
+    long long ready;
+    long long oldest_ready_ms;
+    int live_workers;
+};
+
+static void survey_finish(struct survey *s)
+{
+    struct worker *w = s->w;
+    int live = s->live_workers > 0 ? s->live_workers : 1;
+    w->live_workers = live;
+    long long share = (s->tenants + live - 1) / live;
+    w->fair_share = (int)(share < 1 ? 1 : share) + 1;
+    w->backlog_tenants = s->ready;
+    w->oldest_wait_ms = s->oldest_ready_ms > 0 ? worker_now_ms() - s->oldest_ready_ms : 0;
+    free(s);
+}
+
+static void on_survey_shard(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct survey *s = arg;
+    if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 3) {
+        s->tenants += reply->element[0]->integer + reply->element[1]->integer;
+        s->ready += reply->element[1]->integer;
+        long long oldest = reply->element[2]->integer;
+        if (oldest > 0 && (s->oldest_ready_ms == 0 || oldest < s->oldest_ready_ms))
+            s->oldest_ready_ms = oldest;
+    }
+    if (--s->replies_left == 0)
+        survey_finish(s);
+}
+
+static void on_survey_workers(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct survey *s = arg;
+    if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+        s->live_workers = (int)reply->integer;
+    if (--s->replies_left == 0)
+        survey_finish(s);
+}
+
+static void survey(struct worker *w, long long wall_ms)
+{
+    struct survey *s = xcalloc(1, sizeof *s);
+    s->w = w;
+    s->replies_left = w->cfg.shards + 1;
+    char since[24];
+    snprintf(since, sizeof since, "%lld", wall_ms - WORKER_ALIVE_MS);
+    const char *zc[] = {"ZCOUNT", FD_WORKERS_KEY, since, "+inf"};
+    size_t zl[] = {6, strlen(FD_WORKERS_KEY), strlen(since), 4};
+    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_survey_workers, s, 4, zc, zl);
+    const struct lua_script *script = lua_script_find("worker_survey");
+    for (unsigned shard = 0; shard < (unsigned)w->cfg.shards; shard++) {
+        char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
+        snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
+        shard_ready_key(ready, shard);
+        const char *argv[] = {owned, ready};
+        size_t len[] = {strlen(owned), strlen(ready)};
+        redis_conn_script(w->redis, script, REDIS_TIMEOUT_MS, on_survey_shard, s, 2, 2, argv, len);
+    }
+}
+
+static void reap(struct worker *w)
+{
+    /* one shard per call, in rotation, so every shard is seen every few seconds */
+    unsigned per_tick = (unsigned)w->cfg.shards < 16 ? (unsigned)w->cfg.shards : 16;
+    for (unsigned i = 0; i < per_tick; i++) {
+        unsigned shard = w->reap_shard++ % (unsigned)w->cfg.shards;
+        char owned[FD_KEY_MAX], ready[FD_KEY_MAX], grace[16];
+        snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
+        shard_ready_key(ready, shard);
+        snprintf(grace, sizeof grace, "%d", REAP_GRACE_MS);
+        const char *argv[] = {owned, ready, grace};
+        size_t len[] = {strlen(owned), strlen(ready), strlen(grace)};
+        redis_conn_script(w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL, 2, 3, argv, len);
+    }
+}
+
+void ownership_tick(struct worker *w, long long now_ms)
+{
+    long long wall = worker_now_ms();
+    if (now_ms - w->last_heartbeat_ms >= HEARTBEAT_MS) {
+        w->last_heartbeat_ms = now_ms;
+        heartbeat(w, wall);
+    }
+    if (now_ms - w->last_survey_ms >= SURVEY_MS) {
+        w->last_survey_ms = now_ms;
+        survey(w, wall);
+    }
+    if (now_ms - w->last_reap_ms >= REAP_MS) {
+        w->last_reap_ms = now_ms;
+        reap(w);
+    }
+    tend_tenants(w, now_ms);
+    if (!w->is_draining && w->owned < w->fair_share && now_ms - w->last_scan_ms >= SCAN_MS) {
+        w->last_scan_ms = now_ms;
+        scan_ready(w, wall);
+    }
+}

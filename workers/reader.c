@@ -1,0 +1,141 @@
+/* workers/reader.c: reads owned tenants' streams. A tenant is read when the api's
+ * notification (fd:events) names it, when its in-memory work drops below a quantum, and
+ * by a slow poll in case a notification was lost. Each read asks for at most
+ * `quantum - inflight` entries, so one tenant's flood never holds more than a quantum
+ * of events in this worker, and other tenants' reads and commits interleave with it on
+ * the Redis connection: a flood delays another tenant by at most one round.
+ *
+ * The first read after a claim replays our consumer's pending entries (ID 0): all
+ * workers read a tenant as the same consumer, so those are what the previous owner
+ * had read and not committed, in stream order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "redis_conn.h"
+#include "worker.h"
+#include "xalloc.h"
+
+#define CONSUMER "owner"
+#define POLL_MS 1000
+#define REDIS_TIMEOUT_MS 2000
+
+static void start_read(struct tenant *t);
+
+static void field_copy(char *dst, size_t size, const redisReply *v)
+{
+    size_t n = v->len < size - 1 ? v->len : size - 1;
+    memcpy(dst, v->str, n);
+    dst[n] = '\0';
+}
+
+/* One stream entry [id, [field, value, ...]] as a stream_event; NULL if malformed. */
+static struct stream_event *event_from_entry(const redisReply *entry, bool is_replay)
+{
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING)
+        return NULL;
+    struct stream_event *ev = xcalloc(1, sizeof *ev);
+    field_copy(ev->entry_id, sizeof ev->entry_id, entry->element[0]);
+    ev->deliveries = is_replay ? 0 : 1;   /* 0: count them before handling */
+    const redisReply *fields = entry->element[1];
+    if (fields->type != REDIS_REPLY_ARRAY)   /* deleted while pending */
+        return ev;
+    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+        const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+            continue;
+        if (strcmp(k->str, "type") == 0)
+            field_copy(ev->type, sizeof ev->type, v);
+        else if (strcmp(k->str, "eid") == 0)
+            field_copy(ev->eid, sizeof ev->eid, v);
+        else if (strcmp(k->str, "call") == 0)
+            field_copy(ev->call, sizeof ev->call, v);
+        else if (strcmp(k->str, "at") == 0)
+            field_copy(ev->at, sizeof ev->at, v);
+        else if (strcmp(k->str, "body") == 0) {
+            ev->body = xmalloc(v->len + 1);
+            memcpy(ev->body, v->str, v->len);
+            ev->body[v->len] = '\0';
+            ev->body_len = v->len;
+        }
+    }
+    return ev;
+}
+
+static void on_read(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
+    bool was_replay = t->is_reading_pending;
+    t->is_reading = false;
+    if (!tenant_is_owned(t)) {
+        tenant_unref(t);
+        return;
+    }
+    size_t n = 0;
+    if (err != APP_OK) {
+        t->w->metrics.redis_failures++;
+        t->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
+    } else if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
+        const redisReply *entries = reply->element[0]->element[1];
+        n = entries->elements;
+        for (size_t i = 0; i < n; i++) {
+            struct stream_event *ev = event_from_entry(entries->element[i], was_replay);
+            if (ev == NULL)
+                continue;
+            if (was_replay)
+                snprintf(t->replay_after, sizeof t->replay_after, "%s", ev->entry_id);
+            t->inflight++;
+            call_runner_dispatch(t, ev);
+        }
+    }
+    if (err == APP_OK && was_replay && n == 0)
+        t->is_reading_pending = false;   /* nothing left from before: read new entries */
+    if (err == APP_OK && (n > 0 || was_replay))
+        t->is_read_wanted = true;        /* there may be more */
+    if (t->is_read_wanted)
+        start_read(t);
+    tenant_unref(t);
+}
+
+static void start_read(struct tenant *t)
+{
+    struct worker *w = t->w;
+    int room = w->wcfg.quantum - t->inflight;
+    if (t->is_reading || t->mode != TENANT_ACTIVE || room <= 0)
+        return;
+    t->is_read_wanted = false;
+    t->is_reading = true;
+    t->next_read_ms = worker_mono_ms() + POLL_MS;
+    char count[16];
+    snprintf(count, sizeof count, "%d", room);
+    const char *argv[] = {"XREADGROUP", "GROUP", FD_CONSUMER_GROUP, CONSUMER, "COUNT", count,
+                          "STREAMS", t->key_events, t->is_reading_pending ? t->replay_after : ">"};
+    size_t len[9];
+    for (int i = 0; i < 9; i++)
+        len[i] = strlen(argv[i]);
+    tenant_ref(t);
+    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_read, t, 9, argv, len);
+}
+
+void reader_want(struct tenant *t)
+{
+    t->is_read_wanted = true;
+    start_read(t);
+}
+
+void reader_event_done(struct tenant *t)
+{
+    t->inflight--;
+    t->last_activity_ms = worker_mono_ms();
+    if (t->is_read_wanted || t->inflight == 0)
+        start_read(t);
+}
+
+void reader_tick(struct worker *w, long long now_ms)
+{
+    for (struct tenant *t = w->tenants; t != NULL; t = t->next)
+        if (!t->is_reading && now_ms >= t->next_read_ms)
+            reader_want(t);
+}

@@ -1,0 +1,156 @@
+/* workers/worker.h: the state of one frontdesk-worker process, shared by its files.
+ *
+ * A worker owns some tenants through fenced leases (ownership.c), reads each owned
+ * tenant's stream in rounds of at most a quantum of events (reader.c), hands events to
+ * their call, where they are applied one at a time in stream order (call_runner.c), and
+ * commits each event's Redis effects in one fenced script. Nothing here is needed after
+ * a crash: everything a replacement needs is in Redis. */
+#ifndef FD_WORKER_H
+#define FD_WORKER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "call_flow.h"
+#include "config.h"
+#include "metrics.h"
+#include "tenant_keys.h"
+
+struct event_base;
+struct event;
+struct evhttp;
+struct redis_conn;
+struct redis_sub;
+struct telnyx_client;
+struct pg_conn;
+struct outbox_drain;
+struct lua_script;
+
+struct worker_config {
+    char worker_id[128];          /* FRONTDESK_WORKER_ID: host name and a boot nonce */
+    char listen_host[64];         /* FRONTDESK_WORKER_LISTEN, default 127.0.0.1:9090 */
+    int listen_port;
+    char telnyx_api_url[512];     /* FRONTDESK_TELNYX_API_URL */
+    char telnyx_api_key[512];     /* FRONTDESK_TELNYX_API_KEY */
+    char transcription_engine[32];/* FRONTDESK_TRANSCRIPTION_ENGINE, default Google */
+    int lease_ms;                 /* FRONTDESK_LEASE_MS, default 10000 */
+    int quantum;                  /* FRONTDESK_QUANTUM: events per tenant per round, 32 */
+    int max_deliveries;           /* FRONTDESK_MAX_DELIVERIES, default 5 */
+    int silence_ms;               /* FRONTDESK_SILENCE_MS, default 8000 */
+    int idle_release_ms;          /* FRONTDESK_IDLE_RELEASE_MS, default 30000 */
+    int call_state_ttl_s;         /* FRONTDESK_CALL_STATE_TTL_S, default 3600 */
+};
+
+/* Reads the worker's own variables; prints the reason and exits 2 when one is wrong. */
+void worker_config_load_or_exit(struct worker_config *out);
+
+struct worker_metrics {
+    unsigned long long events[2][64];      /* [ok|failed][type slot] */
+    struct metrics_histogram handler_latency;
+    unsigned long long dead_letters;
+    unsigned long long fenced;
+    unsigned long long leases_acquired, leases_lost, leases_released;
+    unsigned long long redis_failures;
+};
+
+struct tenant;
+struct call_ctx;
+
+struct worker {
+    struct fd_config cfg;
+    struct worker_config wcfg;
+    struct event_base *base;
+    struct redis_conn *redis;
+    struct redis_sub *sub;
+    struct telnyx_client *telnyx;
+    struct pg_conn *pg;
+    struct outbox_drain *drain;
+    struct evhttp *http;
+    struct worker_metrics metrics;
+    const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
+        *commit_script, *dead_letter_script;
+    struct tenant *tenants;        /* owned tenants, a list */
+    int owned;
+    int fair_share;                /* tenants this worker should own at most */
+    int live_workers;
+    long long backlog_events;      /* gauges for autoscaling, from the last survey */
+    long long backlog_tenants;
+    long long oldest_wait_ms;
+    bool is_draining;
+    struct event *tick;            /* 100 ms housekeeping */
+    long long last_heartbeat_ms, last_survey_ms, last_reap_ms, last_scan_ms;
+    unsigned reap_shard;
+};
+
+enum tenant_mode { TENANT_ACTIVE, TENANT_SHEDDING, TENANT_LOST };
+
+struct tenant {
+    struct worker *w;
+    char id[FD_UUID_LEN + 1];
+    unsigned shard;
+    char lease_value[192];
+    enum tenant_mode mode;
+    char key_events[FD_KEY_MAX], key_lease[FD_KEY_MAX], key_outbox[FD_KEY_MAX],
+        key_timers[FD_KEY_MAX], key_attempts[FD_KEY_MAX], key_dead[FD_KEY_MAX],
+        key_agent[FD_KEY_MAX], key_owned[FD_KEY_MAX], key_ready[FD_KEY_MAX], key_epoch[FD_KEY_MAX];
+    struct agent_view agent;
+    bool has_agent;                /* agent loaded (from Redis or PostgreSQL) */
+    bool is_agent_loading;
+    long long agent_loaded_ms;
+    bool is_reading;               /* an XREADGROUP is in flight */
+    bool is_read_wanted;           /* read again when the current read returns */
+    bool is_reading_pending;       /* next read replays our pending entries */
+    char replay_after[64];         /* ... those after this id ("0" at first) */
+    bool is_renewing;
+    int inflight;                  /* events read and not yet committed */
+    long long last_activity_ms;
+    long long last_renew_ms;
+    long long next_read_ms;        /* poll time when no notification comes */
+    struct call_ctx *calls;        /* calls with work or live state, a list */
+    int refs;                      /* async operations that point at this tenant, +1
+                                      while owned; freed at 0 (tenant_unref) */
+    struct tenant *next;
+};
+
+void tenant_ref(struct tenant *t);
+void tenant_unref(struct tenant *t);              /* frees a dropped tenant at 0 */
+static inline bool tenant_is_owned(const struct tenant *t) { return t->mode != TENANT_LOST; }
+
+/* ownership.c */
+void ownership_tick(struct worker *w, long long now_ms);
+void ownership_try_claim(struct worker *w, const char *business_id);
+void ownership_release_all(struct worker *w);
+void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
+struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
+
+/* reader.c */
+void reader_want(struct tenant *t);            /* read the stream soon */
+void reader_tick(struct worker *w, long long now_ms);
+void reader_event_done(struct tenant *t);      /* an event was committed or dead-lettered */
+
+/* call_runner.c */
+struct stream_event {
+    char entry_id[64];
+    char type[65], eid[129], call[192], at[64];
+    char *body;                    /* owned */
+    size_t body_len;
+    int deliveries;
+    bool is_timer;
+    long long timer_due_ms;
+};
+void call_runner_dispatch(struct tenant *t, struct stream_event *ev);   /* takes ownership */
+void call_runner_load_timers(struct tenant *t);
+bool call_runner_has_live_calls(const struct tenant *t);
+void call_runner_free_all(struct tenant *t);
+
+/* agent_cache.c */
+void agent_cache_ensure(struct tenant *t);     /* loads the agent if missing or stale */
+
+/* worker_metrics.c */
+void worker_metrics_init(struct worker_metrics *m);
+void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok);
+void worker_http_attach(struct worker *w);
+
+long long worker_now_ms(void);                 /* wall clock, epoch ms */
+long long worker_mono_ms(void);
+
+#endif

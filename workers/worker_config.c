@@ -1,0 +1,81 @@
+/* workers/worker_config.c: the worker's own environment, beyond lib/config.h's shared
+ * variables. Strict like the rest: a wrong value stops the worker at start, status 2. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "telnyx_client.h"
+#include "worker.h"
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return (v != NULL && v[0] != '\0') ? v : fallback;
+}
+
+static void refuse(const char *name, const char *expected, const char *value)
+{
+    fprintf(stderr, "configuration error: %s: %s, got '%.60s'\n", name, expected, value);
+    exit(2);
+}
+
+static int int_var(const char *name, const char *fallback, long min, long max)
+{
+    const char *v = env_or(name, fallback);
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
+        char what[160];
+        snprintf(what, sizeof what, "expected a whole number from %ld to %ld", min, max);
+        refuse(name, what, v);
+    }
+    return (int)n;
+}
+
+static void str_var(char *out, size_t size, const char *name, const char *fallback)
+{
+    const char *v = env_or(name, fallback);
+    if (strlen(v) >= size)
+        refuse(name, "too long", v);
+    strcpy(out, v);
+}
+
+void worker_config_load_or_exit(struct worker_config *out)
+{
+    memset(out, 0, sizeof *out);
+    char host[64] = "localhost";
+    gethostname(host, sizeof host - 1);
+    unsigned char nonce[4];
+    randombytes_buf(nonce, sizeof nonce);
+    char fallback_id[128];
+    snprintf(fallback_id, sizeof fallback_id, "%s-%02x%02x%02x%02x", host, nonce[0], nonce[1],
+             nonce[2], nonce[3]);
+    str_var(out->worker_id, sizeof out->worker_id, "FRONTDESK_WORKER_ID", fallback_id);
+    if (strchr(out->worker_id, ':') != NULL || strchr(out->worker_id, ' ') != NULL)
+        refuse("FRONTDESK_WORKER_ID", "must not contain ':' or spaces", out->worker_id);
+
+    const char *listen = env_or("FRONTDESK_WORKER_LISTEN", "127.0.0.1:9090");
+    if (!config_parse_listen(listen, out->listen_host, sizeof out->listen_host, &out->listen_port))
+        refuse("FRONTDESK_WORKER_LISTEN", "expected HOST:PORT (e.g. 127.0.0.1:9090)", listen);
+
+    str_var(out->telnyx_api_url, sizeof out->telnyx_api_url, "FRONTDESK_TELNYX_API_URL",
+            TELNYX_DEFAULT_API_URL);
+    if (strncmp(out->telnyx_api_url, "https://", 8) != 0 && strncmp(out->telnyx_api_url, "http://", 7) != 0)
+        refuse("FRONTDESK_TELNYX_API_URL", "expected an http(s):// URL", out->telnyx_api_url);
+    str_var(out->telnyx_api_key, sizeof out->telnyx_api_key, "FRONTDESK_TELNYX_API_KEY", "");
+    if (out->telnyx_api_key[0] == '\0')
+        refuse("FRONTDESK_TELNYX_API_KEY", "required: the Telnyx API v2 key (Mission Control portal)", "");
+    str_var(out->transcription_engine, sizeof out->transcription_engine,
+            "FRONTDESK_TRANSCRIPTION_ENGINE", "Google");
+    out->lease_ms = int_var("FRONTDESK_LEASE_MS", "10000", 1000, 600000);
+    out->quantum = int_var("FRONTDESK_QUANTUM", "32", 1, 10000);
+    out->max_deliveries = int_var("FRONTDESK_MAX_DELIVERIES", "5", 1, 100);
+    out->silence_ms = int_var("FRONTDESK_SILENCE_MS", "8000", 100, 600000);
+    out->idle_release_ms = int_var("FRONTDESK_IDLE_RELEASE_MS", "30000", 1000, 86400000);
+    out->call_state_ttl_s = int_var("FRONTDESK_CALL_STATE_TTL_S", "3600", 60, 604800);
+}

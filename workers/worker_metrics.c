@@ -1,0 +1,114 @@
+/* workers/worker_metrics.c: GET /metrics and /healthz on FRONTDESK_WORKER_LISTEN.
+ * The backlog gauges (events waiting, tenants waiting, oldest waiting age) are what
+ * Kubernetes scales workers on. */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http_client.h"
+#include "log.h"
+#include "outbox_drain.h"
+#include "redis_conn.h"
+#include "telnyx_client.h"
+#include "worker.h"
+
+static const char *const event_types[] = {
+    "call.initiated", "call.answered", "call.hangup", "call.speak.started", "call.speak.ended",
+    "call.transcription", "call.playback.started", "call.playback.ended", "call.bridged",
+    "call.dtmf.received", "call.gather.ended", "timer", "message.received", "message.sent",
+    "message.finalized", "other"};
+#define NTYPES (sizeof event_types / sizeof event_types[0])
+
+void worker_metrics_init(struct worker_metrics *m)
+{
+    memset(m, 0, sizeof *m);
+    metrics_histogram_init(&m->handler_latency, metrics_latency_bounds, metrics_latency_nbounds);
+}
+
+void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok)
+{
+    size_t slot = NTYPES - 1;
+    for (size_t i = 0; i + 1 < NTYPES; i++)
+        if (strcmp(type, event_types[i]) == 0)
+            slot = i;
+    w->metrics.events[is_ok ? 0 : 1][slot]++;
+}
+
+static void counter(struct evbuffer *out, const char *name, const char *help, unsigned long long v)
+{
+    metrics_write_header(out, name, "counter", help);
+    evbuffer_add_printf(out, "%s %llu\n", name, v);
+}
+
+static void gauge(struct evbuffer *out, const char *name, const char *help, long long v)
+{
+    metrics_write_header(out, name, "gauge", help);
+    evbuffer_add_printf(out, "%s %lld\n", name, v);
+}
+
+static void write_metrics(struct worker *w, struct evbuffer *out)
+{
+    const struct worker_metrics *m = &w->metrics;
+    metrics_write_header(out, "frontdesk_worker_events_total", "counter",
+                         "Events handled, by type and outcome.");
+    for (size_t i = 0; i < NTYPES; i++)
+        for (int ok = 0; ok < 2; ok++)
+            if (m->events[ok][i])
+                evbuffer_add_printf(out, "frontdesk_worker_events_total{type=\"%s\",outcome=\"%s\"} %llu\n",
+                                    event_types[i], ok == 0 ? "ok" : "failed", m->events[ok][i]);
+    counter(out, "frontdesk_worker_dead_letters_total", "Events moved to a dead stream.", m->dead_letters);
+    counter(out, "frontdesk_worker_fenced_total", "Commits refused because the lease was lost.", m->fenced);
+    counter(out, "frontdesk_worker_leases_acquired_total", "Tenant leases taken.", m->leases_acquired);
+    counter(out, "frontdesk_worker_leases_lost_total", "Tenant leases found lost.", m->leases_lost);
+    counter(out, "frontdesk_worker_leases_released_total", "Tenant leases given up.", m->leases_released);
+    counter(out, "frontdesk_worker_redis_failures_total", "Redis commands that failed or timed out.",
+            m->redis_failures);
+    gauge(out, "frontdesk_worker_leases_held", "Tenants this worker owns now.", w->owned);
+    gauge(out, "frontdesk_worker_fair_share", "Tenants this worker should own at most.", w->fair_share);
+    long long inflight = 0;
+    for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
+        inflight += t->inflight;
+    gauge(out, "frontdesk_worker_events_in_flight", "Events read and not yet committed.", inflight);
+    gauge(out, "frontdesk_backlog_tenants_waiting", "Tenants with work and no owner.", w->backlog_tenants);
+    gauge(out, "frontdesk_backlog_oldest_wait_ms", "Age of the oldest tenant waiting for a worker.",
+          w->oldest_wait_ms);
+    gauge(out, "frontdesk_backlog_events_waiting", "Events of owned tenants not yet handled (estimate).",
+          inflight + w->backlog_events);
+    metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
+    telnyx_client_write_metrics(w->telnyx, out);
+    outbox_drain_write_metrics(w->drain, out);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct worker *w = arg;
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    struct evbuffer *out = evbuffer_new();
+    int status = 200;
+    if (path != NULL && strcmp(path, "/metrics") == 0) {
+        write_metrics(w, out);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/plain; version=0.0.4");
+    } else if (path != NULL && strcmp(path, "/healthz") == 0) {
+        evbuffer_add_printf(out, "{\"status\":\"ok\",\"worker\":\"%s\",\"leases\":%d,\"redis\":\"%s\"}\n",
+                            w->wcfg.worker_id, w->owned, redis_conn_is_ready(w->redis) ? "up" : "down");
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
+    } else {
+        status = 404;
+        evbuffer_add_printf(out, "{\"error\":\"not_found\",\"message\":\"no such path\"}\n");
+    }
+    evhttp_send_reply(req, status, status == 200 ? "OK" : "Not Found", out);
+    evbuffer_free(out);
+}
+
+void worker_http_attach(struct worker *w)
+{
+    w->http = evhttp_new(w->base);
+    evhttp_set_gencb(w->http, on_request, w);
+    evhttp_set_timeout(w->http, 10);
+    if (evhttp_bind_socket(w->http, w->wcfg.listen_host, (ev_uint16_t)w->wcfg.listen_port) != 0) {
+        fprintf(stderr, "cannot listen on %s:%d (FRONTDESK_WORKER_LISTEN)\n", w->wcfg.listen_host,
+                w->wcfg.listen_port);
+        exit(1);
+    }
+}
