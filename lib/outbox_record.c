@@ -53,12 +53,19 @@ static const struct outbox_table outbox_tables[] = {
 };
 #undef TABLE
 
+_Static_assert(sizeof outbox_tables / sizeof outbox_tables[0] <= OUTBOX_MAX_TABLES,
+               "OUTBOX_MAX_TABLES too small");
 _Static_assert(sizeof call_logs_columns / sizeof call_logs_columns[0] <= OUTBOX_MAX_COLUMNS,
                "OUTBOX_MAX_COLUMNS too small");
 
 static bool name_is(const char *name, const char *text, size_t len)
 {
     return strlen(name) == len && memcmp(name, text, len) == 0;
+}
+
+const struct outbox_table *outbox_table_at(size_t i)
+{
+    return i < sizeof outbox_tables / sizeof outbox_tables[0] ? &outbox_tables[i] : NULL;
 }
 
 const struct outbox_table *outbox_table_find(const char *name, size_t len)

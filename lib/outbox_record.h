@@ -25,6 +25,7 @@
 #include "err.h"
 
 #define OUTBOX_MAX_COLUMNS 24          /* columns of the widest table, with room */
+#define OUTBOX_MAX_TABLES 16           /* whitelisted tables, with room */
 
 enum outbox_col_type {
     OUTBOX_COL_TEXT,
@@ -47,6 +48,8 @@ struct outbox_table {
     size_t ncolumns;
 };
 
+/* The i-th whitelisted table (0, 1, ...), or NULL past the last. Static. */
+const struct outbox_table *outbox_table_at(size_t i);
 /* The whitelisted table named name (len bytes), or NULL. The result is static. */
 const struct outbox_table *outbox_table_find(const char *name, size_t len);
 /* The index of column name (len bytes) in t->columns, or -1 if t has no such column
