@@ -141,20 +141,6 @@ static void keep_unrouted(struct webhook_ctx *ctx)
     redis_conn_command(ctx->r.api->redis, budget_left_ms(ctx), on_unrouted_added, ctx, 16, argv, len);
 }
 
-/* The number named no business (or there was none): the client_state the worker set
- * on its commands names the business of events that carry no number. */
-static void route_by_client_state(struct webhook_ctx *ctx)
-{
-    char conversation[CLIENT_STATE_CONVERSATION_MAX + 1];
-    if (ctx->ev.client_state[0] != '\0' &&
-        client_state_decode(ctx->ev.client_state, strlen(ctx->ev.client_state),
-                            ctx->business_id, conversation)) {
-        enqueue(ctx);
-        return;
-    }
-    keep_unrouted(ctx);
-}
-
 static void on_number_looked_up(const redisReply *reply, enum app_err err, void *arg)
 {
     struct webhook_ctx *ctx = arg;
@@ -169,18 +155,30 @@ static void on_number_looked_up(const redisReply *reply, enum app_err err, void 
         owner = canonical;
     number_cache_put(ctx->r.api->numbers, ctx->ev.route_number, owner, monotonic_ms());
     if (owner == NULL) {
-        route_by_client_state(ctx);
+        keep_unrouted(ctx);
         return;
     }
     memcpy(ctx->business_id, owner, sizeof ctx->business_id);
     enqueue(ctx);
 }
 
+/* The client_state our worker put on its commands names the business first: Telnyx
+ * echoes it on every later event of the leg, and those events (answered, hangup, ...)
+ * carry no direction, so their `to` may be the number the call was transferred to,
+ * which can belong to another business. Webhooks are signed, and Telnyx only echoes
+ * what we sent, so a decodable value is ours. Otherwise the number decides. */
 static void route(struct webhook_ctx *ctx)
 {
     struct api *api = ctx->r.api;
+    char conversation[CLIENT_STATE_CONVERSATION_MAX + 1];
+    if (ctx->ev.client_state[0] != '\0' &&
+        client_state_decode(ctx->ev.client_state, strlen(ctx->ev.client_state),
+                            ctx->business_id, conversation)) {
+        enqueue(ctx);
+        return;
+    }
     if (ctx->ev.route_number[0] == '\0') {
-        route_by_client_state(ctx);
+        keep_unrouted(ctx);
         return;
     }
     switch (number_cache_get(api->numbers, ctx->ev.route_number, monotonic_ms(), ctx->business_id)) {
@@ -188,7 +186,7 @@ static void route(struct webhook_ctx *ctx)
         enqueue(ctx);
         return;
     case NUMBER_UNOWNED:
-        route_by_client_state(ctx);
+        keep_unrouted(ctx);
         return;
     case NUMBER_UNKNOWN:
         break;

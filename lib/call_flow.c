@@ -30,9 +30,12 @@ static void speak(struct call_state *s, struct call_effects *fx, const char *ste
     s->turns++;
 }
 
+/* Copies src into dst, cutting it to size (the fields are bounded on purpose). */
 static void copy(char *dst, size_t size, const char *src)
 {
-    snprintf(dst, size, "%s", src);
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static const char *event_time(const struct call_event *ev, const char *now_iso)

@@ -30,6 +30,14 @@ struct queued {
     struct queued *next;
 };
 
+/* A failed event set aside until its retry, so that the rest of its call goes on. */
+struct parked {
+    struct call_ctx *c;
+    struct stream_event *ev;
+    struct event *timer;
+    struct parked *next;
+};
+
 struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
@@ -39,8 +47,8 @@ struct call_ctx {
     struct call_state st;
     struct queued *head, *tail;
     struct event *timer;            /* the state's silence deadline */
-    struct event *retry;            /* a failed event, tried again */
-    int failures;                   /* consecutive, for the backoff */
+    struct event *retry;            /* pump again later (waiting for the agent, Redis) */
+    struct parked *parked;          /* failed events waiting for their retry */
     /* the event being handled */
     struct call_state next;
     struct call_effects fx;
@@ -105,6 +113,13 @@ static void call_free(struct call_ctx *c)
         stream_event_free(q->ev);
         free(q);
     }
+    while (c->parked != NULL) {
+        struct parked *p = c->parked;
+        c->parked = p->next;
+        event_free(p->timer);
+        stream_event_free(p->ev);
+        free(p);
+    }
     event_free(c->timer);
     event_free(c->retry);
     free(c);
@@ -114,7 +129,8 @@ static void call_forget_if_done(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     bool is_live = c->st.phase != CALL_ENDED && c->st.phase != CALL_NEW;
-    if (c->is_busy || c->is_loading || c->head != NULL || (is_live && !c->is_stateless))
+    if (c->is_busy || c->is_loading || c->head != NULL || c->parked != NULL ||
+        (is_live && !c->is_stateless))
         return;
     for (struct call_ctx **pp = &t->calls; *pp != NULL; pp = &(*pp)->link) {
         if (*pp == c) {
@@ -128,7 +144,7 @@ static void call_forget_if_done(struct call_ctx *c)
 bool call_runner_has_live_calls(const struct tenant *t)
 {
     for (const struct call_ctx *c = t->calls; c != NULL; c = c->link)
-        if (c->is_busy || c->head != NULL ||
+        if (c->is_busy || c->head != NULL || c->parked != NULL ||
             (!c->is_stateless && c->st.phase != CALL_ENDED && c->st.phase != CALL_NEW))
             return true;
     return false;
@@ -226,7 +242,6 @@ static void finish_event(struct call_ctx *c, bool is_ok)
         c->tail = NULL;
     free(q);
     c->is_busy = false;
-    c->failures = 0;
     worker_metrics_count_event(c->t->w, ev->type, is_ok);
     bool was_stream = !ev->is_timer;
     stream_event_free(ev);
@@ -237,11 +252,39 @@ static void finish_event(struct call_ctx *c, bool is_ok)
     call_forget_if_done(c);
 }
 
-/* Something failed before the commit: the event stays pending in the stream and is
- * handled again after a backoff, counted as another delivery. */
+static void on_unpark(evutil_socket_t fd, short what, void *arg)
+{
+    struct parked *p = arg;
+    struct call_ctx *c = p->c;
+    (void)fd;
+    (void)what;
+    for (struct parked **pp = &c->parked; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    /* back at the head of its call: it is the oldest event the call has left */
+    struct queued *q = xcalloc(1, sizeof *q);
+    q->ev = p->ev;
+    q->next = c->head;
+    c->head = q;
+    if (c->tail == NULL)
+        c->tail = q;
+    event_free(p->timer);
+    free(p);
+    if (tenant_is_owned(c->t))
+        pump(c);
+}
+
+/* Something failed before the commit: the event stays pending in the stream, is set
+ * aside and handled again after a backoff, counted as another delivery. The rest of the
+ * call goes on meanwhile (the state machine tolerates events out of order), so a poison
+ * event never blocks its call; past the delivery limit it is dead-lettered. */
 static void fail_event(struct call_ctx *c, const char *why)
 {
-    struct stream_event *ev = c->head->ev;
+    struct queued *q = c->head;
+    struct stream_event *ev = q->ev;
     struct log_line l;
     if (log_begin(&l, LOG_WARN, "event failed; will retry")) {
         log_str(&l, "business_id", c->t->id);
@@ -253,15 +296,26 @@ static void fail_event(struct call_ctx *c, const char *why)
         log_end(&l);
     }
     worker_metrics_count_event(c->t->w, ev->type, false);
+    int tries = ev->deliveries < 1 ? 1 : ev->deliveries;
     if (!ev->is_timer)
         ev->deliveries = 0;     /* recount before the next try */
-    c->failures++;
-    int ms = RETRY_BASE_MS << (c->failures > 5 ? 5 : c->failures - 1);
+    c->head = q->next;
+    if (c->head == NULL)
+        c->tail = NULL;
+    free(q);
+    c->is_busy = false;
+    struct parked *p = xcalloc(1, sizeof *p);
+    p->c = c;
+    p->ev = ev;
+    p->timer = evtimer_new(c->t->w->base, on_unpark, p);
+    p->next = c->parked;
+    c->parked = p;
+    int ms = RETRY_BASE_MS << (tries > 5 ? 5 : tries - 1);
     if (ms > RETRY_MAX_MS)
         ms = RETRY_MAX_MS;
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    evtimer_add(c->retry, &tv);
-    /* stays busy until the retry fires, so later events of the call keep their order */
+    evtimer_add(p->timer, &tv);
+    pump(c);
 }
 
 static void on_retry(evutil_socket_t fd, short what, void *arg)

@@ -34,40 +34,6 @@ struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
     return NULL;
 }
 
-void tenant_ref(struct tenant *t)
-{
-    t->refs++;
-}
-
-void tenant_unref(struct tenant *t)
-{
-    if (--t->refs > 0)
-        return;
-    call_runner_free_all(t);
-    free(t);
-}
-
-static void unlink_tenant(struct tenant *t)
-{
-    struct worker *w = t->w;
-    for (struct tenant **pp = &w->tenants; *pp != NULL; pp = &(*pp)->next) {
-        if (*pp == t) {
-            *pp = t->next;
-            w->owned--;
-            return;
-        }
-    }
-}
-
-void tenant_drop(struct tenant *t)
-{
-    if (t->mode == TENANT_LOST)
-        return;
-    t->mode = TENANT_LOST;
-    unlink_tenant(t);
-    tenant_unref(t);   /* the owner's reference */
-}
-
 static void make_keys(struct tenant *t, unsigned shards)
 {
     t->shard = tenant_shard(t->id, shards);

@@ -19,6 +19,7 @@ int ctl_tenant(int argc, char **argv);
 int ctl_numbers(int argc, char **argv);
 int ctl_status(int argc, char **argv);
 int ctl_webhook(int argc, char **argv);
+int ctl_dead(int argc, char **argv);
 
 void ctl_print_usage(FILE *out);
 

@@ -19,6 +19,9 @@ void ctl_print_usage(FILE *out)
           "  numbers sync                   rebuild fd:numbers in Redis from PostgreSQL\n"
           "  status [--json]                one line per tenant: stream length, undelivered,\n"
           "                                 pending, oldest waiting age, dead letters\n"
+          "  dead list --business ID        the events workers gave up on, with their error\n"
+          "  dead replay --business ID --id DEAD_ID\n"
+          "                                 put a dead event back on its tenant's stream\n"
           "  webhook keygen --out FILE [--force]\n"
           "                                 write a development Ed25519 signing key; prints\n"
           "                                 the public key (FRONTDESK_TELNYX_PUBLIC_KEY)\n"
@@ -55,7 +58,7 @@ int main(int argc, char **argv)
         int (*run)(int argc, char **argv);
     } commands[] = {
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
-        {"status", ctl_status},   {"webhook", ctl_webhook},
+        {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

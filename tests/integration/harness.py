@@ -338,3 +338,94 @@ def sign(e, body, timestamp=None, key=None):
 
 def post_webhook(e, api, body, **kw):
     return http("POST", api.url + "/webhooks/telnyx", body, sign(e, body, **kw))
+
+
+# ---- the worker side: simulator and workers ----
+
+SIM = os.path.join(ROOT, "tests", "sim", "telnyx_sim.py")
+
+
+class Sim(Proc):
+    """The Telnyx simulator (tests/sim/telnyx_sim.py), posting webhooks to api."""
+
+    def __init__(self, e, api, *extra_args):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        argv = ["/usr/bin/python3", SIM, "--listen", f"127.0.0.1:{self.port}",
+                "--webhook-url", api.url + "/webhooks/telnyx", "--key", e.key_file, *extra_args]
+        super().__init__(argv, dict(os.environ), "telnyx-sim")
+        wait_http(self.url + "/_sim/calls")
+
+    def call(self, to, frm="+15557650000", script=None, **opts):
+        body = {"to": to, "from": frm, "script": script or [], **opts}
+        status, _, raw = http("POST", self.url + "/_sim/calls", json.dumps(body).encode(),
+                              {"Content-Type": "application/json"})
+        assert status in (200, 201), raw
+        return json.loads(raw)["call_control_id"]
+
+    def get(self, path):
+        status, _, raw = http("GET", self.url + path)
+        assert status == 200, (path, status, raw)
+        return json.loads(raw)
+
+    def post(self, path, body):
+        status, _, raw = http("POST", self.url + path, json.dumps(body).encode(),
+                              {"Content-Type": "application/json"})
+        assert status == 200, (path, status, raw)
+        return json.loads(raw) if raw else None
+
+    def call_record(self, call_id):
+        return self.get("/_sim/calls/" + urllib.request.quote(call_id, safe=""))
+
+    def wait_ended(self, call_id, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            rec = self.call_record(call_id)
+            if rec.get("ended"):
+                return rec
+            time.sleep(0.1)
+        raise AssertionError(f"call {call_id} did not end within {timeout}s: {self.call_record(call_id)}")
+
+    def invalid_requests(self):
+        return [r for r in self.get("/_sim/requests") if not r.get("valid", True)]
+
+
+class Worker(Proc):
+    def __init__(self, e, sim, name="worker", **extra):
+        self.metrics_port = free_port()
+        vars_ = e.base_env(FRONTDESK_TELNYX_API_URL=sim.url + "/v2", FRONTDESK_TELNYX_API_KEY="test-key",
+                           FRONTDESK_WORKER_LISTEN=f"127.0.0.1:{self.metrics_port}",
+                           FRONTDESK_WORKER_ID=f"{name}-{uuid.uuid4().hex[:6]}", **extra)
+        super().__init__([os.path.join(BIN, "frontdesk-worker")], vars_, name)
+        wait_http(f"http://127.0.0.1:{self.metrics_port}/healthz")
+
+    def metrics(self):
+        status, _, raw = http("GET", f"http://127.0.0.1:{self.metrics_port}/metrics")
+        return raw.decode()
+
+    def metric(self, name):
+        total = 0.0
+        for line in self.metrics().splitlines():
+            if line.startswith(name + " ") or line.startswith(name + "{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+
+def wait_for(pred, timeout=20, step=0.1, what="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError(f"{what} not met within {timeout}s")
+
+
+def pg_rows(e, sql, *args):
+    conn = e.pg()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, args)
+            return cur.fetchall()
+    finally:
+        conn.close()

@@ -62,7 +62,7 @@ def test_migrate_twice_changes_nothing_and_records_the_version():
     assert _owner(e, "SELECT count(*) FROM pg_policies WHERE schemaname = 'public'") == policies
 
 
-def test_migrate_on_a_fresh_database_applies_v1_then_nothing():
+def test_migrate_on_a_fresh_database_applies_every_migration_then_nothing():
     e = env()
     dbname = "fd_fresh_" + uuid.uuid4().hex[:8]
     _owner(e, f"CREATE DATABASE {dbname}")
@@ -71,14 +71,15 @@ def test_migrate_on_a_fresh_database_applies_v1_then_nothing():
         first = ctl(e, "migrate", extra_env={"FRONTDESK_DATABASE_URL": url})
         assert first.returncode == 0, first.stderr
         assert "applied 0001_v1.sql" in first.stdout
+        assert "applied 0002_calls.sql" in first.stdout
         second = ctl(e, "migrate", extra_env={"FRONTDESK_DATABASE_URL": url})
         assert second.returncode == 0, second.stderr
         assert "nothing to do" in second.stdout
         conn = psycopg2.connect(url)
         try:
             cur = conn.cursor()
-            cur.execute("SELECT version FROM schema_migrations")
-            assert cur.fetchall() == [(1,)]
+            cur.execute("SELECT version FROM schema_migrations ORDER BY version")
+            assert cur.fetchall() == [(1,), (2,)]
             cur.execute("SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity"
                         " AND relname = ANY(%s)", (list(TENANT_TABLES),))
             assert sorted(r[0] for r in cur.fetchall()) == sorted(TENANT_TABLES)
