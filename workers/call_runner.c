@@ -273,6 +273,7 @@ static void on_unpark(evutil_socket_t fd, short what, void *arg)
         c->tail = q;
     event_free(p->timer);
     free(p);
+    c->t->parked--;
     if (tenant_is_owned(c->t))
         pump(c);
 }
@@ -310,6 +311,7 @@ static void fail_event(struct call_ctx *c, const char *why)
     p->timer = evtimer_new(c->t->w->base, on_unpark, p);
     p->next = c->parked;
     c->parked = p;
+    c->t->parked++;
     int ms = RETRY_BASE_MS << (tries > 5 ? 5 : tries - 1);
     if (ms > RETRY_MAX_MS)
         ms = RETRY_MAX_MS;

@@ -71,10 +71,12 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* No event is being handled: failed ones waiting for a retry stay pending in the stream
+ * for the next owner. */
 static bool is_quiet(const struct worker *w)
 {
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
-        if (t->inflight > 0)
+        if (t->inflight - t->parked > 0)
             return false;
     return true;
 }
@@ -107,9 +109,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
         t->mode = TENANT_SHEDDING;
-    struct event *poll = event_new(w->base, -1, EV_PERSIST, on_drain_poll, w);
+    w->drain_poll = event_new(w->base, -1, EV_PERSIST, on_drain_poll, w);
     struct timeval every = {0, DRAIN_POLL_MS * 1000};
-    event_add(poll, &every);
+    event_add(w->drain_poll, &every);
     struct timeval limit = {9, 500000};   /* whatever happens, gone within 10 s */
     event_base_loopexit(w->base, &limit);
 }
@@ -193,6 +195,8 @@ int main(void)
     redis_conn_free(w.redis);
     pg_conn_free(w.pg);
     event_free(w.tick);
+    if (w.drain_poll != NULL)
+        event_free(w.drain_poll);
     event_free(sigterm);
     event_free(sigint);
     event_base_free(w.base);

@@ -64,6 +64,26 @@ static struct stream_event *event_from_entry(const redisReply *entry, bool is_re
     return ev;
 }
 
+static void on_group_created(const redisReply *reply, enum app_err err, void *arg)
+{
+    (void)reply;
+    (void)err;
+    tenant_unref(arg);
+}
+
+/* The api creates the consumer group with the stream; a stream made some other way
+ * (an operator's XADD, a restore) gets it here, reading from its first entry. */
+static void create_group(struct tenant *t)
+{
+    log_msg(LOG_WARN, "stream had no consumer group; creating it", "business_id", t->id);
+    const char *argv[] = {"XGROUP", "CREATE", t->key_events, FD_CONSUMER_GROUP, "0", "MKSTREAM"};
+    size_t len[6];
+    for (int i = 0; i < 6; i++)
+        len[i] = strlen(argv[i]);
+    tenant_ref(t);
+    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_group_created, t, 6, argv, len);
+}
+
 static void on_read(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
@@ -77,6 +97,10 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
     if (err != APP_OK) {
         t->w->metrics.redis_failures++;
         t->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
+        if (reply != NULL && strncmp(reply->str, "NOGROUP", 7) == 0)
+            create_group(t);
+        else if (redis_conn_is_ready(t->w->redis))   /* an outage is logged by redis_conn */
+            log_msg(LOG_WARN, "stream read failed", "business_id", t->id);
     } else if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
         const redisReply *entries = reply->element[0]->element[1];
         n = entries->elements;

@@ -77,6 +77,7 @@ struct worker {
     long long oldest_wait_ms;
     bool is_draining;
     struct event *tick;            /* 100 ms housekeeping */
+    struct event *drain_poll;      /* after SIGTERM: leaves once events in hand committed */
     long long last_heartbeat_ms, last_survey_ms, last_reap_ms, last_scan_ms;
     unsigned reap_shard;
 };
@@ -102,6 +103,7 @@ struct tenant {
     char replay_after[64];         /* ... those after this id ("0" at first) */
     bool is_renewing;
     int inflight;                  /* events read and not yet committed */
+    int parked;                    /* ... of which failed and waiting for a retry */
     long long last_activity_ms;
     long long last_renew_ms;
     long long next_read_ms;        /* poll time when no notification comes */

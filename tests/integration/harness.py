@@ -387,7 +387,10 @@ class Sim(Proc):
         raise AssertionError(f"call {call_id} did not end within {timeout}s: {self.call_record(call_id)}")
 
     def invalid_requests(self):
-        return [r for r in self.get("/_sim/requests") if not r.get("valid", True)]
+        return [r for r in self.requests() if r.get("valid") is False]
+
+    def requests(self):
+        return self.get("/_sim/requests")["requests"]
 
 
 class Worker(Proc):
