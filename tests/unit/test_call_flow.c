@@ -1,0 +1,215 @@
+/* Unit tests for lib/call_flow.c: the call state machine, event by event. */
+#include <stdio.h>
+
+#include "call_flow.h"
+#include "check.h"
+
+static struct agent_view agent(void)
+{
+    struct agent_view a = {.is_active = true};
+    snprintf(a.business_name, sizeof a.business_name, "Acme Dental");
+    snprintf(a.greeting, sizeof a.greeting, "Thank you for calling Acme Dental.");
+    snprintf(a.hours_text, sizeof a.hours_text, "Monday to Friday from 09:00 to 17:00");
+    return a;
+}
+
+static const struct call_settings settings = {.silence_ms = 5000};
+
+static struct call_effects apply(struct call_state *s, const char *type, const struct agent_view *a,
+                                 long long now_ms)
+{
+    struct call_event ev = {0};
+    snprintf(ev.type, sizeof ev.type, "%s", type);
+    snprintf(ev.eid, sizeof ev.eid, "ev-%s", type);
+    snprintf(ev.call_control_id, sizeof ev.call_control_id, "v3:abc");
+    snprintf(ev.from, sizeof ev.from, "+15551112222");
+    snprintf(ev.to, sizeof ev.to, "+15553334444");
+    snprintf(ev.at, sizeof ev.at, "2026-11-28T10:00:00Z");
+    ev.timer_due_ms = s->timer_due_ms;
+    struct call_effects fx;
+    call_flow_apply(s, &ev, a, &settings, now_ms, "2026-11-28T10:00:01Z", &fx);
+    return fx;
+}
+
+static struct call_effects say(struct call_state *s, const char *text, bool is_final)
+{
+    struct agent_view a = agent();
+    struct call_event ev = {0};
+    snprintf(ev.type, sizeof ev.type, "call.transcription");
+    snprintf(ev.transcript, sizeof ev.transcript, "%s", text);
+    ev.is_final = is_final;
+    struct call_effects fx;
+    call_flow_apply(s, &ev, &a, &settings, 1000, "2026-11-28T10:00:01Z", &fx);
+    return fx;
+}
+
+static void answered_call(struct call_state *s)
+{
+    struct agent_view a = agent();
+    *s = (struct call_state){0};
+    apply(s, "call.initiated", &a, 0);
+    apply(s, "call.answered", &a, 0);
+    apply(s, "call.speak.ended", &a, 0);
+}
+
+static void test_incoming_call_is_answered_then_greeted_and_transcribed(void)
+{
+    struct call_state s = {0};
+    struct agent_view a = agent();
+    struct call_effects fx = apply(&s, "call.initiated", &a, 0);
+    CHECK_INT_EQ(fx.nactions, 1);
+    CHECK(fx.actions[0].cmd == CMD_ANSWER);
+    CHECK(s.phase == CALL_ANSWERING);
+    fx = apply(&s, "call.answered", &a, 0);
+    CHECK_INT_EQ(fx.nactions, 2);
+    CHECK(fx.actions[0].cmd == CMD_SPEAK && fx.actions[1].cmd == CMD_TRANSCRIPTION_START);
+    CHECK_STR_EQ(fx.actions[0].text, "Thank you for calling Acme Dental.");
+    CHECK_INT_EQ(fx.nturns, 1);
+    CHECK(s.phase == CALL_SPEAKING);
+}
+
+static void test_duplicate_and_late_events_change_nothing(void)
+{
+    struct call_state s;
+    struct agent_view a = agent();
+    answered_call(&s);
+    struct call_effects fx = apply(&s, "call.initiated", &a, 0);
+    CHECK(!fx.is_state_changed && fx.nactions == 0);
+    fx = apply(&s, "call.answered", &a, 0);
+    CHECK(!fx.is_state_changed && fx.nactions == 0);
+    fx = apply(&s, "call.hangup", &a, 0);
+    CHECK(fx.is_finished);
+    fx = apply(&s, "call.speak.ended", &a, 0);
+    CHECK(!fx.is_state_changed && fx.nactions == 0);
+    fx = apply(&s, "call.answered", &a, 0);
+    CHECK(!fx.is_state_changed && fx.nactions == 0);
+    fx = apply(&s, "call.hangup", &a, 0);
+    CHECK(!fx.is_finished);
+}
+
+static void test_after_the_greeting_silence_is_timed(void)
+{
+    struct call_state s;
+    answered_call(&s);
+    CHECK(s.phase == CALL_LISTENING);
+    CHECK_INT_EQ(s.timer_due_ms, 5000);
+}
+
+static void test_silence_reprompts_once_then_says_goodbye_and_hangs_up(void)
+{
+    struct call_state s;
+    struct agent_view a = agent();
+    answered_call(&s);
+    struct call_effects fx = apply(&s, "timer", &a, 5000);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(strstr(fx.actions[0].text, "still there") != NULL);
+    apply(&s, "call.speak.ended", &a, 6000);
+    fx = apply(&s, "timer", &a, 11000);
+    CHECK(strstr(fx.actions[0].text, "Goodbye") != NULL);
+    CHECK(s.phase == CALL_ENDING);
+    fx = apply(&s, "call.speak.ended", &a, 12000);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_HANGUP);
+}
+
+static void test_a_stale_timer_does_nothing(void)
+{
+    struct call_state s;
+    struct agent_view a = agent();
+    answered_call(&s);
+    struct call_event ev = {0};
+    snprintf(ev.type, sizeof ev.type, "timer");
+    ev.timer_due_ms = s.timer_due_ms - 1;   /* an older deadline */
+    struct call_effects fx;
+    call_flow_apply(&s, &ev, &a, &settings, 9000, "x", &fx);
+    CHECK(!fx.is_state_changed && fx.nactions == 0);
+}
+
+static void test_caller_words_get_a_reply_and_two_turns(void)
+{
+    struct call_state s;
+    answered_call(&s);
+    struct call_effects fx = say(&s, "are you open on monday", true);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(strstr(fx.actions[0].text, "Monday to Friday") != NULL);
+    CHECK_INT_EQ(fx.nturns, 2);
+    CHECK_STR_EQ(fx.turns[0].speaker, "caller");
+    CHECK_INT_EQ(s.turns, 3);
+    CHECK_INT_EQ(s.timer_due_ms, 0);
+}
+
+static void test_barge_in_stops_the_receptionist_once(void)
+{
+    struct call_state s = {0};
+    struct agent_view a = agent();
+    apply(&s, "call.initiated", &a, 0);
+    apply(&s, "call.answered", &a, 0);           /* speaking the greeting */
+    struct call_effects fx = say(&s, "hel", false);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_PLAYBACK_STOP);
+    fx = say(&s, "hello there", false);
+    CHECK_INT_EQ(fx.nactions, 0);
+    fx = say(&s, "hello there, goodbye", true);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(s.phase == CALL_ENDING);
+}
+
+static void test_no_active_agent_forwards_or_apologises(void)
+{
+    struct call_state s = {0};
+    struct agent_view a = agent();
+    a.is_active = false;
+    snprintf(a.fallback_number, sizeof a.fallback_number, "+15559990000");
+    apply(&s, "call.initiated", &a, 0);
+    struct call_effects fx = apply(&s, "call.answered", &a, 0);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_TRANSFER);
+    CHECK_STR_EQ(fx.actions[0].to, "+15559990000");
+    CHECK_STR_EQ(s.outcome, CALL_OUTCOME_FORWARDED);
+
+    s = (struct call_state){0};
+    a.fallback_number[0] = '\0';
+    apply(&s, "call.initiated", &a, 0);
+    fx = apply(&s, "call.answered", &a, 0);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(strstr(fx.actions[0].text, "cannot take your call") != NULL);
+    CHECK_STR_EQ(s.outcome, CALL_OUTCOME_NO_AGENT);
+}
+
+static void test_a_call_hung_up_before_answer_is_missed(void)
+{
+    struct call_state s = {0};
+    struct agent_view a = agent();
+    apply(&s, "call.initiated", &a, 0);
+    struct call_effects fx = apply(&s, "call.hangup", &a, 0);
+    CHECK(fx.is_finished);
+    CHECK_STR_EQ(s.outcome, CALL_OUTCOME_MISSED);
+}
+
+static void test_state_survives_its_hash_fields(void)
+{
+    struct call_state s, back = {0};
+    answered_call(&s);
+    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
+    char scratch[1024];
+    int n = call_state_to_fields(&s, names, values, scratch, sizeof scratch);
+    for (int i = 0; i < n; i++)
+        call_state_set_field(&back, names[i], values[i], strlen(values[i]));
+    CHECK(back.phase == s.phase);
+    CHECK_STR_EQ(back.call_control_id, s.call_control_id);
+    CHECK_INT_EQ(back.timer_due_ms, s.timer_due_ms);
+    CHECK_INT_EQ(back.turns, s.turns);
+    CHECK_STR_EQ(back.outcome, s.outcome);
+}
+
+int main(void)
+{
+    RUN(test_incoming_call_is_answered_then_greeted_and_transcribed);
+    RUN(test_duplicate_and_late_events_change_nothing);
+    RUN(test_after_the_greeting_silence_is_timed);
+    RUN(test_silence_reprompts_once_then_says_goodbye_and_hangs_up);
+    RUN(test_a_stale_timer_does_nothing);
+    RUN(test_caller_words_get_a_reply_and_two_turns);
+    RUN(test_barge_in_stops_the_receptionist_once);
+    RUN(test_no_active_agent_forwards_or_apologises);
+    RUN(test_a_call_hung_up_before_answer_is_missed);
+    RUN(test_state_survives_its_hash_fields);
+    return check_summary();
+}
