@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: a private Redis and PostgreSQL in .run/, the schema, a development
-# signing key, a demo business with a phone number, then frontdesk-api in the
-# foreground until Ctrl-C. No Telnyx, Stripe or model account is needed.
+# signing key, a demo business with a phone number; then frontdesk-api, two
+# frontdesk-workers and the Telnyx simulator, which plays one demo call to the demo
+# business and prints the conversation as it happens. Runs until Ctrl-C. No Telnyx,
+# Stripe or model account is needed. Logs of the services are in .run/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state=$PWD/.run
@@ -9,19 +11,29 @@ bin=$PWD/bin
 demo_number=${FRONTDESK_DEMO_NUMBER:-+15550100001}
 
 ops/services.sh stop "$state/services" 2>/dev/null || true
-rm -rf "$state/services"
-mkdir -p "$state"
+rm -rf "$state/services" "$state/logs"
+mkdir -p "$state/logs"
 ops/services.sh start "$state/services" >/dev/null
-cleanup() { ops/services.sh stop "$state/services"; }
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  ops/services.sh stop "$state/services"
+}
 trap cleanup EXIT
+trap 'exit 0' INT TERM
 
 set -a
 # shellcheck disable=SC1091
 . "$state/services/env"
 set +a
 export FRONTDESK_LISTEN=${FRONTDESK_LISTEN:-127.0.0.1:8080}
+sim_listen=${FRONTDESK_SIM_LISTEN:-127.0.0.1:8090}
+export FRONTDESK_TELNYX_API_URL=http://$sim_listen/v2
+export FRONTDESK_TELNYX_API_KEY=local-simulator
 
-if [ ! -s "$state/dev_signing.key" ]; then
+if [ ! -s "$state/dev_signing.key" ] || [ ! -s "$state/dev_public.key" ]; then
   "$bin/frontdesk-ctl" webhook keygen --force --out "$state/dev_signing.key" > "$state/dev_public.key"
 fi
 FRONTDESK_TELNYX_PUBLIC_KEY=$(cat "$state/dev_public.key")
@@ -30,21 +42,37 @@ export FRONTDESK_TELNYX_PUBLIC_KEY
 "$bin/frontdesk-ctl" migrate
 business=$("$bin/frontdesk-ctl" tenant create --name "Demo Dental" --number "$demo_number")
 
+"$bin/frontdesk-api" 2> "$state/logs/api.log" &
+pids+=($!)
+for n in 1 2; do
+  FRONTDESK_WORKER_ID=worker-$n FRONTDESK_WORKER_LISTEN=127.0.0.1:$((9090 + n)) \
+    "$bin/frontdesk-worker" 2> "$state/logs/worker-$n.log" &
+  pids+=($!)
+done
+
 url="http://$FRONTDESK_LISTEN/webhooks/telnyx"
 cat <<MSG
 
 frontdesk is running locally
-  api           http://$FRONTDESK_LISTEN   (/healthz /readyz /metrics)
-  redis         $FRONTDESK_REDIS_URL
-  postgres      $FRONTDESK_DATABASE_URL
-  demo business $business  "Demo Dental"  $demo_number
+  api            http://$FRONTDESK_LISTEN   (/healthz /readyz /metrics)
+  workers        http://127.0.0.1:9091/metrics  http://127.0.0.1:9092/metrics
+  telnyx (sim)   http://$sim_listen/v2
+  redis          $FRONTDESK_REDIS_URL
+  postgres       $FRONTDESK_DATABASE_URL
+  demo business  $business  "Demo Dental"  $demo_number
+  logs           .run/logs/
 
-Send it a signed sample webhook (an incoming call to the demo business):
+Another call to the demo business (the simulator plays the caller):
+  curl -s -XPOST http://$sim_listen/_sim/calls -d '{"to":"$demo_number","from":"+15550199999","script":[{"say":"What are your hours?"},{"say":"Thanks, bye"}]}'
+A signed sample webhook straight to the api:
   bin/frontdesk-ctl webhook send --url $url --key .run/dev_signing.key --type call.initiated --to $demo_number
-See what is queued:
+What is queued, per tenant:
   FRONTDESK_REDIS_URL=$FRONTDESK_REDIS_URL FRONTDESK_DATABASE_URL=$FRONTDESK_DATABASE_URL bin/frontdesk-ctl status
 
-Ctrl-C stops everything.
+The demo call (Ctrl-C stops everything):
 MSG
-# Not exec: the trap must stop Redis and PostgreSQL once the api has drained.
-"$bin/frontdesk-api" || true
+/usr/bin/python3 tests/sim/telnyx_sim.py --listen "$sim_listen" --webhook-url "$url" \
+  --key "$state/dev_signing.key" --print-transcript --call-to "$demo_number" --call-from +15550199999 \
+  2> "$state/logs/telnyx-sim.log" &
+pids+=($!)
+wait "${pids[-1]}"
