@@ -203,7 +203,9 @@ static void tend_tenants(struct worker *w, long long now_ms)
     struct tenant *next;
     for (struct tenant *t = w->tenants; t != NULL; t = next) {
         next = t->next;
-        if (t->mode == TENANT_SHEDDING && is_idle(t)) {
+        /* a shed tenant goes once no event is in hand; its live calls continue with
+         * the next owner, from their state and timers in Redis */
+        if (t->mode == TENANT_SHEDDING && t->inflight - t->parked == 0 && !t->is_reading) {
             release(t, "tenant shed to rebalance");
             continue;
         }

@@ -97,6 +97,10 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
     if (err != APP_OK) {
         t->w->metrics.redis_failures++;
         t->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
+        /* The reply may be lost after Redis delivered entries to us: they are pending
+         * now and only a replay finds them, once what we hold is done. */
+        t->is_reading_pending = true;
+        strcpy(t->replay_after, "0");
         if (reply != NULL && strncmp(reply->str, "NOGROUP", 7) == 0)
             create_group(t);
         else if (redis_conn_is_ready(t->w->redis))   /* an outage is logged by redis_conn */
@@ -129,6 +133,8 @@ static void start_read(struct tenant *t)
     int room = w->wcfg.quantum - t->inflight;
     if (t->is_reading || t->mode != TENANT_ACTIVE || room <= 0)
         return;
+    if (t->is_reading_pending && t->inflight > 0)
+        return;   /* a replay would hand us again what we hold */
     t->is_read_wanted = false;
     t->is_reading = true;
     t->next_read_ms = worker_mono_ms() + POLL_MS;
