@@ -158,6 +158,7 @@ int main(void)
     w.commit_script = script_or_die("worker_commit");
     w.dead_letter_script = script_or_die("worker_dead_letter");
     script_or_die("worker_survey");
+    script_or_die("worker_trim");
 
     w.base = event_base_new();
     w.redis = redis_conn_create(w.base, &w.cfg);

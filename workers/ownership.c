@@ -24,7 +24,8 @@
 #define REAP_GRACE_MS 500
 #define WORKER_ALIVE_MS 5000
 #define REDIS_TIMEOUT_MS 2000
-#define CLAIM_BATCH 16
+#define TRIM_EVERY_MS 60000
+#define TRIM_KEEP_MS "3600000"
 
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
 {
@@ -48,6 +49,8 @@ static void make_keys(struct tenant *t, unsigned shards)
     snprintf(t->key_owned, FD_KEY_MAX, "fd:{s%03u}:owned", t->shard);
     shard_ready_key(t->key_ready, t->shard);
 }
+
+static void on_ignored(const redisReply *reply, enum app_err err, void *arg);
 
 /* ---- claiming ---- */
 
@@ -76,6 +79,7 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     strcpy(t->replay_after, "0");
     t->last_activity_ms = worker_mono_ms();
     t->last_renew_ms = t->last_activity_ms;
+    t->last_trim_ms = t->last_activity_ms;
     t->next = w->tenants;
     w->tenants = t;
     w->owned++;
@@ -192,6 +196,14 @@ void ownership_release_all(struct worker *w)
         release(w->tenants, "tenant released: shutting down");
 }
 
+static void trim(struct tenant *t)
+{
+    const char *argv[] = {t->key_events, TRIM_KEEP_MS};
+    size_t len[] = {strlen(t->key_events), strlen(TRIM_KEEP_MS)};
+    redis_conn_script(t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL,
+                      1, 2, argv, len);
+}
+
 static bool is_idle(const struct tenant *t)
 {
     return t->inflight == 0 && !t->is_reading && !call_runner_has_live_calls(t);
@@ -216,6 +228,10 @@ static void tend_tenants(struct worker *w, long long now_ms)
         if (excess > 0 && t->mode == TENANT_ACTIVE) {
             t->mode = TENANT_SHEDDING;    /* stop reading; release once quiet */
             excess--;
+        }
+        if (now_ms - t->last_trim_ms >= TRIM_EVERY_MS) {
+            t->last_trim_ms = now_ms;
+            trim(t);
         }
         if (!t->is_renewing && now_ms - t->last_renew_ms >= w->wcfg.lease_ms / 3) {
             t->last_renew_ms = now_ms;

@@ -106,6 +106,7 @@ struct tenant {
     int parked;                    /* ... of which failed and waiting for a retry */
     long long last_activity_ms;
     long long last_renew_ms;
+    long long last_trim_ms;
     long long next_read_ms;        /* poll time when no notification comes */
     struct call_ctx *calls;        /* calls with work or live state, a list */
     int refs;                      /* async operations that point at this tenant, +1
