@@ -19,6 +19,7 @@ void ctl_print_usage(FILE *out)
           "  numbers sync                   rebuild fd:numbers in Redis from PostgreSQL\n"
           "  status [--json]                one line per tenant: stream length, undelivered,\n"
           "                                 pending, oldest waiting age, dead letters\n"
+          "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
           "  dead replay --business ID --id DEAD_ID\n"
           "                                 put a dead event back on its tenant's stream\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
+        {"calls", ctl_calls},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -71,6 +71,8 @@ def test_a_whole_call_end_to_end_sends_each_step_once_and_records_it_once():
     _, log_bid, outcome, frm, to, source, answered = logs[0]
     assert str(log_bid) == bid and outcome == "answered_by_agent" and answered
     assert (frm, to, source) == ("+15550001234", number, "callee")
+    shown = ctl(E, "calls", "--business", bid)
+    assert shown.returncode == 0 and call in shown.stdout and "ended" in shown.stdout
     conv = pg_rows(E, "SELECT id, turns, summary FROM call_conversations WHERE call_log_id = %s", logs[0][0])
     assert len(conv) == 1 and conv[0][1] == 5 and "bye" in conv[0][2]
     turns = wait_for(lambda: (lambda rows: rows if len(rows) == 5 else None)(
