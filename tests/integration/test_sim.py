@@ -98,6 +98,8 @@ class FakeWorker:
     def _act(self):
         while True:
             data = self.q.get()
+            while self.sim is None:          # a call started with the simulator (--call-to)
+                time.sleep(0.01)
             if self.on_event is not None:
                 try:
                     self.on_event(self, data)
@@ -596,6 +598,21 @@ def test_many_concurrent_calls():
             assert c["hangup_source"] == "callee", c
         stats = s.get("/_sim/stats")
         assert stats["webhooks_failed"] == 0 and stats["live_calls"] == 0, stats
+        w.check_clean()
+    finally:
+        stop(w, s)
+
+
+def test_demo_call_at_startup():
+    w, s = start(receptionist, "--print-transcript", "--call-to", "+15550100001",
+                 "--script", json.dumps([{"say": "Hello"}, {"say": "bye"}]))
+    try:
+        ids = s.get("/_sim/calls")["calls"]
+        assert len(ids) == 1
+        c = s.wait_call(ids[0], lambda c: c["ended"])
+        assert c["to"] == "+15550100001" and [t["speaker"] for t in c["transcript"]] == [
+            "agent", "caller", "agent", "caller"]
+        assert "[call %s] -- hung up by the receptionist" % ids[0][:11] in s.output()
         w.check_clean()
     finally:
         stop(w, s)

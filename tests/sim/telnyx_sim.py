@@ -7,7 +7,7 @@ every request recorded), sends the webhooks that follow each command (Telnyx v2
 envelopes signed with Ed25519 over "<timestamp>|<body>", client_state echoed, retried,
 optionally duplicated, delayed or reordered), and plays scripted callers. Control
 endpoints under /_sim let tests start calls and see what happened. The contract is
-docs/worker.md, "The Telnyx simulator"; tests/sim/README.md lists the whole API.
+docs/worker.md, "The Telnyx simulator", which lists the whole API.
 
   /usr/bin/python3 tests/sim/telnyx_sim.py --listen 127.0.0.1:PORT \\
       --webhook-url http://127.0.0.1:APIPORT/webhooks/telnyx --key SIGNING_KEY_FILE
