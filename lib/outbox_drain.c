@@ -588,22 +588,22 @@ void outbox_drain_write_metrics(const struct outbox_drain *d, struct evbuffer *o
             length += t->outbox_len;
             waiting += t->has_failed;
         }
-    metrics_write_header(out, "fd_outbox_records_written_total", "counter",
+    metrics_write_header(out, "frontdesk_outbox_records_written_total", "counter",
                          "Outbox records committed to PostgreSQL (re-drained duplicates included).");
-    evbuffer_add_printf(out, "fd_outbox_records_written_total %llu\n", d->records_written);
-    metrics_write_header(out, "fd_outbox_batches_total", "counter",
+    evbuffer_add_printf(out, "frontdesk_outbox_records_written_total %llu\n", d->records_written);
+    metrics_write_header(out, "frontdesk_outbox_batches_total", "counter",
                          "Outbox transactions committed.");
-    evbuffer_add_printf(out, "fd_outbox_batches_total %llu\n", d->batches);
-    metrics_write_header(out, "fd_outbox_drain_failures_total", "counter",
+    evbuffer_add_printf(out, "frontdesk_outbox_batches_total %llu\n", d->batches);
+    metrics_write_header(out, "frontdesk_outbox_drain_failures_total", "counter",
                          "Outbox drain passes that failed and were retried.");
-    evbuffer_add_printf(out, "fd_outbox_drain_failures_total %llu\n", d->failures);
-    metrics_write_header(out, "fd_outbox_records_invalid_total", "counter",
+    evbuffer_add_printf(out, "frontdesk_outbox_drain_failures_total %llu\n", d->failures);
+    metrics_write_header(out, "frontdesk_outbox_records_invalid_total", "counter",
                          "Outbox records refused (whitelist or database) and left in place.");
-    evbuffer_add_printf(out, "fd_outbox_records_invalid_total %llu\n", d->records_invalid);
-    metrics_write_header(out, "fd_outbox_length", "gauge",
+    evbuffer_add_printf(out, "frontdesk_outbox_records_invalid_total %llu\n", d->records_invalid);
+    metrics_write_header(out, "frontdesk_outbox_length", "gauge",
                          "Outbox entries at the start of the last pass, summed over tenants with work.");
-    evbuffer_add_printf(out, "fd_outbox_length %lld\n", length);
-    metrics_write_header(out, "fd_outbox_tenants_retrying", "gauge",
+    evbuffer_add_printf(out, "frontdesk_outbox_length %lld\n", length);
+    metrics_write_header(out, "frontdesk_outbox_tenants_retrying", "gauge",
                          "Tenants whose last drain failed, waiting to retry.");
-    evbuffer_add_printf(out, "fd_outbox_tenants_retrying %lld\n", waiting);
+    evbuffer_add_printf(out, "frontdesk_outbox_tenants_retrying %lld\n", waiting);
 }

@@ -243,6 +243,13 @@ static void finish_event(struct call_ctx *c, bool is_ok)
     free(q);
     c->is_busy = false;
     worker_metrics_count_event(c->t->w, ev->type, is_ok);
+    if (ev->handle_start.tv_sec != 0) {   /* handled, not dead-lettered unseen */
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        metrics_histogram_observe(&c->t->w->metrics.handler_latency,
+                                  (double)(now.tv_sec - ev->handle_start.tv_sec) +
+                                      (double)(now.tv_nsec - ev->handle_start.tv_nsec) / 1e9);
+    }
     bool was_stream = !ev->is_timer;
     stream_event_free(ev);
     struct tenant *t = c->t;
@@ -375,6 +382,7 @@ static void handle(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     struct stream_event *ev = c->head->ev;
+    clock_gettime(CLOCK_MONOTONIC, &ev->handle_start);
     const char *why = NULL;
     if (ev->is_timer) {
         memset(&c->ce, 0, sizeof c->ce);

@@ -268,11 +268,30 @@ struct survey {
     long long tenants;          /* owned + ready, over all shards */
     long long ready;
     long long oldest_ready_ms;
+    long long events_waiting;   /* undelivered entries of owned tenants */
     int live_workers;
 };
 
+static void survey_finish(struct survey *s);
+
+static void on_survey_lag(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct survey *s = arg;
+    if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY) {
+        for (size_t g = 0; g < reply->elements; g++) {
+            const redisReply *f = reply->element[g];
+            for (size_t i = 0; i + 1 < f->elements; i += 2)
+                if (strcmp(f->element[i]->str, "lag") == 0 && f->element[i + 1]->type == REDIS_REPLY_INTEGER)
+                    s->events_waiting += f->element[i + 1]->integer;
+        }
+    }
+    if (--s->replies_left == 0)
+        survey_finish(s);
+}
+
 static void survey_finish(struct survey *s)
 {
+    s->w->backlog_events = s->events_waiting;
     struct worker *w = s->w;
     int live = s->live_workers > 0 ? s->live_workers : 1;
     w->live_workers = live;
@@ -310,7 +329,12 @@ static void survey(struct worker *w, long long wall_ms)
 {
     struct survey *s = xcalloc(1, sizeof *s);
     s->w = w;
-    s->replies_left = w->cfg.shards + 1;
+    s->replies_left = w->cfg.shards + 1 + w->owned;
+    for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
+        const char *xinfo[] = {"XINFO", "GROUPS", t->key_events};
+        size_t xl[] = {5, 6, strlen(t->key_events)};
+        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_survey_lag, s, 3, xinfo, xl);
+    }
     char since[24];
     snprintf(since, sizeof since, "%lld", wall_ms - WORKER_ALIVE_MS);
     const char *zc[] = {"ZCOUNT", FD_WORKERS_KEY, since, "+inf"};

@@ -9,6 +9,7 @@
 #define FD_WORKER_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "call_flow.h"
 #include "config.h"
@@ -139,6 +140,7 @@ struct stream_event {
     int deliveries;
     bool is_timer;
     long long timer_due_ms;
+    struct timespec handle_start;  /* when its handling began, for the latency histogram */
 };
 void call_runner_dispatch(struct tenant *t, struct stream_event *ev);   /* takes ownership */
 void call_runner_load_timers(struct tenant *t);

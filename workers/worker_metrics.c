@@ -73,7 +73,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     gauge(out, "frontdesk_backlog_tenants_waiting", "Tenants with work and no owner.", w->backlog_tenants);
     gauge(out, "frontdesk_backlog_oldest_wait_ms", "Age of the oldest tenant waiting for a worker.",
           w->oldest_wait_ms);
-    gauge(out, "frontdesk_backlog_events_waiting", "Events of owned tenants not yet handled (estimate).",
+    gauge(out, "frontdesk_backlog_events_waiting", "Events of owned tenants not yet read or not yet committed.",
           inflight + w->backlog_events);
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
     telnyx_client_write_metrics(w->telnyx, out);

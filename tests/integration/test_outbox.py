@@ -110,8 +110,8 @@ def test_every_record_lands_once_under_the_business_of_its_stream():
     r = e.redis()
     assert r.xlen(_outbox_key(t["a"])) == 0
     assert r.xlen(_outbox_key(t["b"])) == 0
-    assert _metric(t["stdout"], "fd_outbox_records_written_total") == 12 + 510
-    assert _metric(t["stdout"], "fd_outbox_batches_total") >= 4      # 510 entries: 3 batches
+    assert _metric(t["stdout"], "frontdesk_outbox_records_written_total") == 12 + 510
+    assert _metric(t["stdout"], "frontdesk_outbox_batches_total") >= 4      # 510 entries: 3 batches
     conn = e.pg()
     cur = conn.cursor()
     cur.execute("SELECT duration_s, started_at = '2026-11-28T10:00:00.123Z'::timestamptz, "
@@ -156,7 +156,7 @@ def test_refused_entries_stay_in_the_outbox_and_block_nothing():
     left = r.xrange(_outbox_key(bid))
     assert [f[b"table"] for _, f in left] == [b"users", b"call_logs", b"conversation_history"]
     assert res.stderr.count("outbox entry refused") == 3, res.stderr
-    assert _metric(res.stdout, "fd_outbox_records_invalid_total") == 3
+    assert _metric(res.stdout, "frontdesk_outbox_records_invalid_total") == 3
     # A second drain (a new process: it logs them again, once) leaves them in place.
     res = _run_driver(e.base_env(), [bid])
     assert res.returncode == 0, res.stderr
@@ -245,7 +245,7 @@ def test_postgres_outage_delays_the_drain_and_loses_nothing():
     assert_no_sanitizer_report(stderr, "outbox_drain_once")
     assert p.returncode == 0, stderr
     assert "outbox drain failed; will retry" in stderr
-    assert _metric(stdout, "fd_outbox_drain_failures_total") >= 3
+    assert _metric(stdout, "frontdesk_outbox_drain_failures_total") >= 3
     # The driver triggered once, before the second half was added; the worker triggers
     # again after each commit. A second run drains what came in meanwhile.
     res = _run_driver(e.base_env(**extra), [bid])

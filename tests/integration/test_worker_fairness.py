@@ -67,3 +67,25 @@ def test_a_flood_of_one_business_does_not_delay_another_businesss_live_call():
     assert worker.stop() == 0
     assert sim.stop() == 0
     assert api.stop() == 0
+
+
+def test_a_new_worker_takes_its_fair_share_and_the_calls_go_on():
+    api = start_api(E)
+    sim = Sim(E, api)
+    first = Worker(E, sim, name="first", FRONTDESK_SILENCE_MS=20000)
+    tenants = [create_tenant(E, name=f"Share {i}") for i in range(6)]
+    calls = [sim.call(numbers[0], "+15550003333", [{"say": "hello"}, {"pause_ms": 6000}, {"say": "bye"}])
+             for _, numbers in tenants]
+    wait_for(lambda: first.metric("frontdesk_worker_leases_held") == 6, what="first owns all six")
+    second = Worker(E, sim, name="second", FRONTDESK_SILENCE_MS=20000)
+    wait_for(lambda: second.metric("frontdesk_worker_leases_held") >= 2, timeout=15,
+             what="the second worker took its share")
+    assert first.metric("frontdesk_worker_leases_held") <= 4
+    assert first.metric("frontdesk_worker_leases_released_total") >= 2
+    for call in calls:                       # the moved calls went on where they were
+        rec = sim.wait_ended(call, timeout=30)
+        assert [t["text"] for t in rec["transcript"] if t["speaker"] == "caller"] == ["hello", "bye"]
+        assert rec["hangup_source"] == "callee"
+    assert second.metric("frontdesk_worker_events_total") > 0
+    for p in (second, first, sim, api):
+        assert p.stop() == 0
