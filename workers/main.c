@@ -93,6 +93,7 @@ static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
     if (!is_quiet(w) && now - started_ms < DRAIN_LIMIT_MS)
         return;
     ownership_release_all(w);
+    ownership_leave(w);
     /* give the release scripts a moment to reach Redis, then leave */
     struct timeval tv = {0, 300000};
     event_base_loopexit(w->base, &tv);
@@ -157,6 +158,7 @@ int main(void)
     w.reap_script = script_or_die("worker_reap");
     w.commit_script = script_or_die("worker_commit");
     w.dead_letter_script = script_or_die("worker_dead_letter");
+    w.read_script = script_or_die("worker_read");
     script_or_die("worker_survey");
     script_or_die("worker_trim");
 

@@ -25,6 +25,7 @@
 #define WORKER_ALIVE_MS 5000
 #define REDIS_TIMEOUT_MS 2000
 #define TRIM_EVERY_MS 60000
+#define STARVING_MS 1000
 #define TRIM_KEEP_MS "3600000"
 
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
@@ -124,17 +125,35 @@ static void on_ready_scanned(const redisReply *reply, enum app_err err, void *ar
             ownership_try_claim(w, reply->element[i]->str);
 }
 
+/* Tenants that waited past STARVING_MS are claimed even above the fair share: the
+ * share lags behind reality (a worker just stopped, a survey is due), and a caller must
+ * not wait for the arithmetic to catch up. Shedding evens it out afterwards. */
+static void on_starving_scanned(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct worker *w = arg;
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0)
+        return;
+    int saved = w->fair_share;
+    w->fair_share = w->owned + (int)reply->elements;
+    for (size_t i = 0; i < reply->elements; i++)
+        if (reply->element[i]->type == REDIS_REPLY_STRING)
+            ownership_try_claim(w, reply->element[i]->str);
+    w->fair_share = saved;
+}
+
 static void scan_ready(struct worker *w, long long now_ms)
 {
     char key[FD_KEY_MAX], max[24];
-    snprintf(max, sizeof max, "%lld", now_ms);
-    for (unsigned s = 0; s < (unsigned)w->cfg.shards && w->owned < w->fair_share; s++) {
+    bool is_full = w->owned >= w->fair_share;
+    snprintf(max, sizeof max, "%lld", is_full ? now_ms - STARVING_MS : now_ms);
+    for (unsigned s = 0; s < (unsigned)w->cfg.shards; s++) {
         shard_ready_key(key, s);
-        const char *argv[] = {"ZRANGEBYSCORE", key, "-inf", max, "LIMIT", "0", "16"};
+        const char *argv[] = {"ZRANGEBYSCORE", key, "-inf", max, "LIMIT", "0", is_full ? "2" : "16"};
         size_t len[7];
         for (int i = 0; i < 7; i++)
             len[i] = strlen(argv[i]);
-        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ready_scanned, w, 7, argv, len);
+        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, is_full ? on_starving_scanned : on_ready_scanned,
+                           w, 7, argv, len);
     }
 }
 
@@ -202,6 +221,15 @@ static void trim(struct tenant *t)
     size_t len[] = {strlen(t->key_events), strlen(TRIM_KEEP_MS)};
     redis_conn_script(t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL,
                       1, 2, argv, len);
+}
+
+/* Stopping: drop out of the live workers at once, so that the others' fair share
+ * grows now rather than when our heartbeat ages out. */
+void ownership_leave(struct worker *w)
+{
+    const char *argv[] = {"ZREM", FD_WORKERS_KEY, w->wcfg.worker_id};
+    size_t len[] = {4, strlen(FD_WORKERS_KEY), strlen(w->wcfg.worker_id)};
+    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ignored, NULL, 3, argv, len);
 }
 
 static bool is_idle(const struct tenant *t)
@@ -274,17 +302,34 @@ struct survey {
 
 static void survey_finish(struct survey *s);
 
+struct lag_op {
+    struct survey *s;
+    struct tenant *t;
+};
+
+/* One owned tenant's group: its lag counts into the backlog gauge; pending entries
+ * while we hold none were lost on the way to us and are replayed. */
 static void on_survey_lag(const redisReply *reply, enum app_err err, void *arg)
 {
-    struct survey *s = arg;
+    struct lag_op *op = arg;
+    struct survey *s = op->s;
     if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY) {
         for (size_t g = 0; g < reply->elements; g++) {
             const redisReply *f = reply->element[g];
-            for (size_t i = 0; i + 1 < f->elements; i += 2)
-                if (strcmp(f->element[i]->str, "lag") == 0 && f->element[i + 1]->type == REDIS_REPLY_INTEGER)
-                    s->events_waiting += f->element[i + 1]->integer;
+            for (size_t i = 0; i + 1 < f->elements; i += 2) {
+                const redisReply *k = f->element[i], *v = f->element[i + 1];
+                if (v->type != REDIS_REPLY_INTEGER)
+                    continue;
+                if (strcmp(k->str, "lag") == 0)
+                    s->events_waiting += v->integer;
+                else if (strcmp(k->str, "pending") == 0 && v->integer > 0 &&
+                         tenant_is_owned(op->t) && op->t->inflight == 0)
+                    reader_replay_pending(op->t);
+            }
         }
     }
+    tenant_unref(op->t);
+    free(op);
     if (--s->replies_left == 0)
         survey_finish(s);
 }
@@ -333,7 +378,11 @@ static void survey(struct worker *w, long long wall_ms)
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
         const char *xinfo[] = {"XINFO", "GROUPS", t->key_events};
         size_t xl[] = {5, 6, strlen(t->key_events)};
-        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_survey_lag, s, 3, xinfo, xl);
+        struct lag_op *op = xcalloc(1, sizeof *op);
+        op->s = s;
+        op->t = t;
+        tenant_ref(t);
+        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_survey_lag, op, 3, xinfo, xl);
     }
     char since[24];
     snprintf(since, sizeof since, "%lld", wall_ms - WORKER_ALIVE_MS);
@@ -353,8 +402,8 @@ static void survey(struct worker *w, long long wall_ms)
 
 static void reap(struct worker *w)
 {
-    /* one shard per call, in rotation, so every shard is seen every few seconds */
-    unsigned per_tick = (unsigned)w->cfg.shards < 16 ? (unsigned)w->cfg.shards : 16;
+    /* every shard each second: a dead owner's tenants move within a lease and a second */
+    unsigned per_tick = (unsigned)w->cfg.shards;
     for (unsigned i = 0; i < per_tick; i++) {
         unsigned shard = w->reap_shard++ % (unsigned)w->cfg.shards;
         char owned[FD_KEY_MAX], ready[FD_KEY_MAX], grace[16];
@@ -383,7 +432,7 @@ void ownership_tick(struct worker *w, long long now_ms)
         reap(w);
     }
     tend_tenants(w, now_ms);
-    if (!w->is_draining && w->owned < w->fair_share && now_ms - w->last_scan_ms >= SCAN_MS) {
+    if (!w->is_draining && now_ms - w->last_scan_ms >= SCAN_MS) {
         w->last_scan_ms = now_ms;
         scan_ready(w, wall);
     }

@@ -7,7 +7,8 @@
  *
  * The first read after a claim replays our consumer's pending entries (ID 0): all
  * workers read a tenant as the same consumer, so those are what the previous owner
- * had read and not committed, in stream order. */
+ * had read and not committed, in stream order. Reads are fenced (lua/worker_read.lua):
+ * a stale owner cannot take entries away from the new one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,6 @@
 #include "worker.h"
 #include "xalloc.h"
 
-#define CONSUMER "owner"
 #define POLL_MS 1000
 #define REDIS_TIMEOUT_MS 2000
 
@@ -101,7 +101,14 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
          * now and only a replay finds them, once what we hold is done. */
         t->is_reading_pending = true;
         strcpy(t->replay_after, "0");
-        if (reply != NULL && strncmp(reply->str, "NOGROUP", 7) == 0)
+        if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+            log_msg(LOG_WARN, "read refused: lease lost", "business_id", t->id);
+            t->w->metrics.fenced++;
+            tenant_drop(t);
+            tenant_unref(t);
+            return;
+        }
+        if (reply != NULL && strstr(reply->str, "NOGROUP") != NULL)
             create_group(t);
         else if (redis_conn_is_ready(t->w->redis))   /* an outage is logged by redis_conn */
             log_msg(LOG_WARN, "stream read failed", "business_id", t->id);
@@ -140,13 +147,13 @@ static void start_read(struct tenant *t)
     t->next_read_ms = worker_mono_ms() + POLL_MS;
     char count[16];
     snprintf(count, sizeof count, "%d", room);
-    const char *argv[] = {"XREADGROUP", "GROUP", FD_CONSUMER_GROUP, CONSUMER, "COUNT", count,
-                          "STREAMS", t->key_events, t->is_reading_pending ? t->replay_after : ">"};
-    size_t len[9];
-    for (int i = 0; i < 9; i++)
+    const char *argv[] = {t->key_lease, t->key_events, t->lease_value, count,
+                          t->is_reading_pending ? t->replay_after : ">"};
+    size_t len[5];
+    for (int i = 0; i < 5; i++)
         len[i] = strlen(argv[i]);
     tenant_ref(t);
-    redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_read, t, 9, argv, len);
+    redis_conn_script(w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t, 2, 5, argv, len);
 }
 
 void reader_want(struct tenant *t)
@@ -161,6 +168,16 @@ void reader_event_done(struct tenant *t)
     t->last_activity_ms = worker_mono_ms();
     if (t->is_read_wanted || t->inflight == 0)
         start_read(t);
+}
+
+void reader_replay_pending(struct tenant *t)
+{
+    if (t->inflight > 0 || t->is_reading || t->is_reading_pending)
+        return;
+    log_msg(LOG_WARN, "pending entries nobody holds; replaying them", "business_id", t->id);
+    t->is_reading_pending = true;
+    strcpy(t->replay_after, "0");
+    reader_want(t);
 }
 
 void reader_tick(struct worker *w, long long now_ms)

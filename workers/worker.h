@@ -68,7 +68,7 @@ struct worker {
     struct evhttp *http;
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
-        *commit_script, *dead_letter_script;
+        *commit_script, *dead_letter_script, *read_script;
     struct tenant *tenants;        /* owned tenants, a list */
     int owned;
     int fair_share;                /* tenants this worker should own at most */
@@ -123,6 +123,7 @@ static inline bool tenant_is_owned(const struct tenant *t) { return t->mode != T
 void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
+void ownership_leave(struct worker *w);        /* out of fd:workers, when stopping */
 void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
 
@@ -130,6 +131,9 @@ struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
 void reader_want(struct tenant *t);            /* read the stream soon */
 void reader_tick(struct worker *w, long long now_ms);
 void reader_event_done(struct tenant *t);      /* an event was committed or dead-lettered */
+/* The stream has pending entries and we hold none: a read reply was lost, or a fault
+ * left them there. Replays them (only when nothing is in hand). */
+void reader_replay_pending(struct tenant *t);
 
 /* call_runner.c */
 struct stream_event {

@@ -7,10 +7,30 @@ import msgpack
 
 import harness
 from apihelp import events_key, ready_key
-from harness import Sim, Worker, create_tenant, env, start_api, wait_for
+from harness import Sim, Worker, ctl, env, private_redis, start_api, wait_for
 
 E = env()
 FLOOD = 20000
+
+
+def create_tenant(e, name, redis_url):
+    """A business whose number is routed by the given (private) Redis."""
+    number = harness.random_number()
+    r = ctl(e, "tenant", "create", "--name", name, "--number", number,
+            extra_env={"FRONTDESK_REDIS_URL": redis_url})
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip(), [number]
+
+
+def stack(**worker_env):
+    """api, simulator and one worker on a Redis of their own, so that the fair share
+    counts only this test's tenants."""
+    svc = private_redis()
+    url = {"FRONTDESK_REDIS_URL": svc.redis_url}
+    api = start_api(E, **url)
+    sim = Sim(E, api)
+    worker = Worker(E, sim, name="first", **url, **worker_env)
+    return svc, url, api, sim, worker
 
 
 def flood(r, business_id):
@@ -37,12 +57,10 @@ def backlog(r, business_id):
 
 
 def test_a_flood_of_one_business_does_not_delay_another_businesss_live_call():
-    api = start_api(E)
-    sim = Sim(E, api)
-    worker = Worker(E, sim, FRONTDESK_QUANTUM=32)
-    r = E.redis()
-    flooder, _ = create_tenant(E, name="Flood Corp")
-    bid, numbers = create_tenant(E, name="Live Call Dental")
+    svc, url, api, sim, worker = stack(FRONTDESK_QUANTUM=32)
+    r = svc.redis()
+    flooder, _ = create_tenant(E, "Flood Corp", svc.redis_url)
+    bid, numbers = create_tenant(E, "Live Call Dental", svc.redis_url)
     # the flooder's stream exists with its consumer group, as the api makes it
     r.xgroup_create(events_key(flooder), "workers", id="0", mkstream=True)
     flood(r, flooder)
@@ -70,14 +88,12 @@ def test_a_flood_of_one_business_does_not_delay_another_businesss_live_call():
 
 
 def test_a_new_worker_takes_its_fair_share_and_the_calls_go_on():
-    api = start_api(E)
-    sim = Sim(E, api)
-    first = Worker(E, sim, name="first", FRONTDESK_SILENCE_MS=20000)
-    tenants = [create_tenant(E, name=f"Share {i}") for i in range(6)]
+    svc, url, api, sim, first = stack(FRONTDESK_SILENCE_MS=20000)
+    tenants = [create_tenant(E, f"Share {i}", svc.redis_url) for i in range(6)]
     calls = [sim.call(numbers[0], "+15550003333", [{"say": "hello"}, {"pause_ms": 6000}, {"say": "bye"}])
              for _, numbers in tenants]
     wait_for(lambda: first.metric("frontdesk_worker_leases_held") == 6, what="first owns all six")
-    second = Worker(E, sim, name="second", FRONTDESK_SILENCE_MS=20000)
+    second = Worker(E, sim, name="second", FRONTDESK_SILENCE_MS=20000, **url)
     wait_for(lambda: second.metric("frontdesk_worker_leases_held") >= 2, timeout=15,
              what="the second worker took its share")
     assert first.metric("frontdesk_worker_leases_held") <= 4
