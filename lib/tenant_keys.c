@@ -51,11 +51,76 @@ unsigned tenant_shard(const char *business_id, unsigned shards)
     return (unsigned)(crc % (shards ? shards : 1));
 }
 
+/* Keys are built by hand, not with snprintf: the api builds four per webhook and
+ * the format parsing showed in its profile. Same text and the same truncation to
+ * FD_KEY_MAX - 1 as snprintf(out, FD_KEY_MAX, ...) would give. */
+struct key_buf {
+    char *out;
+    size_t len;
+};
+
+static void key_put(struct key_buf *k, const char *s, size_t n)
+{
+    size_t room = FD_KEY_MAX - 1 - k->len;
+    if (n > room)
+        n = room;
+    memcpy(k->out + k->len, s, n);
+    k->len += n;
+}
+
+static void key_put_str(struct key_buf *k, const char *s)
+{
+    key_put(k, s, strlen(s));
+}
+
+/* "fd:{sNNN}": the shard in decimal, at least three digits (as %03u). */
+static void key_put_shard_tag(struct key_buf *k, unsigned shard)
+{
+    char digits[16];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + shard % 10);
+        shard /= 10;
+    } while (shard != 0);
+    while (sizeof digits - n < 3)
+        digits[--n] = '0';
+    key_put(k, "fd:{s", 5);
+    key_put(k, digits + n, sizeof digits - n);
+    key_put(k, "}", 1);
+}
+
+static size_t key_end(struct key_buf *k)
+{
+    k->out[k->len] = '\0';
+    return k->len;
+}
+
+size_t tenant_key_at(char *out, unsigned shard, const char *business_id, const char *suffix)
+{
+    struct key_buf k = {out, 0};
+    key_put_shard_tag(&k, shard);
+    key_put(&k, ":t:", 3);
+    key_put_str(&k, business_id);
+    key_put(&k, ":", 1);
+    key_put_str(&k, suffix);
+    return key_end(&k);
+}
+
+size_t tenant_seen_key_at(char *out, unsigned shard, const char *business_id,
+                          const char *event_id, size_t event_id_len)
+{
+    struct key_buf k = {out, 0};
+    key_put_shard_tag(&k, shard);
+    key_put(&k, ":t:", 3);
+    key_put_str(&k, business_id);
+    key_put(&k, ":seen:", 6);
+    key_put(&k, event_id, strnlen(event_id, event_id_len));   /* as %.*s */
+    return key_end(&k);
+}
+
 size_t tenant_key(char *out, const char *business_id, unsigned shards, const char *suffix)
 {
-    int n = snprintf(out, FD_KEY_MAX, "fd:{s%03u}:t:%s:%s",
-                     tenant_shard(business_id, shards), business_id, suffix);
-    return n < 0 ? 0 : (size_t)n < FD_KEY_MAX ? (size_t)n : FD_KEY_MAX - 1;
+    return tenant_key_at(out, tenant_shard(business_id, shards), business_id, suffix);
 }
 
 size_t tenant_events_key(char *out, const char *business_id, unsigned shards)
@@ -66,12 +131,14 @@ size_t tenant_events_key(char *out, const char *business_id, unsigned shards)
 size_t tenant_seen_key(char *out, const char *business_id, unsigned shards,
                        const char *event_id, size_t event_id_len)
 {
-    int n = snprintf(out, FD_KEY_MAX, "fd:{s%03u}:t:%s:seen:%.*s",
-                     tenant_shard(business_id, shards), business_id, (int)event_id_len, event_id);
-    return n < 0 ? 0 : (size_t)n < FD_KEY_MAX ? (size_t)n : FD_KEY_MAX - 1;
+    return tenant_seen_key_at(out, tenant_shard(business_id, shards), business_id,
+                              event_id, event_id_len);
 }
 
 size_t shard_ready_key(char *out, unsigned shard)
 {
-    return (size_t)snprintf(out, FD_KEY_MAX, "fd:{s%03u}:ready", shard);
+    struct key_buf k = {out, 0};
+    key_put_shard_tag(&k, shard);
+    key_put(&k, ":ready", 6);
+    return key_end(&k);
 }

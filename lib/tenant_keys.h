@@ -30,5 +30,10 @@ size_t tenant_events_key(char *out, const char *business_id, unsigned shards);
 size_t tenant_seen_key(char *out, const char *business_id, unsigned shards,
                        const char *event_id, size_t event_id_len);
 size_t shard_ready_key(char *out, unsigned shard);
+/* The same keys for a shard the caller already has from tenant_shard(), so that a
+ * request building several keys of one tenant computes its crc32 once. */
+size_t tenant_key_at(char *out, unsigned shard, const char *business_id, const char *suffix);
+size_t tenant_seen_key_at(char *out, unsigned shard, const char *business_id,
+                          const char *event_id, size_t event_id_len);
 
 #endif
