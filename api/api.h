@@ -19,6 +19,7 @@ struct redis_conn;
 struct pg_probe;
 struct number_cache;
 struct lua_script;
+struct webhook_ctx;
 
 #define API_MAX_BODY_BYTES (1024 * 1024)
 #define API_REDIS_BUDGET_MS 1800       /* all Redis work of one webhook; 503 within 2 s */
@@ -50,6 +51,8 @@ struct api {
     int in_flight;                 /* requests accepted and not yet answered */
     bool is_draining;              /* SIGTERM received */
     struct event *drain_poll;      /* while draining: exits once nothing is in flight */
+    struct webhook_ctx *spare_webhooks;   /* owned: answered contexts kept for reuse */
+    int spare_webhook_count;
 };
 
 /* One request from arrival to reply. Handlers that answer later (after Redis) embed
@@ -73,6 +76,7 @@ void api_reply_error(struct api_request *r, int status, const char *code, const 
 
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);
+void webhook_free_spares(struct api *api);   /* at exit */
 void probes_handle_healthz(struct api *api, struct api_request *r);
 void probes_handle_readyz(struct api *api, struct api_request *r);
 void probes_handle_metrics(struct api *api, struct api_request *r);

@@ -166,6 +166,7 @@ int main(void)
     redis_conn_free(api.redis);
     pg_probe_free(api.pg);
     number_cache_free(api.numbers);
+    webhook_free_spares(&api);
     if (api.drain_poll != NULL)
         event_free(api.drain_poll);
     event_free(sigterm);
