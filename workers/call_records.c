@@ -135,9 +135,8 @@ static void add_conversation(struct call_records *out, const char *business_id,
 
 void call_records_build(struct call_records *out, const char *business_id,
                         const struct call_state *before, const struct call_state *after,
-                        const struct call_effects *fx, const char *event_id)
+                        const struct call_effects *fx)
 {
-    (void)event_id;
     memset(out, 0, sizeof *out);
     /* turns are numbered from the call's count before this event */
     for (int i = 0; i < fx->nturns; i++)

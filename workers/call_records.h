@@ -23,7 +23,7 @@ struct call_records {
  * never the caller's input). Release with call_records_cleanup. */
 void call_records_build(struct call_records *out, const char *business_id,
                         const struct call_state *before, const struct call_state *after,
-                        const struct call_effects *fx, const char *event_id);
+                        const struct call_effects *fx);
 void call_records_cleanup(struct call_records *r);
 
 /* The current UTC time as ISO 8601 with milliseconds. */

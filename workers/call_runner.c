@@ -575,7 +575,7 @@ static void commit(struct call_ctx *c)
     struct tenant *t = c->t;
     struct stream_event *ev = c->head->ev;
     struct call_records rec;
-    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, c->ce.eid);
+    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx);
     const char *argv[REDIS_CONN_MAX_ARGS];
     size_t len[REDIS_CONN_MAX_ARGS];
     int n = 0;
