@@ -30,7 +30,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench fuzz clean
+.PHONY: all binaries units deps run test bench bench-calls fuzz clean
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker
@@ -107,6 +107,12 @@ build/bench/%: bench/%.c
 bench: deps
 	@$(MAKE) --no-print-directory binaries $(BENCH_BIN)
 	@bench/run-bench.sh
+	@bench/run-calls-bench.sh
+
+# The calls benchmark alone (api + two workers + the Telnyx simulator), see bench/.
+bench-calls: deps
+	@$(MAKE) --no-print-directory binaries
+	@bench/run-calls-bench.sh
 
 clean:
 	rm -rf build bin

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# bench/run-calls-bench.sh: the calls benchmark of `make bench` (`make bench-calls` alone).
+# N concurrent simulated calls (BENCH_CALLS, 200) through frontdesk-api, two
+# frontdesk-workers (bin/, release build), a private Redis and PostgreSQL and the Telnyx
+# simulator (tests/sim/telnyx_sim.py), all on this machine:
+#   1. BENCH_BUSINESSES (20) businesses with an active agent, calls spread round-robin;
+#   2. warm-up calls, one per business (leases taken, agents cached), checked, not
+#      measured, until the two workers own every business (at most 3 rounds);
+#   3. N calls started at once (20 connections released together), each three questions
+#      and a goodbye with the simulator's speech made fast (3 ms a word), until every
+#      call has ended and every webhook is acknowledged (bounded: BENCH_TIMEOUT_S, 120);
+#   4. bench/calls_load.py measures from the simulator's records and from kernel
+#      timestamps of the HTTP messages on lo (bench/wire_tap.py, root only), and checks
+#      every call, the simulator's request log and the records in PostgreSQL; a failed
+#      check fails the benchmark, after the summary.
+# The simulator is Python and shares the 2 cores: under load its own threads delay what
+# it records (a command's "at", a webhook's acked_at) by up to seconds. The wire figures
+# exclude that; the simulator's figures are printed too, with its own share. Callers wait
+# up to 30 s for a reply (not 3 s) so a slow simulator does not turn into barge-ins.
+# Prints calls/s and events/s (the api's frontdesk_api_events_enqueued_total over the
+# run), the turn overhead (the api's 2xx to a caller's final call.transcription -> the
+# reply `speak` received by the simulator) at p50/p99, the same for call.initiated ->
+# answer and call.answered -> greeting, worker memory, CPU per process and what of the
+# overhead is the simulator's own. Everything runs in a temp folder on free loopback
+# ports; what it starts is stopped by PID on exit. About 30 s.
+# Knobs (environment): BENCH_CALLS (200), BENCH_BUSINESSES (20), BENCH_SPEECH_MS (3, per
+# word), BENCH_KEEP=1 keeps the temp folder (logs, samples.json), BENCH_PERF=1 records
+# worker 1 with perf (cpu-clock) during the run into perf.data and perf-top.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+calls=${BENCH_CALLS:-200}
+businesses=${BENCH_BUSINESSES:-20}
+speech_ms=${BENCH_SPEECH_MS:-3}
+timeout_s=${BENCH_TIMEOUT_S:-120}
+ctl=$root/bin/frontdesk-ctl
+api_bin=$root/bin/frontdesk-api
+worker_bin=$root/bin/frontdesk-worker
+py=/usr/bin/python3
+
+for f in "$api_bin" "$ctl" "$worker_bin"; do
+  [ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 1; }
+done
+$py -c 'import nacl, redis, psycopg2' 2>/dev/null ||
+  { echo "bench: python3-nacl, -redis and -psycopg2 are needed (ops/install-deps.sh)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/frontdesk-calls-bench.XXXXXX)
+chmod 755 "$work"   # PostgreSQL runs as user postgres and must reach services/
+started=()          # PIDs this script started, stopped by cleanup()
+
+stop_pid() {  # stop_pid PID: TERM, then KILL after 10 s; forgets the PID
+  local pid=$1 kept=() p
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  for p in "${started[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  started=("${kept[@]}")
+}
+
+cleanup() {
+  local rc=$?
+  local pid
+  for pid in "${started[@]}"; do stop_pid "$pid"; done
+  ops/services.sh stop "$work/services" >/dev/null 2>&1 || true
+  if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
+    echo "bench: kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "bench: FAILED: $*" >&2; exit 1; }
+say() { echo "== $*" >&2; }
+
+free_port() {
+  $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+status_kib() {  # status_kib PID VmRSS|VmHWM
+  awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
+}
+
+wait_http() {  # wait_http URL: until it answers 200, at most 10 s
+  for _ in $(seq 200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = 200 ] && return 0
+    sleep 0.05
+  done
+  fail "$1 did not answer 200 within 10 s"
+}
+
+field() {  # field NAME LINE: the value of NAME=value in the CALLS line
+  echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'
+}
+
+metric_sum() {  # metric_sum FILE REGEX: sum of the matching /metrics lines
+  awk -v re="$2" '$0 !~ /^#/ && $0 ~ re { s += $NF } END { printf "%.6f\n", s }' "$1"
+}
+
+cpu_busy_pct() {  # share of all cores busy over one second
+  local a b
+  a=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+  sleep 1
+  b=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+  echo "$a $b" | awk '{ busy = $3 - $1; idle = $4 - $2; printf "%.0f\n", 100 * busy / (busy + idle) }'
+}
+busy_before=$(cpu_busy_pct)
+[ "$busy_before" -le 10 ] ||
+  echo "bench: WARNING: the machine is already ${busy_before}% busy; the figures will be inflated" >&2
+
+# --- set-up: services, schema, businesses, key ---------------------------------------
+say "calls: private Redis and PostgreSQL in $work/services"
+ops/services.sh start "$work/services" >/dev/null
+set -a
+# shellcheck disable=SC1091
+. "$work/services/env"
+set +a
+"$ctl" migrate >"$work/migrate.log" 2>&1 || fail "migrate: $(tail -n 3 "$work/migrate.log")"
+"$ctl" webhook keygen --out "$work/signing.key" > "$work/public.key"
+say "calls: $businesses businesses"
+: > "$work/numbers.txt"
+for i in $(seq "$businesses"); do
+  number=$(printf '+1312555%04d' "$i")
+  "$ctl" tenant create --name "Bench Dental $i" --number "$number" >/dev/null ||
+    fail "tenant create $i failed"
+  echo "$number" >> "$work/numbers.txt"
+done
+
+# --- api, two workers, the simulator ---------------------------------------------------
+export FRONTDESK_TELNYX_PUBLIC_KEY
+FRONTDESK_TELNYX_PUBLIC_KEY=$(cat "$work/public.key")
+export FRONTDESK_LOG_LEVEL=info
+# Steady state: the businesses stay owned between the warm-up and the run (production
+# default 30 s; the warm-up's record check alone may take longer).
+export FRONTDESK_IDLE_RELEASE_MS=600000
+api_port=$(free_port)
+sim_port=$(free_port)
+export FRONTDESK_LISTEN=127.0.0.1:$api_port
+export FRONTDESK_TELNYX_API_URL=http://127.0.0.1:$sim_port/v2
+export FRONTDESK_TELNYX_API_KEY=bench-simulator
+
+"$api_bin" 2>"$work/api.log" &
+api_pid=$!
+started+=("$api_pid")
+wait_http "http://127.0.0.1:$api_port/readyz"
+
+worker_pids=()
+worker_ports=()
+for n in 1 2; do
+  port=$(free_port)
+  FRONTDESK_WORKER_ID=bench-worker-$n FRONTDESK_WORKER_LISTEN=127.0.0.1:$port \
+    "$worker_bin" 2>"$work/worker-$n.log" &
+  worker_pids+=($!)
+  worker_ports+=("$port")
+  started+=($!)
+  wait_http "http://127.0.0.1:$port/healthz"
+done
+
+$py tests/sim/telnyx_sim.py --listen "127.0.0.1:$sim_port" \
+  --webhook-url "http://127.0.0.1:$api_port/webhooks/telnyx" --key "$work/signing.key" \
+  --api-key bench-simulator --speech-ms-per-word "$speech_ms" --turn-gap-ms 5 \
+  --greeting-wait-ms 30000 --reply-wait-ms 30000 \
+  --no-message-webhooks > "$work/sim.out" 2>"$work/sim.log" &
+sim_pid=$!
+started+=("$sim_pid")
+wait_http "http://127.0.0.1:$sim_port/_sim/health"
+sim_url=http://127.0.0.1:$sim_port
+
+load() {  # load ARGS...: bench/calls_load.py on this stack
+  $py bench/calls_load.py --sim "$sim_url" --numbers "$work/numbers.txt" \
+    --database-url "$FRONTDESK_DATABASE_URL" --redis-port "$REDIS_PORT" "$@"
+}
+
+leases() {  # leases N: tenants worker N (0 or 1) holds now
+  curl -s "http://127.0.0.1:${worker_ports[$1]}/metrics" |
+    awk '$1 == "frontdesk_worker_leases_held" { print $2 }'
+}
+# The measured calls should find every business owned, as in production where busy
+# tenants are: a warm-up call per business, then wait (at most 15 s) until the two
+# workers hold all of them and have not moved one for 3 s (a survey is every 2 s). A
+# business shed during the start-up with nothing left to do stays unowned until its next
+# event, hence up to 3 rounds.
+for round in 1 2 3; do
+  say "calls: warm-up round $round, one call per business"
+  load --warmup 2>&1 | tail -n 8 >&2 || fail "the warm-up calls failed (see $work/*.log)"
+  same=0 last=
+  for _ in $(seq 150); do
+    now="$(leases 0) $(leases 1)"
+    if [ "$now" = "$last" ] && [ $(( ${now% *} + ${now#* } )) = "$businesses" ]; then
+      same=$(( same + 1 ))
+      [ "$same" -ge 30 ] && break
+    else
+      same=0
+    fi
+    last=$now
+    sleep 0.1
+  done
+  owned=$(( ${last% *} + ${last#* } ))
+  echo "leases after warm-up round $round: worker 1 ${last% *}, worker 2 ${last#* } of $businesses businesses" >&2
+  [ "$owned" = "$businesses" ] && break
+done
+
+# --- the run -----------------------------------------------------------------------------
+metrics() {  # metrics SUFFIX: api and worker /metrics into the temp folder
+  curl -s "http://127.0.0.1:$api_port/metrics" > "$work/api-$1.txt"
+  curl -s "http://127.0.0.1:${worker_ports[0]}/metrics" > "$work/w1-$1.txt"
+  curl -s "http://127.0.0.1:${worker_ports[1]}/metrics" > "$work/w2-$1.txt"
+}
+metrics before
+perf_secs=$(( calls / 20 + 5 ))
+if [ "${BENCH_PERF:-0}" = 1 ]; then
+  perf record -q -e cpu-clock -F 2999 -g -p "${worker_pids[0]}" -o "$work/perf.data" \
+    -- sleep "$perf_secs" 2>"$work/perf.log" &
+  perf_pid=$!
+  started+=("$perf_pid")
+fi
+say "calls: $calls concurrent calls over $businesses businesses"
+set +e
+line=$(load --calls "$calls" --timeout-s "$timeout_s" --out "$work/samples.json" \
+  --tap "$api_port:$sim_port:$work/wire.json" \
+  --pids "sim=$sim_pid,worker1=${worker_pids[0]},worker2=${worker_pids[1]},api=$api_pid,redis=$REDIS_PID,postgres=$PG_PID" \
+  2>"$work/load.log")
+load_rc=$?
+set -e
+cat "$work/load.log" >&2
+[ -n "$line" ] || fail "the calls run measured nothing (above; logs in $work)"
+echo "$line" >&2
+metrics after
+if [ "${BENCH_PERF:-0}" = 1 ]; then
+  wait "$perf_pid" || true
+  stop_pid "$perf_pid"
+  perf report -i "$work/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null |
+    grep -E '^ +[0-9.]+%' > "$work/perf-top.txt" || true
+fi
+w1_rss=$(status_kib "${worker_pids[0]}" VmRSS); w1_hwm=$(status_kib "${worker_pids[0]}" VmHWM)
+w2_rss=$(status_kib "${worker_pids[1]}" VmRSS); w2_hwm=$(status_kib "${worker_pids[1]}" VmHWM)
+sim_hwm=$(status_kib "$sim_pid" VmHWM)
+sim_threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$sim_pid/status")
+
+delta() {  # delta NAME REGEX: the growth of a /metrics sum over the run
+  awk -v a="$(metric_sum "$work/$1-before.txt" "$2")" -v b="$(metric_sum "$work/$1-after.txt" "$2")" \
+    'BEGIN { printf "%.6f\n", b - a }'
+}
+events=$(delta api '^frontdesk_api_events_enqueued_total')
+w1_events=$(delta w1 '^frontdesk_worker_events_total')
+w2_events=$(delta w2 '^frontdesk_worker_events_total')
+failed_events=$(awk -v a="$(delta w1 'outcome="failed"')" -v b="$(delta w2 'outcome="failed"')" 'BEGIN { printf "%d\n", a + b }')
+dead=$(awk -v a="$(delta w1 '^frontdesk_worker_dead_letters_total')" -v b="$(delta w2 '^frontdesk_worker_dead_letters_total')" 'BEGIN { printf "%d\n", a + b }')
+# the workers' own view of a speak request: curl start -> the simulator's answer, mean
+speak_sum=$(awk -v a="$(delta w1 'request_duration_seconds_sum\{command="speak"')" \
+                -v b="$(delta w2 'request_duration_seconds_sum\{command="speak"')" 'BEGIN { print a + b }')
+speak_n=$(awk -v a="$(delta w1 'request_duration_seconds_count\{command="speak"')" \
+              -v b="$(delta w2 'request_duration_seconds_count\{command="speak"')" 'BEGIN { print a + b }')
+# Checks that failed are collected and fail the benchmark after the summary: figures
+# of a run that went wrong are shown, never passed off as a result.
+failed=()
+[ "$load_rc" = 0 ] || failed+=("the calls did not all go as scripted or their records are missing (calls_load above)")
+[ "$failed_events" = 0 ] || failed+=("$failed_events events failed in the workers (see $work/worker-*.log)")
+[ "$dead" = 0 ] || failed+=("$dead events were dead-lettered")
+errors=$(cat "$work/api.log" "$work/worker-1.log" "$work/worker-2.log" | awk '/"level":"error"/ { n++ } END { print n + 0 }')
+if [ "$errors" != 0 ]; then
+  grep -h '"level":"error"' "$work/api.log" "$work/worker-1.log" "$work/worker-2.log" | head -n 3 >&2
+  failed+=("$errors errors logged by the api or the workers")
+fi
+
+# --- summary ------------------------------------------------------------------------------
+f() { field "$1" "$line"; }
+awk -v calls="$calls" -v biz="$businesses" -v el="$(f elapsed_s)" -v events="$events" \
+    -v spread="$(f start_spread_ms)" -v callp50="$(f call_p50_ms)" -v okcalls="$(f ok_calls)" \
+    -v tn="$(f turn_n)" -v t50="$(f turn_p50_ms)" -v t99="$(f turn_p99_ms)" -v tmax="$(f turn_max_ms)" \
+    -v an="$(f answer_n)" -v a50="$(f answer_p50_ms)" -v a99="$(f answer_p99_ms)" \
+    -v gn="$(f greet_n)" -v g50="$(f greet_p50_ms)" -v g99="$(f greet_p99_ms)" \
+    -v wire="$(f wire)" -v drops="$(f wire_drops)" \
+    -v wtn="$(f wire_turn_n)" -v wt50="$(f wire_turn_p50_ms)" -v wt99="$(f wire_turn_p99_ms)" -v wtmax="$(f wire_turn_max_ms)" \
+    -v wa50="$(f wire_answer_p50_ms)" -v wa99="$(f wire_answer_p99_ms)" \
+    -v wg50="$(f wire_greeting_p50_ms)" -v wg99="$(f wire_greeting_p99_ms)" \
+    -v wapi50="$(f wire_api_p50_ms)" -v wapi99="$(f wire_api_p99_ms)" -v wapin="$(f wire_api_n)" \
+    -v sp50="$(f wire_sim_pickup_p50_ms)" -v sp99="$(f wire_sim_pickup_p99_ms)" \
+    -v sl50="$(f wire_sim_ack_lag_p50_ms)" -v sl99="$(f wire_sim_ack_lag_p99_ms)" \
+    -v k50="$(f ackfinal_p50_ms)" -v k99="$(f ackfinal_p99_ms)" \
+    -v i50="$(f idle_rtt_p50_ms)" -v i99="$(f idle_rtt_p99_ms)" \
+    -v l50="$(f load_rtt_p50_ms)" -v l99="$(f load_rtt_p99_ms)" \
+    -v speak_sum="$speak_sum" -v speak_n="$speak_n" -v neg="$(f turn_negative)" \
+    -v win="$(f cpu_window_s)" -v csim="$(f cpu_sim_s)" -v cw1="$(f cpu_worker1_s)" \
+    -v cw2="$(f cpu_worker2_s)" -v capi="$(f cpu_api_s)" -v credis="$(f cpu_redis_s)" \
+    -v cpg="$(f cpu_postgres_s)" -v ctap="$(f cpu_tap_s)" -v w1e="$w1_events" -v w2e="$w2_events" \
+    -v w1r="$w1_rss" -v w1h="$w1_hwm" -v w2r="$w2_rss" -v w2h="$w2_hwm" \
+    -v simt="$sim_threads" -v rows="$(f pg_rows)" -v pgw="$(f pg_wait_s)" \
+    -v dup="$(f duplicates)" -v invalid="$(f invalid)" -v nfailed="${#failed[@]}" \
+    -v ncpu="$(nproc)" -v busy="$busy_before" -v speech="$speech_ms" -v owned="$owned" '
+function ok(x, goal) { return x < goal ? "ok" : "MISSED" }
+function share(s) { return win > 0 ? 100 * s / win : 0 }
+BEGIN {
+  hwm = w1h > w2h ? w1h : w2h
+  printf "\n"
+  printf "calls               : %d concurrent over %d businesses (%d owned at the start), 2 workers, started within %.0f ms, all ended in %.2f s (one call: %.2f s, 4 caller turns, speech %d ms/word)\n", calls, biz, owned, spread, el, callp50 / 1000, speech
+  printf "throughput          : %.1f calls/s, %.0f events/s (%d webhooks enqueued by the api; worker 1 handled %d events, worker 2 %d)\n", calls / el, events / el, events, w1e, w2e
+  if (wire)
+    printf "turn overhead (wire): p50 %.2f ms (goal < 2: %s), p99 %.2f ms (goal < 10: %s), max %.1f ms, %d caller turns: the api'"'"'s 2xx to the final call.transcription leaving -> the reply speak reaching the simulator'"'"'s socket (kernel timestamps on lo)\n", wt50, ok(wt50, 2), wt99, ok(wt99, 10), wtmax, wtn
+  else
+    printf "turn overhead (wire): not measured (bench/wire_tap.py needs root for AF_PACKET)\n"
+  if (wire) {
+    printf "  initiated->answer : p50 %.2f ms, p99 %.2f ms (wire)   answered->greeting: p50 %.2f ms, p99 %.2f ms (wire)\n", wa50, wa99, wg50, wg99
+    printf "  the api itself    : webhook in -> 2xx out p50 %.2f ms, p99 %.2f ms (wire, %d webhooks; XADD with appendfsync always)\n", wapi50, wapi99, wapin
+  }
+  printf "turn overhead (sim) : p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d turns, as the simulator records it (webhook acked_at -> speak at)\n", t50, t99, tmax, tn
+  printf "  initiated->answer : p50 %.2f ms, p99 %.2f ms (%d calls)   answered->greeting: p50 %.2f ms, p99 %.2f ms (%d calls)\n", a50, a99, an, g50, g99, gn
+  printf "  the simulator'"'"'s own: a speak reaches its socket -> its handler runs: p50 %.2f ms, p99 %.2f ms; the api'"'"'s 2xx leaves -> acked_at recorded: p50 %.2f ms, p99 %.2f ms\n", sp50, sp99, sl50, sl99
+  printf "                      (sim = wire + the first - the second; %d turns came out negative); webhook sent -> acked as it sees it: p50 %.2f ms, p99 %.2f ms\n", neg, k50, k99
+  printf "                      GET /_sim/health round trip p50 %.2f / p99 %.2f ms idle, %.2f / %.2f ms during the run; workers timed a speak request (curl) at %.2f ms on average\n", i50, i99, l50, l99, speak_n > 0 ? 1000 * speak_sum / speak_n : -1
+  printf "CPU over the run    : simulator %.0f%% of a core (Python, %d threads at the end), worker 1 %.0f%%, worker 2 %.0f%%, api %.0f%%, redis %.0f%%, postgres %.0f%%, wire tap %.0f%% (%.2f s, %d cores)\n", share(csim), simt, share(cw1), share(cw2), share(capi), share(credis), share(cpg), share(ctap), win, ncpu
+  printf "worker memory       : worker 1 %.1f MiB RSS, %.1f MiB peak; worker 2 %.1f MiB RSS, %.1f MiB peak (goal < 64 MiB: %s)\n", w1r / 1024, w1h / 1024, w2r / 1024, w2h / 1024, ok(hwm / 1024, 64)
+  printf "checks              : %d of %d calls as scripted; %d of %d calls with exactly one call_logs row, a conversation and 9 turns (%.1f s after the last hang-up); %d invalid requests; %d de-duplicated commands; %d packets the tap dropped\n", okcalls, calls, rows, calls, pgw, invalid, dup, drops
+  printf "machine             : %d cores shared by the simulator, the workers, the api, redis-server (appendfsync always) and PostgreSQL; %d%% busy with other work before the run\n", ncpu, busy
+  if (nfailed > 0) printf "RESULT              : FAILED (below)\n"
+}'
+for why in "${failed[@]}"; do echo "bench: FAILED: $why" >&2; done
+[ "${#failed[@]}" = 0 ] || exit 1
