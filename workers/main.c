@@ -43,7 +43,7 @@ static void on_notified(const char *message, size_t len, void *arg)
     if (t != NULL)
         reader_want(t);
     else
-        ownership_try_claim(w, id);
+        ownership_note_unowned(w, id);
 }
 
 static void drain_outboxes(struct worker *w)

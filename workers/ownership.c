@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "lua_scripts.h"
+#include "outbox_drain.h"
 #include "redis_conn.h"
 #include "worker.h"
 #include "xalloc.h"
@@ -26,6 +27,7 @@
 #define REDIS_TIMEOUT_MS 2000
 #define TRIM_EVERY_MS 60000
 #define STARVING_MS 1000
+#define CANDIDATE_WAIT_MS 200
 #define TRIM_KEEP_MS "3600000"
 
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
@@ -64,6 +66,7 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
 {
     struct claim_op *op = arg;
     struct worker *w = op->w;
+    w->claiming--;
     if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_STRING ||
         w->is_draining || worker_find_tenant(w, op->id) != NULL) {
         free(op);
@@ -92,16 +95,56 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     free(op);
 }
 
+/* A notification named a tenant nobody here owns. Under the fair share it is claimed at
+ * once; at the share, after CANDIDATE_WAIT_MS if it is still unowned (every worker may
+ * try; the acquire script lets one win), so a new caller is not left waiting for the
+ * next survey to grow the share. */
+void ownership_note_unowned(struct worker *w, const char *business_id)
+{
+    if (w->owned + w->claiming < w->fair_share) {
+        ownership_try_claim(w, business_id);
+        return;
+    }
+    for (int i = 0; i < w->ncandidates; i++)
+        if (strcmp(w->candidates[i].id, business_id) == 0)
+            return;
+    if (w->ncandidates == WORKER_MAX_CANDIDATES)
+        return;   /* the starvation scan finds the rest */
+    struct candidate *c = &w->candidates[w->ncandidates++];
+    snprintf(c->id, sizeof c->id, "%.36s", business_id);
+    c->since_ms = worker_mono_ms();
+}
+
+static void claim_candidates(struct worker *w, long long now_ms)
+{
+    int kept = 0;
+    for (int i = 0; i < w->ncandidates; i++) {
+        struct candidate *c = &w->candidates[i];
+        if (now_ms - c->since_ms < CANDIDATE_WAIT_MS) {
+            w->candidates[kept++] = *c;
+            continue;
+        }
+        if (worker_find_tenant(w, c->id) == NULL && !w->is_draining) {
+            int saved = w->fair_share;
+            w->fair_share = w->owned + w->claiming + 1;
+            ownership_try_claim(w, c->id);
+            w->fair_share = saved;
+        }
+    }
+    w->ncandidates = kept;
+}
+
 void ownership_try_claim(struct worker *w, const char *business_id)
 {
     char canon[FD_UUID_LEN + 1];
-    if (w->is_draining || w->owned >= w->fair_share ||
+    if (w->is_draining || w->owned + w->claiming >= w->fair_share ||
         !uuid_canonical(business_id, strlen(business_id), canon) ||
         worker_find_tenant(w, canon) != NULL)
         return;
     struct claim_op *op = xcalloc(1, sizeof *op);
     op->w = w;
     memcpy(op->id, canon, sizeof op->id);
+    w->claiming++;
     struct tenant probe;      /* only for its key names */
     memcpy(probe.id, canon, sizeof probe.id);
     make_keys(&probe, (unsigned)w->cfg.shards);
@@ -120,7 +163,7 @@ static void on_ready_scanned(const redisReply *reply, enum app_err err, void *ar
     struct worker *w = arg;
     if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY)
         return;
-    for (size_t i = 0; i < reply->elements && w->owned < w->fair_share; i++)
+    for (size_t i = 0; i < reply->elements; i++)
         if (reply->element[i]->type == REDIS_REPLY_STRING)
             ownership_try_claim(w, reply->element[i]->str);
 }
@@ -134,7 +177,7 @@ static void on_starving_scanned(const redisReply *reply, enum app_err err, void 
     if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0)
         return;
     int saved = w->fair_share;
-    w->fair_share = w->owned + (int)reply->elements;
+    w->fair_share = w->owned + w->claiming + (int)reply->elements;
     for (size_t i = 0; i < reply->elements; i++)
         if (reply->element[i]->type == REDIS_REPLY_STRING)
             ownership_try_claim(w, reply->element[i]->str);
@@ -199,13 +242,13 @@ static void release(struct tenant *t, const char *why)
 {
     struct worker *w = t->w;
     const char *argv[] = {t->key_lease, t->key_owned, t->key_ready, t->key_events, t->key_timers,
-                          t->id, t->lease_value};
-    size_t len[7];
-    for (int i = 0; i < 7; i++)
+                          t->key_outbox, t->id, t->lease_value};
+    size_t len[8];
+    for (int i = 0; i < 8; i++)
         len[i] = strlen(argv[i]);
     log_msg(LOG_INFO, why, "business_id", t->id);
     tenant_ref(t);
-    redis_conn_script(w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t, 5, 7, argv, len);
+    redis_conn_script(w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t, 6, 8, argv, len);
     tenant_drop(t);
 }
 
@@ -232,9 +275,11 @@ void ownership_leave(struct worker *w)
     redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ignored, NULL, 3, argv, len);
 }
 
+/* Nothing in hand, no live call, and every record it produced is in PostgreSQL. */
 static bool is_idle(const struct tenant *t)
 {
-    return t->inflight == 0 && !t->is_reading && !call_runner_has_live_calls(t);
+    return t->inflight == 0 && !t->is_reading && !call_runner_has_live_calls(t) &&
+           outbox_drain_is_settled(t->w->drain, t->id);
 }
 
 static void tend_tenants(struct worker *w, long long now_ms)
@@ -432,6 +477,7 @@ void ownership_tick(struct worker *w, long long now_ms)
         reap(w);
     }
     tend_tenants(w, now_ms);
+    claim_candidates(w, now_ms);
     if (!w->is_draining && now_ms - w->last_scan_ms >= SCAN_MS) {
         w->last_scan_ms = now_ms;
         scan_ready(w, wall);

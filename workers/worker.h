@@ -56,6 +56,13 @@ struct worker_metrics {
 struct tenant;
 struct call_ctx;
 
+#define WORKER_MAX_CANDIDATES 64
+
+struct candidate {
+    char id[FD_UUID_LEN + 1];
+    long long since_ms;
+};
+
 struct worker {
     struct fd_config cfg;
     struct worker_config wcfg;
@@ -71,7 +78,10 @@ struct worker {
         *commit_script, *dead_letter_script, *read_script;
     struct tenant *tenants;        /* owned tenants, a list */
     int owned;
+    int claiming;                  /* acquire scripts in flight */
     int fair_share;                /* tenants this worker should own at most */
+    struct candidate candidates[WORKER_MAX_CANDIDATES];   /* notified, unowned, to claim soon */
+    int ncandidates;
     int live_workers;
     long long backlog_events;      /* gauges for autoscaling, from the last survey */
     long long backlog_tenants;
@@ -122,6 +132,7 @@ static inline bool tenant_is_owned(const struct tenant *t) { return t->mode != T
 /* ownership.c */
 void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
+void ownership_note_unowned(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
 void ownership_leave(struct worker *w);        /* out of fd:workers, when stopping */
 void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
