@@ -20,6 +20,13 @@ void ctl_print_usage(FILE *out)
           "  status [--json]                one line per tenant: stream length, undelivered,\n"
           "                                 pending, oldest waiting age, dead letters\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
+          "  agent validate --file F        check an agent configuration (docs/agent-config.md)\n"
+          "  agent set --business ID --file F\n"
+          "                                 validate and save it as the business's new active\n"
+          "                                 version; the next call uses it\n"
+          "  agent show --business ID [--version N]\n"
+          "                                 print the active (or given) version's document;\n"
+          "                                 its version number goes to stderr\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
           "  dead replay --business ID --id DEAD_ID\n"
           "                                 put a dead event back on its tenant's stream\n"
@@ -60,7 +67,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
-        {"calls", ctl_calls},
+        {"calls", ctl_calls},     {"agent", ctl_agent},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -2,9 +2,10 @@
  * at once: the business, an active agent with a default configuration, and its numbers,
  * in one transaction run as frontdesk_app under the new tenant's RLS scope, then the
  * number routes in Redis (fd:numbers), which the api reads for every webhook. */
-#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "agent_config.h"
 #include "ctl.h"
 #include "db.h"
 #include "e164.h"
@@ -20,37 +21,9 @@ struct tenant_spec {
     const char *numbers[TENANT_NUMBERS_MAX];
     size_t nnumbers;
     char id[FD_UUID_LEN + 1];
-    char *agent_config;                         /* owned: JSON text */
+    char *agent_config;                         /* owned: JSON text (agent_config_default) */
     const char *taken_number;                   /* set when a number is someone else's */
 };
-
-/* The agent a new business starts with: it greets callers by the business's name and
- * knows weekday hours; the owner refines it from the dashboard. Returns JSON (owned). */
-static char *agent_default_config(const char *business_name)
-{
-    char *greeting = xasprintf("Thank you for calling %s. How can I help you today?",
-                               business_name);
-    json_t *hours = json_object();
-    const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    for (size_t i = 0; i < 7; i++) {
-        json_t *ranges = json_array();
-        if (i < 5)
-            json_array_append_new(ranges, json_pack("{s:s, s:s}", "open", "09:00",
-                                                    "close", "17:00"));
-        json_object_set_new(hours, days[i], ranges);
-    }
-    json_t *config = json_pack("{s:i, s:s, s:s, s:s, s:o, s:s, s:s}",
-                               "config_version", 1, "business_name", business_name,
-                               "greeting", greeting, "timezone", "America/New_York",
-                               "hours", hours, "voice", "Telnyx.KokoroTTS.af",
-                               "language", "en-US");
-    free(greeting);
-    char *text = config ? json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(config);
-    if (text == NULL)
-        abort();        /* only on out-of-memory: name was checked to be UTF-8 */
-    return text;
-}
 
 static enum app_err exec_params(PGconn *conn, const char *sql, int n, const char *const *params,
                                 char *why, size_t why_len)
@@ -118,10 +91,12 @@ static int parse_create(int argc, char **argv, struct tenant_spec *t)
     }
     if (t->name == NULL || t->name[0] == '\0' || strlen(t->name) > TENANT_NAME_MAX)
         return ctl_usage_error("tenant create needs --name NAME (1 to %d bytes)", TENANT_NAME_MAX);
-    json_t *probe = json_string(t->name);       /* NULL unless valid UTF-8 */
-    json_decref(probe);
+    /* The name is also the default configuration's business_name, which refuses what a
+     * receptionist cannot say: control characters, blank names, text that is not UTF-8. */
+    char *probe = agent_config_default(t->name);
     if (probe == NULL)
-        return ctl_usage_error("--name must be UTF-8 text");
+        return ctl_usage_error("--name must be UTF-8 text without control characters");
+    free(probe);
     if (t->nnumbers == 0)
         return ctl_usage_error("tenant create needs at least one --number E164");
     for (size_t i = 0; i < t->nnumbers; i++) {
@@ -150,7 +125,7 @@ static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
         return ctl_fail("%s; nothing created", why);
     }
     uuid_generate(t->id);
-    t->agent_config = agent_default_config(t->name);
+    t->agent_config = agent_config_default(t->name);   /* not NULL: parse_create checked */
     int status = CTL_EXIT_OK;
     enum app_err err = db_with_tenant(conn, t->id, insert_tenant, t, why, sizeof why);
     if (err == APP_ECONFLICT && t->taken_number != NULL) {
