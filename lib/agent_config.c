@@ -424,7 +424,8 @@ static bool parse_hours(struct parser *p, int obj)
         return fail(p, "is required (mon..sun, each a list of {\"open\", \"close\"})");
     if (!expect_object(p, obj, keys))
         return false;
-    for (int d = 0; d < 7; d++) {
+    for (int i = 0; i < 7; i++) {
+        int d = (i + 1) % 7;    /* mon..sun, the order people write them in */
         size_t day = path_push_key(p, day_keys[d]);
         int arr = member(p, obj, day_keys[d]);
         if (arr < 0)
