@@ -1,6 +1,7 @@
 /* lib/outbox_record.c: see outbox_record.h. The whitelist below is the one list of what
- * an outbox entry may write; schema/0002_calls.sql must agree with it (a column here
- * that the table lacks fails the drain's INSERT, and the entry stays in the outbox).
+ * an outbox entry may write; schema/0002_calls.sql and 0003_bookings.sql must agree with
+ * it (a column here that the table lacks fails the drain's INSERT, and the entry stays
+ * in the outbox).
  *
  * A record packs each column's name and value into a body buffer as it is added and
  * writes the map header (which needs the count) in front of it when finished, so an
@@ -40,6 +41,23 @@ static const struct outbox_column conversation_history_columns[] = {
     {"text", T, true},            {"at", TS, true},
 };
 
+/* schema/0003_bookings.sql. status defaults to 'booked'; a cancellation is its own
+ * insert-only record, applied to the booking by a trigger. */
+static const struct outbox_column bookings_columns[] = {
+    {"service", T, true},        {"starts_at", TS, true},        {"ends_at", TS, true},
+    {"caller_number", T, false}, {"caller_name", T, false},      {"status", T, false},
+    {"slot_index", I, true},     {"call_control_id", T, false},  {"cancelled_at", TS, false},
+};
+
+static const struct outbox_column booking_cancellations_columns[] = {
+    {"booking_id", U, true}, {"cancelled_at", TS, true}, {"reason", T, false},
+};
+
+static const struct outbox_column usage_events_columns[] = {
+    {"kind", T, false}, {"booking_id", U, true}, {"amount_cents", I, false},
+    {"occurred_at", TS, true},
+};
+
 #undef T
 #undef U
 #undef I
@@ -50,6 +68,9 @@ static const struct outbox_table outbox_tables[] = {
     TABLE("call_logs", call_logs_columns),
     TABLE("call_conversations", call_conversations_columns),
     TABLE("conversation_history", conversation_history_columns),
+    TABLE("bookings", bookings_columns),
+    TABLE("booking_cancellations", booking_cancellations_columns),
+    TABLE("usage_events", usage_events_columns),
 };
 #undef TABLE
 
