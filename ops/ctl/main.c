@@ -27,6 +27,8 @@ void ctl_print_usage(FILE *out)
           "  agent show --business ID [--version N]\n"
           "                                 print the active (or given) version's document;\n"
           "                                 its version number goes to stderr\n"
+          "  bookings --business ID [--from YYYY-MM-DD] [--json]\n"
+          "                                 the business's bookings by start, in its time zone\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
           "  dead replay --business ID --id DEAD_ID\n"
           "                                 put a dead event back on its tenant's stream\n"
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
-        {"calls", ctl_calls},     {"agent", ctl_agent},
+        {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -1,8 +1,8 @@
 """Bookings against real Redis and PostgreSQL: the hold scripts (lua/booking_*.lua)
 through lib/booking_hold.c (the driver build/san/tools/booking_hold_tool), the race of
 two processes for the last place of a slot, the PostgreSQL guard and tenant isolation
-of schema/0003_bookings.sql, and the outbox path of bookings, cancellations and usage
-events."""
+of schema/0003_bookings.sql, the outbox path of bookings, cancellations and usage
+events, and `frontdesk-ctl bookings`."""
 import json
 import os
 import subprocess
@@ -311,6 +311,36 @@ def test_a_cancellation_drains_as_its_own_record_in_either_order():
     rows = _pg("SELECT id::text, status, cancelled_at FROM bookings WHERE business_id = %s", (bid,))
     assert {r[0]: r[1] for r in rows} == {first: "cancelled", second: "cancelled"}
     assert all(r[2] is not None for r in rows)
+
+
+# ---- frontdesk-ctl bookings ----
+
+def test_ctl_bookings_lists_a_business_s_bookings_in_its_time_zone():
+    bid, _ = create_tenant(E)                      # the default agent: America/New_York
+    other, _ = create_tenant(E)
+    conn, cur = _app(bid)
+    _insert_booking(cur, bid, "2026-03-04T19:30:00Z", 0, name="Zoë Ng", service="Whitening")
+    _insert_booking(cur, bid, "2026-03-03T14:00:00Z", 0, name="Ann Lee")
+    conn.commit()
+    conn.close()
+    r = ctl(E, "bookings", "--business", bid)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["START", "SERVICE", "CALLER", "NUMBER", "STATUS"]
+    assert lines[1].startswith("2026-03-03 09:00 EST  Cleaning ")
+    assert lines[2].startswith("2026-03-04 14:30 EST  Whitening")
+    assert "Zoë Ng" in lines[2] and lines[2].rstrip().endswith("booked")
+    assert lines[1].index("Ann Lee") == lines[2].index("Zoë Ng")     # aligned by characters
+    assert "America/New_York" in r.stderr
+    r = ctl(E, "bookings", "--business", bid, "--from", "2026-03-04", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [x["service"] for x in rows] == ["Whitening"]
+    assert rows[0]["starts_at"] == "2026-03-04T19:30:00Z" and rows[0]["caller_name"] == "Zoë Ng"
+    r = ctl(E, "bookings", "--business", other, "--json")
+    assert r.returncode == 0 and json.loads(r.stdout) == []
+    assert ctl(E, "bookings", "--business", bid, "--from", "2026-02-30").returncode == 2
+    assert ctl(E, "bookings").returncode == 2
 
 
 def test_the_booking_tables_force_row_level_security():
