@@ -16,9 +16,12 @@ struct redis_sub;
  * may have been missed". */
 typedef void (*redis_sub_fn)(const char *message, size_t len, void *arg);
 
-/* Borrows base and cfg; copies channel. */
+/* Borrows base and cfg; copies channel. A connection that hears nothing on the channel
+ * for silence_limit_ms is taken for dead and made anew (0: never): the caller makes
+ * sure something is published more often than that. */
 struct redis_sub *redis_sub_create(struct event_base *base, const struct fd_config *cfg,
-                                   const char *channel, redis_sub_fn cb, void *arg);
+                                   const char *channel, int silence_limit_ms,
+                                   redis_sub_fn cb, void *arg);
 void redis_sub_free(struct redis_sub *sub);   /* NULL is fine */
 
 #endif

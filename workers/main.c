@@ -24,6 +24,8 @@
 #define DRAIN_POLL_MS 20
 #define DRAIN_LIMIT_MS 8000
 #define OUTBOX_EVERY_MS 500
+#define PING_EVERY_MS 2000            /* a heartbeat on fd:events keeps the subscription checked */
+#define SUB_SILENCE_LIMIT_MS 7000
 
 static struct http_client *http_client_of_worker;
 
@@ -46,6 +48,22 @@ static void on_notified(const char *message, size_t len, void *arg)
         ownership_note_unowned(w, id);
 }
 
+static void on_pinged(const redisReply *reply, enum app_err err, void *arg)
+{
+    (void)reply;
+    (void)err;
+    (void)arg;
+}
+
+/* "ping" is no business id, so every worker's on_notified ignores it; hearing it proves
+ * the subscription alive (lib/redis_sub.h). */
+static void publish_ping(struct worker *w)
+{
+    const char *argv[] = {"PUBLISH", "fd:events", "ping"};
+    size_t len[] = {7, 9, 4};
+    redis_conn_command(w->redis, 2000, on_pinged, NULL, 3, argv, len);
+}
+
 static void drain_outboxes(struct worker *w)
 {
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
@@ -64,6 +82,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         reader_tick(w, now);
         for (struct tenant *t = w->tenants; t != NULL; t = t->next)
             agent_cache_ensure(t);
+    }
+    static long long last_ping_ms;
+    if (now - last_ping_ms >= PING_EVERY_MS) {
+        last_ping_ms = now;
+        publish_ping(w);
     }
     if (now - last_outbox_ms >= OUTBOX_EVERY_MS) {
         last_outbox_ms = now;
@@ -164,7 +187,7 @@ int main(void)
 
     w.base = event_base_new();
     w.redis = redis_conn_create(w.base, &w.cfg);
-    w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", on_notified, &w);
+    w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
     w.pg = pg_conn_create(w.base, w.cfg.database_url);
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
