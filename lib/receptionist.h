@@ -26,6 +26,37 @@
 #define RX_SAY_MAX 1024
 #define RX_FREE_MAX 8
 
+/* Bits of rx_memory.intents_seen: what the caller asked for, for the after-call
+ * analysis (lead score, upsells, summary). */
+enum {
+    RX_INTENT_HOURS = 1u << 0,
+    RX_INTENT_PRICE = 1u << 1,
+    RX_INTENT_SERVICES = 1u << 2,       /* a service by name, or the list */
+    RX_INTENT_FAQ = 1u << 3,
+    RX_INTENT_ADDRESS = 1u << 4,
+    RX_INTENT_POLICY = 1u << 5,
+    RX_INTENT_BOOK = 1u << 6,
+    RX_INTENT_CANCEL = 1u << 7,
+    RX_INTENT_MOVE = 1u << 8,
+    RX_INTENT_MESSAGE = 1u << 9,
+    RX_INTENT_PERSON = 1u << 10,        /* asked for a person */
+    RX_INTENT_ESCALATION = 1u << 11,    /* said an escalation keyword */
+    RX_INTENT_GOODBYE = 1u << 12,
+    RX_INTENT_UNKNOWN_SERVICE = 1u << 13, /* asked for something the business does not offer */
+    RX_INTENT_MISUNDERSTOOD = 1u << 14,
+};
+
+/* What the receptionist asked last, so the next answer is read in its light. */
+enum rx_ask {
+    RX_ASK_NONE, RX_ASK_ANYTHING_ELSE, RX_ASK_SERVICE, RX_ASK_DAY, RX_ASK_TIME, RX_ASK_NAME,
+    RX_ASK_CONFIRM_BOOKING, RX_ASK_PICK_OFFERED, RX_ASK_CONFIRM_CANCEL, RX_ASK_CONFIRM_MOVE,
+    RX_ASK_OFFER_MESSAGE, RX_ASK_OFFER_BOOKING, RX_ASK_MSG_NAME, RX_ASK_MSG_NUMBER_OFFER,
+    RX_ASK_MSG_NUMBER, RX_ASK_MSG_NUMBER_CONFIRM, RX_ASK_MSG_TEXT, RX_ASK_WAIT_TOOL,
+    RX_ASK_COUNT
+};
+
+#define RX_RECENT_MAX 16
+
 /* What the receptionist is in the middle of. */
 enum rx_task { RX_TASK_NONE, RX_TASK_BOOKING, RX_TASK_MESSAGE, RX_TASK_CANCEL };
 
@@ -48,12 +79,19 @@ struct rx_memory {
     /* conversation */
     int misunderstood;                  /* consecutive turns not understood */
     int turns;
-    unsigned recent_replies[8];         /* hashes of recent replies: never say one twice */
+    unsigned recent_replies[RX_RECENT_MAX]; /* hashes of recent replies: never say one twice */
+    int nrecent;                        /* replies hashed so far (ring position) */
     unsigned variant;                   /* rotates phrasings */
     unsigned intents_seen;              /* bit set of RX_INTENT_* for lead scoring */
     int services_asked[8];              /* service indexes mentioned, for upsells */
     int nservices_asked;
     bool has_booked, has_left_message, was_transferred;
+    /* added with the implementation */
+    enum rx_ask pending;                /* what was asked last */
+    int alt_minute;                     /* the other reading of an ambiguous hour, -1 none */
+    int part;                           /* enum spoken_part said without a time */
+    bool is_time_checked;               /* check_availability said day+minute is free */
+    bool is_moving;                     /* the booking replaces one just cancelled */
 };
 
 /* What the receptionist knows of the moment. */

@@ -1,0 +1,699 @@
+/* lib/rx_booking.c: booking by slot filling, and cancelling or moving a booking.
+ *
+ * The slots are the service, the day, the time and the caller's name; the caller may
+ * give them in any order and several at once ("a cleaning next Tuesday at half past
+ * two"). Each turn fills what it can, checks it against the configuration (closures,
+ * closed weekdays, hours, the service's length, lead time, how far ahead, the slot
+ * grid) and asks for the next missing one. With service, day and time the worker is
+ * asked check_availability; a free time, and the name, are read back, and only a yes
+ * asks for book. The caller hears "booked" only from the book tool's success. A taken
+ * time is answered with the nearest free times from the tool's result.
+ *
+ * Moving is cancel + book: the old booking (found by the caller's number) is cancelled
+ * first, then the new one is filled with the same service. */
+#include <string.h>
+
+#include "rx_internal.h"
+
+#define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
+
+static const char *const book_words[] = {
+    "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
+    "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
+    "fit me in", "squeeze me in", "send someone", "come out", "make a booking", NULL};
+static const char *const want_words[] = {"id like", "i would like", "i want", "i need",
+                                         "can i get", "can i have", "could i get", "looking for",
+                                         "can i come", "can someone", NULL};
+static const char *const any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
+                                             "whats available", "what times", "earliest",
+                                             "first available", "whatever", "what time do you have",
+                                             "whats free", "anything", NULL};
+
+bool rx_booking_is_request(struct rx_turn *t)
+{
+    if (rx_text_has_any(&t->text, book_words))
+        return true;
+    return t->nservices > 0 &&
+           (rx_text_has_any(&t->text, want_words) ||
+            (t->has_when && (t->when.has_date || t->when.has_time)));
+}
+
+bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
+{
+    static const char *const move[] = {"reschedule", "move my", "change my appointment",
+                                       "change my booking", "change the time", "push back my",
+                                       "move the appointment", "move the booking", NULL};
+    static const char *const cancel[] = {"cancel my", "cancel the appointment",
+                                         "cancel the booking", "cancel an appointment",
+                                         "cancel our", "cancel appointment", "cant make it",
+                                         "cannot make it", "cancel it", "need to cancel",
+                                         "want to cancel", "like to cancel", NULL};
+    if (rx_text_has_any(&t->text, move)) {
+        *is_move = true;
+        return true;
+    }
+    *is_move = false;
+    return rx_text_has_any(&t->text, cancel) && !rx_text_has(&t->text, "policy");
+}
+
+bool rx_booking_can_book_now(const struct rx_turn *t)
+{
+    return t->cfg->booking.is_enabled && t->cfg->nservices > 0 &&
+           (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY);
+}
+
+static void day_iso(char *buf, const struct civil_date *d)
+{
+    int y = d->year < 0 ? 0 : d->year > 9999 ? 9999 : d->year;
+    char s[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                  (char)('0' + y % 10), '-', (char)('0' + d->month / 10), (char)('0' + d->month % 10),
+                  '-', (char)('0' + d->day / 10), (char)('0' + d->day % 10), '\0'};
+    memcpy(buf, s, sizeof s);
+}
+
+static void time_hhmm(char *buf, int minute)
+{
+    int h = minute / 60 % 24, m = minute % 60;
+    char s[6] = {(char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + m / 10),
+                 (char)('0' + m % 10), '\0'};
+    memcpy(buf, s, sizeof s);
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void ask_tool(struct rx_turn *t, enum rtool tool, bool has_time)
+{
+    struct rtool_call *c = &t->out->tool;
+    const struct rx_memory *m = t->mem;
+    memset(c, 0, sizeof *c);
+    c->tool = tool;
+    if (m->service_index >= 0)
+        copy(c->service, sizeof c->service, t->cfg->services[m->service_index].name);
+    if (m->day.year != 0)
+        day_iso(c->day, &m->day);
+    if (has_time && m->minute >= 0)
+        time_hhmm(c->time, m->minute);
+    copy(c->caller_name, sizeof c->caller_name, m->caller_name);
+    copy(c->callback_number, sizeof c->callback_number, t->ctx->caller_number);
+    t->mem->pending = RX_ASK_WAIT_TOOL;
+}
+
+static bool has_day(const struct rx_memory *m)
+{
+    return m->day.year != 0;
+}
+
+static void clear_offers(struct rx_memory *m)
+{
+    for (int i = 0; i < RX_FREE_MAX; i++)
+        m->offered[i] = -1;
+}
+
+static void set_service(struct rx_turn *t, int index)
+{
+    if (t->mem->service_index != index) {
+        t->mem->service_index = index;
+        t->mem->is_time_checked = false;
+    }
+    rx_note_service(t->mem, index);
+}
+
+/* Fills the slots this turn gives; true if any changed. */
+static bool fill(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    const struct spoken_when *w = &t->when;
+    bool is_changed = false;
+    if (t->nservices > 0 && t->services[0] != m->service_index) {
+        set_service(t, t->services[0]);
+        is_changed = true;
+    }
+    if (t->has_when && w->has_date && civil_date_compare(&w->date, &m->day) != 0) {
+        m->day = w->date;
+        m->is_time_checked = false;
+        is_changed = true;
+    }
+    if (t->has_when && w->has_time) {
+        m->minute = w->hour * 60 + w->minute;
+        m->alt_minute = w->is_time_ambiguous ? w->alt_hour * 60 + w->minute : -1;
+        m->is_time_checked = false;
+        m->part = SPOKEN_PART_NONE;
+        is_changed = true;
+    } else if (t->has_when && w->part != SPOKEN_PART_NONE) {
+        m->part = (int)w->part;
+        m->minute = -1;
+        m->is_time_checked = false;
+        is_changed = true;
+    } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, any_time_words)) {
+        m->part = RX_PART_ANY;
+        is_changed = true;
+    }
+    char name[RTOOL_NAME_MAX];
+    if (rx_text_name(&t->text, m->pending == RX_ASK_NAME && !is_changed, name, sizeof name)) {
+        copy(m->caller_name, sizeof m->caller_name, name);
+        is_changed = true;
+    }
+    return is_changed;
+}
+
+/* The day can be booked; otherwise says why. */
+static bool is_day_bookable(struct rx_turn *t)
+{
+    const struct rx_memory *m = t->mem;
+    const struct civil_date *today = &t->ctx->now.date;
+    int64_t ahead = civil_days_from_date(&m->day) - civil_days_from_date(today);
+    const char *reason = "";
+    rx_say_gap(t);
+    if (ahead < 0) {
+        rx_say_put(&t->say, "That day has already passed.");
+        return false;
+    }
+    if (ahead > (int64_t)t->cfg->booking.max_days_ahead) {
+        rx_say_put(&t->say, "I can only book up to ");
+        rx_say_int(&t->say, t->cfg->booking.max_days_ahead);
+        rx_say_put(&t->say, " days ahead.");
+        return false;
+    }
+    if (rx_is_closure(t->cfg, &m->day, &reason) || t->cfg->hours[rx_weekday(&m->day)].nranges == 0) {
+        rx_say_put(&t->say, "We're closed ");
+        rx_say_on(&t->say, &m->day, today);
+        if (reason[0] != '\0') {
+            rx_say_put(&t->say, " for ");
+            rx_say_put(&t->say, reason);
+        }
+        rx_say_put(&t->say, ".");
+        struct civil_date next;
+        int minute;
+        if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
+            rx_say_put(&t->say, " The next day we're open is ");
+            rx_say_date(t, &next);
+            rx_say_put(&t->say, ".");
+        }
+        return false;
+    }
+    return true;
+}
+
+/* The range of the day that holds a booking of the service at minute, or NULL. */
+static const struct agent_range *range_for(struct rx_turn *t, int minute)
+{
+    const struct rx_memory *m = t->mem;
+    const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
+    unsigned duration = t->cfg->services[m->service_index].duration_minutes;
+    for (size_t i = 0; i < h->nranges; i++)
+        if (h->ranges[i].open_minute <= minute &&
+            minute + (int)duration <= h->ranges[i].close_minute)
+            return &h->ranges[i];
+    return NULL;
+}
+
+/* The time can be booked (ambiguous hours read by the opening hours, snapped to the
+ * slot grid); otherwise says why. */
+static bool is_time_bookable(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->alt_minute >= 0 && range_for(t, m->minute) == NULL && range_for(t, m->alt_minute) != NULL)
+        m->minute = m->alt_minute;
+    m->alt_minute = -1;
+    const struct agent_range *r = range_for(t, m->minute);
+    unsigned slot = t->cfg->booking.slot_minutes ? t->cfg->booking.slot_minutes : 30;
+    if (r != NULL && (m->minute - r->open_minute) % (int)slot != 0) {
+        int k = (m->minute - r->open_minute + (int)slot / 2) / (int)slot;
+        int snapped = r->open_minute + k * (int)slot;
+        if (range_for(t, snapped) == NULL)
+            snapped -= (int)slot;
+        m->minute = snapped;
+        r = range_for(t, m->minute);
+    }
+    const struct civil_time *now = &t->ctx->now;
+    int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
+    int64_t ahead_min = (civil_days_from_date(&m->day) - civil_days_from_date(&now->date)) * 1440 +
+                        m->minute;
+    rx_say_gap(t);
+    if (r == NULL) {
+        const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
+        rx_say_put(&t->say, "I can't book that at ");
+        rx_say_clock(&t->say, m->minute);
+        rx_say_put(&t->say, "; ");
+        rx_say_on(&t->say, &m->day, &now->date);
+        rx_say_put(&t->say, " we're open ");
+        rx_say_ranges(&t->say, h);
+        rx_say_put(&t->say, ", and ");
+        rx_say_name(&t->say, t->cfg->services[m->service_index].name);
+        rx_say_put(&t->say, " takes ");
+        rx_say_int(&t->say, t->cfg->services[m->service_index].duration_minutes);
+        rx_say_put(&t->say, " minutes.");
+        return false;
+    }
+    if (ahead_min < earliest) {
+        rx_say_put(&t->say, "That's too soon for me to book; we need ");
+        rx_say_int(&t->say, t->cfg->booking.lead_time_minutes);
+        rx_say_put(&t->say, " minutes' notice.");
+        return false;
+    }
+    return true;
+}
+
+static rx_wordings ask_day = {
+    {"What day would suit you?", "Which day works best for you?", "What day were you thinking of?"},
+    {"What day would you prefer?", "On which day would you like to come in?", "Which day would suit you?"},
+    {"What day?", "Which day?", "Day?"},
+};
+static rx_wordings ask_name = {
+    {"Can I get your name, please?", "And who should I put it under?", "What name should I use?"},
+    {"May I have your name, please?", "Under which name shall I book it?", "Could I have your name?"},
+    {"Your name?", "Name, please?", "What name?"},
+};
+static rx_wordings checking = {
+    {"Let me check that for you.", "One moment while I check.", "Let me see what's free."},
+    {"Allow me to check.", "One moment, please, while I check.", "Let me check our calendar."},
+    {"Checking.", "One moment.", "Let me check."},
+};
+static rx_wordings read_back = {
+    {"Great, that's @1 @2 for @3. Shall I book it?", "So that's @1 @2, under @3. Want me to book it?",
+     "Perfect: @1 @2 for @3. Should I go ahead and book it?"},
+    {"That is an appointment for @1 @2 for @3. Shall I book it?",
+     "To confirm: @1 @2, under the name @3. Shall I book it?", "I have @1 @2 for @3. May I book it?"},
+    {"@1, @2, for @3. Book it?", "@1 @2 for @3. Shall I book it?", "@1, @2, @3. Book it?"},
+};
+
+static void say_when(struct rx_turn *t)
+{
+    rx_say_on(&t->say, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&t->say, " at ");
+    rx_say_clock(&t->say, t->mem->minute);
+}
+
+static void ask_service(struct rx_turn *t)
+{
+    rx_say_gap(t);
+    rx_say_put(&t->say, "Which service would you like to book? We offer ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+    t->mem->pending = RX_ASK_SERVICE;
+}
+
+static void ask_time(struct rx_turn *t)
+{
+    rx_say_gap(t);
+    rx_say_put(&t->say, t->cfg->tone == AGENT_TONE_BRIEF ? "What time " : "What time would suit you ");
+    rx_say_on(&t->say, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&t->say, "? We're open ");
+    rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&t->mem->day)]);
+    rx_say_put(&t->say, ".");
+    t->mem->pending = RX_ASK_TIME;
+}
+
+static void ask_readback(struct rx_turn *t)
+{
+    char svc[AGENT_NAME_MAX * 4 + 1], when[160];
+    struct rx_say s1, s2;
+    rx_say_init(&s1, svc, sizeof svc);
+    rx_say_name(&s1, t->cfg->services[t->mem->service_index].name);
+    rx_say_init(&s2, when, sizeof when);
+    rx_say_on(&s2, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&s2, " at ");
+    rx_say_clock(&s2, t->mem->minute);
+    rx_say_gap(t);
+    RX_FILL(&t->say, rx_pick(t, read_back), svc, when, t->mem->caller_name);
+    t->mem->is_awaiting_confirmation = true;
+    t->mem->pending = RX_ASK_CONFIRM_BOOKING;
+}
+
+/* The next step of the booking: ask for what is missing, check, or read back. */
+static void advance(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    t->out->intent = "book";
+    if (m->service_index < 0 && t->cfg->nservices == 1)
+        set_service(t, 0);
+    if (m->service_index < 0) {
+        if (rx_answer_unknown_service(t)) {
+            rx_say_put(&t->say, " Which would you like?");
+            m->pending = RX_ASK_SERVICE;
+            return;
+        }
+        ask_service(t);
+        return;
+    }
+    if (has_day(m) && !is_day_bookable(t)) {
+        m->day.year = 0;
+        m->minute = -1;
+    }
+    if (!has_day(m)) {
+        rx_say_pick(t, ask_day);
+        m->pending = RX_ASK_DAY;
+        return;
+    }
+    if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
+        rx_say_pick(t, checking);
+        ask_tool(t, RTOOL_CHECK_AVAILABILITY, false);
+        return;
+    }
+    if (m->minute >= 0 && !m->is_time_checked && !is_time_bookable(t))
+        m->minute = -1;
+    if (m->minute < 0) {
+        ask_time(t);
+        return;
+    }
+    if (!m->is_time_checked) {
+        rx_say_pick(t, checking);
+        ask_tool(t, RTOOL_CHECK_AVAILABILITY, true);
+        return;
+    }
+    if (m->caller_name[0] == '\0') {
+        rx_say_pick(t, ask_name);
+        m->pending = RX_ASK_NAME;
+        return;
+    }
+    ask_readback(t);
+}
+
+void rx_booking_reask(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->task == RX_TASK_CANCEL) {
+        rx_say_gap(t);
+        rx_say_put(&t->say, m->is_moving ? "Shall I move your appointment?" : "Shall I cancel your appointment?");
+        return;
+    }
+    if (m->pending == RX_ASK_PICK_OFFERED) {
+        rx_say_gap(t);
+        rx_say_put(&t->say, "Which of those times would you like: ");
+        for (int i = 0; i < RX_FREE_MAX && m->offered[i] >= 0; i++) {
+            if (i > 0)
+                rx_say_put(&t->say, i + 1 < RX_FREE_MAX && m->offered[i + 1] >= 0 ? ", " : " or ");
+            rx_say_clock(&t->say, m->offered[i]);
+        }
+        rx_say_put(&t->say, "?");
+        return;
+    }
+    if (m->pending == RX_ASK_CONFIRM_BOOKING) {
+        ask_readback(t);
+        return;
+    }
+    advance(t);
+}
+
+void rx_booking_start(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    m->intents_seen |= RX_INTENT_BOOK;
+    t->out->intent = "book";
+    rx_say_gap(t);
+    if (!t->cfg->booking.is_enabled || t->cfg->nservices == 0) {
+        rx_say_put(&t->say, "I'm sorry, I can't book appointments over the phone. I can take a message and someone will call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    if (!rx_booking_can_book_now(t)) {
+        rx_say_put(&t->say, "We're closed right now, so I can't book an appointment, but I can take a message and the team will call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    if (m->task != RX_TASK_BOOKING) {
+        m->task = RX_TASK_BOOKING;
+        rx_memory_clear_booking(m);
+    }
+    fill(t);
+    advance(t);
+}
+
+void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
+{
+    struct rx_memory *m = t->mem;
+    m->intents_seen |= is_move ? RX_INTENT_MOVE : RX_INTENT_CANCEL;
+    t->out->intent = is_move ? "move" : "cancel";
+    rx_say_gap(t);
+    if (t->ctx->caller_number[0] == '\0') {
+        rx_say_put(&t->say, "I'm sorry, I can't find your booking without the number you're calling from. I can take a message for the team instead. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    m->task = RX_TASK_CANCEL;
+    m->is_moving = is_move;
+    rx_say_put(&t->say, is_move ? "Just to confirm: you'd like to move your appointment to another time? I'll find it by the number you're calling from."
+                                : "Just to confirm: you'd like to cancel your appointment? I'll find it by the number you're calling from.");
+    m->pending = is_move ? RX_ASK_CONFIRM_MOVE : RX_ASK_CONFIRM_CANCEL;
+}
+
+/* The caller picks one of the times offered: "2 o'clock", "the first one", "yes". */
+static int pick_offered(struct rx_turn *t)
+{
+    const struct rx_memory *m = t->mem;
+    int n = 0;
+    while (n < RX_FREE_MAX && m->offered[n] >= 0)
+        n++;
+    if (n == 0)
+        return -1;
+    if (t->has_when && t->when.has_time && !t->when.has_date) {
+        int a = t->when.hour * 60 + t->when.minute, b = t->when.alt_hour * 60 + t->when.minute;
+        for (int i = 0; i < n; i++)
+            if (m->offered[i] == a || (t->when.is_time_ambiguous && m->offered[i] == b))
+                return m->offered[i];
+        return -1;
+    }
+    static const char *const first[] = {"first", "earlier", "earliest", "1st", NULL};
+    static const char *const second[] = {"second", "middle", "2nd", NULL};
+    static const char *const last[] = {"last", "later", "latest", "third", "3rd", NULL};
+    if (rx_text_has_any(&t->text, second) && n >= 2)
+        return m->offered[1];
+    if (rx_text_has_any(&t->text, last))
+        return m->offered[n - 1];
+    if (rx_text_has_any(&t->text, first) || (n == 1 && rx_text_is_yes(&t->text)))
+        return m->offered[0];
+    return -1;
+}
+
+static bool cancel_turn(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->pending != RX_ASK_CONFIRM_CANCEL && m->pending != RX_ASK_CONFIRM_MOVE)
+        return false;
+    if (rx_text_is_yes(&t->text)) {
+        t->out->intent = m->is_moving ? "move" : "cancel";
+        rx_say_gap(t);
+        rx_say_put(&t->say, "One moment while I find your booking.");
+        ask_tool(t, RTOOL_CANCEL, false);
+        return true;
+    }
+    if (rx_text_is_no(&t->text)) {
+        t->out->intent = "cancel";
+        m->task = RX_TASK_NONE;
+        rx_say_gap(t);
+        rx_say_put(&t->say, "Alright, I've left your appointment as it is.");
+        rx_say_anything_else(t);
+        return true;
+    }
+    return false;
+}
+
+bool rx_booking_turn(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->task == RX_TASK_CANCEL)
+        return cancel_turn(t);
+    if (m->task != RX_TASK_BOOKING)
+        return false;
+    if (m->pending == RX_ASK_CONFIRM_BOOKING) {
+        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text);
+        if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
+            t->out->intent = "book";
+            m->is_awaiting_confirmation = false;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "One moment while I book that.");
+            ask_tool(t, RTOOL_BOOK, true);
+            return true;
+        }
+        m->is_awaiting_confirmation = false;
+        if (fill(t)) {
+            advance(t);
+            return true;
+        }
+        if (is_no) {
+            t->out->intent = "book";
+            m->day.year = 0;
+            m->minute = -1;
+            m->is_time_checked = false;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "No problem. What day and time would suit you better?");
+            m->pending = RX_ASK_DAY;
+            return true;
+        }
+        m->is_awaiting_confirmation = true;
+        return false;
+    }
+    if (m->pending == RX_ASK_PICK_OFFERED) {
+        int picked = pick_offered(t);
+        if (picked >= 0) {
+            char name[RTOOL_NAME_MAX];
+            m->minute = picked;
+            m->alt_minute = -1;
+            m->is_time_checked = true;   /* the tool said it is free */
+            clear_offers(m);
+            if (rx_text_name(&t->text, false, name, sizeof name))
+                copy(m->caller_name, sizeof m->caller_name, name);
+            advance(t);
+            return true;
+        }
+        if (fill(t)) {
+            clear_offers(m);
+            advance(t);
+            return true;
+        }
+        if (rx_text_is_no(&t->text)) {
+            clear_offers(m);
+            m->day.year = 0;
+            m->minute = -1;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "Alright. What other day and time would suit you?");
+            m->pending = RX_ASK_DAY;
+            return true;
+        }
+        return false;
+    }
+    if (fill(t)) {
+        advance(t);
+        return true;
+    }
+    return false;
+}
+
+/* "2:30 PM is taken; I can offer 2 PM or 3:30 PM." from a tool's free times. */
+static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool has_asked_time)
+{
+    struct rx_memory *m = t->mem;
+    clear_offers(m);
+    int n = 0;
+    int first_hour = 0, end_hour = 24;
+    if (!has_asked_time && m->part != SPOKEN_PART_NONE && m->part != RX_PART_ANY)
+        spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
+    for (int i = 0; i < r->nfree && i < RX_FREE_MAX && n < 3; i++) {
+        int f = r->free_minutes[i];
+        if (f < 0 || f >= 1440 || f == m->minute || f < first_hour * 60 || f >= end_hour * 60)
+            continue;
+        m->offered[n++] = f;
+    }
+    rx_say_gap(t);
+    if (has_asked_time) {
+        rx_say_clock(&t->say, m->minute);
+        rx_say_put(&t->say, " is taken");
+    }
+    if (n == 0) {
+        rx_say_put(&t->say, has_asked_time ? ", and " : "I'm sorry, ");
+        rx_say_put(&t->say, "there's nothing free ");
+        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+        rx_say_put(&t->say, ". Would another day work?");
+        m->day.year = 0;
+        m->minute = -1;
+        m->part = SPOKEN_PART_NONE;
+        m->pending = RX_ASK_DAY;
+        return;
+    }
+    if (has_asked_time) {
+        rx_say_put(&t->say, "; I can offer ");
+    } else {
+        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+        rx_say_put(&t->say, " I can offer ");
+    }
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            rx_say_put(&t->say, i + 1 == n ? " or " : ", ");
+        rx_say_clock(&t->say, m->offered[i]);
+    }
+    rx_say_put(&t->say, ". Which would you prefer?");
+    m->minute = -1;
+    m->part = SPOKEN_PART_NONE;
+    m->is_time_checked = false;
+    m->pending = RX_ASK_PICK_OFFERED;
+}
+
+static bool is_free(const struct rx_tool_result *r, int minute)
+{
+    if (r->nfree == 0)
+        return true;
+    for (int i = 0; i < r->nfree && i < RX_FREE_MAX; i++)
+        if (r->free_minutes[i] == minute)
+            return true;
+    return false;
+}
+
+static void on_cancelled(struct rx_turn *t, const struct rx_tool_result *r)
+{
+    struct rx_memory *m = t->mem;
+    rx_say_gap(t);
+    if (!r->is_ok) {
+        m->task = RX_TASK_NONE;
+        rx_say_put(&t->say, "I'm sorry, I couldn't find a booking under the number you're calling from. I can take a message for the team. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    rx_say_put(&t->say, "I've cancelled your ");
+    rx_say_name(&t->say, r->service);
+    if (civil_date_is_valid(&r->day)) {
+        rx_say_put(&t->say, " ");
+        rx_say_on(&t->say, &r->day, &t->ctx->now.date);
+        if (r->minute >= 0 && r->minute < 1440) {
+            rx_say_put(&t->say, " at ");
+            rx_say_clock(&t->say, r->minute);
+        }
+    }
+    rx_say_put(&t->say, ".");
+    if (!m->is_moving) {
+        m->task = RX_TASK_NONE;
+        rx_say_anything_else(t);
+        return;
+    }
+    const struct agent_service *svc = agent_config_find_service(t->cfg, r->service, strlen(r->service));
+    m->task = RX_TASK_BOOKING;
+    rx_memory_clear_booking(m);
+    m->is_moving = true;
+    if (svc != NULL)
+        set_service(t, (int)(svc - t->cfg->services));
+    rx_say_put(&t->say, " What day and time would you like instead?");
+    m->pending = RX_ASK_DAY;
+}
+
+void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
+{
+    struct rx_memory *m = t->mem;
+    t->out->intent = "book";
+    if (r->tool == RTOOL_CANCEL) {
+        t->out->intent = m->is_moving ? "move" : "cancel";
+        on_cancelled(t, r);
+        return;
+    }
+    if (m->task != RX_TASK_BOOKING || m->service_index < 0 || !has_day(m))
+        return;
+    if (r->tool == RTOOL_CHECK_AVAILABILITY) {
+        if (m->minute >= 0 && r->is_ok && is_free(r, m->minute)) {
+            m->is_time_checked = true;
+            advance(t);
+            return;
+        }
+        offer_free(t, r, m->minute >= 0);
+        return;
+    }
+    if (r->tool != RTOOL_BOOK)
+        return;
+    rx_say_gap(t);
+    if (!r->is_ok) {
+        offer_free(t, r, true);
+        return;
+    }
+    m->has_booked = true;
+    m->task = RX_TASK_NONE;
+    rx_say_put(&t->say, t->cfg->tone == AGENT_TONE_FORMAL ? "Your appointment is booked: " : "You're booked: ");
+    rx_say_name(&t->say, t->cfg->services[m->service_index].name);
+    rx_say_put(&t->say, " ");
+    say_when(t);
+    rx_say_put(&t->say, ", for ");
+    rx_say_put(&t->say, m->caller_name);
+    rx_say_put(&t->say, ".");
+    rx_say_anything_else(t);
+}

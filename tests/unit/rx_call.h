@@ -1,0 +1,222 @@
+/* tests/unit/rx_call.h: a simulated call with the built-in receptionist, for the unit
+ * tests of lib/receptionist.c. The three example businesses of docs/examples/ are
+ * loaded once; a call says one line at a time and feeds tool results by hand, as the
+ * worker would. Between turns the memory goes through rx_memory_pack/unpack, as it
+ * does through Redis, so every conversation also tests that a call survives a worker.
+ *
+ * Every reply is checked as it comes: never the same as an earlier one of the call,
+ * and never naming another business or its services. RX_VERBOSE=1 prints transcripts.
+ * Run from the repository root. */
+#ifndef FD_TEST_RX_CALL_H
+#define FD_TEST_RX_CALL_H
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_config.h"
+#include "check.h"
+#include "civil_date.h"
+#include "receptionist.h"
+
+/* ci_find is a GNU extension; this is all we need of it. */
+static const char *ci_find(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return hay;
+    }
+    return NULL;
+}
+
+enum biz { DENTAL, SALON, PLUMBER, NBIZ };
+
+static struct agent_config *bizzes[NBIZ];
+
+static char *rx_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = malloc(AGENT_CONFIG_DOC_MAX + 1);
+    *len = fread(buf, 1, AGENT_CONFIG_DOC_MAX, f);
+    fclose(f);
+    buf[*len] = '\0';
+    return buf;
+}
+
+static struct agent_config *rx_load(const char *name)
+{
+    char path[256];
+    size_t len = 0;
+    snprintf(path, sizeof path, "docs/examples/%s", name);
+    char *text = rx_read_file(path, &len);
+    struct agent_config *c = NULL;
+    char why[256] = "";
+    if (text == NULL)
+        fprintf(stderr, "  cannot read %s (run from the repository root)\n", path);
+    else if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
+        fprintf(stderr, "  %s: %s\n", path, why);
+    free(text);
+    return c;
+}
+
+#define CALL_MAX_REPLIES 64
+
+struct call {
+    enum biz biz;
+    struct rx_context ctx;
+    struct rx_memory mem;
+    struct rx_output out;
+    char replies[CALL_MAX_REPLIES][RX_SAY_MAX];
+    int nreplies;
+    char caller[32], fallback[32];
+};
+
+/* Starts a call to biz at the business's local wall time "YYYY-MM-DD HH:MM". */
+static void call_start(struct call *c, enum biz biz, const char *local)
+{
+    memset(c, 0, sizeof *c);
+    c->biz = biz;
+    struct civil_time now = {{0, 0, 0}, 0, 0, 0};
+    sscanf(local, "%d-%d-%d %d:%d", &now.date.year, &now.date.month, &now.date.day, &now.hour,
+           &now.minute);
+    c->ctx.config = bizzes[biz];
+    c->ctx.now = now;
+    c->ctx.now_wday = civil_weekday_from_days(civil_days_from_date(&now.date));
+    snprintf(c->caller, sizeof c->caller, "+12015550177");
+    c->ctx.caller_number = c->caller;
+    c->ctx.fallback_number = c->fallback;
+    rx_memory_init(&c->mem);
+}
+
+/* A name of another business that is also a word of this one's ("Cleaning" in
+ * "Drain cleaning") proves nothing. */
+static bool is_own_word(const struct agent_config *own, const char *name)
+{
+    for (size_t i = 0; own != NULL && i < own->nservices; i++) {
+        if (ci_find(own->services[i].name, name) != NULL)
+            return true;
+        for (size_t k = 0; k < own->services[i].naliases; k++)
+            if (ci_find(own->services[i].aliases[k], name) != NULL)
+                return true;
+    }
+    return false;
+}
+
+/* The reply must not name another business, its services or its prices. */
+static void check_isolated(const struct call *c, const char *say)
+{
+    for (int b = 0; b < NBIZ; b++) {
+        const struct agent_config *o = bizzes[b];
+        if (b == (int)c->biz || o == NULL)
+            continue;
+        if (ci_find(say, o->business_name) != NULL) {
+            fprintf(stderr, "  reply names %s: %s\n", o->business_name, say);
+            check_failures_now++;
+        }
+        for (size_t i = 0; i < o->nservices; i++) {
+            const char *name = o->services[i].name;
+            if (is_own_word(bizzes[c->biz], name))
+                continue;
+            if (ci_find(say, name) != NULL) {
+                fprintf(stderr, "  reply names %s's %s: %s\n", o->business_name, name, say);
+                check_failures_now++;
+            }
+        }
+    }
+}
+
+static void record(struct call *c)
+{
+    const char *say = c->out.say;
+    if (getenv("RX_VERBOSE") != NULL)
+        printf("    rx: %s%s%s\n", say, c->out.tool.tool ? "  [tool " : "",
+               c->out.tool.tool ? rtool_name(c->out.tool.tool) : "");
+    if (say[0] == '\0')
+        return;
+    for (int i = 0; i < c->nreplies; i++)
+        if (strcmp(c->replies[i], say) == 0) {
+            fprintf(stderr, "  reply repeated word for word: %s\n", say);
+            check_failures_now++;
+        }
+    check_isolated(c, say);
+    if (c->nreplies < CALL_MAX_REPLIES)
+        snprintf(c->replies[c->nreplies++], RX_SAY_MAX, "%s", say);
+}
+
+/* As through Redis: pack, free, unpack. */
+static void survive_worker(struct call *c)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    rx_memory_pack(&c->mem, &buf, &len);
+    struct rx_memory back;
+    CHECK(rx_memory_unpack(buf, len, &back) == APP_OK);
+    free(buf);
+    c->mem = back;
+}
+
+static const char *greet(struct call *c)
+{
+    rx_greet(&c->ctx, &c->mem, &c->out);
+    if (getenv("RX_VERBOSE") != NULL)
+        printf("  -- %s\n", c->ctx.config->business_name);
+    record(c);
+    survive_worker(c);
+    return c->out.say;
+}
+
+static const char *say(struct call *c, const char *text)
+{
+    if (getenv("RX_VERBOSE") != NULL)
+        printf("    caller: %s\n", text);
+    rx_on_caller(&c->ctx, &c->mem, text, &c->out);
+    record(c);
+    survive_worker(c);
+    return c->out.say;
+}
+
+static const char *tool_done(struct call *c, const struct rx_tool_result *r)
+{
+    if (getenv("RX_VERBOSE") != NULL)
+        printf("    tool %s: %s\n", rtool_name(r->tool), r->is_ok ? "ok" : "refused");
+    rx_on_tool_result(&c->ctx, &c->mem, r, &c->out);
+    record(c);
+    survive_worker(c);
+    return c->out.say;
+}
+
+/* A tool result for the tool the receptionist just asked for. */
+static struct rx_tool_result result_of(const struct call *c, bool is_ok)
+{
+    struct rx_tool_result r;
+    memset(&r, 0, sizeof r);
+    r.tool = c->out.tool.tool;
+    r.is_ok = is_ok;
+    r.minute = -1;
+    sscanf(c->out.tool.day, "%d-%d-%d", &r.day.year, &r.day.month, &r.day.day);
+    return r;
+}
+
+static bool has(const char *say, const char *part)
+{
+    if (strstr(say, part) != NULL)
+        return true;
+    fprintf(stderr, "  expected \"%s\" in: %s\n", part, say);
+    return false;
+}
+
+static bool lacks(const char *say, const char *part)
+{
+    if (ci_find(say, part) == NULL)
+        return true;
+    fprintf(stderr, "  did not expect \"%s\" in: %s\n", part, say);
+    return false;
+}
+
+#endif
