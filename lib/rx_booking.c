@@ -1,4 +1,4 @@
-/* lib/rx_booking.c: booking by slot filling, and cancelling or moving a booking.
+/* lib/rx_booking.c: booking by slot filling.
  *
  * The slots are the service, the day, the time and the caller's name; the caller may
  * give them in any order and several at once ("a cleaning next Tuesday at half past
@@ -8,9 +8,7 @@
  * asked check_availability; a free time, and the name, are read back, and only a yes
  * asks for book. The caller hears "booked" only from the book tool's success. A taken
  * time is answered with the nearest free times from the tool's result.
- *
- * Moving is cancel + book: the old booking (found by the caller's number) is cancelled
- * first, then the new one is filled with the same service. */
+ * Cancelling and moving are in lib/rx_cancel.c. */
 #include <string.h>
 
 #include "rx_internal.h"
@@ -36,24 +34,6 @@ bool rx_booking_is_request(struct rx_turn *t)
     return t->nservices > 0 &&
            (rx_text_has_any(&t->text, want_words) ||
             (t->has_when && (t->when.has_date || t->when.has_time)));
-}
-
-bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
-{
-    static const char *const move[] = {"reschedule", "move my", "change my appointment",
-                                       "change my booking", "change the time", "push back my",
-                                       "move the appointment", "move the booking", NULL};
-    static const char *const cancel[] = {"cancel my", "cancel the appointment",
-                                         "cancel the booking", "cancel an appointment",
-                                         "cancel our", "cancel appointment", "cant make it",
-                                         "cannot make it", "cancel it", "need to cancel",
-                                         "want to cancel", "like to cancel", NULL};
-    if (rx_text_has_any(&t->text, move)) {
-        *is_move = true;
-        return true;
-    }
-    *is_move = false;
-    return rx_text_has_any(&t->text, cancel) && !rx_text_has(&t->text, "policy");
 }
 
 bool rx_booking_can_book_now(const struct rx_turn *t)
@@ -86,7 +66,7 @@ static void copy(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-static void ask_tool(struct rx_turn *t, enum rtool tool, bool has_time)
+void rx_booking_ask_tool(struct rx_turn *t, enum rtool tool, bool has_time)
 {
     struct rtool_call *c = &t->out->tool;
     const struct rx_memory *m = t->mem;
@@ -114,7 +94,7 @@ static void clear_offers(struct rx_memory *m)
         m->offered[i] = -1;
 }
 
-static void set_service(struct rx_turn *t, int index)
+void rx_booking_set_service(struct rx_turn *t, int index)
 {
     if (t->mem->service_index != index) {
         t->mem->service_index = index;
@@ -130,7 +110,7 @@ static bool fill(struct rx_turn *t)
     const struct spoken_when *w = &t->when;
     bool is_changed = false;
     if (t->nservices > 0 && t->services[0] != m->service_index) {
-        set_service(t, t->services[0]);
+        rx_booking_set_service(t, t->services[0]);
         is_changed = true;
     }
     if (t->has_when && w->has_date && civil_date_compare(&w->date, &m->day) != 0) {
@@ -331,7 +311,7 @@ static void advance(struct rx_turn *t)
     struct rx_memory *m = t->mem;
     t->out->intent = "book";
     if (m->service_index < 0 && t->cfg->nservices == 1)
-        set_service(t, 0);
+        rx_booking_set_service(t, 0);
     if (m->service_index < 0) {
         if (rx_answer_unknown_service(t)) {
             rx_say_put(&t->say, " Which would you like?");
@@ -352,7 +332,7 @@ static void advance(struct rx_turn *t)
     }
     if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
         rx_say_pick(t, checking);
-        ask_tool(t, RTOOL_CHECK_AVAILABILITY, false);
+        rx_booking_ask_tool(t, RTOOL_CHECK_AVAILABILITY, false);
         return;
     }
     if (m->minute >= 0 && !m->is_time_checked && !is_time_bookable(t))
@@ -363,7 +343,7 @@ static void advance(struct rx_turn *t)
     }
     if (!m->is_time_checked) {
         rx_say_pick(t, checking);
-        ask_tool(t, RTOOL_CHECK_AVAILABILITY, true);
+        rx_booking_ask_tool(t, RTOOL_CHECK_AVAILABILITY, true);
         return;
     }
     if (m->caller_name[0] == '\0') {
@@ -424,24 +404,6 @@ void rx_booking_start(struct rx_turn *t)
     advance(t);
 }
 
-void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
-{
-    struct rx_memory *m = t->mem;
-    m->intents_seen |= is_move ? RX_INTENT_MOVE : RX_INTENT_CANCEL;
-    t->out->intent = is_move ? "move" : "cancel";
-    rx_say_gap(t);
-    if (t->ctx->caller_number[0] == '\0') {
-        rx_say_put(&t->say, "I'm sorry, I can't find your booking without the number you're calling from. I can take a message for the team instead. Would you like that?");
-        m->pending = RX_ASK_OFFER_MESSAGE;
-        return;
-    }
-    m->task = RX_TASK_CANCEL;
-    m->is_moving = is_move;
-    rx_say_put(&t->say, is_move ? "Just to confirm: you'd like to move your appointment to another time? I'll find it by the number you're calling from."
-                                : "Just to confirm: you'd like to cancel your appointment? I'll find it by the number you're calling from.");
-    m->pending = is_move ? RX_ASK_CONFIRM_MOVE : RX_ASK_CONFIRM_CANCEL;
-}
-
 /* The caller picks one of the times offered: "2 o'clock", "the first one", "yes". */
 static int pick_offered(struct rx_turn *t)
 {
@@ -470,34 +432,11 @@ static int pick_offered(struct rx_turn *t)
     return -1;
 }
 
-static bool cancel_turn(struct rx_turn *t)
-{
-    struct rx_memory *m = t->mem;
-    if (m->pending != RX_ASK_CONFIRM_CANCEL && m->pending != RX_ASK_CONFIRM_MOVE)
-        return false;
-    if (rx_text_is_yes(&t->text)) {
-        t->out->intent = m->is_moving ? "move" : "cancel";
-        rx_say_gap(t);
-        rx_say_put(&t->say, "One moment while I find your booking.");
-        ask_tool(t, RTOOL_CANCEL, false);
-        return true;
-    }
-    if (rx_text_is_no(&t->text)) {
-        t->out->intent = "cancel";
-        m->task = RX_TASK_NONE;
-        rx_say_gap(t);
-        rx_say_put(&t->say, "Alright, I've left your appointment as it is.");
-        rx_say_anything_else(t);
-        return true;
-    }
-    return false;
-}
-
 bool rx_booking_turn(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
     if (m->task == RX_TASK_CANCEL)
-        return cancel_turn(t);
+        return rx_cancel_turn(t);
     if (m->task != RX_TASK_BOOKING)
         return false;
     if (m->pending == RX_ASK_CONFIRM_BOOKING) {
@@ -507,7 +446,7 @@ bool rx_booking_turn(struct rx_turn *t)
             m->is_awaiting_confirmation = false;
             rx_say_gap(t);
             rx_say_put(&t->say, "One moment while I book that.");
-            ask_tool(t, RTOOL_BOOK, true);
+            rx_booking_ask_tool(t, RTOOL_BOOK, true);
             return true;
         }
         m->is_awaiting_confirmation = false;
@@ -623,49 +562,13 @@ static bool is_free(const struct rx_tool_result *r, int minute)
     return false;
 }
 
-static void on_cancelled(struct rx_turn *t, const struct rx_tool_result *r)
-{
-    struct rx_memory *m = t->mem;
-    rx_say_gap(t);
-    if (!r->is_ok) {
-        m->task = RX_TASK_NONE;
-        rx_say_put(&t->say, "I'm sorry, I couldn't find a booking under the number you're calling from. I can take a message for the team. Would you like that?");
-        m->pending = RX_ASK_OFFER_MESSAGE;
-        return;
-    }
-    rx_say_put(&t->say, "I've cancelled your ");
-    rx_say_name(&t->say, r->service);
-    if (civil_date_is_valid(&r->day)) {
-        rx_say_put(&t->say, " ");
-        rx_say_on(&t->say, &r->day, &t->ctx->now.date);
-        if (r->minute >= 0 && r->minute < 1440) {
-            rx_say_put(&t->say, " at ");
-            rx_say_clock(&t->say, r->minute);
-        }
-    }
-    rx_say_put(&t->say, ".");
-    if (!m->is_moving) {
-        m->task = RX_TASK_NONE;
-        rx_say_anything_else(t);
-        return;
-    }
-    const struct agent_service *svc = agent_config_find_service(t->cfg, r->service, strlen(r->service));
-    m->task = RX_TASK_BOOKING;
-    rx_memory_clear_booking(m);
-    m->is_moving = true;
-    if (svc != NULL)
-        set_service(t, (int)(svc - t->cfg->services));
-    rx_say_put(&t->say, " What day and time would you like instead?");
-    m->pending = RX_ASK_DAY;
-}
-
 void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
 {
     struct rx_memory *m = t->mem;
     t->out->intent = "book";
     if (r->tool == RTOOL_CANCEL) {
         t->out->intent = m->is_moving ? "move" : "cancel";
-        on_cancelled(t, r);
+        rx_cancel_on_tool(t, r);
         return;
     }
     if (m->task != RX_TASK_BOOKING || m->service_index < 0 || !has_day(m))

@@ -6,7 +6,8 @@
  *   rx_answer.c     questions answered from the configuration: hours, services and
  *                   prices, FAQ, policies, address, a service the business lacks
  *   rx_say.c        how things are said: tones, times, days, prices, lists
- *   rx_booking.c    booking, cancelling and moving a booking (slot filling, tools)
+ *   rx_booking.c    booking by slot filling, with the worker's tools
+ *   rx_cancel.c     cancelling or moving the caller's booking
  *   rx_message.c    taking a message (name, callback number read back, the message)
  *   rx_memory.c     the call's memory to MessagePack and back
  *   rx_text.c       words: normalising, phrase lookup, names, digits, bounded replies */
@@ -74,9 +75,16 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d);
 
 /* rx_booking.c */
 bool rx_booking_is_request(struct rx_turn *t);
-bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move);
 void rx_booking_start(struct rx_turn *t);
+/* Asks the worker for tool with the booking's slots (and the time if has_time). */
+void rx_booking_ask_tool(struct rx_turn *t, enum rtool tool, bool has_time);
+void rx_booking_set_service(struct rx_turn *t, int index);
+
+/* rx_cancel.c */
+bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move);
 void rx_booking_cancel_start(struct rx_turn *t, bool is_move);
+bool rx_cancel_turn(struct rx_turn *t);
+void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
 bool rx_booking_turn(struct rx_turn *t);     /* a booking or cancel in progress */
 void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
 void rx_booking_reask(struct rx_turn *t);
