@@ -1,14 +1,19 @@
-/* workers/agent_cache.c: what a call needs of its business's receptionist (greeting,
- * voice, hours, fallback number), kept in the Redis hash fd:{sNNN}:t:B:agent so that
- * calls go on while PostgreSQL is down. PostgreSQL is the source of truth: the hash is
- * filled from it when missing and refreshed in the background every minute, so a
- * change takes effect from the next call. */
+/* workers/agent_cache.c: a business's receptionist configuration (lib/agent_config.h)
+ * as a call needs it, kept in the Redis hash fd:{sNNN}:t:B:agent (fields is_active,
+ * business_name, fallback_number, config: the JSON document) so that calls go on while
+ * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
+ * missing and refreshed in the background every minute, and `frontdesk-ctl agent set`
+ * deletes it, so a change takes effect from the next call. The parsed configuration and
+ * its time zone live on the tenant (t->config, t->tz); the small view the call flow reads
+ * (greeting, voice, hours as a sentence) is derived from it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_config.h"
 #include "log.h"
+#include "tz_cache.h"
 #include "pg_conn.h"
 #include "redis_conn.h"
 #include "worker.h"
@@ -93,6 +98,74 @@ static void view_from(struct agent_view *v, const char *name, const char *fallba
     json_decref(cfg);
 }
 
+/* "Monday to Friday from 09:00 to 17:00, Saturday to Sunday closed" from the parsed
+ * hours; weekdays in the order people say them. */
+static void hours_from_config(const struct agent_config *c, char *out, size_t len)
+{
+    static const int order[] = {1, 2, 3, 4, 5, 6, 0};
+    char ranges[7][128];
+    for (int i = 0; i < 7; i++) {
+        const struct agent_day *d = agent_config_hours(c, order[i]);
+        size_t used = 0;
+        ranges[i][0] = '\0';
+        for (size_t r = 0; d != NULL && r < d->nranges; r++) {
+            int n = snprintf(ranges[i] + used, sizeof ranges[i] - used, "%s%02u:%02u to %02u:%02u",
+                             r ? " and " : "", d->ranges[r].open_minute / 60u, d->ranges[r].open_minute % 60u,
+                             d->ranges[r].close_minute / 60u, d->ranges[r].close_minute % 60u);
+            if (n < 0 || (size_t)n >= sizeof ranges[i] - used)
+                break;
+            used += (size_t)n;
+        }
+    }
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 7;) {
+        int end = i;
+        while (end + 1 < 7 && strcmp(ranges[end + 1], ranges[i]) == 0)
+            end++;
+        const char *first = day_names[order[i] == 0 ? 6 : order[i] - 1];
+        const char *last = day_names[order[end] == 0 ? 6 : order[end] - 1];
+        int n = end == i
+                    ? snprintf(out + used, len - used, "%s%s %s%s", used ? ", " : "", first,
+                               ranges[i][0] ? "from " : "closed", ranges[i])
+                    : snprintf(out + used, len - used, "%s%s to %s %s%s", used ? ", " : "", first, last,
+                               ranges[i][0] ? "from " : "closed", ranges[i]);
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+        i = end + 1;
+    }
+}
+
+/* Takes a business's row and its active agent's document (config_json may be NULL):
+ * parses the document into t->config and derives the call flow's view. A document that
+ * does not parse (saved before validation existed) still yields a view, read leniently. */
+static void apply(struct tenant *t, const char *name, const char *fallback, bool is_active,
+                  const char *config_json)
+{
+    view_from(&t->agent, name, fallback, is_active, config_json);
+    struct agent_config *parsed = NULL;
+    char why[256] = "";
+    if (config_json != NULL && config_json[0] != '\0' &&
+        agent_config_parse(config_json, strlen(config_json), &parsed, why, sizeof why) != APP_OK) {
+        struct log_line l;
+        if (log_begin(&l, LOG_ERROR, "agent configuration does not validate; using what can be read")) {
+            log_str(&l, "business_id", t->id);
+            log_str(&l, "error", why);
+            log_end(&l);
+        }
+    }
+    agent_config_free(t->config);
+    t->config = parsed;
+    t->tz = NULL;
+    if (parsed != NULL) {
+        const char *tz_why = NULL;
+        t->tz = tz_cache_get(t->w->tzs, parsed->timezone, &tz_why);
+        hours_from_config(parsed, t->agent.hours_text, sizeof t->agent.hours_text);
+    }
+    t->has_agent = true;
+}
+
 static void on_cached(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
@@ -101,18 +174,17 @@ static void on_cached(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
-static void store_in_redis(struct tenant *t)
+static void store_in_redis(struct tenant *t, const char *config_json)
 {
     const struct agent_view *v = &t->agent;
     const char *argv[] = {"HSET", t->key_agent, "is_active", v->is_active ? "1" : "0",
-                          "business_name", v->business_name, "greeting", v->greeting,
-                          "voice", v->voice, "language", v->language,
-                          "fallback_number", v->fallback_number, "hours_text", v->hours_text};
-    size_t len[16];
-    for (int i = 0; i < 16; i++)
+                          "business_name", v->business_name, "fallback_number", v->fallback_number,
+                          "config", config_json ? config_json : ""};
+    size_t len[10];
+    for (int i = 0; i < 10; i++)
         len[i] = strlen(argv[i]);
     tenant_ref(t);
-    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_cached, t, 16, argv, len);
+    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_cached, t, 10, argv, len);
 }
 
 static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void *arg)
@@ -124,13 +196,11 @@ static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void 
             log_msg(LOG_WARN, "agent not loaded from PostgreSQL", "error",
                     err != APP_OK ? why : "business not found");
         } else {
-            view_from(&t->agent, PQgetvalue(res, 0, 0),
-                      PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
-                      !PQgetisnull(res, 0, 2) && strcmp(PQgetvalue(res, 0, 2), "t") == 0,
-                      PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3));
-            t->has_agent = true;
+            const char *config = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+            apply(t, PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
+                  !PQgetisnull(res, 0, 2) && strcmp(PQgetvalue(res, 0, 2), "t") == 0, config);
             t->agent_loaded_ms = worker_mono_ms();
-            store_in_redis(t);
+            store_in_redis(t, config);
         }
     }
     tenant_unref(t);
@@ -166,30 +236,29 @@ static void load_from_pg(struct tenant *t)
                   PG_TIMEOUT_MS, on_tenant_reset, t);
 }
 
+/* The value of a field of an HGETALL reply, or NULL. */
 static const char *field(const redisReply *r, const char *name)
 {
     for (size_t i = 0; i + 1 < r->elements; i += 2)
         if (strcmp(r->element[i]->str, name) == 0)
             return r->element[i + 1]->str;
-    return "";
+    return NULL;
 }
 
 static void on_redis_loaded(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
     if (tenant_is_owned(t)) {
-        if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
-            struct agent_view *v = &t->agent;
-            v->is_active = strcmp(field(reply, "is_active"), "1") == 0;
-            set(v->business_name, sizeof v->business_name, field(reply, "business_name"));
-            set(v->greeting, sizeof v->greeting, field(reply, "greeting"));
-            set(v->voice, sizeof v->voice, field(reply, "voice"));
-            set(v->language, sizeof v->language, field(reply, "language"));
-            set(v->fallback_number, sizeof v->fallback_number, field(reply, "fallback_number"));
-            set(v->hours_text, sizeof v->hours_text, field(reply, "hours_text"));
-            t->has_agent = true;
+        const char *config = NULL;
+        if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY)
+            config = field(reply, "config");   /* a cache without it is of an older build */
+        if (config != NULL) {
+            const char *active = field(reply, "is_active");
+            const char *name = field(reply, "business_name");
+            apply(t, name ? name : "", field(reply, "fallback_number"),
+                  active != NULL && strcmp(active, "1") == 0, config);
             t->is_agent_loading = false;
-            load_from_pg(t);   /* refresh in the background; the cached view serves now */
+            load_from_pg(t);   /* refresh in the background; the cached copy serves now */
         } else if (err == APP_OK) {
             load_from_pg(t);
         } else {

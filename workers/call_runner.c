@@ -430,6 +430,32 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
     tenant_unref(t);
 }
 
+static void on_agent_cache_checked(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (tenant_is_owned(t)) {
+        c->head->ev->is_agent_checked = true;
+        /* `frontdesk-ctl agent set` deletes the cached configuration: load it again
+         * before the call starts, so the change takes effect from this call */
+        if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0)
+            t->has_agent = false;
+        c->is_busy = false;
+        pump(c);
+    }
+    tenant_unref(t);
+}
+
+/* A new call: is the cached configuration still there? One cheap round trip per call. */
+static void check_agent_cache(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    const char *argv[] = {"EXISTS", t->key_agent};
+    size_t len[] = {6, strlen(t->key_agent)};
+    tenant_ref(t);
+    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_agent_cache_checked, c, 2, argv, len);
+}
+
 static void pump(struct call_ctx *c)
 {
     struct tenant *t = c->t;
@@ -450,6 +476,10 @@ static void pump(struct call_ctx *c)
     }
     c->is_busy = true;
     struct stream_event *ev = c->head->ev;
+    if (!ev->is_agent_checked && strcmp(ev->type, "call.initiated") == 0) {
+        check_agent_cache(c);
+        return;
+    }
     if (ev->deliveries == 0) {
         const char *argv[] = {"HINCRBY", t->key_attempts, ev->entry_id, "1"};
         size_t len[] = {7, strlen(t->key_attempts), strlen(ev->entry_id), 1};

@@ -18,6 +18,7 @@
 #include "redis_conn.h"
 #include "redis_sub.h"
 #include "telnyx_client.h"
+#include "tz_cache.h"
 #include "worker.h"
 
 #define TICK_MS 100
@@ -186,6 +187,7 @@ int main(void)
     script_or_die("worker_trim");
 
     w.base = event_base_new();
+    w.tzs = tz_cache_create(NULL);
     w.redis = redis_conn_create(w.base, &w.cfg);
     w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
     w.pg = pg_conn_create(w.base, w.cfg.database_url);
@@ -226,5 +228,6 @@ int main(void)
     event_free(sigterm);
     event_free(sigint);
     event_base_free(w.base);
+    tz_cache_free(w.tzs);
     return 0;
 }

@@ -4,6 +4,7 @@
  * checks tenant_is_owned() before acting. */
 #include <stdlib.h>
 
+#include "agent_config.h"
 #include "worker.h"
 
 void tenant_ref(struct tenant *t)
@@ -16,6 +17,7 @@ void tenant_unref(struct tenant *t)
     if (--t->refs > 0)
         return;
     call_runner_free_all(t);
+    agent_config_free(t->config);
     free(t);
 }
 

@@ -25,6 +25,9 @@ struct telnyx_client;
 struct pg_conn;
 struct outbox_drain;
 struct lua_script;
+struct agent_config;
+struct tz;
+struct tz_cache;
 
 struct worker_config {
     char worker_id[128];          /* FRONTDESK_WORKER_ID: host name and a boot nonce */
@@ -73,6 +76,7 @@ struct worker {
     struct pg_conn *pg;
     struct outbox_drain *drain;
     struct evhttp *http;
+    struct tz_cache *tzs;          /* time zones of the businesses, loaded once each */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
         *commit_script, *dead_letter_script, *read_script;
@@ -104,7 +108,9 @@ struct tenant {
     char key_events[FD_KEY_MAX], key_lease[FD_KEY_MAX], key_outbox[FD_KEY_MAX],
         key_timers[FD_KEY_MAX], key_attempts[FD_KEY_MAX], key_dead[FD_KEY_MAX],
         key_agent[FD_KEY_MAX], key_owned[FD_KEY_MAX], key_ready[FD_KEY_MAX], key_epoch[FD_KEY_MAX];
-    struct agent_view agent;
+    struct agent_view agent;       /* what the call flow reads, derived from config */
+    struct agent_config *config;   /* owned: the parsed document, NULL if none or invalid */
+    const struct tz *tz;           /* the business's time zone, borrowed from w->tzs */
     bool has_agent;                /* agent loaded (from Redis or PostgreSQL) */
     bool is_agent_loading;
     long long agent_loaded_ms;
@@ -154,6 +160,7 @@ struct stream_event {
     size_t body_len;
     int deliveries;
     bool is_timer;
+    bool is_agent_checked;         /* call.initiated: the configuration cache was checked */
     long long timer_due_ms;
     struct timespec handle_start;  /* when its handling began, for the latency histogram */
 };

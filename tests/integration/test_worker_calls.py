@@ -3,6 +3,7 @@ and PostgreSQL, all real, over HTTP. What a caller hears, what Telnyx receives, 
 what the business's records show."""
 import base64
 import json
+import os
 import time
 import uuid
 
@@ -214,6 +215,22 @@ def test_worker_metrics_show_events_leases_and_telnyx_requests():
                  "frontdesk_outbox_records_written_total"):
         assert name in text, name
     assert WORKER.metric("frontdesk_worker_handler_duration_seconds_count") > 20
+
+
+def test_a_saved_configuration_takes_effect_from_the_next_call():
+    bid, number = business("Bright Smile Dental")
+    first = SIM.call(number, "+15550001250", [{"say": "bye"}])
+    assert agent_lines(SIM.wait_ended(first))[0].startswith("Thank you for calling Bright Smile Dental.")
+    path = os.path.join(harness.ROOT, "docs", "examples", "dental-clinic.json")
+    r = ctl(E, "agent", "set", "--business", bid, "--file", path)
+    assert r.returncode == 0, r.stderr
+    second = SIM.call(number, "+15550001251", [{"say": "when are you open?"}, {"say": "bye"}])
+    lines = agent_lines(SIM.wait_ended(second))
+    assert lines[0] == ("Thank you for calling Bright Smile Dental, this is the front desk. "
+                        "How can I help you today?")
+    assert "Monday to Tuesday from 08:00 to 12:00 and 13:00 to 17:00" in lines[1], lines[1]
+    assert "Wednesday from 08:00 to 12:00 and 13:00 to 19:00" in lines[1]
+    assert "Saturday to Sunday closed" in lines[1]
 
 
 def test_processes_stop_cleanly():
