@@ -136,7 +136,10 @@ static void find_services(struct rx_turn *t)
         size_t best_at = 0, best_len = 0;
         for (size_t k = 0; k <= s->naliases; k++) {
             size_t a;
-            rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+            const char *name = k == 0 ? s->name : s->aliases[k - 1];
+            if (!rx_text_may_have(&t->text, name))
+                continue;
+            rx_text_normalise(name, norm, sizeof norm);
             size_t n = strlen(norm);
             if (n > best_len && rx_text_has_norm(&t->text, norm, &a)) {
                 best_at = a;
@@ -374,6 +377,8 @@ static bool has_escalation_keyword(struct rx_turn *t)
 {
     char norm[AGENT_KEYWORD_MAX * 4 + 1];
     for (size_t i = 0; i < t->cfg->escalation.nkeywords; i++) {
+        if (!rx_text_may_have(&t->text, t->cfg->escalation.keywords[i]))
+            continue;
         rx_text_normalise(t->cfg->escalation.keywords[i], norm, sizeof norm);
         if (rx_text_has_norm(&t->text, norm, NULL))
             return true;

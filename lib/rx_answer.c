@@ -348,6 +348,8 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f)
     int score = 0;
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
     for (size_t k = 0; k < f->nkeywords; k++) {
+        if (!rx_text_may_have(&t->text, f->keywords[k]))
+            continue;
         rx_text_normalise(f->keywords[k], norm, sizeof norm);
         if (rx_text_has_norm(&t->text, norm, NULL))
             score += 1 + (int)rx_norm_words(norm);
@@ -358,7 +360,7 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f)
         size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
         char saved = p[n];
         p[n] = '\0';
-        if (!is_stop(p, n) && rx_text_has_norm(&t->text, p, NULL))
+        if (n >= 4 && rx_text_has_norm(&t->text, p, NULL) && !is_stop(p, n))
             score++;
         p[n] = saved;
         p += n;

@@ -44,13 +44,76 @@ static size_t normalise(const char *src, size_t max, char *dst, size_t size, boo
     return n;
 }
 
+static unsigned word_hash(const char *w, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)w[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void seen_add(struct rx_text *t, const char *w, size_t n)
+{
+    unsigned h = word_hash(w, n) % 512u;
+    t->words_seen[h / 64] |= 1ull << (h % 64);
+}
+
+static bool seen_has(const struct rx_text *t, unsigned h)
+{
+    h %= 512u;
+    return (t->words_seen[h / 64] >> (h % 64)) & 1u;
+}
+
 void rx_text_init(struct rx_text *t, const char *text)
 {
     t->len = normalise(text, RX_TEXT_MAX, t->norm, sizeof t->norm, true);
     t->nwords = 0;
-    for (size_t i = 1; i < t->len; i++)
-        if (t->norm[i] == ' ')
-            t->nwords++;
+    memset(t->words_seen, 0, sizeof t->words_seen);
+    for (size_t i = 1; i < t->len;) {
+        const char *w = t->norm + i;
+        size_t n = (size_t)(strchr(w, ' ') - w);
+        seen_add(t, w, n);
+        if (n > 1 && w[n - 1] == 's')
+            seen_add(t, w, n - 1);
+        if (n > 2 && w[n - 2] == 'e' && w[n - 1] == 's')
+            seen_add(t, w, n - 2);
+        if (n > 3 && memcmp(w + n - 3, "ies", 3) == 0) {
+            char y[64];
+            if (n - 2 <= sizeof y) {
+                memcpy(y, w, n - 3);
+                y[n - 3] = 'y';
+                seen_add(t, y, n - 2);
+            }
+        }
+        t->nwords++;
+        i += n + 1;
+    }
+}
+
+bool rx_text_may_have(const struct rx_text *t, const char *phrase)
+{
+    unsigned h = 2166136261u;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)phrase; *p != '\0'; p++) {
+        unsigned char c = *p;
+        if (c == '\'')
+            continue;
+        if (c == 0xE2 && p[1] == 0x80 && p[2] == 0x99) {
+            p += 2;
+            continue;
+        }
+        if (!is_alnum(c)) {
+            if (n > 0)
+                break;
+            continue;
+        }
+        h ^= (unsigned)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h *= 16777619u;
+        n++;
+    }
+    return n > 0 && seen_has(t, h);
 }
 
 void rx_text_normalise(const char *phrase, char *buf, size_t size)
@@ -96,7 +159,7 @@ static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, 
 bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at)
 {
     size_t n = strlen(norm);
-    if (n == 0)
+    if (n == 0 || !rx_text_may_have(t, norm))
         return false;
     const char *hay = t->norm + 1;  /* p[-1] is always inside the buffer */
     size_t off = 0;
@@ -117,6 +180,8 @@ bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at)
 bool rx_text_has(const struct rx_text *t, const char *phrase)
 {
     char norm[512];
+    if (!rx_text_may_have(t, phrase))
+        return false;
     rx_text_normalise(phrase, norm, sizeof norm);
     return rx_text_has_norm(t, norm, NULL);
 }

@@ -9,6 +9,7 @@
 #define FD_RX_TEXT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define RX_TEXT_MAX 1024        /* bytes of an utterance looked at */
 
@@ -18,6 +19,7 @@ struct rx_text {
     char norm[RX_TEXT_MAX + 4];
     size_t len;
     unsigned nwords;
+    uint64_t words_seen[8];     /* a Bloom filter of the words (and their singulars) */
 };
 
 void rx_text_init(struct rx_text *t, const char *text);
@@ -26,6 +28,9 @@ void rx_text_normalise(const char *phrase, char *buf, size_t size);
 /* True if the normalised phrase (not empty) occurs in t on word boundaries; with a
  * plural ending allowed on its last word. *at, when not NULL, is its byte offset. */
 bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at);
+/* False if phrase (normalised or not) surely does not occur: its first word is not
+ * among the utterance's. A quick test before normalising and looking up. */
+bool rx_text_may_have(const struct rx_text *t, const char *phrase);
 /* rx_text_has_norm of a phrase normalised on the fly. */
 bool rx_text_has(const struct rx_text *t, const char *phrase);
 /* True if any of the NULL-terminated phrases (already normalised) occurs. */
