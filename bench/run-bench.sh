@@ -296,6 +296,16 @@ stop_pid "$api2"
 stop_pid "$api1"
 grep -h '"level":"error"' "$work/api1.log" "$work/api2.log" | head -n 3 >&2 || true
 
+# --- 6. the durability floor: one Redis write that waits for its fsync ------------------
+# Every accepted webhook waits for one (appendfsync always, DESIGN.md); on a busy or
+# slow disk this, not the api, sets the latency floor. Measured on the same Redis.
+say "redis-server alone: XADD with appendfsync always, redis-benchmark -c 8"
+fsync_line=$(redis-benchmark -p "$REDIS_PORT" -n 20000 -c 8 --csv XADD fd:bench:fsync '*' f v 2>/dev/null | tail -n 1)
+echo "$fsync_line" >&2
+fsync_p50=$(echo "$fsync_line" | awk -F'","' '{ print $5 }')
+fsync_p99=$(echo "$fsync_line" | awk -F'","' '{ print $7 }')
+rcli DEL fd:bench:fsync >/dev/null
+
 # --- summary ----------------------------------------------------------------------------
 awk -v verify="$verify_us" -v verify1k="$verify_1k_us" -v bytes="$msg_bytes" \
     -v bare_us="$bare_us" -v bare_rps="$bare_rps" -v api_us="$api_us" -v redis_us="$redis_us" \
@@ -304,7 +314,7 @@ awk -v verify="$verify_us" -v verify1k="$verify_1k_us" -v bytes="$msg_bytes" \
     -v half="$half_rate" -v hp50="$(field p50_us "$paced_line")" -v hp99="$(field p99_us "$paced_line")" \
     -v rss="$rss_kib" -v hwm="$hwm_kib" -v entries="$entries" -v accepted="$accepted" \
     -v paced_entries="$paced_entries" -v paced_ok="$paced_ok" -v ncpu="$(nproc)" -v conns="$conns" \
-    -v busy="$busy_before" '
+    -v busy="$busy_before" -v fsync_p50="${fsync_p50:-0}" -v fsync_p99="${fsync_p99:-0}" '
 function k(x) { return x >= 1000 ? sprintf("%.1fk", x / 1000) : sprintf("%d", x) }
 BEGIN {
   printf "\n"
@@ -315,6 +325,7 @@ BEGIN {
   printf "throughput          : %s webhooks/s (1 process), %s/s (2 processes) = %.2f x; %.1f µs CPU/webhook with 2\n", k(peak_rps), k(scale_rps), scale_rps / peak_rps, scale_us
   printf "latency at peak     : p50 %.1f ms, p99 %.1f ms (wrk -t1 -c%d, closed loop)\n", p50 / 1000, p99 / 1000, conns
   printf "latency at half peak: p50 %.1f ms, p99 %.1f ms at %s req/s (goal p99 < 5 ms)\n", hp50 / 1000, hp99 / 1000, k(half)
+  printf "durability floor    : a Redis XADD waiting for its fsync: p50 %.2f ms, p99 %.2f ms (redis-benchmark -c 8, same Redis)\n", fsync_p50, fsync_p99
   printf "resident memory     : %.1f MiB RSS, %.1f MiB peak (goal < 32 MiB)\n", rss / 1024, hwm / 1024
   printf "stream entries      : %d = %d accepted (peak); %d = %d accepted (half peak)\n", entries, accepted, paced_entries, paced_ok
   printf "machine             : %d cores shared by wrk, redis-server (appendfsync always) and the api; %d%% busy with other work before the run\n", ncpu, busy
