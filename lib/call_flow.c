@@ -31,6 +31,31 @@ static void speak(struct call_state *s, struct call_effects *fx, const char *ste
 }
 
 /* Copies src into dst, cutting it to size (the fields are bounded on purpose). */
+static const char *const rx_steps[] = {"rx-say-0", "rx-say-1", "rx-say-2", "rx-say-3",
+                                       "rx-say-4", "rx-say-5", "rx-say-6", "rx-say-7"};
+
+/* What the receptionist said and asked for, as actions and state. */
+static void apply_rx(struct call_state *s, struct call_effects *fx, const struct rx_output *out)
+{
+    fx->is_state_changed = true;
+    if (out->say[0] != '\0' && fx->nactions < CALL_FLOW_MAX_ACTIONS && fx->nturns < CALL_FLOW_MAX_TURNS) {
+        int n = 0;
+        for (int i = 0; i < fx->nactions; i++)
+            n += fx->actions[i].cmd == CMD_SPEAK;
+        speak(s, fx, rx_steps[n < 8 ? n : 7], out->say);
+        if (s->phase != CALL_ENDING && s->phase != CALL_TRANSFERRING)
+            s->phase = CALL_SPEAKING;
+    }
+    if (out->is_misunderstood)
+        s->misunderstood++;
+    fx->tool = out->tool;
+    if (out->is_goodbye && s->phase != CALL_TRANSFERRING) {
+        s->phase = CALL_ENDING;
+        if (s->speeches == 0 && fx->nactions < CALL_FLOW_MAX_ACTIONS)
+            add_action(fx, CMD_HANGUP, "hangup");
+    }
+}
+
 static void copy(char *dst, size_t size, const char *src)
 {
     size_t n = strnlen(src, size - 1);
@@ -62,7 +87,8 @@ static void on_initiated(struct call_state *s, const struct call_event *ev,
 }
 
 static void on_answered(struct call_state *s, const struct call_event *ev,
-                        const struct agent_view *agent, const char *now_iso, struct call_effects *fx)
+                        const struct agent_view *agent, const struct call_rx *rx,
+                        const char *now_iso, struct call_effects *fx)
 {
     if (s->phase != CALL_ANSWERING)
         return;
@@ -81,9 +107,19 @@ static void on_answered(struct call_state *s, const struct call_event *ev,
         s->phase = CALL_ENDING;
         return;
     }
+    copy(s->outcome, sizeof s->outcome, CALL_OUTCOME_AGENT);
+    if (rx != NULL) {
+        struct rx_output out;
+        rx_greet(rx->ctx, rx->mem, &out);
+        s->phase = CALL_SPEAKING;
+        apply_rx(s, fx, &out);
+        /* transcription after the greeting's speak, as in the small flow */
+        if (fx->nactions < CALL_FLOW_MAX_ACTIONS)
+            add_action(fx, CMD_TRANSCRIPTION_START, "transcription-start");
+        return;
+    }
     speak(s, fx, "speak-greeting", agent->greeting);
     add_action(fx, CMD_TRANSCRIPTION_START, "transcription-start");
-    copy(s->outcome, sizeof s->outcome, CALL_OUTCOME_AGENT);
     s->phase = CALL_SPEAKING;
 }
 
@@ -107,7 +143,8 @@ static void on_speak_ended(struct call_state *s, const struct call_settings *cfg
 }
 
 static void on_transcription(struct call_state *s, const struct call_event *ev,
-                             const struct agent_view *agent, struct call_effects *fx)
+                             const struct agent_view *agent, const struct call_rx *rx,
+                             struct call_effects *fx)
 {
     if (s->phase != CALL_SPEAKING && s->phase != CALL_LISTENING)
         return;
@@ -127,6 +164,13 @@ static void on_transcription(struct call_state *s, const struct call_event *ev,
     copy(s->last_caller_text, sizeof s->last_caller_text, ev->transcript);
     s->silence_prompts = 0;
     s->timer_due_ms = 0;
+    if (rx != NULL) {
+        struct rx_output out;
+        rx_on_caller(rx->ctx, rx->mem, ev->transcript, &out);
+        s->is_barge_in_sent = false;
+        apply_rx(s, fx, &out);
+        return;
+    }
     char reply[1024];
     bool is_goodbye = false;
     agent_reply(agent, ev->transcript, reply, sizeof reply, &is_goodbye);
@@ -136,12 +180,19 @@ static void on_transcription(struct call_state *s, const struct call_event *ev,
 }
 
 static void on_timer(struct call_state *s, const struct call_event *ev,
-                     const struct agent_view *agent, struct call_effects *fx)
+                     const struct agent_view *agent, const struct call_rx *rx,
+                     struct call_effects *fx)
 {
     if (s->phase != CALL_LISTENING || ev->timer_due_ms != s->timer_due_ms)
         return;   /* the caller spoke since, or the call moved on */
     fx->is_state_changed = true;
     s->timer_due_ms = 0;
+    if (rx != NULL) {
+        struct rx_output out;
+        rx_on_silence(rx->ctx, rx->mem, ++s->silence_prompts, &out);
+        apply_rx(s, fx, &out);
+        return;
+    }
     if (s->silence_prompts < 1) {
         s->silence_prompts++;
         speak(s, fx, "speak-reprompt", REPROMPT);
@@ -180,24 +231,43 @@ static void on_hangup(struct call_state *s, const struct call_event *ev, const c
 }
 
 void call_flow_apply(struct call_state *s, const struct call_event *ev,
-                     const struct agent_view *agent, const struct call_settings *cfg,
-                     long long now_ms, const char *now_iso, struct call_effects *fx)
+                     const struct agent_view *agent, const struct call_rx *rx,
+                     const struct call_settings *cfg, long long now_ms, const char *now_iso,
+                     struct call_effects *fx)
 {
     memset(fx, 0, sizeof *fx);
     const char *t = ev->type;
     if (strcmp(t, "call.initiated") == 0)
         on_initiated(s, ev, agent, now_iso, fx);
     else if (strcmp(t, "call.answered") == 0)
-        on_answered(s, ev, agent, now_iso, fx);
+        on_answered(s, ev, agent, rx, now_iso, fx);
     else if (strcmp(t, "call.speak.ended") == 0)
         on_speak_ended(s, cfg, now_ms, fx);
     else if (strcmp(t, "call.transcription") == 0)
-        on_transcription(s, ev, agent, fx);
+        on_transcription(s, ev, agent, rx, fx);
     else if (strcmp(t, "timer") == 0)
-        on_timer(s, ev, agent, fx);
+        on_timer(s, ev, agent, rx, fx);
     else if (strcmp(t, "call.hangup") == 0)
         on_hangup(s, ev, now_iso, fx);
     /* speak.started, bridged, playback, dtmf, ...: nothing to do in this issue */
+}
+
+void call_flow_tool_result(struct call_state *s, const struct call_rx *rx,
+                           const struct rx_tool_result *result, const char *transfer_to,
+                           struct call_effects *fx)
+{
+    fx->tool.tool = RTOOL_NONE;
+    if (s->phase == CALL_ENDED)
+        return;
+    struct rx_output out;
+    rx_on_tool_result(rx->ctx, rx->mem, result, &out);
+    apply_rx(s, fx, &out);
+    if (transfer_to[0] != '\0' && fx->nactions < CALL_FLOW_MAX_ACTIONS) {
+        struct call_action *a = add_action(fx, CMD_TRANSFER, "transfer");
+        copy(a->to, sizeof a->to, transfer_to);
+        copy(s->outcome, sizeof s->outcome, CALL_OUTCOME_FORWARDED);
+        s->phase = CALL_TRANSFERRING;
+    }
 }
 
 static bool says(const char *text, const char *word)

@@ -12,6 +12,7 @@
 
 #include "call_event.h"
 #include "call_state.h"
+#include "receptionist.h"
 
 /* What the call needs of the business's receptionist configuration. */
 struct agent_view {
@@ -43,8 +44,8 @@ struct call_turn {
     char text[1024];
 };
 
-#define CALL_FLOW_MAX_ACTIONS 4
-#define CALL_FLOW_MAX_TURNS 2
+#define CALL_FLOW_MAX_ACTIONS 10
+#define CALL_FLOW_MAX_TURNS 8
 
 struct call_effects {
     struct call_action actions[CALL_FLOW_MAX_ACTIONS];
@@ -53,13 +54,28 @@ struct call_effects {
     int nturns;
     bool is_state_changed;      /* false: the event was stale; only acknowledge it */
     bool is_finished;           /* the call ended: write its call log and conversation */
+    struct rtool_call tool;     /* RTOOL_NONE, or a tool the receptionist wants run now */
+};
+
+/* The full receptionist (lib/receptionist.h), used when the business's configuration
+ * is at hand; NULL selects the small built-in flow. */
+struct call_rx {
+    const struct rx_context *ctx;
+    struct rx_memory *mem;      /* the call's memory, updated in place */
 };
 
 /* Applies ev to s. now_ms is the wall clock (epoch ms) for timers; now_iso the same
  * instant as text, used when the event carries no time. */
 void call_flow_apply(struct call_state *s, const struct call_event *ev,
-                     const struct agent_view *agent, const struct call_settings *cfg,
-                     long long now_ms, const char *now_iso, struct call_effects *fx);
+                     const struct agent_view *agent, const struct call_rx *rx,
+                     const struct call_settings *cfg, long long now_ms, const char *now_iso,
+                     struct call_effects *fx);
+
+/* The tool fx->tool asked for has run: the receptionist goes on, appending to fx (which
+ * may ask for another tool). transfer_to is the number a transfer went to, "" if none. */
+void call_flow_tool_result(struct call_state *s, const struct call_rx *rx,
+                           const struct rx_tool_result *result, const char *transfer_to,
+                           struct call_effects *fx);
 
 /* The built-in receptionist of this issue: greeting, hours, goodbye, or an offer to
  * take a message. Writes the reply into out; *is_goodbye when the caller is done. */

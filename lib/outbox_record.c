@@ -58,6 +58,11 @@ static const struct outbox_column usage_events_columns[] = {
     {"occurred_at", TS, true},
 };
 
+static const struct outbox_column messages_columns[] = {
+    {"call_control_id", T, false}, {"caller_name", T, true}, {"callback_number", T, true},
+    {"message", T, true}, {"taken_at", TS, true},
+};
+
 #undef T
 #undef U
 #undef I
@@ -71,6 +76,7 @@ static const struct outbox_table outbox_tables[] = {
     TABLE("bookings", bookings_columns),
     TABLE("booking_cancellations", booking_cancellations_columns),
     TABLE("usage_events", usage_events_columns),
+    TABLE("messages", messages_columns),
 };
 #undef TABLE
 

@@ -155,15 +155,25 @@ static void apply(struct tenant *t, const char *name, const char *fallback, bool
             log_end(&l);
         }
     }
-    agent_config_free(t->config);
-    t->config = parsed;
-    t->tz = NULL;
-    if (parsed != NULL) {
-        const char *tz_why = NULL;
-        t->tz = tz_cache_get(t->w->tzs, parsed->timezone, &tz_why);
+    if (parsed != NULL)
         hours_from_config(parsed, t->agent.hours_text, sizeof t->agent.hours_text);
-    }
+    agent_config_free(t->config_pending);
+    t->config_pending = parsed;
     t->has_agent = true;
+    agent_cache_settle(t);
+}
+
+/* Calls in the middle of an event point into the configuration (a tool in flight), so
+ * a new one takes the place of the old only when no event is being handled. */
+void agent_cache_settle(struct tenant *t)
+{
+    if (t->handling > 0 || t->config_pending == NULL)
+        return;
+    agent_config_free(t->config);
+    t->config = t->config_pending;
+    t->config_pending = NULL;
+    const char *why = NULL;
+    t->tz = tz_cache_get(t->w->tzs, t->config->timezone, &why);
 }
 
 static void on_cached(const redisReply *reply, enum app_err err, void *arg)

@@ -12,6 +12,10 @@
 #include <string.h>
 
 #include "call_records.h"
+#include "rx_tools.h"
+#include "tz.h"
+#include "wall_clock.h"
+#include "outbox_record.h"
 #include "client_state.h"
 #include "det_uuid.h"
 #include "log.h"
@@ -49,8 +53,17 @@ struct call_ctx {
     struct event *timer;            /* the state's silence deadline */
     struct event *retry;            /* pump again later (waiting for the agent, Redis) */
     struct parked *parked;          /* failed events waiting for their retry */
+    struct rx_memory mem;           /* the receptionist's memory of the call */
     /* the event being handled */
     struct call_state next;
+    struct rx_memory next_mem;
+    struct rx_context rxctx;
+    struct call_rx rx;
+    bool has_rx;                    /* the full receptionist answers (configuration at hand) */
+    struct outbox_record *extra[8]; /* records tools produced, committed with the event */
+    int nextra;
+    int tool_rounds;
+    bool is_handling;               /* counted in the tenant's handling */
     struct call_effects fx;
     struct call_event ce;
     int action;
@@ -75,6 +88,25 @@ long long worker_mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void drop_extra(struct call_ctx *c)
+{
+    for (int i = 0; i < c->nextra; i++)
+        outbox_record_free(c->extra[i]);
+    c->nextra = 0;
+}
+
+/* The event in hand is done with (committed, failed, dead): the tenant may swap in a
+ * configuration that arrived meanwhile (agent_cache.c defers it while calls use one). */
+static void end_handling(struct call_ctx *c)
+{
+    drop_extra(c);
+    if (c->is_handling) {
+        c->is_handling = false;
+        if (--c->t->handling == 0)
+            agent_cache_settle(c->t);
+    }
+}
+
 static void stream_event_free(struct stream_event *ev)
 {
     free(ev->body);
@@ -93,6 +125,7 @@ static struct call_ctx *call_get(struct tenant *t, const char *id)
             return c;
     struct call_ctx *c = xcalloc(1, sizeof *c);
     c->t = t;
+    rx_memory_init(&c->mem);
     snprintf(c->id, sizeof c->id, "%s", id);
     c->is_stateless = id[0] == '\0' || strncmp(id, "sms:", 4) == 0;
     char suffix[FD_KEY_MAX];
@@ -112,6 +145,11 @@ static void call_free(struct call_ctx *c)
         c->head = q->next;
         stream_event_free(q->ev);
         free(q);
+    }
+    drop_extra(c);
+    if (c->is_handling) {
+        c->is_handling = false;
+        c->t->handling--;
     }
     while (c->parked != NULL) {
         struct parked *p = c->parked;
@@ -209,9 +247,16 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
         return;
     }
     memset(&c->st, 0, sizeof c->st);
-    for (size_t i = 0; i + 1 < reply->elements; i += 2)
-        call_state_set_field(&c->st, reply->element[i]->str, reply->element[i + 1]->str,
-                             reply->element[i + 1]->len);
+    rx_memory_init(&c->mem);
+    for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+        const redisReply *k = reply->element[i], *v = reply->element[i + 1];
+        if (strcmp(k->str, "rx") == 0) {
+            if (rx_memory_unpack(v->str, v->len, &c->mem) != APP_OK)
+                rx_memory_init(&c->mem);   /* a memory we cannot read: start afresh */
+            continue;
+        }
+        call_state_set_field(&c->st, k->str, v->str, v->len);
+    }
     c->is_loaded = true;
     arm_timer(c);
     pump(c);
@@ -242,6 +287,7 @@ static void finish_event(struct call_ctx *c, bool is_ok)
         c->tail = NULL;
     free(q);
     c->is_busy = false;
+    end_handling(c);
     worker_metrics_count_event(c->t->w, ev->type, is_ok);
     if (ev->handle_start.tv_sec != 0) {   /* handled, not dead-lettered unseen */
         struct timespec now;
@@ -304,6 +350,7 @@ static void fail_event(struct call_ctx *c, const char *why)
         log_end(&l);
     }
     worker_metrics_count_event(c->t->w, ev->type, false);
+    end_handling(c);
     int tries = ev->deliveries < 1 ? 1 : ev->deliveries;
     if (!ev->is_timer)
         ev->deliveries = 0;     /* recount before the next try */
@@ -378,6 +425,57 @@ static void dead_letter(struct call_ctx *c, const char *why)
 
 /* ---- handling ---- */
 
+/* The full receptionist answers when the business's configuration and time zone are at
+ * hand; it reasons with the receptionist's clock (FRONTDESK_NOW) in the business's zone. */
+static void setup_rx(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    c->has_rx = false;
+    c->next_mem = c->mem;
+    if (t->config == NULL || t->tz == NULL || c->is_stateless)
+        return;
+    struct tz_local local;
+    if (!tz_to_local(t->tz, wall_clock_now_ms(t->w->clock) / 1000, &local))
+        return;
+    c->rxctx = (struct rx_context){.config = t->config, .now = local.wall, .now_wday = local.weekday,
+                                   .caller_number = c->st.from, .fallback_number = t->agent.fallback_number};
+    c->rx = (struct call_rx){.ctx = &c->rxctx, .mem = &c->next_mem};
+    c->has_rx = true;
+}
+
+static void run_tools_then_actions(struct call_ctx *c);
+
+static void on_tool_done(struct rx_tool_done *done, void *arg)
+{
+    struct call_ctx *c = arg;
+    for (int i = 0; i < done->nrecords; i++) {
+        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0]))
+            c->extra[c->nextra++] = done->records[i];
+        else
+            outbox_record_free(done->records[i]);
+        done->records[i] = NULL;
+    }
+    if (!tenant_is_owned(c->t))
+        return;
+    if (done->result.detail[0] != '\0')
+        log_msg(LOG_INFO, "receptionist tool refused", "detail", done->result.detail);
+    call_flow_tool_result(&c->next, &c->rx, &done->result, done->transfer_to, &c->fx);
+    run_tools_then_actions(c);
+}
+
+/* A tool the receptionist asked for runs before the commands go out, so that what it
+ * says ("booked") follows what happened. At most a few rounds per event. */
+static void run_tools_then_actions(struct call_ctx *c)
+{
+    if (c->has_rx && c->fx.tool.tool != RTOOL_NONE && c->tool_rounds++ < 4) {
+        struct rtool_call call = c->fx.tool;
+        rx_tools_run(c->t, &call, c->st.from, c->next.call_control_id,
+                     wall_clock_now_ms(c->t->w->clock), on_tool_done, c);
+        return;
+    }
+    run_actions(c);
+}
+
 static void handle(struct call_ctx *c)
 {
     struct tenant *t = c->t;
@@ -397,10 +495,14 @@ static void handle(struct call_ctx *c)
     if (!ev->is_timer)   /* the stream's eid is what the api de-duplicated on */
         snprintf(c->ce.eid, sizeof c->ce.eid, "%s", ev->eid);
     c->next = c->st;
+    c->is_handling = true;
+    t->handling++;
+    setup_rx(c);
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
     char now_iso[40];
     call_records_iso_now(now_iso, sizeof now_iso);
-    call_flow_apply(&c->next, &c->ce, &t->agent, &settings, worker_now_ms(), now_iso, &c->fx);
+    call_flow_apply(&c->next, &c->ce, &t->agent, c->has_rx ? &c->rx : NULL, &settings,
+                    worker_now_ms(), now_iso, &c->fx);
     if (c->is_stateless)
         c->fx.is_state_changed = false;
     if (c->next.client_state[0] == '\0' && c->next.call_control_id[0] != '\0') {
@@ -408,7 +510,8 @@ static void handle(struct call_ctx *c)
         client_state_encode(t->id, c->next.conversation_id, c->next.client_state);
     }
     c->action = 0;
-    run_actions(c);
+    c->tool_rounds = 0;
+    run_tools_then_actions(c);
 }
 
 static void on_deliveries_counted(const redisReply *reply, enum app_err err, void *arg)
@@ -588,6 +691,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     }
     if (err == APP_OK) {
         c->st = c->next;
+        c->mem = c->next_mem;
         arm_timer(c);
         finish_event(c, true);
     } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
@@ -606,6 +710,16 @@ static void commit(struct call_ctx *c)
     struct stream_event *ev = c->head->ev;
     struct call_records rec;
     call_records_build(&rec, t->id, &c->st, &c->next, &c->fx);
+    /* records the tools produced (a booking, its usage event, a message) */
+    struct outbox_fields extra[8];
+    int nextra = 0;
+    for (int i = 0; i < c->nextra; i++) {
+        char why[256];
+        if (outbox_record_finish(c->extra[i], &extra[nextra], why, sizeof why) == APP_OK)
+            nextra++;
+        else
+            log_msg(LOG_ERROR, "tool record refused", "error", why);
+    }
     const char *argv[REDIS_CONN_MAX_ARGS];
     size_t len[REDIS_CONN_MAX_ARGS];
     int n = 0;
@@ -627,7 +741,11 @@ static void commit(struct call_ctx *c)
     const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
     char scratch[1024];
     int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
-    snprintf(nfields, sizeof nfields, "%d", nf);
+    char *mem = NULL;
+    size_t mem_len = 0;
+    if (keep_state && c->has_rx)
+        rx_memory_pack(&c->next_mem, &mem, &mem_len);
+    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL));
     argv[n++] = nfields;
     for (int i = 0; i < nf; i++) {
         argv[n++] = names[i];
@@ -635,10 +753,24 @@ static void commit(struct call_ctx *c)
     }
     for (int i = 0; i < n; i++)
         len[i] = strlen(argv[i]);
-    snprintf(nrecords, sizeof nrecords, "%d", rec.count);
+    if (mem != NULL) {                  /* the receptionist's memory, MessagePack */
+        argv[n] = "rx";
+        len[n++] = 2;
+        argv[n] = mem;
+        len[n++] = mem_len;
+    }
+    snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
     len[n] = strlen(nrecords);
     argv[n++] = nrecords;
-    for (int i = 0; i < rec.count; i++) {
+    for (int i = 0; i < nextra && n + 3 <= REDIS_CONN_MAX_ARGS; i++) {
+        argv[n] = extra[i].table;
+        len[n++] = strlen(extra[i].table);
+        argv[n] = extra[i].key;
+        len[n++] = strlen(extra[i].key);
+        argv[n] = extra[i].row;
+        len[n++] = extra[i].row_len;
+    }
+    for (int i = 0; i < rec.count && n + 3 <= REDIS_CONN_MAX_ARGS; i++) {
         argv[n] = rec.fields[i].table;
         len[n++] = strlen(rec.fields[i].table);
         argv[n] = rec.fields[i].key;
@@ -649,6 +781,7 @@ static void commit(struct call_ctx *c)
     tenant_ref(t);
     redis_conn_script(t->w->redis, t->w->commit_script, REDIS_TIMEOUT_MS, on_committed, c,
                       6, n, argv, len);
+    free(mem);
     call_records_cleanup(&rec);
 }
 

@@ -19,6 +19,7 @@
 #include "redis_sub.h"
 #include "telnyx_client.h"
 #include "tz_cache.h"
+#include "wall_clock.h"
 #include "worker.h"
 
 #define TICK_MS 100
@@ -188,6 +189,12 @@ int main(void)
 
     w.base = event_base_new();
     w.tzs = tz_cache_create(NULL);
+    const char *clock_why = NULL;
+    w.clock = wall_clock_create_from_env(&clock_why);
+    if (w.clock == NULL) {
+        fprintf(stderr, "configuration error: FRONTDESK_NOW: %s\n", clock_why);
+        return 2;
+    }
     w.redis = redis_conn_create(w.base, &w.cfg);
     w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
     w.pg = pg_conn_create(w.base, w.cfg.database_url);
@@ -229,5 +236,6 @@ int main(void)
     event_free(sigint);
     event_base_free(w.base);
     tz_cache_free(w.tzs);
+    wall_clock_free(w.clock);
     return 0;
 }

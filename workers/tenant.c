@@ -18,6 +18,7 @@ void tenant_unref(struct tenant *t)
         return;
     call_runner_free_all(t);
     agent_config_free(t->config);
+    agent_config_free(t->config_pending);
     free(t);
 }
 

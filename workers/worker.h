@@ -28,6 +28,7 @@ struct lua_script;
 struct agent_config;
 struct tz;
 struct tz_cache;
+struct wall_clock;
 
 struct worker_config {
     char worker_id[128];          /* FRONTDESK_WORKER_ID: host name and a boot nonce */
@@ -77,6 +78,7 @@ struct worker {
     struct outbox_drain *drain;
     struct evhttp *http;
     struct tz_cache *tzs;          /* time zones of the businesses, loaded once each */
+    struct wall_clock *clock;      /* the receptionist's clock (FRONTDESK_NOW) */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
         *commit_script, *dead_letter_script, *read_script;
@@ -111,6 +113,8 @@ struct tenant {
     struct agent_view agent;       /* what the call flow reads, derived from config */
     struct agent_config *config;   /* owned: the parsed document, NULL if none or invalid */
     const struct tz *tz;           /* the business's time zone, borrowed from w->tzs */
+    struct agent_config *config_pending;   /* owned: arrived while calls used config */
+    int handling;                  /* events being handled; config swaps wait for 0 */
     bool has_agent;                /* agent loaded (from Redis or PostgreSQL) */
     bool is_agent_loading;
     long long agent_loaded_ms;
@@ -171,6 +175,8 @@ void call_runner_free_all(struct tenant *t);
 
 /* agent_cache.c */
 void agent_cache_ensure(struct tenant *t);     /* loads the agent if missing or stale */
+/* Swaps in a configuration that arrived while events were being handled. */
+void agent_cache_settle(struct tenant *t);
 
 /* worker_metrics.c */
 void worker_metrics_init(struct worker_metrics *m);

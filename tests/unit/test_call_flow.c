@@ -27,7 +27,7 @@ static struct call_effects apply(struct call_state *s, const char *type, const s
     snprintf(ev.at, sizeof ev.at, "2026-11-28T10:00:00Z");
     ev.timer_due_ms = s->timer_due_ms;
     struct call_effects fx;
-    call_flow_apply(s, &ev, a, &settings, now_ms, "2026-11-28T10:00:01Z", &fx);
+    call_flow_apply(s, &ev, a, NULL, &settings, now_ms, "2026-11-28T10:00:01Z", &fx);
     return fx;
 }
 
@@ -39,7 +39,7 @@ static struct call_effects say(struct call_state *s, const char *text, bool is_f
     snprintf(ev.transcript, sizeof ev.transcript, "%s", text);
     ev.is_final = is_final;
     struct call_effects fx;
-    call_flow_apply(s, &ev, &a, &settings, 1000, "2026-11-28T10:00:01Z", &fx);
+    call_flow_apply(s, &ev, &a, NULL, &settings, 1000, "2026-11-28T10:00:01Z", &fx);
     return fx;
 }
 
@@ -120,7 +120,7 @@ static void test_a_stale_timer_does_nothing(void)
     snprintf(ev.type, sizeof ev.type, "timer");
     ev.timer_due_ms = s.timer_due_ms - 1;   /* an older deadline */
     struct call_effects fx;
-    call_flow_apply(&s, &ev, &a, &settings, 9000, "x", &fx);
+    call_flow_apply(&s, &ev, &a, NULL, &settings, 9000, "x", &fx);
     CHECK(!fx.is_state_changed && fx.nactions == 0);
 }
 
