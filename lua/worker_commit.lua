@@ -5,10 +5,12 @@
   KEYS[4]  fd:{sNNN}:t:B:outbox     durable records waiting for PostgreSQL
   KEYS[5]  fd:{sNNN}:t:B:timers     zset: call id -> next timer (epoch ms)
   KEYS[6]  fd:{sNNN}:t:B:attempts   hash: stream entry id -> deliveries
+  KEYS[7]  fd:{sNNN}:t:B:sms        stream: text messages to send (workers/sms_sender.c)
   ARGV[1]  our lease value   ARGV[2] stream entry id ("" for a timer)
   ARGV[3]  call id   ARGV[4] timer due (ms, "0": none)   ARGV[5] state TTL (s, "0": none)
   ARGV[6]  N state fields, then N name/value pairs
   then     M outbox records, then M (table, key, row) triples
+  then     K text messages, then K (id, from, to, text) quadruples
   Returns  1, or the error "FENCED" when the lease is not ours: nothing was changed.
   Why Lua  the new state, the records and the acknowledgement must land together: a crash
            before this replays the event (its Telnyx commands carry the same command_id),
@@ -28,6 +30,12 @@ local nrecords = tonumber(ARGV[i])
 for j = 0, nrecords - 1 do
   local b = i + j * 3
   redis.call('XADD', KEYS[4], '*', 'table', ARGV[b + 1], 'key', ARGV[b + 2], 'row', ARGV[b + 3])
+end
+i = i + nrecords * 3 + 1
+local nsms = tonumber(ARGV[i] or '0')
+for j = 0, nsms - 1 do
+  local b = i + j * 4
+  redis.call('XADD', KEYS[7], '*', 'id', ARGV[b + 1], 'from', ARGV[b + 2], 'to', ARGV[b + 3], 'text', ARGV[b + 4])
 end
 if ARGV[4] ~= '0' then
   redis.call('ZADD', KEYS[5], tonumber(ARGV[4]), ARGV[3])

@@ -62,6 +62,8 @@ struct call_ctx {
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
     struct outbox_record *extra[8]; /* records tools produced, committed with the event */
     int nextra;
+    struct rx_sms sms[4];           /* texts tools queued, committed with the event */
+    int nsms;
     int tool_rounds;
     bool is_handling;               /* counted in the tenant's handling */
     struct call_effects fx;
@@ -93,6 +95,7 @@ static void drop_extra(struct call_ctx *c)
     for (int i = 0; i < c->nextra; i++)
         outbox_record_free(c->extra[i]);
     c->nextra = 0;
+    c->nsms = 0;
 }
 
 /* The event in hand is done with (committed, failed, dead): the tenant may swap in a
@@ -455,6 +458,8 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
             outbox_record_free(done->records[i]);
         done->records[i] = NULL;
     }
+    for (int i = 0; i < done->nsms && c->nsms < (int)(sizeof c->sms / sizeof c->sms[0]); i++)
+        c->sms[c->nsms++] = done->sms[i];
     if (!tenant_is_owned(c->t))
         return;
     if (done->result.detail[0] != '\0')
@@ -724,10 +729,10 @@ static void commit(struct call_ctx *c)
     size_t len[REDIS_CONN_MAX_ARGS];
     int n = 0;
     const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
-                          t->key_timers, t->key_attempts};
-    for (int i = 0; i < 6; i++)
+                          t->key_timers, t->key_attempts, t->key_sms};
+    for (int i = 0; i < 7; i++)
         argv[n++] = keys[i];
-    char due[24], ttl[16], nfields[8], nrecords[8];
+    char due[24], ttl[16], nfields[12], nrecords[12], nsms[12];
     bool keep_state = c->fx.is_state_changed && !c->is_stateless;
     /* an event that changed nothing leaves the timer as it was */
     snprintf(due, sizeof due, "%lld",
@@ -762,7 +767,7 @@ static void commit(struct call_ctx *c)
     snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
     len[n] = strlen(nrecords);
     argv[n++] = nrecords;
-    for (int i = 0; i < nextra && n + 3 <= REDIS_CONN_MAX_ARGS; i++) {
+    for (int i = 0; i < nextra && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
         argv[n] = extra[i].table;
         len[n++] = strlen(extra[i].table);
         argv[n] = extra[i].key;
@@ -770,7 +775,7 @@ static void commit(struct call_ctx *c)
         argv[n] = extra[i].row;
         len[n++] = extra[i].row_len;
     }
-    for (int i = 0; i < rec.count && n + 3 <= REDIS_CONN_MAX_ARGS; i++) {
+    for (int i = 0; i < rec.count && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
         argv[n] = rec.fields[i].table;
         len[n++] = strlen(rec.fields[i].table);
         argv[n] = rec.fields[i].key;
@@ -778,9 +783,23 @@ static void commit(struct call_ctx *c)
         argv[n] = rec.fields[i].row;
         len[n++] = rec.fields[i].row_len;
     }
+    /* texts go from the business's number the caller dialled */
+    int sms_ok = n + 1 + 4 * c->nsms <= REDIS_CONN_MAX_ARGS ? c->nsms : 0;
+    snprintf(nsms, sizeof nsms, "%d", sms_ok);
+    len[n] = strlen(nsms);
+    argv[n++] = nsms;
+    for (int i = 0; i < sms_ok; i++) {
+        const char *q[] = {c->sms[i].id, c->next.to, c->sms[i].to, c->sms[i].text};
+        for (int k = 0; k < 4; k++) {
+            argv[n] = q[k];
+            len[n++] = strlen(q[k]);
+        }
+    }
+    if (sms_ok > 0)
+        t->has_sms = true;
     tenant_ref(t);
     redis_conn_script(t->w->redis, t->w->commit_script, REDIS_TIMEOUT_MS, on_committed, c,
-                      6, n, argv, len);
+                      7, n, argv, len);
     free(mem);
     call_records_cleanup(&rec);
 }

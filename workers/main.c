@@ -94,6 +94,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         last_outbox_ms = now;
         drain_outboxes(w);
     }
+    sms_sender_tick(w);
 }
 
 /* No event is being handled: failed ones waiting for a retry stay pending in the stream

@@ -49,6 +49,7 @@ static void make_keys(struct tenant *t, unsigned shards)
     tenant_key(t->key_attempts, t->id, shards, "attempts");
     tenant_key(t->key_dead, t->id, shards, "dead");
     tenant_key(t->key_agent, t->id, shards, "agent");
+    tenant_key(t->key_sms, t->id, shards, "sms");
     snprintf(t->key_owned, FD_KEY_MAX, "fd:{s%03u}:owned", t->shard);
     shard_ready_key(t->key_ready, t->shard);
 }
@@ -80,6 +81,7 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     t->mode = TENANT_ACTIVE;
     t->refs = 1;
     t->is_reading_pending = true;   /* first replay what a previous owner left pending */
+    t->has_sms = true;              /* ... and send what it left unsent */
     strcpy(t->replay_after, "0");
     t->last_activity_ms = worker_mono_ms();
     t->last_renew_ms = t->last_activity_ms;

@@ -15,6 +15,7 @@
 #include "e164.h"
 #include "log.h"
 #include "outbox_record.h"
+#include "say_time.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -117,6 +118,37 @@ static void add_booking_records(struct tool_op *op, const struct booking_slot *s
     (void)t;
 }
 
+void rx_tools_add_sms(struct rx_tool_done *done, const char *kind, const char *key,
+                      const char *to, const char *text)
+{
+    if (done->nsms >= RX_TOOLS_MAX_SMS || to == NULL || !e164_is_valid(to, strlen(to)))
+        return;
+    struct rx_sms *m = &done->sms[done->nsms++];
+    det_uuid2(m->id, kind, key, to);
+    snprintf(m->to, sizeof m->to, "%s", to);
+    snprintf(m->text, sizeof m->text, "%s", text);
+}
+
+/* The caller's confirmation, and the owner's notice when the business asked for it. */
+static void booking_texts(struct tool_op *op, const struct booking_slot *slot)
+{
+    const struct agent_config *cfg = op->t->config;
+    struct civil_time when = {.date = op->day, .hour = slot->minute_of_day / 60,
+                              .minute = slot->minute_of_day % 60};
+    char said[128], text[480];
+    if (!say_time_when(said, sizeof said, &when, NULL))
+        snprintf(said, sizeof said, "%04d-%02d-%02d %02d:%02d", op->day.year, op->day.month,
+                 op->day.day, when.hour, when.minute);
+    snprintf(text, sizeof text, "%.150s: your %.100s is booked for %.120s. To change it, call us on this number.",
+             cfg->business_name, op->service->name, said);
+    rx_tools_add_sms(&op->done, "sms-booking-caller", op->booking_id, op->caller, text);
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_BOOKING)) {
+        snprintf(text, sizeof text, "New booking: %.100s, %.120s, for %.100s (%.20s).", op->service->name, said,
+                 op->call.caller_name[0] ? op->call.caller_name : "a caller", op->caller);
+        rx_tools_add_sms(&op->done, "sms-booking-owner", op->booking_id, cfg->owner_sms, text);
+    }
+}
+
 static void on_held(const struct booking_result *res, void *arg)
 {
     struct tool_op *op = arg;
@@ -125,6 +157,7 @@ static void on_held(const struct booking_result *res, void *arg)
     if (res->status == BOOKING_DONE && i >= 0) {
         op->slot_index = res->slot_index;
         add_booking_records(op, &op->slots[i]);
+        booking_texts(op, &op->slots[i]);
         r->is_ok = true;
     } else {
         if (res->status == BOOKING_FENCED)
@@ -220,6 +253,13 @@ static void take_message(struct tool_op *op)
     outbox_record_add_time_ms(m, "taken_at", op->now_ms);
     op->done.records[op->done.nrecords++] = m;
     op->done.result.is_ok = true;
+    const struct agent_config *cfg = op->t->config;
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_MESSAGE)) {
+        char text[480];
+        snprintf(text, sizeof text, "Message from %.100s (%.20s): %.300s",
+                 c->caller_name[0] ? c->caller_name : "a caller", number, c->message);
+        rx_tools_add_sms(&op->done, "sms-message-owner", id, cfg->owner_sms, text);
+    }
     finish(op);
 }
 
@@ -234,6 +274,12 @@ static void transfer(struct tool_op *op)
     if (to != NULL && to[0] != '\0') {
         snprintf(op->done.transfer_to, sizeof op->done.transfer_to, "%s", to);
         op->done.result.is_ok = true;
+        if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_ESCALATION)) {
+            char text[480];
+            snprintf(text, sizeof text, "A caller (%.20s) was transferred to %.20s: %.200s", op->caller, to,
+                     op->call.reason[0] ? op->call.reason : "asked for a person");
+            rx_tools_add_sms(&op->done, "sms-escalation-owner", op->call_control_id, cfg->owner_sms, text);
+        }
     } else {
         snprintf(op->done.result.detail, sizeof op->done.result.detail, "no number to transfer to");
     }

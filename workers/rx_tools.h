@@ -12,8 +12,18 @@ struct tenant;
 struct outbox_record;
 
 #define RX_TOOLS_MAX_RECORDS 4
+#define RX_TOOLS_MAX_SMS 2
+
+/* A text message to send once the event commits (workers/sms_sender.c). */
+struct rx_sms {
+    char id[37];                /* deterministic: a replay queues the same message */
+    char to[48];
+    char text[480];
+};
 
 struct rx_tool_done {
+    struct rx_sms sms[RX_TOOLS_MAX_SMS];                /* from the business's number */
+    int nsms;
     struct rx_tool_result result;
     char transfer_to[48];                              /* "" unless a transfer goes ahead */
     struct outbox_record *records[RX_TOOLS_MAX_RECORDS]; /* owned by the receiver */
@@ -28,5 +38,9 @@ typedef void (*rx_tool_fn)(struct rx_tool_done *done, void *arg);
  * the caller's number, call_control_id the call's, now_ms the receptionist's clock. */
 void rx_tools_run(struct tenant *t, const struct rtool_call *call, const char *caller,
                   const char *call_control_id, long long now_ms, rx_tool_fn cb, void *arg);
+
+/* The caller and owner texts a tool that succeeded sends (called by rx_tools.c). */
+void rx_tools_add_sms(struct rx_tool_done *done, const char *kind, const char *key,
+                      const char *to, const char *text);
 
 #endif

@@ -109,7 +109,11 @@ struct tenant {
     enum tenant_mode mode;
     char key_events[FD_KEY_MAX], key_lease[FD_KEY_MAX], key_outbox[FD_KEY_MAX],
         key_timers[FD_KEY_MAX], key_attempts[FD_KEY_MAX], key_dead[FD_KEY_MAX],
-        key_agent[FD_KEY_MAX], key_owned[FD_KEY_MAX], key_ready[FD_KEY_MAX], key_epoch[FD_KEY_MAX];
+        key_agent[FD_KEY_MAX], key_owned[FD_KEY_MAX], key_ready[FD_KEY_MAX], key_epoch[FD_KEY_MAX],
+        key_sms[FD_KEY_MAX];
+    bool has_sms;                  /* texts may be waiting in key_sms */
+    bool is_sending_sms;           /* an XRANGE of key_sms is out */
+    int sms_in_flight;             /* texts sent and not yet answered */
     struct agent_view agent;       /* what the call flow reads, derived from config */
     struct agent_config *config;   /* owned: the parsed document, NULL if none or invalid */
     const struct tz *tz;           /* the business's time zone, borrowed from w->tzs */
@@ -177,6 +181,9 @@ void call_runner_free_all(struct tenant *t);
 void agent_cache_ensure(struct tenant *t);     /* loads the agent if missing or stale */
 /* Swaps in a configuration that arrived while events were being handled. */
 void agent_cache_settle(struct tenant *t);
+
+/* sms_sender.c: sends the texts owned tenants' events queued, each once */
+void sms_sender_tick(struct worker *w);
 
 /* worker_metrics.c */
 void worker_metrics_init(struct worker_metrics *m);

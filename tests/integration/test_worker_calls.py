@@ -236,6 +236,16 @@ def test_a_saved_configuration_takes_effect_from_the_next_call():
     assert "noon" in lines[1], lines[1]
 
 
+def sent_texts(business_number):
+    """Texts the simulator received from the business's number: {to, text}."""
+    out = []
+    for m in SIM.get("/_sim/messages")["messages"]:
+        req = m.get("request") or {}
+        if req.get("from") == business_number:
+            out.append({"to": req.get("to"), "text": req.get("text", "")})
+    return out
+
+
 def dental(name="Bright Smile Dental"):
     bid, number = business(name)
     path = os.path.join(harness.ROOT, "docs", "examples", "dental-clinic.json")
@@ -263,6 +273,13 @@ def test_a_caller_books_a_cleaning_and_the_booking_is_recorded_and_billed_once()
     usage = wait_for(lambda: pg_rows(E, "SELECT amount_cents FROM usage_events WHERE business_id = %s", bid),
                      what="the usage event")
     assert usage == [(5000,)]
+    # a confirmation to the caller and a notice to the owner, from the business's number, once each
+    texts = wait_for(lambda: (lambda m: m if len(m) >= 2 else None)(sent_texts(number)), what="two texts")
+    to_caller = [m for m in texts if m["to"] == "+15550001260"]
+    to_owner = [m for m in texts if m["to"] == "+12015550199"]
+    assert len(to_caller) == 1 and "booked" in to_caller[0]["text"] and "March 4th" in to_caller[0]["text"]
+    assert "10 AM" in to_caller[0]["text"] or "10:00 AM" in to_caller[0]["text"], to_caller[0]["text"]
+    assert len(to_owner) == 1 and "Jane" in to_owner[0]["text"]
 
 
 def test_a_caller_leaves_a_message_with_a_callback_number():
@@ -275,6 +292,8 @@ def test_a_caller_leaves_a_message_with_a_callback_number():
                                        "WHERE business_id = %s", bid), timeout=20, what="the message")
     assert len(rows) == 1, (rows, agent_lines(rec))
     assert "Sam" in rows[0][0] and rows[0][1] == "+15550001261" and "crown" in rows[0][2]
+    texts = wait_for(lambda: sent_texts(number), what="the owner's text")
+    assert len(texts) == 1 and texts[0]["to"] == "+12015550199" and "crown" in texts[0]["text"]
 
 
 def test_an_emergency_is_transferred_to_the_business():
