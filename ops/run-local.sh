@@ -40,7 +40,12 @@ FRONTDESK_TELNYX_PUBLIC_KEY=$(cat "$state/dev_public.key")
 export FRONTDESK_TELNYX_PUBLIC_KEY
 
 "$bin/frontdesk-ctl" migrate
-business=$("$bin/frontdesk-ctl" tenant create --name "Demo Dental" --number "$demo_number")
+business=$("$bin/frontdesk-ctl" tenant create --name "Bright Smile Dental" --number "$demo_number")
+"$bin/frontdesk-ctl" agent set --business "$business" --file docs/examples/dental-clinic.json 2>/dev/null
+# The receptionist's clock for the demo: next Tuesday, mid-morning in New York, so the
+# clinic is open and "tomorrow at 10" can be booked whatever the real time is.
+export FRONTDESK_NOW=${FRONTDESK_NOW:-$(date -u -d "next tuesday 15:00" +%Y-%m-%dT%H:%M:%SZ)}
+demo_script='[{"say":"Hi, how much is a cleaning?"},{"say":"Great, can I book one tomorrow at 10 in the morning?"},{"say":"Jane Doe"},{"say":"yes please"},{"say":"no, that is all, thanks, bye"}]'
 
 "$bin/frontdesk-api" 2> "$state/logs/api.log" &
 pids+=($!)
@@ -59,13 +64,16 @@ frontdesk is running locally
   telnyx (sim)   http://$sim_listen/v2
   redis          $FRONTDESK_REDIS_URL
   postgres       $FRONTDESK_DATABASE_URL
-  demo business  $business  "Demo Dental"  $demo_number
+  demo business  $business  "Bright Smile Dental"  $demo_number
+  its clock      $FRONTDESK_NOW (FRONTDESK_NOW)
   logs           .run/logs/
 
 Another call to the demo business (the simulator plays the caller):
   curl -s -XPOST http://$sim_listen/_sim/calls -d '{"to":"$demo_number","from":"+15550199999","script":[{"say":"What are your hours?"},{"say":"Thanks, bye"}]}'
 A signed sample webhook straight to the api:
   bin/frontdesk-ctl webhook send --url $url --key .run/dev_signing.key --type call.initiated --to $demo_number
+The demo's booking, and every booking of the business:
+  FRONTDESK_DATABASE_URL=$FRONTDESK_DATABASE_URL bin/frontdesk-ctl bookings --business $business
 What is queued, per tenant:
   FRONTDESK_REDIS_URL=$FRONTDESK_REDIS_URL FRONTDESK_DATABASE_URL=$FRONTDESK_DATABASE_URL bin/frontdesk-ctl status
 
@@ -73,6 +81,7 @@ The demo call (Ctrl-C stops everything):
 MSG
 /usr/bin/python3 tests/sim/telnyx_sim.py --listen "$sim_listen" --webhook-url "$url" \
   --key "$state/dev_signing.key" --print-transcript --call-to "$demo_number" --call-from +15550199999 \
+  --script "$demo_script" \
   2> "$state/logs/telnyx-sim.log" &
 pids+=($!)
 wait "${pids[-1]}"
