@@ -22,56 +22,9 @@
 #define REDIS_TIMEOUT_MS 2000
 #define PG_TIMEOUT_MS 5000
 
-static const char *const day_keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const day_names[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday"};
-
-/* A day's ranges as text ("09:00 to 17:00"), "" when closed. */
-static void day_ranges(json_t *hours, int day, char *out, size_t len)
-{
-    out[0] = '\0';
-    json_t *ranges = json_object_get(hours, day_keys[day]);
-    size_t i;
-    json_t *r;
-    size_t used = 0;
-    json_array_foreach(ranges, i, r) {
-        const char *open = json_string_value(json_object_get(r, "open"));
-        const char *close = json_string_value(json_object_get(r, "close"));
-        if (open == NULL || close == NULL)
-            continue;
-        int n = snprintf(out + used, len - used, "%s%s to %s", used ? " and " : "", open, close);
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
-/* "Monday to Friday from 09:00 to 17:00, closed Saturday and Sunday" style text. */
-static void hours_sentence(json_t *hours, char *out, size_t len)
-{
-    char ranges[7][128];
-    for (int d = 0; d < 7; d++)
-        day_ranges(hours, d, ranges[d], sizeof ranges[d]);
-    size_t used = 0;
-    out[0] = '\0';
-    for (int d = 0; d < 7;) {
-        int end = d;
-        while (end + 1 < 7 && strcmp(ranges[end + 1], ranges[d]) == 0)
-            end++;
-        const char *what = ranges[d][0] ? ranges[d] : NULL;
-        int n;
-        if (end == d)
-            n = snprintf(out + used, len - used, "%s%s %s%s", used ? ", " : "",
-                         day_names[d], what ? "from " : "closed", what ? what : "");
-        else
-            n = snprintf(out + used, len - used, "%s%s to %s %s%s", used ? ", " : "",
-                         day_names[d], day_names[end], what ? "from " : "closed", what ? what : "");
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-        d = end + 1;
-    }
-}
+/* Indexed like struct tm's tm_wday: 0 = Sunday. */
+static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+                                        "Thursday", "Friday", "Saturday"};
 
 static void set(char *dst, size_t size, const char *value)
 {
@@ -92,9 +45,6 @@ static void view_from(struct agent_view *v, const char *name, const char *fallba
         snprintf(v->greeting, sizeof v->greeting, "Thank you for calling %s. How can I help you today?", name);
     set(v->voice, sizeof v->voice, json_string_value(json_object_get(cfg, "voice")));
     set(v->language, sizeof v->language, json_string_value(json_object_get(cfg, "language")));
-    json_t *hours = json_object_get(cfg, "hours");
-    if (json_is_object(hours))
-        hours_sentence(hours, v->hours_text, sizeof v->hours_text);
     json_decref(cfg);
 }
 
@@ -123,8 +73,8 @@ static void hours_from_config(const struct agent_config *c, char *out, size_t le
         int end = i;
         while (end + 1 < 7 && strcmp(ranges[end + 1], ranges[i]) == 0)
             end++;
-        const char *first = day_names[order[i] == 0 ? 6 : order[i] - 1];
-        const char *last = day_names[order[end] == 0 ? 6 : order[end] - 1];
+        const char *first = day_names[order[i]];
+        const char *last = day_names[order[end]];
         int n = end == i
                     ? snprintf(out + used, len - used, "%s%s %s%s", used ? ", " : "", first,
                                ranges[i][0] ? "from " : "closed", ranges[i])

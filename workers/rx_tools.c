@@ -96,7 +96,6 @@ static int slot_at(const struct tool_op *op, int minute)
 
 static void add_booking_records(struct tool_op *op, const struct booking_slot *slot)
 {
-    struct tenant *t = op->t;
     char usage_id[37];
     struct outbox_record *b = outbox_record_create("bookings", op->booking_id);
     outbox_record_add_str(b, "service", op->service->name);
@@ -115,7 +114,6 @@ static void add_booking_records(struct tool_op *op, const struct booking_slot *s
     outbox_record_add_int(u, "amount_cents", BOOKING_AMOUNT_CENTS);
     outbox_record_add_time_ms(u, "occurred_at", op->now_ms);
     op->done.records[op->done.nrecords++] = u;
-    (void)t;
 }
 
 void rx_tools_add_sms(struct rx_tool_done *done, const char *kind, const char *key,
