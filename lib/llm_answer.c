@@ -254,10 +254,15 @@ static bool answer_read_call(const struct json_doc *doc, int item, struct rtool_
                           why, why_len);
 }
 
+/* A token count from `usage`, or -1 when absent or not a count a server could mean
+ * (negative, fractional or huge: casting those to long would be undefined). */
 static long usage_count(const struct json_doc *doc, const char *key)
 {
     int tok = json_doc_get(doc, json_doc_get(doc, 0, "usage"), key);
-    return json_doc_kind(doc, tok) == JSON_KIND_NUMBER ? (long)json_doc_number(doc, tok) : -1;
+    if (json_doc_kind(doc, tok) != JSON_KIND_NUMBER)
+        return -1;
+    double n = json_doc_number(doc, tok);
+    return n >= 0 && n <= 1e12 ? (long)n : -1;
 }
 
 enum llm_outcome llm_answer_parse(const char *body, size_t len, struct llm_answer *a,
