@@ -166,7 +166,10 @@ static void on_transcription(struct call_state *s, const struct call_event *ev,
     s->timer_due_ms = 0;
     if (rx != NULL) {
         struct rx_output out;
-        rx_on_caller(rx->ctx, rx->mem, ev->transcript, &out);
+        if (rx->preset != NULL)
+            out = *rx->preset;
+        else
+            rx_on_caller(rx->ctx, rx->mem, ev->transcript, &out);
         s->is_barge_in_sent = false;
         apply_rx(s, fx, &out);
         return;

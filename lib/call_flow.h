@@ -62,6 +62,10 @@ struct call_effects {
 struct call_rx {
     const struct rx_context *ctx;
     struct rx_memory *mem;      /* the call's memory, updated in place */
+    /* An answer already prepared for the caller's final words (model mode,
+     * workers/llm_turns.c): used instead of rx_on_caller for a call.transcription, and
+     * only there; NULL lets the built-in receptionist answer. Borrowed. */
+    const struct rx_output *preset;
 };
 
 /* Applies ev to s. now_ms is the wall clock (epoch ms) for timers; now_iso the same

@@ -1,6 +1,7 @@
 /* Unit tests for lib/call_flow.c: the call state machine, event by event. */
 #include <stdio.h>
 
+#include "agent_config.h"
 #include "call_flow.h"
 #include "check.h"
 
@@ -199,6 +200,120 @@ static void test_state_survives_its_hash_fields(void)
     CHECK_STR_EQ(back.outcome, s.outcome);
 }
 
+/* Model mode: a receptionist whose answer to the caller's words was prepared elsewhere. */
+static const char preset_config[] =
+    "{\"config_version\": 1, \"business_name\": \"Acme Dental\","
+    " \"greeting\": \"Thank you for calling Acme Dental.\", \"timezone\": \"America/New_York\","
+    " \"hours\": {\"mon\": [{\"open\": \"09:00\", \"close\": \"17:00\"}], \"tue\": [], \"wed\": [],"
+    " \"thu\": [], \"fri\": [], \"sat\": [], \"sun\": []},"
+    " \"voice\": \"Telnyx.KokoroTTS.af\", \"language\": \"en-US\"}";
+
+struct preset_call {
+    struct agent_config *config;
+    struct rx_context ctx;
+    struct rx_memory mem;
+    struct rx_output out;
+    struct call_rx rx;
+    struct call_state s;
+};
+
+static bool preset_call_init(struct preset_call *pc)
+{
+    char why[256];
+    memset(pc, 0, sizeof *pc);
+    if (agent_config_parse(preset_config, strlen(preset_config), &pc->config, why, sizeof why) != APP_OK) {
+        fprintf(stderr, "  preset config: %s\n", why);
+        CHECK(!"the preset test's configuration parses");
+        return false;
+    }
+    pc->ctx = (struct rx_context){.config = pc->config, .now = {{2026, 3, 2}, 10, 0, 0}, .now_wday = 1,
+                                  .caller_number = "+15551112222", .fallback_number = ""};
+    rx_memory_init(&pc->mem);
+    pc->rx = (struct call_rx){.ctx = &pc->ctx, .mem = &pc->mem, .preset = &pc->out};
+    answered_call(&pc->s);
+    return true;
+}
+
+static struct call_effects preset_say(struct preset_call *pc, const char *text)
+{
+    struct agent_view a = agent();
+    struct call_event ev = {0};
+    snprintf(ev.type, sizeof ev.type, "call.transcription");
+    snprintf(ev.transcript, sizeof ev.transcript, "%s", text);
+    ev.is_final = true;
+    struct call_effects fx;
+    call_flow_apply(&pc->s, &ev, &a, &pc->rx, &settings, 1000, "2026-11-28T10:00:01Z", &fx);
+    return fx;
+}
+
+static void test_a_prepared_answer_is_spoken_instead_of_the_receptionists(void)
+{
+    struct preset_call pc;
+    if (!preset_call_init(&pc))
+        return;
+    snprintf(pc.out.say, sizeof pc.out.say, "We open at nine, see you then.");
+    struct call_effects fx = preset_say(&pc, "what are your hours");
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK_STR_EQ(fx.actions[0].text, "We open at nine, see you then.");
+    CHECK_INT_EQ(fx.nturns, 2);
+    CHECK_STR_EQ(fx.turns[0].text, "what are your hours");
+    CHECK_STR_EQ(fx.turns[1].text, "We open at nine, see you then.");
+    CHECK(fx.tool.tool == RTOOL_NONE);
+    CHECK(pc.s.phase == CALL_SPEAKING);
+    CHECK_INT_EQ(pc.mem.turns, 0);              /* rx_on_caller never ran */
+    agent_config_free(pc.config);
+}
+
+static void test_a_prepared_goodbye_ends_the_call_after_it_is_said(void)
+{
+    struct preset_call pc;
+    if (!preset_call_init(&pc))
+        return;
+    snprintf(pc.out.say, sizeof pc.out.say, "Goodbye, take care.");
+    pc.out.is_goodbye = true;
+    struct call_effects fx = preset_say(&pc, "that's all");
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(pc.s.phase == CALL_ENDING);
+    struct agent_view a = agent();
+    fx = apply(&pc.s, "call.speak.ended", &a, 2000);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_HANGUP);
+    agent_config_free(pc.config);
+}
+
+static void test_a_prepared_transfer_goes_through_the_tool_result_path(void)
+{
+    struct preset_call pc;
+    if (!preset_call_init(&pc))
+        return;
+    snprintf(pc.out.say, sizeof pc.out.say, "Let me put you through.");
+    pc.out.tool.tool = RTOOL_TRANSFER;
+    snprintf(pc.out.tool.reason, sizeof pc.out.tool.reason, "asked for a person");
+    struct call_effects fx = preset_say(&pc, "a person please");
+    CHECK(fx.tool.tool == RTOOL_TRANSFER);
+    CHECK_STR_EQ(fx.tool.reason, "asked for a person");
+    /* the worker ran the transfer: the same path as the built-in receptionist's */
+    struct rx_tool_result res = {.tool = RTOOL_TRANSFER, .is_ok = true};
+    call_flow_tool_result(&pc.s, &pc.rx, &res, "+15559990000", &fx);
+    CHECK(fx.nactions == 2 && fx.actions[1].cmd == CMD_TRANSFER);
+    CHECK_STR_EQ(fx.actions[1].to, "+15559990000");
+    CHECK_STR_EQ(pc.s.outcome, CALL_OUTCOME_FORWARDED);
+    CHECK(pc.s.phase == CALL_TRANSFERRING);
+    agent_config_free(pc.config);
+}
+
+static void test_without_a_prepared_answer_the_receptionist_answers(void)
+{
+    struct preset_call pc;
+    if (!preset_call_init(&pc))
+        return;
+    pc.rx.preset = NULL;
+    struct call_effects fx = preset_say(&pc, "what are your hours");
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(fx.actions[0].text[0] != '\0');
+    CHECK(pc.mem.turns > 0);
+    agent_config_free(pc.config);
+}
+
 int main(void)
 {
     RUN(test_incoming_call_is_answered_then_greeted_and_transcribed);
@@ -211,5 +326,9 @@ int main(void)
     RUN(test_no_active_agent_forwards_or_apologises);
     RUN(test_a_call_hung_up_before_answer_is_missed);
     RUN(test_state_survives_its_hash_fields);
+    RUN(test_a_prepared_answer_is_spoken_instead_of_the_receptionists);
+    RUN(test_a_prepared_goodbye_ends_the_call_after_it_is_said);
+    RUN(test_a_prepared_transfer_goes_through_the_tool_result_path);
+    RUN(test_without_a_prepared_answer_the_receptionist_answers);
     return check_summary();
 }
