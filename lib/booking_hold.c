@@ -158,7 +158,7 @@ void booking_hold(struct redis_conn *conn, const struct booking_tenant *t, const
     snprintf(capacity_text, sizeof capacity_text, "%u", capacity);
     /* One expiry for every key, a day after the last slot: never before any slot's day. */
     snprintf(expire_text, sizeof expire_text, "%" PRId64,
-             (int64_t)(starts[n - 1] + BOOKING_SLOT_TTL_MS));
+             (int64_t)(starts[n - 1] + BOOKING_SLOT_TTL_MS + t->expiry_shift_ms));
     const char *extra[] = {id, capacity_text, expire_text};
     struct request *req = xcalloc(1, sizeof *req);
     *req = (struct request){.kind = REQ_HOLD, .cb = cb, .arg = arg};

@@ -31,6 +31,10 @@ struct booking_tenant {
     const char *business_id;            /* canonical lowercase UUID */
     unsigned shards;                    /* fd_config.shards */
     const char *lease_value;            /* our lease, "<worker>:<epoch>" */
+    /* Real time minus the receptionist's clock (FRONTDESK_NOW pins it in tests and
+     * demos; 0 in production), added to every expiry: Redis expires keys by real time,
+     * and a slot of a pinned March would otherwise expire the moment it is held. */
+    int64_t expiry_shift_ms;
 };
 
 enum booking_status {

@@ -33,6 +33,8 @@ struct rtool_call {
     char reason[256];                   /* transfer */
     char message[RTOOL_TEXT_MAX];       /* take_message */
     char call_id[64];                   /* the model's tool_call id, echoed in its result */
+    bool is_move;                       /* book: it replaces the booking this call just
+                                         * cancelled (a move), so it is not billed again */
 };
 
 /* Names as a model sees them ("check_availability", "book", "cancel_booking",

@@ -80,6 +80,7 @@ void rx_booking_ask_tool(struct rx_turn *t, enum rtool tool, bool has_time)
         time_hhmm(c->time, m->minute);
     copy(c->caller_name, sizeof c->caller_name, m->caller_name);
     copy(c->callback_number, sizeof c->callback_number, t->ctx->caller_number);
+    c->is_move = tool == RTOOL_BOOK && m->is_moving;
     t->mem->pending = RX_ASK_WAIT_TOOL;
 }
 
@@ -512,11 +513,24 @@ static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool h
     int first_hour = 0, end_hour = 24;
     if (!has_asked_time && m->part != SPOKEN_PART_NONE && m->part != RX_PART_ANY)
         spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
-    for (int i = 0; i < r->nfree && i < RX_FREE_MAX && n < 3; i++) {
+    for (int i = 0; i < r->nfree && i < RX_FREE_MAX; i++) {
         int f = r->free_minutes[i];
         if (f < 0 || f >= 1440 || f == m->minute || f < first_hour * 60 || f >= end_hour * 60)
             continue;
         m->offered[n++] = f;
+    }
+    /* The tool lists up to RX_FREE_MAX times in time order; a taken time is answered
+     * with the three nearest to it (the farthest dropped, a tie drops the later), so
+     * 10 AM on a 15-minute grid gets 9:45 and 10:15, not the first times of the day. */
+    while (n > 3) {
+        int far = 0;
+        for (int i = 1; i < n; i++) {
+            int d = m->offered[i] - m->minute, dfar = m->offered[far] - m->minute;
+            if (!has_asked_time || (d < 0 ? -d : d) >= (dfar < 0 ? -dfar : dfar))
+                far = i;
+        }
+        memmove(&m->offered[far], &m->offered[far + 1], (size_t)(n - far - 1) * sizeof m->offered[0]);
+        m->offered[--n] = -1;
     }
     rx_say_gap(t);
     if (has_asked_time) {

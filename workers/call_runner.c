@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "call_records.h"
+#include "llm_turns.h"
 #include "rx_tools.h"
 #include "tz.h"
 #include "wall_clock.h"
@@ -66,6 +67,7 @@ struct call_ctx {
     int nsms;
     int tool_rounds;
     bool is_handling;               /* counted in the tenant's handling */
+    struct llm_call llm;            /* model mode: the conversation, the turn in flight */
     struct call_effects fx;
     struct call_event ce;
     int action;
@@ -163,6 +165,7 @@ static void call_free(struct call_ctx *c)
     }
     event_free(c->timer);
     event_free(c->retry);
+    llm_call_cleanup(&c->llm);
     free(c);
 }
 
@@ -251,8 +254,13 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
     }
     memset(&c->st, 0, sizeof c->st);
     rx_memory_init(&c->mem);
+    llm_call_forget(&c->llm);
     for (size_t i = 0; i + 1 < reply->elements; i += 2) {
         const redisReply *k = reply->element[i], *v = reply->element[i + 1];
+        if (strcmp(k->str, "llm") == 0) {     /* model mode's conversation */
+            llm_call_load(&c->llm, v->str, v->len);
+            continue;
+        }
         if (strcmp(k->str, "rx") == 0) {
             if (rx_memory_unpack(v->str, v->len, &c->mem) != APP_OK)
                 rx_memory_init(&c->mem);   /* a memory we cannot read: start afresh */
@@ -462,6 +470,10 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
         c->sms[c->nsms++] = done->sms[i];
     if (!tenant_is_owned(c->t))
         return;
+    if (done->is_retry) {       /* nothing is committed; the event comes back later */
+        fail_event(c, done->result.detail);
+        return;
+    }
     if (done->result.detail[0] != '\0')
         log_msg(LOG_INFO, "receptionist tool refused", "detail", done->result.detail);
     call_flow_tool_result(&c->next, &c->rx, &done->result, done->transfer_to, &c->fx);
@@ -479,6 +491,32 @@ static void run_tools_then_actions(struct call_ctx *c)
         return;
     }
     run_actions(c);
+}
+
+static void apply_event(struct call_ctx *c);
+
+/* Model mode: records and texts of the model's tools are committed with the event. */
+static void keep_tool_output(struct rx_tool_done *done, void *arg)
+{
+    struct call_ctx *c = arg;
+    for (int i = 0; i < done->nrecords; i++) {
+        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0]))
+            c->extra[c->nextra++] = done->records[i];
+        else
+            outbox_record_free(done->records[i]);
+        done->records[i] = NULL;
+    }
+    for (int i = 0; i < done->nsms && c->nsms < (int)(sizeof c->sms / sizeof c->sms[0]); i++)
+        c->sms[c->nsms++] = done->sms[i];
+}
+
+static void on_model_turn_done(void *arg, const char *failure)
+{
+    struct call_ctx *c = arg;
+    if (failure != NULL)
+        fail_event(c, failure);
+    else
+        apply_event(c);
 }
 
 static void handle(struct call_ctx *c)
@@ -503,6 +541,24 @@ static void handle(struct call_ctx *c)
     c->is_handling = true;
     t->handling++;
     setup_rx(c);
+    llm_call_begin(&c->llm);
+    if (llm_turns_wanted(t->w->llm, c->has_rx, &c->next, &c->ce)) {
+        struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &c->rxctx, .mem = &c->next_mem,
+                                    .caller_text = c->ce.transcript, .caller_number = c->st.from,
+                                    .call_control_id = c->next.call_control_id,
+                                    .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};
+        llm_turns_start(t->w->llm, &req);
+        return;
+    }
+    apply_event(c);
+}
+
+/* The event in hand through the call flow, its tools and commands, then the commit. */
+static void apply_event(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    if (c->has_rx && c->llm.has_answer)
+        c->rx.preset = &c->llm.answer;     /* the model's answer to the caller's words */
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
     char now_iso[40];
     call_records_iso_now(now_iso, sizeof now_iso);
@@ -647,6 +703,7 @@ static void run_actions(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     if (c->action >= c->fx.nactions) {
+        llm_call_note_said(&c->llm, &c->fx);
         commit(c);
         return;
     }
@@ -697,6 +754,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     if (err == APP_OK) {
         c->st = c->next;
         c->mem = c->next_mem;
+        llm_call_committed(&c->llm);
         arm_timer(c);
         finish_event(c, true);
     } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
@@ -750,7 +808,8 @@ static void commit(struct call_ctx *c)
     size_t mem_len = 0;
     if (keep_state && c->has_rx)
         rx_memory_pack(&c->next_mem, &mem, &mem_len);
-    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL));
+    const char *llm = keep_state ? c->llm.next : NULL;   /* model mode's conversation */
+    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL) + (llm != NULL));
     argv[n++] = nfields;
     for (int i = 0; i < nf; i++) {
         argv[n++] = names[i];
@@ -763,6 +822,12 @@ static void commit(struct call_ctx *c)
         len[n++] = 2;
         argv[n] = mem;
         len[n++] = mem_len;
+    }
+    if (llm != NULL) {
+        argv[n] = "llm";
+        len[n++] = 3;
+        argv[n] = llm;
+        len[n++] = strlen(llm);
     }
     snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
     len[n] = strlen(nrecords);

@@ -11,11 +11,14 @@
 #include "agent_config.h"
 #include "booking_hold.h"
 #include "booking_slots.h"
+#include "caller_bookings.h"
 #include "det_uuid.h"
 #include "e164.h"
 #include "log.h"
 #include "outbox_record.h"
 #include "say_time.h"
+#include "tz.h"
+#include "wall_clock.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -36,6 +39,10 @@ struct tool_op {
     size_t nstarts;
     char booking_id[37];
     int slot_index;
+    int64_t covered[BOOKING_HOLD_SLOTS_MAX];  /* the slots the booking holds */
+    size_t ncovered;
+    char cancelled_by[37];                    /* cancel: this call's mark */
+    struct caller_booking cancelling;
     struct rx_tool_done done;
 };
 
@@ -47,6 +54,21 @@ static void finish(struct tool_op *op)
         op->done.records[i] = NULL;
     tenant_unref(op->t);
     free(op);
+}
+
+static struct booking_tenant tenant_of(const struct tool_op *op)
+{
+    struct worker *w = op->t->w;
+    return (struct booking_tenant){op->t->id, (unsigned)w->cfg.shards, op->t->lease_value,
+                                   worker_now_ms() - wall_clock_now_ms(w->clock)};
+}
+
+/* Redis failed under the tool: the worker handles the event again later. */
+static void finish_retry(struct tool_op *op, const char *why)
+{
+    snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s", why);
+    op->done.is_retry = true;
+    finish(op);
 }
 
 static bool parse_day(const char *text, struct civil_date *out)
@@ -107,6 +129,8 @@ static void add_booking_records(struct tool_op *op, const struct booking_slot *s
     outbox_record_add_int(b, "slot_index", op->slot_index);
     outbox_record_add_str(b, "call_control_id", op->call_control_id);
     op->done.records[op->done.nrecords++] = b;
+    if (op->call.is_move)       /* the booking it replaces was billed already */
+        return;
     booking_usage_event_id(usage_id, op->booking_id);
     struct outbox_record *u = outbox_record_create("usage_events", usage_id);
     outbox_record_add_str(u, "kind", "booking");
@@ -147,23 +171,55 @@ static void booking_texts(struct tool_op *op, const struct booking_slot *slot)
     }
 }
 
+/* The booking is held and remembered under the caller's number: its records and texts. */
+static void on_indexed(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    int i = slot_at(op, op->want_minute);
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not remember the booking under the caller");
+        return;
+    }
+    if (res->status == BOOKING_FENCED || i < 0) {   /* the commit will be fenced too */
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "lease lost");
+        finish(op);
+        return;
+    }
+    add_booking_records(op, &op->slots[i]);
+    booking_texts(op, &op->slots[i]);
+    op->done.result.is_ok = true;
+    finish(op);
+}
+
 static void on_held(const struct booking_result *res, void *arg)
 {
     struct tool_op *op = arg;
-    struct rx_tool_result *r = &op->done.result;
     int i = slot_at(op, op->want_minute);
     if (res->status == BOOKING_DONE && i >= 0) {
         op->slot_index = res->slot_index;
-        add_booking_records(op, &op->slots[i]);
-        booking_texts(op, &op->slots[i]);
-        r->is_ok = true;
-    } else {
-        if (res->status == BOOKING_FENCED)
-            snprintf(r->detail, sizeof r->detail, "lease lost");
-        if (i >= 0)
-            op->slots[i].is_free = false;   /* taken meanwhile */
-        list_free(op);
+        if (!e164_is_valid(op->caller, strlen(op->caller))) {   /* nobody to find it by */
+            on_indexed(res, op);
+            return;
+        }
+        struct caller_booking b = {.start_ms = op->slots[i].start_ms,
+                                   .end_ms = op->slots[i].start_ms + (int64_t)op->service->duration_minutes * 60000,
+                                   .step_ms = (int64_t)op->t->config->booking.slot_minutes * 60000,
+                                   .nslots = (int)op->ncovered};
+        snprintf(b.id, sizeof b.id, "%s", op->booking_id);
+        snprintf(b.service, sizeof b.service, "%s", op->service->name);
+        struct booking_tenant bt = tenant_of(op);
+        caller_bookings_add(op->t->w->redis, &bt, op->caller, &b, on_indexed, op);
+        return;
     }
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not hold the slot");
+        return;
+    }
+    if (res->status == BOOKING_FENCED)
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "lease lost");
+    if (i >= 0)
+        op->slots[i].is_free = false;   /* taken meanwhile */
+    list_free(op);
     finish(op);
 }
 
@@ -177,18 +233,22 @@ static void book(struct tool_op *op)
         return;
     }
     booking_id(op->booking_id, t->id, op->call_control_id, op->service->name, op->slots[i].start_ms);
-    int64_t covered[BOOKING_HOLD_SLOTS_MAX];
-    size_t n = booking_slots_covered(op->slots[i].start_ms, t->config->booking.slot_minutes,
-                                     op->service->duration_minutes, covered, BOOKING_HOLD_SLOTS_MAX);
-    struct booking_tenant bt = {t->id, (unsigned)t->w->cfg.shards, t->lease_value};
-    booking_hold(t->w->redis, &bt, op->booking_id, t->config->booking.capacity_per_slot, covered, n,
-                 on_held, op);
+    op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->config->booking.slot_minutes,
+                                         op->service->duration_minutes, op->covered,
+                                         BOOKING_HOLD_SLOTS_MAX);
+    struct booking_tenant bt = tenant_of(op);
+    booking_hold(t->w->redis, &bt, op->booking_id, t->config->booking.capacity_per_slot,
+                 op->covered, op->ncovered, on_held, op);
 }
 
 static void on_counted(const struct booking_result *res, void *arg)
 {
     struct tool_op *op = arg;
     struct tenant *t = op->t;
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not count the places taken");
+        return;
+    }
     if (res->status != BOOKING_DONE || !tenant_is_owned(t) || t->config == NULL) {
         snprintf(op->done.result.detail, sizeof op->done.result.detail, "availability unknown");
         finish(op);
@@ -231,7 +291,7 @@ static void availability(struct tool_op *op)
     }
     op->nstarts = booking_slots_to_count(op->slots, op->nslots, t->config->booking.slot_minutes,
                                          op->service->duration_minutes, op->starts, BOOKING_SLOTS_MAX);
-    struct booking_tenant bt = {t->id, (unsigned)t->w->cfg.shards, t->lease_value};
+    struct booking_tenant bt = tenant_of(op);
     booking_counts(t->w->redis, &bt, op->starts, op->nstarts, on_counted, op);
 }
 
@@ -259,6 +319,89 @@ static void take_message(struct tool_op *op)
         rx_tools_add_sms(&op->done, "sms-message-owner", id, cfg->owner_sms, text);
     }
     finish(op);
+}
+
+/* ---- cancel_booking: the caller's soonest booking, found by their number ---- */
+
+static void cancel_texts(struct tool_op *op, const struct civil_time *when)
+{
+    const struct agent_config *cfg = op->t->config;
+    const struct caller_booking *b = &op->cancelling;
+    char said[128], text[480];
+    if (!say_time_when(said, sizeof said, when, NULL))
+        snprintf(said, sizeof said, "%04d-%02d-%02d %02d:%02d", when->date.year, when->date.month,
+                 when->date.day, when->hour, when->minute);
+    snprintf(text, sizeof text, "%.150s: your %.100s on %.120s is cancelled. Call us on this number to book again.",
+             cfg->business_name, b->service, said);
+    rx_tools_add_sms(&op->done, "sms-cancel-caller", b->id, op->caller, text);
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_BOOKING)) {
+        snprintf(text, sizeof text, "Cancelled by the caller (%.20s): %.100s, %.120s.", op->caller,
+                 b->service, said);
+        rx_tools_add_sms(&op->done, "sms-cancel-owner", b->id, cfg->owner_sms, text);
+    }
+}
+
+static void on_cancelled(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    struct rx_tool_result *r = &op->done.result;
+    const struct caller_booking *b = &op->cancelling;
+    if (res->status == BOOKING_FAILED && res->err != APP_ENOTFOUND) {
+        finish_retry(op, "could not cancel the booking");
+        return;
+    }
+    struct tz_local local;
+    if (res->status != BOOKING_DONE || op->t->tz == NULL ||
+        !tz_to_local(op->t->tz, b->start_ms / 1000, &local)) {
+        snprintf(r->detail, sizeof r->detail, res->status == BOOKING_FENCED ? "lease lost" : "no booking");
+        finish(op);
+        return;
+    }
+    char id[37];
+    booking_cancellation_id(id, b->id);
+    struct outbox_record *c = outbox_record_create("booking_cancellations", id);
+    outbox_record_add_str(c, "booking_id", b->id);
+    outbox_record_add_time_ms(c, "cancelled_at", op->now_ms);
+    outbox_record_add_str(c, "reason", op->call.reason[0] ? op->call.reason : "cancelled by the caller by phone");
+    op->done.records[op->done.nrecords++] = c;
+    r->is_ok = true;
+    snprintf(r->service, sizeof r->service, "%s", b->service);
+    r->day = local.wall.date;
+    r->minute = local.wall.hour * 60 + local.wall.minute;
+    cancel_texts(op, &local.wall);
+    finish(op);
+}
+
+static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
+{
+    struct tool_op *op = arg;
+    if (list->status != BOOKING_DONE) {
+        finish_retry(op, "could not read the caller's bookings");
+        return;
+    }
+    const struct caller_booking *b = caller_bookings_pick(list->bookings, list->n, op->now_ms,
+                                                          op->cancelled_by);
+    if (b == NULL) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no booking");
+        finish(op);
+        return;
+    }
+    op->cancelling = *b;
+    struct booking_tenant bt = tenant_of(op);
+    caller_bookings_cancel(op->t->w->redis, &bt, op->caller, &op->cancelling, op->cancelled_by,
+                           on_cancelled, op);
+}
+
+static void cancel(struct tool_op *op)
+{
+    if (!e164_is_valid(op->caller, strlen(op->caller))) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no caller number");
+        finish(op);
+        return;
+    }
+    caller_bookings_by(op->cancelled_by, op->t->id, op->call_control_id);
+    struct booking_tenant bt = tenant_of(op);
+    caller_bookings_list(op->t->w->redis, &bt, op->caller, on_caller_listed, op);
 }
 
 static void transfer(struct tool_op *op)
@@ -317,9 +460,7 @@ void rx_tools_run(struct tenant *t, const struct rtool_call *call, const char *c
         finish(op);
         return;
     case RTOOL_CANCEL:
-        /* finding a caller's bookings needs an index by caller that is not built yet */
-        snprintf(op->done.result.detail, sizeof op->done.result.detail, "cancel not available");
-        finish(op);
+        cancel(op);
         return;
     case RTOOL_NONE:
         break;

@@ -1,5 +1,6 @@
 /* workers/rx_tools.h: runs the tools the receptionist asks for (lib/receptionist_tools.h)
  * for one call of an owned tenant: availability and bookings against the Redis holds,
+ * cancelling the caller's own booking (found by their number, lib/caller_bookings.h),
  * messages, transfers and the end of the call. The business is always the tenant's own;
  * nothing a tool call says can reach another business. Records a tool produces (a
  * booking, its billable usage event, a message) are handed back to be committed with
@@ -28,6 +29,10 @@ struct rx_tool_done {
     char transfer_to[48];                              /* "" unless a transfer goes ahead */
     struct outbox_record *records[RX_TOOLS_MAX_RECORDS]; /* owned by the receiver */
     int nrecords;
+    /* Redis failed under the tool (a hold, an index write, a count): nothing it did is
+     * committed, so the worker fails the event and handles it again after a backoff;
+     * everything a tool does is idempotent by deterministic ids. */
+    bool is_retry;
 };
 
 /* Called once, from the loop or before rx_tools_run returns. done is borrowed; the

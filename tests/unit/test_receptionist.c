@@ -295,6 +295,7 @@ static void test_dental_books_a_cleaning_step_by_step(void)
     CHECK(lacks(r, "booked"));
     r = say(&c, "yes");
     CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(!c.out.tool.is_move);
     CHECK(lacks(r, "booked"));
     CHECK_STR_EQ(c.out.tool.service, "Cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
@@ -349,6 +350,55 @@ static void test_dental_offers_the_nearest_free_times_when_taken(void)
     CHECK(has(r, "Maria Lopez"));
     say(&c, "yes");
     CHECK_STR_EQ(c.out.tool.time, "15:30");
+}
+
+/* Regression: the worker lists up to eight free times in time order; the first three
+ * of them were offered, so a taken 10 AM on the salon's 15-minute grid got 9 AM,
+ * 9:15 AM and 9:30 AM instead of the times next to it. */
+static void test_salon_offers_the_free_times_nearest_to_a_taken_one(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    say(&c, "Can I book a beard trim on Saturday at 10am?");
+    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK_STR_EQ(c.out.tool.time, "10:00");
+    struct rx_tool_result taken = result_of(&c, false);
+    static const int free_at[] = {9 * 60, 9 * 60 + 15, 9 * 60 + 30, 9 * 60 + 45,
+                                  10 * 60 + 15, 10 * 60 + 30, 10 * 60 + 45, 11 * 60};
+    for (int i = 0; i < 8; i++)
+        taken.free_minutes[i] = free_at[i];
+    taken.nfree = 8;
+    const char *r = tool_done(&c, &taken);
+    CHECK(has(r, "10 AM is taken; I can offer 9:30 AM, 9:45 AM or 10:15 AM"));
+    r = say(&c, "the last one");
+    CHECK(c.mem.minute == 10 * 60 + 15);
+}
+
+/* Regression: "bye" said when the receptionist asked for a name was taken as the name
+ * ("beard trim at 9:15 AM for Bye. Shall I book it?") instead of ending the call. */
+static void test_bye_at_the_name_question_ends_the_call_without_a_name(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "I'd like a cleaning tomorrow at 11am");
+    struct rx_tool_result ok = result_of(&c, true);
+    tool_done(&c, &ok);
+    CHECK(c.mem.pending == RX_ASK_NAME);
+    const char *r = say(&c, "bye");
+    CHECK(c.out.is_goodbye);
+    CHECK(lacks(r, "for Bye"));
+    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK_STR_EQ(c.mem.caller_name, "");
+    struct call m;
+    call_start(&m, SALON, "2026-03-03 12:00");
+    greet(&m);
+    say(&m, "can I leave a message?");
+    CHECK(m.mem.pending == RX_ASK_MSG_NAME);
+    say(&m, "goodbye");
+    CHECK(m.out.is_goodbye);
+    CHECK_STR_EQ(m.mem.message_name, "");
 }
 
 static void test_dental_offers_other_times_when_book_loses_the_race(void)
@@ -546,6 +596,7 @@ static void test_salon_moves_a_booking_by_cancel_then_book(void)
     CHECK(has(r, "Ann"));
     say(&c, "yep");
     CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.is_move);                  /* the replacement is not billed again */
     CHECK(c.mem.intents_seen & RX_INTENT_MOVE);
 }
 
@@ -848,6 +899,8 @@ int main(void)
     RUN(test_dental_books_from_one_sentence);
     RUN(test_dental_offers_the_nearest_free_times_when_taken);
     RUN(test_dental_offers_other_times_when_book_loses_the_race);
+    RUN(test_salon_offers_the_free_times_nearest_to_a_taken_one);
+    RUN(test_bye_at_the_name_question_ends_the_call_without_a_name);
     RUN(test_dental_refuses_a_closed_saturday_before_asking_a_tool);
     RUN(test_dental_refuses_a_time_after_closing);
     RUN(test_dental_reads_six_on_wednesday_as_the_evening);
