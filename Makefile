@@ -30,7 +30,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls fuzz clean
+.PHONY: all binaries units deps run test bench bench-calls bench-rx fuzz clean
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker
@@ -75,7 +75,13 @@ $(BIN)/frontdesk-ctl: $(CTL_OBJ) $(BUILD)/libfd.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/check.h $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfd.a $(LDLIBS)
+
+# The receptionist benchmark's business (bench/rx_bench_config.c), which its unit test
+# checks: an extra object, linked by the rules above and below through $(filter %.o,$^).
+RX_BENCH_OBJ = $(BUILD)/bench/rx_bench_config.o
+$(RX_BENCH_OBJ): bench/rx_bench_config.h
+$(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 
 # The fuzz target is built with clang's libFuzzer and the same sanitizers.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
@@ -104,10 +110,21 @@ build/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
+# The built-in receptionist on one core (no services needed), release flags of $(BUILD).
+$(BUILD)/bench/rx_bench: bench/rx_bench.c bench/rx_bench_config.h $(RX_BENCH_OBJ) $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfd.a $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory binaries $(BENCH_BIN)
+	@$(MAKE) --no-print-directory binaries $(BENCH_BIN) $(BUILD)/bench/rx_bench
+	@$(BUILD)/bench/rx_bench
 	@bench/run-bench.sh
 	@bench/run-calls-bench.sh
+
+# The receptionist benchmark alone, see bench/README.md.
+bench-rx:
+	@$(MAKE) --no-print-directory $(BUILD)/bench/rx_bench
+	@$(BUILD)/bench/rx_bench
 
 # The calls benchmark alone (api + two workers + the Telnyx simulator), see bench/.
 bench-calls: deps
