@@ -280,7 +280,8 @@ static const char *const not_name[] = {
     "could", "do", "have", "how", "what", "when", "where", "why", "book", "booking",
     "appointment", "tomorrow", "today", "again", "also", "still", "actually", "really",
     "good", "fine", "great", "in", "of", "be", "will", "if", "there", "calling", "back",
-    "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", NULL};
+    "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", "bye",
+    "goodbye", NULL};
 
 static bool is_not_name(const char *w, size_t n)
 {

@@ -167,6 +167,12 @@ static size_t read_clock(const struct parse *p, size_t i, bool allow_bare, struc
                         is_word(p, j, SW_TONIGHT) || is_word(p, j, SW_ISH);   /* "8 in the evening" */
     if (!allow_bare && !is_time_next)
         return 0;
+    /* "the last one", "the second one", "this one": a pick among times offered, not
+     * one o'clock (a cue, as in "at one", still reads the hour) */
+    if (!is_time_next && is_word(p, i, SW_NUMBER) && p->t[i].value == 1 && i > 0 &&
+        (is_word(p, i - 1, SW_LAST) || is_word(p, i - 1, SW_ORDINAL) || is_word(p, i - 1, SW_NEXT) ||
+         is_word(p, i - 1, SW_THIS) || is_word(p, i - 1, SW_THE)))
+        return 0;
     if (p->t[i].kind == SPOKEN_TOKEN_NUMBER && is_plain_number(p, j, 2) &&
         p->t[j].ndigits == 2 && p->t[j].value <= 59) {
         c->minute = p->t[j].value;                          /* "at 3 30" */

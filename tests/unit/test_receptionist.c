@@ -371,8 +371,33 @@ static void test_salon_offers_the_free_times_nearest_to_a_taken_one(void)
     taken.nfree = 8;
     const char *r = tool_done(&c, &taken);
     CHECK(has(r, "10 AM is taken; I can offer 9:30 AM, 9:45 AM or 10:15 AM"));
-    r = say(&c, "the last one");
+    say(&c, "10:15 please");
     CHECK(c.mem.minute == 10 * 60 + 15);
+    CHECK(c.mem.pending == RX_ASK_NAME);
+}
+
+/* Regression: "the last one" was read as one o'clock, so the caller was checked for
+ * 1 PM instead of getting the last time offered. */
+static void test_the_last_one_picks_the_last_time_offered(void)
+{
+    static const char *const picks[] = {"the last one", "the second one", "I'll take the first one"};
+    static const int want[] = {15 * 60 + 30, 15 * 60, 14 * 60};
+    for (int i = 0; i < 3; i++) {
+        struct call c;
+        call_start(&c, DENTAL, "2026-03-02 10:00");
+        greet(&c);
+        say(&c, "I need a cleaning tomorrow at 2:30 pm");
+        struct rx_tool_result taken = result_of(&c, false);
+        taken.free_minutes[0] = 14 * 60;
+        taken.free_minutes[1] = 15 * 60;
+        taken.free_minutes[2] = 15 * 60 + 30;
+        taken.nfree = 3;
+        CHECK(has(tool_done(&c, &taken), "I can offer 2 PM, 3 PM or 3:30 PM"));
+        say(&c, picks[i]);
+        CHECK(c.out.tool.tool == RTOOL_NONE);
+        CHECK(c.mem.minute == want[i]);
+        CHECK(c.mem.pending == RX_ASK_NAME);
+    }
 }
 
 /* Regression: "bye" said when the receptionist asked for a name was taken as the name
@@ -900,6 +925,7 @@ int main(void)
     RUN(test_dental_offers_the_nearest_free_times_when_taken);
     RUN(test_dental_offers_other_times_when_book_loses_the_race);
     RUN(test_salon_offers_the_free_times_nearest_to_a_taken_one);
+    RUN(test_the_last_one_picks_the_last_time_offered);
     RUN(test_bye_at_the_name_question_ends_the_call_without_a_name);
     RUN(test_dental_refuses_a_closed_saturday_before_asking_a_tool);
     RUN(test_dental_refuses_a_time_after_closing);
