@@ -45,82 +45,19 @@ done
 $py -c 'import nacl, redis, psycopg2' 2>/dev/null ||
   { echo "bench: python3-nacl, -redis and -psycopg2 are needed (ops/install-deps.sh)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/frontdesk-calls-bench.XXXXXX)
-chmod 755 "$work"   # PostgreSQL runs as user postgres and must reach services/
-started=()          # PIDs this script started, stopped by cleanup()
-
-stop_pid() {  # stop_pid PID: TERM, then KILL after 10 s; forgets the PID
-  local pid=$1 kept=() p
-  if kill -TERM "$pid" 2>/dev/null; then
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-  for p in "${started[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
-  started=("${kept[@]}")
-}
-
-cleanup() {
-  local rc=$?
-  local pid
-  for pid in "${started[@]}"; do stop_pid "$pid"; done
-  ops/services.sh stop "$work/services" >/dev/null 2>&1 || true
-  if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
-    echo "bench: kept $work" >&2
-  else
-    rm -rf "$work"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() { echo "bench: FAILED: $*" >&2; exit 1; }
-say() { echo "== $*" >&2; }
-
-free_port() {
-  $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-status_kib() {  # status_kib PID VmRSS|VmHWM
-  awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
-}
-
-wait_http() {  # wait_http URL: until it answers 200, at most 10 s
-  for _ in $(seq 200); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = 200 ] && return 0
-    sleep 0.05
-  done
-  fail "$1 did not answer 200 within 10 s"
-}
-
-field() {  # field NAME LINE: the value of NAME=value in the CALLS line
-  echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_open_work frontdesk-calls-bench 1
 
 metric_sum() {  # metric_sum FILE REGEX: sum of the matching /metrics lines
   awk -v re="$2" '$0 !~ /^#/ && $0 ~ re { s += $NF } END { printf "%.6f\n", s }' "$1"
 }
 
-cpu_busy_pct() {  # share of all cores busy over one second
-  local a b
-  a=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-  sleep 1
-  b=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-  echo "$a $b" | awk '{ busy = $3 - $1; idle = $4 - $2; printf "%.0f\n", 100 * busy / (busy + idle) }'
-}
-busy_before=$(cpu_busy_pct)
-[ "$busy_before" -le 10 ] ||
-  echo "bench: WARNING: the machine is already ${busy_before}% busy; the figures will be inflated" >&2
+warn_if_busy
 
 # --- set-up: services, schema, businesses, key ---------------------------------------
 say "calls: private Redis and PostgreSQL in $work/services"
-ops/services.sh start "$work/services" >/dev/null
-set -a
-# shellcheck disable=SC1091
-. "$work/services/env"
-set +a
-"$ctl" migrate >"$work/migrate.log" 2>&1 || fail "migrate: $(tail -n 3 "$work/migrate.log")"
+start_services
 "$ctl" webhook keygen --out "$work/signing.key" > "$work/public.key"
 say "calls: $businesses businesses"
 : > "$work/numbers.txt"
