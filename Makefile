@@ -111,7 +111,9 @@ build/bench/%: bench/%.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The built-in receptionist on one core (no services needed), release flags of $(BUILD).
-$(BUILD)/bench/rx_bench: bench/rx_bench.c bench/rx_bench_config.h $(RX_BENCH_OBJ) $(BUILD)/libfd.a
+$(BUILD)/bench/rx_bench_calls.o: bench/rx_bench_calls.h bench/rx_bench_config.h
+$(BUILD)/bench/rx_bench: bench/rx_bench.c bench/rx_bench_calls.h $(BUILD)/bench/rx_bench_calls.o \
+                        $(RX_BENCH_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfd.a $(LDLIBS)
 

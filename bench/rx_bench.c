@@ -12,7 +12,7 @@
  *   - one agent_config_parse of the document (what a worker pays on a cache miss), to
  *     put a turn in proportion to loading the business.
  *
- * The workload: about 30 scripted calls (hours, prices by name and alias, the FAQ by
+ * The workload: the 32 scripted calls of bench/rx_bench_calls.c (hours, prices by name and alias, the FAQ by
  * its questions and keywords, address and policies, bookings filled slot by slot with
  * days and times in the forms callers use, taken slots, cancel and move, messages with
  * callback numbers, turns not understood, requests for a person, an escalation keyword,
@@ -40,221 +40,28 @@
 #include "agent_config.h"
 #include "civil_date.h"
 #include "receptionist.h"
+#include "rx_bench_calls.h"
 #include "rx_bench_config.h"
 #include "rx_text.h"
 
 #define GOAL_P99_US 200.0
-#define STEPS_MAX 24
 
-enum step_kind { STEP_END, STEP_SAY, STEP_SILENCE, STEP_TAKEN };
-
-/* One thing the caller does. intent: what the reply must be ("" or NULL: unchecked);
- * expect: a part the reply must contain, or NULL. */
-struct step {
-    enum step_kind kind;
-    const char *intent, *text, *expect;
-};
-
-#define SAY(intent, text) {STEP_SAY, intent, text, NULL}
-#define SILENCE {STEP_SILENCE, "silence", NULL, NULL}
-#define TAKEN {STEP_TAKEN, NULL, NULL, NULL}     /* the next availability check: taken */
-
-enum { OUT_BOOKED = 1, OUT_MESSAGE = 2, OUT_TRANSFER = 4, OUT_GOODBYE = 8 };
-
-struct script {
-    const char *name;
-    const char *local;      /* the business's wall time, "YYYY-MM-DD HH:MM" */
-    unsigned outcome;       /* OUT_* that must hold when the call ends */
-    struct step steps[STEPS_MAX];
-};
-
-/* 2026-03-02 is a Monday; the spa is open 09:00-19:00 on weekdays, 09:00-17:00 on
- * Saturday, closed on Sunday. */
-static const struct script fixed_scripts[] = {
-    {"hours", "2026-03-02 10:00", OUT_GOODBYE, {
-        SAY("hours", "Hi, are you open Saturday?"),
-        SAY("hours", "when do you close today?"),
-        SAY("hours", "and what time do you open tomorrow"),
-        SAY("hours", "What are your hours on Sunday?"),
-        SAY("hours", "what are your hours?"),
-        SAY("goodbye", "ok thanks, bye")}},
-    {"prices", "2026-03-02 10:15", OUT_GOODBYE, {
-        SAY("price", "how much is a deep tissue massage?"),
-        SAY("service", "and hot stones?"),
-        SAY("price", "what does a gel manicure cost"),
-        SAY("price", "how much for a brazilian wax"),
-        SAY("price", "what do a lash lift and a brow tint cost"),
-        SAY("price", "what's the price of the hydrafacial?"),
-        SAY("price", "how much is a balayage"),
-        SAY("goodbye", "that's all, bye")}},
-    {"services", "2026-03-02 11:00", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("services", "what services do you offer?"),
-        SAY("unknown_service", "do you do root canals?"),
-        SAY("service", "do you do reiki?"),
-        SAY("book", "yes please"),
-        SAY("book", "Saturday at 11"),
-        SAY("book", "Kim Lee"),
-        SAY("book", "yes"),
-        SAY("goodbye", "great, thank you, goodbye")}},
-    {"address and policies", "2026-03-02 12:30", OUT_GOODBYE, {
-        SAY("address", "where are you located?"),
-        SAY("policy", "what's your cancellation policy?"),
-        SAY("policy", "do you take apple pay?"),
-        SAY("policy", "what happens if I'm running late?"),
-        SAY("policy", "is gratuity included?"),
-        SAY("goodbye", "no thank you")}},
-    {"book step by step", "2026-03-02 10:00", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("hello", "hello"),
-        SAY("book", "Hi, I'd like to book a Swedish massage"),
-        SAY("book", "tomorrow"),
-        SAY("book", "half past two"),
-        SAY("book", "Jane Doe"),
-        SAY("book", "yes"),
-        SAY("goodbye", "that's all, bye")}},
-    {"book in one sentence", "2026-03-02 10:05", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("book", "Can I book a classic facial on March 5th at 10am? My name is Bob Smith."),
-        SAY("book", "yes that's right"),
-        SAY("goodbye", "bye")}},
-    {"book a taken time", "2026-03-02 13:40", OUT_BOOKED | OUT_GOODBYE, {
-        TAKEN,
-        SAY("book", "I need a pedicure on Wednesday at 3pm"),
-        SAY("book", "the second one"),
-        SAY("book", "it's Maria Lopez"),
-        SAY("book", "yes"),
-        SAY("goodbye", "thanks, have a nice day")}},
-    {"book in the morning", "2026-03-02 16:20", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("book", "I want to schedule a haircut"),
-        SAY("book", "next Tuesday"),
-        SAY("book", "in the morning"),
-        SAY("book", "the first one"),
-        SAY("book", "this is Tom Reed"),
-        SAY("book", "yep"),
-        SAY("goodbye", "goodbye")}},
-    {"book the 14th at noon", "2026-03-02 09:30", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("book", "can you book me a lash fill on the 14th at noon, this is Sam"),
-        SAY("book", "correct"),
-        SAY("goodbye", "that's it, bye")}},
-    {"book after a question", "2026-03-02 14:00", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("book", "could I get acupuncture on friday"),
-        {STEP_SAY, "book", "oh wait, do you take insurance?", "We are not in network"},
-        SAY("book", "four in the afternoon"),
-        SAY("book", "Lee Park"),
-        SAY("book", "yes please"),
-        SAY("goodbye", "bye bye")}},
-    {"book a quarter past", "2026-03-02 17:45", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("book", "I'd like a spray tan tomorrow at a quarter past nine"),
-        SAY("book", "Anna Novak"),
-        SAY("book", "sounds good"),
-        SAY("goodbye", "have a good day")}},
-    {"message", "2026-03-02 10:00", OUT_MESSAGE | OUT_GOODBYE, {
-        SAY("message", "Can I leave a message?"),
-        SAY("message", "Jane Roe"),
-        SAY("message", "no, call me at 312 555 0123"),
-        SAY("message", "yes"),
-        SAY("message", "Please call me about my gift certificate from Christmas."),
-        SAY("goodbye", "thanks, bye")}},
-    {"message to the caller's number", "2026-03-02 15:10", OUT_MESSAGE | OUT_GOODBYE, {
-        SAY("message", "could you have someone call me back? my name is Tom Reed"),
-        SAY("message", "yeah that's fine"),
-        SAY("message", "I want to ask about a spa day for eight people in June"),
-        SAY("goodbye", "nothing else, bye")}},
-    {"message with spoken digits", "2026-03-02 11:30", OUT_MESSAGE | OUT_GOODBYE, {
-        SAY("message", "take a message please"),
-        SAY("message", "Al"),
-        SAY("message", "no, it's three one two five five five oh one two three"),
-        SAY("message", "correct"),
-        SAY("message", "the shower in the changing room was cold last time"),
-        SAY("goodbye", "goodbye")}},
-    {"not understood", "2026-03-02 10:00", OUT_GOODBYE, {
-        SAY("misunderstood", "blorp the quizzle"),
-        SAY("misunderstood", "flibber jabber"),
-        SAY("hours", "what are your hours"),
-        SAY("misunderstood", "purple monkey dishwasher"),
-        SAY("thanks", "thanks"),
-        SAY("goodbye", "bye")}},
-    {"transfer after not understood", "2026-03-02 10:00", OUT_TRANSFER, {
-        SAY("misunderstood", "zzz qqq"),
-        SAY("misunderstood", "mmm hmm brr"),
-        SAY("transfer", "wug wug wug")}},
-    {"a person", "2026-03-02 12:00", OUT_TRANSFER, {
-        SAY("price", "how much is a manicure"),
-        SAY("transfer", "can I talk to someone?")}},
-    {"escalation keyword", "2026-03-02 12:00", OUT_TRANSFER, {
-        SAY("book", "I'd like to book a chemical peel"),
-        SAY("transfer", "actually I think I'm having an allergic reaction from last week")}},
-    {"silence", "2026-03-02 10:00", OUT_GOODBYE, {
-        SILENCE,
-        SAY("faq", "do you have wifi?"),
-        SILENCE,
-        {STEP_SILENCE, "goodbye", NULL, NULL}}},
-    {"cancel", "2026-03-02 10:00", OUT_GOODBYE, {
-        SAY("cancel", "I need to cancel my appointment"),
-        SAY("cancel", "yes"),
-        SAY("goodbye", "no thanks")}},
-    {"move", "2026-03-02 10:00", OUT_BOOKED | OUT_GOODBYE, {
-        SAY("move", "Hi, this is Ann, I need to reschedule my appointment"),
-        SAY("move", "yes"),
-        SAY("book", "thursday at 2"),
-        SAY("book", "yep"),
-        SAY("goodbye", "bye")}},
-    {"after hours", "2026-03-02 20:00", OUT_MESSAGE | OUT_GOODBYE, {
-        SAY("hours", "are you open tomorrow?"),
-        SAY("book", "I'd like to book a hydrating facial"),
-        SAY("message", "sure"),
-        SAY("message", "Olga Berg"),
-        SAY("message", "yes"),
-        SAY("message", "please call me tomorrow morning about a facial"),
-        SAY("goodbye", "bye")}},
-};
-
-#define FAQ_CALLS 10
-#define FAQ_PER_CALL (RX_BENCH_FAQ / FAQ_CALLS)
-#define NSCRIPTS (sizeof fixed_scripts / sizeof fixed_scripts[0] + FAQ_CALLS)
-
-static struct script scripts[NSCRIPTS];
-static char faq_lines[RX_BENCH_FAQ][160];
-
-/* The FAQ calls: each entry once, by its question or by a keyword in a sentence. */
-static void make_scripts(const struct agent_config *cfg)
-{
-    static const char *const frames[][2] = {{"hi, I was wondering about ", ""},
-                                            {"quick question, ", "?"},
-                                            {"what can you tell me about ", ""}};
-    size_t n = sizeof fixed_scripts / sizeof fixed_scripts[0];
-    memcpy(scripts, fixed_scripts, sizeof fixed_scripts);
-    for (size_t c = 0; c < FAQ_CALLS; c++) {
-        struct script *s = &scripts[n + c];
-        s->name = "faq";
-        s->local = c % 2 == 0 ? "2026-03-03 11:00" : "2026-03-07 15:00";
-        s->outcome = OUT_GOODBYE;
-        for (size_t k = 0; k < FAQ_PER_CALL; k++) {
-            size_t i = c * FAQ_PER_CALL + k;
-            const struct rx_bench_faq *f = &rx_bench_faq[i];
-            if (i % 2 == 0)
-                snprintf(faq_lines[i], sizeof faq_lines[i], "%s", f->question);
-            else
-                snprintf(faq_lines[i], sizeof faq_lines[i], "%s%s%s", frames[i / 2 % 3][0],
-                         f->keywords[i / 2 % 2], frames[i / 2 % 3][1]);
-            s->steps[k] = (struct step){STEP_SAY, "faq", faq_lines[i], cfg->faq[i].answer};
-        }
-        s->steps[FAQ_PER_CALL] = (struct step)SAY("goodbye", "that's everything, bye");
-    }
-}
+static const struct rx_bench_script *scripts;  /* borrowed from rx_bench_calls.c */
 
 /* ---- one call ---- */
 
 struct call {
-    const struct script *script;
+    const struct rx_bench_script *script;
     struct rx_context ctx;
     struct rx_memory mem;
     struct rx_output out;
     size_t next;                /* index into script->steps */
     int silences;
     bool has_greeted, is_tool_pending, is_taken_next, is_done;
-    const struct step *last;    /* the step of the last turn; NULL for greeting or tool */
+    const struct rx_bench_step *last;    /* the step of the last turn; NULL for greeting or tool */
 };
 
-static void call_start(struct call *c, const struct script *s, const struct agent_config *cfg)
+static void call_start(struct call *c, const struct rx_bench_script *s, const struct agent_config *cfg)
 {
     memset(c, 0, sizeof *c);
     c->script = s;
@@ -389,7 +196,7 @@ static bool call_turn(struct call *c, struct samples *s, const char **text)
         if (text != NULL)
             *text = "";
     } else {
-        const struct step *st = &c->script->steps[c->next];
+        const struct rx_bench_step *st = &c->script->steps[c->next];
         while (st->kind == STEP_TAKEN) {
             c->is_taken_next = true;
             st = &c->script->steps[++c->next];
@@ -429,7 +236,7 @@ static bool call_turn(struct call *c, struct samples *s, const char **text)
 
 static bool check_turn(const struct call *c, bool is_verbose)
 {
-    const struct step *st = c->last;
+    const struct rx_bench_step *st = c->last;
     if (is_verbose) {
         if (st != NULL && st->text != NULL)
             printf("    caller: %s\n", st->text);
@@ -471,14 +278,14 @@ static bool check_outcome(const struct call *c)
  * in order (owned array of borrowed strings, for the floors). */
 static bool check_pass(const struct agent_config *cfg, const char ***texts, size_t *ntexts)
 {
-    static struct call calls[NSCRIPTS];
+    static struct call calls[RX_BENCH_SCRIPTS];
     bool is_verbose = getenv("RX_VERBOSE") != NULL, is_ok = true;
     size_t cap = 1024, n = 0;
     const char **v = malloc(cap * sizeof *v);
-    for (size_t i = 0; i < NSCRIPTS; i++)
+    for (size_t i = 0; i < RX_BENCH_SCRIPTS; i++)
         call_start(&calls[i], &scripts[i], cfg);
     /* one call after another here, so that a transcript reads as a conversation */
-    for (size_t i = 0; i < NSCRIPTS; i++) {
+    for (size_t i = 0; i < RX_BENCH_SCRIPTS; i++) {
         if (is_verbose)
             printf("  -- %s (%s)\n", scripts[i].name, scripts[i].local);
         const char *text = NULL;
@@ -510,20 +317,20 @@ static uint64_t rng_next(void)
 /* All calls started in a shuffled order, then one turn of each live call in turn. */
 static size_t play_round(const struct agent_config *cfg, struct samples *s)
 {
-    static struct call calls[NSCRIPTS];
-    size_t order[NSCRIPTS], live = NSCRIPTS, turns = 0;
-    for (size_t i = 0; i < NSCRIPTS; i++)
+    static struct call calls[RX_BENCH_SCRIPTS];
+    size_t order[RX_BENCH_SCRIPTS], live = RX_BENCH_SCRIPTS, turns = 0;
+    for (size_t i = 0; i < RX_BENCH_SCRIPTS; i++)
         order[i] = i;
-    for (size_t i = NSCRIPTS - 1; i > 0; i--) {
+    for (size_t i = RX_BENCH_SCRIPTS - 1; i > 0; i--) {
         size_t j = (size_t)(rng_next() % (i + 1)), tmp = order[i];
         order[i] = order[j];
         order[j] = tmp;
     }
-    for (size_t i = 0; i < NSCRIPTS; i++)
+    for (size_t i = 0; i < RX_BENCH_SCRIPTS; i++)
         call_start(&calls[i], &scripts[order[i]], cfg);
     while (live > 0) {
         live = 0;
-        for (size_t i = 0; i < NSCRIPTS; i++)
+        for (size_t i = 0; i < RX_BENCH_SCRIPTS; i++)
             if (call_turn(&calls[i], s, NULL)) {
                 live++;
                 turns++;
@@ -717,7 +524,7 @@ int main(void)
         free(json);
         return 1;
     }
-    make_scripts(cfg);
+    scripts = rx_bench_scripts(cfg);
 
     const char **texts = NULL;
     size_t ntexts = 0;
@@ -786,7 +593,7 @@ int main(void)
            cfg->nservices, cfg->nfaq, cfg->npolicies, len);
     printf("workload      : %zu calls per round (%zu turns, all checked once: intents, FAQ answers, "
            "bookings, messages, transfers), interleaved, shuffled each round; %zu rounds measured after a 0.3 s warm-up\n",
-           NSCRIPTS, ntexts, rounds);
+           RX_BENCH_SCRIPTS, ntexts, rounds);
     printf("throughput    : %.0f turns/s of one core's CPU time (%zu turns in %.2f s CPU); %.0f turns/s of wall time (%.2f s)\n",
            (double)turns / ((double)cpu_ns / 1e9), turns, (double)cpu_ns / 1e9,
            (double)turns / ((double)wall_ns / 1e9), (double)wall_ns / 1e9);
