@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "http_client.h"
+#include "llm_turns.h"
 #include "log.h"
 #include "lua_scripts.h"
 #include "outbox_drain.h"
@@ -201,6 +202,7 @@ int main(void)
     w.pg = pg_conn_create(w.base, w.cfg.database_url);
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
+    w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);
     worker_http_attach(&w);
 
     w.tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
@@ -216,6 +218,7 @@ int main(void)
         log_str(&l, "worker_id", w.wcfg.worker_id);
         log_str(&l, "metrics", w.wcfg.listen_host);
         log_int(&l, "port", w.wcfg.listen_port);
+        log_str(&l, "model_mode", w.llm != NULL ? "on" : "off");
         log_end(&l);
     }
     event_base_dispatch(w.base);
@@ -226,6 +229,7 @@ int main(void)
     evhttp_free(w.http);
     outbox_drain_free(w.drain);
     telnyx_client_free(w.telnyx);
+    llm_turns_free(w.llm);        /* before the http_client it borrows */
     http_client_free(http_client_of_worker);
     redis_sub_free(w.sub);
     redis_conn_free(w.redis);

@@ -25,6 +25,7 @@ struct telnyx_client;
 struct pg_conn;
 struct outbox_drain;
 struct lua_script;
+struct llm_turns;
 struct agent_config;
 struct tz;
 struct tz_cache;
@@ -43,6 +44,11 @@ struct worker_config {
     int silence_ms;               /* FRONTDESK_SILENCE_MS, default 8000 */
     int idle_release_ms;          /* FRONTDESK_IDLE_RELEASE_MS, default 30000 */
     int call_state_ttl_s;         /* FRONTDESK_CALL_STATE_TTL_S, default 3600 */
+    /* model mode (workers/llm_turns.c): all three set, or none ("" = off) */
+    char llm_url[512];            /* FRONTDESK_LLM_URL, e.g. https://api.openai.com/v1 */
+    char llm_api_key[512];        /* FRONTDESK_LLM_API_KEY */
+    char llm_model[128];          /* FRONTDESK_LLM_MODEL */
+    int llm_budget_ms;            /* FRONTDESK_LLM_BUDGET_MS, default 2500 */
 };
 
 /* Reads the worker's own variables; prints the reason and exits 2 when one is wrong. */
@@ -79,6 +85,7 @@ struct worker {
     struct evhttp *http;
     struct tz_cache *tzs;          /* time zones of the businesses, loaded once each */
     struct wall_clock *clock;      /* the receptionist's clock (FRONTDESK_NOW) */
+    struct llm_turns *llm;         /* model mode (workers/llm_turns.c), NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
         *commit_script, *dead_letter_script, *read_script;

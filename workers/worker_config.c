@@ -45,6 +45,29 @@ static void str_var(char *out, size_t size, const char *name, const char *fallba
     strcpy(out, v);
 }
 
+/* Model mode: FRONTDESK_LLM_URL, _API_KEY and _MODEL together, or none of them. */
+static void llm_vars(struct worker_config *out)
+{
+    static const char *const names[] = {"FRONTDESK_LLM_URL", "FRONTDESK_LLM_API_KEY",
+                                        "FRONTDESK_LLM_MODEL"};
+    char *fields[] = {out->llm_url, out->llm_api_key, out->llm_model};
+    size_t sizes[] = {sizeof out->llm_url, sizeof out->llm_api_key, sizeof out->llm_model};
+    int nset = 0;
+    for (int i = 0; i < 3; i++) {
+        str_var(fields[i], sizes[i], names[i], "");
+        nset += fields[i][0] != '\0';
+    }
+    for (int i = 0; i < 3 && nset > 0; i++)
+        if (fields[i][0] == '\0')
+            refuse(names[i], "required when any of FRONTDESK_LLM_URL, FRONTDESK_LLM_API_KEY "
+                             "and FRONTDESK_LLM_MODEL is set (model mode needs all three)", "");
+    if (nset > 0 && strncmp(out->llm_url, "https://", 8) != 0 && strncmp(out->llm_url, "http://", 7) != 0)
+        refuse("FRONTDESK_LLM_URL", "expected an http(s):// URL", out->llm_url);
+    if (strpbrk(out->llm_api_key, "\r\n") != NULL)
+        refuse("FRONTDESK_LLM_API_KEY", "must be one line", "(not shown)");
+    out->llm_budget_ms = int_var("FRONTDESK_LLM_BUDGET_MS", "2500", 100, 60000);
+}
+
 void worker_config_load_or_exit(struct worker_config *out)
 {
     memset(out, 0, sizeof *out);
@@ -78,4 +101,5 @@ void worker_config_load_or_exit(struct worker_config *out)
     out->silence_ms = int_var("FRONTDESK_SILENCE_MS", "8000", 100, 600000);
     out->idle_release_ms = int_var("FRONTDESK_IDLE_RELEASE_MS", "30000", 1000, 86400000);
     out->call_state_ttl_s = int_var("FRONTDESK_CALL_STATE_TTL_S", "3600", 60, 604800);
+    llm_vars(out);
 }

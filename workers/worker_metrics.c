@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http_client.h"
+#include "llm_turns.h"
 #include "log.h"
 #include "outbox_drain.h"
 #include "redis_conn.h"
@@ -78,6 +79,8 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
     telnyx_client_write_metrics(w->telnyx, out);
     outbox_drain_write_metrics(w->drain, out);
+    if (w->llm != NULL)
+        llm_turns_write_metrics(w->llm, out);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

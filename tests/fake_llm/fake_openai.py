@@ -21,7 +21,10 @@ POST /v1/chat/completions   checked (method, path, Bearer key, JSON shape: model
                         unknown-tool | http-500
     {"usage": {...}}    overrides the computed usage of any answer
   With the script used up, the answer is {"reply": "(fake: no scripted answer)"}.
-POST /_fake/script      replaces the script with the body (a list of steps)
+POST /_fake/script      replaces the script with the body (a list of steps); or, with
+                        the body {"match": TEXT, "steps": [...]}, sets a script of its own
+                        for the requests whose system prompt contains TEXT (a business's
+                        name), so calls of several businesses can run at once
 POST /_fake/reset       clears the script and the recorded requests
 GET  /_fake/requests    {"requests": [{"valid", "problems", "body", "step",
                          "client_closed_ms", ...}]}
@@ -169,11 +172,19 @@ class Fake:
         self.model = model
         self.lock = threading.Lock()
         self.script = list(script)
+        self.matched = {}           # system prompt text -> its own script
         self.requests = []
         self.next_id = 1
 
-    def take_step(self):
+    def take_step(self, body):
+        prompt = ""
+        msgs = body.get("messages") if isinstance(body, dict) else None
+        if isinstance(msgs, list) and msgs and isinstance(msgs[0], dict):
+            prompt = msgs[0].get("content") or ""
         with self.lock:
+            for text, steps in self.matched.items():
+                if text in prompt:
+                    return steps.pop(0) if steps else None
             return self.script.pop(0) if self.script else None
 
     def call_id(self):
@@ -269,15 +280,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/_fake/script":
             try:
                 script = json.loads(raw)
+                match = None
+                if isinstance(script, dict):
+                    match, script = script.get("match"), script.get("steps")
+                    if not isinstance(match, str) or not match:
+                        raise ValueError("match must be a non-empty text")
                 check_script(script)
             except ValueError as err:
                 return self._json(400, {"error": str(err)})
             with fake.lock:
-                fake.script = list(script)
+                if match is None:
+                    fake.script = list(script)
+                else:
+                    fake.matched[match] = list(script)
             return self._json(200, {"steps": len(script)})
         if self.path == "/_fake/reset":
             with fake.lock:
-                fake.script, fake.requests = [], []
+                fake.script, fake.requests, fake.matched = [], [], {}
             return self._json(200, {})
         self._completions(fake, raw)
 
@@ -302,7 +321,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._json(400, {"error": {"message": "; ".join(rec["problems"]),
                                               "type": "invalid_request_error"}})
         rec["valid"] = True
-        step = fake.take_step() or {"reply": "(fake: no scripted answer)"}
+        step = fake.take_step(rec["body"]) or {"reply": "(fake: no scripted answer)"}
         rec["step"] = step
         if step.get("delay_ms"):
             closed = wait_or_hangup(self.connection, step["delay_ms"] / 1000.0)

@@ -1,0 +1,576 @@
+/* workers/llm_turns.c: see llm_turns.h. One caller turn in model mode:
+ *
+ *   the caller's words -> the model -> its tool calls run through rx_tools_run -> the
+ *   results back to the model -> its words, at most LLM_TOOL_ROUNDS_MAX tool rounds.
+ *
+ * The model sees the business's prompt (lib/llm_prompt.c, that business only), the
+ * conversation so far and the new words. Its tools are run by the same code as the
+ * built-in receptionist's, with the tenant's own business, hours and capacity, so a
+ * model cannot book outside the hours, beyond capacity or for another business; the
+ * records and texts a tool produces are committed with the event, like the built-in's.
+ * A booking id is derived from the call and the slot, so a replayed event that asks the
+ * model again books, bills and texts nothing twice.
+ *
+ * What the caller hears:
+ * - the model's words, only once it has seen every tool result (words said together
+ *   with tool calls are not spoken: they were written before the results, and might say
+ *   "booked" for a slot that was taken meanwhile);
+ * - transfer and end_call are not run here: the model's words (or a short default)
+ *   become the prepared answer with the transfer tool, or with is_goodbye, and the call
+ *   flow runs them on the built-in receptionist's own path (the same Telnyx commands,
+ *   outcome and records);
+ * - the model fails (timeout, HTTP error, invalid answer) before any tool ran: the
+ *   built-in receptionist answers the same words (no preset), and what it said joins
+ *   the conversation so the model knows it next turn;
+ * - the model fails after a tool ran, still asks for tools after the last round (those
+ *   calls are neither run nor kept), or the turn has already used its budget when a
+ *   tool round ends: the caller hears words built here from the tool results ("You're
+ *   booked for ...", "The nearest free times on ... are ..."), true by construction,
+ *   then "Is there anything else I can help you with?".
+ * Every model request has the budget (FRONTDESK_LLM_BUDGET_MS); a follow-up request
+ * after a tool round starts only while the turn is within that budget, so a turn waits
+ * at most about twice the budget plus the tools' Redis time.
+ *
+ * The conversation is kept with the call's state (hash field "llm", lib/llm_history.h:
+ * compact JSON, bounded, cut at a caller message so tool calls and their results stay
+ * paired). It is written by the event's fenced commit, so a new owner continues the
+ * same conversation.
+ *
+ * Nothing here logs what the caller said, the prompt or the model's words. */
+#include "llm_turns.h"
+
+#include <event2/buffer.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_config.h"
+#include "call_event.h"
+#include "call_flow.h"
+#include "llm_client.h"
+#include "llm_history.h"
+#include "log.h"
+#include "say_time.h"
+#include "wall_clock.h"
+#include "worker.h"
+#include "xalloc.h"
+
+enum answer_kind { ANSWER_MODEL, ANSWER_BUILTIN, ANSWER_TOOL_RESULT, ANSWER_COUNT };
+static const char *const answer_names[ANSWER_COUNT] = {"model", "builtin", "tool_result"};
+
+struct llm_turns {
+    struct llm_client *client;      /* owned */
+    int budget_ms;
+    unsigned long long answers[ANSWER_COUNT];
+};
+
+struct model_turn {
+    struct llm_turns *lt;
+    struct llm_turn_call req;
+    json_t *hist;                   /* owned: the conversation, this turn included */
+    struct llm_turn *inflight;      /* the model request, or NULL */
+    long long started_ms;           /* monotonic */
+    int rounds;                     /* tool rounds run */
+    bool has_run_tool;
+    struct rtool_call calls[LLM_TOOL_CALLS_MAX];   /* the answer's calls being run */
+    size_t ncalls, next_call;
+    struct rtool_call terminal;     /* transfer or end_call asked for, or RTOOL_NONE */
+    char said_with_calls[RX_SAY_MAX];   /* the model's words with its last tool calls */
+    char facts[RX_SAY_MAX];         /* true words from the tool results */
+};
+
+/* ---- words from tool results ---- */
+
+static void put_words(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_words(char *buf, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= RX_SAY_MAX)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, RX_SAY_MAX - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Appends a sentence to the turn's facts, unless it is there already (a model asking
+ * the same tool again must not make the caller hear the same words twice). */
+static void add_fact(char *facts, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_fact(char *facts, const char *fmt, ...)
+{
+    char sentence[RX_SAY_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sentence, sizeof sentence, fmt, ap);
+    va_end(ap);
+    if (strstr(facts, sentence) == NULL)
+        put_words(facts, "%s", sentence);
+}
+
+static void hhmm(char *buf, size_t size, int minute)
+{
+    snprintf(buf, size, "%02d:%02d", (minute / 60) % 24, minute % 60);
+}
+
+static void say_free_times(char *facts, const struct rx_tool_result *r)
+{
+    char date[SAY_TIME_MAX], times[RX_SAY_MAX] = "";
+    if (r->nfree == 0) {
+        add_fact(facts, "I'm sorry, there are no free times that day. ");
+        return;
+    }
+    if (!say_time_date(date, sizeof date, &r->day, NULL))
+        snprintf(date, sizeof date, "that day");
+    int n = r->nfree < 3 ? r->nfree : 3;
+    for (int i = 0; i < n; i++) {
+        char clock[SAY_TIME_MAX];
+        say_time_clock(clock, sizeof clock, r->free_minutes[i] / 60, r->free_minutes[i] % 60);
+        put_words(times, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", clock);
+    }
+    add_fact(facts, n == 1 ? "The nearest free time on %s is %s. " : "The nearest free times on %s are %s. ",
+             date, times);
+}
+
+static json_t *free_times_json(const struct rx_tool_result *r)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < r->nfree; i++) {
+        char t[8];
+        hhmm(t, sizeof t, r->free_minutes[i]);
+        json_array_append_new(arr, json_string(t));
+    }
+    return arr;
+}
+
+/* Why a tool refused, as the model may read it (rx_tools.c's detail is for logs). */
+static const char *refusal(const struct rx_tool_result *r)
+{
+    if (strncmp(r->detail, "no slots", 8) == 0)
+        return "no appointments that day (closed, a closure, too soon or too far ahead)";
+    if (strncmp(r->detail, "unknown service", 15) == 0)
+        return "unknown service or day";
+    if (r->detail[0] != '\0')
+        return "not possible right now";
+    return NULL;
+}
+
+/* The tool message for the model, and the same facts in words for the caller; sets the
+ * memory's flags for the after-call analysis. */
+static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
+                           const struct rx_tool_result *r)
+{
+    struct rx_memory *mem = mt->req.mem;
+    json_t *j = json_object();
+    char when[SAY_TIME_MAX * 2];
+    const char *why = refusal(r);
+    if (why != NULL)
+        json_object_set_new(j, "reason", json_string(why));
+    switch (call->tool) {
+    case RTOOL_CHECK_AVAILABILITY:
+        mem->intents_seen |= RX_INTENT_BOOK;
+        json_object_set_new(j, "available", json_boolean(r->is_ok));
+        json_object_set_new(j, "day", json_string(call->day));
+        json_object_set_new(j, "free_times", free_times_json(r));
+        if (r->is_ok && call->time[0] != '\0') {
+            int h = 0, m = 0;
+            sscanf(call->time, "%2d:%2d", &h, &m);
+            say_time_clock(when, sizeof when, h, m);
+            add_fact(mt->facts, "Yes, %s is free. ", when);
+        }
+        else
+            say_free_times(mt->facts, r);
+        break;
+    case RTOOL_BOOK:
+        mem->intents_seen |= RX_INTENT_BOOK;
+        json_object_set_new(j, "booked", json_boolean(r->is_ok));
+        json_object_set_new(j, "service", json_string(call->service));
+        json_object_set_new(j, "day", json_string(call->day));
+        json_object_set_new(j, "time", json_string(call->time));
+        if (r->is_ok) {
+            mem->has_booked = true;
+            struct civil_time t = {.date = r->day};
+            sscanf(call->time, "%2d:%2d", &t.hour, &t.minute);
+            if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
+                snprintf(when, sizeof when, "%s at %s", call->day, call->time);
+            add_fact(mt->facts, "You're booked for %s on %s. ", call->service, when);
+        } else {
+            json_object_set_new(j, "free_times", free_times_json(r));
+            add_fact(mt->facts, "I'm sorry, I couldn't book that time. ");
+            if (r->nfree > 0)
+                say_free_times(mt->facts, r);
+        }
+        break;
+    case RTOOL_CANCEL:
+        mem->intents_seen |= RX_INTENT_CANCEL;
+        json_object_set_new(j, "cancelled", json_boolean(r->is_ok));
+        if (r->is_ok) {
+            struct civil_time t = {.date = r->day, .hour = r->minute / 60, .minute = r->minute % 60};
+            if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
+                snprintf(when, sizeof when, "that day");
+            json_object_set_new(j, "service", json_string(r->service));
+            add_fact(mt->facts, "Your %s on %s is cancelled. ", r->service, when);
+        } else {
+            add_fact(mt->facts, "I'm sorry, I couldn't cancel a booking just now. ");
+        }
+        break;
+    case RTOOL_TAKE_MESSAGE:
+        mem->intents_seen |= RX_INTENT_MESSAGE;
+        json_object_set_new(j, "message_taken", json_boolean(r->is_ok));
+        if (r->is_ok)
+            mem->has_left_message = true;
+        add_fact(mt->facts, r->is_ok ? "I've taken your message and will pass it on. "
+                                      : "I'm sorry, I couldn't take the message just now. ");
+        break;
+    default:
+        break;
+    }
+    return j;
+}
+
+/* ---- the turn ---- */
+
+static void ask(struct model_turn *mt);
+static void run_next_call(struct model_turn *mt);
+
+static void turn_free(struct model_turn *mt)
+{
+    json_decref(mt->hist);
+    free(mt);
+}
+
+/* The tenant was lost: nothing more happens; the event is not committed. */
+static void abandon(struct model_turn *mt)
+{
+    struct tenant *t = mt->req.t;
+    mt->req.lc->turn = NULL;
+    turn_free(mt);
+    tenant_unref(t);
+}
+
+static void copy_say(char *dst, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= RX_SAY_MAX) {          /* cut at a space: never inside a UTF-8 sequence */
+        n = RX_SAY_MAX - 1;
+        while (n > 0 && src[n] != ' ')
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void finish(struct model_turn *mt, enum answer_kind kind)
+{
+    struct llm_call *lc = mt->req.lc;
+    struct tenant *t = mt->req.t;
+    free(lc->next);
+    lc->next = llm_history_dump(mt->hist);
+    lc->has_answer = kind != ANSWER_BUILTIN;
+    lc->is_fallback = kind == ANSWER_BUILTIN;
+    lc->answer.intent = "model";
+    if (kind != ANSWER_BUILTIN)
+        mt->req.mem->turns++;       /* rx_on_caller counts the built-in's */
+    mt->lt->answers[kind]++;
+    struct log_line l;
+    if (log_begin(&l, LOG_DEBUG, "model turn")) {
+        log_str(&l, "business_id", t->id);
+        log_str(&l, "call_control_id", mt->req.call_control_id);
+        log_str(&l, "answer", answer_names[kind]);
+        log_int(&l, "tool_rounds", mt->rounds);
+        log_str(&l, "then", mt->terminal.tool != RTOOL_NONE ? rtool_name(mt->terminal.tool) : NULL);
+        log_end(&l);
+    }
+    lc->turn = NULL;
+    void (*done)(void *, const char *) = mt->req.done;
+    void *arg = mt->req.arg;
+    turn_free(mt);
+    done(arg, NULL);
+    tenant_unref(t);
+}
+
+/* Redis failed under a tool: the event is handled again later, model and all. */
+static void finish_failed(struct model_turn *mt, const char *why)
+{
+    struct tenant *t = mt->req.t;
+    mt->req.lc->turn = NULL;
+    void (*done)(void *, const char *) = mt->req.done;
+    void *arg = mt->req.arg;
+    turn_free(mt);
+    done(arg, why);
+    tenant_unref(t);
+}
+
+/* The caller hears words built from what the tools did. */
+static void finish_with_facts(struct model_turn *mt)
+{
+    struct rx_output *out = &mt->req.lc->answer;
+    put_words(mt->facts, "Is there anything else I can help you with?");
+    copy_say(out->say, mt->facts);
+    llm_history_add_text(mt->hist, LLM_ROLE_ASSISTANT, out->say);
+    finish(mt, ANSWER_TOOL_RESULT);
+}
+
+/* transfer or end_call: handed to the call flow's own path. */
+static void finish_terminal(struct model_turn *mt)
+{
+    struct rx_output *out = &mt->req.lc->answer;
+    struct rx_memory *mem = mt->req.mem;
+    /* after a tool, the model's words predate its result: the facts and a closing */
+    char *words = mt->has_run_tool ? mt->facts : mt->said_with_calls;
+    bool is_closing_needed = mt->has_run_tool || words[0] == '\0';
+    if (mt->terminal.tool == RTOOL_TRANSFER) {
+        if (is_closing_needed)
+            put_words(words, "Let me put you through to someone now.");
+        copy_say(out->say, words);
+        out->tool = mt->terminal;
+        mem->was_transferred = true;
+        mem->intents_seen |= RX_INTENT_PERSON;
+        mem->task = RX_TASK_NONE;
+        mem->pending = RX_ASK_WAIT_TOOL;
+    } else {
+        if (is_closing_needed)
+            put_words(words, "Thank you for calling %.200s. Goodbye!", mt->req.ctx->config->business_name);
+        copy_say(out->say, words);
+        out->is_goodbye = true;
+        mem->intents_seen |= RX_INTENT_GOODBYE;
+    }
+    finish(mt, mt->has_run_tool ? ANSWER_TOOL_RESULT : ANSWER_MODEL);
+}
+
+static void on_tool_done(struct rx_tool_done *done, void *arg)
+{
+    struct model_turn *mt = arg;
+    mt->req.keep(done, mt->req.arg);
+    if (!tenant_is_owned(mt->req.t)) {
+        abandon(mt);
+        return;
+    }
+    if (done->is_retry) {
+        finish_failed(mt, done->result.detail[0] != '\0' ? done->result.detail : "a tool failed");
+        return;
+    }
+    if (done->result.detail[0] != '\0')
+        log_msg(LOG_INFO, "model's tool refused", "detail", done->result.detail);
+    const struct rtool_call *call = &mt->calls[mt->next_call - 1];
+    mt->has_run_tool = true;
+    llm_history_add_result(mt->hist, call->call_id, tool_result(mt, call, &done->result));
+    run_next_call(mt);
+}
+
+static void run_next_call(struct model_turn *mt)
+{
+    while (mt->next_call < mt->ncalls) {
+        const struct rtool_call *call = &mt->calls[mt->next_call++];
+        if (call->tool == RTOOL_TRANSFER || call->tool == RTOOL_END_CALL) {
+            if (mt->terminal.tool == RTOOL_NONE)
+                mt->terminal = *call;
+            json_t *r = json_pack("{s:b}", call->tool == RTOOL_TRANSFER ? "transferring" : "ending", 1);
+            llm_history_add_result(mt->hist, call->call_id, r);
+            continue;
+        }
+        rx_tools_run(mt->req.t, call, mt->req.caller_number, mt->req.call_control_id,
+                     wall_clock_now_ms(mt->req.t->w->clock), on_tool_done, mt);
+        return;
+    }
+    if (mt->terminal.tool != RTOOL_NONE)
+        finish_terminal(mt);
+    else if (worker_mono_ms() - mt->started_ms >= mt->lt->budget_ms)
+        finish_with_facts(mt);
+    else
+        ask(mt);
+}
+
+static void on_answer(const struct llm_result *res, void *arg)
+{
+    struct model_turn *mt = arg;
+    mt->inflight = NULL;
+    if (!tenant_is_owned(mt->req.t)) {
+        abandon(mt);
+        return;
+    }
+    /* after the last round the model may only speak: more calls are neither run nor kept */
+    if (llm_outcome_is_fallback(res->outcome) ||
+        (res->outcome == LLM_TOOL_CALLS && mt->rounds >= LLM_TOOL_ROUNDS_MAX)) {
+        if (mt->has_run_tool)
+            finish_with_facts(mt);
+        else
+            finish(mt, ANSWER_BUILTIN);
+        return;
+    }
+    if (res->outcome == LLM_REPLY) {
+        struct rx_output *out = &mt->req.lc->answer;
+        copy_say(out->say, res->reply);
+        llm_history_add_text(mt->hist, LLM_ROLE_ASSISTANT, out->say);
+        finish(mt, ANSWER_MODEL);
+        return;
+    }
+    mt->rounds++;
+    mt->ncalls = res->ntool_calls < LLM_TOOL_CALLS_MAX ? res->ntool_calls : LLM_TOOL_CALLS_MAX;
+    memcpy(mt->calls, res->tool_calls, mt->ncalls * sizeof mt->calls[0]);
+    mt->next_call = 0;
+    copy_say(mt->said_with_calls, res->reply != NULL ? res->reply : "");
+    llm_history_add_calls(mt->hist, res->reply, mt->calls, mt->ncalls);
+    run_next_call(mt);
+}
+
+static void ask(struct model_turn *mt)
+{
+    const struct rx_context *ctx = mt->req.ctx;
+    static const char *const days[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+                                       "Friday", "Saturday"};
+    char now[64];
+    snprintf(now, sizeof now, "%s %04d-%02d-%02d %02d:%02d", days[(unsigned)ctx->now_wday % 7],
+             ctx->now.date.year, ctx->now.date.month, ctx->now.date.day, ctx->now.hour, ctx->now.minute);
+    struct llm_history_messages m;
+    if (!llm_history_messages(mt->hist, &m)) {
+        /* a stored conversation we cannot read: this turn starts afresh */
+        json_t *last = json_incref(json_array_get(mt->hist, json_array_size(mt->hist) - 1));
+        json_array_clear(mt->hist);
+        json_array_append_new(mt->hist, last);
+        llm_history_messages_cleanup(&m);
+        (void)llm_history_messages(mt->hist, &m);
+    }
+    struct llm_turn_request req = {.config = ctx->config, .now_local = now, .messages = m.msgs,
+                                   .nmessages = m.n, .call_id = mt->req.call_control_id};
+    /* NULL: the turn already ended inside (only while the client shuts down), and mt
+     * with it */
+    struct llm_turn *h = llm_client_turn(mt->lt->client, &req, on_answer, mt);
+    if (h != NULL)
+        mt->inflight = h;
+    llm_history_messages_cleanup(&m);
+}
+
+void llm_turns_start(struct llm_turns *lt, const struct llm_turn_call *req)
+{
+    struct model_turn *mt = xcalloc(1, sizeof *mt);
+    mt->lt = lt;
+    mt->req = *req;
+    mt->hist = llm_history_parse(req->lc->history);
+    mt->started_ms = worker_mono_ms();
+    llm_history_add_text(mt->hist, LLM_ROLE_USER, req->caller_text);
+    req->lc->turn = mt;
+    tenant_ref(req->t);
+    ask(mt);
+}
+
+bool llm_turns_wanted(const struct llm_turns *lt, bool has_rx, const struct call_state *s,
+                      const struct call_event *ev)
+{
+    return lt != NULL && has_rx && strcmp(ev->type, "call.transcription") == 0 && ev->is_final &&
+           ev->transcript[0] != '\0' && (s->phase == CALL_SPEAKING || s->phase == CALL_LISTENING);
+}
+
+/* ---- the call's side ---- */
+
+void llm_call_load(struct llm_call *lc, const char *data, size_t len)
+{
+    free(lc->history);
+    lc->history = xmalloc(len + 1);
+    memcpy(lc->history, data, len);
+    lc->history[len] = '\0';
+}
+
+void llm_call_forget(struct llm_call *lc)
+{
+    free(lc->history);
+    lc->history = NULL;
+}
+
+void llm_call_begin(struct llm_call *lc)
+{
+    free(lc->next);
+    lc->next = NULL;
+    memset(&lc->answer, 0, sizeof lc->answer);
+    lc->has_answer = false;
+    lc->is_fallback = false;
+}
+
+void llm_call_note_said(struct llm_call *lc, const struct call_effects *fx)
+{
+    if (!lc->is_fallback || lc->next == NULL)
+        return;
+    char said[RX_SAY_MAX] = "";
+    for (int i = 0; i < fx->nturns; i++)
+        if (strcmp(fx->turns[i].speaker, "agent") == 0)
+            put_words(said, "%s%s", said[0] != '\0' ? " " : "", fx->turns[i].text);
+    if (said[0] == '\0')
+        return;
+    json_t *h = llm_history_parse(lc->next);
+    llm_history_add_text(h, LLM_ROLE_ASSISTANT, said);
+    free(lc->next);
+    lc->next = llm_history_dump(h);
+    json_decref(h);
+    lc->is_fallback = false;
+}
+
+void llm_call_committed(struct llm_call *lc)
+{
+    if (lc->next == NULL)
+        return;
+    free(lc->history);
+    lc->history = lc->next;
+    lc->next = NULL;
+}
+
+void llm_call_cleanup(struct llm_call *lc)
+{
+    struct model_turn *mt = lc->turn;
+    /* a turn holds its tenant's reference, so its call is not freed under it; this only
+     * keeps a future path from leaking or calling back into freed memory */
+    if (mt != NULL) {
+        if (mt->inflight != NULL)
+            llm_client_cancel(mt->lt->client, mt->inflight);
+        turn_free(mt);
+        lc->turn = NULL;
+    }
+    free(lc->history);
+    free(lc->next);
+    lc->history = lc->next = NULL;
+}
+
+/* ---- the worker's side ---- */
+
+struct llm_turns *llm_turns_create(struct http_client *http, struct event_base *base,
+                                   const struct worker_config *cfg)
+{
+    if (cfg->llm_url[0] == '\0')
+        return NULL;
+    struct llm_options opt;
+    llm_options_init(&opt);
+    opt.url = cfg->llm_url;
+    opt.api_key = cfg->llm_api_key;
+    opt.model = cfg->llm_model;
+    opt.budget_ms = cfg->llm_budget_ms;
+    struct llm_client *client = llm_client_create(http, base, &opt);
+    if (client == NULL) {
+        fprintf(stderr, "configuration error: FRONTDESK_LLM_URL, FRONTDESK_LLM_API_KEY, "
+                        "FRONTDESK_LLM_MODEL: the model client refused them\n");
+        exit(2);
+    }
+    struct llm_turns *lt = xcalloc(1, sizeof *lt);
+    lt->client = client;
+    lt->budget_ms = cfg->llm_budget_ms;
+    return lt;
+}
+
+void llm_turns_free(struct llm_turns *lt)
+{
+    if (lt == NULL)
+        return;
+    llm_client_free(lt->client);
+    free(lt);
+}
+
+void llm_turns_write_metrics(const struct llm_turns *lt, struct evbuffer *out)
+{
+    llm_client_write_metrics(lt->client, out);
+    evbuffer_add_printf(out, "# HELP frontdesk_llm_caller_turns_total Caller turns in model mode, by "
+                             "who answered (the model, the built-in receptionist after a failure, or "
+                             "words built from the tool results).\n"
+                             "# TYPE frontdesk_llm_caller_turns_total counter\n");
+    for (int i = 0; i < ANSWER_COUNT; i++)
+        evbuffer_add_printf(out, "frontdesk_llm_caller_turns_total{answer=\"%s\"} %llu\n",
+                            answer_names[i], lt->answers[i]);
+}
