@@ -824,7 +824,7 @@ static bool parse_after_hours(struct parser *p, int obj)
 static bool parse_notifications(struct parser *p, int obj)
 {
     static const char *const keys[] = {"owner_sms", "on", NULL};
-    static const char *const events[] = {"booking", "message", "escalation", NULL};
+    static const char *const events[] = {"booking", "message", "escalation", "call_summary", NULL};
     struct agent_config *c = p->cfg;
     size_t saved = path_push_key(p, "notifications");
     if (obj >= 0 && !expect_object(p, obj, keys))
@@ -833,7 +833,7 @@ static bool parse_notifications(struct parser *p, int obj)
         return false;
     int arr = member(p, obj, "on");
     size_t field = path_push_key(p, "on");
-    if (arr >= 0 && !expect_array(p, arr, 3))
+    if (arr >= 0 && !expect_array(p, arr, 4))
         return false;
     for (size_t i = 0; arr >= 0 && i < json_doc_count(&p->doc, arr); i++) {
         size_t item = path_push_index(p, i);

@@ -51,6 +51,7 @@ enum {
     AGENT_NOTIFY_BOOKING = 1u << 0,
     AGENT_NOTIFY_MESSAGE = 1u << 1,
     AGENT_NOTIFY_ESCALATION = 1u << 2,
+    AGENT_NOTIFY_CALL_SUMMARY = 1u << 3,    /* every finished call: summary and lead score */
 };
 
 /* One opening range, in minutes since local midnight: 0 <= open < close <= 1440. */

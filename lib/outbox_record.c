@@ -1,7 +1,7 @@
 /* lib/outbox_record.c: see outbox_record.h. The whitelist below is the one list of what
  * an outbox entry may write; schema/0002_calls.sql and 0003_bookings.sql must agree with
- * it (a column here that the table lacks fails the drain's INSERT, and the entry stays
- * in the outbox).
+ * it, and so must 0004 and 0005 (a column here that the table lacks fails the drain's
+ * INSERT, and the entry stays in the outbox).
  *
  * A record packs each column's name and value into a body buffer as it is added and
  * writes the map header (which needs the count) in front of it when finished, so an
@@ -63,6 +63,17 @@ static const struct outbox_column messages_columns[] = {
     {"message", T, true}, {"taken_at", TS, true},
 };
 
+/* schema/0005_call_analysis.sql, written when a call ends (lib/call_analysis.h). */
+static const struct outbox_column lead_scores_columns[] = {
+    {"call_log_id", U, true}, {"call_control_id", T, true}, {"score", I, true},
+    {"reasons", T, true},
+};
+
+static const struct outbox_column upsell_opportunities_columns[] = {
+    {"call_log_id", U, true}, {"call_control_id", T, true}, {"service", T, true},
+    {"suggested_service", T, true}, {"evidence", T, true},
+};
+
 #undef T
 #undef U
 #undef I
@@ -77,6 +88,8 @@ static const struct outbox_table outbox_tables[] = {
     TABLE("booking_cancellations", booking_cancellations_columns),
     TABLE("usage_events", usage_events_columns),
     TABLE("messages", messages_columns),
+    TABLE("lead_scores", lead_scores_columns),
+    TABLE("upsell_opportunities", upsell_opportunities_columns),
 };
 #undef TABLE
 

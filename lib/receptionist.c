@@ -115,13 +115,32 @@ void rx_memory_init(struct rx_memory *mem)
         mem->services_asked[i] = -1;
 }
 
-void rx_note_service(struct rx_memory *mem, int index)
+/* Keeps at most RX_WORDS_MAX - 1 bytes of words, cut at a UTF-8 character boundary. */
+static void keep_words(char *dst, const char *words)
 {
-    for (int i = 0; i < mem->nservices_asked; i++)
-        if (mem->services_asked[i] == index)
+    size_t n = strlen(words);
+    if (n >= RX_WORDS_MAX) {
+        n = RX_WORDS_MAX - 1;
+        while (n > 0 && ((unsigned char)words[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, words, n);
+    dst[n] = '\0';
+}
+
+void rx_note_service(struct rx_memory *mem, int index, const char *words)
+{
+    for (int i = 0; i < mem->nservices_asked; i++) {
+        if (mem->services_asked[i] == index) {
+            if (mem->asked_words[i][0] == '\0' && words != NULL)
+                keep_words(mem->asked_words[i], words);
             return;
-    if (mem->nservices_asked < 8)
+        }
+    }
+    if (mem->nservices_asked < 8) {
+        keep_words(mem->asked_words[mem->nservices_asked], words != NULL ? words : "");
         mem->services_asked[mem->nservices_asked++] = index;
+    }
 }
 
 /* The services named in the text: the longest names first, overlaps dropped
@@ -202,7 +221,7 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
                                     is_time_expected ? SPOKEN_EXPECT_TIME : 0, &t->when);
     find_services(t);
     for (int i = 0; i < t->nservices; i++)
-        rx_note_service(mem, t->services[i]);
+        rx_note_service(mem, t->services[i], t->raw);
 }
 
 static bool has_transfer_number(const struct rx_turn *t)

@@ -56,6 +56,7 @@ enum rx_ask {
 };
 
 #define RX_RECENT_MAX 16
+#define RX_WORDS_MAX 96                 /* bytes of caller words kept as evidence */
 
 /* What the receptionist is in the middle of. */
 enum rx_task { RX_TASK_NONE, RX_TASK_BOOKING, RX_TASK_MESSAGE, RX_TASK_CANCEL };
@@ -85,6 +86,8 @@ struct rx_memory {
     unsigned intents_seen;              /* bit set of RX_INTENT_* for lead scoring */
     int services_asked[8];              /* service indexes mentioned, for upsells */
     int nservices_asked;
+    char asked_words[8][RX_WORDS_MAX];  /* the caller's words that first named each of
+                                         * services_asked: the evidence of an upsell */
     bool has_booked, has_left_message, was_transferred;
     /* added with the implementation */
     enum rx_ask pending;                /* what was asked last */

@@ -13,7 +13,7 @@
 #include "err.h"
 #include "lua_scripts.h"
 
-#define REDIS_CONN_MAX_ARGS 128
+#define REDIS_CONN_MAX_ARGS 256     /* a commit carries up to ~160: state, records, texts */
 
 struct event_base;
 struct redis_conn;

@@ -101,7 +101,7 @@ void rx_booking_set_service(struct rx_turn *t, int index)
         t->mem->service_index = index;
         t->mem->is_time_checked = false;
     }
-    rx_note_service(t->mem, index);
+    rx_note_service(t->mem, index, t->raw);
 }
 
 /* Fills the slots this turn gives; true if any changed. */
@@ -334,6 +334,13 @@ static void advance(struct rx_turn *t)
     if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
         rx_say_pick(t, checking);
         rx_booking_ask_tool(t, RTOOL_CHECK_AVAILABILITY, false);
+        if (m->part != RX_PART_ANY) {
+            /* the tool lists the free times nearest the time given, else the day's
+             * first ones, which may all be before "the afternoon" */
+            int first_hour, end_hour;
+            spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
+            time_hhmm(t->out->tool.time, first_hour * 60);
+        }
         return;
     }
     if (m->minute >= 0 && !m->is_time_checked && !is_time_bookable(t))

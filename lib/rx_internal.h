@@ -99,7 +99,8 @@ void rx_message_reask(struct rx_turn *t);
 
 /* receptionist.c */
 void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent);
-void rx_note_service(struct rx_memory *mem, int index);
+/* Remembers that the caller named service index, in words (may be NULL or ""). */
+void rx_note_service(struct rx_memory *mem, int index, const char *words);
 void rx_memory_clear_booking(struct rx_memory *mem);
 
 #endif

@@ -56,7 +56,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     msgpack_packer pk;
     mp_buf_init(&b, 512);
     msgpack_packer_init(&pk, &b, mp_buf_write);
-    msgpack_pack_map(&pk, 28);
+    msgpack_pack_map(&pk, 29);
     pack_int(&pk, "task", mem->task);
     pack_int(&pk, "svc", mem->service_index);
     pack_int(&pk, "day", mem->day.year * 10000LL + mem->day.month * 100 + mem->day.day);
@@ -79,6 +79,13 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     pack_int(&pk, "var", mem->variant);
     pack_int(&pk, "seen", mem->intents_seen);
     pack_ints(&pk, "asked", mem->services_asked, mem->nservices_asked);
+    pack_key(&pk, "words");
+    msgpack_pack_array(&pk, (size_t)mem->nservices_asked);
+    for (int i = 0; i < mem->nservices_asked; i++) {
+        size_t n = strlen(mem->asked_words[i]);
+        msgpack_pack_str(&pk, n);
+        msgpack_pack_str_body(&pk, mem->asked_words[i], n);
+    }
     pack_bool(&pk, "booked", mem->has_booked);
     pack_bool(&pk, "msgd", mem->has_left_message);
     pack_bool(&pk, "xfer", mem->was_transferred);
@@ -213,6 +220,11 @@ static bool decode_field(const msgpack_object *k, const msgpack_object *v, struc
     } else if (key_is(k, "asked")) {
         is_ok = get_ints(v, m->services_asked, 8, 0, AGENT_SERVICES_MAX - 1, &n);
         m->nservices_asked = is_ok ? n : 0;
+    } else if (key_is(k, "words")) {
+        if (v->type != MSGPACK_OBJECT_ARRAY || v->via.array.size > 8)
+            return false;
+        for (uint32_t i = 0; i < v->via.array.size && is_ok; i++)
+            is_ok = get_str(&v->via.array.ptr[i], m->asked_words[i], RX_WORDS_MAX);
     } else if (key_is(k, "recent")) {
         if (v->type != MSGPACK_OBJECT_ARRAY || v->via.array.size > RX_RECENT_MAX)
             return false;

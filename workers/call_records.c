@@ -111,14 +111,17 @@ static void add_call_log(struct call_records *out, const char *business_id, cons
 }
 
 static void add_conversation(struct call_records *out, const char *business_id,
-                             const struct call_state *s, const char *log_id)
+                             const struct call_state *s, const char *log_id,
+                             const struct call_analysis *a)
 {
     char conv_id[37], summary[512];
     if (s->conversation_id[0] != '\0')
         snprintf(conv_id, sizeof conv_id, "%s", s->conversation_id);
     else
         det_uuid2(conv_id, "call_conversations", business_id, s->call_control_id);
-    if (s->turns == 0)
+    if (a != NULL)
+        snprintf(summary, sizeof summary, "%s", a->summary);
+    else if (s->turns == 0)
         snprintf(summary, sizeof summary, "Call ended before any conversation (%s).", s->outcome);
     else if (s->last_caller_text[0] != '\0')
         snprintf(summary, sizeof summary, "%d turns; outcome %s; the caller last said: \"%.300s\"",
@@ -133,9 +136,35 @@ static void add_conversation(struct call_records *out, const char *business_id,
     keep(out, r);
 }
 
+/* The lead score and the upsell opportunities (schema/0005_call_analysis.sql). */
+static void add_analysis(struct call_records *out, const char *business_id,
+                         const struct call_state *s, const char *log_id,
+                         const struct call_analysis *a)
+{
+    char id[37];
+    det_uuid2(id, "lead_scores", business_id, s->call_control_id);
+    struct outbox_record *r = outbox_record_create("lead_scores", id);
+    outbox_record_add_str(r, "call_log_id", log_id);
+    outbox_record_add_str(r, "call_control_id", s->call_control_id);
+    outbox_record_add_int(r, "score", a->score);
+    outbox_record_add_str(r, "reasons", a->reasons);
+    keep(out, r);
+    for (int i = 0; i < a->nupsells; i++) {
+        const char *parts[] = {business_id, s->call_control_id, a->upsells[i].suggested};
+        det_uuid(id, "upsell_opportunities", 3, parts);
+        r = outbox_record_create("upsell_opportunities", id);
+        outbox_record_add_str(r, "call_log_id", log_id);
+        outbox_record_add_str(r, "call_control_id", s->call_control_id);
+        outbox_record_add_str(r, "service", a->upsells[i].service);
+        outbox_record_add_str(r, "suggested_service", a->upsells[i].suggested);
+        outbox_record_add_str(r, "evidence", a->upsells[i].evidence);
+        keep(out, r);
+    }
+}
+
 void call_records_build(struct call_records *out, const char *business_id,
                         const struct call_state *before, const struct call_state *after,
-                        const struct call_effects *fx)
+                        const struct call_effects *fx, const struct call_analysis *analysis)
 {
     memset(out, 0, sizeof *out);
     /* turns are numbered from the call's count before this event */
@@ -144,7 +173,9 @@ void call_records_build(struct call_records *out, const char *business_id,
     if (fx->is_finished) {
         char log_id[37];
         add_call_log(out, business_id, after, log_id);
-        add_conversation(out, business_id, after, log_id);
+        add_conversation(out, business_id, after, log_id, analysis);
+        if (analysis != NULL)
+            add_analysis(out, business_id, after, log_id, analysis);
     }
 }
 

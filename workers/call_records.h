@@ -7,10 +7,12 @@
 #define FD_CALL_RECORDS_H
 #include <stddef.h>
 
+#include "call_analysis.h"
 #include "call_flow.h"
 #include "outbox_record.h"
 
-#define CALL_RECORDS_MAX (CALL_FLOW_MAX_TURNS + 2)
+/* turns, the call log, the conversation, the lead score and the upsells */
+#define CALL_RECORDS_MAX (CALL_FLOW_MAX_TURNS + 3 + CALL_ANALYSIS_UPSELLS_MAX)
 
 struct call_records {
     struct outbox_record *records[CALL_RECORDS_MAX];   /* owned */
@@ -19,11 +21,14 @@ struct call_records {
 };
 
 /* Builds the records of one event: before/after are the call's state around it, fx what
- * call_flow_apply said. Records that fail the whitelist are logged and left out (a bug,
- * never the caller's input). Release with call_records_cleanup. */
+ * call_flow_apply said, analysis what the receptionist's memory says of a call that
+ * ended (NULL when there is none: no configuration): its summary replaces the generic
+ * one, and its lead score and upsells become rows. Records that fail the whitelist are
+ * logged and left out (a bug, never the caller's input). Release with
+ * call_records_cleanup. */
 void call_records_build(struct call_records *out, const char *business_id,
                         const struct call_state *before, const struct call_state *after,
-                        const struct call_effects *fx);
+                        const struct call_effects *fx, const struct call_analysis *analysis);
 void call_records_cleanup(struct call_records *r);
 
 /* The current UTC time as ISO 8601 with milliseconds. */

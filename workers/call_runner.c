@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_analysis.h"
 #include "call_records.h"
 #include "llm_turns.h"
 #include "rx_tools.h"
@@ -767,12 +768,33 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
+/* The call has ended: its lead score, upsells and summary, and the owner's text about
+ * it when the business asked for one (sent by sms_sender.c right after the commit). */
+static void analyse_call(struct call_ctx *c, struct call_analysis *a)
+{
+    const struct agent_config *cfg = c->t->config;
+    call_analysis_run(cfg, &c->next_mem, c->next.from, c->next.outcome, a);
+    if (cfg->owner_sms == NULL || !(cfg->notify_on & AGENT_NOTIFY_CALL_SUMMARY) ||
+        c->nsms >= (int)(sizeof c->sms / sizeof c->sms[0]))
+        return;
+    char text[480];
+    call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
+    struct rx_tool_done done = {.nsms = 0};
+    rx_tools_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
+    for (int i = 0; i < done.nsms; i++)
+        c->sms[c->nsms++] = done.sms[i];
+}
+
 static void commit(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     struct stream_event *ev = c->head->ev;
     struct call_records rec;
-    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx);
+    struct call_analysis analysis;
+    bool is_analysed = c->fx.is_finished && c->has_rx && !c->is_stateless;
+    if (is_analysed)
+        analyse_call(c, &analysis);
+    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
     /* records the tools produced (a booking, its usage event, a message) */
     struct outbox_fields extra[8];
     int nextra = 0;

@@ -404,11 +404,25 @@ static void cancel(struct tool_op *op)
     caller_bookings_list(op->t->w->redis, &bt, op->caller, on_caller_listed, op);
 }
 
+/* True when the business is closed at the receptionist's clock (closures included). */
+static bool is_closed_now(const struct tool_op *op)
+{
+    struct tz_local local;
+    if (op->t->tz == NULL || !tz_to_local(op->t->tz, op->now_ms / 1000, &local))
+        return false;
+    const struct civil_time *w = &local.wall;
+    return !agent_config_is_open_at(op->t->config, w->date.year, w->date.month, w->date.day,
+                                    local.weekday, w->hour * 60 + w->minute);
+}
+
+/* To the person the business named: after hours, its after-hours number when it
+ * forwards then; otherwise its transfer number, else its fallback number. */
 static void transfer(struct tool_op *op)
 {
     const struct agent_config *cfg = op->t->config;
     const char *to = cfg->escalation.transfer_number;
-    if (to == NULL && cfg->after_hours == AGENT_AFTER_HOURS_FORWARD)
+    if (cfg->after_hours == AGENT_AFTER_HOURS_FORWARD && cfg->after_hours_forward_number != NULL &&
+        (to == NULL || is_closed_now(op)))
         to = cfg->after_hours_forward_number;
     if (to == NULL || to[0] == '\0')
         to = op->t->agent.fallback_number;
