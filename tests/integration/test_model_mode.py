@@ -421,6 +421,22 @@ def test_the_conversation_survives_a_workers_death():
     assert second.stop() == 0
 
 
+def test_a_worker_stopped_during_a_model_turn_finishes_the_turn_and_exits_cleanly():
+    name = "Kestrel Dental"
+    bid, number = business(name)
+    LLM.script_for(name, [{"delay_ms": 6000, "reply": "This answer comes too late."}])
+    env_ = dict(LLM_ENV, FRONTDESK_LLM_BUDGET_MS=2000)
+    worker = Worker(E, SIM, "worker-llm-stop", FRONTDESK_NOW=NOW, **env_)
+    call = SIM.call(number, "+15550003011", [{"say": "Do you take insurance?"}])
+    wait_for(lambda: requests_of(name), timeout=20, what="the model asked")
+    started = time.time()
+    assert worker.stop(timeout=12) == 0              # drains: the turn ends, then it leaves
+    assert time.time() - started < 10
+    lines = agent_lines(SIM.call_record(call))
+    assert any("Delta Dental" in l for l in lines), lines     # the built-in answered in time
+    SIM.post(f"/_sim/calls/{urllib.parse.quote(call, safe='')}/hangup", {})
+
+
 def test_a_partial_model_configuration_stops_the_worker_with_status_2():
     cases = [({"FRONTDESK_LLM_URL": "http://127.0.0.1:9/v1"}, "FRONTDESK_LLM_API_KEY"),
              ({"FRONTDESK_LLM_URL": "http://127.0.0.1:9/v1", "FRONTDESK_LLM_API_KEY": "k"}, "FRONTDESK_LLM_MODEL"),
