@@ -9,7 +9,8 @@
 
 static const char *const hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
                                           "closing", "opening time", "opening hours", NULL};
-static const char *const close_words[] = {"close", "closes", "closing", "shut", NULL};
+static const char *const close_words[] = {"close", "closes", "closing", "shut", "how late", "until when",
+                                          "till when", NULL};
 static const char *const price_words[] = {"how much", "price", "prices", "cost", "costs",
                                           "charge", "fee", "pricing", "rate", "rates",
                                           "expensive", "cheap", NULL};

@@ -207,6 +207,10 @@ script("dental_offers_times_in_the_morning_and_books_the_first", MORNING, D,
        ["Could I get a cleaning tomorrow in the morning?", "the first one", "Bob Stone", "yes", "bye"],
        heard("I can offer 8 AM, 8:30 AM or 9 AM"),
        booked("Cleaning", "2026-03-04 08:00", "Bob Stone"))
+script("dental_offers_afternoon_times_for_thursday_afternoon", MORNING, D,
+       ["Can I get in on Thursday afternoon for a cleaning?", "1:30 works", "Lia Moss", "yes", "bye"],
+       heard("On Thursday, March 5th I can offer 1 PM, 1:30 PM or 2 PM"),
+       booked("Cleaning", "2026-03-05 13:30", "Lia Moss"))
 script("dental_books_a_cavity_filling_today_at_2pm", MORNING, D,
        ["Can you fit me in for a cavity filling today at 2pm?", "Carla Diaz", "yes", "bye"],
        heard("filling today at 2 PM"),
@@ -251,6 +255,9 @@ script("dental_answers_about_children_from_its_faq", MORNING, D,
 script("dental_says_when_it_closes_today_in_new_york", MORNING, D,
        ["When do you close today?", "bye"],
        heard("close at 5 PM", "8 AM to noon and 1 PM to 5 PM"))
+script("dental_says_how_late_it_is_open_on_wednesday", MORNING, D,
+       ["How late are you open on Wednesday?", "bye"],
+       heard("Wednesday, March 4th we close at 7 PM"), never_heard("Yes,"))
 script("dental_says_it_is_open_now_until_its_lunch_break", MORNING, D,
        ["Are you open right now?", "bye"],
        heard("Yes, we're open now until noon today."))
@@ -320,6 +327,10 @@ script("salon_books_a_beard_trim_tomorrow_at_noon", MORNING, S,
 script("salon_books_a_blow_dry_on_friday_at_half_past_two", MORNING, S,
        ["I'd like a blow dry on Friday at half past two", "Rosa Parks", "yes", "bye"],
        booked("Blowout", "2026-03-06 14:30", "Rosa Parks"))
+script("salon_books_a_blowout_the_day_after_tomorrow_at_a_quarter_past_eleven", MORNING, S,
+       ["Could I book a blowout the day after tomorrow at a quarter past eleven?", "Nia Long", "yes", "bye"],
+       heard("blowout on Thursday, March 5th at 11:15 AM"),
+       booked("Blowout", "2026-03-05 11:15", "Nia Long"))
 script("salon_prices_by_alias", MORNING, S,
        ["How much is a blow dry?", "How much for a hair mask?", "bye"],
        heard_in_reply(1, "$45"), heard_in_reply(2, "$25"), heard("deep conditioning"))

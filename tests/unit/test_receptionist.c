@@ -40,6 +40,18 @@ static void test_dental_says_when_it_opens_tomorrow(void)
     CHECK(has(r, "8 AM to noon and 1 PM to 5 PM"));
 }
 
+/* Regression: "how late are you open" was answered "Yes, ..." with the whole day's
+ * hours, as if the caller had asked whether the clinic opens at all. */
+static void test_dental_says_how_late_it_is_open_on_wednesday(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-03 11:00");
+    greet(&c);
+    const char *r = say(&c, "How late are you open on Wednesday?");
+    CHECK(has(r, "Tomorrow, Wednesday, March 4th we close at 7 PM"));
+    CHECK(lacks(r, "Yes,"));
+}
+
 static void test_dental_gives_the_week_without_a_day(void)
 {
     struct call c;
@@ -516,7 +528,7 @@ static void test_plumber_offers_free_times_for_the_morning(void)
     say(&c, "I need a service call");
     say(&c, "wednesday morning");
     CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
-    CHECK_STR_EQ(c.out.tool.time, "");
+    CHECK_STR_EQ(c.out.tool.time, "05:00");     /* the free times nearest the morning's start */
     struct rx_tool_result r = result_of(&c, true);
     r.free_minutes[0] = 7 * 60;
     r.free_minutes[1] = 9 * 60;
@@ -525,6 +537,29 @@ static void test_plumber_offers_free_times_for_the_morning(void)
     const char *said = tool_done(&c, &r);
     CHECK(has(said, "I can offer 7 AM or 9 AM"));
     CHECK(lacks(said, "1 PM"));
+}
+
+/* Regression: a part of the day was checked without a time, so the tool listed the
+ * day's first free times and "Thursday afternoon" was offered only 1 PM (the one
+ * afternoon time among the first eight of the day). */
+static void test_dental_offers_afternoon_times_for_the_afternoon(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-03 11:00");
+    greet(&c);
+    say(&c, "Can I get in on Thursday afternoon for a cleaning?");
+    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
+    CHECK_STR_EQ(c.out.tool.time, "12:00");
+    struct rx_tool_result r = result_of(&c, false);
+    static const int free_at[] = {9 * 60 + 30, 10 * 60, 10 * 60 + 30, 11 * 60,
+                                  13 * 60, 13 * 60 + 30, 14 * 60, 14 * 60 + 30};
+    for (int i = 0; i < 8; i++)
+        r.free_minutes[i] = free_at[i];
+    r.nfree = 8;
+    CHECK(has(tool_done(&c, &r), "I can offer 1 PM, 1:30 PM or 2 PM"));
+    say(&c, "1:30 works");
+    CHECK(c.mem.minute == 13 * 60 + 30);
 }
 
 static void test_salon_books_after_hours_when_booking_only(void)
@@ -897,6 +932,7 @@ int main(void)
     RUN(test_dental_says_it_is_closed_on_saturday);
     RUN(test_dental_says_when_it_closes_today);
     RUN(test_dental_says_when_it_opens_tomorrow);
+    RUN(test_dental_says_how_late_it_is_open_on_wednesday);
     RUN(test_dental_gives_the_week_without_a_day);
     RUN(test_dental_names_the_christmas_closure);
     RUN(test_salon_names_thanksgiving_for_this_thursday);
@@ -933,6 +969,7 @@ int main(void)
     RUN(test_dental_refuses_a_booking_within_the_lead_time);
     RUN(test_plumber_books_a_leak_repair_on_its_slot_grid);
     RUN(test_plumber_offers_free_times_for_the_morning);
+    RUN(test_dental_offers_afternoon_times_for_the_afternoon);
     RUN(test_salon_books_after_hours_when_booking_only);
     RUN(test_dental_offers_a_message_when_booking_after_hours);
     RUN(test_booking_disabled_offers_a_message);
