@@ -268,7 +268,6 @@ static void finish(struct model_turn *mt, enum answer_kind kind)
     free(lc->next);
     lc->next = llm_history_dump(mt->hist);
     lc->has_answer = kind != ANSWER_BUILTIN;
-    lc->is_fallback = kind == ANSWER_BUILTIN;
     lc->answer.intent = "model";
     if (kind != ANSWER_BUILTIN)
         mt->req.mem->turns++;       /* rx_on_caller counts the built-in's */
@@ -484,17 +483,25 @@ void llm_call_begin(struct llm_call *lc)
     lc->next = NULL;
     memset(&lc->answer, 0, sizeof lc->answer);
     lc->has_answer = false;
-    lc->is_fallback = false;
 }
 
 void llm_call_note_said(struct llm_call *lc, const struct call_effects *fx)
 {
-    if (!lc->is_fallback || lc->next == NULL)
+    if (lc->next == NULL)
         return;
+    /* the built-in's words: all of a turn it answered, or what followed the model's
+     * answer (a transfer that found no one, say) */
+    bool is_answer_skipped = !lc->has_answer;
     char said[RX_SAY_MAX] = "";
-    for (int i = 0; i < fx->nturns; i++)
-        if (strcmp(fx->turns[i].speaker, "agent") == 0)
-            put_words(said, "%s%s", said[0] != '\0' ? " " : "", fx->turns[i].text);
+    for (int i = 0; i < fx->nturns; i++) {
+        if (strcmp(fx->turns[i].speaker, "agent") != 0)
+            continue;
+        if (!is_answer_skipped && strcmp(fx->turns[i].text, lc->answer.say) == 0) {
+            is_answer_skipped = true;
+            continue;
+        }
+        put_words(said, "%s%s", said[0] != '\0' ? " " : "", fx->turns[i].text);
+    }
     if (said[0] == '\0')
         return;
     json_t *h = llm_history_parse(lc->next);
@@ -502,7 +509,6 @@ void llm_call_note_said(struct llm_call *lc, const struct call_effects *fx)
     free(lc->next);
     lc->next = llm_history_dump(h);
     json_decref(h);
-    lc->is_fallback = false;
 }
 
 void llm_call_committed(struct llm_call *lc)

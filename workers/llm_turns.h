@@ -33,7 +33,6 @@ struct llm_call {
     struct model_turn *turn;    /* the caller turn in flight, or NULL */
     struct rx_output answer;    /* what the receptionist says for the model this turn */
     bool has_answer;            /* false: the built-in receptionist answers the turn */
-    bool is_fallback;           /* the built-in answered a model turn: its words join next */
 };
 
 /* NULL when model mode is off (no FRONTDESK_LLM_* set). Prints the reason and exits 2
@@ -76,8 +75,9 @@ void llm_call_load(struct llm_call *lc, const char *data, size_t len);
 void llm_call_forget(struct llm_call *lc);
 /* An event's handling starts: nothing of an earlier attempt remains. */
 void llm_call_begin(struct llm_call *lc);
-/* The event's effects are final: when the built-in receptionist answered a model turn,
- * what it said joins the conversation, so the model knows it next time. */
+/* The event's effects are final: what the built-in receptionist said in a model turn
+ * (all of it when it answered the turn, or what followed the model's answer) joins the
+ * conversation, so the model knows it next time. Once per event, before the commit. */
 void llm_call_note_said(struct llm_call *lc, const struct call_effects *fx);
 /* The event committed: next becomes the history. */
 void llm_call_committed(struct llm_call *lc);

@@ -208,6 +208,14 @@ LLM.script_for(ROUNDS, [_check, _check, _check, _check, end_call_step()])
 ROUNDS_CALL = SIM.call(ROUNDS_NUMBER, "+15550003009",
                        [{"say": "Is tomorrow at ten free for a cleaning?"}, {"say": "ok bye"}])
 
+NO_ONE = "Juniper Dental"      # no transfer number, no fallback: a transfer finds no one
+NO_ONE_BID, NO_ONE_NUMBER = business(NO_ONE, small_business(NO_ONE, "Juniper Check", "40.00"))
+LLM.script_for(NO_ONE, [
+    {"reply": "Connecting you now.", "tool_calls": [{"name": "transfer", "arguments": {"reason": "asked"}}]},
+    end_call_step("Goodbye!"),
+])
+NO_ONE_CALL = SIM.call(NO_ONE_NUMBER, "+15550003012", [{"say": "Let me talk to a person"}, {"say": "never mind, bye"}])
+
 ISO_A, ISO_B = "Zephyr Dental Atelier", "Obsidian Barber Lounge"
 ISO_A_BID, ISO_A_NUMBER = business(ISO_A, small_business(ISO_A, "Quartz Polish", "123.45"))
 ISO_B_BID, ISO_B_NUMBER = business(ISO_B, small_business(ISO_B, "Moonlight Fade", "67.89"))
@@ -311,6 +319,17 @@ def test_a_transfer_from_the_model_is_the_built_in_receptionists_transfer():
     assert len(texts) == 1 and "transferred" in texts[0]["text"]
 
 
+def test_a_transfer_that_finds_no_one_is_handled_as_the_built_in_does_and_the_model_is_told():
+    rec = SIM.wait_ended(NO_ONE_CALL, timeout=30)
+    assert commands(rec, "transfer") == []
+    lines = agent_lines(rec)
+    assert "Connecting you now." in lines, lines
+    assert any(l.startswith("I'm sorry, I couldn't reach anyone just now.") for l in lines), lines
+    msgs = requests_of(NO_ONE)[1]["body"]["messages"]
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "tool", "assistant", "user"], msgs
+    assert msgs[4]["content"].startswith("I'm sorry, I couldn't reach anyone just now."), msgs[4]
+
+
 def test_when_the_model_fails_after_a_booking_the_caller_hears_the_booking():
     rec = SIM.wait_ended(AFTER_TOOL_CALL, timeout=30)
     lines = agent_lines(rec)
@@ -367,7 +386,7 @@ def test_every_request_was_valid_and_each_prompt_holds_only_its_own_business():
     enum = a[0]["body"]["tools"][1]["function"]["parameters"]["properties"]["service"]["enum"]
     assert enum == ["Quartz Polish"]
     # every request names one business only
-    names = [BOOK, OUTSIDE, SLOW, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, ISO_A, ISO_B]
+    names = [BOOK, OUTSIDE, SLOW, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, ISO_A, ISO_B]
     for r in reqs:
         prompt = r["body"]["messages"][0]["content"]
         assert sum(n in prompt for n in names) == 1, prompt[:200]
