@@ -151,9 +151,39 @@ static const char *refusal(const struct rx_tool_result *r)
         return "no appointments that day (closed, a closure, too soon or too far ahead)";
     if (strncmp(r->detail, "unknown service", 15) == 0)
         return "unknown service or day";
+    if (strcmp(r->detail, "no booking") == 0)
+        return "no booking ahead under the number the caller is calling from";
+    if (strcmp(r->detail, "no caller number") == 0)
+        return "the caller's number is unknown";
     if (r->detail[0] != '\0')
         return "not possible right now";
     return NULL;
+}
+
+/* cancel_booking: a booking this call cancels and then replaces is a move, not billed
+ * again (rx_tools.c, rtool_call.is_move), as with the built-in receptionist. */
+static void cancel_result(struct model_turn *mt, const struct rx_tool_result *r, json_t *j)
+{
+    struct rx_memory *mem = mt->req.mem;
+    mem->intents_seen |= RX_INTENT_CANCEL;
+    json_object_set_new(j, "cancelled", json_boolean(r->is_ok));
+    if (!r->is_ok) {
+        add_fact(mt->facts, strcmp(r->detail, "no booking") == 0
+                                ? "I couldn't find a booking under the number you're calling from. "
+                                : "I'm sorry, I couldn't cancel a booking just now. ");
+        return;
+    }
+    char when[SAY_TIME_MAX * 2], day[24], clock[8];
+    struct civil_time t = {.date = r->day, .hour = r->minute / 60, .minute = r->minute % 60};
+    if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
+        snprintf(when, sizeof when, "that day");
+    snprintf(day, sizeof day, "%04d-%02d-%02d", r->day.year % 10000, r->day.month % 100, r->day.day % 100);
+    hhmm(clock, sizeof clock, r->minute);
+    json_object_set_new(j, "service", json_string(r->service));
+    json_object_set_new(j, "day", json_string(day));
+    json_object_set_new(j, "time", json_string(clock));
+    mem->is_moving = true;
+    add_fact(mt->facts, "Your %s on %s is cancelled. ", r->service, when);
 }
 
 /* The tool message for the model, and the same facts in words for the caller; sets the
@@ -190,6 +220,8 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         json_object_set_new(j, "time", json_string(call->time));
         if (r->is_ok) {
             mem->has_booked = true;
+            if (call->is_move)
+                mem->is_moving = false;     /* the cancelled booking is replaced */
             struct civil_time t = {.date = r->day};
             sscanf(call->time, "%2d:%2d", &t.hour, &t.minute);
             if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
@@ -203,17 +235,7 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         }
         break;
     case RTOOL_CANCEL:
-        mem->intents_seen |= RX_INTENT_CANCEL;
-        json_object_set_new(j, "cancelled", json_boolean(r->is_ok));
-        if (r->is_ok) {
-            struct civil_time t = {.date = r->day, .hour = r->minute / 60, .minute = r->minute % 60};
-            if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
-                snprintf(when, sizeof when, "that day");
-            json_object_set_new(j, "service", json_string(r->service));
-            add_fact(mt->facts, "Your %s on %s is cancelled. ", r->service, when);
-        } else {
-            add_fact(mt->facts, "I'm sorry, I couldn't cancel a booking just now. ");
-        }
+        cancel_result(mt, r, j);
         break;
     case RTOOL_TAKE_MESSAGE:
         mem->intents_seen |= RX_INTENT_MESSAGE;
@@ -361,7 +383,7 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
 static void run_next_call(struct model_turn *mt)
 {
     while (mt->next_call < mt->ncalls) {
-        const struct rtool_call *call = &mt->calls[mt->next_call++];
+        struct rtool_call *call = &mt->calls[mt->next_call++];
         if (call->tool == RTOOL_TRANSFER || call->tool == RTOOL_END_CALL) {
             if (mt->terminal.tool == RTOOL_NONE)
                 mt->terminal = *call;
@@ -369,6 +391,7 @@ static void run_next_call(struct model_turn *mt)
             llm_history_add_result(mt->hist, call->call_id, r);
             continue;
         }
+        call->is_move = call->tool == RTOOL_BOOK && mt->req.mem->is_moving;
         rx_tools_run(mt->req.t, call, mt->req.caller_number, mt->req.call_control_id,
                      wall_clock_now_ms(mt->req.t->w->clock), on_tool_done, mt);
         return;

@@ -216,6 +216,22 @@ LLM.script_for(NO_ONE, [
 ])
 NO_ONE_CALL = SIM.call(NO_ONE_NUMBER, "+15550003012", [{"say": "Let me talk to a person"}, {"say": "never mind, bye"}])
 
+MOVE = "Lumen Dental"
+MOVE_BID, MOVE_NUMBER = business(MOVE)
+LLM.script_for(MOVE, [
+    {"tool_calls": [{"name": "book", "arguments": {"service": "X-rays", "day": "2026-03-05",
+                                                   "time": "09:00", "caller_name": "Rui Sol"}}]},
+    {"reply": "Your X-rays are booked for Thursday at 9 AM."},
+    {"tool_calls": [{"name": "cancel_booking", "arguments": {}},
+                    {"name": "book", "arguments": {"service": "X-rays", "day": "2026-03-06",
+                                                   "time": "09:00", "caller_name": "Rui Sol"}}]},
+    {"reply": "Done: your X-rays are now on Friday at 9 AM instead."},
+    end_call_step(),
+])
+MOVE_CALL = SIM.call(MOVE_NUMBER, "+15550003013",
+                     [{"say": "X-rays on Thursday at nine for Rui Sol"},
+                      {"say": "Actually, please move it to Friday at nine"}, {"say": "bye"}])
+
 ISO_A, ISO_B = "Zephyr Dental Atelier", "Obsidian Barber Lounge"
 ISO_A_BID, ISO_A_NUMBER = business(ISO_A, small_business(ISO_A, "Quartz Polish", "123.45"))
 ISO_B_BID, ISO_B_NUMBER = business(ISO_B, small_business(ISO_B, "Moonlight Fade", "67.89"))
@@ -330,6 +346,20 @@ def test_a_transfer_that_finds_no_one_is_handled_as_the_built_in_does_and_the_mo
     assert msgs[4]["content"].startswith("I'm sorry, I couldn't reach anyone just now."), msgs[4]
 
 
+def test_the_model_moves_a_booking_it_is_cancelled_and_the_new_one_not_billed_again():
+    rec = SIM.wait_ended(MOVE_CALL, timeout=30)
+    assert "Done: your X-rays are now on Friday at 9 AM instead." in agent_lines(rec)
+    told = json.loads(requests_of(MOVE)[3]["body"]["messages"][-2]["content"])
+    assert told["cancelled"] is True and told["day"] == "2026-03-05" and told["time"] == "09:00", told
+    rows = wait_for(lambda: (lambda r: r if len(r) == 2 and any(x[1] == "cancelled" for x in r) else None)(
+        pg_rows(E, "SELECT starts_at AT TIME ZONE 'America/New_York', status FROM bookings "
+                   "WHERE business_id = %s ORDER BY starts_at", MOVE_BID)), what="two bookings, one cancelled")
+    assert [(r[0].strftime("%m-%d %H:%M"), r[1]) for r in rows] == [("03-05 09:00", "cancelled"),
+                                                                    ("03-06 09:00", "booked")], rows
+    time.sleep(0.3)
+    assert pg_rows(E, "SELECT amount_cents FROM usage_events WHERE business_id = %s", MOVE_BID) == [(5000,)]
+
+
 def test_when_the_model_fails_after_a_booking_the_caller_hears_the_booking():
     rec = SIM.wait_ended(AFTER_TOOL_CALL, timeout=30)
     lines = agent_lines(rec)
@@ -386,7 +416,7 @@ def test_every_request_was_valid_and_each_prompt_holds_only_its_own_business():
     enum = a[0]["body"]["tools"][1]["function"]["parameters"]["properties"]["service"]["enum"]
     assert enum == ["Quartz Polish"]
     # every request names one business only
-    names = [BOOK, OUTSIDE, SLOW, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, ISO_A, ISO_B]
+    names = [BOOK, OUTSIDE, SLOW, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
     for r in reqs:
         prompt = r["body"]["messages"][0]["content"]
         assert sum(n in prompt for n in names) == 1, prompt[:200]
