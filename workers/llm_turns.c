@@ -9,7 +9,9 @@
  * model cannot book outside the hours, beyond capacity or for another business; the
  * records and texts a tool produces are committed with the event, like the built-in's.
  * A booking id is derived from the call and the slot, so a replayed event that asks the
- * model again books, bills and texts nothing twice.
+ * model again books, bills and texts nothing twice (should the model pick another slot
+ * on the replay, the first slot's place stays held until its keys expire: the answer
+ * is not stored before the commit; see docs/worker.md).
  *
  * What the caller hears:
  * - the model's words, only once it has seen every tool result (words said together
