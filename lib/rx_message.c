@@ -145,6 +145,13 @@ void rx_message_start(struct rx_turn *t)
         copy(m->message_name, sizeof m->message_name, m->caller_name);
     else if (rx_text_name(&t->text, false, name, sizeof name))
         copy(m->message_name, sizeof m->message_name, name);
+    /* "call me back on 415 555 0134": the number said with the request is read back
+     * once the name is known, instead of the number the caller calls from */
+    char digits[24];
+    bool has_plus;
+    size_t n = rx_text_digits(t->raw, digits, sizeof digits, &has_plus);
+    if (n > 0 && !to_e164(t, digits, n, has_plus, m->callback_number, sizeof m->callback_number))
+        m->callback_number[0] = '\0';
     m->pending = RX_ASK_NONE;
     next_step(t);
 }

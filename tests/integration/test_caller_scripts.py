@@ -394,6 +394,11 @@ script("plumber_takes_a_message_with_a_number_said_in_words", MORNING, P,
        heard("5 1 0, 5 5 5, 0 1 9 9"),
        message("+15105550199", "quote for new pipes", "Rita Moreno"),
        texted(PLUMBER_TRANSFER, "quote for new pipes"))
+script("plumber_reads_back_a_callback_number_said_with_the_request", MORNING, P,
+       ["Could someone call me back, my number is plus one 415 555 0134", "Dee Ray", "yes",
+        "Need a quote for a new sink", "bye"],
+       heard("I have 4 1 5, 5 5 5, 0 1 3 4. Is that right?"), never_heard("calling from"),
+       message("+14155550134", "new sink", "Dee Ray"))
 script("plumber_is_open_now_until_6pm_in_its_zone", MORNING, P,
        ["Are you open right now?", "bye"], heard("Yes, we're open now until 6 PM today."))
 script("plumber_prices_drain_cleaning_by_alias", MORNING, P,

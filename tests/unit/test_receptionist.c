@@ -701,6 +701,25 @@ static void test_salon_takes_a_message_with_the_number_called_from(void)
     CHECK_STR_EQ(c.out.tool.caller_name, "Lee Park");
 }
 
+/* Regression: a number said with the request ("call me back, my number is ...") was
+ * ignored, and the caller was asked about the number calling from instead. */
+static void test_plumber_reads_back_the_number_said_with_the_request(void)
+{
+    struct call c;
+    call_start(&c, PLUMBER, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "Could someone call me back, my number is plus one 415 555 0134");
+    CHECK(c.mem.pending == RX_ASK_MSG_NAME);
+    const char *r = say(&c, "Dee Ray");
+    CHECK(has(r, "4 1 5, 5 5 5, 0 1 3 4"));
+    CHECK(lacks(r, "calling from"));
+    CHECK(c.mem.pending == RX_ASK_MSG_NUMBER_CONFIRM);
+    say(&c, "yes");
+    say(&c, "I need a quote");
+    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK_STR_EQ(c.out.tool.callback_number, "+14155550134");
+}
+
 static void test_message_number_of_seven_spoken_digits_takes_the_area_code(void)
 {
     struct call c;
@@ -978,6 +997,7 @@ int main(void)
     RUN(test_salon_moves_a_booking_by_cancel_then_book);
     RUN(test_dental_takes_a_message_with_another_number_read_back);
     RUN(test_salon_takes_a_message_with_the_number_called_from);
+    RUN(test_plumber_reads_back_the_number_said_with_the_request);
     RUN(test_message_number_of_seven_spoken_digits_takes_the_area_code);
     RUN(test_a_wrong_number_read_back_is_asked_again);
     RUN(test_dental_transfers_a_request_for_a_person);
