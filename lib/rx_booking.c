@@ -407,6 +407,14 @@ void rx_booking_start(struct rx_turn *t)
     if (m->task != RX_TASK_BOOKING) {
         m->task = RX_TASK_BOOKING;
         rx_memory_clear_booking(m);
+        if (t->nservices > 1) {
+            /* a booking is one service: say so, or the second is silently dropped */
+            rx_say_put(&t->say, "I'll book one service at a time: first ");
+            rx_say_name(&t->say, t->cfg->services[t->services[0]].name);
+            rx_say_put(&t->say, ", then we can book ");
+            rx_say_name(&t->say, t->cfg->services[t->services[1]].name);
+            rx_say_put(&t->say, ".");
+        }
     }
     fill(t);
     advance(t);

@@ -104,6 +104,12 @@ def booked(service, local, name, utc=None):
     return check
 
 
+def bookings_are(r, want):
+    """This caller's bookings are exactly want: [(service, local start)]."""
+    got = [(b[0], b[1]) for b in bookings(E, r.bid, r.zone) if b[3] == r.caller and b[4] == "booked"]
+    assert got == want, got
+
+
 def no_booking(r):
     assert [b for b in bookings(E, r.bid, r.zone) if b[3] == r.caller] == []
     assert not any("booked:" in line for line in r.lines), r.lines
@@ -331,6 +337,11 @@ script("salon_books_a_blowout_the_day_after_tomorrow_at_a_quarter_past_eleven", 
        ["Could I book a blowout the day after tomorrow at a quarter past eleven?", "Nia Long", "yes", "bye"],
        heard("blowout on Thursday, March 5th at 11:15 AM"),
        booked("Blowout", "2026-03-05 11:15", "Nia Long"))
+script("salon_books_two_services_one_after_the_other", MORNING, S,
+       ["can I get a trim and a beard trim this Saturday at 1pm", "Tim Ross", "yes",
+        "and the beard trim on Saturday at 2pm", "yes", "bye"],
+       heard("I'll book one service at a time: first women's haircut, then we can book beard trim."),
+       lambda r: bookings_are(r, [("Women's haircut", "2026-03-07 13:00"), ("Beard trim", "2026-03-07 14:00")]))
 script("salon_prices_by_alias", MORNING, S,
        ["How much is a blow dry?", "How much for a hair mask?", "bye"],
        heard_in_reply(1, "$45"), heard_in_reply(2, "$25"), heard("deep conditioning"))

@@ -562,6 +562,19 @@ static void test_dental_offers_afternoon_times_for_the_afternoon(void)
     CHECK(c.mem.minute == 13 * 60 + 30);
 }
 
+/* Regression: "a trim and a beard trim" booked the haircut and dropped the beard trim
+ * without a word. */
+static void test_salon_says_it_books_two_services_one_at_a_time(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    const char *r = say(&c, "can I get a trim and a beard trim this Saturday at 1pm");
+    CHECK(has(r, "one service at a time: first women's haircut, then we can book beard trim."));
+    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK_STR_EQ(c.out.tool.service, "Women's haircut");
+}
+
 static void test_salon_books_after_hours_when_booking_only(void)
 {
     struct call c;
@@ -989,6 +1002,7 @@ int main(void)
     RUN(test_plumber_books_a_leak_repair_on_its_slot_grid);
     RUN(test_plumber_offers_free_times_for_the_morning);
     RUN(test_dental_offers_afternoon_times_for_the_afternoon);
+    RUN(test_salon_says_it_books_two_services_one_at_a_time);
     RUN(test_salon_books_after_hours_when_booking_only);
     RUN(test_dental_offers_a_message_when_booking_after_hours);
     RUN(test_booking_disabled_offers_a_message);
