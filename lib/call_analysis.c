@@ -207,6 +207,58 @@ void call_analysis_run(const struct agent_config *config, const struct rx_memory
     summarise(config, mem, caller != NULL ? caller : "", outcome != NULL ? outcome : "", out);
 }
 
+void call_analysis_note_tool(struct rx_memory *mem, const struct agent_config *config,
+                             const struct rtool_call *call, const struct rx_tool_result *r)
+{
+    const struct agent_service *svc = agent_config_find_service(config, call->service, strlen(call->service));
+    int index = svc != NULL ? (int)(svc - config->services) : -1;
+    switch (call->tool) {
+    case RTOOL_CHECK_AVAILABILITY:
+    case RTOOL_BOOK:
+        mem->intents_seen |= RX_INTENT_BOOK;
+        if (index >= 0 && mem->nservices_asked < 8 && !was_asked(mem, index)) {
+            mem->asked_words[mem->nservices_asked][0] = '\0';
+            mem->services_asked[mem->nservices_asked++] = index;
+        }
+        if (call->tool == RTOOL_BOOK && r->is_ok && index >= 0) {
+            int h, m;
+            struct civil_date d = {0, 0, 0};
+            mem->has_booked = true;
+            mem->service_index = index;
+            if (sscanf(call->day, "%4d-%2d-%2d", &d.year, &d.month, &d.day) == 3 && civil_date_is_valid(&d))
+                mem->day = d;
+            mem->minute = sscanf(call->time, "%2d:%2d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60
+                              ? h * 60 + m : -1;
+            snprintf(mem->caller_name, sizeof mem->caller_name, "%s", call->caller_name);
+            if (call->is_move)
+                mem->intents_seen |= RX_INTENT_MOVE;
+        }
+        break;
+    case RTOOL_CANCEL:
+        if (r->is_ok)
+            mem->intents_seen |= RX_INTENT_CANCEL;
+        break;
+    case RTOOL_TAKE_MESSAGE:
+        mem->intents_seen |= RX_INTENT_MESSAGE;
+        if (r->is_ok) {
+            mem->has_left_message = true;
+            snprintf(mem->message_name, sizeof mem->message_name, "%s", call->caller_name);
+            snprintf(mem->callback_number, sizeof mem->callback_number, "%s", call->callback_number);
+            snprintf(mem->message, sizeof mem->message, "%.511s", call->message);
+        }
+        break;
+    case RTOOL_TRANSFER:
+        mem->intents_seen |= RX_INTENT_PERSON;
+        mem->was_transferred |= r->is_ok;
+        break;
+    case RTOOL_END_CALL:
+        mem->intents_seen |= RX_INTENT_GOODBYE;
+        break;
+    case RTOOL_NONE:
+        break;
+    }
+}
+
 void call_analysis_owner_text(const struct call_analysis *a, const char *business_name,
                               char *out, size_t size)
 {

@@ -43,6 +43,11 @@ struct call_analysis {
 void call_analysis_run(const struct agent_config *config, const struct rx_memory *mem,
                        const char *caller, const char *outcome, struct call_analysis *out);
 
+/* Model mode: what a tool the model asked for did (call, and its result r), noted in
+ * the memory the analysis reads, as the built-in receptionist notes its own. */
+void call_analysis_note_tool(struct rx_memory *mem, const struct agent_config *config,
+                             const struct rtool_call *call, const struct rx_tool_result *r);
+
 /* The owner's text about the call: the summary and the score, within `size` bytes. */
 void call_analysis_owner_text(const struct call_analysis *a, const char *business_name,
                               char *out, size_t size);

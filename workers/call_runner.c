@@ -500,6 +500,8 @@ static void apply_event(struct call_ctx *c);
 static void keep_tool_output(struct rx_tool_done *done, void *arg)
 {
     struct call_ctx *c = arg;
+    if (c->t->config != NULL)   /* what the model did, for the after-call analysis */
+        call_analysis_note_tool(&c->next_mem, c->t->config, &done->call, &done->result);
     for (int i = 0; i < done->nrecords; i++) {
         if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0]))
             c->extra[c->nextra++] = done->records[i];
@@ -558,8 +560,10 @@ static void handle(struct call_ctx *c)
 static void apply_event(struct call_ctx *c)
 {
     struct tenant *t = c->t;
-    if (c->has_rx && c->llm.has_answer)
+    if (c->has_rx && c->llm.has_answer) {
         c->rx.preset = &c->llm.answer;     /* the model's answer to the caller's words */
+        c->next_mem.turns++;               /* a caller turn, for the after-call analysis */
+    }
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
     char now_iso[40];
     call_records_iso_now(now_iso, sizeof now_iso);

@@ -49,6 +49,7 @@ struct tool_op {
 static void finish(struct tool_op *op)
 {
     op->done.result.tool = op->call.tool;
+    op->done.call = op->call;
     op->cb(&op->done, op->arg);
     for (int i = 0; i < op->done.nrecords; i++)   /* the receiver took what it wanted */
         op->done.records[i] = NULL;

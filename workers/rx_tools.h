@@ -23,6 +23,7 @@ struct rx_sms {
 };
 
 struct rx_tool_done {
+    struct rtool_call call;                             /* what was asked */
     struct rx_sms sms[RX_TOOLS_MAX_SMS];                /* from the business's number */
     int nsms;
     struct rx_tool_result result;

@@ -271,6 +271,14 @@ def test_the_model_books_through_the_receptionists_tools_and_the_caller_hears_it
     # the next turn carries the conversation so far
     roles = [m["role"] for m in reqs[2]["body"]["messages"]]
     assert roles == ["system", "user", "assistant", "tool", "assistant", "user"], roles
+    # after the call, the analysis knows what the model's tools did
+    [(score, reasons)] = wait_for(lambda: pg_rows(E, "SELECT score, reasons FROM lead_scores "
+                                                     "WHERE business_id = %s", BOOK_BID), what="the lead score")
+    assert score >= 60 and "booked Cleaning" in reasons, (score, reasons)
+    [(summary,)] = pg_rows(E, "SELECT c.summary FROM call_conversations c JOIN call_logs l ON l.id = "
+                              "c.call_log_id WHERE l.business_id = %s", BOOK_BID)
+    assert "Jane Roe (+15550003001)" in summary and "Booked Cleaning for Wednesday, March 4th at 10 AM" in summary, \
+        summary
 
 
 def test_a_booking_outside_the_hours_is_refused_and_the_model_is_told():
