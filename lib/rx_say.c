@@ -23,10 +23,25 @@ void rx_say_gap(struct rx_turn *t)
         rx_say_put(&t->say, " ");
 }
 
+static bool is_recent_reply(const struct rx_memory *m, const char *text)
+{
+    unsigned h = rx_hash(text);
+    int n = m->nrecent < RX_RECENT_MAX ? m->nrecent : RX_RECENT_MAX;
+    for (int i = 0; i < n; i++)
+        if (m->recent_replies[i] == h)
+            return true;
+    return false;
+}
+
 void rx_say_pick(struct rx_turn *t, rx_wordings w)
 {
     rx_say_gap(t);
-    rx_say_put(&t->say, rx_pick(t, w));
+    const char *said = rx_pick(t, w);
+    /* A wording that may be the whole reply ("One moment while I check.") and was said
+     * lately: another wording, rather than "Just to say it again: One moment ..." */
+    for (int k = 0; k < 2 && t->say.len == 0 && is_recent_reply(t->mem, said); k++)
+        said = rx_pick(t, w);
+    rx_say_put(&t->say, said);
 }
 
 void rx_say_clock(struct rx_say *s, int minute)

@@ -217,6 +217,11 @@ script("dental_offers_afternoon_times_for_thursday_afternoon", MORNING, D,
        ["Can I get in on Thursday afternoon for a cleaning?", "1:30 works", "Lia Moss", "yes", "bye"],
        heard("On Thursday, March 5th I can offer 1 PM, 1:30 PM or 2 PM"),
        booked("Cleaning", "2026-03-05 13:30", "Lia Moss"))
+script("dental_changes_the_time_at_the_read_back_of_the_4th", MORNING, D,
+       ["book me a cleaning for the 4th at 9", "Zoe Hart", "actually make it 10am", "yes", "bye"],
+       heard("cleaning tomorrow, Wednesday, March 4th at 9 AM"),
+       never_heard("say it again", "once more", "to repeat", "as I said"),
+       booked("Cleaning", "2026-03-04 10:00", "Zoe Hart"))
 script("dental_books_a_cavity_filling_today_at_2pm", MORNING, D,
        ["Can you fit me in for a cavity filling today at 2pm?", "Carla Diaz", "yes", "bye"],
        heard("filling today at 2 PM"),

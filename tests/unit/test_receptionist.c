@@ -896,6 +896,28 @@ static void test_the_same_question_twice_is_not_answered_word_for_word(void)
     CHECK(c.nreplies == 13);
 }
 
+/* Regression: a second check in one call came out as "Just to say it again: One
+ * moment, please, while I check." when the wording picked had been said before. */
+static void test_a_second_check_is_worded_afresh_not_repeated(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    char first[RX_SAY_MAX];
+    snprintf(first, sizeof first, "%s", say(&c, "book me a cleaning for the 4th at 9"));
+    struct rx_tool_result ok = result_of(&c, true);
+    tool_done(&c, &ok);
+    say(&c, "Zoe Hart");
+    for (int i = 0; i < 2; i++) {       /* the formal tone has three wordings of it */
+        const char *r = say(&c, i == 0 ? "actually make it 10am" : "no, 11am");
+        CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+        CHECK(lacks(r, "again") && lacks(r, "repeat") && lacks(r, "As I said") && lacks(r, "Once more"));
+        ok = result_of(&c, true);
+        tool_done(&c, &ok);
+    }
+    CHECK(has(first, "check"));
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1025,6 +1047,7 @@ int main(void)
     RUN(test_salon_offers_booking_for_a_person_after_hours);
     RUN(test_not_understood_is_asked_again_in_other_words);
     RUN(test_the_same_question_twice_is_not_answered_word_for_word);
+    RUN(test_a_second_check_is_worded_afresh_not_repeated);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
