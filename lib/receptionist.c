@@ -87,6 +87,11 @@ static rx_wordings hello_back = {
     {"Good day. How may I help you?", "Hello. How may I assist you?", "Good day. What can I do for you?"},
     {"Hi. How can I help?", "Hello. What do you need?", "Hi. Go ahead."},
 };
+static rx_wordings go_ahead = {
+    {"Sure! What can I help you with?", "Of course, what do you need?", "Go ahead, I'm listening."},
+    {"Certainly. What may I help you with?", "Of course. How may I help?", "Please, go ahead."},
+    {"Sure. What?", "Go ahead.", "Yes?"},
+};
 static rx_wordings book_offer = {
     {"Would you like to book it?", "Shall I book that for you?", "Want me to book you in?"},
     {"Would you like to book an appointment?", "Shall I book it for you?", "May I book it for you?"},
@@ -420,6 +425,13 @@ static bool answer_offer(struct rx_turn *t)
             t->nservices = 1;
         }
         rx_booking_start(t);
+        return true;
+    }
+    if (m->pending == RX_ASK_ANYTHING_ELSE && is_yes && t->nservices == 0 && !t->has_when &&
+        t->text.nwords <= 3) {
+        t->out->intent = "yes";        /* "yes" to "anything else?" is not a misunderstanding */
+        rx_say_pick(t, go_ahead);
+        m->pending = RX_ASK_NONE;
         return true;
     }
     if ((m->pending == RX_ASK_OFFER_MESSAGE || m->pending == RX_ASK_OFFER_BOOKING) && is_no &&

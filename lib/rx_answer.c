@@ -476,8 +476,20 @@ bool rx_answer_unknown_service(struct rx_turn *t)
 
 bool rx_answer(struct rx_turn *t)
 {
+    static const char *const it_words[] = {"it", "that", "this", NULL};
     const struct rx_text *x = &t->text;
     bool is_price = rx_text_has_any(x, price_words);
+    if (is_price && t->nservices == 0) {
+        /* "how much is it?": the service being booked, or the one just talked about */
+        const struct rx_memory *m = t->mem;
+        int it = m->task == RX_TASK_BOOKING ? m->service_index : -1;
+        if (it < 0 && m->nservices_asked > 0 && rx_text_has_any(x, it_words))
+            it = m->services_asked[m->nservices_asked - 1];
+        if (it >= 0 && it < (int)t->cfg->nservices) {
+            t->services[0] = it;
+            t->nservices = 1;
+        }
+    }
     if (is_price && t->nservices > 0) {
         answer_price(t);
         return true;

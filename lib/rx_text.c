@@ -332,10 +332,17 @@ bool rx_text_name(const struct rx_text *t, bool is_asked, char *buf, size_t size
     }
     if (!is_asked || t->nwords == 0 || t->nwords > 5)
         return false;
-    /* a bare answer: the first words that can be a name, fillers skipped */
+    /* a bare answer: the first words that can be a name, fillers skipped; a question
+     * ("how much is it?") is not a name ("Much") */
+    static const char *const question[] = {"how", "what", "whats", "when", "where", "why", "which",
+                                           "who", "do", "does", "can", "could", "is", "are", "would",
+                                           NULL};
     for (const char *p = t->norm + 1; *p != '\0';) {
         const char *e = strchr(p, ' ');
         size_t wn = (size_t)(e - p);
+        for (size_t i = 0; question[i] != NULL; i++)
+            if (strlen(question[i]) == wn && memcmp(question[i], p, wn) == 0)
+                return false;
         if (!is_not_name(p, wn))
             return take_name(p, buf, size);
         if (wn > 0 && p[0] >= '0' && p[0] <= '9')

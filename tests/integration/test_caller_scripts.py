@@ -222,6 +222,12 @@ script("dental_changes_the_time_at_the_read_back_of_the_4th", MORNING, D,
        heard("cleaning tomorrow, Wednesday, March 4th at 9 AM"),
        never_heard("say it again", "once more", "to repeat", "as I said"),
        booked("Cleaning", "2026-03-04 10:00", "Zoe Hart"))
+script("dental_answers_a_price_at_the_name_question_and_books_under_the_real_name", MORNING, D,
+       ["Can I book a filling tomorrow at 2?", "how much is it?", "Ann Ho", "yes", "yes",
+        "What are your hours on Friday?", "no thanks"],
+       heard("The price for filling is $180"), heard("On Friday, March 6th we're open 8 AM to 2 PM"),
+       never_heard("Much", "did not follow", "did not catch", "did not understand"),
+       booked("Filling", "2026-03-04 14:00", "Ann Ho"), caller_hung_up_by_receptionist)
 script("dental_books_a_cavity_filling_today_at_2pm", MORNING, D,
        ["Can you fit me in for a cavity filling today at 2pm?", "Carla Diaz", "yes", "bye"],
        heard("filling today at 2 PM"),

@@ -918,6 +918,43 @@ static void test_a_second_check_is_worded_afresh_not_repeated(void)
     CHECK(has(first, "check"));
 }
 
+/* Regression: "how much is it?" at the name question booked the filling for "Much". */
+static void test_a_question_at_the_name_question_is_answered_not_taken_as_a_name(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "Can I book a filling tomorrow at 2?");
+    struct rx_tool_result ok = result_of(&c, true);
+    tool_done(&c, &ok);
+    CHECK(c.mem.pending == RX_ASK_NAME);
+    const char *r = say(&c, "how much is it?");
+    CHECK(has(r, "The price for filling is $180"));
+    CHECK(lacks(r, "Much"));
+    CHECK_STR_EQ(c.mem.caller_name, "");
+    CHECK(c.mem.pending == RX_ASK_NAME);
+    r = say(&c, "Ann Ho");
+    CHECK(has(r, "Ann Ho") && has(r, "Shall I book it?"));
+}
+
+/* Regression: "yes" to "Is there anything else?" counted as not understood (and
+ * toward the transfer after misunderstood turns). */
+static void test_yes_to_anything_else_asks_what_it_is(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    say(&c, "what products do you use?");
+    CHECK(c.mem.pending == RX_ASK_ANYTHING_ELSE);
+    const char *r = say(&c, "yes");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(c.mem.misunderstood == 0);
+    CHECK(lacks(r, "sorry"));
+    CHECK(!c.out.is_goodbye);
+    r = say(&c, "how much is a blow dry");
+    CHECK(has(r, "$45"));
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1048,6 +1085,8 @@ int main(void)
     RUN(test_not_understood_is_asked_again_in_other_words);
     RUN(test_the_same_question_twice_is_not_answered_word_for_word);
     RUN(test_a_second_check_is_worded_afresh_not_repeated);
+    RUN(test_a_question_at_the_name_question_is_answered_not_taken_as_a_name);
+    RUN(test_yes_to_anything_else_asks_what_it_is);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
