@@ -266,7 +266,8 @@ void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent)
     if (!is_open && t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY) {
         t->out->intent = "transfer";
         rx_say_gap(t);
-        rx_say_put(&t->say, "I'm sorry, we're closed and no one is available right now; ");
+        rx_say_put(&t->say, t->say.len > 0 ? "We're closed and no one is available right now; "
+                                           : "I'm sorry, we're closed and no one is available right now; ");
         rx_say_next_open(t);
         rx_say_put(&t->say, ". I can book an appointment for you. Would you like that?");
         t->mem->task = RX_TASK_NONE;

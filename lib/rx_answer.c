@@ -498,7 +498,10 @@ bool rx_answer(struct rx_turn *t)
         answer_address(t);
         return true;
     }
-    if (rx_text_has_any(x, hours_words)) {
+    static const char *const follow_words[] = {"what about", "how about", "and on", "and what about", NULL};
+    bool is_day_follow_up = (t->mem->intents_seen & RX_INTENT_HOURS) && t->nservices == 0 && t->has_when &&
+                            (t->when.has_date || t->when.has_range) && rx_text_has_any(x, follow_words);
+    if (rx_text_has_any(x, hours_words) || is_day_follow_up) {   /* "what about Sunday?" after hours */
         answer_hours(t);
         return true;
     }

@@ -462,6 +462,15 @@ script("evening_salon_offers_a_booking_instead_of_a_message", EVENING, S,
 script("evening_salon_offers_a_booking_to_a_caller_asking_for_a_manager", EVENING, S,
        ["I want to speak to a manager", "no thanks", "bye"],
        heard("no one is available right now"), not_transferred, no_message, fallback=SALON_FALLBACK)
+script("evening_salon_answers_what_about_sunday_after_an_hours_question", EVENING, S,
+       ["when do you open tomorrow?", "what about Sunday?", "bye"],
+       heard_in_reply(1, "Tomorrow, Wednesday, March 4th we're open 10 AM to 7 PM"),
+       heard_in_reply(2, "Sunday, March 8th we're open 11 AM to 4 PM"))
+script("evening_salon_offers_a_booking_not_a_transfer_after_two_turns_not_understood", EVENING, S,
+       ["blah blah", "gargle foo", "no thanks", "bye"],
+       heard_in_reply(2, "trouble understanding. We're closed and no one is available right now",
+                      "I can book an appointment for you"),
+       not_transferred, no_message, fallback=SALON_FALLBACK)
 script("evening_plumber_forwards_to_its_after_hours_number", EVENING, P,
        [], heard_in_reply(0, "putting you through"), transferred(PLUMBER_FORWARD))
 

@@ -955,6 +955,36 @@ static void test_yes_to_anything_else_asks_what_it_is(void)
     CHECK(has(r, "$45"));
 }
 
+/* Regression: "what about Sunday?" after an hours question was not understood. */
+static void test_salon_answers_what_about_sunday_after_an_hours_question(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 20:30");
+    greet(&c);
+    say(&c, "when do you open tomorrow?");
+    const char *r = say(&c, "what about Sunday?");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(has(r, "Sunday, March 8th we're open 11 AM to 4 PM"));
+    struct call d;                      /* without an hours question first it is not guessed */
+    call_start(&d, SALON, "2026-03-03 20:30");
+    greet(&d);
+    say(&d, "what about Sunday?");
+    CHECK(d.out.is_misunderstood);
+}
+
+/* Regression: escalating after misunderstood turns while closed said "I'm sorry" twice. */
+static void test_salon_says_sorry_once_when_escalating_after_hours(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 20:30");
+    greet(&c);
+    say(&c, "blah blah");
+    const char *r = say(&c, "gargle foo");
+    CHECK(has(r, "trouble understanding. We're closed and no one is available right now"));
+    const char *once = strstr(r, "sorry");
+    CHECK(once != NULL && strstr(once + 1, "sorry") == NULL);
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1087,6 +1117,8 @@ int main(void)
     RUN(test_a_second_check_is_worded_afresh_not_repeated);
     RUN(test_a_question_at_the_name_question_is_answered_not_taken_as_a_name);
     RUN(test_yes_to_anything_else_asks_what_it_is);
+    RUN(test_salon_answers_what_about_sunday_after_an_hours_question);
+    RUN(test_salon_says_sorry_once_when_escalating_after_hours);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
