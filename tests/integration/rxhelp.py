@@ -87,12 +87,18 @@ class ClockStack:
         return bid, number
 
     def stop(self):
-        """Stops the processes (sanitizer reports fail here) and the private Redis."""
+        """Stops the processes (sanitizer reports fail here) and the private Redis;
+        returns {name: exit status}. Fails if a process logged an error."""
+        procs = list(self.stack.procs)
         try:
-            return self.stack.stop()
+            codes = self.stack.stop()
         finally:
             self.stack.forget_tenants()
             self.redis_svc.stop()
+        errors = [f"{p.name}: {line}" for p in procs for line in p.output().splitlines()
+                  if '"level":"error"' in line]
+        assert errors == [], "errors logged:\n" + "\n".join(errors[:20])
+        return codes
 
 
 # ---- what the caller and Telnyx saw ----
