@@ -419,7 +419,8 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
         "one", "something", "someone", "anything", "any", "openings", "opening",
         "availability", "available", "free", "room", "space", "question", "a question",
         "any openings", "an opening", "anyone", "anybody", "your", "the", "any availability",
-        "slots", "a slot", "spot", "a spot", "me", "them", "those", "these", NULL};
+        "slots", "a slot", "spot", "a spot", "me", "them", "those", "these", "then", "now",
+        "exactly", "there", "here", NULL};
     for (size_t i = 0; cues[i] != NULL; i++) {
         const char *p = strstr(t->text.norm, cues[i]);
         if (p == NULL)

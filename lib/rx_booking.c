@@ -18,7 +18,8 @@
 static const char *const book_words[] = {
     "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
     "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
-    "fit me in", "squeeze me in", "send someone", "come out", "make a booking", NULL};
+    "fit me in", "squeeze me in", "send someone", "come out", "make a booking", "can you come",
+    "could you come", "come over", NULL};
 static const char *const want_words[] = {"id like", "i would like", "i want", "i need",
                                          "can i get", "can i have", "could i get", "looking for",
                                          "can i come", "can someone", NULL};

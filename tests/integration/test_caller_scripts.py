@@ -421,6 +421,12 @@ script("plumber_reads_back_a_callback_number_said_with_the_request", MORNING, P,
         "Need a quote for a new sink", "bye"],
        heard("I have 4 1 5, 5 5 5, 0 1 3 4. Is that right?"), never_heard("calling from"),
        message("+14155550134", "new sink", "Dee Ray"))
+script("plumber_lists_its_services_instead_of_roofing_and_comes_out_tomorrow_at_1", MORNING, P,
+       ["do you guys do roofing?", "ok what do you do then?", "can you come tomorrow at 1?", "a service call",
+        "Ana Diaz", "yep", "bye"],
+       heard_in_reply(1, "we don't offer roofing"), never_heard("offer then"),
+       heard_in_reply(2, "service call, drain cleaning, camera inspection"),
+       booked("Service call", "2026-03-04 13:00", "Ana Diaz"), not_transferred)
 script("plumber_is_open_now_until_6pm_in_its_zone", MORNING, P,
        ["Are you open right now?", "bye"], heard("Yes, we're open now until 6 PM today."))
 script("plumber_prices_drain_cleaning_by_alias", MORNING, P,

@@ -985,6 +985,29 @@ static void test_salon_says_sorry_once_when_escalating_after_hours(void)
     CHECK(once != NULL && strstr(once + 1, "sorry") == NULL);
 }
 
+/* Regressions: "what do you do then?" was heard as a service called "then"; "yep" at
+ * the name question became the name "Yep"; "can you come tomorrow at 1?" was not
+ * understood as a booking. */
+static void test_plumber_lists_services_takes_no_yep_for_a_name_and_comes_out(void)
+{
+    struct call c;
+    call_start(&c, PLUMBER, "2026-03-03 08:00");
+    greet(&c);
+    say(&c, "do you guys do roofing?");
+    const char *r = say(&c, "ok what do you do then?");
+    CHECK(lacks(r, "offer then"));
+    CHECK(has(r, "service call, drain cleaning"));
+    r = say(&c, "can you come tomorrow at 1?");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(c.mem.task == RX_TASK_BOOKING && c.mem.pending == RX_ASK_SERVICE);
+    struct call m;
+    call_start(&m, SALON, "2026-03-03 12:00");
+    greet(&m);
+    say(&m, "can I leave a message?");
+    say(&m, "yep");
+    CHECK_STR_EQ(m.mem.message_name, "");
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1119,6 +1142,7 @@ int main(void)
     RUN(test_yes_to_anything_else_asks_what_it_is);
     RUN(test_salon_answers_what_about_sunday_after_an_hours_question);
     RUN(test_salon_says_sorry_once_when_escalating_after_hours);
+    RUN(test_plumber_lists_services_takes_no_yep_for_a_name_and_comes_out);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
