@@ -8,7 +8,6 @@ import json
 import os
 import re
 import tempfile
-import threading
 
 import harness
 from harness import ctl, pg_rows, random_number, wait_for
@@ -52,7 +51,6 @@ class ClockStack:
         self.worker_env = dict(FRONTDESK_NOW=now, **worker_env)
         for i in range(workers):
             self.add_worker(f"rx{i}")
-        self._lock = threading.Lock()
 
     def add_worker(self, name):
         w = self.stack.worker(name, **self.worker_env)
@@ -129,10 +127,6 @@ def texts_from(sim, business_number):
         if req.get("from") == business_number:
             out.append({"to": req.get("to"), "text": req.get("text", "")})
     return out
-
-
-def all_texts(sim):
-    return [(m.get("request") or {}) for m in sim.get("/_sim/messages")["messages"]]
 
 
 # ---- what the business's records show ----

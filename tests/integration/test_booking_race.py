@@ -14,7 +14,6 @@ The receptionist's clock: Tuesday 2026-03-03, 10:00 in Chicago; the slot raced f
 Saturday March 7th at 10 AM."""
 import re
 import threading
-import time
 
 from harness import env, pg_rows, wait_for
 from rxhelp import ClockStack, agent_lines, bookings, example, texts_from, variant, wait_call_logged
