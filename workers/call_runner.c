@@ -62,9 +62,9 @@ struct call_ctx {
     struct rx_context rxctx;
     struct call_rx rx;
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
-    struct outbox_record *extra[8]; /* records tools produced, committed with the event */
+    struct outbox_record *extra[16]; /* records tools produced, committed with the event */
     int nextra;
-    struct rx_sms sms[4];           /* texts tools queued, committed with the event */
+    struct rx_sms sms[8];           /* texts tools queued, committed with the event */
     int nsms;
     int tool_rounds;
     bool is_handling;               /* counted in the tenant's handling */
@@ -457,18 +457,28 @@ static void setup_rx(struct call_ctx *c)
 
 static void run_tools_then_actions(struct call_ctx *c);
 
-static void on_tool_done(struct rx_tool_done *done, void *arg)
+/* The records and texts a tool produced, committed with the event. The room is sized
+ * for the most tools an event can run (4 built-in rounds, or 3 model rounds of up to 4
+ * calls of which one books); anything beyond it would be a bug, and is logged. */
+static void take_tool_output(struct call_ctx *c, struct rx_tool_done *done)
 {
-    struct call_ctx *c = arg;
     for (int i = 0; i < done->nrecords; i++) {
-        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0]))
+        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0])) {
             c->extra[c->nextra++] = done->records[i];
-        else
+        } else {
+            log_msg(LOG_ERROR, "tool record dropped: no room", "business_id", c->t->id);
             outbox_record_free(done->records[i]);
+        }
         done->records[i] = NULL;
     }
     for (int i = 0; i < done->nsms && c->nsms < (int)(sizeof c->sms / sizeof c->sms[0]); i++)
         c->sms[c->nsms++] = done->sms[i];
+}
+
+static void on_tool_done(struct rx_tool_done *done, void *arg)
+{
+    struct call_ctx *c = arg;
+    take_tool_output(c, done);
     if (!tenant_is_owned(c->t))
         return;
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
@@ -502,15 +512,7 @@ static void keep_tool_output(struct rx_tool_done *done, void *arg)
     struct call_ctx *c = arg;
     if (c->t->config != NULL)   /* what the model did, for the after-call analysis */
         call_analysis_note_tool(&c->next_mem, c->t->config, &done->call, &done->result);
-    for (int i = 0; i < done->nrecords; i++) {
-        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0]))
-            c->extra[c->nextra++] = done->records[i];
-        else
-            outbox_record_free(done->records[i]);
-        done->records[i] = NULL;
-    }
-    for (int i = 0; i < done->nsms && c->nsms < (int)(sizeof c->sms / sizeof c->sms[0]); i++)
-        c->sms[c->nsms++] = done->sms[i];
+    take_tool_output(c, done);
 }
 
 static void on_model_turn_done(void *arg, const char *failure)
@@ -800,7 +802,7 @@ static void commit(struct call_ctx *c)
         analyse_call(c, &analysis);
     call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
     /* records the tools produced (a booking, its usage event, a message) */
-    struct outbox_fields extra[8];
+    struct outbox_fields extra[16];
     int nextra = 0;
     for (int i = 0; i < c->nextra; i++) {
         char why[256];
