@@ -178,6 +178,29 @@ static bool is_day_bookable(struct rx_turn *t)
         }
         return false;
     }
+    if (ahead == 0 && m->service_index >= 0) {
+        /* late in the day: no time left today that the lead time and the service fit */
+        const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
+        const struct civil_time *now = &t->ctx->now;
+        int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
+        int duration = (int)t->cfg->services[m->service_index].duration_minutes;
+        bool has_room = false;
+        for (size_t i = 0; i < h->nranges && !has_room; i++) {
+            int start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
+            has_room = start + duration <= h->ranges[i].close_minute;
+        }
+        if (!has_room) {
+            struct civil_date next;
+            int minute;
+            rx_say_put(&t->say, "There's no time left to book today.");
+            if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
+                rx_say_put(&t->say, " The next day we're open is ");
+                rx_say_date(t, &next);
+                rx_say_put(&t->say, ".");
+            }
+            return false;
+        }
+    }
     return true;
 }
 

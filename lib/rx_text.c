@@ -281,7 +281,8 @@ static const char *const not_name[] = {
     "appointment", "tomorrow", "today", "again", "also", "still", "actually", "really",
     "good", "fine", "great", "in", "of", "be", "will", "if", "there", "calling", "back",
     "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", "bye",
-    "goodbye", "yep", "yup", "nope", "nah", "right", "correct", NULL};
+    "goodbye", "yep", "yup", "nope", "nah", "right", "correct", "as", "soon", "possible",
+    "asap", "sometime", "whenever", "any", NULL};
 
 static bool is_not_name(const char *w, size_t n)
 {

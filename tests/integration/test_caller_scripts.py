@@ -477,6 +477,12 @@ script("evening_salon_offers_a_booking_not_a_transfer_after_two_turns_not_unders
        heard_in_reply(2, "trouble understanding. We're closed and no one is available right now",
                       "I can book an appointment for you"),
        not_transferred, no_message, fallback=SALON_FALLBACK)
+script("evening_salon_says_no_time_is_left_today_and_books_tomorrow_evening", EVENING, S,
+       ["can I get a beard trim tonight at 9pm?", "tomorrow at 6pm then", "Ola Ray", "yes", "bye"],
+       heard_in_reply(1, "There's no time left to book today. The next day we're open is tomorrow, "
+                         "Wednesday, March 4th."),
+       never_heard("What time would suit you today"),
+       booked("Beard trim", "2026-03-04 18:00", "Ola Ray", utc="00:00"))
 script("evening_plumber_forwards_to_its_after_hours_number", EVENING, P,
        [], heard_in_reply(0, "putting you through"), transferred(PLUMBER_FORWARD))
 

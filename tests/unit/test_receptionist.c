@@ -1008,6 +1008,37 @@ static void test_plumber_lists_services_takes_no_yep_for_a_name_and_comes_out(vo
     CHECK_STR_EQ(m.mem.message_name, "");
 }
 
+/* Regression: after closing time the salon (booking after hours) asked "What time would
+ * suit you today?" for a day that was over. */
+static void test_salon_says_there_is_no_time_left_today_after_closing(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 20:30");
+    greet(&c);
+    const char *r = say(&c, "can I get a beard trim tonight at 9pm?");
+    CHECK(has(r, "There's no time left to book today. The next day we're open is tomorrow, Wednesday, March 4th."));
+    CHECK(lacks(r, "What time would suit you today"));
+    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.mem.pending == RX_ASK_DAY);
+    say(&c, "tomorrow at 6pm");
+    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK_STR_EQ(c.out.tool.time, "18:00");
+}
+
+/* Regression: "as soon as possible" at the message's name question became the name
+ * "As Soon As". */
+static void test_as_soon_as_possible_is_not_a_name(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-03 21:30");
+    greet(&c);
+    say(&c, "I'd like to book an emergency visit");
+    CHECK(c.mem.pending == RX_ASK_MSG_NAME);
+    const char *r = say(&c, "as soon as possible");
+    CHECK(lacks(r, "As Soon"));
+    CHECK_STR_EQ(c.mem.message_name, "");
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1143,6 +1174,8 @@ int main(void)
     RUN(test_salon_answers_what_about_sunday_after_an_hours_question);
     RUN(test_salon_says_sorry_once_when_escalating_after_hours);
     RUN(test_plumber_lists_services_takes_no_yep_for_a_name_and_comes_out);
+    RUN(test_salon_says_there_is_no_time_left_today_after_closing);
+    RUN(test_as_soon_as_possible_is_not_a_name);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
