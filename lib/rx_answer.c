@@ -475,12 +475,27 @@ bool rx_answer_unknown_service(struct rx_turn *t)
     return true;
 }
 
+/* "How long does it take?": "Whitening takes about 90 minutes." */
+static void answer_duration(struct rx_turn *t)
+{
+    const struct agent_service *svc = &t->cfg->services[t->services[0]];
+    t->out->intent = "service";
+    t->mem->intents_seen |= RX_INTENT_SERVICES;
+    rx_say_gap(t);
+    rx_say_name(&t->say, svc->name);
+    rx_say_put(&t->say, " takes about ");
+    rx_say_int(&t->say, svc->duration_minutes);
+    rx_say_put(&t->say, " minutes.");
+}
+
 bool rx_answer(struct rx_turn *t)
 {
     static const char *const it_words[] = {"it", "that", "this", NULL};
+    static const char *const duration_words[] = {"how long", "duration", "take long", "how many minutes",
+                                                 "how many hours", NULL};
     const struct rx_text *x = &t->text;
-    bool is_price = rx_text_has_any(x, price_words);
-    if (is_price && t->nservices == 0) {
+    bool is_price = rx_text_has_any(x, price_words), is_duration = rx_text_has_any(x, duration_words);
+    if ((is_price || is_duration) && t->nservices == 0) {
         /* "how much is it?": the service being booked, or the one just talked about */
         const struct rx_memory *m = t->mem;
         int it = m->task == RX_TASK_BOOKING ? m->service_index : -1;
@@ -504,6 +519,10 @@ bool rx_answer(struct rx_turn *t)
                             (t->when.has_date || t->when.has_range) && rx_text_has_any(x, follow_words);
     if (rx_text_has_any(x, hours_words) || is_day_follow_up) {   /* "what about Sunday?" after hours */
         answer_hours(t);
+        return true;
+    }
+    if (is_duration && t->nservices > 0) {
+        answer_duration(t);
         return true;
     }
     if (t->nservices > 0) {

@@ -285,6 +285,12 @@ script("dental_prices_a_cleaning_by_name_and_whitening_by_alias", MORNING, D,
        ["How much is a cleaning?", "And how much is bleaching?", "no, bye"],
        heard_in_reply(1, "The price for cleaning is $120"),
        heard_in_reply(2, "The price for whitening is $350"))
+script("dental_says_how_long_whitening_takes_and_books_it", MORNING, D,
+       ["hello?", "I wanted to ask about whitening", "how long does it take?", "ok book it for Friday at 9",
+        "Wen Yu", "yes please", "bye"],
+       heard_in_reply(2, "$350"), heard_in_reply(3, "Whitening takes about 90 minutes."),
+       never_heard("did not follow", "did not catch", "did not understand"),
+       booked("Whitening", "2026-03-06 09:00", "Wen Yu"))
 script("dental_does_not_invent_root_canals_or_their_price", MORNING, D,
        ["Do you do root canals?", "How much does a root canal cost?", "Can I book a root canal tomorrow?",
         "bye"],

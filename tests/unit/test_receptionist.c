@@ -1039,6 +1039,21 @@ static void test_as_soon_as_possible_is_not_a_name(void)
     CHECK_STR_EQ(c.mem.message_name, "");
 }
 
+/* Regression: "how long does it take?" right after hearing about whitening was not
+ * understood. */
+static void test_dental_says_how_long_the_service_just_talked_about_takes(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "I wanted to ask about whitening");
+    const char *r = say(&c, "how long does it take?");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(has(r, "Whitening takes about 90 minutes."));
+    r = say(&c, "and how long is a filling?");
+    CHECK(has(r, "Filling takes about 45 minutes."));
+}
+
 static void test_goodbye_in_the_business_tone(void)
 {
     struct call dental, salon, plumber;
@@ -1176,6 +1191,7 @@ int main(void)
     RUN(test_plumber_lists_services_takes_no_yep_for_a_name_and_comes_out);
     RUN(test_salon_says_there_is_no_time_left_today_after_closing);
     RUN(test_as_soon_as_possible_is_not_a_name);
+    RUN(test_dental_says_how_long_the_service_just_talked_about_takes);
     RUN(test_goodbye_in_the_business_tone);
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
