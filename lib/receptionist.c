@@ -469,6 +469,12 @@ static void dispatch(struct rx_turn *t)
         }
         return;
     }
+    /* "thanks, that's all, bye" when asked for a name is a goodbye, not a name */
+    if ((m->pending == RX_ASK_NAME || m->pending == RX_ASK_MSG_NAME) &&
+        rx_text_has_any(&t->text, goodbye_words)) {
+        say_goodbye(t);
+        return;
+    }
     if (rx_booking_turn(t) || rx_message_turn(t))
         return;
     if (rx_booking_is_cancel_request(t, &is_move)) {

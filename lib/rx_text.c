@@ -282,7 +282,7 @@ static const char *const not_name[] = {
     "good", "fine", "great", "in", "of", "be", "will", "if", "there", "calling", "back",
     "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", "bye",
     "goodbye", "yep", "yup", "nope", "nah", "right", "correct", "as", "soon", "possible",
-    "asap", "sometime", "whenever", "any", NULL};
+    "asap", "sometime", "whenever", "any", "thats", "theres", NULL};
 
 static bool is_not_name(const char *w, size_t n)
 {

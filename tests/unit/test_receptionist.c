@@ -436,6 +436,17 @@ static void test_bye_at_the_name_question_ends_the_call_without_a_name(void)
     say(&m, "goodbye");
     CHECK(m.out.is_goodbye);
     CHECK_STR_EQ(m.mem.message_name, "");
+    /* the worker fault tests' caller: a question in between, then a goodbye with words
+     * that are not a name either ("Thanks, Thats. Is the number ...") */
+    struct call q;
+    call_start(&q, DENTAL, "2026-03-02 10:00");
+    greet(&q);
+    say(&q, "I'd like to leave a message");
+    say(&q, "What are your opening hours?");
+    const char *r2 = say(&q, "Thanks, that's all, bye");
+    CHECK(q.out.is_goodbye);
+    CHECK(lacks(r2, "Thats"));
+    CHECK_STR_EQ(q.mem.message_name, "");
 }
 
 static void test_dental_offers_other_times_when_book_loses_the_race(void)
