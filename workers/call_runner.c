@@ -1,97 +1,33 @@
 /* workers/call_runner.c: the events of each call, one at a time, in stream order.
  *
  * For each event: load the call's state once (HGETALL), count a replayed delivery and
- * dead-letter it past the limit, apply lib/call_flow.c, send the Telnyx commands it asks
- * for one after another (each command_id derived from the event, so a replay repeats
- * them harmlessly), then commit state, outbox records, timer and XACK in one fenced
- * script (lua/worker_commit.lua). A failure before the commit leaves the event pending;
- * it is retried with backoff and counted. Different calls run concurrently. */
+ * dead-letter it past the limit, apply lib/call_flow.c (or first ask the model, in
+ * model mode: workers/llm_turns.c), run the tools the receptionist asks for, send the
+ * Telnyx commands (call_actions.c), then commit state, outbox records, texts, timer and
+ * XACK in one fenced script (call_commit.c). A failure before the commit leaves the
+ * event pending; it is retried with backoff and counted. Different calls run
+ * concurrently. The call's struct is in call_ctx.h. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "call_analysis.h"
+#include "call_ctx.h"
 #include "call_records.h"
-#include "llm_turns.h"
-#include "rx_tools.h"
-#include "tz.h"
-#include "wall_clock.h"
-#include "outbox_record.h"
 #include "client_state.h"
 #include "det_uuid.h"
 #include "log.h"
 #include "redis_conn.h"
-#include "telnyx_client.h"
+#include "tz.h"
+#include "wall_clock.h"
 #include "worker.h"
 #include "xalloc.h"
 
-#define REDIS_TIMEOUT_MS 2000
 #define RETRY_BASE_MS 250
 #define RETRY_MAX_MS 5000
-#define DAY_S 86400
-
-struct queued {
-    struct stream_event *ev;
-    struct queued *next;
-};
-
-/* A failed event set aside until its retry, so that the rest of its call goes on. */
-struct parked {
-    struct call_ctx *c;
-    struct stream_event *ev;
-    struct event *timer;
-    struct parked *next;
-};
-
-struct call_ctx {
-    struct tenant *t;               /* borrowed; the tenant outlives its calls */
-    char id[192];
-    char key_state[FD_KEY_MAX];
-    bool is_stateless;              /* no call id (or an SMS): nothing to keep */
-    bool is_loaded, is_loading, is_busy;
-    struct call_state st;
-    struct queued *head, *tail;
-    struct event *timer;            /* the state's silence deadline */
-    struct event *retry;            /* pump again later (waiting for the agent, Redis) */
-    struct parked *parked;          /* failed events waiting for their retry */
-    struct rx_memory mem;           /* the receptionist's memory of the call */
-    /* the event being handled */
-    struct call_state next;
-    struct rx_memory next_mem;
-    struct rx_context rxctx;
-    struct call_rx rx;
-    bool has_rx;                    /* the full receptionist answers (configuration at hand) */
-    struct outbox_record *extra[16]; /* records tools produced, committed with the event */
-    int nextra;
-    struct rx_sms sms[8];           /* texts tools queued, committed with the event */
-    int nsms;
-    int tool_rounds;
-    bool is_handling;               /* counted in the tenant's handling */
-    struct llm_call llm;            /* model mode: the conversation, the turn in flight */
-    struct call_effects fx;
-    struct call_event ce;
-    int action;
-    struct call_ctx *link;
-};
 
 static void pump(struct call_ctx *c);
-static void run_actions(struct call_ctx *c);
-static void commit(struct call_ctx *c);
-
-long long worker_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long worker_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void drop_extra(struct call_ctx *c)
 {
@@ -206,7 +142,7 @@ void call_runner_free_all(struct tenant *t)
 
 /* ---- timers ---- */
 
-static void arm_timer(struct call_ctx *c)
+void call_arm_timer(struct call_ctx *c)
 {
     evtimer_del(c->timer);
     if (c->st.timer_due_ms <= 0)
@@ -270,7 +206,7 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
         call_state_set_field(&c->st, k->str, v->str, v->len);
     }
     c->is_loaded = true;
-    arm_timer(c);
+    call_arm_timer(c);
     pump(c);
     tenant_unref(t);
 }
@@ -285,12 +221,12 @@ static void load(struct call_ctx *c)
     const char *argv[] = {"HGETALL", c->key_state};
     size_t len[] = {7, strlen(c->key_state)};
     tenant_ref(c->t);
-    redis_conn_command(c->t->w->redis, REDIS_TIMEOUT_MS, on_loaded, c, 2, argv, len);
+    redis_conn_command(c->t->w->redis, CALL_REDIS_TIMEOUT_MS, on_loaded, c, 2, argv, len);
 }
 
 /* ---- finishing an event ---- */
 
-static void finish_event(struct call_ctx *c, bool is_ok)
+void call_finish_event(struct call_ctx *c, bool is_ok)
 {
     struct queued *q = c->head;
     struct stream_event *ev = q->ev;
@@ -347,7 +283,7 @@ static void on_unpark(evutil_socket_t fd, short what, void *arg)
  * aside and handled again after a backoff, counted as another delivery. The rest of the
  * call goes on meanwhile (the state machine tolerates events out of order), so a poison
  * event never blocks its call; past the delivery limit it is dead-lettered. */
-static void fail_event(struct call_ctx *c, const char *why)
+void call_fail_event(struct call_ctx *c, const char *why)
 {
     struct queued *q = c->head;
     struct stream_event *ev = q->ev;
@@ -405,12 +341,12 @@ static void on_dead_lettered(const redisReply *reply, enum app_err err, void *ar
     if (tenant_is_owned(t)) {
         if (err == APP_OK) {
             t->w->metrics.dead_letters++;
-            finish_event(c, false);
+            call_finish_event(c, false);
         } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             t->w->metrics.fenced++;
             tenant_drop(t);
         } else {
-            fail_event(c, "dead-letter script failed");
+            call_fail_event(c, "dead-letter script failed");
         }
     }
     tenant_unref(t);
@@ -431,7 +367,7 @@ static void dead_letter(struct call_ctx *c, const char *why)
         len[i] = strlen(argv[i]);
     len[12] = ev->body ? ev->body_len : 0;
     tenant_ref(t);
-    redis_conn_script(t->w->redis, t->w->dead_letter_script, REDIS_TIMEOUT_MS, on_dead_lettered, c,
+    redis_conn_script(t->w->redis, t->w->dead_letter_script, CALL_REDIS_TIMEOUT_MS, on_dead_lettered, c,
                       4, 13, argv, len);
 }
 
@@ -482,7 +418,7 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
     if (!tenant_is_owned(c->t))
         return;
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
-        fail_event(c, done->result.detail);
+        call_fail_event(c, done->result.detail);
         return;
     }
     if (done->result.detail[0] != '\0')
@@ -501,7 +437,7 @@ static void run_tools_then_actions(struct call_ctx *c)
                      wall_clock_now_ms(c->t->w->clock), on_tool_done, c);
         return;
     }
-    run_actions(c);
+    call_run_actions(c);
 }
 
 static void apply_event(struct call_ctx *c);
@@ -519,7 +455,7 @@ static void on_model_turn_done(void *arg, const char *failure)
 {
     struct call_ctx *c = arg;
     if (failure != NULL)
-        fail_event(c, failure);
+        call_fail_event(c, failure);
     else
         apply_event(c);
 }
@@ -537,7 +473,7 @@ static void handle(struct call_ctx *c)
         c->ce.timer_due_ms = ev->timer_due_ms;
     } else if (ev->body == NULL ||
                call_event_decode(ev->body, ev->body_len, &c->ce, &why) != APP_OK) {
-        fail_event(c, why ? why : "stream entry has no body");
+        call_fail_event(c, why ? why : "stream entry has no body");
         return;
     }
     if (!ev->is_timer)   /* the stream's eid is what the api de-duplicated on */
@@ -588,7 +524,7 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
-            fail_event(c, "could not count deliveries");
+            call_fail_event(c, "could not count deliveries");
         } else {
             struct stream_event *ev = c->head->ev;
             ev->deliveries = (int)reply->integer + 1;   /* the first delivery was never counted */
@@ -624,7 +560,7 @@ static void check_agent_cache(struct call_ctx *c)
     const char *argv[] = {"EXISTS", t->key_agent};
     size_t len[] = {6, strlen(t->key_agent)};
     tenant_ref(t);
-    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_agent_cache_checked, c, 2, argv, len);
+    redis_conn_command(t->w->redis, CALL_REDIS_TIMEOUT_MS, on_agent_cache_checked, c, 2, argv, len);
 }
 
 static void pump(struct call_ctx *c)
@@ -655,7 +591,7 @@ static void pump(struct call_ctx *c)
         const char *argv[] = {"HINCRBY", t->key_attempts, ev->entry_id, "1"};
         size_t len[] = {7, strlen(t->key_attempts), strlen(ev->entry_id), 1};
         tenant_ref(t);
-        redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_deliveries_counted, c, 4, argv, len);
+        redis_conn_command(t->w->redis, CALL_REDIS_TIMEOUT_MS, on_deliveries_counted, c, 4, argv, len);
         return;
     }
     handle(c);
@@ -672,229 +608,6 @@ void call_runner_dispatch(struct tenant *t, struct stream_event *ev)
         c->head = q;
     c->tail = q;
     pump(c);
-}
-
-/* ---- Telnyx commands ---- */
-
-static void on_command_done(const struct telnyx_result *res, void *arg)
-{
-    struct call_ctx *c = arg;
-    struct tenant *t = c->t;
-    if (!tenant_is_owned(t)) {
-        tenant_unref(t);
-        return;
-    }
-    if (res->outcome == TELNYX_FAILED) {
-        fail_event(c, "telnyx request failed");
-        tenant_unref(t);
-        return;
-    }
-    if (res->outcome == TELNYX_REJECTED) {
-        /* our request is wrong: retrying cannot help; the call goes on without it */
-        struct log_line l;
-        if (log_begin(&l, LOG_ERROR, "telnyx rejected a command")) {
-            log_str(&l, "business_id", t->id);
-            log_str(&l, "call", c->id);
-            log_int(&l, "status", res->status);
-            log_str(&l, "code", res->error_code);
-            log_str(&l, "title", res->error_title);
-            log_end(&l);
-        }
-    }
-    c->action++;
-    run_actions(c);
-    tenant_unref(t);
-}
-
-static void run_actions(struct call_ctx *c)
-{
-    struct tenant *t = c->t;
-    if (c->action >= c->fx.nactions) {
-        llm_call_note_said(&c->llm, &c->fx);
-        commit(c);
-        return;
-    }
-    const struct call_action *a = &c->fx.actions[c->action];
-    char command_id[37];
-    det_uuid2(command_id, "command", c->ce.eid, a->step);
-    struct telnyx_command cmd = {.call_control_id = c->next.call_control_id,
-                                 .client_state = c->next.client_state,
-                                 .command_id = command_id};
-    struct telnyx_client *tc = t->w->telnyx;
-    tenant_ref(t);
-    switch (a->cmd) {
-    case CMD_ANSWER:
-        telnyx_client_answer(tc, &cmd, on_command_done, c);
-        break;
-    case CMD_SPEAK: {
-        struct telnyx_speak sp = {.payload = a->text,
-                                  .voice = t->agent.voice[0] ? t->agent.voice : "Telnyx.KokoroTTS.af",
-                                  .language = t->agent.language[0] ? t->agent.language : NULL};
-        telnyx_client_speak(tc, &cmd, &sp, on_command_done, c);
-        break;
-    }
-    case CMD_TRANSCRIPTION_START:
-        telnyx_client_start_transcription(tc, &cmd, t->w->wcfg.transcription_engine, on_command_done, c);
-        break;
-    case CMD_PLAYBACK_STOP:
-        telnyx_client_stop_playback(tc, &cmd, on_command_done, c);
-        break;
-    case CMD_HANGUP:
-        telnyx_client_hangup(tc, &cmd, on_command_done, c);
-        break;
-    case CMD_TRANSFER:
-        telnyx_client_transfer(tc, &cmd, a->to, NULL, on_command_done, c);
-        break;
-    }
-}
-
-/* ---- the commit ---- */
-
-static void on_committed(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct call_ctx *c = arg;
-    struct tenant *t = c->t;
-    if (!tenant_is_owned(t)) {
-        tenant_unref(t);
-        return;
-    }
-    if (err == APP_OK) {
-        c->st = c->next;
-        c->mem = c->next_mem;
-        llm_call_committed(&c->llm);
-        arm_timer(c);
-        finish_event(c, true);
-    } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
-        log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
-        t->w->metrics.fenced++;
-        tenant_drop(t);
-    } else {
-        fail_event(c, reply != NULL ? reply->str : "commit timed out");
-    }
-    tenant_unref(t);
-}
-
-/* The call has ended: its lead score, upsells and summary, and the owner's text about
- * it when the business asked for one (sent by sms_sender.c right after the commit). */
-static void analyse_call(struct call_ctx *c, struct call_analysis *a)
-{
-    const struct agent_config *cfg = c->t->config;
-    call_analysis_run(cfg, &c->next_mem, c->next.from, c->next.outcome, a);
-    if (cfg->owner_sms == NULL || !(cfg->notify_on & AGENT_NOTIFY_CALL_SUMMARY) ||
-        c->nsms >= (int)(sizeof c->sms / sizeof c->sms[0]))
-        return;
-    char text[480];
-    call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
-    struct rx_tool_done done = {.nsms = 0};
-    rx_tools_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
-    for (int i = 0; i < done.nsms; i++)
-        c->sms[c->nsms++] = done.sms[i];
-}
-
-static void commit(struct call_ctx *c)
-{
-    struct tenant *t = c->t;
-    struct stream_event *ev = c->head->ev;
-    struct call_records rec;
-    struct call_analysis analysis;
-    bool is_analysed = c->fx.is_finished && c->has_rx && !c->is_stateless;
-    if (is_analysed)
-        analyse_call(c, &analysis);
-    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
-    /* records the tools produced (a booking, its usage event, a message) */
-    struct outbox_fields extra[16];
-    int nextra = 0;
-    for (int i = 0; i < c->nextra; i++) {
-        char why[256];
-        if (outbox_record_finish(c->extra[i], &extra[nextra], why, sizeof why) == APP_OK)
-            nextra++;
-        else
-            log_msg(LOG_ERROR, "tool record refused", "error", why);
-    }
-    const char *argv[REDIS_CONN_MAX_ARGS];
-    size_t len[REDIS_CONN_MAX_ARGS];
-    int n = 0;
-    const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
-                          t->key_timers, t->key_attempts, t->key_sms};
-    for (int i = 0; i < 7; i++)
-        argv[n++] = keys[i];
-    char due[24], ttl[16], nfields[12], nrecords[12], nsms[12];
-    bool keep_state = c->fx.is_state_changed && !c->is_stateless;
-    /* an event that changed nothing leaves the timer as it was */
-    snprintf(due, sizeof due, "%lld",
-             c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
-    snprintf(ttl, sizeof ttl, "%d", !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
-    argv[n++] = t->lease_value;
-    argv[n++] = ev->is_timer ? "" : ev->entry_id;
-    argv[n++] = c->id;
-    argv[n++] = due;
-    argv[n++] = ttl;
-    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
-    char scratch[1024];
-    int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
-    char *mem = NULL;
-    size_t mem_len = 0;
-    if (keep_state && c->has_rx)
-        rx_memory_pack(&c->next_mem, &mem, &mem_len);
-    const char *llm = keep_state ? c->llm.next : NULL;   /* model mode's conversation */
-    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL) + (llm != NULL));
-    argv[n++] = nfields;
-    for (int i = 0; i < nf; i++) {
-        argv[n++] = names[i];
-        argv[n++] = values[i];
-    }
-    for (int i = 0; i < n; i++)
-        len[i] = strlen(argv[i]);
-    if (mem != NULL) {                  /* the receptionist's memory, MessagePack */
-        argv[n] = "rx";
-        len[n++] = 2;
-        argv[n] = mem;
-        len[n++] = mem_len;
-    }
-    if (llm != NULL) {
-        argv[n] = "llm";
-        len[n++] = 3;
-        argv[n] = llm;
-        len[n++] = strlen(llm);
-    }
-    snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
-    len[n] = strlen(nrecords);
-    argv[n++] = nrecords;
-    for (int i = 0; i < nextra && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
-        argv[n] = extra[i].table;
-        len[n++] = strlen(extra[i].table);
-        argv[n] = extra[i].key;
-        len[n++] = strlen(extra[i].key);
-        argv[n] = extra[i].row;
-        len[n++] = extra[i].row_len;
-    }
-    for (int i = 0; i < rec.count && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
-        argv[n] = rec.fields[i].table;
-        len[n++] = strlen(rec.fields[i].table);
-        argv[n] = rec.fields[i].key;
-        len[n++] = strlen(rec.fields[i].key);
-        argv[n] = rec.fields[i].row;
-        len[n++] = rec.fields[i].row_len;
-    }
-    /* texts go from the business's number the caller dialled */
-    int sms_ok = n + 1 + 4 * c->nsms <= REDIS_CONN_MAX_ARGS ? c->nsms : 0;
-    snprintf(nsms, sizeof nsms, "%d", sms_ok);
-    len[n] = strlen(nsms);
-    argv[n++] = nsms;
-    for (int i = 0; i < sms_ok; i++) {
-        const char *q[] = {c->sms[i].id, c->next.to, c->sms[i].to, c->sms[i].text};
-        for (int k = 0; k < 4; k++) {
-            argv[n] = q[k];
-            len[n++] = strlen(q[k]);
-        }
-    }
-    if (sms_ok > 0)
-        t->has_sms = true;
-    tenant_ref(t);
-    redis_conn_script(t->w->redis, t->w->commit_script, REDIS_TIMEOUT_MS, on_committed, c,
-                      7, n, argv, len);
-    free(mem);
-    call_records_cleanup(&rec);
 }
 
 /* ---- timers after a claim ---- */
@@ -917,5 +630,5 @@ void call_runner_load_timers(struct tenant *t)
     const char *argv[] = {"ZRANGE", t->key_timers, "0", "-1"};
     size_t len[] = {6, strlen(t->key_timers), 1, 2};
     tenant_ref(t);
-    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_timers_listed, t, 4, argv, len);
+    redis_conn_command(t->w->redis, CALL_REDIS_TIMEOUT_MS, on_timers_listed, t, 4, argv, len);
 }
