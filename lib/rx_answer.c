@@ -371,31 +371,48 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f)
     return score;
 }
 
-static bool answer_faq_or_policy(struct rx_turn *t)
+/* The FAQ entry or policy that answers the caller best. */
+struct faq_pick {
+    int score;                  /* the FAQ entry's (0: none), or the policy's 3 */
+    bool is_policy;
+    size_t index;
+};
+
+static struct faq_pick pick_faq_or_policy(struct rx_turn *t)
 {
-    int best = 0;
-    size_t best_faq = 0, best_policy = 0;
+    struct faq_pick best = {0, false, 0};
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
         int score = score_faq(t, &t->cfg->faq[i]);
-        if (score > best) {
-            best = score;
-            best_faq = i;
-        }
+        if (score > best.score)
+            best = (struct faq_pick){score, false, i};
     }
-    int policy = score_policies(t, &best_policy);
-    if (best < 2 && policy == 0)
-        return false;
+    size_t policy_index = 0;
+    int policy = score_policies(t, &policy_index);
+    /* a tie goes to the FAQ: the business wrote that question for it ("gift card"
+     * beats the payment policy's word "card") */
+    if (policy > 0 && policy > best.score)
+        best = (struct faq_pick){policy, true, policy_index};
+    return best;
+}
+
+/* A FAQ entry that matches a keyword and more (score 3 and up: a keyword and a word of
+ * its question, or two keywords) answers before the hours, the address or a service
+ * named in it: "do you close for holidays?" is the business's holiday answer, "what
+ * should I wear for a pedicure?" its advice, not the pedicure's description. */
+#define FAQ_STRONG_SCORE 3
+
+static void say_faq_or_policy(struct rx_turn *t, struct faq_pick best)
+{
     rx_say_gap(t);
-    if (policy >= best) {
+    if (best.is_policy) {
         t->out->intent = "policy";
         t->mem->intents_seen |= RX_INTENT_POLICY;
-        rx_say_put(&t->say, t->cfg->policies[best_policy].text);
+        rx_say_put(&t->say, t->cfg->policies[best.index].text);
     } else {
         t->out->intent = "faq";
         t->mem->intents_seen |= RX_INTENT_FAQ;
-        rx_say_put(&t->say, t->cfg->faq[best_faq].answer);
+        rx_say_put(&t->say, t->cfg->faq[best.index].answer);
     }
-    return true;
 }
 
 /* What the caller asked for after a cue like "do you do", if it is not a known
@@ -510,6 +527,11 @@ bool rx_answer(struct rx_turn *t)
         answer_price(t);
         return true;
     }
+    struct faq_pick faq = pick_faq_or_policy(t);
+    if (!faq.is_policy && faq.score >= FAQ_STRONG_SCORE) {
+        say_faq_or_policy(t, faq);
+        return true;
+    }
     if (rx_text_has_any(x, address_words)) {
         answer_address(t);
         return true;
@@ -529,8 +551,10 @@ bool rx_answer(struct rx_turn *t)
         answer_service(t);
         return true;
     }
-    if (answer_faq_or_policy(t))
+    if (faq.score >= 2) {
+        say_faq_or_policy(t, faq);
         return true;
+    }
     if (rx_answer_unknown_service(t))
         return true;
     if (is_price) {

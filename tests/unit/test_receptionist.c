@@ -611,6 +611,34 @@ static void test_dental_offers_a_message_when_booking_after_hours(void)
     CHECK(c.mem.task == RX_TASK_MESSAGE);
 }
 
+/* A FAQ entry the business wrote answers before the hours, a service it names, or a
+ * policy that shares a word with it (they were answered as hours, as the beard trim's
+ * description, and as the payment policy). */
+static void test_salon_faq_beats_hours_services_and_policies_that_share_its_words(void)
+{
+    static const char *const holiday[] = {"holiday", "holidays"};
+    static const char *const shave[] = {"shave", "shaving"};
+    static const char *const gift[] = {"gift card", "gift cards", "voucher"};
+    static const struct agent_faq faq[] = {
+        {"Do you close for holidays?", "We close on public holidays and for the week after Christmas.", holiday, 2},
+        {"Should I shave before a beard trim?", "No need to shave; come as you are and we shape it.", shave, 2},
+        {"Do you sell gift cards?", "Yes, gift cards of any amount at the front desk.", gift, 3},
+    };
+    struct agent_config copy = *bizzes[SALON];
+    copy.faq = faq;
+    copy.nfaq = 3;
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    c.ctx.config = &copy;
+    greet(&c);
+    CHECK(has(say(&c, "Do you close for the holidays?"), "week after Christmas"));
+    CHECK(has(say(&c, "should I shave before my beard trim?"), "No need to shave"));
+    CHECK(has(say(&c, "do you sell gift cards?"), "gift cards of any amount"));
+    /* the hours and a price are still the hours and a price */
+    CHECK(has(say(&c, "when do you close today?"), "PM"));
+    CHECK(has(say(&c, "how much is a beard trim?"), "$"));
+}
+
 static void test_booking_disabled_offers_a_message(void)
 {
     struct agent_config copy = *bizzes[SALON];
@@ -1174,6 +1202,7 @@ int main(void)
     RUN(test_salon_says_it_books_two_services_one_at_a_time);
     RUN(test_salon_books_after_hours_when_booking_only);
     RUN(test_dental_offers_a_message_when_booking_after_hours);
+    RUN(test_salon_faq_beats_hours_services_and_policies_that_share_its_words);
     RUN(test_booking_disabled_offers_a_message);
     RUN(test_dental_cancels_a_booking_found_by_number);
     RUN(test_dental_says_when_no_booking_is_found);
