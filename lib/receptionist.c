@@ -165,7 +165,7 @@ static void find_services(struct rx_turn *t)
                 continue;
             rx_text_normalise(name, norm, sizeof norm);
             size_t n = strlen(norm);
-            if (n > best_len && rx_text_has_norm(&t->text, norm, &a)) {
+            if (n > best_len && rx_text_has_norm_forms(&t->text, norm, &a)) {
                 best_at = a;
                 best_len = n;
             }

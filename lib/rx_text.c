@@ -79,6 +79,16 @@ void rx_text_init(struct rx_text *t, const char *text)
             seen_add(t, w, n - 1);
         if (n > 2 && w[n - 2] == 'e' && w[n - 1] == 's')
             seen_add(t, w, n - 2);
+        if (n > 5 && memcmp(w + n - 3, "ing", 3) == 0) {    /* "leaking": "leak", "clog" */
+            seen_add(t, w, n - 3);
+            if (w[n - 4] == w[n - 5])
+                seen_add(t, w, n - 4);
+        }
+        if (n > 4 && w[n - 2] == 'e' && w[n - 1] == 'd') {  /* "clogged": "clogg", "clog" */
+            seen_add(t, w, n - 2);
+            if (w[n - 3] == w[n - 4])
+                seen_add(t, w, n - 3);
+        }
         if (n > 3 && memcmp(w + n - 3, "ies", 3) == 0) {
             char y[64];
             if (n - 2 <= sizeof y) {
@@ -132,22 +142,40 @@ unsigned rx_norm_words(const char *norm)
 }
 
 /* The phrase ends right here, or with a plural ending: "s", "es". */
-static bool ends_word(const char *p)
+/* True if p ends the word: nothing more, a plural ("s", "es"), or a verb's "ing" or
+ * "ed", the phrase's last letter perhaps doubled ("leak" in "leaking", "clog" in
+ * "clogged"). last is that letter, stem_len the length of the phrase's last word. */
+static bool ends_word(const char *p, char last, size_t stem_len, bool is_verb_ok)
 {
     if (p[0] == ' ')
         return true;
     if (p[0] == 's' && p[1] == ' ')
         return true;
-    return p[0] == 'e' && p[1] == 's' && p[2] == ' ';
+    if (p[0] == 'e' && p[1] == 's' && p[2] == ' ')
+        return true;
+    if (!is_verb_ok || stem_len < 3)
+        return false;
+    if (p[0] == last && p[0] != 'e')    /* a doubled consonant before the ending */
+        p++;
+    return strncmp(p, "ing ", 4) == 0 || strncmp(p, "ed ", 3) == 0;
 }
 
-static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, size_t *at)
+static size_t last_word_len(const char *norm, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && norm[k - 1] != ' ')
+        k--;
+    return n - k;
+}
+
+static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, bool is_verb_ok,
+                 size_t *at)
 {
     for (const char *p = hay; (p = strstr(p, norm)) != NULL; p++) {
         if (p[-1] != ' ')
             continue;
         const char *e = p + n;
-        if (is_y_plural ? strncmp(e, "ies ", 4) == 0 : ends_word(e)) {
+        if (is_y_plural ? strncmp(e, "ies ", 4) == 0 : ends_word(e, norm[n - 1], last_word_len(norm, n), is_verb_ok)) {
             if (at != NULL)
                 *at = (size_t)(p - hay);
             return true;
@@ -156,25 +184,35 @@ static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, 
     return false;
 }
 
-bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at)
+static bool has_norm(const struct rx_text *t, const char *norm, bool is_verb_ok, size_t *at)
 {
     size_t n = strlen(norm);
     if (n == 0 || !rx_text_may_have(t, norm))
         return false;
     const char *hay = t->norm + 1;  /* p[-1] is always inside the buffer */
     size_t off = 0;
-    bool is_found = find(hay, norm, n, false, &off);
+    bool is_found = find(hay, norm, n, false, is_verb_ok, &off);
     if (!is_found && n > 2 && norm[n - 1] == 'y') {
         char stem[RX_TEXT_MAX];
         if (n - 1 < sizeof stem) {
             memcpy(stem, norm, n - 1);
             stem[n - 1] = '\0';
-            is_found = find(hay, stem, n - 1, true, &off);
+            is_found = find(hay, stem, n - 1, true, false, &off);
         }
     }
     if (is_found && at != NULL)
         *at = off + 1;
     return is_found;
+}
+
+bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at)
+{
+    return has_norm(t, norm, false, at);
+}
+
+bool rx_text_has_norm_forms(const struct rx_text *t, const char *norm, size_t *at)
+{
+    return has_norm(t, norm, true, at);
 }
 
 bool rx_text_has(const struct rx_text *t, const char *phrase)

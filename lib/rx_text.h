@@ -28,6 +28,11 @@ void rx_text_normalise(const char *phrase, char *buf, size_t size);
 /* True if the normalised phrase (not empty) occurs in t on word boundaries; with a
  * plural ending allowed on its last word. *at, when not NULL, is its byte offset. */
 bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at);
+/* rx_text_has_norm that also allows a verb's "ing" or "ed" on the last word (its last
+ * letter perhaps doubled): a service "leak repair" or "leak" in "it's leaking", "clog"
+ * in "clogged". For the names of services only: intent cues stay exact ("want" is not
+ * "wanted"). */
+bool rx_text_has_norm_forms(const struct rx_text *t, const char *norm, size_t *at);
 /* False if phrase (normalised or not) surely does not occur: its first word is not
  * among the utterance's. A quick test before normalising and looking up. */
 bool rx_text_may_have(const struct rx_text *t, const char *phrase);

@@ -639,6 +639,18 @@ static void test_salon_faq_beats_hours_services_and_policies_that_share_its_word
     CHECK(has(say(&c, "how much is a beard trim?"), "$"));
 }
 
+/* A service named by a verb form of its name or alias: "leaking" is the plumber's leak
+ * repair (it was not understood). Intent cues stay exact. */
+static void test_plumber_hears_a_leaking_pipe_as_leak_repair(void)
+{
+    struct call c;
+    call_start(&c, PLUMBER, "2026-03-03 09:00");
+    greet(&c);
+    const char *r = say(&c, "how much do you charge? my pipe is leaking");
+    CHECK(has(r, "leak repair"));
+    CHECK(c.mem.nservices_asked == 1);
+}
+
 static void test_booking_disabled_offers_a_message(void)
 {
     struct agent_config copy = *bizzes[SALON];
@@ -1203,6 +1215,7 @@ int main(void)
     RUN(test_salon_books_after_hours_when_booking_only);
     RUN(test_dental_offers_a_message_when_booking_after_hours);
     RUN(test_salon_faq_beats_hours_services_and_policies_that_share_its_words);
+    RUN(test_plumber_hears_a_leaking_pipe_as_leak_repair);
     RUN(test_booking_disabled_offers_a_message);
     RUN(test_dental_cancels_a_booking_found_by_number);
     RUN(test_dental_says_when_no_booking_is_found);
