@@ -498,10 +498,8 @@ static void handle(struct call_ctx *c)
 static void apply_event(struct call_ctx *c)
 {
     struct tenant *t = c->t;
-    if (c->has_rx && c->llm.has_answer) {
+    if (c->has_rx && c->llm.has_answer)
         c->rx.preset = &c->llm.answer;     /* the model's answer to the caller's words */
-        c->next_mem.turns++;               /* a caller turn, for the after-call analysis */
-    }
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
     char now_iso[40];
     call_records_iso_now(now_iso, sizeof now_iso);

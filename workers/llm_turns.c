@@ -21,6 +21,8 @@
  *   become the prepared answer with the transfer tool, or with is_goodbye, and the call
  *   flow runs them on the built-in receptionist's own path (the same Telnyx commands,
  *   outcome and records);
+ * - words that tell the caller a booking was made when nothing was booked in the call
+ *   ("you're booked ...") are never spoken: the turn is answered as on a failure;
  * - the model fails (timeout, HTTP error, invalid answer) before any tool ran: the
  *   built-in receptionist answers the same words (no preset), and what it said joins
  *   the conversation so the model knows it next turn;
@@ -167,7 +169,6 @@ static const char *refusal(const struct rx_tool_result *r)
 static void cancel_result(struct model_turn *mt, const struct rx_tool_result *r, json_t *j)
 {
     struct rx_memory *mem = mt->req.mem;
-    mem->intents_seen |= RX_INTENT_CANCEL;
     json_object_set_new(j, "cancelled", json_boolean(r->is_ok));
     if (!r->is_ok) {
         add_fact(mt->facts, strcmp(r->detail, "no booking") == 0
@@ -188,8 +189,9 @@ static void cancel_result(struct model_turn *mt, const struct rx_tool_result *r,
     add_fact(mt->facts, "Your %s on %s is cancelled. ", r->service, when);
 }
 
-/* The tool message for the model, and the same facts in words for the caller; sets the
- * memory's flags for the after-call analysis. */
+/* The tool message for the model, and the same facts in words for the caller. (The
+ * memory's flags for the after-call analysis are set where the tool's output is kept:
+ * call_analysis_note_tool.) */
 static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
                            const struct rx_tool_result *r)
 {
@@ -201,7 +203,6 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         json_object_set_new(j, "reason", json_string(why));
     switch (call->tool) {
     case RTOOL_CHECK_AVAILABILITY:
-        mem->intents_seen |= RX_INTENT_BOOK;
         json_object_set_new(j, "available", json_boolean(r->is_ok));
         json_object_set_new(j, "day", json_string(call->day));
         json_object_set_new(j, "free_times", free_times_json(r));
@@ -215,13 +216,11 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
             say_free_times(mt->facts, r);
         break;
     case RTOOL_BOOK:
-        mem->intents_seen |= RX_INTENT_BOOK;
         json_object_set_new(j, "booked", json_boolean(r->is_ok));
         json_object_set_new(j, "service", json_string(call->service));
         json_object_set_new(j, "day", json_string(call->day));
         json_object_set_new(j, "time", json_string(call->time));
         if (r->is_ok) {
-            mem->has_booked = true;
             if (call->is_move)
                 mem->is_moving = false;     /* the cancelled booking is replaced */
             struct civil_time t = {.date = r->day};
@@ -240,10 +239,7 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         cancel_result(mt, r, j);
         break;
     case RTOOL_TAKE_MESSAGE:
-        mem->intents_seen |= RX_INTENT_MESSAGE;
         json_object_set_new(j, "message_taken", json_boolean(r->is_ok));
-        if (r->is_ok)
-            mem->has_left_message = true;
         add_fact(mt->facts, r->is_ok ? "I've taken your message and will pass it on. "
                                       : "I'm sorry, I couldn't take the message just now. ");
         break;
@@ -406,6 +402,32 @@ static void run_next_call(struct model_turn *mt)
         ask(mt);
 }
 
+/* True when words tell the caller a booking was made ("you're booked", "I've booked
+ * you", "your appointment is confirmed"). A question ("shall I get you booked?") is not. */
+static bool claims_a_booking(const char *words)
+{
+    static const char *const claims[] = {"you're booked", "you are booked", "youre booked",
+                                         "i've booked", "i have booked", "ive booked", "is booked",
+                                         "are booked", "booking is confirmed", "appointment is confirmed",
+                                         "you're all set for", "you are all set for", "i've scheduled",
+                                         "i have scheduled", "is scheduled for", NULL};
+    char low[RX_SAY_MAX];
+    size_t n = 0;
+    for (const char *p = words; *p != '\0' && n + 1 < sizeof low; p++) {
+        if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x99) {
+            low[n++] = '\'';           /* a typographic apostrophe */
+            p += 2;
+        } else {
+            low[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        }
+    }
+    low[n] = '\0';
+    for (int i = 0; claims[i] != NULL; i++)
+        if (strstr(low, claims[i]) != NULL)
+            return true;
+    return false;
+}
+
 static void on_answer(const struct llm_result *res, void *arg)
 {
     struct model_turn *mt = arg;
@@ -417,6 +439,16 @@ static void on_answer(const struct llm_result *res, void *arg)
     /* after the last round the model may only speak: more calls are neither run nor kept */
     if (llm_outcome_is_fallback(res->outcome) ||
         (res->outcome == LLM_TOOL_CALLS && mt->rounds >= LLM_TOOL_ROUNDS_MAX)) {
+        if (mt->has_run_tool)
+            finish_with_facts(mt);
+        else
+            finish(mt, ANSWER_BUILTIN);
+        return;
+    }
+    if (res->outcome == LLM_REPLY && !mt->req.mem->has_booked && claims_a_booking(res->reply)) {
+        /* nothing was booked in this call: the caller must not hear that it was */
+        log_msg(LOG_WARN, "model claimed a booking that was not made", "call_control_id",
+                mt->req.call_control_id);
         if (mt->has_run_tool)
             finish_with_facts(mt);
         else

@@ -172,6 +172,15 @@ LLM.script_for(SLOW, [
 ])
 SLOW_CALL = SIM.call(SLOW_NUMBER, "+15550003003", [{"say": "Do you take insurance?"}, {"say": "thanks, bye"}])
 
+CLAIM = "Boaster Dental"
+CLAIM_BID, CLAIM_NUMBER = business(CLAIM)
+LLM.script_for(CLAIM, [
+    {"reply": "Great news, you’re booked for a cleaning tomorrow at 10 AM!"},   # no book call
+    end_call_step(),
+])
+CLAIM_CALL = SIM.call(CLAIM_NUMBER, "+15550003014", [{"say": "Can I get a cleaning tomorrow at 10?"},
+                                                     {"say": "thanks, bye"}])
+
 BROKEN = "Delphi Dental"
 BROKEN_KINDS = ["not-json", "no-choices", "no-content", "bad-arguments", "unknown-tool", "http-500"]
 BROKEN_QUESTIONS = ["Do you take insurance?", "Is there parking?", "Do you see children?",
@@ -314,6 +323,17 @@ def test_a_slow_answer_is_replaced_by_the_built_in_receptionist_and_counted():
     assert rec["hangup_source"] == "callee"
 
 
+def test_a_model_that_claims_a_booking_it_never_made_is_not_heard():
+    """The caller hears "booked" only once the hold is taken: a reply that says so when
+    nothing was booked in the call is replaced by the built-in receptionist's answer."""
+    rec = SIM.wait_ended(CLAIM_CALL, timeout=30)
+    lines = agent_lines(rec)
+    assert not any("Great news" in l or "booked" in l.lower() for l in lines), lines
+    assert any("Jane" in l or "name" in l.lower() or "check" in l.lower() for l in lines[1:]), lines
+    assert pg_rows(E, "SELECT count(*) FROM bookings WHERE business_id = %s", CLAIM_BID) == [(0,)]
+    assert WORKER.metric('frontdesk_llm_caller_turns_total{answer="builtin"}') >= 1
+
+
 def test_broken_answers_of_each_kind_are_replaced_by_the_built_in_receptionist():
     rec = SIM.wait_ended(BROKEN_CALL, timeout=40)
     lines = agent_lines(rec)
@@ -424,7 +444,7 @@ def test_every_request_was_valid_and_each_prompt_holds_only_its_own_business():
     enum = a[0]["body"]["tools"][1]["function"]["parameters"]["properties"]["service"]["enum"]
     assert enum == ["Quartz Polish"]
     # every request names one business only
-    names = [BOOK, OUTSIDE, SLOW, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
+    names = [BOOK, OUTSIDE, SLOW, CLAIM, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
     for r in reqs:
         prompt = r["body"]["messages"][0]["content"]
         assert sum(n in prompt for n in names) == 1, prompt[:200]
