@@ -152,6 +152,12 @@ static void on_transcription(struct call_state *s, const struct call_event *ev,
         /* barge-in: the caller talks over the receptionist, who stops */
         add_action(fx, CMD_PLAYBACK_STOP, "barge-in");
         s->is_barge_in_sent = true;
+        /* playback_stop (stop "all") ends the speech playing, which reports
+         * call.speak.ended, and drops the queued ones, which report nothing: only one
+         * end is still to come. Counting the dropped ones would wait forever for their
+         * ends, and a goodbye after them would never hang up. */
+        if (s->speeches > 1)
+            s->speeches = 1;
         fx->is_state_changed = true;
     }
     if (!ev->is_final || ev->transcript[0] == '\0')

@@ -106,11 +106,33 @@ void rx_booking_set_service(struct rx_turn *t, int index)
 }
 
 /* Fills the slots this turn gives; true if any changed. */
+/* True if words (a name as rx_text_name took it) are service index's name or alias. */
+static bool is_service_name(const struct rx_turn *t, int index, const char *words)
+{
+    const struct agent_service *s = &t->cfg->services[index];
+    char norm[AGENT_NAME_MAX * 4 + 1], said[RTOOL_NAME_MAX * 4 + 1];
+    rx_text_normalise(words, said, sizeof said);
+    for (size_t k = 0; k <= s->naliases; k++) {
+        rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+        size_t n = strlen(norm);
+        if (strncmp(said, norm, n) == 0 && (said[n] == '\0' || strcmp(said + n, "s") == 0))
+            return true;
+    }
+    return false;
+}
+
 static bool fill(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
     const struct spoken_when *w = &t->when;
     bool is_changed = false;
+    char name[RTOOL_NAME_MAX];
+    /* asked for a name, "Joe Cut" is a name that holds an alias, not a change of service */
+    if (m->pending == RX_ASK_NAME && t->nservices > 0 && !t->has_when && t->text.nwords <= 3 &&
+        rx_text_name(&t->text, true, name, sizeof name) && !is_service_name(t, t->services[0], name)) {
+        copy(m->caller_name, sizeof m->caller_name, name);
+        return true;
+    }
     if (t->nservices > 0 && t->services[0] != m->service_index) {
         rx_booking_set_service(t, t->services[0]);
         is_changed = true;
@@ -135,7 +157,6 @@ static bool fill(struct rx_turn *t)
         m->part = RX_PART_ANY;
         is_changed = true;
     }
-    char name[RTOOL_NAME_MAX];
     if (rx_text_name(&t->text, m->pending == RX_ASK_NAME && !is_changed, name, sizeof name)) {
         copy(m->caller_name, sizeof m->caller_name, name);
         is_changed = true;

@@ -153,6 +153,26 @@ static void test_barge_in_stops_the_receptionist_once(void)
     CHECK(s.phase == CALL_ENDING);
 }
 
+/* Regression: replies queued behind the one playing are dropped by the barge-in's
+ * playback_stop without a call.speak.ended each; a goodbye after them must still hang
+ * up once its own speech ends (the call stayed up, waiting for ends that never came). */
+static void test_a_goodbye_after_a_barge_in_over_queued_replies_hangs_up(void)
+{
+    struct call_state s;
+    struct agent_view a = agent();
+    answered_call(&s);
+    say(&s, "are you open on monday", true);     /* one reply playing */
+    say(&s, "and on tuesday?", true);            /* a second: playing, one queued, */
+    say(&s, "and wednes", false);                /* and the caller talks over them */
+    CHECK_INT_EQ(s.speeches, 1);
+    struct call_effects fx = say(&s, "thanks, goodbye", true);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK && s.phase == CALL_ENDING);
+    fx = apply(&s, "call.speak.ended", &a, 2000);    /* the reply that was cut */
+    CHECK_INT_EQ(fx.nactions, 0);
+    fx = apply(&s, "call.speak.ended", &a, 3000);    /* the goodbye */
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_HANGUP);
+}
+
 static void test_no_active_agent_forwards_or_apologises(void)
 {
     struct call_state s = {0};
@@ -323,6 +343,7 @@ int main(void)
     RUN(test_a_stale_timer_does_nothing);
     RUN(test_caller_words_get_a_reply_and_two_turns);
     RUN(test_barge_in_stops_the_receptionist_once);
+    RUN(test_a_goodbye_after_a_barge_in_over_queued_replies_hangs_up);
     RUN(test_no_active_agent_forwards_or_apologises);
     RUN(test_a_call_hung_up_before_answer_is_missed);
     RUN(test_state_survives_its_hash_fields);

@@ -367,6 +367,31 @@ static void test_dental_offers_the_nearest_free_times_when_taken(void)
 /* Regression: the worker lists up to eight free times in time order; the first three
  * of them were offered, so a taken 10 AM on the salon's 15-minute grid got 9 AM,
  * 9:15 AM and 9:30 AM instead of the times next to it. */
+/* Regression: a caller named "Joe Cut", asked for a name while booking a beard trim,
+ * had the booking changed to a women's haircut (the alias "cut"); a bare service said
+ * at that question still changes it. */
+static void test_salon_takes_a_name_that_holds_an_alias_as_a_name(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    say(&c, "Can I book a beard trim on Thursday at 10am?");
+    struct rx_tool_result ok = result_of(&c, true);
+    tool_done(&c, &ok);
+    CHECK(c.mem.pending == RX_ASK_NAME);
+    const char *r = say(&c, "Joe Cut");
+    CHECK_STR_EQ(c.mem.caller_name, "Joe Cut");
+    CHECK_STR_EQ(bizzes[SALON]->services[c.mem.service_index].name, "Beard trim");
+    CHECK(has(r, "Joe Cut"));
+    struct call d;
+    call_start(&d, SALON, "2026-03-03 12:00");
+    greet(&d);
+    say(&d, "Can I book a beard trim on Thursday at 10am?");
+    tool_done(&d, &ok);
+    say(&d, "a blowout");
+    CHECK(d.mem.service_index >= 0 && strcmp(bizzes[SALON]->services[d.mem.service_index].name, "Blowout") == 0);
+}
+
 static void test_salon_offers_the_free_times_nearest_to_a_taken_one(void)
 {
     struct call c;
@@ -1201,6 +1226,7 @@ int main(void)
     RUN(test_dental_books_from_one_sentence);
     RUN(test_dental_offers_the_nearest_free_times_when_taken);
     RUN(test_dental_offers_other_times_when_book_loses_the_race);
+    RUN(test_salon_takes_a_name_that_holds_an_alias_as_a_name);
     RUN(test_salon_offers_the_free_times_nearest_to_a_taken_one);
     RUN(test_the_last_one_picks_the_last_time_offered);
     RUN(test_bye_at_the_name_question_ends_the_call_without_a_name);
