@@ -73,7 +73,7 @@ $(BIN)/frontdesk-ctl: $(CTL_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/check.h $(BUILD)/libfd.a
+$(BUILD)/tests/%: tests/unit/%.c tests/check.h $(wildcard tests/unit/*.h) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfd.a $(LDLIBS)
 

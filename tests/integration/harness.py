@@ -386,6 +386,15 @@ class Sim(Proc):
             time.sleep(0.1)
         raise AssertionError(f"call {call_id} did not end within {timeout}s: {self.call_record(call_id)}")
 
+    def texts_from(self, business_number):
+        """Text messages the simulator received from the business's number: [{to, text}]."""
+        out = []
+        for m in self.get("/_sim/messages")["messages"]:
+            req = m.get("request") or {}
+            if req.get("from") == business_number:
+                out.append({"to": req.get("to"), "text": req.get("text", "")})
+        return out
+
     def invalid_requests(self):
         return [r for r in self.requests() if r.get("valid") is False]
 

@@ -121,12 +121,7 @@ def transfers(rec):
 
 def texts_from(sim, business_number):
     """Text messages the simulator received from the business's number: [{to, text}]."""
-    out = []
-    for m in sim.get("/_sim/messages")["messages"]:
-        req = m.get("request") or {}
-        if req.get("from") == business_number:
-            out.append({"to": req.get("to"), "text": req.get("text", "")})
-    return out
+    return sim.texts_from(business_number)
 
 
 # ---- what the business's records show ----

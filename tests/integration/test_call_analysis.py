@@ -42,9 +42,7 @@ def call(number, caller, *utterances):
 
 
 def owner_texts(business_number):
-    return [m["request"]["text"] for m in SIM.get("/_sim/messages")["messages"]
-            if (m.get("request") or {}).get("from") == business_number
-            and m["request"].get("to") == OWNER]
+    return [m["text"] for m in SIM.texts_from(business_number) if m["to"] == OWNER]
 
 
 def test_a_booking_call_scores_high_with_its_reasons_upsells_and_summary():

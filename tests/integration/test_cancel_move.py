@@ -45,12 +45,7 @@ def bookings(bid):
 
 
 def texts_to(business_number, to):
-    out = []
-    for m in SIM.get("/_sim/messages")["messages"]:
-        req = m.get("request") or {}
-        if req.get("from") == business_number and req.get("to") == to:
-            out.append(req.get("text", ""))
-    return out
+    return [m["text"] for m in SIM.texts_from(business_number) if m["to"] == to]
 
 
 def slot_key(bid, local_start_ms, shards=64):

@@ -127,12 +127,7 @@ def requests_of(name):
 
 
 def sent_texts(business_number):
-    out = []
-    for m in SIM.get("/_sim/messages")["messages"]:
-        req = m.get("request") or {}
-        if req.get("from") == business_number:
-            out.append({"to": req.get("to"), "text": req.get("text", "")})
-    return out
+    return SIM.texts_from(business_number)
 
 
 def end_call_step(words="Thank you for calling, goodbye!"):

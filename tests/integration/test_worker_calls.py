@@ -240,12 +240,7 @@ def test_a_saved_configuration_takes_effect_from_the_next_call():
 
 def sent_texts(business_number):
     """Texts the simulator received from the business's number: {to, text}."""
-    out = []
-    for m in SIM.get("/_sim/messages")["messages"]:
-        req = m.get("request") or {}
-        if req.get("from") == business_number:
-            out.append({"to": req.get("to"), "text": req.get("text", "")})
-    return out
+    return SIM.texts_from(business_number)
 
 
 def dental(name="Bright Smile Dental"):

@@ -65,6 +65,25 @@ static struct agent_config *rx_load(const char *name)
     return c;
 }
 
+/* Loads the three example businesses; false (and says why) if one cannot be. */
+static inline bool rx_load_examples(void)
+{
+    bizzes[DENTAL] = rx_load("dental-clinic.json");
+    bizzes[SALON] = rx_load("hair-salon.json");
+    bizzes[PLUMBER] = rx_load("plumber.json");
+    if (bizzes[DENTAL] == NULL || bizzes[SALON] == NULL || bizzes[PLUMBER] == NULL) {
+        fprintf(stderr, "cannot load docs/examples/\n");
+        return false;
+    }
+    return true;
+}
+
+static inline void rx_free_examples(void)
+{
+    for (int b = 0; b < NBIZ; b++)
+        agent_config_free(bizzes[b]);
+}
+
 #define CALL_MAX_REPLIES 64
 
 struct call {

@@ -117,20 +117,14 @@ static void test_the_same_call_always_analyses_the_same(void)
 
 int main(void)
 {
-    bizzes[DENTAL] = rx_load("dental-clinic.json");
-    bizzes[SALON] = rx_load("hair-salon.json");
-    bizzes[PLUMBER] = rx_load("plumber.json");
-    if (bizzes[DENTAL] == NULL || bizzes[SALON] == NULL || bizzes[PLUMBER] == NULL) {
-        fprintf(stderr, "cannot load docs/examples/\n");
+    if (!rx_load_examples())
         return 1;
-    }
     RUN(test_a_booking_scores_high_and_names_the_upsells_with_the_callers_words);
     RUN(test_an_upsell_the_caller_asked_for_is_not_an_opportunity);
     RUN(test_a_silent_caller_scores_zero);
     RUN(test_a_message_is_in_the_summary_with_its_callback_number);
     RUN(test_an_emergency_transfer_is_urgent);
     RUN(test_the_same_call_always_analyses_the_same);
-    for (int b = 0; b < NBIZ; b++)
-        agent_config_free(bizzes[b]);
+    rx_free_examples();
     return check_summary();
 }

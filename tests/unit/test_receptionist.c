@@ -1188,13 +1188,8 @@ static void test_a_question_in_the_middle_of_a_booking_keeps_the_booking(void)
 
 int main(void)
 {
-    bizzes[DENTAL] = rx_load("dental-clinic.json");
-    bizzes[SALON] = rx_load("hair-salon.json");
-    bizzes[PLUMBER] = rx_load("plumber.json");
-    if (bizzes[DENTAL] == NULL || bizzes[SALON] == NULL || bizzes[PLUMBER] == NULL) {
-        fprintf(stderr, "cannot load docs/examples/\n");
+    if (!rx_load_examples())
         return 1;
-    }
     RUN(test_dental_says_it_is_closed_on_saturday);
     RUN(test_dental_says_when_it_closes_today);
     RUN(test_dental_says_when_it_opens_tomorrow);
@@ -1275,7 +1270,6 @@ int main(void)
     RUN(test_no_after_anything_else_ends_the_call);
     RUN(test_silence_prompts_then_says_goodbye);
     RUN(test_a_question_in_the_middle_of_a_booking_keeps_the_booking);
-    for (int b = 0; b < NBIZ; b++)
-        agent_config_free(bizzes[b]);
+    rx_free_examples();
     return check_summary();
 }
