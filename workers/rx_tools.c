@@ -351,12 +351,17 @@ static void on_cancelled(const struct booking_result *res, void *arg)
         finish_retry(op, "could not cancel the booking");
         return;
     }
-    struct tz_local local;
-    if (res->status != BOOKING_DONE || op->t->tz == NULL ||
-        !tz_to_local(op->t->tz, b->start_ms / 1000, &local)) {
+    if (res->status != BOOKING_DONE) {
         snprintf(r->detail, sizeof r->detail, res->status == BOOKING_FENCED ? "lease lost" : "no booking");
         finish(op);
         return;
+    }
+    /* cancelled: the record is written whatever follows (a start the zone cannot place is
+     * said back as UTC) */
+    struct tz_local local;
+    if (!tz_to_local(op->t->tz, b->start_ms / 1000, &local)) {
+        struct civil_time utc = civil_time_from_seconds(b->start_ms / 1000);
+        local = (struct tz_local){.wall = utc};
     }
     char id[37];
     booking_cancellation_id(id, b->id);
@@ -395,8 +400,9 @@ static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
 
 static void cancel(struct tool_op *op)
 {
-    if (!e164_is_valid(op->caller, strlen(op->caller))) {
-        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no caller number");
+    if (!e164_is_valid(op->caller, strlen(op->caller)) || op->t->tz == NULL) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s",
+                 op->t->tz == NULL ? "no time zone" : "no caller number");
         finish(op);
         return;
     }
