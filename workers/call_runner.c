@@ -19,6 +19,7 @@
 #include "det_uuid.h"
 #include "log.h"
 #include "redis_conn.h"
+#include "telnyx_client.h"
 #include "tz.h"
 #include "wall_clock.h"
 #include "worker.h"
@@ -451,6 +452,28 @@ static void keep_tool_output(struct rx_tool_done *done, void *arg)
     take_tool_output(c, done);
 }
 
+static void on_early_stop(const struct telnyx_result *res, void *arg)
+{
+    (void)arg;
+    if (res->outcome != TELNYX_OK)      /* the call flow's own stop follows with the answer */
+        log_msg(LOG_INFO, "early playback stop not accepted", "outcome", telnyx_outcome_name(res->outcome));
+}
+
+/* Model mode: the caller talks over the receptionist and only their final words came
+ * (no interim transcription): stop the speech now, not after the model's answer. It is
+ * the call flow's barge-in stop sent ahead, with the same command_id, so the one the
+ * flow sends after the answer is a repeat Telnyx ignores. */
+static void stop_playback_early(struct call_ctx *c)
+{
+    if (c->st.phase != CALL_SPEAKING || c->st.is_barge_in_sent || c->st.call_control_id[0] == '\0')
+        return;
+    char command_id[37];
+    det_uuid2(command_id, "command", c->ce.eid, "barge-in");
+    struct telnyx_command cmd = {.call_control_id = c->st.call_control_id,
+                                 .client_state = c->st.client_state, .command_id = command_id};
+    telnyx_client_stop_playback(c->t->w->telnyx, &cmd, on_early_stop, NULL);
+}
+
 static void on_model_turn_done(void *arg, const char *failure)
 {
     struct call_ctx *c = arg;
@@ -484,6 +507,7 @@ static void handle(struct call_ctx *c)
     setup_rx(c);
     llm_call_begin(&c->llm);
     if (llm_turns_wanted(t->w->llm, c->has_rx, &c->next, &c->ce)) {
+        stop_playback_early(c);
         struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &c->rxctx, .mem = &c->next_mem,
                                     .caller_text = c->ce.transcript, .caller_number = c->st.from,
                                     .call_control_id = c->next.call_control_id,

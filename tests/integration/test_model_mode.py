@@ -176,6 +176,18 @@ LLM.script_for(CLAIM, [
 CLAIM_CALL = SIM.call(CLAIM_NUMBER, "+15550003014", [{"say": "Can I get a cleaning tomorrow at 10?"},
                                                      {"say": "thanks, bye"}])
 
+EARLY = "Hasty Dental"
+EARLY_BID, EARLY_NUMBER = business(EARLY)
+LLM.script_for(EARLY, [
+    {"delay_ms": 800, "reply": "We are open from eight in the morning."},
+    end_call_step(),
+])
+# the caller talks over the greeting and only the final transcription comes (Google's
+# default): the greeting must stop at once, not when the model has answered
+EARLY_CALL = SIM.call(EARLY_NUMBER, "+15550003015",
+                      [{"say": "When do you open in the morning?", "barge_in": True, "interim": False},
+                       {"say": "thanks, bye"}])
+
 BROKEN = "Delphi Dental"
 BROKEN_KINDS = ["not-json", "no-choices", "no-content", "bad-arguments", "unknown-tool", "http-500"]
 BROKEN_QUESTIONS = ["Do you take insurance?", "Is there parking?", "Do you see children?",
@@ -329,6 +341,19 @@ def test_a_model_that_claims_a_booking_it_never_made_is_not_heard():
     assert WORKER.metric('frontdesk_llm_caller_turns_total{answer="builtin"}') >= 1
 
 
+def test_talking_over_the_receptionist_stops_it_before_the_model_answers():
+    rec = SIM.wait_ended(EARLY_CALL, timeout=30)
+    stops = [c for c in rec["commands"] if c["command"] == "playback_stop"]
+    answer = [c for c in rec["commands"] if c["command"] == "speak"
+              and "eight in the morning" in c["body"].get("payload", "")]
+    assert stops and answer, rec["commands"]
+    assert answer[0]["at"] - stops[0]["at"] >= 0.5, (stops[0]["at"], answer[0]["at"])
+    assert rec["transcript"][0]["speaker"] == "agent" and rec["transcript"][0].get("interrupted")
+    # the flow's own stop, sent with the answer, carries the same command_id: a repeat
+    assert len(stops) == 2 and stops[1]["duplicate"], stops
+    assert stops[0]["body"]["command_id"] == stops[1]["body"]["command_id"]
+
+
 def test_broken_answers_of_each_kind_are_replaced_by_the_built_in_receptionist():
     rec = SIM.wait_ended(BROKEN_CALL, timeout=40)
     lines = agent_lines(rec)
@@ -439,7 +464,7 @@ def test_every_request_was_valid_and_each_prompt_holds_only_its_own_business():
     enum = a[0]["body"]["tools"][1]["function"]["parameters"]["properties"]["service"]["enum"]
     assert enum == ["Quartz Polish"]
     # every request names one business only
-    names = [BOOK, OUTSIDE, SLOW, CLAIM, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
+    names = [BOOK, OUTSIDE, SLOW, CLAIM, EARLY, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
     for r in reqs:
         prompt = r["body"]["messages"][0]["content"]
         assert sum(n in prompt for n in names) == 1, prompt[:200]

@@ -64,7 +64,7 @@ class Speech:
 class Talk:
     """The caller saying one utterance."""
 
-    def __init__(self, text, now, ms_per_word):
+    def __init__(self, text, now, ms_per_word, has_interim=True):
         words = text.split()
         self.text = text
         n_interim = 1 if len(words) <= 2 else 2
@@ -72,7 +72,7 @@ class Talk:
         w = ms_per_word / 1000.0
         self.interim_at = now + n_interim * w
         self.final_at = max(now + len(words) * w, self.interim_at + 0.001)
-        self.interim_sent = False
+        self.interim_sent = not has_interim     # Google without interim_results: finals only
 
 
 class Call:
@@ -413,7 +413,8 @@ class Call:
                 ready, at = self._say_ready(step, now)
                 if not ready:
                     return limit if at is None else min(limit, at)
-                self.talk = Talk(step["say"], now, self.o.speech_ms_per_word)
+                self.talk = Talk(step["say"], now, self.o.speech_ms_per_word,
+                                 step.get("interim", True))
                 continue
             if "pause_ms" in step:
                 if self.pause_until is None:
