@@ -221,14 +221,11 @@ void call_analysis_note_tool(struct rx_memory *mem, const struct agent_config *c
             mem->services_asked[mem->nservices_asked++] = index;
         }
         if (call->tool == RTOOL_BOOK && r->is_ok && index >= 0) {
-            int h, m;
-            struct civil_date d = {0, 0, 0};
             mem->has_booked = true;
             mem->service_index = index;
-            if (sscanf(call->day, "%4d-%2d-%2d", &d.year, &d.month, &d.day) == 3 && civil_date_is_valid(&d))
-                mem->day = d;
-            mem->minute = sscanf(call->time, "%2d:%2d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60
-                              ? h * 60 + m : -1;
+            if (!rtool_day_parse(call->day, &mem->day))
+                mem->day = (struct civil_date){0, 0, 0};
+            mem->minute = rtool_minute_parse(call->time);
             snprintf(mem->caller_name, sizeof mem->caller_name, "%s", call->caller_name);
             if (call->is_move)
                 mem->intents_seen |= RX_INTENT_MOVE;

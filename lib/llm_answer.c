@@ -15,6 +15,7 @@
 #include "civil_date.h"
 #include "e164.h"
 #include "json_doc.h"
+#include "receptionist_tools.h"
 #include "xalloc.h"
 
 #define ARGS_MAX (16 * 1024)        /* bytes of one tool call's decoded arguments */
@@ -71,14 +72,6 @@ static const struct arg_spec *tool_args(enum rtool tool)
     return NULL;
 }
 
-static bool is_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 /* Why value (NUL-terminated, trimmed) is not of kind, or NULL when it is. */
 static const char *arg_problem(const char *v, enum arg_kind kind)
 {
@@ -86,14 +79,12 @@ static const char *arg_problem(const char *v, enum arg_kind kind)
     for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++)
         if (*p < 0x20 && !(kind == ARG_PARAGRAPH && (*p == '\n' || *p == '\t')))
             return "holds a control character";
+    struct civil_date day;
     if (kind == ARG_DAY) {
-        struct civil_date d = {atoi(v), atoi(v + 5), atoi(v + 8)};
-        if (len != 10 || v[4] != '-' || v[7] != '-' || !is_digits(v, 4) || !is_digits(v + 5, 2) ||
-            !is_digits(v + 8, 2) || !civil_date_is_valid(&d))
+        if (!rtool_day_parse(v, &day))
             return "is not a date YYYY-MM-DD";
     } else if (kind == ARG_TIME) {
-        if (len != 5 || v[2] != ':' || !is_digits(v, 2) || !is_digits(v + 3, 2) ||
-            atoi(v) > 23 || atoi(v + 3) > 59)
+        if (rtool_minute_parse(v) < 0)
             return "is not a time HH:MM";
     } else if (kind == ARG_E164 && !e164_is_valid(v, len)) {
         return "is not an E.164 number";

@@ -18,3 +18,51 @@ enum rtool rtool_from_name(const char *name)
             return (enum rtool)i;
     return RTOOL_NONE;
 }
+
+static bool is_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool rtool_day_parse(const char *text, struct civil_date *out)
+{
+    if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' || !is_digits(text, 4) ||
+        !is_digits(text + 5, 2) || !is_digits(text + 8, 2))
+        return false;
+    struct civil_date d = {(text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0'),
+                           (text[5] - '0') * 10 + (text[6] - '0'), (text[8] - '0') * 10 + (text[9] - '0')};
+    if (!civil_date_is_valid(&d))
+        return false;
+    *out = d;
+    return true;
+}
+
+int rtool_minute_parse(const char *text)
+{
+    if (strlen(text) != 5 || text[2] != ':' || !is_digits(text, 2) || !is_digits(text + 3, 2))
+        return -1;
+    int h = (text[0] - '0') * 10 + (text[1] - '0'), m = (text[3] - '0') * 10 + (text[4] - '0');
+    return h > 23 || m > 59 ? -1 : h * 60 + m;
+}
+
+/* Digit by digit: the built-in receptionist formats on every booking turn. */
+void rtool_day_format(char out[11], const struct civil_date *d)
+{
+    int y = d->year < 0 ? 0 : d->year > 9999 ? 9999 : d->year;
+    int mo = d->month < 0 ? 0 : d->month % 100, dd = d->day < 0 ? 0 : d->day % 100;
+    char s[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                  (char)('0' + y % 10), '-', (char)('0' + mo / 10), (char)('0' + mo % 10),
+                  '-', (char)('0' + dd / 10), (char)('0' + dd % 10), '\0'};
+    memcpy(out, s, sizeof s);
+}
+
+void rtool_minute_format(char out[6], int minute)
+{
+    int h = minute < 0 ? 0 : minute / 60 % 24, m = minute < 0 ? 0 : minute % 60;
+    char s[6] = {(char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + m / 10),
+                 (char)('0' + m % 10), '\0'};
+    memcpy(out, s, sizeof s);
+}

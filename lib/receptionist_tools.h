@@ -10,6 +10,8 @@
 #define FD_RECEPTIONIST_TOOLS_H
 #include <stdbool.h>
 
+#include "civil_date.h"
+
 enum rtool {
     RTOOL_NONE = 0,
     RTOOL_CHECK_AVAILABILITY,   /* service, day (and optional time): free start times */
@@ -36,6 +38,14 @@ struct rtool_call {
     bool is_move;                       /* book: it replaces the booking this call just
                                          * cancelled (a move), so it is not billed again */
 };
+
+/* The day and time of a call's arguments, as every tool writes and reads them:
+ * "YYYY-MM-DD" (a real date) and "HH:MM" (24-hour). The parsers are strict: false, or
+ * -1 for the minute, when the text is anything else (an empty time: none asked). */
+bool rtool_day_parse(const char *text, struct civil_date *out);
+int rtool_minute_parse(const char *text);
+void rtool_day_format(char out[11], const struct civil_date *d);    /* years clamped to 0..9999 */
+void rtool_minute_format(char out[6], int minute);                  /* minute of the day, mod 24 h */
 
 /* Names as a model sees them ("check_availability", "book", "cancel_booking",
  * "transfer", "take_message", "end_call"), and back; RTOOL_NONE for an unknown name. */

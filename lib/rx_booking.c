@@ -43,23 +43,6 @@ bool rx_booking_can_book_now(const struct rx_turn *t)
            (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY);
 }
 
-static void day_iso(char *buf, const struct civil_date *d)
-{
-    int y = d->year < 0 ? 0 : d->year > 9999 ? 9999 : d->year;
-    char s[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
-                  (char)('0' + y % 10), '-', (char)('0' + d->month / 10), (char)('0' + d->month % 10),
-                  '-', (char)('0' + d->day / 10), (char)('0' + d->day % 10), '\0'};
-    memcpy(buf, s, sizeof s);
-}
-
-static void time_hhmm(char *buf, int minute)
-{
-    int h = minute / 60 % 24, m = minute % 60;
-    char s[6] = {(char)('0' + h / 10), (char)('0' + h % 10), ':', (char)('0' + m / 10),
-                 (char)('0' + m % 10), '\0'};
-    memcpy(buf, s, sizeof s);
-}
-
 static void copy(char *dst, size_t size, const char *src)
 {
     size_t n = strnlen(src, size - 1);
@@ -76,9 +59,9 @@ void rx_booking_ask_tool(struct rx_turn *t, enum rtool tool, bool has_time)
     if (m->service_index >= 0)
         copy(c->service, sizeof c->service, t->cfg->services[m->service_index].name);
     if (m->day.year != 0)
-        day_iso(c->day, &m->day);
+        rtool_day_format(c->day, &m->day);
     if (has_time && m->minute >= 0)
-        time_hhmm(c->time, m->minute);
+        rtool_minute_format(c->time, m->minute);
     copy(c->caller_name, sizeof c->caller_name, m->caller_name);
     copy(c->callback_number, sizeof c->callback_number, t->ctx->caller_number);
     c->is_move = tool == RTOOL_BOOK && m->is_moving;
@@ -384,7 +367,7 @@ static void advance(struct rx_turn *t)
              * first ones, which may all be before "the afternoon" */
             int first_hour, end_hour;
             spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
-            time_hhmm(t->out->tool.time, first_hour * 60);
+            rtool_minute_format(t->out->tool.time, first_hour * 60);
         }
         return;
     }

@@ -113,11 +113,6 @@ static void add_fact(char *facts, const char *fmt, ...)
         put_words(facts, "%s", sentence);
 }
 
-static void hhmm(char *buf, size_t size, int minute)
-{
-    snprintf(buf, size, "%02d:%02d", (minute / 60) % 24, minute % 60);
-}
-
 static void say_free_times(char *facts, const struct rx_tool_result *r)
 {
     char date[SAY_TIME_MAX], times[RX_SAY_MAX] = "";
@@ -141,8 +136,8 @@ static json_t *free_times_json(const struct rx_tool_result *r)
 {
     json_t *arr = json_array();
     for (int i = 0; i < r->nfree; i++) {
-        char t[8];
-        hhmm(t, sizeof t, r->free_minutes[i]);
+        char t[6];
+        rtool_minute_format(t, r->free_minutes[i]);
         json_array_append_new(arr, json_string(t));
     }
     return arr;
@@ -176,12 +171,12 @@ static void cancel_result(struct model_turn *mt, const struct rx_tool_result *r,
                                 : "I'm sorry, I couldn't cancel a booking just now. ");
         return;
     }
-    char when[SAY_TIME_MAX * 2], day[24], clock[8];
+    char when[SAY_TIME_MAX * 2], day[11], clock[6];
     struct civil_time t = {.date = r->day, .hour = r->minute / 60, .minute = r->minute % 60};
     if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
         snprintf(when, sizeof when, "that day");
-    snprintf(day, sizeof day, "%04d-%02d-%02d", r->day.year % 10000, r->day.month % 100, r->day.day % 100);
-    hhmm(clock, sizeof clock, r->minute);
+    rtool_day_format(day, &r->day);
+    rtool_minute_format(clock, r->minute);
     json_object_set_new(j, "service", json_string(r->service));
     json_object_set_new(j, "day", json_string(day));
     json_object_set_new(j, "time", json_string(clock));
@@ -206,10 +201,9 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         json_object_set_new(j, "available", json_boolean(r->is_ok));
         json_object_set_new(j, "day", json_string(call->day));
         json_object_set_new(j, "free_times", free_times_json(r));
-        if (r->is_ok && call->time[0] != '\0') {
-            int h = 0, m = 0;
-            sscanf(call->time, "%2d:%2d", &h, &m);
-            say_time_clock(when, sizeof when, h, m);
+        int asked = rtool_minute_parse(call->time);
+        if (r->is_ok && asked >= 0) {
+            say_time_clock(when, sizeof when, asked / 60, asked % 60);
             add_fact(mt->facts, "Yes, %s is free. ", when);
         }
         else
@@ -223,9 +217,9 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
         if (r->is_ok) {
             if (call->is_move)
                 mem->is_moving = false;     /* the cancelled booking is replaced */
-            struct civil_time t = {.date = r->day};
-            sscanf(call->time, "%2d:%2d", &t.hour, &t.minute);
-            if (!say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
+            int at = rtool_minute_parse(call->time);
+            struct civil_time t = {.date = r->day, .hour = at < 0 ? 0 : at / 60, .minute = at < 0 ? 0 : at % 60};
+            if (at < 0 || !say_time_when(when, sizeof when, &t, &mt->req.ctx->now.date))
                 snprintf(when, sizeof when, "%s at %s", call->day, call->time);
             add_fact(mt->facts, "You're booked for %s on %s. ", call->service, when);
         } else {

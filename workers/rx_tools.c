@@ -72,20 +72,6 @@ static void finish_retry(struct tool_op *op, const char *why)
     finish(op);
 }
 
-static bool parse_day(const char *text, struct civil_date *out)
-{
-    return sscanf(text, "%4d-%2d-%2d", &out->year, &out->month, &out->day) == 3 &&
-           civil_date_is_valid(out);
-}
-
-static int parse_minute(const char *text)
-{
-    int h, m;
-    if (text[0] == '\0' || sscanf(text, "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
-        return -1;
-    return h * 60 + m;
-}
-
 /* The free slots nearest to the time asked (or the first ones), into the result. */
 static void list_free(struct tool_op *op)
 {
@@ -276,13 +262,13 @@ static void availability(struct tool_op *op)
     struct tenant *t = op->t;
     struct rx_tool_result *r = &op->done.result;
     op->service = agent_config_find_service(t->config, op->call.service, strlen(op->call.service));
-    if (op->service == NULL || !parse_day(op->call.day, &op->day) || t->tz == NULL) {
+    if (op->service == NULL || !rtool_day_parse(op->call.day, &op->day) || t->tz == NULL) {
         snprintf(r->detail, sizeof r->detail, "unknown service or day");
         finish(op);
         return;
     }
     r->day = op->day;
-    op->want_minute = parse_minute(op->call.time);
+    op->want_minute = rtool_minute_parse(op->call.time);
     enum booking_day why = booking_slots_for_day(t->config, t->tz, op->service->duration_minutes,
                                                  &op->day, op->now_ms, op->slots, &op->nslots);
     if (why != BOOKING_DAY_OPEN) {
