@@ -49,7 +49,7 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
     const struct agent_config *cfg = c->t->config;
     call_analysis_run(cfg, &c->next_mem, c->next.from, c->next.outcome, a);
     if (cfg->owner_sms == NULL || !(cfg->notify_on & AGENT_NOTIFY_CALL_SUMMARY) ||
-        c->nsms >= (int)(sizeof c->sms / sizeof c->sms[0]))
+        c->nsms >= CALL_SMS_MAX)
         return;
     char text[480];
     call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
@@ -58,6 +58,14 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
     for (int i = 0; i < done.nsms; i++)
         c->sms[c->nsms++] = done.sms[i];
 }
+
+/* The most arguments a commit carries: 7 keys; lease, entry, call, due, ttl and the
+ * field count; the state's fields, "rx" and "llm" as pairs; the record count and 3 per
+ * record (the event's own and the tools'); the text count and 4 per text. Every array
+ * below is bounded, so a commit always fits and nothing is ever left out of one. */
+#define COMMIT_ARGS_MAX (7 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
+                         1 + 4 * CALL_SMS_MAX)
+_Static_assert(COMMIT_ARGS_MAX <= REDIS_CONN_MAX_ARGS, "a commit must fit in one script call");
 
 void call_commit(struct call_ctx *c)
 {
@@ -70,7 +78,7 @@ void call_commit(struct call_ctx *c)
         analyse_call(c, &analysis);
     call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
     /* records the tools produced (a booking, its usage event, a message) */
-    struct outbox_fields extra[16];
+    struct outbox_fields extra[CALL_EXTRA_MAX];
     int nextra = 0;
     for (int i = 0; i < c->nextra; i++) {
         char why[256];
@@ -79,8 +87,8 @@ void call_commit(struct call_ctx *c)
         else
             log_msg(LOG_ERROR, "tool record refused", "error", why);
     }
-    const char *argv[REDIS_CONN_MAX_ARGS];
-    size_t len[REDIS_CONN_MAX_ARGS];
+    const char *argv[COMMIT_ARGS_MAX];
+    size_t len[COMMIT_ARGS_MAX];
     int n = 0;
     const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
                           t->key_timers, t->key_attempts, t->key_sms};
@@ -128,7 +136,7 @@ void call_commit(struct call_ctx *c)
     snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
     len[n] = strlen(nrecords);
     argv[n++] = nrecords;
-    for (int i = 0; i < nextra && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
+    for (int i = 0; i < nextra; i++) {
         argv[n] = extra[i].table;
         len[n++] = strlen(extra[i].table);
         argv[n] = extra[i].key;
@@ -136,7 +144,7 @@ void call_commit(struct call_ctx *c)
         argv[n] = extra[i].row;
         len[n++] = extra[i].row_len;
     }
-    for (int i = 0; i < rec.count && n + 3 <= REDIS_CONN_MAX_ARGS - 1; i++) {
+    for (int i = 0; i < rec.count; i++) {
         argv[n] = rec.fields[i].table;
         len[n++] = strlen(rec.fields[i].table);
         argv[n] = rec.fields[i].key;
@@ -145,18 +153,17 @@ void call_commit(struct call_ctx *c)
         len[n++] = rec.fields[i].row_len;
     }
     /* texts go from the business's number the caller dialled */
-    int sms_ok = n + 1 + 4 * c->nsms <= REDIS_CONN_MAX_ARGS ? c->nsms : 0;
-    snprintf(nsms, sizeof nsms, "%d", sms_ok);
+    snprintf(nsms, sizeof nsms, "%d", c->nsms);
     len[n] = strlen(nsms);
     argv[n++] = nsms;
-    for (int i = 0; i < sms_ok; i++) {
+    for (int i = 0; i < c->nsms; i++) {
         const char *q[] = {c->sms[i].id, c->next.to, c->sms[i].to, c->sms[i].text};
         for (int k = 0; k < 4; k++) {
             argv[n] = q[k];
             len[n++] = strlen(q[k]);
         }
     }
-    if (sms_ok > 0)
+    if (c->nsms > 0)
         t->has_sms = true;
     tenant_ref(t);
     redis_conn_script(t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c,

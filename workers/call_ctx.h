@@ -16,6 +16,10 @@
 #include "tenant_keys.h"
 
 #define CALL_REDIS_TIMEOUT_MS 2000
+/* Records and texts the tools of one event may produce: room for 4 built-in rounds, or
+ * 3 model rounds of up to 4 calls of which one books (see call_runner.c). */
+#define CALL_EXTRA_MAX 16
+#define CALL_SMS_MAX 8
 
 struct tenant;
 struct stream_event;
@@ -52,9 +56,9 @@ struct call_ctx {
     struct rx_context rxctx;
     struct call_rx rx;
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
-    struct outbox_record *extra[16]; /* records tools produced, committed with the event */
+    struct outbox_record *extra[CALL_EXTRA_MAX]; /* records tools produced, committed with the event */
     int nextra;
-    struct rx_sms sms[8];           /* texts tools queued, committed with the event */
+    struct rx_sms sms[CALL_SMS_MAX]; /* texts tools queued, committed with the event */
     int nsms;
     int tool_rounds;
     bool is_handling;               /* counted in the tenant's handling */

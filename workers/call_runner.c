@@ -400,7 +400,7 @@ static void run_tools_then_actions(struct call_ctx *c);
 static void take_tool_output(struct call_ctx *c, struct rx_tool_done *done)
 {
     for (int i = 0; i < done->nrecords; i++) {
-        if (c->nextra < (int)(sizeof c->extra / sizeof c->extra[0])) {
+        if (c->nextra < CALL_EXTRA_MAX) {
             c->extra[c->nextra++] = done->records[i];
         } else {
             log_msg(LOG_ERROR, "tool record dropped: no room", "business_id", c->t->id);
@@ -408,7 +408,7 @@ static void take_tool_output(struct call_ctx *c, struct rx_tool_done *done)
         }
         done->records[i] = NULL;
     }
-    for (int i = 0; i < done->nsms && c->nsms < (int)(sizeof c->sms / sizeof c->sms[0]); i++)
+    for (int i = 0; i < done->nsms && c->nsms < CALL_SMS_MAX; i++)
         c->sms[c->nsms++] = done->sms[i];
 }
 
