@@ -401,6 +401,25 @@ static struct faq_pick pick_faq_or_policy(struct rx_turn *t)
  * should I wear for a pedicure?" its advice, not the pedicure's description. */
 #define FAQ_STRONG_SCORE 3
 
+/* True if a keyword of some FAQ entry is in the caller's words: the cheap test (mostly
+ * the Bloom filter of rx_text_may_have) before every entry is scored on a turn that an
+ * hours or address answer would otherwise take. */
+static bool has_faq_keyword(struct rx_turn *t)
+{
+    char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    for (size_t i = 0; i < t->cfg->nfaq; i++) {
+        const struct agent_faq *f = &t->cfg->faq[i];
+        for (size_t k = 0; k < f->nkeywords; k++) {
+            if (!rx_text_may_have(&t->text, f->keywords[k]))
+                continue;
+            rx_text_normalise(f->keywords[k], norm, sizeof norm);
+            if (rx_text_has_norm(&t->text, norm, NULL))
+                return true;
+        }
+    }
+    return false;
+}
+
 static void say_faq_or_policy(struct rx_turn *t, struct faq_pick best)
 {
     rx_say_gap(t);
@@ -527,10 +546,14 @@ bool rx_answer(struct rx_turn *t)
         answer_price(t);
         return true;
     }
-    struct faq_pick faq = pick_faq_or_policy(t);
-    if (!faq.is_policy && faq.score >= FAQ_STRONG_SCORE) {
-        say_faq_or_policy(t, faq);
-        return true;
+    struct faq_pick faq = {0, false, 0};
+    bool is_faq_scored = has_faq_keyword(t);
+    if (is_faq_scored) {
+        faq = pick_faq_or_policy(t);
+        if (!faq.is_policy && faq.score >= FAQ_STRONG_SCORE) {
+            say_faq_or_policy(t, faq);
+            return true;
+        }
     }
     if (rx_text_has_any(x, address_words)) {
         answer_address(t);
@@ -551,6 +574,8 @@ bool rx_answer(struct rx_turn *t)
         answer_service(t);
         return true;
     }
+    if (!is_faq_scored)
+        faq = pick_faq_or_policy(t);
     if (faq.score >= 2) {
         say_faq_or_policy(t, faq);
         return true;
