@@ -16,6 +16,7 @@
 #include "agent_config.h"
 #include "check.h"
 #include "civil_date.h"
+#include "example_config.h"
 #include "receptionist.h"
 
 /* ci_find is a GNU extension; this is all we need of it. */
@@ -37,40 +38,12 @@ enum biz { DENTAL, SALON, PLUMBER, NBIZ };
 
 static struct agent_config *bizzes[NBIZ];
 
-static char *rx_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(AGENT_CONFIG_DOC_MAX + 1);
-    *len = fread(buf, 1, AGENT_CONFIG_DOC_MAX, f);
-    fclose(f);
-    buf[*len] = '\0';
-    return buf;
-}
-
-static struct agent_config *rx_load(const char *name)
-{
-    char path[256];
-    size_t len = 0;
-    snprintf(path, sizeof path, "docs/examples/%s", name);
-    char *text = rx_read_file(path, &len);
-    struct agent_config *c = NULL;
-    char why[256] = "";
-    if (text == NULL)
-        fprintf(stderr, "  cannot read %s (run from the repository root)\n", path);
-    else if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-        fprintf(stderr, "  %s: %s\n", path, why);
-    free(text);
-    return c;
-}
-
 /* Loads the three example businesses; false (and says why) if one cannot be. */
 static inline bool rx_load_examples(void)
 {
-    bizzes[DENTAL] = rx_load("dental-clinic.json");
-    bizzes[SALON] = rx_load("hair-salon.json");
-    bizzes[PLUMBER] = rx_load("plumber.json");
+    bizzes[DENTAL] = example_config("dental-clinic.json");
+    bizzes[SALON] = example_config("hair-salon.json");
+    bizzes[PLUMBER] = example_config("plumber.json");
     if (bizzes[DENTAL] == NULL || bizzes[SALON] == NULL || bizzes[PLUMBER] == NULL) {
         fprintf(stderr, "cannot load docs/examples/\n");
         return false;

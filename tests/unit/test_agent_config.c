@@ -9,6 +9,7 @@
 #include "agent_config.h"
 #include "agent_config_rules.h"
 #include "check.h"
+#include "example_config.h"
 
 #define HOURS_CLOSED "\"mon\":[],\"tue\":[],\"wed\":[],\"thu\":[],\"fri\":[],\"sat\":[],\"sun\":[]"
 #define HOURS_OPEN "\"mon\":[{\"open\":\"09:00\",\"close\":\"17:00\"}],\"tue\":[],\"wed\":[]," \
@@ -58,39 +59,11 @@ static struct agent_config *parsed(const char *json)
     return c;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(AGENT_CONFIG_DOC_MAX + 1);
-    *len = fread(buf, 1, AGENT_CONFIG_DOC_MAX + 1, f);
-    fclose(f);
-    buf[*len < AGENT_CONFIG_DOC_MAX ? *len : AGENT_CONFIG_DOC_MAX] = '\0';
-    return buf;
-}
-
-static struct agent_config *parsed_example(const char *name)
-{
-    char path[256];
-    size_t len = 0;
-    snprintf(path, sizeof path, "docs/examples/%s", name);
-    char *text = read_file(path, &len);
-    struct agent_config *c = NULL;
-    char why[256] = "";
-    if (text == NULL)
-        fprintf(stderr, "  cannot read %s (run from the repository root)\n", path);
-    else if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-        fprintf(stderr, "  %s: %s\n", path, why);
-    free(text);
-    return c;
-}
-
 /* ---- the examples and the default ---- */
 
 static void test_dental_clinic_example_is_valid_and_finds_services_by_alias(void)
 {
-    struct agent_config *c = parsed_example("dental-clinic.json");
+    struct agent_config *c = example_config("dental-clinic.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;
@@ -113,7 +86,7 @@ static void test_dental_clinic_example_is_valid_and_finds_services_by_alias(void
 
 static void test_hair_salon_example_is_valid(void)
 {
-    struct agent_config *c = parsed_example("hair-salon.json");
+    struct agent_config *c = example_config("hair-salon.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;
@@ -128,7 +101,7 @@ static void test_hair_salon_example_is_valid(void)
 
 static void test_plumber_example_forwards_after_hours_in_its_own_time_zone(void)
 {
-    struct agent_config *c = parsed_example("plumber.json");
+    struct agent_config *c = example_config("plumber.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;

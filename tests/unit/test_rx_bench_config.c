@@ -145,7 +145,6 @@ int main(void)
     }
     free(json);
     bizzes[SPA] = spa;
-    (void)rx_load;      /* rx_call.h's loader of docs/examples/, not needed here */
     RUN(test_the_document_parses_with_50_services_and_100_faq_entries);
     RUN(test_service_37_is_priced_by_its_alias);
     RUN(test_every_priced_service_is_priced_by_its_first_alias);
