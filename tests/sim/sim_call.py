@@ -22,6 +22,19 @@ NEEDS_ANSWER = {"speak", "transcription_start", "transcription_stop", "playback_
 
 STEP_KINDS = ("say", "pause_ms", "silence", "hangup")
 
+# What a person on the line takes as "wait, an answer is coming" rather than a reply
+# to answer: "One moment while I check.", "Let me see what's free.", "Checking." The
+# receptionist says these before a step that may take a while (a booking, a check of
+# free times); a caller holds on for the answer instead of talking over it, for up to
+# --reply-wait-ms. Only a speech that is nothing but the hold sentence (after a short
+# "Thank you." or "Sure,") is one.
+HOLD = re.compile(r"^(?:[\w' ]{1,20}[.,] )?(?:one moment|let me (?:check|see)|allow me to check|"
+                  r"checking|please hold)\b[^.?!]*[.!]?$", re.IGNORECASE)
+
+
+def is_hold(text):
+    return bool(HOLD.match(text))
+
 
 class CommandError(Exception):
     def __init__(self, status, code, title, detail):
@@ -109,6 +122,7 @@ class Call:
         self.speech_queue = []
         self.current = None
         self.speeches_started = 0
+        self.replies_started = 0      # speeches other than a hold phrase
         self.last_speech_end = None
         # the caller
         self.step_i = 0
@@ -116,7 +130,7 @@ class Call:
         self.pause_until = None
         self.silence_base = None
         self.last_utterance_end = None
-        self.speeches_at_last_utterance = 0
+        self.replies_at_last_utterance = 0
         self.sender = Sender(sim.delivery, self.id, self._update_record, duplicates=duplicates,
                              reorder=reorder, delay_ms=delay_ms,
                              reorder_window_ms=o.reorder_window_ms)
@@ -295,6 +309,8 @@ class Call:
             s.end_at = now + s.duration_s
             self.current = s
             self.speeches_started += 1
+            if not is_hold(s.text):
+                self.replies_started += 1
             self._emit("call.speak.started")
             s.line = self._say_line("agent", s.text, now)
         return None if self.current is None else self.current.end_at
@@ -349,7 +365,7 @@ class Call:
         return True
 
     def _heard_reply(self):
-        return self.speeches_started > self.speeches_at_last_utterance
+        return self.replies_started > self.replies_at_last_utterance
 
     def _turn_base(self):
         return self.last_utterance_end or self.answered_at
@@ -403,7 +419,7 @@ class Call:
                 self._say_line("caller", t.text, now, **({} if heard else {"heard": False}))
                 self.talk = None
                 self.last_utterance_end = now
-                self.speeches_at_last_utterance = self.speeches_started
+                self.replies_at_last_utterance = self.replies_started
                 self.step_i += 1
                 continue
             if self.step_i >= len(self.script):
@@ -435,7 +451,7 @@ class Call:
                     return limit
                 self.silence_base = None
                 self.last_utterance_end = now        # the caller answers the last prompt
-                self.speeches_at_last_utterance = self.speeches_started - 1
+                self.replies_at_last_utterance = self.replies_started - 1
                 self.step_i += 1
                 continue
             if step.get("hangup"):
