@@ -2,6 +2,7 @@
  * is in flight and compact JSON text in Redis; a few KB at most, rebuilt per request. */
 #include "llm_history.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,40 @@ bool llm_history_messages(const json_t *h, struct llm_history_messages *out)
             return false;
     }
     return true;
+}
+
+char *llm_history_last_calls(const json_t *h)
+{
+    const json_t *m = json_array_get(h, json_array_size(h) - 1);
+    if (strcmp(role_of(m), "a") != 0 || json_array_size(json_object_get(m, "c")) == 0)
+        return NULL;
+    return json_dumps(m, JSON_COMPACT);
+}
+
+bool llm_history_use_kept_calls(json_t *h, const char *kept, struct rtool_call *calls, size_t max,
+                                size_t *n, char *words, size_t words_len)
+{
+    json_t *m = json_loads(kept, 0, NULL);
+    size_t ncalls = json_array_size(json_object_get(m, "c"));
+    bool is_valid = strcmp(role_of(m), "a") == 0 && ncalls >= 1 && ncalls <= max &&
+                    json_array_size(h) > 0;
+    if (is_valid) {
+        json_t *one = json_pack("[O]", m);
+        struct llm_history_messages msgs;
+        is_valid = llm_history_messages(one, &msgs);
+        if (is_valid) {
+            memcpy(calls, msgs.calls, ncalls * sizeof calls[0]);
+            *n = ncalls;
+            const char *text = msgs.msgs[0].text;
+            snprintf(words, words_len, "%s", text != NULL ? text : "");
+        }
+        llm_history_messages_cleanup(&msgs);
+        json_decref(one);
+    }
+    if (is_valid)
+        json_array_set(h, json_array_size(h) - 1, m);
+    json_decref(m);
+    return is_valid;
 }
 
 void llm_history_messages_cleanup(struct llm_history_messages *m)

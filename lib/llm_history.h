@@ -25,6 +25,16 @@ json_t *llm_history_parse(const char *text);
 void llm_history_add_text(json_t *h, enum llm_role role, const char *text);
 /* Appends an assistant message with tool calls (text may be NULL or ""). */
 void llm_history_add_calls(json_t *h, const char *text, const struct rtool_call *calls, size_t n);
+/* The last message of h as compact JSON when it is an assistant message with tool calls
+ * (what llm_history_add_calls appended), else NULL. Owned. A worker keeps it before it
+ * runs the calls, so that a replay of the event runs the same ones. */
+char *llm_history_last_calls(const json_t *h);
+/* Replaces the last message of h with kept, a message from llm_history_last_calls of
+ * an earlier attempt: its calls into calls[0..*n) (at most max) and its words into
+ * words (words_len bytes, "" when none). False, h unchanged, when kept is not an
+ * assistant message with 1..max calls that llm_tool_call_parse accepts. */
+bool llm_history_use_kept_calls(json_t *h, const char *kept, struct rtool_call *calls, size_t max,
+                                size_t *n, char *words, size_t words_len);
 /* Appends the result of the tool call call_id as compact JSON; steals result. */
 void llm_history_add_result(json_t *h, const char *call_id, json_t *result);
 

@@ -511,7 +511,7 @@ static void handle(struct call_ctx *c)
         struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &c->rxctx, .mem = &c->next_mem,
                                     .caller_text = c->ce.transcript, .caller_number = c->st.from,
                                     .call_control_id = c->next.call_control_id,
-                                    .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};
+                                    .event_id = c->ce.eid, .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};
         llm_turns_start(t->w->llm, &req);
         return;
     }

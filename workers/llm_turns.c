@@ -8,10 +8,12 @@
  * built-in receptionist's, with the tenant's own business, hours and capacity, so a
  * model cannot book outside the hours, beyond capacity or for another business; the
  * records and texts a tool produces are committed with the event, like the built-in's.
- * A booking id is derived from the call and the slot, so a replayed event that asks the
- * model again books, bills and texts nothing twice (should the model pick another slot
- * on the replay, the first slot's place stays held until its keys expire: the answer
- * is not stored before the commit; see docs/worker.md).
+ * A booking id is derived from the call and the slot, so a replayed event books, bills
+ * and texts nothing twice. The model need not answer a replay as it answered the first
+ * attempt, though (another slot, say, leaving the first one's place held with no
+ * booking): so each round's tool calls are kept in Redis before they run (first writer
+ * wins, key t:B:llmcalls:<uuid of call, event and round>, an hour), and a replay runs
+ * the kept calls instead of the ones the model gave it this time.
  *
  * What the caller hears:
  * - the model's words, only once it has seen every tool result (words said together
@@ -55,11 +57,17 @@
 #include "call_flow.h"
 #include "llm_client.h"
 #include "llm_history.h"
+#include "det_uuid.h"
 #include "log.h"
+#include "redis_conn.h"
 #include "say_time.h"
+#include "tenant_keys.h"
 #include "wall_clock.h"
 #include "worker.h"
 #include "xalloc.h"
+
+#define KEPT_CALLS_TTL_MS "3600000"     /* replays come within minutes (lease, reaping) */
+#define KEPT_CALLS_TIMEOUT_MS 2000
 
 enum answer_kind { ANSWER_MODEL, ANSWER_BUILTIN, ANSWER_TOOL_RESULT, ANSWER_COUNT };
 static const char *const answer_names[ANSWER_COUNT] = {"model", "builtin", "tool_result"};
@@ -247,6 +255,7 @@ static json_t *tool_result(struct model_turn *mt, const struct rtool_call *call,
 
 static void ask(struct model_turn *mt);
 static void run_next_call(struct model_turn *mt);
+static void keep_calls(struct model_turn *mt);
 
 static void turn_free(struct model_turn *mt)
 {
@@ -396,6 +405,51 @@ static void run_next_call(struct model_turn *mt)
         ask(mt);
 }
 
+/* SET NX GET answered: nil, ours is kept; a string, an earlier attempt's calls, which
+ * replace ours so the replay runs the same ones. */
+static void on_calls_kept(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct model_turn *mt = arg;
+    if (!tenant_is_owned(mt->req.t)) {
+        abandon(mt);
+        return;
+    }
+    if (err != APP_OK) {
+        finish_failed(mt, "Redis failed keeping the model's tool calls");
+        return;
+    }
+    if (reply->type == REDIS_REPLY_STRING) {
+        char words[RX_SAY_MAX];
+        if (llm_history_use_kept_calls(mt->hist, reply->str, mt->calls, LLM_TOOL_CALLS_MAX,
+                                       &mt->ncalls, words, sizeof words)) {
+            copy_say(mt->said_with_calls, words);
+            log_msg(LOG_INFO, "model turn replayed: the kept tool calls run", "call_control_id",
+                    mt->req.call_control_id);
+        } else {
+            log_msg(LOG_WARN, "kept tool calls unreadable: this attempt's run", "call_control_id",
+                    mt->req.call_control_id);
+        }
+    }
+    run_next_call(mt);
+}
+
+/* Keeps this round's tool calls before any of them runs (see the top of the file). */
+static void keep_calls(struct model_turn *mt)
+{
+    struct tenant *t = mt->req.t;
+    char round[16], id[37], suffix[64], key[FD_KEY_MAX];
+    snprintf(round, sizeof round, "%d", mt->rounds);
+    const char *parts[] = {mt->req.call_control_id, mt->req.event_id, round};
+    det_uuid(id, "frontdesk:llm-calls", 3, parts);
+    snprintf(suffix, sizeof suffix, "llmcalls:%s", id);
+    size_t klen = tenant_key(key, t->id, (unsigned)t->w->cfg.shards, suffix);
+    char *calls = llm_history_last_calls(mt->hist);
+    const char *argv[] = {"SET", key, calls, "NX", "GET", "PX", KEPT_CALLS_TTL_MS};
+    size_t len[] = {3, klen, strlen(calls), 2, 3, 2, strlen(KEPT_CALLS_TTL_MS)};
+    redis_conn_command(t->w->redis, KEPT_CALLS_TIMEOUT_MS, on_calls_kept, mt, 7, argv, len);
+    free(calls);
+}
+
 /* True when words tell the caller a booking was made ("you're booked", "I've booked
  * you", "your appointment is confirmed"). A question ("shall I get you booked?") is not. */
 static bool claims_a_booking(const char *words)
@@ -462,7 +516,7 @@ static void on_answer(const struct llm_result *res, void *arg)
     mt->next_call = 0;
     copy_say(mt->said_with_calls, res->reply != NULL ? res->reply : "");
     llm_history_add_calls(mt->hist, res->reply, mt->calls, mt->ncalls);
-    run_next_call(mt);
+    keep_calls(mt);
 }
 
 static void ask(struct model_turn *mt)

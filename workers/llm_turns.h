@@ -57,6 +57,7 @@ struct llm_turn_call {
     const char *caller_text;
     const char *caller_number;
     const char *call_control_id;
+    const char *event_id;               /* the event in hand (its stream eid) */
     rx_tool_fn keep;                    /* takes each tool's records and texts for the
                                            event's commit; must not continue the call */
     /* The turn ended: failure NULL, lc->has_answer and lc->answer set; or failure says

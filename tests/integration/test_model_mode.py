@@ -13,6 +13,7 @@ the fake saw was valid and carried its own business's prompt only, nothing of wh
 caller or the model said reaches the logs, the conversation survives a worker's death,
 and a partial FRONTDESK_LLM_* set stops the worker with status 2."""
 import copy
+import datetime
 import json
 import os
 import signal
@@ -515,6 +516,54 @@ def test_the_conversation_survives_a_workers_death():
     msgs = reqs[1]["body"]["messages"]
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"], msgs
     assert msgs[2]["content"] == "We are open until five today."
+    assert second.stop() == 0
+
+
+def test_a_replayed_model_turn_runs_the_tool_calls_kept_by_the_first_attempt():
+    """The worker dies while the model words its answer after a booking. The new owner
+    replays the event, and the model, asked again, picks another time: the calls kept
+    by the first attempt run instead, so one place is held and one booking is made."""
+    name = "Meridian Dental"
+    bid, number = business(name)
+
+    def book(hhmm):
+        return {"tool_calls": [{"name": "book", "arguments": {
+            "service": "Cleaning", "day": "2026-03-04", "time": hhmm, "caller_name": "Pia Lind"}}]}
+    words = "You're booked for a cleaning tomorrow at 10 AM, Pia."
+    LLM.script_for(name, [book("10:00"), {"delay_ms": 8000, "reply": "(the first owner's words)"},
+                          book("11:00"), {"reply": words}, end_call_step()])
+    env_ = dict(LLM_ENV, FRONTDESK_LLM_BUDGET_MS=10000, FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=20000,
+                FRONTDESK_LEASE_MS=1500)
+    prefix = events_key(bid)[:-len(":events")]
+
+    def places(hhmm):      # 2026-03-04 in New York is UTC-5
+        h, m = map(int, hhmm.split(":"))
+        ms = int(datetime.datetime(2026, 3, 4, h + 5, m, tzinfo=datetime.timezone.utc).timestamp() * 1000)
+        return R.hlen(f"{prefix}:slot:{ms}")
+    first = Worker(E, SIM, "worker-llm-replay-1", **env_)
+    call = SIM.call(number, "+15550003016", [{"say": "A cleaning tomorrow at ten for Pia Lind"},
+                                             {"say": "thanks, bye"}])
+    wait_for(lambda: len(requests_of(name)) >= 2, timeout=20, what="the model asked after the booking")
+    assert places("10:00") == 1
+    first.p.send_signal(signal.SIGKILL)
+    first.p.wait()
+    first.kill_quietly()
+    second = Worker(E, SIM, "worker-llm-replay-2", **env_)
+    rec = SIM.wait_ended(call, timeout=40)
+    assert words in agent_lines(rec), agent_lines(rec)
+    assert "(the first owner's words)" not in agent_lines(rec)
+    rows = wait_for(lambda: pg_rows(E, "SELECT to_char(starts_at AT TIME ZONE 'America/New_York', 'HH24:MI'), "
+                                       "status FROM bookings WHERE business_id = %s", bid), what="the booking")
+    assert rows == [("10:00", "booked")], rows
+    assert (places("10:00"), places("11:00")) == (1, 0)
+    usage = wait_for(lambda: pg_rows(E, "SELECT amount_cents FROM usage_events WHERE business_id = %s", bid),
+                     what="the usage event")
+    assert usage == [(5000,)]
+    # the model was asked again on the replay, and then shown the kept call, not its new one
+    reqs = requests_of(name)
+    assert len(reqs) == 5, len(reqs)
+    kept = reqs[3]["body"]["messages"][-2]["tool_calls"][0]["function"]
+    assert kept["name"] == "book" and json.loads(kept["arguments"])["time"] == "10:00", kept
     assert second.stop() == 0
 
 

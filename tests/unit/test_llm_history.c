@@ -134,6 +134,56 @@ static void test_a_history_that_does_not_start_with_the_caller_is_cut_there(void
     json_decref(h);
 }
 
+static void test_kept_calls_replace_the_ones_a_replay_got(void)
+{
+    json_t *first = llm_history_parse(NULL);
+    llm_history_add_text(first, LLM_ROLE_USER, "a cleaning tomorrow at ten");
+    CHECK(llm_history_last_calls(first) == NULL);           /* not an answer with calls */
+    struct rtool_call ten = book_call("call_1");
+    llm_history_add_calls(first, "Let me book that.", &ten, 1);
+    char *kept = llm_history_last_calls(first);
+    CHECK(kept != NULL);
+
+    /* the replay: the model now asks for eleven, with other words */
+    json_t *replay = llm_history_parse(NULL);
+    llm_history_add_text(replay, LLM_ROLE_USER, "a cleaning tomorrow at ten");
+    struct rtool_call eleven = book_call("call_9");
+    snprintf(eleven.time, sizeof eleven.time, "11:00");
+    llm_history_add_calls(replay, NULL, &eleven, 1);
+    struct rtool_call calls[LLM_TOOL_CALLS_MAX];
+    size_t n = 0;
+    char words[64];
+    CHECK(llm_history_use_kept_calls(replay, kept, calls, LLM_TOOL_CALLS_MAX, &n, words, sizeof words));
+    CHECK_INT_EQ(n, 1);
+    CHECK_STR_EQ(calls[0].time, "10:00");
+    CHECK_STR_EQ(calls[0].call_id, "call_1");
+    CHECK_STR_EQ(words, "Let me book that.");
+    char *a = llm_history_dump(first), *b = llm_history_dump(replay);
+    CHECK_STR_EQ(a, b);                                      /* the same conversation */
+    free(a);
+    free(b);
+
+    /* what is not a kept answer leaves the replay's own calls in place */
+    const char *bad[] = {"not json", "{\"r\":\"u\",\"t\":\"hi\"}", "{\"r\":\"a\",\"c\":[]}",
+                         "{\"r\":\"a\",\"c\":[{\"i\":\"x\",\"n\":\"fly\",\"a\":\"{}\"}]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *h = llm_history_parse(NULL);
+        llm_history_add_calls(h, NULL, &eleven, 1);
+        n = 7;
+        CHECK(!llm_history_use_kept_calls(h, bad[i], calls, LLM_TOOL_CALLS_MAX, &n, words, sizeof words));
+        CHECK_INT_EQ(n, 7);
+        char *text = llm_history_last_calls(h);
+        CHECK(text != NULL && strstr(text, "11:00") != NULL);
+        free(text);
+        json_decref(h);
+    }
+    /* more calls than the caller has room for */
+    CHECK(!llm_history_use_kept_calls(replay, kept, calls, 0, &n, words, sizeof words));
+    free(kept);
+    json_decref(first);
+    json_decref(replay);
+}
+
 int main(void)
 {
     RUN(test_a_turn_survives_its_text_and_becomes_request_messages);
@@ -142,5 +192,6 @@ int main(void)
     RUN(test_a_long_conversation_keeps_its_last_whole_turns);
     RUN(test_a_history_is_cut_to_its_byte_limit);
     RUN(test_a_history_that_does_not_start_with_the_caller_is_cut_there);
+    RUN(test_kept_calls_replace_the_ones_a_replay_got);
     return check_summary();
 }
