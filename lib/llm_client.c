@@ -306,16 +306,17 @@ struct llm_turn *llm_client_turn(struct llm_client *c, const struct llm_turn_req
         evtimer_add(t->timer, &now);
         return t;
     }
+    int budget_ms = req->budget_ms > 0 && req->budget_ms < c->budget_ms ? req->budget_ms : c->budget_ms;
     const char *headers[] = {c->auth_header, "Content-Type: application/json",
                              "Accept: application/json"};
     struct http_request hreq = {
         .method = "POST", .url = c->url, .headers = headers,
         .nheaders = sizeof headers / sizeof headers[0],
         .body = t->body, .body_len = strlen(t->body),
-        .connect_timeout_ms = c->connect_timeout_ms,
-        .total_timeout_ms = c->budget_ms + CURL_MARGIN_MS,
+        .connect_timeout_ms = c->connect_timeout_ms < budget_ms ? c->connect_timeout_ms : budget_ms,
+        .total_timeout_ms = budget_ms + CURL_MARGIN_MS,
     };
-    struct timeval budget = {c->budget_ms / 1000, (c->budget_ms % 1000) * 1000};
+    struct timeval budget = {budget_ms / 1000, (budget_ms % 1000) * 1000};
     evtimer_add(t->timer, &budget);
     t->http = http_client_request(c->http, &hreq, on_http_done, t);
     return t;

@@ -84,6 +84,9 @@ struct llm_turn_request {
     const struct llm_message *messages; /* the conversation, oldest first, ending with the */
     size_t nmessages;                   /* new user text or the results of the last calls */
     const char *call_id;                /* for logs only (the call_control_id); may be NULL */
+    int budget_ms;                      /* > 0: this request's budget, when less than the
+                                           client's (what a caller turn has left after
+                                           its tool rounds); 0: the client's */
 };
 
 struct llm_options {

@@ -33,9 +33,9 @@
  *   tool round ends: the caller hears words built here from the tool results ("You're
  *   booked for ...", "The nearest free times on ... are ..."), true by construction,
  *   then "Is there anything else I can help you with?".
- * Every model request has the budget (FRONTDESK_LLM_BUDGET_MS); a follow-up request
- * after a tool round starts only while the turn is within that budget, so a turn waits
- * at most about twice the budget plus the tools' Redis time.
+ * The caller turn has the budget (FRONTDESK_LLM_BUDGET_MS): a follow-up request after a
+ * tool round gets what is left of it, so a turn waits at most the budget plus the
+ * tools' Redis time.
  *
  * The conversation is kept with the call's state (hash field "llm", lib/llm_history.h:
  * compact JSON, bounded, cut at a caller message so tool calls and their results stay
@@ -66,6 +66,9 @@
 #include "worker.h"
 #include "xalloc.h"
 
+/* A follow-up request with less of the budget left than this could not be answered
+ * in time: the caller hears the tool results at once instead. */
+#define LLM_FOLLOW_UP_MIN_MS 100
 #define KEPT_CALLS_TTL_MS "3600000"     /* replays come within minutes (lease, reaping) */
 #define KEPT_CALLS_TIMEOUT_MS 2000
 
@@ -381,6 +384,12 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
     run_next_call(mt);
 }
 
+/* What is left of the caller turn's budget. */
+static long long budget_left_ms(const struct model_turn *mt)
+{
+    return mt->lt->budget_ms - (worker_mono_ms() - mt->started_ms);
+}
+
 static void run_next_call(struct model_turn *mt)
 {
     while (mt->next_call < mt->ncalls) {
@@ -399,7 +408,7 @@ static void run_next_call(struct model_turn *mt)
     }
     if (mt->terminal.tool != RTOOL_NONE)
         finish_terminal(mt);
-    else if (worker_mono_ms() - mt->started_ms >= mt->lt->budget_ms)
+    else if (budget_left_ms(mt) < LLM_FOLLOW_UP_MIN_MS)
         finish_with_facts(mt);
     else
         ask(mt);
@@ -536,8 +545,10 @@ static void ask(struct model_turn *mt)
         llm_history_messages_cleanup(&m);
         (void)llm_history_messages(mt->hist, &m);
     }
+    long long left_ms = budget_left_ms(mt);
     struct llm_turn_request req = {.config = ctx->config, .now_local = now, .messages = m.msgs,
-                                   .nmessages = m.n, .call_id = mt->req.call_control_id};
+                                   .nmessages = m.n, .call_id = mt->req.call_control_id,
+                                   .budget_ms = left_ms > 0 ? (int)left_ms : 1};
     /* NULL: the turn already ended inside (only while the client shuts down), and mt
      * with it */
     struct llm_turn *h = llm_client_turn(mt->lt->client, &req, on_answer, mt);

@@ -217,6 +217,17 @@ LLM.script_for(AFTER_TOOL, [
 AFTER_TOOL_CALL = SIM.call(AFTER_TOOL_NUMBER, "+15550003008",
                            [{"say": "A cleaning tomorrow at eleven for Ola Berg please"}, {"say": "no, bye"}])
 
+LATE = "Kepler Dental"          # the follow-up after a booking has only the budget's rest
+LATE_BID, LATE_NUMBER = business(LATE)
+LLM.script_for(LATE, [
+    {"delay_ms": 600, "tool_calls": [{"name": "book", "arguments": {
+        "service": "Cleaning", "day": "2026-03-04", "time": "14:00", "caller_name": "Ines Lo"}}]},
+    {"delay_ms": 900, "reply": "These words come after the turn's budget."},
+    end_call_step(),
+])
+LATE_CALL = SIM.call(LATE_NUMBER, "+15550003017",
+                     [{"say": "A cleaning tomorrow at two for Ines Lo please"}, {"say": "no, bye"}])
+
 ROUNDS = "Ionian Dental"
 ROUNDS_BID, ROUNDS_NUMBER = business(ROUNDS)
 _check = {"tool_calls": [{"name": "check_availability",
@@ -422,6 +433,19 @@ def test_when_the_model_fails_after_a_booking_the_caller_hears_the_booking():
     assert WORKER.metric('frontdesk_llm_caller_turns_total{answer="tool_result"}') >= 2
 
 
+def test_a_turn_with_a_tool_round_keeps_to_one_budget():
+    """The model took 600 ms to ask for the booking: its follow-up gets the 400 ms left of
+    the 1 s budget, not a budget of its own, and the caller hears the booking at once."""
+    rec = SIM.wait_ended(LATE_CALL, timeout=30)
+    lines = agent_lines(rec)
+    assert not any("after the turn's budget" in l for l in lines), lines
+    assert any(l.startswith("You're booked for Cleaning on tomorrow, Wednesday, March 4th at 2 PM.")
+               for l in lines), lines
+    reqs = requests_of(LATE)
+    closed = reqs[1]["client_closed_ms"]
+    assert closed is not None and closed < 700, reqs[1]     # 400 ms left, not 1000
+
+
 def test_tool_rounds_per_caller_turn_are_bounded():
     rec = SIM.wait_ended(ROUNDS_CALL, timeout=30)
     lines = agent_lines(rec)
@@ -465,7 +489,8 @@ def test_every_request_was_valid_and_each_prompt_holds_only_its_own_business():
     enum = a[0]["body"]["tools"][1]["function"]["parameters"]["properties"]["service"]["enum"]
     assert enum == ["Quartz Polish"]
     # every request names one business only
-    names = [BOOK, OUTSIDE, SLOW, CLAIM, EARLY, BROKEN, TRANSFER, AFTER_TOOL, ROUNDS, NO_ONE, MOVE, ISO_A, ISO_B]
+    names = [BOOK, OUTSIDE, SLOW, CLAIM, EARLY, BROKEN, TRANSFER, AFTER_TOOL, LATE, ROUNDS, NO_ONE, MOVE, ISO_A,
+             ISO_B]
     for r in reqs:
         prompt = r["body"]["messages"][0]["content"]
         assert sum(n in prompt for n in names) == 1, prompt[:200]
