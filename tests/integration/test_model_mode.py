@@ -443,7 +443,7 @@ def test_a_turn_with_a_tool_round_keeps_to_one_budget():
                for l in lines), lines
     reqs = requests_of(LATE)
     closed = reqs[1]["client_closed_ms"]
-    assert closed is not None and closed < 700, reqs[1]     # 400 ms left, not 1000
+    assert closed is not None and closed < 850, reqs[1]     # about 400 ms left, not 1000
 
 
 def test_tool_rounds_per_caller_turn_are_bounded():
