@@ -59,6 +59,7 @@
 #include "llm_tool_result.h"
 #include "det_uuid.h"
 #include "log.h"
+#include "lua_scripts.h"
 #include "redis_conn.h"
 #include "tenant_keys.h"
 #include "wall_clock.h"
@@ -255,7 +256,7 @@ static void run_next_call(struct model_turn *mt)
         ask(mt);
 }
 
-/* SET NX GET answered: nil, ours is kept; a string, an earlier attempt's calls, which
+/* lua/llm_calls_keep.lua answered: nil, ours is kept; a string, an earlier attempt's calls, which
  * replace ours so the replay runs the same ones. */
 static void on_calls_kept(const redisReply *reply, enum app_err err, void *arg)
 {
@@ -294,9 +295,10 @@ static void keep_calls(struct model_turn *mt)
     snprintf(suffix, sizeof suffix, "llmcalls:%s", id);
     size_t klen = tenant_key(key, t->id, (unsigned)t->w->cfg.shards, suffix);
     char *calls = llm_history_last_calls(mt->hist);
-    const char *argv[] = {"SET", key, calls, "NX", "GET", "PX", KEPT_CALLS_TTL_MS};
-    size_t len[] = {3, klen, strlen(calls), 2, 3, 2, strlen(KEPT_CALLS_TTL_MS)};
-    redis_conn_command(t->w->redis, KEPT_CALLS_TIMEOUT_MS, on_calls_kept, mt, 7, argv, len);
+    const char *argv[] = {key, calls, KEPT_CALLS_TTL_MS};
+    size_t len[] = {klen, strlen(calls), strlen(KEPT_CALLS_TTL_MS)};
+    redis_conn_script(t->w->redis, lua_script_find("llm_calls_keep"), KEPT_CALLS_TIMEOUT_MS,
+                      on_calls_kept, mt, 1, 3, argv, len);
     free(calls);
 }
 

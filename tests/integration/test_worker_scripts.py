@@ -90,3 +90,14 @@ def test_an_expired_lease_is_reaped_back_to_ready():
     time.sleep(1.6)
     assert R.eval(REAP, 2, k["owned"], k["ready"], "500") >= 1
     assert R.zscore(k["ready"], b) is not None and R.zscore(k["owned"], b) is None
+
+
+def test_the_first_kept_model_calls_win_and_expire():
+    """lua/llm_calls_keep.lua: a replayed model turn gets the calls its first attempt kept."""
+    keep = script("llm_calls_keep")
+    key = f"fd:{{s007}}:t:{uuid.uuid4()}:llmcalls:{uuid.uuid4()}"
+    first, second = '{"r":"a","c":[{"i":"1","n":"book","a":"{}"}]}', '{"r":"a","c":[]}'
+    assert R.eval(keep, 1, key, first, "60000") is None
+    assert R.eval(keep, 1, key, second, "60000") == first.encode()
+    assert R.get(key) == first.encode()
+    assert 0 < R.pttl(key) <= 60000
