@@ -429,7 +429,7 @@ def test_reorder_swaps_adjacent_webhooks():
 
 
 def test_barge_in_interim_while_speaking():
-    long_greeting = " ".join(["word"] * 60)          # 60 words x 5 ms = 300 ms of speech
+    long_greeting = " ".join(["word"] * 160)         # 160 words x 5 ms = 800 ms of speech
     stopped = {}
 
     def worker(w, ev):
@@ -459,7 +459,7 @@ def test_barge_in_interim_while_speaking():
         assert c["transcript"][0]["speaker"] == "agent" and c["transcript"][0].get("interrupted")
         ended_at = [at for d, at, _ in w.of_call(cid) if d["event_type"] == "call.speak.ended"][0]
         started = [x for x in c["webhooks"] if x["event_type"] == "call.speak.started"][0]
-        assert ended_at - started["sent_at"] < 0.25       # cut short, well before 300 ms
+        assert ended_at - started["sent_at"] < 0.6        # cut short, well before 800 ms
         w.check_clean()
     finally:
         stop(w, s)

@@ -89,10 +89,12 @@ class Talk:
 
 
 class Call:
-    def __init__(self, sim, from_, to, script, duplicates=False, reorder=False, delay_ms=0):
+    def __init__(self, sim, from_, to, script, duplicates=False, reorder=False, delay_ms=0,
+                 speech_ms_per_word=None):
         self.sim = sim
         o = sim.opts
         self.o = o
+        self.speech_ms_per_word = o.speech_ms_per_word if speech_ms_per_word is None else speech_ms_per_word
         self.id = "v3:sim-" + str(uuid.uuid4())
         self.leg_id = str(uuid.uuid4())
         self.session_id = str(uuid.uuid4())
@@ -259,7 +261,7 @@ class Call:
             self.speech_queue.clear()
         if stop in ("current", "all"):
             self._cut_speech(now)
-        self.speech_queue.append(Speech(speech_text(body), self.o.speech_ms_per_word))
+        self.speech_queue.append(Speech(speech_text(body), self.speech_ms_per_word))
         self._speech_tick(now)
 
     def _do_playback_stop(self, body, now):
@@ -377,7 +379,7 @@ class Call:
             return False, None
         ms = 1 / 1000.0
         if step.get("barge_in") and self.current is not None:
-            at = self.current.started_at + min(2 * self.o.speech_ms_per_word * ms,
+            at = self.current.started_at + min(2 * self.speech_ms_per_word * ms,
                                                self.current.duration_s / 2)
             return (True, None) if now >= at else (False, at)
         if not self._agent_silent():
@@ -429,7 +431,7 @@ class Call:
                 ready, at = self._say_ready(step, now)
                 if not ready:
                     return limit if at is None else min(limit, at)
-                self.talk = Talk(step["say"], now, self.o.speech_ms_per_word,
+                self.talk = Talk(step["say"], now, self.speech_ms_per_word,
                                  step.get("interim", True))
                 continue
             if "pause_ms" in step:

@@ -104,7 +104,8 @@ class Sim:
         call = Call(self, from_, to, script,
                     duplicates=bool(spec.get("duplicates", o.duplicates)),
                     reorder=bool(spec.get("reorder", o.reorder)),
-                    delay_ms=int(spec.get("delay_ms", o.delay_ms)))
+                    delay_ms=int(spec.get("delay_ms", o.delay_ms)),
+                    speech_ms_per_word=float(spec.get("speech_ms_per_word", o.speech_ms_per_word)))
         with self.lock:
             self.calls[call.id] = call
         self.print_event(call.id, "incoming call from %s to %s" % (from_, to))
