@@ -28,6 +28,10 @@ static const char *const any_time_words[] = {"any time", "anytime", "whenever", 
                                              "first available", "whatever", "what time do you have",
                                              "whats free", "anything", NULL};
 
+static const char *const soonest_words[] = {"earliest", "soonest", "first available",
+                                            "next available", "as soon as possible", "asap",
+                                            NULL};
+
 bool rx_booking_is_request(struct rx_turn *t)
 {
     if (rx_text_has_any(&t->text, book_words))
@@ -104,6 +108,36 @@ static bool is_service_name(const struct rx_turn *t, int index, const char *word
     return false;
 }
 
+/* Today still has time the lead time and the service fit (late in the day it has not). */
+static bool has_room_today(const struct rx_turn *t)
+{
+    const struct civil_time *now = &t->ctx->now;
+    if (rx_is_closure(t->cfg, &now->date, NULL))
+        return false;
+    const struct agent_day *h = &t->cfg->hours[rx_weekday(&now->date)];
+    int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
+    int duration = (int)t->cfg->services[t->mem->service_index].duration_minutes;
+    for (size_t i = 0; i < h->nranges; i++) {
+        int start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
+        if (start + duration <= h->ranges[i].close_minute)
+            return true;
+    }
+    return false;
+}
+
+/* "What's the earliest you can get me in?": today while a booking still fits, else
+ * the next day we're open. False when nothing opens within two weeks. */
+static bool soonest_day(const struct rx_turn *t, struct civil_date *day)
+{
+    int minute;
+    if (has_room_today(t)) {
+        *day = t->ctx->now.date;
+        return true;
+    }
+    struct civil_date tomorrow = civil_date_add_days(&t->ctx->now.date, 1);
+    return rx_next_open(t->cfg, &tomorrow, 0, day, &minute);
+}
+
 static bool fill(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -117,7 +151,14 @@ static bool fill(struct rx_turn *t)
         return true;
     }
     if (t->nservices > 0 && t->services[0] != m->service_index) {
+        bool is_switch = m->service_index >= 0;     /* "make that a whitening instead" */
         rx_booking_set_service(t, t->services[0]);
+        if (is_switch) {
+            rx_say_gap(t);
+            rx_say_put(&t->say, "Alright, ");
+            rx_say_name(&t->say, t->cfg->services[m->service_index].name);
+            rx_say_put(&t->say, " instead.");
+        }
         is_changed = true;
     }
     if (t->has_when && w->has_date && civil_date_compare(&w->date, &m->day) != 0) {
@@ -137,6 +178,10 @@ static bool fill(struct rx_turn *t)
         m->is_time_checked = false;
         is_changed = true;
     } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, any_time_words)) {
+        m->part = RX_PART_ANY;
+        is_changed = true;
+    } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, soonest_words) &&
+               soonest_day(t, &m->day)) {
         m->part = RX_PART_ANY;
         is_changed = true;
     }
@@ -183,17 +228,7 @@ static bool is_day_bookable(struct rx_turn *t)
         return false;
     }
     if (ahead == 0 && m->service_index >= 0) {
-        /* late in the day: no time left today that the lead time and the service fit */
-        const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
-        const struct civil_time *now = &t->ctx->now;
-        int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
-        int duration = (int)t->cfg->services[m->service_index].duration_minutes;
-        bool has_room = false;
-        for (size_t i = 0; i < h->nranges && !has_room; i++) {
-            int start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
-            has_room = start + duration <= h->ranges[i].close_minute;
-        }
-        if (!has_room) {
+        if (!has_room_today(t)) {
             struct civil_date next;
             int minute;
             rx_say_put(&t->say, "There's no time left to book today.");
@@ -252,6 +287,7 @@ static bool is_time_bookable(struct rx_turn *t)
         rx_say_on(&t->say, &m->day, &now->date);
         rx_say_put(&t->say, " we're open ");
         rx_say_ranges(&t->say, h);
+        t->has_said_hours = true;
         rx_say_put(&t->say, ", and ");
         rx_say_name(&t->say, t->cfg->services[m->service_index].name);
         rx_say_put(&t->say, " takes ");
@@ -312,9 +348,12 @@ static void ask_time(struct rx_turn *t)
     rx_say_gap(t);
     rx_say_put(&t->say, t->cfg->tone == AGENT_TONE_BRIEF ? "What time " : "What time would suit you ");
     rx_say_on(&t->say, &t->mem->day, &t->ctx->now.date);
-    rx_say_put(&t->say, "? We're open ");
-    rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&t->mem->day)]);
-    rx_say_put(&t->say, ".");
+    rx_say_put(&t->say, "?");
+    if (!t->has_said_hours) {       /* a refused time has just named them */
+        rx_say_put(&t->say, " We're open ");
+        rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&t->mem->day)]);
+        rx_say_put(&t->say, ".");
+    }
     t->mem->pending = RX_ASK_TIME;
 }
 
@@ -457,13 +496,14 @@ static int pick_offered(struct rx_turn *t)
         n++;
     if (n == 0)
         return -1;
-    if (t->has_when && t->when.has_time && !t->when.has_date) {
+    bool has_time = t->has_when && t->when.has_time && !t->when.has_date;
+    if (has_time) {
         int a = t->when.hour * 60 + t->when.minute, b = t->when.alt_hour * 60 + t->when.minute;
         for (int i = 0; i < n; i++)
             if (m->offered[i] == a || (t->when.is_time_ambiguous && m->offered[i] == b))
                 return m->offered[i];
-        return -1;
     }
+    /* "the later one": the "one" read as a time above offered nothing, the words pick */
     static const char *const first[] = {"first", "earlier", "earliest", "1st", NULL};
     static const char *const second[] = {"second", "middle", "2nd", NULL};
     static const char *const last[] = {"last", "later", "latest", "third", "3rd", NULL};
@@ -471,9 +511,47 @@ static int pick_offered(struct rx_turn *t)
         return m->offered[1];
     if (rx_text_has_any(&t->text, last))
         return m->offered[n - 1];
-    if (rx_text_has_any(&t->text, first) || (n == 1 && rx_text_is_yes(&t->text)))
+    if (rx_text_has_any(&t->text, first) || (!has_time && n == 1 && rx_text_is_yes(&t->text)))
         return m->offered[0];
     return -1;
+}
+
+/* At the read-back a number alone is a new time: "no, make it ten", "can we do five
+ * instead". (Elsewhere a bare number is read as a time only when a time was asked.) */
+static void read_bare_time(struct rx_turn *t)
+{
+    if (!t->has_when)
+        t->has_when = spoken_time_parse(t->raw, strlen(t->raw), &t->ctx->now, SPOKEN_EXPECT_TIME,
+                                        &t->when);
+}
+
+/* "Never mind" with nothing new: the caller no longer wants to book. */
+static bool is_dropped(struct rx_turn *t)
+{
+    static const char *const drop[] = {"never mind", "nevermind", "forget it", "forget about it",
+                                       "changed my mind", "dont worry about it", "not anymore",
+                                       NULL};
+    return rx_text_has_any(&t->text, drop) && t->nservices == 0 &&
+           !(t->has_when && (t->when.has_date || t->when.has_time));
+}
+
+static void drop_booking(struct rx_turn *t)
+{
+    t->out->intent = "book";
+    rx_memory_clear_booking(t->mem);
+    t->mem->task = RX_TASK_NONE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "No problem, I won't book anything.");
+    rx_say_gap(t);
+    rx_say_anything_else(t);
+}
+
+/* "No wait, what's your cancellation policy?": a question, not a no to the read-back. */
+static bool is_question(const struct rx_turn *t)
+{
+    static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",
+                                       "does", "is there", "are there", "can you tell", NULL};
+    return rx_text_has_any(&t->text, asks);
 }
 
 bool rx_booking_turn(struct rx_turn *t)
@@ -483,8 +561,13 @@ bool rx_booking_turn(struct rx_turn *t)
         return rx_cancel_turn(t);
     if (m->task != RX_TASK_BOOKING)
         return false;
+    if (is_dropped(t)) {
+        drop_booking(t);
+        return true;
+    }
     if (m->pending == RX_ASK_CONFIRM_BOOKING) {
-        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text);
+        read_bare_time(t);
+        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text) && !is_question(t);
         if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
             t->out->intent = "book";
             m->is_awaiting_confirmation = false;

@@ -24,6 +24,21 @@ bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
     return rx_text_has_any(&t->text, cancel) && !rx_text_has(&t->text, "policy");
 }
 
+/* "Move my appointment to Thursday at 11": the day and time are kept for the new
+ * booking (in the booking slots of the memory, which the cancel does not use). */
+static void keep_move_when(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (!t->has_when)
+        return;
+    if (t->when.has_date)
+        m->day = t->when.date;
+    if (t->when.has_time) {
+        m->minute = t->when.hour * 60 + t->when.minute;
+        m->alt_minute = t->when.is_time_ambiguous ? t->when.alt_hour * 60 + t->when.minute : -1;
+    }
+}
+
 void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
 {
     struct rx_memory *m = t->mem;
@@ -36,7 +51,10 @@ void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
         return;
     }
     m->task = RX_TASK_CANCEL;
+    rx_memory_clear_booking(m);
     m->is_moving = is_move;
+    if (is_move)
+        keep_move_when(t);
     rx_say_put(&t->say, is_move ? "Just to confirm: you'd like to move your appointment to another time? I'll find it by the number you're calling from."
                                 : "Just to confirm: you'd like to cancel your appointment? I'll find it by the number you're calling from.");
     m->pending = is_move ? RX_ASK_CONFIRM_MOVE : RX_ASK_CONFIRM_CANCEL;
@@ -57,6 +75,7 @@ bool rx_cancel_turn(struct rx_turn *t)
     if (rx_text_is_no(&t->text)) {
         t->out->intent = "cancel";
         m->task = RX_TASK_NONE;
+        rx_memory_clear_booking(m);
         rx_say_gap(t);
         rx_say_put(&t->say, "Alright, I've left your appointment as it is.");
         rx_say_anything_else(t);
@@ -92,11 +111,20 @@ void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
         return;
     }
     const struct agent_service *svc = agent_config_find_service(t->cfg, r->service, strlen(r->service));
+    struct civil_date day = m->day;     /* what the caller asked to move to, if anything */
+    int minute = m->minute, alt_minute = m->alt_minute;
     m->task = RX_TASK_BOOKING;
     rx_memory_clear_booking(m);
     m->is_moving = true;
     if (svc != NULL)
         rx_booking_set_service(t, (int)(svc - t->cfg->services));
-    rx_say_put(&t->say, " What day and time would you like instead?");
     m->pending = RX_ASK_DAY;
+    if (civil_date_is_valid(&day) && svc != NULL) {
+        m->day = day;
+        m->minute = minute;
+        m->alt_minute = alt_minute;
+        rx_booking_reask(t);        /* asks the time, or checks the one asked for */
+        return;
+    }
+    rx_say_put(&t->say, " What day and time would you like instead?");
 }

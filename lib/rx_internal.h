@@ -35,6 +35,7 @@ struct rx_turn {
     int nservices;
     struct rx_say say;                  /* into out->say */
     unsigned npicks;                    /* wordings picked so far this turn */
+    bool has_said_hours;                /* the reply names the day's opening hours */
 };
 
 /* rx_say.c: the tones. A table holds up to three wordings per tone (friendly, formal,

@@ -4,6 +4,7 @@
  * business with 50 services and 100 FAQ entries stays far below 200 µs). */
 #include "rx_text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_alnum(unsigned char c)
@@ -241,7 +242,7 @@ static const char *const yes_words[] = {
 static const char *const no_words[] = {
     "no", "nope", "nah", "not really", "dont", "do not", "wrong", "not right", "thats not",
     "incorrect", "never mind", "nevermind", "not quite", "cancel that", "no thanks", "no thank you",
-    "negative", "isnt", "not that", NULL};
+    "negative", "isnt", "not that", "neither", "none of those", "none of them", NULL};
 
 bool rx_text_is_no(const struct rx_text *t)
 {
@@ -359,8 +360,56 @@ static bool take_name(const char *p, char *buf, size_t size)
     return words > 0;
 }
 
+/* A spelled run: at least three single letters in a row ("k a t e"). Sets *at and *end
+ * to where it starts and ends in norm (end at the space after it). */
+static bool find_spelled(const char *norm, const char **at, const char **end)
+{
+    int run = 0;
+    for (const char *p = norm + 1; *p != '\0'; p = strchr(p, ' ') + 1) {
+        bool is_letter = p[0] >= 'a' && p[0] <= 'z' && p[1] == ' ';
+        if (!is_letter) {
+            if (run >= 3) {
+                *end = p - 1;
+                return true;
+            }
+            run = 0;
+            continue;
+        }
+        if (run++ == 0)
+            *at = p;
+        if (p[2] == '\0' && run >= 3) {
+            *end = p + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "It's Kate, K A T E": the spelling is not part of the name. "Smith, S M I T H, John
+ * Smith": what follows the spelling, when anything does, is the name said in full. */
+static bool name_around_spelling(const struct rx_text *t, bool is_asked, char *buf, size_t size,
+                                 bool *is_found)
+{
+    const char *at, *end;
+    if (!find_spelled(t->norm, &at, &end))
+        return false;
+    char rest[RX_TEXT_MAX];
+    bool has_after = strchr(end + 1, ' ') != NULL;      /* a word after the spelling */
+    if (has_after)
+        snprintf(rest, sizeof rest, "%s", end);
+    else
+        snprintf(rest, sizeof rest, "%.*s", (int)(at - t->norm), t->norm);
+    struct rx_text sub;
+    rx_text_init(&sub, rest);
+    *is_found = rx_text_name(&sub, is_asked, buf, size);
+    return true;
+}
+
 bool rx_text_name(const struct rx_text *t, bool is_asked, char *buf, size_t size)
 {
+    bool is_found;
+    if (name_around_spelling(t, is_asked, buf, size, &is_found))
+        return is_found;
     static const char *const cues[] = {" my name is ", " name is ", " this is ", " call me ",
                                        " it is ", " its ", " i am ", " im ", " names "};
     size_t ncues = is_asked ? sizeof cues / sizeof cues[0] : 4;
