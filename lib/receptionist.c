@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rx_internal.h"
+#include "rx_keywords.h"
 
 static const char *const person_words[] = {
     "talk to someone", "speak to someone", "talk to somebody", "speak to somebody",
@@ -398,16 +399,13 @@ void rx_greet(const struct rx_context *ctx, struct rx_memory *mem, struct rx_out
     finish(&t);
 }
 
+/* Callers in an emergency do not recite the configured words: "i smell gas" must find
+ * "gas smell" and "swollen" must find "swelling" (rx_keywords.h). */
 static bool has_escalation_keyword(struct rx_turn *t)
 {
-    char norm[AGENT_KEYWORD_MAX * 4 + 1];
-    for (size_t i = 0; i < t->cfg->escalation.nkeywords; i++) {
-        if (!rx_text_may_have(&t->text, t->cfg->escalation.keywords[i]))
-            continue;
-        rx_text_normalise(t->cfg->escalation.keywords[i], norm, sizeof norm);
-        if (rx_text_has_norm(&t->text, norm, NULL))
+    for (size_t i = 0; i < t->cfg->escalation.nkeywords; i++)
+        if (rx_keyword_is_said(&t->text, t->cfg->escalation.keywords[i]))
             return true;
-    }
     return false;
 }
 

@@ -67,7 +67,8 @@ static void test_prompt_holds_the_business_facts_a_caller_asks_about(void)
     CHECK(contains(p, "- cancellation: Please give us 24 hours' notice"));
     CHECK(contains(p, "every 30 minutes from the opening time, at least 120 minutes from now "
                       "and at most 60 days ahead"));
-    CHECK(contains(p, "mentions: \"bleeding\", \"swelling\", \"emergency\"."));
+    CHECK(contains(p, "mentions: \"bleeding\", \"swelling\", \"emergency\", \"severe pain\", "
+                      "\"knocked out tooth\", \"abscess\"."));
     CHECK(contains(p, "Be formal and polite. Reply in the language en-US."));
     CHECK(contains(p, "Never invent services, prices"));
     CHECK(contains(p, "Never tell the caller an appointment is booked"));
