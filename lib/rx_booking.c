@@ -32,8 +32,22 @@ static const char *const soonest_words[] = {"earliest", "soonest", "first availa
                                             "next available", "as soon as possible", "asap",
                                             NULL};
 
+/* "How long is a color appointment?" asks about the service; it books nothing unless
+ * the caller also says they want one or names booking itself. */
+static bool is_question_about(const struct rx_turn *t)
+{
+    static const char *const ask_about[] = {"how long", "how much", "how many minutes",
+                                            "how expensive", NULL};
+    static const char *const booking_verbs[] = {"book", "schedule", "reserve", "reservation",
+                                                "make a booking", "set up", "sign me up", NULL};
+    return rx_text_has_any(&t->text, ask_about) && !rx_text_has_any(&t->text, want_words) &&
+           !rx_text_has_any(&t->text, booking_verbs);
+}
+
 bool rx_booking_is_request(struct rx_turn *t)
 {
+    if (is_question_about(t))
+        return false;
     if (rx_text_has_any(&t->text, book_words))
         return true;
     return t->nservices > 0 &&

@@ -1,8 +1,10 @@
 /* Unit tests: callers correcting, choosing and changing their mind while booking with
  * the built-in receptionist ("no, make it ten", "the later one", "neither of those",
  * "make that a whitening instead", "never mind", a question at the read-back, moving
- * to a named day, a spelled name, "the earliest you can get me in"). Each test's
- * comment says what the receptionist used to answer. 2026-03-02 is a Monday. */
+ * to a named day, a spelled name, "the earliest you can get me in"), and questions
+ * that name an appointment without asking for one ("how long is a color
+ * appointment?"). Each test's comment says what the receptionist used to answer.
+ * 2026-03-02 is a Monday. */
 #include "rx_call.h"
 
 static struct rx_tool_result free_at(const struct call *c, int minute)
@@ -219,6 +221,20 @@ static void test_a_refused_time_says_the_hours_once(void)
     CHECK(once != NULL && strstr(once + 1, "1 PM to 7 PM") == NULL);
 }
 
+/* "how long is a color appointment" started a booking ("Which day works best for
+ * you?") instead of saying how long. */
+static void test_salon_how_long_is_a_color_appointment_says_how_long(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    const char *r = say(&c, "how long is a color appointment");
+    CHECK(has(r, "120 minutes"));
+    CHECK(c.mem.task == RX_TASK_NONE);
+    r = say(&c, "ok and can i book one for friday at 2");
+    CHECK(c.mem.task == RX_TASK_BOOKING);
+}
+
 int main(void)
 {
     if (!rx_load_examples())
@@ -234,6 +250,7 @@ int main(void)
     RUN(test_a_spelled_name_is_not_taken_as_initials);
     RUN(test_dental_earliest_you_can_get_me_in_checks_the_first_open_day);
     RUN(test_a_refused_time_says_the_hours_once);
+    RUN(test_salon_how_long_is_a_color_appointment_says_how_long);
     rx_free_examples();
     return check_summary();
 }
