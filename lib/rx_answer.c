@@ -434,22 +434,85 @@ static void say_faq_or_policy(struct rx_turn *t, struct faq_pick best)
     }
 }
 
-/* What the caller asked for after a cue like "do you do", if it is not a known
- * service: "root canals". */
-static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
+/* A cue before the words of a service the caller asked for. verb is what the reply
+ * says the business does not do: "offer" for "do you do X" ("we don't offer X"), the
+ * caller's own verb for "do you fix X" ("we don't fix X"). */
+struct service_cue {
+    const char *cue;
+    const char *verb;
+};
+
+static const struct service_cue service_cues[] = {
+    {" do you do ", "offer"}, {" do you guys do ", "offer"}, {" do you offer ", "offer"},
+    {" do you guys offer ", "offer"}, {" do you provide ", "offer"}, {" do you sell ", "offer"},
+    {" can you do ", "offer"}, {" do you fix ", "fix"}, {" do you guys fix ", "fix"},
+    {" can you fix ", "fix"}, {" do you repair ", "repair"}, {" do you guys repair ", "repair"},
+    {" can you repair ", "repair"}, {" do you install ", "install"},
+    {" do you guys install ", "install"}, {" can you install ", "install"},
+    {" how much is an ", "offer"}, {" how much is a ", "offer"}, {" how much is ", "offer"},
+    {" how much are ", "offer"}, {" how much for an ", "offer"}, {" how much for a ", "offer"},
+    {" how much for ", "offer"}, {" how much does an ", "offer"}, {" how much does a ", "offer"},
+    {" how much does ", "offer"}, {" how much do ", "offer"}, {" charge for an ", "offer"},
+    {" charge for a ", "offer"}, {" charge for ", "offer"}, {" price of an ", "offer"},
+    {" price of a ", "offer"}, {" price of ", "offer"}, {" price for a ", "offer"},
+    {" price for ", "offer"}, {" cost of a ", "offer"}, {" cost of ", "offer"},
+    {" book an ", "offer"}, {" book a ", "offer"}, {" book me for a ", "offer"},
+    {" book me in for a ", "offer"}, {" appointment for an ", "offer"},
+    {" appointment for a ", "offer"}, {" appointment for ", "offer"}, {" do you have ", "offer"},
+    {NULL, NULL}};
+
+static bool is_word_of(const char *w, size_t n, const char *const *list)
 {
-    static const char *const cues[] = {
-        " do you do ", " do you guys do ", " do you offer ", " do you provide ", " do you sell ",
-        " can you do ", " how much is an ", " how much is a ", " how much is ", " how much are ",
-        " how much for an ", " how much for a ", " how much for ", " how much does an ",
-        " how much does a ", " how much does ", " how much do ", " price of an ", " price of a ",
-        " price of ", " price for a ", " price for ", " cost of a ", " cost of ", " book an ",
-        " book a ", " book me for a ", " book me in for a ", " appointment for an ",
-        " appointment for a ", " appointment for ", " do you have ", NULL};
+    for (size_t k = 0; list[k] != NULL; k++)
+        if (strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Appends the word w (n bytes) to buf (size bytes, *len used), the caller's "my"
+ * said back as "your"; false if it does not fit. */
+static bool put_word(char *buf, size_t *len, size_t size, const char *w, size_t n)
+{
+    if (n == 2 && memcmp(w, "my", 2) == 0) {
+        w = "your";
+        n = 4;
+    }
+    if (*len + n + 2 > size)
+        return false;
+    if (*len > 0)
+        buf[(*len)++] = ' ';
+    memcpy(buf + *len, w, n);
+    *len += n;
+    buf[*len] = '\0';
+    return true;
+}
+
+/* Up to 4 words of norm from p into buf (size bytes) until an end word, the caller's
+ * "my" said back as "your"; the number of bytes written. */
+static size_t copy_service_words(const char *p, char *buf, size_t size)
+{
     static const char *const ends[] = {
         "cost", "costs", "please", "for", "on", "at", "tomorrow", "today", "and", "with", "in",
         "this", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
         "sunday", "there", "here", "done", "run", "be", "charge", "if", "or", "that", NULL};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int words = 0; *p != '\0' && words < 4; words++) {
+        const char *e = strchr(p, ' ');
+        size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (wn == 0 || is_word_of(p, wn, ends) || !put_word(buf, &n, size, p, wn))
+            break;
+        p += wn;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* What the caller asked for after a cue like "do you do", if it is not a known
+ * service, with the verb of the reply: "offer root canals", "fix garbage disposals". */
+static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
+{
     static const char *const not_services[] = {
         "it", "that", "this", "you", "an appointment", "appointment", "appointments", "time",
         "one", "something", "someone", "anything", "any", "openings", "opening",
@@ -457,38 +520,24 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
         "any openings", "an opening", "anyone", "anybody", "your", "the", "any availability",
         "slots", "a slot", "spot", "a spot", "me", "them", "those", "these", "then", "now",
         "exactly", "there", "here", NULL};
-    for (size_t i = 0; cues[i] != NULL; i++) {
-        const char *p = strstr(t->text.norm, cues[i]);
+    /* "how much is it to snake a drain": a verb follows, not a service */
+    static const char *const pronouns[] = {"it", "that", "this", NULL};
+    for (size_t i = 0; service_cues[i].cue != NULL; i++) {
+        const char *p = strstr(t->text.norm, service_cues[i].cue);
         if (p == NULL)
             continue;
-        p += strlen(cues[i]);
-        size_t n = 0;
-        int words = 0;
-        while (*p != '\0' && words < 4) {
-            const char *e = strchr(p, ' ');
-            size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
-            bool is_end = wn == 0;
-            for (size_t k = 0; ends[k] != NULL && !is_end; k++)
-                is_end = strlen(ends[k]) == wn && memcmp(ends[k], p, wn) == 0;
-            if (is_end || n + wn + 2 > size)
-                break;
-            if (n > 0)
-                buf[n++] = ' ';
-            memcpy(buf + n, p, wn);
-            n += wn;
-            words++;
-            p += wn;
-            while (*p == ' ')
-                p++;
-        }
-        buf[n] = '\0';
-        if (n == 0)
+        size_t vn = strlen(service_cues[i].verb) + 1;
+        if (vn >= size)
             continue;
-        bool is_not_service = false;
-        for (size_t k = 0; not_services[k] != NULL && !is_not_service; k++)
-            is_not_service = strcmp(not_services[k], buf) == 0;
-        if (!is_not_service)
-            return true;
+        char *what = buf + vn;
+        size_t n = copy_service_words(p + strlen(service_cues[i].cue), what, size - vn);
+        const char *space = strchr(what, ' ');
+        size_t first = space != NULL ? (size_t)(space - what) : n;
+        if (n == 0 || is_word_of(what, n, not_services) || is_word_of(what, first, pronouns))
+            continue;
+        memcpy(buf, service_cues[i].verb, vn - 1);
+        buf[vn - 1] = ' ';
+        return true;
     }
     return false;
 }
@@ -501,7 +550,7 @@ bool rx_answer_unknown_service(struct rx_turn *t)
     t->out->intent = "unknown_service";
     t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
     rx_say_gap(t);
-    rx_say_put(&t->say, "I'm sorry, we don't offer ");
+    rx_say_put(&t->say, "I'm sorry, we don't ");
     rx_say_put(&t->say, what);
     if (t->cfg->nservices > 0) {
         rx_say_put(&t->say, "; we do offer ");
@@ -524,24 +573,384 @@ static void answer_duration(struct rx_turn *t)
     rx_say_put(&t->say, " minutes.");
 }
 
-bool rx_answer(struct rx_turn *t)
+/* ---- services named with a qualifier the business lacks, or in another form ---- */
+
+/* Words that make a service one for an age group: "kids cut" is not the women's
+ * haircut that the alias "cut" finds. */
+static const char *const age_words[] = {
+    "kid", "kids", "kiddie", "kiddies", "child", "childs", "children", "childrens", "toddler",
+    "toddlers", "baby", "babys", "babies", "junior", "juniors", "teen", "teens", "teenage",
+    "teenager", "teenagers", "youth", "boy", "boys", "girl", "girls", "son", "sons", "daughter",
+    "daughters", "grandson", "granddaughter", NULL};
+
+/* The start of the word before the one at offset at of norm (" w w w "), or at if
+ * none. */
+static size_t word_before(const char *norm, size_t at)
+{
+    if (at < 2 || norm[at - 2] == ' ')
+        return at;
+    size_t s = at - 2;
+    while (s > 0 && norm[s - 1] != ' ')
+        s--;
+    return s;
+}
+
+static size_t word_len(const char *p)
+{
+    const char *e = strchr(p, ' ');
+    return e != NULL ? (size_t)(e - p) : strlen(p);
+}
+
+/* True if a name or alias of svc holds an age word ("Kids cut"). */
+static bool is_for_an_age(const struct agent_service *svc)
+{
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    for (size_t k = 0; k <= svc->naliases; k++) {
+        rx_text_normalise(k == 0 ? svc->name : svc->aliases[k - 1], norm, sizeof norm);
+        for (const char *p = norm; *p != '\0';) {
+            size_t n = word_len(p);
+            if (is_word_of(p, n, age_words))
+                return true;
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return false;
+}
+
+/* Where the caller named svc ([*at, *end) of the text), with the longest of its name
+ * and aliases as find_services in receptionist.c picks it; false if not named. */
+static bool find_named(const struct rx_text *x, const struct agent_service *svc, size_t *at,
+                       size_t *end)
+{
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    size_t best_len = 0;
+    for (size_t k = 0; k <= svc->naliases; k++) {
+        const char *name = k == 0 ? svc->name : svc->aliases[k - 1];
+        size_t a;
+        if (!rx_text_may_have(x, name))
+            continue;
+        rx_text_normalise(name, norm, sizeof norm);
+        size_t n = strlen(norm);
+        if (n > best_len && rx_text_has_norm_forms(x, norm, &a)) {
+            *at = a;
+            best_len = n;
+        }
+    }
+    if (best_len == 0)
+        return false;
+    *end = *at + best_len;
+    *end += word_len(x->norm + *end);      /* a plural or verb ending */
+    return true;
+}
+
+/* The end of an age said after a service ("haircut for my son"), or end if none. */
+static size_t age_after(const char *norm, size_t end)
+{
+    static const char *const fillers[] = {"my", "a", "the", "our", "two", "little", "young", NULL};
+    const char *p = norm + end;
+    while (*p == ' ')
+        p++;
+    if (word_len(p) != 3 || memcmp(p, "for", 3) != 0)
+        return end;
+    p += 4;
+    if (is_word_of(p, word_len(p), fillers))
+        p += word_len(p) + 1;
+    size_t n = word_len(p);
+    return n > 0 && is_word_of(p, n, age_words) ? (size_t)(p - norm) + n : end;
+}
+
+/* The caller's words for svc with an age group it does not have ("kids cut",
+ * "haircut for your son") into buf (size bytes); false if svc was named without one. */
+static bool age_qualified_words(const struct rx_turn *t, const struct agent_service *svc,
+                                char *buf, size_t size)
+{
+    const char *norm = t->text.norm;
+    size_t at = 0, end = 0;
+    if (!find_named(&t->text, svc, &at, &end))
+        return false;
+    size_t start = at;
+    for (size_t w = at, k = 0; k < 2 && word_before(norm, w) < w; k++) {
+        w = word_before(norm, w);
+        if (is_word_of(norm + w, word_len(norm + w), age_words)) {
+            start = w;
+            break;
+        }
+    }
+    size_t stop = start == at ? age_after(norm, end) : end;
+    if ((start == at && stop == end) || is_for_an_age(svc))
+        return false;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = norm + start; p < norm + stop; p += word_len(p) + 1)
+        put_word(buf, &n, size, p, word_len(p));
+    return n > 0;
+}
+
+/* Drops from the turn the services the caller gave an age group they lack, and from the
+ * call's memory if this turn noted them (so a later "book it" cannot pick one); the
+ * caller's words for the first into buf ("" if none). */
+static void drop_age_qualified(struct rx_turn *t, char *buf, size_t size)
+{
+    struct rx_memory *m = t->mem;
+    char words[128];
+    int kept = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < t->nservices; i++) {
+        int index = t->services[i];
+        if (!age_qualified_words(t, &t->cfg->services[index], words, sizeof words)) {
+            t->services[kept++] = index;
+            continue;
+        }
+        if (buf[0] == '\0') {
+            size_t n = strnlen(words, size - 1);
+            memcpy(buf, words, n);
+            buf[n] = '\0';
+        }
+        int last = m->nservices_asked - 1;
+        size_t said = last >= 0 ? strlen(m->asked_words[last]) : 0;
+        if (last >= 0 && m->services_asked[last] == index &&
+            strncmp(m->asked_words[last], t->raw, said) == 0 && t->raw[said] == '\0') {
+            m->services_asked[last] = -1;
+            m->asked_words[last][0] = '\0';
+            m->nservices_asked = last;
+        }
+    }
+    t->nservices = kept;
+}
+
+/* "There's no kids cut on our list of services; we do offer ..." */
+static void answer_not_listed(struct rx_turn *t, const char *words)
+{
+    t->out->intent = "unknown_service";
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, there's no ");
+    rx_say_put(&t->say, words);
+    rx_say_put(&t->say, " on our list of services; we do offer ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+}
+
+/* The length of a word's stem, its ending dropped ("snaking" and "snake": "snak";
+ * "roots": "root"; "clogged": "clog"), to match a form the caller said of a service's
+ * word that rx_text_has_norm_forms does not allow. */
+static size_t stem_len(const char *w, size_t n)
+{
+    if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's')
+        n--;
+    if (n > 5 && memcmp(w + n - 3, "ing", 3) == 0)
+        n -= 3;
+    else if (n > 4 && (memcmp(w + n - 2, "ed", 2) == 0 || memcmp(w + n - 2, "ie", 2) == 0))
+        n -= 2;
+    if (n > 3 && (w[n - 1] == 'e' || w[n - 1] == 'y'))
+        n--;
+    if (n > 3 && w[n - 1] == w[n - 2])
+        n--;
+    return n;
+}
+
+static bool is_same_stem(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t as = stem_len(a, an), bs = stem_len(b, bn);
+    return as == bs && memcmp(a, b, as) == 0;
+}
+
+/* First words of aliases (or words of the caller) too common to name a service alone
+ * ("call" of "service call", "hair" of "hair color", "water" of "water heater"). */
+static const char *const loose_too_common[] = {
+    "service", "call", "hair", "deep", "blow", "water", "teeth", "tooth", "dental", "broken",
+    "sewer", "ladies", "mens", "womens", "fill", "clean", "check", NULL};
+
+#define LOOSE_WORDS_MAX 24
+
+/* The stems of the caller's words that may name a service, found once per turn: a
+ * business may list hundreds of aliases. */
+struct loose_words {
+    const char *at[LOOSE_WORDS_MAX];
+    size_t len[LOOSE_WORDS_MAX];
+    int n;
+};
+
+static void loose_words_init(struct loose_words *lw, const struct rx_text *x)
+{
+    lw->n = 0;
+    for (const char *p = x->norm + 1; *p != '\0' && lw->n < LOOSE_WORDS_MAX; p += word_len(p) + 1) {
+        size_t n = word_len(p);
+        if (n < 4 || is_word_of(p, n, loose_too_common))
+            continue;
+        lw->at[lw->n] = p;
+        lw->len[lw->n++] = stem_len(p, n);
+    }
+}
+
+/* True if the first word of phrase (a name or alias) is a form of a caller's word. */
+static bool starts_with_loose_word(const struct loose_words *lw, const char *phrase)
+{
+    char w[32];
+    size_t n = 0;
+    for (const char *p = phrase; *p != '\0' && *p != ' ' && *p != '-' && n < sizeof w; p++)
+        if (*p != '\'')
+            w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    if (n < 4 || n == sizeof w || is_word_of(w, n, loose_too_common))
+        return false;
+    size_t stem = stem_len(w, n);
+    for (int i = 0; i < lw->n; i++)
+        if (lw->len[i] == stem && memcmp(lw->at[i], w, stem) == 0)
+            return true;
+    return false;
+}
+
+/* The one service whose name or an alias begins with a form of a word the caller said
+ * ("snake a drain": "snaking"; "my roots done": "root touch up"), or -1 if none or
+ * more than one. Only where nothing else answers: it is a guess, said back by name. */
+static int find_loose_service(const struct rx_turn *t)
+{
+    struct loose_words lw;
+    int found = -1;
+    loose_words_init(&lw, &t->text);
+    for (size_t i = 0; i < t->cfg->nservices && lw.n > 0; i++) {
+        const struct agent_service *svc = &t->cfg->services[i];
+        bool is_named = starts_with_loose_word(&lw, svc->name);
+        for (size_t k = 0; k < svc->naliases && !is_named; k++)
+            is_named = starts_with_loose_word(&lw, svc->aliases[k]);
+        if (is_named && found >= 0)
+            return -1;
+        if (is_named)
+            found = (int)i;
+    }
+    return found;
+}
+
+static bool use_loose_service(struct rx_turn *t)
+{
+    int index = find_loose_service(t);
+    if (index < 0)
+        return false;
+    t->services[0] = index;
+    t->nservices = 1;
+    rx_note_service(t->mem, index, t->raw);
+    return true;
+}
+
+/* ---- a question about the service just talked about ---- */
+
+/* Words that add nothing to a question about a service ("how much is it then?"). */
+static const char *const question_fillers[] = {
+    "much", "price", "prices", "cost", "costs", "charge", "pricing", "about", "then",
+    "please", "okay", "also", "like", "well", "just", "really", "them", "they", "those",
+    "long", "doing", "done", "need", "want", "know", "tell", NULL};
+
+static bool is_content_word(const char *w, size_t n)
+{
+    return !is_stop(w, n) && !is_word_of(w, n, question_fillers);
+}
+
+/* True if the caller said no word beyond a question's ("how much?", "and how long?"). */
+static bool is_bare_question(const struct rx_text *x)
+{
+    for (const char *p = x->norm + 1; *p != '\0'; p += word_len(p) + 1)
+        if (is_content_word(p, word_len(p)))
+            return false;
+    return true;
+}
+
+/* True if norm (a normalised sentence) holds a form of every content word of the text;
+ * the caller said at least one. */
+static bool holds_content_words(const struct rx_text *x, const char *norm)
+{
+    for (const char *p = x->norm + 1; *p != '\0'; p += word_len(p) + 1) {
+        size_t n = word_len(p);
+        bool is_held = !is_content_word(p, n);
+        for (const char *q = norm; *q != '\0' && !is_held; q += word_len(q) + (q[word_len(q)] == ' '))
+            is_held = is_same_stem(p, n, q, word_len(q));
+        if (!is_held)
+            return false;
+    }
+    return !is_bare_question(x);
+}
+
+/* "and highlights?" just after color: the sentence of the description of the service
+ * talked about last that holds every word the caller added ("Highlights are priced at
+ * the consultation."); false if none does. A sentence too long for the buffers is
+ * skipped: descriptions are a few short sentences. */
+static bool answer_from_description(struct rx_turn *t)
+{
+    const struct rx_memory *m = t->mem;
+    char said[AGENT_SHORT_TEXT_MAX * 4 + 1], norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    if (t->nservices > 0 || m->nservices_asked == 0)
+        return false;
+    const char *s = t->cfg->services[m->services_asked[m->nservices_asked - 1]].description;
+    while (*s != '\0') {
+        const char *e = strpbrk(s, ".!?");
+        size_t n = e != NULL ? (size_t)(e - s) + 1 : strlen(s);
+        if (n < sizeof said) {
+            memcpy(said, s, n);
+            said[n] = '\0';
+            rx_text_normalise(said, norm, sizeof norm);
+            if (holds_content_words(&t->text, norm)) {
+                t->out->intent = "service";
+                t->mem->intents_seen |= RX_INTENT_SERVICES;
+                rx_say_gap(t);
+                rx_say_put(&t->say, said);
+                return true;
+            }
+        }
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+    return false;
+}
+
+/* The service a price or duration question without one is about: one named in another
+ * form ("snake a drain"), else the one being booked, else the one just talked about
+ * ("how much is it?", or a bare "how much?"). */
+static void find_service_asked_about(struct rx_turn *t)
 {
     static const char *const it_words[] = {"it", "that", "this", NULL};
+    const struct rx_memory *m = t->mem;
+    if (use_loose_service(t))
+        return;
+    int it = m->task == RX_TASK_BOOKING ? m->service_index : -1;
+    bool is_about_it = rx_text_has_any(&t->text, it_words) || is_bare_question(&t->text);
+    if (it < 0 && m->nservices_asked > 0 && is_about_it)
+        it = m->services_asked[m->nservices_asked - 1];
+    if (it >= 0 && it < (int)t->cfg->nservices) {
+        t->services[0] = it;
+        t->nservices = 1;
+    }
+}
+
+/* A service the caller asked about that the business does not list as said: with an
+ * age group it lacks, a detail of the service just talked about, a service named in
+ * another form, or one not offered. False if the caller asked about none. */
+static bool answer_unlisted(struct rx_turn *t, const char *qualified)
+{
+    if (qualified[0] != '\0' && t->nservices == 0) {
+        answer_not_listed(t, qualified);
+        return true;
+    }
+    if (answer_from_description(t))
+        return true;
+    if (qualified[0] == '\0' && t->nservices == 0 && use_loose_service(t)) {
+        answer_service(t);
+        return true;
+    }
+    return rx_answer_unknown_service(t);
+}
+
+bool rx_answer(struct rx_turn *t)
+{
     static const char *const duration_words[] = {"how long", "duration", "take long", "how many minutes",
                                                  "how many hours", NULL};
     const struct rx_text *x = &t->text;
     bool is_price = rx_text_has_any(x, price_words), is_duration = rx_text_has_any(x, duration_words);
-    if ((is_price || is_duration) && t->nservices == 0) {
-        /* "how much is it?": the service being booked, or the one just talked about */
-        const struct rx_memory *m = t->mem;
-        int it = m->task == RX_TASK_BOOKING ? m->service_index : -1;
-        if (it < 0 && m->nservices_asked > 0 && rx_text_has_any(x, it_words))
-            it = m->services_asked[m->nservices_asked - 1];
-        if (it >= 0 && it < (int)t->cfg->nservices) {
-            t->services[0] = it;
-            t->nservices = 1;
-        }
-    }
+    char qualified[128];
+    drop_age_qualified(t, qualified, sizeof qualified);
+    if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
+        find_service_asked_about(t);
     if (is_price && t->nservices > 0) {
         answer_price(t);
         return true;
@@ -580,7 +989,7 @@ bool rx_answer(struct rx_turn *t)
         say_faq_or_policy(t, faq);
         return true;
     }
-    if (rx_answer_unknown_service(t))
+    if (answer_unlisted(t, qualified))
         return true;
     if (is_price) {
         answer_price_list(t);
