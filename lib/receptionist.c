@@ -18,11 +18,30 @@ static const char *const person_words[] = {
     "real person", "a person", "human", "operator", "representative", "live person",
     "talk to a", "speak to a", "speak with", "talk with", "someone real", "receptionist",
     "manager", "the owner", "an agent", "a real", "talk to the", "speak to the",
-    "put me through", "transfer me", "connect me", NULL};
+    "put me through", "transfer me", "connect me", "agent", "speak to", "talk to", NULL};
+/* "I don't need a human": a person named, not asked for. */
+static const char *const not_wanted_words[] = {"dont need", "do not need", "dont want",
+                                               "do not want", "no need", "without", NULL};
+/* "Is this a robot?": asked what it is talking to, answered honestly. */
+static const char *const robot_words[] = {
+    "robot", "a machine", "a bot", "automated", "are you real", "are you human",
+    "are you a person", "are you a real person", "is this a person", "is this a real person",
+    "am i talking to a person", "am i talking to a real person", "artificial", "an ai",
+    "is this ai", "are you ai", NULL};
+/* "Is this a robot? I want to speak to a human" asks for one all the same. */
+static const char *const ask_for_words[] = {"i want", "id like", "i would like", "let me",
+                                            "speak to", "talk to", "transfer", "put me through",
+                                            "connect me", "get me", NULL};
+static const char *const how_are_you_words[] = {"how are you", "hows it going", "how is it going",
+                                                "how have you been", "hows your day", NULL};
+static const char *const hear_me_words[] = {"can you hear me", "are you there", "you there",
+                                            "anyone there", "is anyone there", NULL};
 static const char *const goodbye_words[] = {
     "bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "that was all",
     "have a good day", "have a nice day", "hang up", "im done", "nothing else", "thats everything",
-    "talk to you later", "see you", NULL};
+    "talk to you later", "see you", "have a good one", "have a great day", "have a good night",
+    "good night", "thatll be all", "that will be all", "thats all i needed", "talk soon",
+    "take care", "catch you later", NULL};
 static const char *const thanks_words[] = {"thank you", "thanks", "appreciate", "cheers", NULL};
 static const char *const hello_words[] = {"hi", "hello", "hey", "good morning", "good afternoon",
                                           "good evening", NULL};
@@ -66,7 +85,7 @@ static rx_wordings sorry = {
 static rx_wordings menu = {
     {"I can help with our services, prices and hours@1, or take a message. What would you like?",
      "You can ask me about prices, hours or where we are@1, or leave a message.",
-     "Could you say that another way? For example, ask about a service or our hours@1."},
+     "Could you say that another way? For example, ask about a service or our hours@1, or leave a message."},
     {"I can tell you about our services, prices and opening hours@1, or take a message. How may I help?",
      "Could you phrase that differently? I can answer questions about our services and hours@1, or take a message.",
      "You may ask about our services, prices or hours@1, or leave a message."},
@@ -92,6 +111,30 @@ static rx_wordings go_ahead = {
     {"Sure! What can I help you with?", "Of course, what do you need?", "Go ahead, I'm listening."},
     {"Certainly. What may I help you with?", "Of course. How may I help?", "Please, go ahead."},
     {"Sure. What?", "Go ahead.", "Yes?"},
+};
+static rx_wordings robot_answer = {
+    {"I'm @1's automated receptionist. I can answer questions, book appointments and take messages, or put you through to the team. How can I help?",
+     "You're talking to @1's virtual receptionist. I can help with questions, bookings and messages. What can I do for you?",
+     "I'm an automated assistant for @1. I can answer questions, book you in or take a message. What do you need?"},
+    {"I am the automated receptionist of @1. I can answer questions, book appointments and take messages. How may I help you?",
+     "This is @1's virtual receptionist. I can help with questions, appointments and messages. How may I assist you?",
+     "I am an automated assistant for @1. I can answer questions, make bookings and take messages. How may I help?"},
+    {"I'm @1's automated receptionist. How can I help?", "Automated receptionist for @1. What do you need?",
+     "Virtual receptionist, @1. How can I help?"},
+};
+static rx_wordings how_are_you_answer = {
+    {"I'm doing well, thanks for asking! How can I help you today?", "Doing great, thank you! What can I do for you?",
+     "All good here, thanks! How can I help?"},
+    {"I am well, thank you. How may I help you today?", "Very well, thank you for asking. How may I assist you?",
+     "I am well, thank you. What can I do for you?"},
+    {"Good, thanks. How can I help?", "Fine, thanks. What do you need?", "Good. Go ahead."},
+};
+static rx_wordings hear_you = {
+    {"Yes, I can hear you! How can I help?", "I'm here and I can hear you. What can I do for you?",
+     "Yes, loud and clear. How can I help?"},
+    {"Yes, I can hear you. How may I help you?", "I am here and can hear you clearly. How may I assist you?",
+     "Yes, I hear you. What can I do for you?"},
+    {"Yes, I hear you. Go ahead.", "I'm here. Go ahead.", "Yes. How can I help?"},
 };
 static rx_wordings book_offer = {
     {"Would you like to book it?", "Shall I book that for you?", "Want me to book you in?"},
@@ -325,6 +368,9 @@ static void misunderstood(struct rx_turn *t)
         return;
     }
     rx_say_gap(t);
+    /* an apology and a menu, each rotating with the turns: shifted every third turn in
+     * a row, so nine turns pass before a pair comes back */
+    t->npicks += (unsigned)(m->misunderstood - 1) / 3;
     RX_FILL(&t->say, rx_pick(t, menu), rx_booking_can_book_now(t) ? ", book an appointment" : "");
 }
 
@@ -386,12 +432,14 @@ void rx_greet(const struct rx_context *ctx, struct rx_memory *mem, struct rx_out
             rx_say_put(&t.say, " We're closed right now; ");
             rx_say_next_open(&t);
             rx_say_put(&t.say, ". I can still book an appointment for you or answer your questions.");
+            mem->pending = RX_ASK_OFFER_BOOKING;    /* "yes please" books */
             break;
         case AGENT_AFTER_HOURS_TAKE_MESSAGE:
         default:
             rx_say_put(&t.say, " We're closed right now; ");
             rx_say_next_open(&t);
             rx_say_put(&t.say, ". I can answer your questions or take a message for the team.");
+            mem->pending = RX_ASK_OFFER_MESSAGE;    /* "yes please, this is Carl" leaves one */
             break;
         }
     }
@@ -409,11 +457,62 @@ static bool has_escalation_keyword(struct rx_turn *t)
     return false;
 }
 
+/* A request for a person ("can I speak to someone", "agent", "speak to Doctor Kim");
+ * not "I don't need a human", not "talk to you later", not a message for the owner,
+ * and not the words of a message being taken ("have the manager call me"). */
+static bool is_person_request(struct rx_turn *t)
+{
+    if (t->mem->pending == RX_ASK_MSG_TEXT || rx_message_is_request(t) ||
+        rx_text_has_any(&t->text, not_wanted_words) || rx_text_has(&t->text, "talk to you") ||
+        rx_text_has(&t->text, "speak to you"))
+        return false;
+    return rx_text_has_any(&t->text, person_words);
+}
+
+/* Small talk and line checks: "is this a robot?", "how are you?", "can you hear me?".
+ * False when the turn is none of them. */
+static bool answer_small_talk(struct rx_turn *t, bool is_robot_only)
+{
+    if (rx_text_has_any(&t->text, robot_words) &&
+        !(is_person_request(t) && rx_text_has_any(&t->text, ask_for_words))) {
+        t->out->intent = "robot";
+        rx_say_gap(t);
+        RX_FILL(&t->say, rx_pick(t, robot_answer), t->cfg->business_name);
+        return true;
+    }
+    if (is_robot_only || t->mem->task != RX_TASK_NONE)
+        return false;
+    if (rx_text_has_any(&t->text, how_are_you_words)) {
+        t->out->intent = "hello";
+        rx_say_pick(t, how_are_you_answer);
+        return true;
+    }
+    if (rx_text_has_any(&t->text, hear_me_words)) {
+        t->out->intent = "hello";
+        rx_say_pick(t, hear_you);
+        return true;
+    }
+    return false;
+}
+
+/* "Yes please, do you have Friday?" is a yes with a question after it. */
+static bool starts_with_yes(const struct rx_text *text)
+{
+    static const char *const yes[] = {" yes ", " yeah ", " yep ", " yup ", " sure ", " ok ",
+                                      " okay ", " please ", NULL};
+    for (size_t i = 0; yes[i] != NULL; i++)
+        if (strncmp(text->norm, yes[i], strlen(yes[i])) == 0)
+            return true;
+    return false;
+}
+
 /* The answer to an offer just made ("Would you like that?"); false if not one. */
 static bool answer_offer(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
     bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text);
+    if (rx_text_is_question(&t->text) && !starts_with_yes(&t->text))
+        is_yes = is_no = false;         /* "are you open right now?" is not a yes */
     if (m->pending == RX_ASK_OFFER_MESSAGE && is_yes) {
         rx_message_start(t);
         return true;
@@ -457,7 +556,9 @@ static void dispatch(struct rx_turn *t)
         rx_escalate(t, "the caller said an escalation keyword", true);
         return;
     }
-    if (rx_text_has_any(&t->text, person_words)) {
+    if (answer_small_talk(t, true))     /* "are you a real person?" asks, not requests */
+        return;
+    if (is_person_request(t)) {
         m->intents_seen |= RX_INTENT_PERSON;
         if (t->cfg->escalation.on_request) {
             rx_escalate(t, "the caller asked for a person", false);
@@ -470,6 +571,13 @@ static void dispatch(struct rx_turn *t)
     /* "thanks, that's all, bye" when asked for a name is a goodbye, not a name */
     if ((m->pending == RX_ASK_NAME || m->pending == RX_ASK_MSG_NAME) &&
         rx_text_has_any(&t->text, goodbye_words)) {
+        say_goodbye(t);
+        return;
+    }
+    /* "actually forget it, bye" in the middle of a booking ends the call */
+    if ((m->task == RX_TASK_BOOKING || m->task == RX_TASK_CANCEL) &&
+        rx_text_has_any(&t->text, goodbye_words) && !rx_text_is_yes(&t->text) &&
+        t->nservices == 0 && !t->has_when) {
         say_goodbye(t);
         return;
     }
@@ -515,6 +623,8 @@ static void dispatch(struct rx_turn *t)
             rx_say_anything_else(t);
         return;
     }
+    if (answer_small_talk(t, false))
+        return;
     if (m->task == RX_TASK_NONE && t->text.nwords <= 4 && rx_text_has_any(&t->text, hello_words)) {
         t->out->intent = "hello";
         rx_say_pick(t, hello_back);

@@ -560,14 +560,6 @@ static void drop_booking(struct rx_turn *t)
     rx_say_anything_else(t);
 }
 
-/* "No wait, what's your cancellation policy?": a question, not a no to the read-back. */
-static bool is_question(const struct rx_turn *t)
-{
-    static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",
-                                       "does", "is there", "are there", "can you tell", NULL};
-    return rx_text_has_any(&t->text, asks);
-}
-
 bool rx_booking_turn(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -581,7 +573,7 @@ bool rx_booking_turn(struct rx_turn *t)
     }
     if (m->pending == RX_ASK_CONFIRM_BOOKING) {
         read_bare_time(t);
-        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text) && !is_question(t);
+        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text) && !rx_text_is_question(&t->text);
         if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
             t->out->intent = "book";
             m->is_awaiting_confirmation = false;

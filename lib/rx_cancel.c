@@ -10,12 +10,15 @@ bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
 {
     static const char *const move[] = {"reschedule", "move my", "change my appointment",
                                        "change my booking", "change the time", "push back my",
-                                       "move the appointment", "move the booking", NULL};
+                                       "move the appointment", "move the booking", "push my",
+                                       "bump my", "rebook my", "move it to", NULL};
     static const char *const cancel[] = {"cancel my", "cancel the appointment",
                                          "cancel the booking", "cancel an appointment",
                                          "cancel our", "cancel appointment", "cant make it",
                                          "cannot make it", "cancel it", "need to cancel",
-                                         "want to cancel", "like to cancel", NULL};
+                                         "want to cancel", "like to cancel", "wont be able to make",
+                                         "not be able to make", "unable to make", "wont make it",
+                                         "cant come in", "cannot come in", NULL};
     if (rx_text_has_any(&t->text, move)) {
         *is_move = true;
         return true;

@@ -249,6 +249,14 @@ bool rx_text_is_no(const struct rx_text *t)
     return rx_text_has_any(t, no_words);
 }
 
+bool rx_text_is_question(const struct rx_text *t)
+{
+    static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",
+                                       "does", "is there", "are there", "are you", "can you tell",
+                                       NULL};
+    return rx_text_has_any(t, asks);
+}
+
 bool rx_text_is_yes(const struct rx_text *t)
 {
     return !rx_text_is_no(t) && rx_text_has_any(t, yes_words);
@@ -390,7 +398,7 @@ static bool find_spelled(const char *norm, const char **at, const char **end)
 static bool name_around_spelling(const struct rx_text *t, bool is_asked, char *buf, size_t size,
                                  bool *is_found)
 {
-    const char *at, *end;
+    const char *at = NULL, *end = NULL;
     if (!find_spelled(t->norm, &at, &end))
         return false;
     char rest[RX_TEXT_MAX];

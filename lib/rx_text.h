@@ -46,6 +46,10 @@ unsigned rx_norm_words(const char *norm);
 /* yes / no as a caller says them: "yeah that's right", "no, not really". */
 bool rx_text_is_yes(const struct rx_text *t);
 bool rx_text_is_no(const struct rx_text *t);
+/* The words ask something ("what", "how", "do you", "are you", ...): "no wait, what's
+ * the cancellation policy?" is a question, not a no; "are you open right now?" is not a
+ * yes ("right"). */
+bool rx_text_is_question(const struct rx_text *t);
 
 /* The digits of a phone number said in the utterance ("555 0123", "five five five oh
  * one two three", "+1 (201) 555-0143"), at most size-1 of them; returns how many (0 if
