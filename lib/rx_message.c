@@ -2,8 +2,16 @@
  * number and the message, then the take_message tool. The number the caller calls
  * from is offered first; another number is read back digit by digit ("2 0 1, 5 5 5,
  * 0 1 2 3") and used only after a yes. A seven-digit number takes the area code of the
- * number the caller calls from. */
+ * number the caller calls from.
+ *
+ * Callers do not wait for each question: the name, the number and the words of the
+ * message may come in one sentence, at the name question or with the request; a number
+ * is corrected in part ("4 5 6 7 at the end") or changed at the message question; a
+ * caller may refuse to leave a number, go back to the one they call from, or drop the
+ * message. An utterance is a sentence or two, so these are plain scans of its words. */
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rx_internal.h"
 
@@ -71,6 +79,242 @@ static bool to_e164(const struct rx_turn *t, const char *digits, size_t n, bool 
     return true;
 }
 
+/* ---- the caller's words, as said ---- */
+
+/* The word of raw at or after p (a run of bytes other than spaces), its length in *n;
+ * NULL when none is left. */
+static const char *next_word(const char *p, size_t *n)
+{
+    while (*p != '\0' && isspace((unsigned char)*p))
+        p++;
+    if (*p == '\0')
+        return NULL;
+    size_t k = 0;
+    while (p[k] != '\0' && !isspace((unsigned char)p[k]))
+        k++;
+    *n = k;
+    return p;
+}
+
+/* How many digits a word said stands for: "0142," 4, "(201)" 3, "five" 1; 0 if it is
+ * not digits. "double" counts one: it says the next digit twice. */
+static size_t digits_in_word(const char *w, size_t n)
+{
+    static const char *const names[] = {"zero", "oh", "o", "one", "two", "three", "four",
+                                        "five", "six", "seven", "eight", "nine", "double", NULL};
+    char low[8];
+    size_t nletters = 0, ndigits = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (isdigit(c))
+            ndigits++;
+        else if (isalpha(c) && nletters + 1 < sizeof low)
+            low[nletters++] = (char)tolower(c);
+        else if (isalpha(c))
+            return 0;                   /* longer than any digit's name */
+    }
+    if (ndigits > 0)
+        return nletters == 0 ? ndigits : 0;
+    low[nletters] = '\0';
+    for (size_t i = 0; names[i] != NULL; i++)
+        if (strcmp(low, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first phone number said in raw: words of seven digits or more, in groups apart
+ * by at most two other words until there are seven ("area code four one five, then five
+ * five five, ..."). *start is its first word and *end what follows its last. False if no
+ * number was said. */
+static bool find_number(const char *raw, const char **start, const char **end)
+{
+    size_t ndigits = 0, n = 0;
+    unsigned gap = 0;
+    for (const char *w = next_word(raw, &n); w != NULL; w = next_word(w + n, &n)) {
+        size_t d = digits_in_word(w, n);
+        if (d > 0) {
+            if (ndigits == 0)
+                *start = w;
+            ndigits += d;
+            *end = w + n;
+            gap = 0;
+        } else if (ndigits >= 7) {
+            break;
+        } else if (++gap > 2) {
+            ndigits = 0;
+        }
+    }
+    return ndigits >= 7;
+}
+
+/* The digits of the phone number said this turn (see rx_text_digits); 0 if none. Only
+ * the number's own words are read: "oh, wait" before it is no zero, and a "one" in the
+ * message after it is no digit of it. */
+static size_t number_digits(const char *raw, char *digits, size_t size, bool *has_plus)
+{
+    const char *start, *end;
+    if (!find_number(raw, &start, &end))
+        return rx_text_digits(raw, digits, size, has_plus);
+    char said[RX_TEXT_MAX];
+    size_t n = (size_t)(end - start) < sizeof said - 1 ? (size_t)(end - start) : sizeof said - 1;
+    memcpy(said, start, n);
+    said[n] = '\0';
+    return rx_text_digits(said, digits, size, has_plus);
+}
+
+/* The first place phrase (lowercase words) is said in raw, on word boundaries and in
+ * any case; NULL if nowhere. */
+static const char *find_said(const char *raw, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    for (const char *p = raw; *p != '\0'; p++) {
+        if (p > raw && isalnum((unsigned char)p[-1]))
+            continue;
+        if (strncasecmp(p, phrase, n) == 0 && !isalnum((unsigned char)p[n]))
+            return p;
+    }
+    return NULL;
+}
+
+/* The number of words in p that have a letter or a digit. */
+static unsigned count_words(const char *p)
+{
+    unsigned count = 0;
+    size_t n = 0;
+    for (const char *w = next_word(p, &n); w != NULL; w = next_word(w + n, &n))
+        for (size_t i = 0; i < n; i++)
+            if (isalnum((unsigned char)w[i])) {
+                count++;
+                break;
+            }
+    return count;
+}
+
+static const char *skip_to_word(const char *p)
+{
+    while (*p != '\0' && !isalnum((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* The words of a message said along with something else, as said; NULL if none:
+ * what follows the number ("..., 917 555 0142, it's about the crown i had done") or
+ * what they are to be told ("tell them i'll bring my insurance card"). Four words after
+ * a number, as "at 917 555 0142 any time" says only when to call. A topic alone ("call
+ * me back about a quote") is not the message: the caller expects to be asked for it. */
+static const char *message_said_with(const char *raw)
+{
+    static const char *const tell[] = {"let them know that", "let her know that",
+                                       "let him know that", "let them know", "let her know",
+                                       "let him know", "tell them that", "tell her that",
+                                       "tell him that", "tell them", "tell her", "tell him", NULL};
+    const char *start, *end;
+    if (find_number(raw, &start, &end) && count_words(end) >= 4)
+        return skip_to_word(end);
+    for (size_t i = 0; tell[i] != NULL; i++) {
+        const char *p = find_said(raw, tell[i]);
+        if (p != NULL && count_words(p + strlen(tell[i])) >= 2)
+            return skip_to_word(p + strlen(tell[i]));
+    }
+    return NULL;
+}
+
+/* The digits a normalised word says ("4567", "five", "oh"), into buf; 0 if none or
+ * if they do not fit. */
+static size_t norm_word_digits(const char *w, size_t wn, char *buf, size_t size)
+{
+    static const char *const names[] = {"zero", "one", "two", "three", "four", "five",
+                                        "six", "seven", "eight", "nine", NULL};
+    size_t k = 0;
+    while (k < wn && isdigit((unsigned char)w[k]))
+        k++;
+    if (k == wn && wn > 0 && wn < size) {
+        memcpy(buf, w, wn);
+        return wn;
+    }
+    if ((wn == 2 && memcmp(w, "oh", 2) == 0) || (wn == 1 && w[0] == 'o')) {
+        buf[0] = '0';
+        return 1;
+    }
+    for (int d = 0; names[d] != NULL; d++)
+        if (strlen(names[d]) == wn && memcmp(names[d], w, wn) == 0) {
+            buf[0] = (char)('0' + d);
+            return 1;
+        }
+    return 0;
+}
+
+/* The first run of digits said, however short ("4 5 6 7", "four five six seven",
+ * "4567"), into out; its length (0 if none, or if it does not fit). rx_text_digits
+ * wants a whole number. The count in "the last four" is not a digit, nor is the "oh"
+ * of "oh, it's 4567" (a zero only before or among digits). */
+static size_t digit_run(const struct rx_text *text, char *out, size_t size)
+{
+    size_t n = 0;
+    bool is_count = false;
+    for (size_t i = 1; i < text->len;) {
+        const char *w = text->norm + i;
+        size_t wn = (size_t)(strchr(w, ' ') - w);
+        char d[32];
+        size_t k = is_count ? 0 : norm_word_digits(w, wn, d, sizeof d);
+        bool is_oh = (wn == 2 && memcmp(w, "oh", 2) == 0) || (wn == 1 && w[0] == 'o');
+        if (is_oh && n == 0) {
+            const char *next = w + wn + 1;
+            char nd[32];
+            k = norm_word_digits(next, strcspn(next, " "), nd, sizeof nd) > 0 ? 1 : 0;
+        }
+        if (k == 0 && n > 0)
+            break;
+        if (n + k >= size)
+            return 0;
+        memcpy(out + n, d, k);
+        n += k;
+        is_count = (wn == 4 && memcmp(w, "last", 4) == 0) || (wn == 5 && memcmp(w, "first", 5) == 0);
+        i += wn + 1;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- the steps ---- */
+
+static rx_wordings dropped = {
+    {"No problem, I won't pass anything on.", "OK, no message then.",
+     "Sure, I'll leave it there, no message."},
+    {"Very well, I will not pass anything on.", "Certainly, I will not leave a message.",
+     "Of course, no message will be passed on."},
+    {"OK, no message.", "Fine, nothing passed on.", "No message, then."},
+};
+static rx_wordings without_number = {
+    {"That's fine, you don't have to leave a number.", "No problem, we can do without a number.",
+     "Sure, no number needed."},
+    {"That is quite all right; a number is not required.",
+     "Certainly, the message can go without a number.", "Of course, no number is needed."},
+    {"OK, no number.", "Fine, no number.", "No number, then."},
+};
+
+/* Written into the message when the caller would not leave a number: the worker still
+ * records the number the call came from (workers/rx_tools.c take_message), and the
+ * owner must not read that as a request to be called back on it. */
+static const char no_number_note[] = " (The caller did not leave a callback number.)";
+
+static void ask_tool(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    struct rtool_call *c = &t->out->tool;
+    memset(c, 0, sizeof *c);
+    c->tool = RTOOL_TAKE_MESSAGE;
+    copy(c->caller_name, sizeof c->caller_name, m->message_name);
+    copy(c->callback_number, sizeof c->callback_number, m->callback_number);
+    copy(c->message, sizeof c->message, m->message);
+    size_t len = strlen(c->message);
+    if (m->callback_number[0] == '\0' && len + sizeof no_number_note <= sizeof c->message)
+        memcpy(c->message + len, no_number_note, sizeof no_number_note);
+    rx_say_put(&t->say, m->has_left_message ? "Thanks, I'll add that. One moment."
+                                            : "Thank you. One moment while I note that down.");
+    m->pending = RX_ASK_WAIT_TOOL;
+}
+
 static void next_step(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -108,19 +352,35 @@ static void next_step(struct rx_turn *t)
         m->pending = RX_ASK_MSG_TEXT;
         return;
     }
-    struct rtool_call *c = &t->out->tool;
-    memset(c, 0, sizeof *c);
-    c->tool = RTOOL_TAKE_MESSAGE;
-    copy(c->caller_name, sizeof c->caller_name, m->message_name);
-    copy(c->callback_number, sizeof c->callback_number, m->callback_number);
-    copy(c->message, sizeof c->message, m->message);
-    rx_say_put(&t->say, "Thank you. One moment while I note that down.");
-    m->pending = RX_ASK_WAIT_TOOL;
+    ask_tool(t);
 }
 
 void rx_message_reask(struct rx_turn *t)
 {
     next_step(t);
+}
+
+/* A whole number said this turn becomes the callback number, to be read back; false
+ * (the number kept) if none was said or it was not a whole one. */
+static bool note_number(struct rx_turn *t)
+{
+    char digits[24], e164[32];
+    bool has_plus;
+    size_t n = number_digits(t->raw, digits, sizeof digits, &has_plus);
+    if (n == 0 || !to_e164(t, digits, n, has_plus, e164, sizeof e164))
+        return false;
+    copy(t->mem->callback_number, sizeof t->mem->callback_number, e164);
+    t->mem->is_number_confirmed = false;
+    return true;
+}
+
+/* The words of the message said along with the name or the number, kept so that the
+ * caller is not asked for them again. */
+static void note_message(struct rx_turn *t)
+{
+    const char *said = message_said_with(t->raw);
+    if (said != NULL && t->mem->message[0] == '\0')
+        copy(t->mem->message, sizeof t->mem->message, said);
 }
 
 void rx_message_start(struct rx_turn *t)
@@ -138,8 +398,12 @@ void rx_message_start(struct rx_turn *t)
     }
     m->task = RX_TASK_MESSAGE;
     m->message[0] = '\0';
-    m->callback_number[0] = '\0';
-    m->is_number_confirmed = false;
+    /* "oh, and one more thing": the name and number of the message just left still
+     * hold, and asking for them again would lose the caller's patience */
+    if (!m->has_left_message) {
+        m->callback_number[0] = '\0';
+        m->is_number_confirmed = false;
+    }
     char name[RTOOL_NAME_MAX];
     if (m->caller_name[0] != '\0')
         copy(m->message_name, sizeof m->message_name, m->caller_name);
@@ -147,11 +411,8 @@ void rx_message_start(struct rx_turn *t)
         copy(m->message_name, sizeof m->message_name, name);
     /* "call me back on 415 555 0134": the number said with the request is read back
      * once the name is known, instead of the number the caller calls from */
-    char digits[24];
-    bool has_plus;
-    size_t n = rx_text_digits(t->raw, digits, sizeof digits, &has_plus);
-    if (n > 0 && !to_e164(t, digits, n, has_plus, m->callback_number, sizeof m->callback_number))
-        m->callback_number[0] = '\0';
+    note_number(t);
+    note_message(t);
     m->pending = RX_ASK_NONE;
     next_step(t);
 }
@@ -162,7 +423,7 @@ static bool take_number(struct rx_turn *t, bool *has_digits)
 {
     char digits[24];
     bool has_plus;
-    size_t n = rx_text_digits(t->raw, digits, sizeof digits, &has_plus);
+    size_t n = number_digits(t->raw, digits, sizeof digits, &has_plus);
     *has_digits = n > 0;
     if (n == 0)
         return false;
@@ -176,73 +437,235 @@ static bool take_number(struct rx_turn *t, bool *has_digits)
     return true;
 }
 
-bool rx_message_turn(struct rx_turn *t)
+/* "No, it's 4 5 6 7 at the end", "the area code is 212": part of the number just read
+ * back, said again, replaces that part. False if the turn said no such part. Four
+ * digits alone are the end: the part a caller most often corrects. */
+static bool fix_part_of_number(struct rx_turn *t)
+{
+    static const char *const at_start[] = {"area code", "first", "start", "starts", "beginning",
+                                           NULL};
+    static const char *const at_end[] = {"end", "ends", "ending", "last", NULL};
+    char *number = t->mem->callback_number;
+    size_t len = strlen(number);
+    char d[8];
+    size_t n = digit_run(&t->text, d, sizeof d);
+    if (n == 0 || n > 6 || len < n + 2)
+        return false;
+    if (rx_text_has_any(&t->text, at_start)) {
+        if (len != 12 || strncmp(number, "+1", 2) != 0)
+            return false;
+        memcpy(number + 2, d, n);
+    } else if (rx_text_has_any(&t->text, at_end) || n == 4) {
+        memcpy(number + len - n, d, n);
+    } else {
+        return false;
+    }
+    t->mem->is_number_confirmed = false;
+    return true;
+}
+
+/* "Just use the number I'm calling from" (not "not the one I'm calling from"). */
+static bool is_calling_from(const struct rx_turn *t)
+{
+    static const char *const same[] = {"calling from", "called from", "calling on", "this number",
+                                       "this phone", "same number", "caller id", "number you have",
+                                       "number that came up", "one im on", NULL};
+    static const char *const other[] = {"not the", "not this", "not that", "not my", "different",
+                                        "another", "other", NULL};
+    return t->ctx->caller_number[0] != '\0' && rx_text_has_any(&t->text, same) &&
+           !rx_text_has_any(&t->text, other);
+}
+
+/* "I'd rather not give my number, I'll call back". */
+static bool is_number_refused(const struct rx_turn *t)
+{
+    static const char *const refused[] = {
+        "rather not give", "rather not leave", "rather not say", "rather not share",
+        "prefer not to give", "prefer not to leave", "prefer not to say", "prefer not to share",
+        "dont want to give", "dont want to leave", "dont want to share", "not giving",
+        "no number", "without a number", "without my number", "dont need a call",
+        "dont need a callback", "dont call me", "ill call back", "ill call them back",
+        "ill call her back", "ill call him back", "ill call again", "ill try again",
+        "i will call back", NULL};
+    return rx_text_has_any(&t->text, refused);
+}
+
+/* An answer about the number that any number question accepts: a whole number, the
+ * number called from, or none at all. False (nothing said) if it was none of these. */
+static bool take_number_answer(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
     bool has_digits = false;
-    if (m->task != RX_TASK_MESSAGE)
-        return false;
-    t->out->intent = "message";
-    switch (m->pending) {
-    case RX_ASK_MSG_NAME: {
-        char name[RTOOL_NAME_MAX];
-        if (!rx_text_name(&t->text, true, name, sizeof name))
-            return false;
-        copy(m->message_name, sizeof m->message_name, name);
+    if (take_number(t, &has_digits)) {
         next_step(t);
         return true;
     }
-    case RX_ASK_MSG_NUMBER_OFFER:
-        if (take_number(t, &has_digits)) {
-            next_step(t);
-            return true;
-        }
-        if (has_digits)
-            return true;
-        if (rx_text_is_yes(&t->text)) {
-            copy(m->callback_number, sizeof m->callback_number, t->ctx->caller_number);
-            m->is_number_confirmed = true;
-            next_step(t);
-            return true;
-        }
-        if (rx_text_is_no(&t->text)) {
-            m->pending = RX_ASK_MSG_NUMBER;
-            next_step(t);
-            return true;
-        }
-        return false;
-    case RX_ASK_MSG_NUMBER:
-        if (take_number(t, &has_digits)) {
-            next_step(t);
-            return true;
-        }
-        return has_digits;
-    case RX_ASK_MSG_NUMBER_CONFIRM:
-        if (take_number(t, &has_digits)) {
-            next_step(t);
-            return true;
-        }
-        if (has_digits)
-            return true;
-        if (rx_text_is_yes(&t->text)) {
-            m->is_number_confirmed = true;
-            next_step(t);
-            return true;
-        }
-        if (rx_text_is_no(&t->text)) {
-            m->callback_number[0] = '\0';
-            rx_say_gap(t);
-            rx_say_put(&t->say, "Sorry about that. Could you say the number again, digit by digit?");
-            m->pending = RX_ASK_MSG_NUMBER;
-            return true;
-        }
-        return false;
-    case RX_ASK_MSG_TEXT:
-        if (t->text.nwords == 0)
-            return false;
-        copy(m->message, sizeof m->message, t->raw);
+    if (has_digits)
+        return true;
+    if (is_calling_from(t)) {
+        copy(m->callback_number, sizeof m->callback_number, t->ctx->caller_number);
+        m->is_number_confirmed = true;
         next_step(t);
         return true;
+    }
+    /* The owner would rather have the message than lose the caller to a question asked
+     * again; it goes without a number, and says so (no_number_note). */
+    if (is_number_refused(t)) {
+        m->callback_number[0] = '\0';
+        m->is_number_confirmed = true;
+        rx_say_gap(t);
+        rx_say_put(&t->say, rx_pick(t, without_number));
+        next_step(t);
+        return true;
+    }
+    return false;
+}
+
+/* "Actually never mind", "oh forget it": the caller no longer wants to leave a message.
+ * At the message question the words must come first, since "tell her to forget it" is
+ * a message. */
+static bool is_dropped(const struct rx_turn *t)
+{
+    static const char *const drop[] = {"never mind", "nevermind", "forget it", "forget about it",
+                                       "changed my mind", "dont worry about it", "dont bother",
+                                       "no message", NULL};
+    for (size_t i = 0; drop[i] != NULL; i++) {
+        size_t at;
+        if (!rx_text_has_norm(&t->text, drop[i], &at))
+            continue;
+        if (t->mem->pending != RX_ASK_MSG_TEXT)
+            return true;
+        unsigned before = 0;
+        for (size_t k = 1; k < at; k++)
+            before += t->text.norm[k] == ' ';
+        if (before <= 2)
+            return true;
+    }
+    return false;
+}
+
+/* Drops the message. With a goodbye ("oh forget it, bye") the turn is left to the
+ * dispatcher's goodbye, so false; otherwise says so and asks if there is anything
+ * else. These are words of receptionist.c's goodbye_words, which is private to it. */
+static bool drop_message(struct rx_turn *t)
+{
+    static const char *const bye[] = {"bye", "goodbye", "good bye", "hang up", "talk to you later",
+                                      "see you", "have a good day", "have a nice day", NULL};
+    struct rx_memory *m = t->mem;
+    m->task = RX_TASK_NONE;
+    m->pending = RX_ASK_NONE;
+    m->message[0] = '\0';
+    if (rx_text_has_any(&t->text, bye))
+        return false;
+    rx_say_gap(t);
+    rx_say_put(&t->say, rx_pick(t, dropped));
+    rx_say_gap(t);
+    rx_say_anything_else(t);
+    return true;
+}
+
+static bool on_name(struct rx_turn *t)
+{
+    char name[RTOOL_NAME_MAX];
+    if (!rx_text_name(&t->text, true, name, sizeof name))
+        return false;
+    copy(t->mem->message_name, sizeof t->mem->message_name, name);
+    note_number(t);                     /* "tom baker, 310 555 0199" */
+    note_message(t);
+    next_step(t);
+    return true;
+}
+
+static bool on_number_offer(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    bool has_digits = false;
+    if (take_number(t, &has_digits)) {
+        next_step(t);
+        return true;
+    }
+    if (has_digits)
+        return true;
+    if (is_number_refused(t))
+        return take_number_answer(t);
+    if (rx_text_is_yes(&t->text)) {
+        copy(m->callback_number, sizeof m->callback_number, t->ctx->caller_number);
+        m->is_number_confirmed = true;
+        next_step(t);
+        return true;
+    }
+    if (rx_text_is_no(&t->text)) {
+        m->pending = RX_ASK_MSG_NUMBER;
+        next_step(t);
+        return true;
+    }
+    return false;
+}
+
+static bool on_number_confirm(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (take_number_answer(t))
+        return true;
+    if (fix_part_of_number(t)) {
+        next_step(t);
+        return true;
+    }
+    if (rx_text_is_yes(&t->text)) {
+        m->is_number_confirmed = true;
+        next_step(t);
+        return true;
+    }
+    if (rx_text_is_no(&t->text)) {
+        m->callback_number[0] = '\0';
+        rx_say_gap(t);
+        rx_say_put(&t->say, "Sorry about that. Could you say the number again, digit by digit?");
+        m->pending = RX_ASK_MSG_NUMBER;
+        return true;
+    }
+    return false;
+}
+
+/* The message; or, with a number and words that change it ("oh wait, use my work
+ * number, 212 555 0187"), a new number to read back before the message is asked. */
+static bool on_text(struct rx_turn *t)
+{
+    static const char *const new_number[] = {
+        "use my", "use this", "use the", "use that", "instead", "my number is", "number is",
+        "my cell", "my work", "my mobile", "my home", "reach me at", "reach me on", "call me at",
+        "call me on", "different number", "another number", "other number", "better number",
+        "new number", NULL};
+    if (t->text.nwords == 0)
+        return false;
+    if (rx_text_has_any(&t->text, new_number) && note_number(t)) {
+        note_message(t);
+        next_step(t);
+        return true;
+    }
+    copy(t->mem->message, sizeof t->mem->message, t->raw);
+    next_step(t);
+    return true;
+}
+
+bool rx_message_turn(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->task != RX_TASK_MESSAGE)
+        return false;
+    t->out->intent = "message";
+    if (m->pending != RX_ASK_WAIT_TOOL && is_dropped(t))
+        return drop_message(t);
+    switch (m->pending) {
+    case RX_ASK_MSG_NAME:
+        return on_name(t);
+    case RX_ASK_MSG_NUMBER_OFFER:
+        return on_number_offer(t);
+    case RX_ASK_MSG_NUMBER:
+        return take_number_answer(t);
+    case RX_ASK_MSG_NUMBER_CONFIRM:
+        return on_number_confirm(t);
+    case RX_ASK_MSG_TEXT:
+        return on_text(t);
     default:
         return false;
     }
@@ -262,8 +685,12 @@ void rx_message_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
     m->has_left_message = true;
     rx_say_put(&t->say, "Thanks, ");
     rx_say_put(&t->say, m->message_name);
-    rx_say_put(&t->say, ". I've passed your message on, and someone will call you back at ");
-    rx_say_digits(&t->say, m->callback_number);
-    rx_say_put(&t->say, ".");
+    if (m->callback_number[0] == '\0') {
+        rx_say_put(&t->say, ". I've passed your message on.");
+    } else {
+        rx_say_put(&t->say, ". I've passed your message on, and someone will call you back at ");
+        rx_say_digits(&t->say, m->callback_number);
+        rx_say_put(&t->say, ".");
+    }
     rx_say_anything_else(t);
 }
