@@ -9,6 +9,8 @@
 
 static const char *const hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
                                           "closing", "opening time", "opening hours", NULL};
+static const char *const work_words[] = {"do you work", "are you working", "are you guys working",
+                                         "do you guys work", NULL};
 static const char *const close_words[] = {"close", "closes", "closing", "shut", "how late", "until when",
                                           "till when", NULL};
 static const char *const price_words[] = {"how much", "price", "prices", "cost", "costs",
@@ -99,12 +101,96 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
     rx_say_put(s, ".");
 }
 
+static const char *const weekday_plurals[7] = {"Sundays", "Mondays", "Tuesdays", "Wednesdays",
+                                               "Thursdays", "Fridays", "Saturdays"};
+
+/* The days the caller named: the date, else the range (at most a week); 0 if none. */
+static int named_days(const struct rx_turn *t, struct civil_date days[7])
+{
+    const struct spoken_when *w = &t->when;
+    if (!t->has_when)
+        return 0;
+    if (w->has_date) {
+        days[0] = w->date;
+        return 1;
+    }
+    if (!w->has_range)
+        return 0;
+    int64_t first = civil_days_from_date(&w->range_first);
+    int64_t last = civil_days_from_date(&w->range_last);
+    int n = 0;
+    for (int64_t k = first; k <= last && n < 7; k++)
+        days[n++] = civil_date_from_days(k);
+    return n;
+}
+
+/* Closed that day: by the weekly hours, and for one date (not "saturdays", a weekday in
+ * general) by a closure too. */
+static bool is_closed_on(const struct rx_turn *t, const struct civil_date *d)
+{
+    return t->cfg->hours[rx_weekday(d)].nranges == 0 ||
+           (!t->when.is_every && rx_is_closure(t->cfg, d, NULL));
+}
+
+/* "on weekends", "on Saturdays", "on Tuesday, March 3rd", "then": the days named. */
+static void say_named_days(struct rx_turn *t, const struct civil_date *days, int ndays)
+{
+    struct rx_say *s = &t->say;
+    if (t->when.is_every && ndays > 1) {
+        rx_say_put(s, "on weekends");            /* the only plural range */
+    } else if (t->when.is_every) {
+        rx_say_put(s, "on ");
+        rx_say_put(s, weekday_plurals[rx_weekday(&days[0])]);
+    } else if (ndays == 1) {
+        rx_say_on(s, &days[0], &t->ctx->now.date);
+    } else {
+        rx_say_put(s, "then");
+    }
+}
+
+/* "are you open saturdays", "on weekends": the weekly hours of those weekdays, closures
+ * aside (the caller asks about the weekday in general, not one date). */
+static void answer_hours_every(struct rx_turn *t)
+{
+    struct rx_say *s = &t->say;
+    struct civil_date days[7];
+    int ndays = named_days(t, days), nclosed = 0;
+    for (int i = 0; i < ndays; i++)
+        nclosed += is_closed_on(t, &days[i]);
+    rx_say_gap(t);
+    if (nclosed == ndays) {
+        rx_say_put(s, "We're closed ");
+        say_named_days(t, days, ndays);
+        rx_say_put(s, ". Our hours are ");
+        rx_say_week(t);
+        rx_say_put(s, ".");
+        return;
+    }
+    rx_say_put(s, ndays == 1 && rx_text_has(&t->text, "are you open") ? "Yes, on " : "On ");
+    for (int i = 0; i < ndays; i++) {
+        const struct agent_day *h = &t->cfg->hours[rx_weekday(&days[i])];
+        rx_say_put(s, i == 0 ? "" : " On ");
+        rx_say_put(s, weekday_plurals[rx_weekday(&days[i])]);
+        if (h->nranges == 0) {
+            rx_say_put(s, " we're closed.");
+            continue;
+        }
+        rx_say_put(s, " we're open ");
+        rx_say_ranges(s, h);
+        rx_say_put(s, ".");
+    }
+}
+
 static void answer_hours(struct rx_turn *t)
 {
     struct rx_say *s = &t->say;
     const struct spoken_when *w = &t->when;
     t->out->intent = "hours";
     t->mem->intents_seen |= RX_INTENT_HOURS;
+    if (t->has_when && w->is_every && (w->has_date || w->has_range)) {
+        answer_hours_every(t);
+        return;
+    }
     if (t->has_when && w->has_date) {
         rx_answer_hours_of(t, &w->date);
         return;
@@ -224,6 +310,31 @@ static rx_wordings yes_we_offer = {
     {"Yes, we offer @1. ", "We do @1. ", "Yes: @1. "},
 };
 
+/* "do you do cleanings on weekends" when every day named is closed: "We do offer
+ * cleaning, but we're closed on weekends. The next day we're open is ...". False (and
+ * nothing said) if a day named is open or none was. */
+static bool say_service_but_closed(struct rx_turn *t, const char *name)
+{
+    struct civil_date days[7], next;
+    int ndays = named_days(t, days), minute;
+    for (int i = 0; i < ndays; i++)
+        if (!is_closed_on(t, &days[i]))
+            return false;
+    if (ndays == 0)
+        return false;
+    rx_say_put(&t->say, "We do offer ");
+    rx_say_put(&t->say, name);
+    rx_say_put(&t->say, ", but we're closed ");
+    say_named_days(t, days, ndays);
+    rx_say_put(&t->say, ".");
+    if (rx_next_open(t->cfg, &days[ndays - 1], 1440, &next, &minute)) {
+        rx_say_put(&t->say, " The next day we're open is ");
+        rx_say_date(t, &next);
+        rx_say_put(&t->say, ".");
+    }
+    return true;
+}
+
 static void answer_service(struct rx_turn *t)
 {
     const struct agent_service *svc = &t->cfg->services[t->services[0]];
@@ -234,6 +345,8 @@ static void answer_service(struct rx_turn *t)
     rx_say_init(&n, name, sizeof name);
     rx_say_name(&n, svc->name);
     rx_say_gap(t);
+    if (say_service_but_closed(t, name))
+        return;
     RX_FILL(&t->say, rx_pick(t, yes_we_offer), name);
     if (svc->description[0] != '\0') {
         rx_say_put(&t->say, svc->description);
@@ -971,7 +1084,10 @@ bool rx_answer(struct rx_turn *t)
     static const char *const follow_words[] = {"what about", "how about", "and on", "and what about", NULL};
     bool is_day_follow_up = (t->mem->intents_seen & RX_INTENT_HOURS) && t->nservices == 0 && t->has_when &&
                             (t->when.has_date || t->when.has_range) && rx_text_has_any(x, follow_words);
-    if (rx_text_has_any(x, hours_words) || is_day_follow_up) {   /* "what about Sunday?" after hours */
+    /* "do you work saturdays", but not "do you work with insurance" */
+    bool is_work_day = t->has_when && (t->when.has_date || t->when.has_range) && t->nservices == 0 &&
+                       rx_text_has_any(x, work_words);
+    if (rx_text_has_any(x, hours_words) || is_day_follow_up || is_work_day) {   /* "what about Sunday?" after hours */
         answer_hours(t);
         return true;
     }

@@ -1,6 +1,7 @@
 /* lib/spoken_date.c: the date forms of an utterance ("tomorrow", "next tuesday",
- * "the 14th", "march 3rd", "3/14", "in two days", "next week"), each resolved against
- * the business's local today. Readings of ambiguous forms are in lib/spoken_time.h. */
+ * "the 14th", "march 3rd", "3/14", "in two days", "next week", "christmas eve",
+ * "saturdays"), each resolved against the business's local today. Readings of
+ * ambiguous forms are in lib/spoken_time.h. */
 #include "spoken_parse.h"
 
 static struct civil_date today_plus(const struct parse *p, int64_t days)
@@ -17,6 +18,7 @@ void spoken_date_found(struct parse *p, struct civil_date d, size_t first, size_
     o->date = d;
     o->date_span = span_of(p, first, end);
     o->has_alt_date = false;
+    o->is_every = false;
     p->after_date = end;
 }
 
@@ -25,6 +27,7 @@ static void found_range(struct parse *p, int64_t first_day, int64_t last_day, si
 {
     struct spoken_when *o = p->out;
     o->has_range = true;
+    o->is_every = false;
     o->range_first = today_plus(p, first_day);
     o->range_last = today_plus(p, last_day);
     o->range_span = span_of(p, first, end);
@@ -66,8 +69,16 @@ static size_t read_year(const struct parse *p, size_t i, int *year)
     return j + 1 - i;
 }
 
-/* The next date with this month and day from today, today included (year 0), or that
- * year's. False if there is none (February 30th). */
+/* A month and day that passed at most this many days ago is read as that past date:
+ * "march 3rd" said on March 10th is a slip (or a caller who lost track of the date),
+ * and next year's March 3rd is out of any booking window, so whoever reads the date
+ * can say it has passed. Older ones roll over: "january 5th" said in December is next
+ * month's. */
+#define RECENT_PAST_DAYS 30
+
+/* The date with this month and day that passed in the last RECENT_PAST_DAYS days, else
+ * the next one from today, today included (year 0); or that year's. False if there is
+ * none (February 30th). */
 static bool resolve_month_day(const struct parse *p, int month, int day, int year,
                               struct civil_date *out)
 {
@@ -76,9 +87,12 @@ static bool resolve_month_day(const struct parse *p, int month, int day, int yea
         *out = (struct civil_date){year, month, day};
         return civil_date_is_valid(out);
     }
-    for (int y = today->year; y <= today->year + 8; y++) {
+    for (int y = today->year - 1; y <= today->year + 8; y++) {
         *out = (struct civil_date){y, month, day};
-        if (civil_date_is_valid(out) && civil_date_compare(out, today) >= 0)
+        if (!civil_date_is_valid(out))
+            continue;
+        int64_t ahead = civil_days_from_date(out) - p->today_days;
+        if (ahead >= -RECENT_PAST_DAYS)
             return true;
     }
     return false;
@@ -225,7 +239,18 @@ static size_t read_count(const struct parse *p, size_t i, int *count)
     return read_number_words(p, i, count);
 }
 
-/* in N days/weeks/hours/minutes, in half an hour, N days from now/today */
+/* "from now", "from today" (*base_days 0), "from tomorrow" (1): tokens read, or 0. */
+static size_t read_from_base(const struct parse *p, size_t i, int64_t *base_days)
+{
+    if (!is_word(p, i, SW_FROM))
+        return 0;
+    *base_days = is_word(p, i + 1, SW_TOMORROW);
+    return is_word(p, i + 1, SW_NOW) || is_word(p, i + 1, SW_TODAY) || *base_days == 1 ? 2 : 0;
+}
+
+/* in N days/weeks/hours/minutes, in half an hour, N days from now/today/tomorrow,
+ * in N weeks from today: the base is read with the count ("in a week from today" is one
+ * date, not a week ahead and then today) */
 static size_t match_relative(struct parse *p, size_t i)
 {
     bool has_in = is_word(p, i, SW_IN);
@@ -244,13 +269,18 @@ static size_t match_relative(struct parse *p, size_t i)
         if (unit != SW_DAY && unit != SW_WEEK && unit != SW_HOUR_UNIT && unit != SW_MINUTE_UNIT)
             return 0;
         j++;
-        if (!has_in) {
-            if (!is_word(p, j, SW_FROM) || (!is_word(p, j + 1, SW_NOW) && !is_word(p, j + 1, SW_TODAY)))
-                return 0;
-            j += 2;
-        }
-        if (unit == SW_DAY || unit == SW_WEEK) {
-            spoken_date_found(p, today_plus(p, (int64_t)count * (unit == SW_WEEK ? 7 : 1)), i, j);
+        int64_t base_days = 0;
+        size_t from = read_from_base(p, j, &base_days);
+        bool is_day_unit = unit == SW_DAY || unit == SW_WEEK;
+        if (from != 0 && (is_day_unit || base_days == 0))
+            j += from;                  /* not "in 2 hours from tomorrow" */
+        else if (!has_in)
+            return 0;
+        else
+            base_days = 0;
+        if (is_day_unit) {
+            int64_t days = (int64_t)count * (unit == SW_WEEK ? 7 : 1);
+            spoken_date_found(p, today_plus(p, base_days + days), i, j);
             return j - i;
         }
         minutes = (int64_t)count * (unit == SW_HOUR_UNIT ? 60 : 1);
@@ -323,6 +353,119 @@ static size_t match_month_day(struct parse *p, size_t i)
     return end - i;
 }
 
+/* Token i is this word: letters compared without case, apostrophes skipped on both
+ * sides ("Year's", "years" and "year's" all match "year's"). */
+static bool is_text(const struct parse *p, size_t i, const char *word)
+{
+    if (i >= p->n || p->t[i].kind != SPOKEN_TOKEN_WORD)
+        return false;
+    const char *c = p->text + p->t[i].start, *end = p->text + p->t[i].end;
+    for (;;) {
+        while (c < end && *c == '\'')
+            c++;
+        while (*word == '\'')
+            word++;
+        if (c == end || *word == '\0')
+            return c == end && *word == '\0';
+        char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
+        if (ch != *word)
+            return false;
+        c++;
+        word++;
+    }
+}
+
+/* A US holiday callers name, on a fixed month and day, or on the nth weekday (0 =
+ * Sunday) of its month, nth -1 for the last. */
+struct holiday {
+    const char *words[3];
+    int month, day;             /* day 0: by weekday */
+    int weekday, nth;
+};
+
+/* Longer phrases first: "new year's eve" before "new year's". A "day" after a name
+ * that does not need it is read with it ("christmas day"). */
+static const struct holiday holidays[] = {
+    {{"new", "year's", "eve"}, 12, 31, 0, 0},
+    {{"new", "year's"}, 1, 1, 0, 0},
+    {{"christmas", "eve"}, 12, 24, 0, 0},
+    {{"christmas"}, 12, 25, 0, 0},
+    {{"xmas", "eve"}, 12, 24, 0, 0},
+    {{"xmas"}, 12, 25, 0, 0},
+    {{"thanksgiving"}, 11, 0, 4, 4},
+    {{"independence", "day"}, 7, 4, 0, 0},
+    {{"memorial", "day"}, 5, 0, 1, -1},
+    {{"labor", "day"}, 9, 0, 1, 1},
+    {{"labour", "day"}, 9, 0, 1, 1},
+    {{"valentine's"}, 2, 14, 0, 0},
+    {{"halloween"}, 10, 31, 0, 0},
+};
+
+/* The holiday's date in year y. */
+static struct civil_date holiday_in(const struct holiday *h, int y)
+{
+    struct civil_date d = {y, h->month, h->day};
+    if (h->day != 0)
+        return d;
+    if (h->nth > 0) {
+        d.day = 1;
+        int first = civil_weekday_from_days(civil_days_from_date(&d));
+        d.day = 1 + (h->weekday - first + 7) % 7 + 7 * (h->nth - 1);
+    } else {
+        d.day = civil_days_in_month(y, h->month);
+        int last = civil_weekday_from_days(civil_days_from_date(&d));
+        d.day -= (last - h->weekday + 7) % 7;
+    }
+    return d;
+}
+
+/* christmas (day), new year's eve, thanksgiving, ...: the next one from today, today
+ * included. "the fourth of july" is read as a date. */
+static size_t match_holiday(struct parse *p, size_t i)
+{
+    if (!is_word(p, i, SW_UNKNOWN))
+        return 0;
+    for (size_t h = 0; h < sizeof holidays / sizeof holidays[0]; h++) {
+        const struct holiday *hd = &holidays[h];
+        size_t k = 0;
+        while (k < 3 && hd->words[k] != NULL && is_text(p, i + k, hd->words[k]))
+            k++;
+        if (k == 0 || (k < 3 && hd->words[k] != NULL))
+            continue;
+        size_t end = i + k + (is_word(p, i + k, SW_DAY) && !is_word(p, i + k - 1, SW_DAY));
+        struct civil_date d = holiday_in(hd, p->now->date.year);
+        if (civil_date_compare(&d, &p->now->date) < 0)
+            d = holiday_in(hd, p->now->date.year + 1);
+        spoken_date_found(p, d, i, end);
+        return end - i;
+    }
+    return 0;
+}
+
+/* "saturdays", "weekends": a weekday or the weekend in general. The next one from
+ * today, today included, stands for it, with is_every set. */
+static size_t match_every(struct parse *p, size_t i)
+{
+    static const char *const plurals[7] = {"sundays", "mondays", "tuesdays", "wednesdays",
+                                           "thursdays", "fridays", "saturdays"};
+    if (!is_word(p, i, SW_UNKNOWN))
+        return 0;
+    if (is_text(p, i, "weekends")) {
+        int first = (12 - p->monday_index) % 7;             /* Saturday, today included */
+        found_range(p, first, first + 1, i, i + 1);
+        p->out->is_every = true;
+        return 1;
+    }
+    for (int d = 0; d < 7; d++) {
+        if (is_text(p, i, plurals[d])) {
+            spoken_date_found(p, today_plus(p, (d - p->weekday + 7) % 7), i, i + 1);
+            p->out->is_every = true;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* 3/14, 3/14/2027, 3/14/27 (US month/day; 14/3 read as day/month) */
 static size_t match_numeric_date(struct parse *p, size_t i)
 {
@@ -352,7 +495,8 @@ size_t spoken_date_match(struct parse *p, size_t i)
     size_t k;
     if ((k = match_named_day(p, i)) != 0 || (k = match_weekday(p, i)) != 0 ||
         (k = match_range(p, i)) != 0 || (k = match_relative(p, i)) != 0 ||
-        (k = match_numeric_date(p, i)) != 0 || (k = match_day_of_month(p, i)) != 0)
+        (k = match_numeric_date(p, i)) != 0 || (k = match_day_of_month(p, i)) != 0 ||
+        (k = match_holiday(p, i)) != 0 || (k = match_every(p, i)) != 0)
         return k;
     return match_month_day(p, i);
 }

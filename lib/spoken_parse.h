@@ -11,6 +11,7 @@
 #include "spoken_words.h"
 
 struct parse {
+    const char *text;           /* the utterance the tokens point into */
     const struct spoken_token *t;
     size_t n;
     const struct civil_time *now;

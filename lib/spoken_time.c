@@ -302,6 +302,7 @@ bool spoken_time_parse(const char *text, size_t len, const struct civil_time *no
         now->minute > 59 || now->second < 0 || now->second > 59)
         return false;
     struct parse p = {0};
+    p.text = text;
     p.t = tokens;
     p.n = spoken_words_split(text, len < SPOKEN_TIME_TEXT_MAX ? len : SPOKEN_TIME_TEXT_MAX,
                              tokens, SPOKEN_WORDS_MAX);

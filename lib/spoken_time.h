@@ -15,8 +15,16 @@
  *   "the 14th"             the next 14th from today, today included; a month without
  *                          that day is skipped ("the 31st" said in February: March 31st).
  *   "march 3rd", "3/14"    the next such date from today, today included (a later year
- *                          if it has passed). "3/14" is US month/day; "14/3" (no 14th
+ *                          if it has passed), except that one passed in the last 30 days
+ *                          is that past date (a slip the caller should hear about, not a
+ *                          date a year ahead). "3/14" is US month/day; "14/3" (no 14th
  *                          month) is read as day/month. A year may follow.
+ *   "christmas", "thanksgiving", "new year's eve", "memorial day", ...  common US
+ *                          holidays by name: the next one from today, today included.
+ *   "saturdays", "weekends"  a plural is that day in general: is_every, with the next
+ *                          such day (today included) as the date, or the coming Saturday
+ *                          and Sunday as the range.
+ *   "a week from today", "two weeks from tomorrow", "in a week"  counted from that day.
  *   "next week"            a range, Monday-Sunday of next week; "this week" is today to
  *                          Sunday; "this weekend"/"the weekend" the coming Saturday and
  *                          Sunday (today included); "next weekend" that of next week.
@@ -72,6 +80,9 @@ struct spoken_when {
     bool has_range;                     /* "next week", "this weekend" */
     struct civil_date range_first, range_last;   /* inclusive */
     struct spoken_span range_span;
+    bool is_every;                      /* the last date or range said was a plural, a day
+                                           in general ("saturdays", "weekends"); it holds
+                                           the next such day(s) */
 
     bool has_time;
     int hour, minute;                   /* 0-23, 0-59: the preferred reading */

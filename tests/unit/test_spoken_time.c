@@ -84,6 +84,8 @@ static void describe(const struct spoken_when *w, char *buf, size_t size)
         if (w->bound != SPOKEN_BOUND_AT)
             put_text(buf, size, w->bound == SPOKEN_BOUND_AFTER ? "after" : "before");
     }
+    if (w->is_every)
+        put_text(buf, size, "every");
     if (w->part != SPOKEN_PART_NONE) {
         snprintf(tmp, sizeof tmp, "part=%s", parts[w->part]);
         put_text(buf, size, tmp);
@@ -128,6 +130,13 @@ static const struct utterance utterances[] = {
     {MON_NY, "in 3 days", 0, "date=2026-03-05"},
     {MON_NY, "in a week", 0, "date=2026-03-09"},
     {MON_NY, "two weeks from today", 0, "date=2026-03-16"},
+    {MON_NY, "a week from today", 0, "date=2026-03-09"},
+    {MON_NY, "can I come in a week from today at 2", 0, "date=2026-03-09 time=14:00 or=02:00"},
+    {MON_NY, "a week from tomorrow", 0, "date=2026-03-10"},
+    {MON_NY, "two weeks from tomorrow", 0, "date=2026-03-17"},
+    {MON_NY, "in two weeks", 0, "date=2026-03-16"},
+    {MON_NY, "3 days from now", 0, "date=2026-03-05"},
+    {MON_NY, "in 2 hours from now", 0, "date=2026-03-02 time=11:15"},
     {MON_NY, "in two hours", 0, "date=2026-03-02 time=11:15"},
     {MON_NY, "in half an hour", 0, "date=2026-03-02 time=09:45"},
     {MON_NY, "the 14th", 0, "date=2026-03-14"},
@@ -137,7 +146,29 @@ static const struct utterance utterances[] = {
     {MON_NY, "the 31st", 0, "date=2026-03-31"},
     {MON_NY, "on the 3rd of march", 0, "date=2026-03-03"},
     {MON_NY, "march 3rd", 0, "date=2026-03-03"},
-    {MON_NY, "march 1st", 0, "date=2027-03-01"},
+    {MON_NY, "march 1st", 0, "date=2026-03-01"},                /* just passed: a slip */
+    {MON_NY, "february 3rd", 0, "date=2026-02-03"},
+    {MON_NY, "2/1", 0, "date=2026-02-01"},                      /* 29 days ago */
+    {MON_NY, "1/31", 0, "date=2026-01-31"},                     /* 30 days ago: the last */
+    {MON_NY, "january 30th", 0, "date=2027-01-30"},             /* 31 days ago: next year */
+    {MON_NY, "christmas", 0, "date=2026-12-25"},
+    {MON_NY, "on Christmas Day", 0, "date=2026-12-25"},
+    {MON_NY, "christmas eve", 0, "date=2026-12-24"},
+    {MON_NY, "new year's eve", 0, "date=2026-12-31"},
+    {MON_NY, "are you open on new years day", 0, "date=2027-01-01"},
+    {MON_NY, "thanksgiving", 0, "date=2026-11-26"},
+    {MON_NY, "memorial day", 0, "date=2026-05-25"},
+    {MON_NY, "labor day at 10am", 0, "date=2026-09-07 time=10:00"},
+    {MON_NY, "independence day", 0, "date=2026-07-04"},
+    {MON_NY, "the fourth of july", 0, "date=2026-07-04"},
+    {MON_NY, "july fourth", 0, "date=2026-07-04"},
+    {MON_NY, "valentine's day", 0, "date=2027-02-14"},
+    {MON_NY, "halloween", 0, "date=2026-10-31"},
+    {MON_NY, "new patients", 0, ""},
+    {MON_NY, "are you open saturdays", 0, "date=2026-03-07 every"},
+    {MON_NY, "do you work Mondays", 0, "date=2026-03-02 every"},
+    {MON_NY, "on weekends", 0, "range=2026-03-07..2026-03-08 every"},
+    {MON_NY, "saturdays, or actually tomorrow", 0, "date=2026-03-03 conflict"},
     {MON_NY, "the fourteenth of april", 0, "date=2026-04-14"},
     {MON_NY, "april the twenty first", 0, "date=2026-04-21"},
     {MON_NY, "june 5", 0, "date=2026-06-05"},
@@ -240,6 +271,8 @@ static const struct utterance utterances[] = {
     {SAT_NIGHT_NY, "the 7th", 0, "date=2026-03-07"},
     {SAT_NIGHT_NY, "sunday morning at 10", 0, "date=2026-03-08 time=10:00 part=morning"},
     {SAT_NIGHT_NY, "in 2 hours", 0, "date=2026-03-08 time=00:30"},
+    {SAT_NIGHT_NY, "saturdays", 0, "date=2026-03-07 every"},
+    {SAT_NIGHT_NY, "weekends", 0, "range=2026-03-07..2026-03-08 every"},
     /* New Year's Eve, Thursday December 31st. */
     {NYE_NY, "tomorrow", 0, "date=2027-01-01"},
     {NYE_NY, "the 2nd", 0, "date=2027-01-02"},
@@ -251,6 +284,15 @@ static const struct utterance utterances[] = {
     {NYE_NY, "the 31st", 0, "date=2026-12-31"},
     {NYE_NY, "february 29th", 0, "date=2028-02-29"},
     {NYE_NY, "in a week", 0, "date=2027-01-07"},
+    {NYE_NY, "december 25th", 0, "date=2026-12-25"},
+    {NYE_NY, "christmas", 0, "date=2027-12-25"},
+    {NYE_NY, "new year's eve", 0, "date=2026-12-31"},
+    {NYE_NY, "New Year's Day", 0, "date=2027-01-01"},
+    {NYE_NY, "thanksgiving", 0, "date=2027-11-25"},
+    {NYE_NY, "memorial day", 0, "date=2027-05-31"},
+    {NYE_NY, "labour day", 0, "date=2027-09-06"},
+    {NYE_NY, "sundays", 0, "date=2027-01-03 every"},
+    {NYE_NY, "weekends", 0, "range=2027-01-02..2027-01-03 every"},
     /* Monday February 28th 2028, a leap year. */
     {LEAP_NY, "tomorrow", 0, "date=2028-02-29"},
     {LEAP_NY, "the 29th", 0, "date=2028-02-29"},
