@@ -322,6 +322,7 @@ void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent)
         rx_say_gap(t);
         rx_say_put(&t->say, is_open ? "No one can come to the phone right now, but I'll take a message and make sure they get it."
                                     : "We're closed right now, so no one can take your call, but I'll take a message and make sure they get it.");
+        t->is_message_announced = true;
         t->mem->task = RX_TASK_NONE;
         rx_message_start(t);
         return;
@@ -564,6 +565,7 @@ static void dispatch(struct rx_turn *t)
             rx_escalate(t, "the caller asked for a person", false);
         } else {
             rx_say_put(&t->say, "I'm sorry, no one can come to the phone, but I'll take a message and make sure it gets to the team.");
+            t->is_message_announced = true;
             rx_message_start(t);
         }
         return;
@@ -665,7 +667,8 @@ void rx_on_tool_result(const struct rx_context *ctx, struct rx_memory *mem,
         out->intent = "transfer";
         if (!result->is_ok) {
             mem->was_transferred = false;
-            rx_say_put(&t.say, "I'm sorry, I couldn't reach anyone just now.");
+            rx_say_put(&t.say, "I'm sorry, I couldn't reach anyone just now, so I'll take a message for the team.");
+            t.is_message_announced = true;
             rx_message_start(&t);
         }
         break;

@@ -413,7 +413,8 @@ struct policy_words {
 };
 
 static const struct policy_words policy_words[] = {
-    {"cancellation", {"cancellation", "cancel", "no show", "reschedule policy", "late cancel", NULL}},
+    {"cancellation", {"cancellation", "cancel", "cancelling", "canceling", "no show",
+                      "reschedule policy", "late cancel", "cancellation fee", NULL}},
     {"payment", {"pay", "payment", "card", "credit", "debit", "cash", "check", "cheque",
                  "apple pay", "venmo", "tip", "tips", "hsa", NULL}},
     {"late_arrival", {"late", "running late", NULL}},

@@ -28,6 +28,8 @@ static const char *const any_time_words[] = {"any time", "anytime", "whenever", 
                                              "first available", "whatever", "what time do you have",
                                              "whats free", "anything", NULL};
 
+static const char *const right_now_words[] = {"right now", "right away", "immediately",
+                                              NULL};
 static const char *const soonest_words[] = {"earliest", "soonest", "first available",
                                             "next available", "as soon as possible", "asap",
                                             NULL};
@@ -193,6 +195,9 @@ static bool fill(struct rx_turn *t)
         is_changed = true;
     } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, any_time_words)) {
         m->part = RX_PART_ANY;
+        is_changed = true;
+    } else if (!has_day(m) && rx_text_has_any(&t->text, right_now_words)) {
+        m->day = t->ctx->now.date;      /* "can I come in right now": today, or why not */
         is_changed = true;
     } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, soonest_words) &&
                soonest_day(t, &m->day)) {

@@ -36,6 +36,7 @@ struct rx_turn {
     struct rx_say say;                  /* into out->say */
     unsigned npicks;                    /* wordings picked so far this turn */
     bool has_said_hours;                /* the reply names the day's opening hours */
+    bool is_message_announced;          /* the reply already says a message is taken */
 };
 
 /* rx_say.c: the tones. A table holds up to three wordings per tone (friendly, formal,

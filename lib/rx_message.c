@@ -40,6 +40,12 @@ static rx_wordings ask_name = {
      "Of course. Whom shall I say is calling?"},
     {"Sure. Your name?", "OK. Name?", "Message it is. Your name?"},
 };
+/* The name question after the reply has said a message will be taken. */
+static rx_wordings ask_name_only = {
+    {"What's your name?", "Who's calling, please?", "Can I get your name?"},
+    {"May I have your name, please?", "Whom shall I say is calling?", "Could I have your name, please?"},
+    {"Your name?", "Name?", "Who's calling?"},
+};
 static rx_wordings ask_text = {
     {"And what would you like me to pass on?", "What's the message?", "What should I tell them?"},
     {"What message would you like me to pass on?", "Please go ahead with your message.",
@@ -321,7 +327,7 @@ static void next_step(struct rx_turn *t)
     t->out->intent = "message";
     rx_say_gap(t);
     if (m->message_name[0] == '\0') {
-        rx_say_put(&t->say, rx_pick(t, ask_name));
+        rx_say_put(&t->say, rx_pick(t, t->is_message_announced ? ask_name_only : ask_name));
         m->pending = RX_ASK_MSG_NAME;
         return;
     }

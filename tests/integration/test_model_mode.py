@@ -402,10 +402,10 @@ def test_a_transfer_that_finds_no_one_is_handled_as_the_built_in_does_and_the_mo
     assert commands(rec, "transfer") == []
     lines = agent_lines(rec)
     assert "Connecting you now." in lines, lines
-    assert any(l.startswith("I'm sorry, I couldn't reach anyone just now.") for l in lines), lines
+    assert any(l.startswith("I'm sorry, I couldn't reach anyone just now, so I'll take a message") for l in lines), lines
     msgs = requests_of(NO_ONE)[1]["body"]["messages"]
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "tool", "assistant", "user"], msgs
-    assert msgs[4]["content"].startswith("I'm sorry, I couldn't reach anyone just now."), msgs[4]
+    assert msgs[4]["content"].startswith("I'm sorry, I couldn't reach anyone just now, so I'll take a message"), msgs[4]
 
 
 def test_the_model_moves_a_booking_it_is_cancelled_and_the_new_one_not_billed_again():

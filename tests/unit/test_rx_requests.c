@@ -3,7 +3,9 @@
  * to the after-hours offer of a message; a person asked for in other words ("speak to
  * Doctor Kim", "agent") and not asked for ("I don't need a human"); cancelling and
  * moving in other words; five turns not understood, each worded afresh; small talk
- * ("how are you", "is this a robot?", "can you hear me?"); goodbyes in other words.
+ * ("how are you", "is this a robot?", "can you hear me?"); goodbyes in other words; a
+ * message announced once when no one can take the call; a question at the cancel
+ * confirmation; "right now" when no time is left today.
  * Each test's comment says what the receptionist used to answer. 2026-03-02 is a Monday. */
 #include "rx_call.h"
 
@@ -278,6 +280,86 @@ static void test_salon_forget_it_bye_at_the_day_question_ends_the_call(void)
     CHECK(c.out.is_goodbye);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = ci_find(hay, needle); p != NULL; p = ci_find(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Plumber after hours: the forward fails. "I'm sorry, I couldn't reach anyone just now.
+ * OK. Name?" -- the caller is never told a message is being taken. Expected: say so.
+ * rx_on_tool_result() RTOOL_TRANSFER failure + rx_message_start()'s brief ask_name. */
+static void test_plumber_says_it_takes_a_message_when_the_forward_fails(void)
+{
+    struct call c;
+    call_start(&c, PLUMBER, "2026-03-02 21:00");
+    greet(&c);
+    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    struct rx_tool_result refused = result_of(&c, false);
+    CHECK(has(tool_done(&c, &refused), "message"));
+}
+
+/* Dental, open: the transfer fails. "I'm sorry, I couldn't reach anyone just now. Of
+ * course. Whom shall I say is calling?" -- "Of course" answers nothing and no message
+ * is mentioned. Same cause as above. */
+static void test_dental_says_it_takes_a_message_when_the_transfer_fails(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "put me through to someone");
+    struct rx_tool_result refused = result_of(&c, false);
+    const char *r = tool_done(&c, &refused);
+    CHECK(has(r, "message"));
+    CHECK(lacks(r, "Of course"));
+}
+
+/* Salon, no number to transfer to: "can i talk to somebody" -> "No one can come to the
+ * phone right now, but I'll take a message and make sure they get it. Happy to take a
+ * message. Who's calling?" -- says it will take a message twice in one breath (dental
+ * after hours likewise: "... I'll take a message ... I would be glad to take a
+ * message."). rx_escalate() then rx_message_start() each announce it. */
+static void test_salon_says_it_takes_a_message_once(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    const char *r = say(&c, "can i talk to somebody");
+    CHECK(c.mem.task == RX_TASK_MESSAGE);
+    CHECK(count_of(r, "message") == 1);
+}
+
+/* At "Just to confirm: you'd like to cancel your appointment?" the caller asks "wait,
+ * will i be charged for cancelling?" -> "My apologies, I did not catch that. Shall I
+ * cancel your appointment?" Expected: the cancellation policy (24 hours' notice, $50),
+ * then the confirmation again. rx_cancel_turn() returns false and nothing answers the
+ * question before misunderstood(). */
+static void test_dental_answers_will_i_be_charged_at_the_cancel_confirmation(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "i need to cancel my appointment for tomorrow");
+    const char *r = say(&c, "wait, will i be charged for cancelling?");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(has(r, "24 hours"));
+    CHECK(c.out.tool.tool != RTOOL_CANCEL);
+}
+
+/* Salon 18:50 (closes 19:00): "can i come in right now for a beard trim" -> "Which day
+ * works best for you?" -- "right now" is ignored. Expected: no time left today (as
+ * "today" gets), then the next day. spoken_time_parse() / rx_booking_start(). */
+static void test_salon_right_now_ten_minutes_before_closing_says_no_time_today(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 18:50");
+    greet(&c);
+    const char *r = say(&c, "can i come in right now for a beard trim");
+    CHECK(has(r, "today"));
+}
+
 int main(void)
 {
     if (!rx_load_examples())
@@ -305,6 +387,11 @@ int main(void)
     RUN(test_salon_talk_soon_ends_the_call);
     RUN(test_plumber_ok_thanks_take_care_does_not_start_a_booking);
     RUN(test_salon_forget_it_bye_at_the_day_question_ends_the_call);
+    RUN(test_plumber_says_it_takes_a_message_when_the_forward_fails);
+    RUN(test_dental_says_it_takes_a_message_when_the_transfer_fails);
+    RUN(test_salon_says_it_takes_a_message_once);
+    RUN(test_dental_answers_will_i_be_charged_at_the_cancel_confirmation);
+    RUN(test_salon_right_now_ten_minutes_before_closing_says_no_time_today);
     agent_config_free(dental_never_transfers);
     rx_free_examples();
     return check_summary();
