@@ -11,6 +11,7 @@
  * Cancelling and moving are in lib/rx_cancel.c. */
 #include <string.h>
 
+#include "rx_booking_rules.h"
 #include "rx_internal.h"
 
 #define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
@@ -108,7 +109,6 @@ void rx_booking_set_service(struct rx_turn *t, int index)
     rx_note_service(t->mem, index, t->raw);
 }
 
-/* Fills the slots this turn gives; true if any changed. */
 /* True if words (a name as rx_text_name took it) are service index's name or alias. */
 static bool is_service_name(const struct rx_turn *t, int index, const char *words)
 {
@@ -124,36 +124,7 @@ static bool is_service_name(const struct rx_turn *t, int index, const char *word
     return false;
 }
 
-/* Today still has time the lead time and the service fit (late in the day it has not). */
-static bool has_room_today(const struct rx_turn *t)
-{
-    const struct civil_time *now = &t->ctx->now;
-    if (rx_is_closure(t->cfg, &now->date, NULL))
-        return false;
-    const struct agent_day *h = &t->cfg->hours[rx_weekday(&now->date)];
-    int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
-    int duration = (int)t->cfg->services[t->mem->service_index].duration_minutes;
-    for (size_t i = 0; i < h->nranges; i++) {
-        int start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
-        if (start + duration <= h->ranges[i].close_minute)
-            return true;
-    }
-    return false;
-}
-
-/* "What's the earliest you can get me in?": today while a booking still fits, else
- * the next day we're open. False when nothing opens within two weeks. */
-static bool soonest_day(const struct rx_turn *t, struct civil_date *day)
-{
-    int minute;
-    if (has_room_today(t)) {
-        *day = t->ctx->now.date;
-        return true;
-    }
-    struct civil_date tomorrow = civil_date_add_days(&t->ctx->now.date, 1);
-    return rx_next_open(t->cfg, &tomorrow, 0, day, &minute);
-}
-
+/* Fills the slots this turn gives; true if any changed. */
 static bool fill(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -200,7 +171,7 @@ static bool fill(struct rx_turn *t)
         m->day = t->ctx->now.date;      /* "can I come in right now": today, or why not */
         is_changed = true;
     } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, soonest_words) &&
-               soonest_day(t, &m->day)) {
+               rx_booking_soonest_day(t, &m->day)) {
         m->part = RX_PART_ANY;
         is_changed = true;
     }
@@ -209,118 +180,6 @@ static bool fill(struct rx_turn *t)
         is_changed = true;
     }
     return is_changed;
-}
-
-/* The day can be booked; otherwise says why. */
-static bool is_day_bookable(struct rx_turn *t)
-{
-    const struct rx_memory *m = t->mem;
-    const struct civil_date *today = &t->ctx->now.date;
-    int64_t ahead = civil_days_from_date(&m->day) - civil_days_from_date(today);
-    const char *reason = "";
-    rx_say_gap(t);
-    if (ahead < 0) {
-        rx_say_put(&t->say, "That day has already passed.");
-        return false;
-    }
-    if (ahead > (int64_t)t->cfg->booking.max_days_ahead) {
-        rx_say_put(&t->say, "I can only book up to ");
-        rx_say_int(&t->say, t->cfg->booking.max_days_ahead);
-        rx_say_put(&t->say, " days ahead.");
-        return false;
-    }
-    if (rx_is_closure(t->cfg, &m->day, &reason) || t->cfg->hours[rx_weekday(&m->day)].nranges == 0) {
-        rx_say_put(&t->say, "We're closed ");
-        rx_say_on(&t->say, &m->day, today);
-        if (reason[0] != '\0') {
-            rx_say_put(&t->say, " for ");
-            rx_say_put(&t->say, reason);
-        }
-        rx_say_put(&t->say, ".");
-        struct civil_date next;
-        int minute;
-        if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
-            rx_say_put(&t->say, " The next day we're open is ");
-            rx_say_date(t, &next);
-            rx_say_put(&t->say, ".");
-        }
-        return false;
-    }
-    if (ahead == 0 && m->service_index >= 0) {
-        if (!has_room_today(t)) {
-            struct civil_date next;
-            int minute;
-            rx_say_put(&t->say, "There's no time left to book today.");
-            if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
-                rx_say_put(&t->say, " The next day we're open is ");
-                rx_say_date(t, &next);
-                rx_say_put(&t->say, ".");
-            }
-            return false;
-        }
-    }
-    return true;
-}
-
-/* The range of the day that holds a booking of the service at minute, or NULL. */
-static const struct agent_range *range_for(struct rx_turn *t, int minute)
-{
-    const struct rx_memory *m = t->mem;
-    const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
-    unsigned duration = t->cfg->services[m->service_index].duration_minutes;
-    for (size_t i = 0; i < h->nranges; i++)
-        if (h->ranges[i].open_minute <= minute &&
-            minute + (int)duration <= h->ranges[i].close_minute)
-            return &h->ranges[i];
-    return NULL;
-}
-
-/* The time can be booked (ambiguous hours read by the opening hours, snapped to the
- * slot grid); otherwise says why. */
-static bool is_time_bookable(struct rx_turn *t)
-{
-    struct rx_memory *m = t->mem;
-    if (m->alt_minute >= 0 && range_for(t, m->minute) == NULL && range_for(t, m->alt_minute) != NULL)
-        m->minute = m->alt_minute;
-    m->alt_minute = -1;
-    const struct agent_range *r = range_for(t, m->minute);
-    unsigned slot = t->cfg->booking.slot_minutes ? t->cfg->booking.slot_minutes : 30;
-    if (r != NULL && (m->minute - r->open_minute) % (int)slot != 0) {
-        int k = (m->minute - r->open_minute + (int)slot / 2) / (int)slot;
-        int snapped = r->open_minute + k * (int)slot;
-        if (range_for(t, snapped) == NULL)
-            snapped -= (int)slot;
-        m->minute = snapped;
-        r = range_for(t, m->minute);
-    }
-    const struct civil_time *now = &t->ctx->now;
-    int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
-    int64_t ahead_min = (civil_days_from_date(&m->day) - civil_days_from_date(&now->date)) * 1440 +
-                        m->minute;
-    rx_say_gap(t);
-    if (r == NULL) {
-        const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
-        rx_say_put(&t->say, "I can't book that at ");
-        rx_say_clock(&t->say, m->minute);
-        rx_say_put(&t->say, "; ");
-        rx_say_on(&t->say, &m->day, &now->date);
-        rx_say_put(&t->say, " we're open ");
-        rx_say_ranges(&t->say, h);
-        t->has_said_hours = true;
-        rx_say_put(&t->say, ", and ");
-        rx_say_name(&t->say, t->cfg->services[m->service_index].name);
-        rx_say_put(&t->say, " takes ");
-        rx_say_int(&t->say, t->cfg->services[m->service_index].duration_minutes);
-        rx_say_put(&t->say, " minutes.");
-        return false;
-    }
-    if (ahead_min < earliest) {
-        rx_say_put(&t->say, "That's too soon for me to book; we need ");
-        rx_say_int(&t->say, t->cfg->booking.lead_time_minutes);
-        rx_say_put(&t->say, " minutes' notice.");
-        return false;
-    }
-    return true;
 }
 
 static rx_wordings ask_day = {
@@ -408,7 +267,7 @@ static void advance(struct rx_turn *t)
         ask_service(t);
         return;
     }
-    if (has_day(m) && !is_day_bookable(t)) {
+    if (has_day(m) && !rx_booking_day_is_bookable(t)) {
         m->day.year = 0;
         m->minute = -1;
     }
@@ -429,7 +288,7 @@ static void advance(struct rx_turn *t)
         }
         return;
     }
-    if (m->minute >= 0 && !m->is_time_checked && !is_time_bookable(t))
+    if (m->minute >= 0 && !m->is_time_checked && !rx_booking_time_is_bookable(t))
         m->minute = -1;
     if (m->minute < 0) {
         ask_time(t);
