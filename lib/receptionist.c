@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rx_internal.h"
+#include "rx_small_talk.h"
 #include "rx_keywords.h"
 
 static const char *const person_words[] = {
@@ -22,20 +23,6 @@ static const char *const person_words[] = {
 /* "I don't need a human": a person named, not asked for. */
 static const char *const not_wanted_words[] = {"dont need", "do not need", "dont want",
                                                "do not want", "no need", "without", NULL};
-/* "Is this a robot?": asked what it is talking to, answered honestly. */
-static const char *const robot_words[] = {
-    "robot", "a machine", "a bot", "automated", "are you real", "are you human",
-    "are you a person", "are you a real person", "is this a person", "is this a real person",
-    "am i talking to a person", "am i talking to a real person", "artificial", "an ai",
-    "is this ai", "are you ai", NULL};
-/* "Is this a robot? I want to speak to a human" asks for one all the same. */
-static const char *const ask_for_words[] = {"i want", "id like", "i would like", "let me",
-                                            "speak to", "talk to", "transfer", "put me through",
-                                            "connect me", "get me", NULL};
-static const char *const how_are_you_words[] = {"how are you", "hows it going", "how is it going",
-                                                "how have you been", "hows your day", NULL};
-static const char *const hear_me_words[] = {"can you hear me", "are you there", "you there",
-                                            "anyone there", "is anyone there", NULL};
 static const char *const goodbye_words[] = {
     "bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "that was all",
     "have a good day", "have a nice day", "hang up", "im done", "nothing else", "thats everything",
@@ -45,7 +32,6 @@ static const char *const goodbye_words[] = {
 static const char *const thanks_words[] = {"thank you", "thanks", "appreciate", "cheers", NULL};
 static const char *const hello_words[] = {"hi", "hello", "hey", "good morning", "good afternoon",
                                           "good evening", NULL};
-
 static rx_wordings goodbye = {
     {"Thanks so much for calling @1. Have a great day, bye!", "Thanks for calling @1! Take care, goodbye!",
      "It was a pleasure. Thanks for calling @1, bye!"},
@@ -111,30 +97,6 @@ static rx_wordings go_ahead = {
     {"Sure! What can I help you with?", "Of course, what do you need?", "Go ahead, I'm listening."},
     {"Certainly. What may I help you with?", "Of course. How may I help?", "Please, go ahead."},
     {"Sure. What?", "Go ahead.", "Yes?"},
-};
-static rx_wordings robot_answer = {
-    {"I'm @1's automated receptionist. I can answer questions, book appointments and take messages, or put you through to the team. How can I help?",
-     "You're talking to @1's virtual receptionist. I can help with questions, bookings and messages. What can I do for you?",
-     "I'm an automated assistant for @1. I can answer questions, book you in or take a message. What do you need?"},
-    {"I am the automated receptionist of @1. I can answer questions, book appointments and take messages. How may I help you?",
-     "This is @1's virtual receptionist. I can help with questions, appointments and messages. How may I assist you?",
-     "I am an automated assistant for @1. I can answer questions, make bookings and take messages. How may I help?"},
-    {"I'm @1's automated receptionist. How can I help?", "Automated receptionist for @1. What do you need?",
-     "Virtual receptionist, @1. How can I help?"},
-};
-static rx_wordings how_are_you_answer = {
-    {"I'm doing well, thanks for asking! How can I help you today?", "Doing great, thank you! What can I do for you?",
-     "All good here, thanks! How can I help?"},
-    {"I am well, thank you. How may I help you today?", "Very well, thank you for asking. How may I assist you?",
-     "I am well, thank you. What can I do for you?"},
-    {"Good, thanks. How can I help?", "Fine, thanks. What do you need?", "Good. Go ahead."},
-};
-static rx_wordings hear_you = {
-    {"Yes, I can hear you! How can I help?", "I'm here and I can hear you. What can I do for you?",
-     "Yes, loud and clear. How can I help?"},
-    {"Yes, I can hear you. How may I help you?", "I am here and can hear you clearly. How may I assist you?",
-     "Yes, I hear you. What can I do for you?"},
-    {"Yes, I hear you. Go ahead.", "I'm here. Go ahead.", "Yes. How can I help?"},
 };
 static rx_wordings book_offer = {
     {"Would you like to book it?", "Shall I book that for you?", "Want me to book you in?"},
@@ -470,32 +432,6 @@ static bool is_person_request(struct rx_turn *t)
     return rx_text_has_any(&t->text, person_words);
 }
 
-/* Small talk and line checks: "is this a robot?", "how are you?", "can you hear me?".
- * False when the turn is none of them. */
-static bool answer_small_talk(struct rx_turn *t, bool is_robot_only)
-{
-    if (rx_text_has_any(&t->text, robot_words) &&
-        !(is_person_request(t) && rx_text_has_any(&t->text, ask_for_words))) {
-        t->out->intent = "robot";
-        rx_say_gap(t);
-        RX_FILL(&t->say, rx_pick(t, robot_answer), t->cfg->business_name);
-        return true;
-    }
-    if (is_robot_only || t->mem->task != RX_TASK_NONE)
-        return false;
-    if (rx_text_has_any(&t->text, how_are_you_words)) {
-        t->out->intent = "hello";
-        rx_say_pick(t, how_are_you_answer);
-        return true;
-    }
-    if (rx_text_has_any(&t->text, hear_me_words)) {
-        t->out->intent = "hello";
-        rx_say_pick(t, hear_you);
-        return true;
-    }
-    return false;
-}
-
 /* "Yes please, do you have Friday?" is a yes with a question after it. */
 static bool starts_with_yes(const struct rx_text *text)
 {
@@ -557,7 +493,7 @@ static void dispatch(struct rx_turn *t)
         rx_escalate(t, "the caller said an escalation keyword", true);
         return;
     }
-    if (answer_small_talk(t, true))     /* "are you a real person?" asks, not requests */
+    if (rx_small_talk_answer(t, true, is_person_request(t)))  /* "are you a real person?" */
         return;
     if (is_person_request(t)) {
         m->intents_seen |= RX_INTENT_PERSON;
@@ -625,7 +561,7 @@ static void dispatch(struct rx_turn *t)
             rx_say_anything_else(t);
         return;
     }
-    if (answer_small_talk(t, false))
+    if (rx_small_talk_answer(t, false, false))
         return;
     if (m->task == RX_TASK_NONE && t->text.nwords <= 4 && rx_text_has_any(&t->text, hello_words)) {
         t->out->intent = "hello";
