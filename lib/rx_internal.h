@@ -3,12 +3,18 @@
  *
  *   receptionist.c  a turn: the caller's words once, then escalation, the task in
  *                   progress, goodbye, the questions, not understood; never twice alike
- *   rx_answer.c     questions answered from the configuration: hours, services and
- *                   prices, FAQ, policies, address, a service the business lacks
+ *   rx_keywords.c   the business's escalation keywords as callers say them
+ *   rx_small_talk.c "is this a robot?", "how are you?", "can you hear me?"
+ *   rx_answer.c     questions answered from the configuration: which kind of answer,
+ *                   and the address; the parts (rx_answer_parts.h) are
+ *                   rx_hours_answer.c, rx_faq_answer.c (FAQ and policies),
+ *                   rx_services.c, rx_services_not_offered.c
  *   rx_say.c        how things are said: tones, times, days, prices, lists
  *   rx_booking.c    booking by slot filling, with the worker's tools
+ *   rx_booking_rules.c  whether a day and time can be booked, and why not
  *   rx_cancel.c     cancelling or moving the caller's booking
- *   rx_message.c    taking a message (name, callback number read back, the message)
+ *   rx_message.c    taking a message (name, callback number read back, the message);
+ *                   rx_message_words.c reads numbers and message words from speech
  *   rx_memory.c     the call's memory to MessagePack and back
  *   rx_text.c       words: normalising, phrase lookup, names, digits, bounded replies */
 #ifndef FD_RX_INTERNAL_H
