@@ -20,9 +20,12 @@ static const char *const person_words[] = {
     "talk to a", "speak to a", "speak with", "talk with", "someone real", "receptionist",
     "manager", "the owner", "an agent", "a real", "talk to the", "speak to the",
     "put me through", "transfer me", "connect me", "agent", "speak to", "talk to", NULL};
-/* "I don't need a human": a person named, not asked for. */
-static const char *const not_wanted_words[] = {"dont need", "do not need", "dont want",
-                                               "do not want", "no need", "without", NULL};
+/* "I don't need a human", "I have to talk to my wife first": a person named, not asked
+ * for. */
+static const char *const not_wanted_words[] = {
+    "dont need", "do not need", "dont want", "do not want", "no need", "without",
+    "talk to you", "speak to you", "talk to my", "speak to my", "talk to him", "talk to her",
+    "talk to them", "check with", NULL};
 static const char *const goodbye_words[] = {
     "bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "that was all",
     "have a good day", "have a nice day", "hang up", "im done", "nothing else", "thats everything",
@@ -32,6 +35,7 @@ static const char *const goodbye_words[] = {
 static const char *const thanks_words[] = {"thank you", "thanks", "appreciate", "cheers", NULL};
 static const char *const hello_words[] = {"hi", "hello", "hey", "good morning", "good afternoon",
                                           "good evening", NULL};
+
 static rx_wordings goodbye = {
     {"Thanks so much for calling @1. Have a great day, bye!", "Thanks for calling @1! Take care, goodbye!",
      "It was a pleasure. Thanks for calling @1, bye!"},
@@ -426,8 +430,7 @@ static bool has_escalation_keyword(struct rx_turn *t)
 static bool is_person_request(struct rx_turn *t)
 {
     if (t->mem->pending == RX_ASK_MSG_TEXT || rx_message_is_request(t) ||
-        rx_text_has_any(&t->text, not_wanted_words) || rx_text_has(&t->text, "talk to you") ||
-        rx_text_has(&t->text, "speak to you"))
+        rx_text_has_any(&t->text, not_wanted_words))
         return false;
     return rx_text_has_any(&t->text, person_words);
 }
@@ -493,9 +496,10 @@ static void dispatch(struct rx_turn *t)
         rx_escalate(t, "the caller said an escalation keyword", true);
         return;
     }
-    if (rx_small_talk_answer(t, true, is_person_request(t)))  /* "are you a real person?" */
+    bool is_person = is_person_request(t);
+    if (rx_small_talk_answer(t, true, is_person))   /* "are you a real person?" asks */
         return;
-    if (is_person_request(t)) {
+    if (is_person) {
         m->intents_seen |= RX_INTENT_PERSON;
         if (t->cfg->escalation.on_request) {
             rx_escalate(t, "the caller asked for a person", false);

@@ -360,6 +360,19 @@ static void test_salon_right_now_ten_minutes_before_closing_says_no_time_today(v
     CHECK(has(r, "today"));
 }
 
+/* "talk to" alone asks for a person ("can I talk to Doctor Kim"), but "let me talk to
+ * my wife first" names someone else: the booking goes on. */
+static void test_talk_to_my_wife_first_is_not_a_request_for_a_person(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "i'd like to book a cleaning");
+    say(&c, "hmm let me talk to my wife first, what about thursday");
+    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.mem.task == RX_TASK_BOOKING);
+}
+
 int main(void)
 {
     if (!rx_load_examples())
@@ -392,6 +405,7 @@ int main(void)
     RUN(test_salon_says_it_takes_a_message_once);
     RUN(test_dental_answers_will_i_be_charged_at_the_cancel_confirmation);
     RUN(test_salon_right_now_ten_minutes_before_closing_says_no_time_today);
+    RUN(test_talk_to_my_wife_first_is_not_a_request_for_a_person);
     agent_config_free(dental_never_transfers);
     rx_free_examples();
     return check_summary();
