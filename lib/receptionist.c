@@ -32,10 +32,20 @@ static const char *const goodbye_words[] = {
     "talk to you later", "see you", "have a good one", "have a great day", "have a good night",
     "good night", "thatll be all", "that will be all", "thats all i needed", "talk soon",
     "take care", "catch you later", NULL};
+/* "Sorry, can you repeat that?": the last reply again. */
+static const char *const repeat_words[] = {
+    "repeat that", "repeat it", "say that again", "say it again", "what was that", "come again",
+    "pardon", "what did you say", "didnt catch that", "didnt hear", "one more time",
+    "can you repeat", "could you repeat", NULL};
 static const char *const thanks_words[] = {"thank you", "thanks", "appreciate", "cheers", NULL};
 static const char *const hello_words[] = {"hi", "hello", "hey", "good morning", "good afternoon",
                                           "good evening", NULL};
 
+static rx_wordings repeat_lead = {
+    {"Sure! ", "Of course. ", "No problem. "},
+    {"Certainly. ", "Of course. I said: ", "Allow me to repeat. "},
+    {"Sure. ", "Again: ", "Once more: "},
+};
 static rx_wordings goodbye = {
     {"Thanks so much for calling @1. Have a great day, bye!", "Thanks for calling @1! Take care, goodbye!",
      "It was a pleasure. Thanks for calling @1, bye!"},
@@ -130,12 +140,12 @@ void rx_memory_init(struct rx_memory *mem)
         mem->services_asked[i] = -1;
 }
 
-/* Keeps at most RX_WORDS_MAX - 1 bytes of words, cut at a UTF-8 character boundary. */
-static void keep_words(char *dst, const char *words)
+/* Keeps at most size - 1 bytes of words, cut at a UTF-8 character boundary. */
+static void keep_words(char *dst, size_t size, const char *words)
 {
     size_t n = strlen(words);
-    if (n >= RX_WORDS_MAX) {
-        n = RX_WORDS_MAX - 1;
+    if (n >= size) {
+        n = size - 1;
         while (n > 0 && ((unsigned char)words[n] & 0xC0) == 0x80)
             n--;
     }
@@ -148,12 +158,12 @@ void rx_note_service(struct rx_memory *mem, int index, const char *words)
     for (int i = 0; i < mem->nservices_asked; i++) {
         if (mem->services_asked[i] == index) {
             if (mem->asked_words[i][0] == '\0' && words != NULL)
-                keep_words(mem->asked_words[i], words);
+                keep_words(mem->asked_words[i], RX_WORDS_MAX, words);
             return;
         }
     }
     if (mem->nservices_asked < 8) {
-        keep_words(mem->asked_words[mem->nservices_asked], words != NULL ? words : "");
+        keep_words(mem->asked_words[mem->nservices_asked], RX_WORDS_MAX, words != NULL ? words : "");
         mem->services_asked[mem->nservices_asked++] = index;
     }
 }
@@ -375,6 +385,8 @@ static void finish(struct rx_turn *t)
         h = rx_hash(t->out->say);
     }
     m->variant++;
+    if (strcmp(t->out->intent, "repeat") != 0)     /* a repeat keeps what it repeated */
+        keep_words(m->last_reply, sizeof m->last_reply, t->out->say);
     m->recent_replies[m->nrecent % RX_RECENT_MAX] = h;
     m->nrecent++;
     if (m->nrecent >= 2 * RX_RECENT_MAX)    /* stays a ring position, never overflows */
@@ -494,6 +506,13 @@ static void dispatch(struct rx_turn *t)
     if (has_escalation_keyword(t)) {
         m->intents_seen |= RX_INTENT_ESCALATION;
         rx_escalate(t, "the caller said an escalation keyword", true);
+        return;
+    }
+    if (m->last_reply[0] != '\0' && rx_text_has_any(&t->text, repeat_words) && t->nservices == 0 &&
+        !t->has_when) {
+        t->out->intent = "repeat";     /* the question asked last is still the one pending */
+        rx_say_pick(t, repeat_lead);
+        rx_say_put(&t->say, m->last_reply);
         return;
     }
     bool is_person = is_person_request(t);

@@ -57,6 +57,7 @@ enum rx_ask {
 
 #define RX_RECENT_MAX 16
 #define RX_WORDS_MAX 96                 /* bytes of caller words kept as evidence */
+#define RX_LAST_REPLY_MAX 512           /* bytes of the last reply kept to say again */
 
 /* What the receptionist is in the middle of. */
 enum rx_task { RX_TASK_NONE, RX_TASK_BOOKING, RX_TASK_MESSAGE, RX_TASK_CANCEL };
@@ -95,6 +96,7 @@ struct rx_memory {
     int part;                           /* enum spoken_part said without a time */
     bool is_time_checked;               /* check_availability said day+minute is free */
     bool is_moving;                     /* the booking replaces one just cancelled */
+    char last_reply[RX_LAST_REPLY_MAX]; /* said last: "sorry, can you repeat that?" */
 };
 
 /* What the receptionist knows of the moment. */

@@ -10,7 +10,7 @@
 #include "receptionist.h"
 #include "spoken_time.h"
 
-#define RX_MEMORY_PACKED_MAX 8192       /* a packed memory is under 1.5 KiB */
+#define RX_MEMORY_PACKED_MAX 8192       /* a packed memory is under 2 KiB */
 
 static void pack_key(msgpack_packer *pk, const char *key)
 {
@@ -56,7 +56,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     msgpack_packer pk;
     mp_buf_init(&b, 512);
     msgpack_packer_init(&pk, &b, mp_buf_write);
-    msgpack_pack_map(&pk, 29);
+    msgpack_pack_map(&pk, 30);
     pack_int(&pk, "task", mem->task);
     pack_int(&pk, "svc", mem->service_index);
     pack_int(&pk, "day", mem->day.year * 10000LL + mem->day.month * 100 + mem->day.day);
@@ -94,6 +94,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     pack_int(&pk, "part", mem->part);
     pack_bool(&pk, "chk", mem->is_time_checked);
     pack_bool(&pk, "move", mem->is_moving);
+    pack_str(&pk, "last", mem->last_reply);
     pack_int(&pk, "ver", 1);
     *out = b.data;
     *len = b.len;
@@ -196,6 +197,8 @@ static bool decode_field(const msgpack_object *k, const msgpack_object *v, struc
         is_ok = get_str(v, m->message_name, sizeof m->message_name);
     } else if (key_is(k, "cb")) {
         is_ok = get_str(v, m->callback_number, sizeof m->callback_number);
+    } else if (key_is(k, "last")) {
+        is_ok = get_str(v, m->last_reply, sizeof m->last_reply);
     } else if (key_is(k, "msg")) {
         is_ok = get_str(v, m->message, sizeof m->message);
     } else if (key_is(k, "conf")) {

@@ -5,7 +5,7 @@
  * moving in other words; five turns not understood, each worded afresh; small talk
  * ("how are you", "is this a robot?", "can you hear me?"); goodbyes in other words; a
  * message announced once when no one can take the call; a question at the cancel
- * confirmation; "right now" when no time is left today.
+ * confirmation; "right now" when no time is left today; "sorry, can you repeat that?".
  * Each test's comment says what the receptionist used to answer. 2026-03-02 is a Monday. */
 #include "rx_call.h"
 
@@ -373,6 +373,37 @@ static void test_talk_to_my_wife_first_is_not_a_request_for_a_person(void)
     CHECK(c.mem.task == RX_TASK_BOOKING);
 }
 
+/* After "The price for filling is $180 ...": "sorry, can you repeat that?" -> "My
+ * apologies, I did not catch that. I can tell you about our services..." Expected: the
+ * last answer again, in other words ($180). No "repeat" handling in dispatch(); the
+ * memory keeps only hashes of replies. */
+static void test_dental_repeats_the_price_when_asked_to(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "how much is a filling");
+    const char *r = say(&c, "sorry, can you repeat that?");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(has(r, "$180"));
+    r = say(&c, "sorry one more time");                 /* repeated again, not nested */
+    CHECK(has(r, "$180"));
+    CHECK(lacks(r, "Of course. Of course") && lacks(r, "Sure! Sure!"));
+}
+
+/* After "On Saturday, March 7th we close at noon.": "sorry what was that" -> "Sorry?
+ * Ask about services, prices, hours, ..." Same cause as above. */
+static void test_plumber_says_the_saturday_hours_again_for_sorry_what_was_that(void)
+{
+    struct call c;
+    call_start(&c, PLUMBER, "2026-03-02 10:00");
+    greet(&c);
+    say(&c, "when do you close on saturday");
+    const char *r = say(&c, "sorry what was that");
+    CHECK(!c.out.is_misunderstood);
+    CHECK(has(r, "noon"));
+}
+
 int main(void)
 {
     if (!rx_load_examples())
@@ -406,6 +437,8 @@ int main(void)
     RUN(test_dental_answers_will_i_be_charged_at_the_cancel_confirmation);
     RUN(test_salon_right_now_ten_minutes_before_closing_says_no_time_today);
     RUN(test_talk_to_my_wife_first_is_not_a_request_for_a_person);
+    RUN(test_dental_repeats_the_price_when_asked_to);
+    RUN(test_plumber_says_the_saturday_hours_again_for_sorry_what_was_that);
     agent_config_free(dental_never_transfers);
     rx_free_examples();
     return check_summary();
