@@ -211,4 +211,35 @@ static bool lacks(const char *say, const char *part)
     return false;
 }
 
+/* A free result for check_availability: minute is free on the day asked. */
+static inline struct rx_tool_result free_at(const struct call *c, int minute)
+{
+    struct rx_tool_result r = result_of(c, true);
+    r.free_minutes[0] = minute;
+    r.nfree = 1;
+    return r;
+}
+
+/* After one question, the caller's last words end the call. */
+static inline void check_goodbye_after(enum biz b, const char *when, const char *question,
+                                       const char *bye)
+{
+    struct call c;
+    call_start(&c, b, when);
+    greet(&c);
+    say(&c, question);
+    say(&c, bye);
+    CHECK(c.out.is_goodbye);
+    CHECK(c.out.tool.tool == RTOOL_NONE);
+}
+
+/* How many times needle is in hay, case aside. */
+static inline int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = ci_find(hay, needle); p != NULL; p = ci_find(p + 1, needle))
+        n++;
+    return n;
+}
+
 #endif

@@ -12,14 +12,6 @@
 #include "rx_call.h"
 
 /* check_availability said yes, with the one free time asked for. */
-static struct rx_tool_result free_at(const struct call *c, int minute)
-{
-    struct rx_tool_result r = result_of(c, true);
-    r.free_minutes[0] = minute;
-    r.nfree = 1;
-    return r;
-}
-
 /* check_availability said no, with two other free times. */
 static struct rx_tool_result taken_but(const struct call *c, int first, int second)
 {

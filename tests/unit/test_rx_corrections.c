@@ -7,14 +7,6 @@
  * 2026-03-02 is a Monday. */
 #include "rx_call.h"
 
-static struct rx_tool_result free_at(const struct call *c, int minute)
-{
-    struct rx_tool_result r = result_of(c, true);
-    r.free_minutes[0] = minute;
-    r.nfree = 1;
-    return r;
-}
-
 /* At the read-back "no make it ten" wipes the day and asks "What day and time would
  * suit you better?"; "actually make it ten" is not understood. */
 static void test_make_it_ten_at_the_read_back_checks_ten_on_the_same_day(void)

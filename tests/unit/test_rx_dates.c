@@ -10,14 +10,6 @@
 #include "rx_call.h"
 
 /* check_availability said yes, with the one free time asked for. */
-static struct rx_tool_result free_at(const struct call *c, int minute)
-{
-    struct rx_tool_result r = result_of(c, true);
-    r.free_minutes[0] = minute;
-    r.nfree = 1;
-    return r;
-}
-
 static void test_a_week_from_today_is_seven_days_ahead(void)
 {
     struct call c;

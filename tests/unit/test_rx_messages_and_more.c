@@ -613,18 +613,6 @@ static void test_dental_asks_for_a_message_name_formally(void)
 
 /* ---- goodbyes ---- */
 
-/* After one question, the caller's last words end the call. */
-static void check_goodbye_after(enum biz b, const char *when, const char *question, const char *bye)
-{
-    struct call c;
-    call_start(&c, b, when);
-    greet(&c);
-    say(&c, question);
-    say(&c, bye);
-    CHECK(c.out.is_goodbye);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
-}
-
 static void test_dental_thats_it_thanks_ends_the_call(void)
 {
     check_goodbye_after(DENTAL, "2026-03-02 10:00", "do you take insurance", "that's it thanks");

@@ -227,17 +227,6 @@ static void test_salon_not_understood_menu_is_a_sentence(void)
     CHECK(lacks(r, "our hours, book an appointment."));
 }
 
-static void check_goodbye_after(enum biz b, const char *when, const char *question, const char *bye)
-{
-    struct call c;
-    call_start(&c, b, when);
-    greet(&c);
-    say(&c, question);
-    say(&c, bye);
-    CHECK(c.out.is_goodbye);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
-}
-
 /* "ok great, have a good one" -> "Sorry? Ask about services, prices, hours, ..."
  * goodbye_words has "have a good day" / "have a nice day" only. */
 static void test_plumber_have_a_good_one_ends_the_call(void)
@@ -278,14 +267,6 @@ static void test_salon_forget_it_bye_at_the_day_question_ends_the_call(void)
     say(&c, "i want to book a haircut");
     say(&c, "actually forget it, bye");
     CHECK(c.out.is_goodbye);
-}
-
-static int count_of(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = ci_find(hay, needle); p != NULL; p = ci_find(p + 1, needle))
-        n++;
-    return n;
 }
 
 /* Plumber after hours: the forward fails. "I'm sorry, I couldn't reach anyone just now.
