@@ -311,15 +311,8 @@ static bool on_name(struct rx_turn *t)
 static bool on_number_offer(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
-    bool has_digits = false;
-    if (take_number(t, &has_digits)) {
-        next_step(t);
+    if (take_number_answer(t))
         return true;
-    }
-    if (has_digits)
-        return true;
-    if (rx_callback_is_refused(&t->text))
-        return take_number_answer(t);
     if (rx_text_is_yes(&t->text)) {
         copy(m->callback_number, sizeof m->callback_number, t->ctx->caller_number);
         m->is_number_confirmed = true;
