@@ -131,12 +131,12 @@ bool rx_answer_unknown_service(struct rx_turn *t)
 /* ---- a listed service named with an age group it lacks ---- */
 
 /* Words that make a service one for an age group: "kids cut" is not the women's
- * haircut that the alias "cut" finds. */
+ * haircut that the alias "cut" finds. Who the visit is for ("a cleaning for my
+ * daughter", "my son's haircut") is not one: that is the listed service, for them. */
 static const char *const age_words[] = {
     "kid", "kids", "kiddie", "kiddies", "child", "childs", "children", "childrens", "toddler",
     "toddlers", "baby", "babys", "babies", "junior", "juniors", "teen", "teens", "teenage",
-    "teenager", "teenagers", "youth", "boy", "boys", "girl", "girls", "son", "sons", "daughter",
-    "daughters", "grandson", "granddaughter", NULL};
+    "youth", NULL};
 
 /* The start of the word before the one at offset at of norm (" w w w "), or at if
  * none. */
@@ -194,7 +194,7 @@ static bool find_named(const struct rx_text *x, const struct agent_service *svc,
     return true;
 }
 
-/* The end of an age said after a service ("haircut for my son"), or end if none. */
+/* The end of an age group said after a service ("cleanings for kids"), or end if none. */
 static size_t age_after(const char *norm, size_t end)
 {
     static const char *const fillers[] = {"my", "a", "the", "our", "two", "little", "young", NULL};
@@ -211,7 +211,7 @@ static size_t age_after(const char *norm, size_t end)
 }
 
 /* The caller's words for svc with an age group it does not have ("kids cut",
- * "haircut for your son") into buf (size bytes); false if svc was named without one. */
+ * "haircut for your kids") into buf (size bytes); false if svc was named without one. */
 static bool age_qualified_words(const struct rx_turn *t, const struct agent_service *svc,
                                 char *buf, size_t size)
 {

@@ -148,6 +148,25 @@ static void test_plumber_garbage_disposals_is_a_service_not_offered(void)
     CHECK(lacks(r, "$"));
 }
 
+/* Who the visit is for is not an age group the business lacks: "a cleaning for my
+ * daughter" had been told "there's no cleaning for your daughter on our list; we do
+ * offer cleaning, ...". */
+static void test_a_service_for_my_daughter_or_son_is_priced_as_listed(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    greet(&c);
+    const char *r = say(&c, "how much is a cleaning for my daughter");
+    CHECK(has(r, "$120"));
+    CHECK(lacks(r, "on our list"));
+    struct call d;
+    call_start(&d, SALON, "2026-03-03 12:00");
+    greet(&d);
+    r = say(&d, "how much is a men's haircut for my son");
+    CHECK(has(r, "$40"));
+    CHECK(lacks(r, "on our list"));
+}
+
 int main(void)
 {
     if (!rx_load_examples())
@@ -157,6 +176,7 @@ int main(void)
     RUN(test_plumber_books_the_drain_cleaning_asked_for_as_snaking);
     RUN(test_salon_does_not_price_a_kids_cut_as_a_womens_haircut);
     RUN(test_salon_how_much_after_a_kids_cut_is_not_the_womens_price);
+    RUN(test_a_service_for_my_daughter_or_son_is_priced_as_listed);
     RUN(test_salon_prices_a_womens_cut_said_with_its_own_qualifier);
     RUN(test_dental_kids_cleanings_get_the_childrens_answer);
     RUN(test_salon_and_highlights_after_color_is_understood);
