@@ -151,6 +151,15 @@ def _cleanup_all():
 atexit.register(_cleanup_all)
 
 
+def _exit_on_sigterm(signum, frame):
+    """A run stopped with SIGTERM (a timeout, Ctrl-C's kin) still stops what it started:
+    atexit runs on SystemExit, not on a signal's default action."""
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
 class Env:
     """The shared services of this run, migrated, plus the development signing key."""
 
