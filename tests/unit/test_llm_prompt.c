@@ -7,27 +7,10 @@
 
 #include "agent_config.h"
 #include "check.h"
+#include "example_config.h"
 #include "llm_prompt.h"
 
 #define NOW "Tuesday 2026-03-03 10:15"
-
-static struct agent_config *example(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, "docs/examples/%s", name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *text = malloc(AGENT_CONFIG_DOC_MAX + 1);
-    size_t len = fread(text, 1, AGENT_CONFIG_DOC_MAX + 1, f);
-    fclose(f);
-    struct agent_config *c = NULL;
-    char why[256] = "";
-    if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-        fprintf(stderr, "  %s: %s\n", name, why);
-    free(text);
-    return c;
-}
 
 static int contains(const char *hay, const char *needle)
 {
@@ -47,7 +30,7 @@ static int lacks(const char *hay, const char *needle)
 
 static void test_prompt_holds_the_business_facts_a_caller_asks_about(void)
 {
-    struct agent_config *c = example("dental-clinic.json");
+    struct agent_config *c = example_config("dental-clinic.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;
@@ -78,8 +61,8 @@ static void test_prompt_holds_the_business_facts_a_caller_asks_about(void)
 
 static void test_prompt_holds_nothing_of_another_business(void)
 {
-    struct agent_config *dental = example("dental-clinic.json");
-    struct agent_config *salon = example("hair-salon.json");
+    struct agent_config *dental = example_config("dental-clinic.json");
+    struct agent_config *salon = example_config("hair-salon.json");
     CHECK(dental != NULL && salon != NULL);
     if (dental == NULL || salon == NULL)
         goto out;
@@ -104,7 +87,7 @@ out:
 
 static void test_prompt_names_no_phone_number(void)
 {
-    struct agent_config *c = example("dental-clinic.json");
+    struct agent_config *c = example_config("dental-clinic.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;
@@ -117,8 +100,8 @@ static void test_prompt_names_no_phone_number(void)
 
 static void test_prompt_is_deterministic(void)
 {
-    struct agent_config *a = example("plumber.json");
-    struct agent_config *b = example("plumber.json");
+    struct agent_config *a = example_config("plumber.json");
+    struct agent_config *b = example_config("plumber.json");
     CHECK(a != NULL && b != NULL);
     if (a != NULL && b != NULL) {
         char *p1 = llm_prompt_system(a, NOW);
@@ -164,7 +147,7 @@ static const char *tool_name(json_t *tools, size_t i)
 
 static void test_tools_are_the_six_functions_in_enum_order(void)
 {
-    struct agent_config *c = example("dental-clinic.json");
+    struct agent_config *c = example_config("dental-clinic.json");
     CHECK(c != NULL);
     if (c == NULL)
         return;

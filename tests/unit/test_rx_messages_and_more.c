@@ -18,28 +18,6 @@
  * understood (after_misunderstood_turns 0). */
 static struct agent_config *dental_never_transfers;
 
-static struct agent_config *dental_with_no_misunderstood_limit(void)
-{
-    FILE *f = fopen("docs/examples/dental-clinic.json", "rb");
-    if (f == NULL)
-        return NULL;
-    char *text = malloc(AGENT_CONFIG_DOC_MAX + 1);
-    size_t len = fread(text, 1, AGENT_CONFIG_DOC_MAX, f);
-    fclose(f);
-    text[len] = '\0';
-    struct agent_config *c = NULL;
-    static const char key[] = "\"after_misunderstood_turns\": 3";
-    char *at = strstr(text, key);
-    char why[256] = "";
-    if (at != NULL) {
-        at[sizeof key - 2] = '0';
-        if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-            fprintf(stderr, "  %s\n", why);
-    }
-    free(text);
-    return c;
-}
-
 /* ---- taking a message ---- */
 
 static void test_plumber_takes_same_number_im_calling_from_as_a_yes(void)
@@ -589,6 +567,7 @@ static void test_dental_stays_formal_over_four_mumbles(void)
     struct call c;
     call_start(&c, DENTAL, "2026-03-02 10:00");
     c.ctx.config = dental_never_transfers;
+    CHECK(c.ctx.config->escalation.after_misunderstood_turns == 0);
     greet(&c);
     static const char *const mumbles[] = {"uh", "hmm", "what", "erm"};
     for (int i = 0; i < 4; i++) {
@@ -687,7 +666,8 @@ int main(void)
 {
     if (!rx_load_examples())
         return 1;
-    dental_never_transfers = dental_with_no_misunderstood_limit();
+    dental_never_transfers = example_config_edited(
+        "dental-clinic.json", "\"after_misunderstood_turns\": 3", "\"after_misunderstood_turns\": 0");
     if (dental_never_transfers == NULL) {
         fprintf(stderr, "cannot build the dental clinic without a misunderstood limit\n");
         rx_free_examples();

@@ -11,28 +11,6 @@
 
 static struct agent_config *dental_never_transfers;
 
-static struct agent_config *dental_with_no_misunderstood_limit(void)
-{
-    FILE *f = fopen("docs/examples/dental-clinic.json", "rb");
-    if (f == NULL)
-        return NULL;
-    char *text = malloc(AGENT_CONFIG_DOC_MAX + 1);
-    size_t len = fread(text, 1, AGENT_CONFIG_DOC_MAX, f);
-    fclose(f);
-    text[len] = '\0';
-    struct agent_config *c = NULL;
-    static const char key[] = "\"after_misunderstood_turns\": 3";
-    char *at = strstr(text, key);
-    char why[256] = "";
-    if (at != NULL) {
-        at[sizeof key - 2] = '0';
-        if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-            fprintf(stderr, "  %s\n", why);
-    }
-    free(text);
-    return c;
-}
-
 /* The message is "please have the office manager call me about my bill": answered
  * "Of course. Please hold while I transfer you." [transfer]. The caller asked for a
  * message, not a transfer. dispatch() tests person_words before rx_message_turn(). */
@@ -158,6 +136,7 @@ static void test_five_turns_not_understood_are_each_worded_afresh(void)
     struct call c;
     call_start(&c, DENTAL, "2026-03-02 10:00");
     c.ctx.config = dental_never_transfers;
+    CHECK(c.ctx.config->escalation.after_misunderstood_turns == 0);
     greet(&c);
     static const char *const mumbles[] = {"mm", "flibber", "the grey thing", "purple", "yes no maybe"};
     for (int i = 0; i < 5; i++) {
@@ -389,7 +368,8 @@ int main(void)
 {
     if (!rx_load_examples())
         return 1;
-    dental_never_transfers = dental_with_no_misunderstood_limit();
+    dental_never_transfers = example_config_edited(
+        "dental-clinic.json", "\"after_misunderstood_turns\": 3", "\"after_misunderstood_turns\": 0");
     if (dental_never_transfers == NULL) {
         rx_free_examples();
         return 1;
