@@ -46,6 +46,11 @@ static rx_wordings repeat_lead = {
     {"Certainly. ", "Of course. I said: ", "Allow me to repeat. "},
     {"Sure. ", "Again: ", "Once more: "},
 };
+bool rx_is_goodbye(const struct rx_text *text)
+{
+    return rx_text_has_any(text, goodbye_words);
+}
+
 static rx_wordings goodbye = {
     {"Thanks so much for calling @1. Have a great day, bye!", "Thanks for calling @1! Take care, goodbye!",
      "It was a pleasure. Thanks for calling @1, bye!"},
@@ -531,13 +536,13 @@ static void dispatch(struct rx_turn *t)
     }
     /* "thanks, that's all, bye" when asked for a name is a goodbye, not a name */
     if ((m->pending == RX_ASK_NAME || m->pending == RX_ASK_MSG_NAME) &&
-        rx_text_has_any(&t->text, goodbye_words)) {
+        rx_is_goodbye(&t->text)) {
         say_goodbye(t);
         return;
     }
     /* "actually forget it, bye" in the middle of a booking ends the call */
     if ((m->task == RX_TASK_BOOKING || m->task == RX_TASK_CANCEL) &&
-        rx_text_has_any(&t->text, goodbye_words) && !rx_text_is_yes(&t->text) &&
+        rx_is_goodbye(&t->text) && !rx_text_is_yes(&t->text) &&
         t->nservices == 0 && !t->has_when) {
         say_goodbye(t);
         return;
@@ -548,7 +553,7 @@ static void dispatch(struct rx_turn *t)
         rx_booking_cancel_start(t, is_move);
         return;
     }
-    if (rx_text_has_any(&t->text, goodbye_words) ||
+    if (rx_is_goodbye(&t->text) ||
         (m->pending == RX_ASK_ANYTHING_ELSE && rx_text_is_no(&t->text) && t->nservices == 0 &&
          !t->has_when)) {
         say_goodbye(t);

@@ -107,6 +107,9 @@ void rx_message_reask(struct rx_turn *t);
 
 /* receptionist.c */
 void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent);
+/* The words end the call: "bye", "that's all", "have a good one", ... One list, so the
+ * dispatcher and a task dropped with "forget it, bye" agree on what a goodbye is. */
+bool rx_is_goodbye(const struct rx_text *text);
 /* Remembers that the caller named service index, in words (may be NULL or ""). */
 void rx_note_service(struct rx_memory *mem, int index, const char *words);
 void rx_memory_clear_booking(struct rx_memory *mem);

@@ -278,16 +278,14 @@ static bool is_dropped(const struct rx_turn *t)
 
 /* Drops the message. With a goodbye ("oh forget it, bye") the turn is left to the
  * dispatcher's goodbye, so false; otherwise says so and asks if there is anything
- * else. These are words of receptionist.c's goodbye_words, which is private to it. */
+ * else. */
 static bool drop_message(struct rx_turn *t)
 {
-    static const char *const bye[] = {"bye", "goodbye", "good bye", "hang up", "talk to you later",
-                                      "see you", "have a good day", "have a nice day", NULL};
     struct rx_memory *m = t->mem;
     m->task = RX_TASK_NONE;
     m->pending = RX_ASK_NONE;
     m->message[0] = '\0';
-    if (rx_text_has_any(&t->text, bye))
+    if (rx_is_goodbye(&t->text))
         return false;
     rx_say_gap(t);
     rx_say_put(&t->say, rx_pick(t, dropped));

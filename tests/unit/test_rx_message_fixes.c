@@ -162,6 +162,21 @@ static void test_forget_it_bye_at_the_message_question_ends_the_call(void)
     CHECK(c.out.is_goodbye);
 }
 
+/* Any goodbye the dispatcher knows ends the call, not only "bye": the message code asks
+ * receptionist.c's list (it had a short copy without "that's all"). */
+static void test_forget_it_thats_all_at_the_message_question_ends_the_call(void)
+{
+    struct call c;
+    call_start(&c, SALON, "2026-03-03 12:00");
+    greet(&c);
+    say(&c, "can you take a message");
+    say(&c, "Rita");
+    say(&c, "yes");
+    say(&c, "never mind, that'll be all");
+    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.is_goodbye);
+}
+
 static void test_tell_her_to_forget_it_is_a_message(void)
 {
     struct call c;
@@ -231,6 +246,7 @@ int main(void)
 {
     if (!rx_load_examples())
         return 1;
+    RUN(test_forget_it_thats_all_at_the_message_question_ends_the_call);
     RUN(test_everything_in_one_sentence_keeps_the_message);
     RUN(test_a_one_in_the_message_after_the_number_is_not_a_digit);
     RUN(test_last_four_digits_corrected_at_the_read_back);
