@@ -406,10 +406,7 @@ static void read_bare_time(struct rx_turn *t)
 /* "Never mind" with nothing new: the caller no longer wants to book. */
 static bool is_dropped(struct rx_turn *t)
 {
-    static const char *const drop[] = {"never mind", "nevermind", "forget it", "forget about it",
-                                       "changed my mind", "dont worry about it", "not anymore",
-                                       NULL};
-    return rx_text_has_any(&t->text, drop) && t->nservices == 0 &&
+    return rx_text_has_any(&t->text, rx_drop_words) && t->nservices == 0 &&
            !(t->has_when && (t->when.has_date || t->when.has_time));
 }
 

@@ -258,12 +258,9 @@ static bool take_number_answer(struct rx_turn *t)
  * a message. */
 static bool is_dropped(const struct rx_turn *t)
 {
-    static const char *const drop[] = {"never mind", "nevermind", "forget it", "forget about it",
-                                       "changed my mind", "dont worry about it", "dont bother",
-                                       "no message", NULL};
-    for (size_t i = 0; drop[i] != NULL; i++) {
+    for (size_t i = 0; rx_drop_words[i] != NULL; i++) {
         size_t at;
-        if (!rx_text_has_norm(&t->text, drop[i], &at))
+        if (!rx_text_has_norm(&t->text, rx_drop_words[i], &at))
             continue;
         if (t->mem->pending != RX_ASK_MSG_TEXT)
             return true;

@@ -249,6 +249,10 @@ bool rx_text_is_no(const struct rx_text *t)
     return rx_text_has_any(t, no_words);
 }
 
+const char *const rx_drop_words[] = {
+    "never mind", "nevermind", "forget it", "forget about it", "changed my mind",
+    "dont worry about it", "dont bother", "not anymore", "no message", NULL};
+
 bool rx_text_is_question(const struct rx_text *t)
 {
     static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",

@@ -50,6 +50,9 @@ bool rx_text_is_no(const struct rx_text *t);
  * the cancellation policy?" is a question, not a no; "are you open right now?" is not a
  * yes ("right"). */
 bool rx_text_is_question(const struct rx_text *t);
+/* The caller no longer wants what is under way: "never mind", "forget it", "changed my
+ * mind" (a booking, a message), for rx_text_has_any. */
+extern const char *const rx_drop_words[];
 
 /* The digits of a phone number said in the utterance ("555 0123", "five five five oh
  * one two three", "+1 (201) 555-0143"), at most size-1 of them; returns how many (0 if
