@@ -20,7 +20,8 @@ CFLAGS  += $(SAN)
 LDFLAGS += $(SAN)
 endif
 
-LIB_SRC  = $(wildcard lib/*.c)
+LIB_SRC  = $(wildcard lib/*/*.c)
+LIB_HDR  = $(wildcard lib/*/*.h)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
 API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
 WORKER_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard workers/*.c))
@@ -43,18 +44,18 @@ $(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh
 	@mkdir -p $(dir $@)
 	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/lua_scripts.h
+$(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/store/lua_scripts.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The migrations of schema/, embedded in frontdesk-ctl (see lib/migrations.h).
+# The migrations of schema/, embedded in frontdesk-ctl (see lib/store/migrations.h).
 $(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh
 	@mkdir -p $(dir $@)
 	ops/embed-sql.sh $(SQL_SRC) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c lib/migrations.h
+$(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c lib/store/migrations.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildcard workers/*.h)
+$(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildcard workers/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -86,7 +87,7 @@ $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 # The fuzz target is built with clang's libFuzzer and the same sanitizers.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p build/fuzz/gen
 	ops/embed-lua.sh $(LUA_SRC) > build/fuzz/gen/lua_scripts.c
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Ilib -Ibuild/fuzz/gen \

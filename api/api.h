@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "config.h"
-#include "metrics.h"
+#include "core/config.h"
+#include "core/metrics.h"
 
 struct event_base;
 struct event;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define BUCKETS 4096
 

@@ -17,11 +17,11 @@
 
 #include "api.h"
 #include "conn_guard.h"
-#include "log.h"
-#include "lua_scripts.h"
-#include "number_cache.h"
-#include "pg_probe.h"
-#include "redis_conn.h"
+#include "core/log.h"
+#include "store/lua_scripts.h"
+#include "store/number_cache.h"
+#include "store/pg_probe.h"
+#include "store/redis_conn.h"
 
 static enum api_route route_of(const char *path)
 {

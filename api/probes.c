@@ -6,9 +6,9 @@
 
 #include "api.h"
 #include "conn_guard.h"
-#include "log.h"
-#include "pg_probe.h"
-#include "redis_conn.h"
+#include "core/log.h"
+#include "store/pg_probe.h"
+#include "store/redis_conn.h"
 
 static const char *const route_names[ROUTE_COUNT] = {"webhook_telnyx", "healthz", "readyz",
                                                      "metrics", "other"};

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "log.h"
+#include "core/log.h"
 
 double api_request_elapsed_ms(const struct api_request *r)
 {

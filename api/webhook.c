@@ -15,14 +15,14 @@
 #include <time.h>
 
 #include "api.h"
-#include "client_state.h"
-#include "lua_scripts.h"
-#include "number_cache.h"
-#include "redis_conn.h"
-#include "telnyx_event.h"
-#include "tenant_keys.h"
-#include "webhook_signature.h"
-#include "xalloc.h"
+#include "telnyx/client_state.h"
+#include "store/lua_scripts.h"
+#include "store/number_cache.h"
+#include "store/redis_conn.h"
+#include "telnyx/telnyx_event.h"
+#include "store/tenant_keys.h"
+#include "telnyx/webhook_signature.h"
+#include "core/xalloc.h"
 
 #define UNROUTED_CAP "100000"
 #define SEEN_TTL_S "86400"

@@ -4,8 +4,8 @@
  *
  * Not built by the Makefile yet; from the repo root:
  *   cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Ilib -o build/bench_parse \
- *      bench/bench_parse.c lib/telnyx_event.c lib/json_doc.c lib/mp_buf.c lib/client_state.c \
- *      lib/err.c lib/xalloc.c $(pkg-config --cflags --libs jansson msgpack libsodium)
+ *      bench/bench_parse.c lib/telnyx/telnyx_event.c lib/core/json_doc.c lib/core/mp_buf.c lib/telnyx/client_state.c \
+ *      lib/core/err.c lib/core/xalloc.c $(pkg-config --cflags --libs jansson msgpack libsodium)
  *   build/bench_parse [seconds per case, default 1] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,8 @@
 
 #include <jansson.h>
 
-#include "client_state.h"
-#include "telnyx_event.h"
+#include "telnyx/client_state.h"
+#include "telnyx/telnyx_event.h"
 
 #define FIXTURES "tests/fixtures/telnyx/"
 

@@ -1,4 +1,4 @@
-/* bench/rx_bench.c: `make bench-rx`. The built-in receptionist (lib/receptionist.h) on
+/* bench/rx_bench.c: `make bench-rx`. The built-in receptionist (lib/receptionist/receptionist.h) on
  * one core, for the business of issue 4's benchmark: 50 services and 100 FAQ entries
  * (bench/rx_bench_config.c, parsed by the real agent_config_parse). Prints turns per
  * second, p50/p99/max of one turn, the same per kind of turn, the resident memory, and
@@ -37,12 +37,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent_config.h"
-#include "civil_date.h"
-#include "receptionist.h"
+#include "agent/agent_config.h"
+#include "calendar/civil_date.h"
+#include "receptionist/receptionist.h"
 #include "rx_bench_calls.h"
 #include "rx_bench_config.h"
-#include "rx_text.h"
+#include "receptionist/rx_text.h"
 
 #define GOAL_P99_US 200.0
 
@@ -79,7 +79,7 @@ static void call_start(struct call *c, const struct rx_bench_script *s, const st
 /* What a worker would answer to the tool just asked for. */
 static void tool_result(struct call *c, struct rx_tool_result *r)
 {
-    const struct rtool_call *t = &c->out.tool;
+    const struct rx_tool_call *t = &c->out.tool;
     int hour = -1, minute = 0;
     memset(r, 0, sizeof *r);
     r->tool = t->tool;
@@ -89,7 +89,7 @@ static void tool_result(struct call *c, struct rx_tool_result *r)
     if (sscanf(t->time, "%d:%d", &hour, &minute) != 2)
         hour = -1;
     switch (t->tool) {
-    case RTOOL_CHECK_AVAILABILITY:
+    case RX_TOOL_CHECK_AVAILABILITY:
         if (c->is_taken_next && hour >= 0) {
             c->is_taken_next = false;
             r->is_ok = false;
@@ -106,7 +106,7 @@ static void tool_result(struct call *c, struct rx_tool_result *r)
             r->nfree = 3;
         }
         break;
-    case RTOOL_CANCEL:
+    case RX_TOOL_CANCEL:
         snprintf(r->service, sizeof r->service, "%s", rx_bench_services[4].name);
         r->day = c->ctx.now.date;
         r->day.day += 2;
@@ -224,7 +224,7 @@ static bool call_turn(struct call *c, struct samples *s, const char **text)
                 *text = st->text;
         }
     }
-    c->is_tool_pending = c->out.tool.tool != RTOOL_NONE && c->out.tool.tool != RTOOL_END_CALL;
+    c->is_tool_pending = c->out.tool.tool != RX_TOOL_NONE && c->out.tool.tool != RX_TOOL_END_CALL;
     if (c->out.is_goodbye && !c->is_tool_pending)
         c->is_done = true;
     if (s != NULL)
@@ -243,7 +243,7 @@ static bool check_turn(const struct call *c, bool is_verbose)
         else if (st != NULL)
             printf("    (silence)\n");
         printf("    rx [%s]: %s%s%s\n", c->out.intent, c->out.say,
-               c->out.tool.tool ? "  [tool " : "", c->out.tool.tool ? rtool_name(c->out.tool.tool) : "");
+               c->out.tool.tool ? "  [tool " : "", c->out.tool.tool ? rx_tool_name(c->out.tool.tool) : "");
     }
     if (st == NULL)
         return true;

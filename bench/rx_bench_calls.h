@@ -8,7 +8,7 @@
 #define FD_RX_BENCH_CALLS_H
 #include <stddef.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 
 #define RX_BENCH_STEPS_MAX 24
 #define RX_BENCH_SCRIPTS ((size_t)32)     /* 22 written out, 10 of the FAQ */

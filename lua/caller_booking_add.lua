@@ -1,5 +1,5 @@
 --[[ caller_booking_add.lua: remember a booking under the number of the caller who made
-  it, so that the caller can later cancel or move it by phone (lib/caller_bookings.h).
+  it, so that the caller can later cancel or move it by phone (lib/booking/caller_bookings.h).
   KEYS[1]  fd:{sNNN}:t:B:lease               our lease: fencing
   KEYS[2]  fd:{sNNN}:t:B:caller:<E.164>      booking id -> its line (see the header)
   ARGV[1]  our lease value   ARGV[2] booking id   ARGV[3] the booking's line

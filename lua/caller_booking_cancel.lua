@@ -1,5 +1,5 @@
 --[[ caller_booking_cancel.lua: cancel a caller's booking: mark its line cancelled (by
-  whom) and give back every place it holds, in one step (lib/caller_bookings.h).
+  whom) and give back every place it holds, in one step (lib/booking/caller_bookings.h).
   KEYS[1]    fd:{sNNN}:t:B:lease               our lease: fencing
   KEYS[2]    fd:{sNNN}:t:B:caller:<E.164>      the caller's bookings
   KEYS[3..]  fd:{sNNN}:t:B:slot:<start ms>     the slots the booking covers

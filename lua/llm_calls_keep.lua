@@ -1,7 +1,7 @@
 --[[ llm_calls_keep.lua: keeps the tool calls of one model answer before they run, so a
   replay of the event runs the same calls (workers/llm_turns.c). First writer wins.
   KEYS[1]  fd:{sNNN}:t:B:llmcalls:<uuid of the call, the event and the tool round>
-  ARGV[1]  the calls (lib/llm_history.h's assistant message, compact JSON)
+  ARGV[1]  the calls (lib/llm/llm_history.h's assistant message, compact JSON)
   ARGV[2]  time to live, ms
   Returns  false (nil) when ARGV[1] is kept now, else the calls an earlier attempt kept.
   Not fenced: whichever attempt keeps its calls first, every later one runs those, and

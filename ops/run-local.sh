@@ -15,6 +15,8 @@ rm -rf "$state/services" "$state/logs"
 mkdir -p "$state/logs"
 ops/services.sh start "$state/services" >/dev/null
 pids=()
+names=()
+logs=()
 cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -23,6 +25,34 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
+
+# Starts one part in the background, its stderr in its log.
+start_part() {
+  local name=$1 log=$2
+  shift 2
+  "$@" 2> "$log" &
+  pids+=($!)
+  names+=("$name")
+  logs+=("$log")
+}
+
+# Every part runs until Ctrl-C: the first one that ends is named with its status and the
+# end of its log, and everything stops.
+watch_parts() {
+  local i rc
+  while true; do
+    wait -n "${pids[@]}" || true
+    for i in "${!pids[@]}"; do
+      kill -0 "${pids[$i]}" 2>/dev/null && continue
+      rc=0
+      wait "${pids[$i]}" 2>/dev/null || rc=$?
+      echo >&2
+      echo "make run: ${names[$i]} stopped (exit status $rc); the end of ${logs[$i]#"$PWD"/}:" >&2
+      tail -n 20 "${logs[$i]}" | sed 's/^/  /' >&2
+      exit 1
+    done
+  done
+}
 
 set -a
 # shellcheck disable=SC1091
@@ -47,12 +77,10 @@ business=$("$bin/frontdesk-ctl" tenant create --name "Bright Smile Dental" --num
 export FRONTDESK_NOW=${FRONTDESK_NOW:-$(date -u -d "next tuesday 15:00" +%Y-%m-%dT%H:%M:%SZ)}
 demo_script='[{"say":"Hi, how much is a cleaning?"},{"say":"Great, can I book one tomorrow at 10 in the morning?"},{"say":"Jane Doe"},{"say":"yes please"},{"say":"no, that is all, thanks, bye"}]'
 
-"$bin/frontdesk-api" 2> "$state/logs/api.log" &
-pids+=($!)
+start_part frontdesk-api "$state/logs/api.log" "$bin/frontdesk-api"
 for n in 1 2; do
-  FRONTDESK_WORKER_ID=worker-$n FRONTDESK_WORKER_LISTEN=127.0.0.1:$((9090 + n)) \
-    "$bin/frontdesk-worker" 2> "$state/logs/worker-$n.log" &
-  pids+=($!)
+  start_part "frontdesk-worker $n" "$state/logs/worker-$n.log" \
+    env FRONTDESK_WORKER_ID=worker-$n FRONTDESK_WORKER_LISTEN=127.0.0.1:$((9090 + n)) "$bin/frontdesk-worker"
 done
 
 url="http://$FRONTDESK_LISTEN/webhooks/telnyx"
@@ -79,9 +107,8 @@ What is queued, per tenant:
 
 The demo call (Ctrl-C stops everything):
 MSG
-/usr/bin/python3 tests/sim/telnyx_sim.py --listen "$sim_listen" --webhook-url "$url" \
+start_part "the Telnyx simulator" "$state/logs/telnyx-sim.log" \
+  /usr/bin/python3 tests/sim/telnyx_sim.py --listen "$sim_listen" --webhook-url "$url" \
   --key "$state/dev_signing.key" --print-transcript --call-to "$demo_number" --call-from +15550199999 \
-  --script "$demo_script" \
-  2> "$state/logs/telnyx-sim.log" &
-pids+=($!)
-wait "${pids[-1]}"
+  --script "$demo_script"
+watch_parts

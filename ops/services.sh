@@ -16,6 +16,14 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Says which part did not start and shows the end of its log, then exits 1.
+fail() {
+  local what=$1 log=$2
+  echo "services.sh: $what did not start; the end of $log:" >&2
+  tail -n 20 "$log" 2>/dev/null | sed 's/^/  /' >&2
+  exit 1
+}
+
 # Runs a PostgreSQL tool as a non-root user: initdb and postgres refuse root.
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -28,12 +36,13 @@ start_redis() {
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/redis" \
     --appendonly yes --appendfsync always --maxmemory-policy noeviction \
     --maxmemory 1gb --save "" --daemonize yes --enable-debug-command local \
-    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
+    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" \
+    || fail "redis-server (port $port)" "$dir/redis/redis.log"
   for _ in $(seq 100); do
     [ -s "$dir/redis/redis.pid" ] && redis-cli -p "$port" ping >/dev/null 2>&1 && break
     sleep 0.05
   done
-  redis-cli -p "$port" ping >/dev/null
+  redis-cli -p "$port" ping >/dev/null 2>&1 || fail "redis-server (port $port)" "$dir/redis/redis.log"
   {
     echo "REDIS_PORT=$port"
     echo "REDIS_PID=$(cat "$dir/redis/redis.pid")"
@@ -47,11 +56,14 @@ start_pg() {
   mkdir -p "$dir/pg"
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir/pg"
-  as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1
+  as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1 \
+    || fail "PostgreSQL's initdb" "$dir/pg/initdb.log"
   # A throwaway instance: durability settings off to keep tests fast.
   as_pg "$PGBIN/pg_ctl" -D "$data" -l "$dir/pg/postgres.log" -w -t 60 start \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
-  as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres frontdesk
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null \
+    || fail "PostgreSQL (port $port)" "$dir/pg/postgres.log"
+  as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres frontdesk \
+    || fail "PostgreSQL's createdb" "$dir/pg/postgres.log"
   {
     echo "PG_PORT=$port"
     echo "PG_DATA=$data"

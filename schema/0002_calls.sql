@@ -1,9 +1,9 @@
 -- 0002_calls.sql (after 0001_v1.sql): what a finished call leaves behind — its log, its
 -- conversation and the conversation's turns — written by the worker's outbox drain
--- (lib/outbox_drain.c) in batches under the tenant's RLS, idempotent by primary key.
+-- (lib/store/outbox_drain.c) in batches under the tenant's RLS, idempotent by primary key.
 -- Locking: new tables only; nothing to lock. Runs in one transaction (frontdesk-ctl migrate).
 --
--- Ids are deterministic UUIDs (lib/det_uuid.h) derived from the call, so a replayed
+-- Ids are deterministic UUIDs (lib/core/det_uuid.h) derived from the call, so a replayed
 -- event or a re-drained batch lands on the same key and ON CONFLICT (id) DO NOTHING keeps
 -- each record once. No column default makes up an id for that reason.
 -- Constraints are few on purpose: a row the database refuses stays in the outbox as a

@@ -1,6 +1,6 @@
 -- 0003_bookings.sql (after 0002_calls.sql): the receptionist's bookings, their
 -- cancellations, and one billable usage event per booking. Written by the worker's
--- outbox drain (lib/outbox_drain.c) under the tenant's RLS, idempotent by primary key.
+-- outbox drain (lib/store/outbox_drain.c) under the tenant's RLS, idempotent by primary key.
 -- Locking: new tables only; nothing to lock. Runs in one transaction (frontdesk-ctl migrate).
 --
 -- Capacity. The guard that callers meet is the Redis hold (lua/booking_hold.lua): one

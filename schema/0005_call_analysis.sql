@@ -1,5 +1,5 @@
 -- 0005_call_analysis.sql (after 0004_messages.sql): what the worker concludes when a call
--- ends (lib/call_analysis.c): a lead score with the reasons behind it, and the upsell
+-- ends (lib/call/call_analysis.c): a lead score with the reasons behind it, and the upsell
 -- opportunities the conversation showed, with the caller's words that showed them.
 -- The call's short summary is call_conversations.summary (0002).
 -- Locking: new tables only. Runs in one transaction (frontdesk-ctl migrate).

@@ -31,6 +31,11 @@ tally() {
   total_fail=$((total_fail + f))
 }
 
+echo "== repository checks"
+/usr/bin/python3 tests/integration/run.py --dir tests/repo > "$log" 2>&1
+sed 's/^/  /' "$log"
+tally repository
+
 echo "== unit tests"
 for t in build/san/tests/test_*; do
   [ -x "$t" ] || continue

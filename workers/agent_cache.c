@@ -1,4 +1,4 @@
-/* workers/agent_cache.c: a business's receptionist configuration (lib/agent_config.h)
+/* workers/agent_cache.c: a business's receptionist configuration (lib/agent/agent_config.h)
  * as a call needs it, kept in the Redis hash fd:{sNNN}:t:B:agent (fields is_active,
  * business_name, fallback_number, config: the JSON document) so that calls go on while
  * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "log.h"
-#include "tz_cache.h"
-#include "pg_conn.h"
-#include "redis_conn.h"
+#include "agent/agent_config.h"
+#include "core/log.h"
+#include "calendar/tz_cache.h"
+#include "store/pg_conn.h"
+#include "store/redis_conn.h"
 #include "worker.h"
 
 #define REFRESH_MS 60000

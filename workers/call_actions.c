@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "det_uuid.h"
-#include "log.h"
-#include "telnyx_client.h"
+#include "core/det_uuid.h"
+#include "core/log.h"
+#include "telnyx/telnyx_client.h"
 #include "worker.h"
 
 static void on_command_done(const struct telnyx_result *res, void *arg)

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "call_analysis.h"
+#include "agent/agent_config.h"
+#include "call/call_analysis.h"
 #include "call_records.h"
-#include "log.h"
-#include "redis_conn.h"
+#include "core/log.h"
+#include "store/redis_conn.h"
 #include "worker.h"
 
 #define DAY_S 86400
@@ -53,8 +53,8 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
         return;
     char text[480];
     call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
-    struct rx_tool_done done = {.nsms = 0};
-    rx_tools_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
+    struct tool_done done = {.nsms = 0};
+    tool_runner_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
     for (int i = 0; i < done.nsms; i++)
         c->sms[c->nsms++] = done.sms[i];
 }

@@ -6,14 +6,14 @@
 #define FD_CALL_CTX_H
 #include <stdbool.h>
 
-#include "call_event.h"
-#include "call_flow.h"
-#include "call_state.h"
+#include "call/call_event.h"
+#include "call/call_flow.h"
+#include "call/call_state.h"
 #include "llm_turns.h"
-#include "outbox_record.h"
-#include "receptionist.h"
-#include "rx_tools.h"
-#include "tenant_keys.h"
+#include "store/outbox_record.h"
+#include "receptionist/receptionist.h"
+#include "tool_runner.h"
+#include "store/tenant_keys.h"
 
 #define CALL_REDIS_TIMEOUT_MS 2000
 /* Records and texts the tools of one event may produce: room for 4 built-in rounds, or
@@ -58,7 +58,7 @@ struct call_ctx {
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
     struct outbox_record *extra[CALL_EXTRA_MAX]; /* records tools produced, committed with the event */
     int nextra;
-    struct rx_sms sms[CALL_SMS_MAX]; /* texts tools queued, committed with the event */
+    struct queued_sms sms[CALL_SMS_MAX]; /* texts tools queued, committed with the event */
     int nsms;
     int tool_rounds;
     bool is_handling;               /* counted in the tenant's handling */

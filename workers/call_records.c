@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "det_uuid.h"
-#include "log.h"
+#include "core/det_uuid.h"
+#include "core/log.h"
 
 void call_records_iso_now(char *out, size_t len)
 {

@@ -1,15 +1,15 @@
 /* workers/call_records.h: the durable records an event produces, as outbox entries
  * (docs/worker.md): a conversation_history row per new turn, and when the call ends its
  * call_logs and call_conversations rows. Every id is derived from the business and the
- * call (lib/det_uuid.h), so a replay produces the same rows and the drain's
+ * call (lib/core/det_uuid.h), so a replay produces the same rows and the drain's
  * ON CONFLICT DO NOTHING keeps each exactly once. */
 #ifndef FD_CALL_RECORDS_H
 #define FD_CALL_RECORDS_H
 #include <stddef.h>
 
-#include "call_analysis.h"
-#include "call_flow.h"
-#include "outbox_record.h"
+#include "call/call_analysis.h"
+#include "call/call_flow.h"
+#include "store/outbox_record.h"
 
 /* turns, the call log, the conversation, the lead score and the upsells */
 #define CALL_RECORDS_MAX (CALL_FLOW_MAX_TURNS + 3 + CALL_ANALYSIS_UPSELLS_MAX)

@@ -1,7 +1,7 @@
 /* workers/call_runner.c: the events of each call, one at a time, in stream order.
  *
  * For each event: load the call's state once (HGETALL), count a replayed delivery and
- * dead-letter it past the limit, apply lib/call_flow.c (or first ask the model, in
+ * dead-letter it past the limit, apply lib/call/call_flow.c (or first ask the model, in
  * model mode: workers/llm_turns.c), run the tools the receptionist asks for, send the
  * Telnyx commands (call_actions.c), then commit state, outbox records, texts, timer and
  * XACK in one fenced script (call_commit.c). A failure before the commit leaves the
@@ -12,18 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "call_analysis.h"
+#include "call/call_analysis.h"
 #include "call_ctx.h"
 #include "call_records.h"
-#include "client_state.h"
-#include "det_uuid.h"
-#include "log.h"
-#include "redis_conn.h"
-#include "telnyx_client.h"
-#include "tz.h"
-#include "wall_clock.h"
+#include "telnyx/client_state.h"
+#include "core/det_uuid.h"
+#include "core/log.h"
+#include "store/redis_conn.h"
+#include "telnyx/telnyx_client.h"
+#include "calendar/tz.h"
+#include "calendar/wall_clock.h"
 #include "worker.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define RETRY_BASE_MS 250
 #define RETRY_MAX_MS 5000
@@ -397,7 +397,7 @@ static void run_tools_then_actions(struct call_ctx *c);
 /* The records and texts a tool produced, committed with the event. The room is sized
  * for the most tools an event can run (4 built-in rounds, or 3 model rounds of up to 4
  * calls of which one books); anything beyond it would be a bug, and is logged. */
-static void take_tool_output(struct call_ctx *c, struct rx_tool_done *done)
+static void take_tool_output(struct call_ctx *c, struct tool_done *done)
 {
     for (int i = 0; i < done->nrecords; i++) {
         if (c->nextra < CALL_EXTRA_MAX) {
@@ -412,7 +412,7 @@ static void take_tool_output(struct call_ctx *c, struct rx_tool_done *done)
         c->sms[c->nsms++] = done->sms[i];
 }
 
-static void on_tool_done(struct rx_tool_done *done, void *arg)
+static void on_tool_done(struct tool_done *done, void *arg)
 {
     struct call_ctx *c = arg;
     take_tool_output(c, done);
@@ -432,9 +432,9 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
  * says ("booked") follows what happened. At most a few rounds per event. */
 static void run_tools_then_actions(struct call_ctx *c)
 {
-    if (c->has_rx && c->fx.tool.tool != RTOOL_NONE && c->tool_rounds++ < 4) {
-        struct rtool_call call = c->fx.tool;
-        rx_tools_run(c->t, &call, c->st.from, c->next.call_control_id,
+    if (c->has_rx && c->fx.tool.tool != RX_TOOL_NONE && c->tool_rounds++ < 4) {
+        struct rx_tool_call call = c->fx.tool;
+        tool_runner_run(c->t, &call, c->st.from, c->next.call_control_id,
                      wall_clock_now_ms(c->t->w->clock), on_tool_done, c);
         return;
     }
@@ -444,7 +444,7 @@ static void run_tools_then_actions(struct call_ctx *c)
 static void apply_event(struct call_ctx *c);
 
 /* Model mode: records and texts of the model's tools are committed with the event. */
-static void keep_tool_output(struct rx_tool_done *done, void *arg)
+static void keep_tool_output(struct tool_done *done, void *arg)
 {
     struct call_ctx *c = arg;
     if (c->t->config != NULL)   /* what the model did, for the after-call analysis */

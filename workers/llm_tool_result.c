@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "say_time.h"
+#include "calendar/say_time.h"
 
 void llm_words_put(char *buf, const char *fmt, ...)
 {
@@ -56,13 +56,13 @@ static json_t *free_times_json(const struct rx_tool_result *r)
     json_t *arr = json_array();
     for (int i = 0; i < r->nfree; i++) {
         char t[6];
-        rtool_minute_format(t, r->free_minutes[i]);
+        rx_tool_minute_format(t, r->free_minutes[i]);
         json_array_append_new(arr, json_string(t));
     }
     return arr;
 }
 
-/* Why a tool refused, as the model may read it (rx_tools.c's detail is for logs). */
+/* Why a tool refused, as the model may read it (tool_runner.c's detail is for logs). */
 static const char *refusal(const struct rx_tool_result *r)
 {
     if (strncmp(r->detail, "no slots", 8) == 0)
@@ -79,7 +79,7 @@ static const char *refusal(const struct rx_tool_result *r)
 }
 
 /* cancel_booking: a booking this call cancels and then replaces is a move, not billed
- * again (rx_tools.c, rtool_call.is_move), as with the built-in receptionist. */
+ * again (tool_runner.c, rx_tool_call.is_move), as with the built-in receptionist. */
 static void cancel_result(const struct rx_tool_result *r, struct rx_memory *mem,
                           const struct civil_date *today, char *facts, json_t *j)
 {
@@ -94,8 +94,8 @@ static void cancel_result(const struct rx_tool_result *r, struct rx_memory *mem,
     struct civil_time t = {.date = r->day, .hour = r->minute / 60, .minute = r->minute % 60};
     if (!say_time_when(when, sizeof when, &t, today))
         snprintf(when, sizeof when, "that day");
-    rtool_day_format(day, &r->day);
-    rtool_minute_format(clock, r->minute);
+    rx_tool_day_format(day, &r->day);
+    rx_tool_minute_format(clock, r->minute);
     json_object_set_new(j, "service", json_string(r->service));
     json_object_set_new(j, "day", json_string(day));
     json_object_set_new(j, "time", json_string(clock));
@@ -103,7 +103,7 @@ static void cancel_result(const struct rx_tool_result *r, struct rx_memory *mem,
     add_fact(facts, "Your %s on %s is cancelled. ", r->service, when);
 }
 
-json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_result *r,
+json_t *llm_tool_result(const struct rx_tool_call *call, const struct rx_tool_result *r,
                         struct rx_memory *mem, const struct civil_date *today, char *facts)
 {
     json_t *j = json_object();
@@ -112,11 +112,11 @@ json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_resu
     if (why != NULL)
         json_object_set_new(j, "reason", json_string(why));
     switch (call->tool) {
-    case RTOOL_CHECK_AVAILABILITY:
+    case RX_TOOL_CHECK_AVAILABILITY:
         json_object_set_new(j, "available", json_boolean(r->is_ok));
         json_object_set_new(j, "day", json_string(call->day));
         json_object_set_new(j, "free_times", free_times_json(r));
-        int asked = rtool_minute_parse(call->time);
+        int asked = rx_tool_minute_parse(call->time);
         if (r->is_ok && asked >= 0) {
             say_time_clock(when, sizeof when, asked / 60, asked % 60);
             add_fact(facts, "Yes, %s is free. ", when);
@@ -124,7 +124,7 @@ json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_resu
         else
             say_free_times(facts, r);
         break;
-    case RTOOL_BOOK:
+    case RX_TOOL_BOOK:
         json_object_set_new(j, "booked", json_boolean(r->is_ok));
         json_object_set_new(j, "service", json_string(call->service));
         json_object_set_new(j, "day", json_string(call->day));
@@ -132,7 +132,7 @@ json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_resu
         if (r->is_ok) {
             if (call->is_move)
                 mem->is_moving = false;     /* the cancelled booking is replaced */
-            int at = rtool_minute_parse(call->time);
+            int at = rx_tool_minute_parse(call->time);
             struct civil_time t = {.date = r->day, .hour = at < 0 ? 0 : at / 60, .minute = at < 0 ? 0 : at % 60};
             if (at < 0 || !say_time_when(when, sizeof when, &t, today))
                 snprintf(when, sizeof when, "%s at %s", call->day, call->time);
@@ -144,10 +144,10 @@ json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_resu
                 say_free_times(facts, r);
         }
         break;
-    case RTOOL_CANCEL:
+    case RX_TOOL_CANCEL:
         cancel_result(r, mem, today, facts, j);
         break;
-    case RTOOL_TAKE_MESSAGE:
+    case RX_TOOL_TAKE_MESSAGE:
         json_object_set_new(j, "message_taken", json_boolean(r->is_ok));
         add_fact(facts, r->is_ok ? "I've taken your message and will pass it on. "
                                       : "I'm sorry, I couldn't take the message just now. ");

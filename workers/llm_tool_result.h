@@ -6,8 +6,8 @@
 #ifndef FD_LLM_TOOL_RESULT_H
 #define FD_LLM_TOOL_RESULT_H
 #include <jansson.h>
-#include "receptionist.h"
-#include "rx_tools.h"
+#include "receptionist/receptionist.h"
+#include "tool_runner.h"
 
 /* Appends printf-style words to buf (RX_SAY_MAX bytes, NUL-terminated), cut to fit. */
 void llm_words_put(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -17,6 +17,6 @@ void llm_words_put(char *buf, const char *fmt, ...) __attribute__((format(printf
  * the business's local date ("tomorrow"); mem's is_moving follows a cancel and the
  * booking that replaces it. (The memory's flags for the after-call analysis are set
  * where the tool's output is kept: call_analysis_note_tool.) */
-json_t *llm_tool_result(const struct rtool_call *call, const struct rx_tool_result *r,
+json_t *llm_tool_result(const struct rx_tool_call *call, const struct rx_tool_result *r,
                         struct rx_memory *mem, const struct civil_date *today, char *facts);
 #endif

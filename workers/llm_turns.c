@@ -1,9 +1,9 @@
 /* workers/llm_turns.c: see llm_turns.h. One caller turn in model mode:
  *
- *   the caller's words -> the model -> its tool calls run through rx_tools_run -> the
+ *   the caller's words -> the model -> its tool calls run through tool_runner_run -> the
  *   results back to the model -> its words, at most LLM_TOOL_ROUNDS_MAX tool rounds.
  *
- * The model sees the business's prompt (lib/llm_prompt.c, that business only), the
+ * The model sees the business's prompt (lib/llm/llm_prompt.c, that business only), the
  * conversation so far and the new words. Its tools are run by the same code as the
  * built-in receptionist's, with the tenant's own business, hours and capacity, so a
  * model cannot book outside the hours, beyond capacity or for another business; the
@@ -37,7 +37,7 @@
  * tool round gets what is left of it, so a turn waits at most the budget plus the
  * tools' Redis time.
  *
- * The conversation is kept with the call's state (hash field "llm", lib/llm_history.h:
+ * The conversation is kept with the call's state (hash field "llm", lib/llm/llm_history.h:
  * compact JSON, bounded, cut at a caller message so tool calls and their results stay
  * paired). It is written by the event's fenced commit, so a new owner continues the
  * same conversation.
@@ -51,20 +51,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "call_event.h"
-#include "call_flow.h"
-#include "llm_client.h"
-#include "llm_history.h"
+#include "agent/agent_config.h"
+#include "call/call_event.h"
+#include "call/call_flow.h"
+#include "llm/llm_client.h"
+#include "llm/llm_history.h"
 #include "llm_tool_result.h"
-#include "det_uuid.h"
-#include "log.h"
-#include "lua_scripts.h"
-#include "redis_conn.h"
-#include "tenant_keys.h"
-#include "wall_clock.h"
+#include "core/det_uuid.h"
+#include "core/log.h"
+#include "store/lua_scripts.h"
+#include "store/redis_conn.h"
+#include "store/tenant_keys.h"
+#include "calendar/wall_clock.h"
 #include "worker.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 /* A follow-up request with less of the budget left than this could not be answered
  * in time: the caller hears the tool results at once instead. */
@@ -89,9 +89,9 @@ struct model_turn {
     long long started_ms;           /* monotonic */
     int rounds;                     /* tool rounds run */
     bool has_run_tool;
-    struct rtool_call calls[LLM_TOOL_CALLS_MAX];   /* the answer's calls being run */
+    struct rx_tool_call calls[LLM_TOOL_CALLS_MAX];   /* the answer's calls being run */
     size_t ncalls, next_call;
-    struct rtool_call terminal;     /* transfer or end_call asked for, or RTOOL_NONE */
+    struct rx_tool_call terminal;     /* transfer or end_call asked for, or RX_TOOL_NONE */
     char said_with_calls[RX_SAY_MAX];   /* the model's words with its last tool calls */
     char facts[RX_SAY_MAX];         /* true words from the tool results */
 };
@@ -146,7 +146,7 @@ static void finish(struct model_turn *mt, enum answer_kind kind)
         log_str(&l, "call_control_id", mt->req.call_control_id);
         log_str(&l, "answer", answer_names[kind]);
         log_int(&l, "tool_rounds", mt->rounds);
-        log_str(&l, "then", mt->terminal.tool != RTOOL_NONE ? rtool_name(mt->terminal.tool) : NULL);
+        log_str(&l, "then", mt->terminal.tool != RX_TOOL_NONE ? rx_tool_name(mt->terminal.tool) : NULL);
         log_end(&l);
     }
     lc->turn = NULL;
@@ -187,7 +187,7 @@ static void finish_terminal(struct model_turn *mt)
     /* after a tool, the model's words predate its result: the facts and a closing */
     char *words = mt->has_run_tool ? mt->facts : mt->said_with_calls;
     bool is_closing_needed = mt->has_run_tool || words[0] == '\0';
-    if (mt->terminal.tool == RTOOL_TRANSFER) {
+    if (mt->terminal.tool == RX_TOOL_TRANSFER) {
         if (is_closing_needed)
             llm_words_put(words, "Let me put you through to someone now.");
         copy_say(out->say, words);
@@ -206,7 +206,7 @@ static void finish_terminal(struct model_turn *mt)
     finish(mt, mt->has_run_tool ? ANSWER_TOOL_RESULT : ANSWER_MODEL);
 }
 
-static void on_tool_done(struct rx_tool_done *done, void *arg)
+static void on_tool_done(struct tool_done *done, void *arg)
 {
     struct model_turn *mt = arg;
     mt->req.keep(done, mt->req.arg);
@@ -220,7 +220,7 @@ static void on_tool_done(struct rx_tool_done *done, void *arg)
     }
     if (done->result.detail[0] != '\0')
         log_msg(LOG_INFO, "model's tool refused", "detail", done->result.detail);
-    const struct rtool_call *call = &mt->calls[mt->next_call - 1];
+    const struct rx_tool_call *call = &mt->calls[mt->next_call - 1];
     mt->has_run_tool = true;
     llm_history_add_result(mt->hist, call->call_id, llm_tool_result(call, &done->result, mt->req.mem, &mt->req.ctx->now.date, mt->facts));
     run_next_call(mt);
@@ -235,20 +235,20 @@ static long long budget_left_ms(const struct model_turn *mt)
 static void run_next_call(struct model_turn *mt)
 {
     while (mt->next_call < mt->ncalls) {
-        struct rtool_call *call = &mt->calls[mt->next_call++];
-        if (call->tool == RTOOL_TRANSFER || call->tool == RTOOL_END_CALL) {
-            if (mt->terminal.tool == RTOOL_NONE)
+        struct rx_tool_call *call = &mt->calls[mt->next_call++];
+        if (call->tool == RX_TOOL_TRANSFER || call->tool == RX_TOOL_END_CALL) {
+            if (mt->terminal.tool == RX_TOOL_NONE)
                 mt->terminal = *call;
-            json_t *r = json_pack("{s:b}", call->tool == RTOOL_TRANSFER ? "transferring" : "ending", 1);
+            json_t *r = json_pack("{s:b}", call->tool == RX_TOOL_TRANSFER ? "transferring" : "ending", 1);
             llm_history_add_result(mt->hist, call->call_id, r);
             continue;
         }
-        call->is_move = call->tool == RTOOL_BOOK && mt->req.mem->is_moving;
-        rx_tools_run(mt->req.t, call, mt->req.caller_number, mt->req.call_control_id,
+        call->is_move = call->tool == RX_TOOL_BOOK && mt->req.mem->is_moving;
+        tool_runner_run(mt->req.t, call, mt->req.caller_number, mt->req.call_control_id,
                      wall_clock_now_ms(mt->req.t->w->clock), on_tool_done, mt);
         return;
     }
-    if (mt->terminal.tool != RTOOL_NONE)
+    if (mt->terminal.tool != RX_TOOL_NONE)
         finish_terminal(mt);
     else if (budget_left_ms(mt) < LLM_FOLLOW_UP_MIN_MS)
         finish_with_facts(mt);

@@ -1,7 +1,7 @@
 /* workers/llm_turns.h: model mode in the worker. With FRONTDESK_LLM_URL, _API_KEY and
- * _MODEL set, a caller's final words go to the language model (lib/llm_client.h) with
+ * _MODEL set, a caller's final words go to the language model (lib/llm/llm_client.h) with
  * the business's own prompt and tools; the tools it asks for run through the same code
- * as the built-in receptionist's (workers/rx_tools.c), and its answer is handed to the
+ * as the built-in receptionist's (workers/tool_runner.c), and its answer is handed to the
  * call flow as a prepared answer (struct call_rx.preset). When the model fails, the
  * built-in receptionist answers that turn instead. See llm_turns.c for the rules. */
 #ifndef FD_LLM_TURNS_H
@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "receptionist.h"
-#include "rx_tools.h"
+#include "receptionist/receptionist.h"
+#include "tool_runner.h"
 
 struct call_effects;
 struct call_event;
@@ -58,7 +58,7 @@ struct llm_turn_call {
     const char *caller_number;
     const char *call_control_id;
     const char *event_id;               /* the event in hand (its stream eid) */
-    rx_tool_fn keep;                    /* takes each tool's records and texts for the
+    tool_fn keep;                    /* takes each tool's records and texts for the
                                            event's commit; must not continue the call */
     /* The turn ended: failure NULL, lc->has_answer and lc->answer set; or failure says
      * why the event must be handled again later (Redis failed under a tool). */
@@ -85,7 +85,7 @@ void llm_call_committed(struct llm_call *lc);
 /* Frees what lc holds and cancels a turn in flight. */
 void llm_call_cleanup(struct llm_call *lc);
 
-/* The model client's metrics (lib/llm_client.h) and how caller turns were answered:
+/* The model client's metrics (lib/llm/llm_client.h) and how caller turns were answered:
  * frontdesk_llm_caller_turns_total{answer="model"|"builtin"|"tool_result"}. */
 void llm_turns_write_metrics(const struct llm_turns *lt, struct evbuffer *out);
 

@@ -10,17 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_client.h"
+#include "http/http_client.h"
 #include "llm_turns.h"
-#include "log.h"
-#include "lua_scripts.h"
-#include "outbox_drain.h"
-#include "pg_conn.h"
-#include "redis_conn.h"
-#include "redis_sub.h"
-#include "telnyx_client.h"
-#include "tz_cache.h"
-#include "wall_clock.h"
+#include "core/log.h"
+#include "store/lua_scripts.h"
+#include "store/outbox_drain.h"
+#include "store/pg_conn.h"
+#include "store/redis_conn.h"
+#include "store/redis_sub.h"
+#include "telnyx/telnyx_client.h"
+#include "calendar/tz_cache.h"
+#include "calendar/wall_clock.h"
 #include "worker.h"
 
 #define TICK_MS 100
@@ -59,7 +59,7 @@ static void on_pinged(const redisReply *reply, enum app_err err, void *arg)
 }
 
 /* "ping" is no business id, so every worker's on_notified ignores it; hearing it proves
- * the subscription alive (lib/redis_sub.h). */
+ * the subscription alive (lib/store/redis_sub.h). */
 static void publish_ping(struct worker *w)
 {
     const char *argv[] = {"PUBLISH", "fd:events", "ping"};

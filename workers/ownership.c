@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "lua_scripts.h"
-#include "outbox_drain.h"
-#include "redis_conn.h"
+#include "core/log.h"
+#include "store/lua_scripts.h"
+#include "store/outbox_drain.h"
+#include "store/redis_conn.h"
 #include "worker.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define HEARTBEAT_MS 1000
 #define SURVEY_MS 2000

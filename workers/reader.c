@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "redis_conn.h"
+#include "core/log.h"
+#include "store/redis_conn.h"
 #include "worker.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define POLL_MS 1000
 #define REDIS_TIMEOUT_MS 2000

@@ -3,16 +3,16 @@
  * per event), from the business's number, and deletes each once Telnyx took it (or
  * refused it for good). A send that fails is tried again on a later tick. Telnyx has no
  * idempotency key for messages: a timeout after Telnyx accepted one can, rarely, send
- * it twice (lib/telnyx_client.h); nothing else can. */
+ * it twice (lib/telnyx/telnyx_client.h); nothing else can. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "redis_conn.h"
-#include "telnyx_client.h"
+#include "core/log.h"
+#include "store/redis_conn.h"
+#include "telnyx/telnyx_client.h"
 #include "worker.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define REDIS_TIMEOUT_MS 2000
 #define BATCH "10"

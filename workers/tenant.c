@@ -4,7 +4,7 @@
  * checks tenant_is_owned() before acting. */
 #include <stdlib.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 #include "worker.h"
 
 void tenant_ref(struct tenant *t)

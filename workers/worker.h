@@ -11,10 +11,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "call_flow.h"
-#include "config.h"
-#include "metrics.h"
-#include "tenant_keys.h"
+#include "call/call_flow.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "store/tenant_keys.h"
 
 struct event_base;
 struct event;

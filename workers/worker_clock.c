@@ -1,5 +1,5 @@
 /* workers/worker_clock.c: the worker's real clocks (declared in worker.h). Leases,
- * timers and timeouts use these; the receptionist reasons with lib/wall_clock.h. */
+ * timers and timeouts use these; the receptionist reasons with lib/calendar/wall_clock.h. */
 #include <time.h>
 
 #include "worker.h"

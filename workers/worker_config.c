@@ -1,4 +1,4 @@
-/* workers/worker_config.c: the worker's own environment, beyond lib/config.h's shared
+/* workers/worker_config.c: the worker's own environment, beyond lib/core/config.h's shared
  * variables. Strict like the rest: a wrong value stops the worker at start, status 2. */
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "telnyx_client.h"
+#include "telnyx/telnyx_client.h"
 #include "worker.h"
 
 static const char *env_or(const char *name, const char *fallback)

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http_client.h"
+#include "http/http_client.h"
 #include "llm_turns.h"
-#include "log.h"
-#include "outbox_drain.h"
-#include "redis_conn.h"
-#include "telnyx_client.h"
+#include "core/log.h"
+#include "store/outbox_drain.h"
+#include "store/redis_conn.h"
+#include "telnyx/telnyx_client.h"
 #include "worker.h"
 
 static const char *const event_types[] = {

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 #include "ctl.h"
-#include "db.h"
-#include "tenant_keys.h"
-#include "xalloc.h"
+#include "store/db.h"
+#include "store/tenant_keys.h"
+#include "core/xalloc.h"
 
 struct agent_args {
     const char *business, *file, *version;

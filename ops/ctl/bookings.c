@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "civil_date.h"
+#include "calendar/civil_date.h"
 #include "ctl.h"
-#include "db.h"
-#include "tenant_keys.h"
+#include "store/db.h"
+#include "store/tenant_keys.h"
 
 struct bookings_query {
     const char *id;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "tenant_keys.h"
+#include "store/tenant_keys.h"
 
 static const char *field(const redisReply *h, const char *name)
 {

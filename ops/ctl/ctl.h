@@ -9,7 +9,7 @@
 
 #include <hiredis.h>
 
-#include "config.h"
+#include "core/config.h"
 
 enum { CTL_EXIT_OK = 0, CTL_EXIT_FAIL = 1, CTL_EXIT_USAGE = 2 };
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "lua_scripts.h"
-#include "tenant_keys.h"
+#include "store/lua_scripts.h"
+#include "store/tenant_keys.h"
 
 static const char *field(const redisReply *fields, const char *name)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "log.h"
+#include "core/log.h"
 
 void ctl_print_usage(FILE *out)
 {

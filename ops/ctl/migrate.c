@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "db.h"
-#include "migrations.h"
-#include "xalloc.h"
+#include "store/db.h"
+#include "store/migrations.h"
+#include "core/xalloc.h"
 
 /* Any constant works; this one spells "fdmig" so it is recognisable in pg_locks. */
 #define MIGRATE_LOCK_KEY "439754942823"

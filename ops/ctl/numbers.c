@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "db.h"
-#include "tenant_keys.h"
+#include "store/db.h"
+#include "store/tenant_keys.h"
 
 #define SYNC_PAIRS_PER_HSET 500
 #define SYNC_TMP_TTL_S "600"    /* a crash mid-build leaves no garbage behind */

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "db.h"
-#include "tenant_keys.h"
-#include "xalloc.h"
+#include "store/db.h"
+#include "store/tenant_keys.h"
+#include "core/xalloc.h"
 
 #define STATUS_NAME_WIDTH 24
 

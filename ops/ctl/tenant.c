@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 #include "ctl.h"
-#include "db.h"
-#include "e164.h"
-#include "tenant_keys.h"
-#include "xalloc.h"
+#include "store/db.h"
+#include "core/e164.h"
+#include "store/tenant_keys.h"
+#include "core/xalloc.h"
 
 #define TENANT_NAME_MAX 200
 #define TENANT_NUMBERS_MAX 32

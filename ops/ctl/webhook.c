@@ -15,7 +15,7 @@
 
 #include "ctl.h"
 #include "webhook_sample.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
 
 #define WEBHOOK_BODY_MAX (1024 * 1024)
 #define WEBHOOK_COUNT_MAX 10000000L

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tenant_keys.h"
+#include "store/tenant_keys.h"
 
 static const char *const known_types[] = {
     "call.initiated", "call.answered", "call.hangup", "call.speak.started", "call.speak.ended",

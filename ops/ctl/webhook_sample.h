@@ -1,6 +1,6 @@
 /* ops/ctl/webhook_sample.h: realistic Telnyx v2 webhook bodies (TELNYX.md §2, §3, §5)
- * for development and tests; the services never use them. Each body validates with
- * ../shared/tools/telnyx_validate.py. */
+ * for development and tests; the services never use them. Each body validates against
+ * the Telnyx schema extract (tests/schemas/openapi_subset.py). */
 #ifndef FD_CTL_WEBHOOK_SAMPLE_H
 #define FD_CTL_WEBHOOK_SAMPLE_H
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """fake_openai: plays an OpenAI-compatible chat-completions endpoint for tests of model
-mode (lib/llm_client.c). It checks every request and answers from a script.
+mode (lib/llm/llm_client.c). It checks every request and answers from a script.
 
   /usr/bin/python3 tests/fake_llm/fake_openai.py --listen 127.0.0.1:PORT --key KEY
       [--model MODEL] [--script JSON|@FILE]

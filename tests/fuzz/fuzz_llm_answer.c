@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_llm_answer.c: libFuzzer target for a model's answer, outside input the
- * worker reads on every model-mode turn (lib/llm_answer.c): any bytes must give a reply,
+ * worker reads on every model-mode turn (lib/llm/llm_answer.c): any bytes must give a reply,
  * valid tool calls or LLM_INVALID, never a crash, a leak or an over-long field, and every
  * tool call accepted must be one of ours with its arguments re-encodable. Built by
  * `make fuzz`; tests/run-all.sh runs it on tests/fuzz/corpus/llm_answer/. */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llm_answer.h"
+#include "llm/llm_answer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (a.ncalls == 0 || a.ncalls > LLM_TOOL_CALLS_MAX)
             abort();
         for (size_t i = 0; i < a.ncalls; i++) {
-            if (rtool_name(a.calls[i].tool)[0] == '\0')
+            if (rx_tool_name(a.calls[i].tool)[0] == '\0')
                 abort();
             json_t *args = llm_tool_call_arguments(&a.calls[i]);
             if (args == NULL)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "receptionist.h"
+#include "agent/agent_config.h"
+#include "receptionist/receptionist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     struct rx_tool_result r;
     memset(&r, 0, sizeof r);
-    r.tool = RTOOL_CHECK_AVAILABILITY;
+    r.tool = RX_TOOL_CHECK_AVAILABILITY;
     r.day = (struct civil_date){2026, 3, 9};
     r.free_minutes[0] = 600;
     r.nfree = 1;

@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "civil_date.h"
-#include "say_time.h"
-#include "spoken_time.h"
+#include "calendar/civil_date.h"
+#include "calendar/say_time.h"
+#include "calendar/spoken_time.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

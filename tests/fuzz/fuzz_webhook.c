@@ -3,7 +3,7 @@
  * (client_state_decode). Built by `make fuzz`; tests/run-all.sh runs it for a bounded
  * time on tests/fuzz/corpus/webhook/.
  *
- * It also checks our hand-written JSON parser (lib/json_doc.c) against jansson: both
+ * It also checks our hand-written JSON parser (lib/core/json_doc.c) against jansson: both
  * must accept and refuse the same texts, except where json_doc.h says they differ on
  * purpose (json_doc refuses nesting over JSON_DOC_DEPTH_MAX and any NUL byte outside a
  * string, where jansson stops reading as if the text ended; jansson refuses numbers that
@@ -15,9 +15,9 @@
 #include <jansson.h>
 #include <msgpack.h>
 
-#include "client_state.h"
-#include "json_doc.h"
-#include "telnyx_event.h"
+#include "telnyx/client_state.h"
+#include "core/json_doc.h"
+#include "telnyx/telnyx_event.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

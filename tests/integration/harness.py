@@ -28,7 +28,6 @@ import redis
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("FD_BIN", os.path.join(ROOT, "build", "san", "bin"))
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 SERVICES = os.path.join(ROOT, "ops", "services.sh")
 
 _env = None

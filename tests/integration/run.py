@@ -1,5 +1,6 @@
 """Runs every test_* function of every tests/integration/test_*.py file (or the files
-named on the command line), one at a time, and ends with 'N passed, N failed'.
+named on the command line; --dir DIR for another folder of such files), one at a time,
+and ends with 'N passed, N failed'.
 A test passes when it returns; any exception fails it, with its traceback."""
 import importlib.util
 import os
@@ -13,13 +14,17 @@ sys.path.insert(0, HERE)
 
 def main():
     only = sys.argv[1:]
-    files = sorted(f for f in os.listdir(HERE) if f.startswith("test_") and f.endswith(".py"))
+    folder = HERE
+    if only[:1] == ["--dir"] and len(only) >= 2:
+        folder = os.path.abspath(only[1])
+        only = only[2:]
+    files = sorted(f for f in os.listdir(folder) if f.startswith("test_") and f.endswith(".py"))
     passed = failed = 0
     for f in files:
         name = f[:-3]
         if only and name not in only and f not in only:
             continue
-        spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, f))
+        spec = importlib.util.spec_from_file_location(name, os.path.join(folder, f))
         mod = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(mod)

@@ -10,13 +10,13 @@ import tempfile
 import uuid
 
 from apihelp import entries, json_body, new_business
-from harness import ROOT, SHARED, env, post_webhook, start_api
+from harness import ROOT, env, post_webhook, start_api
 
 E = env()
 API = start_api(E)
 R = E.redis()
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "telnyx")
-VALIDATOR = os.path.join(SHARED, "tools", "telnyx_validate.py")
+VALIDATOR = os.path.join(ROOT, "tests", "schemas", "openapi_subset.py")
 
 
 def fixtures():

@@ -1,5 +1,5 @@
 """Bookings against real Redis and PostgreSQL: the hold scripts (lua/booking_*.lua)
-through lib/booking_hold.c (the driver build/san/tools/booking_hold_tool), the race of
+through lib/booking/booking_hold.c (the driver build/san/tools/booking_hold_tool), the race of
 two processes for the last place of a slot, the PostgreSQL guard and tenant isolation
 of schema/0003_bookings.sql, the outbox path of bookings, cancellations and usage
 events, and `frontdesk-ctl bookings`."""

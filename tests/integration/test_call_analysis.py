@@ -1,4 +1,4 @@
-"""What a finished call leaves for the business (lib/call_analysis.c, through api,
+"""What a finished call leaves for the business (lib/call/call_analysis.c, through api,
 worker, simulator, Redis and PostgreSQL): a lead score with its reasons, the upsell
 opportunities with the caller's own words, the call's summary, and the owner's text
 about the call when the business asked for one, within a minute of the hang-up."""

@@ -1,6 +1,6 @@
 """Callers cancel and move their own bookings by phone: api, worker, the Telnyx
 simulator, Redis and PostgreSQL, all real. The booking is found by the number the caller
-calls from (lib/caller_bookings.h); cancelling frees its place at once, marks the row
+calls from (lib/booking/caller_bookings.h); cancelling frees its place at once, marks the row
 cancelled through a booking_cancellations record, and texts the caller; moving is a
 cancellation plus a new booking that is not billed a second time."""
 import os

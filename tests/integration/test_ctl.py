@@ -13,10 +13,10 @@ import zlib
 
 import nacl.signing
 
-from harness import (SHARED, _tmpdir, create_tenant, ctl, env, free_port, private_redis,
+from harness import (ROOT, _tmpdir, create_tenant, ctl, env, free_port, private_redis,
                      random_number)
 
-VALIDATOR = os.path.join(SHARED, "tools", "telnyx_validate.py")
+VALIDATOR = os.path.join(ROOT, "tests", "schemas", "openapi_subset.py")
 SAMPLE_TYPES = [
     "call.initiated", "call.answered", "call.hangup", "call.speak.started", "call.speak.ended",
     "call.transcription", "call.dtmf.received", "call.gather.ended",

@@ -1,4 +1,4 @@
-"""Model mode's client (lib/llm_client.c) against the project's fake OpenAI-compatible
+"""Model mode's client (lib/llm/llm_client.c) against the project's fake OpenAI-compatible
 server (tests/fake_llm/fake_openai.py), through the driver build/san/tools/llm_turn:
 replies and tool calls come back parsed, a slow answer ends as a timeout within the
 budget with the request cancelled, every broken answer ends as a fallback, and every

@@ -1,4 +1,4 @@
-"""The outbox drain (lib/outbox_drain.c) against real Redis and PostgreSQL, through the
+"""The outbox drain (lib/store/outbox_drain.c) against real Redis and PostgreSQL, through the
 test driver build/san/tools/outbox_drain_once: every record of a tenant's outbox lands
 in PostgreSQL exactly once, under its own business_id, the outbox empties, refused
 entries stay without blocking the rest, and a PostgreSQL outage only delays the drain."""

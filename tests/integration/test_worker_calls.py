@@ -78,7 +78,7 @@ def test_a_whole_call_end_to_end_sends_each_step_once_and_records_it_once():
     shown = ctl(E, "calls", "--business", bid)
     assert shown.returncode == 0 and call in shown.stdout and "ended" in shown.stdout
     conv = pg_rows(E, "SELECT id, turns, summary FROM call_conversations WHERE call_log_id = %s", logs[0][0])
-    # the summary of the call (lib/call_analysis.c): who called, how often they spoke, what about
+    # the summary of the call (lib/call/call_analysis.c): who called, how often they spoke, what about
     assert len(conv) == 1 and conv[0][1] == 5, conv
     assert conv[0][2] == "A caller (+15550001234) spoke 2 times. Asked about hours.", conv[0][2]
     turns = wait_for(lambda: (lambda rows: rows if len(rows) == 5 else None)(

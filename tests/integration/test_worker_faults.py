@@ -36,7 +36,7 @@ def conversation_problems(rec, strict_order=True):
     strict_order=False accepts a caller who talked over a late receptionist: every
     line present, in any order, interruptions allowed."""
     lines = [(t["speaker"], " ".join(t["text"].split())) for t in rec["transcript"]]
-    # What the receptionist says is its own business (lib/receptionist.c); what matters
+    # What the receptionist says is its own business (lib/receptionist/receptionist.c); what matters
     # here is the shape: greeting, each caller line answered, a goodbye last.
     kinds = []
     for i, (speaker, text) in enumerate(lines):

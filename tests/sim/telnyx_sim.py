@@ -2,7 +2,7 @@
 """telnyx_sim: plays Telnyx for tests, the benchmark and `make run`.
 
 Serves, under /v2, the Call Control actions and POST /v2/messages the workers use
-(every request body checked against ../shared/reference/telnyx-openapi-subset.json,
+(every request body checked against tests/schemas/telnyx-openapi-subset.json,
 every request recorded), sends the webhooks that follow each command (Telnyx v2
 envelopes signed with Ed25519 over "<timestamp>|<body>", client_state echoed, retried,
 optionally duplicated, delayed or reordered), and plays scripted callers. Control
@@ -424,7 +424,7 @@ def parse_args(argv):
     ap.add_argument("--key", required=True, help="signing key file: base64 of a 32-byte seed or 64-byte secret key")
     ap.add_argument("--connection-id", default="sim-connection")
     ap.add_argument("--api-key", default="", help="require exactly this Bearer key (default: any non-empty)")
-    ap.add_argument("--spec", default=None, help="the Telnyx spec subset (default: ../shared/reference/...)")
+    ap.add_argument("--spec", default=None, help="the Telnyx spec subset (default: tests/schemas/telnyx-openapi-subset.json)")
     ap.add_argument("--speech-ms-per-word", type=float, default=5.0,
                     help="how long speech lasts, per word, for the receptionist and the caller")
     ap.add_argument("--turn-gap-ms", type=float, default=20.0,

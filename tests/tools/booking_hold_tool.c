@@ -1,4 +1,4 @@
-/* tests/tools/booking_hold_tool.c: drives lib/booking_hold.c on a real event loop and
+/* tests/tools/booking_hold_tool.c: drives lib/booking/booking_hold.c on a real event loop and
  * Redis (FRONTDESK_REDIS_URL, FRONTDESK_SHARDS, like the binaries), for
  * tests/integration/test_bookings.py.
  *   booking_hold_tool --business B --lease V hold --id ID --capacity N START_MS...
@@ -20,13 +20,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "booking_hold.h"
-#include "config.h"
-#include "det_uuid.h"
-#include "err.h"
-#include "log.h"
-#include "redis_conn.h"
-#include "tenant_keys.h"
+#include "booking/booking_hold.h"
+#include "core/config.h"
+#include "core/det_uuid.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "store/redis_conn.h"
+#include "store/tenant_keys.h"
 
 #define MAX_STARTS 400
 #define RACE_SLOT_MS (30LL * 60 * 1000)

@@ -1,4 +1,4 @@
-/* tests/tools/llm_turn.c: runs one model-mode turn (lib/llm_client.c) on a real event
+/* tests/tools/llm_turn.c: runs one model-mode turn (lib/llm/llm_client.c) on a real event
  * loop against an OpenAI-compatible URL, for one business's configuration, and prints
  * the outcome as one JSON object on stdout. For tests/integration/test_llm_client.py.
  *   llm_turn --config FILE [--url U] [--key K] [--model M] [--now TEXT]
@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "http_client.h"
-#include "llm_client.h"
-#include "log.h"
+#include "agent/agent_config.h"
+#include "http/http_client.h"
+#include "llm/llm_client.h"
+#include "core/log.h"
 
 #define MESSAGES_MAX 64
 
@@ -31,9 +31,9 @@ struct driver {
     int linger_ms;
 };
 
-static json_t *call_json(const struct rtool_call *c)
+static json_t *call_json(const struct rx_tool_call *c)
 {
-    json_t *j = json_pack("{s:s, s:s}", "tool", rtool_name(c->tool), "id", c->call_id);
+    json_t *j = json_pack("{s:s, s:s}", "tool", rx_tool_name(c->tool), "id", c->call_id);
     const struct { const char *key, *value; } fields[] = {
         {"service", c->service}, {"day", c->day}, {"time", c->time},
         {"caller_name", c->caller_name}, {"callback_number", c->callback_number},
@@ -71,7 +71,7 @@ static void on_turn_done(const struct llm_result *res, void *arg)
 }
 
 /* Fills msgs from the --messages document; calls holds their tool calls. */
-static int messages_load(json_t *doc, struct llm_message *msgs, struct rtool_call *calls,
+static int messages_load(json_t *doc, struct llm_message *msgs, struct rx_tool_call *calls,
                          size_t *ncalls)
 {
     size_t i;
@@ -132,7 +132,7 @@ static const char *arg_after(int argc, char **argv, const char *flag, const char
 int main(int argc, char **argv)
 {
     static struct llm_message msgs[MESSAGES_MAX];
-    static struct rtool_call calls[MESSAGES_MAX];
+    static struct rx_tool_call calls[MESSAGES_MAX];
     struct llm_options opt;
     llm_options_init(&opt);
     opt.url = arg_after(argc, argv, "--url", getenv("FRONTDESK_LLM_URL"));

@@ -1,5 +1,5 @@
 /* tests/tools/outbox_drain_once.c: drains the outboxes of the businesses named on the
- * command line with lib/outbox_drain.c on a real event loop, Redis and PostgreSQL
+ * command line with lib/store/outbox_drain.c on a real event loop, Redis and PostgreSQL
  * (FRONTDESK_REDIS_URL, FRONTDESK_DATABASE_URL, like the binaries), then prints the
  * drain's metrics on stdout. For tests/integration/test_outbox.py.
  *   outbox_drain_once [--timeout-ms N] BUSINESS_ID...
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "log.h"
-#include "outbox_drain.h"
-#include "pg_conn.h"
-#include "redis_conn.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "store/outbox_drain.h"
+#include "store/pg_conn.h"
+#include "store/redis_conn.h"
 
 #define TICK_MS 20
 

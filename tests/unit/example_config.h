@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 
 /* docs/examples/<name> parsed with the first `find` in its text replaced by `replace`
  * (find NULL: as it is), e.g. a business that never transfers for not being understood;

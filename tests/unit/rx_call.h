@@ -1,5 +1,5 @@
 /* tests/unit/rx_call.h: a simulated call with the built-in receptionist, for the unit
- * tests of lib/receptionist.c. The three example businesses of docs/examples/ are
+ * tests of lib/receptionist/receptionist.c. The three example businesses of docs/examples/ are
  * loaded once; a call says one line at a time and feeds tool results by hand, as the
  * worker would. Between turns the memory goes through rx_memory_pack/unpack, as it
  * does through Redis, so every conversation also tests that a call survives a worker.
@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 #include "check.h"
-#include "civil_date.h"
+#include "calendar/civil_date.h"
 #include "example_config.h"
-#include "receptionist.h"
+#include "receptionist/receptionist.h"
 
 /* ci_find is a GNU extension; this is all we need of it. */
 static const char *ci_find(const char *hay, const char *needle)
@@ -128,7 +128,7 @@ static void record(struct call *c)
     const char *say = c->out.say;
     if (getenv("RX_VERBOSE") != NULL)
         printf("    rx: %s%s%s\n", say, c->out.tool.tool ? "  [tool " : "",
-               c->out.tool.tool ? rtool_name(c->out.tool.tool) : "");
+               c->out.tool.tool ? rx_tool_name(c->out.tool.tool) : "");
     if (say[0] == '\0')
         return;
     for (int i = 0; i < c->nreplies; i++)
@@ -176,7 +176,7 @@ static const char *say(struct call *c, const char *text)
 static const char *tool_done(struct call *c, const struct rx_tool_result *r)
 {
     if (getenv("RX_VERBOSE") != NULL)
-        printf("    tool %s: %s\n", rtool_name(r->tool), r->is_ok ? "ok" : "refused");
+        printf("    tool %s: %s\n", rx_tool_name(r->tool), r->is_ok ? "ok" : "refused");
     rx_on_tool_result(&c->ctx, &c->mem, r, &c->out);
     record(c);
     survive_worker(c);
@@ -230,7 +230,7 @@ static inline void check_goodbye_after(enum biz b, const char *when, const char 
     say(&c, question);
     say(&c, bye);
     CHECK(c.out.is_goodbye);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 /* How many times needle is in hay, case aside. */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
-#include "agent_config_rules.h"
+#include "agent/agent_config.h"
+#include "agent/agent_config_rules.h"
 #include "check.h"
 #include "example_config.h"
 

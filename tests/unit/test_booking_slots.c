@@ -1,10 +1,10 @@
-/* tests/unit/test_booking_slots.c: where bookings may start (lib/booking_slots.h), for a
+/* tests/unit/test_booking_slots.c: where bookings may start (lib/booking/booking_slots.h), for a
  * dental clinic in America/New_York: Monday 09:00-12:00 and 13:00-17:00, Tuesday to
  * Friday 09:00-17:00, closed at weekends and on 2026-02-10; 30-minute slots, an hour's
  * lead time, two weeks ahead, two chairs. Times below are local (EST, UTC-5). */
 #include <stdlib.h>
 
-#include "booking_slots.h"
+#include "booking/booking_slots.h"
 #include "check.h"
 
 #define MIN_MS 60000LL

@@ -1,7 +1,7 @@
 /* tests/unit/test_call_analysis.c: lead scores, upsells and summaries of whole
- * conversations with the built-in receptionist (lib/call_analysis.c), on the example
+ * conversations with the built-in receptionist (lib/call/call_analysis.c), on the example
  * businesses of docs/examples/. Run from the repository root. */
-#include "call_analysis.h"
+#include "call/call_analysis.h"
 #include "rx_call.h"
 
 static void analyse(const struct call *c, const char *outcome, struct call_analysis *a)
@@ -79,7 +79,7 @@ static void test_a_message_is_in_the_summary_with_its_callback_number(void)
     say(&c, "Sam Lee");
     say(&c, "yes");
     say(&c, "Please call me about my crown");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     struct rx_tool_result kept = result_of(&c, true);
     tool_done(&c, &kept);
     CHECK(c.mem.has_left_message);

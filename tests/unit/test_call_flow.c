@@ -1,8 +1,8 @@
-/* Unit tests for lib/call_flow.c: the call state machine, event by event. */
+/* Unit tests for lib/call/call_flow.c: the call state machine, event by event. */
 #include <stdio.h>
 
-#include "agent_config.h"
-#include "call_flow.h"
+#include "agent/agent_config.h"
+#include "call/call_flow.h"
 #include "check.h"
 
 static struct agent_view agent(void)
@@ -278,7 +278,7 @@ static void test_a_prepared_answer_is_spoken_instead_of_the_receptionists(void)
     CHECK_INT_EQ(fx.nturns, 2);
     CHECK_STR_EQ(fx.turns[0].text, "what are your hours");
     CHECK_STR_EQ(fx.turns[1].text, "We open at nine, see you then.");
-    CHECK(fx.tool.tool == RTOOL_NONE);
+    CHECK(fx.tool.tool == RX_TOOL_NONE);
     CHECK(pc.s.phase == CALL_SPEAKING);
     CHECK_INT_EQ(pc.mem.turns, 0);              /* rx_on_caller never ran */
     agent_config_free(pc.config);
@@ -306,13 +306,13 @@ static void test_a_prepared_transfer_goes_through_the_tool_result_path(void)
     if (!preset_call_init(&pc))
         return;
     snprintf(pc.out.say, sizeof pc.out.say, "Let me put you through.");
-    pc.out.tool.tool = RTOOL_TRANSFER;
+    pc.out.tool.tool = RX_TOOL_TRANSFER;
     snprintf(pc.out.tool.reason, sizeof pc.out.tool.reason, "asked for a person");
     struct call_effects fx = preset_say(&pc, "a person please");
-    CHECK(fx.tool.tool == RTOOL_TRANSFER);
+    CHECK(fx.tool.tool == RX_TOOL_TRANSFER);
     CHECK_STR_EQ(fx.tool.reason, "asked for a person");
     /* the worker ran the transfer: the same path as the built-in receptionist's */
-    struct rx_tool_result res = {.tool = RTOOL_TRANSFER, .is_ok = true};
+    struct rx_tool_result res = {.tool = RX_TOOL_TRANSFER, .is_ok = true};
     call_flow_tool_result(&pc.s, &pc.rx, &res, "+15559990000", &fx);
     CHECK(fx.nactions == 2 && fx.actions[1].cmd == CMD_TRANSFER);
     CHECK_STR_EQ(fx.actions[1].to, "+15559990000");

@@ -1,9 +1,9 @@
 /* tests/unit/test_caller_bookings.c: the line format of a caller's bookings and which
- * booking a cancel means (lib/caller_bookings.c); the scripts are tested on a real
+ * booking a cancel means (lib/booking/caller_bookings.c); the scripts are tested on a real
  * Redis in tests/integration/test_cancel_move.py. */
 #include "check.h"
 
-#include "caller_bookings.h"
+#include "booking/caller_bookings.h"
 
 #define ID1 "5f1d7c0e-0000-4000-8000-000000000001"
 #define ID2 "5f1d7c0e-0000-4000-8000-000000000002"

@@ -1,9 +1,9 @@
-/* Unit tests for lib/client_state.c: values round-trip, and decode refuses anything
+/* Unit tests for lib/telnyx/client_state.c: values round-trip, and decode refuses anything
  * that encode would not have produced (another application's client_state, garbage). */
 #include <sodium.h>
 
 #include "check.h"
-#include "client_state.h"
+#include "telnyx/client_state.h"
 
 #define BUSINESS "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
 

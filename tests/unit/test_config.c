@@ -1,10 +1,10 @@
-/* Unit tests for lib/config.c and lib/tenant_keys.c: parsing the environment and
+/* Unit tests for lib/core/config.c and lib/store/tenant_keys.c: parsing the environment and
  * the Redis key layout of DESIGN.md. */
 #include <stdlib.h>
 
 #include "check.h"
-#include "config.h"
-#include "tenant_keys.h"
+#include "core/config.h"
+#include "store/tenant_keys.h"
 
 static void clear_env(void)
 {

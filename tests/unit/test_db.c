@@ -1,6 +1,6 @@
-/* Unit tests for the pure parts of lib/db.c: passwords never reach a message. */
+/* Unit tests for the pure parts of lib/store/db.c: passwords never reach a message. */
 #include "check.h"
-#include "db.h"
+#include "store/db.h"
 
 static void test_uri_password_is_redacted(void)
 {

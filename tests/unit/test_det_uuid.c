@@ -1,7 +1,7 @@
-/* Unit tests for lib/det_uuid.c. */
+/* Unit tests for lib/core/det_uuid.c. */
 #include "check.h"
-#include "det_uuid.h"
-#include "tenant_keys.h"
+#include "core/det_uuid.h"
+#include "store/tenant_keys.h"
 
 static void test_same_parts_same_uuid_and_parts_are_delimited(void)
 {

@@ -1,6 +1,6 @@
-/* Unit tests for lib/e164.c: the phone-number form frontdesk stores and routes. */
+/* Unit tests for lib/core/e164.c: the phone-number form frontdesk stores and routes. */
 #include "check.h"
-#include "e164.h"
+#include "core/e164.h"
 
 static bool valid(const char *s)
 {

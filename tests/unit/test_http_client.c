@@ -6,7 +6,7 @@
 
 #include "check.h"
 #include "fake_telnyx.h"
-#include "http_client.h"
+#include "http/http_client.h"
 
 struct http_done {
     int calls;

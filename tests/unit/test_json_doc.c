@@ -1,4 +1,4 @@
-/* Unit tests for lib/json_doc.c: strict acceptance, lookups, string decoding, and the
+/* Unit tests for lib/core/json_doc.c: strict acceptance, lookups, string decoding, and the
  * generic MessagePack packing (numbers, depth cap). tests/fuzz/fuzz_webhook.c also
  * checks acceptance against jansson on generated input. */
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <msgpack.h>
 
 #include "check.h"
-#include "json_doc.h"
-#include "mp_buf.h"
+#include "core/json_doc.h"
+#include "core/mp_buf.h"
 
 static bool parses(const char *text)
 {

@@ -1,16 +1,16 @@
-/* Unit tests for lib/llm_history.c: model mode's conversation as kept with a call. */
+/* Unit tests for lib/llm/llm_history.c: model mode's conversation as kept with a call. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
-#include "llm_history.h"
+#include "llm/llm_history.h"
 
-static struct rtool_call book_call(const char *id)
+static struct rx_tool_call book_call(const char *id)
 {
-    struct rtool_call c;
+    struct rx_tool_call c;
     memset(&c, 0, sizeof c);
-    c.tool = RTOOL_BOOK;
+    c.tool = RX_TOOL_BOOK;
     snprintf(c.service, sizeof c.service, "Cleaning");
     snprintf(c.day, sizeof c.day, "2026-03-04");
     snprintf(c.time, sizeof c.time, "10:00");
@@ -22,7 +22,7 @@ static struct rtool_call book_call(const char *id)
 /* One caller turn with a tool round: user, assistant calls, tool result, assistant. */
 static void add_turn(json_t *h, const char *words, const char *id)
 {
-    struct rtool_call c = book_call(id);
+    struct rx_tool_call c = book_call(id);
     llm_history_add_text(h, LLM_ROLE_USER, words);
     llm_history_add_calls(h, NULL, &c, 1);
     llm_history_add_result(h, id, json_pack("{s:b}", "booked", 1));
@@ -44,7 +44,7 @@ static void test_a_turn_survives_its_text_and_becomes_request_messages(void)
     CHECK_STR_EQ(m.msgs[0].text, "a cleaning tomorrow at ten");
     CHECK(m.msgs[1].role == LLM_ROLE_ASSISTANT && m.msgs[1].text == NULL);
     CHECK_INT_EQ(m.msgs[1].ntool_calls, 1);
-    CHECK(m.msgs[1].tool_calls[0].tool == RTOOL_BOOK);
+    CHECK(m.msgs[1].tool_calls[0].tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(m.msgs[1].tool_calls[0].time, "10:00");
     CHECK_STR_EQ(m.msgs[1].tool_calls[0].caller_name, "Jane Roe");
     CHECK_STR_EQ(m.msgs[1].tool_calls[0].call_id, "call_1");
@@ -139,7 +139,7 @@ static void test_kept_calls_replace_the_ones_a_replay_got(void)
     json_t *first = llm_history_parse(NULL);
     llm_history_add_text(first, LLM_ROLE_USER, "a cleaning tomorrow at ten");
     CHECK(llm_history_last_calls(first) == NULL);           /* not an answer with calls */
-    struct rtool_call ten = book_call("call_1");
+    struct rx_tool_call ten = book_call("call_1");
     llm_history_add_calls(first, "Let me book that.", &ten, 1);
     char *kept = llm_history_last_calls(first);
     CHECK(kept != NULL);
@@ -147,10 +147,10 @@ static void test_kept_calls_replace_the_ones_a_replay_got(void)
     /* the replay: the model now asks for eleven, with other words */
     json_t *replay = llm_history_parse(NULL);
     llm_history_add_text(replay, LLM_ROLE_USER, "a cleaning tomorrow at ten");
-    struct rtool_call eleven = book_call("call_9");
+    struct rx_tool_call eleven = book_call("call_9");
     snprintf(eleven.time, sizeof eleven.time, "11:00");
     llm_history_add_calls(replay, NULL, &eleven, 1);
-    struct rtool_call calls[LLM_TOOL_CALLS_MAX];
+    struct rx_tool_call calls[LLM_TOOL_CALLS_MAX];
     size_t n = 0;
     char words[64];
     CHECK(llm_history_use_kept_calls(replay, kept, calls, LLM_TOOL_CALLS_MAX, &n, words, sizeof words));

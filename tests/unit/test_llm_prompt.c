@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_config.h"
+#include "agent/agent_config.h"
 #include "check.h"
 #include "example_config.h"
-#include "llm_prompt.h"
+#include "llm/llm_prompt.h"
 
 #define NOW "Tuesday 2026-03-03 10:15"
 

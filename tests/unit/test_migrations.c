@@ -1,6 +1,6 @@
-/* Unit tests for lib/migrations.c: naming migration files and choosing which to apply. */
+/* Unit tests for lib/store/migrations.c: naming migration files and choosing which to apply. */
 #include "check.h"
-#include "migrations.h"
+#include "store/migrations.h"
 
 static const struct migration three[] = {
     {"0001_v1.sql", "", 0},

@@ -1,8 +1,8 @@
-/* Unit tests for lib/number_cache.c: answers, expiry, growth. */
+/* Unit tests for lib/store/number_cache.c: answers, expiry, growth. */
 #include <stdio.h>
 
 #include "check.h"
-#include "number_cache.h"
+#include "store/number_cache.h"
 
 static const char *const biz = "123e4567-e89b-12d3-a456-426614174000";
 

@@ -1,10 +1,10 @@
-/* Unit tests for lib/outbox_record.c: records decode (msgpack_unpack) to exactly the
+/* Unit tests for lib/store/outbox_record.c: records decode (msgpack_unpack) to exactly the
  * columns given, the whitelist refuses what the drain must never write, and the
  * drain's decoder reads back what the builder wrote. */
 #include <msgpack.h>
 
 #include "check.h"
-#include "outbox_record.h"
+#include "store/outbox_record.h"
 
 #define KEY "0193a1b2-c3d4-8e5f-8a6b-7c8d9e0f1a2b"
 #define CONV "11111111-2222-8333-8444-555555555555"

@@ -106,9 +106,9 @@ static void test_plumber_forwards_at_once_before_opening_while_dental_is_open(vo
     call_start(&dental, DENTAL, "2026-03-02 08:30");
     call_start(&plumber, PLUMBER, "2026-03-02 05:30");
     CHECK(lacks(greet(&dental), "closed"));
-    CHECK(dental.out.tool.tool == RTOOL_NONE);
+    CHECK(dental.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(greet(&plumber), "closed right now"));
-    CHECK(plumber.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(plumber.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(plumber.mem.was_transferred);
 }
 
@@ -154,7 +154,7 @@ static void test_dental_describes_whitening_and_offers_to_book_it(void)
     CHECK(c.mem.pending == RX_ASK_OFFER_BOOKING);
     r = say(&c, "yes please");
     CHECK(c.mem.task == RX_TASK_BOOKING && c.mem.service_index == 2);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_lists_its_services(void)
@@ -292,7 +292,7 @@ static void test_dental_books_a_cleaning_step_by_step(void)
     const char *r = say(&c, "Tuesday");
     CHECK(has(r, "What time would suit you tomorrow, Tuesday, March 3rd?"));
     r = say(&c, "half past two");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
     CHECK_STR_EQ(c.out.tool.time, "14:30");
@@ -306,7 +306,7 @@ static void test_dental_books_a_cleaning_step_by_step(void)
     CHECK(has(r, "Jane Doe"));
     CHECK(lacks(r, "booked"));
     r = say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK(!c.out.tool.is_move);
     CHECK(lacks(r, "booked"));
     CHECK_STR_EQ(c.out.tool.service, "Cleaning");
@@ -328,7 +328,7 @@ static void test_dental_books_from_one_sentence(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "Can I book a whitening on March 5th at 10am? My name is Bob Smith.");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "10:00");
     CHECK_STR_EQ(c.out.tool.service, "Whitening");
@@ -337,7 +337,7 @@ static void test_dental_books_from_one_sentence(void)
     CHECK(has(r, "whitening on Thursday, March 5th at 10 AM"));
     CHECK(has(r, "Bob Smith"));
     say(&c, "yes that's right");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.caller_name, "Bob Smith");
 }
 
@@ -347,7 +347,7 @@ static void test_dental_offers_the_nearest_free_times_when_taken(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "I need a cleaning tomorrow at 2:30 pm");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     struct rx_tool_result taken = result_of(&c, false);
     taken.free_minutes[0] = 14 * 60;
     taken.free_minutes[1] = 15 * 60 + 30;
@@ -355,7 +355,7 @@ static void test_dental_offers_the_nearest_free_times_when_taken(void)
     const char *r = tool_done(&c, &taken);
     CHECK(has(r, "2:30 PM is taken; I can offer 2 PM or 3:30 PM"));
     r = say(&c, "3:30 works");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_NAME);
     r = say(&c, "it's Maria Lopez");
     CHECK(has(r, "at 3:30 PM"));
@@ -398,7 +398,7 @@ static void test_salon_offers_the_free_times_nearest_to_a_taken_one(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "Can I book a beard trim on Saturday at 10am?");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.time, "10:00");
     struct rx_tool_result taken = result_of(&c, false);
     static const int free_at[] = {9 * 60, 9 * 60 + 15, 9 * 60 + 30, 9 * 60 + 45,
@@ -431,7 +431,7 @@ static void test_the_last_one_picks_the_last_time_offered(void)
         taken.nfree = 3;
         CHECK(has(tool_done(&c, &taken), "I can offer 2 PM, 3 PM or 3:30 PM"));
         say(&c, picks[i]);
-        CHECK(c.out.tool.tool == RTOOL_NONE);
+        CHECK(c.out.tool.tool == RX_TOOL_NONE);
         CHECK(c.mem.minute == want[i]);
         CHECK(c.mem.pending == RX_ASK_NAME);
     }
@@ -451,7 +451,7 @@ static void test_bye_at_the_name_question_ends_the_call_without_a_name(void)
     const char *r = say(&c, "bye");
     CHECK(c.out.is_goodbye);
     CHECK(lacks(r, "for Bye"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK_STR_EQ(c.mem.caller_name, "");
     struct call m;
     call_start(&m, SALON, "2026-03-03 12:00");
@@ -483,7 +483,7 @@ static void test_dental_offers_other_times_when_book_loses_the_race(void)
     struct rx_tool_result ok = result_of(&c, true);
     tool_done(&c, &ok);
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     struct rx_tool_result lost = result_of(&c, false);
     lost.free_minutes[0] = 9 * 60 + 30;
     lost.nfree = 1;
@@ -503,7 +503,7 @@ static void test_dental_refuses_a_closed_saturday_before_asking_a_tool(void)
     const char *r = say(&c, "can I book a filling on Saturday?");
     CHECK(has(r, "closed on Saturday, March 7th"));
     CHECK(has(r, "The next day we're open is Monday, March 9th"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_DAY);
 }
 
@@ -514,7 +514,7 @@ static void test_dental_refuses_a_time_after_closing(void)
     greet(&c);
     const char *r = say(&c, "book a cleaning tomorrow at 6pm");
     CHECK(has(r, "we're open 8 AM to noon and 1 PM to 5 PM"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_TIME);
 }
 
@@ -535,7 +535,7 @@ static void test_dental_refuses_a_booking_within_the_lead_time(void)
     greet(&c);
     const char *r = say(&c, "can I get a cleaning today at 11?");
     CHECK(has(r, "120 minutes' notice"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_plumber_books_a_leak_repair_on_its_slot_grid(void)
@@ -544,13 +544,13 @@ static void test_plumber_books_a_leak_repair_on_its_slot_grid(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can someone come out tomorrow at 9 for a leak?");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Leak repair");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
     CHECK_STR_EQ(c.out.tool.time, "09:00");
     say(&c, "I'd like a drain cleaning on thursday at 10");
     /* the booking in progress changes service and day; 10 is between slots 9 and 11 */
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Drain cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
@@ -563,7 +563,7 @@ static void test_plumber_offers_free_times_for_the_morning(void)
     greet(&c);
     say(&c, "I need a service call");
     say(&c, "wednesday morning");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.time, "05:00");     /* the free times nearest the morning's start */
     struct rx_tool_result r = result_of(&c, true);
     r.free_minutes[0] = 7 * 60;
@@ -584,7 +584,7 @@ static void test_dental_offers_afternoon_times_for_the_afternoon(void)
     call_start(&c, DENTAL, "2026-03-03 11:00");
     greet(&c);
     say(&c, "Can I get in on Thursday afternoon for a cleaning?");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "12:00");
     struct rx_tool_result r = result_of(&c, false);
@@ -607,7 +607,7 @@ static void test_salon_says_it_books_two_services_one_at_a_time(void)
     greet(&c);
     const char *r = say(&c, "can I get a trim and a beard trim this Saturday at 1pm");
     CHECK(has(r, "one service at a time: first women's haircut, then we can book beard trim."));
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Women's haircut");
 }
 
@@ -619,7 +619,7 @@ static void test_salon_books_after_hours_when_booking_only(void)
     CHECK(has(r, "closed right now"));
     CHECK(has(r, "book an appointment"));
     say(&c, "I want a haircut tomorrow at 11am");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Women's haircut");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
 }
@@ -686,7 +686,7 @@ static void test_booking_disabled_offers_a_message(void)
     greet(&c);
     const char *r = say(&c, "can I book a blowout for friday?");
     CHECK(has(r, "can't book appointments"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     say(&c, "yes please");
     CHECK(c.mem.task == RX_TASK_MESSAGE);
 }
@@ -698,9 +698,9 @@ static void test_dental_cancels_a_booking_found_by_number(void)
     greet(&c);
     const char *r = say(&c, "I need to cancel my appointment");
     CHECK(has(r, "cancel your appointment"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = result_of(&c, true);
     snprintf(found.service, sizeof found.service, "Cleaning");
     found.day = (struct civil_date){2026, 3, 4};
@@ -728,7 +728,7 @@ static void test_salon_moves_a_booking_by_cancel_then_book(void)
     greet(&c);
     say(&c, "Hi, this is Ann, I need to reschedule my appointment");
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = result_of(&c, true);
     snprintf(found.service, sizeof found.service, "Color");
     found.day = (struct civil_date){2026, 3, 4};
@@ -736,7 +736,7 @@ static void test_salon_moves_a_booking_by_cancel_then_book(void)
     const char *r = tool_done(&c, &found);
     CHECK(has(r, "What day and time would you like instead?"));
     say(&c, "thursday at 2");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Color");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "14:00");
@@ -744,7 +744,7 @@ static void test_salon_moves_a_booking_by_cancel_then_book(void)
     r = tool_done(&c, &ok);
     CHECK(has(r, "Ann"));
     say(&c, "yep");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK(c.out.tool.is_move);                  /* the replacement is not billed again */
     CHECK(c.mem.intents_seen & RX_INTENT_MOVE);
 }
@@ -766,7 +766,7 @@ static void test_dental_takes_a_message_with_another_number_read_back(void)
     r = say(&c, "yes");
     CHECK(c.mem.pending == RX_ASK_MSG_TEXT);
     say(&c, "Please call me about my bill from last week.");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.caller_name, "Jane Roe");
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550123");
     CHECK_STR_EQ(c.out.tool.message, "Please call me about my bill from last week.");
@@ -785,7 +785,7 @@ static void test_salon_takes_a_message_with_the_number_called_from(void)
     CHECK(c.mem.pending == RX_ASK_MSG_NUMBER_OFFER);
     say(&c, "yeah that's fine");
     say(&c, "I want to ask about highlights for a wedding");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550177");
     CHECK_STR_EQ(c.out.tool.caller_name, "Lee Park");
 }
@@ -805,7 +805,7 @@ static void test_plumber_reads_back_the_number_said_with_the_request(void)
     CHECK(c.mem.pending == RX_ASK_MSG_NUMBER_CONFIRM);
     say(&c, "yes");
     say(&c, "I need a quote");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+14155550134");
 }
 
@@ -845,7 +845,7 @@ static void test_dental_transfers_a_request_for_a_person(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can I talk to someone?");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(c.mem.was_transferred);
     CHECK(c.mem.intents_seen & RX_INTENT_PERSON);
 }
@@ -857,7 +857,7 @@ static void test_dental_transfers_at_once_on_an_emergency_keyword(void)
     greet(&c);
     say(&c, "I'd like to book a cleaning");
     const char *r = say(&c, "actually my gum is bleeding a lot");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(r[0] != '\0');
     CHECK(c.mem.intents_seen & RX_INTENT_ESCALATION);
 }
@@ -868,7 +868,7 @@ static void test_plumber_transfers_a_burst_pipe(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "I've got a burst pipe in the kitchen");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_dental_transfers_after_three_turns_not_understood(void)
@@ -878,11 +878,11 @@ static void test_dental_transfers_after_three_turns_not_understood(void)
     greet(&c);
     const char *r = say(&c, "blorp the quizzle");
     CHECK(c.out.is_misunderstood);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     r = say(&c, "flibber jabber");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     r = say(&c, "wug wug wug");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(has(r, "trouble understanding"));
 }
 
@@ -894,7 +894,7 @@ static void test_salon_escalates_after_two_turns_to_the_fallback(void)
     greet(&c);
     say(&c, "zzz qqq");
     say(&c, "mmm hmm brr");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_salon_takes_a_message_without_any_number_to_transfer_to(void)
@@ -903,7 +903,7 @@ static void test_salon_takes_a_message_without_any_number_to_transfer_to(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "I want to speak to a real person");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.task == RX_TASK_MESSAGE);
 }
 
@@ -914,7 +914,7 @@ static void test_dental_takes_a_message_for_a_person_after_hours(void)
     const char *r = greet(&c);
     CHECK(has(r, "closed right now; we open again tomorrow, Tuesday, March 3rd at 8 AM"));
     r = say(&c, "operator");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "take a message"));
     CHECK(c.mem.task == RX_TASK_MESSAGE);
 }
@@ -924,14 +924,14 @@ static void test_plumber_forwards_an_emergency_after_hours(void)
     struct call c;
     call_start(&c, PLUMBER, "2026-03-01 22:00");   /* Sunday night */
     greet(&c);
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     struct rx_tool_result failed = result_of(&c, false);
-    failed.tool = RTOOL_TRANSFER;
+    failed.tool = RX_TOOL_TRANSFER;
     const char *r = tool_done(&c, &failed);   /* nobody picked up */
     CHECK(has(r, "couldn't reach anyone"));
     CHECK(!c.mem.was_transferred);
     say(&c, "my basement is flooding");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_salon_offers_booking_for_a_person_after_hours(void)
@@ -940,7 +940,7 @@ static void test_salon_offers_booking_for_a_person_after_hours(void)
     call_start(&c, SALON, "2026-03-02 18:00");
     greet(&c);
     const char *r = say(&c, "can I talk to a human");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "book an appointment"));
     r = say(&c, "can I leave a message then");
     CHECK(has(r, "can't take messages while we're closed"));
@@ -986,7 +986,7 @@ static void test_a_second_check_is_worded_afresh_not_repeated(void)
     say(&c, "Zoe Hart");
     for (int i = 0; i < 2; i++) {       /* the formal tone has three wordings of it */
         const char *r = say(&c, i == 0 ? "actually make it 10am" : "no, 11am");
-        CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+        CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
         CHECK(lacks(r, "again") && lacks(r, "repeat") && lacks(r, "As I said") && lacks(r, "Once more"));
         ok = result_of(&c, true);
         tool_done(&c, &ok);
@@ -1094,10 +1094,10 @@ static void test_salon_says_there_is_no_time_left_today_after_closing(void)
     const char *r = say(&c, "can I get a beard trim tonight at 9pm?");
     CHECK(has(r, "There's no time left to book today. The next day we're open is tomorrow, Wednesday, March 4th."));
     CHECK(lacks(r, "What time would suit you today"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_DAY);
     say(&c, "tomorrow at 6pm");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.time, "18:00");
 }
 

@@ -113,7 +113,7 @@ static void test_a_booking_by_alias_goes_through_the_tools(void)
     say(&c, "I'd like to book a brow tint");
     CHECK(c.mem.task == RX_TASK_BOOKING && c.mem.service_index == 18);
     say(&c, "Thursday at half past two");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Eyebrow tint");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "14:30");
@@ -125,7 +125,7 @@ static void test_a_booking_by_alias_goes_through_the_tools(void)
     const char *r = say(&c, "Priya Patel");
     CHECK(has(r, "Priya Patel"));
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.caller_name, "Priya Patel");
     struct rx_tool_result booked = result_of(&c, true);
     CHECK(has(tool_done(&c, &booked), "booked"));

@@ -32,7 +32,7 @@ static void test_dental_prices_a_cleaning_said_with_fillers_then_books_it(void)
     const char *r = say(&c, "um hi yeah i was wondering how much like a teeth cleaning costs");
     CHECK(has(r, "$120"));
     say(&c, "ok cool can i book one for thursday at half past ten");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "10:30");
@@ -44,7 +44,7 @@ static void test_dental_books_a_filling_at_two_thirty_for_my_names(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "i need to get a filling done tomorrow at two thirty");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Filling");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
     CHECK_STR_EQ(c.out.tool.time, "14:30");
@@ -55,7 +55,7 @@ static void test_dental_books_a_filling_at_two_thirty_for_my_names(void)
     CHECK(has(r, "2:30 PM"));
     CHECK(has(r, "filling"));
     say(&c, "yep");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.caller_name, "Carlos Diaz");
     CHECK_STR_EQ(c.out.tool.time, "14:30");
 }
@@ -66,7 +66,7 @@ static void test_dental_books_a_cleaning_at_eleven_a_m_with_hesitations_to_the_g
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "um i'd like to book a, uh, a cleaning for friday at eleven a m");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
     struct rx_tool_result ok = free_at(&c, 11 * 60);
@@ -74,7 +74,7 @@ static void test_dental_books_a_cleaning_at_eleven_a_m_with_hesitations_to_the_g
     const char *r = say(&c, "Tom Baker");
     CHECK(has(r, "Friday, March 6th at 11 AM"));
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     struct rx_tool_result booked = result_of(&c, true);
     r = tool_done(&c, &booked);
     CHECK(has(r, "booked"));
@@ -95,7 +95,7 @@ static void test_dental_takes_another_day_said_with_no_wait(void)
     CHECK(has(r, "Friday, March 6th"));
     CHECK(has(r, "8 AM to 2 PM"));
     say(&c, "9am");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "X-rays");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "09:00");
@@ -113,14 +113,14 @@ static void test_dental_moves_a_read_back_booking_to_another_day_and_time(void)
     CHECK(has(r, "Thursday, March 5th at 9 AM"));
     CHECK(has(r, "Priya Patel"));
     say(&c, "no, friday at 9");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "09:00");
     ok = result_of(&c, true);
     r = tool_done(&c, &ok);
     CHECK(has(r, "Friday, March 6th at 9 AM"));
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.caller_name, "Priya Patel");
 }
@@ -131,7 +131,7 @@ static void test_dental_does_not_book_noon_in_the_lunch_break(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, "can i come in for a cleaning at noon on wednesday");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "Wednesday, March 4th"));
     CHECK(has(r, "1 PM"));
     CHECK(c.mem.pending == RX_ASK_TIME);
@@ -143,7 +143,7 @@ static void test_dental_does_not_book_a_cleaning_that_ends_after_closing(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, "cleaning tomorrow at 5");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "5 PM"));
     CHECK(has(r, "60 minutes"));
 }
@@ -154,7 +154,7 @@ static void test_dental_offers_its_first_free_times_for_first_thing_in_the_morni
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i get a cleaning tuesday first thing in the morning");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
     struct rx_tool_result r = result_of(&c, true);
     r.free_minutes[0] = 8 * 60;
@@ -175,7 +175,7 @@ static void test_dental_says_the_14th_is_a_saturday_it_is_closed(void)
     const char *r = say(&c, "could i book a cleaning on the 14th");
     CHECK(has(r, "closed on Saturday, March 14th"));
     CHECK(has(r, "Monday, March 16th"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_hears_march_3rd_at_3_as_the_afternoon(void)
@@ -184,7 +184,7 @@ static void test_dental_hears_march_3rd_at_3_as_the_afternoon(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "whitening march 3rd at 3 please");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Whitening");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-03");
     CHECK_STR_EQ(c.out.tool.time, "15:00");
@@ -199,7 +199,7 @@ static void test_dental_hears_around_3_i_guess_at_the_time_question(void)
     CHECK(c.mem.pending == RX_ASK_DAY);
     say(&c, "wednesday");
     say(&c, "around 3 i guess");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-04");
     CHECK_STR_EQ(c.out.tool.time, "15:00");
 }
@@ -210,7 +210,7 @@ static void test_dental_books_the_day_after_tomorrow(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "i need a cleaning the day after tomorrow at 9");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-04");
     CHECK_STR_EQ(c.out.tool.time, "09:00");
 }
@@ -223,7 +223,7 @@ static void test_dental_asks_which_day_for_sometime_next_week(void)
     say(&c, "i'd like a cleaning sometime next week");
     CHECK(!c.out.is_misunderstood);
     CHECK(c.mem.task == RX_TASK_BOOKING);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_DAY);
 }
 
@@ -239,7 +239,7 @@ static void test_dental_picks_the_earlier_and_the_later_of_two_offered_times(voi
         struct rx_tool_result taken = taken_but(&c, 13 * 60 + 30, 15 * 60);
         CHECK(has(tool_done(&c, &taken), "1:30 PM or 3 PM"));
         say(&c, picks[i]);
-        CHECK(c.out.tool.tool == RTOOL_NONE);
+        CHECK(c.out.tool.tool == RX_TOOL_NONE);
         CHECK(c.mem.minute == want[i]);
         CHECK(c.mem.pending == RX_ASK_NAME);
     }
@@ -254,7 +254,7 @@ static void test_dental_checks_another_day_asked_for_instead_of_the_offered_time
     struct rx_tool_result taken = taken_but(&c, 13 * 60, 15 * 60);
     tool_done(&c, &taken);
     say(&c, "do you have anything on friday instead");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
 }
@@ -310,9 +310,9 @@ static void test_dental_cancels_an_appointment_asked_with_fillers(void)
     greet(&c);
     const char *r = say(&c, "hi um i need to cancel my appointment for thursday");
     CHECK(has(r, "cancel"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     say(&c, "yes please");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550177");
     struct rx_tool_result found = result_of(&c, true);
     snprintf(found.service, sizeof found.service, "Filling");
@@ -330,7 +330,7 @@ static void test_dental_cancels_after_hours_too(void)
     CHECK(has(greet(&c), "closed right now"));
     say(&c, "hi i need to cancel my appointment tomorrow");
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
 }
 
 static void test_dental_takes_a_message_with_a_number_said_in_groups(void)
@@ -345,7 +345,7 @@ static void test_dental_takes_a_message_with_a_number_said_in_groups(void)
     CHECK(has(r, "5 5 5, 1 2 3, 4 5 6 7"));
     say(&c, "yes");
     say(&c, "I want to know if my crown is ready");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+15551234567");
     CHECK_STR_EQ(c.out.tool.caller_name, "Rob Stone");
     CHECK(ci_find(c.out.tool.message, "crown") != NULL);
@@ -360,7 +360,7 @@ static void test_dental_takes_name_and_number_given_with_the_request(void)
     CHECK(has(r, "5 5 5, 1 2 3, 4 5 6 7"));
     say(&c, "yes");
     say(&c, "my crown fell off");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.caller_name, "Rob");
     CHECK_STR_EQ(c.out.tool.callback_number, "+15551234567");
     CHECK_STR_EQ(c.out.tool.message, "my crown fell off");
@@ -383,7 +383,7 @@ static void test_dental_books_whitening_this_friday_after_asking_its_price(void)
     greet(&c);
     CHECK(has(say(&c, "what's the price for teeth whitening"), "$350"));
     say(&c, "ok let's do that this friday at 9");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Whitening");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "09:00");
@@ -396,7 +396,7 @@ static void test_dental_transfers_a_caller_who_gives_up_on_booking_for_a_person(
     greet(&c);
     say(&c, "can i book a cleaning");
     say(&c, "actually can i just talk to someone");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK_STR_EQ(c.out.tool.callback_number, "");
     CHECK(c.mem.was_transferred);
 }
@@ -409,9 +409,9 @@ static void test_dental_transfers_after_three_mumbled_turns_without_repeating(vo
     say(&c, "uh yeah so um");
     CHECK(c.out.is_misunderstood);
     say(&c, "hmm what");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     const char *r = say(&c, "the thing");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(has(r, "trouble understanding"));
 }
 
@@ -423,7 +423,7 @@ static void test_salon_books_a_haircut_like_saturday_around_11_for_it_s_uh_john(
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "hey um can i get a haircut like saturday around 11");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Women's haircut");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-07");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
@@ -434,7 +434,7 @@ static void test_salon_books_a_haircut_like_saturday_around_11_for_it_s_uh_john(
     CHECK(lacks(r, "Uh"));
     CHECK(has(r, "Saturday, March 7th at 11 AM"));
     say(&c, "yeah");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.caller_name, "John");
 }
 
@@ -444,7 +444,7 @@ static void test_salon_books_a_mens_cut_at_five_forty_five_in_the_evening(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "I want a men's cut friday at 5:45");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Men's haircut");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "17:45");
@@ -456,7 +456,7 @@ static void test_salon_books_a_blowout_at_a_quarter_to_three(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "blowout thursday at quarter to three");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Blowout");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "14:45");
@@ -491,7 +491,7 @@ static void test_salon_answers_the_price_at_the_read_back_and_keeps_the_booking(
     CHECK(has(r, "$140"));
     CHECK(has(r, "10 AM"));
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.service, "Color");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-04");
     CHECK_STR_EQ(c.out.tool.caller_name, "Maria");
@@ -503,11 +503,11 @@ static void test_salon_asks_the_service_for_the_14th_at_2(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     const char *r = say(&c, "can I book for the 14th at 2");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.pending == RX_ASK_SERVICE);
     CHECK(has(r, "blowout"));
     say(&c, "a blowout");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Blowout");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-14");
     CHECK_STR_EQ(c.out.tool.time, "14:00");
@@ -519,7 +519,7 @@ static void test_salon_does_not_book_a_blowout_at_closing_time_on_sunday(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     const char *r = say(&c, "can I book a blowout for sunday at 4");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "11 AM to 4 PM"));
     CHECK(has(r, "45 minutes"));
 }
@@ -530,7 +530,7 @@ static void test_salon_does_not_book_past_closing_in_the_evening(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     const char *r = say(&c, "haircut thursday at 8:30 in the evening");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "8:30 PM"));
     CHECK(has(r, "10 AM to 8 PM"));
 }
@@ -541,7 +541,7 @@ static void test_salon_offers_morning_times_and_takes_the_one_picked(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "do you have anything tomorrow morning for a trim");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-04");
     struct rx_tool_result r = result_of(&c, true);
     r.free_minutes[0] = 10 * 60;
@@ -614,7 +614,7 @@ static void test_salon_takes_a_message_for_the_manager_it_cannot_transfer_to(voi
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     const char *r = say(&c, "can i speak to the manager");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "message"));
     CHECK(c.mem.task == RX_TASK_MESSAGE);
     CHECK(c.mem.pending == RX_ASK_MSG_NAME);
@@ -628,7 +628,7 @@ static void test_plumber_transfers_a_kitchen_flooding_at_once(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "there's water everywhere my kitchen is flooding");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(c.mem.intents_seen & RX_INTENT_ESCALATION);
 }
 
@@ -640,7 +640,7 @@ static void test_plumber_books_a_service_call_for_thursday_morning(void)
     say(&c, "can someone come out thursday morning");
     CHECK(c.mem.pending == RX_ASK_SERVICE);
     say(&c, "a service call");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Service call");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     struct rx_tool_result r = result_of(&c, true);
@@ -652,7 +652,7 @@ static void test_plumber_books_a_service_call_for_thursday_morning(void)
     CHECK(c.mem.minute == 9 * 60);
     say(&c, "Mike Jones");
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.time, "09:00");
     CHECK_STR_EQ(c.out.tool.caller_name, "Mike Jones");
 }
@@ -663,7 +663,7 @@ static void test_plumber_books_a_drain_cleaning_on_saturday_morning(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "book a drain cleaning saturday at 10");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Drain cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-07");
     CHECK_STR_EQ(c.out.tool.time, "10:00");
@@ -720,7 +720,7 @@ static void test_plumber_forwards_a_saturday_afternoon_call(void)
     struct call c;
     call_start(&c, PLUMBER, "2026-03-07 13:00");
     CHECK(has(greet(&c), "closed right now"));
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_plumber_takes_a_number_said_with_brackets_and_a_dash(void)
@@ -734,7 +734,7 @@ static void test_plumber_takes_a_number_said_with_brackets_and_a_dash(void)
     CHECK(has(r, "5 1 0, 1 2 3, 4 5 6 7"));
     say(&c, "that's right");
     say(&c, "need a quote for repiping");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+15101234567");
     CHECK_STR_EQ(c.out.tool.caller_name, "Dana");
 }

@@ -22,7 +22,7 @@ static void test_make_it_ten_at_the_read_back_checks_ten_on_the_same_day(void)
         tool_done(&c, &ok);
         say(&c, fixes[i]);
         CHECK(!c.out.is_misunderstood);
-        CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+        CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
         CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
         CHECK_STR_EQ(c.out.tool.time, "10:00");
     }
@@ -41,7 +41,7 @@ static void test_salon_can_we_do_five_instead_does_not_book_the_old_time(void)
     say(&c, "this is Sam Lee");
     say(&c, "actually can we do five instead");
     CHECK(!c.out.is_misunderstood);
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.time, "17:00");
 }
 
@@ -63,7 +63,7 @@ static void test_the_later_one_is_the_later_time_offered_not_one_o_clock(void)
         taken.nfree = 2;
         CHECK(has(tool_done(&c, &taken), "1:30 PM or 3 PM"));
         say(&c, picks[i]);
-        CHECK(c.out.tool.tool == RTOOL_NONE);
+        CHECK(c.out.tool.tool == RX_TOOL_NONE);
         CHECK(c.mem.minute == want[i]);
     }
 }
@@ -131,7 +131,7 @@ static void test_a_question_at_the_read_back_is_answered_and_the_booking_kept(vo
     const char *r = say(&c, "no wait, what's the cancellation policy");
     CHECK(has(r, "12 hours ahead"));
     say(&c, "yes book it");
-    CHECK(c.out.tool.tool == RTOOL_BOOK);
+    CHECK(c.out.tool.tool == RX_TOOL_BOOK);
     CHECK_STR_EQ(c.out.tool.time, "14:00");
 }
 
@@ -144,7 +144,7 @@ static void test_move_to_thursday_keeps_thursday_for_the_new_booking(void)
     greet(&c);
     say(&c, "can i move my appointment to thursday");
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = result_of(&c, true);
     snprintf(found.service, sizeof found.service, "Cleaning");
     found.day = (struct civil_date){2026, 3, 4};
@@ -152,7 +152,7 @@ static void test_move_to_thursday_keeps_thursday_for_the_new_booking(void)
     const char *r = tool_done(&c, &found);
     CHECK(has(r, "Thursday"));
     say(&c, "at 11");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-05");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
 }
@@ -189,13 +189,13 @@ static void test_dental_earliest_you_can_get_me_in_checks_the_first_open_day(voi
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "what's the earliest you can get me in for a cleaning");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-02");          /* today: open, with time left */
     struct call late;
     call_start(&late, DENTAL, "2026-03-06 12:45");       /* Friday, closing at 2 */
     greet(&late);
     say(&late, "what's the soonest you can fit me in for a cleaning");
-    CHECK(late.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(late.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(late.out.tool.day, "2026-03-09");       /* Monday: closed at the weekend */
 }
 

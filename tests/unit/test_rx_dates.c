@@ -16,7 +16,7 @@ static void test_a_week_from_today_is_seven_days_ahead(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i come in a week from today for a filling at 2");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-09");
     CHECK_STR_EQ(c.out.tool.time, "14:00");
     struct rx_tool_result free = free_at(&c, 14 * 60);
@@ -32,7 +32,7 @@ static void test_a_week_from_tomorrow_is_eight_days_ahead(void)
     call_start(&c, SALON, "2026-03-03 12:00");
     greet(&c);
     say(&c, "can i get a haircut a week from tomorrow at 3");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.day, "2026-03-11");
     CHECK_STR_EQ(c.out.tool.time, "15:00");
 }
@@ -48,7 +48,7 @@ static void test_a_date_just_past_is_said_to_have_passed(void)
     CHECK(lacks(r, "60 days ahead"));
     CHECK(has(r, "passed"));
     CHECK(has(r, "which day"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 /* On December 29th "new year's day" is the closure on January 1st, not today. */

@@ -1,6 +1,6 @@
 /* tests/unit/test_rx_escalation.c: callers in an emergency, as they really say it, are
  * put through to a person at once by the built-in receptionist (the escalation keywords
- * of docs/examples/, found by lib/rx_keywords.c); callers with ordinary questions that
+ * of docs/examples/, found by lib/receptionist/rx_keywords.c); callers with ordinary questions that
  * share a word with a keyword are not. 2026-03-02 10:00 is a Monday morning, when both
  * the dental clinic and the plumber are open. Run from the repository root. */
 #include "rx_call.h"
@@ -13,7 +13,7 @@
 static bool is_put_through_to(const struct call *c, const char *number)
 {
     const char *to = c->ctx.config->escalation.transfer_number;
-    return c->out.tool.tool == RTOOL_TRANSFER &&
+    return c->out.tool.tool == RX_TOOL_TRANSFER &&
            strcmp(c->out.tool.reason, "the caller said an escalation keyword") == 0 &&
            (c->mem.intents_seen & RX_INTENT_ESCALATION) != 0 && to != NULL && strcmp(to, number) == 0;
 }
@@ -39,7 +39,7 @@ static bool first_line_stays_with_receptionist(enum biz biz, const char *line)
     call_start(&c, biz, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, line);
-    bool is_kept = c.out.tool.tool != RTOOL_TRANSFER && !c.mem.was_transferred && r[0] != '\0';
+    bool is_kept = c.out.tool.tool != RX_TOOL_TRANSFER && !c.mem.was_transferred && r[0] != '\0';
     if (!is_kept)
         fprintf(stderr, "  put through: \"%s\"\n", line);
     return is_kept;
@@ -85,7 +85,7 @@ static void test_dental_puts_through_a_caller_mid_booking(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "I'd like to book a cleaning tomorrow at 9am");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     struct rx_tool_result free_slot = result_of(&c, true);
     tool_done(&c, &free_slot);
     const char *r = say(&c, "wait, actually my face is swollen and it hurts a lot");

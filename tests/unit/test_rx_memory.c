@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "mp_buf.h"
-#include "receptionist.h"
+#include "core/mp_buf.h"
+#include "receptionist/receptionist.h"
 
 static void filled(struct rx_memory *m)
 {

@@ -1,5 +1,5 @@
 /* tests/unit/test_rx_message_fixes.c: callers leaving a message who do not wait for each
- * question (lib/rx_message.c): the name, number and words in one sentence, a number
+ * question (lib/receptionist/rx_message.c): the name, number and words in one sentence, a number
  * corrected in part or changed at the message question, the number called from chosen
  * after all, a number refused, the message dropped, one more thing after a message.
  * Conversations through tests/unit/rx_call.h; run from the repository root.
@@ -15,7 +15,7 @@ static void test_everything_in_one_sentence_keeps_the_message(void)
                             "it's about the crown i had done last week");
     CHECK(has(r, "9 1 7, 5 5 5, 0 1 4 2"));
     say(&c, "yes that's right");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.message, "it's about the crown i had done last week");
     CHECK_STR_EQ(c.out.tool.caller_name, "Maria Gomez");
     CHECK_STR_EQ(c.out.tool.callback_number, "+19175550142");
@@ -29,7 +29,7 @@ static void test_a_one_in_the_message_after_the_number_is_not_a_digit(void)
     say(&c, "this is Joe, can someone call me back at 917 555 0142, it is about my bill, one charge looks wrong");
     CHECK(c.mem.pending == RX_ASK_MSG_NUMBER_CONFIRM);
     say(&c, "yes");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+19175550142");
     CHECK(ci_find(c.out.tool.message, "one charge looks wrong") != NULL);
 }
@@ -45,7 +45,7 @@ static void test_last_four_digits_corrected_at_the_read_back(void)
     CHECK(has(say(&c, "no, it's 4 5 6 7 at the end"), "2 0 1, 5 5 5, 4 5 6 7"));
     say(&c, "yes");
     say(&c, "please ask about my x-ray results");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015554567");
 }
 
@@ -84,7 +84,7 @@ static void test_change_of_mind_back_to_the_number_called_from(void)
     CHECK(lacks(r, "which number"));
     CHECK(c.mem.pending == RX_ASK_MSG_TEXT);
     say(&c, "i want to ask if she can do a balayage");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550177");
 }
 
@@ -112,7 +112,7 @@ static void test_a_message_without_a_number_says_so_to_the_owner(void)
     say(&c, "Paul");
     say(&c, "no, i'd prefer not to give a number");
     say(&c, "tell the doctor the new retainer fits well");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "");
     CHECK(ci_find(c.out.tool.message, "retainer fits well") != NULL);
     CHECK(ci_find(c.out.tool.message, "did not leave a callback number") != NULL);
@@ -131,7 +131,7 @@ static void test_never_mind_at_the_message_question_sends_nothing(void)
     say(&c, "Laura Chen");
     say(&c, "yes");
     const char *r = say(&c, "actually never mind, i'll just call back tomorrow");
-    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool != RX_TOOL_TAKE_MESSAGE);
     CHECK(c.mem.task == RX_TASK_NONE);
     CHECK(c.mem.pending == RX_ASK_ANYTHING_ELSE);
     CHECK(!c.out.is_misunderstood);
@@ -158,7 +158,7 @@ static void test_forget_it_bye_at_the_message_question_ends_the_call(void)
     say(&c, "Rita");
     say(&c, "yes");
     say(&c, "oh forget it, bye");
-    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool != RX_TOOL_TAKE_MESSAGE);
     CHECK(c.out.is_goodbye);
 }
 
@@ -173,7 +173,7 @@ static void test_forget_it_thats_all_at_the_message_question_ends_the_call(void)
     say(&c, "Rita");
     say(&c, "yes");
     say(&c, "never mind, that'll be all");
-    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool != RX_TOOL_TAKE_MESSAGE);
     CHECK(c.out.is_goodbye);
 }
 
@@ -186,7 +186,7 @@ static void test_tell_her_to_forget_it_is_a_message(void)
     say(&c, "Rita");
     say(&c, "yes");
     say(&c, "tell her to forget it, the color came out fine after all");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.message, "tell her to forget it, the color came out fine after all");
 }
 
@@ -199,7 +199,7 @@ static void test_name_and_number_at_the_name_question_reads_back_the_number(void
     CHECK(has(say(&c, "tom baker, 310 555 0199"), "3 1 0, 5 5 5, 0 1 9 9"));
     say(&c, "correct");
     say(&c, "need a quote for repiping my house");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.caller_name, "Tom Baker");
     CHECK_STR_EQ(c.out.tool.callback_number, "+13105550199");
 }
@@ -213,12 +213,12 @@ static void test_a_new_number_at_the_message_question_is_read_back(void)
     say(&c, "Sue Park");
     say(&c, "yes");
     say(&c, "oh wait, actually use my work number, 212 555 0187");
-    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool != RX_TOOL_TAKE_MESSAGE);
     CHECK(has(c.out.say, "2 1 2, 5 5 5, 0 1 8 7"));
     say(&c, "yes");
     CHECK(c.mem.pending == RX_ASK_MSG_TEXT);
     say(&c, "my son needs a cleaning before school starts");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12125550187");
     CHECK_STR_EQ(c.out.tool.message, "my son needs a cleaning before school starts");
 }
@@ -236,7 +236,7 @@ static void test_one_more_thing_after_a_message_keeps_name_number_and_words(void
     tool_done(&c, &ok);
     const char *r = say(&c, "oh and one more thing, tell them i'll bring my new insurance card");
     CHECK(lacks(r, "number you're calling from"));
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.message, "i'll bring my new insurance card");
     CHECK_STR_EQ(c.out.tool.caller_name, "Anna Lopez");
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550177");

@@ -30,7 +30,7 @@ static void test_plumber_takes_same_number_im_calling_from_as_a_yes(void)
     say(&c, "yeah same number i'm calling from");
     CHECK(c.mem.pending == RX_ASK_MSG_TEXT);
     say(&c, "my water heater is making a banging noise, want a quote");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+12015550177");
     CHECK_STR_EQ(c.out.tool.caller_name, "Dave");
 }
@@ -46,7 +46,7 @@ static void test_dental_keeps_the_whole_message_and_reads_back_name_and_number(v
     const char *text = "tell doctor kim my daughter lost her retainer and we need a new one "
                        "before the trip on friday";
     say(&c, text);
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.message, text);
     CHECK_STR_EQ(c.out.tool.caller_name, "Anna Lopez");
     struct rx_tool_result ok = result_of(&c, true);
@@ -79,7 +79,7 @@ static void test_dental_takes_a_whole_number_said_again_at_the_read_back(void)
     CHECK(has(say(&c, "no sorry, 973 555 0110"), "9 7 3, 5 5 5, 0 1 1 0"));
     say(&c, "yes");
     say(&c, "i'll be 10 minutes late");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.callback_number, "+19735550110");
     CHECK_STR_EQ(c.out.tool.message, "i'll be 10 minutes late");
 }
@@ -93,7 +93,7 @@ static void test_plumber_does_not_claim_a_message_it_could_not_save(void)
     say(&c, "ed");
     say(&c, "yep");
     say(&c, "call me about the estimate");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     struct rx_tool_result refused = result_of(&c, false);
     const char *r = tool_done(&c, &refused);
     CHECK(lacks(r, "passed your message on"));
@@ -133,7 +133,7 @@ static void test_plumber_puts_through_sewage_said_as_the_message(void)
     say(&c, "Ray");
     say(&c, "yes");
     say(&c, "there's sewage coming up in the basement");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_plumber_goodbye_at_the_number_offer_ends_the_call_without_a_message(void)
@@ -145,7 +145,7 @@ static void test_plumber_goodbye_at_the_number_offer_ends_the_call_without_a_mes
     say(&c, "Lou");
     say(&c, "you know what, forget it, goodbye");
     CHECK(c.out.is_goodbye);
-    CHECK(c.out.tool.tool != RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool != RX_TOOL_TAKE_MESSAGE);
 }
 
 /* ---- after hours, closures, open now ---- */
@@ -200,7 +200,7 @@ static void test_dental_twenty_minutes_before_closing_books_nothing_today(void)
     call_start(&c, DENTAL, "2026-03-02 16:40");
     greet(&c);
     const char *r = say(&c, "can i get a cleaning today");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(has(r, "tomorrow"));
     CHECK(lacks(r, "today at"));
 }
@@ -214,7 +214,7 @@ static void test_salon_on_its_closed_monday_books_instead_of_taking_a_message(vo
     CHECK(c.mem.task != RX_TASK_MESSAGE);
     CHECK(has(r, "book"));
     say(&c, "sure, a trim on wednesday at 3");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Women's haircut");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-04");
     CHECK_STR_EQ(c.out.tool.time, "15:00");
@@ -254,7 +254,7 @@ static void test_plumber_on_christmas_puts_the_caller_through_to_the_on_call_lin
     call_start(&c, PLUMBER, "2025-12-25 10:00");
     const char *g = greet(&c);
     CHECK(has(g, "closed"));
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 /* ---- a person ---- */
@@ -265,7 +265,7 @@ static void test_dental_puts_through_a_real_person(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i just talk to a real person please");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_plumber_puts_through_representative_said_alone_in_few_words(void)
@@ -274,7 +274,7 @@ static void test_plumber_puts_through_representative_said_alone_in_few_words(voi
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, "representative");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     CHECK(strlen(r) < 40);                     /* brief */
 }
 
@@ -285,7 +285,7 @@ static void test_salon_with_a_fallback_number_puts_the_operator_request_through(
     snprintf(c.fallback, sizeof c.fallback, "+13125550100");
     greet(&c);
     say(&c, "operator");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_plumber_puts_through_is_this_a_robot_i_want_a_human(void)
@@ -294,7 +294,7 @@ static void test_plumber_puts_through_is_this_a_robot_i_want_a_human(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "is this a robot? i want to speak to a human");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_dental_after_hours_takes_a_message_for_the_manager(void)
@@ -303,7 +303,7 @@ static void test_dental_after_hours_takes_a_message_for_the_manager(void)
     call_start(&c, DENTAL, "2026-03-02 18:00");
     greet(&c);
     const char *r = say(&c, "let me speak to the manager");
-    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool != RX_TOOL_TRANSFER);
     CHECK(has(r, "message"));
     CHECK(lacks(r, "transfer"));
     CHECK(c.mem.task == RX_TASK_MESSAGE);
@@ -320,7 +320,7 @@ static void test_dental_does_not_transfer_when_an_understood_turn_breaks_the_run
     CHECK(!c.out.is_misunderstood);
     say(&c, "zebra crossing");
     say(&c, "banana");
-    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool != RX_TOOL_TRANSFER);
 }
 
 static void test_plumber_transfers_after_two_turns_not_understood(void)
@@ -329,9 +329,9 @@ static void test_plumber_transfers_after_two_turns_not_understood(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "yeah so the thing under the thing");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     say(&c, "you know the gurgly bit");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_dental_puts_through_an_angry_caller_who_swears_for_a_person(void)
@@ -340,7 +340,7 @@ static void test_dental_puts_through_an_angry_caller_who_swears_for_a_person(voi
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "this is damn ridiculous, just get me a person");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 static void test_dental_puts_through_can_i_speak_with_the_dentist(void)
@@ -349,7 +349,7 @@ static void test_dental_puts_through_can_i_speak_with_the_dentist(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i speak with the dentist");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 /* ---- cancel and move ---- */
@@ -370,9 +370,9 @@ static void test_dental_cancels_for_i_cant_make_it_tomorrow(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     CHECK(has(say(&c, "hi, i can't make it tomorrow"), "cancel"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);          /* not before the caller confirms */
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);          /* not before the caller confirms */
     say(&c, "yes please");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = booking_found(&c, "Filling", (struct civil_date){2026, 3, 3}, 14 * 60);
     const char *r = tool_done(&c, &found);
     CHECK(has(r, "filling"));
@@ -387,11 +387,11 @@ static void test_plumber_reschedules_a_drain_cleaning_to_friday_at_11(void)
     greet(&c);
     say(&c, "yeah i need to reschedule");
     say(&c, "yep");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = booking_found(&c, "Drain cleaning", (struct civil_date){2026, 3, 3}, 9 * 60);
     tool_done(&c, &found);
     say(&c, "friday at 11");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Drain cleaning");
     CHECK_STR_EQ(c.out.tool.day, "2026-03-06");
     CHECK_STR_EQ(c.out.tool.time, "11:00");
@@ -404,7 +404,7 @@ static void test_dental_keeps_the_appointment_when_the_caller_says_keep_it(void)
     greet(&c);
     say(&c, "i need to cancel my appointment");
     const char *r = say(&c, "actually no, keep it");
-    CHECK(c.out.tool.tool != RTOOL_CANCEL);
+    CHECK(c.out.tool.tool != RX_TOOL_CANCEL);
     CHECK(has(r, "left your appointment"));
     CHECK(c.mem.task == RX_TASK_NONE);
 }
@@ -435,7 +435,7 @@ static void test_plumber_no_thanks_to_a_message_after_no_booking_is_found(void)
     say(&c, "no thanks");
     CHECK(!c.out.is_misunderstood);
     CHECK(c.mem.task == RX_TASK_NONE);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_change_my_appointment_to_next_week_cancels_then_books(void)
@@ -488,7 +488,7 @@ static void test_salon_never_mind_after_the_old_booking_is_cancelled_books_nothi
     say(&c, "actually never mind, i'll call back when i know my schedule");
     CHECK(!c.out.is_misunderstood);
     CHECK(c.mem.task == RX_TASK_NONE);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_without_caller_id_takes_a_message_and_asks_the_number(void)
@@ -498,7 +498,7 @@ static void test_dental_without_caller_id_takes_a_message_and_asks_the_number(vo
     c.caller[0] = '\0';
     greet(&c);
     CHECK(has(say(&c, "i need to cancel my appointment"), "message"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     say(&c, "sure");
     say(&c, "Ivan Petrov");
     CHECK(c.mem.pending == RX_ASK_MSG_NUMBER);
@@ -513,7 +513,7 @@ static void test_plumber_um_asks_again_without_hanging_up(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, "um");
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(!c.out.is_goodbye);
     CHECK(lacks(r, "bye"));
 }
@@ -525,7 +525,7 @@ static void test_dental_hello_question_is_greeted_back(void)
     greet(&c);
     say(&c, "hello?");
     CHECK(!c.out.is_misunderstood);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_salon_does_not_thank_a_caller_who_swears(void)
@@ -537,7 +537,7 @@ static void test_salon_does_not_thank_a_caller_who_swears(void)
     CHECK(lacks(r, "welcome"));
     CHECK(lacks(r, "great"));
     CHECK(lacks(r, "pleasure"));
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_asks_the_name_again_after_uh(void)
@@ -575,7 +575,7 @@ static void test_dental_stays_formal_over_four_mumbles(void)
         CHECK(lacks(r, "Hmm"));
         CHECK(lacks(r, "Yeah"));
         CHECK(lacks(r, "Hey"));
-        CHECK(c.out.tool.tool == RTOOL_NONE);
+        CHECK(c.out.tool.tool == RX_TOOL_NONE);
     }
 }
 
@@ -631,7 +631,7 @@ static void test_salon_cheers_alone_is_a_thank_you(void)
     say(&c, "how much is a beard trim");
     say(&c, "cheers");
     CHECK(!c.out.is_misunderstood);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
     CHECK(c.mem.task == RX_TASK_NONE);
 }
 
@@ -643,7 +643,7 @@ static void test_salon_im_all_set_thank_you_is_not_misunderstood(void)
     say(&c, "what products do you use");
     say(&c, "i'm all set, thank you");
     CHECK(!c.out.is_misunderstood);
-    CHECK(c.out.tool.tool == RTOOL_NONE);
+    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 static void test_dental_no_thats_everything_after_a_message_ends_the_call(void)
@@ -654,7 +654,7 @@ static void test_dental_no_thats_everything_after_a_message_ends_the_call(void)
     say(&c, "can someone call me back, this is Omar");
     say(&c, "yes");
     say(&c, "about my invoice");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK_STR_EQ(c.out.tool.caller_name, "Omar");
     struct rx_tool_result ok = result_of(&c, true);
     tool_done(&c, &ok);

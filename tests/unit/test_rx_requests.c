@@ -23,7 +23,7 @@ static void test_a_message_that_names_the_manager_is_taken_not_transferred(void)
     say(&c, "Henry Ford");
     say(&c, "yes");
     say(&c, "please have the office manager call me about my bill");
-    CHECK(c.out.tool.tool == RTOOL_TAKE_MESSAGE);
+    CHECK(c.out.tool.tool == RX_TOOL_TAKE_MESSAGE);
     CHECK(ci_find(c.out.tool.message, "bill") != NULL);
 }
 
@@ -36,7 +36,7 @@ static void test_leave_a_message_for_the_owner_takes_a_message(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i leave a message for the owner");
-    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool != RX_TOOL_TRANSFER);
     CHECK(c.mem.task == RX_TASK_MESSAGE);
 }
 
@@ -63,7 +63,7 @@ static void test_dental_puts_through_speak_to_doctor_kim(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     say(&c, "can i speak to doctor kim please");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 /* "agent" (what callers shout at phone systems) -> "Didn't catch that." Expected: a
@@ -74,7 +74,7 @@ static void test_plumber_puts_through_agent_said_alone(void)
     call_start(&c, PLUMBER, "2026-03-02 10:00");
     greet(&c);
     say(&c, "agent");
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
 }
 
 /* "i don't need a human, just tell me what time you close today" -> "Of course. Please
@@ -86,7 +86,7 @@ static void test_dental_i_dont_need_a_human_is_not_a_request_for_one(void)
     call_start(&c, DENTAL, "2026-03-02 10:00");
     greet(&c);
     const char *r = say(&c, "i don't need a human, just tell me what time you close today");
-    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool != RX_TOOL_TRANSFER);
     CHECK(has(r, "5 PM"));
 }
 
@@ -103,7 +103,7 @@ static void test_salon_wont_be_able_to_make_my_appointment_is_a_cancel(void)
     CHECK(c.mem.pending == RX_ASK_CONFIRM_CANCEL || c.mem.pending == RX_ASK_CONFIRM_MOVE);
     CHECK(lacks(r, "would you like to book"));
     say(&c, "yes please");
-    CHECK(c.out.tool.tool == RTOOL_CANCEL);
+    CHECK(c.out.tool.tool == RX_TOOL_CANCEL);
     struct rx_tool_result found = result_of(&c, true);
     snprintf(found.service, sizeof found.service, "Women's haircut");
     found.day = (struct civil_date){2026, 3, 5};
@@ -250,13 +250,13 @@ static void test_salon_forget_it_bye_at_the_day_question_ends_the_call(void)
 
 /* Plumber after hours: the forward fails. "I'm sorry, I couldn't reach anyone just now.
  * OK. Name?" -- the caller is never told a message is being taken. Expected: say so.
- * rx_on_tool_result() RTOOL_TRANSFER failure + rx_message_start()'s brief ask_name. */
+ * rx_on_tool_result() RX_TOOL_TRANSFER failure + rx_message_start()'s brief ask_name. */
 static void test_plumber_says_it_takes_a_message_when_the_forward_fails(void)
 {
     struct call c;
     call_start(&c, PLUMBER, "2026-03-02 21:00");
     greet(&c);
-    CHECK(c.out.tool.tool == RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool == RX_TOOL_TRANSFER);
     struct rx_tool_result refused = result_of(&c, false);
     CHECK(has(tool_done(&c, &refused), "message"));
 }
@@ -305,7 +305,7 @@ static void test_dental_answers_will_i_be_charged_at_the_cancel_confirmation(voi
     const char *r = say(&c, "wait, will i be charged for cancelling?");
     CHECK(!c.out.is_misunderstood);
     CHECK(has(r, "24 hours"));
-    CHECK(c.out.tool.tool != RTOOL_CANCEL);
+    CHECK(c.out.tool.tool != RX_TOOL_CANCEL);
 }
 
 /* Salon 18:50 (closes 19:00): "can i come in right now for a beard trim" -> "Which day
@@ -329,7 +329,7 @@ static void test_talk_to_my_wife_first_is_not_a_request_for_a_person(void)
     greet(&c);
     say(&c, "i'd like to book a cleaning");
     say(&c, "hmm let me talk to my wife first, what about thursday");
-    CHECK(c.out.tool.tool != RTOOL_TRANSFER);
+    CHECK(c.out.tool.tool != RX_TOOL_TRANSFER);
     CHECK(c.mem.task == RX_TASK_BOOKING);
 }
 

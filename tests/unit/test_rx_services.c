@@ -36,7 +36,7 @@ static void test_plumber_books_the_drain_cleaning_asked_for_as_snaking(void)
     say(&c, "how much is it to snake a drain");
     say(&c, "yes");
     say(&c, "tomorrow at 10 am");
-    CHECK(c.out.tool.tool == RTOOL_CHECK_AVAILABILITY);
+    CHECK(c.out.tool.tool == RX_TOOL_CHECK_AVAILABILITY);
     CHECK_STR_EQ(c.out.tool.service, "Drain cleaning");
     struct rx_tool_result r = result_of(&c, true);
     r.free_minutes[0] = 600;

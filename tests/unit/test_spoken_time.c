@@ -1,4 +1,4 @@
-/* Unit tests for lib/spoken_time.c and lib/say_time.c: a table of utterances with
+/* Unit tests for lib/calendar/spoken_time.c and lib/calendar/say_time.c: a table of utterances with
  * what they mean relative to fixed moments in New York and Los Angeles (a Monday
  * morning, a Saturday night, New Year's Eve, February 28th of leap year 2028, and a
  * Monday evening that is already Tuesday in UTC), then the replies spoken back, and
@@ -7,11 +7,11 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "say_time.h"
-#include "spoken_time.h"
-#include "tz.h"
-#include "tz_cache.h"
-#include "wall_clock.h"
+#include "calendar/say_time.h"
+#include "calendar/spoken_time.h"
+#include "calendar/tz.h"
+#include "calendar/tz_cache.h"
+#include "calendar/wall_clock.h"
 
 enum now_id { MON_NY, MON_LA, SAT_NIGHT_NY, NYE_NY, LEAP_NY, LATE_MON_NY, LATE_MON_LA, NOW_COUNT };
 

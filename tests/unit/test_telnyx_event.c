@@ -1,4 +1,4 @@
-/* Unit tests for lib/telnyx_event.c: every fixture of tests/fixtures/telnyx/ (generated
+/* Unit tests for lib/telnyx/telnyx_event.c: every fixture of tests/fixtures/telnyx/ (generated
  * from the spec's examples by tests/fixtures/make_telnyx_fixtures.py) parses to the
  * right keys and a MessagePack body with the normalised fields; malformed bodies are
  * refused with the right reason; odd but signed bodies never crash. Run from the repo
@@ -9,7 +9,7 @@
 #include <msgpack.h>
 
 #include "check.h"
-#include "telnyx_event.h"
+#include "telnyx/telnyx_event.h"
 
 #define FIXTURES "tests/fixtures/telnyx/"
 #define CCID_V3 "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"

@@ -1,4 +1,4 @@
-/* Unit tests for lib/civil_date.c, lib/tz_rule.c, lib/tz.c and lib/tz_cache.c: known
+/* Unit tests for lib/calendar/civil_date.c, lib/calendar/tz_rule.c, lib/calendar/tz.c and lib/calendar/tz_cache.c: known
  * facts about real zones, the footer rule past 2037, gaps and overlaps, and a few
  * hundred random instants compared with glibc's localtime_r (TZ is set in this test
  * process only; the library never touches it). */
@@ -7,10 +7,10 @@
 #include <time.h>
 
 #include "check.h"
-#include "civil_date.h"
-#include "tz.h"
-#include "tz_cache.h"
-#include "tz_rule.h"
+#include "calendar/civil_date.h"
+#include "calendar/tz.h"
+#include "calendar/tz_cache.h"
+#include "calendar/tz_rule.h"
 
 static struct tz_cache *cache;
 

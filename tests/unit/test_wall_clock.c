@@ -1,10 +1,10 @@
-/* Unit tests for lib/wall_clock.c: FRONTDESK_NOW's instant, its errors, and a pinned
+/* Unit tests for lib/calendar/wall_clock.c: FRONTDESK_NOW's instant, its errors, and a pinned
  * clock that runs on in real time. */
 #include <stdlib.h>
 #include <time.h>
 
 #include "check.h"
-#include "wall_clock.h"
+#include "calendar/wall_clock.h"
 
 static int64_t parsed_ms(const char *text)
 {

@@ -1,11 +1,11 @@
-/* Unit tests for lib/webhook_signature.c. The vectors use the secret key of RFC 8032
+/* Unit tests for lib/telnyx/webhook_signature.c. The vectors use the secret key of RFC 8032
  * §7.1 TEST 1 and were signed by another Ed25519 implementation (OpenSSL, through
  * python3-cryptography), over "<timestamp>|<body>" as Telnyx signs. */
 #include <sodium.h>
 
 #include "check.h"
-#include "config.h"
-#include "webhook_signature.h"
+#include "core/config.h"
+#include "telnyx/webhook_signature.h"
 
 static const char *const public_key_b64 = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 static const char *const body1 =

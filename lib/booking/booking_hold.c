@@ -1,0 +1,275 @@
+/* lib/booking/booking_hold.c: see booking_hold.h. Each request builds its keys and arguments
+ * on the heap (redis_conn copies them, so they are freed as soon as it is sent) and a
+ * small request that lives until its one reply. Counts for more starts than one script
+ * call may carry go out as parallel chunks whose replies are gathered in one array. */
+#include "booking/booking_hold.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/det_uuid.h"
+#include "store/lua_scripts.h"
+#include "store/redis_conn.h"
+#include "store/tenant_keys.h"
+#include "core/xalloc.h"
+
+#define COUNTS_CHUNK 100
+
+enum request_kind { REQ_HOLD, REQ_RELEASE, REQ_COUNTS };
+
+struct request {
+    enum request_kind kind;
+    booking_done_fn cb;
+    void *arg;
+    /* counts only */
+    unsigned *counts;
+    size_t ncounts;
+    size_t chunks_left;
+    struct booking_result worst;        /* the first failure of any chunk */
+};
+
+size_t booking_slot_key(char *out, const char *business_id, unsigned shards, int64_t start_ms)
+{
+    char suffix[40];
+    snprintf(suffix, sizeof suffix, "slot:%" PRId64, start_ms);
+    return tenant_key(out, business_id, shards, suffix);
+}
+
+static void fail_now(booking_done_fn cb, void *arg, enum app_err err)
+{
+    struct booking_result r = {.status = BOOKING_FAILED, .err = err};
+    cb(&r, arg);
+}
+
+/* Maps the transport and error replies every script shares; true when it did. */
+static bool reply_failed(const redisReply *reply, enum app_err err, struct booking_result *r)
+{
+    if (reply != NULL && reply->type == REDIS_REPLY_ERROR && reply->str != NULL &&
+        strncmp(reply->str, "FENCED", 6) == 0) {
+        *r = (struct booking_result){.status = BOOKING_FENCED, .err = APP_ECONFLICT};
+        return true;
+    }
+    if (err != APP_OK || reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+        *r = (struct booking_result){.status = BOOKING_FAILED,
+                                     .err = err != APP_OK ? err : APP_EUNAVAIL};
+        return true;
+    }
+    return false;
+}
+
+static void parse_hold(const redisReply *reply, struct booking_result *r)
+{
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+        reply->element[0]->type != REDIS_REPLY_STRING ||
+        reply->element[1]->type != REDIS_REPLY_INTEGER) {
+        *r = (struct booking_result){.status = BOOKING_FAILED, .err = APP_EINTERNAL};
+        return;
+    }
+    long long v = reply->element[1]->integer;
+    if (strcmp(reply->element[0]->str, "held") == 0)
+        *r = (struct booking_result){.status = BOOKING_DONE, .slot_index = (int)v};
+    else if (strcmp(reply->element[0]->str, "full") == 0)
+        *r = (struct booking_result){.status = BOOKING_FULL, .full_slot = (int)v - 1};
+    else
+        *r = (struct booking_result){.status = BOOKING_FAILED, .err = APP_EINTERNAL};
+}
+
+static void on_reply(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct request *req = arg;
+    struct booking_result r = {0};
+    if (!reply_failed(reply, err, &r)) {
+        if (req->kind == REQ_HOLD)
+            parse_hold(reply, &r);
+        else if (reply->type == REDIS_REPLY_INTEGER)
+            r = (struct booking_result){.status = BOOKING_DONE, .released = (unsigned)reply->integer};
+        else
+            r = (struct booking_result){.status = BOOKING_FAILED, .err = APP_EINTERNAL};
+    }
+    req->cb(&r, req->arg);
+    free(req);
+}
+
+/* Builds argv: the lease key, a key per start, then the lease value and extra
+ * (borrowed strings). keys is an owned block the caller frees after sending. */
+static int build_args(const struct booking_tenant *t, const int64_t *starts, size_t n,
+                      int nextra, const char *const *extra, char **keys, const char **argv,
+                      size_t *lens)
+{
+    *keys = xmalloc((n + 1) * FD_KEY_MAX);
+    int argc = 0;
+    lens[argc] = tenant_key(*keys, t->business_id, t->shards, "lease");
+    argv[argc++] = *keys;
+    for (size_t i = 0; i < n; i++) {
+        char *k = *keys + (i + 1) * FD_KEY_MAX;
+        lens[argc] = booking_slot_key(k, t->business_id, t->shards, starts[i]);
+        argv[argc++] = k;
+    }
+    argv[argc] = t->lease_value;
+    lens[argc] = strlen(t->lease_value);
+    argc++;
+    for (int i = 0; i < nextra; i++) {
+        argv[argc] = extra[i];
+        lens[argc] = strlen(extra[i]);
+        argc++;
+    }
+    return argc;
+}
+
+static bool tenant_is_valid(const struct booking_tenant *t)
+{
+    return t != NULL && t->business_id != NULL && t->lease_value != NULL && t->shards > 0 &&
+           uuid_is_valid(t->business_id, strlen(t->business_id));
+}
+
+static void send_script(struct redis_conn *conn, const char *name, const struct booking_tenant *t,
+                        const int64_t *starts, size_t n, int nextra, const char *const *extra,
+                        struct request *req)
+{
+    const struct lua_script *script = lua_script_find(name);
+    if (script == NULL) {       /* a build without lua/<name>.lua: a bug */
+        req->cb(&(struct booking_result){.status = BOOKING_FAILED, .err = APP_EINTERNAL}, req->arg);
+        free(req);
+        return;
+    }
+    const char *argv[REDIS_CONN_MAX_ARGS];
+    size_t lens[REDIS_CONN_MAX_ARGS];
+    char *keys;
+    int argc = build_args(t, starts, n, nextra, extra, &keys, argv, lens);
+    redis_conn_script(conn, script, BOOKING_TIMEOUT_MS, on_reply, req, (int)n + 1, argc, argv,
+                      lens);
+    free(keys);
+}
+
+void booking_hold(struct redis_conn *conn, const struct booking_tenant *t, const char *booking_id,
+                  unsigned capacity, const int64_t *starts, size_t n, booking_done_fn cb,
+                  void *arg)
+{
+    char id[FD_UUID_LEN + 1];
+    if (!tenant_is_valid(t) || booking_id == NULL ||
+        !uuid_canonical(booking_id, strlen(booking_id), id) || capacity < 1 ||
+        capacity > 100 || n < 1 || n > BOOKING_HOLD_SLOTS_MAX) {
+        fail_now(cb, arg, APP_EINVAL);
+        return;
+    }
+    char capacity_text[16], expire_text[32];
+    snprintf(capacity_text, sizeof capacity_text, "%u", capacity);
+    /* One expiry for every key, a day after the last slot: never before any slot's day. */
+    snprintf(expire_text, sizeof expire_text, "%" PRId64,
+             (int64_t)(starts[n - 1] + BOOKING_SLOT_TTL_MS + t->expiry_shift_ms));
+    const char *extra[] = {id, capacity_text, expire_text};
+    struct request *req = xcalloc(1, sizeof *req);
+    *req = (struct request){.kind = REQ_HOLD, .cb = cb, .arg = arg};
+    send_script(conn, "booking_hold", t, starts, n, 3, extra, req);
+}
+
+void booking_release(struct redis_conn *conn, const struct booking_tenant *t,
+                     const char *booking_id, const int64_t *starts, size_t n,
+                     booking_done_fn cb, void *arg)
+{
+    char id[FD_UUID_LEN + 1];
+    if (!tenant_is_valid(t) || booking_id == NULL ||
+        !uuid_canonical(booking_id, strlen(booking_id), id) || n < 1 ||
+        n > BOOKING_HOLD_SLOTS_MAX) {
+        fail_now(cb, arg, APP_EINVAL);
+        return;
+    }
+    const char *extra[] = {id};
+    struct request *req = xcalloc(1, sizeof *req);
+    *req = (struct request){.kind = REQ_RELEASE, .cb = cb, .arg = arg};
+    send_script(conn, "booking_release", t, starts, n, 1, extra, req);
+}
+
+/* ---- counts, in chunks ---- */
+
+struct chunk {
+    struct request *req;                /* shared by the chunks */
+    size_t first, n;                    /* which counts this chunk fills */
+};
+
+static void counts_chunk_done(struct request *req)
+{
+    if (--req->chunks_left > 0)
+        return;
+    struct booking_result r = req->worst;
+    if (r.status == BOOKING_DONE) {
+        r.counts = req->counts;
+        r.ncounts = req->ncounts;
+    }
+    req->cb(&r, req->arg);
+    free(req->counts);
+    free(req);
+}
+
+static void on_counts(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct chunk *c = arg;
+    struct request *req = c->req;
+    struct booking_result r = {.status = BOOKING_DONE};
+    if (!reply_failed(reply, err, &r)) {
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements != c->n) {
+            r = (struct booking_result){.status = BOOKING_FAILED, .err = APP_EINTERNAL};
+        } else {
+            for (size_t i = 0; i < c->n; i++)
+                req->counts[c->first + i] = reply->element[i]->type == REDIS_REPLY_INTEGER
+                                                ? (unsigned)reply->element[i]->integer
+                                                : 0;
+        }
+    }
+    if (r.status != BOOKING_DONE && req->worst.status == BOOKING_DONE)
+        req->worst = r;
+    free(c);
+    counts_chunk_done(req);
+}
+
+void booking_counts(struct redis_conn *conn, const struct booking_tenant *t,
+                    const int64_t *starts, size_t n, booking_done_fn cb, void *arg)
+{
+    const struct lua_script *script = lua_script_find("booking_counts");
+    if (!tenant_is_valid(t) || n < 1 || n > BOOKING_COUNTS_MAX || script == NULL) {
+        fail_now(cb, arg, script == NULL ? APP_EINTERNAL : APP_EINVAL);
+        return;
+    }
+    struct request *req = xcalloc(1, sizeof *req);
+    *req = (struct request){.kind = REQ_COUNTS, .cb = cb, .arg = arg,
+                            .counts = xcalloc(n, sizeof *req->counts), .ncounts = n,
+                            .worst = {.status = BOOKING_DONE}};
+    /* All chunks are counted before the first is sent: a reply may come at once. */
+    req->chunks_left = (n + COUNTS_CHUNK - 1) / COUNTS_CHUNK;
+    for (size_t first = 0; first < n; first += COUNTS_CHUNK) {
+        struct chunk *c = xcalloc(1, sizeof *c);
+        *c = (struct chunk){req, first, n - first < COUNTS_CHUNK ? n - first : COUNTS_CHUNK};
+        const char *argv[REDIS_CONN_MAX_ARGS];
+        size_t lens[REDIS_CONN_MAX_ARGS];
+        char *keys;
+        int argc = build_args(t, starts + first, c->n, 0, NULL, &keys, argv, lens);
+        redis_conn_script(conn, script, BOOKING_TIMEOUT_MS, on_counts, c, (int)c->n + 1, argc,
+                          argv, lens);
+        free(keys);
+    }
+}
+
+/* ---- ids ---- */
+
+void booking_id(char out[37], const char *business_id, const char *call_control_id,
+                const char *service, int64_t start_ms)
+{
+    char start[32];
+    snprintf(start, sizeof start, "%" PRId64, start_ms);
+    const char *parts[] = {business_id, call_control_id, service, start};
+    det_uuid(out, "bookings", 4, parts);
+}
+
+void booking_usage_event_id(char out[37], const char *booking_id)
+{
+    const char *parts[] = {booking_id};
+    det_uuid(out, "usage_events", 1, parts);
+}
+
+void booking_cancellation_id(char out[37], const char *booking_id)
+{
+    const char *parts[] = {booking_id};
+    det_uuid(out, "booking_cancellations", 1, parts);
+}

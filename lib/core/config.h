@@ -1,0 +1,46 @@
+/* lib/core/config.h: the environment every frontdesk binary reads, with the same names and
+ * defaults everywhere. A missing or malformed value is refused with a message that
+ * names the variable and says what is expected; the binaries exit with status 2. */
+#ifndef FD_CONFIG_H
+#define FD_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/log.h"
+
+struct fd_config {
+    char listen_host[64];           /* FRONTDESK_LISTEN, default 127.0.0.1:8080 */
+    int listen_port;
+    char redis_host[256];           /* FRONTDESK_REDIS_URL, default redis://127.0.0.1:6379/0 */
+    int redis_port;
+    int redis_db;
+    char redis_password[256];       /* "" when the URL has none */
+    char database_url[1024];        /* FRONTDESK_DATABASE_URL, a libpq URI */
+    unsigned char telnyx_public_key[32]; /* FRONTDESK_TELNYX_PUBLIC_KEY, base64 Ed25519 */
+    bool has_telnyx_public_key;
+    int webhook_tolerance_s;        /* FRONTDESK_WEBHOOK_TOLERANCE_S, default 300 */
+    int shards;                     /* FRONTDESK_SHARDS, default 64, 1..1000 */
+    enum log_level log_level;       /* FRONTDESK_LOG_LEVEL, default info */
+    int http_client_timeout_s;      /* FRONTDESK_HTTP_CLIENT_TIMEOUT_S, default 10: time a
+                                       client has to deliver each whole request */
+};
+
+/* What a binary cannot run without (beyond what has a default). */
+enum config_need {
+    CONFIG_NEED_PUBLIC_KEY = 1u << 0,
+};
+
+#define CONFIG_DEFAULT_DATABASE_URL "postgresql://127.0.0.1:5432/frontdesk"
+
+/* Fills *out from the environment. On APP_EINVAL, why holds "FRONTDESK_X: ..." */
+enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_t why_len);
+/* config_load, or print the reason to stderr and exit(2). */
+void config_load_or_exit(struct fd_config *out, unsigned needs);
+
+/* Parsers shared with the CLI and tests; each returns false on malformed input. */
+bool config_parse_listen(const char *text, char *host, size_t host_len, int *port);
+bool config_parse_redis_url(const char *text, struct fd_config *out);
+bool config_parse_public_key(const char *text, unsigned char key[32]);
+
+#endif

@@ -1,0 +1,137 @@
+/* lib/receptionist/rx_answer.c: questions answered from the business's configuration alone. This
+ * file decides which kind of answer a turn gets, in an order that matters (a strong FAQ
+ * match before the hours or a service named in it, a service named before a loose
+ * guess), and answers the address itself. The answers live in their own files (see
+ * rx_answer_parts.h): opening hours, FAQ and policies, services and prices, services
+ * not offered. A service the business does not list is never invented: the caller
+ * hears that it is not offered and what is. */
+#include "receptionist/rx_answer_parts.h"
+
+static const char *const hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
+                                          "closing", "opening time", "opening hours", NULL};
+static const char *const work_words[] = {"do you work", "are you working", "are you guys working",
+                                         "do you guys work", NULL};
+static const char *const price_words[] = {"how much", "price", "prices", "cost", "costs",
+                                          "charge", "fee", "pricing", "rate", "rates",
+                                          "expensive", "cheap", NULL};
+static const char *const list_words[] = {"services", "what do you offer", "what do you do",
+                                         "what can you do", "what do you have", "menu",
+                                         "price list", "treatments", "what else do you",
+                                         "what kind of", "what sort of", NULL};
+static const char *const address_words[] = {"address", "located", "location", "where are you",
+                                            "directions", "get there", "where is your",
+                                            "wheres your", "find you", "get to you",
+                                            "where you are", NULL};
+
+/* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
+static void answer_address(struct rx_turn *t)
+{
+    const struct agent_address *a = &t->cfg->address;
+    struct rx_say *s = &t->say;
+    t->out->intent = "address";
+    t->mem->intents_seen |= RX_INTENT_ADDRESS;
+    rx_say_gap(t);
+    if (!t->cfg->has_address) {
+        rx_say_put(s, "I'm sorry, I don't have an address to give you.");
+        return;
+    }
+    rx_say_put(s, "We're at ");
+    rx_say_put(s, a->street);
+    rx_say_put(s, ", ");
+    rx_say_put(s, a->city);
+    if (a->region[0] != '\0') {
+        rx_say_put(s, ", ");
+        rx_say_put(s, a->region);
+    }
+    if (a->postal_code[0] != '\0') {
+        rx_say_put(s, " ");
+        rx_say_put(s, a->postal_code);
+    }
+    rx_say_put(s, ".");
+    if (a->directions[0] != '\0') {
+        rx_say_put(s, " ");
+        rx_say_put(s, a->directions);
+    }
+}
+
+/* A service the caller asked about that the business does not list as said: with an
+ * age group it lacks, a detail of the service just talked about, a service named in
+ * another form, or one not offered. False if the caller asked about none. */
+static bool answer_unlisted(struct rx_turn *t, const char *qualified)
+{
+    if (qualified[0] != '\0' && t->nservices == 0) {
+        rx_answer_not_listed(t, qualified);
+        return true;
+    }
+    if (rx_answer_from_description(t))
+        return true;
+    if (qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
+        rx_answer_service(t);
+        return true;
+    }
+    return rx_answer_unknown_service(t);
+}
+
+bool rx_answer(struct rx_turn *t)
+{
+    static const char *const duration_words[] = {"how long", "duration", "take long", "how many minutes",
+                                                 "how many hours", NULL};
+    const struct rx_text *x = &t->text;
+    bool is_price = rx_text_has_any(x, price_words), is_duration = rx_text_has_any(x, duration_words);
+    char qualified[128];
+    rx_drop_age_qualified(t, qualified, sizeof qualified);
+    if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
+        rx_find_service_asked_about(t);
+    if (is_price && t->nservices > 0) {
+        rx_answer_price(t);
+        return true;
+    }
+    struct rx_faq_pick faq = {0, false, 0};
+    bool is_faq_scored = rx_faq_has_keyword(t);
+    if (is_faq_scored) {
+        faq = rx_faq_pick_best(t);
+        if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
+            rx_faq_say(t, faq);
+            return true;
+        }
+    }
+    if (rx_text_has_any(x, address_words)) {
+        answer_address(t);
+        return true;
+    }
+    static const char *const follow_words[] = {"what about", "how about", "and on", "and what about", NULL};
+    bool is_day_follow_up = (t->mem->intents_seen & RX_INTENT_HOURS) && t->nservices == 0 && t->has_when &&
+                            (t->when.has_date || t->when.has_range) && rx_text_has_any(x, follow_words);
+    /* "do you work saturdays", but not "do you work with insurance" */
+    bool is_work_day = t->has_when && (t->when.has_date || t->when.has_range) && t->nservices == 0 &&
+                       rx_text_has_any(x, work_words);
+    if (rx_text_has_any(x, hours_words) || is_day_follow_up || is_work_day) {   /* "what about Sunday?" after hours */
+        rx_answer_hours(t);
+        return true;
+    }
+    if (is_duration && t->nservices > 0) {
+        rx_answer_duration(t);
+        return true;
+    }
+    if (t->nservices > 0) {
+        rx_answer_service(t);
+        return true;
+    }
+    if (!is_faq_scored)
+        faq = rx_faq_pick_best(t);
+    if (faq.score >= 2) {
+        rx_faq_say(t, faq);
+        return true;
+    }
+    if (answer_unlisted(t, qualified))
+        return true;
+    if (is_price) {
+        rx_answer_price_list(t);
+        return true;
+    }
+    if (rx_text_has_any(x, list_words)) {
+        rx_answer_services(t);
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,100 @@
+/* lib/receptionist/rx_answer_parts.h: what the files of the receptionist's question answering share,
+ * and nothing else uses (internal to them; the rest of the receptionist sees
+ * rx_answer(), rx_answer_unknown_service() and rx_answer_hours_of() in rx_internal.h).
+ *
+ *   rx_answer.c                which kind of answer a question gets; the address
+ *   rx_hours_answer.c          opening hours: now, a date, a range, "saturdays"
+ *   rx_faq_answer.c            the FAQ and the policies, in the business's own words
+ *   rx_services.c              services the business lists: which one the caller means,
+ *                              its price, duration and description, the lists
+ *   rx_services_not_offered.c  services it does not: "we don't fix X", "no kids cut"
+ *
+ * Each answer sets the turn's intent and says its sentence after rx_say_gap(). */
+#ifndef FD_RX_ANSWER_PARTS_H
+#define FD_RX_ANSWER_PARTS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "receptionist/rx_internal.h"
+
+/* ---- words of a normalised sentence (" word word "), shared by the matchers ---- */
+
+/* The length of the word at p, up to the next space or the end. */
+static inline size_t rx_word_len(const char *p)
+{
+    const char *e = strchr(p, ' ');
+    return e != NULL ? (size_t)(e - p) : strlen(p);
+}
+
+/* True if the word w (n bytes, not terminated) is one of list (NULL-terminated). */
+static inline bool rx_is_word_of(const char *w, size_t n, const char *const *list)
+{
+    for (size_t k = 0; list[k] != NULL; k++)
+        if (strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* True if the word w (n bytes) is too short or too common to tell questions apart
+ * ("what", "your", "does"): the FAQ scores and the service follow-ups skip it. */
+bool rx_is_stop_word(const char *w, size_t n);
+
+/* ---- rx_hours_answer.c ---- */
+
+/* "What are your hours?", "are you open now?", "open on Sunday?", "on weekends?". */
+void rx_answer_hours(struct rx_turn *t);
+/* "do you do cleanings on weekends" when every day named is closed: "We do offer
+ * cleaning, but we're closed on weekends. The next day we're open is ...". False (and
+ * nothing said) if a day named is open or none was. name is the service as said. */
+bool rx_hours_say_service_closed(struct rx_turn *t, const char *name);
+
+/* ---- rx_faq_answer.c ---- */
+
+/* The FAQ entry or policy that answers the caller best. */
+struct rx_faq_pick {
+    int score;                  /* the FAQ entry's (0: none), or the policy's 3 */
+    bool is_policy;
+    size_t index;
+};
+
+/* A FAQ entry that matches a keyword and more (score 3 and up: a keyword and a word of
+ * its question, or two keywords) answers before the hours, the address or a service
+ * named in it: "do you close for holidays?" is the business's holiday answer, "what
+ * should I wear for a pedicure?" its advice, not the pedicure's description. */
+#define RX_FAQ_STRONG_SCORE 3
+
+struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t);
+/* True if a keyword of some FAQ entry is in the caller's words: the cheap test (mostly
+ * the Bloom filter of rx_text_may_have) before every entry is scored on a turn that an
+ * hours or address answer would otherwise take. */
+bool rx_faq_has_keyword(struct rx_turn *t);
+/* Says the picked entry's answer or the policy's text, as the business wrote it. */
+void rx_faq_say(struct rx_turn *t, struct rx_faq_pick best);
+
+/* ---- rx_services.c: t->services[0] (or all t->nservices) must be set ---- */
+
+void rx_answer_price(struct rx_turn *t);         /* the price of each service named */
+void rx_answer_duration(struct rx_turn *t);      /* "Whitening takes about 90 minutes." */
+void rx_answer_service(struct rx_turn *t);       /* "Yes, we offer X", what it is, time, price */
+/* Without a service named: */
+void rx_answer_price_list(struct rx_turn *t);    /* the first few services and prices */
+void rx_answer_services(struct rx_turn *t);      /* "We offer ..." */
+/* Sets the service a price or duration question without one is about, if any. */
+void rx_find_service_asked_about(struct rx_turn *t);
+/* "and highlights?" just after color: a sentence of its description; false if none. */
+bool rx_answer_from_description(struct rx_turn *t);
+/* Sets (and notes in the call's memory) the one service named in another form ("snake
+ * a drain": drain snaking); false if none or more than one. */
+bool rx_use_loose_service(struct rx_turn *t);
+
+/* ---- rx_services_not_offered.c ---- */
+
+/* Drops from the turn (and from the call's memory if this turn noted them) the services
+ * the caller named with an age group they lack ("kids cut"); the caller's words for
+ * the first into buf (size bytes; "" if none). */
+void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size);
+/* "There's no kids cut on our list of services; we do offer ..." */
+void rx_answer_not_listed(struct rx_turn *t, const char *words);
+
+#endif

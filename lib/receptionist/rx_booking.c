@@ -1,0 +1,609 @@
+/* lib/receptionist/rx_booking.c: booking by slot filling.
+ *
+ * The slots are the service, the day, the time and the caller's name; the caller may
+ * give them in any order and several at once ("a cleaning next Tuesday at half past
+ * two"). Each turn fills what it can, checks it against the configuration (closures,
+ * closed weekdays, hours, the service's length, lead time, how far ahead, the slot
+ * grid) and asks for the next missing one. With service, day and time the worker is
+ * asked check_availability; a free time, and the name, are read back, and only a yes
+ * asks for book. The caller hears "booked" only from the book tool's success. A taken
+ * time is answered with the nearest free times from the tool's result.
+ * Cancelling and moving are in lib/receptionist/rx_cancel.c. */
+#include <string.h>
+
+#include "receptionist/rx_booking_rules.h"
+#include "receptionist/rx_internal.h"
+
+#define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
+
+static const char *const book_words[] = {
+    "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
+    "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
+    "fit me in", "squeeze me in", "send someone", "come out", "make a booking", "can you come",
+    "could you come", "come over", NULL};
+static const char *const want_words[] = {"id like", "i would like", "i want", "i need",
+                                         "can i get", "can i have", "could i get", "looking for",
+                                         "can i come", "can someone", NULL};
+static const char *const any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
+                                             "whats available", "what times", "earliest",
+                                             "first available", "whatever", "what time do you have",
+                                             "whats free", "anything", NULL};
+
+static const char *const right_now_words[] = {"right now", "right away", "immediately",
+                                              NULL};
+static const char *const soonest_words[] = {"earliest", "soonest", "first available",
+                                            "next available", "as soon as possible", "asap",
+                                            NULL};
+
+/* "How long is a color appointment?" asks about the service; it books nothing unless
+ * the caller also says they want one or names booking itself. */
+static bool is_question_about(const struct rx_turn *t)
+{
+    static const char *const ask_about[] = {"how long", "how much", "how many minutes",
+                                            "how expensive", NULL};
+    static const char *const booking_verbs[] = {"book", "schedule", "reserve", "reservation",
+                                                "make a booking", "set up", "sign me up", NULL};
+    return rx_text_has_any(&t->text, ask_about) && !rx_text_has_any(&t->text, want_words) &&
+           !rx_text_has_any(&t->text, booking_verbs);
+}
+
+bool rx_booking_is_request(struct rx_turn *t)
+{
+    if (is_question_about(t))
+        return false;
+    if (rx_text_has_any(&t->text, book_words))
+        return true;
+    return t->nservices > 0 &&
+           (rx_text_has_any(&t->text, want_words) ||
+            (t->has_when && (t->when.has_date || t->when.has_time)));
+}
+
+bool rx_booking_can_book_now(const struct rx_turn *t)
+{
+    return t->cfg->booking.is_enabled && t->cfg->nservices > 0 &&
+           (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY);
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void rx_booking_ask_tool(struct rx_turn *t, enum rx_tool tool, bool has_time)
+{
+    struct rx_tool_call *c = &t->out->tool;
+    const struct rx_memory *m = t->mem;
+    memset(c, 0, sizeof *c);
+    c->tool = tool;
+    if (m->service_index >= 0)
+        copy(c->service, sizeof c->service, t->cfg->services[m->service_index].name);
+    if (m->day.year != 0)
+        rx_tool_day_format(c->day, &m->day);
+    if (has_time && m->minute >= 0)
+        rx_tool_minute_format(c->time, m->minute);
+    copy(c->caller_name, sizeof c->caller_name, m->caller_name);
+    copy(c->callback_number, sizeof c->callback_number, t->ctx->caller_number);
+    c->is_move = tool == RX_TOOL_BOOK && m->is_moving;
+    t->mem->pending = RX_ASK_WAIT_TOOL;
+}
+
+static bool has_day(const struct rx_memory *m)
+{
+    return m->day.year != 0;
+}
+
+static void clear_offers(struct rx_memory *m)
+{
+    for (int i = 0; i < RX_FREE_MAX; i++)
+        m->offered[i] = -1;
+}
+
+void rx_booking_set_service(struct rx_turn *t, int index)
+{
+    if (t->mem->service_index != index) {
+        t->mem->service_index = index;
+        t->mem->is_time_checked = false;
+    }
+    rx_note_service(t->mem, index, t->raw);
+}
+
+/* True if words (a name as rx_text_name took it) are service index's name or alias. */
+static bool is_service_name(const struct rx_turn *t, int index, const char *words)
+{
+    const struct agent_service *s = &t->cfg->services[index];
+    char norm[AGENT_NAME_MAX * 4 + 1], said[RX_TOOL_NAME_MAX * 4 + 1];
+    rx_text_normalise(words, said, sizeof said);
+    for (size_t k = 0; k <= s->naliases; k++) {
+        rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+        size_t n = strlen(norm);
+        if (strncmp(said, norm, n) == 0 && (said[n] == '\0' || strcmp(said + n, "s") == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Fills the slots this turn gives; true if any changed. */
+static bool fill(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    const struct spoken_when *w = &t->when;
+    bool is_changed = false;
+    char name[RX_TOOL_NAME_MAX];
+    /* asked for a name, "Joe Cut" is a name that holds an alias, not a change of service */
+    if (m->pending == RX_ASK_NAME && t->nservices > 0 && !t->has_when && t->text.nwords <= 3 &&
+        rx_text_name(&t->text, true, name, sizeof name) && !is_service_name(t, t->services[0], name)) {
+        copy(m->caller_name, sizeof m->caller_name, name);
+        return true;
+    }
+    if (t->nservices > 0 && t->services[0] != m->service_index) {
+        bool is_switch = m->service_index >= 0;     /* "make that a whitening instead" */
+        rx_booking_set_service(t, t->services[0]);
+        if (is_switch) {
+            rx_say_gap(t);
+            rx_say_put(&t->say, "Alright, ");
+            rx_say_name(&t->say, t->cfg->services[m->service_index].name);
+            rx_say_put(&t->say, " instead.");
+        }
+        is_changed = true;
+    }
+    if (t->has_when && w->has_date && civil_date_compare(&w->date, &m->day) != 0) {
+        m->day = w->date;
+        m->is_time_checked = false;
+        is_changed = true;
+    }
+    if (t->has_when && w->has_time) {
+        m->minute = w->hour * 60 + w->minute;
+        m->alt_minute = w->is_time_ambiguous ? w->alt_hour * 60 + w->minute : -1;
+        m->is_time_checked = false;
+        m->part = SPOKEN_PART_NONE;
+        is_changed = true;
+    } else if (t->has_when && w->part != SPOKEN_PART_NONE) {
+        m->part = (int)w->part;
+        m->minute = -1;
+        m->is_time_checked = false;
+        is_changed = true;
+    } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, any_time_words)) {
+        m->part = RX_PART_ANY;
+        is_changed = true;
+    } else if (!has_day(m) && rx_text_has_any(&t->text, right_now_words)) {
+        m->day = t->ctx->now.date;      /* "can I come in right now": today, or why not */
+        is_changed = true;
+    } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, soonest_words) &&
+               rx_booking_soonest_day(t, &m->day)) {
+        m->part = RX_PART_ANY;
+        is_changed = true;
+    }
+    if (rx_text_name(&t->text, m->pending == RX_ASK_NAME && !is_changed, name, sizeof name)) {
+        copy(m->caller_name, sizeof m->caller_name, name);
+        is_changed = true;
+    }
+    return is_changed;
+}
+
+static rx_wordings ask_day = {
+    {"What day would suit you?", "Which day works best for you?", "What day were you thinking of?"},
+    {"What day would you prefer?", "On which day would you like to come in?", "Which day would suit you?"},
+    {"What day?", "Which day?", "Day?"},
+};
+static rx_wordings ask_name = {
+    {"Can I get your name, please?", "And who should I put it under?", "What name should I use?"},
+    {"May I have your name, please?", "Under which name shall I book it?", "Could I have your name?"},
+    {"Your name?", "Name, please?", "What name?"},
+};
+static rx_wordings checking = {
+    {"Let me check that for you.", "One moment while I check.", "Let me see what's free."},
+    {"Allow me to check.", "One moment, please, while I check.", "Let me check our calendar."},
+    {"Checking.", "One moment.", "Let me check."},
+};
+static rx_wordings read_back = {
+    {"Great, that's @1 @2 for @3. Shall I book it?", "So that's @1 @2, under @3. Want me to book it?",
+     "Perfect: @1 @2 for @3. Should I go ahead and book it?"},
+    {"That is an appointment for @1 @2 for @3. Shall I book it?",
+     "To confirm: @1 @2, under the name @3. Shall I book it?", "I have @1 @2 for @3. May I book it?"},
+    {"@1, @2, for @3. Book it?", "@1 @2 for @3. Shall I book it?", "@1, @2, @3. Book it?"},
+};
+
+static void say_when(struct rx_turn *t)
+{
+    rx_say_on(&t->say, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&t->say, " at ");
+    rx_say_clock(&t->say, t->mem->minute);
+}
+
+static void ask_service(struct rx_turn *t)
+{
+    rx_say_gap(t);
+    rx_say_put(&t->say, "Which service would you like to book? We offer ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+    t->mem->pending = RX_ASK_SERVICE;
+}
+
+static void ask_time(struct rx_turn *t)
+{
+    rx_say_gap(t);
+    rx_say_put(&t->say, t->cfg->tone == AGENT_TONE_BRIEF ? "What time " : "What time would suit you ");
+    rx_say_on(&t->say, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&t->say, "?");
+    if (!t->has_said_hours) {       /* a refused time has just named them */
+        rx_say_put(&t->say, " We're open ");
+        rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&t->mem->day)]);
+        rx_say_put(&t->say, ".");
+    }
+    t->mem->pending = RX_ASK_TIME;
+}
+
+static void ask_readback(struct rx_turn *t)
+{
+    char svc[AGENT_NAME_MAX * 4 + 1], when[160];
+    struct rx_say s1, s2;
+    rx_say_init(&s1, svc, sizeof svc);
+    rx_say_name(&s1, t->cfg->services[t->mem->service_index].name);
+    rx_say_init(&s2, when, sizeof when);
+    rx_say_on(&s2, &t->mem->day, &t->ctx->now.date);
+    rx_say_put(&s2, " at ");
+    rx_say_clock(&s2, t->mem->minute);
+    rx_say_gap(t);
+    RX_FILL(&t->say, rx_pick(t, read_back), svc, when, t->mem->caller_name);
+    t->mem->is_awaiting_confirmation = true;
+    t->mem->pending = RX_ASK_CONFIRM_BOOKING;
+}
+
+/* The next step of the booking: ask for what is missing, check, or read back. */
+static void advance(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    t->out->intent = "book";
+    if (m->service_index < 0 && t->cfg->nservices == 1)
+        rx_booking_set_service(t, 0);
+    if (m->service_index < 0) {
+        if (rx_answer_unknown_service(t)) {
+            rx_say_put(&t->say, " Which would you like?");
+            m->pending = RX_ASK_SERVICE;
+            return;
+        }
+        ask_service(t);
+        return;
+    }
+    if (has_day(m) && !rx_booking_day_is_bookable(t)) {
+        m->day.year = 0;
+        m->minute = -1;
+    }
+    if (!has_day(m)) {
+        rx_say_pick(t, ask_day);
+        m->pending = RX_ASK_DAY;
+        return;
+    }
+    if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
+        rx_say_pick(t, checking);
+        rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
+        if (m->part != RX_PART_ANY) {
+            /* the tool lists the free times nearest the time given, else the day's
+             * first ones, which may all be before "the afternoon" */
+            int first_hour, end_hour;
+            spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
+            rx_tool_minute_format(t->out->tool.time, first_hour * 60);
+        }
+        return;
+    }
+    if (m->minute >= 0 && !m->is_time_checked && !rx_booking_time_is_bookable(t))
+        m->minute = -1;
+    if (m->minute < 0) {
+        ask_time(t);
+        return;
+    }
+    if (!m->is_time_checked) {
+        rx_say_pick(t, checking);
+        rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, true);
+        return;
+    }
+    if (m->caller_name[0] == '\0') {
+        rx_say_pick(t, ask_name);
+        m->pending = RX_ASK_NAME;
+        return;
+    }
+    ask_readback(t);
+}
+
+void rx_booking_reask(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->task == RX_TASK_CANCEL) {
+        rx_say_gap(t);
+        rx_say_put(&t->say, m->is_moving ? "Shall I move your appointment?" : "Shall I cancel your appointment?");
+        return;
+    }
+    if (m->pending == RX_ASK_PICK_OFFERED) {
+        rx_say_gap(t);
+        rx_say_put(&t->say, "Which of those times would you like: ");
+        for (int i = 0; i < RX_FREE_MAX && m->offered[i] >= 0; i++) {
+            if (i > 0)
+                rx_say_put(&t->say, i + 1 < RX_FREE_MAX && m->offered[i + 1] >= 0 ? ", " : " or ");
+            rx_say_clock(&t->say, m->offered[i]);
+        }
+        rx_say_put(&t->say, "?");
+        return;
+    }
+    if (m->pending == RX_ASK_CONFIRM_BOOKING) {
+        ask_readback(t);
+        return;
+    }
+    advance(t);
+}
+
+void rx_booking_start(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    m->intents_seen |= RX_INTENT_BOOK;
+    t->out->intent = "book";
+    rx_say_gap(t);
+    if (!t->cfg->booking.is_enabled || t->cfg->nservices == 0) {
+        rx_say_put(&t->say, "I'm sorry, I can't book appointments over the phone. I can take a message and someone will call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    if (!rx_booking_can_book_now(t)) {
+        rx_say_put(&t->say, "We're closed right now, so I can't book an appointment, but I can take a message and the team will call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    if (m->task != RX_TASK_BOOKING) {
+        m->task = RX_TASK_BOOKING;
+        rx_memory_clear_booking(m);
+        if (t->nservices > 1) {
+            /* a booking is one service: say so, or the second is silently dropped */
+            rx_say_put(&t->say, "I'll book one service at a time: first ");
+            rx_say_name(&t->say, t->cfg->services[t->services[0]].name);
+            rx_say_put(&t->say, ", then we can book ");
+            rx_say_name(&t->say, t->cfg->services[t->services[1]].name);
+            rx_say_put(&t->say, ".");
+        }
+    }
+    fill(t);
+    advance(t);
+}
+
+/* The caller picks one of the times offered: "2 o'clock", "the first one", "yes". */
+static int pick_offered(struct rx_turn *t)
+{
+    const struct rx_memory *m = t->mem;
+    int n = 0;
+    while (n < RX_FREE_MAX && m->offered[n] >= 0)
+        n++;
+    if (n == 0)
+        return -1;
+    bool has_time = t->has_when && t->when.has_time && !t->when.has_date;
+    if (has_time) {
+        int a = t->when.hour * 60 + t->when.minute, b = t->when.alt_hour * 60 + t->when.minute;
+        for (int i = 0; i < n; i++)
+            if (m->offered[i] == a || (t->when.is_time_ambiguous && m->offered[i] == b))
+                return m->offered[i];
+    }
+    /* "the later one": the "one" read as a time above offered nothing, the words pick */
+    static const char *const first[] = {"first", "earlier", "earliest", "1st", NULL};
+    static const char *const second[] = {"second", "middle", "2nd", NULL};
+    static const char *const last[] = {"last", "later", "latest", "third", "3rd", NULL};
+    if (rx_text_has_any(&t->text, second) && n >= 2)
+        return m->offered[1];
+    if (rx_text_has_any(&t->text, last))
+        return m->offered[n - 1];
+    if (rx_text_has_any(&t->text, first) || (!has_time && n == 1 && rx_text_is_yes(&t->text)))
+        return m->offered[0];
+    return -1;
+}
+
+/* At the read-back a number alone is a new time: "no, make it ten", "can we do five
+ * instead". (Elsewhere a bare number is read as a time only when a time was asked.) */
+static void read_bare_time(struct rx_turn *t)
+{
+    if (!t->has_when)
+        t->has_when = spoken_time_parse(t->raw, strlen(t->raw), &t->ctx->now, SPOKEN_EXPECT_TIME,
+                                        &t->when);
+}
+
+/* "Never mind" with nothing new: the caller no longer wants to book. */
+static bool is_dropped(struct rx_turn *t)
+{
+    return rx_text_has_any(&t->text, rx_drop_words) && t->nservices == 0 &&
+           !(t->has_when && (t->when.has_date || t->when.has_time));
+}
+
+static void drop_booking(struct rx_turn *t)
+{
+    t->out->intent = "book";
+    rx_memory_clear_booking(t->mem);
+    t->mem->task = RX_TASK_NONE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "No problem, I won't book anything.");
+    rx_say_gap(t);
+    rx_say_anything_else(t);
+}
+
+bool rx_booking_turn(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->task == RX_TASK_CANCEL)
+        return rx_cancel_turn(t);
+    if (m->task != RX_TASK_BOOKING)
+        return false;
+    if (is_dropped(t)) {
+        drop_booking(t);
+        return true;
+    }
+    if (m->pending == RX_ASK_CONFIRM_BOOKING) {
+        read_bare_time(t);
+        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text) && !rx_text_is_question(&t->text);
+        if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
+            t->out->intent = "book";
+            m->is_awaiting_confirmation = false;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "One moment while I book that.");
+            rx_booking_ask_tool(t, RX_TOOL_BOOK, true);
+            return true;
+        }
+        m->is_awaiting_confirmation = false;
+        if (fill(t)) {
+            advance(t);
+            return true;
+        }
+        if (is_no) {
+            t->out->intent = "book";
+            m->day.year = 0;
+            m->minute = -1;
+            m->is_time_checked = false;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "No problem. What day and time would suit you better?");
+            m->pending = RX_ASK_DAY;
+            return true;
+        }
+        m->is_awaiting_confirmation = true;
+        return false;
+    }
+    if (m->pending == RX_ASK_PICK_OFFERED) {
+        int picked = pick_offered(t);
+        if (picked >= 0) {
+            char name[RX_TOOL_NAME_MAX];
+            m->minute = picked;
+            m->alt_minute = -1;
+            m->is_time_checked = true;   /* the tool said it is free */
+            clear_offers(m);
+            if (rx_text_name(&t->text, false, name, sizeof name))
+                copy(m->caller_name, sizeof m->caller_name, name);
+            advance(t);
+            return true;
+        }
+        if (fill(t)) {
+            clear_offers(m);
+            advance(t);
+            return true;
+        }
+        if (rx_text_is_no(&t->text)) {
+            clear_offers(m);
+            m->day.year = 0;
+            m->minute = -1;
+            rx_say_gap(t);
+            rx_say_put(&t->say, "Alright. What other day and time would suit you?");
+            m->pending = RX_ASK_DAY;
+            return true;
+        }
+        return false;
+    }
+    if (fill(t)) {
+        advance(t);
+        return true;
+    }
+    return false;
+}
+
+/* "2:30 PM is taken; I can offer 2 PM or 3:30 PM." from a tool's free times. */
+static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool has_asked_time)
+{
+    struct rx_memory *m = t->mem;
+    clear_offers(m);
+    int n = 0;
+    int first_hour = 0, end_hour = 24;
+    if (!has_asked_time && m->part != SPOKEN_PART_NONE && m->part != RX_PART_ANY)
+        spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
+    for (int i = 0; i < r->nfree && i < RX_FREE_MAX; i++) {
+        int f = r->free_minutes[i];
+        if (f < 0 || f >= 1440 || f == m->minute || f < first_hour * 60 || f >= end_hour * 60)
+            continue;
+        m->offered[n++] = f;
+    }
+    /* The tool lists up to RX_FREE_MAX times in time order; a taken time is answered
+     * with the three nearest to it (the farthest dropped, a tie drops the later), so
+     * 10 AM on a 15-minute grid gets 9:45 and 10:15, not the first times of the day. */
+    while (n > 3) {
+        int far = 0;
+        for (int i = 1; i < n; i++) {
+            int d = m->offered[i] - m->minute, dfar = m->offered[far] - m->minute;
+            if (!has_asked_time || (d < 0 ? -d : d) >= (dfar < 0 ? -dfar : dfar))
+                far = i;
+        }
+        memmove(&m->offered[far], &m->offered[far + 1], (size_t)(n - far - 1) * sizeof m->offered[0]);
+        m->offered[--n] = -1;
+    }
+    rx_say_gap(t);
+    if (has_asked_time) {
+        rx_say_clock(&t->say, m->minute);
+        rx_say_put(&t->say, " is taken");
+    }
+    if (n == 0) {
+        rx_say_put(&t->say, has_asked_time ? ", and " : "I'm sorry, ");
+        rx_say_put(&t->say, "there's nothing free ");
+        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+        rx_say_put(&t->say, ". Would another day work?");
+        m->day.year = 0;
+        m->minute = -1;
+        m->part = SPOKEN_PART_NONE;
+        m->pending = RX_ASK_DAY;
+        return;
+    }
+    if (has_asked_time) {
+        rx_say_put(&t->say, "; I can offer ");
+    } else {
+        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+        rx_say_put(&t->say, " I can offer ");
+    }
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            rx_say_put(&t->say, i + 1 == n ? " or " : ", ");
+        rx_say_clock(&t->say, m->offered[i]);
+    }
+    rx_say_put(&t->say, ". Which would you prefer?");
+    m->minute = -1;
+    m->part = SPOKEN_PART_NONE;
+    m->is_time_checked = false;
+    m->pending = RX_ASK_PICK_OFFERED;
+}
+
+static bool is_free(const struct rx_tool_result *r, int minute)
+{
+    if (r->nfree == 0)
+        return true;
+    for (int i = 0; i < r->nfree && i < RX_FREE_MAX; i++)
+        if (r->free_minutes[i] == minute)
+            return true;
+    return false;
+}
+
+void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
+{
+    struct rx_memory *m = t->mem;
+    t->out->intent = "book";
+    if (r->tool == RX_TOOL_CANCEL) {
+        t->out->intent = m->is_moving ? "move" : "cancel";
+        rx_cancel_on_tool(t, r);
+        return;
+    }
+    if (m->task != RX_TASK_BOOKING || m->service_index < 0 || !has_day(m))
+        return;
+    if (r->tool == RX_TOOL_CHECK_AVAILABILITY) {
+        if (m->minute >= 0 && r->is_ok && is_free(r, m->minute)) {
+            m->is_time_checked = true;
+            advance(t);
+            return;
+        }
+        offer_free(t, r, m->minute >= 0);
+        return;
+    }
+    if (r->tool != RX_TOOL_BOOK)
+        return;
+    rx_say_gap(t);
+    if (!r->is_ok) {
+        offer_free(t, r, true);
+        return;
+    }
+    m->has_booked = true;
+    m->task = RX_TASK_NONE;
+    rx_say_put(&t->say, t->cfg->tone == AGENT_TONE_FORMAL ? "Your appointment is booked: " : "You're booked: ");
+    rx_say_name(&t->say, t->cfg->services[m->service_index].name);
+    rx_say_put(&t->say, " ");
+    say_when(t);
+    rx_say_put(&t->say, ", for ");
+    rx_say_put(&t->say, m->caller_name);
+    rx_say_put(&t->say, ".");
+    rx_say_anything_else(t);
+}

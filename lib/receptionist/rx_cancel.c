@@ -1,0 +1,133 @@
+/* lib/receptionist/rx_cancel.c: cancelling or moving the caller's booking. The booking is found by
+ * the number the caller calls from (the worker's cancel_booking tool), after the caller
+ * confirms. Moving is cancel + book: the old booking is cancelled first, then a new one
+ * of the same service is filled in by lib/receptionist/rx_booking.c. */
+#include <string.h>
+
+#include "receptionist/rx_internal.h"
+
+bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
+{
+    static const char *const move[] = {"reschedule", "move my", "change my appointment",
+                                       "change my booking", "change the time", "push back my",
+                                       "move the appointment", "move the booking", "push my",
+                                       "bump my", "rebook my", "move it to", NULL};
+    static const char *const cancel[] = {"cancel my", "cancel the appointment",
+                                         "cancel the booking", "cancel an appointment",
+                                         "cancel our", "cancel appointment", "cant make it",
+                                         "cannot make it", "cancel it", "need to cancel",
+                                         "want to cancel", "like to cancel", "wont be able to make",
+                                         "not be able to make", "unable to make", "wont make it",
+                                         "cant come in", "cannot come in", NULL};
+    if (rx_text_has_any(&t->text, move)) {
+        *is_move = true;
+        return true;
+    }
+    *is_move = false;
+    return rx_text_has_any(&t->text, cancel) && !rx_text_has(&t->text, "policy");
+}
+
+/* "Move my appointment to Thursday at 11": the day and time are kept for the new
+ * booking (in the booking slots of the memory, which the cancel does not use). */
+static void keep_move_when(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (!t->has_when)
+        return;
+    if (t->when.has_date)
+        m->day = t->when.date;
+    if (t->when.has_time) {
+        m->minute = t->when.hour * 60 + t->when.minute;
+        m->alt_minute = t->when.is_time_ambiguous ? t->when.alt_hour * 60 + t->when.minute : -1;
+    }
+}
+
+void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
+{
+    struct rx_memory *m = t->mem;
+    m->intents_seen |= is_move ? RX_INTENT_MOVE : RX_INTENT_CANCEL;
+    t->out->intent = is_move ? "move" : "cancel";
+    rx_say_gap(t);
+    if (t->ctx->caller_number[0] == '\0') {
+        rx_say_put(&t->say, "I'm sorry, I can't find your booking without the number you're calling from. I can take a message for the team instead. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    m->task = RX_TASK_CANCEL;
+    rx_memory_clear_booking(m);
+    m->is_moving = is_move;
+    if (is_move)
+        keep_move_when(t);
+    rx_say_put(&t->say, is_move ? "Just to confirm: you'd like to move your appointment to another time? I'll find it by the number you're calling from."
+                                : "Just to confirm: you'd like to cancel your appointment? I'll find it by the number you're calling from.");
+    m->pending = is_move ? RX_ASK_CONFIRM_MOVE : RX_ASK_CONFIRM_CANCEL;
+}
+
+bool rx_cancel_turn(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->pending != RX_ASK_CONFIRM_CANCEL && m->pending != RX_ASK_CONFIRM_MOVE)
+        return false;
+    if (rx_text_is_yes(&t->text)) {
+        t->out->intent = m->is_moving ? "move" : "cancel";
+        rx_say_gap(t);
+        rx_say_put(&t->say, "One moment while I find your booking.");
+        rx_booking_ask_tool(t, RX_TOOL_CANCEL, false);
+        return true;
+    }
+    if (rx_text_is_no(&t->text)) {
+        t->out->intent = "cancel";
+        m->task = RX_TASK_NONE;
+        rx_memory_clear_booking(m);
+        rx_say_gap(t);
+        rx_say_put(&t->say, "Alright, I've left your appointment as it is.");
+        rx_say_anything_else(t);
+        return true;
+    }
+    return false;
+}
+
+void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
+{
+    struct rx_memory *m = t->mem;
+    rx_say_gap(t);
+    if (!r->is_ok) {
+        m->task = RX_TASK_NONE;
+        rx_say_put(&t->say, "I'm sorry, I couldn't find a booking under the number you're calling from. I can take a message for the team. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
+    rx_say_put(&t->say, "I've cancelled your ");
+    rx_say_name(&t->say, r->service);
+    if (civil_date_is_valid(&r->day)) {
+        rx_say_put(&t->say, " ");
+        rx_say_on(&t->say, &r->day, &t->ctx->now.date);
+        if (r->minute >= 0 && r->minute < 1440) {
+            rx_say_put(&t->say, " at ");
+            rx_say_clock(&t->say, r->minute);
+        }
+    }
+    rx_say_put(&t->say, ".");
+    if (!m->is_moving) {
+        m->task = RX_TASK_NONE;
+        rx_say_anything_else(t);
+        return;
+    }
+    const struct agent_service *svc = agent_config_find_service(t->cfg, r->service, strlen(r->service));
+    struct civil_date day = m->day;     /* what the caller asked to move to, if anything */
+    int minute = m->minute, alt_minute = m->alt_minute;
+    m->task = RX_TASK_BOOKING;
+    rx_memory_clear_booking(m);
+    m->is_moving = true;
+    if (svc != NULL)
+        rx_booking_set_service(t, (int)(svc - t->cfg->services));
+    m->pending = RX_ASK_DAY;
+    if (civil_date_is_valid(&day) && svc != NULL) {
+        m->day = day;
+        m->minute = minute;
+        m->alt_minute = alt_minute;
+        rx_booking_reask(t);        /* asks the time, or checks the one asked for */
+        return;
+    }
+    rx_say_put(&t->say, " What day and time would you like instead?");
+}

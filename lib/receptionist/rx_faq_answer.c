@@ -1,0 +1,134 @@
+/* lib/receptionist/rx_faq_answer.c: the FAQ entry or policy that answers the caller, picked by
+ * keyword overlap and the words callers use for each policy, and said in the business's
+ * own words. Scoring is a few string lookups per entry (mostly ruled out by the Bloom
+ * filter of rx_text_may_have); a business lists tens of entries, not thousands.
+ * rx_answer.c decides when a pick is strong enough to answer before other kinds. */
+#include <string.h>
+
+#include "receptionist/rx_answer_parts.h"
+
+/* Words of a policy beyond its name, as callers say them. */
+struct policy_words {
+    const char *name;
+    const char *words[14];
+};
+
+static const struct policy_words policy_words[] = {
+    {"cancellation", {"cancellation", "cancel", "cancelling", "canceling", "no show",
+                      "reschedule policy", "late cancel", "cancellation fee", NULL}},
+    {"payment", {"pay", "payment", "card", "credit", "debit", "cash", "check", "cheque",
+                 "apple pay", "venmo", "tip", "tips", "hsa", NULL}},
+    {"late_arrival", {"late", "running late", NULL}},
+    {"warranty", {"warranty", "guarantee", "guaranteed", NULL}},
+    {"new_patients", {"new patient", "first visit", "first time", "forms", NULL}},
+};
+
+/* The score of the best policy (3 on a match), *best its index. */
+static int score_policies(struct rx_turn *t, size_t *best)
+{
+    for (size_t i = 0; i < t->cfg->npolicies; i++) {
+        const char *name = t->cfg->policies[i].name;
+        if (rx_text_has(&t->text, name)) {
+            *best = i;
+            return 3;
+        }
+        for (size_t k = 0; k < sizeof policy_words / sizeof policy_words[0]; k++)
+            if (strcmp(policy_words[k].name, name) == 0 &&
+                rx_text_has_any(&t->text, policy_words[k].words)) {
+                *best = i;
+                return 3;
+            }
+    }
+    return 0;
+}
+
+static const char *const stop_words[] = {
+    "what", "whats", "when", "where", "which", "your", "youre", "do", "does", "you", "the",
+    "are", "is", "can", "have", "with", "for", "and", "how", "any", "there", "this", "that",
+    "from", "will", "would", "should", "about", "take", "get", NULL};
+
+bool rx_is_stop_word(const char *w, size_t n)
+{
+    if (n < 4)
+        return true;
+    for (size_t i = 0; stop_words[i] != NULL; i++)
+        if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Keyword overlap: 2 for a keyword (plus one per extra word of a phrase), 1 for a
+ * content word of the question. */
+static int score_faq(struct rx_turn *t, const struct agent_faq *f)
+{
+    int score = 0;
+    char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    for (size_t k = 0; k < f->nkeywords; k++) {
+        if (!rx_text_may_have(&t->text, f->keywords[k]))
+            continue;
+        rx_text_normalise(f->keywords[k], norm, sizeof norm);
+        if (rx_text_has_norm(&t->text, norm, NULL))
+            score += 1 + (int)rx_norm_words(norm);
+    }
+    rx_text_normalise(f->question, norm, sizeof norm);
+    for (char *p = norm; *p != '\0';) {
+        char *e = strchr(p, ' ');
+        size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+        char saved = p[n];
+        p[n] = '\0';
+        if (n >= 4 && rx_text_has_norm(&t->text, p, NULL) && !rx_is_stop_word(p, n))
+            score++;
+        p[n] = saved;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return score;
+}
+
+struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
+{
+    struct rx_faq_pick best = {0, false, 0};
+    for (size_t i = 0; i < t->cfg->nfaq; i++) {
+        int score = score_faq(t, &t->cfg->faq[i]);
+        if (score > best.score)
+            best = (struct rx_faq_pick){score, false, i};
+    }
+    size_t policy_index = 0;
+    int policy = score_policies(t, &policy_index);
+    /* a tie goes to the FAQ: the business wrote that question for it ("gift card"
+     * beats the payment policy's word "card") */
+    if (policy > 0 && policy > best.score)
+        best = (struct rx_faq_pick){policy, true, policy_index};
+    return best;
+}
+
+bool rx_faq_has_keyword(struct rx_turn *t)
+{
+    char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    for (size_t i = 0; i < t->cfg->nfaq; i++) {
+        const struct agent_faq *f = &t->cfg->faq[i];
+        for (size_t k = 0; k < f->nkeywords; k++) {
+            if (!rx_text_may_have(&t->text, f->keywords[k]))
+                continue;
+            rx_text_normalise(f->keywords[k], norm, sizeof norm);
+            if (rx_text_has_norm(&t->text, norm, NULL))
+                return true;
+        }
+    }
+    return false;
+}
+
+void rx_faq_say(struct rx_turn *t, struct rx_faq_pick best)
+{
+    rx_say_gap(t);
+    if (best.is_policy) {
+        t->out->intent = "policy";
+        t->mem->intents_seen |= RX_INTENT_POLICY;
+        rx_say_put(&t->say, t->cfg->policies[best.index].text);
+    } else {
+        t->out->intent = "faq";
+        t->mem->intents_seen |= RX_INTENT_FAQ;
+        rx_say_put(&t->say, t->cfg->faq[best.index].answer);
+    }
+}

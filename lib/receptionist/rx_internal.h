@@ -1,0 +1,117 @@
+/* lib/receptionist/rx_internal.h: what the parts of the built-in receptionist share (internal to
+ * lib/receptionist/receptionist.c and lib/rx_*.c; the public interface is lib/receptionist/receptionist.h).
+ *
+ *   receptionist.c  a turn: the caller's words once, then escalation, the task in
+ *                   progress, goodbye, the questions, not understood; never twice alike
+ *   rx_keywords.c   the business's escalation keywords as callers say them
+ *   rx_small_talk.c "is this a robot?", "how are you?", "can you hear me?"
+ *   rx_answer.c     questions answered from the configuration: which kind of answer,
+ *                   and the address; the parts (rx_answer_parts.h) are
+ *                   rx_hours_answer.c, rx_faq_answer.c (FAQ and policies),
+ *                   rx_services.c, rx_services_not_offered.c
+ *   rx_say.c        how things are said: tones, times, days, prices, lists
+ *   rx_booking.c    booking by slot filling, with the worker's tools
+ *   rx_booking_rules.c  whether a day and time can be booked, and why not
+ *   rx_cancel.c     cancelling or moving the caller's booking
+ *   rx_message.c    taking a message (name, callback number read back, the message);
+ *                   rx_message_words.c reads numbers and message words from speech
+ *   rx_memory.c     the call's memory to MessagePack and back
+ *   rx_text.c       words: normalising, phrase lookup, names, digits, bounded replies */
+#ifndef FD_RX_INTERNAL_H
+#define FD_RX_INTERNAL_H
+#include <stdbool.h>
+
+#include "receptionist/receptionist.h"
+#include "receptionist/rx_text.h"
+#include "calendar/spoken_time.h"
+
+#define RX_TURN_SERVICES 4
+
+/* One turn being handled. */
+struct rx_turn {
+    const struct rx_context *ctx;
+    const struct agent_config *cfg;
+    struct rx_memory *mem;
+    struct rx_output *out;
+    const char *raw;                    /* the caller's words as said ("" for none) */
+    struct rx_text text;
+    bool has_when;
+    struct spoken_when when;
+    int services[RX_TURN_SERVICES];     /* services named this turn, longest match first */
+    int nservices;
+    struct rx_say say;                  /* into out->say */
+    unsigned npicks;                    /* wordings picked so far this turn */
+    bool has_said_hours;                /* the reply names the day's opening hours */
+    bool is_message_announced;          /* the reply already says a message is taken */
+};
+
+/* rx_say.c: the tones. A table holds up to three wordings per tone (friendly, formal,
+ * brief); rx_pick rotates through them. */
+typedef const char *const rx_wordings[3][3];
+const char *rx_pick(struct rx_turn *t, rx_wordings w);
+void rx_say_pick(struct rx_turn *t, rx_wordings w);
+/* A space between sentences when the reply already has one. */
+void rx_say_gap(struct rx_turn *t);
+void rx_say_clock(struct rx_say *s, int minute);        /* "2:30 PM", "noon" */
+void rx_say_date(struct rx_turn *t, const struct civil_date *d); /* "tomorrow, Tuesday, March 3rd" */
+/* "today", "tomorrow, Tuesday, March 3rd", "on Thursday, March 5th": after a verb. */
+void rx_say_on(struct rx_say *s, const struct civil_date *d, const struct civil_date *today);
+void rx_say_date_into(struct rx_say *s, const struct civil_date *d, const struct civil_date *today);
+void rx_say_price(struct rx_say *s, const struct agent_service *svc);
+void rx_say_ranges(struct rx_say *s, const struct agent_day *day); /* "8 AM to noon and 1 PM to 5 PM" */
+void rx_say_week(struct rx_turn *t);                    /* the opening hours of the week */
+/* "cleaning, X-rays and whitening" (at most max names, then "and N more"). */
+void rx_say_services(struct rx_turn *t, size_t max);
+void rx_say_digits(struct rx_say *s, const char *e164); /* "2 0 1, 5 5 5, 0 1 4 3" */
+void rx_say_anything_else(struct rx_turn *t);
+
+/* Calendar helpers on the business's local time. */
+int rx_weekday(const struct civil_date *d);
+bool rx_is_open_now(const struct rx_context *ctx);
+/* The next time the business opens at or after (date, minute), within 14 days. */
+bool rx_next_open(const struct agent_config *cfg, const struct civil_date *from, int minute,
+                  struct civil_date *day, int *open_minute);
+/* Says "we open again tomorrow, Tuesday, March 3rd at 8 AM" (or nothing if never). */
+void rx_say_next_open(struct rx_turn *t);
+bool rx_is_closure(const struct agent_config *cfg, const struct civil_date *d, const char **reason);
+
+/* rx_answer.c: a question about the business; false if the turn asked none. */
+bool rx_answer(struct rx_turn *t);
+/* "We don't offer X; we do offer ..." if the caller named a service the business lacks. */
+bool rx_answer_unknown_service(struct rx_turn *t);
+void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d);
+
+/* rx_booking.c */
+bool rx_booking_is_request(struct rx_turn *t);
+void rx_booking_start(struct rx_turn *t);
+/* Asks the worker for tool with the booking's slots (and the time if has_time). */
+void rx_booking_ask_tool(struct rx_turn *t, enum rx_tool tool, bool has_time);
+void rx_booking_set_service(struct rx_turn *t, int index);
+
+/* rx_cancel.c */
+bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move);
+void rx_booking_cancel_start(struct rx_turn *t, bool is_move);
+bool rx_cancel_turn(struct rx_turn *t);
+void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
+bool rx_booking_turn(struct rx_turn *t);     /* a booking or cancel in progress */
+void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
+void rx_booking_reask(struct rx_turn *t);
+bool rx_booking_can_book_now(const struct rx_turn *t);
+
+/* rx_message.c */
+bool rx_message_is_request(struct rx_turn *t);
+void rx_message_start(struct rx_turn *t);
+bool rx_message_turn(struct rx_turn *t);
+void rx_message_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
+void rx_message_reask(struct rx_turn *t);
+
+/* receptionist.c */
+void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent);
+/* The words end the call: "bye", "that's all", "have a good one", ... One list, so the
+ * dispatcher and a task dropped with "forget it, bye" agree on what a goodbye is. */
+bool rx_is_goodbye(const struct rx_text *text);
+/* Remembers that the caller named service index, in words (may be NULL or ""). */
+void rx_note_service(struct rx_memory *mem, int index, const char *words);
+void rx_memory_clear_booking(struct rx_memory *mem);
+
+#endif

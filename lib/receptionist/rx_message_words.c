@@ -1,0 +1,274 @@
+/* lib/receptionist/rx_message_words.c: what the message steps (lib/receptionist/rx_message.c) read in a caller's
+ * words: a callback number said whole, even among other words ("area code four one
+ * five, then five five five, ..."), or in part to correct the one read back ("4 5 6 7
+ * at the end"); "the number I'm calling from"; a refusal to leave a number; and the
+ * words of the message said along with a number or a name. An utterance is a sentence
+ * or two, so these are plain scans of its words: no allocation, no state. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "receptionist/rx_message_words.h"
+
+bool rx_callback_to_e164(const char *caller, const char *digits, size_t n, bool has_plus,
+                         char *out, size_t size)
+{
+    char e[24];
+    if (has_plus && n >= 8 && n <= 15) {
+        e[0] = '+';
+        memcpy(e + 1, digits, n + 1);
+    } else if (n == 11 && digits[0] == '1') {
+        e[0] = '+';
+        memcpy(e + 1, digits, n + 1);
+    } else if (n == 10) {
+        memcpy(e, "+1", 2);
+        memcpy(e + 2, digits, n + 1);
+    } else if (n == 7 && strlen(caller) == 12 && strncmp(caller, "+1", 2) == 0) {
+        memcpy(e, caller, 5);               /* "+1" and the area code */
+        memcpy(e + 5, digits, n + 1);
+    } else {
+        return false;
+    }
+    snprintf(out, size, "%s", e);
+    return true;
+}
+
+/* The word of raw at or after p (a run of bytes other than spaces), its length in *n;
+ * NULL when none is left. */
+static const char *next_word(const char *p, size_t *n)
+{
+    while (*p != '\0' && isspace((unsigned char)*p))
+        p++;
+    if (*p == '\0')
+        return NULL;
+    size_t k = 0;
+    while (p[k] != '\0' && !isspace((unsigned char)p[k]))
+        k++;
+    *n = k;
+    return p;
+}
+
+/* How many digits a word said stands for: "0142," 4, "(201)" 3, "five" 1; 0 if it is
+ * not digits. "double" counts one: it says the next digit twice. */
+static size_t digits_in_word(const char *w, size_t n)
+{
+    static const char *const names[] = {"zero", "oh", "o", "one", "two", "three", "four",
+                                        "five", "six", "seven", "eight", "nine", "double", NULL};
+    char low[8];
+    size_t nletters = 0, ndigits = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (isdigit(c))
+            ndigits++;
+        else if (isalpha(c) && nletters + 1 < sizeof low)
+            low[nletters++] = (char)tolower(c);
+        else if (isalpha(c))
+            return 0;                   /* longer than any digit's name */
+    }
+    if (ndigits > 0)
+        return nletters == 0 ? ndigits : 0;
+    low[nletters] = '\0';
+    for (size_t i = 0; names[i] != NULL; i++)
+        if (strcmp(low, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first phone number said in raw: words of seven digits or more, in groups apart
+ * by at most two other words until there are seven ("area code four one five, then five
+ * five five, ..."). *start is its first word and *end what follows its last. False if no
+ * number was said. */
+static bool find_number(const char *raw, const char **start, const char **end)
+{
+    size_t ndigits = 0, n = 0;
+    unsigned gap = 0;
+    for (const char *w = next_word(raw, &n); w != NULL; w = next_word(w + n, &n)) {
+        size_t d = digits_in_word(w, n);
+        if (d > 0) {
+            if (ndigits == 0)
+                *start = w;
+            ndigits += d;
+            *end = w + n;
+            gap = 0;
+        } else if (ndigits >= 7) {
+            break;
+        } else if (++gap > 2) {
+            ndigits = 0;
+        }
+    }
+    return ndigits >= 7;
+}
+
+/* Only the number's own words are read: "oh, wait" before it is no zero, and a "one" in
+ * the message after it is no digit of it. */
+size_t rx_callback_digits(const char *raw, char *digits, size_t size, bool *has_plus)
+{
+    const char *start, *end;
+    if (!find_number(raw, &start, &end))
+        return rx_text_digits(raw, digits, size, has_plus);
+    char said[RX_TEXT_MAX];
+    size_t n = (size_t)(end - start) < sizeof said - 1 ? (size_t)(end - start) : sizeof said - 1;
+    memcpy(said, start, n);
+    said[n] = '\0';
+    return rx_text_digits(said, digits, size, has_plus);
+}
+
+/* The first place phrase (lowercase words) is said in raw, on word boundaries and in
+ * any case; NULL if nowhere. */
+static const char *find_said(const char *raw, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    for (const char *p = raw; *p != '\0'; p++) {
+        if (p > raw && isalnum((unsigned char)p[-1]))
+            continue;
+        if (strncasecmp(p, phrase, n) == 0 && !isalnum((unsigned char)p[n]))
+            return p;
+    }
+    return NULL;
+}
+
+/* The number of words in p that have a letter or a digit. */
+static unsigned count_words(const char *p)
+{
+    unsigned count = 0;
+    size_t n = 0;
+    for (const char *w = next_word(p, &n); w != NULL; w = next_word(w + n, &n))
+        for (size_t i = 0; i < n; i++)
+            if (isalnum((unsigned char)w[i])) {
+                count++;
+                break;
+            }
+    return count;
+}
+
+static const char *skip_to_word(const char *p)
+{
+    while (*p != '\0' && !isalnum((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* Four words after a number, as "at 917 555 0142 any time" says only when to call. A
+ * topic alone ("call me back about a quote") is not the message: the caller expects to
+ * be asked for it. */
+const char *rx_message_said_with(const char *raw)
+{
+    static const char *const tell[] = {"let them know that", "let her know that",
+                                       "let him know that", "let them know", "let her know",
+                                       "let him know", "tell them that", "tell her that",
+                                       "tell him that", "tell them", "tell her", "tell him", NULL};
+    const char *start, *end;
+    if (find_number(raw, &start, &end) && count_words(end) >= 4)
+        return skip_to_word(end);
+    for (size_t i = 0; tell[i] != NULL; i++) {
+        const char *p = find_said(raw, tell[i]);
+        if (p != NULL && count_words(p + strlen(tell[i])) >= 2)
+            return skip_to_word(p + strlen(tell[i]));
+    }
+    return NULL;
+}
+
+/* The digits a normalised word says ("4567", "five", "oh"), into buf; 0 if none or
+ * if they do not fit. */
+static size_t norm_word_digits(const char *w, size_t wn, char *buf, size_t size)
+{
+    static const char *const names[] = {"zero", "one", "two", "three", "four", "five",
+                                        "six", "seven", "eight", "nine", NULL};
+    size_t k = 0;
+    while (k < wn && isdigit((unsigned char)w[k]))
+        k++;
+    if (k == wn && wn > 0 && wn < size) {
+        memcpy(buf, w, wn);
+        return wn;
+    }
+    if ((wn == 2 && memcmp(w, "oh", 2) == 0) || (wn == 1 && w[0] == 'o')) {
+        buf[0] = '0';
+        return 1;
+    }
+    for (int d = 0; names[d] != NULL; d++)
+        if (strlen(names[d]) == wn && memcmp(names[d], w, wn) == 0) {
+            buf[0] = (char)('0' + d);
+            return 1;
+        }
+    return 0;
+}
+
+/* The first run of digits said, however short ("4 5 6 7", "four five six seven",
+ * "4567"), into out; its length (0 if none, or if it does not fit). rx_text_digits
+ * wants a whole number. The count in "the last four" is not a digit, nor is the "oh"
+ * of "oh, it's 4567" (a zero only before or among digits). */
+static size_t digit_run(const struct rx_text *text, char *out, size_t size)
+{
+    size_t n = 0;
+    bool is_count = false;
+    for (size_t i = 1; i < text->len;) {
+        const char *w = text->norm + i;
+        size_t wn = (size_t)(strchr(w, ' ') - w);
+        char d[32];
+        size_t k = is_count ? 0 : norm_word_digits(w, wn, d, sizeof d);
+        bool is_oh = (wn == 2 && memcmp(w, "oh", 2) == 0) || (wn == 1 && w[0] == 'o');
+        if (is_oh && n == 0) {
+            const char *next = w + wn + 1;
+            char nd[32];
+            k = norm_word_digits(next, strcspn(next, " "), nd, sizeof nd) > 0 ? 1 : 0;
+        }
+        if (k == 0 && n > 0)
+            break;
+        if (n + k >= size)
+            return 0;
+        memcpy(out + n, d, k);
+        n += k;
+        is_count = (wn == 4 && memcmp(w, "last", 4) == 0) || (wn == 5 && memcmp(w, "first", 5) == 0);
+        i += wn + 1;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Four digits alone are the end: the part a caller most often corrects. */
+bool rx_callback_fix_part(const struct rx_text *text, char *number)
+{
+    static const char *const at_start[] = {"area code", "first", "start", "starts", "beginning",
+                                           NULL};
+    static const char *const at_end[] = {"end", "ends", "ending", "last", NULL};
+    size_t len = strlen(number);
+    char d[8];
+    size_t n = digit_run(text, d, sizeof d);
+    if (n == 0 || n > 6 || len < n + 2)
+        return false;
+    if (rx_text_has_any(text, at_start)) {
+        if (len != 12 || strncmp(number, "+1", 2) != 0)
+            return false;
+        memcpy(number + 2, d, n);
+    } else if (rx_text_has_any(text, at_end) || n == 4) {
+        memcpy(number + len - n, d, n);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool rx_callback_is_calling_from(const struct rx_text *text, const char *caller_number)
+{
+    static const char *const same[] = {"calling from", "called from", "calling on", "this number",
+                                       "this phone", "same number", "caller id", "number you have",
+                                       "number that came up", "one im on", NULL};
+    static const char *const other[] = {"not the", "not this", "not that", "not my", "different",
+                                        "another", "other", NULL};
+    return caller_number[0] != '\0' && rx_text_has_any(text, same) &&
+           !rx_text_has_any(text, other);
+}
+
+bool rx_callback_is_refused(const struct rx_text *text)
+{
+    static const char *const refused[] = {
+        "rather not give", "rather not leave", "rather not say", "rather not share",
+        "prefer not to give", "prefer not to leave", "prefer not to say", "prefer not to share",
+        "dont want to give", "dont want to leave", "dont want to share", "not giving",
+        "no number", "without a number", "without my number", "dont need a call",
+        "dont need a callback", "dont call me", "ill call back", "ill call them back",
+        "ill call her back", "ill call him back", "ill call again", "ill try again",
+        "i will call back", NULL};
+    return rx_text_has_any(text, refused);
+}

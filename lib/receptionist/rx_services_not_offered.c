@@ -1,0 +1,283 @@
+/* lib/receptionist/rx_services_not_offered.c: a service the caller asked for that the business does
+ * not list is never invented. Finds the caller's words for it, after a cue like "do you
+ * fix" ("I'm sorry, we don't fix garbage disposals"), or a listed service named with an
+ * age group it lacks ("kids cut" is not the women's haircut that the alias "cut"
+ * finds), and says so with what is offered. Separate from rx_services.c: this side
+ * starts from the caller's words, that one from the services configured. */
+#include <string.h>
+
+#include "receptionist/rx_answer_parts.h"
+
+/* ---- a service the business does not list, after a cue ---- */
+
+/* A cue before the words of a service the caller asked for. verb is what the reply
+ * says the business does not do: "offer" for "do you do X" ("we don't offer X"), the
+ * caller's own verb for "do you fix X" ("we don't fix X"). */
+struct service_cue {
+    const char *cue;
+    const char *verb;
+};
+
+static const struct service_cue service_cues[] = {
+    {" do you do ", "offer"}, {" do you guys do ", "offer"}, {" do you offer ", "offer"},
+    {" do you guys offer ", "offer"}, {" do you provide ", "offer"}, {" do you sell ", "offer"},
+    {" can you do ", "offer"}, {" do you fix ", "fix"}, {" do you guys fix ", "fix"},
+    {" can you fix ", "fix"}, {" do you repair ", "repair"}, {" do you guys repair ", "repair"},
+    {" can you repair ", "repair"}, {" do you install ", "install"},
+    {" do you guys install ", "install"}, {" can you install ", "install"},
+    {" how much is an ", "offer"}, {" how much is a ", "offer"}, {" how much is ", "offer"},
+    {" how much are ", "offer"}, {" how much for an ", "offer"}, {" how much for a ", "offer"},
+    {" how much for ", "offer"}, {" how much does an ", "offer"}, {" how much does a ", "offer"},
+    {" how much does ", "offer"}, {" how much do ", "offer"}, {" charge for an ", "offer"},
+    {" charge for a ", "offer"}, {" charge for ", "offer"}, {" price of an ", "offer"},
+    {" price of a ", "offer"}, {" price of ", "offer"}, {" price for a ", "offer"},
+    {" price for ", "offer"}, {" cost of a ", "offer"}, {" cost of ", "offer"},
+    {" book an ", "offer"}, {" book a ", "offer"}, {" book me for a ", "offer"},
+    {" book me in for a ", "offer"}, {" appointment for an ", "offer"},
+    {" appointment for a ", "offer"}, {" appointment for ", "offer"}, {" do you have ", "offer"},
+    {NULL, NULL}};
+
+/* Appends the word w (n bytes) to buf (size bytes, *len used), the caller's "my"
+ * said back as "your"; false if it does not fit. */
+static bool put_word(char *buf, size_t *len, size_t size, const char *w, size_t n)
+{
+    if (n == 2 && memcmp(w, "my", 2) == 0) {
+        w = "your";
+        n = 4;
+    }
+    if (*len + n + 2 > size)
+        return false;
+    if (*len > 0)
+        buf[(*len)++] = ' ';
+    memcpy(buf + *len, w, n);
+    *len += n;
+    buf[*len] = '\0';
+    return true;
+}
+
+/* Up to 4 words of norm from p into buf (size bytes) until an end word, the caller's
+ * "my" said back as "your"; the number of bytes written. */
+static size_t copy_service_words(const char *p, char *buf, size_t size)
+{
+    static const char *const ends[] = {
+        "cost", "costs", "please", "for", "on", "at", "tomorrow", "today", "and", "with", "in",
+        "this", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "there", "here", "done", "run", "be", "charge", "if", "or", "that", NULL};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int words = 0; *p != '\0' && words < 4; words++) {
+        const char *e = strchr(p, ' ');
+        size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (wn == 0 || rx_is_word_of(p, wn, ends) || !put_word(buf, &n, size, p, wn))
+            break;
+        p += wn;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* What the caller asked for after a cue like "do you do", if it is not a known
+ * service, with the verb of the reply: "offer root canals", "fix garbage disposals". */
+static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
+{
+    static const char *const not_services[] = {
+        "it", "that", "this", "you", "an appointment", "appointment", "appointments", "time",
+        "one", "something", "someone", "anything", "any", "openings", "opening",
+        "availability", "available", "free", "room", "space", "question", "a question",
+        "any openings", "an opening", "anyone", "anybody", "your", "the", "any availability",
+        "slots", "a slot", "spot", "a spot", "me", "them", "those", "these", "then", "now",
+        "exactly", "there", "here", NULL};
+    /* "how much is it to snake a drain": a verb follows, not a service */
+    static const char *const pronouns[] = {"it", "that", "this", NULL};
+    for (size_t i = 0; service_cues[i].cue != NULL; i++) {
+        const char *p = strstr(t->text.norm, service_cues[i].cue);
+        if (p == NULL)
+            continue;
+        size_t vn = strlen(service_cues[i].verb) + 1;
+        if (vn >= size)
+            continue;
+        char *what = buf + vn;
+        size_t n = copy_service_words(p + strlen(service_cues[i].cue), what, size - vn);
+        const char *space = strchr(what, ' ');
+        size_t first = space != NULL ? (size_t)(space - what) : n;
+        if (n == 0 || rx_is_word_of(what, n, not_services) || rx_is_word_of(what, first, pronouns))
+            continue;
+        memcpy(buf, service_cues[i].verb, vn - 1);
+        buf[vn - 1] = ' ';
+        return true;
+    }
+    return false;
+}
+
+bool rx_answer_unknown_service(struct rx_turn *t)
+{
+    char what[128];
+    if (t->nservices > 0 || !unknown_service_words(t, what, sizeof what))
+        return false;
+    t->out->intent = "unknown_service";
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, we don't ");
+    rx_say_put(&t->say, what);
+    if (t->cfg->nservices > 0) {
+        rx_say_put(&t->say, "; we do offer ");
+        rx_say_services(t, 8);
+    }
+    rx_say_put(&t->say, ".");
+    return true;
+}
+
+/* ---- a listed service named with an age group it lacks ---- */
+
+/* Words that make a service one for an age group: "kids cut" is not the women's
+ * haircut that the alias "cut" finds. Who the visit is for ("a cleaning for my
+ * daughter", "my son's haircut") is not one: that is the listed service, for them. */
+static const char *const age_words[] = {
+    "kid", "kids", "kiddie", "kiddies", "child", "childs", "children", "childrens", "toddler",
+    "toddlers", "baby", "babys", "babies", "junior", "juniors", "teen", "teens", "teenage",
+    "youth", NULL};
+
+/* The start of the word before the one at offset at of norm (" w w w "), or at if
+ * none. */
+static size_t word_before(const char *norm, size_t at)
+{
+    if (at < 2 || norm[at - 2] == ' ')
+        return at;
+    size_t s = at - 2;
+    while (s > 0 && norm[s - 1] != ' ')
+        s--;
+    return s;
+}
+
+/* True if a name or alias of svc holds an age word ("Kids cut"). */
+static bool is_for_an_age(const struct agent_service *svc)
+{
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    for (size_t k = 0; k <= svc->naliases; k++) {
+        rx_text_normalise(k == 0 ? svc->name : svc->aliases[k - 1], norm, sizeof norm);
+        for (const char *p = norm; *p != '\0';) {
+            size_t n = rx_word_len(p);
+            if (rx_is_word_of(p, n, age_words))
+                return true;
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return false;
+}
+
+/* Where the caller named svc ([*at, *end) of the text), with the longest of its name
+ * and aliases as find_services in receptionist.c picks it; false if not named. */
+static bool find_named(const struct rx_text *x, const struct agent_service *svc, size_t *at,
+                       size_t *end)
+{
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    size_t best_len = 0;
+    for (size_t k = 0; k <= svc->naliases; k++) {
+        const char *name = k == 0 ? svc->name : svc->aliases[k - 1];
+        size_t a;
+        if (!rx_text_may_have(x, name))
+            continue;
+        rx_text_normalise(name, norm, sizeof norm);
+        size_t n = strlen(norm);
+        if (n > best_len && rx_text_has_norm_forms(x, norm, &a)) {
+            *at = a;
+            best_len = n;
+        }
+    }
+    if (best_len == 0)
+        return false;
+    *end = *at + best_len;
+    *end += rx_word_len(x->norm + *end);      /* a plural or verb ending */
+    return true;
+}
+
+/* The end of an age group said after a service ("cleanings for kids"), or end if none. */
+static size_t age_after(const char *norm, size_t end)
+{
+    static const char *const fillers[] = {"my", "a", "the", "our", "two", "little", "young", NULL};
+    const char *p = norm + end;
+    while (*p == ' ')
+        p++;
+    if (rx_word_len(p) != 3 || memcmp(p, "for", 3) != 0)
+        return end;
+    p += 4;
+    if (rx_is_word_of(p, rx_word_len(p), fillers))
+        p += rx_word_len(p) + 1;
+    size_t n = rx_word_len(p);
+    return n > 0 && rx_is_word_of(p, n, age_words) ? (size_t)(p - norm) + n : end;
+}
+
+/* The caller's words for svc with an age group it does not have ("kids cut",
+ * "haircut for your kids") into buf (size bytes); false if svc was named without one. */
+static bool age_qualified_words(const struct rx_turn *t, const struct agent_service *svc,
+                                char *buf, size_t size)
+{
+    const char *norm = t->text.norm;
+    size_t at = 0, end = 0;
+    if (!find_named(&t->text, svc, &at, &end))
+        return false;
+    size_t start = at;
+    for (size_t w = at, k = 0; k < 2 && word_before(norm, w) < w; k++) {
+        w = word_before(norm, w);
+        if (rx_is_word_of(norm + w, rx_word_len(norm + w), age_words)) {
+            start = w;
+            break;
+        }
+    }
+    size_t stop = start == at ? age_after(norm, end) : end;
+    if ((start == at && stop == end) || is_for_an_age(svc))
+        return false;
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = norm + start; p < norm + stop; p += rx_word_len(p) + 1)
+        put_word(buf, &n, size, p, rx_word_len(p));
+    return n > 0;
+}
+
+/* Drops from the turn the services the caller gave an age group they lack, and from the
+ * call's memory if this turn noted them (so a later "book it" cannot pick one); the
+ * caller's words for the first into buf ("" if none). */
+void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size)
+{
+    struct rx_memory *m = t->mem;
+    char words[128];
+    int kept = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < t->nservices; i++) {
+        int index = t->services[i];
+        if (!age_qualified_words(t, &t->cfg->services[index], words, sizeof words)) {
+            t->services[kept++] = index;
+            continue;
+        }
+        if (buf[0] == '\0') {
+            size_t n = strnlen(words, size - 1);
+            memcpy(buf, words, n);
+            buf[n] = '\0';
+        }
+        int last = m->nservices_asked - 1;
+        size_t said = last >= 0 ? strlen(m->asked_words[last]) : 0;
+        if (last >= 0 && m->services_asked[last] == index &&
+            strncmp(m->asked_words[last], t->raw, said) == 0 && t->raw[said] == '\0') {
+            m->services_asked[last] = -1;
+            m->asked_words[last][0] = '\0';
+            m->nservices_asked = last;
+        }
+    }
+    t->nservices = kept;
+}
+
+/* "There's no kids cut on our list of services; we do offer ..." */
+void rx_answer_not_listed(struct rx_turn *t, const char *words)
+{
+    t->out->intent = "unknown_service";
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, there's no ");
+    rx_say_put(&t->say, words);
+    rx_say_put(&t->say, " on our list of services; we do offer ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+}

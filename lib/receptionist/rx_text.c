@@ -1,0 +1,539 @@
+/* lib/receptionist/rx_text.c: see rx_text.h. An utterance is a sentence or two (under 1 KiB) and a
+ * turn looks up a few hundred phrases in it, so a lookup is a strstr over the
+ * normalised text, not a tokenised index: it is simpler and fast enough (a turn of a
+ * business with 50 services and 100 FAQ entries stays far below 200 µs). */
+#include "receptionist/rx_text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Normalises src (at most max bytes) into dst (size bytes, at least 2): lowercase,
+ * apostrophes (' and U+2019) dropped, other separators one space. Returns the length. */
+static size_t normalise(const char *src, size_t max, char *dst, size_t size, bool is_padded)
+{
+    size_t n = 0;
+    bool is_space = true;
+    if (is_padded)
+        dst[n++] = ' ';
+    for (size_t i = 0; i < max && src[i] != '\0' && n + 2 < size; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '\'')
+            continue;
+        if (c == 0xE2 && i + 2 < max && (unsigned char)src[i + 1] == 0x80 &&
+            (unsigned char)src[i + 2] == 0x99) {
+            i += 2;
+            continue;
+        }
+        if (is_alnum(c)) {
+            dst[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            is_space = false;
+        } else if (!is_space) {
+            dst[n++] = ' ';
+            is_space = true;
+        }
+    }
+    if (!is_padded && n > 0 && dst[n - 1] == ' ')
+        n--;
+    if (is_padded && dst[n - 1] != ' ')
+        dst[n++] = ' ';
+    dst[n] = '\0';
+    return n;
+}
+
+static unsigned word_hash(const char *w, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)w[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void seen_add(struct rx_text *t, const char *w, size_t n)
+{
+    unsigned h = word_hash(w, n) % 512u;
+    t->words_seen[h / 64] |= 1ull << (h % 64);
+}
+
+static bool seen_has(const struct rx_text *t, unsigned h)
+{
+    h %= 512u;
+    return (t->words_seen[h / 64] >> (h % 64)) & 1u;
+}
+
+void rx_text_init(struct rx_text *t, const char *text)
+{
+    t->len = normalise(text, RX_TEXT_MAX, t->norm, sizeof t->norm, true);
+    t->nwords = 0;
+    memset(t->words_seen, 0, sizeof t->words_seen);
+    for (size_t i = 1; i < t->len;) {
+        const char *w = t->norm + i;
+        size_t n = (size_t)(strchr(w, ' ') - w);
+        seen_add(t, w, n);
+        if (n > 1 && w[n - 1] == 's')
+            seen_add(t, w, n - 1);
+        if (n > 2 && w[n - 2] == 'e' && w[n - 1] == 's')
+            seen_add(t, w, n - 2);
+        if (n > 5 && memcmp(w + n - 3, "ing", 3) == 0) {    /* "leaking": "leak", "clog" */
+            seen_add(t, w, n - 3);
+            if (w[n - 4] == w[n - 5])
+                seen_add(t, w, n - 4);
+        }
+        if (n > 4 && w[n - 2] == 'e' && w[n - 1] == 'd') {  /* "clogged": "clogg", "clog" */
+            seen_add(t, w, n - 2);
+            if (w[n - 3] == w[n - 4])
+                seen_add(t, w, n - 3);
+        }
+        if (n > 3 && memcmp(w + n - 3, "ies", 3) == 0) {
+            char y[64];
+            if (n - 2 <= sizeof y) {
+                memcpy(y, w, n - 3);
+                y[n - 3] = 'y';
+                seen_add(t, y, n - 2);
+            }
+        }
+        t->nwords++;
+        i += n + 1;
+    }
+}
+
+bool rx_text_may_have(const struct rx_text *t, const char *phrase)
+{
+    unsigned h = 2166136261u;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)phrase; *p != '\0'; p++) {
+        unsigned char c = *p;
+        if (c == '\'')
+            continue;
+        if (c == 0xE2 && p[1] == 0x80 && p[2] == 0x99) {
+            p += 2;
+            continue;
+        }
+        if (!is_alnum(c)) {
+            if (n > 0)
+                break;
+            continue;
+        }
+        h ^= (unsigned)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h *= 16777619u;
+        n++;
+    }
+    return n > 0 && seen_has(t, h);
+}
+
+void rx_text_normalise(const char *phrase, char *buf, size_t size)
+{
+    normalise(phrase, (size_t)-1, buf, size, false);
+}
+
+unsigned rx_norm_words(const char *norm)
+{
+    if (norm[0] == '\0')
+        return 0;
+    unsigned n = 1;
+    for (const char *p = norm; *p; p++)
+        n += *p == ' ';
+    return n;
+}
+
+/* The phrase ends right here, or with a plural ending: "s", "es". */
+/* True if p ends the word: nothing more, a plural ("s", "es"), or a verb's "ing" or
+ * "ed", the phrase's last letter perhaps doubled ("leak" in "leaking", "clog" in
+ * "clogged"). last is that letter, stem_len the length of the phrase's last word. */
+static bool ends_word(const char *p, char last, size_t stem_len, bool is_verb_ok)
+{
+    if (p[0] == ' ')
+        return true;
+    if (p[0] == 's' && p[1] == ' ')
+        return true;
+    if (p[0] == 'e' && p[1] == 's' && p[2] == ' ')
+        return true;
+    if (!is_verb_ok || stem_len < 3)
+        return false;
+    if (p[0] == last && p[0] != 'e')    /* a doubled consonant before the ending */
+        p++;
+    return strncmp(p, "ing ", 4) == 0 || strncmp(p, "ed ", 3) == 0;
+}
+
+static size_t last_word_len(const char *norm, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && norm[k - 1] != ' ')
+        k--;
+    return n - k;
+}
+
+static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, bool is_verb_ok,
+                 size_t *at)
+{
+    for (const char *p = hay; (p = strstr(p, norm)) != NULL; p++) {
+        if (p[-1] != ' ')
+            continue;
+        const char *e = p + n;
+        if (is_y_plural ? strncmp(e, "ies ", 4) == 0 : ends_word(e, norm[n - 1], last_word_len(norm, n), is_verb_ok)) {
+            if (at != NULL)
+                *at = (size_t)(p - hay);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool has_norm(const struct rx_text *t, const char *norm, bool is_verb_ok, size_t *at)
+{
+    size_t n = strlen(norm);
+    if (n == 0 || !rx_text_may_have(t, norm))
+        return false;
+    const char *hay = t->norm + 1;  /* p[-1] is always inside the buffer */
+    size_t off = 0;
+    bool is_found = find(hay, norm, n, false, is_verb_ok, &off);
+    if (!is_found && n > 2 && norm[n - 1] == 'y') {
+        char stem[RX_TEXT_MAX];
+        if (n - 1 < sizeof stem) {
+            memcpy(stem, norm, n - 1);
+            stem[n - 1] = '\0';
+            is_found = find(hay, stem, n - 1, true, false, &off);
+        }
+    }
+    if (is_found && at != NULL)
+        *at = off + 1;
+    return is_found;
+}
+
+bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at)
+{
+    return has_norm(t, norm, false, at);
+}
+
+bool rx_text_has_norm_forms(const struct rx_text *t, const char *norm, size_t *at)
+{
+    return has_norm(t, norm, true, at);
+}
+
+bool rx_text_has(const struct rx_text *t, const char *phrase)
+{
+    char norm[512];
+    if (!rx_text_may_have(t, phrase))
+        return false;
+    rx_text_normalise(phrase, norm, sizeof norm);
+    return rx_text_has_norm(t, norm, NULL);
+}
+
+bool rx_text_has_any(const struct rx_text *t, const char *const *phrases)
+{
+    for (size_t i = 0; phrases[i] != NULL; i++)
+        if (rx_text_has_norm(t, phrases[i], NULL))
+            return true;
+    return false;
+}
+
+static const char *const yes_words[] = {
+    "yes", "yeah", "yep", "yup", "ya", "sure", "correct", "right", "thats right", "ok", "okay",
+    "sounds good", "perfect", "absolutely", "go ahead", "book it", "do it", "fine", "great",
+    "please do", "yes please", "definitely", "of course", "that works", "works for me",
+    "that would be great", "alright", "all right", "affirmative", "certainly", "it is", "good",
+    NULL};
+static const char *const no_words[] = {
+    "no", "nope", "nah", "not really", "dont", "do not", "wrong", "not right", "thats not",
+    "incorrect", "never mind", "nevermind", "not quite", "cancel that", "no thanks", "no thank you",
+    "negative", "isnt", "not that", "neither", "none of those", "none of them", NULL};
+
+bool rx_text_is_no(const struct rx_text *t)
+{
+    return rx_text_has_any(t, no_words);
+}
+
+const char *const rx_drop_words[] = {
+    "never mind", "nevermind", "forget it", "forget about it", "changed my mind",
+    "dont worry about it", "dont bother", "not anymore", "no message", NULL};
+
+bool rx_text_is_question(const struct rx_text *t)
+{
+    static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",
+                                       "does", "is there", "are there", "are you", "can you tell",
+                                       NULL};
+    return rx_text_has_any(t, asks);
+}
+
+bool rx_text_is_yes(const struct rx_text *t)
+{
+    return !rx_text_is_no(t) && rx_text_has_any(t, yes_words);
+}
+
+static int digit_word(const char *w, size_t n)
+{
+    static const char *const names[] = {"zero", "one", "two", "three", "four", "five", "six",
+                                        "seven", "eight", "nine"};
+    if ((n == 2 && memcmp(w, "oh", 2) == 0) || (n == 1 && w[0] == 'o'))
+        return 0;
+    for (int d = 0; d < 10; d++)
+        if (strlen(names[d]) == n && memcmp(w, names[d], n) == 0)
+            return d;
+    return -1;
+}
+
+size_t rx_text_digits(const char *text, char *digits, size_t size, bool *has_plus)
+{
+    char norm[RX_TEXT_MAX + 4];
+    size_t n = 0;
+    bool is_double = false;
+    *has_plus = false;
+    for (size_t i = 0; i < RX_TEXT_MAX && text[i] != '\0'; i++)
+        if (text[i] == '+') {
+            *has_plus = n == 0;
+            break;
+        } else if (text[i] >= '0' && text[i] <= '9') {
+            break;
+        }
+    normalise(text, RX_TEXT_MAX, norm, sizeof norm, false);
+    for (const char *p = norm; *p != '\0';) {
+        const char *e = strchr(p, ' ');
+        size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
+        int d = digit_word(p, wn);
+        if (p[0] >= '0' && p[0] <= '9') {
+            for (size_t k = 0; k < wn && n + 1 < size; k++)
+                if (p[k] >= '0' && p[k] <= '9')
+                    digits[n++] = p[k];
+            is_double = false;
+        } else if (d >= 0) {
+            for (int k = is_double ? 2 : 1; k > 0 && n + 1 < size; k--)
+                digits[n++] = (char)('0' + d);
+            is_double = false;
+        } else {
+            is_double = wn == 6 && memcmp(p, "double", 6) == 0;
+        }
+        p += wn;
+        while (*p == ' ')
+            p++;
+    }
+    digits[n] = '\0';
+    if (n < 7) {
+        digits[0] = '\0';
+        return 0;
+    }
+    return n;
+}
+
+/* Words that end a name or cannot start one. */
+static const char *const not_name[] = {
+    "and", "i", "im", "calling", "call", "from", "to", "about", "with", "please", "thanks",
+    "thank", "the", "a", "an", "here", "speaking", "my", "it", "is", "was", "for", "on", "at",
+    "who", "would", "like", "want", "need", "just", "so", "looking", "trying", "wondering",
+    "interested", "hoping", "going", "not", "sorry", "available", "free", "open", "new",
+    "but", "or", "because", "yes", "yeah", "no", "ok", "okay", "sure", "uh", "um", "hi",
+    "hello", "hey", "well", "name", "its", "this", "that", "me", "you", "we", "they", "can",
+    "could", "do", "have", "how", "what", "when", "where", "why", "book", "booking",
+    "appointment", "tomorrow", "today", "again", "also", "still", "actually", "really",
+    "good", "fine", "great", "in", "of", "be", "will", "if", "there", "calling", "back",
+    "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", "bye",
+    "goodbye", "yep", "yup", "nope", "nah", "right", "correct", "as", "soon", "possible",
+    "asap", "sometime", "whenever", "any", "thats", "theres", NULL};
+
+static bool is_not_name(const char *w, size_t n)
+{
+    if (n == 0 || (w[0] >= '0' && w[0] <= '9'))
+        return true;
+    for (size_t i = 0; not_name[i] != NULL; i++)
+        if (strlen(not_name[i]) == n && memcmp(not_name[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Up to three name words from p (normalised text), title case, into buf. */
+static bool take_name(const char *p, char *buf, size_t size)
+{
+    size_t out = 0;
+    int words = 0;
+    while (*p == ' ')
+        p++;
+    while (*p != '\0' && words < 3) {
+        const char *e = strchr(p, ' ');
+        size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (is_not_name(p, wn) || out + wn + 2 > size)
+            break;
+        if (out > 0)
+            buf[out++] = ' ';
+        for (size_t k = 0; k < wn; k++) {
+            char c = p[k];
+            buf[out++] = (char)(k == 0 && c >= 'a' && c <= 'z' ? c - 32 : c);
+        }
+        words++;
+        p += wn;
+        while (*p == ' ')
+            p++;
+    }
+    buf[out] = '\0';
+    return words > 0;
+}
+
+/* A spelled run: at least three single letters in a row ("k a t e"). Sets *at and *end
+ * to where it starts and ends in norm (end at the space after it). */
+static bool find_spelled(const char *norm, const char **at, const char **end)
+{
+    int run = 0;
+    for (const char *p = norm + 1; *p != '\0'; p = strchr(p, ' ') + 1) {
+        bool is_letter = p[0] >= 'a' && p[0] <= 'z' && p[1] == ' ';
+        if (!is_letter) {
+            if (run >= 3) {
+                *end = p - 1;
+                return true;
+            }
+            run = 0;
+            continue;
+        }
+        if (run++ == 0)
+            *at = p;
+        if (p[2] == '\0' && run >= 3) {
+            *end = p + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "It's Kate, K A T E": the spelling is not part of the name. "Smith, S M I T H, John
+ * Smith": what follows the spelling, when anything does, is the name said in full. */
+static bool name_around_spelling(const struct rx_text *t, bool is_asked, char *buf, size_t size,
+                                 bool *is_found)
+{
+    const char *at = NULL, *end = NULL;
+    if (!find_spelled(t->norm, &at, &end))
+        return false;
+    char rest[RX_TEXT_MAX];
+    bool has_after = strchr(end + 1, ' ') != NULL;      /* a word after the spelling */
+    if (has_after)
+        snprintf(rest, sizeof rest, "%s", end);
+    else
+        snprintf(rest, sizeof rest, "%.*s", (int)(at - t->norm), t->norm);
+    struct rx_text sub;
+    rx_text_init(&sub, rest);
+    *is_found = rx_text_name(&sub, is_asked, buf, size);
+    return true;
+}
+
+bool rx_text_name(const struct rx_text *t, bool is_asked, char *buf, size_t size)
+{
+    bool is_found;
+    if (name_around_spelling(t, is_asked, buf, size, &is_found))
+        return is_found;
+    static const char *const cues[] = {" my name is ", " name is ", " this is ", " call me ",
+                                       " it is ", " its ", " i am ", " im ", " names "};
+    size_t ncues = is_asked ? sizeof cues / sizeof cues[0] : 4;
+    for (size_t i = 0; i < ncues; i++) {
+        const char *p = strstr(t->norm, cues[i]);
+        if (p != NULL && take_name(p + strlen(cues[i]), buf, size))
+            return true;
+    }
+    if (!is_asked || t->nwords == 0 || t->nwords > 5)
+        return false;
+    /* a bare answer: the first words that can be a name, fillers skipped; a question
+     * ("how much is it?") is not a name ("Much") */
+    static const char *const question[] = {"how", "what", "whats", "when", "where", "why", "which",
+                                           "who", "do", "does", "can", "could", "is", "are", "would",
+                                           NULL};
+    for (const char *p = t->norm + 1; *p != '\0';) {
+        const char *e = strchr(p, ' ');
+        size_t wn = (size_t)(e - p);
+        for (size_t i = 0; question[i] != NULL; i++)
+            if (strlen(question[i]) == wn && memcmp(question[i], p, wn) == 0)
+                return false;
+        if (!is_not_name(p, wn))
+            return take_name(p, buf, size);
+        if (wn > 0 && p[0] >= '0' && p[0] <= '9')
+            return false;
+        p = e + 1;
+    }
+    return false;
+}
+
+void rx_say_init(struct rx_say *s, char *buf, size_t size)
+{
+    s->buf = buf;
+    s->size = size;
+    s->len = 0;
+    s->is_truncated = false;
+    buf[0] = '\0';
+}
+
+size_t rx_say_room(const struct rx_say *s)
+{
+    return s->size - 1 - s->len;
+}
+
+void rx_say_putn(struct rx_say *s, const char *text, size_t n)
+{
+    if (s->is_truncated)
+        return;
+    if (n > rx_say_room(s)) {
+        n = rx_say_room(s);
+        while (n > 0 && text[n] != ' ')   /* cut at a word */
+            n--;
+        s->is_truncated = true;
+    }
+    memcpy(s->buf + s->len, text, n);
+    s->len += n;
+    s->buf[s->len] = '\0';
+}
+
+void rx_say_put(struct rx_say *s, const char *text)
+{
+    rx_say_putn(s, text, strlen(text));
+}
+
+void rx_say_int(struct rx_say *s, long long v)
+{
+    char digits[24];
+    size_t n = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        digits[sizeof digits - 1 - n++] = '-';
+    rx_say_putn(s, digits + sizeof digits - n, n);
+}
+
+void rx_say_fill(struct rx_say *s, const char *tmpl, const char *const *args, size_t nargs)
+{
+    const char *p = tmpl;
+    for (const char *q; (q = strchr(p, '@')) != NULL; p = q + 2) {
+        rx_say_putn(s, p, (size_t)(q - p));
+        if (q[1] < '1' || q[1] > '9') {
+            rx_say_putn(s, q, 1);
+            q--;
+            continue;
+        }
+        size_t i = (size_t)(q[1] - '1');
+        if (i < nargs && args[i] != NULL)
+            rx_say_put(s, args[i]);
+    }
+    rx_say_put(s, p);
+}
+
+void rx_say_name(struct rx_say *s, const char *name)
+{
+    if (name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'a' && name[1] <= 'z') {
+        char first = (char)(name[0] + 32);
+        rx_say_putn(s, &first, 1);
+        rx_say_put(s, name + 1);
+        return;
+    }
+    rx_say_put(s, name);
+}
+
+unsigned rx_hash(const char *text)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h;
+}

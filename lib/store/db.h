@@ -1,0 +1,70 @@
+/* lib/store/db.h: PostgreSQL (libpq) helpers shared by frontdesk-ctl, the api and the worker.
+ *
+ * Every service query runs as the non-owner role frontdesk_app (schema/0001_v1.sql),
+ * whatever role FRONTDESK_DATABASE_URL names: db_connect() does SET ROLE right after
+ * connecting, so Row Level Security holds even when an operator hands a service an
+ * owner's URL. Each transaction then declares its tenant (db_with_tenant), and the
+ * policies show it that tenant's rows only; with no tenant declared they show none.
+ *
+ * Messages written to why never contain the URL's password. */
+#ifndef FD_DB_H
+#define FD_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "core/err.h"
+
+#define DB_APP_ROLE "frontdesk_app"     /* tenant-scoped reads and writes */
+#define DB_OPS_ROLE "frontdesk_ops"     /* reads every tenant, writes nothing (ops CLI) */
+#define DB_SET_APP_ROLE_SQL "SET ROLE " DB_APP_ROLE
+/* Parameter $1: the tenant's business id. true = local to the transaction. */
+#define DB_SET_TENANT_SQL "SELECT set_config('app.business_id', $1, true)"
+#define DB_CONNECT_TIMEOUT_S "5"        /* unless the URL sets connect_timeout */
+
+/* Connects (blocking) and assumes frontdesk_app. Returns an owned connection (close
+ * with PQfinish), or NULL with why saying what failed: unreachable server, bad
+ * credentials, or a role that cannot be assumed (migrations not applied, or the URL's
+ * user not a member of frontdesk_app). */
+PGconn *db_connect(const char *url, char *why, size_t why_len);
+/* The same, assuming frontdesk_ops: for ops commands that must see every tenant. */
+PGconn *db_connect_ops(const char *url, char *why, size_t why_len);
+/* The same, assuming role (NULL: none, the URL's own role). Only `frontdesk-ctl
+ * migrate` connects with NULL: it must create tables and roles as their owner. */
+PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len);
+
+/* For event-loop callers, the pieces of db_connect that do not block:
+ * db_connect_start begins a non-blocking connection (owned; NULL with why when libpq
+ * refuses the URL or cannot allocate); poll it with PQconnectPoll/PQsocket until
+ * PGRES_POLLING_OK, PQsetnonblocking(conn, 1), PQsendQuery(conn, DB_SET_APP_ROLE_SQL),
+ * and pass each result to db_check_set_role. */
+PGconn *db_connect_start(const char *url, char *why, size_t why_len);
+/* APP_OK when res (borrowed) is the successful result of SET ROLE role; otherwise
+ * why explains and suggests the fix. */
+enum app_err db_check_set_role(const PGresult *res, const char *role, char *why, size_t why_len);
+
+/* A unit of work inside a transaction. Returns APP_OK to commit; anything else rolls
+ * back. conn is borrowed. fn may write why; the caller prints it. */
+typedef enum app_err (*db_txn_fn)(PGconn *conn, void *arg, char *why, size_t why_len);
+
+/* BEGIN, fn, COMMIT (ROLLBACK unless fn returned APP_OK). Returns fn's result, or the
+ * error of BEGIN/COMMIT. */
+enum app_err db_in_transaction(PGconn *conn, db_txn_fn fn, void *arg, char *why, size_t why_len);
+/* db_in_transaction with app.business_id set to business_id (canonical UUID text) for
+ * the transaction only. APP_EINVAL when business_id is not a UUID. */
+enum app_err db_with_tenant(PGconn *conn, const char *business_id, db_txn_fn fn, void *arg,
+                            char *why, size_t why_len);
+
+/* Runs sql (no parameters, no rows wanted). On failure why holds the server's message. */
+enum app_err db_exec(PGconn *conn, const char *sql, char *why, size_t why_len);
+/* Maps a result (borrowed, may be NULL) to enum app_err: APP_OK for COMMAND_OK and
+ * TUPLES_OK, APP_ECONFLICT for a unique violation, APP_EUNAVAIL when the connection
+ * is gone, APP_EINTERNAL otherwise. On error why holds the server's message. */
+enum app_err db_result_err(PGconn *conn, const PGresult *res, char *why, size_t why_len);
+/* True when res failed with SQLSTATE sqlstate (five characters, e.g. "23505"). */
+bool db_result_is(const PGresult *res, const char *sqlstate);
+/* Writes url with its password (URI user:password@ or key=value password=) as "***". */
+void db_url_redact(const char *url, char *out, size_t out_len);
+
+#endif

@@ -1,0 +1,576 @@
+/* lib/telnyx/telnyx_client.c: see telnyx_client.h.
+ *
+ * A request is built once (URL and JSON body) and kept until its outcome, so every
+ * retry resends the same bytes. Its life: attempt (an http_call) -> either an outcome
+ * or a backoff timer -> attempt again. Arguments that cannot be sent end through a
+ * zero-delay timer, so a callback never runs inside the call that asked for it.
+ * Bodies are built with jansson, which escapes every string and refuses bad UTF-8. */
+#include "telnyx/telnyx_client.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_client.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/xalloc.h"
+
+enum command_kind {
+    CMD_ANSWER,
+    CMD_SPEAK,
+    CMD_TRANSCRIPTION_START,
+    CMD_TRANSCRIPTION_STOP,
+    CMD_PLAYBACK_STOP,
+    CMD_HANGUP,
+    CMD_TRANSFER,
+    CMD_MESSAGE_SEND,
+    CMD_COUNT
+};
+
+/* The names of telnyx_validate.py, also the metrics' command label and, but for the
+ * message send, the action in the URL. */
+static const char *const command_names[CMD_COUNT] = {
+    "answer", "speak", "transcription_start", "transcription_stop",
+    "playback_stop", "hangup", "transfer", "messages.send",
+};
+
+enum status_class { CLASS_2XX, CLASS_3XX, CLASS_4XX, CLASS_5XX, CLASS_TIMEOUT, CLASS_ERROR, CLASS_COUNT };
+static const char *const class_names[CLASS_COUNT] = {"2xx", "3xx", "4xx", "5xx", "timeout", "error"};
+
+#define OUTCOME_COUNT 4
+#define CALL_ENDED_CODE "90018"
+
+struct telnyx_client {
+    struct http_client *http;       /* borrowed */
+    struct event_base *base;        /* borrowed */
+    char *api_url;                  /* owned, without a trailing '/' */
+    char *auth_header;              /* owned: "Authorization: Bearer <key>" */
+    int connect_timeout_ms, total_timeout_ms, max_retries, backoff_base_ms;
+    struct telnyx_request *reqs;    /* outstanding, owned */
+    int pending;
+    bool is_closing;
+    bool is_http_gone;              /* the http_client was freed under us */
+    unsigned long long attempts_by_class[CMD_COUNT][CLASS_COUNT];
+    unsigned long long outcomes[CMD_COUNT][OUTCOME_COUNT];
+    unsigned long long retries[CMD_COUNT];
+    struct metrics_histogram latency[CMD_COUNT];
+};
+
+struct telnyx_request {
+    struct telnyx_client *t;
+    enum command_kind kind;
+    char *url;                      /* owned */
+    char *body;                     /* owned, compact JSON; NULL when it could not be built */
+    const char *build_error;        /* static text, with body NULL */
+    char *call_control_id;          /* owned copy, for logs; NULL for messages */
+    char *command_id;               /* owned copy, for logs; may be NULL */
+    int attempts;
+    struct http_call *http;         /* the attempt in flight, or NULL */
+    struct event *timer;            /* backoff, or the deferred end of an unbuildable request */
+    telnyx_done_fn cb;
+    void *arg;
+    struct telnyx_request *prev, *next;
+};
+
+const char *telnyx_outcome_name(enum telnyx_outcome outcome)
+{
+    static const char *const names[OUTCOME_COUNT] = {"ok", "call_ended", "rejected", "failed"};
+    return (unsigned)outcome < OUTCOME_COUNT ? names[outcome] : "unknown";
+}
+
+/* ---- the Telnyx error body (TELNYX.md §7) ---- */
+
+struct telnyx_error {
+    json_t *root;                   /* owned; the strings below live in it */
+    const char *code, *title, *detail;
+    bool is_call_ended;
+};
+
+/* Reads {"errors":[{code,title,detail},...]}; a body that is not that leaves all NULL.
+ * code is the 90018 entry if any entry has it, otherwise the first entry's. */
+static void telnyx_error_parse(struct telnyx_error *e, const char *body, size_t len)
+{
+    memset(e, 0, sizeof *e);
+    e->root = json_loadb(body, len, 0, NULL);
+    json_t *errors = json_object_get(e->root, "errors");
+    size_t i;
+    json_t *item;
+    json_array_foreach(errors, i, item) {
+        const char *code = json_string_value(json_object_get(item, "code"));
+        bool is_first = i == 0;
+        bool is_end = code != NULL && strcmp(code, CALL_ENDED_CODE) == 0;
+        if (is_first || (is_end && !e->is_call_ended)) {
+            e->code = code;
+            e->title = json_string_value(json_object_get(item, "title"));
+            e->detail = json_string_value(json_object_get(item, "detail"));
+        }
+        e->is_call_ended = e->is_call_ended || is_end;
+    }
+}
+
+static void telnyx_error_cleanup(struct telnyx_error *e)
+{
+    json_decref(e->root);
+}
+
+/* ---- the life of a request ---- */
+
+static void request_unlink(struct telnyx_request *r)
+{
+    struct telnyx_client *t = r->t;
+    if (r->prev != NULL)
+        r->prev->next = r->next;
+    else
+        t->reqs = r->next;
+    if (r->next != NULL)
+        r->next->prev = r->prev;
+    t->pending--;
+}
+
+static void request_free(struct telnyx_request *r)
+{
+    if (r->timer != NULL)
+        event_free(r->timer);
+    free(r->url);
+    free(r->body);
+    free(r->call_control_id);
+    free(r->command_id);
+    free(r);
+}
+
+static void log_result(const struct telnyx_request *r, const struct telnyx_result *res)
+{
+    enum log_level level = res->outcome == TELNYX_CALL_ENDED ? LOG_DEBUG : LOG_ERROR;
+    const char *msg = res->outcome == TELNYX_CALL_ENDED ? "telnyx command after call ended"
+                      : res->outcome == TELNYX_REJECTED ? "telnyx request rejected"
+                                                        : "telnyx request failed";
+    struct log_line l;
+    if (!log_begin(&l, level, msg))
+        return;
+    log_str(&l, "command", command_names[r->kind]);
+    log_str(&l, "call_control_id", r->call_control_id);
+    log_str(&l, "command_id", r->command_id);
+    log_int(&l, "status", res->status);
+    log_int(&l, "attempts", res->attempts);
+    log_str(&l, "telnyx_code", res->error_code);
+    log_str(&l, "telnyx_title", res->error_title);
+    if (res->error_detail != NULL)
+        log_strn(&l, "telnyx_detail", res->error_detail, strnlen(res->error_detail, 300));
+    log_str(&l, "why", res->why);
+    log_end(&l);
+}
+
+/* Takes r off the client, logs anything but success, runs the callback, frees r. */
+static void request_finish(struct telnyx_request *r, struct telnyx_result *res)
+{
+    struct telnyx_client *t = r->t;
+    request_unlink(r);
+    res->attempts = r->attempts;
+    t->outcomes[r->kind][res->outcome]++;
+    if (res->outcome != TELNYX_OK)
+        log_result(r, res);
+    r->cb(res, r->arg);
+    request_free(r);
+}
+
+static int backoff_ms(const struct telnyx_client *t, int retry)
+{
+    long delay = t->backoff_base_ms;
+    for (int i = 1; i < retry; i++)
+        delay *= 3;
+    /* Jitter, so the calls a Telnyx hiccup failed together do not retry together. */
+    return (int)(delay / 2 + random() % (delay + 1));
+}
+
+static void request_retry_later(struct telnyx_request *r, const struct http_response *resp,
+                                const char *code)
+{
+    struct telnyx_client *t = r->t;
+    int delay_ms = backoff_ms(t, r->attempts);
+    t->retries[r->kind]++;
+    struct log_line l;
+    if (log_begin(&l, LOG_WARN, "telnyx request retried")) {
+        log_str(&l, "command", command_names[r->kind]);
+        log_str(&l, "call_control_id", r->call_control_id);
+        log_str(&l, "command_id", r->command_id);
+        log_int(&l, "status", resp->status);
+        log_str(&l, "telnyx_code", code);
+        log_str(&l, "why", resp->error);
+        log_int(&l, "attempt", r->attempts);
+        log_int(&l, "delay_ms", delay_ms);
+        log_end(&l);
+    }
+    struct timeval tv = {delay_ms / 1000, (delay_ms % 1000) * 1000};
+    evtimer_add(r->timer, &tv);
+}
+
+static enum status_class status_class_of(const struct http_response *resp)
+{
+    if (resp->status == 0)
+        return resp->is_timeout ? CLASS_TIMEOUT : CLASS_ERROR;
+    if (resp->status >= 200 && resp->status < 300)
+        return CLASS_2XX;
+    if (resp->status >= 300 && resp->status < 400)
+        return CLASS_3XX;
+    if (resp->status >= 400 && resp->status < 500)
+        return CLASS_4XX;
+    return resp->status >= 500 && resp->status < 600 ? CLASS_5XX : CLASS_ERROR;
+}
+
+static bool is_retryable(const struct http_response *resp)
+{
+    if (resp->is_aborted)
+        return false;
+    return resp->status == 0 || resp->status == 429 || resp->status >= 500;
+}
+
+static void on_attempt_done(const struct http_response *resp, void *arg)
+{
+    struct telnyx_request *r = arg;
+    struct telnyx_client *t = r->t;
+    r->http = NULL;
+    if (resp->is_aborted)
+        t->is_http_gone = true;
+    t->attempts_by_class[r->kind][status_class_of(resp)]++;
+    metrics_histogram_observe(&t->latency[r->kind], resp->elapsed_s);
+
+    struct telnyx_error err;
+    telnyx_error_parse(&err, resp->body, resp->body_len);
+    struct telnyx_result res = {.status = resp->status, .error_code = err.code,
+                                .error_title = err.title, .error_detail = err.detail,
+                                .why = resp->error};
+    if (is_retryable(resp) && r->attempts <= t->max_retries) {
+        request_retry_later(r, resp, err.code);
+        telnyx_error_cleanup(&err);
+        return;
+    }
+    if (resp->status >= 200 && resp->status < 300) {
+        res.outcome = TELNYX_OK;
+        if (r->kind == CMD_MESSAGE_SEND)    /* the success body has the same root */
+            res.message_id = json_string_value(json_object_get(json_object_get(err.root, "data"), "id"));
+    } else if (resp->status == 422 && err.is_call_ended) {
+        res.outcome = TELNYX_CALL_ENDED;
+    } else if (resp->status != 0 && !is_retryable(resp)) {
+        res.outcome = TELNYX_REJECTED;
+        if (res.error_code == NULL)
+            res.why = "Telnyx refused the request";
+    } else {
+        res.outcome = TELNYX_FAILED;
+    }
+    request_finish(r, &res);
+    telnyx_error_cleanup(&err);
+}
+
+static void request_attempt(struct telnyx_request *r)
+{
+    struct telnyx_client *t = r->t;
+    const char *headers[] = {t->auth_header, "Content-Type: application/json",
+                             "Accept: application/json"};
+    struct http_request req = {
+        .method = "POST", .url = r->url, .headers = headers,
+        .nheaders = sizeof headers / sizeof headers[0],
+        .body = r->body, .body_len = strlen(r->body),
+        .connect_timeout_ms = t->connect_timeout_ms, .total_timeout_ms = t->total_timeout_ms,
+    };
+    r->attempts++;
+    r->http = http_client_request(t->http, &req, on_attempt_done, r);
+}
+
+/* The end of a backoff, or the deferred end of a request that could not be built. */
+static void on_request_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct telnyx_request *r = arg;
+    (void)fd;
+    (void)what;
+    if (r->body != NULL) {
+        request_attempt(r);
+        return;
+    }
+    struct telnyx_result res = {.outcome = TELNYX_REJECTED, .why = r->build_error};
+    request_finish(r, &res);
+}
+
+/* Percent-escapes all but RFC 3986's unreserved characters: a call_control_id such as
+ * "v3:abc/def" must stay one path segment. Returns an owned string. */
+static char *path_segment_escape(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = xmalloc(strlen(s) * 3 + 1);
+    char *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Starts a request; body is stolen (NULL or not). why says what was wrong when the
+ * arguments could not make a body. */
+static void request_submit(struct telnyx_client *t, enum command_kind kind,
+                           const char *call_control_id, const char *command_id,
+                           json_t *body, const char *why, telnyx_done_fn cb, void *arg)
+{
+    struct telnyx_request *r = xcalloc(1, sizeof *r);
+    r->t = t;
+    r->kind = kind;
+    r->cb = cb;
+    r->arg = arg;
+    r->call_control_id = xstrdup(call_control_id);
+    r->command_id = xstrdup(command_id);
+    r->next = t->reqs;
+    if (t->reqs != NULL)
+        t->reqs->prev = r;
+    t->reqs = r;
+    t->pending++;
+    if (t->is_closing || t->is_http_gone) {
+        /* Started from a callback during shutdown: no loop is left to end it from. */
+        json_decref(body);
+        struct telnyx_result res = {.outcome = TELNYX_FAILED, .why = "Telnyx client shut down"};
+        request_finish(r, &res);
+        return;
+    }
+    r->timer = evtimer_new(t->base, on_request_timer, r);
+    if (r->timer == NULL)
+        abort();    /* libevent is out of memory: as xalloc would */
+    if (body != NULL && why == NULL)
+        r->body = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (r->body == NULL) {
+        static const struct timeval now = {0, 0};
+        r->build_error = why != NULL ? why : "could not serialise the body";
+        evtimer_add(r->timer, &now);
+        return;
+    }
+    if (kind == CMD_MESSAGE_SEND) {
+        r->url = xasprintf("%s/messages", t->api_url);
+    } else {
+        char *id = path_segment_escape(call_control_id);
+        r->url = xasprintf("%s/calls/%s/actions/%s", t->api_url, id, command_names[kind]);
+        free(id);
+    }
+    request_attempt(r);
+}
+
+/* ---- bodies ---- */
+
+/* Sets key to the string value unless value is NULL; false if it is not UTF-8. */
+static bool body_set_str(json_t *body, const char *key, const char *value)
+{
+    if (value == NULL)
+        return true;
+    return json_object_set_new(body, key, json_string(value)) == 0;
+}
+
+/* A Call Control body with client_state and command_id; NULL (and *why) when cmd is
+ * unusable. The caller owns the result. */
+static json_t *command_body(const struct telnyx_command *cmd, const char **why)
+{
+    if (cmd == NULL || cmd->call_control_id == NULL || cmd->call_control_id[0] == '\0') {
+        *why = "call_control_id is missing";
+        return NULL;
+    }
+    json_t *body = json_object();
+    if (!body_set_str(body, "client_state", cmd->client_state) ||
+        !body_set_str(body, "command_id", cmd->command_id)) {
+        *why = "client_state or command_id is not UTF-8";
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
+static void submit_command(struct telnyx_client *t, enum command_kind kind,
+                           const struct telnyx_command *cmd, json_t *body, const char *why,
+                           telnyx_done_fn cb, void *arg)
+{
+    const char *id = cmd != NULL ? cmd->call_control_id : NULL;
+    request_submit(t, kind, id, cmd != NULL ? cmd->command_id : NULL, body, why, cb, arg);
+}
+
+static void send_plain_command(struct telnyx_client *t, enum command_kind kind,
+                               const struct telnyx_command *cmd, telnyx_done_fn cb, void *arg)
+{
+    const char *why = NULL;
+    json_t *body = command_body(cmd, &why);
+    submit_command(t, kind, cmd, body, why, cb, arg);
+}
+
+void telnyx_client_answer(struct telnyx_client *t, const struct telnyx_command *cmd,
+                          telnyx_done_fn cb, void *arg)
+{
+    send_plain_command(t, CMD_ANSWER, cmd, cb, arg);
+}
+
+void telnyx_client_stop_transcription(struct telnyx_client *t, const struct telnyx_command *cmd,
+                                      telnyx_done_fn cb, void *arg)
+{
+    send_plain_command(t, CMD_TRANSCRIPTION_STOP, cmd, cb, arg);
+}
+
+void telnyx_client_stop_playback(struct telnyx_client *t, const struct telnyx_command *cmd,
+                                 telnyx_done_fn cb, void *arg)
+{
+    send_plain_command(t, CMD_PLAYBACK_STOP, cmd, cb, arg);
+}
+
+void telnyx_client_hangup(struct telnyx_client *t, const struct telnyx_command *cmd,
+                          telnyx_done_fn cb, void *arg)
+{
+    send_plain_command(t, CMD_HANGUP, cmd, cb, arg);
+}
+
+void telnyx_client_speak(struct telnyx_client *t, const struct telnyx_command *cmd,
+                         const struct telnyx_speak *speak, telnyx_done_fn cb, void *arg)
+{
+    static const char *const stops[] = {NULL, "current", "all"};
+    const char *why = NULL;
+    json_t *body = command_body(cmd, &why);
+    if (body != NULL && (speak == NULL || speak->payload == NULL || speak->voice == NULL))
+        why = "speak needs a payload and a voice";
+    else if (body != NULL && (unsigned)speak->stop > TELNYX_SPEAK_STOP_ALL)
+        why = "speak stop is not one of the enum's values";
+    else if (body != NULL &&
+             (!body_set_str(body, "payload", speak->payload) ||
+              !body_set_str(body, "voice", speak->voice) ||
+              !body_set_str(body, "language", speak->language) ||
+              !body_set_str(body, "stop", stops[speak->stop])))
+        why = "speak text, voice or language is not UTF-8";
+    submit_command(t, CMD_SPEAK, cmd, body, why, cb, arg);
+}
+
+void telnyx_client_start_transcription(struct telnyx_client *t, const struct telnyx_command *cmd,
+                                       const char *engine, telnyx_done_fn cb, void *arg)
+{
+    const char *why = NULL;
+    json_t *body = command_body(cmd, &why);
+    if (body != NULL && (!body_set_str(body, "transcription_engine", engine ? engine : "Google") ||
+                         !body_set_str(body, "transcription_tracks", "inbound")))
+        why = "transcription engine is not UTF-8";
+    submit_command(t, CMD_TRANSCRIPTION_START, cmd, body, why, cb, arg);
+}
+
+void telnyx_client_transfer(struct telnyx_client *t, const struct telnyx_command *cmd,
+                            const char *to, const char *from, telnyx_done_fn cb, void *arg)
+{
+    const char *why = NULL;
+    json_t *body = command_body(cmd, &why);
+    if (body != NULL && (to == NULL || to[0] == '\0'))
+        why = "transfer needs a destination";
+    else if (body != NULL && (!body_set_str(body, "to", to) || !body_set_str(body, "from", from)))
+        why = "transfer numbers are not UTF-8";
+    submit_command(t, CMD_TRANSFER, cmd, body, why, cb, arg);
+}
+
+void telnyx_client_send_message(struct telnyx_client *t, const char *from, const char *to,
+                                const char *text, telnyx_done_fn cb, void *arg)
+{
+    const char *why = NULL;
+    json_t *body = json_object();
+    if (from == NULL || to == NULL || text == NULL || from[0] == '\0' || to[0] == '\0')
+        why = "a message needs from, to and text";
+    else if (!body_set_str(body, "from", from) || !body_set_str(body, "to", to) ||
+             !body_set_str(body, "text", text))
+        why = "message numbers or text are not UTF-8";
+    request_submit(t, CMD_MESSAGE_SEND, NULL, NULL, body, why, cb, arg);
+}
+
+/* ---- the client ---- */
+
+void telnyx_options_init(struct telnyx_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->api_url = TELNYX_DEFAULT_API_URL;
+    opt->connect_timeout_ms = 1000;
+    opt->total_timeout_ms = 4000;
+    opt->max_retries = 3;
+    opt->backoff_base_ms = 100;
+}
+
+struct telnyx_client *telnyx_client_create(struct http_client *http, struct event_base *base,
+                                           const struct telnyx_options *opt)
+{
+    const char *url = opt->api_url;
+    if (opt->api_key == NULL || opt->api_key[0] == '\0' || url == NULL ||
+        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+        strpbrk(opt->api_key, "\r\n") != NULL || opt->connect_timeout_ms <= 0 ||
+        opt->total_timeout_ms <= 0 || opt->max_retries < 0 || opt->backoff_base_ms <= 0)
+        return NULL;
+    struct telnyx_client *t = xcalloc(1, sizeof *t);
+    t->http = http;
+    t->base = base;
+    size_t len = strlen(url);
+    while (len > 0 && url[len - 1] == '/')
+        len--;
+    t->api_url = xstrndup(url, len);
+    t->auth_header = xasprintf("Authorization: Bearer %s", opt->api_key);
+    t->connect_timeout_ms = opt->connect_timeout_ms;
+    t->total_timeout_ms = opt->total_timeout_ms;
+    t->max_retries = opt->max_retries;
+    t->backoff_base_ms = opt->backoff_base_ms;
+    for (int k = 0; k < CMD_COUNT; k++)
+        metrics_histogram_init(&t->latency[k], metrics_latency_bounds, metrics_latency_nbounds);
+    return t;
+}
+
+void telnyx_client_free(struct telnyx_client *t)
+{
+    if (t == NULL)
+        return;
+    t->is_closing = true;
+    while (t->reqs != NULL) {
+        struct telnyx_request *r = t->reqs;
+        if (r->http != NULL)
+            http_client_cancel(t->http, r->http);
+        evtimer_del(r->timer);
+        struct telnyx_result res = {.outcome = TELNYX_FAILED, .why = "Telnyx client shut down"};
+        request_finish(r, &res);
+    }
+    free(t->api_url);
+    free(t->auth_header);
+    free(t);
+}
+
+void telnyx_client_write_metrics(const struct telnyx_client *t, struct evbuffer *out)
+{
+    metrics_write_header(out, "frontdesk_telnyx_requests_total", "counter",
+                         "Telnyx HTTP attempts by command and status class.");
+    for (int k = 0; k < CMD_COUNT; k++)
+        for (int c = 0; c < CLASS_COUNT; c++)
+            evbuffer_add_printf(out, "frontdesk_telnyx_requests_total{command=\"%s\",status=\"%s\"} %llu\n",
+                                command_names[k], class_names[c], t->attempts_by_class[k][c]);
+    metrics_write_header(out, "frontdesk_telnyx_request_duration_seconds", "histogram",
+                         "Telnyx HTTP attempt latency, by command.");
+    for (int k = 0; k < CMD_COUNT; k++) {
+        char labels[64];
+        snprintf(labels, sizeof labels, "command=\"%s\"", command_names[k]);
+        metrics_histogram_write(&t->latency[k], out, "frontdesk_telnyx_request_duration_seconds", labels);
+    }
+    metrics_write_header(out, "frontdesk_telnyx_retries_total", "counter",
+                         "Telnyx requests sent again after 5xx, 429, timeout or transport error.");
+    for (int k = 0; k < CMD_COUNT; k++)
+        evbuffer_add_printf(out, "frontdesk_telnyx_retries_total{command=\"%s\"} %llu\n",
+                            command_names[k], t->retries[k]);
+    metrics_write_header(out, "frontdesk_telnyx_outcomes_total", "counter",
+                         "Telnyx requests by final outcome, retries included.");
+    for (int k = 0; k < CMD_COUNT; k++)
+        for (int o = 0; o < OUTCOME_COUNT; o++)
+            evbuffer_add_printf(out, "frontdesk_telnyx_outcomes_total{command=\"%s\",outcome=\"%s\"} %llu\n",
+                                command_names[k], telnyx_outcome_name((enum telnyx_outcome)o),
+                                t->outcomes[k][o]);
+    metrics_write_header(out, "frontdesk_telnyx_requests_pending", "gauge",
+                         "Telnyx requests without an outcome yet (in flight or waiting to retry).");
+    evbuffer_add_printf(out, "frontdesk_telnyx_requests_pending %d\n", t->pending);
+    metrics_write_header(out, "frontdesk_http_requests_in_flight", "gauge",
+                         "HTTP requests in flight on the worker's HTTP client.");
+    evbuffer_add_printf(out, "frontdesk_http_requests_in_flight %d\n", http_client_in_flight(t->http));
+}

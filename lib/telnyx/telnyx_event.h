@@ -1,0 +1,43 @@
+/* lib/telnyx/telnyx_event.h: a Telnyx v2 webhook body (TELNYX.md §2, §3, §5) turned into
+ * frontdesk's internal event: the few plain fields the api needs to route and enqueue
+ * it, and a MessagePack body that workers decode. Parsing is lenient about what the
+ * spec leaves optional and strict about what we need (data.id, data.event_type).
+ *
+ * The MessagePack body (stream field `body`) is a map with string keys; its layout is
+ * documented in telnyx_event.c and versioned by its "v" key. */
+#ifndef FD_TELNYX_EVENT_H
+#define FD_TELNYX_EVENT_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define TELNYX_EVENT_ID_MAX 128
+#define TELNYX_EVENT_TYPE_MAX 64
+
+struct telnyx_event {
+    char type[TELNYX_EVENT_TYPE_MAX + 1];   /* data.event_type, e.g. "call.initiated" */
+    char eid[TELNYX_EVENT_ID_MAX + 1];      /* data.id */
+    char at[64];            /* data.occurred_at as sent, "" when absent */
+    /* Ordering key of the conversation the event belongs to: the call_control_id for
+     * call events (call_leg_id, then call_session_id when it has none), "sms:<E.164
+     * of the other party>" for messages, "" otherwise. */
+    char call[192];
+    /* The number that names the business: `to` of an incoming call or inbound
+     * message, `from` of an outgoing call or outbound message; "" when none. */
+    char route_number[48];
+    char client_state[1024];  /* payload.client_state as sent (base64), "" when absent */
+    bool is_known_type;       /* one of the types of TELNYX.md §3 and §5 */
+    unsigned char *body;      /* owned: MessagePack of the normalised event */
+    size_t body_len;
+};
+
+/* Parses one webhook body. On APP_OK the caller owns out->body (free with
+ * telnyx_event_cleanup). On APP_EINVAL *why (static text) says what was wrong:
+ * not JSON, no data object, data.id or data.event_type missing or too long.
+ * Unknown event types are APP_OK with is_known_type false and the raw payload kept. */
+enum app_err telnyx_event_parse(const char *json, size_t len, struct telnyx_event *out,
+                                const char **why);
+void telnyx_event_cleanup(struct telnyx_event *ev);   /* NULL is fine */
+
+#endif

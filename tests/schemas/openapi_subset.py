@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Checks JSON bodies against an OpenAPI 3.1 subset kept in this folder.
+
+The Telnyx simulator, the fixtures and the tests validate every request frontdesk sends
+and every webhook it parses against the provider's own published schemas (the extracts
+in this folder; README.md names their source). This is the project's own checker: it
+needs only the standard library and python3-jsonschema.
+
+  openapi_subset.py [--spec FILE] TARGET FILE       exit 0 valid, 1 invalid, 2 usage
+  openapi_subset.py --response CODE TARGET FILE     a response body instead of a request
+
+TARGET is an operation's short name ("speak", "transfer", "messages.send", "dial",
+"number_orders.create"), its operationId, "METHOD /path", a webhook event type
+("call.hangup": the whole {"data": ..., "meta": ...} body), or "schema:NAME".
+
+Two OpenAPI rules that plain JSON Schema does not know are applied: a oneOf with a
+discriminator means "the alternative the discriminator names" (several loose
+alternatives would otherwise all match and fail oneOf), and "example", "x-*" and
+"discriminator" are annotations. "format" is not checked."""
+import argparse
+import copy
+import json
+import os
+import sys
+
+from jsonschema import Draft202012Validator
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TELNYX_SPEC = os.path.join(HERE, "telnyx-openapi-subset.json")
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+
+# Short names for the operations whose path does not end in a command word.
+OPERATION_NAMES = {
+    ("post", "/calls"): "dial",
+    ("get", "/calls/{call_control_id}"): "call_status",
+    ("post", "/messages"): "messages.send",
+    ("get", "/available_phone_numbers"): "available_phone_numbers",
+    ("post", "/number_orders"): "number_orders.create",
+    ("get", "/number_orders/{number_order_id}"): "number_orders.get",
+    ("patch", "/phone_numbers/{id}"): "phone_numbers.update",
+    ("patch", "/phone_numbers/{id}/voice"): "phone_numbers.voice.update",
+    ("patch", "/phone_numbers/{id}/messaging"): "phone_numbers.messaging.update",
+}
+
+
+def operation_name(method, path):
+    if "/actions/" in path:
+        return path.rsplit("/", 1)[1]
+    return OPERATION_NAMES.get((method, path), "%s %s" % (method.upper(), path))
+
+
+def apply_discriminators(node):
+    """oneOf + discriminator → anyOf plus "if the property is K then the mapped schema"."""
+    if isinstance(node, list):
+        for item in node:
+            apply_discriminators(item)
+        return
+    if not isinstance(node, dict):
+        return
+    disc = node.get("discriminator")
+    if isinstance(disc, dict) and ("oneOf" in node or "anyOf" in node):
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+        prop, mapping = disc.get("propertyName"), disc.get("mapping") or {}
+        if prop and mapping:
+            node["allOf"] = list(node.get("allOf", [])) + [
+                {"if": {"properties": {prop: {"const": key}}, "required": [prop]},
+                 "then": {"$ref": ref}} for key, ref in sorted(mapping.items())]
+    for value in node.values():
+        apply_discriminators(value)
+
+
+def error_path(error):
+    out = "$"
+    for part in error.absolute_path:
+        out += "[%d]" % part if isinstance(part, int) else ".%s" % part
+    return out
+
+
+class OpenApiSubset:
+    """One spec document: its operations by name and its webhooks by event type."""
+
+    def __init__(self, path=TELNYX_SPEC):
+        with open(path, encoding="utf-8") as f:
+            self.doc = json.load(f)
+        self.components = copy.deepcopy(self.doc.get("components", {}))
+        apply_discriminators(self.components)
+        self.operations = {}    # name -> (method, path, operation)
+        self.aliases = {}       # lowercase alias -> name
+        for path, item in self.doc.get("paths", {}).items():
+            for method, op in item.items():
+                if method not in HTTP_METHODS:
+                    continue
+                name = operation_name(method, path)
+                self.operations[name] = (method, path, op)
+                for alias in (name, op.get("operationId", ""), "%s %s" % (method, path)):
+                    if alias:
+                        self.aliases[alias.lower()] = name
+        self.events = {}        # event_type -> envelope schema ref
+        for item in self.doc.get("webhooks", {}).values():
+            op = item.get("post") or next(iter(item.values()))
+            ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            for event_type in self._event_types(ref):
+                self.events[event_type] = ref
+        self._validators = {}
+
+    def _deref(self, node):
+        for _ in range(20):
+            if not (isinstance(node, dict) and "$ref" in node):
+                break
+            _, _, section, name = node["$ref"].split("/", 3)
+            node = self.doc["components"][section][name]
+        return node
+
+    def _event_types(self, envelope_ref):
+        envelope = self._deref({"$ref": envelope_ref})
+        data = self._deref(envelope.get("properties", {}).get("data", {}))
+        return list(data.get("properties", {}).get("event_type", {}).get("enum", []))
+
+    def has_operation(self, target):
+        return target.lower() in self.aliases
+
+    def method_of(self, target):
+        return self.operations[self.aliases[target.lower()]][0].upper()
+
+    def schema_for(self, target, response=None):
+        """The schema a target's body must match; LookupError for an unknown target."""
+        if target.startswith("schema:"):
+            name = target.split(":", 1)[1]
+            if name not in self.doc.get("components", {}).get("schemas", {}):
+                raise LookupError("no schema named %r" % name)
+            return {"$ref": "#/components/schemas/" + name}
+        if target in self.events:
+            return {"$ref": self.events[target]}
+        name = self.aliases.get(target.lower())
+        if name is None:
+            raise LookupError("unknown operation or event type %r" % target)
+        method, path, op = self.operations[name]
+        if response is not None:
+            resp = op.get("responses", {}).get(str(response))
+            if resp is None:
+                raise LookupError("%s %s has no response %s" % (method.upper(), path, response))
+            schema = self._deref(resp).get("content", {}).get("application/json", {}).get("schema")
+            if schema is None:
+                raise LookupError("response %s of %s has no JSON body" % (response, name))
+            return schema
+        body = op.get("requestBody")
+        if body is None:
+            raise LookupError("%s %s takes no request body" % (method.upper(), path))
+        return self._deref(body)["content"]["application/json"]["schema"]
+
+    def errors(self, target, instance, response=None):
+        """A sorted list of "path: message" lines; [] when instance is valid."""
+        key = (target, response)
+        validator = self._validators.get(key)
+        if validator is None:
+            root = dict(self.schema_for(target, response))
+            root["components"] = self.components
+            apply_discriminators(root)
+            validator = self._validators[key] = Draft202012Validator(root)
+        lines = []
+        for e in sorted(validator.iter_errors(instance),
+                        key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+            line = "%s: %s" % (error_path(e), e.message[:300])
+            if line not in lines:   # anyOf plus the discriminator rule can say it twice
+                lines.append(line)
+        if (not lines and target in self.events and isinstance(instance, dict)
+                and "data" not in instance):
+            lines.append("$: a webhook body is {\"data\": {...}}")
+        return lines
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Check a JSON body against an OpenAPI subset.")
+    ap.add_argument("target")
+    ap.add_argument("file", help="the JSON body; - for standard input")
+    ap.add_argument("--spec", default=TELNYX_SPEC)
+    ap.add_argument("--response", metavar="CODE", help="check a response body")
+    args = ap.parse_args(argv)
+    try:
+        spec = OpenApiSubset(args.spec)
+        if args.file == "-":
+            instance = json.load(sys.stdin)
+        else:
+            with open(args.file, encoding="utf-8") as f:
+                instance = json.load(f)
+        lines = spec.errors(args.target, instance, args.response)
+    except (OSError, ValueError, LookupError) as e:
+        print("openapi_subset: %s" % e, file=sys.stderr)
+        return 2
+    if lines:
+        print("INVALID %s: %d error(s)" % (args.target, len(lines)))
+        for line in lines:
+            print("  " + line)
+        return 1
+    print("OK %s" % args.target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

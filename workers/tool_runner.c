@@ -1,0 +1,476 @@
+/* workers/tool_runner.c: see rx_tools.h. Availability is the day's slot grid
+ * (lib/booking/booking_slots.c) with the places already taken in Redis; a booking holds every
+ * slot it covers atomically (lua/booking_hold.lua, fenced by the lease) before the
+ * receptionist may say "booked", and its rows go to PostgreSQL through the outbox. */
+#include "tool_runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/agent_config.h"
+#include "booking/booking_hold.h"
+#include "booking/booking_slots.h"
+#include "booking/caller_bookings.h"
+#include "core/det_uuid.h"
+#include "core/e164.h"
+#include "core/log.h"
+#include "store/outbox_record.h"
+#include "calendar/say_time.h"
+#include "calendar/tz.h"
+#include "calendar/wall_clock.h"
+#include "worker.h"
+#include "core/xalloc.h"
+
+struct tool_op {
+    struct tenant *t;
+    struct rx_tool_call call;
+    char caller[48];
+    char call_control_id[192];
+    long long now_ms;
+    tool_fn cb;
+    void *arg;
+    const struct agent_service *service;
+    struct civil_date day;
+    int want_minute;                     /* -1: no time asked */
+    struct booking_slot slots[BOOKING_SLOTS_MAX];
+    size_t nslots;
+    int64_t starts[BOOKING_SLOTS_MAX];
+    size_t nstarts;
+    char booking_id[37];
+    int slot_index;
+    int64_t covered[BOOKING_HOLD_SLOTS_MAX];  /* the slots the booking holds */
+    size_t ncovered;
+    char cancelled_by[37];                    /* cancel: this call's mark */
+    struct caller_booking cancelling;
+    struct tool_done done;
+};
+
+static void finish(struct tool_op *op)
+{
+    op->done.result.tool = op->call.tool;
+    op->done.call = op->call;
+    op->cb(&op->done, op->arg);
+    for (int i = 0; i < op->done.nrecords; i++)   /* the receiver took what it wanted */
+        op->done.records[i] = NULL;
+    tenant_unref(op->t);
+    free(op);
+}
+
+static struct booking_tenant tenant_of(const struct tool_op *op)
+{
+    struct worker *w = op->t->w;
+    return (struct booking_tenant){op->t->id, (unsigned)w->cfg.shards, op->t->lease_value,
+                                   worker_now_ms() - wall_clock_now_ms(w->clock)};
+}
+
+/* Redis failed under the tool: the worker handles the event again later. */
+static void finish_retry(struct tool_op *op, const char *why)
+{
+    snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s", why);
+    op->done.is_retry = true;
+    finish(op);
+}
+
+/* The free slots nearest to the time asked (or the first ones), into the result. */
+static void list_free(struct tool_op *op)
+{
+    struct rx_tool_result *r = &op->done.result;
+    r->nfree = 0;
+    if (op->want_minute >= 0) {
+        int64_t want = 0;
+        for (size_t i = 0; i < op->nslots; i++)
+            if (op->slots[i].minute_of_day <= op->want_minute)
+                want = op->slots[i].start_ms + (int64_t)(op->want_minute - op->slots[i].minute_of_day) * 60000;
+        if (want == 0 && op->nslots > 0)
+            want = op->slots[0].start_ms;
+        size_t idx[RX_FREE_MAX];
+        size_t n = booking_slots_nearest_free(op->slots, op->nslots, want, idx, RX_FREE_MAX);
+        for (size_t i = 0; i < n; i++)
+            r->free_minutes[r->nfree++] = op->slots[idx[i]].minute_of_day;
+        return;
+    }
+    for (size_t i = 0; i < op->nslots && r->nfree < RX_FREE_MAX; i++)
+        if (op->slots[i].is_free)
+            r->free_minutes[r->nfree++] = op->slots[i].minute_of_day;
+}
+
+static int slot_at(const struct tool_op *op, int minute)
+{
+    for (size_t i = 0; i < op->nslots; i++)
+        if (op->slots[i].minute_of_day == minute)
+            return (int)i;
+    return -1;
+}
+
+static void add_booking_records(struct tool_op *op, const struct booking_slot *slot)
+{
+    char usage_id[37];
+    struct outbox_record *b = outbox_record_create("bookings", op->booking_id);
+    outbox_record_add_str(b, "service", op->service->name);
+    outbox_record_add_time_ms(b, "starts_at", slot->start_ms);
+    outbox_record_add_time_ms(b, "ends_at", slot->start_ms + (int64_t)op->service->duration_minutes * 60000);
+    outbox_record_add_str(b, "caller_number", op->caller[0] ? op->caller : "unknown");
+    outbox_record_add_str(b, "caller_name", op->call.caller_name[0] ? op->call.caller_name : "caller");
+    outbox_record_add_str(b, "status", "booked");
+    outbox_record_add_int(b, "slot_index", op->slot_index);
+    outbox_record_add_str(b, "call_control_id", op->call_control_id);
+    op->done.records[op->done.nrecords++] = b;
+    if (op->call.is_move)       /* the booking it replaces was billed already */
+        return;
+    booking_usage_event_id(usage_id, op->booking_id);
+    struct outbox_record *u = outbox_record_create("usage_events", usage_id);
+    outbox_record_add_str(u, "kind", "booking");
+    outbox_record_add_str(u, "booking_id", op->booking_id);
+    outbox_record_add_int(u, "amount_cents", BOOKING_AMOUNT_CENTS);
+    outbox_record_add_time_ms(u, "occurred_at", op->now_ms);
+    op->done.records[op->done.nrecords++] = u;
+}
+
+void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *key,
+                      const char *to, const char *text)
+{
+    if (done->nsms >= TOOL_RUNNER_MAX_SMS || to == NULL || !e164_is_valid(to, strlen(to)))
+        return;
+    struct queued_sms *m = &done->sms[done->nsms++];
+    det_uuid2(m->id, kind, key, to);
+    snprintf(m->to, sizeof m->to, "%s", to);
+    snprintf(m->text, sizeof m->text, "%s", text);
+}
+
+/* The caller's confirmation, and the owner's notice when the business asked for it. */
+static void booking_texts(struct tool_op *op, const struct booking_slot *slot)
+{
+    const struct agent_config *cfg = op->t->config;
+    struct civil_time when = {.date = op->day, .hour = slot->minute_of_day / 60,
+                              .minute = slot->minute_of_day % 60};
+    char said[128], text[480];
+    if (!say_time_when(said, sizeof said, &when, NULL))
+        snprintf(said, sizeof said, "%04d-%02d-%02d %02d:%02d", op->day.year, op->day.month,
+                 op->day.day, when.hour, when.minute);
+    snprintf(text, sizeof text, "%.150s: your %.100s is booked for %.120s. To change it, call us on this number.",
+             cfg->business_name, op->service->name, said);
+    tool_runner_add_sms(&op->done, "sms-booking-caller", op->booking_id, op->caller, text);
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_BOOKING)) {
+        snprintf(text, sizeof text, "New booking: %.100s, %.120s, for %.100s (%.20s).", op->service->name, said,
+                 op->call.caller_name[0] ? op->call.caller_name : "a caller", op->caller);
+        tool_runner_add_sms(&op->done, "sms-booking-owner", op->booking_id, cfg->owner_sms, text);
+    }
+}
+
+/* The booking is held and remembered under the caller's number: its records and texts. */
+static void on_indexed(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    int i = slot_at(op, op->want_minute);
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not remember the booking under the caller");
+        return;
+    }
+    if (res->status == BOOKING_FENCED || i < 0) {   /* the commit will be fenced too */
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "lease lost");
+        finish(op);
+        return;
+    }
+    add_booking_records(op, &op->slots[i]);
+    booking_texts(op, &op->slots[i]);
+    op->done.result.is_ok = true;
+    finish(op);
+}
+
+static void on_held(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    int i = slot_at(op, op->want_minute);
+    if (res->status == BOOKING_DONE && i >= 0) {
+        op->slot_index = res->slot_index;
+        if (!e164_is_valid(op->caller, strlen(op->caller))) {   /* nobody to find it by */
+            on_indexed(res, op);
+            return;
+        }
+        struct caller_booking b = {.start_ms = op->slots[i].start_ms,
+                                   .end_ms = op->slots[i].start_ms + (int64_t)op->service->duration_minutes * 60000,
+                                   .step_ms = (int64_t)op->t->config->booking.slot_minutes * 60000,
+                                   .nslots = (int)op->ncovered};
+        snprintf(b.id, sizeof b.id, "%s", op->booking_id);
+        snprintf(b.service, sizeof b.service, "%s", op->service->name);
+        struct booking_tenant bt = tenant_of(op);
+        caller_bookings_add(op->t->w->redis, &bt, op->caller, &b, on_indexed, op);
+        return;
+    }
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not hold the slot");
+        return;
+    }
+    if (res->status == BOOKING_FENCED)
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "lease lost");
+    if (i >= 0)
+        op->slots[i].is_free = false;   /* taken meanwhile */
+    list_free(op);
+    finish(op);
+}
+
+static void book(struct tool_op *op)
+{
+    struct tenant *t = op->t;
+    int i = slot_at(op, op->want_minute);
+    if (i < 0 || !op->slots[i].is_free) {
+        list_free(op);
+        finish(op);
+        return;
+    }
+    booking_id(op->booking_id, t->id, op->call_control_id, op->service->name, op->slots[i].start_ms);
+    op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->config->booking.slot_minutes,
+                                         op->service->duration_minutes, op->covered,
+                                         BOOKING_HOLD_SLOTS_MAX);
+    struct booking_tenant bt = tenant_of(op);
+    booking_hold(t->w->redis, &bt, op->booking_id, t->config->booking.capacity_per_slot,
+                 op->covered, op->ncovered, on_held, op);
+}
+
+static void on_counted(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    struct tenant *t = op->t;
+    if (res->status == BOOKING_FAILED) {
+        finish_retry(op, "could not count the places taken");
+        return;
+    }
+    if (res->status != BOOKING_DONE || !tenant_is_owned(t) || t->config == NULL) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "availability unknown");
+        finish(op);
+        return;
+    }
+    booking_slots_mark_free(op->slots, op->nslots, t->config->booking.slot_minutes,
+                            op->service->duration_minutes, t->config->booking.capacity_per_slot,
+                            op->starts, res->counts, res->ncounts);
+    if (op->call.tool == RX_TOOL_BOOK) {
+        book(op);
+        return;
+    }
+    int i = op->want_minute >= 0 ? slot_at(op, op->want_minute) : -1;
+    op->done.result.is_ok = op->want_minute >= 0 ? (i >= 0 && op->slots[i].is_free) : true;
+    list_free(op);
+    if (op->want_minute < 0)
+        op->done.result.is_ok = op->done.result.nfree > 0;
+    finish(op);
+}
+
+/* check_availability and book: the day's grid, then the places taken. */
+static void availability(struct tool_op *op)
+{
+    struct tenant *t = op->t;
+    struct rx_tool_result *r = &op->done.result;
+    op->service = agent_config_find_service(t->config, op->call.service, strlen(op->call.service));
+    if (op->service == NULL || !rx_tool_day_parse(op->call.day, &op->day) || t->tz == NULL) {
+        snprintf(r->detail, sizeof r->detail, "unknown service or day");
+        finish(op);
+        return;
+    }
+    r->day = op->day;
+    op->want_minute = rx_tool_minute_parse(op->call.time);
+    enum booking_day why = booking_slots_for_day(t->config, t->tz, op->service->duration_minutes,
+                                                 &op->day, op->now_ms, op->slots, &op->nslots);
+    if (why != BOOKING_DAY_OPEN) {
+        snprintf(r->detail, sizeof r->detail, "no slots that day (%d)", (int)why);
+        finish(op);
+        return;
+    }
+    op->nstarts = booking_slots_to_count(op->slots, op->nslots, t->config->booking.slot_minutes,
+                                         op->service->duration_minutes, op->starts, BOOKING_SLOTS_MAX);
+    struct booking_tenant bt = tenant_of(op);
+    booking_counts(t->w->redis, &bt, op->starts, op->nstarts, on_counted, op);
+}
+
+static void take_message(struct tool_op *op)
+{
+    char id[37], number[48];
+    const struct rx_tool_call *c = &op->call;
+    snprintf(number, sizeof number, "%s",
+             e164_is_valid(c->callback_number, strlen(c->callback_number)) ? c->callback_number : op->caller);
+    const char *parts[] = {op->t->id, op->call_control_id, c->message};
+    det_uuid(id, "messages", 3, parts);
+    struct outbox_record *m = outbox_record_create("messages", id);
+    outbox_record_add_str(m, "call_control_id", op->call_control_id);
+    outbox_record_add_str(m, "caller_name", c->caller_name[0] ? c->caller_name : "unknown caller");
+    outbox_record_add_str(m, "callback_number", number);
+    outbox_record_add_str(m, "message", c->message[0] ? c->message : "(no message)");
+    outbox_record_add_time_ms(m, "taken_at", op->now_ms);
+    op->done.records[op->done.nrecords++] = m;
+    op->done.result.is_ok = true;
+    const struct agent_config *cfg = op->t->config;
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_MESSAGE)) {
+        char text[480];
+        snprintf(text, sizeof text, "Message from %.100s (%.20s): %.300s",
+                 c->caller_name[0] ? c->caller_name : "a caller", number, c->message);
+        tool_runner_add_sms(&op->done, "sms-message-owner", id, cfg->owner_sms, text);
+    }
+    finish(op);
+}
+
+/* ---- cancel_booking: the caller's soonest booking, found by their number ---- */
+
+static void cancel_texts(struct tool_op *op, const struct civil_time *when)
+{
+    const struct agent_config *cfg = op->t->config;
+    const struct caller_booking *b = &op->cancelling;
+    char said[128], text[480];
+    if (!say_time_when(said, sizeof said, when, NULL))
+        snprintf(said, sizeof said, "%04d-%02d-%02d %02d:%02d", when->date.year, when->date.month,
+                 when->date.day, when->hour, when->minute);
+    snprintf(text, sizeof text, "%.150s: your %.100s on %.120s is cancelled. Call us on this number to book again.",
+             cfg->business_name, b->service, said);
+    tool_runner_add_sms(&op->done, "sms-cancel-caller", b->id, op->caller, text);
+    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_BOOKING)) {
+        snprintf(text, sizeof text, "Cancelled by the caller (%.20s): %.100s, %.120s.", op->caller,
+                 b->service, said);
+        tool_runner_add_sms(&op->done, "sms-cancel-owner", b->id, cfg->owner_sms, text);
+    }
+}
+
+static void on_cancelled(const struct booking_result *res, void *arg)
+{
+    struct tool_op *op = arg;
+    struct rx_tool_result *r = &op->done.result;
+    const struct caller_booking *b = &op->cancelling;
+    if (res->status == BOOKING_FAILED && res->err != APP_ENOTFOUND) {
+        finish_retry(op, "could not cancel the booking");
+        return;
+    }
+    if (res->status != BOOKING_DONE) {
+        snprintf(r->detail, sizeof r->detail, res->status == BOOKING_FENCED ? "lease lost" : "no booking");
+        finish(op);
+        return;
+    }
+    /* cancelled: the record is written whatever follows (a start the zone cannot place is
+     * said back as UTC) */
+    struct tz_local local;
+    if (!tz_to_local(op->t->tz, b->start_ms / 1000, &local)) {
+        struct civil_time utc = civil_time_from_seconds(b->start_ms / 1000);
+        local = (struct tz_local){.wall = utc};
+    }
+    char id[37];
+    booking_cancellation_id(id, b->id);
+    struct outbox_record *c = outbox_record_create("booking_cancellations", id);
+    outbox_record_add_str(c, "booking_id", b->id);
+    outbox_record_add_time_ms(c, "cancelled_at", op->now_ms);
+    outbox_record_add_str(c, "reason", op->call.reason[0] ? op->call.reason : "cancelled by the caller by phone");
+    op->done.records[op->done.nrecords++] = c;
+    r->is_ok = true;
+    snprintf(r->service, sizeof r->service, "%s", b->service);
+    r->day = local.wall.date;
+    r->minute = local.wall.hour * 60 + local.wall.minute;
+    cancel_texts(op, &local.wall);
+    finish(op);
+}
+
+static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
+{
+    struct tool_op *op = arg;
+    if (list->status != BOOKING_DONE) {
+        finish_retry(op, "could not read the caller's bookings");
+        return;
+    }
+    const struct caller_booking *b = caller_bookings_pick(list->bookings, list->n, op->now_ms,
+                                                          op->cancelled_by);
+    if (b == NULL) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no booking");
+        finish(op);
+        return;
+    }
+    op->cancelling = *b;
+    struct booking_tenant bt = tenant_of(op);
+    caller_bookings_cancel(op->t->w->redis, &bt, op->caller, &op->cancelling, op->cancelled_by,
+                           on_cancelled, op);
+}
+
+static void cancel(struct tool_op *op)
+{
+    if (!e164_is_valid(op->caller, strlen(op->caller)) || op->t->tz == NULL) {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s",
+                 op->t->tz == NULL ? "no time zone" : "no caller number");
+        finish(op);
+        return;
+    }
+    caller_bookings_by(op->cancelled_by, op->t->id, op->call_control_id);
+    struct booking_tenant bt = tenant_of(op);
+    caller_bookings_list(op->t->w->redis, &bt, op->caller, on_caller_listed, op);
+}
+
+/* True when the business is closed at the receptionist's clock (closures included). */
+static bool is_closed_now(const struct tool_op *op)
+{
+    struct tz_local local;
+    if (op->t->tz == NULL || !tz_to_local(op->t->tz, op->now_ms / 1000, &local))
+        return false;
+    const struct civil_time *w = &local.wall;
+    return !agent_config_is_open_at(op->t->config, w->date.year, w->date.month, w->date.day,
+                                    local.weekday, w->hour * 60 + w->minute);
+}
+
+/* To the person the business named: after hours, its after-hours number when it
+ * forwards then; otherwise its transfer number, else its fallback number. */
+static void transfer(struct tool_op *op)
+{
+    const struct agent_config *cfg = op->t->config;
+    const char *to = cfg->escalation.transfer_number;
+    if (cfg->after_hours == AGENT_AFTER_HOURS_FORWARD && cfg->after_hours_forward_number != NULL &&
+        (to == NULL || is_closed_now(op)))
+        to = cfg->after_hours_forward_number;
+    if (to == NULL || to[0] == '\0')
+        to = op->t->agent.fallback_number;
+    if (to != NULL && to[0] != '\0') {
+        snprintf(op->done.transfer_to, sizeof op->done.transfer_to, "%s", to);
+        op->done.result.is_ok = true;
+        if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_ESCALATION)) {
+            char text[480];
+            snprintf(text, sizeof text, "A caller (%.20s) was transferred to %.20s: %.200s", op->caller, to,
+                     op->call.reason[0] ? op->call.reason : "asked for a person");
+            tool_runner_add_sms(&op->done, "sms-escalation-owner", op->call_control_id, cfg->owner_sms, text);
+        }
+    } else {
+        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no number to transfer to");
+    }
+    finish(op);
+}
+
+void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const char *caller,
+                  const char *call_control_id, long long now_ms, tool_fn cb, void *arg)
+{
+    struct tool_op *op = xcalloc(1, sizeof *op);
+    op->t = t;
+    tenant_ref(t);
+    op->call = *call;
+    snprintf(op->caller, sizeof op->caller, "%s", caller);
+    snprintf(op->call_control_id, sizeof op->call_control_id, "%s", call_control_id);
+    op->now_ms = now_ms;
+    op->cb = cb;
+    op->arg = arg;
+    op->want_minute = -1;
+    if (t->config == NULL) {
+        finish(op);
+        return;
+    }
+    switch (call->tool) {
+    case RX_TOOL_CHECK_AVAILABILITY:
+    case RX_TOOL_BOOK:
+        availability(op);
+        return;
+    case RX_TOOL_TAKE_MESSAGE:
+        take_message(op);
+        return;
+    case RX_TOOL_TRANSFER:
+        transfer(op);
+        return;
+    case RX_TOOL_END_CALL:
+        op->done.result.is_ok = true;
+        finish(op);
+        return;
+    case RX_TOOL_CANCEL:
+        cancel(op);
+        return;
+    case RX_TOOL_NONE:
+        break;
+    }
+    finish(op);
+}

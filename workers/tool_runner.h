@@ -1,0 +1,52 @@
+/* workers/tool_runner.h: runs the tools the receptionist asks for (lib/receptionist/rx_tools.h)
+ * for one call of an owned tenant: availability and bookings against the Redis holds,
+ * cancelling the caller's own booking (found by their number, lib/booking/caller_bookings.h),
+ * messages, transfers and the end of the call. The business is always the tenant's own;
+ * nothing a tool call says can reach another business. Records a tool produces (a
+ * booking, its billable usage event, a message) are handed back to be committed with
+ * the event, in its fenced script. */
+#ifndef FD_TOOL_RUNNER_H
+#define FD_TOOL_RUNNER_H
+#include "receptionist/receptionist.h"
+
+struct tenant;
+struct outbox_record;
+
+#define TOOL_RUNNER_MAX_RECORDS 4
+#define TOOL_RUNNER_MAX_SMS 2
+
+/* A text message to send once the event commits (workers/sms_sender.c). */
+struct queued_sms {
+    char id[37];                /* deterministic: a replay queues the same message */
+    char to[48];
+    char text[480];
+};
+
+struct tool_done {
+    struct rx_tool_call call;                             /* what was asked */
+    struct queued_sms sms[TOOL_RUNNER_MAX_SMS];                /* from the business's number */
+    int nsms;
+    struct rx_tool_result result;
+    char transfer_to[48];                              /* "" unless a transfer goes ahead */
+    struct outbox_record *records[TOOL_RUNNER_MAX_RECORDS]; /* owned by the receiver */
+    int nrecords;
+    /* Redis failed under the tool (a hold, an index write, a count): nothing it did is
+     * committed, so the worker fails the event and handles it again after a backoff;
+     * everything a tool does is idempotent by deterministic ids. */
+    bool is_retry;
+};
+
+/* Called once, from the loop or before tool_runner_run returns. done is borrowed; the
+ * records in it become the receiver's. */
+typedef void (*tool_fn)(struct tool_done *done, void *arg);
+
+/* Runs call for the tenant t (borrowed; a reference is held while it runs). caller is
+ * the caller's number, call_control_id the call's, now_ms the receptionist's clock. */
+void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const char *caller,
+                  const char *call_control_id, long long now_ms, tool_fn cb, void *arg);
+
+/* The caller and owner texts a tool that succeeded sends (called by tool_runner.c). */
+void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *key,
+                      const char *to, const char *text);
+
+#endif
