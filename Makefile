@@ -124,7 +124,7 @@ bench: deps
 	@bench/run-bench.sh
 	@bench/run-calls-bench.sh
 
-# The receptionist benchmark alone, see bench/README.md.
+# The receptionist benchmark alone, see README.md, "Tests and benchmarks".
 bench-rx:
 	@$(MAKE) --no-print-directory $(BUILD)/bench/rx_bench
 	@$(BUILD)/bench/rx_bench

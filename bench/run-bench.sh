@@ -237,7 +237,7 @@ stop_pid "$api1"
 grep -h '"level":"error"' "$work/api1.log" "$work/api2.log" | head -n 3 >&2 || true
 
 # --- 6. the durability floor: one Redis write that waits for its fsync ------------------
-# Every accepted webhook waits for one (appendfsync always, DESIGN.md); on a busy or
+# Every accepted webhook waits for one (appendfsync always, docs/design.md); on a busy or
 # slow disk this, not the api, sets the latency floor. Measured on the same Redis.
 say "redis-server alone: XADD with appendfsync always, redis-benchmark -c 8"
 fsync_line=$(redis-benchmark -p "$REDIS_PORT" -n 20000 -c 8 --csv XADD fd:bench:fsync '*' f v 2>/dev/null | tail -n 1)

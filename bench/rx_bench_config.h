@@ -1,5 +1,5 @@
-/* bench/rx_bench_config.h: the business of the receptionist benchmark (issue 4: "a
- * business with 50 services and 100 FAQ entries"), a day spa in Chicago, written as the
+/* bench/rx_bench_config.h: the business of the receptionist benchmark (a
+ * business with 50 services and 100 FAQ entries, larger than most), a day spa in Chicago, written as the
  * JSON document a business would save (docs/agent-config.md) so that the benchmark and
  * its unit test read it with the real parser, agent_config_parse().
  *

@@ -1,6 +1,6 @@
 /* lib/agent/agent_config_rules.h: the value rules of the agent configuration format that need
  * a table or the file system (currencies, time zones, dates, clock times). Internal to
- * lib/agent_config*.c; exposed for their unit tests. */
+ * lib/agent/agent_config*.c; exposed for their unit tests. */
 #ifndef FD_AGENT_CONFIG_RULES_H
 #define FD_AGENT_CONFIG_RULES_H
 #include <stdbool.h>

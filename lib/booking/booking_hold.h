@@ -24,7 +24,7 @@ struct redis_conn;
 #define BOOKING_HOLD_SLOTS_MAX 96       /* slots one booking may cover (8 h on a 5-minute grid) */
 #define BOOKING_TIMEOUT_MS 1000
 #define BOOKING_SLOT_TTL_MS (24LL * 3600 * 1000)    /* a slot's hold key outlives it a day */
-#define BOOKING_AMOUNT_CENTS 5000       /* what one booking bills (DESIGN.md: $50) */
+#define BOOKING_AMOUNT_CENTS 5000       /* what one booking bills ($50 a booking) */
 
 /* The tenant a script runs for, and the proof that we own it. All borrowed. */
 struct booking_tenant {

@@ -1,5 +1,5 @@
-/* lib/core/err.h: the one error type every action returns. api/ maps each value to an
- * HTTP status in one table (api/http_errors.c); the CLI maps them to exit codes. */
+/* lib/core/err.h: the one error type every action returns; frontdesk-ctl maps each value
+ * to an exit code. */
 #ifndef FD_ERR_H
 #define FD_ERR_H
 

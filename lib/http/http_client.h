@@ -1,5 +1,5 @@
 /* lib/http/http_client.h: asynchronous HTTP requests on one libevent loop, through the curl
- * multi socket interface (the shape of curl's docs/examples/hiperfifo.c). Built for
+ * multi socket interface (the shape of curl's hiperfifo example). Built for
  * the worker's traffic to Telnyx: a few hundred small JSON requests in flight, each
  * with its own connect and total deadline, over kept-alive HTTP/1.1 connections that
  * the multi handle pools between requests. Nothing here blocks or raises signals

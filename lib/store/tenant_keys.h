@@ -1,4 +1,4 @@
-/* lib/store/tenant_keys.h: the Redis key layout of DESIGN.md, in one place. Every key of
+/* lib/store/tenant_keys.h: the Redis key layout of docs/design.md, in one place. Every key of
  * tenant B carries its shard's hash tag {sNNN}, shard(B) = crc32(lowercase B) % S,
  * so one script can touch a tenant's keys and its shard's ready set on Redis Cluster. */
 #ifndef FD_TENANT_KEYS_H

@@ -1,5 +1,5 @@
 /* lib/telnyx/client_state.h: the client_state the worker sets on every Call Control command
- * and Telnyx echoes on later webhooks of that call leg (TELNYX.md §1). It names the
+ * and Telnyx echoes on later webhooks of that call leg (docs/telnyx.md §1). It names the
  * business and the conversation, so the api can route events that carry no number
  * (speak, transcription, playback, ...). Webhooks are signed by Telnyx and Telnyx only
  * echoes what we sent, so the value is trusted once the signature is.

@@ -260,7 +260,7 @@ static void event_set_sms_call(struct telnyx_event *ev, const struct json_doc *d
 static void event_set_keys(struct telnyx_event *ev, enum event_family family,
                            const struct json_doc *doc, int payload)
 {
-    /* In messages `from` is an object and `to` an array of objects (TELNYX.md §5). */
+    /* In messages `from` is an object and `to` an array of objects (docs/telnyx.md §5). */
     int first_to = json_doc_get(doc, json_doc_at(doc, json_doc_get(doc, payload, "to"), 0),
                                 "phone_number");
     int from_number = json_doc_get(doc, json_doc_get(doc, payload, "from"), "phone_number");

@@ -1,4 +1,4 @@
-/* lib/telnyx/telnyx_event.h: a Telnyx v2 webhook body (TELNYX.md §2, §3, §5) turned into
+/* lib/telnyx/telnyx_event.h: a Telnyx v2 webhook body (docs/telnyx.md §2, §3, §5) turned into
  * frontdesk's internal event: the few plain fields the api needs to route and enqueue
  * it, and a MessagePack body that workers decode. Parsing is lenient about what the
  * spec leaves optional and strict about what we need (data.id, data.event_type).
@@ -27,7 +27,7 @@ struct telnyx_event {
      * message, `from` of an outgoing call or outbound message; "" when none. */
     char route_number[48];
     char client_state[1024];  /* payload.client_state as sent (base64), "" when absent */
-    bool is_known_type;       /* one of the types of TELNYX.md §3 and §5 */
+    bool is_known_type;       /* one of the types of docs/telnyx.md §3 and §5 */
     unsigned char *body;      /* owned: MessagePack of the normalised event */
     size_t body_len;
 };

@@ -1,4 +1,4 @@
-/* lib/telnyx/webhook_signature.h: Telnyx webhook signatures (TELNYX.md §2): Ed25519 over
+/* lib/telnyx/webhook_signature.h: Telnyx webhook signatures (docs/telnyx.md §2): Ed25519 over
  * "<telnyx-timestamp>|<raw body>", the timestamp within a tolerance of now. */
 #ifndef FD_WEBHOOK_SIGNATURE_H
 #define FD_WEBHOOK_SIGNATURE_H

@@ -1,5 +1,5 @@
 /* ops/ctl/webhook.c: `frontdesk-ctl webhook keygen|sign|send`, the development stand-in
- * for Telnyx's webhook signer (TELNYX.md §2): Ed25519 over "<timestamp>|<body>". The
+ * for Telnyx's webhook signer (docs/telnyx.md §2): Ed25519 over "<timestamp>|<body>". The
  * key file holds standard base64 of libsodium's 64-byte secret key (a 32-byte seed is
  * accepted too, which is what PyNaCl's bytes(SigningKey) gives). */
 #include <curl/curl.h>

@@ -1,4 +1,4 @@
-/* ops/ctl/webhook_sample.c: see webhook_sample.h. Payload fields follow TELNYX.md §3
+/* ops/ctl/webhook_sample.c: see webhook_sample.h. Payload fields follow docs/telnyx.md §3
  * (call events) and §5 (messages); values are plausible rather than real. */
 #include "webhook_sample.h"
 

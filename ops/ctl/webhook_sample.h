@@ -1,4 +1,4 @@
-/* ops/ctl/webhook_sample.h: realistic Telnyx v2 webhook bodies (TELNYX.md §2, §3, §5)
+/* ops/ctl/webhook_sample.h: realistic Telnyx v2 webhook bodies (docs/telnyx.md §2, §3, §5)
  * for development and tests; the services never use them. Each body validates against
  * the Telnyx schema extract (tests/schemas/openapi_subset.py). */
 #ifndef FD_CTL_WEBHOOK_SAMPLE_H

@@ -1,4 +1,4 @@
-"""Every Telnyx event type of TELNYX.md §3 and §5, from the examples of the official
+"""Every Telnyx event type of docs/telnyx.md §3 and §5, from the examples of the official
 OpenAPI spec (tests/fixtures/telnyx/, made by tests/fixtures/make_telnyx_fixtures.py),
 is accepted by frontdesk-api, routed to its business and normalised."""
 import base64

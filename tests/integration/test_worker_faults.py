@@ -1,4 +1,4 @@
-"""frontdesk-worker under faults (issue 3, "## Tests"): a worker killed or paused while it
+"""frontdesk-worker under faults: a worker killed or paused while it
 owns a busy tenant, PostgreSQL stopped, Redis restarted, a worker stopped with SIGTERM
 under load, and 1,000 tenants with one event each. Real Redis, PostgreSQL, api,
 workers and the Telnyx simulator over HTTP; each test checks what an operator would:

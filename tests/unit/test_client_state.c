@@ -127,7 +127,7 @@ static void test_decode_refuses_bad_base64(void)
     CHECK(!decodes(copy));
     copy[3] = '\0';
     CHECK(!client_state_decode(copy, len, business, conversation));         /* embedded NUL */
-    CHECK(!decodes("aGF2ZSBhIG5pY2UgZGF5ID1d"));                             /* TELNYX.md example */
+    CHECK(!decodes("aGF2ZSBhIG5pY2UgZGF5ID1d"));                             /* docs/telnyx.md example */
     CHECK(!decodes("!!!!"));
     CHECK(!client_state_decode(value, 0, business, conversation));
     CHECK(!client_state_decode(NULL, 4, business, conversation));

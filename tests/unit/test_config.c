@@ -1,5 +1,5 @@
 /* Unit tests for lib/core/config.c and lib/store/tenant_keys.c: parsing the environment and
- * the Redis key layout of DESIGN.md. */
+ * the Redis key layout of docs/design.md. */
 #include <stdlib.h>
 
 #include "check.h"
