@@ -98,7 +98,7 @@ static void script_call(struct script_play *p, const char *arg)
     char name[16], when[64];
     int y, mo, d, h, mi, used = 0;
     if (sscanf(arg, "%15s %d-%d-%d %d:%d%n", name, &y, &mo, &d, &h, &mi, &used) != 6 ||
-        arg[used] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) {
+        arg[used] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) {
         script_fail(p, "cannot read \"call %s\": want \"call <business> YYYY-MM-DD HH:MM\"", arg);
         return;
     }

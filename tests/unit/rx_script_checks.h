@@ -63,10 +63,26 @@ static void put_minute(char *out, size_t n, int minute)
         snprintf(out, n, "%02d:%02d", minute / 60, minute % 60);
 }
 
-static void get_reply(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.say); }
-static void get_goodbye(const struct call *c, char *o, size_t n) { put_flag(o, n, c->out.is_goodbye); }
-static void get_misunderstood(const struct call *c, char *o, size_t n) { put_flag(o, n, c->out.is_misunderstood); }
-static void get_empty(const struct call *c, char *o, size_t n) { put_flag(o, n, c->out.say[0] == '\0'); }
+static void get_reply(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.say);
+}
+
+static void get_goodbye(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->out.is_goodbye);
+}
+
+static void get_misunderstood(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->out.is_misunderstood);
+}
+
+static void get_empty(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->out.say[0] == '\0');
+}
+
 static void get_intent(const struct call *c, char *o, size_t n)
 {
     put_text(o, n, c->out.intent != NULL ? c->out.intent : "");
@@ -77,15 +93,50 @@ static void get_tool(const struct call *c, char *o, size_t n)
     put_text(o, n, c->out.tool.tool == RX_TOOL_NONE ? "none" : rx_tool_name(c->out.tool.tool));
 }
 
-static void get_service(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.service); }
-static void get_day(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.day); }
-static void get_time(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.time); }
-static void get_name(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.caller_name); }
-static void get_number(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.callback_number); }
-static void get_reason(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.reason); }
-static void get_message(const struct call *c, char *o, size_t n) { put_text(o, n, c->out.tool.message); }
-static void get_move(const struct call *c, char *o, size_t n) { put_flag(o, n, c->out.tool.is_move); }
-static void get_replies(const struct call *c, char *o, size_t n) { snprintf(o, n, "%d", c->nreplies); }
+static void get_service(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.service);
+}
+
+static void get_day(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.day);
+}
+
+static void get_time(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.time);
+}
+
+static void get_name(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.caller_name);
+}
+
+static void get_number(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.callback_number);
+}
+
+static void get_reason(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.reason);
+}
+
+static void get_message(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->out.tool.message);
+}
+
+static void get_move(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->out.tool.is_move);
+}
+
+static void get_replies(const struct call *c, char *o, size_t n)
+{
+    snprintf(o, n, "%d", c->nreplies);
+}
 
 /* The number the worker dials for the transfer asked for now: the business's own. */
 static void get_transfer_to(const struct call *c, char *o, size_t n)
@@ -140,13 +191,40 @@ static void get_intents_seen(const struct call *c, char *o, size_t n)
     }
 }
 
-static void get_minute(const struct call *c, char *o, size_t n) { put_minute(o, n, c->mem.minute); }
-static void get_caller_name(const struct call *c, char *o, size_t n) { put_text(o, n, c->mem.caller_name); }
-static void get_message_name(const struct call *c, char *o, size_t n) { put_text(o, n, c->mem.message_name); }
-static void get_mem_misunderstood(const struct call *c, char *o, size_t n) { snprintf(o, n, "%d", c->mem.misunderstood); }
-static void get_has_booked(const struct call *c, char *o, size_t n) { put_flag(o, n, c->mem.has_booked); }
-static void get_has_left_message(const struct call *c, char *o, size_t n) { put_flag(o, n, c->mem.has_left_message); }
-static void get_was_transferred(const struct call *c, char *o, size_t n) { put_flag(o, n, c->mem.was_transferred); }
+static void get_minute(const struct call *c, char *o, size_t n)
+{
+    put_minute(o, n, c->mem.minute);
+}
+
+static void get_caller_name(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->mem.caller_name);
+}
+
+static void get_message_name(const struct call *c, char *o, size_t n)
+{
+    put_text(o, n, c->mem.message_name);
+}
+
+static void get_mem_misunderstood(const struct call *c, char *o, size_t n)
+{
+    snprintf(o, n, "%d", c->mem.misunderstood);
+}
+
+static void get_has_booked(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->mem.has_booked);
+}
+
+static void get_has_left_message(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->mem.has_left_message);
+}
+
+static void get_was_transferred(const struct call *c, char *o, size_t n)
+{
+    put_flag(o, n, c->mem.was_transferred);
+}
 
 /* want with "" for the empty text. */
 static const char *script_unquoted(const char *want)

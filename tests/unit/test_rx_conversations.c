@@ -139,8 +139,13 @@ static int script_files(const char *dir, char *paths[SCRIPT_FILES_MAX])
     int n = 0;
     for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
         size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".conv") != 0 || n == SCRIPT_FILES_MAX)
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".conv") != 0)
             continue;
+        if (n == SCRIPT_FILES_MAX) {
+            printf("FAIL %s/%s: more than %d scripts in %s\n", dir, e->d_name, SCRIPT_FILES_MAX, dir);
+            check_failed++;
+            continue;
+        }
         size_t size = strlen(dir) + len + 2;
         paths[n] = malloc(size);
         snprintf(paths[n], size, "%s/%s", dir, e->d_name);
