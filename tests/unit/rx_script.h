@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rx_call.h"
@@ -79,6 +80,14 @@ static int script_minute(const char *text)
         m < 0 || m > 59)
         return -1;
     return h * 60 + m;
+}
+
+/* A count of 1 or more written in digits alone; 0 if text is not one. */
+static int script_count(const char *text)
+{
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    return text[0] >= '1' && text[0] <= '9' && *end == '\0' && n < 1000 ? (int)n : 0;
 }
 
 static void script_end_call(struct script_play *p)
@@ -251,8 +260,8 @@ static bool script_turn(struct script_play *p, const char *line)
         greet(&p->call);
     else if (is_say && arg[0] != '\0')
         say(&p->call, arg);
-    else if (is_silence && atoi(arg) > 0)
-        silence(&p->call, atoi(arg));
+    else if (is_silence && script_count(arg) > 0)
+        silence(&p->call, script_count(arg));
     else if (is_result)
         script_result(p, arg);
     else
