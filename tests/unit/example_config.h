@@ -2,17 +2,34 @@
  * the unit tests (run from the repository root). */
 #ifndef FD_TEST_EXAMPLE_CONFIG_H
 #define FD_TEST_EXAMPLE_CONFIG_H
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent_config.h"
 
-/* docs/examples/<name> parsed with the first `find` in its text replaced by `replace`
- * (find NULL: as it is), e.g. a business that never transfers for not being understood;
- * agent_config_free it. NULL after saying why (unreadable, find not in it, invalid). */
-static inline struct agent_config *example_config_edited(const char *name, const char *find,
-                                                         const char *replace)
+/* Replaces the first find in text (len bytes of a buffer of cap) by replace; false if
+ * find is not in it or the result would not fit. */
+static inline bool example_text_replace(char *text, size_t *len, size_t cap, const char *find,
+                                        const char *replace)
+{
+    char *at = strstr(text, find);
+    size_t nf = strlen(find), nr = strlen(replace);
+    if (at == NULL || *len - nf + nr >= cap)
+        return false;
+    memmove(at + nr, at + nf, *len - (size_t)(at - text) - nf + 1);
+    memcpy(at, replace, nr);
+    *len = *len - nf + nr;
+    return true;
+}
+
+/* docs/examples/<name> parsed with the first finds[i] in its text replaced by
+ * replaces[i], one after the other (n 0: as it is), e.g. a business that never transfers
+ * for not being understood; agent_config_free it. NULL after saying why (unreadable, a
+ * find not in it, invalid). */
+static inline struct agent_config *example_config_edits(const char *name, const char *const *finds,
+                                                        const char *const *replaces, size_t n)
 {
     char path[256];
     snprintf(path, sizeof path, "docs/examples/%s", name);
@@ -21,27 +38,30 @@ static inline struct agent_config *example_config_edited(const char *name, const
         fprintf(stderr, "  cannot read %s (run from the repository root)\n", path);
         return NULL;
     }
-    char *text = malloc(2 * AGENT_CONFIG_DOC_MAX + 1);
+    size_t cap = 2 * AGENT_CONFIG_DOC_MAX + 1;
+    char *text = malloc(cap);
     size_t len = fread(text, 1, AGENT_CONFIG_DOC_MAX, f);
     fclose(f);
     text[len] = '\0';
     struct agent_config *c = NULL;
-    char *at = find != NULL ? strstr(text, find) : NULL;
     char why[256] = "";
-    if (find != NULL && (at == NULL || strlen(replace) > AGENT_CONFIG_DOC_MAX)) {
-        fprintf(stderr, "  %s: cannot replace \"%s\"\n", path, find);
-    } else {
-        if (at != NULL) {
-            size_t nf = strlen(find), nr = strlen(replace);
-            memmove(at + nr, at + nf, len - (size_t)(at - text) - nf + 1);
-            memcpy(at, replace, nr);
-            len = len - nf + nr;
-        }
-        if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
-            fprintf(stderr, "  %s: %s\n", path, why);
-    }
+    size_t i = 0;
+    while (i < n && example_text_replace(text, &len, cap, finds[i], replaces[i]))
+        i++;
+    if (i < n)
+        fprintf(stderr, "  %s: cannot replace \"%s\"\n", path, finds[i]);
+    else if (agent_config_parse(text, len, &c, why, sizeof why) != APP_OK)
+        fprintf(stderr, "  %s: %s\n", path, why);
     free(text);
     return c;
+}
+
+/* docs/examples/<name> parsed with the first find replaced by replace (find NULL: as it
+ * is); see example_config_edits(). */
+static inline struct agent_config *example_config_edited(const char *name, const char *find,
+                                                         const char *replace)
+{
+    return example_config_edits(name, &find, &replace, find != NULL ? 1 : 0);
 }
 
 /* docs/examples/<name> parsed (agent_config_free it), or NULL after saying why. */

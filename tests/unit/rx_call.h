@@ -1,8 +1,9 @@
 /* tests/unit/rx_call.h: a simulated call with the built-in receptionist, for the unit
- * tests of lib/receptionist/receptionist.c. The three example businesses of docs/examples/ are
- * loaded once; a call says one line at a time and feeds tool results by hand, as the
- * worker would. Between turns the memory goes through rx_memory_pack/unpack, as it
- * does through Redis, so every conversation also tests that a call survives a worker.
+ * tests of lib/receptionist/ (the conversation scripts of tests/unit/rx/ are played
+ * through it). The three example businesses of docs/examples/ are loaded once; a call
+ * says one line at a time and feeds tool results by hand, as the worker would. Between
+ * turns the memory goes through rx_memory_pack/unpack, as it does through Redis, so
+ * every conversation also tests that a call survives a worker.
  *
  * Every reply is checked as it comes: never the same as an earlier one of the call,
  * and never naming another business or its services. RX_VERBOSE=1 prints transcripts.
@@ -20,7 +21,7 @@
 #include "receptionist/receptionist.h"
 
 /* ci_find is a GNU extension; this is all we need of it. */
-static const char *ci_find(const char *hay, const char *needle)
+static inline const char *ci_find(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (; *hay != '\0'; hay++) {
@@ -70,7 +71,7 @@ struct call {
 };
 
 /* Starts a call to biz at the business's local wall time "YYYY-MM-DD HH:MM". */
-static void call_start(struct call *c, enum biz biz, const char *local)
+static inline void call_start(struct call *c, enum biz biz, const char *local)
 {
     memset(c, 0, sizeof *c);
     c->biz = biz;
@@ -88,7 +89,7 @@ static void call_start(struct call *c, enum biz biz, const char *local)
 
 /* A name of another business that is also a word of this one's ("Cleaning" in
  * "Drain cleaning") proves nothing. */
-static bool is_own_word(const struct agent_config *own, const char *name)
+static inline bool is_own_word(const struct agent_config *own, const char *name)
 {
     for (size_t i = 0; own != NULL && i < own->nservices; i++) {
         if (ci_find(own->services[i].name, name) != NULL)
@@ -101,7 +102,7 @@ static bool is_own_word(const struct agent_config *own, const char *name)
 }
 
 /* The reply must not name another business, its services or its prices. */
-static void check_isolated(const struct call *c, const char *say)
+static inline void check_isolated(const struct call *c, const char *say)
 {
     for (int b = 0; b < NBIZ; b++) {
         const struct agent_config *o = bizzes[b];
@@ -123,7 +124,7 @@ static void check_isolated(const struct call *c, const char *say)
     }
 }
 
-static void record(struct call *c)
+static inline void record(struct call *c)
 {
     const char *say = c->out.say;
     if (getenv("RX_VERBOSE") != NULL)
@@ -142,7 +143,7 @@ static void record(struct call *c)
 }
 
 /* As through Redis: pack, free, unpack. */
-static void survive_worker(struct call *c)
+static inline void survive_worker(struct call *c)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -153,7 +154,7 @@ static void survive_worker(struct call *c)
     c->mem = back;
 }
 
-static const char *greet(struct call *c)
+static inline const char *greet(struct call *c)
 {
     rx_greet(&c->ctx, &c->mem, &c->out);
     if (getenv("RX_VERBOSE") != NULL)
@@ -163,7 +164,7 @@ static const char *greet(struct call *c)
     return c->out.say;
 }
 
-static const char *say(struct call *c, const char *text)
+static inline const char *say(struct call *c, const char *text)
 {
     if (getenv("RX_VERBOSE") != NULL)
         printf("    caller: %s\n", text);
@@ -173,7 +174,7 @@ static const char *say(struct call *c, const char *text)
     return c->out.say;
 }
 
-static const char *tool_done(struct call *c, const struct rx_tool_result *r)
+static inline const char *tool_done(struct call *c, const struct rx_tool_result *r)
 {
     if (getenv("RX_VERBOSE") != NULL)
         printf("    tool %s: %s\n", rx_tool_name(r->tool), r->is_ok ? "ok" : "refused");
@@ -183,8 +184,19 @@ static const char *tool_done(struct call *c, const struct rx_tool_result *r)
     return c->out.say;
 }
 
+/* The caller has said nothing for the silences-th time in a row. */
+static inline const char *silence(struct call *c, int silences)
+{
+    if (getenv("RX_VERBOSE") != NULL)
+        printf("    caller: (silence %d)\n", silences);
+    rx_on_silence(&c->ctx, &c->mem, silences, &c->out);
+    record(c);
+    survive_worker(c);
+    return c->out.say;
+}
+
 /* A tool result for the tool the receptionist just asked for. */
-static struct rx_tool_result result_of(const struct call *c, bool is_ok)
+static inline struct rx_tool_result result_of(const struct call *c, bool is_ok)
 {
     struct rx_tool_result r;
     memset(&r, 0, sizeof r);
@@ -195,7 +207,7 @@ static struct rx_tool_result result_of(const struct call *c, bool is_ok)
     return r;
 }
 
-static bool has(const char *say, const char *part)
+static inline bool has(const char *say, const char *part)
 {
     if (strstr(say, part) != NULL)
         return true;
@@ -203,34 +215,12 @@ static bool has(const char *say, const char *part)
     return false;
 }
 
-static bool lacks(const char *say, const char *part)
+static inline bool lacks(const char *say, const char *part)
 {
     if (ci_find(say, part) == NULL)
         return true;
     fprintf(stderr, "  did not expect \"%s\" in: %s\n", part, say);
     return false;
-}
-
-/* A free result for check_availability: minute is free on the day asked. */
-static inline struct rx_tool_result free_at(const struct call *c, int minute)
-{
-    struct rx_tool_result r = result_of(c, true);
-    r.free_minutes[0] = minute;
-    r.nfree = 1;
-    return r;
-}
-
-/* After one question, the caller's last words end the call. */
-static inline void check_goodbye_after(enum biz b, const char *when, const char *question,
-                                       const char *bye)
-{
-    struct call c;
-    call_start(&c, b, when);
-    greet(&c);
-    say(&c, question);
-    say(&c, bye);
-    CHECK(c.out.is_goodbye);
-    CHECK(c.out.tool.tool == RX_TOOL_NONE);
 }
 
 /* How many times needle is in hay, case aside. */
