@@ -144,6 +144,11 @@ void rx_on_tool_result(const struct rx_context *ctx, struct rx_memory *mem,
 void rx_on_silence(const struct rx_context *ctx, struct rx_memory *mem, int silences,
                    struct rx_output *out);
 
+/* True if the words (a caller's utterance; NULL is none) end the call: "bye", "that's
+ * all", "have a good one", ... The receptionist's one list of goodbyes, for the call
+ * flow that runs without it. */
+bool rx_is_goodbye_words(const char *utterance);
+
 void rx_memory_init(struct rx_memory *mem);
 /* MessagePack of the memory into a malloc'd buffer (*out, *len; free it). */
 void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len);

@@ -7,22 +7,6 @@
  * hears that it is not offered and what is. */
 #include "receptionist/rx_answer_parts.h"
 
-static const char *const hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
-                                          "closing", "opening time", "opening hours", NULL};
-static const char *const work_words[] = {"do you work", "are you working", "are you guys working",
-                                         "do you guys work", NULL};
-static const char *const price_words[] = {"how much", "price", "prices", "cost", "costs",
-                                          "charge", "fee", "pricing", "rate", "rates",
-                                          "expensive", "cheap", NULL};
-static const char *const list_words[] = {"services", "what do you offer", "what do you do",
-                                         "what can you do", "what do you have", "menu",
-                                         "price list", "treatments", "what else do you",
-                                         "what kind of", "what sort of", NULL};
-static const char *const address_words[] = {"address", "located", "location", "where are you",
-                                            "directions", "get there", "where is your",
-                                            "wheres your", "find you", "get to you",
-                                            "where you are", NULL};
-
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
 {
@@ -74,10 +58,9 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
 
 bool rx_answer(struct rx_turn *t)
 {
-    static const char *const duration_words[] = {"how long", "duration", "take long", "how many minutes",
-                                                 "how many hours", NULL};
     const struct rx_text *x = &t->text;
-    bool is_price = rx_text_has_any(x, price_words), is_duration = rx_text_has_any(x, duration_words);
+    bool is_price = rx_text_has_any(x, rx_price_words);
+    bool is_duration = rx_text_has_any(x, rx_duration_words);
     char qualified[128];
     rx_drop_age_qualified(t, qualified, sizeof qualified);
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
@@ -95,17 +78,16 @@ bool rx_answer(struct rx_turn *t)
             return true;
         }
     }
-    if (rx_text_has_any(x, address_words)) {
+    if (rx_text_has_any(x, rx_address_words)) {
         answer_address(t);
         return true;
     }
-    static const char *const follow_words[] = {"what about", "how about", "and on", "and what about", NULL};
     bool is_day_follow_up = (t->mem->intents_seen & RX_INTENT_HOURS) && t->nservices == 0 && t->has_when &&
-                            (t->when.has_date || t->when.has_range) && rx_text_has_any(x, follow_words);
+                            (t->when.has_date || t->when.has_range) && rx_text_has_any(x, rx_follow_up_words);
     /* "do you work saturdays", but not "do you work with insurance" */
     bool is_work_day = t->has_when && (t->when.has_date || t->when.has_range) && t->nservices == 0 &&
-                       rx_text_has_any(x, work_words);
-    if (rx_text_has_any(x, hours_words) || is_day_follow_up || is_work_day) {   /* "what about Sunday?" after hours */
+                       rx_text_has_any(x, rx_work_words);
+    if (rx_text_has_any(x, rx_hours_words) || is_day_follow_up || is_work_day) {   /* "what about Sunday?" after hours */
         rx_answer_hours(t);
         return true;
     }
@@ -129,7 +111,7 @@ bool rx_answer(struct rx_turn *t)
         rx_answer_price_list(t);
         return true;
     }
-    if (rx_text_has_any(x, list_words)) {
+    if (rx_text_has_any(x, rx_services_list_words)) {
         rx_answer_services(t);
         return true;
     }

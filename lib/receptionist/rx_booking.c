@@ -8,7 +8,8 @@
  * asked check_availability; a free time, and the name, are read back, and only a yes
  * asks for book. The caller hears "booked" only from the book tool's success. A taken
  * time is answered with the nearest free times from the tool's result.
- * Cancelling and moving are in lib/receptionist/rx_cancel.c. */
+ * Cancelling and moving are in lib/receptionist/rx_cancel.c, which fills in the booking
+ * that replaces a moved one with the functions here; nothing here calls it. */
 #include <string.h>
 
 #include "receptionist/rx_booking_rules.h"
@@ -16,45 +17,23 @@
 
 #define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
 
-static const char *const book_words[] = {
-    "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
-    "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
-    "fit me in", "squeeze me in", "send someone", "come out", "make a booking", "can you come",
-    "could you come", "come over", NULL};
-static const char *const want_words[] = {"id like", "i would like", "i want", "i need",
-                                         "can i get", "can i have", "could i get", "looking for",
-                                         "can i come", "can someone", NULL};
-static const char *const any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
-                                             "whats available", "what times", "earliest",
-                                             "first available", "whatever", "what time do you have",
-                                             "whats free", "anything", NULL};
-
-static const char *const right_now_words[] = {"right now", "right away", "immediately",
-                                              NULL};
-static const char *const soonest_words[] = {"earliest", "soonest", "first available",
-                                            "next available", "as soon as possible", "asap",
-                                            NULL};
-
 /* "How long is a color appointment?" asks about the service; it books nothing unless
  * the caller also says they want one or names booking itself. */
 static bool is_question_about(const struct rx_turn *t)
 {
-    static const char *const ask_about[] = {"how long", "how much", "how many minutes",
-                                            "how expensive", NULL};
-    static const char *const booking_verbs[] = {"book", "schedule", "reserve", "reservation",
-                                                "make a booking", "set up", "sign me up", NULL};
-    return rx_text_has_any(&t->text, ask_about) && !rx_text_has_any(&t->text, want_words) &&
-           !rx_text_has_any(&t->text, booking_verbs);
+    return rx_text_has_any(&t->text, rx_service_question_words) &&
+           !rx_text_has_any(&t->text, rx_want_words) &&
+           !rx_text_has_any(&t->text, rx_booking_verb_words);
 }
 
-bool rx_booking_is_request(struct rx_turn *t)
+bool rx_booking_is_request(const struct rx_turn *t)
 {
     if (is_question_about(t))
         return false;
-    if (rx_text_has_any(&t->text, book_words))
+    if (rx_text_has_any(&t->text, rx_book_words))
         return true;
     return t->nservices > 0 &&
-           (rx_text_has_any(&t->text, want_words) ||
+           (rx_text_has_any(&t->text, rx_want_words) ||
             (t->has_when && (t->when.has_date || t->when.has_time)));
 }
 
@@ -164,13 +143,13 @@ static bool fill(struct rx_turn *t)
         m->minute = -1;
         m->is_time_checked = false;
         is_changed = true;
-    } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, any_time_words)) {
+    } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, rx_any_time_words)) {
         m->part = RX_PART_ANY;
         is_changed = true;
-    } else if (!has_day(m) && rx_text_has_any(&t->text, right_now_words)) {
+    } else if (!has_day(m) && rx_text_has_any(&t->text, rx_right_now_words)) {
         m->day = t->ctx->now.date;      /* "can I come in right now": today, or why not */
         is_changed = true;
-    } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, soonest_words) &&
+    } else if (!has_day(m) && m->service_index >= 0 && rx_text_has_any(&t->text, rx_soonest_words) &&
                rx_booking_soonest_day(t, &m->day)) {
         m->part = RX_PART_ANY;
         is_changed = true;
@@ -181,29 +160,6 @@ static bool fill(struct rx_turn *t)
     }
     return is_changed;
 }
-
-static rx_wordings ask_day = {
-    {"What day would suit you?", "Which day works best for you?", "What day were you thinking of?"},
-    {"What day would you prefer?", "On which day would you like to come in?", "Which day would suit you?"},
-    {"What day?", "Which day?", "Day?"},
-};
-static rx_wordings ask_name = {
-    {"Can I get your name, please?", "And who should I put it under?", "What name should I use?"},
-    {"May I have your name, please?", "Under which name shall I book it?", "Could I have your name?"},
-    {"Your name?", "Name, please?", "What name?"},
-};
-static rx_wordings checking = {
-    {"Let me check that for you.", "One moment while I check.", "Let me see what's free."},
-    {"Allow me to check.", "One moment, please, while I check.", "Let me check our calendar."},
-    {"Checking.", "One moment.", "Let me check."},
-};
-static rx_wordings read_back = {
-    {"Great, that's @1 @2 for @3. Shall I book it?", "So that's @1 @2, under @3. Want me to book it?",
-     "Perfect: @1 @2 for @3. Should I go ahead and book it?"},
-    {"That is an appointment for @1 @2 for @3. Shall I book it?",
-     "To confirm: @1 @2, under the name @3. Shall I book it?", "I have @1 @2 for @3. May I book it?"},
-    {"@1, @2, for @3. Book it?", "@1 @2 for @3. Shall I book it?", "@1, @2, @3. Book it?"},
-};
 
 static void say_when(struct rx_turn *t)
 {
@@ -246,7 +202,7 @@ static void ask_readback(struct rx_turn *t)
     rx_say_put(&s2, " at ");
     rx_say_clock(&s2, t->mem->minute);
     rx_say_gap(t);
-    RX_FILL(&t->say, rx_pick(t, read_back), svc, when, t->mem->caller_name);
+    RX_FILL(&t->say, rx_pick(t, rx_read_back_wordings), svc, when, t->mem->caller_name);
     t->mem->is_awaiting_confirmation = true;
     t->mem->pending = RX_ASK_CONFIRM_BOOKING;
 }
@@ -272,12 +228,12 @@ static void advance(struct rx_turn *t)
         m->minute = -1;
     }
     if (!has_day(m)) {
-        rx_say_pick(t, ask_day);
+        rx_say_pick(t, rx_ask_day_wordings);
         m->pending = RX_ASK_DAY;
         return;
     }
     if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
-        rx_say_pick(t, checking);
+        rx_say_pick(t, rx_checking_wordings);
         rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
         if (m->part != RX_PART_ANY) {
             /* the tool lists the free times nearest the time given, else the day's
@@ -295,12 +251,12 @@ static void advance(struct rx_turn *t)
         return;
     }
     if (!m->is_time_checked) {
-        rx_say_pick(t, checking);
+        rx_say_pick(t, rx_checking_wordings);
         rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, true);
         return;
     }
     if (m->caller_name[0] == '\0') {
-        rx_say_pick(t, ask_name);
+        rx_say_pick(t, rx_ask_name_wordings);
         m->pending = RX_ASK_NAME;
         return;
     }
@@ -310,11 +266,6 @@ static void advance(struct rx_turn *t)
 void rx_booking_reask(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
-    if (m->task == RX_TASK_CANCEL) {
-        rx_say_gap(t);
-        rx_say_put(&t->say, m->is_moving ? "Shall I move your appointment?" : "Shall I cancel your appointment?");
-        return;
-    }
     if (m->pending == RX_ASK_PICK_OFFERED) {
         rx_say_gap(t);
         rx_say_put(&t->say, "Which of those times would you like: ");
@@ -382,14 +333,11 @@ static int pick_offered(struct rx_turn *t)
                 return m->offered[i];
     }
     /* "the later one": the "one" read as a time above offered nothing, the words pick */
-    static const char *const first[] = {"first", "earlier", "earliest", "1st", NULL};
-    static const char *const second[] = {"second", "middle", "2nd", NULL};
-    static const char *const last[] = {"last", "later", "latest", "third", "3rd", NULL};
-    if (rx_text_has_any(&t->text, second) && n >= 2)
+    if (rx_text_has_any(&t->text, rx_second_pick_words) && n >= 2)
         return m->offered[1];
-    if (rx_text_has_any(&t->text, last))
+    if (rx_text_has_any(&t->text, rx_last_pick_words))
         return m->offered[n - 1];
-    if (rx_text_has_any(&t->text, first) || (!has_time && n == 1 && rx_text_is_yes(&t->text)))
+    if (rx_text_has_any(&t->text, rx_first_pick_words) || (!has_time && n == 1 && rx_text_is_yes(&t->text)))
         return m->offered[0];
     return -1;
 }
@@ -424,8 +372,6 @@ static void drop_booking(struct rx_turn *t)
 bool rx_booking_turn(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
-    if (m->task == RX_TASK_CANCEL)
-        return rx_cancel_turn(t);
     if (m->task != RX_TASK_BOOKING)
         return false;
     if (is_dropped(t)) {
@@ -573,11 +519,6 @@ void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
 {
     struct rx_memory *m = t->mem;
     t->out->intent = "book";
-    if (r->tool == RX_TOOL_CANCEL) {
-        t->out->intent = m->is_moving ? "move" : "cancel";
-        rx_cancel_on_tool(t, r);
-        return;
-    }
     if (m->task != RX_TASK_BOOKING || m->service_index < 0 || !has_day(m))
         return;
     if (r->tool == RX_TOOL_CHECK_AVAILABILITY) {

@@ -1,30 +1,21 @@
 /* lib/receptionist/rx_cancel.c: cancelling or moving the caller's booking. The booking is found by
  * the number the caller calls from (the worker's cancel_booking tool), after the caller
  * confirms. Moving is cancel + book: the old booking is cancelled first, then a new one
- * of the same service is filled in by lib/receptionist/rx_booking.c. */
+ * of the same service is filled in by lib/receptionist/rx_booking.c (which never calls
+ * back here). */
 #include <string.h>
 
 #include "receptionist/rx_internal.h"
 
-bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move)
+bool rx_cancel_is_move(const struct rx_turn *t)
 {
-    static const char *const move[] = {"reschedule", "move my", "change my appointment",
-                                       "change my booking", "change the time", "push back my",
-                                       "move the appointment", "move the booking", "push my",
-                                       "bump my", "rebook my", "move it to", NULL};
-    static const char *const cancel[] = {"cancel my", "cancel the appointment",
-                                         "cancel the booking", "cancel an appointment",
-                                         "cancel our", "cancel appointment", "cant make it",
-                                         "cannot make it", "cancel it", "need to cancel",
-                                         "want to cancel", "like to cancel", "wont be able to make",
-                                         "not be able to make", "unable to make", "wont make it",
-                                         "cant come in", "cannot come in", NULL};
-    if (rx_text_has_any(&t->text, move)) {
-        *is_move = true;
-        return true;
-    }
-    *is_move = false;
-    return rx_text_has_any(&t->text, cancel) && !rx_text_has(&t->text, "policy");
+    return rx_text_has_any(&t->text, rx_move_words);
+}
+
+bool rx_cancel_is_request(const struct rx_turn *t)
+{
+    return rx_cancel_is_move(t) ||
+           (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy"));
 }
 
 /* "Move my appointment to Thursday at 11": the day and time are kept for the new
@@ -42,7 +33,7 @@ static void keep_move_when(struct rx_turn *t)
     }
 }
 
-void rx_booking_cancel_start(struct rx_turn *t, bool is_move)
+void rx_cancel_start(struct rx_turn *t, bool is_move)
 {
     struct rx_memory *m = t->mem;
     m->intents_seen |= is_move ? RX_INTENT_MOVE : RX_INTENT_CANCEL;
@@ -87,9 +78,16 @@ bool rx_cancel_turn(struct rx_turn *t)
     return false;
 }
 
+void rx_cancel_reask(struct rx_turn *t)
+{
+    rx_say_gap(t);
+    rx_say_put(&t->say, t->mem->is_moving ? "Shall I move your appointment?" : "Shall I cancel your appointment?");
+}
+
 void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
 {
     struct rx_memory *m = t->mem;
+    t->out->intent = m->is_moving ? "move" : "cancel";
     rx_say_gap(t);
     if (!r->is_ok) {
         m->task = RX_TASK_NONE;

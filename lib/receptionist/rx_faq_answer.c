@@ -7,23 +7,8 @@
 
 #include "receptionist/rx_answer_parts.h"
 
-/* Words of a policy beyond its name, as callers say them. */
-struct policy_words {
-    const char *name;
-    const char *words[14];
-};
-
-static const struct policy_words policy_words[] = {
-    {"cancellation", {"cancellation", "cancel", "cancelling", "canceling", "no show",
-                      "reschedule policy", "late cancel", "cancellation fee", NULL}},
-    {"payment", {"pay", "payment", "card", "credit", "debit", "cash", "check", "cheque",
-                 "apple pay", "venmo", "tip", "tips", "hsa", NULL}},
-    {"late_arrival", {"late", "running late", NULL}},
-    {"warranty", {"warranty", "guarantee", "guaranteed", NULL}},
-    {"new_patients", {"new patient", "first visit", "first time", "forms", NULL}},
-};
-
-/* The score of the best policy (3 on a match), *best its index. */
+/* The score of the best policy (3 on a match: its name, or a word callers use for it,
+ * rx_policy_words), *best its index. */
 static int score_policies(struct rx_turn *t, size_t *best)
 {
     for (size_t i = 0; i < t->cfg->npolicies; i++) {
@@ -32,9 +17,9 @@ static int score_policies(struct rx_turn *t, size_t *best)
             *best = i;
             return 3;
         }
-        for (size_t k = 0; k < sizeof policy_words / sizeof policy_words[0]; k++)
-            if (strcmp(policy_words[k].name, name) == 0 &&
-                rx_text_has_any(&t->text, policy_words[k].words)) {
+        for (size_t k = 0; rx_policy_words[k].name != NULL; k++)
+            if (strcmp(rx_policy_words[k].name, name) == 0 &&
+                rx_text_has_any(&t->text, rx_policy_words[k].words)) {
                 *best = i;
                 return 3;
             }

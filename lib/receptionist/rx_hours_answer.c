@@ -6,17 +6,6 @@
  * rx_say.c says the clocks, dates and ranges. */
 #include "receptionist/rx_answer_parts.h"
 
-static const char *const close_words[] = {"close", "closes", "closing", "shut", "how late", "until when",
-                                          "till when", NULL};
-static const char *const now_words[] = {"now", "right now", "currently", "still", "at the moment",
-                                        NULL};
-
-static rx_wordings closed_now = {
-    {"We're closed right now, ", "We're not open at the moment; ", "Right now we're closed; "},
-    {"We are closed at the moment; ", "The office is currently closed; ", "We are closed now; "},
-    {"Closed now; ", "We're closed now; ", "Closed at the moment; "},
-};
-
 /* "On tomorrow, Tuesday, March 3rd we're open 8 AM to noon and 1 PM to 5 PM." */
 void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
 {
@@ -67,7 +56,7 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
         rx_say_put(s, ".");
         return;
     }
-    if (rx_text_has_any(&t->text, close_words)) {
+    if (rx_text_has_any(&t->text, rx_close_words)) {
         rx_say_on(s, d, &now->date);
         rx_say_put(s, " we close at ");
         rx_say_clock(s, last_close);
@@ -198,8 +187,8 @@ void rx_answer_hours(struct rx_turn *t)
         return;
     }
     bool is_open = rx_is_open_now(t->ctx);
-    bool is_about_now = rx_text_has_any(&t->text, now_words) || rx_text_has(&t->text, "are you open") ||
-                        rx_text_has(&t->text, "today") || rx_text_has_any(&t->text, close_words);
+    bool is_about_now = rx_text_has_any(&t->text, rx_now_words) || rx_text_has(&t->text, "are you open") ||
+                        rx_text_has(&t->text, "today") || rx_text_has_any(&t->text, rx_close_words);
     if (is_about_now && is_open) {
         const struct agent_day *h = &t->cfg->hours[t->ctx->now_wday];
         int m = t->ctx->now.hour * 60 + t->ctx->now.minute;
@@ -213,7 +202,7 @@ void rx_answer_hours(struct rx_turn *t)
             }
     }
     if (is_about_now) {
-        rx_say_pick(t, closed_now);
+        rx_say_pick(t, rx_closed_now_wordings);
         rx_say_next_open(t);
         rx_say_put(s, ".");
         return;

@@ -1,27 +1,34 @@
 /* lib/receptionist/rx_internal.h: what the parts of the built-in receptionist share (internal to
- * lib/receptionist/receptionist.c and lib/rx_*.c; the public interface is lib/receptionist/receptionist.h).
+ * lib/receptionist/; the public interface is lib/receptionist/receptionist.h). From the top, each
+ * part calls only those below it:
  *
- *   receptionist.c  a turn: the caller's words once, then escalation, the task in
- *                   progress, goodbye, the questions, not understood; never twice alike
- *   rx_keywords.c   the business's escalation keywords as callers say them
+ *   receptionist.c  the entry points: a turn read once (words, day and time, services),
+ *                   answered, and its reply finished (never twice alike)
+ *   rx_intents.c    what a caller's turn is about: one ordered table of intents
+ *   rx_handoff.c    transfer or escalate, goodbye, the task's question again
  *   rx_small_talk.c "is this a robot?", "how are you?", "can you hear me?"
+ *   rx_keywords.c   the business's escalation keywords as callers say them
+ *   rx_message.c    taking a message (name, callback number read back, the message);
+ *                   rx_message_words.c reads numbers and message words from speech
+ *   rx_cancel.c     cancelling or moving the caller's booking (a move books through
+ *                   rx_booking.c)
+ *   rx_booking.c    booking by slot filling, with the worker's tools
+ *   rx_booking_rules.c  whether a day and time can be booked, and why not
  *   rx_answer.c     questions answered from the configuration: which kind of answer,
  *                   and the address; the parts (rx_answer_parts.h) are
  *                   rx_hours_answer.c, rx_faq_answer.c (FAQ and policies),
  *                   rx_services.c, rx_services_not_offered.c
  *   rx_say.c        how things are said: tones, times, days, prices, lists
- *   rx_booking.c    booking by slot filling, with the worker's tools
- *   rx_booking_rules.c  whether a day and time can be booked, and why not
- *   rx_cancel.c     cancelling or moving the caller's booking
- *   rx_message.c    taking a message (name, callback number read back, the message);
- *                   rx_message_words.c reads numbers and message words from speech
- *   rx_memory.c     the call's memory to MessagePack and back
- *   rx_text.c       words: normalising, phrase lookup, names, digits, bounded replies */
+ *   rx_memory.c     the call's memory: set up, cleared, noted; to MessagePack and back
+ *   rx_text.c       words: normalising, phrase lookup, yes, no, goodbye, names, digits,
+ *                   bounded replies
+ *   rx_phrases.c    the phrase catalogue: the words listened for, the wordings said */
 #ifndef FD_RX_INTERNAL_H
 #define FD_RX_INTERNAL_H
 #include <stdbool.h>
 
 #include "receptionist/receptionist.h"
+#include "receptionist/rx_phrases.h"
 #include "receptionist/rx_text.h"
 #include "calendar/spoken_time.h"
 
@@ -45,9 +52,8 @@ struct rx_turn {
     bool is_message_announced;          /* the reply already says a message is taken */
 };
 
-/* rx_say.c: the tones. A table holds up to three wordings per tone (friendly, formal,
- * brief); rx_pick rotates through them. */
-typedef const char *const rx_wordings[3][3];
+/* rx_say.c: the tones. A table of rx_phrases.h holds up to three wordings per tone
+ * (friendly, formal, brief); rx_pick rotates through them. */
 const char *rx_pick(struct rx_turn *t, rx_wordings w);
 void rx_say_pick(struct rx_turn *t, rx_wordings w);
 /* A space between sentences when the reply already has one. */
@@ -81,37 +87,55 @@ bool rx_answer(struct rx_turn *t);
 bool rx_answer_unknown_service(struct rx_turn *t);
 void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d);
 
+/* A task's turn (rx_booking_turn, rx_cancel_turn, rx_message_turn) returns false, the
+ * turn left to the other intents, when the words answer nothing the task asked. */
+
 /* rx_booking.c */
-bool rx_booking_is_request(struct rx_turn *t);
+bool rx_booking_is_request(const struct rx_turn *t);
 void rx_booking_start(struct rx_turn *t);
+bool rx_booking_turn(struct rx_turn *t);
+void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
+void rx_booking_reask(struct rx_turn *t);
+bool rx_booking_can_book_now(const struct rx_turn *t);
 /* Asks the worker for tool with the booking's slots (and the time if has_time). */
 void rx_booking_ask_tool(struct rx_turn *t, enum rx_tool tool, bool has_time);
 void rx_booking_set_service(struct rx_turn *t, int index);
 
 /* rx_cancel.c */
-bool rx_booking_is_cancel_request(struct rx_turn *t, bool *is_move);
-void rx_booking_cancel_start(struct rx_turn *t, bool is_move);
+bool rx_cancel_is_request(const struct rx_turn *t);     /* to cancel or to move */
+bool rx_cancel_is_move(const struct rx_turn *t);
+void rx_cancel_start(struct rx_turn *t, bool is_move);
 bool rx_cancel_turn(struct rx_turn *t);
 void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
-bool rx_booking_turn(struct rx_turn *t);     /* a booking or cancel in progress */
-void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
-void rx_booking_reask(struct rx_turn *t);
-bool rx_booking_can_book_now(const struct rx_turn *t);
+void rx_cancel_reask(struct rx_turn *t);
 
 /* rx_message.c */
-bool rx_message_is_request(struct rx_turn *t);
+bool rx_message_is_request(const struct rx_turn *t);
 void rx_message_start(struct rx_turn *t);
 bool rx_message_turn(struct rx_turn *t);
 void rx_message_on_tool(struct rx_turn *t, const struct rx_tool_result *r);
 void rx_message_reask(struct rx_turn *t);
 
-/* receptionist.c */
+/* rx_handoff.c */
+/* To a person: a transfer, or (closed, or no number to transfer to) a message or an
+ * offer to book instead. is_urgent picks the wording of an emergency. */
 void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent);
-/* The words end the call: "bye", "that's all", "have a good one", ... One list, so the
- * dispatcher and a task dropped with "forget it, bye" agree on what a goodbye is. */
-bool rx_is_goodbye(const struct rx_text *text);
+/* Asks the worker for the transfer tool, the task dropped. */
+void rx_transfer(struct rx_turn *t, const char *reason);
+/* Says goodbye in the business's name; the call ends after it. */
+void rx_say_goodbye(struct rx_turn *t);
+/* Asks again the question of the task under way (nothing without one). */
+void rx_reask(struct rx_turn *t);
+
+/* rx_intents.c: notes the caller's name, then answers the turn by the first intent
+ * that takes it (the table and its order are there). */
+void rx_dispatch(struct rx_turn *t);
+
+/* rx_memory.c */
 /* Remembers that the caller named service index, in words (may be NULL or ""). */
 void rx_note_service(struct rx_memory *mem, int index, const char *words);
 void rx_memory_clear_booking(struct rx_memory *mem);
+/* Keeps the reply for "sorry, can you repeat that?", cut to fit. */
+void rx_memory_note_reply(struct rx_memory *mem, const char *reply);
 
 #endif

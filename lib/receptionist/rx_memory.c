@@ -1,16 +1,72 @@
-/* lib/receptionist/rx_memory.c: the call's rx_memory to MessagePack and back, so the worker can
- * keep it with the call's state in Redis. A map of short keys; unknown keys are
- * skipped (a newer worker may add some), a missing key keeps its initial value, and
- * anything out of range rejects the whole memory (the bytes come from Redis, but a
- * memory must never make a turn read outside its arrays). */
+/* lib/receptionist/rx_memory.c: the call's rx_memory: set up, its booking slots cleared, the
+ * services and the reply it notes; and to MessagePack and back, so the worker can keep
+ * it with the call's state in Redis. A map of short keys; unknown keys are skipped (a
+ * newer worker may add some), a missing key keeps its initial value, and anything out
+ * of range rejects the whole memory (the bytes come from Redis, but a memory must
+ * never make a turn read outside its arrays). */
 #include <msgpack.h>
 #include <string.h>
 
 #include "core/mp_buf.h"
-#include "receptionist/receptionist.h"
+#include "receptionist/rx_internal.h"
 #include "calendar/spoken_time.h"
 
 #define RX_MEMORY_PACKED_MAX 8192       /* a packed memory is under 2 KiB */
+
+void rx_memory_clear_booking(struct rx_memory *mem)
+{
+    mem->service_index = -1;
+    memset(&mem->day, 0, sizeof mem->day);
+    mem->minute = -1;
+    mem->alt_minute = -1;
+    mem->part = SPOKEN_PART_NONE;
+    mem->is_time_checked = false;
+    mem->is_awaiting_confirmation = false;
+    mem->is_moving = false;
+    for (int i = 0; i < RX_FREE_MAX; i++)
+        mem->offered[i] = -1;
+}
+
+void rx_memory_init(struct rx_memory *mem)
+{
+    memset(mem, 0, sizeof *mem);
+    rx_memory_clear_booking(mem);
+    for (int i = 0; i < 8; i++)
+        mem->services_asked[i] = -1;
+}
+
+/* Keeps at most size - 1 bytes of words, cut at a UTF-8 character boundary. */
+static void keep_words(char *dst, size_t size, const char *words)
+{
+    size_t n = strlen(words);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)words[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, words, n);
+    dst[n] = '\0';
+}
+
+void rx_note_service(struct rx_memory *mem, int index, const char *words)
+{
+    for (int i = 0; i < mem->nservices_asked; i++) {
+        if (mem->services_asked[i] == index) {
+            if (mem->asked_words[i][0] == '\0' && words != NULL)
+                keep_words(mem->asked_words[i], RX_WORDS_MAX, words);
+            return;
+        }
+    }
+    if (mem->nservices_asked < 8) {
+        keep_words(mem->asked_words[mem->nservices_asked], RX_WORDS_MAX, words != NULL ? words : "");
+        mem->services_asked[mem->nservices_asked++] = index;
+    }
+}
+
+void rx_memory_note_reply(struct rx_memory *mem, const char *reply)
+{
+    keep_words(mem->last_reply, sizeof mem->last_reply, reply);
+}
 
 static void pack_key(msgpack_packer *pk, const char *key)
 {

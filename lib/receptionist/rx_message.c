@@ -15,14 +15,9 @@
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_message_words.h"
 
-static const char *const message_words[] = {
-    "leave a message", "take a message", "message", "call me back", "callback", "call back",
-    "have someone call", "get back to me", "pass on", "let them know", "tell them",
-    "leave a note", "have them call", "someone call me", NULL};
-
-bool rx_message_is_request(struct rx_turn *t)
+bool rx_message_is_request(const struct rx_turn *t)
 {
-    return rx_text_has_any(&t->text, message_words);
+    return rx_text_has_any(&t->text, rx_message_request_words);
 }
 
 static void copy(char *dst, size_t size, const char *src)
@@ -32,50 +27,7 @@ static void copy(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-static rx_wordings ask_name = {
-    {"Sure, I can take a message. What's your name?", "Happy to take a message. Who's calling?",
-     "Of course. Can I get your name for the message?"},
-    {"Certainly, I will take a message. May I have your name?",
-     "I would be glad to take a message. May I have your name, please?",
-     "Of course. Whom shall I say is calling?"},
-    {"Sure. Your name?", "OK. Name?", "Message it is. Your name?"},
-};
-/* The name question after the reply has said a message will be taken. */
-static rx_wordings ask_name_only = {
-    {"What's your name?", "Who's calling, please?", "Can I get your name?"},
-    {"May I have your name, please?", "Whom shall I say is calling?", "Could I have your name, please?"},
-    {"Your name?", "Name?", "Who's calling?"},
-};
-static rx_wordings ask_text = {
-    {"And what would you like me to pass on?", "What's the message?", "What should I tell them?"},
-    {"What message would you like me to pass on?", "Please go ahead with your message.",
-     "What would you like me to tell them?"},
-    {"Your message?", "Go ahead.", "What's the message?"},
-};
-static rx_wordings ask_number = {
-    {"What number should we call you back on?", "What's the best number to reach you?",
-     "Which number should they call?"},
-    {"At which number may we call you back?", "What is the best number to reach you?",
-     "Which number should we use to call you back?"},
-    {"Callback number?", "Your number?", "Best number?"},
-};
-
 /* ---- the steps ---- */
-
-static rx_wordings dropped = {
-    {"No problem, I won't pass anything on.", "OK, no message then.",
-     "Sure, I'll leave it there, no message."},
-    {"Very well, I will not pass anything on.", "Certainly, I will not leave a message.",
-     "Of course, no message will be passed on."},
-    {"OK, no message.", "Fine, nothing passed on.", "No message, then."},
-};
-static rx_wordings without_number = {
-    {"That's fine, you don't have to leave a number.", "No problem, we can do without a number.",
-     "Sure, no number needed."},
-    {"That is quite all right; a number is not required.",
-     "Certainly, the message can go without a number.", "Of course, no number is needed."},
-    {"OK, no number.", "Fine, no number.", "No number, then."},
-};
 
 /* Written into the message when the caller would not leave a number: the worker still
  * records the number the call came from (workers/tool_runner.c take_message), and the
@@ -105,7 +57,8 @@ static void next_step(struct rx_turn *t)
     t->out->intent = "message";
     rx_say_gap(t);
     if (m->message_name[0] == '\0') {
-        rx_say_put(&t->say, rx_pick(t, t->is_message_announced ? ask_name_only : ask_name));
+        rx_say_put(&t->say, rx_pick(t, t->is_message_announced ? rx_message_ask_name_only_wordings
+                                                               : rx_message_ask_name_wordings));
         m->pending = RX_ASK_MSG_NAME;
         return;
     }
@@ -127,12 +80,12 @@ static void next_step(struct rx_turn *t)
         return;
     }
     if (!m->is_number_confirmed) {
-        rx_say_put(&t->say, rx_pick(t, ask_number));
+        rx_say_put(&t->say, rx_pick(t, rx_message_ask_number_wordings));
         m->pending = RX_ASK_MSG_NUMBER;
         return;
     }
     if (m->message[0] == '\0') {
-        rx_say_put(&t->say, rx_pick(t, ask_text));
+        rx_say_put(&t->say, rx_pick(t, rx_message_ask_text_wordings));
         m->pending = RX_ASK_MSG_TEXT;
         return;
     }
@@ -246,7 +199,7 @@ static bool take_number_answer(struct rx_turn *t)
         m->callback_number[0] = '\0';
         m->is_number_confirmed = true;
         rx_say_gap(t);
-        rx_say_put(&t->say, rx_pick(t, without_number));
+        rx_say_put(&t->say, rx_pick(t, rx_without_number_wordings));
         next_step(t);
         return true;
     }
@@ -282,10 +235,10 @@ static bool drop_message(struct rx_turn *t)
     m->task = RX_TASK_NONE;
     m->pending = RX_ASK_NONE;
     m->message[0] = '\0';
-    if (rx_is_goodbye(&t->text))
+    if (rx_text_is_goodbye(&t->text))
         return false;
     rx_say_gap(t);
-    rx_say_put(&t->say, rx_pick(t, dropped));
+    rx_say_put(&t->say, rx_pick(t, rx_message_dropped_wordings));
     rx_say_gap(t);
     rx_say_anything_else(t);
     return true;
@@ -351,14 +304,9 @@ static bool on_number_confirm(struct rx_turn *t)
  * number, 212 555 0187"), a new number to read back before the message is asked. */
 static bool on_text(struct rx_turn *t)
 {
-    static const char *const new_number[] = {
-        "use my", "use this", "use the", "use that", "instead", "my number is", "number is",
-        "my cell", "my work", "my mobile", "my home", "reach me at", "reach me on", "call me at",
-        "call me on", "different number", "another number", "other number", "better number",
-        "new number", NULL};
     if (t->text.nwords == 0)
         return false;
-    if (rx_text_has_any(&t->text, new_number) && note_number(t)) {
+    if (rx_text_has_any(&t->text, rx_new_number_words) && note_number(t)) {
         note_message(t);
         next_step(t);
         return true;

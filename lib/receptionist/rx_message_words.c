@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "receptionist/rx_message_words.h"
+#include "receptionist/rx_phrases.h"
 
 bool rx_callback_to_e164(const char *caller, const char *digits, size_t n, bool has_plus,
                          char *out, size_t size)
@@ -154,17 +155,14 @@ static const char *skip_to_word(const char *p)
  * be asked for it. */
 const char *rx_message_said_with(const char *raw)
 {
-    static const char *const tell[] = {"let them know that", "let her know that",
-                                       "let him know that", "let them know", "let her know",
-                                       "let him know", "tell them that", "tell her that",
-                                       "tell him that", "tell them", "tell her", "tell him", NULL};
     const char *start, *end;
     if (find_number(raw, &start, &end) && count_words(end) >= 4)
         return skip_to_word(end);
-    for (size_t i = 0; tell[i] != NULL; i++) {
-        const char *p = find_said(raw, tell[i]);
-        if (p != NULL && count_words(p + strlen(tell[i])) >= 2)
-            return skip_to_word(p + strlen(tell[i]));
+    for (size_t i = 0; rx_tell_them_words[i] != NULL; i++) {
+        const char *tell = rx_tell_them_words[i];
+        const char *p = find_said(raw, tell);
+        if (p != NULL && count_words(p + strlen(tell)) >= 2)
+            return skip_to_word(p + strlen(tell));
     }
     return NULL;
 }
@@ -229,19 +227,16 @@ static size_t digit_run(const struct rx_text *text, char *out, size_t size)
 /* Four digits alone are the end: the part a caller most often corrects. */
 bool rx_callback_fix_part(const struct rx_text *text, char *number)
 {
-    static const char *const at_start[] = {"area code", "first", "start", "starts", "beginning",
-                                           NULL};
-    static const char *const at_end[] = {"end", "ends", "ending", "last", NULL};
     size_t len = strlen(number);
     char d[8];
     size_t n = digit_run(text, d, sizeof d);
     if (n == 0 || n > 6 || len < n + 2)
         return false;
-    if (rx_text_has_any(text, at_start)) {
+    if (rx_text_has_any(text, rx_number_start_words)) {
         if (len != 12 || strncmp(number, "+1", 2) != 0)
             return false;
         memcpy(number + 2, d, n);
-    } else if (rx_text_has_any(text, at_end) || n == 4) {
+    } else if (rx_text_has_any(text, rx_number_end_words) || n == 4) {
         memcpy(number + len - n, d, n);
     } else {
         return false;
@@ -251,24 +246,11 @@ bool rx_callback_fix_part(const struct rx_text *text, char *number)
 
 bool rx_callback_is_calling_from(const struct rx_text *text, const char *caller_number)
 {
-    static const char *const same[] = {"calling from", "called from", "calling on", "this number",
-                                       "this phone", "same number", "caller id", "number you have",
-                                       "number that came up", "one im on", NULL};
-    static const char *const other[] = {"not the", "not this", "not that", "not my", "different",
-                                        "another", "other", NULL};
-    return caller_number[0] != '\0' && rx_text_has_any(text, same) &&
-           !rx_text_has_any(text, other);
+    return caller_number[0] != '\0' && rx_text_has_any(text, rx_calling_from_words) &&
+           !rx_text_has_any(text, rx_other_number_words);
 }
 
 bool rx_callback_is_refused(const struct rx_text *text)
 {
-    static const char *const refused[] = {
-        "rather not give", "rather not leave", "rather not say", "rather not share",
-        "prefer not to give", "prefer not to leave", "prefer not to say", "prefer not to share",
-        "dont want to give", "dont want to leave", "dont want to share", "not giving",
-        "no number", "without a number", "without my number", "dont need a call",
-        "dont need a callback", "dont call me", "ill call back", "ill call them back",
-        "ill call her back", "ill call him back", "ill call again", "ill try again",
-        "i will call back", NULL};
-    return rx_text_has_any(text, refused);
+    return rx_text_has_any(text, rx_no_number_words);
 }

@@ -217,17 +217,9 @@ void rx_say_digits(struct rx_say *s, const char *number)
     }
 }
 
-static rx_wordings anything_else = {
-    {"Is there anything else I can help with?", "Anything else I can do for you?",
-     "What else can I help you with?"},
-    {"Is there anything else I may help you with?", "May I help you with anything else?",
-     "Is there something else I can do for you?"},
-    {"Anything else?", "What else can I do?", "Anything more?"},
-};
-
 void rx_say_anything_else(struct rx_turn *t)
 {
-    rx_say_pick(t, anything_else);
+    rx_say_pick(t, rx_anything_else_wordings);
     t->mem->pending = RX_ASK_ANYTHING_ELSE;
 }
 

@@ -73,13 +73,6 @@ void rx_answer_price_list(struct rx_turn *t)
     rx_say_put(s, n < t->cfg->nservices ? ", among others. Which service are you interested in?" : ".");
 }
 
-static rx_wordings yes_we_offer = {
-    {"Yes, we do offer @1! ", "We sure do offer @1. ", "Yes, @1 is something we do. "},
-    {"Yes, we offer @1. ", "Certainly, we do offer @1. ", "Indeed, we offer @1. "},
-    {"Yes, we offer @1. ", "We do @1. ", "Yes: @1. "},
-};
-
-
 void rx_answer_service(struct rx_turn *t)
 {
     const struct agent_service *svc = &t->cfg->services[t->services[0]];
@@ -92,7 +85,7 @@ void rx_answer_service(struct rx_turn *t)
     rx_say_gap(t);
     if (rx_hours_say_service_closed(t, name))
         return;
-    RX_FILL(&t->say, rx_pick(t, yes_we_offer), name);
+    RX_FILL(&t->say, rx_pick(t, rx_yes_we_offer_wordings), name);
     if (svc->description[0] != '\0') {
         rx_say_put(&t->say, svc->description);
         rx_say_put(&t->say, " ");
@@ -312,12 +305,11 @@ bool rx_answer_from_description(struct rx_turn *t)
  * ("how much is it?", or a bare "how much?"). */
 void rx_find_service_asked_about(struct rx_turn *t)
 {
-    static const char *const it_words[] = {"it", "that", "this", NULL};
     const struct rx_memory *m = t->mem;
     if (rx_use_loose_service(t))
         return;
     int it = m->task == RX_TASK_BOOKING ? m->service_index : -1;
-    bool is_about_it = rx_text_has_any(&t->text, it_words) || is_bare_question(&t->text);
+    bool is_about_it = rx_text_has_any(&t->text, rx_it_words) || is_bare_question(&t->text);
     if (it < 0 && m->nservices_asked > 0 && is_about_it)
         it = m->services_asked[m->nservices_asked - 1];
     if (it >= 0 && it < (int)t->cfg->nservices) {

@@ -10,33 +10,6 @@
 
 /* ---- a service the business does not list, after a cue ---- */
 
-/* A cue before the words of a service the caller asked for. verb is what the reply
- * says the business does not do: "offer" for "do you do X" ("we don't offer X"), the
- * caller's own verb for "do you fix X" ("we don't fix X"). */
-struct service_cue {
-    const char *cue;
-    const char *verb;
-};
-
-static const struct service_cue service_cues[] = {
-    {" do you do ", "offer"}, {" do you guys do ", "offer"}, {" do you offer ", "offer"},
-    {" do you guys offer ", "offer"}, {" do you provide ", "offer"}, {" do you sell ", "offer"},
-    {" can you do ", "offer"}, {" do you fix ", "fix"}, {" do you guys fix ", "fix"},
-    {" can you fix ", "fix"}, {" do you repair ", "repair"}, {" do you guys repair ", "repair"},
-    {" can you repair ", "repair"}, {" do you install ", "install"},
-    {" do you guys install ", "install"}, {" can you install ", "install"},
-    {" how much is an ", "offer"}, {" how much is a ", "offer"}, {" how much is ", "offer"},
-    {" how much are ", "offer"}, {" how much for an ", "offer"}, {" how much for a ", "offer"},
-    {" how much for ", "offer"}, {" how much does an ", "offer"}, {" how much does a ", "offer"},
-    {" how much does ", "offer"}, {" how much do ", "offer"}, {" charge for an ", "offer"},
-    {" charge for a ", "offer"}, {" charge for ", "offer"}, {" price of an ", "offer"},
-    {" price of a ", "offer"}, {" price of ", "offer"}, {" price for a ", "offer"},
-    {" price for ", "offer"}, {" cost of a ", "offer"}, {" cost of ", "offer"},
-    {" book an ", "offer"}, {" book a ", "offer"}, {" book me for a ", "offer"},
-    {" book me in for a ", "offer"}, {" appointment for an ", "offer"},
-    {" appointment for a ", "offer"}, {" appointment for ", "offer"}, {" do you have ", "offer"},
-    {NULL, NULL}};
-
 /* Appends the word w (n bytes) to buf (size bytes, *len used), the caller's "my"
  * said back as "your"; false if it does not fit. */
 static bool put_word(char *buf, size_t *len, size_t size, const char *w, size_t n)
@@ -77,8 +50,9 @@ static size_t copy_service_words(const char *p, char *buf, size_t size)
     return n;
 }
 
-/* What the caller asked for after a cue like "do you do", if it is not a known
- * service, with the verb of the reply: "offer root canals", "fix garbage disposals". */
+/* What the caller asked for after a cue like "do you do" (rx_service_cues), if it is
+ * not a known service, with the verb of the reply: "offer root canals", "fix garbage
+ * disposals". */
 static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
 {
     static const char *const not_services[] = {
@@ -90,20 +64,21 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
         "exactly", "there", "here", NULL};
     /* "how much is it to snake a drain": a verb follows, not a service */
     static const char *const pronouns[] = {"it", "that", "this", NULL};
-    for (size_t i = 0; service_cues[i].cue != NULL; i++) {
-        const char *p = strstr(t->text.norm, service_cues[i].cue);
+    for (size_t i = 0; rx_service_cues[i].cue != NULL; i++) {
+        const struct rx_service_cue *c = &rx_service_cues[i];
+        const char *p = strstr(t->text.norm, c->cue);
         if (p == NULL)
             continue;
-        size_t vn = strlen(service_cues[i].verb) + 1;
+        size_t vn = strlen(c->verb) + 1;
         if (vn >= size)
             continue;
         char *what = buf + vn;
-        size_t n = copy_service_words(p + strlen(service_cues[i].cue), what, size - vn);
+        size_t n = copy_service_words(p + strlen(c->cue), what, size - vn);
         const char *space = strchr(what, ' ');
         size_t first = space != NULL ? (size_t)(space - what) : n;
         if (n == 0 || rx_is_word_of(what, n, not_services) || rx_is_word_of(what, first, pronouns))
             continue;
-        memcpy(buf, service_cues[i].verb, vn - 1);
+        memcpy(buf, c->verb, vn - 1);
         buf[vn - 1] = ' ';
         return true;
     }
@@ -130,14 +105,6 @@ bool rx_answer_unknown_service(struct rx_turn *t)
 
 /* ---- a listed service named with an age group it lacks ---- */
 
-/* Words that make a service one for an age group: "kids cut" is not the women's
- * haircut that the alias "cut" finds. Who the visit is for ("a cleaning for my
- * daughter", "my son's haircut") is not one: that is the listed service, for them. */
-static const char *const age_words[] = {
-    "kid", "kids", "kiddie", "kiddies", "child", "childs", "children", "childrens", "toddler",
-    "toddlers", "baby", "babys", "babies", "junior", "juniors", "teen", "teens", "teenage",
-    "youth", NULL};
-
 /* The start of the word before the one at offset at of norm (" w w w "), or at if
  * none. */
 static size_t word_before(const char *norm, size_t at)
@@ -158,7 +125,7 @@ static bool is_for_an_age(const struct agent_service *svc)
         rx_text_normalise(k == 0 ? svc->name : svc->aliases[k - 1], norm, sizeof norm);
         for (const char *p = norm; *p != '\0';) {
             size_t n = rx_word_len(p);
-            if (rx_is_word_of(p, n, age_words))
+            if (rx_is_word_of(p, n, rx_age_words))
                 return true;
             p += n;
             while (*p == ' ')
@@ -207,7 +174,7 @@ static size_t age_after(const char *norm, size_t end)
     if (rx_is_word_of(p, rx_word_len(p), fillers))
         p += rx_word_len(p) + 1;
     size_t n = rx_word_len(p);
-    return n > 0 && rx_is_word_of(p, n, age_words) ? (size_t)(p - norm) + n : end;
+    return n > 0 && rx_is_word_of(p, n, rx_age_words) ? (size_t)(p - norm) + n : end;
 }
 
 /* The caller's words for svc with an age group it does not have ("kids cut",
@@ -222,7 +189,7 @@ static bool age_qualified_words(const struct rx_turn *t, const struct agent_serv
     size_t start = at;
     for (size_t w = at, k = 0; k < 2 && word_before(norm, w) < w; k++) {
         w = word_before(norm, w);
-        if (rx_is_word_of(norm + w, rx_word_len(norm + w), age_words)) {
+        if (rx_is_word_of(norm + w, rx_word_len(norm + w), rx_age_words)) {
             start = w;
             break;
         }

@@ -1,18 +1,23 @@
 /* lib/receptionist/rx_small_talk.h: the built-in receptionist's answers to what is not business:
  * "is this a robot?" (answered honestly: the business's automated receptionist), "how
- * are you?", "can you hear me?". Apart from lib/receptionist/receptionist.c's dispatch, which calls
- * it, so the word lists and wordings read on their own. */
+ * are you?", "can you hear me?". Tests and answers apart, so that the intents
+ * (rx_intents.c) can ask without answering; the words are in rx_phrases.c. */
 #ifndef FD_RX_SMALL_TALK_H
 #define FD_RX_SMALL_TALK_H
 #include <stdbool.h>
 
 #include "receptionist/rx_internal.h"
 
-/* Answers the turn when it is small talk; false when it is not. is_robot_only: only
- * the robot question (dispatch asks it before a request for a person, "are you a real
- * person?"); is_person_asked: the turn also asks for a person, and "is this a robot? I
- * want to speak to a human" is then that request, not a question. Outside a task only,
- * except the robot question. */
-bool rx_small_talk_answer(struct rx_turn *t, bool is_robot_only, bool is_person_asked);
+/* "Is this a robot?", "are you a real person?": asked what it is talking to. */
+bool rx_small_talk_is_robot_question(const struct rx_turn *t);
+/* The words also ask for someone ("is this a robot? I want to speak to a human"): with
+ * a request for a person, that request, not a question. */
+bool rx_small_talk_asks_for_someone(const struct rx_turn *t);
+/* "How are you?", "can you hear me?", outside a task only. */
+bool rx_small_talk_is_chat(const struct rx_turn *t);
+
+void rx_small_talk_answer_robot(struct rx_turn *t);
+/* For a turn rx_small_talk_is_chat() is true of. */
+void rx_small_talk_answer_chat(struct rx_turn *t);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "receptionist/rx_phrases.h"
+
 static bool is_alnum(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
@@ -233,37 +235,24 @@ bool rx_text_has_any(const struct rx_text *t, const char *const *phrases)
     return false;
 }
 
-static const char *const yes_words[] = {
-    "yes", "yeah", "yep", "yup", "ya", "sure", "correct", "right", "thats right", "ok", "okay",
-    "sounds good", "perfect", "absolutely", "go ahead", "book it", "do it", "fine", "great",
-    "please do", "yes please", "definitely", "of course", "that works", "works for me",
-    "that would be great", "alright", "all right", "affirmative", "certainly", "it is", "good",
-    NULL};
-static const char *const no_words[] = {
-    "no", "nope", "nah", "not really", "dont", "do not", "wrong", "not right", "thats not",
-    "incorrect", "never mind", "nevermind", "not quite", "cancel that", "no thanks", "no thank you",
-    "negative", "isnt", "not that", "neither", "none of those", "none of them", NULL};
-
 bool rx_text_is_no(const struct rx_text *t)
 {
-    return rx_text_has_any(t, no_words);
+    return rx_text_has_any(t, rx_no_words);
 }
-
-const char *const rx_drop_words[] = {
-    "never mind", "nevermind", "forget it", "forget about it", "changed my mind",
-    "dont worry about it", "dont bother", "not anymore", "no message", NULL};
 
 bool rx_text_is_question(const struct rx_text *t)
 {
-    static const char *const asks[] = {"what", "whats", "how", "when", "where", "which", "do you",
-                                       "does", "is there", "are there", "are you", "can you tell",
-                                       NULL};
-    return rx_text_has_any(t, asks);
+    return rx_text_has_any(t, rx_question_words);
 }
 
 bool rx_text_is_yes(const struct rx_text *t)
 {
-    return !rx_text_is_no(t) && rx_text_has_any(t, yes_words);
+    return !rx_text_is_no(t) && rx_text_has_any(t, rx_yes_words);
+}
+
+bool rx_text_is_goodbye(const struct rx_text *t)
+{
+    return rx_text_has_any(t, rx_goodbye_words);
 }
 
 static int digit_word(const char *w, size_t n)

@@ -43,16 +43,17 @@ bool rx_text_has_any(const struct rx_text *t, const char *const *phrases);
 /* The number of words of a normalised phrase. */
 unsigned rx_norm_words(const char *norm);
 
-/* yes / no as a caller says them: "yeah that's right", "no, not really". */
+/* What a caller's words say, by the lists of rx_phrases.h. yes / no as a caller says
+ * them: "yeah that's right", "no, not really". */
 bool rx_text_is_yes(const struct rx_text *t);
 bool rx_text_is_no(const struct rx_text *t);
 /* The words ask something ("what", "how", "do you", "are you", ...): "no wait, what's
  * the cancellation policy?" is a question, not a no; "are you open right now?" is not a
  * yes ("right"). */
 bool rx_text_is_question(const struct rx_text *t);
-/* The caller no longer wants what is under way: "never mind", "forget it", "changed my
- * mind" (a booking, a message), for rx_text_has_any. */
-extern const char *const rx_drop_words[];
+/* The words end the call: "bye", "that's all", "have a good one", ... One list, so the
+ * dispatcher and a task dropped with "forget it, bye" agree on what a goodbye is. */
+bool rx_text_is_goodbye(const struct rx_text *t);
 
 /* The digits of a phone number said in the utterance ("555 0123", "five five five oh
  * one two three", "+1 (201) 555-0143"), at most size-1 of them; returns how many (0 if

@@ -1,0 +1,405 @@
+/* lib/receptionist/rx_intents.c: what a caller's turn is about, as one ordered table. rx_dispatch()
+ * notes the caller's name, then walks rx_intents[] (at the bottom of this file) and runs
+ * the first row whose matches() is true. matches() only looks at the turn; handle()
+ * answers it and returns true, except in the two rows that try the words (the task
+ * under way, a question about the business): finding nothing to answer, they return
+ * false and the walk goes on as if they had not matched. The last row matches every
+ * turn. A new intent is one row, placed above the rows its words should win over.
+ *
+ * Why the order is what it is. A turn often reads several ways ("no thanks, bye", "can
+ * I speak to the manager about my booking"), and the first row that reads it decides:
+ *
+ *   escalation          an emergency keyword wins over everything, a task under way too.
+ *   repeat              "sorry, what was that?" says the last reply again before any row
+ *                       reads the words as something new; not with a service or a time
+ *                       said, which make it a new request.
+ *   robot               "are you a real person?" holds the words of a request for a
+ *                       person, so it is answered first; unless the caller also asks for
+ *                       one ("is this a robot? I want to speak to a human").
+ *   person              a request for a person comes before the task under way: a caller
+ *                       who wants a human is not asked for the day again.
+ *   goodbye_at_name     asked for a name, "thanks, that's all, bye" ends the call before
+ *                       the task can read a name in it.
+ *   goodbye_in_booking  "actually forget it, bye" in a booking or a cancel ends the call,
+ *                       where the task would only drop the booking; not with a yes (a yes
+ *                       at the read-back books) nor with a service or a time (a change).
+ *   task                the booking, cancel or message under way reads the answer to its
+ *                       question ("Tuesday", "Jane", "yes") before any row below can take
+ *                       it for something else.
+ *   cancel              "I can't make it" before goodbye ("I can't make it, that's all")
+ *                       and before booking ("cancel my appointment" has a booking word).
+ *   goodbye             also "no" to "anything else?"; before the answer to an offer, so
+ *                       that "no thanks, bye" to "shall I book it?" ends the call.
+ *   offer_answer        "yes please" to "shall I book it?" or to "would you like to leave
+ *                       a message?", which the rows below would not understand.
+ *   book, message       a request to start a task when none is under way; a booking
+ *                       first: "have someone call me to book a cleaning" is booked now.
+ *   question            hours, prices, services, the FAQ, from the configuration; a task
+ *                       under way then asks its question again.
+ *   thanks              after the questions: "thanks, and when do you close?" gets the hours.
+ *   small_talk, hello   "how are you?" before a bare hello: "hi, how are you?" is asked how.
+ *   misunderstood       every turn that nothing above took. */
+#include <string.h>
+
+#include "receptionist/rx_internal.h"
+#include "receptionist/rx_keywords.h"
+#include "receptionist/rx_small_talk.h"
+
+struct rx_intent {
+    const char *name;
+    bool (*matches)(const struct rx_turn *t);   /* no side effect */
+    bool (*handle)(struct rx_turn *t);          /* false: the walk goes on */
+};
+
+static bool is_any_turn(const struct rx_turn *t)
+{
+    (void)t;
+    return true;
+}
+
+/* ---- an emergency, a repeat, a person ---- */
+
+/* Callers in an emergency do not recite the configured words: "i smell gas" must find
+ * "gas smell" and "swollen" must find "swelling" (rx_keywords.h). */
+static bool is_escalation(const struct rx_turn *t)
+{
+    for (size_t i = 0; i < t->cfg->escalation.nkeywords; i++)
+        if (rx_keyword_is_said(&t->text, t->cfg->escalation.keywords[i]))
+            return true;
+    return false;
+}
+
+static bool escalate_urgently(struct rx_turn *t)
+{
+    t->mem->intents_seen |= RX_INTENT_ESCALATION;
+    rx_escalate(t, "the caller said an escalation keyword", true);
+    return true;
+}
+
+static bool is_repeat_request(const struct rx_turn *t)
+{
+    return t->mem->last_reply[0] != '\0' && rx_text_has_any(&t->text, rx_repeat_words) &&
+           t->nservices == 0 && !t->has_when;
+}
+
+static bool say_again(struct rx_turn *t)
+{
+    t->out->intent = "repeat";     /* the question asked last is still the one pending */
+    rx_say_pick(t, rx_repeat_lead_wordings);
+    rx_say_put(&t->say, t->mem->last_reply);
+    return true;
+}
+
+/* A request for a person ("can I speak to someone", "agent", "speak to Doctor Kim");
+ * not "I don't need a human", not "talk to you later", not a message for the owner,
+ * and not the words of a message being taken ("have the manager call me"). */
+static bool is_person_request(const struct rx_turn *t)
+{
+    if (t->mem->pending == RX_ASK_MSG_TEXT || rx_message_is_request(t) ||
+        rx_text_has_any(&t->text, rx_person_not_wanted_words))
+        return false;
+    return rx_text_has_any(&t->text, rx_person_words);
+}
+
+static bool is_robot_question(const struct rx_turn *t)
+{
+    return rx_small_talk_is_robot_question(t) &&
+           !(rx_small_talk_asks_for_someone(t) && is_person_request(t));
+}
+
+static bool answer_robot(struct rx_turn *t)
+{
+    rx_small_talk_answer_robot(t);
+    return true;
+}
+
+static bool hand_to_person(struct rx_turn *t)
+{
+    t->mem->intents_seen |= RX_INTENT_PERSON;
+    if (t->cfg->escalation.on_request) {
+        rx_escalate(t, "the caller asked for a person", false);
+        return true;
+    }
+    rx_say_put(&t->say, "I'm sorry, no one can come to the phone, but I'll take a message and make sure it gets to the team.");
+    t->is_message_announced = true;
+    rx_message_start(t);
+    return true;
+}
+
+/* ---- goodbyes, the task under way, cancelling ---- */
+
+static bool is_goodbye_at_name(const struct rx_turn *t)
+{
+    return (t->mem->pending == RX_ASK_NAME || t->mem->pending == RX_ASK_MSG_NAME) &&
+           rx_text_is_goodbye(&t->text);
+}
+
+static bool is_goodbye_in_booking(const struct rx_turn *t)
+{
+    return (t->mem->task == RX_TASK_BOOKING || t->mem->task == RX_TASK_CANCEL) &&
+           rx_text_is_goodbye(&t->text) && !rx_text_is_yes(&t->text) &&
+           t->nservices == 0 && !t->has_when;
+}
+
+static bool is_goodbye(const struct rx_turn *t)
+{
+    return rx_text_is_goodbye(&t->text) ||
+           (t->mem->pending == RX_ASK_ANYTHING_ELSE && rx_text_is_no(&t->text) &&
+            t->nservices == 0 && !t->has_when);
+}
+
+static bool end_call(struct rx_turn *t)
+{
+    rx_say_goodbye(t);
+    return true;
+}
+
+static bool has_task(const struct rx_turn *t)
+{
+    return t->mem->task != RX_TASK_NONE;
+}
+
+/* False when the words answer nothing the task asked: the rows below read them (a
+ * question in the middle of a booking is answered, then the booking goes on). */
+static bool continue_task(struct rx_turn *t)
+{
+    switch (t->mem->task) {
+    case RX_TASK_BOOKING:
+        return rx_booking_turn(t);
+    case RX_TASK_CANCEL:
+        return rx_cancel_turn(t);
+    case RX_TASK_MESSAGE:
+        return rx_message_turn(t);
+    default:
+        return false;
+    }
+}
+
+static bool start_cancel(struct rx_turn *t)
+{
+    rx_cancel_start(t, rx_cancel_is_move(t));
+    return true;
+}
+
+/* ---- the answer to an offer ---- */
+
+enum offer_answer { OFFER_NONE, OFFER_MESSAGE_TAKEN, OFFER_BOOKING_TAKEN, OFFER_GO_AHEAD, OFFER_DECLINED };
+
+/* "Yes please, do you have Friday?" is a yes with a question after it. */
+static bool starts_with_yes(const struct rx_text *text)
+{
+    for (size_t i = 0; rx_yes_first_words[i] != NULL; i++)
+        if (strncmp(text->norm, rx_yes_first_words[i], strlen(rx_yes_first_words[i])) == 0)
+            return true;
+    return false;
+}
+
+/* The answer to an offer just made ("Would you like that?"); OFFER_NONE if not one. */
+static enum offer_answer offer_answer_of(const struct rx_turn *t)
+{
+    enum rx_ask asked = t->mem->pending;
+    bool is_offer = asked == RX_ASK_OFFER_MESSAGE || asked == RX_ASK_OFFER_BOOKING;
+    if (!is_offer && asked != RX_ASK_ANYTHING_ELSE)
+        return OFFER_NONE;
+    bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text);
+    if (rx_text_is_question(&t->text) && !starts_with_yes(&t->text))
+        is_yes = is_no = false;         /* "are you open right now?" is not a yes */
+    if (asked == RX_ASK_OFFER_MESSAGE && is_yes)
+        return OFFER_MESSAGE_TAKEN;
+    if (asked == RX_ASK_OFFER_BOOKING && is_yes)
+        return OFFER_BOOKING_TAKEN;
+    if (asked == RX_ASK_ANYTHING_ELSE && is_yes && t->nservices == 0 && !t->has_when &&
+        t->text.nwords <= 3)
+        return OFFER_GO_AHEAD;          /* "yes" to "anything else?" is not a misunderstanding */
+    if (is_offer && is_no && t->nservices == 0)
+        return OFFER_DECLINED;
+    return OFFER_NONE;
+}
+
+static bool is_offer_answer(const struct rx_turn *t)
+{
+    return offer_answer_of(t) != OFFER_NONE;
+}
+
+static bool take_offer_answer(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    switch (offer_answer_of(t)) {
+    case OFFER_MESSAGE_TAKEN:
+        rx_message_start(t);
+        break;
+    case OFFER_BOOKING_TAKEN:
+        if (t->nservices == 0 && m->nservices_asked > 0) {
+            t->services[0] = m->services_asked[m->nservices_asked - 1];
+            t->nservices = 1;
+        }
+        rx_booking_start(t);
+        break;
+    case OFFER_GO_AHEAD:
+        t->out->intent = "yes";
+        rx_say_pick(t, rx_go_ahead_wordings);
+        m->pending = RX_ASK_NONE;
+        break;
+    case OFFER_DECLINED:
+        rx_say_put(&t->say, "Alright.");
+        rx_say_anything_else(t);
+        break;
+    case OFFER_NONE:
+        break;
+    }
+    return true;
+}
+
+/* ---- requests, questions and the rest ---- */
+
+static bool is_booking_request(const struct rx_turn *t)
+{
+    return t->mem->task == RX_TASK_NONE && rx_booking_is_request(t);
+}
+
+static bool start_booking(struct rx_turn *t)
+{
+    rx_booking_start(t);
+    return true;
+}
+
+static bool is_message_request(const struct rx_turn *t)
+{
+    return t->mem->task == RX_TASK_NONE && rx_message_is_request(t);
+}
+
+static bool start_message(struct rx_turn *t)
+{
+    rx_message_start(t);
+    return true;
+}
+
+/* False when the turn asked nothing the configuration answers. */
+static bool answer_question(struct rx_turn *t)
+{
+    if (!rx_answer(t))
+        return false;
+    if (t->mem->task != RX_TASK_NONE) {
+        rx_reask(t);
+    } else if (t->nservices > 0 && rx_booking_can_book_now(t)) {
+        rx_say_pick(t, rx_book_offer_wordings);
+        t->mem->pending = RX_ASK_OFFER_BOOKING;
+    } else {
+        rx_say_anything_else(t);
+    }
+    return true;
+}
+
+static bool is_thanks(const struct rx_turn *t)
+{
+    return rx_text_has_any(&t->text, rx_thanks_words);
+}
+
+static bool say_welcome(struct rx_turn *t)
+{
+    t->out->intent = "thanks";
+    rx_say_pick(t, rx_welcome_wordings);
+    if (t->mem->task != RX_TASK_NONE)
+        rx_reask(t);
+    else
+        rx_say_anything_else(t);
+    return true;
+}
+
+static bool is_small_talk(const struct rx_turn *t)
+{
+    return rx_small_talk_is_robot_question(t) || rx_small_talk_is_chat(t);
+}
+
+static bool answer_small_talk(struct rx_turn *t)
+{
+    if (rx_small_talk_is_robot_question(t))
+        rx_small_talk_answer_robot(t);
+    else
+        rx_small_talk_answer_chat(t);
+    return true;
+}
+
+static bool is_hello(const struct rx_turn *t)
+{
+    return t->mem->task == RX_TASK_NONE && t->text.nwords <= 4 &&
+           rx_text_has_any(&t->text, rx_hello_words);
+}
+
+static bool say_hello(struct rx_turn *t)
+{
+    t->out->intent = "hello";
+    rx_say_pick(t, rx_hello_back_wordings);
+    return true;
+}
+
+/* Sorry and what the receptionist can do, or the task's question again; a person after
+ * the business's number of turns in a row not understood. */
+static bool say_not_understood(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    t->out->is_misunderstood = true;
+    t->out->intent = "misunderstood";
+    m->intents_seen |= RX_INTENT_MISUNDERSTOOD;
+    m->misunderstood++;
+    unsigned limit = t->cfg->escalation.after_misunderstood_turns;
+    if (limit > 0 && (unsigned)m->misunderstood >= limit) {
+        m->misunderstood = 0;
+        rx_say_put(&t->say, "I'm sorry, I'm having trouble understanding.");
+        rx_escalate(t, "the receptionist did not understand the caller", false);
+        return true;
+    }
+    rx_say_pick(t, rx_sorry_wordings);
+    if (m->task != RX_TASK_NONE) {
+        rx_reask(t);
+        return true;
+    }
+    rx_say_gap(t);
+    /* an apology and a menu, each rotating with the turns: shifted every third turn in
+     * a row, so nine turns pass before a pair comes back */
+    t->npicks += (unsigned)(m->misunderstood - 1) / 3;
+    RX_FILL(&t->say, rx_pick(t, rx_menu_wordings), rx_booking_can_book_now(t) ? ", book an appointment" : "");
+    return true;
+}
+
+/* ---- the table: see the top of the file for its order ---- */
+
+static const struct rx_intent rx_intents[] = {
+    {"escalation", is_escalation, escalate_urgently},
+    {"repeat", is_repeat_request, say_again},
+    {"robot", is_robot_question, answer_robot},
+    {"person", is_person_request, hand_to_person},
+    {"goodbye_at_name", is_goodbye_at_name, end_call},
+    {"goodbye_in_booking", is_goodbye_in_booking, end_call},
+    {"task", has_task, continue_task},
+    {"cancel", rx_cancel_is_request, start_cancel},
+    {"goodbye", is_goodbye, end_call},
+    {"offer_answer", is_offer_answer, take_offer_answer},
+    {"book", is_booking_request, start_booking},
+    {"message", is_message_request, start_message},
+    {"question", is_any_turn, answer_question},
+    {"thanks", is_thanks, say_welcome},
+    {"small_talk", is_small_talk, answer_small_talk},
+    {"hello", is_hello, say_hello},
+    {"misunderstood", is_any_turn, say_not_understood},
+};
+
+/* "Hi, this is Dana": a name said at any point is kept for a booking or a message. */
+static void note_caller_name(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    char name[RX_TOOL_NAME_MAX];
+    if (m->caller_name[0] == '\0' && rx_text_name(&t->text, false, name, sizeof name)) {
+        size_t n = strnlen(name, sizeof m->caller_name - 1);
+        memcpy(m->caller_name, name, n);
+        m->caller_name[n] = '\0';
+    }
+}
+
+void rx_dispatch(struct rx_turn *t)
+{
+    note_caller_name(t);
+    for (size_t i = 0; i < sizeof rx_intents / sizeof rx_intents[0]; i++)
+        if (rx_intents[i].matches(t) && rx_intents[i].handle(t))
+            return;
+}
