@@ -300,8 +300,7 @@ void agent_reply(const struct agent_view *agent, const char *caller_text,
         lower[i] = (char)tolower((unsigned char)caller_text[i]);
     lower[i] = '\0';
     *is_goodbye = false;
-    if (says(lower, "bye") || says(lower, "goodbye") || strstr(lower, "that's all") != NULL ||
-        strstr(lower, "that is all") != NULL) {
+    if (rx_is_goodbye_words(caller_text)) {
         snprintf(out, out_len, "Thank you for calling %s. Goodbye!", agent->business_name);
         *is_goodbye = true;
     } else if (says(lower, "hours") || says(lower, "open") || says(lower, "close") ||

@@ -173,6 +173,27 @@ static void test_a_goodbye_after_a_barge_in_over_queued_replies_hangs_up(void)
     CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_HANGUP);
 }
 
+/* The flow without the receptionist (a configuration that does not validate) knows the
+ * receptionist's goodbyes, not a shorter list of its own. */
+static void test_the_fallback_reply_ends_the_call_on_the_receptionists_goodbyes(void)
+{
+    struct call_state s;
+    answered_call(&s);
+    struct call_effects fx = say(&s, "great, have a good one", true);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(strstr(fx.actions[0].text, "Goodbye") != NULL);
+    CHECK(s.phase == CALL_ENDING);
+}
+
+static void test_the_fallback_reply_reads_a_goodbye_only_in_whole_words(void)
+{
+    struct call_state s;
+    answered_call(&s);
+    struct call_effects fx = say(&s, "that's allergy season for you", true);
+    CHECK(fx.nactions == 1 && fx.actions[0].cmd == CMD_SPEAK);
+    CHECK(s.phase == CALL_SPEAKING);
+}
+
 static void test_no_active_agent_forwards_or_apologises(void)
 {
     struct call_state s = {0};
@@ -344,6 +365,8 @@ int main(void)
     RUN(test_caller_words_get_a_reply_and_two_turns);
     RUN(test_barge_in_stops_the_receptionist_once);
     RUN(test_a_goodbye_after_a_barge_in_over_queued_replies_hangs_up);
+    RUN(test_the_fallback_reply_ends_the_call_on_the_receptionists_goodbyes);
+    RUN(test_the_fallback_reply_reads_a_goodbye_only_in_whole_words);
     RUN(test_no_active_agent_forwards_or_apologises);
     RUN(test_a_call_hung_up_before_answer_is_missed);
     RUN(test_state_survives_its_hash_fields);
