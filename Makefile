@@ -59,7 +59,9 @@ $(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Made anew each time: an archive updated in place keeps objects of removed files.
 $(BUILD)/libfd.a: $(LIB_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 $(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a

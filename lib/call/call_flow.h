@@ -81,8 +81,8 @@ void call_flow_tool_result(struct call_state *s, const struct call_rx *rx,
                            const struct rx_tool_result *result, const char *transfer_to,
                            struct call_effects *fx);
 
-/* The built-in receptionist of this issue: greeting, hours, goodbye, or an offer to
- * take a message. Writes the reply into out; *is_goodbye when the caller is done. */
+/* The fallback for a business whose configuration does not validate: greeting, hours,
+ * goodbye (the receptionist's own goodbye words), or an offer to take a message. Writes the reply into out; *is_goodbye when the caller is done. */
 void agent_reply(const struct agent_view *agent, const char *caller_text,
                  char *out, size_t out_len, bool *is_goodbye);
 

@@ -18,6 +18,7 @@ def main():
     if only[:1] == ["--dir"] and len(only) >= 2:
         folder = os.path.abspath(only[1])
         only = only[2:]
+        sys.path.insert(0, folder)
     files = sorted(f for f in os.listdir(folder) if f.startswith("test_") and f.endswith(".py"))
     passed = failed = 0
     for f in files:
