@@ -37,8 +37,15 @@ sed 's/^/  /' "$log"
 tally repository
 
 echo "== unit tests"
-for t in build/san/tests/test_*; do
-  [ -x "$t" ] || continue
+# One binary per tests/unit/test_*.c: a binary left in build/ by a removed test is not
+# run, and a test that did not build is a failure.
+for src in tests/unit/test_*.c; do
+  t=build/san/tests/$(basename "$src" .c)
+  if [ ! -x "$t" ]; then
+    echo "  FAIL $(basename "$t"): not built"
+    total_fail=$((total_fail + 1))
+    continue
+  fi
   "$t" > "$log" 2>&1
   rc=$?
   sed 's/^/  /' "$log" | grep -v -E '^  [0-9]+ passed, [0-9]+ failed$' || true
