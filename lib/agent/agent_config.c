@@ -92,14 +92,11 @@ static int closure_cmp(const void *a, const void *b)
 static bool parse_closures(struct parser *p, int arr)
 {
     static const char *const keys[] = {"date", "reason", NULL};
-    size_t saved = cfg_path_push_key(p, "closures");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_CLOSURES_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "closures", AGENT_CLOSURES_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_closure *c = cfg_mem_alloc(p, (n ? n : 1) * sizeof *c);
     for (size_t i = 0; i < n; i++) {
         int obj = json_doc_at(&p->doc, arr, i);
@@ -161,14 +158,11 @@ static bool parse_address(struct parser *p, int obj)
 static bool parse_faq(struct parser *p, int arr)
 {
     static const char *const keys[] = {"question", "answer", "keywords", NULL};
-    size_t saved = cfg_path_push_key(p, "faq");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_FAQ_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "faq", AGENT_FAQ_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_faq *faq = cfg_mem_alloc(p, (n ? n : 1) * sizeof *faq);
     for (size_t i = 0; i < n; i++) {
         int obj = json_doc_at(&p->doc, arr, i);
@@ -374,14 +368,11 @@ static bool resolve_upsells(struct parser *p, int obj, struct agent_service *svc
 
 static bool parse_services(struct parser *p, int arr)
 {
-    size_t saved = cfg_path_push_key(p, "services");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_SERVICES_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "services", AGENT_SERVICES_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_service *svcs = cfg_mem_alloc(p, (n ? n : 1) * sizeof *svcs);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
