@@ -40,7 +40,7 @@ units: $(UNIT_BIN)
 deps:
 	@ops/install-deps.sh
 
-$(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh
+$(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh ops/embed-bytes.sh
 	@mkdir -p $(dir $@)
 	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
@@ -48,7 +48,7 @@ $(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/store/lua_scripts.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The migrations of schema/, embedded in frontdesk-ctl (see lib/store/migrations.h).
-$(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh
+$(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh ops/embed-bytes.sh
 	@mkdir -p $(dir $@)
 	ops/embed-sql.sh $(SQL_SRC) > $@.tmp && mv $@.tmp $@
 
