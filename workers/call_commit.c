@@ -13,7 +13,7 @@
 #include "call/call_analysis.h"
 #include "call_records.h"
 #include "core/log.h"
-#include "store/redis_conn.h"
+#include "store/lua_args.h"
 #include "worker.h"
 
 #define DAY_S 86400
@@ -65,7 +65,16 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
  * below is bounded, so a commit always fits and nothing is ever left out of one. */
 #define COMMIT_ARGS_MAX (7 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
                          1 + 4 * CALL_SMS_MAX)
-_Static_assert(COMMIT_ARGS_MAX <= REDIS_CONN_MAX_ARGS, "a commit must fit in one script call");
+_Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
+
+static void add_records(struct lua_args *a, const struct outbox_fields *records, int n)
+{
+    for (int i = 0; i < n; i++) {
+        lua_args_arg(a, records[i].table);
+        lua_args_arg(a, records[i].key);
+        lua_args_arg_len(a, records[i].row, records[i].row_len);
+    }
+}
 
 void call_commit(struct call_ctx *c)
 {
@@ -87,24 +96,19 @@ void call_commit(struct call_ctx *c)
         else
             log_msg(LOG_ERROR, "tool record refused", "error", why);
     }
-    const char *argv[COMMIT_ARGS_MAX];
-    size_t len[COMMIT_ARGS_MAX];
-    int n = 0;
+    struct lua_args a;
+    lua_args_init(&a);
     const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
                           t->key_timers, t->key_attempts, t->key_sms};
-    for (int i = 0; i < 7; i++)
-        argv[n++] = keys[i];
-    char due[24], ttl[16], nfields[12], nrecords[12], nsms[12];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        lua_args_key(&a, keys[i]);
     bool keep_state = c->fx.is_state_changed && !c->is_stateless;
+    lua_args_arg(&a, t->lease_value);
+    lua_args_arg(&a, ev->is_timer ? "" : ev->entry_id);
+    lua_args_arg(&a, c->id);
     /* an event that changed nothing leaves the timer as it was */
-    snprintf(due, sizeof due, "%lld",
-             c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
-    snprintf(ttl, sizeof ttl, "%d", !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
-    argv[n++] = t->lease_value;
-    argv[n++] = ev->is_timer ? "" : ev->entry_id;
-    argv[n++] = c->id;
-    argv[n++] = due;
-    argv[n++] = ttl;
+    lua_args_int(&a, c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
+    lua_args_int(&a, !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
     const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
     char scratch[1024];
     int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
@@ -113,61 +117,34 @@ void call_commit(struct call_ctx *c)
     if (keep_state && c->has_rx)
         rx_memory_pack(&c->next_mem, &mem, &mem_len);
     const char *llm = keep_state ? c->llm.next : NULL;   /* model mode's conversation */
-    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL) + (llm != NULL));
-    argv[n++] = nfields;
+    lua_args_int(&a, nf + (mem != NULL) + (llm != NULL));
     for (int i = 0; i < nf; i++) {
-        argv[n++] = names[i];
-        argv[n++] = values[i];
+        lua_args_arg(&a, names[i]);
+        lua_args_arg(&a, values[i]);
     }
-    for (int i = 0; i < n; i++)
-        len[i] = strlen(argv[i]);
     if (mem != NULL) {                  /* the receptionist's memory, MessagePack */
-        argv[n] = "rx";
-        len[n++] = 2;
-        argv[n] = mem;
-        len[n++] = mem_len;
+        lua_args_arg(&a, "rx");
+        lua_args_arg_len(&a, mem, mem_len);
     }
     if (llm != NULL) {
-        argv[n] = "llm";
-        len[n++] = 3;
-        argv[n] = llm;
-        len[n++] = strlen(llm);
+        lua_args_arg(&a, "llm");
+        lua_args_arg(&a, llm);
     }
-    snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
-    len[n] = strlen(nrecords);
-    argv[n++] = nrecords;
-    for (int i = 0; i < nextra; i++) {
-        argv[n] = extra[i].table;
-        len[n++] = strlen(extra[i].table);
-        argv[n] = extra[i].key;
-        len[n++] = strlen(extra[i].key);
-        argv[n] = extra[i].row;
-        len[n++] = extra[i].row_len;
-    }
-    for (int i = 0; i < rec.count; i++) {
-        argv[n] = rec.fields[i].table;
-        len[n++] = strlen(rec.fields[i].table);
-        argv[n] = rec.fields[i].key;
-        len[n++] = strlen(rec.fields[i].key);
-        argv[n] = rec.fields[i].row;
-        len[n++] = rec.fields[i].row_len;
-    }
+    lua_args_int(&a, rec.count + nextra);
+    add_records(&a, extra, nextra);
+    add_records(&a, rec.fields, rec.count);
     /* texts go from the business's number the caller dialled */
-    snprintf(nsms, sizeof nsms, "%d", c->nsms);
-    len[n] = strlen(nsms);
-    argv[n++] = nsms;
+    lua_args_int(&a, c->nsms);
     for (int i = 0; i < c->nsms; i++) {
-        const char *q[] = {c->sms[i].id, c->next.to, c->sms[i].to, c->sms[i].text};
-        for (int k = 0; k < 4; k++) {
-            argv[n] = q[k];
-            len[n++] = strlen(q[k]);
-        }
+        lua_args_arg(&a, c->sms[i].id);
+        lua_args_arg(&a, c->next.to);
+        lua_args_arg(&a, c->sms[i].to);
+        lua_args_arg(&a, c->sms[i].text);
     }
     if (c->nsms > 0)
         t->has_sms = true;
     tenant_ref(t);
-    redis_conn_script(t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c,
-                      7, n, argv, len);
+    lua_args_send(&a, t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c);
     free(mem);
     call_records_cleanup(&rec);
 }

@@ -18,7 +18,7 @@
 #include "telnyx/client_state.h"
 #include "core/det_uuid.h"
 #include "core/log.h"
-#include "store/redis_conn.h"
+#include "store/lua_args.h"
 #include "telnyx/telnyx_client.h"
 #include "calendar/tz.h"
 #include "calendar/wall_clock.h"
@@ -357,19 +357,24 @@ static void dead_letter(struct call_ctx *c, const char *why)
 {
     struct tenant *t = c->t;
     struct stream_event *ev = c->head->ev;
-    char deliveries[16];
-    snprintf(deliveries, sizeof deliveries, "%d", ev->deliveries);
     log_msg(LOG_WARN, "event dead-lettered", "event_id", ev->eid);
-    const char *argv[] = {t->key_lease, t->key_events, t->key_dead, t->key_attempts,
-                          t->lease_value, ev->entry_id, why, deliveries, ev->type, ev->eid,
-                          ev->call, ev->at, ev->body ? ev->body : ""};
-    size_t len[13];
-    for (int i = 0; i < 12; i++)
-        len[i] = strlen(argv[i]);
-    len[12] = ev->body ? ev->body_len : 0;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->key_lease);
+    lua_args_key(&a, t->key_events);
+    lua_args_key(&a, t->key_dead);
+    lua_args_key(&a, t->key_attempts);
+    lua_args_arg(&a, t->lease_value);
+    lua_args_arg(&a, ev->entry_id);
+    lua_args_arg(&a, why);
+    lua_args_int(&a, ev->deliveries);
+    lua_args_arg(&a, ev->type);
+    lua_args_arg(&a, ev->eid);
+    lua_args_arg(&a, ev->call);
+    lua_args_arg(&a, ev->at);
+    lua_args_arg_len(&a, ev->body ? ev->body : "", ev->body ? ev->body_len : 0);
     tenant_ref(t);
-    redis_conn_script(t->w->redis, t->w->dead_letter_script, CALL_REDIS_TIMEOUT_MS, on_dead_lettered, c,
-                      4, 13, argv, len);
+    lua_args_send(&a, t->w->redis, t->w->dead_letter_script, CALL_REDIS_TIMEOUT_MS, on_dead_lettered, c);
 }
 
 /* ---- handling ---- */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -28,7 +29,7 @@
 #define TRIM_EVERY_MS 60000
 #define STARVING_MS 1000
 #define CANDIDATE_WAIT_MS 200
-#define TRIM_KEEP_MS "3600000"
+#define TRIM_KEEP_MS 3600000
 
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
 {
@@ -150,14 +151,16 @@ void ownership_try_claim(struct worker *w, const char *business_id)
     struct tenant probe;      /* only for its key names */
     memcpy(probe.id, canon, sizeof probe.id);
     make_keys(&probe, (unsigned)w->cfg.shards);
-    char lease_ms[16];
-    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
-    const char *argv[] = {probe.key_lease, probe.key_epoch, probe.key_owned, probe.key_ready,
-                          canon, w->wcfg.worker_id, lease_ms};
-    size_t len[7];
-    for (int i = 0; i < 7; i++)
-        len[i] = strlen(argv[i]);
-    redis_conn_script(w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op, 4, 7, argv, len);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, probe.key_lease);
+    lua_args_key(&a, probe.key_epoch);
+    lua_args_key(&a, probe.key_owned);
+    lua_args_key(&a, probe.key_ready);
+    lua_args_arg(&a, canon);
+    lua_args_arg(&a, w->wcfg.worker_id);
+    lua_args_int(&a, w->wcfg.lease_ms);
+    lua_args_send(&a, w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op);
 }
 
 static void on_ready_scanned(const redisReply *reply, enum app_err err, void *arg)
@@ -220,15 +223,16 @@ static void on_renewed(const redisReply *reply, enum app_err err, void *arg)
 static void renew(struct tenant *t)
 {
     struct worker *w = t->w;
-    char lease_ms[16];
-    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
-    const char *argv[] = {t->key_lease, t->key_owned, t->id, t->lease_value, lease_ms};
-    size_t len[5];
-    for (int i = 0; i < 5; i++)
-        len[i] = strlen(argv[i]);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->key_lease);
+    lua_args_key(&a, t->key_owned);
+    lua_args_arg(&a, t->id);
+    lua_args_arg(&a, t->lease_value);
+    lua_args_int(&a, w->wcfg.lease_ms);
     t->is_renewing = true;
     tenant_ref(t);
-    redis_conn_script(w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t, 2, 5, argv, len);
+    lua_args_send(&a, w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t);
 }
 
 static void on_released(const redisReply *reply, enum app_err err, void *arg)
@@ -243,14 +247,17 @@ static void on_released(const redisReply *reply, enum app_err err, void *arg)
 static void release(struct tenant *t, const char *why)
 {
     struct worker *w = t->w;
-    const char *argv[] = {t->key_lease, t->key_owned, t->key_ready, t->key_events, t->key_timers,
-                          t->key_outbox, t->id, t->lease_value};
-    size_t len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = strlen(argv[i]);
+    struct lua_args a;
+    lua_args_init(&a);
+    const char *keys[] = {t->key_lease, t->key_owned, t->key_ready, t->key_events, t->key_timers,
+                          t->key_outbox};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        lua_args_key(&a, keys[i]);
+    lua_args_arg(&a, t->id);
+    lua_args_arg(&a, t->lease_value);
     log_msg(LOG_INFO, why, "business_id", t->id);
     tenant_ref(t);
-    redis_conn_script(w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t, 6, 8, argv, len);
+    lua_args_send(&a, w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t);
     tenant_drop(t);
 }
 
@@ -262,10 +269,11 @@ void ownership_release_all(struct worker *w)
 
 static void trim(struct tenant *t)
 {
-    const char *argv[] = {t->key_events, TRIM_KEEP_MS};
-    size_t len[] = {strlen(t->key_events), strlen(TRIM_KEEP_MS)};
-    redis_conn_script(t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL,
-                      1, 2, argv, len);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->key_events);
+    lua_args_int(&a, TRIM_KEEP_MS);
+    lua_args_send(&a, t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL);
 }
 
 /* Stopping: drop out of the live workers at once, so that the others' fair share
@@ -441,9 +449,11 @@ static void survey(struct worker *w, long long wall_ms)
         char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
         snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
         shard_ready_key(ready, shard);
-        const char *argv[] = {owned, ready};
-        size_t len[] = {strlen(owned), strlen(ready)};
-        redis_conn_script(w->redis, script, REDIS_TIMEOUT_MS, on_survey_shard, s, 2, 2, argv, len);
+        struct lua_args a;
+        lua_args_init(&a);
+        lua_args_key(&a, owned);
+        lua_args_key(&a, ready);
+        lua_args_send(&a, w->redis, script, REDIS_TIMEOUT_MS, on_survey_shard, s);
     }
 }
 
@@ -453,13 +463,15 @@ static void reap(struct worker *w)
     unsigned per_tick = (unsigned)w->cfg.shards;
     for (unsigned i = 0; i < per_tick; i++) {
         unsigned shard = w->reap_shard++ % (unsigned)w->cfg.shards;
-        char owned[FD_KEY_MAX], ready[FD_KEY_MAX], grace[16];
+        char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
         snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
         shard_ready_key(ready, shard);
-        snprintf(grace, sizeof grace, "%d", REAP_GRACE_MS);
-        const char *argv[] = {owned, ready, grace};
-        size_t len[] = {strlen(owned), strlen(ready), strlen(grace)};
-        redis_conn_script(w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL, 2, 3, argv, len);
+        struct lua_args a;
+        lua_args_init(&a);
+        lua_args_key(&a, owned);
+        lua_args_key(&a, ready);
+        lua_args_int(&a, REAP_GRACE_MS);
+        lua_args_send(&a, w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL);
     }
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/redis_conn.h"
 #include "worker.h"
 #include "core/xalloc.h"
@@ -145,15 +146,15 @@ static void start_read(struct tenant *t)
     t->is_read_wanted = false;
     t->is_reading = true;
     t->next_read_ms = worker_mono_ms() + POLL_MS;
-    char count[16];
-    snprintf(count, sizeof count, "%d", room);
-    const char *argv[] = {t->key_lease, t->key_events, t->lease_value, count,
-                          t->is_reading_pending ? t->replay_after : ">"};
-    size_t len[5];
-    for (int i = 0; i < 5; i++)
-        len[i] = strlen(argv[i]);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->key_lease);
+    lua_args_key(&a, t->key_events);
+    lua_args_arg(&a, t->lease_value);
+    lua_args_int(&a, room);
+    lua_args_arg(&a, t->is_reading_pending ? t->replay_after : ">");
     tenant_ref(t);
-    redis_conn_script(w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t, 2, 5, argv, len);
+    lua_args_send(&a, w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t);
 }
 
 void reader_want(struct tenant *t)
