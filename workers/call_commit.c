@@ -1,8 +1,8 @@
-/* workers/call_commit.c: the commit of the event in hand, one fenced script
- * (lua/worker_commit.lua): the call's state and the receptionist's memory, the outbox
- * records (turns, call log, the tools' records, and when the call ended its analysis),
- * the texts to send, the timer and the XACK. A refused lease drops the tenant; any
- * other failure leaves the event pending, to be handled again. */
+/* workers/call_commit.c: the commit of the event in hand (the COMMIT step), one fenced
+ * script (lua/worker_commit.lua): the call's state and the receptionist's memory, the
+ * outbox records (turns, call log, the tools' records, and when the call ended its
+ * analysis), the texts to send, the timer and the XACK. A refused lease drops the
+ * tenant; any other failure leaves the event pending, to be handled again. */
 #include "call_ctx.h"
 
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "call_records.h"
 #include "core/log.h"
 #include "store/lua_args.h"
+#include "tenant.h"
 #include "worker.h"
 
 #define DAY_S 86400
@@ -22,41 +23,44 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
-    if (!tenant_is_owned(t)) {
-        tenant_unref(t);
-        return;
-    }
-    if (err == APP_OK) {
-        c->st = c->next;
-        c->mem = c->next_mem;
-        llm_call_committed(&c->llm);
-        call_arm_timer(c);
-        call_finish_event(c, true);
-    } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
-        log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
-        t->w->metrics.fenced++;
-        tenant_drop(t);
-    } else {
-        call_fail_event(c, reply != NULL ? reply->str : "commit timed out");
+    if (tenant_is_owned(t)) {
+        if (err == APP_OK) {
+            call_advance_with(c, CALL_OK);
+        } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+            log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
+            call_advance_with(c, CALL_FENCED);
+        } else {
+            call_advance(c, (struct call_result){.outcome = CALL_FAILED,
+                                                 .why = reply != NULL ? reply->str : "commit timed out"});
+        }
     }
     tenant_unref(t);
 }
 
+void call_adopt_next(struct call_ctx *c)
+{
+    c->st = c->work.next;
+    c->mem = c->work.next_mem;
+    llm_call_committed(&c->llm);
+    call_arm_timer(c);
+}
+
 /* The call has ended: its lead score, upsells and summary, and the owner's text about
  * it when the business asked for one (sent by sms_sender.c right after the commit). */
-static void analyse_call(struct call_ctx *c, struct call_analysis *a)
+static void analyse_call(const struct tenant *t, const struct call_work *w, struct call_output *out,
+                         struct call_analysis *a)
 {
-    const struct agent_config *cfg = c->t->config;
-    call_analysis_run(cfg, &c->next_mem, c->next.from, c->next.outcome, a);
+    const struct agent_config *cfg = t->agent.config;
+    call_analysis_run(cfg, &w->next_mem, w->next.from, w->next.outcome, a);
     if (cfg->owner_sms == NULL || !(cfg->notify_on & AGENT_NOTIFY_CALL_SUMMARY) ||
-        c->nsms >= CALL_SMS_MAX)
+        out->nsms >= CALL_SMS_MAX)
         return;
     char text[480];
     call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
     struct tool_done done = {.nsms = 0};
-    tool_runner_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
+    tool_runner_add_sms(&done, "sms-call-summary-owner", w->next.call_control_id, cfg->owner_sms, text);
     for (int i = 0; i < done.nsms; i++)
-        c->sms[c->nsms++] = done.sms[i];
+        out->sms[out->nsms++] = done.sms[i];
 }
 
 /* The most arguments a commit carries: 7 keys; lease, entry, call, due, ttl and the
@@ -67,6 +71,58 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
                          1 + 4 * CALL_SMS_MAX)
 _Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
 
+/* The packed forms of what the commit writes to the call's hash. */
+struct commit_state {
+    bool is_kept;                       /* the event changed the state: write it */
+    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
+    int nfields;
+    char scratch[1024];
+    char *mem;                          /* owned: the receptionist's memory, MessagePack */
+    size_t mem_len;
+    const char *llm;                    /* borrowed: model mode's conversation */
+};
+
+static void pack_state(struct commit_state *cs, const struct call_ctx *c)
+{
+    const struct call_work *w = &c->work;
+    cs->is_kept = w->fx.is_state_changed && !c->is_stateless;
+    cs->nfields = cs->is_kept ? call_state_to_fields(&w->next, cs->names, cs->values, cs->scratch,
+                                                     sizeof cs->scratch)
+                              : 0;
+    cs->mem = NULL;
+    cs->mem_len = 0;
+    if (cs->is_kept && w->has_rx)
+        rx_memory_pack(&w->next_mem, &cs->mem, &cs->mem_len);
+    cs->llm = cs->is_kept ? c->llm.next : NULL;
+}
+
+/* lease, entry, call, due, ttl, then the hash's fields as a count and pairs */
+static void add_state(struct lua_args *a, const struct call_ctx *c, const struct commit_state *cs)
+{
+    const struct tenant *t = c->t;
+    const struct stream_event *ev = call_event_in_hand(c);
+    const struct call_state *next = &c->work.next;
+    lua_args_arg(a, t->lease.value);
+    lua_args_arg(a, ev->is_timer ? "" : ev->entry_id);
+    lua_args_arg(a, c->id);
+    /* an event that changed nothing leaves the timer as it was */
+    lua_args_int(a, c->is_stateless ? 0LL : cs->is_kept ? next->timer_due_ms : c->st.timer_due_ms);
+    lua_args_int(a, !cs->is_kept ? 0 : next->phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
+    lua_args_int(a, cs->nfields + (cs->mem != NULL) + (cs->llm != NULL));
+    for (int i = 0; i < cs->nfields; i++) {
+        lua_args_arg(a, cs->names[i]);
+        lua_args_arg(a, cs->values[i]);
+    }
+    if (cs->mem != NULL) {
+        lua_args_arg(a, "rx");
+        lua_args_arg_len(a, cs->mem, cs->mem_len);
+    }
+    if (cs->llm != NULL) {
+        lua_args_arg(a, "llm");
+        lua_args_arg(a, cs->llm);
+    }
+}
+
 static void add_records(struct lua_args *a, const struct outbox_fields *records, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -76,75 +132,61 @@ static void add_records(struct lua_args *a, const struct outbox_fields *records,
     }
 }
 
-void call_commit(struct call_ctx *c)
+/* The records the tools produced (a booking, its usage event, a message), finished. */
+static int finish_tool_records(const struct call_output *out, struct outbox_fields *fields)
 {
-    struct tenant *t = c->t;
-    struct stream_event *ev = c->head->ev;
-    struct call_records rec;
-    struct call_analysis analysis;
-    bool is_analysed = c->fx.is_finished && c->has_rx && !c->is_stateless;
-    if (is_analysed)
-        analyse_call(c, &analysis);
-    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
-    /* records the tools produced (a booking, its usage event, a message) */
-    struct outbox_fields extra[CALL_EXTRA_MAX];
-    int nextra = 0;
-    for (int i = 0; i < c->nextra; i++) {
+    int n = 0;
+    for (int i = 0; i < out->nrecords; i++) {
         char why[256];
-        if (outbox_record_finish(c->extra[i], &extra[nextra], why, sizeof why) == APP_OK)
-            nextra++;
+        if (outbox_record_finish(out->records[i], &fields[n], why, sizeof why) == APP_OK)
+            n++;
         else
             log_msg(LOG_ERROR, "tool record refused", "error", why);
     }
+    return n;
+}
+
+/* The texts go from the business's number the caller dialled. */
+static void add_texts(struct lua_args *a, const struct call_output *out, const char *from)
+{
+    lua_args_int(a, out->nsms);
+    for (int i = 0; i < out->nsms; i++) {
+        lua_args_arg(a, out->sms[i].id);
+        lua_args_arg(a, from);
+        lua_args_arg(a, out->sms[i].to);
+        lua_args_arg(a, out->sms[i].text);
+    }
+}
+
+void call_commit(struct call_ctx *c)
+{
+    struct tenant *t = c->t;
+    const struct call_work *w = &c->work;
+    struct call_records rec;
+    struct call_analysis analysis;
+    bool is_analysed = w->fx.is_finished && w->has_rx && !c->is_stateless;
+    if (is_analysed)
+        analyse_call(t, w, &c->out, &analysis);
+    call_records_build(&rec, t->id, &c->st, &w->next, &w->fx, is_analysed ? &analysis : NULL);
+    struct outbox_fields tool_records[CALL_EXTRA_MAX];
+    int ntool_records = finish_tool_records(&c->out, tool_records);
+    struct commit_state cs;
+    pack_state(&cs, c);
     struct lua_args a;
     lua_args_init(&a);
-    const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
-                          t->key_timers, t->key_attempts, t->key_sms};
+    const char *keys[] = {t->keys.lease, t->keys.events, c->key_state, t->keys.outbox,
+                          t->keys.timers, t->keys.attempts, t->keys.sms};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
-    bool keep_state = c->fx.is_state_changed && !c->is_stateless;
-    lua_args_arg(&a, t->lease_value);
-    lua_args_arg(&a, ev->is_timer ? "" : ev->entry_id);
-    lua_args_arg(&a, c->id);
-    /* an event that changed nothing leaves the timer as it was */
-    lua_args_int(&a, c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
-    lua_args_int(&a, !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
-    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
-    char scratch[1024];
-    int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
-    char *mem = NULL;
-    size_t mem_len = 0;
-    if (keep_state && c->has_rx)
-        rx_memory_pack(&c->next_mem, &mem, &mem_len);
-    const char *llm = keep_state ? c->llm.next : NULL;   /* model mode's conversation */
-    lua_args_int(&a, nf + (mem != NULL) + (llm != NULL));
-    for (int i = 0; i < nf; i++) {
-        lua_args_arg(&a, names[i]);
-        lua_args_arg(&a, values[i]);
-    }
-    if (mem != NULL) {                  /* the receptionist's memory, MessagePack */
-        lua_args_arg(&a, "rx");
-        lua_args_arg_len(&a, mem, mem_len);
-    }
-    if (llm != NULL) {
-        lua_args_arg(&a, "llm");
-        lua_args_arg(&a, llm);
-    }
-    lua_args_int(&a, rec.count + nextra);
-    add_records(&a, extra, nextra);
+    add_state(&a, c, &cs);
+    lua_args_int(&a, rec.count + ntool_records);
+    add_records(&a, tool_records, ntool_records);
     add_records(&a, rec.fields, rec.count);
-    /* texts go from the business's number the caller dialled */
-    lua_args_int(&a, c->nsms);
-    for (int i = 0; i < c->nsms; i++) {
-        lua_args_arg(&a, c->sms[i].id);
-        lua_args_arg(&a, c->next.to);
-        lua_args_arg(&a, c->sms[i].to);
-        lua_args_arg(&a, c->sms[i].text);
-    }
-    if (c->nsms > 0)
-        t->has_sms = true;
+    add_texts(&a, &c->out, w->next.to);
+    if (c->out.nsms > 0)
+        t->sms.has_waiting = true;
     tenant_ref(t);
     lua_args_send(&a, t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c);
-    free(mem);
+    free(cs.mem);
     call_records_cleanup(&rec);
 }

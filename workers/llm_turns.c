@@ -64,6 +64,7 @@
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
 #include "calendar/wall_clock.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 

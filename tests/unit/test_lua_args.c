@@ -2,6 +2,17 @@
 #include "check.h"
 #include "store/lua_args.h"
 
+static const struct lua_script demo_script = {"demo", "return 1", 8,
+                                              "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"};
+
+/* A builder given a key after an argument. */
+static void build_incomplete(struct lua_args *a)
+{
+    lua_args_init(a);
+    lua_args_arg(a, "v");
+    lua_args_key(a, "late key");
+}
+
 static void test_keys_come_first_and_are_counted(void)
 {
     struct lua_args a;
@@ -90,21 +101,19 @@ static void test_text_that_does_not_fit_makes_it_incomplete(void)
 
 static void test_command_puts_evalsha_sha_and_key_count_first(void)
 {
-    static const struct lua_script script = {"demo", "return 1", 8,
-                                             "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"};
     struct lua_args a;
     lua_args_init(&a);
     lua_args_key(&a, "k");
     lua_args_int(&a, 5);
     const char **argv;
     const size_t *lens;
-    CHECK_INT_EQ(lua_args_command(&a, &script, true, &argv, &lens), 5);
+    CHECK_INT_EQ(lua_args_command(&a, &demo_script, true, &argv, &lens), 5);
     CHECK_STR_EQ(argv[0], "EVALSHA");
-    CHECK_STR_EQ(argv[1], script.sha1);
+    CHECK_STR_EQ(argv[1], demo_script.sha1);
     CHECK_STR_EQ(argv[2], "1");
     CHECK_STR_EQ(argv[3], "k");
     CHECK_STR_EQ(argv[4], "5");
-    CHECK_INT_EQ(lua_args_command(&a, &script, false, &argv, &lens), 5);
+    CHECK_INT_EQ(lua_args_command(&a, &demo_script, false, &argv, &lens), 5);
     CHECK_STR_EQ(argv[0], "EVAL");
     CHECK_STR_EQ(argv[1], "return 1");
     CHECK_INT_EQ(lens[1], 8);
@@ -112,15 +121,11 @@ static void test_command_puts_evalsha_sha_and_key_count_first(void)
 
 static void test_an_incomplete_builder_gives_no_command(void)
 {
-    static const struct lua_script script = {"demo", "return 1", 8,
-                                             "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"};
     struct lua_args a;
-    lua_args_init(&a);
-    lua_args_arg(&a, "v");
-    lua_args_key(&a, "late key");
+    build_incomplete(&a);
     const char **argv = NULL;
     const size_t *lens = NULL;
-    CHECK_INT_EQ(lua_args_command(&a, &script, true, &argv, &lens), 0);
+    CHECK_INT_EQ(lua_args_command(&a, &demo_script, true, &argv, &lens), 0);
     CHECK(argv == NULL);
 }
 
@@ -136,14 +141,10 @@ static void on_refused(const redisReply *reply, enum app_err err, void *arg)
 
 static void test_an_incomplete_builder_is_not_sent(void)
 {
-    static const struct lua_script script = {"demo", "return 1", 8,
-                                             "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"};
     struct lua_args a;
-    lua_args_init(&a);
-    lua_args_arg(&a, "v");
-    lua_args_key(&a, "late key");
+    build_incomplete(&a);
     refused_calls = 0;
-    lua_args_send(&a, NULL, &script, 1000, on_refused, NULL);   /* never reaches a connection */
+    lua_args_send(&a, NULL, &demo_script, 1000, on_refused, NULL);   /* never reaches a connection */
     CHECK_INT_EQ(refused_calls, 1);
 }
 
