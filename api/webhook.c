@@ -141,7 +141,8 @@ static void enqueue(struct webhook_ctx *ctx)
     size_t eid_len = strlen(ctx->ev.eid);
     struct lua_args a;
     lua_args_init(&a);
-    lua_args_key_len(&a, seen, tenant_seen_key_at(seen, shard, ctx->business_id, ctx->ev.eid, eid_len));
+    size_t seen_len = tenant_seen_key_at(seen, shard, ctx->business_id, ctx->ev.eid, eid_len);
+    lua_args_key_len(&a, seen, seen_len);
     lua_args_key_len(&a, events, tenant_key_at(events, shard, ctx->business_id, "events"));
     lua_args_key_len(&a, ready, shard_ready_key(ready, shard));
     lua_args_key_len(&a, lease, tenant_key_at(lease, shard, ctx->business_id, "lease"));

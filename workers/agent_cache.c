@@ -4,8 +4,9 @@
  * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
  * missing and refreshed in the background every minute, and `frontdesk-ctl agent set`
  * deletes it, so a change takes effect from the next call. The parsed configuration and
- * its time zone live on the tenant (t->agent.config, t->agent.tz); the small view the call flow reads
- * (greeting, voice, hours as a sentence) is derived from it. */
+ * its time zone live on the tenant (t->agent.config, t->agent.tz: workers/tenant.h); the
+ * small view the call flow reads (greeting, voice, hours as a sentence) is derived from
+ * it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,8 +90,9 @@ static void hours_from_config(const struct agent_config *c, char *out, size_t le
 }
 
 /* Takes a business's row and its active agent's document (config_json may be NULL):
- * parses the document into t->agent.config and derives the call flow's view. A document that
- * does not parse (saved before validation existed) still yields a view, read leniently. */
+ * parses the document into t->agent.pending and derives the call flow's view. A document
+ * that does not parse (saved before validation existed) still yields a view, read
+ * leniently. */
 static void apply(struct tenant *t, const char *name, const char *fallback, bool is_active,
                   const char *config_json)
 {
@@ -235,7 +237,7 @@ void agent_cache_ensure(struct tenant *t)
         return;
     if (t->agent.is_loaded && worker_mono_ms() - t->agent.loaded_ms < REFRESH_MS)
         return;
-    if (t->agent.is_loaded) {          /* stale: refresh from PostgreSQL, keep serving */
+    if (t->agent.is_loaded) {    /* stale: refresh from PostgreSQL, keep serving */
         t->agent.loaded_ms = worker_mono_ms();
         load_from_pg(t);
         return;

@@ -33,7 +33,7 @@ static void on_command_done(const struct telnyx_result *res, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (res->outcome == TELNYX_FAILED) {
-            call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = "telnyx request failed"});
+            call_advance_failed(c, "telnyx request failed");
         } else {
             /* rejected: our request is wrong, retrying cannot help; the call goes on */
             if (res->outcome == TELNYX_REJECTED)
@@ -67,7 +67,8 @@ void call_send_command(struct call_ctx *c)
         break;
     case CMD_SPEAK: {
         const struct agent_view *v = &t->agent.view;
-        struct telnyx_speak sp = {.payload = a->text, .voice = v->voice[0] ? v->voice : "Telnyx.KokoroTTS.af",
+        struct telnyx_speak sp = {.payload = a->text,
+                                  .voice = v->voice[0] ? v->voice : "Telnyx.KokoroTTS.af",
                                   .language = v->language[0] ? v->language : NULL};
         telnyx_client_speak(tc, &cmd, &sp, on_command_done, c);
         break;

@@ -30,8 +30,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
             call_advance_with(c, CALL_FENCED);
         } else {
-            call_advance(c, (struct call_result){.outcome = CALL_FAILED,
-                                                 .why = reply != NULL ? reply->str : "commit timed out"});
+            call_advance_failed(c, reply != NULL ? reply->str : "commit timed out");
         }
     }
     tenant_unref(t);

@@ -39,9 +39,9 @@ struct event;
 struct outbox_record;
 
 /* The steps of a call, in the order an event takes them; call_steps.c says which
- * follows which. Between UNLOADED/LOADING/IDLE and the rest: a call is busy from
- * AGENT_WAIT to COMMIT, and handling its event (counted in the tenant's
- * agent.handling) from MODEL to COMMIT. */
+ * follows which. The order matters: a call is busy with its event from AGENT_WAIT to
+ * COMMIT, and handling it (counted in the tenant's agent.handling, which holds back a
+ * configuration swap) from MODEL to COMMIT. */
 enum call_step {
     CALL_STEP_UNLOADED,     /* its state is not in memory: read when work comes */
     CALL_STEP_LOADING,      /* HGETALL of its state */
@@ -144,6 +144,10 @@ void call_advance(struct call_ctx *c, struct call_result r);
 static inline void call_advance_with(struct call_ctx *c, enum call_outcome outcome)
 {
     call_advance(c, (struct call_result){.outcome = outcome});
+}
+static inline void call_advance_failed(struct call_ctx *c, const char *why)
+{
+    call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why});
 }
 bool call_is_busy(const struct call_ctx *c);           /* between AGENT_WAIT and COMMIT */
 bool call_is_handling(const struct call_ctx *c);       /* between MODEL and COMMIT */

@@ -142,7 +142,7 @@ static void on_model_turn_done(void *arg, const char *failure)
 {
     struct call_ctx *c = arg;
     if (failure != NULL)
-        call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = failure});
+        call_advance_failed(c, failure);
     else
         call_advance_with(c, CALL_OK);
 }
@@ -195,7 +195,7 @@ static void on_tool_done(struct tool_done *done, void *arg)
     struct call_ctx *c = arg;
     take_tool_output(&c->out, done, c->t->id);
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
-        call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = done->result.detail});
+        call_advance_failed(c, done->result.detail);
         return;
     }
     if (done->result.detail[0] != '\0' && tenant_is_owned(c->t))

@@ -13,11 +13,6 @@
 #include "tenant.h"
 #include "worker.h"
 
-static struct call_result failed(const char *why)
-{
-    return (struct call_result){.outcome = CALL_FAILED, .why = why};
-}
-
 /* ---- the call's state ---- */
 
 static void take_state(struct call_ctx *c, const redisReply *reply)
@@ -46,7 +41,7 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
-            call_advance(c, failed("could not read the call's state"));
+            call_advance_failed(c, "could not read the call's state");
         } else {
             take_state(c, reply);
             call_arm_timer(c);
@@ -99,7 +94,7 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
-            call_advance(c, failed("could not count deliveries"));
+            call_advance_failed(c, "could not count deliveries");
         } else {
             /* the first delivery was never counted */
             call_event_in_hand(c)->deliveries = (int)reply->integer + 1;
@@ -131,7 +126,7 @@ static void on_dead_lettered(const redisReply *reply, enum app_err err, void *ar
         else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0)
             call_advance_with(c, CALL_FENCED);
         else
-            call_advance(c, failed("dead-letter script failed"));
+            call_advance_failed(c, "dead-letter script failed");
     }
     tenant_unref(t);
 }

@@ -67,8 +67,8 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     tenant_keys_make(&t->keys, t->id, (unsigned)w->cfg.shards);
     t->lease.mode = TENANT_ACTIVE;
     t->refs = 1;
-    t->reading.is_replaying = true;   /* first replay what a previous owner left pending */
-    t->sms.has_waiting = true;              /* ... and send what it left unsent */
+    t->reading.is_replaying = true;  /* first replay what a previous owner left pending */
+    t->sms.has_waiting = true;       /* ... and send what it left unsent */
     strcpy(t->reading.replay_after, "0");
     t->reading.last_activity_ms = worker_mono_ms();
     t->lease.last_renew_ms = t->reading.last_activity_ms;
@@ -234,8 +234,8 @@ static void release(struct tenant *t, const char *why)
     struct worker *w = t->w;
     struct lua_args a;
     lua_args_init(&a);
-    const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events, t->keys.timers,
-                          t->keys.outbox};
+    const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,
+                          t->keys.timers, t->keys.outbox};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, t->id);
@@ -258,7 +258,8 @@ static void trim(struct tenant *t)
     lua_args_init(&a);
     lua_args_key(&a, t->keys.events);
     lua_args_int(&a, TRIM_KEEP_MS);
-    lua_args_send(&a, t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL);
+    lua_args_send(&a, t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored,
+                  NULL);
 }
 
 /* Stopping: drop out of the live workers at once, so that the others' fair share
@@ -273,7 +274,8 @@ void ownership_leave(struct worker *w)
 /* Nothing in hand, no live call, and every record it produced is in PostgreSQL. */
 static bool is_idle(const struct tenant *t)
 {
-    return t->reading.inflight == 0 && !t->reading.is_reading && !call_runner_has_live_calls(t) &&
+    const struct tenant_reading *rd = &t->reading;
+    return rd->inflight == 0 && !rd->is_reading && !call_runner_has_live_calls(t) &&
            outbox_drain_is_settled(t->w->drain, t->id);
 }
 
@@ -285,7 +287,8 @@ static void tend_tenants(struct worker *w, long long now_ms)
         next = t->next;
         /* a shed tenant goes once no event is in hand; its live calls continue with
          * the next owner, from their state and timers in Redis */
-        if (t->lease.mode == TENANT_SHEDDING && t->reading.inflight - t->reading.parked == 0 && !t->reading.is_reading) {
+        const struct tenant_reading *rd = &t->reading;
+        if (t->lease.mode == TENANT_SHEDDING && rd->inflight - rd->parked == 0 && !rd->is_reading) {
             release(t, "tenant shed to rebalance");
             continue;
         }
@@ -294,7 +297,7 @@ static void tend_tenants(struct worker *w, long long now_ms)
             continue;
         }
         if (excess > 0 && t->lease.mode == TENANT_ACTIVE) {
-            t->lease.mode = TENANT_SHEDDING;    /* stop reading; release once quiet */
+            t->lease.mode = TENANT_SHEDDING;   /* stop reading; release once quiet */
             excess--;
         }
         if (now_ms - t->lease.last_trim_ms >= TRIM_EVERY_MS) {

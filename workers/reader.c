@@ -89,8 +89,9 @@ static void create_group(struct tenant *t)
 static void on_read(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    bool was_replay = t->reading.is_replaying;
-    t->reading.is_reading = false;
+    struct tenant_reading *rd = &t->reading;
+    bool was_replay = rd->is_replaying;
+    rd->is_reading = false;
     if (!tenant_is_owned(t)) {
         tenant_unref(t);
         return;
@@ -98,11 +99,11 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
     size_t n = 0;
     if (err != APP_OK) {
         t->w->metrics.redis_failures++;
-        t->reading.next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
+        rd->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
         /* The reply may be lost after Redis delivered entries to us: they are pending
          * now and only a replay finds them, once what we hold is done. */
-        t->reading.is_replaying = true;
-        strcpy(t->reading.replay_after, "0");
+        rd->is_replaying = true;
+        strcpy(rd->replay_after, "0");
         if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "read refused: lease lost", "business_id", t->id);
             t->w->metrics.fenced++;
@@ -122,16 +123,16 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
             if (ev == NULL)
                 continue;
             if (was_replay)
-                snprintf(t->reading.replay_after, sizeof t->reading.replay_after, "%s", ev->entry_id);
-            t->reading.inflight++;
+                snprintf(rd->replay_after, sizeof rd->replay_after, "%s", ev->entry_id);
+            rd->inflight++;
             call_runner_dispatch(t, ev);
         }
     }
     if (err == APP_OK && was_replay && n == 0)
-        t->reading.is_replaying = false;   /* nothing left from before: read new entries */
+        rd->is_replaying = false;       /* nothing left from before: read new entries */
     if (err == APP_OK && (n > 0 || was_replay))
-        t->reading.is_wanted = true;        /* there may be more */
-    if (t->reading.is_wanted)
+        rd->is_wanted = true;           /* there may be more */
+    if (rd->is_wanted)
         start_read(t);
     tenant_unref(t);
 }
@@ -139,21 +140,22 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
 static void start_read(struct tenant *t)
 {
     struct worker *w = t->w;
-    int room = w->wcfg.quantum - t->reading.inflight;
-    if (t->reading.is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0)
+    struct tenant_reading *rd = &t->reading;
+    int room = w->wcfg.quantum - rd->inflight;
+    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0)
         return;
-    if (t->reading.is_replaying && t->reading.inflight > 0)
+    if (rd->is_replaying && rd->inflight > 0)
         return;   /* a replay would hand us again what we hold */
-    t->reading.is_wanted = false;
-    t->reading.is_reading = true;
-    t->reading.next_read_ms = worker_mono_ms() + POLL_MS;
+    rd->is_wanted = false;
+    rd->is_reading = true;
+    rd->next_read_ms = worker_mono_ms() + POLL_MS;
     struct lua_args a;
     lua_args_init(&a);
     lua_args_key(&a, t->keys.lease);
     lua_args_key(&a, t->keys.events);
     lua_args_arg(&a, t->lease.value);
     lua_args_int(&a, room);
-    lua_args_arg(&a, t->reading.is_replaying ? t->reading.replay_after : ">");
+    lua_args_arg(&a, rd->is_replaying ? rd->replay_after : ">");
     tenant_ref(t);
     lua_args_send(&a, w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t);
 }
@@ -166,19 +168,21 @@ void reader_want(struct tenant *t)
 
 void reader_event_done(struct tenant *t)
 {
-    t->reading.inflight--;
-    t->reading.last_activity_ms = worker_mono_ms();
-    if (t->reading.is_wanted || t->reading.inflight == 0)
+    struct tenant_reading *rd = &t->reading;
+    rd->inflight--;
+    rd->last_activity_ms = worker_mono_ms();
+    if (rd->is_wanted || rd->inflight == 0)
         start_read(t);
 }
 
 void reader_replay_pending(struct tenant *t)
 {
-    if (t->reading.inflight > 0 || t->reading.is_reading || t->reading.is_replaying)
+    struct tenant_reading *rd = &t->reading;
+    if (rd->inflight > 0 || rd->is_reading || rd->is_replaying)
         return;
     log_msg(LOG_WARN, "pending entries nobody holds; replaying them", "business_id", t->id);
-    t->reading.is_replaying = true;
-    strcpy(t->reading.replay_after, "0");
+    rd->is_replaying = true;
+    strcpy(rd->replay_after, "0");
     reader_want(t);
 }
 

@@ -35,7 +35,7 @@ static void on_sent(const struct telnyx_result *res, void *arg)
     struct send_op *op = arg;
     struct tenant *t = op->t;
     if (res->outcome == TELNYX_FAILED) {
-        t->sms.has_waiting = true;                     /* again on a later tick */
+        t->sms.has_waiting = true;             /* again on a later tick */
     } else {
         if (res->outcome == TELNYX_REJECTED)
             log_msg(LOG_ERROR, "text message refused by Telnyx; dropped", "code", res->error_code);
@@ -45,7 +45,7 @@ static void on_sent(const struct telnyx_result *res, void *arg)
         redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_ignored, t, 3, argv, len);
     }
     if (--t->sms.in_flight == 0)
-        t->sms.has_waiting = true;                     /* look again: there may be more */
+        t->sms.has_waiting = true;             /* look again: there may be more */
     tenant_unref(t);
     free(op);
 }

@@ -1,7 +1,7 @@
-/* workers/tenant.c: the lifetime of an owned tenant, and its key names. Callbacks of Redis, PostgreSQL
- * and Telnyx requests hold a reference, so a tenant dropped while they are in flight
- * (lease lost, released) is freed only when the last of them has returned; each of them
- * checks tenant_is_owned() before acting. */
+/* workers/tenant.c: the lifetime of an owned tenant, and its key names. Callbacks of
+ * Redis, PostgreSQL and Telnyx requests hold a reference, so a tenant dropped while they
+ * are in flight (lease lost, released) is freed only when the last of them has returned;
+ * each of them checks tenant_is_owned() before acting. */
 #include <stdio.h>
 #include <stdlib.h>
 

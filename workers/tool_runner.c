@@ -270,8 +270,9 @@ static void availability(struct tool_op *op)
     }
     r->day = op->day;
     op->want_minute = rx_tool_minute_parse(op->call.time);
-    enum booking_day why = booking_slots_for_day(t->agent.config, t->agent.tz, op->service->duration_minutes,
-                                                 &op->day, op->now_ms, op->slots, &op->nslots);
+    enum booking_day why = booking_slots_for_day(t->agent.config, t->agent.tz,
+                                                 op->service->duration_minutes, &op->day, op->now_ms,
+                                                 op->slots, &op->nslots);
     if (why != BOOKING_DAY_OPEN) {
         snprintf(r->detail, sizeof r->detail, "no slots that day (%d)", (int)why);
         finish(op);

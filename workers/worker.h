@@ -25,8 +25,6 @@ struct pg_conn;
 struct outbox_drain;
 struct lua_script;
 struct llm_turns;
-struct agent_config;
-struct tz;
 struct tz_cache;
 struct wall_clock;
 
@@ -63,7 +61,6 @@ struct worker_metrics {
 };
 
 struct tenant;                  /* an owned tenant: tenant.h */
-struct call_ctx;
 
 #define WORKER_MAX_CANDIDATES 64
 

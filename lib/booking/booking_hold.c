@@ -1,7 +1,8 @@
 /* lib/booking/booking_hold.c: see booking_hold.h. Each request builds its keys on the heap
- * and its arguments in a lua_args (redis_conn copies them, so they are freed as soon as it
- * is sent) and a small request that lives until its one reply. Counts for more starts than one script
- * call may carry go out as parallel chunks whose replies are gathered in one array. */
+ * and its arguments in a lua_args (redis_conn copies them, so they are freed as soon as
+ * it is sent) and a small request that lives until its one reply. Counts for more starts
+ * than one script call may carry go out as parallel chunks whose replies are gathered in
+ * one array. */
 #include "booking/booking_hold.h"
 
 #include <inttypes.h>

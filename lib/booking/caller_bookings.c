@@ -200,7 +200,8 @@ void caller_bookings_cancel(struct redis_conn *conn, const struct booking_tenant
     lua_args_key_len(&a, keys + FD_KEY_MAX, caller_key(keys + FD_KEY_MAX, t, caller));
     for (int i = 0; i < b->nslots; i++) {
         char *k = keys + (size_t)(i + 2) * FD_KEY_MAX;
-        lua_args_key_len(&a, k, booking_slot_key(k, t->business_id, t->shards, b->start_ms + i * b->step_ms));
+        int64_t start_ms = b->start_ms + i * b->step_ms;
+        lua_args_key_len(&a, k, booking_slot_key(k, t->business_id, t->shards, start_ms));
     }
     lua_args_arg(&a, t->lease_value);
     lua_args_arg(&a, b->id);
