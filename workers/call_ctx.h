@@ -179,6 +179,8 @@ void call_count_delivery(struct call_ctx *c);
 void call_dead_letter(struct call_ctx *c, const char *why);
 
 /* call_handling.c */
+/* Decodes the event in hand and sets up the receptionist: CALL_OK, or CALL_FAILED with
+ * *why saying what was wrong with the entry. */
 enum call_outcome call_begin_event(struct call_ctx *c, const char **why);
 bool call_wants_model(const struct call_ctx *c);
 void call_start_model_turn(struct call_ctx *c);
