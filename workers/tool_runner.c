@@ -1,4 +1,4 @@
-/* workers/tool_runner.c: see rx_tools.h. Availability is the day's slot grid
+/* workers/tool_runner.c: see tool_runner.h. Availability is the day's slot grid
  * (lib/booking/booking_slots.c) with the places already taken in Redis; a booking holds every
  * slot it covers atomically (lua/booking_hold.lua, fenced by the lease) before the
  * receptionist may say "booked", and its rows go to PostgreSQL through the outbox. */
