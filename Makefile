@@ -94,7 +94,8 @@ $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 
 # The pure parts of frontdesk-web (web/), tested without the binary: extra objects too.
 $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
-$(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o $(BUILD)/web/json_path.o
+$(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
+                              $(BUILD)/web/json_path.o
 
 # The fuzz target is built with clang's libFuzzer and the same sanitizers.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
