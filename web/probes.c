@@ -48,9 +48,9 @@ static void write_requests(struct evbuffer *out, const struct web_metrics *m)
     for (int slot = 0; slot < SLOT_COUNT; slot++)
         for (int status = 100; status < 600 && is_slot_used(slot); status++)
             if (m->requests[slot][status] != 0)
-                evbuffer_add_printf(out, "frontdesk_web_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-                                    web_slot_name(slot, name, sizeof name), status,
-                                    m->requests[slot][status]);
+                evbuffer_add_printf(out, "frontdesk_web_requests_total{route=\"%s\","
+                                    "status=\"%d\"} %llu\n", web_slot_name(slot, name, sizeof name),
+                                    status, m->requests[slot][status]);
     metrics_write_header(out, "frontdesk_web_request_duration_seconds", "histogram",
                          "Time from a request's arrival to its answer.");
     for (int slot = 0; slot < SLOT_COUNT; slot++) {

@@ -60,9 +60,10 @@ static struct web_request request_with(json_t *body)
 
 static void test_validation_collects_every_error_then_answers_422(void)
 {
-    json_t *body = json_pack("{s:s, s:i, s:b}", "email", "a@b.co", "password", 5, "extra", 1);
+    json_t *body = json_pack("{s:s, s:i, s:b, s:s%}", "email", "a@b.co", "password", 5, "extra", 1,
+                             "name", "a\0b", (size_t)3);
     struct web_request req = request_with(body);
-    static const char *const allowed[] = {"email", "password", "role", NULL};
+    static const char *const allowed[] = {"email", "password", "role", "name", NULL};
     json_t *errors = json_array();
     struct web_result out = {0};
     size_t len = 0;
@@ -72,16 +73,18 @@ static void test_validation_collects_every_error_then_answers_422(void)
     CHECK(web_body_string(&req, "password", true, NULL, errors) == NULL);  /* not a string */
     CHECK(web_body_string(&req, "role", true, NULL, errors) == NULL);      /* missing */
     CHECK(web_body_string(&req, "timezone", false, NULL, errors) == NULL); /* optional */
+    CHECK(web_body_string(&req, "name", false, NULL, errors) == NULL);     /* holds U+0000 */
     CHECK(web_reject_invalid(&out, errors));
     CHECK_INT_EQ(out.status, 422);
     const json_t *list = json_object_get(out.body, "errors");
-    CHECK_INT_EQ(json_array_size(list), 3);
+    CHECK_INT_EQ(json_array_size(list), 4);
     CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 0), "path")), "extra");
     CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 1), "path")), "password");
     CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 1), "message")),
                  "must be a string");
     CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 2), "message")),
                  "is required");
+    CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 3), "path")), "name");
     json_decref(out.body);
     json_decref(body);
 }
