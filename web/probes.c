@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "pool.h"
+#include "router.h"
 #include "store/pg_probe.h"
 #include "store/redis_conn.h"
 #include "web.h"
@@ -14,11 +15,10 @@
 const char *web_slot_name(enum web_slot slot, char *buf, size_t len)
 {
     static const char *const fixed[] = {"healthz", "readyz", "metrics", "other"};
-    static const char *const methods[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
     if (slot >= SLOT_HEALTHZ)
         return fixed[slot - SLOT_HEALTHZ];
     const struct web_route *r = &web_routes[slot];
-    snprintf(buf, len, "%s %s", methods[r->method], r->pattern);
+    snprintf(buf, len, "%s %s", router_method_name(r->method), r->pattern);
     return buf;
 }
 

@@ -99,6 +99,13 @@ static void test_an_unknown_method_and_an_unknown_path_are_told_apart(void)
     CHECK_INT_EQ(p.n, 0);
 }
 
+static void test_methods_have_their_names(void)
+{
+    CHECK_STR_EQ(router_method_name(WEB_GET), "GET");
+    CHECK_STR_EQ(router_method_name(WEB_DELETE), "DELETE");
+    CHECK_STR_EQ(router_method_name((enum web_method)0), "");
+}
+
 static void test_allow_lists_the_methods_of_a_path(void)
 {
     char allow[64];
@@ -119,6 +126,7 @@ int main(void)
     RUN(test_a_parameter_longer_than_the_limit_matches_nothing);
     RUN(test_the_method_picks_among_routes_of_one_path);
     RUN(test_an_unknown_method_and_an_unknown_path_are_told_apart);
+    RUN(test_methods_have_their_names);
     RUN(test_allow_lists_the_methods_of_a_path);
     return check_summary();
 }
