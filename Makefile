@@ -24,6 +24,7 @@ LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_HDR  = $(wildcard lib/*/*.h)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
 API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
+WEB_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard web/*.c))
 WORKER_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard workers/*.c))
 CTL_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard ops/ctl/*.c)) $(BUILD)/gen/schema_sql.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
@@ -34,7 +35,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all binaries units deps run test bench bench-calls bench-rx fuzz clean
 all: binaries
 
-binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker
+binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
 units: $(UNIT_BIN)
 
 deps:
@@ -55,7 +56,8 @@ $(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh ops/embed-bytes.sh
 $(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c lib/store/migrations.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildcard workers/*.h)
+$(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard api/*.h) $(wildcard ops/ctl/*.h) $(wildcard workers/*.h) \
+               $(wildcard web/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -65,6 +67,10 @@ $(BUILD)/libfd.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -85,6 +91,11 @@ $(BUILD)/tests/%: tests/unit/%.c tests/check.h $(wildcard tests/unit/*.h) $(BUIL
 RX_BENCH_OBJ = $(BUILD)/bench/rx_bench_config.o
 $(RX_BENCH_OBJ): bench/rx_bench_config.h
 $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
+
+# The pure parts of frontdesk-web (web/), tested without the binary: extra objects too.
+$(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
+$(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
+                              $(BUILD)/web/json_path.o
 
 # The fuzz target is built with clang's libFuzzer and the same sanitizers.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)

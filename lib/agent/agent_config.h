@@ -22,6 +22,7 @@
 #define AGENT_CONFIG_FORMAT_VERSION 1       /* the config_version this build reads */
 #define AGENT_CONFIG_DOC_MAX (256 * 1024)   /* bytes of one document */
 #define AGENT_CONFIG_ZONEINFO_DIR "/usr/share/zoneinfo"
+#define AGENT_DEFAULT_TIMEZONE "America/New_York"   /* of a new business, unless it says */
 
 /* Limits, in characters (Unicode code points) for text and in entries for lists. */
 #define AGENT_BUSINESS_NAME_MAX 200     /* as frontdesk-ctl tenant create --name */
@@ -178,6 +179,10 @@ const char *agent_config_policy(const struct agent_config *config, const char *n
  * business_name cannot be one (empty, over AGENT_BUSINESS_NAME_MAX characters, control
  * characters, not UTF-8). */
 char *agent_config_default(const char *business_name);
+/* The same document with its hours in timezone; NULL also when timezone is not
+ * printable ASCII. Whether the zone exists is not checked here: agent_config_parse of
+ * the result refuses one that does not, naming the path "timezone". */
+char *agent_config_default_in(const char *business_name, const char *timezone);
 
 /* Re-indents a JSON document (2 spaces) with the keys of each object in the order of
  * docs/agent-config.md (PostgreSQL's jsonb keeps its own order), unknown keys last.

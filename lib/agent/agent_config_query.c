@@ -135,7 +135,22 @@ static bool business_name_is_valid(const char *name)
 
 char *agent_config_default(const char *business_name)
 {
-    if (business_name == NULL || !business_name_is_valid(business_name))
+    return agent_config_default_in(business_name, AGENT_DEFAULT_TIMEZONE);
+}
+
+/* IANA zone names are printable ASCII; anything else could not be packed as JSON text. */
+static bool timezone_is_printable(const char *timezone)
+{
+    for (const char *c = timezone; *c != '\0'; c++)
+        if (*c <= ' ' || *c > '~')
+            return false;
+    return timezone[0] != '\0';
+}
+
+char *agent_config_default_in(const char *business_name, const char *timezone)
+{
+    if (business_name == NULL || !business_name_is_valid(business_name) || timezone == NULL ||
+        !timezone_is_printable(timezone))
         return NULL;
     char *greeting = xasprintf("Thank you for calling %s. How can I help you today?",
                                business_name);
@@ -153,7 +168,7 @@ char *agent_config_default(const char *business_name)
         " s:{s:b, s:i, s:i, s:i, s:i}, s:{s:b, s:i, s:[]}, s:{s:s}, s:{s:[]}}",
         "config_version", AGENT_CONFIG_FORMAT_VERSION, "business_name", business_name,
         "greeting", greeting, "voice", "Telnyx.KokoroTTS.af", "language", "en-US",
-        "tone", "friendly", "timezone", "America/New_York", "currency", "USD",
+        "tone", "friendly", "timezone", timezone, "currency", "USD",
         "hours", hours, "closures", "services", "faq", "policies",
         "booking", "enabled", 0, "slot_minutes", 30, "lead_time_minutes", 60,
         "max_days_ahead", 30, "capacity_per_slot", 1,

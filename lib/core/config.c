@@ -11,7 +11,7 @@
 
 #include <libpq-fe.h>
 
-static bool parse_int(const char *text, long min, long max, int *out)
+bool config_parse_int(const char *text, long min, long max, int *out)
 {
     char *end = NULL;
     errno = 0;
@@ -24,7 +24,7 @@ static bool parse_int(const char *text, long min, long max, int *out)
 
 static bool parse_port(const char *text, int *port)
 {
-    return parse_int(text, 1, 65535, port);
+    return config_parse_int(text, 1, 65535, port);
 }
 
 bool config_parse_listen(const char *text, char *host, size_t host_len, int *port)
@@ -61,7 +61,7 @@ bool config_parse_redis_url(const char *text, struct fd_config *out)
     char *slash = strchr(buf, '/');
     if (slash != NULL) {
         *slash = '\0';
-        if (slash[1] != '\0' && !parse_int(slash + 1, 0, 15, &out->redis_db))
+        if (slash[1] != '\0' && !config_parse_int(slash + 1, 0, 15, &out->redis_db))
             return false;
     }
     char *hostport = buf;
@@ -112,7 +112,7 @@ static bool is_libpq_uri(const char *text)
     return true;
 }
 
-static const char *env_or(const char *name, const char *fallback)
+const char *config_env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return (v != NULL && v[0] != '\0') ? v : fallback;
@@ -127,15 +127,15 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
         return APP_EINVAL;                       \
     } while (0)
 
-    const char *v = env_or("FRONTDESK_LISTEN", "127.0.0.1:8080");
+    const char *v = config_env_or("FRONTDESK_LISTEN", "127.0.0.1:8080");
     if (!config_parse_listen(v, out->listen_host, sizeof out->listen_host, &out->listen_port))
         REFUSE("FRONTDESK_LISTEN: expected HOST:PORT (e.g. 127.0.0.1:8080), got '%s'", v);
 
-    v = env_or("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379/0");
+    v = config_env_or("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379/0");
     if (!config_parse_redis_url(v, out))
         REFUSE("FRONTDESK_REDIS_URL: expected redis://[:PASSWORD@]HOST[:PORT][/DB], got '%s'", v);
 
-    v = env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
+    v = config_env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
     if (strlen(v) >= sizeof out->database_url || !is_libpq_uri(v))
         REFUSE("FRONTDESK_DATABASE_URL: expected a libpq URI such as "
                "postgresql://USER@HOST:PORT/DBNAME");
@@ -152,19 +152,19 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
                "signs Telnyx webhooks (Mission Control portal, Keys & Credentials)");
     }
 
-    v = env_or("FRONTDESK_WEBHOOK_TOLERANCE_S", "300");
-    if (!parse_int(v, 1, 86400, &out->webhook_tolerance_s))
+    v = config_env_or("FRONTDESK_WEBHOOK_TOLERANCE_S", "300");
+    if (!config_parse_int(v, 1, 86400, &out->webhook_tolerance_s))
         REFUSE("FRONTDESK_WEBHOOK_TOLERANCE_S: expected whole seconds from 1 to 86400, got '%s'", v);
 
-    v = env_or("FRONTDESK_SHARDS", "64");
-    if (!parse_int(v, 1, 1000, &out->shards))
+    v = config_env_or("FRONTDESK_SHARDS", "64");
+    if (!config_parse_int(v, 1, 1000, &out->shards))
         REFUSE("FRONTDESK_SHARDS: expected a whole number from 1 to 1000, got '%s'", v);
 
-    v = env_or("FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "10");
-    if (!parse_int(v, 1, 600, &out->http_client_timeout_s))
+    v = config_env_or("FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "10");
+    if (!config_parse_int(v, 1, 600, &out->http_client_timeout_s))
         REFUSE("FRONTDESK_HTTP_CLIENT_TIMEOUT_S: expected whole seconds from 1 to 600, got '%s'", v);
 
-    v = env_or("FRONTDESK_LOG_LEVEL", "info");
+    v = config_env_or("FRONTDESK_LOG_LEVEL", "info");
     if (!log_level_parse(v, &out->log_level))
         REFUSE("FRONTDESK_LOG_LEVEL: expected debug, info, warn or error, got '%s'", v);
 #undef REFUSE

@@ -42,5 +42,9 @@ void config_load_or_exit(struct fd_config *out, unsigned needs);
 bool config_parse_listen(const char *text, char *host, size_t host_len, int *port);
 bool config_parse_redis_url(const char *text, struct fd_config *out);
 bool config_parse_public_key(const char *text, unsigned char key[32]);
+/* A whole decimal number from min to max, nothing else. */
+bool config_parse_int(const char *text, long min, long max, int *out);
+/* The variable's value, or fallback when it is unset or empty. */
+const char *config_env_or(const char *name, const char *fallback);
 
 #endif

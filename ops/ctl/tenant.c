@@ -1,7 +1,8 @@
 /* ops/ctl/tenant.c: `frontdesk-ctl tenant create` makes a business ready to take calls
- * at once: the business, an active agent with a default configuration, and its numbers,
- * in one transaction run as frontdesk_app under the new tenant's RLS scope, then the
- * number routes in Redis (fd:numbers), which the api reads for every webhook. */
+ * at once: the business and an active agent with a default configuration
+ * (lib/owner/business_create.c, shared with sign-up), and its numbers, in one
+ * transaction run as frontdesk_app under the new tenant's RLS scope, then the number
+ * routes in Redis (fd:numbers), which the api reads for every webhook. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 #include "core/e164.h"
 #include "store/tenant_keys.h"
 #include "core/xalloc.h"
+#include "owner/business_create.h"
+#include "owner/owner_query.h"
 
 #define TENANT_NAME_MAX 200
 #define TENANT_NUMBERS_MAX 32
@@ -25,30 +28,15 @@ struct tenant_spec {
     const char *taken_number;                   /* set when a number is someone else's */
 };
 
-static enum app_err exec_params(PGconn *conn, const char *sql, int n, const char *const *params,
-                                char *why, size_t why_len)
-{
-    PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-    enum app_err err = db_result_err(conn, res, why, why_len);
-    PQclear(res);
-    return err;
-}
-
 static enum app_err insert_tenant(PGconn *conn, void *arg, char *why, size_t why_len)
 {
     struct tenant_spec *t = arg;
-    const char *business[] = {t->id, t->name, t->fallback};
-    enum app_err err = exec_params(conn, "INSERT INTO businesses (id, name, fallback_number) "
-                                   "VALUES ($1, $2, $3)", 3, business, why, why_len);
-    if (err != APP_OK)
-        return err;
-    const char *agent[] = {t->id, t->agent_config};
-    err = exec_params(conn, "INSERT INTO ai_agents (business_id, version, is_active, config) "
-                      "VALUES ($1, 1, true, $2::jsonb)", 2, agent, why, why_len);
+    struct business_new business = {.id = t->id, .name = t->name, .fallback_number = t->fallback};
+    enum app_err err = business_create(conn, &business, t->agent_config, why, why_len);
     for (size_t i = 0; err == APP_OK && i < t->nnumbers; i++) {
         const char *number[] = {t->id, t->numbers[i]};
-        err = exec_params(conn, "INSERT INTO phone_numbers (business_id, number) "
-                          "VALUES ($1, $2)", 2, number, why, why_len);
+        err = owner_exec(conn, "INSERT INTO phone_numbers (business_id, number) "
+                         "VALUES ($1, $2)", 2, number, why, why_len);
         if (err == APP_ECONFLICT)
             t->taken_number = t->numbers[i];
     }

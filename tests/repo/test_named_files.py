@@ -8,7 +8,7 @@ import re
 
 from test_self_contained import ROOT, tracked_text_files
 
-TOP = ("api", "workers", "lib", "ops", "tests", "bench", "docs", "lua", "schema", "k8s", ".ci")
+TOP = ("api", "web", "workers", "lib", "ops", "tests", "bench", "docs", "lua", "schema", "k8s", ".ci")
 NAMED = re.compile(r"(?<![\w./-])((?:%s)/[\w./*{},-]*[\w*])" % "|".join(re.escape(t) for t in TOP))
 # Paths that are made at build or run time, not tracked.
 MADE = re.compile(r"^(?:tests/unit/rx/|k8s/overlays/)|\.(?:o|a|log|pid)$|/gen/")

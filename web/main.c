@@ -1,0 +1,165 @@
+/* web/main.c: frontdesk-web, the owner API. Reads the environment, binds the listener
+ * (SO_REUSEPORT, so several processes may share a port), starts the database and
+ * hashing threads, connects to Redis and probes PostgreSQL, and serves until SIGTERM:
+ * then it stops accepting, finishes what is in flight and exits 0 within 10 s. */
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "owner/password.h"
+#include "pool.h"
+#include "store/lua_scripts.h"
+#include "store/pg_probe.h"
+#include "store/redis_conn.h"
+#include "web.h"
+
+static struct evconnlistener *listen_on(struct web *web)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    char port[8];
+    snprintf(port, sizeof port, "%d", web->wcfg.listen_port);
+    if (getaddrinfo(web->wcfg.listen_host, port, &hints, &res) != 0 || res == NULL)
+        return NULL;
+    struct evconnlistener *l = evconnlistener_new_bind(
+        web->base, NULL, NULL,
+        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC,
+        1024, res->ai_addr, (int)res->ai_addrlen);
+    freeaddrinfo(res);
+    return l;
+}
+
+static void on_drain_check(evutil_socket_t fd, short what, void *arg)
+{
+    struct web *web = arg;
+    (void)fd;
+    (void)what;
+    if (web->in_flight <= 0)
+        event_base_loopexit(web->base, NULL);
+}
+
+static void on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+    struct web *web = arg;
+    (void)what;
+    if (web->is_draining)
+        return;
+    web->is_draining = true;
+    log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (web->bound != NULL) {
+        evhttp_del_accept_socket(web->http, web->bound);
+        web->bound = NULL;
+    }
+    /* Poll the in-flight count; leave after the limit whatever is left (statements end
+     * by their own 10 s timeout, and what is still queued is answered 503 at exit). */
+    web->drain_poll = event_new(web->base, -1, EV_PERSIST, on_drain_check, web);
+    struct timeval every = {0, 20000};
+    event_add(web->drain_poll, &every);
+    struct timeval limit = {WEB_DRAIN_LIMIT_MS / 1000, (WEB_DRAIN_LIMIT_MS % 1000) * 1000};
+    event_base_loopexit(web->base, &limit);
+}
+
+/* The hash unknown emails are verified against: of a random password nobody knows. */
+static bool make_dummy_hash(struct web *web)
+{
+    char password[SESSION_TOKEN_LEN + 1];
+    session_token_generate(password);
+    return password_hash(password, strlen(password), web->dummy_hash) == APP_OK;
+}
+
+/* Everything the loop needs before it runs; false (after a message) when it cannot. */
+static bool start(struct web *web)
+{
+    if (sodium_init() < 0 || evthread_use_pthreads() != 0 || !make_dummy_hash(web)) {
+        fprintf(stderr, "frontdesk-web: libsodium, threads or the dummy hash failed\n");
+        return false;
+    }
+    web->base = event_base_new();
+    web->http = evhttp_new(web->base);
+    evhttp_set_max_body_size(web->http, WEB_BODY_LIMIT);
+    evhttp_set_max_headers_size(web->http, 16 * 1024);
+    evhttp_set_timeout(web->http, web->cfg.http_client_timeout_s);
+    evhttp_set_allowed_methods(web->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                              EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                              EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
+    evhttp_set_gencb(web->http, web_on_request, web);
+    struct evconnlistener *listener = listen_on(web);
+    if (listener == NULL) {
+        fprintf(stderr, "cannot listen on %s:%d (FRONTDESK_WEB_LISTEN): %s\n",
+                web->wcfg.listen_host, web->wcfg.listen_port, strerror(errno));
+        return false;
+    }
+    web->bound = evhttp_bind_listener(web->http, listener);
+    web->db_pool = pool_create(web->base, WEB_DB_THREADS, web_db_run, web_db_done,
+                               web_db_state_free, web);
+    web->hash_pool = pool_create(web->base, WEB_HASH_THREADS, web_hash_run, web_hash_done,
+                                 NULL, web);
+    if (web->db_pool == NULL || web->hash_pool == NULL) {
+        fprintf(stderr, "frontdesk-web: cannot start threads: %s\n", strerror(errno));
+        return false;
+    }
+    web->redis = redis_conn_create(web->base, &web->cfg);
+    web->pg = pg_probe_create(web->base, web->cfg.database_url);
+    return true;
+}
+
+/* What still holds a request answers it 503 while the HTTP side exists: the threads'
+ * queues first, then Redis (a rate-limit check in flight fails), then the HTTP side. */
+static void stop(struct web *web)
+{
+    pool_free(web->db_pool, web_exchange_drop);
+    pool_free(web->hash_pool, web_exchange_drop);
+    redis_conn_free(web->redis);
+    if (web->http != NULL)
+        evhttp_free(web->http);
+    pg_probe_free(web->pg);
+    if (web->drain_poll != NULL)
+        event_free(web->drain_poll);
+    if (web->base != NULL)
+        event_base_free(web->base);
+}
+
+int main(void)
+{
+    static struct web web;
+    log_set_component("web");
+    config_load_or_exit(&web.cfg, 0);
+    web_config_load_or_exit(&web.wcfg);
+    signal(SIGPIPE, SIG_IGN);
+    web_metrics_init(&web.metrics);
+    web.gate_script = lua_script_find("auth_gate");
+    web.fail_script = lua_script_find("auth_failed");
+    if (!start(&web)) {
+        stop(&web);
+        return 1;
+    }
+    struct event *sigterm = evsignal_new(web.base, SIGTERM, on_sigterm, &web);
+    struct event *sigint = evsignal_new(web.base, SIGINT, on_sigterm, &web);
+    event_add(sigterm, NULL);
+    event_add(sigint, NULL);
+
+    struct log_line l;
+    if (log_begin(&l, LOG_INFO, "listening")) {
+        log_str(&l, "host", web.wcfg.listen_host);
+        log_int(&l, "port", web.wcfg.listen_port);
+        log_str(&l, "public_url", web.wcfg.public_url);
+        log_end(&l);
+    }
+    event_base_dispatch(web.base);
+
+    log_msg(LOG_INFO, "stopped", NULL, NULL);
+    event_free(sigterm);
+    event_free(sigint);
+    stop(&web);
+    return 0;
+}
