@@ -6,7 +6,8 @@
  *   transferred         ...forwarded to a person (outcome forwarded)
  *   missed              ...missed or refused for want of a receptionist (missed,
  *                       rejected_no_agent); the three add up to calls
- *   average_lead_score  the mean lead score of those calls (null when none was scored)
+ *   average_lead_score  the mean of the lead scores recorded that day (a call is scored
+ *                       when it ends; null when none was)
  *   bookings            bookings recorded that day and still booked (not cancelled)
  *   booked_value_cents  what those bookings' services cost, in the minor unit of the
  *                       business's currency: the price each service had in the
@@ -17,7 +18,8 @@
  *   messages            messages taken that day
  *   billable_bookings   usage events of that day (what billing charges: a booking
  *                       cancelled later is still billed)
- * The total's average is over every scored call of the range, not a mean of days. */
+ * The total's average is over every score of the range, not a mean of days. Every
+ * figure is one scan of its table's rows in the range (no JIT: see analytics.c). */
 #ifndef FD_ANALYTICS_H
 #define FD_ANALYTICS_H
 #include <jansson.h>

@@ -65,14 +65,16 @@ enum app_err leads_list_json(PGconn *conn, int min_score, const struct owner_pag
     char score[16];
     snprintf(score, sizeof score, "%d", min_score);
     const char *filters[] = {score};
+    /* One score per call: the list walks the calls' index newest first and looks each
+     * call's score up by its unique index, so the page costs what its rows do. */
     return owner_list_json(
         conn, "SELECT json_build_object('id', l.id, 'call_id', l.call_log_id, 'score', l.score, "
         "'reasons', l.reasons, 'created_at', l.created_at, 'from', c.from_number, "
-        "'started_at', c.started_at)::text, " OWNER_TIME_KEY("l.created_at") ", l.id "
-        "FROM lead_scores l LEFT JOIN call_logs c ON c.id = l.call_log_id "
-        "AND c.business_id = l.business_id WHERE l.score >= $1::integer"
-        " AND ($2::bigint IS NULL OR (l.created_at, l.id) < (" OWNER_TIME_OF("$2") ", $3::uuid))"
-        " ORDER BY l.created_at DESC, l.id DESC LIMIT $4::integer",
+        "'started_at', c.started_at)::text, " OWNER_TIME_KEY("c.started_at") ", c.id "
+        "FROM call_logs c JOIN lead_scores l ON l.business_id = c.business_id "
+        "AND l.call_log_id = c.id WHERE l.score >= $1::integer"
+        " AND ($2::bigint IS NULL OR (c.started_at, c.id) < (" OWNER_TIME_OF("$2") ", $3::uuid))"
+        " ORDER BY c.started_at DESC, c.id DESC LIMIT $4::integer",
         1, filters, page, out, why, why_len);
 }
 

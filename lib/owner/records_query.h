@@ -33,9 +33,9 @@ enum app_err messages_list_json(PGconn *conn, const char *business_id,
                                 const struct date_range *taken, const struct owner_page *page,
                                 json_t **out, char *why, size_t why_len);
 
-/* Lead scores of at least min_score, newest first: {"id", "call_id", "score",
- * "reasons", "created_at", "from", "started_at"} (the last two of the call, null
- * until its log is recorded). */
+/* Lead scores of at least min_score, by their call's start, newest first: {"id",
+ * "call_id", "score", "reasons", "created_at", "from", "started_at"} (the last two of
+ * the call). A score shows once its call's log is recorded (the two drain together). */
 enum app_err leads_list_json(PGconn *conn, int min_score, const struct owner_page *page,
                              json_t **out, char *why, size_t why_len);
 

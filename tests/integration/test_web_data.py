@@ -118,8 +118,9 @@ OUTCOMES = ["answered_by_agent", "forwarded", "missed", "rejected_no_agent"]
 
 def write_synthetic_calls():
     """SYNTHETIC_PER_DAY calls on each of the local days 3 and 2 days ago (outcomes in
-    turn, every third with a lead score i % 101), and TIES more answered calls that all
-    started at 06:00 two days ago. Returns {day: [(outcome, score or None)]}."""
+    turn, every third with a lead score i % 101, recorded as the call ended), and TIES
+    more answered calls that all started at 06:00 two days ago. Returns {day: [(outcome,
+    score or None)]}."""
     made = {}
     with PG.cursor() as cur:
         for back in (3, 2):
@@ -140,8 +141,9 @@ def write_synthetic_calls():
                 score = i % 101 if i % 3 == 0 else None
                 if score is not None:
                     cur.execute("INSERT INTO lead_scores (id, business_id, call_log_id, call_control_id, "
-                                "score, reasons) VALUES (%s, %s, %s, %s, %s, 'synthetic')",
-                                (str(uuid.uuid4()), A.id, cid, "synthetic-" + cid, score))
+                                "score, reasons, created_at) SELECT %s, %s, %s, %s, %s, 'synthetic', "
+                                "ended_at FROM call_logs WHERE id = %s",
+                                (str(uuid.uuid4()), A.id, cid, "synthetic-" + cid, score, cid))
                 made.setdefault(day, []).append((outcome, score))
     return made
 
