@@ -41,7 +41,7 @@ units: $(UNIT_BIN)
 deps:
 	@ops/install-deps.sh
 
-$(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh
+$(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh ops/embed-bytes.sh
 	@mkdir -p $(dir $@)
 	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
@@ -49,7 +49,7 @@ $(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/store/lua_scripts.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The migrations of schema/, embedded in frontdesk-ctl (see lib/store/migrations.h).
-$(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh
+$(BUILD)/gen/schema_sql.c: $(SQL_SRC) ops/embed-sql.sh ops/embed-bytes.sh
 	@mkdir -p $(dir $@)
 	ops/embed-sql.sh $(SQL_SRC) > $@.tmp && mv $@.tmp $@
 
@@ -75,7 +75,7 @@ $(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/gen/openapi_doc.o $(BUILD)/libfd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # web/openapi.json, served as it is by GET /api/v1/openapi.json (see web/openapi.h).
-$(BUILD)/gen/openapi_doc.c: web/openapi.json ops/embed-openapi.sh
+$(BUILD)/gen/openapi_doc.c: web/openapi.json ops/embed-openapi.sh ops/embed-bytes.sh
 	@mkdir -p $(dir $@)
 	ops/embed-openapi.sh web/openapi.json > $@.tmp && mv $@.tmp $@
 
@@ -102,7 +102,8 @@ $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 
 # The pure parts of frontdesk-web (web/), tested without the binary: extra objects too.
 $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
-$(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o $(BUILD)/web/json_path.o
+$(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
+                              $(BUILD)/web/json_path.o
 
 # The fuzz target is built with clang's libFuzzer and the same sanitizers.
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)

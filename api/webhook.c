@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "telnyx/client_state.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/number_cache.h"
 #include "store/redis_conn.h"
@@ -124,57 +125,37 @@ static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
     ctx_finish(ctx, 200, "{\"status\":\"accepted\"}");
 }
 
-/* Writes v in decimal with its NUL into out (24 bytes) and returns its length: a
- * hand loop, since snprintf's format parsing showed in the api's profile. */
-static size_t format_ms(char out[24], long long v)
-{
-    char digits[24];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0 && n < sizeof digits - 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    out[n] = '\0';
-    return n;
-}
-
 static void enqueue(struct webhook_ctx *ctx)
 {
     struct api *api = ctx->r.api;
     /* one crc32 for the four keys of this tenant */
     unsigned shard = tenant_shard(ctx->business_id, (unsigned)api->cfg.shards);
     char seen[FD_KEY_MAX], events[FD_KEY_MAX], ready[FD_KEY_MAX], lease[FD_KEY_MAX];
-    char now[24];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    size_t now_len = format_ms(now, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
     if (ctx->ev.at[0] == '\0') {     /* no occurred_at: when we received it */
         struct tm tm;
         gmtime_r(&ts.tv_sec, &tm);
         strftime(ctx->ev.at, sizeof ctx->ev.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
-    const char *argv[] = {seen, events, ready, lease, ctx->business_id, now, SEEN_TTL_S,
-                          ctx->ev.type, ctx->ev.eid, ctx->ev.call, ctx->ev.at,
-                          (const char *)ctx->ev.body};
-    size_t len[12];
     size_t eid_len = strlen(ctx->ev.eid);
-    len[0] = tenant_seen_key_at(seen, shard, ctx->business_id, ctx->ev.eid, eid_len);
-    len[1] = tenant_key_at(events, shard, ctx->business_id, "events");
-    len[2] = shard_ready_key(ready, shard);
-    len[3] = tenant_key_at(lease, shard, ctx->business_id, "lease");
-    len[4] = strlen(ctx->business_id);
-    len[5] = now_len;
-    len[6] = sizeof SEEN_TTL_S - 1;
-    len[7] = strlen(ctx->ev.type);
-    len[8] = eid_len;
-    len[9] = strlen(ctx->ev.call);
-    len[10] = strlen(ctx->ev.at);
-    len[11] = ctx->ev.body_len;
+    struct lua_args a;
+    lua_args_init(&a);
+    size_t seen_len = tenant_seen_key_at(seen, shard, ctx->business_id, ctx->ev.eid, eid_len);
+    lua_args_key_len(&a, seen, seen_len);
+    lua_args_key_len(&a, events, tenant_key_at(events, shard, ctx->business_id, "events"));
+    lua_args_key_len(&a, ready, shard_ready_key(ready, shard));
+    lua_args_key_len(&a, lease, tenant_key_at(lease, shard, ctx->business_id, "lease"));
+    lua_args_arg(&a, ctx->business_id);
+    lua_args_int(&a, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    lua_args_arg_len(&a, SEEN_TTL_S, sizeof SEEN_TTL_S - 1);
+    lua_args_arg(&a, ctx->ev.type);
+    lua_args_arg_len(&a, ctx->ev.eid, eid_len);
+    lua_args_arg(&a, ctx->ev.call);
+    lua_args_arg(&a, ctx->ev.at);
+    lua_args_arg_len(&a, (const char *)ctx->ev.body, ctx->ev.body_len);
     ctx->r.business_id = ctx->business_id;
-    redis_conn_script(api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx,
-                      4, 12, argv, len);
+    lua_args_send(&a, api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx);
 }
 
 static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)

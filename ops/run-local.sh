@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make run`: a private Redis and PostgreSQL in .run/, the schema, a development
-# signing key, a demo business with a phone number; then frontdesk-api, two
-# frontdesk-workers and the Telnyx simulator, which plays one demo call to the demo
-# business and prints the conversation as it happens. Runs until Ctrl-C. No Telnyx,
-# Stripe or model account is needed. Logs of the services are in .run/logs/.
+# signing key, a demo business with a phone number and an owner's login; then
+# frontdesk-api, two frontdesk-workers, frontdesk-web (the owner API) and the Telnyx
+# simulator, which plays one demo call to the demo business and prints the
+# conversation as it happens. Runs until Ctrl-C. No Telnyx, Stripe or model account is
+# needed. Logs of the services are in .run/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state=$PWD/.run
@@ -59,6 +60,7 @@ set -a
 . "$state/services/env"
 set +a
 export FRONTDESK_LISTEN=${FRONTDESK_LISTEN:-127.0.0.1:8080}
+export FRONTDESK_WEB_LISTEN=${FRONTDESK_WEB_LISTEN:-127.0.0.1:8081}
 sim_listen=${FRONTDESK_SIM_LISTEN:-127.0.0.1:8090}
 export FRONTDESK_TELNYX_API_URL=http://$sim_listen/v2
 export FRONTDESK_TELNYX_API_KEY=local-simulator
@@ -72,12 +74,20 @@ export FRONTDESK_TELNYX_PUBLIC_KEY
 "$bin/frontdesk-ctl" migrate
 business=$("$bin/frontdesk-ctl" tenant create --name "Bright Smile Dental" --number "$demo_number")
 "$bin/frontdesk-ctl" agent set --business "$business" --file docs/examples/dental-clinic.json 2>/dev/null
+# The demo owner's login: a new password each run (the database is new each run too).
+demo_email=${FRONTDESK_DEMO_EMAIL:-owner@brightsmile.example}
+demo_password_file=$state/demo-owner-password
+head -c 12 /dev/urandom | base64 | tr '+/' '-_' > "$demo_password_file"
+"$bin/frontdesk-ctl" user create --business "$business" --email "$demo_email" \
+  --password-file "$demo_password_file" > /dev/null
+demo_password=$(cat "$demo_password_file")
 # The receptionist's clock for the demo: next Tuesday, mid-morning in New York, so the
 # clinic is open and "tomorrow at 10" can be booked whatever the real time is.
 export FRONTDESK_NOW=${FRONTDESK_NOW:-$(date -u -d "next tuesday 15:00" +%Y-%m-%dT%H:%M:%SZ)}
 demo_script='[{"say":"Hi, how much is a cleaning?"},{"say":"Great, can I book one tomorrow at 10 in the morning?"},{"say":"Jane Doe"},{"say":"yes please"},{"say":"no, that is all, thanks, bye"}]'
 
 start_part frontdesk-api "$state/logs/api.log" "$bin/frontdesk-api"
+start_part frontdesk-web "$state/logs/web.log" "$bin/frontdesk-web"
 for n in 1 2; do
   start_part "frontdesk-worker $n" "$state/logs/worker-$n.log" \
     env FRONTDESK_WORKER_ID=worker-$n FRONTDESK_WORKER_LISTEN=127.0.0.1:$((9090 + n)) "$bin/frontdesk-worker"
@@ -88,6 +98,8 @@ cat <<MSG
 
 frontdesk is running locally
   api            http://$FRONTDESK_LISTEN   (/healthz /readyz /metrics)
+  web            http://$FRONTDESK_WEB_LISTEN   (the owner API: /api/v1/...)
+  demo login     $demo_email  password $demo_password
   workers        http://127.0.0.1:9091/metrics  http://127.0.0.1:9092/metrics
   telnyx (sim)   http://$sim_listen/v2
   redis          $FRONTDESK_REDIS_URL
@@ -100,6 +112,9 @@ Another call to the demo business (the simulator plays the caller):
   curl -s -XPOST http://$sim_listen/_sim/calls -d '{"to":"$demo_number","from":"+15550199999","script":[{"say":"What are your hours?"},{"say":"Thanks, bye"}]}'
 A signed sample webhook straight to the api:
   bin/frontdesk-ctl webhook send --url $url --key .run/dev_signing.key --type call.initiated --to $demo_number
+Log in to the owner API as the demo owner, then ask who you are:
+  curl -s -XPOST http://$FRONTDESK_WEB_LISTEN/api/v1/login -H 'Content-Type: application/json' -d '{"email":"$demo_email","password":"$demo_password"}'
+  curl -s http://$FRONTDESK_WEB_LISTEN/api/v1/me -H 'Authorization: Bearer TOKEN'
 The demo's booking, and every booking of the business:
   FRONTDESK_DATABASE_URL=$FRONTDESK_DATABASE_URL bin/frontdesk-ctl bookings --business $business
 What is queued, per tenant:

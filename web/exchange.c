@@ -127,7 +127,8 @@ static bool read_credentials(struct web_exchange *x)
     if (csrf != NULL && strlen(csrf) == SESSION_TOKEN_LEN)
         memcpy(x->csrf_header, csrf, SESSION_TOKEN_LEN + 1);
     if (x->route->access != WEB_PUBLIC && !x->has_token) {
-        web_reply_problem(x, 401, "Sign in: send Authorization: Bearer <token> or the session cookie.");
+        web_reply_problem(x, 401, "Sign in: send Authorization: Bearer <token> or the "
+                                  "session cookie.");
         return false;
     }
     return true;

@@ -90,12 +90,16 @@ const char *web_body_string(const struct web_request *req, const char *name, boo
                             size_t *len, json_t *errors)
 {
     const json_t *v = req->body ? json_object_get(req->body, name) : NULL;
-    if (json_is_string(v)) {
+    /* "\u0000" is valid JSON; C strings and PostgreSQL text would cut at it. */
+    bool is_text = json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v);
+    if (is_text) {
         if (len != NULL)
             *len = json_string_length(v);
         return json_string_value(v);
     }
-    if (v != NULL)
+    if (json_is_string(v))
+        web_error_add(errors, name, "must not contain the character U+0000");
+    else if (v != NULL)
         web_error_add(errors, name, "must be a string");
     else if (is_required)
         web_error_add(errors, name, "is required");

@@ -154,7 +154,8 @@ void web_drop_agent_cache(struct web_result *out);
 /* Adds an error for each field of the body that is not in allowed (NULL-terminated). */
 void web_body_only(const struct web_request *req, const char *const *allowed, json_t *errors);
 /* The string field name of the body (borrowed), its length in *len (may be NULL).
- * NULL when absent or not a string; then adds an error if is_required or present. */
+ * NULL when absent, not a string or holding U+0000; then adds an error if is_required
+ * or present. */
 const char *web_body_string(const struct web_request *req, const char *name, bool is_required,
                             size_t *len, json_t *errors);
 /* Adds {"path": path, "message": message} to errors. */

@@ -24,7 +24,8 @@
 
 static struct evconnlistener *listen_on(struct web *web)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE};
     struct addrinfo *res = NULL;
     char port[8];
     snprintf(port, sizeof port, "%d", web->wcfg.listen_port);

@@ -3,7 +3,7 @@
 #define FD_WEB_OPENAPI_H
 #include <stddef.h>
 
-extern const char web_openapi_json[];       /* NUL-terminated */
+extern const char *const web_openapi_json;  /* NUL-terminated */
 extern const size_t web_openapi_json_len;   /* bytes, without the NUL */
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "pool.h"
+#include "router.h"
 #include "store/pg_probe.h"
 #include "store/redis_conn.h"
 #include "web.h"
@@ -14,11 +15,10 @@
 const char *web_slot_name(enum web_slot slot, char *buf, size_t len)
 {
     static const char *const fixed[] = {"healthz", "readyz", "metrics", "other"};
-    static const char *const methods[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
     if (slot >= SLOT_HEALTHZ)
         return fixed[slot - SLOT_HEALTHZ];
     const struct web_route *r = &web_routes[slot];
-    snprintf(buf, len, "%s %s", methods[r->method], r->pattern);
+    snprintf(buf, len, "%s %s", router_method_name(r->method), r->pattern);
     return buf;
 }
 
@@ -48,9 +48,9 @@ static void write_requests(struct evbuffer *out, const struct web_metrics *m)
     for (int slot = 0; slot < SLOT_COUNT; slot++)
         for (int status = 100; status < 600 && is_slot_used(slot); status++)
             if (m->requests[slot][status] != 0)
-                evbuffer_add_printf(out, "frontdesk_web_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-                                    web_slot_name(slot, name, sizeof name), status,
-                                    m->requests[slot][status]);
+                evbuffer_add_printf(out, "frontdesk_web_requests_total{route=\"%s\","
+                                    "status=\"%d\"} %llu\n", web_slot_name(slot, name, sizeof name),
+                                    status, m->requests[slot][status]);
     metrics_write_header(out, "frontdesk_web_request_duration_seconds", "histogram",
                          "Time from a request's arrival to its answer.");
     for (int slot = 0; slot < SLOT_COUNT; slot++) {

@@ -46,7 +46,8 @@ static void read_signup(const struct web_request *req, struct signup_form *f, js
     f->business.timezone = web_body_string(req, "timezone", false, NULL, errors);
     f->area_code = web_body_string(req, "area_code", false, NULL, errors);
     if (f->area_code != NULL && !business_area_code_is_valid(f->area_code))
-        web_error_add(errors, "area_code", "must be a US area code: three digits, the first 2 to 9");
+        web_error_add(errors, "area_code",
+                      "must be a US area code: three digits, the first 2 to 9");
 }
 
 /* The default receptionist's document for the form's business (owned), or NULL with
@@ -61,10 +62,11 @@ static char *signup_agent(struct signup_form *f, json_t *errors)
     return doc;
 }
 
-/* A new session for the user: the token goes in body and the cookie, its hash in the
- * database. False with out answered when the database failed. */
-static bool start_session(PGconn *conn, const struct web_request *req, const char *user_id,
-                          const char *business_id, json_t *body, struct web_result *out)
+/* Answers status with body (taken) and a new session for the user: the token goes in
+ * body and the cookie, its hash in the database; event says what happened. */
+static void answer_signed_in(PGconn *conn, const struct web_request *req, const char *user_id,
+                             const char *business_id, json_t *body, int status,
+                             enum web_auth_event event, struct web_result *out)
 {
     char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1], why[512];
     unsigned char hash[SESSION_HASH_BYTES];
@@ -76,14 +78,16 @@ static bool start_session(PGconn *conn, const struct web_request *req, const cha
                             .idle_s = req->config->session_idle_s};
     enum app_err err = session_create(conn, &s, why, sizeof why);
     if (err != APP_OK) {
+        json_decref(body);
         web_fail(out, err, why);
-        return false;
+        return;
     }
     json_object_set_new(body, "token", json_string(token));
     json_object_set_new(body, "csrf_token", json_string(csrf));
+    web_ok(out, status, body);
     out->cookie = WEB_COOKIE_SET;
     memcpy(out->cookie_token, token, sizeof token);
-    return true;
+    out->auth_event = event;
 }
 
 static enum app_err create_business(PGconn *conn, struct signup_form *f, const char *hash,
@@ -92,10 +96,12 @@ static enum app_err create_business(PGconn *conn, struct signup_form *f, const c
     json_t *ignored = json_array();
     char *agent = signup_agent(f, ignored);
     json_decref(ignored);
-    enum app_err err = agent ? business_create(conn, &f->business, agent, why, why_len) : APP_EINVAL;
+    enum app_err err = agent ? business_create(conn, &f->business, agent, why, why_len)
+                             : APP_EINVAL;
     free(agent);
     if (err == APP_OK)
-        err = users_create(conn, f->business.id, f->email, hash, ACCOUNT_OWNER, user_id, why, why_len);
+        err = users_create(conn, f->business.id, f->email, hash, ACCOUNT_OWNER, user_id, why,
+                           why_len);
     if (err == APP_OK)
         err = business_request_number(conn, f->business.id, f->area_code, why, why_len);
     return err;
@@ -124,12 +130,7 @@ static void signup_create(PGconn *conn, const struct web_request *req,
         return;
     }
     json_t *body = json_pack("{s:s, s:s}", "business_id", id, "user_id", user_id);
-    if (!start_session(conn, req, user_id, id, body, out)) {
-        json_decref(body);
-        return;
-    }
-    web_ok(out, 201, body);
-    out->auth_event = WEB_AUTH_SIGNUP;
+    answer_signed_in(conn, req, user_id, id, body, 201, WEB_AUTH_SIGNUP, out);
 }
 
 void route_signup(PGconn *conn, const struct web_request *req, const struct web_session *session,
@@ -170,12 +171,7 @@ static void login_finish(PGconn *conn, const struct web_request *req,
         web_fail(out, err == APP_ENOTFOUND ? APP_EUNAVAIL : err, why);  /* deleted meanwhile */
         return;
     }
-    if (!start_session(conn, req, h->user_id, h->business_id, body, out)) {
-        json_decref(body);
-        return;
-    }
-    web_ok(out, 200, body);
-    out->auth_event = WEB_AUTH_LOGIN_OK;
+    answer_signed_in(conn, req, h->user_id, h->business_id, body, 200, WEB_AUTH_LOGIN_OK, out);
 }
 
 void route_login(PGconn *conn, const struct web_request *req, const struct web_session *session,

@@ -53,7 +53,7 @@ const struct web_route *router_find(const struct web_route *routes, size_t n,
     return NULL;
 }
 
-static const char *method_name(enum web_method method)
+const char *router_method_name(enum web_method method)
 {
     static const char *const names[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
     return method >= WEB_GET && method <= WEB_DELETE ? names[method] : "";
@@ -72,7 +72,7 @@ bool router_allow(const struct web_route *routes, size_t n, const char *path, ch
             continue;
         if (len > used) {
             int w = snprintf(out + used, len - used, "%s%s", is_any ? ", " : "",
-                             method_name(routes[i].method));
+                             router_method_name(routes[i].method));
             used += w > 0 ? (size_t)w : 0;
         }
         is_any = true;

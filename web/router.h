@@ -18,6 +18,9 @@ const struct web_route *router_find(const struct web_route *routes, size_t n,
                                     enum web_method method, const char *path,
                                     struct route_params *params, bool *is_path_known);
 
+/* "GET", "POST", ...; "" for a value outside enum web_method. */
+const char *router_method_name(enum web_method method);
+
 /* Writes the methods routes[0..n) take for path into out ("GET, POST"; out may be NULL
  * when len is 0) and returns whether there is any. */
 bool router_allow(const struct web_route *routes, size_t n, const char *path, char *out,

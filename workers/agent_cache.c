@@ -4,8 +4,9 @@
  * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
  * missing and refreshed in the background every minute, and `frontdesk-ctl agent set`
  * deletes it, so a change takes effect from the next call. The parsed configuration and
- * its time zone live on the tenant (t->config, t->tz); the small view the call flow reads
- * (greeting, voice, hours as a sentence) is derived from it. */
+ * its time zone live on the tenant (t->agent.config, t->agent.tz: workers/tenant.h); the
+ * small view the call flow reads (greeting, voice, hours as a sentence) is derived from
+ * it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "calendar/tz_cache.h"
 #include "store/pg_conn.h"
 #include "store/redis_conn.h"
+#include "tenant.h"
 #include "worker.h"
 
 #define REFRESH_MS 60000
@@ -88,12 +90,13 @@ static void hours_from_config(const struct agent_config *c, char *out, size_t le
 }
 
 /* Takes a business's row and its active agent's document (config_json may be NULL):
- * parses the document into t->config and derives the call flow's view. A document that
- * does not parse (saved before validation existed) still yields a view, read leniently. */
+ * parses the document into t->agent.pending and derives the call flow's view. A document
+ * that does not parse (saved before validation existed) still yields a view, read
+ * leniently. */
 static void apply(struct tenant *t, const char *name, const char *fallback, bool is_active,
                   const char *config_json)
 {
-    view_from(&t->agent, name, fallback, is_active, config_json);
+    view_from(&t->agent.view, name, fallback, is_active, config_json);
     struct agent_config *parsed = NULL;
     char why[256] = "";
     if (config_json != NULL && config_json[0] != '\0' &&
@@ -106,10 +109,10 @@ static void apply(struct tenant *t, const char *name, const char *fallback, bool
         }
     }
     if (parsed != NULL)
-        hours_from_config(parsed, t->agent.hours_text, sizeof t->agent.hours_text);
-    agent_config_free(t->config_pending);
-    t->config_pending = parsed;
-    t->has_agent = true;
+        hours_from_config(parsed, t->agent.view.hours_text, sizeof t->agent.view.hours_text);
+    agent_config_free(t->agent.pending);
+    t->agent.pending = parsed;
+    t->agent.is_loaded = true;
     agent_cache_settle(t);
 }
 
@@ -117,13 +120,13 @@ static void apply(struct tenant *t, const char *name, const char *fallback, bool
  * a new one takes the place of the old only when no event is being handled. */
 void agent_cache_settle(struct tenant *t)
 {
-    if (t->handling > 0 || t->config_pending == NULL)
+    if (t->agent.handling > 0 || t->agent.pending == NULL)
         return;
-    agent_config_free(t->config);
-    t->config = t->config_pending;
-    t->config_pending = NULL;
+    agent_config_free(t->agent.config);
+    t->agent.config = t->agent.pending;
+    t->agent.pending = NULL;
     const char *why = NULL;
-    t->tz = tz_cache_get(t->w->tzs, t->config->timezone, &why);
+    t->agent.tz = tz_cache_get(t->w->tzs, t->agent.config->timezone, &why);
 }
 
 static void on_cached(const redisReply *reply, enum app_err err, void *arg)
@@ -136,8 +139,8 @@ static void on_cached(const redisReply *reply, enum app_err err, void *arg)
 
 static void store_in_redis(struct tenant *t, const char *config_json)
 {
-    const struct agent_view *v = &t->agent;
-    const char *argv[] = {"HSET", t->key_agent, "is_active", v->is_active ? "1" : "0",
+    const struct agent_view *v = &t->agent.view;
+    const char *argv[] = {"HSET", t->keys.agent, "is_active", v->is_active ? "1" : "0",
                           "business_name", v->business_name, "fallback_number", v->fallback_number,
                           "config", config_json ? config_json : ""};
     size_t len[10];
@@ -150,7 +153,7 @@ static void store_in_redis(struct tenant *t, const char *config_json)
 static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void *arg)
 {
     struct tenant *t = arg;
-    t->is_agent_loading = false;
+    t->agent.is_loading = false;
     if (tenant_is_owned(t)) {
         if (err != APP_OK || res == NULL || PQntuples(res) != 1) {
             log_msg(LOG_WARN, "agent not loaded from PostgreSQL", "error",
@@ -159,7 +162,7 @@ static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void 
             const char *config = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
             apply(t, PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
                   !PQgetisnull(res, 0, 2) && strcmp(PQgetvalue(res, 0, 2), "t") == 0, config);
-            t->agent_loaded_ms = worker_mono_ms();
+            t->agent.loaded_ms = worker_mono_ms();
             store_in_redis(t, config);
         }
     }
@@ -185,7 +188,7 @@ static void load_from_pg(struct tenant *t)
         "WHERE b.id = $1::uuid";
     const char *params[] = {t->id};
     const char *empty[] = {""};
-    t->is_agent_loading = true;
+    t->agent.is_loading = true;
     tenant_ref(t);
     pg_conn_query(t->w->pg, "SELECT set_config('app.business_id', $1, false)", 1, params,
                   PG_TIMEOUT_MS, on_tenant_reset, t);
@@ -217,12 +220,12 @@ static void on_redis_loaded(const redisReply *reply, enum app_err err, void *arg
             const char *name = field(reply, "business_name");
             apply(t, name ? name : "", field(reply, "fallback_number"),
                   active != NULL && strcmp(active, "1") == 0, config);
-            t->is_agent_loading = false;
+            t->agent.is_loading = false;
             load_from_pg(t);   /* refresh in the background; the cached copy serves now */
         } else if (err == APP_OK) {
             load_from_pg(t);
         } else {
-            t->is_agent_loading = false;
+            t->agent.is_loading = false;
         }
     }
     tenant_unref(t);
@@ -230,19 +233,19 @@ static void on_redis_loaded(const redisReply *reply, enum app_err err, void *arg
 
 void agent_cache_ensure(struct tenant *t)
 {
-    if (t->is_agent_loading)
+    if (t->agent.is_loading)
         return;
-    if (t->has_agent && worker_mono_ms() - t->agent_loaded_ms < REFRESH_MS)
+    if (t->agent.is_loaded && worker_mono_ms() - t->agent.loaded_ms < REFRESH_MS)
         return;
-    if (t->has_agent) {          /* stale: refresh from PostgreSQL, keep serving */
-        t->agent_loaded_ms = worker_mono_ms();
+    if (t->agent.is_loaded) {    /* stale: refresh from PostgreSQL, keep serving */
+        t->agent.loaded_ms = worker_mono_ms();
         load_from_pg(t);
         return;
     }
-    t->is_agent_loading = true;
-    t->agent_loaded_ms = worker_mono_ms();
-    const char *argv[] = {"HGETALL", t->key_agent};
-    size_t len[] = {7, strlen(t->key_agent)};
+    t->agent.is_loading = true;
+    t->agent.loaded_ms = worker_mono_ms();
+    const char *argv[] = {"HGETALL", t->keys.agent};
+    size_t len[] = {7, strlen(t->keys.agent)};
     tenant_ref(t);
     redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_redis_loaded, t, 2, argv, len);
 }

@@ -1,8 +1,8 @@
 /* workers/call_actions.c: the Telnyx commands the call flow asked for, for the event in
- * hand, one after another (each command_id derived from the event and the step, so a
- * replay repeats them harmlessly), then the commit (call_commit.c). A command that
- * cannot be sent fails the event (retried later); one Telnyx rejects is logged and the
- * call goes on without it. */
+ * hand (the COMMANDS step), one after another; each command_id is derived from the event
+ * and the step, so a replay repeats them harmlessly. A command that cannot be sent fails
+ * the event (retried later); one Telnyx rejects is logged and the call goes on without
+ * it. */
 #include "call_ctx.h"
 
 #include <stdio.h>
@@ -11,51 +11,53 @@
 #include "core/det_uuid.h"
 #include "core/log.h"
 #include "telnyx/telnyx_client.h"
+#include "tenant.h"
 #include "worker.h"
+
+static void log_rejected(const struct call_ctx *c, const struct telnyx_result *res)
+{
+    struct log_line l;
+    if (log_begin(&l, LOG_ERROR, "telnyx rejected a command")) {
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_int(&l, "status", res->status);
+        log_str(&l, "code", res->error_code);
+        log_str(&l, "title", res->error_title);
+        log_end(&l);
+    }
+}
 
 static void on_command_done(const struct telnyx_result *res, void *arg)
 {
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
-    if (!tenant_is_owned(t)) {
-        tenant_unref(t);
-        return;
-    }
-    if (res->outcome == TELNYX_FAILED) {
-        call_fail_event(c, "telnyx request failed");
-        tenant_unref(t);
-        return;
-    }
-    if (res->outcome == TELNYX_REJECTED) {
-        /* our request is wrong: retrying cannot help; the call goes on without it */
-        struct log_line l;
-        if (log_begin(&l, LOG_ERROR, "telnyx rejected a command")) {
-            log_str(&l, "business_id", t->id);
-            log_str(&l, "call", c->id);
-            log_int(&l, "status", res->status);
-            log_str(&l, "code", res->error_code);
-            log_str(&l, "title", res->error_title);
-            log_end(&l);
+    if (tenant_is_owned(t)) {
+        if (res->outcome == TELNYX_FAILED) {
+            call_advance_failed(c, "telnyx request failed");
+        } else {
+            /* rejected: our request is wrong, retrying cannot help; the call goes on */
+            if (res->outcome == TELNYX_REJECTED)
+                log_rejected(c, res);
+            call_advance_with(c, CALL_OK);
         }
     }
-    c->action++;
-    call_run_actions(c);
     tenant_unref(t);
 }
 
-void call_run_actions(struct call_ctx *c)
+bool call_has_commands_left(const struct call_ctx *c)
+{
+    return c->work.action < c->work.fx.nactions;
+}
+
+void call_send_command(struct call_ctx *c)
 {
     struct tenant *t = c->t;
-    if (c->action >= c->fx.nactions) {
-        llm_call_note_said(&c->llm, &c->fx);
-        call_commit(c);
-        return;
-    }
-    const struct call_action *a = &c->fx.actions[c->action];
+    const struct call_work *w = &c->work;
+    const struct call_action *a = &w->fx.actions[w->action];
     char command_id[37];
-    det_uuid2(command_id, "command", c->ce.eid, a->step);
-    struct telnyx_command cmd = {.call_control_id = c->next.call_control_id,
-                                 .client_state = c->next.client_state,
+    det_uuid2(command_id, "command", w->ce.eid, a->step);
+    struct telnyx_command cmd = {.call_control_id = w->next.call_control_id,
+                                 .client_state = w->next.client_state,
                                  .command_id = command_id};
     struct telnyx_client *tc = t->w->telnyx;
     tenant_ref(t);
@@ -64,9 +66,10 @@ void call_run_actions(struct call_ctx *c)
         telnyx_client_answer(tc, &cmd, on_command_done, c);
         break;
     case CMD_SPEAK: {
+        const struct agent_view *v = &t->agent.view;
         struct telnyx_speak sp = {.payload = a->text,
-                                  .voice = t->agent.voice[0] ? t->agent.voice : "Telnyx.KokoroTTS.af",
-                                  .language = t->agent.language[0] ? t->agent.language : NULL};
+                                  .voice = v->voice[0] ? v->voice : "Telnyx.KokoroTTS.af",
+                                  .language = v->language[0] ? v->language : NULL};
         telnyx_client_speak(tc, &cmd, &sp, on_command_done, c);
         break;
     }

@@ -1,8 +1,8 @@
-/* workers/call_commit.c: the commit of the event in hand, one fenced script
- * (lua/worker_commit.lua): the call's state and the receptionist's memory, the outbox
- * records (turns, call log, the tools' records, and when the call ended its analysis),
- * the texts to send, the timer and the XACK. A refused lease drops the tenant; any
- * other failure leaves the event pending, to be handled again. */
+/* workers/call_commit.c: the commit of the event in hand (the COMMIT step), one fenced
+ * script (lua/worker_commit.lua): the call's state and the receptionist's memory, the
+ * outbox records (turns, call log, the tools' records, and when the call ended its
+ * analysis), the texts to send, the timer and the XACK. A refused lease drops the
+ * tenant; any other failure leaves the event pending, to be handled again. */
 #include "call_ctx.h"
 
 #include <stdio.h>
@@ -13,7 +13,8 @@
 #include "call/call_analysis.h"
 #include "call_records.h"
 #include "core/log.h"
-#include "store/redis_conn.h"
+#include "store/lua_args.h"
+#include "tenant.h"
 #include "worker.h"
 
 #define DAY_S 86400
@@ -22,41 +23,43 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
-    if (!tenant_is_owned(t)) {
-        tenant_unref(t);
-        return;
-    }
-    if (err == APP_OK) {
-        c->st = c->next;
-        c->mem = c->next_mem;
-        llm_call_committed(&c->llm);
-        call_arm_timer(c);
-        call_finish_event(c, true);
-    } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
-        log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
-        t->w->metrics.fenced++;
-        tenant_drop(t);
-    } else {
-        call_fail_event(c, reply != NULL ? reply->str : "commit timed out");
+    if (tenant_is_owned(t)) {
+        if (err == APP_OK) {
+            call_advance_with(c, CALL_OK);
+        } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+            log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
+            call_advance_with(c, CALL_FENCED);
+        } else {
+            call_advance_failed(c, reply != NULL ? reply->str : "commit timed out");
+        }
     }
     tenant_unref(t);
 }
 
+void call_adopt_next(struct call_ctx *c)
+{
+    c->st = c->work.next;
+    c->mem = c->work.next_mem;
+    llm_call_committed(&c->llm);
+    call_arm_timer(c);
+}
+
 /* The call has ended: its lead score, upsells and summary, and the owner's text about
  * it when the business asked for one (sent by sms_sender.c right after the commit). */
-static void analyse_call(struct call_ctx *c, struct call_analysis *a)
+static void analyse_call(const struct tenant *t, const struct call_work *w, struct call_output *out,
+                         struct call_analysis *a)
 {
-    const struct agent_config *cfg = c->t->config;
-    call_analysis_run(cfg, &c->next_mem, c->next.from, c->next.outcome, a);
+    const struct agent_config *cfg = t->agent.config;
+    call_analysis_run(cfg, &w->next_mem, w->next.from, w->next.outcome, a);
     if (cfg->owner_sms == NULL || !(cfg->notify_on & AGENT_NOTIFY_CALL_SUMMARY) ||
-        c->nsms >= CALL_SMS_MAX)
+        out->nsms >= CALL_SMS_MAX)
         return;
     char text[480];
     call_analysis_owner_text(a, cfg->business_name, text, sizeof text);
     struct tool_done done = {.nsms = 0};
-    tool_runner_add_sms(&done, "sms-call-summary-owner", c->next.call_control_id, cfg->owner_sms, text);
+    tool_runner_add_sms(&done, "sms-call-summary-owner", w->next.call_control_id, cfg->owner_sms, text);
     for (int i = 0; i < done.nsms; i++)
-        c->sms[c->nsms++] = done.sms[i];
+        out->sms[out->nsms++] = done.sms[i];
 }
 
 /* The most arguments a commit carries: 7 keys; lease, entry, call, due, ttl and the
@@ -65,109 +68,124 @@ static void analyse_call(struct call_ctx *c, struct call_analysis *a)
  * below is bounded, so a commit always fits and nothing is ever left out of one. */
 #define COMMIT_ARGS_MAX (7 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
                          1 + 4 * CALL_SMS_MAX)
-_Static_assert(COMMIT_ARGS_MAX <= REDIS_CONN_MAX_ARGS, "a commit must fit in one script call");
+_Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
+
+/* The packed forms of what the commit writes to the call's hash. */
+struct commit_state {
+    bool is_kept;                       /* the event changed the state: write it */
+    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
+    int nfields;
+    char scratch[1024];
+    char *mem;                          /* owned: the receptionist's memory, MessagePack */
+    size_t mem_len;
+    const char *llm;                    /* borrowed: model mode's conversation */
+};
+
+static void pack_state(struct commit_state *cs, const struct call_ctx *c)
+{
+    const struct call_work *w = &c->work;
+    cs->is_kept = w->fx.is_state_changed && !c->is_stateless;
+    cs->nfields = cs->is_kept ? call_state_to_fields(&w->next, cs->names, cs->values, cs->scratch,
+                                                     sizeof cs->scratch)
+                              : 0;
+    cs->mem = NULL;
+    cs->mem_len = 0;
+    if (cs->is_kept && w->has_rx)
+        rx_memory_pack(&w->next_mem, &cs->mem, &cs->mem_len);
+    cs->llm = cs->is_kept ? c->llm.next : NULL;
+}
+
+/* lease, entry, call, due, ttl, then the hash's fields as a count and pairs */
+static void add_state(struct lua_args *a, const struct call_ctx *c, const struct commit_state *cs)
+{
+    const struct tenant *t = c->t;
+    const struct stream_event *ev = call_event_in_hand(c);
+    const struct call_state *next = &c->work.next;
+    lua_args_arg(a, t->lease.value);
+    lua_args_arg(a, ev->is_timer ? "" : ev->entry_id);
+    lua_args_arg(a, c->id);
+    /* an event that changed nothing leaves the timer as it was */
+    lua_args_int(a, c->is_stateless ? 0LL : cs->is_kept ? next->timer_due_ms : c->st.timer_due_ms);
+    lua_args_int(a, !cs->is_kept ? 0 : next->phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
+    lua_args_int(a, cs->nfields + (cs->mem != NULL) + (cs->llm != NULL));
+    for (int i = 0; i < cs->nfields; i++) {
+        lua_args_arg(a, cs->names[i]);
+        lua_args_arg(a, cs->values[i]);
+    }
+    if (cs->mem != NULL) {
+        lua_args_arg(a, "rx");
+        lua_args_arg_len(a, cs->mem, cs->mem_len);
+    }
+    if (cs->llm != NULL) {
+        lua_args_arg(a, "llm");
+        lua_args_arg(a, cs->llm);
+    }
+}
+
+static void add_records(struct lua_args *a, const struct outbox_fields *records, int n)
+{
+    for (int i = 0; i < n; i++) {
+        lua_args_arg(a, records[i].table);
+        lua_args_arg(a, records[i].key);
+        lua_args_arg_len(a, records[i].row, records[i].row_len);
+    }
+}
+
+/* The records the tools produced (a booking, its usage event, a message), finished. */
+static int finish_tool_records(const struct call_output *out, struct outbox_fields *fields)
+{
+    int n = 0;
+    for (int i = 0; i < out->nrecords; i++) {
+        char why[256];
+        if (outbox_record_finish(out->records[i], &fields[n], why, sizeof why) == APP_OK)
+            n++;
+        else
+            log_msg(LOG_ERROR, "tool record refused", "error", why);
+    }
+    return n;
+}
+
+/* The texts go from the business's number the caller dialled. */
+static void add_texts(struct lua_args *a, const struct call_output *out, const char *from)
+{
+    lua_args_int(a, out->nsms);
+    for (int i = 0; i < out->nsms; i++) {
+        lua_args_arg(a, out->sms[i].id);
+        lua_args_arg(a, from);
+        lua_args_arg(a, out->sms[i].to);
+        lua_args_arg(a, out->sms[i].text);
+    }
+}
 
 void call_commit(struct call_ctx *c)
 {
     struct tenant *t = c->t;
-    struct stream_event *ev = c->head->ev;
+    const struct call_work *w = &c->work;
     struct call_records rec;
     struct call_analysis analysis;
-    bool is_analysed = c->fx.is_finished && c->has_rx && !c->is_stateless;
+    bool is_analysed = w->fx.is_finished && w->has_rx && !c->is_stateless;
     if (is_analysed)
-        analyse_call(c, &analysis);
-    call_records_build(&rec, t->id, &c->st, &c->next, &c->fx, is_analysed ? &analysis : NULL);
-    /* records the tools produced (a booking, its usage event, a message) */
-    struct outbox_fields extra[CALL_EXTRA_MAX];
-    int nextra = 0;
-    for (int i = 0; i < c->nextra; i++) {
-        char why[256];
-        if (outbox_record_finish(c->extra[i], &extra[nextra], why, sizeof why) == APP_OK)
-            nextra++;
-        else
-            log_msg(LOG_ERROR, "tool record refused", "error", why);
-    }
-    const char *argv[COMMIT_ARGS_MAX];
-    size_t len[COMMIT_ARGS_MAX];
-    int n = 0;
-    const char *keys[] = {t->key_lease, t->key_events, c->key_state, t->key_outbox,
-                          t->key_timers, t->key_attempts, t->key_sms};
-    for (int i = 0; i < 7; i++)
-        argv[n++] = keys[i];
-    char due[24], ttl[16], nfields[12], nrecords[12], nsms[12];
-    bool keep_state = c->fx.is_state_changed && !c->is_stateless;
-    /* an event that changed nothing leaves the timer as it was */
-    snprintf(due, sizeof due, "%lld",
-             c->is_stateless ? 0LL : keep_state ? c->next.timer_due_ms : c->st.timer_due_ms);
-    snprintf(ttl, sizeof ttl, "%d", !keep_state ? 0 : c->next.phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
-    argv[n++] = t->lease_value;
-    argv[n++] = ev->is_timer ? "" : ev->entry_id;
-    argv[n++] = c->id;
-    argv[n++] = due;
-    argv[n++] = ttl;
-    const char *names[CALL_STATE_FIELDS], *values[CALL_STATE_FIELDS];
-    char scratch[1024];
-    int nf = keep_state ? call_state_to_fields(&c->next, names, values, scratch, sizeof scratch) : 0;
-    char *mem = NULL;
-    size_t mem_len = 0;
-    if (keep_state && c->has_rx)
-        rx_memory_pack(&c->next_mem, &mem, &mem_len);
-    const char *llm = keep_state ? c->llm.next : NULL;   /* model mode's conversation */
-    snprintf(nfields, sizeof nfields, "%d", nf + (mem != NULL) + (llm != NULL));
-    argv[n++] = nfields;
-    for (int i = 0; i < nf; i++) {
-        argv[n++] = names[i];
-        argv[n++] = values[i];
-    }
-    for (int i = 0; i < n; i++)
-        len[i] = strlen(argv[i]);
-    if (mem != NULL) {                  /* the receptionist's memory, MessagePack */
-        argv[n] = "rx";
-        len[n++] = 2;
-        argv[n] = mem;
-        len[n++] = mem_len;
-    }
-    if (llm != NULL) {
-        argv[n] = "llm";
-        len[n++] = 3;
-        argv[n] = llm;
-        len[n++] = strlen(llm);
-    }
-    snprintf(nrecords, sizeof nrecords, "%d", rec.count + nextra);
-    len[n] = strlen(nrecords);
-    argv[n++] = nrecords;
-    for (int i = 0; i < nextra; i++) {
-        argv[n] = extra[i].table;
-        len[n++] = strlen(extra[i].table);
-        argv[n] = extra[i].key;
-        len[n++] = strlen(extra[i].key);
-        argv[n] = extra[i].row;
-        len[n++] = extra[i].row_len;
-    }
-    for (int i = 0; i < rec.count; i++) {
-        argv[n] = rec.fields[i].table;
-        len[n++] = strlen(rec.fields[i].table);
-        argv[n] = rec.fields[i].key;
-        len[n++] = strlen(rec.fields[i].key);
-        argv[n] = rec.fields[i].row;
-        len[n++] = rec.fields[i].row_len;
-    }
-    /* texts go from the business's number the caller dialled */
-    snprintf(nsms, sizeof nsms, "%d", c->nsms);
-    len[n] = strlen(nsms);
-    argv[n++] = nsms;
-    for (int i = 0; i < c->nsms; i++) {
-        const char *q[] = {c->sms[i].id, c->next.to, c->sms[i].to, c->sms[i].text};
-        for (int k = 0; k < 4; k++) {
-            argv[n] = q[k];
-            len[n++] = strlen(q[k]);
-        }
-    }
-    if (c->nsms > 0)
-        t->has_sms = true;
+        analyse_call(t, w, &c->out, &analysis);
+    call_records_build(&rec, t->id, &c->st, &w->next, &w->fx, is_analysed ? &analysis : NULL);
+    struct outbox_fields tool_records[CALL_EXTRA_MAX];
+    int ntool_records = finish_tool_records(&c->out, tool_records);
+    struct commit_state cs;
+    pack_state(&cs, c);
+    struct lua_args a;
+    lua_args_init(&a);
+    const char *keys[] = {t->keys.lease, t->keys.events, c->key_state, t->keys.outbox,
+                          t->keys.timers, t->keys.attempts, t->keys.sms};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        lua_args_key(&a, keys[i]);
+    add_state(&a, c, &cs);
+    lua_args_int(&a, rec.count + ntool_records);
+    add_records(&a, tool_records, ntool_records);
+    add_records(&a, rec.fields, rec.count);
+    add_texts(&a, &c->out, w->next.to);
+    if (c->out.nsms > 0)
+        t->sms.has_waiting = true;
     tenant_ref(t);
-    redis_conn_script(t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c,
-                      7, n, argv, len);
-    free(mem);
+    lua_args_send(&a, t->w->redis, t->w->commit_script, CALL_REDIS_TIMEOUT_MS, on_committed, c);
+    free(cs.mem);
     call_records_cleanup(&rec);
 }

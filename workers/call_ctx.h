@@ -1,7 +1,20 @@
-/* workers/call_ctx.h: one call of an owned tenant, as workers/call_runner.c keeps it,
- * shared with the two files that finish an event's handling: call_actions.c sends the
- * Telnyx commands the call flow asked for, call_commit.c commits the event. Private to
- * these three files. */
+/* workers/call_ctx.h: one call of an owned tenant, and the steps its events go through
+ * (docs/worker.md, "A call's steps"). Private to the files of the call runner, each of
+ * which owns one part:
+ *
+ *   call_steps.c     the steps: the only place that moves a call from one to the next
+ *   call_runner.c    the tenant's calls (created by an event, freed once done), timers
+ *   call_queue.c     a call's events: queued in stream order, finished, set aside
+ *   call_requests.c  the requests before the call flow: its state, the delivery count,
+ *                    the configuration check, the dead letter
+ *   call_handling.c  the event through the call flow: decoding, the model's turn, the
+ *                    call flow, the receptionist's tools
+ *   call_actions.c   the Telnyx commands the call flow asked for
+ *   call_commit.c    the fenced commit
+ *
+ * A call's struct holds what was committed (its state, the receptionist's memory, the
+ * model's conversation), its queue, the event in hand (struct call_work) and what that
+ * event will commit besides its state (struct call_output). */
 #ifndef FD_CALL_CTX_H
 #define FD_CALL_CTX_H
 #include <stdbool.h>
@@ -10,21 +23,58 @@
 #include "call/call_flow.h"
 #include "call/call_state.h"
 #include "llm_turns.h"
-#include "store/outbox_record.h"
 #include "receptionist/receptionist.h"
-#include "tool_runner.h"
 #include "store/tenant_keys.h"
+#include "tool_runner.h"
 
 #define CALL_REDIS_TIMEOUT_MS 2000
 /* Records and texts the tools of one event may produce: room for 4 built-in rounds, or
- * 3 model rounds of up to 4 calls of which one books (see call_runner.c). */
+ * 3 model rounds of up to 4 calls of which one books (see call_handling.c). */
 #define CALL_EXTRA_MAX 16
 #define CALL_SMS_MAX 8
 
 struct tenant;
 struct stream_event;
 struct event;
+struct outbox_record;
 
+/* The steps of a call, in the order an event takes them; call_steps.c says which
+ * follows which. The order matters: a call is busy with its event from AGENT_WAIT to
+ * COMMIT, and handling it (counted in the tenant's agent.handling, which holds back a
+ * configuration swap) from MODEL to COMMIT. */
+enum call_step {
+    CALL_STEP_UNLOADED,     /* its state is not in memory: read when work comes */
+    CALL_STEP_LOADING,      /* HGETALL of its state */
+    CALL_STEP_IDLE,         /* state in hand, no event: takes the head of its queue */
+    CALL_STEP_AGENT_WAIT,   /* the tenant's configuration is loading: look again soon */
+    CALL_STEP_AGENT_CHECK,  /* call.initiated: is the cached configuration still there? */
+    CALL_STEP_COUNT,        /* a replayed delivery: counted before it is handled */
+    CALL_STEP_DEAD_LETTER,  /* delivered too often: moved to the dead stream */
+    CALL_STEP_BEGIN,        /* the event decoded, the receptionist set up */
+    CALL_STEP_MODEL,        /* model mode: the model's turn, its tool rounds inside */
+    CALL_STEP_APPLY,        /* the call flow (lib/call/call_flow.c) */
+    CALL_STEP_TOOLS,        /* a tool the receptionist asked for */
+    CALL_STEP_COMMANDS,     /* a Telnyx command the call flow asked for */
+    CALL_STEP_COMMIT,       /* the fenced commit */
+};
+
+/* What ended the step a call is in, or what woke a call that waits for work. */
+enum call_outcome {
+    CALL_WAKE,              /* an event was queued, or came back after its backoff */
+    CALL_RETRY_DUE,         /* the call's retry timer fired */
+    CALL_STATE_WANTED,      /* read its state even without events (timers after a claim) */
+    CALL_OK,                /* the step's request, or its work, succeeded */
+    CALL_FAILED,            /* it failed before the commit: the event is retried later */
+    CALL_FENCED,            /* Redis refused our lease: the tenant is lost */
+};
+
+struct call_result {
+    enum call_outcome outcome;
+    const char *why;                /* CALL_FAILED: what failed, borrowed for the log */
+    const struct tool_done *tool;   /* CALL_STEP_TOOLS' CALL_OK: what the tool did */
+};
+
+/* A call's events, owned by the call (call_queue.c). */
 struct queued {
     struct stream_event *ev;
     struct queued *next;
@@ -38,46 +88,115 @@ struct parked {
     struct parked *next;
 };
 
+struct call_queue {
+    struct queued *head, *tail;     /* stream order; the head is the event in hand */
+    struct parked *parked;          /* failed events waiting for their retry */
+};
+
+/* The event in hand as the call flow sees it: set up by call_handling.c when it begins,
+ * read by call_actions.c and call_commit.c. */
+struct call_work {
+    struct call_event ce;           /* the decoded event */
+    struct call_state next;         /* the call's state after it */
+    struct rx_memory next_mem;      /* the receptionist's memory after it */
+    struct rx_context rxctx;
+    struct call_rx rx;
+    bool has_rx;                    /* the full receptionist answers (configuration at hand) */
+    struct call_effects fx;         /* what the call flow asked for */
+    int tool_rounds;
+    int action;                     /* the next of fx's commands to send */
+};
+
+/* What the event in hand commits besides its state: the records the tools made and the
+ * texts they queued (call_handling.c adds, call_commit.c sends). The records are owned
+ * and dropped when the event ends, committed or not. */
+struct call_output {
+    struct outbox_record *records[CALL_EXTRA_MAX];
+    int nrecords;
+    struct queued_sms sms[CALL_SMS_MAX];
+    int nsms;
+};
+
 struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
     char key_state[FD_KEY_MAX];
     bool is_stateless;              /* no call id (or an SMS): nothing to keep */
-    bool is_loaded, is_loading, is_busy;
+    enum call_step step;            /* moved by call_advance only */
+    /* as committed */
     struct call_state st;
-    struct queued *head, *tail;
-    struct event *timer;            /* the state's silence deadline */
-    struct event *retry;            /* pump again later (waiting for the agent, Redis) */
-    struct parked *parked;          /* failed events waiting for their retry */
     struct rx_memory mem;           /* the receptionist's memory of the call */
-    /* the event being handled */
-    struct call_state next;
-    struct rx_memory next_mem;
-    struct rx_context rxctx;
-    struct call_rx rx;
-    bool has_rx;                    /* the full receptionist answers (configuration at hand) */
-    struct outbox_record *extra[CALL_EXTRA_MAX]; /* records tools produced, committed with the event */
-    int nextra;
-    struct queued_sms sms[CALL_SMS_MAX]; /* texts tools queued, committed with the event */
-    int nsms;
-    int tool_rounds;
-    bool is_handling;               /* counted in the tenant's handling */
     struct llm_call llm;            /* model mode: the conversation, the turn in flight */
-    struct call_effects fx;
-    struct call_event ce;
-    int action;
-    struct call_ctx *link;
+    struct call_queue queue;
+    struct call_work work;
+    struct call_output out;
+    struct event *timer;            /* the state's silence deadline */
+    struct event *retry;            /* wakes the call later (configuration, Redis) */
+    struct call_ctx *link;          /* the tenant's list */
 };
 
-/* The event at the head of c's queue is done: committed (is_ok) or dead-lettered. */
-void call_finish_event(struct call_ctx *c, bool is_ok);
-/* Something failed before the commit: the event is set aside and handled again later. */
-void call_fail_event(struct call_ctx *c, const char *why);
-/* (Re)arms c's silence timer from its committed state. */
-void call_arm_timer(struct call_ctx *c);
-/* Sends the call flow's commands from c->action on, one after another, then commits. */
-void call_run_actions(struct call_ctx *c);
-/* Commits the event in hand: state, records, texts, timer and XACK in one fenced script. */
+/* call_steps.c */
+/* Feeds r to the step c is in and takes c through every step that follows without a
+ * wait, up to one that waits for a reply, a timer or work; the only place that moves c.
+ * Nothing happens once c's tenant is lost. c may be freed when this returns (a call
+ * with no work and nothing live is forgotten). */
+void call_advance(struct call_ctx *c, struct call_result r);
+static inline void call_advance_with(struct call_ctx *c, enum call_outcome outcome)
+{
+    call_advance(c, (struct call_result){.outcome = outcome});
+}
+static inline void call_advance_failed(struct call_ctx *c, const char *why)
+{
+    call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why});
+}
+bool call_is_busy(const struct call_ctx *c);           /* between AGENT_WAIT and COMMIT */
+bool call_is_handling(const struct call_ctx *c);       /* between MODEL and COMMIT */
+
+/* call_runner.c */
+void call_arm_timer(struct call_ctx *c);               /* from its committed state */
+void call_retry_in(struct call_ctx *c, int ms);        /* CALL_RETRY_DUE then */
+/* Frees c if it has no work and nothing live. */
+void call_forget_if_done(struct call_ctx *c);
+
+/* call_queue.c */
+void call_queue_push(struct call_queue *q, struct stream_event *ev);       /* takes ev */
+struct stream_event *call_queue_pop(struct call_queue *q);  /* the head; the caller owns it */
+void call_queue_free(struct call_queue *q);            /* frees every event left */
+static inline struct stream_event *call_event_in_hand(const struct call_ctx *c)
+{
+    return c->queue.head->ev;
+}
+/* The event taken off c's queue is done with: committed (is_ok) or dead-lettered. */
+void call_event_done(struct call_ctx *c, struct stream_event *ev, bool is_ok);
+/* The event taken off c's queue failed before its commit: set aside and handled again
+ * after a backoff, when it comes back with CALL_WAKE. */
+void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why);
+
+/* call_requests.c: each sends its request and advances c with its reply */
+void call_load_state(struct call_ctx *c);
+void call_check_agent_cache(struct call_ctx *c);
+void call_count_delivery(struct call_ctx *c);
+void call_dead_letter(struct call_ctx *c, const char *why);
+
+/* call_handling.c */
+/* Decodes the event in hand and sets up the receptionist: CALL_OK, or CALL_FAILED with
+ * *why saying what was wrong with the entry. */
+enum call_outcome call_begin_event(struct call_ctx *c, const char **why);
+bool call_wants_model(const struct call_ctx *c);
+void call_start_model_turn(struct call_ctx *c);
+void call_apply_flow(struct call_ctx *c);
+bool call_wants_tool(struct call_ctx *c);              /* counts the round it allows */
+void call_run_tool(struct call_ctx *c);
+void call_take_tool_result(struct call_ctx *c, const struct tool_done *done);
+void call_output_drop(struct call_output *out);
+
+/* call_actions.c */
+bool call_has_commands_left(const struct call_ctx *c);
+void call_send_command(struct call_ctx *c);            /* c->work.action's */
+
+/* call_commit.c: state, records, texts, timer and XACK in one fenced script */
 void call_commit(struct call_ctx *c);
+/* The commit succeeded: what it wrote becomes the call's committed state. */
+void call_adopt_next(struct call_ctx *c);
 
 #endif

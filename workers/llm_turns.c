@@ -59,17 +59,19 @@
 #include "llm_tool_result.h"
 #include "core/det_uuid.h"
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
 #include "calendar/wall_clock.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 
 /* A follow-up request with less of the budget left than this could not be answered
  * in time: the caller hears the tool results at once instead. */
 #define LLM_FOLLOW_UP_MIN_MS 100
-#define KEPT_CALLS_TTL_MS "3600000"     /* replays come within minutes (lease, reaping) */
+#define KEPT_CALLS_TTL_MS 3600000     /* replays come within minutes (lease, reaping) */
 #define KEPT_CALLS_TIMEOUT_MS 2000
 
 enum answer_kind { ANSWER_MODEL, ANSWER_BUILTIN, ANSWER_TOOL_RESULT, ANSWER_COUNT };
@@ -295,10 +297,13 @@ static void keep_calls(struct model_turn *mt)
     snprintf(suffix, sizeof suffix, "llmcalls:%s", id);
     size_t klen = tenant_key(key, t->id, (unsigned)t->w->cfg.shards, suffix);
     char *calls = llm_history_last_calls(mt->hist);
-    const char *argv[] = {key, calls, KEPT_CALLS_TTL_MS};
-    size_t len[] = {klen, strlen(calls), strlen(KEPT_CALLS_TTL_MS)};
-    redis_conn_script(t->w->redis, lua_script_find("llm_calls_keep"), KEPT_CALLS_TIMEOUT_MS,
-                      on_calls_kept, mt, 1, 3, argv, len);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key_len(&a, key, klen);
+    lua_args_arg(&a, calls);
+    lua_args_int(&a, KEPT_CALLS_TTL_MS);
+    lua_args_send(&a, t->w->redis, lua_script_find("llm_calls_keep"), KEPT_CALLS_TIMEOUT_MS,
+                  on_calls_kept, mt);
     free(calls);
 }
 

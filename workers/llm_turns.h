@@ -25,7 +25,7 @@ struct worker_config;
 
 #define LLM_TOOL_ROUNDS_MAX 3           /* model -> tools -> model, per caller turn */
 
-/* The model's side of one call; lives in call_runner.c's struct call_ctx, zeroed. */
+/* The model's side of one call; lives in call_ctx.h's struct call_ctx, zeroed. */
 struct llm_call {
     char *history;              /* owned: the committed conversation (JSON), or NULL */
     char *next;                 /* owned: the conversation after the event in hand, NULL:

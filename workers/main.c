@@ -21,6 +21,7 @@
 #include "telnyx/telnyx_client.h"
 #include "calendar/tz_cache.h"
 #include "calendar/wall_clock.h"
+#include "tenant.h"
 #include "worker.h"
 
 #define TICK_MS 100
@@ -103,7 +104,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 static bool is_quiet(const struct worker *w)
 {
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
-        if (t->inflight - t->parked > 0)
+        if (t->reading.inflight - t->reading.parked > 0)
             return false;
     return true;
 }
@@ -136,7 +137,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
     /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
-        t->mode = TENANT_SHEDDING;
+        t->lease.mode = TENANT_SHEDDING;
     w->drain_poll = event_new(w->base, -1, EV_PERSIST, on_drain_poll, w);
     struct timeval every = {0, DRAIN_POLL_MS * 1000};
     event_add(w->drain_poll, &every);

@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 
@@ -28,7 +30,7 @@
 #define TRIM_EVERY_MS 60000
 #define STARVING_MS 1000
 #define CANDIDATE_WAIT_MS 200
-#define TRIM_KEEP_MS "3600000"
+#define TRIM_KEEP_MS 3600000
 
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
 {
@@ -36,22 +38,6 @@ struct tenant *worker_find_tenant(struct worker *w, const char *business_id)
         if (strcmp(t->id, business_id) == 0)
             return t;
     return NULL;
-}
-
-static void make_keys(struct tenant *t, unsigned shards)
-{
-    t->shard = tenant_shard(t->id, shards);
-    tenant_events_key(t->key_events, t->id, shards);
-    tenant_key(t->key_lease, t->id, shards, "lease");
-    tenant_key(t->key_epoch, t->id, shards, "epoch");
-    tenant_key(t->key_outbox, t->id, shards, "outbox");
-    tenant_key(t->key_timers, t->id, shards, "timers");
-    tenant_key(t->key_attempts, t->id, shards, "attempts");
-    tenant_key(t->key_dead, t->id, shards, "dead");
-    tenant_key(t->key_agent, t->id, shards, "agent");
-    tenant_key(t->key_sms, t->id, shards, "sms");
-    snprintf(t->key_owned, FD_KEY_MAX, "fd:{s%03u}:owned", t->shard);
-    shard_ready_key(t->key_ready, t->shard);
 }
 
 static void on_ignored(const redisReply *reply, enum app_err err, void *arg);
@@ -76,16 +62,17 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     struct tenant *t = xcalloc(1, sizeof *t);
     t->w = w;
     memcpy(t->id, op->id, sizeof t->id);
-    snprintf(t->lease_value, sizeof t->lease_value, "%.*s", (int)reply->len, reply->str);
-    make_keys(t, (unsigned)w->cfg.shards);
-    t->mode = TENANT_ACTIVE;
+    snprintf(t->lease.value, sizeof t->lease.value, "%.*s", (int)reply->len, reply->str);
+    t->shard = tenant_shard(t->id, (unsigned)w->cfg.shards);
+    tenant_keys_make(&t->keys, t->id, (unsigned)w->cfg.shards);
+    t->lease.mode = TENANT_ACTIVE;
     t->refs = 1;
-    t->is_reading_pending = true;   /* first replay what a previous owner left pending */
-    t->has_sms = true;              /* ... and send what it left unsent */
-    strcpy(t->replay_after, "0");
-    t->last_activity_ms = worker_mono_ms();
-    t->last_renew_ms = t->last_activity_ms;
-    t->last_trim_ms = t->last_activity_ms;
+    t->reading.is_replaying = true;  /* first replay what a previous owner left pending */
+    t->sms.has_waiting = true;       /* ... and send what it left unsent */
+    strcpy(t->reading.replay_after, "0");
+    t->reading.last_activity_ms = worker_mono_ms();
+    t->lease.last_renew_ms = t->reading.last_activity_ms;
+    t->lease.last_trim_ms = t->reading.last_activity_ms;
     t->next = w->tenants;
     w->tenants = t;
     w->owned++;
@@ -147,17 +134,18 @@ void ownership_try_claim(struct worker *w, const char *business_id)
     op->w = w;
     memcpy(op->id, canon, sizeof op->id);
     w->claiming++;
-    struct tenant probe;      /* only for its key names */
-    memcpy(probe.id, canon, sizeof probe.id);
-    make_keys(&probe, (unsigned)w->cfg.shards);
-    char lease_ms[16];
-    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
-    const char *argv[] = {probe.key_lease, probe.key_epoch, probe.key_owned, probe.key_ready,
-                          canon, w->wcfg.worker_id, lease_ms};
-    size_t len[7];
-    for (int i = 0; i < 7; i++)
-        len[i] = strlen(argv[i]);
-    redis_conn_script(w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op, 4, 7, argv, len);
+    struct tenant_keys keys;
+    tenant_keys_make(&keys, canon, (unsigned)w->cfg.shards);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, keys.lease);
+    lua_args_key(&a, keys.epoch);
+    lua_args_key(&a, keys.owned);
+    lua_args_key(&a, keys.ready);
+    lua_args_arg(&a, canon);
+    lua_args_arg(&a, w->wcfg.worker_id);
+    lua_args_int(&a, w->wcfg.lease_ms);
+    lua_args_send(&a, w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op);
 }
 
 static void on_ready_scanned(const redisReply *reply, enum app_err err, void *arg)
@@ -207,7 +195,7 @@ static void scan_ready(struct worker *w, long long now_ms)
 static void on_renewed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    t->is_renewing = false;
+    t->lease.is_renewing = false;
     if (tenant_is_owned(t) && err == APP_OK && reply != NULL &&
         reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
         log_msg(LOG_WARN, "lease lost", "business_id", t->id);
@@ -220,15 +208,16 @@ static void on_renewed(const redisReply *reply, enum app_err err, void *arg)
 static void renew(struct tenant *t)
 {
     struct worker *w = t->w;
-    char lease_ms[16];
-    snprintf(lease_ms, sizeof lease_ms, "%d", w->wcfg.lease_ms);
-    const char *argv[] = {t->key_lease, t->key_owned, t->id, t->lease_value, lease_ms};
-    size_t len[5];
-    for (int i = 0; i < 5; i++)
-        len[i] = strlen(argv[i]);
-    t->is_renewing = true;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.lease);
+    lua_args_key(&a, t->keys.owned);
+    lua_args_arg(&a, t->id);
+    lua_args_arg(&a, t->lease.value);
+    lua_args_int(&a, w->wcfg.lease_ms);
+    t->lease.is_renewing = true;
     tenant_ref(t);
-    redis_conn_script(w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t, 2, 5, argv, len);
+    lua_args_send(&a, w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t);
 }
 
 static void on_released(const redisReply *reply, enum app_err err, void *arg)
@@ -243,14 +232,17 @@ static void on_released(const redisReply *reply, enum app_err err, void *arg)
 static void release(struct tenant *t, const char *why)
 {
     struct worker *w = t->w;
-    const char *argv[] = {t->key_lease, t->key_owned, t->key_ready, t->key_events, t->key_timers,
-                          t->key_outbox, t->id, t->lease_value};
-    size_t len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = strlen(argv[i]);
+    struct lua_args a;
+    lua_args_init(&a);
+    const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,
+                          t->keys.timers, t->keys.outbox};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        lua_args_key(&a, keys[i]);
+    lua_args_arg(&a, t->id);
+    lua_args_arg(&a, t->lease.value);
     log_msg(LOG_INFO, why, "business_id", t->id);
     tenant_ref(t);
-    redis_conn_script(w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t, 6, 8, argv, len);
+    lua_args_send(&a, w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t);
     tenant_drop(t);
 }
 
@@ -262,10 +254,12 @@ void ownership_release_all(struct worker *w)
 
 static void trim(struct tenant *t)
 {
-    const char *argv[] = {t->key_events, TRIM_KEEP_MS};
-    size_t len[] = {strlen(t->key_events), strlen(TRIM_KEEP_MS)};
-    redis_conn_script(t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored, NULL,
-                      1, 2, argv, len);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.events);
+    lua_args_int(&a, TRIM_KEEP_MS);
+    lua_args_send(&a, t->w->redis, lua_script_find("worker_trim"), REDIS_TIMEOUT_MS, on_ignored,
+                  NULL);
 }
 
 /* Stopping: drop out of the live workers at once, so that the others' fair share
@@ -280,7 +274,8 @@ void ownership_leave(struct worker *w)
 /* Nothing in hand, no live call, and every record it produced is in PostgreSQL. */
 static bool is_idle(const struct tenant *t)
 {
-    return t->inflight == 0 && !t->is_reading && !call_runner_has_live_calls(t) &&
+    const struct tenant_reading *rd = &t->reading;
+    return rd->inflight == 0 && !rd->is_reading && !call_runner_has_live_calls(t) &&
            outbox_drain_is_settled(t->w->drain, t->id);
 }
 
@@ -292,24 +287,25 @@ static void tend_tenants(struct worker *w, long long now_ms)
         next = t->next;
         /* a shed tenant goes once no event is in hand; its live calls continue with
          * the next owner, from their state and timers in Redis */
-        if (t->mode == TENANT_SHEDDING && t->inflight - t->parked == 0 && !t->is_reading) {
+        const struct tenant_reading *rd = &t->reading;
+        if (t->lease.mode == TENANT_SHEDDING && rd->inflight - rd->parked == 0 && !rd->is_reading) {
             release(t, "tenant shed to rebalance");
             continue;
         }
-        if (is_idle(t) && now_ms - t->last_activity_ms > w->wcfg.idle_release_ms) {
+        if (is_idle(t) && now_ms - t->reading.last_activity_ms > w->wcfg.idle_release_ms) {
             release(t, "tenant released: idle");
             continue;
         }
-        if (excess > 0 && t->mode == TENANT_ACTIVE) {
-            t->mode = TENANT_SHEDDING;    /* stop reading; release once quiet */
+        if (excess > 0 && t->lease.mode == TENANT_ACTIVE) {
+            t->lease.mode = TENANT_SHEDDING;   /* stop reading; release once quiet */
             excess--;
         }
-        if (now_ms - t->last_trim_ms >= TRIM_EVERY_MS) {
-            t->last_trim_ms = now_ms;
+        if (now_ms - t->lease.last_trim_ms >= TRIM_EVERY_MS) {
+            t->lease.last_trim_ms = now_ms;
             trim(t);
         }
-        if (!t->is_renewing && now_ms - t->last_renew_ms >= w->wcfg.lease_ms / 3) {
-            t->last_renew_ms = now_ms;
+        if (!t->lease.is_renewing && now_ms - t->lease.last_renew_ms >= w->wcfg.lease_ms / 3) {
+            t->lease.last_renew_ms = now_ms;
             renew(t);
         }
     }
@@ -370,7 +366,7 @@ static void on_survey_lag(const redisReply *reply, enum app_err err, void *arg)
                 if (strcmp(k->str, "lag") == 0)
                     s->events_waiting += v->integer;
                 else if (strcmp(k->str, "pending") == 0 && v->integer > 0 &&
-                         tenant_is_owned(op->t) && op->t->inflight == 0)
+                         tenant_is_owned(op->t) && op->t->reading.inflight == 0)
                     reader_replay_pending(op->t);
             }
         }
@@ -423,8 +419,8 @@ static void survey(struct worker *w, long long wall_ms)
     s->w = w;
     s->replies_left = w->cfg.shards + 1 + w->owned;
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
-        const char *xinfo[] = {"XINFO", "GROUPS", t->key_events};
-        size_t xl[] = {5, 6, strlen(t->key_events)};
+        const char *xinfo[] = {"XINFO", "GROUPS", t->keys.events};
+        size_t xl[] = {5, 6, strlen(t->keys.events)};
         struct lag_op *op = xcalloc(1, sizeof *op);
         op->s = s;
         op->t = t;
@@ -441,9 +437,11 @@ static void survey(struct worker *w, long long wall_ms)
         char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
         snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
         shard_ready_key(ready, shard);
-        const char *argv[] = {owned, ready};
-        size_t len[] = {strlen(owned), strlen(ready)};
-        redis_conn_script(w->redis, script, REDIS_TIMEOUT_MS, on_survey_shard, s, 2, 2, argv, len);
+        struct lua_args a;
+        lua_args_init(&a);
+        lua_args_key(&a, owned);
+        lua_args_key(&a, ready);
+        lua_args_send(&a, w->redis, script, REDIS_TIMEOUT_MS, on_survey_shard, s);
     }
 }
 
@@ -453,13 +451,15 @@ static void reap(struct worker *w)
     unsigned per_tick = (unsigned)w->cfg.shards;
     for (unsigned i = 0; i < per_tick; i++) {
         unsigned shard = w->reap_shard++ % (unsigned)w->cfg.shards;
-        char owned[FD_KEY_MAX], ready[FD_KEY_MAX], grace[16];
+        char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
         snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
         shard_ready_key(ready, shard);
-        snprintf(grace, sizeof grace, "%d", REAP_GRACE_MS);
-        const char *argv[] = {owned, ready, grace};
-        size_t len[] = {strlen(owned), strlen(ready), strlen(grace)};
-        redis_conn_script(w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL, 2, 3, argv, len);
+        struct lua_args a;
+        lua_args_init(&a);
+        lua_args_key(&a, owned);
+        lua_args_key(&a, ready);
+        lua_args_int(&a, REAP_GRACE_MS);
+        lua_args_send(&a, w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL);
     }
 }
 

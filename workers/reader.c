@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/redis_conn.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 
@@ -76,7 +78,7 @@ static void on_group_created(const redisReply *reply, enum app_err err, void *ar
 static void create_group(struct tenant *t)
 {
     log_msg(LOG_WARN, "stream had no consumer group; creating it", "business_id", t->id);
-    const char *argv[] = {"XGROUP", "CREATE", t->key_events, FD_CONSUMER_GROUP, "0", "MKSTREAM"};
+    const char *argv[] = {"XGROUP", "CREATE", t->keys.events, FD_CONSUMER_GROUP, "0", "MKSTREAM"};
     size_t len[6];
     for (int i = 0; i < 6; i++)
         len[i] = strlen(argv[i]);
@@ -87,8 +89,9 @@ static void create_group(struct tenant *t)
 static void on_read(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    bool was_replay = t->is_reading_pending;
-    t->is_reading = false;
+    struct tenant_reading *rd = &t->reading;
+    bool was_replay = rd->is_replaying;
+    rd->is_reading = false;
     if (!tenant_is_owned(t)) {
         tenant_unref(t);
         return;
@@ -96,11 +99,11 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
     size_t n = 0;
     if (err != APP_OK) {
         t->w->metrics.redis_failures++;
-        t->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
+        rd->next_read_ms = worker_mono_ms() + 200;   /* the poll retries soon */
         /* The reply may be lost after Redis delivered entries to us: they are pending
          * now and only a replay finds them, once what we hold is done. */
-        t->is_reading_pending = true;
-        strcpy(t->replay_after, "0");
+        rd->is_replaying = true;
+        strcpy(rd->replay_after, "0");
         if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "read refused: lease lost", "business_id", t->id);
             t->w->metrics.fenced++;
@@ -120,16 +123,16 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
             if (ev == NULL)
                 continue;
             if (was_replay)
-                snprintf(t->replay_after, sizeof t->replay_after, "%s", ev->entry_id);
-            t->inflight++;
+                snprintf(rd->replay_after, sizeof rd->replay_after, "%s", ev->entry_id);
+            rd->inflight++;
             call_runner_dispatch(t, ev);
         }
     }
     if (err == APP_OK && was_replay && n == 0)
-        t->is_reading_pending = false;   /* nothing left from before: read new entries */
+        rd->is_replaying = false;       /* nothing left from before: read new entries */
     if (err == APP_OK && (n > 0 || was_replay))
-        t->is_read_wanted = true;        /* there may be more */
-    if (t->is_read_wanted)
+        rd->is_wanted = true;           /* there may be more */
+    if (rd->is_wanted)
         start_read(t);
     tenant_unref(t);
 }
@@ -137,52 +140,55 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
 static void start_read(struct tenant *t)
 {
     struct worker *w = t->w;
-    int room = w->wcfg.quantum - t->inflight;
-    if (t->is_reading || t->mode != TENANT_ACTIVE || room <= 0)
+    struct tenant_reading *rd = &t->reading;
+    int room = w->wcfg.quantum - rd->inflight;
+    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0)
         return;
-    if (t->is_reading_pending && t->inflight > 0)
+    if (rd->is_replaying && rd->inflight > 0)
         return;   /* a replay would hand us again what we hold */
-    t->is_read_wanted = false;
-    t->is_reading = true;
-    t->next_read_ms = worker_mono_ms() + POLL_MS;
-    char count[16];
-    snprintf(count, sizeof count, "%d", room);
-    const char *argv[] = {t->key_lease, t->key_events, t->lease_value, count,
-                          t->is_reading_pending ? t->replay_after : ">"};
-    size_t len[5];
-    for (int i = 0; i < 5; i++)
-        len[i] = strlen(argv[i]);
+    rd->is_wanted = false;
+    rd->is_reading = true;
+    rd->next_read_ms = worker_mono_ms() + POLL_MS;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.lease);
+    lua_args_key(&a, t->keys.events);
+    lua_args_arg(&a, t->lease.value);
+    lua_args_int(&a, room);
+    lua_args_arg(&a, rd->is_replaying ? rd->replay_after : ">");
     tenant_ref(t);
-    redis_conn_script(w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t, 2, 5, argv, len);
+    lua_args_send(&a, w->redis, w->read_script, REDIS_TIMEOUT_MS, on_read, t);
 }
 
 void reader_want(struct tenant *t)
 {
-    t->is_read_wanted = true;
+    t->reading.is_wanted = true;
     start_read(t);
 }
 
 void reader_event_done(struct tenant *t)
 {
-    t->inflight--;
-    t->last_activity_ms = worker_mono_ms();
-    if (t->is_read_wanted || t->inflight == 0)
+    struct tenant_reading *rd = &t->reading;
+    rd->inflight--;
+    rd->last_activity_ms = worker_mono_ms();
+    if (rd->is_wanted || rd->inflight == 0)
         start_read(t);
 }
 
 void reader_replay_pending(struct tenant *t)
 {
-    if (t->inflight > 0 || t->is_reading || t->is_reading_pending)
+    struct tenant_reading *rd = &t->reading;
+    if (rd->inflight > 0 || rd->is_reading || rd->is_replaying)
         return;
     log_msg(LOG_WARN, "pending entries nobody holds; replaying them", "business_id", t->id);
-    t->is_reading_pending = true;
-    strcpy(t->replay_after, "0");
+    rd->is_replaying = true;
+    strcpy(rd->replay_after, "0");
     reader_want(t);
 }
 
 void reader_tick(struct worker *w, long long now_ms)
 {
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
-        if (!t->is_reading && now_ms >= t->next_read_ms)
+        if (!t->reading.is_reading && now_ms >= t->reading.next_read_ms)
             reader_want(t);
 }

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "store/redis_conn.h"
 #include "telnyx/telnyx_client.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 
@@ -34,17 +35,17 @@ static void on_sent(const struct telnyx_result *res, void *arg)
     struct send_op *op = arg;
     struct tenant *t = op->t;
     if (res->outcome == TELNYX_FAILED) {
-        t->has_sms = true;                     /* again on a later tick */
+        t->sms.has_waiting = true;             /* again on a later tick */
     } else {
         if (res->outcome == TELNYX_REJECTED)
             log_msg(LOG_ERROR, "text message refused by Telnyx; dropped", "code", res->error_code);
-        const char *argv[] = {"XDEL", t->key_sms, op->entry};
-        size_t len[] = {4, strlen(t->key_sms), strlen(op->entry)};
+        const char *argv[] = {"XDEL", t->keys.sms, op->entry};
+        size_t len[] = {4, strlen(t->keys.sms), strlen(op->entry)};
         tenant_ref(t);
         redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_ignored, t, 3, argv, len);
     }
-    if (--t->sms_in_flight == 0)
-        t->has_sms = true;                     /* look again: there may be more */
+    if (--t->sms.in_flight == 0)
+        t->sms.has_waiting = true;             /* look again: there may be more */
     tenant_unref(t);
     free(op);
 }
@@ -60,11 +61,11 @@ static const char *field(const redisReply *f, const char *name)
 static void on_listed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    t->is_sending_sms = false;
+    t->sms.is_listing = false;
     if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
-        t->has_sms = true;
+        t->sms.has_waiting = true;
     } else if (tenant_is_owned(t)) {
-        t->sms_in_flight = (int)reply->elements;
+        t->sms.in_flight = (int)reply->elements;
         for (size_t i = 0; i < reply->elements; i++) {
             const redisReply *e = reply->element[i];
             struct send_op *op = xcalloc(1, sizeof *op);
@@ -83,11 +84,11 @@ void sms_sender_tick(struct worker *w)
 {
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
         /* nothing is listed again while a batch is out: it would be sent twice */
-        if (!t->has_sms || t->is_sending_sms || t->sms_in_flight > 0)
+        if (!t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
             continue;
-        t->has_sms = false;
-        t->is_sending_sms = true;
-        const char *argv[] = {"XRANGE", t->key_sms, "-", "+", "COUNT", BATCH};
+        t->sms.has_waiting = false;
+        t->sms.is_listing = true;
+        const char *argv[] = {"XRANGE", t->keys.sms, "-", "+", "COUNT", BATCH};
         size_t len[6];
         for (int i = 0; i < 6; i++)
             len[i] = strlen(argv[i]);

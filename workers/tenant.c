@@ -1,11 +1,29 @@
-/* workers/tenant.c: the lifetime of an owned tenant. Callbacks of Redis, PostgreSQL
- * and Telnyx requests hold a reference, so a tenant dropped while they are in flight
- * (lease lost, released) is freed only when the last of them has returned; each of them
- * checks tenant_is_owned() before acting. */
+/* workers/tenant.c: the lifetime of an owned tenant, and its key names. Callbacks of
+ * Redis, PostgreSQL and Telnyx requests hold a reference, so a tenant dropped while they
+ * are in flight (lease lost, released) is freed only when the last of them has returned;
+ * each of them checks tenant_is_owned() before acting. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "agent/agent_config.h"
+#include "tenant.h"
 #include "worker.h"
+
+void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned shards)
+{
+    unsigned shard = tenant_shard(business_id, shards);
+    tenant_events_key(k->events, business_id, shards);
+    tenant_key(k->lease, business_id, shards, "lease");
+    tenant_key(k->epoch, business_id, shards, "epoch");
+    tenant_key(k->outbox, business_id, shards, "outbox");
+    tenant_key(k->timers, business_id, shards, "timers");
+    tenant_key(k->attempts, business_id, shards, "attempts");
+    tenant_key(k->dead, business_id, shards, "dead");
+    tenant_key(k->agent, business_id, shards, "agent");
+    tenant_key(k->sms, business_id, shards, "sms");
+    snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
+    shard_ready_key(k->ready, shard);
+}
 
 void tenant_ref(struct tenant *t)
 {
@@ -17,8 +35,8 @@ void tenant_unref(struct tenant *t)
     if (--t->refs > 0)
         return;
     call_runner_free_all(t);
-    agent_config_free(t->config);
-    agent_config_free(t->config_pending);
+    agent_config_free(t->agent.config);
+    agent_config_free(t->agent.pending);
     free(t);
 }
 
@@ -36,9 +54,9 @@ static void unlink_tenant(struct tenant *t)
 
 void tenant_drop(struct tenant *t)
 {
-    if (t->mode == TENANT_LOST)
+    if (t->lease.mode == TENANT_LOST)
         return;
-    t->mode = TENANT_LOST;
+    t->lease.mode = TENANT_LOST;
     unlink_tenant(t);
     tenant_unref(t);   /* the owner's reference */
 }

@@ -1,4 +1,4 @@
-/* workers/tool_runner.c: see rx_tools.h. Availability is the day's slot grid
+/* workers/tool_runner.c: see tool_runner.h. Availability is the day's slot grid
  * (lib/booking/booking_slots.c) with the places already taken in Redis; a booking holds every
  * slot it covers atomically (lua/booking_hold.lua, fenced by the lease) before the
  * receptionist may say "booked", and its rows go to PostgreSQL through the outbox. */
@@ -19,6 +19,7 @@
 #include "calendar/say_time.h"
 #include "calendar/tz.h"
 #include "calendar/wall_clock.h"
+#include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
 
@@ -60,7 +61,7 @@ static void finish(struct tool_op *op)
 static struct booking_tenant tenant_of(const struct tool_op *op)
 {
     struct worker *w = op->t->w;
-    return (struct booking_tenant){op->t->id, (unsigned)w->cfg.shards, op->t->lease_value,
+    return (struct booking_tenant){op->t->id, (unsigned)w->cfg.shards, op->t->lease.value,
                                    worker_now_ms() - wall_clock_now_ms(w->clock)};
 }
 
@@ -141,7 +142,7 @@ void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *k
 /* The caller's confirmation, and the owner's notice when the business asked for it. */
 static void booking_texts(struct tool_op *op, const struct booking_slot *slot)
 {
-    const struct agent_config *cfg = op->t->config;
+    const struct agent_config *cfg = op->t->agent.config;
     struct civil_time when = {.date = op->day, .hour = slot->minute_of_day / 60,
                               .minute = slot->minute_of_day % 60};
     char said[128], text[480];
@@ -190,7 +191,7 @@ static void on_held(const struct booking_result *res, void *arg)
         }
         struct caller_booking b = {.start_ms = op->slots[i].start_ms,
                                    .end_ms = op->slots[i].start_ms + (int64_t)op->service->duration_minutes * 60000,
-                                   .step_ms = (int64_t)op->t->config->booking.slot_minutes * 60000,
+                                   .step_ms = (int64_t)op->t->agent.config->booking.slot_minutes * 60000,
                                    .nslots = (int)op->ncovered};
         snprintf(b.id, sizeof b.id, "%s", op->booking_id);
         snprintf(b.service, sizeof b.service, "%s", op->service->name);
@@ -220,11 +221,11 @@ static void book(struct tool_op *op)
         return;
     }
     booking_id(op->booking_id, t->id, op->call_control_id, op->service->name, op->slots[i].start_ms);
-    op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->config->booking.slot_minutes,
+    op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->agent.config->booking.slot_minutes,
                                          op->service->duration_minutes, op->covered,
                                          BOOKING_HOLD_SLOTS_MAX);
     struct booking_tenant bt = tenant_of(op);
-    booking_hold(t->w->redis, &bt, op->booking_id, t->config->booking.capacity_per_slot,
+    booking_hold(t->w->redis, &bt, op->booking_id, t->agent.config->booking.capacity_per_slot,
                  op->covered, op->ncovered, on_held, op);
 }
 
@@ -236,13 +237,13 @@ static void on_counted(const struct booking_result *res, void *arg)
         finish_retry(op, "could not count the places taken");
         return;
     }
-    if (res->status != BOOKING_DONE || !tenant_is_owned(t) || t->config == NULL) {
+    if (res->status != BOOKING_DONE || !tenant_is_owned(t) || t->agent.config == NULL) {
         snprintf(op->done.result.detail, sizeof op->done.result.detail, "availability unknown");
         finish(op);
         return;
     }
-    booking_slots_mark_free(op->slots, op->nslots, t->config->booking.slot_minutes,
-                            op->service->duration_minutes, t->config->booking.capacity_per_slot,
+    booking_slots_mark_free(op->slots, op->nslots, t->agent.config->booking.slot_minutes,
+                            op->service->duration_minutes, t->agent.config->booking.capacity_per_slot,
                             op->starts, res->counts, res->ncounts);
     if (op->call.tool == RX_TOOL_BOOK) {
         book(op);
@@ -261,22 +262,23 @@ static void availability(struct tool_op *op)
 {
     struct tenant *t = op->t;
     struct rx_tool_result *r = &op->done.result;
-    op->service = agent_config_find_service(t->config, op->call.service, strlen(op->call.service));
-    if (op->service == NULL || !rx_tool_day_parse(op->call.day, &op->day) || t->tz == NULL) {
+    op->service = agent_config_find_service(t->agent.config, op->call.service, strlen(op->call.service));
+    if (op->service == NULL || !rx_tool_day_parse(op->call.day, &op->day) || t->agent.tz == NULL) {
         snprintf(r->detail, sizeof r->detail, "unknown service or day");
         finish(op);
         return;
     }
     r->day = op->day;
     op->want_minute = rx_tool_minute_parse(op->call.time);
-    enum booking_day why = booking_slots_for_day(t->config, t->tz, op->service->duration_minutes,
-                                                 &op->day, op->now_ms, op->slots, &op->nslots);
+    enum booking_day why = booking_slots_for_day(t->agent.config, t->agent.tz,
+                                                 op->service->duration_minutes, &op->day, op->now_ms,
+                                                 op->slots, &op->nslots);
     if (why != BOOKING_DAY_OPEN) {
         snprintf(r->detail, sizeof r->detail, "no slots that day (%d)", (int)why);
         finish(op);
         return;
     }
-    op->nstarts = booking_slots_to_count(op->slots, op->nslots, t->config->booking.slot_minutes,
+    op->nstarts = booking_slots_to_count(op->slots, op->nslots, t->agent.config->booking.slot_minutes,
                                          op->service->duration_minutes, op->starts, BOOKING_SLOTS_MAX);
     struct booking_tenant bt = tenant_of(op);
     booking_counts(t->w->redis, &bt, op->starts, op->nstarts, on_counted, op);
@@ -298,7 +300,7 @@ static void take_message(struct tool_op *op)
     outbox_record_add_time_ms(m, "taken_at", op->now_ms);
     op->done.records[op->done.nrecords++] = m;
     op->done.result.is_ok = true;
-    const struct agent_config *cfg = op->t->config;
+    const struct agent_config *cfg = op->t->agent.config;
     if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_MESSAGE)) {
         char text[480];
         snprintf(text, sizeof text, "Message from %.100s (%.20s): %.300s",
@@ -312,7 +314,7 @@ static void take_message(struct tool_op *op)
 
 static void cancel_texts(struct tool_op *op, const struct civil_time *when)
 {
-    const struct agent_config *cfg = op->t->config;
+    const struct agent_config *cfg = op->t->agent.config;
     const struct caller_booking *b = &op->cancelling;
     char said[128], text[480];
     if (!say_time_when(said, sizeof said, when, NULL))
@@ -345,7 +347,7 @@ static void on_cancelled(const struct booking_result *res, void *arg)
     /* cancelled: the record is written whatever follows (a start the zone cannot place is
      * said back as UTC) */
     struct tz_local local;
-    if (!tz_to_local(op->t->tz, b->start_ms / 1000, &local)) {
+    if (!tz_to_local(op->t->agent.tz, b->start_ms / 1000, &local)) {
         struct civil_time utc = civil_time_from_seconds(b->start_ms / 1000);
         local = (struct tz_local){.wall = utc};
     }
@@ -386,9 +388,9 @@ static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
 
 static void cancel(struct tool_op *op)
 {
-    if (!e164_is_valid(op->caller, strlen(op->caller)) || op->t->tz == NULL) {
+    if (!e164_is_valid(op->caller, strlen(op->caller)) || op->t->agent.tz == NULL) {
         snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s",
-                 op->t->tz == NULL ? "no time zone" : "no caller number");
+                 op->t->agent.tz == NULL ? "no time zone" : "no caller number");
         finish(op);
         return;
     }
@@ -401,10 +403,10 @@ static void cancel(struct tool_op *op)
 static bool is_closed_now(const struct tool_op *op)
 {
     struct tz_local local;
-    if (op->t->tz == NULL || !tz_to_local(op->t->tz, op->now_ms / 1000, &local))
+    if (op->t->agent.tz == NULL || !tz_to_local(op->t->agent.tz, op->now_ms / 1000, &local))
         return false;
     const struct civil_time *w = &local.wall;
-    return !agent_config_is_open_at(op->t->config, w->date.year, w->date.month, w->date.day,
+    return !agent_config_is_open_at(op->t->agent.config, w->date.year, w->date.month, w->date.day,
                                     local.weekday, w->hour * 60 + w->minute);
 }
 
@@ -412,13 +414,13 @@ static bool is_closed_now(const struct tool_op *op)
  * forwards then; otherwise its transfer number, else its fallback number. */
 static void transfer(struct tool_op *op)
 {
-    const struct agent_config *cfg = op->t->config;
+    const struct agent_config *cfg = op->t->agent.config;
     const char *to = cfg->escalation.transfer_number;
     if (cfg->after_hours == AGENT_AFTER_HOURS_FORWARD && cfg->after_hours_forward_number != NULL &&
         (to == NULL || is_closed_now(op)))
         to = cfg->after_hours_forward_number;
     if (to == NULL || to[0] == '\0')
-        to = op->t->agent.fallback_number;
+        to = op->t->agent.view.fallback_number;
     if (to != NULL && to[0] != '\0') {
         snprintf(op->done.transfer_to, sizeof op->done.transfer_to, "%s", to);
         op->done.result.is_ok = true;
@@ -447,7 +449,7 @@ void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const ch
     op->cb = cb;
     op->arg = arg;
     op->want_minute = -1;
-    if (t->config == NULL) {
+    if (t->agent.config == NULL) {
         finish(op);
         return;
     }

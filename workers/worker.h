@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "call/call_flow.h"
 #include "core/config.h"
 #include "core/metrics.h"
 #include "store/tenant_keys.h"
@@ -26,8 +25,6 @@ struct pg_conn;
 struct outbox_drain;
 struct lua_script;
 struct llm_turns;
-struct agent_config;
-struct tz;
 struct tz_cache;
 struct wall_clock;
 
@@ -63,8 +60,7 @@ struct worker_metrics {
     unsigned long long redis_failures;
 };
 
-struct tenant;
-struct call_ctx;
+struct tenant;                  /* an owned tenant: tenant.h */
 
 #define WORKER_MAX_CANDIDATES 64
 
@@ -106,57 +102,12 @@ struct worker {
     unsigned reap_shard;
 };
 
-enum tenant_mode { TENANT_ACTIVE, TENANT_SHEDDING, TENANT_LOST };
-
-struct tenant {
-    struct worker *w;
-    char id[FD_UUID_LEN + 1];
-    unsigned shard;
-    char lease_value[192];
-    enum tenant_mode mode;
-    char key_events[FD_KEY_MAX], key_lease[FD_KEY_MAX], key_outbox[FD_KEY_MAX],
-        key_timers[FD_KEY_MAX], key_attempts[FD_KEY_MAX], key_dead[FD_KEY_MAX],
-        key_agent[FD_KEY_MAX], key_owned[FD_KEY_MAX], key_ready[FD_KEY_MAX], key_epoch[FD_KEY_MAX],
-        key_sms[FD_KEY_MAX];
-    bool has_sms;                  /* texts may be waiting in key_sms */
-    bool is_sending_sms;           /* an XRANGE of key_sms is out */
-    int sms_in_flight;             /* texts sent and not yet answered */
-    struct agent_view agent;       /* what the call flow reads, derived from config */
-    struct agent_config *config;   /* owned: the parsed document, NULL if none or invalid */
-    const struct tz *tz;           /* the business's time zone, borrowed from w->tzs */
-    struct agent_config *config_pending;   /* owned: arrived while calls used config */
-    int handling;                  /* events being handled; config swaps wait for 0 */
-    bool has_agent;                /* agent loaded (from Redis or PostgreSQL) */
-    bool is_agent_loading;
-    long long agent_loaded_ms;
-    bool is_reading;               /* an XREADGROUP is in flight */
-    bool is_read_wanted;           /* read again when the current read returns */
-    bool is_reading_pending;       /* next read replays our pending entries */
-    char replay_after[64];         /* ... those after this id ("0" at first) */
-    bool is_renewing;
-    int inflight;                  /* events read and not yet committed */
-    int parked;                    /* ... of which failed and waiting for a retry */
-    long long last_activity_ms;
-    long long last_renew_ms;
-    long long last_trim_ms;
-    long long next_read_ms;        /* poll time when no notification comes */
-    struct call_ctx *calls;        /* calls with work or live state, a list */
-    int refs;                      /* async operations that point at this tenant, +1
-                                      while owned; freed at 0 (tenant_unref) */
-    struct tenant *next;
-};
-
-void tenant_ref(struct tenant *t);
-void tenant_unref(struct tenant *t);              /* frees a dropped tenant at 0 */
-static inline bool tenant_is_owned(const struct tenant *t) { return t->mode != TENANT_LOST; }
-
 /* ownership.c */
 void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
 void ownership_note_unowned(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
 void ownership_leave(struct worker *w);        /* out of fd:workers, when stopping */
-void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
 
 /* reader.c */

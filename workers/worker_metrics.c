@@ -12,6 +12,7 @@
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
 #include "telnyx/telnyx_client.h"
+#include "tenant.h"
 #include "worker.h"
 
 static const char *const event_types[] = {
@@ -69,7 +70,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     gauge(out, "frontdesk_worker_fair_share", "Tenants this worker should own at most.", w->fair_share);
     long long inflight = 0;
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
-        inflight += t->inflight;
+        inflight += t->reading.inflight;
     gauge(out, "frontdesk_worker_events_in_flight", "Events read and not yet committed.", inflight);
     gauge(out, "frontdesk_backlog_tenants_waiting", "Tenants with work and no owner.", w->backlog_tenants);
     gauge(out, "frontdesk_backlog_oldest_wait_ms", "Age of the oldest tenant waiting for a worker.",

@@ -114,14 +114,11 @@ static bool parse_closure(struct parser *p, int obj, struct agent_closure *c, si
 
 bool cfg_parse_closures(struct parser *p, int arr)
 {
-    size_t saved = cfg_path_push_key(p, "closures");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_CLOSURES_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "closures", AGENT_CLOSURES_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_closure *c = cfg_mem_alloc(p, (n ? n : 1) * sizeof *c);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -181,14 +178,11 @@ static bool parse_faq_entry(struct parser *p, int obj, struct agent_faq *entry)
 
 bool cfg_parse_faq(struct parser *p, int arr)
 {
-    size_t saved = cfg_path_push_key(p, "faq");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_FAQ_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "faq", AGENT_FAQ_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_faq *faq = cfg_mem_alloc(p, (n ? n : 1) * sizeof *faq);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -392,14 +386,11 @@ static bool resolve_upsells(struct parser *p, int obj, struct agent_service *svc
  * every service passed the first. */
 bool cfg_parse_services(struct parser *p, int arr)
 {
-    size_t saved = cfg_path_push_key(p, "services");
-    if (arr < 0) {
-        cfg_path_pop(p, saved);
-        return true;
-    }
-    if (!cfg_expect_array(p, arr, AGENT_SERVICES_MAX))
+    size_t saved, n;
+    if (!cfg_enter_array(p, arr, "services", AGENT_SERVICES_MAX, &saved, &n))
         return false;
-    size_t n = json_doc_count(&p->doc, arr);
+    if (arr < 0)
+        return true;
     struct agent_service *svcs = cfg_mem_alloc(p, (n ? n : 1) * sizeof *svcs);
     bool ok = true;
     for (int pass = 0; pass < 2 && ok; pass++) {

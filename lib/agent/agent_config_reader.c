@@ -148,6 +148,21 @@ bool cfg_expect_array(struct parser *p, int tok, size_t max)
     return true;
 }
 
+bool cfg_enter_array(struct parser *p, int arr, const char *key, size_t max, size_t *saved,
+                     size_t *n)
+{
+    *saved = cfg_path_push_key(p, key);
+    *n = 0;
+    if (arr < 0) {
+        cfg_path_pop(p, *saved);
+        return true;
+    }
+    if (!cfg_expect_array(p, arr, max))
+        return false;
+    *n = json_doc_count(&p->doc, arr);
+    return true;
+}
+
 /* ---- scalars (the path names tok) ---- */
 
 

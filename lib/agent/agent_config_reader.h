@@ -53,6 +53,11 @@ bool cfg_check_keys(struct parser *p, int obj, const char *const *allowed);
 int cfg_member(struct parser *p, int obj, const char *key);
 bool cfg_expect_object(struct parser *p, int tok, const char *const *allowed);
 bool cfg_expect_array(struct parser *p, int tok, size_t max);
+/* Member key, an optional array at arr (-1: absent) of at most max items: pushes key on
+ * the path (pop back to *saved when done) and sets *n to its items. Absent: true with *n
+ * 0 and the path as it was. */
+bool cfg_enter_array(struct parser *p, int arr, const char *key, size_t max, size_t *saved,
+                     size_t *n);
 /* Scalars: the token at tok, checked and copied into the configuration's memory. */
 size_t cfg_utf8_chars(const char *s, size_t len);
 bool cfg_read_text(struct parser *p, int tok, size_t max, enum text_rule rule, const char **out);

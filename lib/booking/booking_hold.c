@@ -1,7 +1,8 @@
-/* lib/booking/booking_hold.c: see booking_hold.h. Each request builds its keys and arguments
- * on the heap (redis_conn copies them, so they are freed as soon as it is sent) and a
- * small request that lives until its one reply. Counts for more starts than one script
- * call may carry go out as parallel chunks whose replies are gathered in one array. */
+/* lib/booking/booking_hold.c: see booking_hold.h. Each request builds its keys on the heap
+ * and its arguments in a lua_args (redis_conn copies them, so they are freed as soon as
+ * it is sent) and a small request that lives until its one reply. Counts for more starts
+ * than one script call may carry go out as parallel chunks whose replies are gathered in
+ * one array. */
 #include "booking/booking_hold.h"
 
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "core/det_uuid.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
@@ -92,30 +94,21 @@ static void on_reply(const redisReply *reply, enum app_err err, void *arg)
     free(req);
 }
 
-/* Builds argv: the lease key, a key per start, then the lease value and extra
+/* Appends the lease key and a key per start to a, then the lease value and extra
  * (borrowed strings). keys is an owned block the caller frees after sending. */
-static int build_args(const struct booking_tenant *t, const int64_t *starts, size_t n,
-                      int nextra, const char *const *extra, char **keys, const char **argv,
-                      size_t *lens)
+static void build_args(const struct booking_tenant *t, const int64_t *starts, size_t n,
+                       int nextra, const char *const *extra, char **keys, struct lua_args *a)
 {
     *keys = xmalloc((n + 1) * FD_KEY_MAX);
-    int argc = 0;
-    lens[argc] = tenant_key(*keys, t->business_id, t->shards, "lease");
-    argv[argc++] = *keys;
+    lua_args_init(a);
+    lua_args_key_len(a, *keys, tenant_key(*keys, t->business_id, t->shards, "lease"));
     for (size_t i = 0; i < n; i++) {
         char *k = *keys + (i + 1) * FD_KEY_MAX;
-        lens[argc] = booking_slot_key(k, t->business_id, t->shards, starts[i]);
-        argv[argc++] = k;
+        lua_args_key_len(a, k, booking_slot_key(k, t->business_id, t->shards, starts[i]));
     }
-    argv[argc] = t->lease_value;
-    lens[argc] = strlen(t->lease_value);
-    argc++;
-    for (int i = 0; i < nextra; i++) {
-        argv[argc] = extra[i];
-        lens[argc] = strlen(extra[i]);
-        argc++;
-    }
-    return argc;
+    lua_args_arg(a, t->lease_value);
+    for (int i = 0; i < nextra; i++)
+        lua_args_arg(a, extra[i]);
 }
 
 static bool tenant_is_valid(const struct booking_tenant *t)
@@ -134,12 +127,10 @@ static void send_script(struct redis_conn *conn, const char *name, const struct 
         free(req);
         return;
     }
-    const char *argv[REDIS_CONN_MAX_ARGS];
-    size_t lens[REDIS_CONN_MAX_ARGS];
+    struct lua_args a;
     char *keys;
-    int argc = build_args(t, starts, n, nextra, extra, &keys, argv, lens);
-    redis_conn_script(conn, script, BOOKING_TIMEOUT_MS, on_reply, req, (int)n + 1, argc, argv,
-                      lens);
+    build_args(t, starts, n, nextra, extra, &keys, &a);
+    lua_args_send(&a, conn, script, BOOKING_TIMEOUT_MS, on_reply, req);
     free(keys);
 }
 
@@ -241,12 +232,10 @@ void booking_counts(struct redis_conn *conn, const struct booking_tenant *t,
     for (size_t first = 0; first < n; first += COUNTS_CHUNK) {
         struct chunk *c = xcalloc(1, sizeof *c);
         *c = (struct chunk){req, first, n - first < COUNTS_CHUNK ? n - first : COUNTS_CHUNK};
-        const char *argv[REDIS_CONN_MAX_ARGS];
-        size_t lens[REDIS_CONN_MAX_ARGS];
+        struct lua_args a;
         char *keys;
-        int argc = build_args(t, starts + first, c->n, 0, NULL, &keys, argv, lens);
-        redis_conn_script(conn, script, BOOKING_TIMEOUT_MS, on_counts, c, (int)c->n + 1, argc,
-                          argv, lens);
+        build_args(t, starts + first, c->n, 0, NULL, &keys, &a);
+        lua_args_send(&a, conn, script, BOOKING_TIMEOUT_MS, on_counts, c);
         free(keys);
     }
 }

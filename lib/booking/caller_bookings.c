@@ -8,6 +8,7 @@
 
 #include "core/det_uuid.h"
 #include "core/e164.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
@@ -145,8 +146,8 @@ static void on_script(const redisReply *reply, enum app_err err, void *arg)
     free(req);
 }
 
-static void send(struct redis_conn *conn, const char *name, int nkeys, int argc,
-                 const char **argv, const size_t *len, booking_done_fn cb, void *arg)
+static void send(struct redis_conn *conn, const char *name, struct lua_args *a,
+                 booking_done_fn cb, void *arg)
 {
     const struct lua_script *script = lua_script_find(name);
     if (script == NULL) {               /* a build without the script: a bug */
@@ -155,25 +156,28 @@ static void send(struct redis_conn *conn, const char *name, int nkeys, int argc,
     }
     struct script_request *req = xcalloc(1, sizeof *req);
     *req = (struct script_request){cb, arg};
-    redis_conn_script(conn, script, BOOKING_TIMEOUT_MS, on_script, req, nkeys, argc, argv, len);
+    lua_args_send(a, conn, script, BOOKING_TIMEOUT_MS, on_script, req);
 }
 
 void caller_bookings_add(struct redis_conn *conn, const struct booking_tenant *t,
                          const char *caller, const struct caller_booking *b,
                          booking_done_fn cb, void *arg)
 {
-    char lease_key[FD_KEY_MAX], key[FD_KEY_MAX], line[CALLER_BOOKING_LINE_MAX], expire[24];
+    char lease_key[FD_KEY_MAX], key[FD_KEY_MAX], line[CALLER_BOOKING_LINE_MAX];
     if (!args_are_valid(t, caller) || !uuid_is_valid(b->id, strlen(b->id)) ||
         !caller_booking_format(b, line, sizeof line)) {
         cb(&(struct booking_result){.status = BOOKING_FAILED, .err = APP_EINVAL}, arg);
         return;
     }
-    snprintf(expire, sizeof expire, "%" PRId64, (int64_t)(b->end_ms + BOOKING_SLOT_TTL_MS + t->expiry_shift_ms));
-    const char *argv[] = {lease_key, key, t->lease_value, b->id, line, expire};
-    size_t len[] = {tenant_key(lease_key, t->business_id, t->shards, "lease"),
-                    caller_key(key, t, caller), strlen(t->lease_value), strlen(b->id),
-                    strlen(line), strlen(expire)};
-    send(conn, "caller_booking_add", 2, 6, argv, len, cb, arg);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key_len(&a, lease_key, tenant_key(lease_key, t->business_id, t->shards, "lease"));
+    lua_args_key_len(&a, key, caller_key(key, t, caller));
+    lua_args_arg(&a, t->lease_value);
+    lua_args_arg(&a, b->id);
+    lua_args_arg(&a, line);
+    lua_args_int(&a, (long long)(b->end_ms + BOOKING_SLOT_TTL_MS + t->expiry_shift_ms));
+    send(conn, "caller_booking_add", &a, cb, arg);
 }
 
 void caller_bookings_cancel(struct redis_conn *conn, const struct booking_tenant *t,
@@ -190,23 +194,18 @@ void caller_bookings_cancel(struct redis_conn *conn, const struct booking_tenant
     }
     /* the lease, the caller's key, one key per place held; then 3 arguments */
     char *keys = xmalloc((size_t)(b->nslots + 2) * FD_KEY_MAX);
-    const char *argv[BOOKING_HOLD_SLOTS_MAX + 5];
-    size_t len[BOOKING_HOLD_SLOTS_MAX + 5];
-    int argc = 0;
-    argv[argc] = keys;
-    len[argc++] = tenant_key(keys, t->business_id, t->shards, "lease");
-    argv[argc] = keys + FD_KEY_MAX;
-    len[argc++] = caller_key(keys + FD_KEY_MAX, t, caller);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key_len(&a, keys, tenant_key(keys, t->business_id, t->shards, "lease"));
+    lua_args_key_len(&a, keys + FD_KEY_MAX, caller_key(keys + FD_KEY_MAX, t, caller));
     for (int i = 0; i < b->nslots; i++) {
         char *k = keys + (size_t)(i + 2) * FD_KEY_MAX;
-        argv[argc] = k;
-        len[argc++] = booking_slot_key(k, t->business_id, t->shards, b->start_ms + i * b->step_ms);
+        int64_t start_ms = b->start_ms + i * b->step_ms;
+        lua_args_key_len(&a, k, booking_slot_key(k, t->business_id, t->shards, start_ms));
     }
-    const char *rest[] = {t->lease_value, b->id, line};
-    for (int i = 0; i < 3; i++) {
-        argv[argc] = rest[i];
-        len[argc++] = strlen(rest[i]);
-    }
-    send(conn, "caller_booking_cancel", b->nslots + 2, argc, argv, len, cb, arg);
+    lua_args_arg(&a, t->lease_value);
+    lua_args_arg(&a, b->id);
+    lua_args_arg(&a, line);
+    send(conn, "caller_booking_cancel", &a, cb, arg);
     free(keys);
 }

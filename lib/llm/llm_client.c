@@ -1,23 +1,22 @@
 /* lib/llm/llm_client.c: see llm_client.h.
  *
- * A turn's life: the body is built with jansson (which escapes every string and refuses
- * bad UTF-8), one HTTP attempt starts, and a budget timer runs beside it. Whichever
- * ends first wins: the answer stops the timer; the timer cancels the request (curl
- * closes its connection) and reports LLM_TIMEOUT. curl's own deadline is set a little
- * beyond the budget only as a safety net. A body that cannot be built ends the turn
- * through a zero-delay timer, so a callback never runs inside llm_client_turn.
- * Answers are read by lib/llm/llm_answer.c. */
+ * A turn's life (lib/http/http_retry.c): the body is built with jansson (which escapes
+ * every string and refuses bad UTF-8), one HTTP attempt starts, never retried, and the
+ * turn's budget runs beside it. Whichever ends first wins: the answer stops the budget;
+ * the budget cancels the request (curl closes its connection) and reports LLM_TIMEOUT.
+ * curl's own deadline is set a little beyond the budget only as a safety net. A body that
+ * cannot be built ends the turn from the loop, so a callback never runs inside
+ * llm_client_turn. Answers are read by lib/llm/llm_answer.c. */
 #include "llm/llm_client.h"
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/http_client.h"
+#include "http/http_retry.h"
 #include "llm/llm_answer.h"
 #include "llm/llm_prompt.h"
 #include "core/log.h"
@@ -28,16 +27,9 @@
 #define CURL_MARGIN_MS 1000         /* curl's deadline past the budget: our timer goes first */
 
 struct llm_client {
-    struct http_client *http;       /* borrowed */
-    struct event_base *base;        /* borrowed */
-    char *url;                      /* owned: {base}/chat/completions */
-    char *auth_header;              /* owned: "Authorization: Bearer <key>" */
+    struct http_retry_client *api;  /* owned: the endpoint, its key and the turns in flight */
     char *model;                    /* owned */
     int budget_ms, connect_timeout_ms, max_tokens;
-    struct llm_turn *turns;         /* in flight, owned */
-    int in_flight;
-    bool is_closing;
-    bool is_http_gone;              /* the http_client was freed under us */
     unsigned long long outcomes[OUTCOME_COUNT];
     unsigned long long prompt_tokens, completion_tokens;
     struct metrics_histogram latency;
@@ -45,15 +37,10 @@ struct llm_client {
 
 struct llm_turn {
     struct llm_client *c;
-    char *body;                     /* owned; NULL when it could not be built */
-    const char *build_error;        /* static text, with body NULL */
+    struct http_retry_request *request;     /* borrowed handle, until the turn's end */
     char *call_id;                  /* owned copy, for logs; may be NULL */
-    struct http_call *http;         /* the request in flight, or NULL */
-    struct event *timer;            /* the budget, or the deferred end of an unbuildable turn */
-    struct timespec started;
     llm_done_fn cb;
     void *arg;
-    struct llm_turn *prev, *next;
 };
 
 const char *llm_outcome_name(enum llm_outcome outcome)
@@ -157,30 +144,8 @@ static char *request_body(const struct llm_client *c, const struct llm_turn_requ
 
 /* ---- the life of a turn ---- */
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void turn_unlink(struct llm_turn *t)
-{
-    struct llm_client *c = t->c;
-    if (t->prev != NULL)
-        t->prev->next = t->next;
-    else
-        c->turns = t->next;
-    if (t->next != NULL)
-        t->next->prev = t->prev;
-    c->in_flight--;
-}
-
 static void turn_free(struct llm_turn *t)
 {
-    if (t->timer != NULL)
-        event_free(t->timer);
-    free(t->body);
     free(t->call_id);
     free(t);
 }
@@ -207,12 +172,10 @@ static void log_turn(const struct llm_turn *t, const struct llm_result *res)
     log_end(&l);
 }
 
-/* Takes t off the client, counts and logs the result, runs the callback, frees t. */
+/* Counts and logs the result, runs the callback, frees t. */
 static void turn_finish(struct llm_turn *t, struct llm_result *res)
 {
     struct llm_client *c = t->c;
-    turn_unlink(t);
-    res->elapsed_s = seconds_since(&t->started);
     c->outcomes[res->outcome]++;
     metrics_histogram_observe(&c->latency, res->elapsed_s);
     if (res->prompt_tokens > 0)
@@ -224,57 +187,60 @@ static void turn_finish(struct llm_turn *t, struct llm_result *res)
     turn_free(t);
 }
 
-static void on_http_done(const struct http_response *resp, void *arg)
+/* The result of a response; what *res points to lives in why and *a. */
+static void result_of_response(const struct http_response *resp, struct llm_result *res,
+                               struct llm_answer *a, char *why, size_t why_len)
+{
+    res->status = resp->status;
+    res->why = resp->error;
+    if (resp->status == 0) {
+        res->outcome = resp->is_timeout && !resp->is_aborted ? LLM_TIMEOUT : LLM_HTTP_ERROR;
+    } else if (resp->status < 200 || resp->status >= 300) {
+        res->outcome = LLM_HTTP_ERROR;
+        snprintf(why, why_len, "HTTP status %ld", resp->status);
+        res->why = why;
+    } else {
+        res->outcome = llm_answer_parse(resp->body, resp->body_len, a, why, why_len);
+        res->why = res->outcome == LLM_INVALID ? why : NULL;
+        if (res->outcome != LLM_INVALID) {
+            res->reply = a->reply;
+            res->tool_calls = a->ncalls > 0 ? a->calls : NULL;
+            res->ntool_calls = a->ncalls;
+        }
+        res->prompt_tokens = a->prompt_tokens;
+        res->completion_tokens = a->completion_tokens;
+    }
+}
+
+static void on_turn_end(const struct http_retry_end *end, void *arg)
 {
     struct llm_turn *t = arg;
-    t->http = NULL;
-    evtimer_del(t->timer);
-    if (resp->is_aborted)
-        t->c->is_http_gone = true;
     char why[160] = "";
     struct llm_answer a = {.prompt_tokens = -1, .completion_tokens = -1};
-    struct llm_result res = {.status = resp->status, .why = resp->error,
+    struct llm_result res = {.elapsed_s = end->elapsed_s,
                              .prompt_tokens = -1, .completion_tokens = -1};
-    if (resp->status == 0) {
-        res.outcome = resp->is_timeout && !resp->is_aborted ? LLM_TIMEOUT : LLM_HTTP_ERROR;
-    } else if (resp->status < 200 || resp->status >= 300) {
+    switch (end->how) {
+    case HTTP_RETRY_ANSWERED:
+        result_of_response(end->resp, &res, &a, why, sizeof why);
+        break;
+    case HTTP_RETRY_NOT_BUILT:
+        res.outcome = LLM_INVALID;
+        res.why = end->why;
+        break;
+    case HTTP_RETRY_BUDGET_SPENT:
+        res.outcome = LLM_TIMEOUT;
+        res.why = "the turn's budget was spent; request cancelled";
+        break;
+    case HTTP_RETRY_SHUT_DOWN:
         res.outcome = LLM_HTTP_ERROR;
-        snprintf(why, sizeof why, "HTTP status %ld", resp->status);
-        res.why = why;
-    } else {
-        res.outcome = llm_answer_parse(resp->body, resp->body_len, &a, why, sizeof why);
-        res.why = res.outcome == LLM_INVALID ? why : NULL;
-        res.reply = a.reply;
-        res.tool_calls = a.ncalls > 0 ? a.calls : NULL;
-        res.ntool_calls = a.ncalls;
-        res.prompt_tokens = a.prompt_tokens;
-        res.completion_tokens = a.completion_tokens;
-        if (res.outcome == LLM_INVALID) {
-            res.reply = NULL;
-            res.tool_calls = NULL;
-            res.ntool_calls = 0;
-        }
+        res.why = "LLM client shut down";
+        break;
     }
     turn_finish(t, &res);
     llm_answer_cleanup(&a);
 }
 
-/* The budget is spent, or the deferred end of a turn whose body could not be built. */
-static void on_turn_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct llm_turn *t = arg;
-    (void)fd;
-    (void)what;
-    struct llm_result res = {.outcome = LLM_INVALID, .why = t->build_error,
-                             .prompt_tokens = -1, .completion_tokens = -1};
-    if (t->http != NULL) {
-        http_client_cancel(t->c->http, t->http);
-        t->http = NULL;
-        res.outcome = LLM_TIMEOUT;
-        res.why = "the turn's budget was spent; request cancelled";
-    }
-    turn_finish(t, &res);
-}
+static const struct http_retry_hooks turn_hooks = {.done = on_turn_end};
 
 struct llm_turn *llm_client_turn(struct llm_client *c, const struct llm_turn_request *req,
                                  llm_done_fn cb, void *arg)
@@ -284,51 +250,30 @@ struct llm_turn *llm_client_turn(struct llm_client *c, const struct llm_turn_req
     t->cb = cb;
     t->arg = arg;
     t->call_id = xstrdup(req != NULL ? req->call_id : NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t->started);
-    t->next = c->turns;
-    if (c->turns != NULL)
-        c->turns->prev = t;
-    c->turns = t;
-    c->in_flight++;
-    if (c->is_closing || c->is_http_gone) {
-        /* Started from a callback during shutdown: no loop is left to end it from. */
-        struct llm_result res = {.outcome = LLM_HTTP_ERROR, .why = "LLM client shut down",
-                                 .prompt_tokens = -1, .completion_tokens = -1};
-        turn_finish(t, &res);
-        return NULL;
+    struct http_retry_spec spec = {.path = "/chat/completions"};
+    spec.body = request_body(c, req, &spec.build_error);
+    if (spec.body != NULL) {
+        /* No retries: a retry could only blow the budget (llm_client.h). */
+        int budget_ms = req->budget_ms > 0 && req->budget_ms < c->budget_ms ? req->budget_ms
+                                                                            : c->budget_ms;
+        spec.connect_timeout_ms = c->connect_timeout_ms < budget_ms ? c->connect_timeout_ms
+                                                                    : budget_ms;
+        spec.total_timeout_ms = budget_ms + CURL_MARGIN_MS;
+        spec.budget_ms = budget_ms;
     }
-    t->timer = evtimer_new(c->base, on_turn_timer, t);
-    if (t->timer == NULL)
-        abort();    /* libevent is out of memory: as xalloc would */
-    t->body = request_body(c, req, &t->build_error);
-    if (t->body == NULL) {
-        static const struct timeval now = {0, 0};
-        evtimer_add(t->timer, &now);
-        return t;
-    }
-    int budget_ms = req->budget_ms > 0 && req->budget_ms < c->budget_ms ? req->budget_ms : c->budget_ms;
-    const char *headers[] = {c->auth_header, "Content-Type: application/json",
-                             "Accept: application/json"};
-    struct http_request hreq = {
-        .method = "POST", .url = c->url, .headers = headers,
-        .nheaders = sizeof headers / sizeof headers[0],
-        .body = t->body, .body_len = strlen(t->body),
-        .connect_timeout_ms = c->connect_timeout_ms < budget_ms ? c->connect_timeout_ms : budget_ms,
-        .total_timeout_ms = budget_ms + CURL_MARGIN_MS,
-    };
-    struct timeval budget = {budget_ms / 1000, (budget_ms % 1000) * 1000};
-    evtimer_add(t->timer, &budget);
-    t->http = http_client_request(c->http, &hreq, on_http_done, t);
+    struct http_retry_request *r = http_retry_post(c->api, &spec, t);
+    if (r == NULL)
+        return NULL;    /* ended already, during shutdown: t is gone */
+    t->request = r;
     return t;
 }
 
 void llm_client_cancel(struct llm_client *c, struct llm_turn *turn)
 {
+    (void)c;
     if (turn == NULL)
         return;
-    if (turn->http != NULL)
-        http_client_cancel(c->http, turn->http);
-    turn_unlink(turn);
+    http_retry_cancel(turn->request);
     turn_free(turn);
 }
 
@@ -341,28 +286,18 @@ void llm_options_init(struct llm_options *opt)
     opt->connect_timeout_ms = 1000;
 }
 
-static bool is_set(const char *s)
-{
-    return s != NULL && s[0] != '\0';
-}
-
 struct llm_client *llm_client_create(struct http_client *http, struct event_base *base,
                                      const struct llm_options *opt)
 {
-    const char *url = opt->url;
-    if (!is_set(url) || !is_set(opt->api_key) || !is_set(opt->model) ||
-        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-        strpbrk(opt->api_key, "\r\n") != NULL || opt->budget_ms <= 0 ||
+    if (opt->model == NULL || opt->model[0] == '\0' || opt->budget_ms <= 0 ||
         opt->connect_timeout_ms <= 0 || opt->max_tokens < 0)
         return NULL;
+    struct http_retry_client *api = http_retry_client_create(http, base, opt->url, opt->api_key,
+                                                             &turn_hooks);
+    if (api == NULL)
+        return NULL;
     struct llm_client *c = xcalloc(1, sizeof *c);
-    c->http = http;
-    c->base = base;
-    size_t len = strlen(url);
-    while (len > 0 && url[len - 1] == '/')
-        len--;
-    c->url = xasprintf("%.*s/chat/completions", (int)len, url);
-    c->auth_header = xasprintf("Authorization: Bearer %s", opt->api_key);
+    c->api = api;
     c->model = xstrdup(opt->model);
     c->budget_ms = opt->budget_ms;
     c->connect_timeout_ms = opt->connect_timeout_ms < opt->budget_ms ? opt->connect_timeout_ms
@@ -376,19 +311,7 @@ void llm_client_free(struct llm_client *c)
 {
     if (c == NULL)
         return;
-    c->is_closing = true;
-    while (c->turns != NULL) {
-        struct llm_turn *t = c->turns;
-        if (t->http != NULL)
-            http_client_cancel(c->http, t->http);
-        t->http = NULL;
-        evtimer_del(t->timer);
-        struct llm_result res = {.outcome = LLM_HTTP_ERROR, .why = "LLM client shut down",
-                                 .prompt_tokens = -1, .completion_tokens = -1};
-        turn_finish(t, &res);
-    }
-    free(c->url);
-    free(c->auth_header);
+    http_retry_client_free(c->api);
     free(c->model);
     free(c);
 }
@@ -417,5 +340,5 @@ void llm_client_write_metrics(const struct llm_client *c, struct evbuffer *out)
                         c->completion_tokens);
     metrics_write_header(out, "frontdesk_llm_turns_in_flight", "gauge",
                          "Model turns waiting for an answer.");
-    evbuffer_add_printf(out, "frontdesk_llm_turns_in_flight %d\n", c->in_flight);
+    evbuffer_add_printf(out, "frontdesk_llm_turns_in_flight %d\n", http_retry_client_pending(c->api));
 }

@@ -24,7 +24,8 @@ enum app_err business_default_agent(const struct business_new *b, char **agent_c
     doc = agent_config_default_in(b->name, timezone);
     struct agent_config *parsed = NULL;
     char reason[256] = "is not a time zone";
-    if (doc == NULL || agent_config_parse(doc, strlen(doc), &parsed, reason, sizeof reason) != APP_OK) {
+    if (doc == NULL ||
+        agent_config_parse(doc, strlen(doc), &parsed, reason, sizeof reason) != APP_OK) {
         /* The name passed above, so what the parser refuses is the zone. */
         free(doc);
         *field = "timezone";
@@ -42,8 +43,8 @@ enum app_err business_create(PGconn *conn, const struct business_new *b,
 {
     const char *timezone = b->timezone ? b->timezone : AGENT_DEFAULT_TIMEZONE;
     const char *business[] = {b->id, b->name, b->fallback_number, timezone};
-    enum app_err err = owner_exec(conn, "INSERT INTO businesses (id, name, fallback_number, timezone) "
-                                  "VALUES ($1, $2, $3, $4)", 4, business, why, why_len);
+    enum app_err err = owner_exec(conn, "INSERT INTO businesses (id, name, fallback_number, "
+                                  "timezone) VALUES ($1, $2, $3, $4)", 4, business, why, why_len);
     if (err != APP_OK)
         return err;
     const char *agent[] = {b->id, agent_config};

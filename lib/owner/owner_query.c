@@ -28,6 +28,17 @@ enum app_err owner_exec(PGconn *conn, const char *sql, int n, const char *const 
     return err;
 }
 
+enum app_err owner_exec_one(PGconn *conn, const char *sql, int n, const char *const *params,
+                            char *why, size_t why_len)
+{
+    PGresult *res = NULL;
+    enum app_err err = owner_query(conn, sql, n, params, &res, why, why_len);
+    if (err == APP_OK && strcmp(PQcmdTuples(res), "1") != 0)
+        err = APP_ENOTFOUND;
+    PQclear(res);
+    return err;
+}
+
 enum app_err owner_query_json(PGconn *conn, const char *sql, int n, const char *const *params,
                               json_t **out, char *why, size_t why_len)
 {

@@ -16,6 +16,9 @@
 /* A statement whose rows are not wanted. */
 enum app_err owner_exec(PGconn *conn, const char *sql, int n, const char *const *params,
                         char *why, size_t why_len);
+/* A statement that must change exactly one row: APP_ENOTFOUND when it changed none. */
+enum app_err owner_exec_one(PGconn *conn, const char *sql, int n, const char *const *params,
+                            char *why, size_t why_len);
 /* On APP_OK *out is the result (owned: PQclear); otherwise *out is NULL. */
 enum app_err owner_query(PGconn *conn, const char *sql, int n, const char *const *params,
                          PGresult **out, char *why, size_t why_len);

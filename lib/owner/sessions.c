@@ -49,7 +49,8 @@ enum app_err session_open(PGconn *conn, const unsigned char token_hash[SESSION_H
     enum app_err err = owner_query(conn, find_sql, 2, find, &res, why, why_len);
     if (err != APP_OK)
         return err;
-    bool is_found = PQntuples(res) == 1 && owner_copy_text(out->user_id, sizeof out->user_id, res, 0) &&
+    bool is_found = PQntuples(res) == 1 &&
+                    owner_copy_text(out->user_id, sizeof out->user_id, res, 0) &&
                     owner_copy_text(out->business_id, sizeof out->business_id, res, 1) &&
                     account_role_parse(PQgetvalue(res, 0, 2), &out->role) &&
                     owner_copy_text(out->csrf_token, sizeof out->csrf_token, res, 3);
@@ -86,7 +87,8 @@ enum app_err session_revoke(PGconn *conn, const unsigned char token_hash[SESSION
     hash_param(token_hash, hash);
     const char *params[] = {hash};
     return owner_exec(conn, "UPDATE sessions SET revoked_at = now() "
-                      "WHERE token_hash = $1::bytea AND revoked_at IS NULL", 1, params, why, why_len);
+                      "WHERE token_hash = $1::bytea AND revoked_at IS NULL", 1, params, why,
+                      why_len);
 }
 
 enum app_err session_revoke_user(PGconn *conn, const char *user_id,

@@ -16,8 +16,9 @@ enum app_err users_find_login(PGconn *conn, const char *email, struct user_login
 {
     const char *params[] = {email};
     PGresult *res = NULL;
-    enum app_err err = owner_query(conn, "SELECT user_id, business_id, coalesce(password_hash, ''), "
-                                   "role FROM auth_user_by_email($1)", 1, params, &res, why, why_len);
+    enum app_err err = owner_query(conn, "SELECT user_id, business_id, "
+                                   "coalesce(password_hash, ''), role FROM auth_user_by_email($1)",
+                                   1, params, &res, why, why_len);
     if (err != APP_OK)
         return err;
     bool is_found = PQntuples(res) == 1 && owner_copy_text(out->id, sizeof out->id, res, 0) &&
@@ -47,8 +48,8 @@ enum app_err users_create(PGconn *conn, const char *business_id, const char *ema
 {
     const char *params[] = {business_id, email, password_hash, account_role_name(role)};
     PGresult *res = NULL;
-    enum app_err err = owner_query(conn, "INSERT INTO users (business_id, email, password_hash, role) "
-                                   "VALUES ($1, $2, $3, $4) RETURNING id", 4, params, &res,
+    enum app_err err = owner_query(conn, "INSERT INTO users (business_id, email, password_hash, "
+                                   "role) VALUES ($1, $2, $3, $4) RETURNING id", 4, params, &res,
                                    why, why_len);
     if (err != APP_OK)
         return err;
@@ -89,16 +90,11 @@ enum app_err users_list_json(PGconn *conn, json_t **out, char *why, size_t why_l
 enum app_err users_delete(PGconn *conn, const char *user_id, char *why, size_t why_len)
 {
     const char *params[] = {user_id};
-    PGresult *res = NULL;
-    enum app_err err = owner_query(conn, "UPDATE users SET deleted_at = now() "
-                                   "WHERE id = $1::uuid AND deleted_at IS NULL", 1, params, &res,
-                                   why, why_len);
+    enum app_err err = owner_exec_one(conn, "UPDATE users SET deleted_at = now() "
+                                      "WHERE id = $1::uuid AND deleted_at IS NULL", 1, params,
+                                      why, why_len);
     if (err != APP_OK)
         return err;
-    bool is_deleted = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    if (!is_deleted)
-        return APP_ENOTFOUND;
     return session_revoke_user(conn, user_id, NULL, why, why_len);
 }
 
@@ -121,13 +117,6 @@ enum app_err users_set_password(PGconn *conn, const char *user_id, const char *p
                                 char *why, size_t why_len)
 {
     const char *params[] = {user_id, password_hash};
-    PGresult *res = NULL;
-    enum app_err err = owner_query(conn, "UPDATE users SET password_hash = $2 "
-                                   "WHERE id = $1::uuid AND deleted_at IS NULL", 2, params, &res,
-                                   why, why_len);
-    if (err != APP_OK)
-        return err;
-    bool is_updated = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    return is_updated ? APP_OK : APP_ENOTFOUND;
+    return owner_exec_one(conn, "UPDATE users SET password_hash = $2 "
+                          "WHERE id = $1::uuid AND deleted_at IS NULL", 2, params, why, why_len);
 }

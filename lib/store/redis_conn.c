@@ -1,11 +1,12 @@
 /* lib/store/redis_conn.c: see redis_conn.h.
  *
  * States: DOWN (waiting to reconnect) -> CONNECTING (TCP, then AUTH/SELECT/PING) ->
- * READY. Every command has a deadline; when it passes the caller hears APP_EUNAVAIL
- * at once and the pending record stays with hiredis until the reply (or the
- * connection's end) arrives, when it is freed. If nothing at all has come back for a
- * whole deadline while commands wait, the server or the path to it is stuck: the
- * connection is dropped (failing everything queued on it) and made anew.
+ * READY; the connecting, backing off and reconnecting are redis_reconnect.c's. Every
+ * command has a deadline; when it passes the caller hears APP_EUNAVAIL at once and the
+ * pending record stays with hiredis until the reply (or the connection's end) arrives,
+ * when it is freed. If nothing at all has come back for a whole deadline while commands
+ * wait, the server or the path to it is stuck: the connection is dropped (failing
+ * everything queued on it) and made anew.
  *
  * Deadlines: one timer per connection, not one per command (an event allocated, added,
  * deleted and freed for each command cost the api ~1.5% of its CPU). Unanswered
@@ -18,7 +19,6 @@
 #include "store/redis_conn.h"
 
 #include <event2/event.h>
-#include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,23 +26,18 @@
 
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/redis_reconnect.h"
 
 #define CONNECT_TIMEOUT_MS 2000
 #define PING_INTERVAL_MS 1000
-#define BACKOFF_MIN_MS 50
-#define BACKOFF_MAX_MS 2000
 
 enum conn_state { STATE_DOWN, STATE_CONNECTING, STATE_READY };
 
 struct redis_conn {
-    struct event_base *base;        /* borrowed */
     const struct fd_config *cfg;    /* borrowed */
-    redisAsyncContext *ac;          /* owned by hiredis once attached; NULL when down */
+    struct redis_reconnect *link;   /* owned: the context, made anew after each loss */
     enum conn_state state;
-    struct event *retry_timer;      /* reconnect after backoff */
-    struct event *connect_timer;    /* gives up a connect attempt */
     struct event *ping_timer;       /* health PING */
-    int backoff_ms;
     long long last_reply_ms;        /* last time anything came back */
     int outstanding;                /* commands sent and not yet answered */
     bool is_ping_in_flight;
@@ -85,16 +80,6 @@ static struct timeval ms_to_tv(int ms)
 {
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
     return tv;
-}
-
-static void schedule_reconnect(struct redis_conn *conn)
-{
-    conn->state = STATE_DOWN;
-    conn->ac = NULL;
-    int jittered = conn->backoff_ms / 2 + (int)(random() % (conn->backoff_ms + 1));
-    struct timeval tv = ms_to_tv(jittered);
-    evtimer_add(conn->retry_timer, &tv);
-    conn->backoff_ms = conn->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : conn->backoff_ms * 2;
 }
 
 static void pending_free(struct pending *p)
@@ -185,14 +170,10 @@ static void on_reset(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     conn->is_reset_pending = false;
-    if (conn->ac == NULL)
+    if (redis_reconnect_context(conn->link) == NULL)
         return;
     log_msg(LOG_WARN, "redis connection stalled; reconnecting", NULL, NULL);
-    redisAsyncContext *ac = conn->ac;
-    conn->ac = NULL;
-    conn->state = STATE_DOWN;
-    redisAsyncFree(ac);   /* fails every pending command; no disconnect callback after this */
-    schedule_reconnect(conn);
+    redis_reconnect_drop(conn->link);   /* fails every pending command */
 }
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -215,7 +196,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     for (struct pending *p = conn->waiting_head; p != NULL; p = p->next)
         deadline_timer_arm(conn, p->deadline_us);   /* libevent may fire a little early */
     int deadline_ms = CONNECT_TIMEOUT_MS;
-    if (has_expired && conn->ac != NULL && conn->outstanding > 0 && !conn->is_reset_pending &&
+    if (has_expired && redis_reconnect_context(conn->link) != NULL && conn->outstanding > 0 &&
+        !conn->is_reset_pending &&
         now / 1000 - conn->last_reply_ms >= deadline_ms) {
         conn->is_reset_pending = true;
         event_active(conn->reset_event, EV_TIMEOUT, 0);
@@ -254,7 +236,8 @@ static bool send_pending(struct redis_conn *conn, struct pending *p, const struc
 {
     int rc;
     if (as_eval == NULL) {
-        rc = redisAsyncFormattedCommand(conn->ac, on_reply, p, p->cmd, p->cmd_len);
+        rc = redisAsyncFormattedCommand(redis_reconnect_context(conn->link), on_reply, p, p->cmd,
+                                        p->cmd_len);
     } else {
         size_t tail_len = p->cmd_len - p->tail_at;
         char *cmd = xmalloc(3 * 24 + 16 + as_eval->len + tail_len);
@@ -262,7 +245,8 @@ static bool send_pending(struct redis_conn *conn, struct pending *p, const struc
         n += resp_put_bulk(cmd + n, "EVAL", 4);
         n += resp_put_bulk(cmd + n, as_eval->body, as_eval->len);
         memcpy(cmd + n, p->cmd + p->tail_at, tail_len);
-        rc = redisAsyncFormattedCommand(conn->ac, on_reply, p, cmd, n + tail_len);
+        rc = redisAsyncFormattedCommand(redis_reconnect_context(conn->link), on_reply, p, cmd,
+                                        n + tail_len);
         free(cmd);   /* hiredis copied it */
     }
     if (rc != REDIS_OK)
@@ -297,7 +281,8 @@ static struct pending *pending_create(struct redis_conn *conn, redis_reply_fn cb
 
 static void submit(struct redis_conn *conn, struct pending *p, int timeout_ms, bool need_ready)
 {
-    if (conn->ac == NULL || (need_ready && conn->state != STATE_READY) ||
+    if (redis_reconnect_context(conn->link) == NULL ||
+        (need_ready && conn->state != STATE_READY) ||
         !send_pending(conn, p, NULL)) {
         pending_answer(p, NULL, APP_EUNAVAIL);
         pending_free(p);
@@ -360,12 +345,12 @@ static void on_ping(const redisReply *reply, enum app_err err, void *arg)
     if (conn->state != STATE_READY)
         log_msg(LOG_INFO, "redis ready", "host", conn->cfg->redis_host);
     conn->state = STATE_READY;
-    conn->backoff_ms = BACKOFF_MIN_MS;
+    redis_reconnect_mark_healthy(conn->link);
 }
 
 static void send_ping(struct redis_conn *conn)
 {
-    if (conn->ac == NULL || conn->is_ping_in_flight)
+    if (redis_reconnect_context(conn->link) == NULL || conn->is_ping_in_flight)
         return;
     const char *argv[] = {"PING"};
     size_t len[] = {4};
@@ -390,16 +375,18 @@ static void on_setup_reply(const redisReply *reply, enum app_err err, void *arg)
         log_msg(LOG_ERROR, "redis AUTH/SELECT failed", "error", reply ? reply->str : "timeout");
 }
 
-static void on_connected(const redisAsyncContext *ac, int status)
+static void on_connecting(void *arg)
 {
-    struct redis_conn *conn = ac->data;
-    evtimer_del(conn->connect_timer);
-    if (status != REDIS_OK) {
-        /* hiredis frees the context after this callback */
-        log_msg(LOG_WARN, "redis connect failed", "error", ac->errstr);
-        schedule_reconnect(conn);
-        return;
-    }
+    struct redis_conn *conn = arg;
+    conn->state = STATE_CONNECTING;
+    conn->is_ping_in_flight = false;
+    conn->outstanding = 0;
+}
+
+static void on_connected(redisAsyncContext *ac, void *arg)
+{
+    struct redis_conn *conn = arg;
+    (void)ac;
     conn->last_reply_ms = now_ms();
     if (conn->cfg->redis_password[0] != '\0') {
         const char *argv[] = {"AUTH", conn->cfg->redis_password};
@@ -416,72 +403,32 @@ static void on_connected(const redisAsyncContext *ac, int status)
     send_ping(conn);   /* READY once it answers */
 }
 
-static void on_disconnected(const redisAsyncContext *ac, int status)
-{
-    struct redis_conn *conn = ac->data;
-    (void)status;
-    if (conn->ac != ac)
-        return;   /* a context we already dropped */
-    log_msg(LOG_WARN, "redis disconnected", "error", ac->errstr[0] ? ac->errstr : "closed");
-    schedule_reconnect(conn);
-}
-
-static void on_connect_timeout(evutil_socket_t fd, short what, void *arg)
+static void on_down(enum redis_reconnect_cause cause, const char *error, void *arg)
 {
     struct redis_conn *conn = arg;
-    (void)fd;
-    (void)what;
-    if (conn->ac == NULL || conn->state != STATE_CONNECTING)
-        return;
-    log_msg(LOG_WARN, "redis connect timed out", "host", conn->cfg->redis_host);
-    redisAsyncContext *ac = conn->ac;
-    conn->ac = NULL;
-    redisAsyncFree(ac);
-    schedule_reconnect(conn);
+    conn->state = STATE_DOWN;
+    if (cause == REDIS_RECONNECT_CONNECT_FAILED)
+        log_msg(LOG_WARN, "redis connect failed", "error", error);
+    else if (cause == REDIS_RECONNECT_CONNECT_TIMED_OUT)
+        log_msg(LOG_WARN, "redis connect timed out", "host", conn->cfg->redis_host);
+    else if (cause == REDIS_RECONNECT_DISCONNECTED)
+        log_msg(LOG_WARN, "redis disconnected", "error", error);
 }
 
-static void connect_now(struct redis_conn *conn)
-{
-    redisAsyncContext *ac = redisAsyncConnect(conn->cfg->redis_host, conn->cfg->redis_port);
-    if (ac == NULL || ac->err) {
-        log_msg(LOG_WARN, "redis connect failed", "error", ac ? ac->errstr : "out of memory");
-        if (ac != NULL)
-            redisAsyncFree(ac);
-        schedule_reconnect(conn);
-        return;
-    }
-    ac->data = conn;
-    conn->ac = ac;
-    conn->state = STATE_CONNECTING;
-    conn->is_ping_in_flight = false;
-    conn->outstanding = 0;
-    redisLibeventAttach(ac, conn->base);
-    redisAsyncSetConnectCallback(ac, on_connected);
-    redisAsyncSetDisconnectCallback(ac, on_disconnected);
-    struct timeval tv = ms_to_tv(CONNECT_TIMEOUT_MS);
-    evtimer_add(conn->connect_timer, &tv);
-}
-
-static void on_retry_timer(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    connect_now(arg);
-}
+static const struct redis_reconnect_hooks link_hooks = {
+    .connecting = on_connecting, .connected = on_connected, .down = on_down,
+};
 
 struct redis_conn *redis_conn_create(struct event_base *base, const struct fd_config *cfg)
 {
     struct redis_conn *conn = xcalloc(1, sizeof *conn);
-    conn->base = base;
     conn->cfg = cfg;
-    conn->backoff_ms = BACKOFF_MIN_MS;
-    conn->retry_timer = evtimer_new(base, on_retry_timer, conn);
-    conn->connect_timer = evtimer_new(base, on_connect_timeout, conn);
     conn->ping_timer = evtimer_new(base, on_ping_timer, conn);
     conn->reset_event = event_new(base, -1, 0, on_reset, conn);
     conn->deadline_timer = evtimer_new(base, on_deadline, conn);
     srandom((unsigned)now_ms());
-    connect_now(conn);
+    conn->link = redis_reconnect_create(base, cfg->redis_host, cfg->redis_port,
+                                        CONNECT_TIMEOUT_MS, &link_hooks, conn);
     struct timeval tv = ms_to_tv(PING_INTERVAL_MS);
     evtimer_add(conn->ping_timer, &tv);
     return conn;
@@ -491,13 +438,7 @@ void redis_conn_free(struct redis_conn *conn)
 {
     if (conn == NULL)
         return;
-    if (conn->ac != NULL) {
-        redisAsyncContext *ac = conn->ac;
-        conn->ac = NULL;
-        redisAsyncFree(ac);
-    }
-    event_free(conn->retry_timer);
-    event_free(conn->connect_timer);
+    redis_reconnect_free(conn->link);
     event_free(conn->ping_timer);
     event_free(conn->reset_event);
     event_free(conn->deadline_timer);

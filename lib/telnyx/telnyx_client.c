@@ -1,19 +1,20 @@
 /* lib/telnyx/telnyx_client.c: see telnyx_client.h.
  *
  * A request is built once (URL and JSON body) and kept until its outcome, so every
- * retry resends the same bytes. Its life: attempt (an http_call) -> either an outcome
- * or a backoff timer -> attempt again. Arguments that cannot be sent end through a
- * zero-delay timer, so a callback never runs inside the call that asked for it.
- * Bodies are built with jansson, which escapes every string and refuses bad UTF-8. */
+ * retry resends the same bytes. Its life, lib/http/http_retry.c's: attempt (an
+ * http_call) -> either an outcome or a backoff timer -> attempt again. Arguments that
+ * cannot be sent end from the loop, so a callback never runs inside the call that asked
+ * for it. Bodies are built with jansson, which escapes every string and refuses bad
+ * UTF-8. */
 #include "telnyx/telnyx_client.h"
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/http_client.h"
+#include "http/http_retry.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/xalloc.h"
@@ -44,35 +45,23 @@ static const char *const class_names[CLASS_COUNT] = {"2xx", "3xx", "4xx", "5xx",
 #define CALL_ENDED_CODE "90018"
 
 struct telnyx_client {
-    struct http_client *http;       /* borrowed */
-    struct event_base *base;        /* borrowed */
-    char *api_url;                  /* owned, without a trailing '/' */
-    char *auth_header;              /* owned: "Authorization: Bearer <key>" */
+    struct http_retry_client *api;  /* owned: the API's URL, its key, the requests outstanding */
+    struct http_client *http;       /* borrowed, for its in-flight gauge */
     int connect_timeout_ms, total_timeout_ms, max_retries, backoff_base_ms;
-    struct telnyx_request *reqs;    /* outstanding, owned */
-    int pending;
-    bool is_closing;
-    bool is_http_gone;              /* the http_client was freed under us */
     unsigned long long attempts_by_class[CMD_COUNT][CLASS_COUNT];
     unsigned long long outcomes[CMD_COUNT][OUTCOME_COUNT];
     unsigned long long retries[CMD_COUNT];
     struct metrics_histogram latency[CMD_COUNT];
 };
 
+/* What telnyx_client keeps of a request; its life is in lib/http/http_retry.c. */
 struct telnyx_request {
     struct telnyx_client *t;
     enum command_kind kind;
-    char *url;                      /* owned */
-    char *body;                     /* owned, compact JSON; NULL when it could not be built */
-    const char *build_error;        /* static text, with body NULL */
     char *call_control_id;          /* owned copy, for logs; NULL for messages */
     char *command_id;               /* owned copy, for logs; may be NULL */
-    int attempts;
-    struct http_call *http;         /* the attempt in flight, or NULL */
-    struct event *timer;            /* backoff, or the deferred end of an unbuildable request */
     telnyx_done_fn cb;
     void *arg;
-    struct telnyx_request *prev, *next;
 };
 
 const char *telnyx_outcome_name(enum telnyx_outcome outcome)
@@ -118,24 +107,8 @@ static void telnyx_error_cleanup(struct telnyx_error *e)
 
 /* ---- the life of a request ---- */
 
-static void request_unlink(struct telnyx_request *r)
-{
-    struct telnyx_client *t = r->t;
-    if (r->prev != NULL)
-        r->prev->next = r->next;
-    else
-        t->reqs = r->next;
-    if (r->next != NULL)
-        r->next->prev = r->prev;
-    t->pending--;
-}
-
 static void request_free(struct telnyx_request *r)
 {
-    if (r->timer != NULL)
-        event_free(r->timer);
-    free(r->url);
-    free(r->body);
     free(r->call_control_id);
     free(r->command_id);
     free(r);
@@ -163,48 +136,34 @@ static void log_result(const struct telnyx_request *r, const struct telnyx_resul
     log_end(&l);
 }
 
-/* Takes r off the client, logs anything but success, runs the callback, frees r. */
+/* Counts the outcome, logs anything but success, runs the callback, frees r. */
 static void request_finish(struct telnyx_request *r, struct telnyx_result *res)
 {
-    struct telnyx_client *t = r->t;
-    request_unlink(r);
-    res->attempts = r->attempts;
-    t->outcomes[r->kind][res->outcome]++;
+    r->t->outcomes[r->kind][res->outcome]++;
     if (res->outcome != TELNYX_OK)
         log_result(r, res);
     r->cb(res, r->arg);
     request_free(r);
 }
 
-static int backoff_ms(const struct telnyx_client *t, int retry)
+static void log_retry(const struct telnyx_request *r, const struct http_response *resp,
+                      int attempt, int delay_ms)
 {
-    long delay = t->backoff_base_ms;
-    for (int i = 1; i < retry; i++)
-        delay *= 3;
-    /* Jitter, so the calls a Telnyx hiccup failed together do not retry together. */
-    return (int)(delay / 2 + random() % (delay + 1));
-}
-
-static void request_retry_later(struct telnyx_request *r, const struct http_response *resp,
-                                const char *code)
-{
-    struct telnyx_client *t = r->t;
-    int delay_ms = backoff_ms(t, r->attempts);
-    t->retries[r->kind]++;
+    struct telnyx_error err;
+    telnyx_error_parse(&err, resp->body, resp->body_len);
     struct log_line l;
     if (log_begin(&l, LOG_WARN, "telnyx request retried")) {
         log_str(&l, "command", command_names[r->kind]);
         log_str(&l, "call_control_id", r->call_control_id);
         log_str(&l, "command_id", r->command_id);
         log_int(&l, "status", resp->status);
-        log_str(&l, "telnyx_code", code);
+        log_str(&l, "telnyx_code", err.code);
         log_str(&l, "why", resp->error);
-        log_int(&l, "attempt", r->attempts);
+        log_int(&l, "attempt", attempt);
         log_int(&l, "delay_ms", delay_ms);
         log_end(&l);
     }
-    struct timeval tv = {delay_ms / 1000, (delay_ms % 1000) * 1000};
-    evtimer_add(r->timer, &tv);
+    telnyx_error_cleanup(&err);
 }
 
 static enum status_class status_class_of(const struct http_response *resp)
@@ -220,78 +179,69 @@ static enum status_class status_class_of(const struct http_response *resp)
     return resp->status >= 500 && resp->status < 600 ? CLASS_5XX : CLASS_ERROR;
 }
 
-static bool is_retryable(const struct http_response *resp)
-{
-    if (resp->is_aborted)
-        return false;
-    return resp->status == 0 || resp->status == 429 || resp->status >= 500;
-}
-
-static void on_attempt_done(const struct http_response *resp, void *arg)
+static void on_attempt_done(const struct http_response *resp, int attempt, int retry_delay_ms,
+                            void *arg)
 {
     struct telnyx_request *r = arg;
     struct telnyx_client *t = r->t;
-    r->http = NULL;
-    if (resp->is_aborted)
-        t->is_http_gone = true;
     t->attempts_by_class[r->kind][status_class_of(resp)]++;
     metrics_histogram_observe(&t->latency[r->kind], resp->elapsed_s);
+    if (retry_delay_ms >= 0) {
+        t->retries[r->kind]++;
+        log_retry(r, resp, attempt, retry_delay_ms);
+    }
+}
 
-    struct telnyx_error err;
-    telnyx_error_parse(&err, resp->body, resp->body_len);
-    struct telnyx_result res = {.status = resp->status, .error_code = err.code,
-                                .error_title = err.title, .error_detail = err.detail,
-                                .why = resp->error};
-    if (is_retryable(resp) && r->attempts <= t->max_retries) {
-        request_retry_later(r, resp, err.code);
+/* The final response's outcome; the strings of *res live in err. */
+static void result_of_response(const struct telnyx_request *r, const struct http_response *resp,
+                               const struct telnyx_error *err, struct telnyx_result *res)
+{
+    res->status = resp->status;
+    res->error_code = err->code;
+    res->error_title = err->title;
+    res->error_detail = err->detail;
+    res->why = resp->error;
+    if (resp->status >= 200 && resp->status < 300) {
+        res->outcome = TELNYX_OK;
+        if (r->kind == CMD_MESSAGE_SEND)    /* the success body has the same root */
+            res->message_id = json_string_value(json_object_get(json_object_get(err->root, "data"), "id"));
+    } else if (resp->status == 422 && err->is_call_ended) {
+        res->outcome = TELNYX_CALL_ENDED;
+    } else if (resp->status != 0 && !http_retry_is_transient(resp)) {
+        res->outcome = TELNYX_REJECTED;
+        if (res->error_code == NULL)
+            res->why = "Telnyx refused the request";
+    } else {
+        res->outcome = TELNYX_FAILED;
+    }
+}
+
+static void on_request_end(const struct http_retry_end *end, void *arg)
+{
+    struct telnyx_request *r = arg;
+    struct telnyx_result res = {.attempts = end->attempts};
+    if (end->how == HTTP_RETRY_ANSWERED) {
+        struct telnyx_error err;
+        telnyx_error_parse(&err, end->resp->body, end->resp->body_len);
+        result_of_response(r, end->resp, &err, &res);
+        request_finish(r, &res);
         telnyx_error_cleanup(&err);
         return;
     }
-    if (resp->status >= 200 && resp->status < 300) {
-        res.outcome = TELNYX_OK;
-        if (r->kind == CMD_MESSAGE_SEND)    /* the success body has the same root */
-            res.message_id = json_string_value(json_object_get(json_object_get(err.root, "data"), "id"));
-    } else if (resp->status == 422 && err.is_call_ended) {
-        res.outcome = TELNYX_CALL_ENDED;
-    } else if (resp->status != 0 && !is_retryable(resp)) {
+    if (end->how == HTTP_RETRY_NOT_BUILT) {
         res.outcome = TELNYX_REJECTED;
-        if (res.error_code == NULL)
-            res.why = "Telnyx refused the request";
-    } else {
+        res.why = end->why;
+    } else {    /* shut down: requests to Telnyx have no budget */
         res.outcome = TELNYX_FAILED;
+        res.why = "Telnyx client shut down";
     }
     request_finish(r, &res);
-    telnyx_error_cleanup(&err);
 }
 
-static void request_attempt(struct telnyx_request *r)
-{
-    struct telnyx_client *t = r->t;
-    const char *headers[] = {t->auth_header, "Content-Type: application/json",
-                             "Accept: application/json"};
-    struct http_request req = {
-        .method = "POST", .url = r->url, .headers = headers,
-        .nheaders = sizeof headers / sizeof headers[0],
-        .body = r->body, .body_len = strlen(r->body),
-        .connect_timeout_ms = t->connect_timeout_ms, .total_timeout_ms = t->total_timeout_ms,
-    };
-    r->attempts++;
-    r->http = http_client_request(t->http, &req, on_attempt_done, r);
-}
-
-/* The end of a backoff, or the deferred end of a request that could not be built. */
-static void on_request_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct telnyx_request *r = arg;
-    (void)fd;
-    (void)what;
-    if (r->body != NULL) {
-        request_attempt(r);
-        return;
-    }
-    struct telnyx_result res = {.outcome = TELNYX_REJECTED, .why = r->build_error};
-    request_finish(r, &res);
-}
+static const struct http_retry_hooks request_hooks = {
+    .attempt_done = on_attempt_done,
+    .done = on_request_end,
+};
 
 /* Percent-escapes all but RFC 3986's unreserved characters: a call_control_id such as
  * "v3:abc/def" must stay one path segment. Returns an owned string. */
@@ -327,38 +277,26 @@ static void request_submit(struct telnyx_client *t, enum command_kind kind,
     r->arg = arg;
     r->call_control_id = xstrdup(call_control_id);
     r->command_id = xstrdup(command_id);
-    r->next = t->reqs;
-    if (t->reqs != NULL)
-        t->reqs->prev = r;
-    t->reqs = r;
-    t->pending++;
-    if (t->is_closing || t->is_http_gone) {
-        /* Started from a callback during shutdown: no loop is left to end it from. */
-        json_decref(body);
-        struct telnyx_result res = {.outcome = TELNYX_FAILED, .why = "Telnyx client shut down"};
-        request_finish(r, &res);
-        return;
-    }
-    r->timer = evtimer_new(t->base, on_request_timer, r);
-    if (r->timer == NULL)
-        abort();    /* libevent is out of memory: as xalloc would */
+    struct http_retry_spec spec = {
+        .connect_timeout_ms = t->connect_timeout_ms, .total_timeout_ms = t->total_timeout_ms,
+        .max_retries = t->max_retries, .backoff_base_ms = t->backoff_base_ms,
+    };
     if (body != NULL && why == NULL)
-        r->body = json_dumps(body, JSON_COMPACT);
+        spec.body = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    if (r->body == NULL) {
-        static const struct timeval now = {0, 0};
-        r->build_error = why != NULL ? why : "could not serialise the body";
-        evtimer_add(r->timer, &now);
-        return;
-    }
-    if (kind == CMD_MESSAGE_SEND) {
-        r->url = xasprintf("%s/messages", t->api_url);
+    char *path = NULL;
+    if (spec.body == NULL) {
+        spec.build_error = why != NULL ? why : "could not serialise the body";
+    } else if (kind == CMD_MESSAGE_SEND) {
+        spec.path = "/messages";
     } else {
         char *id = path_segment_escape(call_control_id);
-        r->url = xasprintf("%s/calls/%s/actions/%s", t->api_url, id, command_names[kind]);
+        path = xasprintf("/calls/%s/actions/%s", id, command_names[kind]);
+        spec.path = path;
         free(id);
     }
-    request_attempt(r);
+    http_retry_post(t->api, &spec, r);
+    free(path);
 }
 
 /* ---- bodies ---- */
@@ -499,20 +437,16 @@ void telnyx_options_init(struct telnyx_options *opt)
 struct telnyx_client *telnyx_client_create(struct http_client *http, struct event_base *base,
                                            const struct telnyx_options *opt)
 {
-    const char *url = opt->api_url;
-    if (opt->api_key == NULL || opt->api_key[0] == '\0' || url == NULL ||
-        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-        strpbrk(opt->api_key, "\r\n") != NULL || opt->connect_timeout_ms <= 0 ||
-        opt->total_timeout_ms <= 0 || opt->max_retries < 0 || opt->backoff_base_ms <= 0)
+    if (opt->connect_timeout_ms <= 0 || opt->total_timeout_ms <= 0 || opt->max_retries < 0 ||
+        opt->backoff_base_ms <= 0)
+        return NULL;
+    struct http_retry_client *api = http_retry_client_create(http, base, opt->api_url,
+                                                             opt->api_key, &request_hooks);
+    if (api == NULL)
         return NULL;
     struct telnyx_client *t = xcalloc(1, sizeof *t);
+    t->api = api;
     t->http = http;
-    t->base = base;
-    size_t len = strlen(url);
-    while (len > 0 && url[len - 1] == '/')
-        len--;
-    t->api_url = xstrndup(url, len);
-    t->auth_header = xasprintf("Authorization: Bearer %s", opt->api_key);
     t->connect_timeout_ms = opt->connect_timeout_ms;
     t->total_timeout_ms = opt->total_timeout_ms;
     t->max_retries = opt->max_retries;
@@ -526,17 +460,7 @@ void telnyx_client_free(struct telnyx_client *t)
 {
     if (t == NULL)
         return;
-    t->is_closing = true;
-    while (t->reqs != NULL) {
-        struct telnyx_request *r = t->reqs;
-        if (r->http != NULL)
-            http_client_cancel(t->http, r->http);
-        evtimer_del(r->timer);
-        struct telnyx_result res = {.outcome = TELNYX_FAILED, .why = "Telnyx client shut down"};
-        request_finish(r, &res);
-    }
-    free(t->api_url);
-    free(t->auth_header);
+    http_retry_client_free(t->api);
     free(t);
 }
 
@@ -569,7 +493,8 @@ void telnyx_client_write_metrics(const struct telnyx_client *t, struct evbuffer 
                                 t->outcomes[k][o]);
     metrics_write_header(out, "frontdesk_telnyx_requests_pending", "gauge",
                          "Telnyx requests without an outcome yet (in flight or waiting to retry).");
-    evbuffer_add_printf(out, "frontdesk_telnyx_requests_pending %d\n", t->pending);
+    evbuffer_add_printf(out, "frontdesk_telnyx_requests_pending %d\n",
+                        http_retry_client_pending(t->api));
     metrics_write_header(out, "frontdesk_http_requests_in_flight", "gauge",
                          "HTTP requests in flight on the worker's HTTP client.");
     evbuffer_add_printf(out, "frontdesk_http_requests_in_flight %d\n", http_client_in_flight(t->http));

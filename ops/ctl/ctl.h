@@ -23,6 +23,7 @@ int ctl_dead(int argc, char **argv);
 int ctl_calls(int argc, char **argv);
 int ctl_agent(int argc, char **argv);
 int ctl_bookings(int argc, char **argv);
+int ctl_user(int argc, char **argv);
 
 void ctl_print_usage(FILE *out);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/tenant_keys.h"
 
@@ -45,8 +46,17 @@ static int replay(redisContext *rc, const char *business, unsigned shards, const
     tenant_events_key(events, business, shards);
     shard_ready_key(ready, tenant_shard(business, shards));
     tenant_key(lease, business, shards, "lease");
-    const char *argv[] = {"EVAL", s->body, "4", dead, events, ready, lease, dead_id, business};
-    redisReply *r = ctl_redis_command(rc, 9, argv, why, sizeof why);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, dead);
+    lua_args_key(&a, events);
+    lua_args_key(&a, ready);
+    lua_args_key(&a, lease);
+    lua_args_arg(&a, dead_id);
+    lua_args_arg(&a, business);
+    const char **argv;          /* all text: ctl_redis_command measures them */
+    int argc = lua_args_command(&a, s, false, &argv, NULL);
+    redisReply *r = ctl_redis_command(rc, argc, argv, why, sizeof why);
     if (r == NULL)
         return ctl_fail("replay failed: %s", why);
     int status = CTL_EXIT_OK;

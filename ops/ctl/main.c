@@ -29,6 +29,9 @@ void ctl_print_usage(FILE *out)
           "                                 its version number goes to stderr\n"
           "  bookings --business ID [--from YYYY-MM-DD] [--json]\n"
           "                                 the business's bookings by start, in its time zone\n"
+          "  user create --business ID --email EMAIL --password-file FILE [--role owner|staff]\n"
+          "                                 a dashboard login (frontdesk-web) for the business;\n"
+          "                                 the file's first line is the password; prints the id\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
           "  dead replay --business ID --id DEAD_ID\n"
           "                                 put a dead event back on its tenant's stream\n"
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
+        {"user", ctl_user},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -1,5 +1,5 @@
-"""frontdesk-ctl against real Redis and PostgreSQL: tenant create, numbers sync, status,
-webhook keygen/sign/send, and its usage errors."""
+"""frontdesk-ctl against real Redis and PostgreSQL: tenant create, user create, numbers
+sync, status, webhook keygen/sign/send, and its usage errors."""
 import base64
 import http.server
 import json
@@ -120,6 +120,32 @@ def test_a_malformed_number_is_refused_and_nothing_is_created():
             "--fallback", "555-0100")
     assert r.returncode == 2 and "--fallback" in r.stderr
     assert _counts(e) == before
+
+
+def test_user_create_gives_a_business_a_login_hashed_with_argon2id():
+    e = env()
+    bid, _ = create_tenant(e)
+    pw = os.path.join(_tmpdir("fd-pw-"), "password")
+    with open(pw, "w") as f:
+        f.write("demo owner password\n")
+    email = f"Owner-{uuid.uuid4().hex[:8]}@Example.com"
+    r = ctl(e, "user", "create", "--business", bid, "--email", email, "--password-file", pw,
+            "--role", "staff")
+    assert r.returncode == 0, r.stderr
+    rows = _owner(e, "SELECT id::text, business_id::text, email, role, password_hash FROM users "
+                     "WHERE id = %s", (r.stdout.strip(),))
+    assert rows[0][1:4] == (bid, email.lower(), "staff")
+    assert rows[0][4].startswith("$argon2id$") and "demo owner password" not in rows[0][4]
+    again = ctl(e, "user", "create", "--business", bid, "--email", email, "--password-file", pw)
+    assert again.returncode == 1 and "already registered" in again.stderr
+    nobody = ctl(e, "user", "create", "--business", str(uuid.uuid4()), "--email", "x@example.com",
+                 "--password-file", pw)
+    assert nobody.returncode == 1 and "no business" in nobody.stderr
+    with open(pw, "w") as f:
+        f.write("short\n")
+    short = ctl(e, "user", "create", "--business", bid, "--email", "y@example.com", "--password-file", pw)
+    assert short.returncode == 2 and "at least 10 bytes" in short.stderr
+    assert _owner(e, "SELECT count(*) FROM users WHERE business_id = %s", (bid,)) == [(1,)]
 
 
 def test_tenant_create_with_redis_down_creates_nothing():

@@ -1,0 +1,232 @@
+/* workers/call_steps.c: the steps of a call's events. step_after decides which step
+ * follows (the table below, in code) and call_advance makes the move: it is the only
+ * place that sets c->step. Every other file starts a step's request and, when its reply
+ * comes, hands the outcome back to call_advance.
+ *
+ *   UNLOADED --work--> LOADING --ok--> IDLE            (a stateless call: UNLOADED -> IDLE)
+ *            <--failed, retry in 250 ms--
+ *   IDLE, with an event at the head of the queue:
+ *     no configuration yet          -> AGENT_WAIT  --100 ms--> IDLE
+ *     call.initiated, not checked   -> AGENT_CHECK --reply--> IDLE
+ *     a replay, deliveries unknown  -> COUNT --ok--> DEAD_LETTER (past the limit) or BEGIN
+ *     otherwise                     -> BEGIN
+ *   DEAD_LETTER --ok--> IDLE (the event is done, not committed)
+ *   BEGIN --ok--> MODEL (model mode, the caller's final words) or APPLY
+ *   MODEL --ok--> APPLY      (the model's turn: its tool rounds run inside llm_turns.c)
+ *   APPLY, TOOLS --ok--> TOOLS (a tool asked for, at most 4 rounds), COMMANDS (one per
+ *                        command the call flow asked for) or COMMIT
+ *   COMMANDS --ok--> COMMANDS (the next command) or COMMIT
+ *   COMMIT --ok--> IDLE (the committed state is the call's)
+ *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c)
+ *   any step --fenced--> the tenant is dropped and its calls stop where they are
+ *
+ * A call that waits takes no wake-up but its own: an event queued while a call is busy
+ * waits in the queue for IDLE. Steps that need no reply (IDLE, BEGIN, APPLY) run at once
+ * in call_advance's loop. Replies may come before the request's function returns, so a
+ * step is entered before its request goes out. */
+#include "call_ctx.h"
+
+#include <string.h>
+
+#include "tenant.h"
+#include "worker.h"
+
+#define RETRY_BASE_MS 250
+#define AGENT_WAIT_MS 100
+
+/* A wake-up, not the end of a request: it moves only a call that waits for work. */
+static bool is_wake_up(enum call_outcome outcome)
+{
+    return outcome == CALL_WAKE || outcome == CALL_RETRY_DUE || outcome == CALL_STATE_WANTED;
+}
+
+bool call_is_busy(const struct call_ctx *c)
+{
+    return c->step >= CALL_STEP_AGENT_WAIT;
+}
+
+bool call_is_handling(const struct call_ctx *c)
+{
+    return c->step >= CALL_STEP_MODEL;
+}
+
+/* The event in hand is done with (committed, failed, dead): the tenant may swap in a
+ * configuration that arrived meanwhile (agent_cache.c defers it while calls use one). */
+static void end_handling(struct call_ctx *c)
+{
+    call_output_drop(&c->out);
+    if (call_is_handling(c) && --c->t->agent.handling == 0)
+        agent_cache_settle(c->t);
+}
+
+static enum call_step finish_event(struct call_ctx *c, bool is_ok)
+{
+    end_handling(c);
+    call_event_done(c, call_queue_pop(&c->queue), is_ok);
+    return CALL_STEP_IDLE;
+}
+
+static enum call_step set_event_aside(struct call_ctx *c, const char *why)
+{
+    end_handling(c);
+    call_event_set_aside(c, call_queue_pop(&c->queue), why);
+    return CALL_STEP_IDLE;
+}
+
+/* IDLE: what the event at the head of the queue needs first. */
+static enum call_step step_for_head(struct call_ctx *c)
+{
+    const struct stream_event *ev = c->queue.head != NULL ? call_event_in_hand(c) : NULL;
+    if (ev == NULL)
+        return CALL_STEP_IDLE;
+    if (!c->t->agent.is_loaded)
+        return CALL_STEP_AGENT_WAIT;            /* keeping the call's order */
+    if (!ev->is_agent_checked && strcmp(ev->type, "call.initiated") == 0)
+        return CALL_STEP_AGENT_CHECK;
+    if (ev->deliveries == 0)
+        return CALL_STEP_COUNT;
+    return CALL_STEP_BEGIN;
+}
+
+/* After the call flow or a tool: another tool, the commands, or the commit. */
+static enum call_step step_after_flow(struct call_ctx *c)
+{
+    if (call_wants_tool(c))
+        return CALL_STEP_TOOLS;
+    return call_has_commands_left(c) ? CALL_STEP_COMMANDS : CALL_STEP_COMMIT;
+}
+
+/* The end of a step that went well: which step follows. */
+static enum call_step step_after_ok(struct call_ctx *c, const struct call_result *r)
+{
+    struct tenant *t = c->t;
+    switch (c->step) {
+    case CALL_STEP_LOADING:
+    case CALL_STEP_AGENT_CHECK:
+        return CALL_STEP_IDLE;
+    case CALL_STEP_COUNT:
+        return call_event_in_hand(c)->deliveries > t->w->wcfg.max_deliveries ? CALL_STEP_DEAD_LETTER
+                                                                              : CALL_STEP_BEGIN;
+    case CALL_STEP_DEAD_LETTER:
+        t->w->metrics.dead_letters++;
+        return finish_event(c, false);
+    case CALL_STEP_BEGIN:
+        t->agent.handling++;        /* the configuration stays until the event is done */
+        return call_wants_model(c) ? CALL_STEP_MODEL : CALL_STEP_APPLY;
+    case CALL_STEP_MODEL:
+        return CALL_STEP_APPLY;
+    case CALL_STEP_TOOLS:
+        call_take_tool_result(c, r->tool);
+        return step_after_flow(c);
+    case CALL_STEP_APPLY:
+        return step_after_flow(c);
+    case CALL_STEP_COMMANDS:
+        c->work.action++;
+        return call_has_commands_left(c) ? CALL_STEP_COMMANDS : CALL_STEP_COMMIT;
+    case CALL_STEP_COMMIT:
+        call_adopt_next(c);
+        return finish_event(c, true);
+    default:
+        return c->step;
+    }
+}
+
+/* Runs what ends the step c is in, given r, and returns the step c goes to next: the
+ * table of transitions above. */
+static enum call_step step_after(struct call_ctx *c, const struct call_result *r)
+{
+    switch (c->step) {
+    case CALL_STEP_UNLOADED:
+        if (r->outcome != CALL_STATE_WANTED && (!is_wake_up(r->outcome) || c->queue.head == NULL))
+            return CALL_STEP_UNLOADED;
+        return c->is_stateless ? CALL_STEP_IDLE : CALL_STEP_LOADING;
+    case CALL_STEP_IDLE:
+        return step_for_head(c);
+    case CALL_STEP_AGENT_WAIT:
+        return r->outcome == CALL_RETRY_DUE ? CALL_STEP_IDLE : CALL_STEP_AGENT_WAIT;
+    default:
+        break;
+    }
+    if (is_wake_up(r->outcome))     /* busy: the wake-up waits for IDLE */
+        return c->step;
+    if (r->outcome == CALL_FENCED) {
+        c->t->w->metrics.fenced++;
+        tenant_drop(c->t);
+        return c->step;
+    }
+    if (r->outcome == CALL_FAILED) {
+        if (c->step == CALL_STEP_LOADING) {
+            c->t->w->metrics.redis_failures++;
+            call_retry_in(c, RETRY_BASE_MS);
+            return CALL_STEP_UNLOADED;
+        }
+        return set_event_aside(c, r->why);
+    }
+    return step_after_ok(c, r);
+}
+
+/* Starts the step c has just entered: sends its request and returns false (its reply
+ * advances c), or does its work at once, puts the outcome in *r and returns true. */
+static bool step_start(struct call_ctx *c, struct call_result *r)
+{
+    *r = (struct call_result){.outcome = CALL_OK};
+    switch (c->step) {
+    case CALL_STEP_UNLOADED:
+        return false;
+    case CALL_STEP_LOADING:
+        call_load_state(c);
+        return false;
+    case CALL_STEP_IDLE:
+        r->outcome = CALL_WAKE;
+        return true;
+    case CALL_STEP_AGENT_WAIT:
+        agent_cache_ensure(c->t);
+        call_retry_in(c, AGENT_WAIT_MS);
+        return false;
+    case CALL_STEP_AGENT_CHECK:
+        call_check_agent_cache(c);
+        return false;
+    case CALL_STEP_COUNT:
+        call_count_delivery(c);
+        return false;
+    case CALL_STEP_DEAD_LETTER:
+        call_dead_letter(c, "delivered too many times without success");
+        return false;
+    case CALL_STEP_BEGIN:
+        r->outcome = call_begin_event(c, &r->why);
+        return true;
+    case CALL_STEP_MODEL:
+        call_start_model_turn(c);
+        return false;
+    case CALL_STEP_APPLY:
+        call_apply_flow(c);
+        return true;
+    case CALL_STEP_TOOLS:
+        call_run_tool(c);
+        return false;
+    case CALL_STEP_COMMANDS:
+        call_send_command(c);
+        return false;
+    case CALL_STEP_COMMIT:
+        llm_call_note_said(&c->llm, &c->work.fx);
+        call_commit(c);
+        return false;
+    }
+    return false;
+}
+
+void call_advance(struct call_ctx *c, struct call_result r)
+{
+    while (tenant_is_owned(c->t)) {
+        enum call_step next = step_after(c, &r);
+        if (next == c->step && is_wake_up(r.outcome)) {   /* nothing to do until work comes */
+            call_forget_if_done(c);
+            return;
+        }
+        if (!tenant_is_owned(c->t))            /* fenced */
+            return;
+        c->step = next;
+        if (!step_start(c, &r))
+            return;
+    }
+}
