@@ -3,7 +3,7 @@ Redis, the real api, worker and Telnyx simulator): two businesses signed up thro
 API, each with a receptionist put through the API and real calls (a booking with a
 price question, a message) placed through the simulator; many more calls, bookings and
 messages of the first business written straight into PostgreSQL for paging and
-analytics. Every answer is checked against web/openapi.json (webapi.py).
+analytics. Every answer is checked against web/openapi.json (openapi_check.py).
 
 What is checked: B's lists never show a row of A and A's call ids are 404 from B
 exactly as ids that do not exist; three pages of calls without duplicates or gaps,
@@ -23,8 +23,10 @@ import threading
 import uuid
 
 from harness import ROOT, env, random_number, wait_for
+from openapi_check import CHECK
 from rxhelp import agent_lines, example
-from webapi import CHECK, Client, Web, add_user, sign_up
+from webapi import Client, add_user, sign_up
+from webhelp import Web
 from workerhelp import Stack
 
 E = env()

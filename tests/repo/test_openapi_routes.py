@@ -1,8 +1,8 @@
 """web/openapi.json describes the owner API as web/routes.c serves it: one operation per
 route and no other, public routes (sign-up, login) without security and every other
 route with it, owner-only routes answering 403, and every $ref pointing at a component
-that exists. The integration tests (tests/integration/webapi.py) check each answer
-they receive against the same document."""
+that exists. The integration tests (tests/integration/openapi_check.py) check each
+answer they receive against the same document."""
 import json
 import os
 import re
