@@ -41,8 +41,9 @@ static void add_prices(json_t *prices, const PGresult *res, int row, char curren
     agent_config_free(cfg);
 }
 
-/* The prices in force from one day of the range to its end, as JSON text (owned), and
- * the business's currency. */
+/* The prices of every version in force at some time of the range, each with when it
+ * was in force, as JSON text (owned); and the business's currency (the active
+ * version's). */
 static enum app_err read_prices(PGconn *conn, const char *business_id,
                                 const struct date_range *range, char **prices_json,
                                 char currency[4], char *why, size_t why_len)
