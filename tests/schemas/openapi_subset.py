@@ -123,8 +123,10 @@ class OpenApiSubset:
     def method_of(self, target):
         return self.operations[self.aliases[target.lower()]][0].upper()
 
-    def schema_for(self, target, response=None):
-        """The schema a target's body must match; LookupError for an unknown target."""
+    def schema_for(self, target, response=None, content_type="application/json"):
+        """The schema a target's body must match; LookupError for an unknown target.
+        response: a response's key ("200", "default") instead of the request body;
+        content_type: the media type of the body (problems are application/problem+json)."""
         if target.startswith("schema:"):
             name = target.split(":", 1)[1]
             if name not in self.doc.get("components", {}).get("schemas", {}):
@@ -140,21 +142,21 @@ class OpenApiSubset:
             resp = op.get("responses", {}).get(str(response))
             if resp is None:
                 raise LookupError("%s %s has no response %s" % (method.upper(), path, response))
-            schema = self._deref(resp).get("content", {}).get("application/json", {}).get("schema")
+            schema = self._deref(resp).get("content", {}).get(content_type, {}).get("schema")
             if schema is None:
-                raise LookupError("response %s of %s has no JSON body" % (response, name))
+                raise LookupError("response %s of %s has no %s body" % (response, name, content_type))
             return schema
         body = op.get("requestBody")
         if body is None:
             raise LookupError("%s %s takes no request body" % (method.upper(), path))
         return self._deref(body)["content"]["application/json"]["schema"]
 
-    def errors(self, target, instance, response=None):
+    def errors(self, target, instance, response=None, content_type="application/json"):
         """A sorted list of "path: message" lines; [] when instance is valid."""
-        key = (target, response)
+        key = (target, response, content_type)
         validator = self._validators.get(key)
         if validator is None:
-            root = dict(self.schema_for(target, response))
+            root = dict(self.schema_for(target, response, content_type))
             root["components"] = self.components
             apply_discriminators(root)
             validator = self._validators[key] = Draft202012Validator(root)
