@@ -32,7 +32,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls bench-rx fuzz clean
+.PHONY: all binaries units deps run test bench bench-calls bench-rx bench-web fuzz clean
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
@@ -126,11 +126,14 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz
 	@tests/run-all.sh
 
-# The benchmark's own programs (floors and an open-loop load generator), see bench/.
+# The benchmark's own programs (floors and load generators), see bench/; the load
+# generators share bench/latency.c.
 BENCH_BIN = build/bench/verify_floor build/bench/bare_server build/bench/paced_load
+WEB_BENCH_BIN = build/bench/login_load $(BUILD)/bench/web_query_floor
+build/bench/paced_load build/bench/login_load: bench/latency.c bench/latency.h
 build/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 # The built-in receptionist on one core (no services needed), release flags of $(BUILD).
 $(BUILD)/bench/rx_bench_calls.o: bench/rx_bench_calls.h bench/rx_bench_config.h
@@ -139,11 +142,18 @@ $(BUILD)/bench/rx_bench: bench/rx_bench.c bench/rx_bench_calls.h $(BUILD)/bench/
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(BUILD)/libfd.a $(LDLIBS)
 
+# The owner API's queries on PostgreSQL, through lib/owner/ as frontdesk-web runs them.
+$(BUILD)/bench/web_query_floor: bench/web_query_floor.c bench/latency.c bench/latency.h \
+                               $(BUILD)/libfd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libfd.a $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory binaries $(BENCH_BIN) $(BUILD)/bench/rx_bench
+	@$(MAKE) --no-print-directory binaries $(BENCH_BIN) $(WEB_BENCH_BIN) $(BUILD)/bench/rx_bench
 	@$(BUILD)/bench/rx_bench
 	@bench/run-bench.sh
 	@bench/run-calls-bench.sh
+	@bench/run-web-bench.sh
 
 # The receptionist benchmark alone, see README.md, "Tests and benchmarks".
 bench-rx:
@@ -154,6 +164,11 @@ bench-rx:
 bench-calls: deps
 	@$(MAKE) --no-print-directory binaries
 	@bench/run-calls-bench.sh
+
+# The owner API benchmark alone (frontdesk-web over 100,000 calls), see bench/.
+bench-web: deps
+	@$(MAKE) --no-print-directory binaries $(WEB_BENCH_BIN)
+	@bench/run-web-bench.sh
 
 clean:
 	rm -rf build bin

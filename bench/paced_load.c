@@ -29,6 +29,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "latency.h"
+
 #define PACED_CONNS_MAX 1024
 #define PACED_GRACE_S 3.0
 #define PACED_IDLE_WAKE_S 0.010
@@ -49,19 +51,12 @@ struct paced_load {
     double rate, t0, seconds;
     long next_send;                 /* first request not yet sent */
     long sent, completed, ok, not_ok, errors;
-    float *latency_us;              /* owned: one per completed request */
+    struct latency_log latency;     /* one per completed request */
     struct paced_conn conns[PACED_CONNS_MAX];
     int n_conns;
     bool is_stopping;
     struct event *tick;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double due_s(const struct paced_load *l, long req)
 {
@@ -151,8 +146,9 @@ static void on_readable(struct bufferevent *bev, void *arg)
             conn_drop(c);
             return;
         }
-        double now = now_s();
-        l->latency_us[l->completed++] = (float)((now - due_s(l, c->req)) * 1e6);
+        double now = latency_now_s();
+        latency_log_add(&l->latency, (now - due_s(l, c->req)) * 1e6);
+        l->completed++;
         if (status >= 200 && status < 300)
             l->ok++;
         else
@@ -174,7 +170,7 @@ static void on_conn_event(struct bufferevent *bev, short what, void *arg)
         int one = 1;
         setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         c->is_connected = true;
-        conn_take_next(c, now_s());
+        conn_take_next(c, latency_now_s());
         return;
     }
     if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))
@@ -201,7 +197,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     struct paced_load *l = arg;
     (void)fd;
     (void)what;
-    double now = now_s();
+    double now = latency_now_s();
 
     if (!l->is_stopping) {
         long due = due_count(l, now);
@@ -224,7 +220,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
      * epoll, added about 2 ms to every latency); at least every 10 ms to notice the end. */
     double wait_s = PACED_IDLE_WAKE_S;
     if (!l->is_stopping && l->next_send < l->total) {
-        double until_due = due_s(l, l->next_send) - now_s();
+        double until_due = due_s(l, l->next_send) - latency_now_s();
         wait_s = until_due < 0 ? 0 : (until_due < wait_s ? until_due : wait_s);
     }
     struct timeval tv = {(time_t)wait_s, (suseconds_t)((wait_s - floor(wait_s)) * 1e6)};
@@ -283,20 +279,6 @@ static int load_requests(struct paced_load *l, const char *path, long first,
     return 0;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-static double percentile(const float *sorted, long n, double p)
-{
-    if (n == 0)
-        return 0;
-    long i = (long)ceil(p / 100.0 * (double)n) - 1;
-    return sorted[i < 0 ? 0 : (i >= n ? n - 1 : i)];
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 9) {
@@ -325,7 +307,6 @@ int main(int argc, char **argv)
     snprintf(host_header, sizeof host_header, "%s:%s", argv[1], argv[2]);
     if (load_requests(&l, argv[3], first, host_header) != 0)
         return 1;
-    l.latency_us = calloc((size_t)l.total, sizeof *l.latency_us);
     /* Precise timers: libevent then sleeps on a timerfd with µs resolution rather than
      * epoll_wait's milliseconds. */
     struct event_config *cfg = event_config_new();
@@ -333,8 +314,8 @@ int main(int argc, char **argv)
         event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
     l.base = cfg ? event_base_new_with_config(cfg) : NULL;
     event_config_free(cfg);
-    if (l.latency_us == NULL || l.base == NULL) {
-        fprintf(stderr, "paced_load: out of memory\n");
+    if (l.base == NULL) {
+        fprintf(stderr, "paced_load: cannot create an event loop\n");
         return 1;
     }
     for (int i = 0; i < l.n_conns; i++) {
@@ -342,22 +323,22 @@ int main(int argc, char **argv)
         conn_open(&l.conns[i]);
     }
     /* Connections get half a second to open before the clock starts. */
-    l.t0 = now_s() + 0.5;
+    l.t0 = latency_now_s() + 0.5;
     l.tick = evtimer_new(l.base, on_tick, &l);
     struct timeval start = {0, 500000};
     event_add(l.tick, &start);
     event_base_dispatch(l.base);
-    double elapsed = now_s() - l.t0;
+    double elapsed = latency_now_s() - l.t0;
 
-    qsort(l.latency_us, (size_t)l.completed, sizeof *l.latency_us, cmp_float);
+    latency_log_sort(&l.latency);
     printf("PACED rate=%.0f seconds=%.1f conns=%d scheduled=%ld sent=%ld completed=%ld ok=%ld "
            "not_ok=%ld errors=%ld unanswered=%ld achieved_rate=%.0f "
            "p50_us=%.0f p90_us=%.0f p99_us=%.0f p999_us=%.0f max_us=%.0f\n",
            l.rate, l.seconds, l.n_conns, l.total, l.sent, l.completed, l.ok, l.not_ok, l.errors,
            l.total - l.completed - l.errors, (double)l.completed / elapsed,
-           percentile(l.latency_us, l.completed, 50), percentile(l.latency_us, l.completed, 90),
-           percentile(l.latency_us, l.completed, 99), percentile(l.latency_us, l.completed, 99.9),
-           l.completed ? (double)l.latency_us[l.completed - 1] : 0.0);
+           latency_log_percentile(&l.latency, 50), latency_log_percentile(&l.latency, 90),
+           latency_log_percentile(&l.latency, 99), latency_log_percentile(&l.latency, 99.9),
+           latency_log_max(&l.latency));
 
     event_free(l.tick);
     for (int i = 0; i < l.n_conns; i++)
@@ -368,6 +349,6 @@ int main(int argc, char **argv)
         free(l.reqs[i]);
     free(l.reqs);
     free(l.req_lens);
-    free(l.latency_us);
+    latency_log_free(&l.latency);
     return 0;
 }
