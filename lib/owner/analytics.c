@@ -1,7 +1,7 @@
 /* lib/owner/analytics.c: see analytics.h. Two statements: the configuration versions
  * in force during the range (their service prices are read by lib/agent, so a price
- * means what the receptionist quoted), then one query that counts each kind of record
- * per local day, joining bookings to those prices. Totals are added up here. */
+ * means what the receptionist quoted), then one query that reads each local day's
+ * figures, valuing its bookings at those prices. Totals are added up here. */
 #include "owner/analytics.h"
 
 #include <math.h>
@@ -69,40 +69,40 @@ static enum app_err read_prices(PGconn *conn, const char *business_id,
     return APP_OK;
 }
 
-/* A row of the range: from the first day's local midnight to the one after the last
- * day (constants for the planner, so each table's (business, time) index bounds it). */
-#define IN_RANGE(col) " " col " >= $1::date::timestamptz AND " col " < ($2::date + 1)::timestamptz "
+/* The prices ($3) as rows: each priced service of each version, with when it was in force. */
+#define PRICES "json_to_recordset($3::json) AS p(valid_from timestamptz, " \
+               "valid_until timestamptz, service text, price_minor bigint)"
 
 /* The days of the range with their counts, plus each day's score_sum and scored (the
- * sum and number of the lead scores recorded that day) for the averages. */
+ * sum and number of the lead scores recorded that day) for the averages. The counts
+ * are the business's daily figures (schema/0008_owner_api_reads.sql), a row a day.
+ * Bookings are counted a row per day and service there, and valued at the one version
+ * in force all that day; on a day a version was saved, the price depends on the moment,
+ * so that day's bookings are read one by one instead (bookings_business_created_idx,
+ * which a subquery per day uses: joined to the days, the range would not reach the
+ * index under RLS). */
 static const char days_sql[] =
-    "WITH calls AS (SELECT c.started_at::date AS day, count(*) AS calls, "
-    " count(*) FILTER (WHERE c.outcome = 'answered_by_agent') AS answered, "
-    " count(*) FILTER (WHERE c.outcome IN ('missed', 'rejected_no_agent')) AS missed, "
-    " count(*) FILTER (WHERE c.outcome = 'forwarded') AS transferred "
-    " FROM call_logs c WHERE" IN_RANGE("c.started_at") "GROUP BY 1), "
-    "scored AS (SELECT l.created_at::date AS day, sum(l.score) AS score_sum, count(*) AS scored "
-    " FROM lead_scores l WHERE" IN_RANGE("l.created_at") "GROUP BY 1), "
-    "booked AS (SELECT b.created_at::date AS day, count(*) AS bookings, "
-    " coalesce(sum(p.price_minor), 0) AS value FROM bookings b "
-    " LEFT JOIN json_to_recordset($3::json) AS p(valid_from timestamptz, "
-    " valid_until timestamptz, service text, price_minor bigint) ON p.service = b.service "
-    " AND b.created_at >= p.valid_from AND (p.valid_until IS NULL OR b.created_at < p.valid_until) "
-    " WHERE b.status = 'booked' AND" IN_RANGE("b.created_at") "GROUP BY 1), "
-    "taken AS (SELECT m.taken_at::date AS day, count(*) AS messages FROM messages m "
-    " WHERE" IN_RANGE("m.taken_at") "GROUP BY 1), "
-    "billed AS (SELECT u.occurred_at::date AS day, count(*) AS billable FROM usage_events u "
-    " WHERE" IN_RANGE("u.occurred_at") "GROUP BY 1) "
-    "SELECT json_agg(json_build_object('date', d.day, 'calls', coalesce(c.calls, 0), "
-    " 'answered', coalesce(c.answered, 0), 'missed', coalesce(c.missed, 0), "
-    " 'transferred', coalesce(c.transferred, 0), 'bookings', coalesce(b.bookings, 0), "
-    " 'messages', coalesce(t.messages, 0), 'booked_value_cents', coalesce(b.value, 0), "
-    " 'billable_bookings', coalesce(u.billable, 0), 'score_sum', coalesce(s.score_sum, 0), "
-    " 'scored', coalesce(s.scored, 0)) ORDER BY d.day) "
+    "WITH changed AS (SELECT DISTINCT a.created_at::date AS day FROM ai_agents a "
+    " WHERE a.created_at >= $1::date::timestamptz AND a.created_at < ($2::date + 1)::timestamptz), "
+    "booked AS (SELECT x.day, sum(x.bookings) AS bookings, coalesce(sum(x.value), 0) AS value "
+    " FROM (SELECT r.day, r.bookings, r.bookings * p.price_minor AS value FROM daily_bookings r "
+    "  LEFT JOIN " PRICES " ON p.service = r.service AND p.valid_from < (r.day + 1)::timestamptz "
+    "  AND (p.valid_until IS NULL OR p.valid_until > r.day::timestamptz) "
+    "  WHERE r.day BETWEEN $1::date AND $2::date AND r.day NOT IN (SELECT day FROM changed) "
+    " UNION ALL SELECT c.day, v.bookings, v.value FROM changed c CROSS JOIN LATERAL "
+    "  (SELECT count(*) AS bookings, sum(p.price_minor) AS value FROM bookings b "
+    "   LEFT JOIN " PRICES " ON p.service = b.service AND b.created_at >= p.valid_from "
+    "   AND (p.valid_until IS NULL OR b.created_at < p.valid_until) "
+    "   WHERE b.status = 'booked' AND b.created_at >= c.day::timestamptz "
+    "   AND b.created_at < (c.day + 1)::timestamptz) v) x GROUP BY x.day) "
+    "SELECT json_agg(json_build_object('date', d.day, 'calls', coalesce(f.calls, 0), "
+    " 'answered', coalesce(f.answered, 0), 'missed', coalesce(f.missed, 0), "
+    " 'transferred', coalesce(f.transferred, 0), 'bookings', coalesce(b.bookings, 0), "
+    " 'messages', coalesce(f.messages, 0), 'booked_value_cents', coalesce(b.value, 0), "
+    " 'billable_bookings', coalesce(f.billable_bookings, 0), "
+    " 'score_sum', coalesce(f.score_sum, 0), 'scored', coalesce(f.scored, 0)) ORDER BY d.day) "
     "FROM (SELECT g::date AS day FROM generate_series($1::date, $2::date, interval '1 day') g) d "
-    "LEFT JOIN calls c ON c.day = d.day LEFT JOIN scored s ON s.day = d.day "
-    "LEFT JOIN booked b ON b.day = d.day LEFT JOIN taken t ON t.day = d.day "
-    "LEFT JOIN billed u ON u.day = d.day";
+    "LEFT JOIN daily_figures f ON f.day = d.day LEFT JOIN booked b ON b.day = d.day";
 
 static json_t *average(json_int_t sum, json_int_t n)
 {
@@ -137,11 +137,7 @@ enum app_err analytics_json(PGconn *conn, const char *business_id, const struct 
     if (err != APP_OK)
         return err;
     const char *params[] = {range->from, range->to, prices};
-    /* The planner's guesses for grouping by day are the input's size, which makes a
-     * long range look costly enough for JIT: compiling costs more than the query. */
-    err = owner_exec(conn, "SELECT set_config('jit', 'off', true)", 0, NULL, why, why_len);
-    if (err == APP_OK)
-        err = owner_query_json(conn, days_sql, 3, params, &days, why, why_len);
+    err = owner_query_json(conn, days_sql, 3, params, &days, why, why_len);
     free(prices);
     if (err != APP_OK)
         return err;

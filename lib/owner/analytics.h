@@ -18,8 +18,9 @@
  *   messages            messages taken that day
  *   billable_bookings   usage events of that day (what billing charges: a booking
  *                       cancelled later is still billed)
- * The total's average is over every score of the range, not a mean of days. Every
- * figure is one scan of its table's rows in the range (no JIT: see analytics.c). */
+ * The total's average is over every score of the range, not a mean of days. The
+ * figures are read from the business's daily figures, which triggers keep as records
+ * arrive (schema/0008_owner_api_reads.sql): a row per day, whatever the calls. */
 #ifndef FD_ANALYTICS_H
 #define FD_ANALYTICS_H
 #include <jansson.h>

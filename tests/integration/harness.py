@@ -201,6 +201,16 @@ class Env:
         conn.autocommit = True
         return conn
 
+    def pg_rows(self, sql, args=None):
+        """Runs one statement on a new owner connection; returns its rows, if any."""
+        conn = self.pg()
+        try:
+            cur = conn.cursor()
+            cur.execute(sql, args)
+            return cur.fetchall() if cur.description else None
+        finally:
+            conn.close()
+
 
 def env():
     global _env

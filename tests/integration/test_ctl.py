@@ -25,13 +25,7 @@ SAMPLE_TYPES = [
 
 
 def _owner(e, sql, args=None):
-    conn = e.pg()
-    try:
-        cur = conn.cursor()
-        cur.execute(sql, args)
-        return cur.fetchall() if cur.description else None
-    finally:
-        conn.close()
+    return e.pg_rows(sql, args)
 
 
 def _counts(e):

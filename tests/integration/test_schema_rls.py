@@ -15,13 +15,7 @@ TENANT_TABLES = ("businesses", "users", "ai_agents", "phone_numbers")
 
 def _owner(e, sql, args=None):
     """Runs one statement on an owner connection (autocommit); returns its rows, if any."""
-    conn = e.pg()
-    try:
-        cur = conn.cursor()
-        cur.execute(sql, args)
-        return cur.fetchall() if cur.description else None
-    finally:
-        conn.close()
+    return e.pg_rows(sql, args)
 
 
 def _url_for_db(e, dbname):
