@@ -8,6 +8,8 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -36,6 +38,16 @@ static struct evconnlistener *listen_on(struct web *web)
         LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC,
         1024, res->ai_addr, (int)res->ai_addrlen);
     freeaddrinfo(res);
+    /* libevent writes at most 16 KiB at a time, so a longer answer (90 days of
+     * analytics) leaves in two writes; with Nagle's algorithm the second waits for the
+     * client's delayed ACK, 40 ms on a keep-alive connection. Accepted sockets inherit
+     * TCP_NODELAY from the listener. */
+    int one = 1;
+    if (l != NULL && setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
+                                sizeof one) != 0) {
+        evconnlistener_free(l);
+        return NULL;
+    }
     return l;
 }
 
