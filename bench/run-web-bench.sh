@@ -46,7 +46,10 @@ done
 for c in wrk psql; do
   command -v "$c" >/dev/null || { echo "bench: $c is missing (ops/install-deps.sh installs it)" >&2; exit 1; }
 done
-[ "$calls" -ge 2 ] && [ "$businesses" -ge 1 ] || { echo "bench: too few calls or businesses" >&2; exit 1; }
+if [ "$calls" -lt 2 ] || [ "$businesses" -lt 1 ]; then
+  echo "bench: BENCH_WEB_CALLS must be at least 2 and BENCH_WEB_BUSINESSES at least 1" >&2
+  exit 1
+fi
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

@@ -3,8 +3,8 @@
   Usage: wrk ... -s bench/web_get.lua URL [-- TOKEN]
   TOKEN    a session token, sent as "Authorization: Bearer TOKEN"; none: no header
   The request is formatted once in init so wrk spends its CPU sending. done() prints one
-  line starting with "BENCH": counts, failures (http_errors: answers that were not 2xx
-  or 3xx) and latency percentiles in µs. ]]
+  line starting with "BENCH": counts, failures (http_errors: answers of status 400 or
+  more) and latency percentiles in µs. ]]
 
 local request_
 

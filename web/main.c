@@ -41,7 +41,7 @@ static struct evconnlistener *listen_on(struct web *web)
     /* libevent writes at most 16 KiB at a time, so a longer answer (90 days of
      * analytics) leaves in two writes; with Nagle's algorithm the second waits for the
      * client's delayed ACK, 40 ms on a keep-alive connection. Accepted sockets inherit
-     * TCP_NODELAY from the listener. */
+     * TCP_NODELAY from the listener (Linux). */
     int one = 1;
     if (l != NULL && setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
                                 sizeof one) != 0) {
