@@ -295,7 +295,7 @@ static void request_submit(struct telnyx_client *t, enum command_kind kind,
         spec.path = path;
         free(id);
     }
-    http_retry_post(t->api, &spec, r);
+    http_retry_send(t->api, &spec, r);
     free(path);
 }
 
