@@ -193,6 +193,11 @@ class OpenApiSubset:
 
     def query_errors(self, target, query):
         """Errors of a query string against target's query parameters ([] when valid)."""
+        return self.read_query(target, query)[1]
+
+    def read_query(self, target, query):
+        """(values, errors) of a query string against target's query parameters: values
+        is {parameter: value} converted to the schema's types, errors [] when valid."""
         name = self.aliases.get(target.lower())
         if name is None:
             raise LookupError("unknown operation %r" % target)
@@ -202,8 +207,8 @@ class OpenApiSubset:
         try:
             given = parse_query(query)
         except ValueError as err:
-            return ["$: %s" % err]
-        lines = []
+            return {}, ["$: %s" % err]
+        lines, values = [], {}
         for pname, p in params.items():
             if p.get("required") and pname not in given:
                 lines.append("$.%s: required" % pname)
@@ -213,13 +218,13 @@ class OpenApiSubset:
                 lines.append("$.%s: not a query parameter of %s" % (pname, name))
                 continue
             schema = self._resolve(p.get("schema", {}))
-            value = self._coerce(schema, value, "$." + pname, lines)
+            value = values[pname] = self._coerce(schema, value, "$." + pname, lines)
             root = dict(schema)
             root["components"] = self.components
             for e in sorted(Draft202012Validator(root).iter_errors(value),
                             key=lambda e: list(map(str, e.absolute_path))):
                 lines.append("$.%s%s: %s" % (pname, error_path(e)[1:], e.message[:300]))
-        return lines
+        return values, lines
 
     def _resolve(self, schema):
         """schema with $refs followed, at its top and in its properties and items."""
