@@ -1,4 +1,5 @@
-/* ops/ctl/tenant.c: `frontdesk-ctl tenant create` makes a business ready to take calls
+/* ops/ctl/tenant.c: `frontdesk-ctl tenant create` (list and show: tenant_view.c; suspend and
+ * resume: tenant_suspend.c) makes a business ready to take calls
  * at once: the business, an active agent with a default configuration, and its numbers,
  * in one transaction run as frontdesk_app under the new tenant's RLS scope, then the
  * number routes in Redis (fd:numbers), which the api reads for every webhook. */
@@ -148,9 +149,20 @@ static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
 
 int ctl_tenant(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } others[] = {
+        {"list", ctl_tenant_list}, {"show", ctl_tenant_show},
+        {"suspend", ctl_tenant_suspend}, {"resume", ctl_tenant_suspend},
+    };
+    for (size_t i = 0; argc >= 2 && i < sizeof others / sizeof others[0]; i++)
+        if (strcmp(argv[1], others[i].name) == 0)
+            return others[i].run(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "create") != 0)
-        return ctl_usage_error("usage: tenant create --name NAME --number E164 "
-                               "[--number E164 ...] [--fallback E164]");
+        return ctl_usage_error("usage: tenant create --name NAME --number E164 [--number E164 ...] "
+                               "[--fallback E164] | tenant list [--json] | tenant show --business "
+                               "ID [--json] | tenant suspend|resume --business ID");
     struct tenant_spec t = {0};
     int status = parse_create(argc, argv, &t);
     if (status != CTL_EXIT_OK)
