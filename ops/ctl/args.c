@@ -1,5 +1,6 @@
-/* ops/ctl/args.c: option matching and error reporting shared by the commands. */
+/* ops/ctl/args.c: option matching, error reporting and JSON output shared by the commands. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/e164.h"
@@ -77,5 +78,16 @@ int ctl_parse_target(int argc, char **argv, const char *what, unsigned parts,
     if ((parts & CTL_TARGET_NUMBER) &&
         (out->number == NULL || !e164_is_valid(out->number, strlen(out->number))))
         return ctl_usage_error("%s needs --number E164 (like +13125550100)", what);
+    return CTL_EXIT_OK;
+}
+
+int ctl_print_json(json_t *value)
+{
+    char *text = json_dumps(value, JSON_INDENT(2));
+    json_decref(value);
+    if (text == NULL)
+        return ctl_fail("cannot encode the answer as JSON");
+    printf("%s\n", text);
+    free(text);
     return CTL_EXIT_OK;
 }

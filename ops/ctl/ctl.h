@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include <hiredis.h>
+#include <jansson.h>
+#include <libpq-fe.h>
 
 #include "core/config.h"
 #include "store/tenant_keys.h"
@@ -64,5 +66,16 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
  * why when the connection failed or Redis answered with an error. */
 redisReply *ctl_redis_command(redisContext *c, int argc, const char **argv, char *why,
                               size_t why_len);
+
+/* For a command that changes PostgreSQL and then Redis: connects to Redis first, so that
+ * with Redis down it stops before PostgreSQL has anything to undo, then to PostgreSQL as
+ * frontdesk_app. CTL_EXIT_OK with both set (owned: redisFree, PQfinish); otherwise prints
+ * "<why>; <unchanged>" (e.g. "nothing created"), leaves nothing open, CTL_EXIT_FAIL. */
+int ctl_connect_for_change(const struct fd_config *cfg, const char *unchanged,
+                           redisContext **rc, PGconn **conn);
+
+/* Prints value (taken) as indented JSON on stdout; CTL_EXIT_OK, or CTL_EXIT_FAIL when it
+ * cannot be encoded. */
+int ctl_print_json(json_t *value);
 
 #endif

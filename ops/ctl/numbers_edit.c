@@ -107,16 +107,11 @@ static int change(int argc, char **argv, bool is_add)
         return status;
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
+    redisContext *rc;
+    PGconn *conn;
+    if ((status = ctl_connect_for_change(&cfg, "nothing changed", &rc, &conn)) != CTL_EXIT_OK)
+        return status;
     char why[1024];
-    /* Redis first: if it is down, stop before PostgreSQL and the routes disagree. */
-    redisContext *rc = ctl_redis_connect(&cfg, why, sizeof why);
-    if (rc == NULL)
-        return ctl_fail("%s; nothing changed", why);
-    PGconn *conn = db_connect(cfg.database_url, why, sizeof why);
-    if (conn == NULL) {
-        redisFree(rc);
-        return ctl_fail("%s; nothing changed", why);
-    }
     struct number_change c = {.id = t.id, .number = t.number, .is_add = is_add};
     enum app_err err = db_with_tenant(conn, t.id, change_number, &c, why, sizeof why);
     if (err != APP_OK)

@@ -116,18 +116,13 @@ static int parse_create(int argc, char **argv, struct tenant_spec *t)
 static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
 {
     char why[1024];
-    /* Redis first: if it is down, stop before PostgreSQL has anything to undo. */
-    redisContext *rc = ctl_redis_connect(cfg, why, sizeof why);
-    if (rc == NULL)
-        return ctl_fail("%s; nothing created", why);
-    PGconn *conn = db_connect(cfg->database_url, why, sizeof why);
-    if (conn == NULL) {
-        redisFree(rc);
-        return ctl_fail("%s; nothing created", why);
-    }
+    redisContext *rc;
+    PGconn *conn;
+    int status = ctl_connect_for_change(cfg, "nothing created", &rc, &conn);
+    if (status != CTL_EXIT_OK)
+        return status;
     uuid_generate(t->id);
     t->agent_config = agent_config_default(t->name);   /* not NULL: parse_create checked */
-    int status = CTL_EXIT_OK;
     enum app_err err = db_with_tenant(conn, t->id, insert_tenant, t, why, sizeof why);
     if (err == APP_ECONFLICT && t->taken_number != NULL) {
         status = ctl_fail("number %s already belongs to another business; nothing created",

@@ -62,16 +62,11 @@ int ctl_tenant_suspend(int argc, char **argv)
         return status;
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
+    redisContext *rc;
+    PGconn *conn;
+    if ((status = ctl_connect_for_change(&cfg, "nothing changed", &rc, &conn)) != CTL_EXIT_OK)
+        return status;
     char why[1024];
-    /* Redis first: if it is down, stop before a change the workers would not see. */
-    redisContext *rc = ctl_redis_connect(&cfg, why, sizeof why);
-    if (rc == NULL)
-        return ctl_fail("%s; nothing changed", why);
-    PGconn *conn = db_connect(cfg.database_url, why, sizeof why);
-    if (conn == NULL) {
-        redisFree(rc);
-        return ctl_fail("%s; nothing changed", why);
-    }
     struct suspension s = {.id = t.id, .is_suspend = is_suspend};
     enum app_err err = db_with_tenant(conn, t.id, set_suspension, &s, why, sizeof why);
     char key[FD_KEY_MAX];

@@ -58,15 +58,16 @@ static PGresult *ops_query(PGconn *conn, const char *sql, int n, const char *con
     return res;
 }
 
-static int print_json_value(json_t *value)
+/* frontdesk_ops for a read of every tenant; NULL (the failure printed) when it cannot. */
+static PGconn *connect_ops(void)
 {
-    char *text = json_dumps(value, JSON_INDENT(2));
-    json_decref(value);
-    if (text == NULL)
-        return ctl_fail("cannot encode the answer as JSON");
-    printf("%s\n", text);
-    free(text);
-    return CTL_EXIT_OK;
+    struct fd_config cfg;
+    config_load_or_exit(&cfg, 0);
+    char why[1024];
+    PGconn *conn = db_connect_ops(cfg.database_url, why, sizeof why);
+    if (conn == NULL)
+        ctl_fail("%s", why);
+    return conn;
 }
 
 static json_t *text_or_null(const char *s)
@@ -116,17 +117,15 @@ int ctl_tenant_list(int argc, char **argv)
     int status = ctl_parse_target(argc, argv, "tenant list", CTL_TARGET_JSON, &t);
     if (status != CTL_EXIT_OK)
         return status;
-    struct fd_config cfg;
-    config_load_or_exit(&cfg, 0);
-    char why[1024];
-    PGconn *conn = db_connect_ops(cfg.database_url, why, sizeof why);
+    PGconn *conn = connect_ops();
     if (conn == NULL)
-        return ctl_fail("%s", why);
+        return CTL_EXIT_FAIL;
+    char why[1024];
     PGresult *rows = ops_query(conn, list_sql, 0, NULL, why, sizeof why);
     if (rows == NULL)
         status = ctl_fail("cannot list the businesses: %s", why);
     else if (t.is_json)
-        status = print_json_value(list_json(rows));
+        status = ctl_print_json(list_json(rows));
     else
         list_table(rows);
     PQclear(rows);
@@ -233,12 +232,10 @@ int ctl_tenant_show(int argc, char **argv)
     int status = ctl_parse_target(argc, argv, "tenant show", CTL_TARGET_BUSINESS | CTL_TARGET_JSON, &t);
     if (status != CTL_EXIT_OK)
         return status;
-    struct fd_config cfg;
-    config_load_or_exit(&cfg, 0);
-    char why[1024];
-    PGconn *conn = db_connect_ops(cfg.database_url, why, sizeof why);
+    PGconn *conn = connect_ops();
     if (conn == NULL)
-        return ctl_fail("%s", why);
+        return CTL_EXIT_FAIL;
+    char why[1024];
     const char *params[] = {t.id};
     struct business_view v = {0};
     v.business = ops_query(conn, business_sql, 1, params, why, sizeof why);
@@ -251,7 +248,7 @@ int ctl_tenant_show(int argc, char **argv)
     else if (v.requests == NULL)
         status = ctl_fail("cannot read business %s: %s", t.id, why);
     else if (t.is_json)
-        status = print_json_value(show_json(&v));
+        status = ctl_print_json(show_json(&v));
     else
         show_text(&v);
     PQclear(v.business);

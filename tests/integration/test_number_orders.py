@@ -8,7 +8,7 @@ import time
 import uuid
 
 import harness
-from harness import Sim, Worker, ctl, env, pg_rows, start_api, wait_for
+from harness import Sim, Worker, env, pg_rows, start_api, wait_for
 
 E = env()
 API = start_api(E)
@@ -27,9 +27,7 @@ def worker(name="provisioner", lease_ms=LEASE_MS, **extra):
 
 def business(name=None):
     name = name or "Numbers Co " + uuid.uuid4().hex[:6]
-    r = ctl(E, "tenant", "create", "--name", name, "--number", harness.random_number())
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip(), name
+    return harness.create_tenant(E, name=name)[0], name
 
 
 def request_number(bid, area_code=None):
