@@ -2,11 +2,11 @@
  * as a call needs it, kept in the Redis hash fd:{sNNN}:t:B:agent (fields is_active,
  * business_name, fallback_number, config: the JSON document) so that calls go on while
  * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
- * missing and refreshed in the background every minute, and `frontdesk-ctl agent set`
- * and `tenant suspend|resume` delete it, so a change takes effect from the next call. The parsed configuration and
- * its time zone live on the tenant (t->agent.config, t->agent.tz: workers/tenant.h); the
- * small view the call flow reads (greeting, voice, hours as a sentence) is derived from
- * it. */
+ * missing and refreshed in the background every minute, and `frontdesk-ctl agent set` and
+ * `tenant suspend|resume` delete it, so a change takes effect from the next call. The
+ * parsed configuration and its time zone live on the tenant (t->agent.config,
+ * t->agent.tz: workers/tenant.h); the small view the call flow reads (greeting, voice,
+ * hours as a sentence) is derived from it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -101,14 +101,14 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     number_orders_tick(w->numbers, now);
 }
 
-/* No event is being handled: failed ones waiting for a retry stay pending in the stream
- * for the next owner. */
+/* No event is being handled (failed ones waiting for a retry stay pending in the stream
+ * for the next owner) and no number order is out. */
 static bool is_quiet(const struct worker *w)
 {
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
         if (t->reading.inflight - t->reading.parked > 0)
             return false;
-    return true;
+    return !number_orders_is_ordering(w->numbers);
 }
 
 static void on_drain_poll(evutil_socket_t fd, short what, void *arg)

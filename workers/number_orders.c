@@ -265,10 +265,6 @@ static void place_order(struct number_job *j)
 {
     struct number_orders *n = j->owner;
     const struct worker_config *cfg = &n->w->wcfg;
-    if (n->is_stopping) {   /* its answer could be cut off: leave it to the next worker */
-        advance_with(j, NUMBER_UNAVAILABLE, NULL, "the worker is stopping");
-        return;
-    }
     char reference[NUMBER_REFERENCE_MAX];
     number_order_reference(&j->o, reference);
     const struct telnyx_number_order_spec spec = {
@@ -289,10 +285,16 @@ static void route_number(struct number_job *j)
     redis_conn_command(j->owner->w->redis, REDIS_TIMEOUT_MS, on_routed, j, 4, argv, len);
 }
 
-/* Starts the step the job is in; its answer comes back through job_advance. */
+/* Starts the step the job is in; its answer comes back through job_advance. A stopping
+ * worker counts and sends no new order: its answer could be cut off by the exit, and the
+ * next worker orders as well as this one. */
 static void job_run(struct number_job *j)
 {
     struct worker *w = j->owner->w;
+    if (j->owner->is_stopping && (j->o.step == NUMBER_COUNT || j->o.step == NUMBER_PLACE)) {
+        advance_with(j, NUMBER_UNAVAILABLE, NULL, "the worker is stopping");
+        return;
+    }
     switch (j->o.step) {
     case NUMBER_SEARCH: {
         const struct telnyx_number_search q = {
@@ -373,6 +375,14 @@ void number_orders_stop(struct number_orders *n)
 {
     if (n != NULL)
         n->is_stopping = true;
+}
+
+bool number_orders_is_ordering(const struct number_orders *n)
+{
+    for (const struct number_job *j = n != NULL ? n->jobs : NULL; j != NULL; j = j->next)
+        if (j->o.step == NUMBER_PLACE || j->o.step == NUMBER_KEEP_ORDER)
+            return true;
+    return false;
 }
 
 void number_orders_free(struct number_orders *n)

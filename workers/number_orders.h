@@ -5,6 +5,7 @@
  * number of workers run it side by side; see number_orders.c for why it is safe. */
 #ifndef FD_NUMBER_ORDERS_H
 #define FD_NUMBER_ORDERS_H
+#include <stdbool.h>
 
 struct evbuffer;
 struct number_orders;
@@ -24,6 +25,9 @@ void number_orders_tick(struct number_orders *n, long long now_ms);
 /* The worker is stopping: no more claims, and no order is sent from now on (a request
  * about to order waits for the next worker instead). NULL is fine. */
 void number_orders_stop(struct number_orders *n);
+/* True while an order is out or its id not yet recorded: a stopping worker waits for
+ * these (within its drain limit), so a deploy seldom leaves an order unanswered. */
+bool number_orders_is_ordering(const struct number_orders *n);
 
 /* Prometheus lines: frontdesk_number_requests_claimed_total,
  * frontdesk_number_orders_sent_total, frontdesk_number_requests_ended_total{end} and

@@ -84,7 +84,8 @@ static void provisioning_vars(struct worker_config *out)
     for (int i = 0; i < 2 && nset > 0; i++)
         if (fields[i][0] == '\0')
             refuse(names[i], "required when FRONTDESK_TELNYX_CONNECTION_ID or "
-                             "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID is set (provisioning needs both)", "");
+                             "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID is set (provisioning needs "
+                             "both)", "");
     /* Orders wait at most half of it, so it must leave them time. */
     out->number_lease_ms = int_var("FRONTDESK_NUMBER_LEASE_MS", "60000", 2000, 600000);
 }

@@ -47,7 +47,7 @@ void number_order_reference(const struct number_order *o, char out[NUMBER_REFERE
 }
 
 /* Formats into dst, cut to size at a character boundary: the texts go to PostgreSQL, which
- * refuses a UTF-8 sequence cut in half. */
+ * refuses a UTF-8 sequence cut in half (here, or by whoever cut a detail short before). */
 __attribute__((format(printf, 3, 4)))
 static void set_text(char *dst, size_t size, const char *fmt, ...)
 {
@@ -60,8 +60,6 @@ static void set_text(char *dst, size_t size, const char *fmt, ...)
         return;
     }
     size_t len = strlen(dst);
-    if ((size_t)n == len)
-        return;
     size_t start = len;     /* the last character's first byte */
     while (start > 0 && ((unsigned char)dst[start - 1] & 0xC0) == 0x80)
         start--;

@@ -16,8 +16,9 @@ static const char claim_sql[] =
 
 static const char choose_sql[] =
     "UPDATE number_requests SET status = 'ordering', phone_number = $3, order_attempts = 0, "
-    "attempts = 0, last_error = NULL, lease_until = now() + $4::integer * interval '1 millisecond', "
-    "updated_at = now() WHERE id = $1::uuid AND claimed_by = $2 AND status = 'pending' RETURNING id";
+    "attempts = 0, last_error = NULL, "
+    "lease_until = now() + $4::integer * interval '1 millisecond', updated_at = now() "
+    "WHERE id = $1::uuid AND claimed_by = $2 AND status = 'pending' RETURNING id";
 
 /* The order count goes up only for the number chosen, before its order is sent. */
 static const char count_sql[] =

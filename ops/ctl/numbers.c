@@ -1,5 +1,6 @@
-/* ops/ctl/numbers.c: `frontdesk-ctl numbers sync` (add and remove: numbers_edit.c) rebuilds fd:numbers (E.164 number ->
- * business id, what the api routes every webhook by) from PostgreSQL, the source of
+/* ops/ctl/numbers.c: `frontdesk-ctl numbers sync` (add and remove: numbers_edit.c) rebuilds
+ * fd:numbers (E.164 number -> business id, what the api routes every webhook by) from
+ * PostgreSQL, the source of
  * truth: after a Redis loss, after `tenant create` could not reach Redis, or to undo
  * a hand edit. Readers never see a half-built table: the new hash is built under a
  * temporary key and renamed over the old one. */

@@ -53,8 +53,8 @@ static enum app_err change_number(PGconn *conn, void *arg, char *why, size_t why
         if (err == APP_OK && rows == 0)
             err = APP_ENOTFOUND;
         if (err == APP_OK)
-            err = exec_rows(conn, "DELETE FROM phone_numbers WHERE business_id = $1 AND number = $2",
-                            2, pair, &rows, why, why_len);
+            err = exec_rows(conn, "DELETE FROM phone_numbers WHERE business_id = $1 "
+                            "AND number = $2", 2, pair, &rows, why, why_len);
     }
     c->is_missing_business = err == APP_ENOTFOUND;
     c->is_elsewhere = err == APP_OK && rows == 0;

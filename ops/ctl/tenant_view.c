@@ -12,6 +12,8 @@
 #include "store/db.h"
 
 #define UTC_TEXT(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS\"Z\"')"
+#define ACTIVE_VERSION "coalesce((SELECT a.version::text FROM ai_agents a " \
+                       "WHERE a.business_id = b.id AND a.is_active), '')"
 
 static const char list_sql[] =
     "SELECT b.id::text, b.name, coalesce(" UTC_TEXT("b.suspended_at") ", ''), "
@@ -19,17 +21,16 @@ static const char list_sql[] =
     "(SELECT count(*) FROM number_requests r WHERE r.business_id = b.id "
     " AND r.status IN ('pending', 'ordering')), "
     "(SELECT count(*) FROM number_requests r WHERE r.business_id = b.id AND r.status = 'failed'), "
-    "coalesce((SELECT a.version::text FROM ai_agents a WHERE a.business_id = b.id AND a.is_active), ''), "
-    UTC_TEXT("b.created_at") " FROM businesses b ORDER BY b.created_at, b.id";
+    ACTIVE_VERSION ", " UTC_TEXT("b.created_at") " FROM businesses b ORDER BY b.created_at, b.id";
 enum { L_ID, L_NAME, L_SUSPENDED, L_NUMBERS, L_WAITING, L_FAILED, L_AGENT, L_CREATED, L_NCOLS };
 
 static const char business_sql[] =
     "SELECT b.id::text, b.name, coalesce(" UTC_TEXT("b.suspended_at") ", ''), "
-    "coalesce(b.fallback_number, ''), " UTC_TEXT("b.created_at") ", "
-    "coalesce((SELECT a.version::text FROM ai_agents a WHERE a.business_id = b.id AND a.is_active), ''), "
+    "coalesce(b.fallback_number, ''), " UTC_TEXT("b.created_at") ", " ACTIVE_VERSION ", "
     "(SELECT count(*) FROM call_logs c WHERE c.business_id = b.id "
     " AND c.started_at > now() - interval '30 days'), "
-    "coalesce((SELECT " UTC_TEXT("max(c.started_at)") " FROM call_logs c WHERE c.business_id = b.id), '') "
+    "coalesce((SELECT " UTC_TEXT("max(c.started_at)") " FROM call_logs c "
+    " WHERE c.business_id = b.id), '') "
     "FROM businesses b WHERE b.id = $1";
 enum { B_ID, B_NAME, B_SUSPENDED, B_FALLBACK, B_CREATED, B_AGENT, B_CALLS_30D, B_LAST_CALL };
 
@@ -153,7 +154,8 @@ static void show_requests(const PGresult *req)
             printf("%-15s    Telnyx order %s\n", "", PQgetvalue(req, r, R_ORDER));
         if (strcmp(status, "pending") == 0 || strcmp(status, "ordering") == 0)
             printf("%-15s    tries %s, next %s%s%s\n", "", PQgetvalue(req, r, R_ATTEMPTS),
-                   PQgetvalue(req, r, R_NEXT), PQgetvalue(req, r, R_CLAIMED)[0] ? ", claimed by " : "",
+                   PQgetvalue(req, r, R_NEXT),
+                   PQgetvalue(req, r, R_CLAIMED)[0] ? ", claimed by " : "",
                    PQgetvalue(req, r, R_CLAIMED));
         if (PQgetvalue(req, r, R_REASON)[0])
             printf("%-15s    reason: %s\n", "", PQgetvalue(req, r, R_REASON));
@@ -198,7 +200,8 @@ static json_t *show_json(const struct business_view *v)
     const PGresult *b = v->business, *req = v->requests;
     json_t *numbers = json_array(), *requests = json_array();
     for (int r = 0; r < PQntuples(v->numbers); r++)
-        json_array_append_new(numbers, json_pack("{s:s, s:s}", "number", PQgetvalue(v->numbers, r, 0),
+        json_array_append_new(numbers, json_pack("{s:s, s:s}",
+                                                 "number", PQgetvalue(v->numbers, r, 0),
                                                  "created_at", PQgetvalue(v->numbers, r, 1)));
     for (int r = 0; r < PQntuples(req); r++)
         json_array_append_new(requests, json_pack(
@@ -229,7 +232,8 @@ static json_t *show_json(const struct business_view *v)
 int ctl_tenant_show(int argc, char **argv)
 {
     struct ctl_target t;
-    int status = ctl_parse_target(argc, argv, "tenant show", CTL_TARGET_BUSINESS | CTL_TARGET_JSON, &t);
+    int status = ctl_parse_target(argc, argv, "tenant show",
+                                  CTL_TARGET_BUSINESS | CTL_TARGET_JSON, &t);
     if (status != CTL_EXIT_OK)
         return status;
     PGconn *conn = connect_ops();

@@ -262,6 +262,10 @@ static void test_texts_are_cut_at_a_character_boundary(void)
     size_t len = strlen(o.last_error);
     CHECK(len <= NUMBER_ERROR_MAX);
     CHECK((unsigned char)o.last_error[len - 1] < 0x80);
+    struct number_order cut = pending_in("312");
+    struct number_result half = outcome(NUMBER_UNAVAILABLE, "down \xe2\x82");   /* "€" cut short */
+    number_order_advance(&cut, &half);
+    CHECK_STR_EQ(cut.last_error, "search: down ");
 }
 
 static void test_the_pick_and_the_reference(void)
