@@ -158,52 +158,67 @@ static void on_written(PGresult *res, enum app_err err, const char *why, void *a
     free(w);
 }
 
+/* The texts a step's statements bind, alive until pg_conn_transaction has copied them. */
+struct write_params {
+    char lease[24], attempts[24], wait[24];
+    const char *v[5];
+};
+
+/* Fills stmts with the statements of o's step; returns how many (1 or 2). */
+static int statements_of(const struct number_order *o, const char *claimant, int lease_ms,
+                         struct write_params *p, struct pg_stmt stmts[2])
+{
+    snprintf(p->lease, sizeof p->lease, "%d", lease_ms);
+    snprintf(p->attempts, sizeof p->attempts, "%d", o->attempts);
+    snprintf(p->wait, sizeof p->wait, "%lld", o->wait_ms);
+    const char *const later[] = {o->request_id, claimant, p->attempts, p->wait, o->last_error};
+    memcpy(p->v, later, sizeof later);      /* WAIT and FORGET; the others change it */
+    const char *sql = o->step == NUMBER_FORGET ? forget_sql : wait_sql;
+    int n = 5;
+    switch (o->step) {
+    case NUMBER_CHOOSE:
+    case NUMBER_COUNT:
+        p->v[2] = o->phone_number;
+        p->v[3] = p->lease;
+        sql = o->step == NUMBER_CHOOSE ? choose_sql : count_sql;
+        n = 4;
+        break;
+    case NUMBER_KEEP_ORDER:
+        p->v[2] = o->phone_number;
+        p->v[3] = o->order_id;
+        p->v[4] = p->lease;
+        sql = keep_order_sql;
+        break;
+    case NUMBER_STORE:      /* (business, number), then (number) */
+        p->v[0] = o->business_id;
+        p->v[1] = o->phone_number;
+        stmts[0] = (struct pg_stmt){store_sql, 2, p->v};
+        stmts[1] = (struct pg_stmt){store_check_sql, 1, p->v + 1};
+        return 2;
+    case NUMBER_ACTIVATE:
+        sql = activate_sql;
+        n = 2;
+        break;
+    case NUMBER_FAIL:
+        p->v[2] = o->failure_reason;
+        p->v[3] = o->last_error;
+        sql = fail_sql;
+        n = 4;
+        break;
+    default:                /* WAIT, FORGET: the job writes no other step */
+        break;
+    }
+    stmts[0] = (struct pg_stmt){sql, n, p->v};
+    return 1;
+}
+
 void number_requests_write(struct pg_conn *pg, const struct number_order *o,
                            const char *claimant, int lease_ms, int timeout_ms,
                            number_written_fn cb, void *arg)
 {
-    char lease[24], attempts[24], wait[24];
-    snprintf(lease, sizeof lease, "%d", lease_ms);
-    snprintf(attempts, sizeof attempts, "%d", o->attempts);
-    snprintf(wait, sizeof wait, "%lld", o->wait_ms);
-    const char *id = o->request_id;
-    const char *choose[] = {id, claimant, o->phone_number, lease};
-    const char *keep[] = {id, claimant, o->phone_number, o->order_id, lease};
-    const char *store[] = {o->business_id, o->phone_number};
-    const char *store_check[] = {o->phone_number};
-    const char *done[] = {id, claimant};
-    const char *later[] = {id, claimant, attempts, wait, o->last_error};
-    const char *failed[] = {id, claimant, o->failure_reason, o->last_error};
+    struct write_params params;
     struct pg_stmt stmts[2];
-    int n = 1;
-    switch (o->step) {
-    case NUMBER_CHOOSE:
-        stmts[0] = (struct pg_stmt){choose_sql, 4, choose};
-        break;
-    case NUMBER_COUNT:
-        stmts[0] = (struct pg_stmt){count_sql, 4, choose};
-        break;
-    case NUMBER_KEEP_ORDER:
-        stmts[0] = (struct pg_stmt){keep_order_sql, 5, keep};
-        break;
-    case NUMBER_STORE:
-        stmts[0] = (struct pg_stmt){store_sql, 2, store};
-        stmts[1] = (struct pg_stmt){store_check_sql, 1, store_check};
-        n = 2;
-        break;
-    case NUMBER_ACTIVATE:
-        stmts[0] = (struct pg_stmt){activate_sql, 2, done};
-        break;
-    case NUMBER_FORGET:
-        stmts[0] = (struct pg_stmt){forget_sql, 5, later};
-        break;
-    case NUMBER_FAIL:
-        stmts[0] = (struct pg_stmt){fail_sql, 4, failed};
-        break;
-    default:            /* NUMBER_WAIT; the job writes no other step */
-        stmts[0] = (struct pg_stmt){wait_sql, 5, later};
-        break;
-    }
+    int n = statements_of(o, claimant, lease_ms, &params, stmts);
     struct write *w = xcalloc(1, sizeof *w);
     w->step = o->step;
     w->cb = cb;

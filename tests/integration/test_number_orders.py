@@ -188,6 +188,22 @@ def test_telnyx_failing_for_a_while_is_waited_out_and_orders_one_number():
     stop(w)
 
 
+def test_an_order_refused_outright_searches_again_and_orders_one_number():
+    reset_sim()
+    SIM.post("/_sim/fail", {"status": 422, "count": 1, "command": "number_orders.create"})
+    bid, _ = business()
+    rid = request_number(bid, "415")
+    w = worker()
+    row = wait_status(rid)
+    assert row["status"] == "active", row
+    creates = [r for r in SIM.requests() if r["command"] == "number_orders.create"]
+    assert [c["status"] for c in creates] == [422, 200]
+    assert row["order_attempts"] == 1           # counted anew for the number searched again
+    assert len(orders_of(rid)) == 1
+    assert [r["command"] for r in SIM.requests()].count("available_phone_numbers") == 2
+    stop(w)
+
+
 def test_a_worker_killed_while_its_order_is_pending_leaves_it_to_the_next_one():
     reset_sim()
     SIM.post("/_sim/number_orders", {"pending_polls": 3})
