@@ -13,6 +13,9 @@ const struct web_route web_routes[] = {
     {WEB_GET, "/api/v1/users", WEB_SIGNED_IN, route_users_list, 0, 0},
     {WEB_POST, "/api/v1/users", WEB_OWNER, route_users_create, 0, 0},
     {WEB_DELETE, "/api/v1/users/{id}", WEB_OWNER, route_users_delete, 0, 0},
+
+    /* bookings the business cancels (owners and staff) */
+    {WEB_POST, "/api/v1/bookings/{id}/cancel", WEB_SIGNED_IN, route_booking_cancel, 0, 0},
 };
 
 const size_t web_route_count = sizeof web_routes / sizeof web_routes[0];
