@@ -70,9 +70,17 @@ $(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/libfd.a
+$(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/gen/openapi_doc.o $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# web/openapi.json, served as it is by GET /api/v1/openapi.json (see web/openapi.h).
+$(BUILD)/gen/openapi_doc.c: web/openapi.json ops/embed-openapi.sh ops/embed-bytes.sh
+	@mkdir -p $(dir $@)
+	ops/embed-openapi.sh web/openapi.json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/openapi_doc.o: $(BUILD)/gen/openapi_doc.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BIN)/frontdesk-worker: $(WORKER_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)

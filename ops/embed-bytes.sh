@@ -1,4 +1,5 @@
-# Sourced by ops/embed-lua.sh and ops/embed-sql.sh, which embed files in a generated C file.
+# Sourced by ops/embed-lua.sh, ops/embed-sql.sh and ops/embed-openapi.sh, which embed
+# files in a generated C file.
 # embed_bytes PREFIX FILE...: prints, for the i-th FILE (from 0), the array
 # `static const char PREFIX_i[]` of its bytes followed by a NUL, so it is also a C string.
 embed_bytes() {

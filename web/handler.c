@@ -52,6 +52,20 @@ void web_fail(struct web_result *out, enum app_err err, const char *why)
                                            : NULL);
 }
 
+void web_answer(struct web_result *out, int status, enum app_err err, json_t *body,
+                const char *why)
+{
+    if (err == APP_OK)
+        web_ok(out, status, body);
+    else
+        web_fail(out, err, why);
+}
+
+void web_drop_agent_cache(struct web_result *out)
+{
+    out->drops_agent_cache = true;
+}
+
 void web_error_add(json_t *errors, const char *path, const char *message)
 {
     json_array_append_new(errors, json_pack("{s:s, s:s}", "path", path, "message", message));

@@ -146,6 +146,7 @@ struct web_result {
     struct web_hash_job hash;           /* WEB_THEN_HASH */
     struct web_event event;             /* WEB_THEN_ENQUEUE */
     int wait_ms;                        /* WEB_THEN_WAIT */
+    bool drops_agent_cache;             /* web_drop_agent_cache: after COMMIT, before replying */
 };
 
 /* The value of path parameter {name}, or NULL. */
@@ -161,6 +162,20 @@ void web_problem(struct web_result *out, int status, const char *detail);
  * 401, APP_ETOOBIG 413, APP_EUNAVAIL 503, anything else 500. For 5xx why is logged,
  * never sent. */
 void web_fail(struct web_result *out, enum app_err err, const char *why);
+
+/* web_ok(out, status, body) when err is APP_OK, else web_fail(out, err, why) (body is
+ * then NULL). */
+void web_answer(struct web_result *out, int status, enum app_err err, json_t *body,
+                const char *why);
+
+/* Once the transaction has committed, and before the answer is sent, the worker's
+ * cached copy of the business's receptionist configuration (Redis
+ * fd:{sNNN}:t:B:agent) is deleted, so the business's next call loads the active
+ * version from PostgreSQL (the worker checks the copy at each call's start). A handler
+ * may not touch Redis itself: it asks with this. Only a success (status below 400)
+ * drops the copy; a failure to drop it is logged and the answer stands (the worker
+ * refreshes from PostgreSQL within a minute anyway). */
+void web_drop_agent_cache(struct web_result *out);
 
 /* Validation: collect every problem of the body in errors (a JSON array), then call
  * web_reject_invalid once. */

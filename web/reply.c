@@ -91,10 +91,16 @@ void web_reply(struct web_exchange *x)
     struct web_result *r = &x->result;
     if (r->status == 0)         /* a handler that never answered: a bug, said once */
         web_fail(r, APP_EINTERNAL, "the route gave no answer");
+    if (r->drops_agent_cache && r->status < 400) {
+        web_cache_drop_then_reply(x);       /* comes back here once Redis has answered */
+        return;
+    }
     count_auth_event(x->web, r->auth_event);
     web_gate_note(x->web, x);
     add_result_headers(x);
-    char *text = r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+    /* 15 significant digits write a real as it was meant (an average of 72.3 reads
+     * 72.3; jansson's default 17 writes 72.299999999999997) */
+    char *text = r->body ? json_dumps(r->body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     const char *type = r->body == NULL ? NULL
                        : r->is_problem ? "application/problem+json" : "application/json";
     web_reply_text(x, r->status, type, text, text ? strlen(text) : 0);

@@ -31,7 +31,8 @@ static const char *const no_fields[] = {NULL};
 
 /* The booking the request names, or an answer: 404 for an id that is not a booking of
  * the session's business, whatever the reason. False when out is answered. */
-static bool find_booking(PGconn *conn, const struct web_request *req, struct owner_booking *b,
+static bool find_booking(PGconn *conn, const struct web_request *req,
+                         const struct web_session *session, struct owner_booking *b,
                          struct web_result *out)
 {
     const char *id = web_param(req, "id");
@@ -44,8 +45,8 @@ static bool find_booking(PGconn *conn, const struct web_request *req, struct own
         web_problem(out, 404, "No such booking.");
         return false;
     }
-    enum app_err err = owner_booking_find(conn, id, wall_clock_now_ms(req->clock), b, why,
-                                          sizeof why);
+    enum app_err err = owner_booking_find(conn, session->business_id, id,
+                                          wall_clock_now_ms(req->clock), b, why, sizeof why);
     if (err != APP_OK)
         web_fail(out, err, why);
     return err == APP_OK;
@@ -69,8 +70,7 @@ static void cancel_wait(PGconn *conn, const struct web_request *req,
                         const struct web_session *session, struct web_result *out)
 {
     struct owner_booking b;
-    (void)session;
-    if (!find_booking(conn, req, &b, out))
+    if (!find_booking(conn, req, session, &b, out))
         return;
     if (b.state == OWNER_BOOKING_CANCELLED) {
         web_ok(out, 200, json_incref(b.json));
@@ -89,8 +89,7 @@ void route_booking_cancel(PGconn *conn, const struct web_request *req,
 {
     struct owner_booking b;
     struct web_event ev;
-    (void)session;
-    if (!find_booking(conn, req, &b, out))
+    if (!find_booking(conn, req, session, &b, out))
         return;
     switch (b.state) {
     case OWNER_BOOKING_CANCELLED:

@@ -14,6 +14,21 @@ const struct web_route web_routes[] = {
     {WEB_POST, "/api/v1/users", WEB_OWNER, route_users_create, 0, 0},
     {WEB_DELETE, "/api/v1/users/{id}", WEB_OWNER, route_users_delete, 0, 0},
 
+    /* ---- the business's data: its calls and records, analytics, receptionist ---- */
+    {WEB_GET, "/api/v1/calls", WEB_SIGNED_IN, route_calls_list, 0, 0},
+    {WEB_GET, "/api/v1/calls/{id}", WEB_SIGNED_IN, route_call_show, 0, 0},
+    {WEB_GET, "/api/v1/bookings", WEB_SIGNED_IN, route_bookings_list, 0, 0},
+    {WEB_GET, "/api/v1/messages", WEB_SIGNED_IN, route_messages_list, 0, 0},
+    {WEB_GET, "/api/v1/leads", WEB_SIGNED_IN, route_leads_list, 0, 0},
+    {WEB_GET, "/api/v1/upsells", WEB_SIGNED_IN, route_upsells_list, 0, 0},
+    {WEB_GET, "/api/v1/analytics", WEB_SIGNED_IN, route_analytics, 0, 0},
+    {WEB_GET, "/api/v1/agent", WEB_SIGNED_IN, route_agent_show, 0, 0},
+    {WEB_PUT, "/api/v1/agent", WEB_OWNER, route_agent_put, 0, WEB_BODY_LIMIT},
+    {WEB_GET, "/api/v1/agent/versions", WEB_SIGNED_IN, route_agent_versions, 0, 0},
+    {WEB_GET, "/api/v1/agent/versions/{n}", WEB_SIGNED_IN, route_agent_version_show, 0, 0},
+    {WEB_POST, "/api/v1/agent/versions/{n}/activate", WEB_OWNER, route_agent_activate, 0, 0},
+    {WEB_GET, "/api/v1/openapi.json", WEB_SIGNED_IN, route_openapi, 0, 0},
+
     /* bookings the business cancels (owners and staff) */
     {WEB_POST, "/api/v1/bookings/{id}/cancel", WEB_SIGNED_IN, route_booking_cancel, 0, 0},
 };

@@ -23,6 +23,44 @@ void route_users_create(PGconn *conn, const struct web_request *req,
 void route_users_delete(PGconn *conn, const struct web_request *req,
                         const struct web_session *session, struct web_result *out);
 
+/* ---- the business's data ---- */
+
+/* route_calls.c: the business's calls. */
+void route_calls_list(PGconn *conn, const struct web_request *req,
+                      const struct web_session *session, struct web_result *out);
+void route_call_show(PGconn *conn, const struct web_request *req,
+                     const struct web_session *session, struct web_result *out);
+
+/* route_records.c: bookings, messages, leads and upsells. */
+void route_bookings_list(PGconn *conn, const struct web_request *req,
+                         const struct web_session *session, struct web_result *out);
+void route_messages_list(PGconn *conn, const struct web_request *req,
+                         const struct web_session *session, struct web_result *out);
+void route_leads_list(PGconn *conn, const struct web_request *req,
+                      const struct web_session *session, struct web_result *out);
+void route_upsells_list(PGconn *conn, const struct web_request *req,
+                        const struct web_session *session, struct web_result *out);
+
+/* route_analytics.c: figures per local day and in total. */
+void route_analytics(PGconn *conn, const struct web_request *req,
+                     const struct web_session *session, struct web_result *out);
+
+/* route_agent.c: the receptionist's configuration and its versions. */
+void route_agent_show(PGconn *conn, const struct web_request *req,
+                      const struct web_session *session, struct web_result *out);
+void route_agent_put(PGconn *conn, const struct web_request *req,
+                     const struct web_session *session, struct web_result *out);
+void route_agent_versions(PGconn *conn, const struct web_request *req,
+                          const struct web_session *session, struct web_result *out);
+void route_agent_version_show(PGconn *conn, const struct web_request *req,
+                              const struct web_session *session, struct web_result *out);
+void route_agent_activate(PGconn *conn, const struct web_request *req,
+                          const struct web_session *session, struct web_result *out);
+
+/* route_openapi.c: the API's own OpenAPI document. */
+void route_openapi(PGconn *conn, const struct web_request *req,
+                   const struct web_session *session, struct web_result *out);
+
 /* route_booking_cancel.c: a booking the business cancels, through its owning worker. */
 void route_booking_cancel(PGconn *conn, const struct web_request *req,
                           const struct web_session *session, struct web_result *out);

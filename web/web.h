@@ -126,6 +126,10 @@ void web_reply_text(struct web_exchange *x, int status, const char *content_type
                     const char *body, size_t len);
 double web_elapsed_ms(const struct web_exchange *x);
 
+/* cache_drop.c: deletes the business's cached configuration (web_drop_agent_cache),
+ * then web_reply(x) again. */
+void web_cache_drop_then_reply(struct web_exchange *x);
+
 /* exchange.c: submit the request's next database stage. */
 void web_exchange_continue(struct web_exchange *x);
 

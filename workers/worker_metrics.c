@@ -8,6 +8,7 @@
 
 #include "http/http_client.h"
 #include "llm_turns.h"
+#include "number_orders.h"
 #include "core/log.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -82,6 +83,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     outbox_drain_write_metrics(w->drain, out);
     if (w->llm != NULL)
         llm_turns_write_metrics(w->llm, out);
+    number_orders_write_metrics(w->numbers, out);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

@@ -4,10 +4,12 @@
  * json_doc (one pass, no tree) and allocates the result from a few large blocks that
  * agent_config_free() releases together.
  *
- * This half reads the sections of the document with the readers of
- * agent_config_reader.h: each works on one token with the parser's path naming it
- * ("services[2].price"); a failure writes "<path>: <reason>" once and every caller
- * returns false up to agent_config_parse(). */
+ * This half reads the sections of the document (agent_config_sections.h) with the
+ * readers of agent_config_reader.h: each works on one token with the parser's path
+ * naming it ("services[2].price"); a failure records "<path>: <reason>" and its caller
+ * returns false. Lists go on with their next entry after an entry failed (cfg_recover),
+ * so one save reports every entry that is wrong; agent_config_document.c does the same
+ * for the sections. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "agent/agent_config.h"
 #include "agent/agent_config_reader.h"
 #include "agent/agent_config_rules.h"
+#include "agent/agent_config_sections.h"
 #include "core/e164.h"
 #include "core/json_doc.h"
 #include "core/xalloc.h"
@@ -61,7 +64,7 @@ static bool parse_day(struct parser *p, int arr, struct agent_day *day)
     return true;
 }
 
-static bool parse_hours(struct parser *p, int obj)
+bool cfg_parse_hours(struct parser *p, int obj)
 {
     static const char *const keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
     size_t saved = cfg_path_push_key(p, "hours");
@@ -69,18 +72,17 @@ static bool parse_hours(struct parser *p, int obj)
         return cfg_fail(p, "is required (mon..sun, each a list of {\"open\", \"close\"})");
     if (!cfg_expect_object(p, obj, keys))
         return false;
+    bool ok = true;
     for (int i = 0; i < 7; i++) {
         int d = (i + 1) % 7;    /* mon..sun, the order people write them in */
         size_t day = cfg_path_push_key(p, day_keys[d]);
         int arr = cfg_member(p, obj, day_keys[d]);
-        if (arr < 0)
-            return cfg_fail(p, "is required (use [] for a day the business is closed)");
-        if (!parse_day(p, arr, &p->cfg->hours[d]))
-            return false;
-        cfg_path_pop(p, day);
+        bool is_day_ok = arr < 0 ? cfg_fail(p, "is required (use [] for a day the business is closed)")
+                                 : parse_day(p, arr, &p->cfg->hours[d]);
+        ok = cfg_recover(p, day, is_day_ok) && ok;
     }
     cfg_path_pop(p, saved);
-    return true;
+    return ok;
 }
 
 static int closure_cmp(const void *a, const void *b)
@@ -89,35 +91,42 @@ static int closure_cmp(const void *a, const void *b)
     return (x->date > y->date) - (x->date < y->date);
 }
 
-static bool parse_closures(struct parser *p, int arr)
+/* One closure, c[i] of the n read so far. */
+static bool parse_closure(struct parser *p, int obj, struct agent_closure *c, size_t i)
 {
     static const char *const keys[] = {"date", "reason", NULL};
+    if (!cfg_expect_object(p, obj, keys) ||
+        !cfg_get_text(p, obj, "reason", AGENT_SHORT_TEXT_MAX, TEXT_LINE, "", &c[i].reason))
+        return false;
+    int tok = cfg_member(p, obj, "date");
+    cfg_path_push_key(p, "date");
+    char date[16] = "";
+    if (tok < 0)
+        return cfg_fail(p, "is required");
+    if (!json_doc_str_copy(&p->doc, tok, date, sizeof date) ||
+        !agent_date_parse(date, strlen(date), &c[i].date))
+        return cfg_fail(p, "must be a date \"YYYY-MM-DD\"");
+    for (size_t j = 0; j < i; j++)
+        if (c[j].date == c[i].date)
+            return cfg_fail(p, "%s is listed twice", date);
+    return true;
+}
+
+bool cfg_parse_closures(struct parser *p, int arr)
+{
     size_t saved, n;
     if (!cfg_enter_array(p, arr, "closures", AGENT_CLOSURES_MAX, &saved, &n))
         return false;
     if (arr < 0)
         return true;
     struct agent_closure *c = cfg_mem_alloc(p, (n ? n : 1) * sizeof *c);
+    bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        int obj = json_doc_at(&p->doc, arr, i);
         size_t item = cfg_path_push_index(p, i);
-        if (!cfg_expect_object(p, obj, keys) ||
-            !cfg_get_text(p, obj, "reason", AGENT_SHORT_TEXT_MAX, TEXT_LINE, "", &c[i].reason))
-            return false;
-        int tok = cfg_member(p, obj, "date");
-        size_t field = cfg_path_push_key(p, "date");
-        char date[16] = "";
-        if (tok < 0)
-            return cfg_fail(p, "is required");
-        if (!json_doc_str_copy(&p->doc, tok, date, sizeof date) ||
-            !agent_date_parse(date, strlen(date), &c[i].date))
-            return cfg_fail(p, "must be a date \"YYYY-MM-DD\"");
-        for (size_t j = 0; j < i; j++)
-            if (c[j].date == c[i].date)
-                return cfg_fail(p, "%s is listed twice", date);
-        cfg_path_pop(p, field);
-        cfg_path_pop(p, item);
+        ok = cfg_recover(p, item, parse_closure(p, json_doc_at(&p->doc, arr, i), c, i)) && ok;
     }
+    if (!ok)
+        return false;
     qsort(c, n, sizeof *c, closure_cmp);
     p->cfg->closures = c;
     p->cfg->nclosures = n;
@@ -125,7 +134,7 @@ static bool parse_closures(struct parser *p, int arr)
     return true;
 }
 
-static bool parse_address(struct parser *p, int obj)
+bool cfg_parse_address(struct parser *p, int obj)
 {
     static const char *const keys[] = {"street", "city", "region", "postal_code", "country",
                                        "directions", NULL};
@@ -155,28 +164,33 @@ static bool parse_address(struct parser *p, int obj)
     return true;
 }
 
-static bool parse_faq(struct parser *p, int arr)
+static bool parse_faq_entry(struct parser *p, int obj, struct agent_faq *entry)
 {
     static const char *const keys[] = {"question", "answer", "keywords", NULL};
+    return cfg_expect_object(p, obj, keys) &&
+           cfg_get_text(p, obj, "question", AGENT_SHORT_TEXT_MAX, TEXT_LINE, NULL,
+                        &entry->question) &&
+           cfg_get_text(p, obj, "answer", AGENT_LONG_TEXT_MAX, TEXT_PARAGRAPHS, NULL,
+                        &entry->answer) &&
+           cfg_get_words(p, obj, "keywords", AGENT_KEYWORDS_MAX, 1, AGENT_KEYWORD_MAX, true,
+                         &entry->keywords, &entry->nkeywords);
+}
+
+bool cfg_parse_faq(struct parser *p, int arr)
+{
     size_t saved, n;
     if (!cfg_enter_array(p, arr, "faq", AGENT_FAQ_MAX, &saved, &n))
         return false;
     if (arr < 0)
         return true;
     struct agent_faq *faq = cfg_mem_alloc(p, (n ? n : 1) * sizeof *faq);
+    bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        int obj = json_doc_at(&p->doc, arr, i);
         size_t item = cfg_path_push_index(p, i);
-        if (!cfg_expect_object(p, obj, keys) ||
-            !cfg_get_text(p, obj, "question", AGENT_SHORT_TEXT_MAX, TEXT_LINE, NULL,
-                      &faq[i].question) ||
-            !cfg_get_text(p, obj, "answer", AGENT_LONG_TEXT_MAX, TEXT_PARAGRAPHS, NULL,
-                      &faq[i].answer) ||
-            !cfg_get_words(p, obj, "keywords", AGENT_KEYWORDS_MAX, 1, AGENT_KEYWORD_MAX, true,
-                       &faq[i].keywords, &faq[i].nkeywords))
-            return false;
-        cfg_path_pop(p, item);
+        ok = cfg_recover(p, item, parse_faq_entry(p, json_doc_at(&p->doc, arr, i), &faq[i])) && ok;
     }
+    if (!ok)
+        return false;
     p->cfg->faq = faq;
     p->cfg->nfaq = n;
     cfg_path_pop(p, saved);
@@ -195,7 +209,7 @@ static bool policy_name_is_valid(const char *name)
     return true;
 }
 
-static bool parse_policies(struct parser *p, int obj)
+bool cfg_parse_policies(struct parser *p, int obj)
 {
     size_t saved = cfg_path_push_key(p, "policies");
     if (obj < 0) {
@@ -272,6 +286,8 @@ static bool check_name_unique(struct parser *p, const struct agent_service *svcs
     size_t len = strlen(name);
     for (size_t i = 0; i < n; i++) {
         const struct agent_service *s = &svcs[i];
+        if (s->name == NULL)            /* an earlier service whose name was refused */
+            continue;
         if (agent_name_equals(s->name, strlen(s->name), name, len))
             return cfg_fail(p, "\"%s\" is already the name of services[%zu]", name, i);
         for (size_t a = 0; a < s->naliases; a++)
@@ -366,7 +382,9 @@ static bool resolve_upsells(struct parser *p, int obj, struct agent_service *svc
     return true;
 }
 
-static bool parse_services(struct parser *p, int arr)
+/* Upsells name other services, so they are resolved in a second pass, and only when
+ * every service passed the first. */
+bool cfg_parse_services(struct parser *p, int arr)
 {
     size_t saved, n;
     if (!cfg_enter_array(p, arr, "services", AGENT_SERVICES_MAX, &saved, &n))
@@ -374,23 +392,24 @@ static bool parse_services(struct parser *p, int arr)
     if (arr < 0)
         return true;
     struct agent_service *svcs = cfg_mem_alloc(p, (n ? n : 1) * sizeof *svcs);
-    for (int pass = 0; pass < 2; pass++) {
+    bool ok = true;
+    for (int pass = 0; pass < 2 && ok; pass++) {
         for (size_t i = 0; i < n; i++) {
             size_t item = cfg_path_push_index(p, i);
             int obj = json_doc_at(&p->doc, arr, i);
-            if (pass == 0 ? !parse_service(p, obj, svcs, i)
-                          : !resolve_upsells(p, obj, svcs, n, i))
-                return false;
-            cfg_path_pop(p, item);
+            ok = cfg_recover(p, item, pass == 0 ? parse_service(p, obj, svcs, i)
+                                                : resolve_upsells(p, obj, svcs, n, i)) && ok;
         }
     }
+    if (!ok)
+        return false;
     p->cfg->services = svcs;
     p->cfg->nservices = n;
     cfg_path_pop(p, saved);
     return true;
 }
 
-static bool parse_booking(struct parser *p, int obj)
+bool cfg_parse_booking(struct parser *p, int obj, bool is_services_read)
 {
     static const char *const keys[] = {"enabled", "slot_minutes", "lead_time_minutes",
                                        "max_days_ahead", "capacity_per_slot", NULL};
@@ -404,7 +423,7 @@ static bool parse_booking(struct parser *p, int obj)
         !cfg_get_uint(p, obj, "max_days_ahead", 1, 365, 30, &c->booking.max_days_ahead) ||
         !cfg_get_uint(p, obj, "capacity_per_slot", 1, 100, 1, &c->booking.capacity_per_slot))
         return false;
-    if (c->booking.is_enabled && c->nservices == 0) {
+    if (c->booking.is_enabled && is_services_read && c->nservices == 0) {
         cfg_path_push_key(p, "enabled");
         return cfg_fail(p, "booking needs at least one service in services");
     }
@@ -412,7 +431,7 @@ static bool parse_booking(struct parser *p, int obj)
     return true;
 }
 
-static bool parse_escalation(struct parser *p, int obj)
+bool cfg_parse_escalation(struct parser *p, int obj)
 {
     static const char *const keys[] = {"transfer_number", "on_request",
                                        "after_misunderstood_turns", "keywords", NULL};
@@ -432,7 +451,7 @@ static bool parse_escalation(struct parser *p, int obj)
     return true;
 }
 
-static bool parse_after_hours(struct parser *p, int obj)
+bool cfg_parse_after_hours(struct parser *p, int obj, bool is_booking_read)
 {
     static const char *const keys[] = {"action", "forward_number", NULL};
     static const char *const actions[] = {"take_message", "forward", "booking_only", NULL};
@@ -449,7 +468,8 @@ static bool parse_after_hours(struct parser *p, int obj)
         cfg_path_push_key(p, "forward_number");
         return cfg_fail(p, "is required when action is \"forward\"");
     }
-    if (c->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY && !c->booking.is_enabled) {
+    if (c->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY && is_booking_read &&
+        !c->booking.is_enabled) {
         cfg_path_push_key(p, "action");
         return cfg_fail(p, "\"booking_only\" needs booking.enabled = true");
     }
@@ -457,7 +477,7 @@ static bool parse_after_hours(struct parser *p, int obj)
     return true;
 }
 
-static bool parse_notifications(struct parser *p, int obj)
+bool cfg_parse_notifications(struct parser *p, int obj)
 {
     static const char *const keys[] = {"owner_sms", "on", NULL};
     static const char *const events[] = {"booking", "message", "escalation", "call_summary", NULL};
@@ -488,137 +508,4 @@ static bool parse_notifications(struct parser *p, int obj)
     }
     cfg_path_pop(p, saved);
     return true;
-}
-
-/* ---- the document ---- */
-
-static bool read_language(struct parser *p, int top)
-{
-    if (!cfg_get_text(p, top, "language", 20, TEXT_LINE, "en-US", &p->cfg->language))
-        return false;
-    const char *s = p->cfg->language;
-    size_t i = 0;
-    while (s[i] >= 'a' && s[i] <= 'z')
-        i++;
-    bool ok = i >= 2 && i <= 3;
-    if (ok && s[i] == '-') {
-        size_t j = ++i;
-        while ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))
-            i++;
-        ok = i - j == 2 || (i - j == 3 && s[j] >= '0' && s[j] <= '9');
-    }
-    if (ok && s[i] == '\0')
-        return true;
-    cfg_path_push_key(p, "language");
-    return cfg_fail(p, "must be a language tag like \"en-US\" or \"es\"");
-}
-
-static bool read_voice(struct parser *p, int top)
-{
-    if (!cfg_get_text(p, top, "voice", AGENT_NAME_MAX, TEXT_LINE, "Telnyx.KokoroTTS.af",
-                  &p->cfg->voice))
-        return false;
-    for (const char *s = p->cfg->voice; *s != '\0'; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '.' || *s == '_' || *s == '-' || *s == ':')) {
-            cfg_path_push_key(p, "voice");
-            return cfg_fail(p, "must be a voice name like \"Telnyx.KokoroTTS.af\" "
-                        "(letters, digits, . _ - :)");
-        }
-    return true;
-}
-
-static bool read_timezone(struct parser *p, int top)
-{
-    if (!cfg_get_text(p, top, "timezone", 64, TEXT_LINE, NULL, &p->cfg->timezone))
-        return false;
-    if (agent_timezone_exists(AGENT_CONFIG_ZONEINFO_DIR, p->cfg->timezone))
-        return true;
-    cfg_path_push_key(p, "timezone");
-    return cfg_fail(p, "\"%s\" is not an IANA time zone (like \"America/New_York\")",
-                p->cfg->timezone);
-}
-
-static bool read_identity(struct parser *p, int top)
-{
-    struct agent_config *c = p->cfg;
-    unsigned version;
-    static const char *const tones[] = {"friendly", "formal", "brief", NULL};
-    int tone = AGENT_TONE_FRIENDLY;
-    size_t saved = cfg_path_push_key(p, "config_version");
-    int tok = cfg_member(p, top, "config_version");
-    if (tok < 0)
-        return cfg_fail(p, "is required (%d for this format)", AGENT_CONFIG_FORMAT_VERSION);
-    if (!cfg_read_uint(p, tok, AGENT_CONFIG_FORMAT_VERSION, AGENT_CONFIG_FORMAT_VERSION, &version))
-        return false;
-    c->config_version = (int)version;
-    cfg_path_pop(p, saved);
-    if (!cfg_get_text(p, top, "business_name", AGENT_BUSINESS_NAME_MAX, TEXT_LINE, NULL,
-                  &c->business_name))
-        return false;
-    char *greeting = xasprintf("Thank you for calling %s. How can I help you today?",
-                               c->business_name);
-    const char *dflt = cfg_mem_strdup(p, greeting, strlen(greeting));
-    free(greeting);
-    if (!cfg_get_text(p, top, "greeting", AGENT_SHORT_TEXT_MAX, TEXT_LINE, dflt, &c->greeting) ||
-        !read_voice(p, top) || !read_language(p, top) ||
-        !cfg_get_choice(p, top, "tone", tones, &tone) || !read_timezone(p, top))
-        return false;
-    c->tone = (enum agent_tone)tone;
-    int cur = cfg_member(p, top, "currency");
-    memcpy(c->currency, "USD", 4);
-    saved = cfg_path_push_key(p, "currency");
-    if (cur >= 0 && !cfg_read_currency(p, cur, c->currency, NULL))
-        return false;
-    cfg_path_pop(p, saved);
-    return true;
-}
-
-static bool parse_document(struct parser *p)
-{
-    static const char *const keys[] = {
-        "config_version", "business_name", "greeting", "voice", "language", "tone",
-        "timezone", "currency", "address", "hours", "closures", "services", "faq",
-        "policies", "booking", "escalation", "after_hours", "notifications", NULL};
-    if (json_doc_kind(&p->doc, 0) != JSON_KIND_OBJECT)
-        return cfg_fail(p, "must be a JSON object");
-    return cfg_check_keys(p, 0, keys) && read_identity(p, 0) &&
-           parse_address(p, cfg_member(p, 0, "address")) &&
-           parse_hours(p, cfg_member(p, 0, "hours")) &&
-           parse_closures(p, cfg_member(p, 0, "closures")) &&
-           parse_services(p, cfg_member(p, 0, "services")) &&
-           parse_faq(p, cfg_member(p, 0, "faq")) &&
-           parse_policies(p, cfg_member(p, 0, "policies")) &&
-           parse_booking(p, cfg_member(p, 0, "booking")) &&
-           parse_escalation(p, cfg_member(p, 0, "escalation")) &&
-           parse_after_hours(p, cfg_member(p, 0, "after_hours")) &&
-           parse_notifications(p, cfg_member(p, 0, "notifications"));
-}
-
-enum app_err agent_config_parse(const char *json, size_t len, struct agent_config **out,
-                                char *why, size_t why_len)
-{
-    *out = NULL;
-    if (len > AGENT_CONFIG_DOC_MAX) {
-        snprintf(why, why_len, "document: is %zu bytes; at most %d are allowed", len,
-                 AGENT_CONFIG_DOC_MAX);
-        return APP_ETOOBIG;
-    }
-    struct parser *p = xcalloc(1, sizeof *p);
-    p->why = why;
-    p->why_len = why_len;
-    p->cfg = xcalloc(1, sizeof *p->cfg);
-    enum app_err err = APP_EINVAL;
-    if (!json_doc_parse(&p->doc, json, len))
-        snprintf(why, why_len, "document: is not valid JSON (UTF-8, no trailing commas or "
-                 "comments)");
-    else if (parse_document(p))
-        err = APP_OK;
-    json_doc_cleanup(&p->doc);
-    if (err == APP_OK)
-        *out = p->cfg;
-    else
-        agent_config_free(p->cfg);
-    free(p);
-    return err;
 }

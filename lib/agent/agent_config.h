@@ -139,13 +139,42 @@ struct agent_config {
 /* Parses and validates the document json (len bytes, need not be NUL-terminated).
  * On APP_OK *out is a new config (owned: agent_config_free). Otherwise *out is NULL
  * and why (why_len bytes, 256 are plenty) names the field as a JSON path and says what
- * is wrong, e.g. "services[2].price: must be a decimal string like \"120.00\"". The
- * result is APP_ETOOBIG for a document over AGENT_CONFIG_DOC_MAX bytes and APP_EINVAL
- * for anything else that is invalid. Reads AGENT_CONFIG_ZONEINFO_DIR to check the
- * time zone. */
+ * is wrong, e.g. "services[2].price: must be a decimal string like \"120.00\"" (the
+ * first problem; agent_config_validate reports them all). The result is APP_ETOOBIG
+ * for a document over AGENT_CONFIG_DOC_MAX bytes and APP_EINVAL for anything else that
+ * is invalid. Reads AGENT_CONFIG_ZONEINFO_DIR to check the time zone. */
 enum app_err agent_config_parse(const char *json, size_t len, struct agent_config **out,
                                 char *why, size_t why_len);
 void agent_config_free(struct agent_config *config);   /* NULL is fine */
+
+#define AGENT_CONFIG_PATH_MAX 160       /* bytes of a problem's path */
+#define AGENT_CONFIG_MESSAGE_MAX 256    /* bytes of a problem's message */
+#define AGENT_CONFIG_PROBLEMS_MAX 50    /* problems reported for one document */
+
+/* What is wrong with a document, for whoever saves one (frontdesk-ctl agent set, the
+ * owner API's PUT /api/v1/agent). */
+struct agent_config_problems {
+    size_t n;
+    bool is_truncated;                  /* more than AGENT_CONFIG_PROBLEMS_MAX were found */
+    struct agent_config_problem {
+        char path[AGENT_CONFIG_PATH_MAX];   /* "services[2].price"; "" for the document */
+        char message[AGENT_CONFIG_MESSAGE_MAX];
+    } items[AGENT_CONFIG_PROBLEMS_MAX];
+};
+
+/* agent_config_parse for a document someone is saving: refuses a NUL byte too, and
+ * reports every problem it finds rather than the first. Each section, each entry of a
+ * list and each top-level field is checked even after another failed; what depends on
+ * a part that failed is not (a service's upsells when a service is wrong, booking's
+ * need for a service when services are wrong), and inside one entry the first problem
+ * ends it. problems is reset; on APP_OK it is empty and *out (when out is not NULL) is
+ * the config (owned). Otherwise problems->n >= 1, in document order. */
+enum app_err agent_config_validate(const char *json, size_t len, struct agent_config **out,
+                                   struct agent_config_problems *problems);
+/* Adds path and message to problems (NULL is fine: nothing to do), or marks it
+ * truncated when it is full. */
+void agent_config_problem_add(struct agent_config_problems *problems, const char *path,
+                              const char *message);
 
 /* The service whose name or one of its aliases equals name (len bytes), ignoring ASCII
  * case, surrounding spaces and repeated inner spaces; NULL if none. Borrowed from

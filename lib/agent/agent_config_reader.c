@@ -82,22 +82,31 @@ void cfg_path_pop(struct parser *p, size_t saved)
 
 bool cfg_fail(struct parser *p, const char *fmt, ...)
 {
-    char reason[256];
+    char reason[AGENT_CONFIG_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    snprintf(p->why, p->why_len, "%s: %s", p->path_len ? p->path : "document", reason);
+    if (p->nfailures++ == 0)
+        snprintf(p->why, p->why_len, "%s: %s", p->path_len ? p->path : "document", reason);
+    agent_config_problem_add(p->problems, p->path, reason);
     return false;
+}
+
+bool cfg_recover(struct parser *p, size_t saved, bool ok)
+{
+    cfg_path_pop(p, saved);
+    return ok;
 }
 
 /* ---- objects ---- */
 
-/* Refuses duplicate keys and keys not in allowed (NULL-terminated), naming the key. */
+/* Refuses duplicate keys and keys not in allowed (NULL-terminated), naming each such key. */
 bool cfg_check_keys(struct parser *p, int obj, const char *const *allowed)
 {
     const struct json_tok *t = &p->doc.toks[obj];
     uint32_t k = (uint32_t)obj + 1;
+    bool is_all_known = true;
     for (uint32_t i = 0; i < t->count; i++, k = p->doc.toks[k + 1].next) {
         char key[64];
         bool ok = json_doc_str_copy(&p->doc, (int)k, key, sizeof key);
@@ -106,13 +115,13 @@ bool cfg_check_keys(struct parser *p, int obj, const char *const *allowed)
         for (size_t a = 0; ok && allowed[a] != NULL; a++)
             is_known = is_known || strcmp(allowed[a], key) == 0;
         if (!is_known)
-            return cfg_fail(p, "unknown field (see docs/agent-config.md for the fields allowed here)");
-        for (uint32_t j = (uint32_t)obj + 1; j < k; j = p->doc.toks[j + 1].next)
+            ok = cfg_fail(p, "unknown field (see docs/agent-config.md for the fields allowed here)");
+        for (uint32_t j = (uint32_t)obj + 1; ok && j < k; j = p->doc.toks[j + 1].next)
             if (json_doc_str_equals(&p->doc, (int)j, key))
-                return cfg_fail(p, "appears twice");
-        cfg_path_pop(p, saved);
+                ok = cfg_fail(p, "appears twice");
+        is_all_known = cfg_recover(p, saved, ok) && is_all_known;
     }
-    return true;
+    return is_all_known;
 }
 
 /* The value of member key, or -1 when absent or null (null means "use the default"). */

@@ -1,8 +1,9 @@
 /* lib/agent/agent_config_reader.h: the reading half of lib/agent/agent_config.c, private to it:
  * the parser's state, its memory (a few large blocks freed together), the JSON path
- * that names the token being read ("services[2].price") with the one error a failure
- * writes, and readers for objects, scalars and members. Each reader returns false after
- * writing "<path>: <reason>"; every caller returns false up to agent_config_parse(). */
+ * that names the token being read ("services[2].price") with the problem a failure
+ * records, and readers for objects, scalars and members. Each reader returns false after
+ * recording "<path>: <reason>"; its caller returns false up to the next independent part
+ * (cfg_recover), and the parse fails. */
 #ifndef FD_AGENT_CONFIG_READER_H
 #define FD_AGENT_CONFIG_READER_H
 #include <stdalign.h>
@@ -12,7 +13,7 @@
 #include "agent/agent_config.h"
 #include "core/json_doc.h"
 
-#define PATH_MAX_LEN 160
+#define PATH_MAX_LEN AGENT_CONFIG_PATH_MAX
 
 struct agent_config_mem {
     struct agent_config_mem *next;
@@ -25,8 +26,10 @@ struct parser {
     struct agent_config *cfg;
     char path[PATH_MAX_LEN];
     size_t path_len;
-    char *why;
+    char *why;                              /* the first problem, "<path>: <reason>" */
     size_t why_len;
+    size_t nfailures;
+    struct agent_config_problems *problems; /* every problem; NULL: not wanted */
 };
 
 enum text_rule { TEXT_LINE, TEXT_PARAGRAPHS };
@@ -38,8 +41,13 @@ const char *cfg_mem_strdup(struct parser *p, const char *s, size_t len);
 size_t cfg_path_push_key(struct parser *p, const char *key);
 size_t cfg_path_push_index(struct parser *p, size_t i);
 void cfg_path_pop(struct parser *p, size_t saved);
-/* Writes "<path>: <reason>" once; returns false. */
+/* Records a problem at the current path: the first one as "<path>: <reason>" in why,
+ * each one in problems when they are wanted. Returns false. */
 bool cfg_fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After one independent part (a section, a list entry) was read: drops what it left on
+ * the path, back to saved, so the next part is read and named as if it had passed.
+ * Returns ok. */
+bool cfg_recover(struct parser *p, size_t saved, bool ok);
 /* Objects and arrays: allowed keys, a member's token (-1 when absent), kinds, sizes. */
 bool cfg_check_keys(struct parser *p, int obj, const char *const *allowed);
 int cfg_member(struct parser *p, int obj, const char *key);

@@ -1,6 +1,8 @@
 /* lib/agent/agent_config_rules.h: the value rules of the agent configuration format that need
- * a table or the file system (currencies, time zones, dates, clock times). Internal to
- * lib/agent/agent_config*.c; exposed for their unit tests. */
+ * a table or the file system (currencies, time zones, dates, clock times). Used by
+ * lib/agent/agent_config*.c and exposed for their unit tests; the owner API reads its
+ * dates with agent_date_parse too (lib/owner/list_params.c), so a date means the same
+ * in a configuration and in a query. */
 #ifndef FD_AGENT_CONFIG_RULES_H
 #define FD_AGENT_CONFIG_RULES_H
 #include <stdbool.h>

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owner/owner_items.h"
 #include "owner/owner_query.h"
 
 static const char find_sql[] =
@@ -22,10 +23,7 @@ static const char find_sql[] =
     "                  LIMIT 1), "
     "                (SELECT p.number FROM phone_numbers p "
     "                  ORDER BY p.created_at, p.number LIMIT 1), ''), "
-    "       json_build_object('id', b.id, 'service', b.service, 'starts_at', b.starts_at, "
-    "                         'ends_at', b.ends_at, 'caller_number', b.caller_number, "
-    "                         'caller_name', b.caller_name, 'status', b.status, "
-    "                         'cancelled_at', b.cancelled_at, 'created_at', b.created_at) "
+    "       " OWNER_BOOKING_JSON
     "  FROM bookings b WHERE b.id = $1::uuid";
 
 enum { COL_STATUS, COL_STARTED, COL_ID, COL_SERVICE, COL_START, COL_END, COL_CALLER, COL_FROM,
@@ -41,8 +39,20 @@ static bool read_event(const PGresult *res, struct booking_cancel_event *e)
            owner_copy_text(e->business_number, sizeof e->business_number, res, COL_FROM);
 }
 
-enum app_err owner_booking_find(PGconn *conn, const char *booking_id, int64_t now_ms,
-                                struct owner_booking *out, char *why, size_t why_len)
+/* The booking's JSON as the lists show it, its call named by the call's id. */
+static json_t *booking_json(const PGresult *res, const char *business_id)
+{
+    json_error_t jerr;
+    json_t *booking = json_loads(PQgetvalue(res, 0, COL_JSON), 0, &jerr);
+    json_t *items = json_pack("[O]", booking);
+    owner_items_link_calls(items, business_id);
+    json_decref(items);
+    return booking;
+}
+
+enum app_err owner_booking_find(PGconn *conn, const char *business_id, const char *booking_id,
+                                int64_t now_ms, struct owner_booking *out, char *why,
+                                size_t why_len)
 {
     char now_text[24];
     snprintf(now_text, sizeof now_text, "%" PRId64, now_ms);
@@ -61,8 +71,7 @@ enum app_err owner_booking_find(PGconn *conn, const char *booking_id, int64_t no
     bool has_started = strcmp(PQgetvalue(res, 0, COL_STARTED), "t") == 0;
     out->state = is_cancelled ? OWNER_BOOKING_CANCELLED
                  : has_started ? OWNER_BOOKING_STARTED : OWNER_BOOKING_AHEAD;
-    json_error_t jerr;
-    out->json = json_loads(PQgetvalue(res, 0, COL_JSON), 0, &jerr);
+    out->json = booking_json(res, business_id);
     bool is_read = read_event(res, &out->event) && out->json != NULL;
     PQclear(res);
     if (!is_read) {

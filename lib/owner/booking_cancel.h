@@ -26,16 +26,16 @@ struct owner_booking {
      * number texts go from: the one the booking's call dialled, else the business's
      * first (the call's log is written when the call ends). */
     struct booking_cancel_event event;
-    json_t *json;       /* owned: {"id", "service", "starts_at", "ends_at", "caller_number",
-                           "caller_name", "status", "cancelled_at", "created_at"}, times
-                           in the transaction's TimeZone */
+    json_t *json;       /* owned: the booking as GET /api/v1/bookings shows it
+                           (owner/owner_items.h), times in the transaction's TimeZone */
 };
 
-/* Reads booking booking_id (a UUID) of the transaction's business; now_ms is the
- * business clock, which says whether it has started. APP_ENOTFOUND when the business
- * has no such booking. On APP_OK free out with owner_booking_cleanup. */
-enum app_err owner_booking_find(PGconn *conn, const char *booking_id, int64_t now_ms,
-                                struct owner_booking *out, char *why, size_t why_len);
+/* Reads booking booking_id (a UUID) of business_id, the transaction's business; now_ms
+ * is the business clock, which says whether it has started. APP_ENOTFOUND when the
+ * business has no such booking. On APP_OK free out with owner_booking_cleanup. */
+enum app_err owner_booking_find(PGconn *conn, const char *business_id, const char *booking_id,
+                                int64_t now_ms, struct owner_booking *out, char *why,
+                                size_t why_len);
 void owner_booking_cleanup(struct owner_booking *b);
 
 #endif

@@ -6,17 +6,19 @@
  *                                     of B uses it
  *   show --business B [--version N]   prints a version's document (default: the active)
  * Every database statement runs as frontdesk_app inside B's RLS scope, so a mistyped
- * id can only fail to find a business, never change another. */
+ * id can only fail to find a business, never change another. Validation and the
+ * versions are shared with the owner API (lib/agent, lib/owner/agent_versions.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent_config.h"
+#include "core/xalloc.h"
 #include "ctl.h"
+#include "owner/agent_versions.h"
 #include "store/db.h"
 #include "store/tenant_keys.h"
-#include "core/xalloc.h"
 
 struct agent_args {
     const char *business, *file, *version;
@@ -27,19 +29,16 @@ struct agent_save {
     const char *id;
     const char *json;           /* the validated document, NUL-terminated */
     int version;                /* out: the version saved */
-    bool is_missing;            /* out: no such business (or not visible under RLS) */
 };
 
 struct agent_fetch {
     const char *id;
-    const char *version;        /* NULL: the active one */
-    int found_version;
-    bool is_active;
-    char *json;                 /* out, owned */
+    int version;                /* 0: the active one */
+    struct agent_version found; /* out; found.config owned */
 };
 
 /* Reads the whole file (owned text) into *out; at most one byte over the limit so an
- * oversized file is reported as such by agent_config_parse. */
+ * oversized file is reported as such by agent_config_validate. */
 static int read_document(const char *path, char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -58,8 +57,8 @@ static int read_document(const char *path, char **out, size_t *len)
     return CTL_EXIT_OK;
 }
 
-/* Reads and validates the document into *text (owned; NULL on failure); prints
- * "<file>: <path>: <reason><suffix>" when it is invalid. */
+/* Reads and validates the document into *text (owned; NULL on failure); prints each
+ * problem as "<file>: <path>: <reason>", the last one with suffix, when it is invalid. */
 static int load_valid_document(const char *path, const char *suffix, char **text)
 {
     size_t len = 0;
@@ -67,79 +66,32 @@ static int load_valid_document(const char *path, const char *suffix, char **text
     int status = read_document(path, text, &len);
     if (status != CTL_EXIT_OK)
         return status;
-    struct agent_config *cfg = NULL;
-    char why[512];
-    if (memchr(*text, '\0', len) != NULL)
-        status = ctl_fail("%s: document: contains a NUL byte%s", path, suffix);
-    else if (agent_config_parse(*text, len, &cfg, why, sizeof why) != APP_OK)
-        status = ctl_fail("%s: %s%s", path, why, suffix);
-    agent_config_free(cfg);
-    if (status != CTL_EXIT_OK) {
+    struct agent_config_problems *problems = xcalloc(1, sizeof *problems);
+    if (agent_config_validate(*text, len, NULL, problems) != APP_OK) {
+        for (size_t i = 0; i < problems->n; i++) {
+            const struct agent_config_problem *p = &problems->items[i];
+            bool is_last = i + 1 == problems->n;
+            status = ctl_fail("%s: %s: %s%s%s", path, p->path[0] ? p->path : "document",
+                              p->message, is_last && problems->is_truncated ? " (and more)" : "",
+                              is_last ? suffix : "");
+        }
         free(*text);
         *text = NULL;
     }
+    free(problems);
     return status;
 }
 
-static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params,
-                       enum app_err *err, char *why, size_t why_len)
-{
-    PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-    *err = db_result_err(conn, res, why, why_len);
-    return res;
-}
-
-/* One transaction in B's scope: lock B's row (so two concurrent sets get consecutive
- * versions), deactivate the active version, insert max+1 as the active one. */
 static enum app_err save_version(PGconn *conn, void *arg, char *why, size_t why_len)
 {
     struct agent_save *s = arg;
-    enum app_err err;
-    const char *id[] = {s->id};
-    PGresult *res = query(conn, "SELECT 1 FROM businesses WHERE id = $1 FOR UPDATE", 1, id,
-                          &err, why, why_len);
-    if (err == APP_OK && PQntuples(res) != 1) {
-        s->is_missing = true;
-        err = APP_ENOTFOUND;
-    }
-    PQclear(res);
-    if (err != APP_OK)
-        return err;
-    res = query(conn, "UPDATE ai_agents SET is_active = false WHERE business_id = $1 "
-                "AND is_active", 1, id, &err, why, why_len);
-    PQclear(res);
-    if (err != APP_OK)
-        return err;
-    const char *insert[] = {s->id, s->json};
-    res = query(conn, "INSERT INTO ai_agents (business_id, version, is_active, config) "
-                "SELECT $1, coalesce(max(version), 0) + 1, true, $2::jsonb FROM ai_agents "
-                "WHERE business_id = $1 RETURNING version", 2, insert, &err, why, why_len);
-    if (err == APP_OK)
-        s->version = atoi(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return err;
+    return agent_versions_save(conn, s->id, s->json, &s->version, why, why_len);
 }
 
 static enum app_err fetch_version(PGconn *conn, void *arg, char *why, size_t why_len)
 {
     struct agent_fetch *f = arg;
-    enum app_err err;
-    const char *params[] = {f->id, f->version};
-    PGresult *res = f->version == NULL
-        ? query(conn, "SELECT version, is_active, config::text FROM ai_agents "
-                "WHERE business_id = $1 AND is_active", 1, params, &err, why, why_len)
-        : query(conn, "SELECT version, is_active, config::text FROM ai_agents "
-                "WHERE business_id = $1 AND version = $2::integer", 2, params, &err, why,
-                why_len);
-    if (err == APP_OK && PQntuples(res) == 1) {
-        f->found_version = atoi(PQgetvalue(res, 0, 0));
-        f->is_active = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
-        f->json = xstrdup(PQgetvalue(res, 0, 2));
-    } else if (err == APP_OK) {
-        err = APP_ENOTFOUND;
-    }
-    PQclear(res);
-    return err;
+    return agent_versions_fetch(conn, f->id, f->version, &f->found, why, why_len);
 }
 
 /* Drops the worker's cached copy (fd:{sNNN}:t:B:agent); the worker reloads it from
@@ -181,7 +133,7 @@ static int agent_set(const struct agent_args *a)
     }
     struct agent_save s = {.id = a->id, .json = text};
     enum app_err err = db_with_tenant(conn, a->id, save_version, &s, why, sizeof why);
-    if (s.is_missing)
+    if (err == APP_ENOTFOUND)
         status = ctl_fail("no business %s; nothing saved", a->id);
     else if (err != APP_OK)
         status = ctl_fail("cannot save the configuration: %s; nothing saved", why);
@@ -203,7 +155,7 @@ static int agent_show(const struct agent_args *a)
     PGconn *conn = db_connect(cfg.database_url, why, sizeof why);
     if (conn == NULL)
         return ctl_fail("%s", why);
-    struct agent_fetch f = {.id = a->id, .version = a->version};
+    struct agent_fetch f = {.id = a->id, .version = a->version ? atoi(a->version) : 0};
     enum app_err err = db_with_tenant(conn, a->id, fetch_version, &f, why, sizeof why);
     PQfinish(conn);
     if (err == APP_ENOTFOUND && a->version != NULL)
@@ -212,12 +164,12 @@ static int agent_show(const struct agent_args *a)
         return ctl_fail("business %s has no active configuration", a->id);
     if (err != APP_OK)
         return ctl_fail("cannot read the configuration: %s", why);
-    char *pretty = agent_config_pretty(f.json, strlen(f.json));
-    printf("%s\n", pretty != NULL ? pretty : f.json);
-    fprintf(stderr, "business %s: version %d (%s)\n", a->id, f.found_version,
-            f.is_active ? "active" : "inactive");
+    char *pretty = agent_config_pretty(f.found.config, strlen(f.found.config));
+    printf("%s\n", pretty != NULL ? pretty : f.found.config);
+    fprintf(stderr, "business %s: version %d (%s)\n", a->id, f.found.version,
+            f.found.is_active ? "active" : "inactive");
     free(pretty);
-    free(f.json);
+    free(f.found.config);
     return CTL_EXIT_OK;
 }
 

@@ -230,13 +230,15 @@ def random_number():
     return "+1" + str(random.randint(200, 999)) + "555" + str(random.randint(1000, 9999))
 
 
-def create_tenant(e, name=None, numbers=None):
+def create_tenant(e, name=None, numbers=None, fallback=None):
     """Creates a business with frontdesk-ctl; returns (business_id, [numbers])."""
     name = name or ("Biz " + uuid.uuid4().hex[:8])
     numbers = numbers or [random_number()]
     args = ["tenant", "create", "--name", name]
     for n in numbers:
         args += ["--number", n]
+    if fallback:
+        args += ["--fallback", fallback]
     r = ctl(e, *args)
     assert r.returncode == 0, f"tenant create failed: {r.stderr}"
     bid = r.stdout.strip()

@@ -108,6 +108,27 @@ def test_typos_and_broken_json_are_refused_with_their_path():
     assert len(_versions(bid)) == 1
 
 
+def test_every_problem_of_a_document_is_named_with_its_path():
+    bid, _ = create_tenant(E)
+    doc = _example("dental-clinic.json")
+    doc["services"][2]["price"] = 350
+    doc["timezone"] = "America/Springfield"
+    doc["colour"] = "blue"
+    r = ctl(E, "agent", "set", "--business", bid, "--file", _write(doc))
+    assert r.returncode == 1, r.stderr
+    lines = [line for line in r.stderr.splitlines() if line.startswith("frontdesk-ctl:")]
+    assert [line.split(": ")[2] for line in lines] == ["colour", "timezone", "services[2].price"], lines
+    assert lines[-1].endswith("; nothing saved"), lines
+    assert len(_versions(bid)) == 1
+
+
+def test_a_set_makes_the_business_time_zone_the_configuration_s():
+    bid, _ = create_tenant(E)
+    r = ctl(E, "agent", "set", "--business", bid, "--file", os.path.join(EXAMPLES, "plumber.json"))
+    assert r.returncode == 0, r.stderr
+    assert pg_rows(E, "SELECT timezone FROM businesses WHERE id = %s", bid) == [("America/Los_Angeles",)]
+
+
 def test_set_drops_the_cached_agent_so_the_next_call_reloads_it():
     bid, _ = create_tenant(E)
     r = E.redis()

@@ -11,8 +11,10 @@ said it (the caller's turn, and the receptionist's "we don't offer <what you sai
 
 The receptionist's clock: Tuesday 2026-03-03 16:00Z, 9:00 in Denver (A), 11:00 in New
 York (B)."""
+import json
 import threading
 
+import msgpack
 
 from harness import env, pg_rows, wait_for
 from rxhelp import ClockStack, agent_lines, bookings, caller_lines, messages, transfers, wait_call_logged
@@ -136,25 +138,38 @@ def pg_texts(bid):
     return out, [t for (t,) in tables]
 
 
+def readable(value):
+    """A Redis value as a person reads it: MessagePack decoded (its length and type bytes
+    would otherwise glue onto the text, "$" before a 36-byte id), else the bytes as text."""
+    if value is None:
+        return None
+    if value[:1] and (0x80 <= value[0] <= 0x9F or value[0] in (0xDC, 0xDD, 0xDE, 0xDF)):
+        try:
+            return json.dumps(msgpack.unpackb(value, raw=False), default=str, ensure_ascii=False)
+        except Exception:
+            pass
+    return value.decode("utf-8", "replace")
+
+
 def redis_texts(r, bid):
     out = []
     for key in r.scan_iter(match=f"fd:{{s{shard(bid):03d}}}:t:{bid}:*", count=1000):
         kind = r.type(key).decode()
         if kind == "string":
-            vals = [r.get(key)]
+            vals = [readable(r.get(key))]
         elif kind == "hash":
-            vals = [k + b"=" + v for k, v in r.hgetall(key).items()]
+            vals = [readable(k) + "=" + readable(v) for k, v in r.hgetall(key).items()]
         elif kind == "stream":
-            vals = [b"".join(k + b"=" + v for k, v in f.items()) for _, f in r.xrange(key)]
+            vals = [" ".join(readable(k) + "=" + readable(v) for k, v in f.items()) for _, f in r.xrange(key)]
         elif kind == "zset":
-            vals = r.zrange(key, 0, -1)
+            vals = [readable(v) for v in r.zrange(key, 0, -1)]
         elif kind == "set":
-            vals = list(r.smembers(key))
+            vals = [readable(v) for v in r.smembers(key)]
         elif kind == "list":
-            vals = r.lrange(key, 0, -1)
+            vals = [readable(v) for v in r.lrange(key, 0, -1)]
         else:
             vals = []
-        out += [key.decode() + ": " + v.decode("utf-8", "replace") for v in vals if v is not None]
+        out += [key.decode() + ": " + v for v in vals if v is not None]
     return out
 
 

@@ -1,6 +1,7 @@
 """Helpers shared by the frontdesk-web integration tests: the binary on a free port,
 JSON requests from a chosen loopback address (the rate limits count per client
-address, so each test can have its own), and signing a business up."""
+address, so each test can have its own), each answer checked against web/openapi.json
+(openapi_check.py), and signing a business up."""
 import http.client
 import itertools
 import json
@@ -8,6 +9,7 @@ import os
 import uuid
 
 from harness import BIN, Proc, free_port, wait_http
+from openapi_check import CHECK
 
 _addresses = itertools.count(2)
 
@@ -50,6 +52,7 @@ class Web(Proc):
             text = r.read()
             got = {k.lower(): v for k, v in r.getheaders()}
             parsed = json.loads(text) if text and "json" in got.get("content-type", "") else None
+            CHECK.check(method, path, r.status, got.get("content-type"), parsed)
             return r.status, got, parsed if parsed is not None else (text.decode() or None)
         finally:
             conn.close()
