@@ -6,7 +6,6 @@
  * no thread is held while a worker does what the event asked. The business is always
  * the session's: a handler names no stream. */
 #include <event2/event.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,7 +41,8 @@ void web_enqueue_start(struct web_exchange *x)
     struct event_keys keys;
     struct lua_args a;
     lua_args_init(&a);
-    event_enqueue_args(&a, &keys, business_id, tenant_shard(business_id, (unsigned)web->cfg.shards),
+    unsigned shard = tenant_shard(business_id, (unsigned)web->cfg.shards);
+    event_enqueue_args(&a, &keys, business_id, shard,
                        (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, &f);
     lua_args_send(&a, web->redis, web->enqueue_script, WEB_REDIS_BUDGET_MS, on_enqueued, x);
 }
