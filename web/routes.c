@@ -30,6 +30,9 @@ const struct web_route web_routes[] = {
     {WEB_GET, "/api/v1/numbers", WEB_SIGNED_IN, route_numbers_list, 0, 0},
     {WEB_POST, "/api/v1/numbers", WEB_OWNER, route_numbers_request, 0, 0},
     {WEB_GET, "/api/v1/openapi.json", WEB_SIGNED_IN, route_openapi, 0, 0},
+
+    /* bookings the business cancels (owners and staff) */
+    {WEB_POST, "/api/v1/bookings/{id}/cancel", WEB_SIGNED_IN, route_booking_cancel, 0, 0},
 };
 
 const size_t web_route_count = sizeof web_routes / sizeof web_routes[0];

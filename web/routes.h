@@ -67,4 +67,8 @@ void route_numbers_request(PGconn *conn, const struct web_request *req,
 void route_openapi(PGconn *conn, const struct web_request *req,
                    const struct web_session *session, struct web_result *out);
 
+/* route_booking_cancel.c: a booking the business cancels, through its owning worker. */
+void route_booking_cancel(PGconn *conn, const struct web_request *req,
+                          const struct web_session *session, struct web_result *out);
+
 #endif

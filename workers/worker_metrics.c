@@ -20,7 +20,7 @@ static const char *const event_types[] = {
     "call.initiated", "call.answered", "call.hangup", "call.speak.started", "call.speak.ended",
     "call.transcription", "call.playback.started", "call.playback.ended", "call.bridged",
     "call.dtmf.received", "call.gather.ended", "timer", "message.received", "message.sent",
-    "message.finalized", "other"};
+    "message.finalized", "owner.booking_cancel", "other"};
 #define NTYPES (sizeof event_types / sizeof event_types[0])
 
 void worker_metrics_init(struct worker_metrics *m)
