@@ -17,15 +17,16 @@
 #include "call_ctx.h"
 #include "core/e164.h"
 #include "core/log.h"
+#include "telnyx/telnyx_event.h"
 #include "tenant.h"
 #include "worker.h"
 
-#define OWNER_TYPE_PREFIX "owner."
 #define CANCEL_REASON "cancelled by the business"
 
 bool call_is_owner_event(const struct call_ctx *c)
 {
-    return strncmp(c->work.ce.type, OWNER_TYPE_PREFIX, strlen(OWNER_TYPE_PREFIX)) == 0;
+    return strncmp(c->work.ce.type, TELNYX_RESERVED_TYPE_PREFIX,
+                   strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0;
 }
 
 static void on_cancel_done(struct tool_done *done, void *arg)
