@@ -286,6 +286,23 @@ class Proc:
             _procs.remove(self)
 
 
+def stop_leftovers():
+    """Stops every process a test file started and left running, as its last test
+    would: each file's binaries (a worker above all) must not live on into the next
+    file's tests, where they would take its tenants. Returns what went wrong: a
+    non-zero exit or a sanitizer report, one line each."""
+    problems = []
+    for p in list(_procs):
+        try:
+            status = p.stop()
+        except AssertionError as err:
+            problems.append(f"{p.name}: {err}")
+            continue
+        if status != 0:
+            problems.append(f"{p.name} exited with status {status}")
+    return problems
+
+
 def wait_http(url, timeout=15):
     end = time.time() + timeout
     while time.time() < end:
