@@ -293,6 +293,9 @@ def stop_leftovers():
     non-zero exit or a sanitizer report, one line each."""
     problems = []
     for p in list(_procs):
+        if p.p.poll() is not None:      # ended already, as the test meant (kill -9, a crash test)
+            p.kill_quietly()
+            continue
         try:
             status = p.stop()
         except AssertionError as err:
