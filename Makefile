@@ -105,15 +105,28 @@ $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
 $(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
                               $(BUILD)/web/json_path.o
 
-# The fuzz target is built with clang's libFuzzer and the same sanitizers.
+# The fuzz targets are built with clang's libFuzzer and the same sanitizers; lib/ is
+# compiled once for all of them (fuzzer-no-link: instrumented, libFuzzer's main only in
+# the targets).
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR)
-	@mkdir -p build/fuzz/gen
-	ops/embed-lua.sh $(LUA_SRC) > build/fuzz/gen/lua_scripts.c
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Ilib -Ibuild/fuzz/gen \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRC) build/fuzz/gen/lua_scripts.c \
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Ilib -Ibuild/fuzz/gen \
+              -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/lua_scripts.o
+build/fuzz/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh ops/embed-bytes.sh
+	@mkdir -p $(dir $@)
+	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
+build/fuzz/obj/gen/lua_scripts.o: build/fuzz/gen/lua_scripts.c lib/store/lua_scripts.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/obj/%.o: %.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/libfd.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfd.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libfd.a \
 	  $(shell pkg-config --libs $(PKGS)) -lm
 fuzz: $(FUZZ_BIN)
 
@@ -122,8 +135,8 @@ run: deps
 	@ops/run-local.sh
 
 test: deps
-	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin SANITIZE=1 OPT="-O1 -g" binaries units
-	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory -j$(shell nproc) BUILD=build/san BIN=build/san/bin SANITIZE=1 OPT="-O1 -g" binaries units
+	@$(MAKE) --no-print-directory -j$(shell nproc) fuzz
 	@tests/run-all.sh
 
 # The benchmark's own programs (floors and load generators), see bench/; the load

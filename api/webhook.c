@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "telnyx/client_state.h"
+#include "store/event_enqueue.h"
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/number_cache.h"
@@ -26,7 +27,6 @@
 #include "core/xalloc.h"
 
 #define UNROUTED_CAP "100000"
-#define SEEN_TTL_S "86400"
 
 /* Contexts kept for reuse once answered, at most this many (the connections a burst
  * keeps in flight): a context is 1.6 KiB, which calloc zeroed and which glibc serves
@@ -128,9 +128,6 @@ static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
 static void enqueue(struct webhook_ctx *ctx)
 {
     struct api *api = ctx->r.api;
-    /* one crc32 for the four keys of this tenant */
-    unsigned shard = tenant_shard(ctx->business_id, (unsigned)api->cfg.shards);
-    char seen[FD_KEY_MAX], events[FD_KEY_MAX], ready[FD_KEY_MAX], lease[FD_KEY_MAX];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (ctx->ev.at[0] == '\0') {     /* no occurred_at: when we received it */
@@ -138,22 +135,17 @@ static void enqueue(struct webhook_ctx *ctx)
         gmtime_r(&ts.tv_sec, &tm);
         strftime(ctx->ev.at, sizeof ctx->ev.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
-    size_t eid_len = strlen(ctx->ev.eid);
+    const struct event_fields f = {
+        .type = ctx->ev.type, .eid = ctx->ev.eid, .eid_len = strlen(ctx->ev.eid),
+        .call = ctx->ev.call, .at = ctx->ev.at, .body = (const char *)ctx->ev.body,
+        .body_len = ctx->ev.body_len,
+    };
+    struct event_keys keys;
     struct lua_args a;
     lua_args_init(&a);
-    size_t seen_len = tenant_seen_key_at(seen, shard, ctx->business_id, ctx->ev.eid, eid_len);
-    lua_args_key_len(&a, seen, seen_len);
-    lua_args_key_len(&a, events, tenant_key_at(events, shard, ctx->business_id, "events"));
-    lua_args_key_len(&a, ready, shard_ready_key(ready, shard));
-    lua_args_key_len(&a, lease, tenant_key_at(lease, shard, ctx->business_id, "lease"));
-    lua_args_arg(&a, ctx->business_id);
-    lua_args_int(&a, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    lua_args_arg_len(&a, SEEN_TTL_S, sizeof SEEN_TTL_S - 1);
-    lua_args_arg(&a, ctx->ev.type);
-    lua_args_arg_len(&a, ctx->ev.eid, eid_len);
-    lua_args_arg(&a, ctx->ev.call);
-    lua_args_arg(&a, ctx->ev.at);
-    lua_args_arg_len(&a, (const char *)ctx->ev.body, ctx->ev.body_len);
+    event_enqueue_args(&a, &keys, ctx->business_id,
+                       tenant_shard(ctx->business_id, (unsigned)api->cfg.shards),
+                       (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f);
     ctx->r.business_id = ctx->business_id;
     lua_args_send(&a, api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx);
 }

@@ -64,6 +64,9 @@ export FRONTDESK_WEB_LISTEN=${FRONTDESK_WEB_LISTEN:-127.0.0.1:8081}
 sim_listen=${FRONTDESK_SIM_LISTEN:-127.0.0.1:8090}
 export FRONTDESK_TELNYX_API_URL=http://$sim_listen/v2
 export FRONTDESK_TELNYX_API_KEY=local-simulator
+# The workers buy the numbers businesses ask for from the simulator, with these ids.
+export FRONTDESK_TELNYX_CONNECTION_ID=${FRONTDESK_TELNYX_CONNECTION_ID:-sim-connection}
+export FRONTDESK_TELNYX_MESSAGING_PROFILE_ID=${FRONTDESK_TELNYX_MESSAGING_PROFILE_ID:-sim-messaging-profile}
 
 if [ ! -s "$state/dev_signing.key" ] || [ ! -s "$state/dev_public.key" ]; then
   "$bin/frontdesk-ctl" webhook keygen --force --out "$state/dev_signing.key" > "$state/dev_public.key"

@@ -56,23 +56,45 @@ for src in tests/unit/test_*.c; do
   fi
 done
 
-echo "== fuzz (${FUZZ_SECONDS}s per target)"
+echo "== fuzz (${FUZZ_SECONDS}s per target, $(nproc) at a time)"
+# The targets share nothing, so they run side by side, one per core; each reports in
+# the order of its name once all have ended.
+fuzz_dir=$(mktemp -d)
+fuzz_one() {
+  local f=$1 name corpus rc
+  name=$(basename "$f")
+  corpus="$fuzz_dir/$name.corpus"
+  mkdir -p "$corpus"
+  [ -d "tests/fuzz/corpus/${name#fuzz_}" ] && cp tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null
+  "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
+       -artifact_prefix="$corpus/" "$corpus" > "$fuzz_dir/$name.log" 2>&1
+  rc=$?
+  echo "$rc" > "$fuzz_dir/$name.rc"
+}
+running=0
+for f in build/fuzz/fuzz_*; do
+  [ -x "$f" ] || continue
+  fuzz_one "$f" &
+  running=$((running + 1))
+  if [ "$running" -ge "$(nproc)" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
 for f in build/fuzz/fuzz_*; do
   [ -x "$f" ] || continue
   name=$(basename "$f")
-  corpus=$(mktemp -d)
-  [ -d "tests/fuzz/corpus/${name#fuzz_}" ] && cp tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null
-  if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
-       -artifact_prefix="$corpus/" "$corpus" > "$log" 2>&1; then
+  if [ "$(cat "$fuzz_dir/$name.rc" 2>/dev/null)" = "0" ]; then
     echo "  ok   $name"
     total_pass=$((total_pass + 1))
   else
     echo "  FAIL $name"
-    tail -n 40 "$log" | sed 's/^/    /'
+    tail -n 40 "$fuzz_dir/$name.log" | sed 's/^/    /'
     total_fail=$((total_fail + 1))
   fi
-  rm -rf "$corpus"
 done
+rm -rf "$fuzz_dir"
 
 echo "== integration tests"
 /usr/bin/python3 tests/integration/run.py "$@" 2>&1 | tee "$log"

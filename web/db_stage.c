@@ -93,6 +93,7 @@ static void finish(PGconn *conn, struct web_exchange *x)
     if (err != APP_OK) {
         /* Nothing the handler promised happened: no cookie, no continuation. */
         r->next = NULL;
+        r->then = WEB_THEN_ANSWER;
         r->cookie = WEB_COOKIE_KEEP;
         r->auth_event = WEB_AUTH_NONE;
         web_fail(r, err, why);

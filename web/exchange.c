@@ -1,10 +1,12 @@
 /* web/exchange.c: the life of a request. On the loop: find the route, read what the
  * request carries (query, JSON body, credentials) and refuse what is malformed; then
  * the rate-limit gate (public routes), one or more database stages with a hashing
- * stage between them (accounts), and the answer (web/reply.c). */
+ * stage (accounts), an enqueued event or a wait between them (web/loop_stage.c), and
+ * the answer (web/reply.c). */
 #include <sys/queue.h>          /* TAILQ_INIT for the query list; before libevent's copy */
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +200,7 @@ void web_on_request(struct evhttp_request *req, void *arg)
     x->request = (struct web_request){
         .method = x->route->method, .path = x->path, .body = x->body, .params = &x->params,
         .query = &x->query, .client_address = x->client_address, .config = &web->wcfg,
+        .clock = web->clock,
     };
     x->stage = x->route->handle;
     if (x->route->gate != WEB_GATE_NONE)
@@ -219,11 +222,26 @@ void web_db_done(void *job, void *arg)
         web_reply(x);
         return;
     }
-    x->hashed = x->result.hash;
+    enum web_then then = x->result.then;
     x->stage = x->result.next;
     x->result.next = NULL;
-    memset(&x->result.hash, 0, sizeof x->result.hash);
-    pool_submit(web->hash_pool, x);
+    x->result.then = WEB_THEN_ANSWER;
+    switch (then) {
+    case WEB_THEN_HASH:
+        x->hashed = x->result.hash;
+        memset(&x->result.hash, 0, sizeof x->result.hash);
+        pool_submit(web->hash_pool, x);
+        return;
+    case WEB_THEN_ENQUEUE:
+        web_enqueue_start(x);
+        return;
+    case WEB_THEN_WAIT:
+        web_wait_start(x);
+        return;
+    case WEB_THEN_ANSWER:       /* a next stage with nothing before it: run it now */
+        web_exchange_continue(x);
+        return;
+    }
 }
 
 void web_hash_done(void *job, void *arg)
@@ -242,11 +260,14 @@ void web_exchange_drop(void *job, void *arg)
     x->result.cookie = WEB_COOKIE_KEEP;
     x->result.auth_event = WEB_AUTH_NONE;
     x->result.next = NULL;
+    x->result.then = WEB_THEN_ANSWER;
     web_reply_problem(x, 503, "The server is stopping; try again.");
 }
 
 void web_exchange_free(struct web_exchange *x)
 {
+    if (x->wait_timer != NULL)
+        event_free(x->wait_timer);
     json_decref(x->body);
     json_decref(x->result.body);
     evhttp_clear_headers(&x->query);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/lua_args.h"
 #include "store/redis_conn.h"
 #include "web.h"
 
@@ -64,23 +65,18 @@ void web_gate_check(struct web_exchange *x)
     bool has_email = login_email(x, x->gate_email);
     if (!has_email)
         x->gate_email[0] = '\0';
-    const char *argv[5];
-    int argc = 0;
-    argv[argc++] = address_key;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, address_key);
     if (has_email) {
         failure_key(fail_key, x->gate_email);
-        argv[argc++] = fail_key;
+        lua_args_key(&a, fail_key);
     }
-    int nkeys = argc;
-    argv[argc++] = GATE_ADDRESS_LIMIT;
-    argv[argc++] = GATE_ADDRESS_WINDOW_MS;
+    lua_args_arg(&a, GATE_ADDRESS_LIMIT);
+    lua_args_arg(&a, GATE_ADDRESS_WINDOW_MS);
     if (has_email)
-        argv[argc++] = GATE_FAILURE_LIMIT;
-    size_t lens[5];
-    for (int i = 0; i < argc; i++)
-        lens[i] = strlen(argv[i]);
-    redis_conn_script(x->web->redis, x->web->gate_script, WEB_REDIS_BUDGET_MS, on_gate_reply, x,
-                      nkeys, argc, argv, lens);
+        lua_args_arg(&a, GATE_FAILURE_LIMIT);
+    lua_args_send(&a, x->web->redis, x->web->gate_script, WEB_REDIS_BUDGET_MS, on_gate_reply, x);
 }
 
 static void on_noted(const redisReply *reply, enum app_err err, void *arg)
@@ -105,8 +101,9 @@ void web_gate_note(struct web *web, const struct web_exchange *x)
         redis_conn_command(web->redis, WEB_REDIS_BUDGET_MS, on_noted, NULL, 2, argv, lens);
         return;
     }
-    const char *argv[] = {key, GATE_FAILURE_WINDOW_MS};
-    size_t lens[] = {strlen(key), strlen(GATE_FAILURE_WINDOW_MS)};
-    redis_conn_script(web->redis, web->fail_script, WEB_REDIS_BUDGET_MS, on_noted, NULL, 1,
-                      2, argv, lens);
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, key);
+    lua_args_arg(&a, GATE_FAILURE_WINDOW_MS);
+    lua_args_send(&a, web->redis, web->fail_script, WEB_REDIS_BUDGET_MS, on_noted, NULL);
 }

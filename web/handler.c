@@ -120,7 +120,24 @@ bool web_reject_invalid(struct web_result *out, json_t *errors)
 void web_then_hash(struct web_result *out, const struct web_hash_job *job, web_handler_fn next)
 {
     out->status = 0;
+    out->then = WEB_THEN_HASH;
     out->hash = *job;
+    out->next = next;
+}
+
+void web_then_enqueue(struct web_result *out, const struct web_event *ev, web_handler_fn next)
+{
+    out->status = 0;
+    out->then = WEB_THEN_ENQUEUE;
+    out->event = *ev;
+    out->next = next;
+}
+
+void web_then_wait(struct web_result *out, int wait_ms, web_handler_fn next)
+{
+    out->status = 0;
+    out->then = WEB_THEN_WAIT;
+    out->wait_ms = wait_ms;
     out->next = next;
 }
 

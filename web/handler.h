@@ -8,7 +8,9 @@
  * owner route), and the transaction runs as frontdesk_app in the session's business
  * (app.business_id, and TimeZone set to the business's zone so times come out in it).
  * The handler fills *out with one answer; the transaction commits when the status is
- * below 400 and rolls back otherwise, and the event loop sends the answer. */
+ * below 400 and rolls back otherwise, and the event loop sends the answer. A handler may
+ * instead hand the request on (web_then_*): its transaction commits, the loop or the
+ * hashing threads do their part, and the next handler runs in a new transaction. */
 #ifndef FD_WEB_HANDLER_H
 #define FD_WEB_HANDLER_H
 #include <stdbool.h>
@@ -68,7 +70,20 @@ struct web_hash_job {
     char business_id[FD_UUID_LEN + 1];
 };
 
+/* An event a stage asks the loop to put on the stream of the session's business
+ * (web_then_enqueue; lua/enqueue_event.lua, as for Telnyx's events). */
+#define WEB_EVENT_BODY_MAX 1024
+struct web_event {
+    char type[65];                      /* "owner.booking_cancel", ... */
+    char eid[129];                      /* de-duplicated on: the same id is enqueued once */
+    char call[192];                     /* the worker's ordering key */
+    char at[64];                        /* ISO 8601 */
+    char body[WEB_EVENT_BODY_MAX];      /* MessagePack */
+    size_t body_len;
+};
+
 struct evkeyvalq;
+struct wall_clock;
 
 struct web_request {
     enum web_method method;
@@ -79,6 +94,8 @@ struct web_request {
     const char *client_address;
     const struct web_config *config;
     const struct web_hash_job *hashed;  /* after web_then_hash: the finished job */
+    const struct wall_clock *clock;     /* the business clock: real time, or FRONTDESK_NOW */
+    int waits;                          /* web_then_wait rounds the request has had */
 };
 
 struct web_session {
@@ -107,6 +124,14 @@ struct web_route {
     size_t body_max;                    /* 0: WEB_BODY_MAX */
 };
 
+/* What follows a stage that did not answer. */
+enum web_then {
+    WEB_THEN_ANSWER,        /* nothing: the stage answered */
+    WEB_THEN_HASH,          /* web_then_hash: the hashing threads */
+    WEB_THEN_ENQUEUE,       /* web_then_enqueue: an event on the business's stream */
+    WEB_THEN_WAIT,          /* web_then_wait: a pause on the loop */
+};
+
 /* The answer. Fill it with the calls below, never by hand; the body is owned. */
 struct web_result {
     int status;                         /* 0 until answered */
@@ -116,8 +141,11 @@ struct web_result {
     enum web_cookie cookie;
     char cookie_token[SESSION_TOKEN_LEN + 1];
     enum web_auth_event auth_event;
-    web_handler_fn next;                /* web_then_hash: the stage after hashing */
-    struct web_hash_job hash;
+    enum web_then then;                 /* what comes before the next stage */
+    web_handler_fn next;                /* web_then_*: the next stage */
+    struct web_hash_job hash;           /* WEB_THEN_HASH */
+    struct web_event event;             /* WEB_THEN_ENQUEUE */
+    int wait_ms;                        /* WEB_THEN_WAIT */
     bool drops_agent_cache;             /* web_drop_agent_cache: after COMMIT, before replying */
 };
 
@@ -166,6 +194,13 @@ bool web_reject_invalid(struct web_result *out, json_t *errors);
 /* Multi-stage routes (accounts): commit this stage, run job on the hashing threads, then
  * run next on a database thread with the same request (req->hashed is the job). */
 void web_then_hash(struct web_result *out, const struct web_hash_job *job, web_handler_fn next);
+/* Commit this stage, put ev (copied) on the stream of the session's business, then run
+ * next once Redis has it (a duplicate event id included). When Redis fails the answer is
+ * 503 and next does not run. */
+void web_then_enqueue(struct web_result *out, const struct web_event *ev, web_handler_fn next);
+/* Commit this stage, wait wait_ms on the loop (no thread is held), then run next with
+ * req->waits one more. */
+void web_then_wait(struct web_result *out, int wait_ms, web_handler_fn next);
 /* Declares business_id the transaction's tenant (public routes), with its time zone as
  * the transaction's TimeZone. False, with out answered, when the database failed. */
 bool web_set_tenant(PGconn *conn, const char *business_id, struct web_result *out);

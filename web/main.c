@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/wall_clock.h"
 #include "core/log.h"
 #include "owner/password.h"
 #include "pool.h"
@@ -126,11 +127,13 @@ static bool start(struct web *web)
 }
 
 /* What still holds a request answers it 503 while the HTTP side exists: the threads'
- * queues first, then Redis (a rate-limit check in flight fails), then the HTTP side. */
+ * queues first, then the waits, then Redis (a rate-limit check or an enqueue in flight
+ * fails), then the HTTP side. */
 static void stop(struct web *web)
 {
     pool_free(web->db_pool, web_exchange_drop);
     pool_free(web->hash_pool, web_exchange_drop);
+    web_waiting_drop(web);
     redis_conn_free(web->redis);
     if (web->http != NULL)
         evhttp_free(web->http);
@@ -139,6 +142,7 @@ static void stop(struct web *web)
         event_free(web->drain_poll);
     if (web->base != NULL)
         event_base_free(web->base);
+    wall_clock_free(web->clock);
 }
 
 int main(void)
@@ -151,6 +155,13 @@ int main(void)
     web_metrics_init(&web.metrics);
     web.gate_script = lua_script_find("auth_gate");
     web.fail_script = lua_script_find("auth_failed");
+    web.enqueue_script = lua_script_find("enqueue_event");
+    const char *clock_why = NULL;
+    web.clock = wall_clock_create_from_env(&clock_why);
+    if (web.clock == NULL) {
+        fprintf(stderr, "configuration error: FRONTDESK_NOW: %s\n", clock_why);
+        return 2;
+    }
     if (!start(&web)) {
         stop(&web);
         return 1;

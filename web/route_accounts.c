@@ -46,8 +46,7 @@ static void read_signup(const struct web_request *req, struct signup_form *f, js
     f->business.timezone = web_body_string(req, "timezone", false, NULL, errors);
     f->area_code = web_body_string(req, "area_code", false, NULL, errors);
     if (f->area_code != NULL && !business_area_code_is_valid(f->area_code))
-        web_error_add(errors, "area_code",
-                      "must be a US area code: three digits, the first 2 to 9");
+        web_error_add(errors, "area_code", BUSINESS_AREA_CODE_RULE);
 }
 
 /* The default receptionist's document for the form's business (owned), or NULL with

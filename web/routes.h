@@ -57,8 +57,18 @@ void route_agent_version_show(PGconn *conn, const struct web_request *req,
 void route_agent_activate(PGconn *conn, const struct web_request *req,
                           const struct web_session *session, struct web_result *out);
 
+/* route_numbers.c: the business's numbers and its requests for another. */
+void route_numbers_list(PGconn *conn, const struct web_request *req,
+                        const struct web_session *session, struct web_result *out);
+void route_numbers_request(PGconn *conn, const struct web_request *req,
+                           const struct web_session *session, struct web_result *out);
+
 /* route_openapi.c: the API's own OpenAPI document. */
 void route_openapi(PGconn *conn, const struct web_request *req,
                    const struct web_session *session, struct web_result *out);
+
+/* route_booking_cancel.c: a booking the business cancels, through its owning worker. */
+void route_booking_cancel(PGconn *conn, const struct web_request *req,
+                          const struct web_session *session, struct web_result *out);
 
 #endif

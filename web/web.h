@@ -25,6 +25,7 @@ struct redis_conn;
 struct pg_probe;
 struct web_pool;
 struct lua_script;
+struct wall_clock;
 
 #define WEB_DB_THREADS 4
 #define WEB_HASH_THREADS 2              /* each hash holds ~64 MiB while it runs */
@@ -56,6 +57,9 @@ struct web {
     struct web_pool *hash_pool;
     const struct lua_script *gate_script;       /* lua/auth_gate.lua */
     const struct lua_script *fail_script;       /* lua/auth_failed.lua */
+    const struct lua_script *enqueue_script;    /* lua/enqueue_event.lua */
+    struct wall_clock *clock;                   /* the business clock (FRONTDESK_NOW) */
+    struct web_exchange *waiting;               /* requests in web_then_wait, a list */
     char dummy_hash[PASSWORD_HASH_MAX];         /* verified against for unknown emails */
     struct web_metrics metrics;
     int in_flight;                  /* requests accepted and not yet answered */
@@ -89,6 +93,8 @@ struct web_exchange {
     struct web_request request;
     web_handler_fn stage;               /* what the next database stage runs */
     struct web_hash_job hashed;         /* the hashing stage's job, then its result */
+    struct event *wait_timer;           /* web_then_wait's; owned, NULL until one */
+    struct web_exchange *next_waiting;  /* on web->waiting while the timer runs */
     struct web_result result;
 };
 
@@ -103,6 +109,11 @@ void web_exchange_free(struct web_exchange *x);
 void web_db_run(void *job, void **state, void *arg);
 void web_db_state_free(void *state);
 void web_hash_run(void *job, void **state, void *arg);
+
+/* loop_stage.c: a request's stages on the loop between two database stages. */
+void web_enqueue_start(struct web_exchange *x);     /* x->result.event; then the next stage */
+void web_wait_start(struct web_exchange *x);        /* x->result.wait_ms; then the next stage */
+void web_waiting_drop(struct web *web);             /* at exit: answers 503, frees */
 
 /* gate.c: rate limits in Redis. */
 void web_gate_check(struct web_exchange *x);        /* then web_exchange_continue or 429/503 */

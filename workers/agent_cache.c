@@ -2,11 +2,11 @@
  * as a call needs it, kept in the Redis hash fd:{sNNN}:t:B:agent (fields is_active,
  * business_name, fallback_number, config: the JSON document) so that calls go on while
  * PostgreSQL is down. PostgreSQL is the source of truth: the hash is filled from it when
- * missing and refreshed in the background every minute, and `frontdesk-ctl agent set`
- * deletes it, so a change takes effect from the next call. The parsed configuration and
- * its time zone live on the tenant (t->agent.config, t->agent.tz: workers/tenant.h); the
- * small view the call flow reads (greeting, voice, hours as a sentence) is derived from
- * it. */
+ * missing and refreshed in the background every minute, and `frontdesk-ctl agent set` and
+ * `tenant suspend|resume` delete it, so a change takes effect from the next call. The
+ * parsed configuration and its time zone live on the tenant (t->agent.config,
+ * t->agent.tz: workers/tenant.h); the small view the call flow reads (greeting, voice,
+ * hours as a sentence) is derived from it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,34 +169,21 @@ static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void 
     tenant_unref(t);
 }
 
-static void on_tenant_reset(PGresult *res, enum app_err err, const char *why, void *arg)
-{
-    (void)res;
-    (void)err;
-    (void)why;
-    tenant_unref(arg);
-}
-
-/* Three jobs back to back on the FIFO connection: declare the tenant for the session
- * (RLS), read, and clear the declaration again. A transaction would scope the setting
- * better, but pg_conn_transaction reports COMMIT's result, not the SELECT's. */
+/* One transaction under the tenant's RLS scope. A suspended business (businesses.
+ * suspended_at, `frontdesk-ctl tenant suspend`) reads as one without an active
+ * receptionist, so its calls take the same path: its fallback number, or a short "cannot
+ * take your call". */
 static void load_from_pg(struct tenant *t)
 {
     static const char sql[] =
-        "SELECT b.name, b.fallback_number, a.is_active, a.config::text "
+        "SELECT b.name, b.fallback_number, a.is_active AND b.suspended_at IS NULL, a.config::text "
         "FROM businesses b LEFT JOIN ai_agents a ON a.business_id = b.id AND a.is_active "
         "WHERE b.id = $1::uuid";
     const char *params[] = {t->id};
-    const char *empty[] = {""};
+    const struct pg_stmt stmt = {sql, 1, params};
     t->agent.is_loading = true;
     tenant_ref(t);
-    pg_conn_query(t->w->pg, "SELECT set_config('app.business_id', $1, false)", 1, params,
-                  PG_TIMEOUT_MS, on_tenant_reset, t);
-    tenant_ref(t);
-    pg_conn_query(t->w->pg, sql, 1, params, PG_TIMEOUT_MS, on_pg_loaded, t);
-    tenant_ref(t);
-    pg_conn_query(t->w->pg, "SELECT set_config('app.business_id', $1, false)", 1, empty,
-                  PG_TIMEOUT_MS, on_tenant_reset, t);
+    pg_conn_transaction(t->w->pg, t->id, &stmt, 1, PG_TIMEOUT_MS, on_pg_loaded, t);
 }
 
 /* The value of a field of an HGETALL reply, or NULL. */

@@ -145,9 +145,11 @@ static int finish_tool_records(const struct call_output *out, struct outbox_fiel
     return n;
 }
 
-/* The texts go from the business's number the caller dialled. */
-static void add_texts(struct lua_args *a, const struct call_output *out, const char *from)
+/* The texts go from the business's number the caller dialled: the call's, or for an
+ * owner API event (no call) the number the event names as its `to`. */
+static void add_texts(struct lua_args *a, const struct call_output *out, const struct call_work *w)
 {
+    const char *from = w->next.to[0] != '\0' ? w->next.to : w->ce.to;
     lua_args_int(a, out->nsms);
     for (int i = 0; i < out->nsms; i++) {
         lua_args_arg(a, out->sms[i].id);
@@ -181,7 +183,7 @@ void call_commit(struct call_ctx *c)
     lua_args_int(&a, rec.count + ntool_records);
     add_records(&a, tool_records, ntool_records);
     add_records(&a, rec.fields, rec.count);
-    add_texts(&a, &c->out, w->next.to);
+    add_texts(&a, &c->out, w);
     if (c->out.nsms > 0)
         t->sms.has_waiting = true;
     tenant_ref(t);

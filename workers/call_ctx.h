@@ -10,6 +10,8 @@
  *   call_handling.c  the event through the call flow: decoding, the model's turn, the
  *                    call flow, the receptionist's tools
  *   call_actions.c   the Telnyx commands the call flow asked for
+ *   owner_actions.c  an event of the owner API instead of the call flow (a booking the
+ *                    business cancels)
  *   call_commit.c    the fenced commit
  *
  * A call's struct holds what was committed (its state, the receptionist's memory, the
@@ -54,6 +56,8 @@ enum call_step {
     CALL_STEP_MODEL,        /* model mode: the model's turn, its tool rounds inside */
     CALL_STEP_APPLY,        /* the call flow (lib/call/call_flow.c) */
     CALL_STEP_TOOLS,        /* a tool the receptionist asked for */
+    CALL_STEP_OWNER,        /* an owner API event (owner.*), after BEGIN instead of the
+                               call flow: its action, then COMMIT */
     CALL_STEP_COMMANDS,     /* a Telnyx command the call flow asked for */
     CALL_STEP_COMMIT,       /* the fenced commit */
 };
@@ -188,7 +192,13 @@ void call_apply_flow(struct call_ctx *c);
 bool call_wants_tool(struct call_ctx *c);              /* counts the round it allows */
 void call_run_tool(struct call_ctx *c);
 void call_take_tool_result(struct call_ctx *c, const struct tool_done *done);
+/* Moves the records and texts of done into out, to be committed with the event. */
+void call_output_take(struct call_output *out, struct tool_done *done, const char *business_id);
 void call_output_drop(struct call_output *out);
+
+/* owner_actions.c */
+bool call_is_owner_event(const struct call_ctx *c);    /* the event in hand, once begun */
+void call_run_owner_action(struct call_ctx *c);
 
 /* call_actions.c */
 bool call_has_commands_left(const struct call_ctx *c);

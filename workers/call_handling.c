@@ -35,7 +35,7 @@ void call_output_drop(struct call_output *out)
 /* The records and texts a tool produced, committed with the event. The room is sized
  * for the most tools an event can run (4 built-in rounds, or 3 model rounds of up to 4
  * calls of which one books); anything beyond it would be a bug, and is logged. */
-static void take_tool_output(struct call_output *out, struct tool_done *done, const char *business_id)
+void call_output_take(struct call_output *out, struct tool_done *done, const char *business_id)
 {
     for (int i = 0; i < done->nrecords; i++) {
         if (out->nrecords < CALL_EXTRA_MAX) {
@@ -113,7 +113,7 @@ static void keep_tool_output(struct tool_done *done, void *arg)
     struct call_ctx *c = arg;
     if (c->t->agent.config != NULL)   /* what the model did, for the after-call analysis */
         call_analysis_note_tool(&c->work.next_mem, c->t->agent.config, &done->call, &done->result);
-    take_tool_output(&c->out, done, c->t->id);
+    call_output_take(&c->out, done, c->t->id);
 }
 
 static void on_early_stop(const struct telnyx_result *res, void *arg)
@@ -193,7 +193,7 @@ bool call_wants_tool(struct call_ctx *c)
 static void on_tool_done(struct tool_done *done, void *arg)
 {
     struct call_ctx *c = arg;
-    take_tool_output(&c->out, done, c->t->id);
+    call_output_take(&c->out, done, c->t->id);
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
         call_advance_failed(c, done->result.detail);
         return;

@@ -31,7 +31,9 @@ static struct call_ctx *call_get(struct tenant *t, const char *id)
     c->step = CALL_STEP_UNLOADED;
     rx_memory_init(&c->mem);
     snprintf(c->id, sizeof c->id, "%s", id);
-    c->is_stateless = id[0] == '\0' || strncmp(id, "sms:", 4) == 0;
+    /* no call: an SMS conversation, or a request of the owner API ("owner:...") */
+    c->is_stateless = id[0] == '\0' || strncmp(id, "sms:", 4) == 0 ||
+                      strncmp(id, "owner:", 6) == 0;
     char suffix[FD_KEY_MAX];
     snprintf(suffix, sizeof suffix, "call:%s", id);
     tenant_key(c->key_state, t->id, (unsigned)t->w->cfg.shards, suffix);

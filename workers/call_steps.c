@@ -11,7 +11,9 @@
  *     a replay, deliveries unknown  -> COUNT --ok--> DEAD_LETTER (past the limit) or BEGIN
  *     otherwise                     -> BEGIN
  *   DEAD_LETTER --ok--> IDLE (the event is done, not committed)
- *   BEGIN --ok--> MODEL (model mode, the caller's final words) or APPLY
+ *   BEGIN --ok--> OWNER (an owner API event), MODEL (model mode, the caller's final
+ *                 words) or APPLY
+ *   OWNER --ok--> COMMIT     (the business's action: workers/owner_actions.c)
  *   MODEL --ok--> APPLY      (the model's turn: its tool rounds run inside llm_turns.c)
  *   APPLY, TOOLS --ok--> TOOLS (a tool asked for, at most 4 rounds), COMMANDS (one per
  *                        command the call flow asked for) or COMMIT
@@ -112,9 +114,13 @@ static enum call_step step_after_ok(struct call_ctx *c, const struct call_result
         return finish_event(c, false);
     case CALL_STEP_BEGIN:
         t->agent.handling++;        /* the configuration stays until the event is done */
+        if (call_is_owner_event(c))
+            return CALL_STEP_OWNER;
         return call_wants_model(c) ? CALL_STEP_MODEL : CALL_STEP_APPLY;
     case CALL_STEP_MODEL:
         return CALL_STEP_APPLY;
+    case CALL_STEP_OWNER:
+        return CALL_STEP_COMMIT;
     case CALL_STEP_TOOLS:
         call_take_tool_result(c, r->tool);
         return step_after_flow(c);
@@ -203,6 +209,9 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
         return true;
     case CALL_STEP_TOOLS:
         call_run_tool(c);
+        return false;
+    case CALL_STEP_OWNER:
+        call_run_owner_action(c);
         return false;
     case CALL_STEP_COMMANDS:
         call_send_command(c);

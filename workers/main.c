@@ -12,6 +12,7 @@
 
 #include "http/http_client.h"
 #include "llm_turns.h"
+#include "number_orders.h"
 #include "core/log.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
@@ -97,16 +98,17 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         drain_outboxes(w);
     }
     sms_sender_tick(w);
+    number_orders_tick(w->numbers, now);
 }
 
-/* No event is being handled: failed ones waiting for a retry stay pending in the stream
- * for the next owner. */
+/* No event is being handled (failed ones waiting for a retry stay pending in the stream
+ * for the next owner) and no number order is out. */
 static bool is_quiet(const struct worker *w)
 {
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
         if (t->reading.inflight - t->reading.parked > 0)
             return false;
-    return true;
+    return !number_orders_is_ordering(w->numbers);
 }
 
 static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
@@ -135,6 +137,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         return;
     w->is_draining = true;
     log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    number_orders_stop(w->numbers);
     /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
         t->lease.mode = TENANT_SHEDDING;
@@ -204,6 +207,7 @@ int main(void)
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);
+    w.numbers = number_orders_create(&w);
     worker_http_attach(&w);
 
     w.tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
@@ -220,6 +224,7 @@ int main(void)
         log_str(&l, "metrics", w.wcfg.listen_host);
         log_int(&l, "port", w.wcfg.listen_port);
         log_str(&l, "model_mode", w.llm != NULL ? "on" : "off");
+        log_str(&l, "number_provisioning", w.numbers != NULL ? "on" : "off");
         log_end(&l);
     }
     event_base_dispatch(w.base);
@@ -235,6 +240,7 @@ int main(void)
     redis_sub_free(w.sub);
     redis_conn_free(w.redis);
     pg_conn_free(w.pg);
+    number_orders_free(w.numbers);  /* after the clients whose callbacks end its requests */
     event_free(w.tick);
     if (w.drain_poll != NULL)
         event_free(w.drain_poll);

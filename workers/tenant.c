@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "agent/agent_config.h"
+#include "calendar/wall_clock.h"
 #include "tenant.h"
 #include "worker.h"
 
@@ -23,6 +24,13 @@ void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned s
     tenant_key(k->sms, business_id, shards, "sms");
     snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
     shard_ready_key(k->ready, shard);
+}
+
+struct booking_tenant tenant_booking_view(const struct tenant *t)
+{
+    const struct worker *w = t->w;
+    return (struct booking_tenant){t->id, (unsigned)w->cfg.shards, t->lease.value,
+                                   worker_now_ms() - wall_clock_now_ms(w->clock)};
 }
 
 void tenant_ref(struct tenant *t)

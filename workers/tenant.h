@@ -15,6 +15,7 @@
 #define FD_TENANT_H
 #include <stdbool.h>
 
+#include "booking/booking_hold.h"
 #include "call/call_flow.h"
 #include "store/tenant_keys.h"
 
@@ -91,5 +92,8 @@ void tenant_ref(struct tenant *t);
 void tenant_unref(struct tenant *t);              /* frees a dropped tenant at 0 */
 void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
 static inline bool tenant_is_owned(const struct tenant *t) { return t->lease.mode != TENANT_LOST; }
+/* The tenant as the booking scripts see it (lib/booking/booking_hold.h): its id, the
+ * shard count, our lease and the expiry shift of the receptionist's clock. Borrows t. */
+struct booking_tenant tenant_booking_view(const struct tenant *t);
 
 #endif

@@ -18,7 +18,7 @@
 #include "store/outbox_record.h"
 #include "calendar/say_time.h"
 #include "calendar/tz.h"
-#include "calendar/wall_clock.h"
+#include "booking_cancel.h"
 #include "tenant.h"
 #include "worker.h"
 #include "core/xalloc.h"
@@ -42,8 +42,6 @@ struct tool_op {
     int slot_index;
     int64_t covered[BOOKING_HOLD_SLOTS_MAX];  /* the slots the booking holds */
     size_t ncovered;
-    char cancelled_by[37];                    /* cancel: this call's mark */
-    struct caller_booking cancelling;
     struct tool_done done;
 };
 
@@ -51,18 +49,9 @@ static void finish(struct tool_op *op)
 {
     op->done.result.tool = op->call.tool;
     op->done.call = op->call;
-    op->cb(&op->done, op->arg);
-    for (int i = 0; i < op->done.nrecords; i++)   /* the receiver took what it wanted */
-        op->done.records[i] = NULL;
+    tool_done_deliver(&op->done, op->cb, op->arg);
     tenant_unref(op->t);
     free(op);
-}
-
-static struct booking_tenant tenant_of(const struct tool_op *op)
-{
-    struct worker *w = op->t->w;
-    return (struct booking_tenant){op->t->id, (unsigned)w->cfg.shards, op->t->lease.value,
-                                   worker_now_ms() - wall_clock_now_ms(w->clock)};
 }
 
 /* Redis failed under the tool: the worker handles the event again later. */
@@ -126,6 +115,13 @@ static void add_booking_records(struct tool_op *op, const struct booking_slot *s
     outbox_record_add_int(u, "amount_cents", BOOKING_AMOUNT_CENTS);
     outbox_record_add_time_ms(u, "occurred_at", op->now_ms);
     op->done.records[op->done.nrecords++] = u;
+}
+
+void tool_done_deliver(struct tool_done *done, tool_fn cb, void *arg)
+{
+    cb(done, arg);
+    for (int i = 0; i < done->nrecords; i++)
+        done->records[i] = NULL;
 }
 
 void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *key,
@@ -195,7 +191,7 @@ static void on_held(const struct booking_result *res, void *arg)
                                    .nslots = (int)op->ncovered};
         snprintf(b.id, sizeof b.id, "%s", op->booking_id);
         snprintf(b.service, sizeof b.service, "%s", op->service->name);
-        struct booking_tenant bt = tenant_of(op);
+        struct booking_tenant bt = tenant_booking_view(op->t);
         caller_bookings_add(op->t->w->redis, &bt, op->caller, &b, on_indexed, op);
         return;
     }
@@ -224,7 +220,7 @@ static void book(struct tool_op *op)
     op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->agent.config->booking.slot_minutes,
                                          op->service->duration_minutes, op->covered,
                                          BOOKING_HOLD_SLOTS_MAX);
-    struct booking_tenant bt = tenant_of(op);
+    struct booking_tenant bt = tenant_booking_view(op->t);
     booking_hold(t->w->redis, &bt, op->booking_id, t->agent.config->booking.capacity_per_slot,
                  op->covered, op->ncovered, on_held, op);
 }
@@ -280,7 +276,7 @@ static void availability(struct tool_op *op)
     }
     op->nstarts = booking_slots_to_count(op->slots, op->nslots, t->agent.config->booking.slot_minutes,
                                          op->service->duration_minutes, op->starts, BOOKING_SLOTS_MAX);
-    struct booking_tenant bt = tenant_of(op);
+    struct booking_tenant bt = tenant_booking_view(op->t);
     booking_counts(t->w->redis, &bt, op->starts, op->nstarts, on_counted, op);
 }
 
@@ -312,91 +308,21 @@ static void take_message(struct tool_op *op)
 
 /* ---- cancel_booking: the caller's soonest booking, found by their number ---- */
 
-static void cancel_texts(struct tool_op *op, const struct civil_time *when)
-{
-    const struct agent_config *cfg = op->t->agent.config;
-    const struct caller_booking *b = &op->cancelling;
-    char said[128], text[480];
-    if (!say_time_when(said, sizeof said, when, NULL))
-        snprintf(said, sizeof said, "%04d-%02d-%02d %02d:%02d", when->date.year, when->date.month,
-                 when->date.day, when->hour, when->minute);
-    snprintf(text, sizeof text, "%.150s: your %.100s on %.120s is cancelled. Call us on this number to book again.",
-             cfg->business_name, b->service, said);
-    tool_runner_add_sms(&op->done, "sms-cancel-caller", b->id, op->caller, text);
-    if (cfg->owner_sms != NULL && (cfg->notify_on & AGENT_NOTIFY_BOOKING)) {
-        snprintf(text, sizeof text, "Cancelled by the caller (%.20s): %.100s, %.120s.", op->caller,
-                 b->service, said);
-        tool_runner_add_sms(&op->done, "sms-cancel-owner", b->id, cfg->owner_sms, text);
-    }
-}
-
-static void on_cancelled(const struct booking_result *res, void *arg)
+static void on_cancel_done(struct tool_done *done, void *arg)
 {
     struct tool_op *op = arg;
-    struct rx_tool_result *r = &op->done.result;
-    const struct caller_booking *b = &op->cancelling;
-    if (res->status == BOOKING_FAILED && res->err != APP_ENOTFOUND) {
-        finish_retry(op, "could not cancel the booking");
-        return;
-    }
-    if (res->status != BOOKING_DONE) {
-        snprintf(r->detail, sizeof r->detail, res->status == BOOKING_FENCED ? "lease lost" : "no booking");
-        finish(op);
-        return;
-    }
-    /* cancelled: the record is written whatever follows (a start the zone cannot place is
-     * said back as UTC) */
-    struct tz_local local;
-    if (!tz_to_local(op->t->agent.tz, b->start_ms / 1000, &local)) {
-        struct civil_time utc = civil_time_from_seconds(b->start_ms / 1000);
-        local = (struct tz_local){.wall = utc};
-    }
-    char id[37];
-    booking_cancellation_id(id, b->id);
-    struct outbox_record *c = outbox_record_create("booking_cancellations", id);
-    outbox_record_add_str(c, "booking_id", b->id);
-    outbox_record_add_time_ms(c, "cancelled_at", op->now_ms);
-    outbox_record_add_str(c, "reason", op->call.reason[0] ? op->call.reason : "cancelled by the caller by phone");
-    op->done.records[op->done.nrecords++] = c;
-    r->is_ok = true;
-    snprintf(r->service, sizeof r->service, "%s", b->service);
-    r->day = local.wall.date;
-    r->minute = local.wall.hour * 60 + local.wall.minute;
-    cancel_texts(op, &local.wall);
+    op->done = *done;           /* takes its record and texts */
     finish(op);
-}
-
-static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
-{
-    struct tool_op *op = arg;
-    if (list->status != BOOKING_DONE) {
-        finish_retry(op, "could not read the caller's bookings");
-        return;
-    }
-    const struct caller_booking *b = caller_bookings_pick(list->bookings, list->n, op->now_ms,
-                                                          op->cancelled_by);
-    if (b == NULL) {
-        snprintf(op->done.result.detail, sizeof op->done.result.detail, "no booking");
-        finish(op);
-        return;
-    }
-    op->cancelling = *b;
-    struct booking_tenant bt = tenant_of(op);
-    caller_bookings_cancel(op->t->w->redis, &bt, op->caller, &op->cancelling, op->cancelled_by,
-                           on_cancelled, op);
 }
 
 static void cancel(struct tool_op *op)
 {
-    if (!e164_is_valid(op->caller, strlen(op->caller)) || op->t->agent.tz == NULL) {
-        snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s",
-                 op->t->agent.tz == NULL ? "no time zone" : "no caller number");
-        finish(op);
-        return;
-    }
-    caller_bookings_by(op->cancelled_by, op->t->id, op->call_control_id);
-    struct booking_tenant bt = tenant_of(op);
-    caller_bookings_list(op->t->w->redis, &bt, op->caller, on_caller_listed, op);
+    struct booking_cancel_request req = {
+        .by = BOOKING_CANCEL_BY_CALLER, .caller = op->caller, .call_id = op->call_control_id,
+        .reason = op->call.reason[0] ? op->call.reason : "cancelled by the caller by phone",
+        .now_ms = op->now_ms,
+    };
+    booking_cancel_run(op->t, &req, on_cancel_done, op);
 }
 
 /* True when the business is closed at the receptionist's clock (closures included). */

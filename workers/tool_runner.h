@@ -1,10 +1,10 @@
 /* workers/tool_runner.h: runs the tools the receptionist asks for (lib/receptionist/rx_tools.h)
  * for one call of an owned tenant: availability and bookings against the Redis holds,
- * cancelling the caller's own booking (found by their number, lib/booking/caller_bookings.h),
- * messages, transfers and the end of the call. The business is always the tenant's own;
- * nothing a tool call says can reach another business. Records a tool produces (a
- * booking, its billable usage event, a message) are handed back to be committed with
- * the event, in its fenced script. */
+ * cancelling the caller's own booking (found by their number, workers/booking_cancel.c,
+ * which the business's cancellations share), messages, transfers and the end of the
+ * call. The business is always the tenant's own; nothing a tool call says can reach
+ * another business. Records a tool produces (a booking, its billable usage event, a
+ * message) are handed back to be committed with the event, in its fenced script. */
 #ifndef FD_TOOL_RUNNER_H
 #define FD_TOOL_RUNNER_H
 #include "receptionist/receptionist.h"
@@ -45,7 +45,11 @@ typedef void (*tool_fn)(struct tool_done *done, void *arg);
 void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const char *caller,
                   const char *call_control_id, long long now_ms, tool_fn cb, void *arg);
 
-/* The caller and owner texts a tool that succeeded sends (called by tool_runner.c). */
+/* Hands done to cb, then forgets its records, which are the receiver's now. */
+void tool_done_deliver(struct tool_done *done, tool_fn cb, void *arg);
+
+/* The caller and owner texts a tool that succeeded sends (called by tool_runner.c and
+ * booking_cancel.c). */
 void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *key,
                       const char *to, const char *text);
 

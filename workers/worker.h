@@ -25,6 +25,7 @@ struct pg_conn;
 struct outbox_drain;
 struct lua_script;
 struct llm_turns;
+struct number_orders;
 struct tz_cache;
 struct wall_clock;
 
@@ -34,6 +35,10 @@ struct worker_config {
     int listen_port;
     char telnyx_api_url[512];     /* FRONTDESK_TELNYX_API_URL */
     char telnyx_api_key[512];     /* FRONTDESK_TELNYX_API_KEY */
+    /* number provisioning (workers/number_orders.c): both set, or none ("" = off) */
+    char telnyx_connection_id[128];        /* FRONTDESK_TELNYX_CONNECTION_ID */
+    char telnyx_messaging_profile_id[128]; /* FRONTDESK_TELNYX_MESSAGING_PROFILE_ID */
+    int number_lease_ms;          /* FRONTDESK_NUMBER_LEASE_MS, default 60000 */
     char transcription_engine[32];/* FRONTDESK_TRANSCRIPTION_ENGINE, default Google */
     int lease_ms;                 /* FRONTDESK_LEASE_MS, default 10000 */
     int quantum;                  /* FRONTDESK_QUANTUM: events per tenant per round, 32 */
@@ -82,6 +87,7 @@ struct worker {
     struct tz_cache *tzs;          /* time zones of the businesses, loaded once each */
     struct wall_clock *clock;      /* the receptionist's clock (FRONTDESK_NOW) */
     struct llm_turns *llm;         /* model mode (workers/llm_turns.c), NULL when off */
+    struct number_orders *numbers; /* provisioning (workers/number_orders.c), NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
         *commit_script, *dead_letter_script, *read_script;

@@ -68,6 +68,28 @@ static void llm_vars(struct worker_config *out)
     out->llm_budget_ms = int_var("FRONTDESK_LLM_BUDGET_MS", "2500", 100, 60000);
 }
 
+/* Number provisioning: FRONTDESK_TELNYX_CONNECTION_ID and _MESSAGING_PROFILE_ID together,
+ * or none of them: a number bought without either could not take calls or texts. */
+static void provisioning_vars(struct worker_config *out)
+{
+    static const char *const names[] = {"FRONTDESK_TELNYX_CONNECTION_ID",
+                                        "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID"};
+    char *fields[] = {out->telnyx_connection_id, out->telnyx_messaging_profile_id};
+    size_t sizes[] = {sizeof out->telnyx_connection_id, sizeof out->telnyx_messaging_profile_id};
+    int nset = 0;
+    for (int i = 0; i < 2; i++) {
+        str_var(fields[i], sizes[i], names[i], "");
+        nset += fields[i][0] != '\0';
+    }
+    for (int i = 0; i < 2 && nset > 0; i++)
+        if (fields[i][0] == '\0')
+            refuse(names[i], "required when FRONTDESK_TELNYX_CONNECTION_ID or "
+                             "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID is set (provisioning needs "
+                             "both)", "");
+    /* Orders wait at most half of it, so it must leave them time. */
+    out->number_lease_ms = int_var("FRONTDESK_NUMBER_LEASE_MS", "60000", 2000, 600000);
+}
+
 void worker_config_load_or_exit(struct worker_config *out)
 {
     memset(out, 0, sizeof *out);
@@ -102,4 +124,5 @@ void worker_config_load_or_exit(struct worker_config *out)
     out->idle_release_ms = int_var("FRONTDESK_IDLE_RELEASE_MS", "30000", 1000, 86400000);
     out->call_state_ttl_s = int_var("FRONTDESK_CALL_STATE_TTL_S", "3600", 60, 604800);
     llm_vars(out);
+    provisioning_vars(out);
 }

@@ -8,6 +8,7 @@
 
 #include "http/http_client.h"
 #include "llm_turns.h"
+#include "number_orders.h"
 #include "core/log.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -19,7 +20,7 @@ static const char *const event_types[] = {
     "call.initiated", "call.answered", "call.hangup", "call.speak.started", "call.speak.ended",
     "call.transcription", "call.playback.started", "call.playback.ended", "call.bridged",
     "call.dtmf.received", "call.gather.ended", "timer", "message.received", "message.sent",
-    "message.finalized", "other"};
+    "message.finalized", "owner.booking_cancel", "other"};
 #define NTYPES (sizeof event_types / sizeof event_types[0])
 
 void worker_metrics_init(struct worker_metrics *m)
@@ -82,6 +83,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     outbox_drain_write_metrics(w->drain, out);
     if (w->llm != NULL)
         llm_turns_write_metrics(w->llm, out);
+    number_orders_write_metrics(w->numbers, out);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

@@ -62,6 +62,15 @@ const struct caller_booking *caller_bookings_pick(const struct caller_booking *l
     return best;
 }
 
+const struct caller_booking *caller_bookings_find(const struct caller_booking *list, size_t n,
+                                                  const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0)
+            return &list[i];
+    return NULL;
+}
+
 void caller_bookings_by(char out[37], const char *business_id, const char *call_control_id)
 {
     det_uuid2(out, "caller_bookings.cancelled_by", business_id, call_control_id);

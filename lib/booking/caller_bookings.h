@@ -45,6 +45,10 @@ bool caller_booking_parse(const char *id, size_t id_len, const char *line, size_
 const struct caller_booking *caller_bookings_pick(const struct caller_booking *list, size_t n,
                                                   int64_t now_ms, const char *by);
 
+/* The booking called id (canonical) in list, or NULL. */
+const struct caller_booking *caller_bookings_find(const struct caller_booking *list, size_t n,
+                                                  const char *id);
+
 /* The id a call marks the bookings it cancels with (det_uuid of the call). */
 void caller_bookings_by(char out[37], const char *business_id, const char *call_control_id);
 

@@ -3,7 +3,7 @@
  * A request's life: attempt (an http_call) -> either its end or a backoff timer -> attempt
  * again; beside it, when there is a budget, a budget timer that ends it wherever it is. A
  * request that could not be built ends through a zero-delay timer instead. Every request
- * sits on its client's list from http_retry_post to its end, so http_retry_client_free
+ * sits on its client's list from http_retry_send to its end, so http_retry_client_free
  * can end each one exactly once. */
 #include "http/http_retry.h"
 
@@ -38,6 +38,7 @@ struct http_retry_request {
     enum request_step step;
     char *url;                      /* owned; NULL when not built */
     char *body;                     /* owned; NULL when not built */
+    bool is_get;                    /* body is not sent */
     const char *build_error;        /* static text, with body NULL */
     int connect_timeout_ms, total_timeout_ms, max_retries, backoff_base_ms;
     int attempts;
@@ -175,12 +176,12 @@ static void on_attempt_done(const struct http_response *resp, void *arg)
 static void request_attempt(struct http_retry_request *r)
 {
     struct http_retry_client *c = r->c;
-    const char *headers[] = {c->auth_header, "Content-Type: application/json",
-                             "Accept: application/json"};
+    const char *headers[] = {c->auth_header, "Accept: application/json",
+                             "Content-Type: application/json"};
     struct http_request req = {
-        .method = "POST", .url = r->url, .headers = headers,
-        .nheaders = sizeof headers / sizeof headers[0],
-        .body = r->body, .body_len = strlen(r->body),
+        .method = r->is_get ? "GET" : "POST", .url = r->url, .headers = headers,
+        .nheaders = r->is_get ? 2 : 3,
+        .body = r->is_get ? NULL : r->body, .body_len = r->is_get ? 0 : strlen(r->body),
         .connect_timeout_ms = r->connect_timeout_ms, .total_timeout_ms = r->total_timeout_ms,
     };
     r->attempts++;
@@ -211,7 +212,7 @@ static void on_budget_spent(evutil_socket_t fd, short what, void *arg)
 
 /* ---- requests ---- */
 
-struct http_retry_request *http_retry_post(struct http_retry_client *c,
+struct http_retry_request *http_retry_send(struct http_retry_client *c,
                                            const struct http_retry_spec *spec, void *arg)
 {
     struct http_retry_request *r = xcalloc(1, sizeof *r);
@@ -232,6 +233,7 @@ struct http_retry_request *http_retry_post(struct http_retry_client *c,
         return r;
     }
     r->url = xasprintf("%s%s", c->url, spec->path);
+    r->is_get = spec->is_get;
     r->connect_timeout_ms = spec->connect_timeout_ms;
     r->total_timeout_ms = spec->total_timeout_ms;
     r->max_retries = spec->max_retries;

@@ -1,6 +1,6 @@
-/* lib/http/http_retry.h: the life of a POST to a JSON API with a bearer key, on http_client:
- * what the Telnyx and model clients share, so that each keeps only its bodies, its
- * results, its logs and its metrics.
+/* lib/http/http_retry.h: the life of a request to a JSON API with a bearer key (a POST with a
+ * body, or a GET), on http_client: what the Telnyx and model clients share, so that each
+ * keeps only its bodies, its results, its logs and its metrics.
  *
  * A request's body is built once by the caller and sent again byte for byte after a
  * transient failure (a transport error, a timeout, 429 or 5xx) after a jittered backoff,
@@ -34,10 +34,10 @@ struct http_retry_end {
     const struct http_response *resp;   /* HTTP_RETRY_ANSWERED: the last attempt's; else NULL */
     const char *why;                    /* HTTP_RETRY_NOT_BUILT: the spec's build_error; else NULL */
     int attempts;                       /* HTTP attempts made */
-    double elapsed_s;                   /* from http_retry_post to this end */
+    double elapsed_s;                   /* from http_retry_send to this end */
 };
 
-/* The caller's side of every request of one client; arg is the request's (http_retry_post). */
+/* The caller's side of every request of one client; arg is the request's (http_retry_send). */
 struct http_retry_hooks {
     /* After each attempt, before the retry or the end it leads to: attempt counts from 1;
      * retry_delay_ms is the wait before the next attempt, or -1 when none follows. May be
@@ -49,9 +49,12 @@ struct http_retry_hooks {
     void (*done)(const struct http_retry_end *end, void *arg);
 };
 
-/* One request, as http_retry_post takes it. */
+/* One request, as http_retry_send takes it. */
 struct http_retry_spec {
-    const char *path;           /* appended to the client's URL, e.g. "/messages"; copied */
+    const char *path;           /* appended to the client's URL, e.g. "/messages" or
+                                   "/things?filter[x]=1"; copied */
+    bool is_get;                /* a GET: body is not sent (give ""), no Content-Type;
+                                   false: a POST of body */
     char *body;                 /* taken: freed with the request; NULL: it could not be built */
     const char *build_error;    /* with body NULL: why, static text (end.why) */
     int connect_timeout_ms;     /* per attempt, > 0 */
@@ -63,8 +66,8 @@ struct http_retry_spec {
 
 /* NULL when url is not http:// or https://, or api_key is NULL, empty or holds a line
  * break. A trailing '/' of url is dropped; every request carries
- * "Authorization: Bearer <api_key>" and JSON's Content-Type and Accept. Borrows http,
- * base and hooks, which must outlive the client; copies the strings. */
+ * "Authorization: Bearer <api_key>" and JSON's Accept, and a POST JSON's Content-Type.
+ * Borrows http, base and hooks, which must outlive the client; copies the strings. */
 struct http_retry_client *http_retry_client_create(struct http_client *http,
                                                    struct event_base *base, const char *url,
                                                    const char *api_key,
@@ -72,7 +75,7 @@ struct http_retry_client *http_retry_client_create(struct http_client *http,
 /* Ends every outstanding request (in flight, backing off or not built) with
  * HTTP_RETRY_SHUT_DOWN, each once, before this returns. A request started from such an
  * end (or after an attempt reported the http_client's end) ends at once the same way,
- * inside http_retry_post. Free this client before the http_client it borrows: a backoff
+ * inside http_retry_send. Free this client before the http_client it borrows: a backoff
  * left behind would use the freed one. Not from a hook. NULL is fine. */
 void http_retry_client_free(struct http_retry_client *c);
 
@@ -82,7 +85,7 @@ int http_retry_client_pending(const struct http_retry_client *c);
 /* Starts a request; arg goes to the hooks. Returns a borrowed handle for
  * http_retry_cancel, valid until its end starts; NULL when the request has already ended
  * (HTTP_RETRY_SHUT_DOWN, inside this call). */
-struct http_retry_request *http_retry_post(struct http_retry_client *c,
+struct http_retry_request *http_retry_send(struct http_retry_client *c,
                                            const struct http_retry_spec *spec, void *arg);
 /* Drops a request whose end has not started: the attempt in flight is cancelled and no
  * hook runs for it again. NULL is fine. */

@@ -261,7 +261,7 @@ struct llm_turn *llm_client_turn(struct llm_client *c, const struct llm_turn_req
         spec.total_timeout_ms = budget_ms + CURL_MARGIN_MS;
         spec.budget_ms = budget_ms;
     }
-    struct http_retry_request *r = http_retry_post(c->api, &spec, t);
+    struct http_retry_request *r = http_retry_send(c->api, &spec, t);
     if (r == NULL)
         return NULL;    /* ended already, during shutdown: t is gone */
     t->request = r;

@@ -32,6 +32,8 @@ enum app_err business_create(PGconn *conn, const struct business_new *b,
 
 /* True for a US area code: three digits, the first 2 to 9 (the number_requests check). */
 bool business_area_code_is_valid(const char *area_code);
+/* What a refused area code is told, the same wherever one is asked for. */
+#define BUSINESS_AREA_CODE_RULE "must be a US area code: three digits, the first 2 to 9"
 
 /* Leaves a request for a phone number for business_id (the transaction's tenant), in
  * area_code when it is not NULL; the provisioning job orders it through Telnyx. */

@@ -43,6 +43,8 @@ struct job {
     bool is_transaction;            /* steps[0] is BEGIN: roll back on failure */
     bool is_rolling_back;
     PGresult *failure;              /* owned: the error being reported after ROLLBACK */
+    PGresult *kept;                 /* owned: a transaction's last statement's result,
+                                       reported once COMMIT succeeded */
     enum app_err failure_err;
     char why[512];
     struct event *deadline;
@@ -81,6 +83,7 @@ static void job_free(struct job *j)
     }
     free(j->steps);
     PQclear(j->failure);
+    PQclear(j->kept);
     event_free(j->deadline);
     free(j);
 }
@@ -212,7 +215,10 @@ static void on_statement_done(struct pg_conn *c, PGresult *res)
     } else {
         enum app_err err = db_result_err(c->pg, res, j->why, sizeof j->why);
         if (err == APP_OK && j->step + 1 < j->nsteps) {
-            PQclear(res);
+            if (j->is_transaction && j->step + 2 == j->nsteps)
+                j->kept = res;          /* the caller's last statement: COMMIT is next */
+            else
+                PQclear(res);
             j->step++;
             send_step(c);
             return;
@@ -225,7 +231,8 @@ static void on_statement_done(struct pg_conn *c, PGresult *res)
             return;
         }
         c->running = NULL;
-        job_finish(j, res, err, err == APP_OK ? "" : j->why);
+        bool is_committed = err == APP_OK && j->kept != NULL;
+        job_finish(j, is_committed ? j->kept : res, err, err == APP_OK ? "" : j->why);
         PQclear(res);
     }
     start_next(c);

@@ -52,8 +52,10 @@ void pg_conn_query(struct pg_conn *c, const char *sql, int nparams, const char *
 
 /* Queues BEGIN; SELECT set_config('app.business_id', business_id, true); stmts...;
  * COMMIT, run back to back with nothing else in between, within timeout_ms. On the first
- * failing statement it sends ROLLBACK and reports that statement's error; on success
- * cb gets COMMIT's result. Everything is copied. */
+ * failing statement it sends ROLLBACK and reports that statement's error; once COMMIT
+ * succeeded cb gets the result of the last of stmts (its rows, or PQcmdTuples for the
+ * rows it changed), so a guarded UPDATE ... RETURNING tells whether it matched.
+ * Everything is copied. */
 void pg_conn_transaction(struct pg_conn *c, const char *business_id, const struct pg_stmt *stmts,
                          int nstmts, int timeout_ms, pg_result_fn cb, void *arg);
 

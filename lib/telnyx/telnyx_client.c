@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/xalloc.h"
+#include "telnyx/telnyx_numbers.h"
 
 enum command_kind {
     CMD_ANSWER,
@@ -28,14 +29,18 @@ enum command_kind {
     CMD_HANGUP,
     CMD_TRANSFER,
     CMD_MESSAGE_SEND,
+    CMD_NUMBER_SEARCH,
+    CMD_NUMBER_ORDER,
+    CMD_NUMBER_ORDER_GET,
     CMD_COUNT
 };
 
-/* The names of telnyx_validate.py, also the metrics' command label and, but for the
- * message send, the action in the URL. */
+/* The operations' names in tests/schemas/openapi_subset.py, also the metrics' command
+ * label and, for the Call Control commands, the action in the URL. */
 static const char *const command_names[CMD_COUNT] = {
     "answer", "speak", "transcription_start", "transcription_stop",
     "playback_stop", "hangup", "transfer", "messages.send",
+    "available_phone_numbers", "number_orders.create", "number_orders.get",
 };
 
 enum status_class { CLASS_2XX, CLASS_3XX, CLASS_4XX, CLASS_5XX, CLASS_TIMEOUT, CLASS_ERROR, CLASS_COUNT };
@@ -197,6 +202,8 @@ static void result_of_response(const struct telnyx_request *r, const struct http
                                const struct telnyx_error *err, struct telnyx_result *res)
 {
     res->status = resp->status;
+    res->body = resp->body;
+    res->body_len = resp->body_len;
     res->error_code = err->code;
     res->error_title = err->title;
     res->error_detail = err->detail;
@@ -219,7 +226,7 @@ static void result_of_response(const struct telnyx_request *r, const struct http
 static void on_request_end(const struct http_retry_end *end, void *arg)
 {
     struct telnyx_request *r = arg;
-    struct telnyx_result res = {.attempts = end->attempts};
+    struct telnyx_result res = {.attempts = end->attempts, .body = ""};
     if (end->how == HTTP_RETRY_ANSWERED) {
         struct telnyx_error err;
         telnyx_error_parse(&err, end->resp->body, end->resp->body_len);
@@ -264,39 +271,48 @@ static char *path_segment_escape(const char *s)
     return out;
 }
 
-/* Starts a request; body is stolen (NULL or not). why says what was wrong when the
- * arguments could not make a body. */
+/* Where a request goes and how it is sent, beyond its kind and body. */
+struct request_route {
+    const char *call_control_id;    /* for logs; NULL but for Call Control commands */
+    const char *command_id;         /* for logs; may be NULL */
+    const char *path;               /* e.g. "/messages"; ignored when there is no body */
+    bool is_get;
+    bool is_sent_once;              /* no retry: the caller must know how often it went */
+    int total_timeout_ms;           /* > 0: instead of the client's */
+};
+
+/* Starts a request; body (JSON text, "" for a GET) is taken, NULL when the arguments
+ * could not make one, why saying what was wrong. */
 static void request_submit(struct telnyx_client *t, enum command_kind kind,
-                           const char *call_control_id, const char *command_id,
-                           json_t *body, const char *why, telnyx_done_fn cb, void *arg)
+                           const struct request_route *route, char *body, const char *why,
+                           telnyx_done_fn cb, void *arg)
 {
     struct telnyx_request *r = xcalloc(1, sizeof *r);
     r->t = t;
     r->kind = kind;
     r->cb = cb;
     r->arg = arg;
-    r->call_control_id = xstrdup(call_control_id);
-    r->command_id = xstrdup(command_id);
+    r->call_control_id = xstrdup(route->call_control_id);
+    r->command_id = xstrdup(route->command_id);
     struct http_retry_spec spec = {
-        .connect_timeout_ms = t->connect_timeout_ms, .total_timeout_ms = t->total_timeout_ms,
-        .max_retries = t->max_retries, .backoff_base_ms = t->backoff_base_ms,
+        .path = route->path, .is_get = route->is_get, .body = body,
+        .connect_timeout_ms = t->connect_timeout_ms,
+        .total_timeout_ms = route->total_timeout_ms > 0 ? route->total_timeout_ms
+                                                        : t->total_timeout_ms,
+        .max_retries = route->is_sent_once ? 0 : t->max_retries,
+        .backoff_base_ms = t->backoff_base_ms,
     };
-    if (body != NULL && why == NULL)
-        spec.body = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    char *path = NULL;
-    if (spec.body == NULL) {
+    if (body == NULL)
         spec.build_error = why != NULL ? why : "could not serialise the body";
-    } else if (kind == CMD_MESSAGE_SEND) {
-        spec.path = "/messages";
-    } else {
-        char *id = path_segment_escape(call_control_id);
-        path = xasprintf("/calls/%s/actions/%s", id, command_names[kind]);
-        spec.path = path;
-        free(id);
-    }
-    http_retry_post(t->api, &spec, r);
-    free(path);
+    http_retry_send(t->api, &spec, r);
+}
+
+/* The compact text of body (taken), or NULL when there is none or why is set. */
+static char *body_text(json_t *body, const char *why)
+{
+    char *text = body != NULL && why == NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    return text;
 }
 
 /* ---- bodies ---- */
@@ -331,8 +347,20 @@ static void submit_command(struct telnyx_client *t, enum command_kind kind,
                            const struct telnyx_command *cmd, json_t *body, const char *why,
                            telnyx_done_fn cb, void *arg)
 {
-    const char *id = cmd != NULL ? cmd->call_control_id : NULL;
-    request_submit(t, kind, id, cmd != NULL ? cmd->command_id : NULL, body, why, cb, arg);
+    struct request_route route = {0};
+    char *path = NULL;
+    if (cmd != NULL) {
+        route.call_control_id = cmd->call_control_id;
+        route.command_id = cmd->command_id;
+    }
+    if (body != NULL && why == NULL) {      /* a body implies a call_control_id */
+        char *id = path_segment_escape(cmd->call_control_id);
+        path = xasprintf("/calls/%s/actions/%s", id, command_names[kind]);
+        free(id);
+    }
+    route.path = path;
+    request_submit(t, kind, &route, body_text(body, why), why, cb, arg);
+    free(path);
 }
 
 static void send_plain_command(struct telnyx_client *t, enum command_kind kind,
@@ -419,7 +447,44 @@ void telnyx_client_send_message(struct telnyx_client *t, const char *from, const
     else if (!body_set_str(body, "from", from) || !body_set_str(body, "to", to) ||
              !body_set_str(body, "text", text))
         why = "message numbers or text are not UTF-8";
-    request_submit(t, CMD_MESSAGE_SEND, NULL, NULL, body, why, cb, arg);
+    const struct request_route route = {.path = "/messages"};
+    request_submit(t, CMD_MESSAGE_SEND, &route, body_text(body, why), why, cb, arg);
+}
+
+void telnyx_client_search_numbers(struct telnyx_client *t, const struct telnyx_number_search *q,
+                                  telnyx_done_fn cb, void *arg)
+{
+    char *query = telnyx_numbers_search_query(q);
+    char *path = query != NULL ? xasprintf("/available_phone_numbers?%s", query) : NULL;
+    const struct request_route route = {.path = path, .is_get = true};
+    request_submit(t, CMD_NUMBER_SEARCH, &route, query != NULL ? xstrdup("") : NULL,
+                   "the area code is not three digits [2-9]XX or the limit is out of range",
+                   cb, arg);
+    free(path);
+    free(query);
+}
+
+void telnyx_client_order_number(struct telnyx_client *t, const struct telnyx_number_order_spec *o,
+                                int total_timeout_ms, telnyx_done_fn cb, void *arg)
+{
+    const char *why = NULL;
+    char *body = telnyx_numbers_order_body(o, &why);
+    const struct request_route route = {.path = "/number_orders", .is_sent_once = true,
+                                        .total_timeout_ms = total_timeout_ms};
+    request_submit(t, CMD_NUMBER_ORDER, &route, body, why, cb, arg);
+}
+
+void telnyx_client_get_number_order(struct telnyx_client *t, const char *order_id,
+                                    telnyx_done_fn cb, void *arg)
+{
+    bool is_given = order_id != NULL && order_id[0] != '\0';
+    char *id = is_given ? path_segment_escape(order_id) : NULL;
+    char *path = is_given ? xasprintf("/number_orders/%s", id) : NULL;
+    const struct request_route route = {.path = path, .is_get = true};
+    request_submit(t, CMD_NUMBER_ORDER_GET, &route, is_given ? xstrdup("") : NULL,
+                   "a number order id is required", cb, arg);
+    free(path);
+    free(id);
 }
 
 /* ---- the client ---- */

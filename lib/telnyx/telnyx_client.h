@@ -1,5 +1,5 @@
-/* lib/telnyx/telnyx_client.h: the Telnyx Call Control and messaging requests the worker sends
- * (TELNYX.md §1, §4, §5, §7), on the asynchronous http_client.
+/* lib/telnyx/telnyx_client.h: the Telnyx Call Control, messaging and phone-number requests the
+ * worker sends (docs/telnyx.md §1, §4, §5, §6, §7), on the asynchronous http_client.
  *
  * Every request carries `Authorization: Bearer <key>` and JSON, has a connect and a
  * total deadline, and on 5xx, 429, a timeout or a transport error is sent again, the
@@ -13,14 +13,20 @@
  * after a timeout may send the text twice, and nothing at Telnyx stops a replayed event
  * from sending it again. The caller must send a message only once per committed
  * record (e.g. from an outbox entry it deletes on completion) and accept that a timeout
- * retry can, rarely, duplicate it. */
+ * retry can, rarely, duplicate it.
+ *
+ * A number order is the same kind of request, and costs money: it is sent once and never
+ * retried here, so its caller knows each order it sent (see telnyx_client_order_number). */
 #ifndef FD_TELNYX_CLIENT_H
 #define FD_TELNYX_CLIENT_H
 #include <stdbool.h>
+#include <stddef.h>
 
 #define TELNYX_DEFAULT_API_URL "https://api.telnyx.com/v2"
 
 struct event_base;
+struct telnyx_number_search;
+struct telnyx_number_order_spec;
 struct evbuffer;
 struct http_client;
 struct telnyx_client;
@@ -45,6 +51,10 @@ struct telnyx_result {
     const char *error_detail;   /* or NULL */
     const char *why;            /* status 0 or no Telnyx error: our or curl's reason, or NULL */
     const char *message_id;     /* send_message on TELNYX_OK: the message's data.id, or NULL */
+    const char *body;           /* the last response's body, "" when none came back; the
+                                   number requests' answers are read from it
+                                   (lib/telnyx/telnyx_numbers.h) */
+    size_t body_len;
 };
 
 /* Called exactly once per request, from the loop, never from inside the call that
@@ -121,6 +131,22 @@ void telnyx_client_transfer(struct telnyx_client *t, const struct telnyx_command
  * top of this file for why the caller must send each message only once. */
 void telnyx_client_send_message(struct telnyx_client *t, const char *from, const char *to,
                                 const char *text, telnyx_done_fn cb, void *arg);
+
+/* GET /available_phone_numbers?<telnyx_numbers_search_query(q)> (docs/telnyx.md §6),
+ * retried like the commands. On TELNYX_OK read the numbers with
+ * telnyx_numbers_read_search(res->body, res->body_len, ...); a q the query cannot be made
+ * of ends TELNYX_REJECTED with attempts 0. */
+void telnyx_client_search_numbers(struct telnyx_client *t, const struct telnyx_number_search *q,
+                                  telnyx_done_fn cb, void *arg);
+/* POST /number_orders for one number (telnyx_numbers_order_body). Sent once, never
+ * retried: a transport error or a timeout (total_timeout_ms > 0, instead of the client's)
+ * leaves the caller not knowing whether Telnyx took the order, so only the caller may
+ * decide to send it again. On TELNYX_OK read the order with telnyx_numbers_read_order. */
+void telnyx_client_order_number(struct telnyx_client *t, const struct telnyx_number_order_spec *o,
+                                int total_timeout_ms, telnyx_done_fn cb, void *arg);
+/* GET /number_orders/{order_id} (escaped into the path), retried like the commands. */
+void telnyx_client_get_number_order(struct telnyx_client *t, const char *order_id,
+                                    telnyx_done_fn cb, void *arg);
 
 /* Appends Prometheus lines: frontdesk_telnyx_requests_total{command,status} per HTTP
  * attempt (status 2xx, 3xx, 4xx, 5xx, timeout or error), the attempt latency histogram

@@ -243,6 +243,10 @@ static const char *event_take_ids(struct telnyx_event *ev, const struct json_doc
     for (const char *c = ev->type; *c != '\0'; c++)
         if (!is_type_char(*c))
             return "data.event_type has characters other than [a-z0-9._]";
+    /* Our own events share the business's stream (the owner API's "owner.*"): a webhook
+     * may never pose as one, even signed. */
+    if (strncmp(ev->type, TELNYX_RESERVED_TYPE_PREFIX, strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0)
+        return "data.event_type is reserved for frontdesk's own events";
     return NULL;
 }
 

@@ -14,6 +14,9 @@
 
 #define TELNYX_EVENT_ID_MAX 128
 #define TELNYX_EVENT_TYPE_MAX 64
+/* Event types frontdesk puts on a business's stream itself (the owner API's actions);
+ * a webhook carrying one is refused. */
+#define TELNYX_RESERVED_TYPE_PREFIX "owner."
 
 struct telnyx_event {
     char type[TELNYX_EVENT_TYPE_MAX + 1];   /* data.event_type, e.g. "call.initiated" */

@@ -120,13 +120,7 @@ static int print_json(const PGresult *rows, const char *zone)
             "cancelled_at", *cancelled ? json_string(cancelled) : json_null(),
             "timezone", zone));
     }
-    char *text = json_dumps(arr, JSON_INDENT(2));
-    json_decref(arr);
-    if (text == NULL)
-        return ctl_fail("cannot encode the bookings as JSON");
-    printf("%s\n", text);
-    free(text);
-    return CTL_EXIT_OK;
+    return ctl_print_json(arr);
 }
 
 static bool date_is_valid(const char *s)

@@ -8,8 +8,11 @@
 #include <stdio.h>
 
 #include <hiredis.h>
+#include <jansson.h>
+#include <libpq-fe.h>
 
 #include "core/config.h"
+#include "store/tenant_keys.h"
 
 enum { CTL_EXIT_OK = 0, CTL_EXIT_FAIL = 1, CTL_EXIT_USAGE = 2 };
 
@@ -24,6 +27,12 @@ int ctl_calls(int argc, char **argv);
 int ctl_agent(int argc, char **argv);
 int ctl_bookings(int argc, char **argv);
 int ctl_user(int argc, char **argv);
+/* Subcommands, argv[0] being theirs ("list", "suspend", ...). */
+int ctl_tenant_list(int argc, char **argv);
+int ctl_tenant_show(int argc, char **argv);
+int ctl_tenant_suspend(int argc, char **argv);     /* suspend and resume */
+int ctl_numbers_add(int argc, char **argv);
+int ctl_numbers_remove(int argc, char **argv);
 
 void ctl_print_usage(FILE *out);
 
@@ -31,6 +40,20 @@ void ctl_print_usage(FILE *out);
  * On a match sets *value (borrowed from argv), advances *i past what it used and
  * returns true; a match without a value sets *value to NULL. */
 bool ctl_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/* What a command is about, from its options. */
+enum ctl_target_part { CTL_TARGET_BUSINESS = 1u << 0, CTL_TARGET_NUMBER = 1u << 1,
+                       CTL_TARGET_JSON = 1u << 2 };
+struct ctl_target {
+    char id[FD_UUID_LEN + 1];       /* --business ID, canonical */
+    const char *number;             /* --number E164 (borrowed from argv) */
+    bool is_json;                   /* --json */
+};
+/* Reads argv[1..] of the command named what ("tenant show"): the options parts allows,
+ * --business and --number required when allowed, --json optional. CTL_EXIT_OK, or a
+ * usage error printed and CTL_EXIT_USAGE. */
+int ctl_parse_target(int argc, char **argv, const char *what, unsigned parts,
+                     struct ctl_target *out);
+
 /* Prints "frontdesk-ctl: <message>" and a pointer to the usage; returns CTL_EXIT_USAGE. */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "frontdesk-ctl: <message>"; returns CTL_EXIT_FAIL. */
@@ -44,5 +67,16 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
  * why when the connection failed or Redis answered with an error. */
 redisReply *ctl_redis_command(redisContext *c, int argc, const char **argv, char *why,
                               size_t why_len);
+
+/* For a command that changes PostgreSQL and then Redis: connects to Redis first, so that
+ * with Redis down it stops before PostgreSQL has anything to undo, then to PostgreSQL as
+ * frontdesk_app. CTL_EXIT_OK with both set (owned: redisFree, PQfinish); otherwise prints
+ * "<why>; <unchanged>" (e.g. "nothing created"), leaves nothing open, CTL_EXIT_FAIL. */
+int ctl_connect_for_change(const struct fd_config *cfg, const char *unchanged,
+                           redisContext **rc, PGconn **conn);
+
+/* Prints value (taken) as indented JSON on stdout; CTL_EXIT_OK, or CTL_EXIT_FAIL when it
+ * cannot be encoded. */
+int ctl_print_json(json_t *value);
 
 #endif

@@ -1,6 +1,7 @@
-/* ops/ctl/main.c: frontdesk-ctl, the operator's tool: runs migrations, creates tenants,
- * rebuilds the number routing table, shows each tenant's backlog, and builds signed
- * sample webhooks for development. This file only dispatches; see ctl.h. */
+/* ops/ctl/main.c: frontdesk-ctl, the operator's tool: runs migrations; creates, lists, shows,
+ * suspends and resumes tenants; adds, removes and rebuilds the number routes; shows each
+ * tenant's backlog; and builds signed sample webhooks for development. This file only
+ * dispatches; see ctl.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,23 @@ void ctl_print_usage(FILE *out)
           "  tenant create --name NAME --number E164 [--number E164 ...] [--fallback E164]\n"
           "                                 create a business with an active agent and its\n"
           "                                 numbers; prints the business id\n"
+          "  tenant list [--json]           every business: active or suspended, numbers,\n"
+          "                                 number requests waiting and failed, receptionist\n"
+          "                                 version, creation date, name\n"
+          "  tenant show --business ID [--json]\n"
+          "                                 one business: status, fallback, receptionist, calls\n"
+          "                                 of the last 30 days, numbers, number requests (with\n"
+          "                                 why they failed or wait)\n"
+          "  tenant suspend --business ID   from its next call, the business's calls go to its\n"
+          "                                 fallback number or hear it cannot take calls; its\n"
+          "                                 data stays\n"
+          "  tenant resume --business ID    it takes calls again from its next call\n"
           "  numbers sync                   rebuild fd:numbers in Redis from PostgreSQL\n"
+          "  numbers add --business ID --number E164\n"
+          "                                 give the business a number; it routes at once\n"
+          "  numbers remove --business ID --number E164\n"
+          "                                 take it away; it no longer routes (apis may keep a\n"
+          "                                 cached route for 10 s)\n"
           "  status [--json]                one line per tenant: stream length, undelivered,\n"
           "                                 pending, oldest waiting age, dead letters\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"

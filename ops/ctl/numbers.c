@@ -1,5 +1,6 @@
-/* ops/ctl/numbers.c: `frontdesk-ctl numbers sync` rebuilds fd:numbers (E.164 number ->
- * business id, what the api routes every webhook by) from PostgreSQL, the source of
+/* ops/ctl/numbers.c: `frontdesk-ctl numbers sync` (add and remove: numbers_edit.c) rebuilds
+ * fd:numbers (E.164 number -> business id, what the api routes every webhook by) from
+ * PostgreSQL, the source of
  * truth: after a Redis loss, after `tenant create` could not reach Redis, or to undo
  * a hand edit. Readers never see a half-built table: the new hash is built under a
  * temporary key and renamed over the old one. */
@@ -107,8 +108,13 @@ static int sync_numbers(const struct fd_config *cfg)
 
 int ctl_numbers(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "add") == 0)
+        return ctl_numbers_add(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "remove") == 0)
+        return ctl_numbers_remove(argc - 1, argv + 1);
     if (argc != 2 || strcmp(argv[1], "sync") != 0)
-        return ctl_usage_error("usage: numbers sync");
+        return ctl_usage_error("usage: numbers sync | numbers add --business ID --number E164 "
+                               "| numbers remove --business ID --number E164");
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
     return sync_numbers(&cfg);

@@ -1,10 +1,11 @@
-/* ops/ctl/redis_sync.c: the CLI's Redis connection. Blocking hiredis is right for a
- * command that does a few round trips and exits; timeouts keep a dead Redis from
- * hanging an operator's shell. */
+/* ops/ctl/redis_sync.c: the CLI's Redis connection (and, for commands that change both, the
+ * PostgreSQL one after it). Blocking hiredis is right for a command that does a few round
+ * trips and exits; timeouts keep a dead Redis from hanging an operator's shell. */
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "store/db.h"
 
 #define CTL_REDIS_TIMEOUT_MS 3000
 
@@ -57,4 +58,21 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
         return NULL;
     }
     return c;
+}
+
+int ctl_connect_for_change(const struct fd_config *cfg, const char *unchanged,
+                           redisContext **rc, PGconn **conn)
+{
+    char why[1024];
+    *conn = NULL;
+    *rc = ctl_redis_connect(cfg, why, sizeof why);
+    if (*rc == NULL)
+        return ctl_fail("%s; %s", why, unchanged);
+    *conn = db_connect(cfg->database_url, why, sizeof why);
+    if (*conn == NULL) {
+        redisFree(*rc);
+        *rc = NULL;
+        return ctl_fail("%s; %s", why, unchanged);
+    }
+    return CTL_EXIT_OK;
 }

@@ -1,8 +1,9 @@
-/* ops/ctl/tenant.c: `frontdesk-ctl tenant create` makes a business ready to take calls
- * at once: the business and an active agent with a default configuration
- * (lib/owner/business_create.c, shared with sign-up), and its numbers, in one
- * transaction run as frontdesk_app under the new tenant's RLS scope, then the number
- * routes in Redis (fd:numbers), which the api reads for every webhook. */
+/* ops/ctl/tenant.c: `frontdesk-ctl tenant create` (list and show: tenant_view.c; suspend and
+ * resume: tenant_suspend.c) makes a business ready to take calls at once: the business
+ * and an active agent with a default configuration (lib/owner/business_create.c, shared
+ * with sign-up), and its numbers, in one transaction run as frontdesk_app under the new
+ * tenant's RLS scope, then the number routes in Redis (fd:numbers), which the api reads
+ * for every webhook. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,18 +104,13 @@ static int parse_create(int argc, char **argv, struct tenant_spec *t)
 static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
 {
     char why[1024];
-    /* Redis first: if it is down, stop before PostgreSQL has anything to undo. */
-    redisContext *rc = ctl_redis_connect(cfg, why, sizeof why);
-    if (rc == NULL)
-        return ctl_fail("%s; nothing created", why);
-    PGconn *conn = db_connect(cfg->database_url, why, sizeof why);
-    if (conn == NULL) {
-        redisFree(rc);
-        return ctl_fail("%s; nothing created", why);
-    }
+    redisContext *rc;
+    PGconn *conn;
+    int status = ctl_connect_for_change(cfg, "nothing created", &rc, &conn);
+    if (status != CTL_EXIT_OK)
+        return status;
     uuid_generate(t->id);
     t->agent_config = agent_config_default(t->name);   /* not NULL: parse_create checked */
-    int status = CTL_EXIT_OK;
     enum app_err err = db_with_tenant(conn, t->id, insert_tenant, t, why, sizeof why);
     if (err == APP_ECONFLICT && t->taken_number != NULL) {
         status = ctl_fail("number %s already belongs to another business; nothing created",
@@ -136,9 +132,20 @@ static int create_tenant(const struct fd_config *cfg, struct tenant_spec *t)
 
 int ctl_tenant(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } others[] = {
+        {"list", ctl_tenant_list}, {"show", ctl_tenant_show},
+        {"suspend", ctl_tenant_suspend}, {"resume", ctl_tenant_suspend},
+    };
+    for (size_t i = 0; argc >= 2 && i < sizeof others / sizeof others[0]; i++)
+        if (strcmp(argv[1], others[i].name) == 0)
+            return others[i].run(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "create") != 0)
-        return ctl_usage_error("usage: tenant create --name NAME --number E164 "
-                               "[--number E164 ...] [--fallback E164]");
+        return ctl_usage_error("usage: tenant create --name NAME --number E164 [--number E164 ...] "
+                               "[--fallback E164] | tenant list [--json] | tenant show --business "
+                               "ID [--json] | tenant suspend|resume --business ID");
     struct tenant_spec t = {0};
     int status = parse_create(argc, argv, &t);
     if (status != CTL_EXIT_OK)

@@ -240,13 +240,15 @@ def random_number():
     return "+1" + str(random.randint(200, 999)) + "555" + str(random.randint(1000, 9999))
 
 
-def create_tenant(e, name=None, numbers=None):
+def create_tenant(e, name=None, numbers=None, fallback=None):
     """Creates a business with frontdesk-ctl; returns (business_id, [numbers])."""
     name = name or ("Biz " + uuid.uuid4().hex[:8])
     numbers = numbers or [random_number()]
     args = ["tenant", "create", "--name", name]
     for n in numbers:
         args += ["--number", n]
+    if fallback:
+        args += ["--fallback", fallback]
     r = ctl(e, *args)
     assert r.returncode == 0, f"tenant create failed: {r.stderr}"
     bid = r.stdout.strip()
@@ -292,6 +294,26 @@ class Proc:
             self.p.wait()
         if self in _procs:
             _procs.remove(self)
+
+
+def stop_leftovers():
+    """Stops every process a test file started and left running, as its last test
+    would: each file's binaries (a worker above all) must not live on into the next
+    file's tests, where they would take its tenants. Returns what went wrong: a
+    non-zero exit or a sanitizer report, one line each."""
+    problems = []
+    for p in list(_procs):
+        if p.p.poll() is not None:      # ended already, as the test meant (kill -9, a crash test)
+            p.kill_quietly()
+            continue
+        try:
+            status = p.stop()
+        except AssertionError as err:
+            problems.append(f"{p.name}: {err}")
+            continue
+        if status != 0:
+            problems.append(f"{p.name} exited with status {status}")
+    return problems
 
 
 def wait_http(url, timeout=15):

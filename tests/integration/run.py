@@ -1,6 +1,7 @@
 """Runs every test_* function of every tests/integration/test_*.py file (or the files
 named on the command line; --dir DIR for another folder of such files), one at a time,
-and ends with 'N passed, N failed'.
+and ends with 'N passed, N failed'. What a file started and left running is stopped
+before the next file runs.
 A test passes when it returns; any exception fails it, with its traceback."""
 import importlib.util
 import os
@@ -10,6 +11,18 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+
+def stop_leftovers(name):
+    """Stops what the file left running (harness.stop_leftovers); 1 failure if that
+    went wrong, else 0."""
+    harness = sys.modules.get("harness")
+    problems = harness.stop_leftovers() if harness is not None else []
+    if problems:
+        print(f"FAIL {name} (processes it left running)", flush=True)
+        for line in problems:
+            print("  " + line, flush=True)
+    return 1 if problems else 0
 
 
 def main():
@@ -33,6 +46,7 @@ def main():
             failed += 1
             print(f"FAIL {name} (could not load)", flush=True)
             traceback.print_exc(file=sys.stdout)
+            failed += stop_leftovers(name)
             continue
         tests = [getattr(mod, t) for t in dir(mod) if t.startswith("test_")]
         tests.sort(key=lambda fn: fn.__code__.co_firstlineno)
@@ -47,6 +61,7 @@ def main():
             else:
                 passed += 1
                 print(f"ok   {name}.{t.__name__} ({time.time() - start:.1f}s)", flush=True)
+        failed += stop_leftovers(name)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1
 

@@ -417,6 +417,11 @@ def test_usage_errors_exit_2_with_a_message_on_stderr():
         ("tenant", "create", "--name", "X", "--number", "+13125550100", "--colour", "red"),
         ("numbers",),
         ("numbers", "sync", "--all"),
+        ("numbers", "add", "--number", "+13125550100"),
+        ("numbers", "remove", "--business", "not-a-uuid", "--number", "+13125550100"),
+        ("tenant", "list", "--yaml"),
+        ("tenant", "show"),
+        ("tenant", "resume", "--business"),
         ("status", "--yaml"),
         ("webhook",),
         ("webhook", "keygen"),
@@ -437,7 +442,9 @@ def test_help_prints_usage_on_stdout():
     e = env()
     r = ctl(e, "help")
     assert r.returncode == 0
-    for word in ("migrate", "tenant create", "numbers sync", "status", "webhook sign"):
+    for word in ("migrate", "tenant create", "tenant list", "tenant show", "tenant suspend",
+                 "tenant resume", "numbers sync", "numbers add", "numbers remove", "status",
+                 "webhook sign"):
         assert word in r.stdout
 
 

@@ -245,3 +245,105 @@ def test_database_errors_never_print_the_password():
             assert "hunter2" not in r.stderr + r.stdout, r.stderr
             if args != ("status",):     # status still shows what Redis has
                 assert r.returncode != 0, r.stderr
+
+
+# ---- number requests: tenant rows, claimed across tenants only through the claim ----------
+
+def _requests_due_first(e, n):
+    """n pending requests of a fresh business, due before any other request (next attempt
+    in 2000), so claims take them first whatever other tests left behind."""
+    bid, _ = create_tenant(e)
+    return bid, [str(r[0]) for r in _owner(
+        e, "INSERT INTO number_requests (business_id, area_code, next_attempt_at) "
+           "SELECT %s, '312', timestamptz '2000-01-01' + g * interval '1 second' "
+           "FROM generate_series(1, %s) g RETURNING id", (bid, n))]
+
+
+def _claim(cur, claimant):
+    cur.execute("SELECT id::text, claimed_by FROM number_request_claim(%s, 60000)", (claimant,))
+    rows = cur.fetchall()
+    return rows[0][0] if rows else None
+
+
+def _settle(e, ids):
+    _owner(e, "UPDATE number_requests SET status = 'failed', failure_reason = 'test', "
+              "claimed_by = NULL, lease_until = NULL WHERE id = ANY(%s::uuid[])", (ids,))
+
+
+def test_number_requests_are_a_tenant_table_read_by_operators():
+    e = env()
+    a, (ra,) = _requests_due_first(e, 1)
+    b, (rb,) = _requests_due_first(e, 1)
+    try:
+        conn, cur = _app_conn(e, a)
+        try:
+            cur.execute("SELECT id::text FROM number_requests")
+            assert [r[0] for r in cur.fetchall()] == [ra]
+            cur.execute("UPDATE number_requests SET status = 'failed' WHERE id = %s", (rb,))
+            assert cur.rowcount == 0
+            try:
+                cur.execute("INSERT INTO number_requests (business_id) VALUES (%s)", (b,))
+            except psycopg2.errors.InsufficientPrivilege as err:
+                assert "row-level security" in str(err)
+            else:
+                raise AssertionError("a request for another business was not refused")
+        finally:
+            conn.rollback()
+            conn.close()
+        conn = psycopg2.connect(e.database_url)
+        try:
+            cur = conn.cursor()
+            cur.execute("SET ROLE frontdesk_ops")
+            cur.execute("SELECT count(*) FROM number_requests WHERE id IN (%s, %s)", (ra, rb))
+            assert cur.fetchone()[0] == 2
+        finally:
+            conn.rollback()
+            conn.close()
+        assert _owner(e, "SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
+                         "WHERE relname = 'number_requests'") == [(True,)]
+    finally:
+        _settle(e, [ra, rb])
+
+
+def test_the_claim_leases_each_due_request_to_one_claimant_at_a_time():
+    e = env()
+    _, ids = _requests_due_first(e, 2)
+    holder, holder_cur = _app_conn(e)
+    other, other_cur = _app_conn(e)
+    try:
+        # holder's claim is not committed yet: its row stays locked and is skipped
+        first = _claim(holder_cur, "holder")
+        second = _claim(other_cur, "other")
+        other.commit()
+        assert first == ids[0] and second == ids[1], (first, second, ids)
+        holder.commit()
+        third = _claim(other_cur, "third")
+        other.commit()
+        assert third not in ids, third      # both are leased now
+        if third is not None:               # another test's request: give it back at once
+            _owner(e, "UPDATE number_requests SET claimed_by = NULL, lease_until = NULL "
+                      "WHERE id = %s AND claimed_by = 'third'", (third,))
+        claimed = dict(_owner(e, "SELECT id::text, claimed_by FROM number_requests "
+                                 "WHERE id = ANY(%s::uuid[])", (ids,)))
+        assert claimed == {ids[0]: "holder", ids[1]: "other"}
+    finally:
+        holder.close()
+        other.close()
+        _settle(e, ids)
+
+
+def test_the_app_role_reaches_other_tenants_requests_only_through_the_claim():
+    e = env()
+    _, (rid,) = _requests_due_first(e, 1)
+    conn, cur = _app_conn(e)
+    try:
+        cur.execute("SELECT count(*) FROM number_requests WHERE id = %s", (rid,))
+        assert cur.fetchone()[0] == 0
+    finally:
+        conn.rollback()
+        conn.close()
+        _settle(e, [rid])
+    assert _owner(e, "SELECT pg_has_role('frontdesk_app', 'frontdesk_provisioner', 'MEMBER'), "
+                     "has_function_privilege('frontdesk_app', 'number_request_claim(text, integer)', "
+                     "'EXECUTE'), has_function_privilege('frontdesk_ops', "
+                     "'number_request_claim(text, integer)', 'EXECUTE')") == [(False, True, False)]

@@ -569,6 +569,50 @@ def test_messages():
         stop(w, s)
 
 
+def test_numbers_are_searched_sold_once_followed_and_counted_per_reference():
+    w, s = start(None)
+    try:
+        headers = {"Authorization": "Bearer k", "Content-Type": "application/json"}
+        query = ("filter[country_code]=US&filter[national_destination_code]=312"
+                 "&filter[features][]=voice&filter[features][]=sms&filter[limit]=3")
+        st, _, raw = request("GET", s.url + "/v2/available_phone_numbers?" + query, None, headers)
+        assert st == 200, raw
+        found = json.loads(raw)
+        assert not SCHEMAS.check("available_phone_numbers", found, response=200)
+        numbers = [d["phone_number"] for d in found["data"]]
+        assert len(numbers) == 3 and all(n.startswith("+1312") for n in numbers)
+        s.post("/_sim/number_orders", {"pending_polls": 2})
+        order = {"phone_numbers": [{"phone_number": numbers[0]}], "customer_reference": "req-1",
+                 "connection_id": "c1", "messaging_profile_id": "m1"}
+        st, _, raw = request("POST", s.url + "/v2/number_orders", json.dumps(order), headers)
+        assert st == 200, raw
+        placed = json.loads(raw)["data"]
+        assert placed["status"] == "pending" and placed["customer_reference"] == "req-1"
+        st, _, raw = request("POST", s.url + "/v2/number_orders", json.dumps(order), headers)
+        assert st == 422 and json.loads(raw)["errors"][0]["code"] == "sim_number_unavailable"
+        statuses = []
+        for _ in range(3):
+            st, _, raw = request("GET", s.url + "/v2/number_orders/" + placed["id"], None, headers)
+            statuses.append(json.loads(raw)["data"]["status"])
+        assert statuses == ["pending", "pending", "success"]
+        st, _, raw = request("GET", s.url + "/v2/available_phone_numbers?" + query, None, headers)
+        assert numbers[0] not in [d["phone_number"] for d in json.loads(raw)["data"]]
+        assert s.get("/_sim/number_orders")["by_reference"] == {"req-1": 1}
+        s.post("/_sim/numbers", {"area_code": "907", "available": 0})
+        st, _, raw = request("GET", s.url + "/v2/available_phone_numbers?filter[national_destination_code]=907",
+                             None, headers)
+        assert st == 200 and json.loads(raw)["data"] == []
+        st, _, raw = request("GET", s.url + "/v2/available_phone_numbers?filter[area]=312", None, headers)
+        assert st == 422, raw
+        st, _, raw = request("GET", s.url + "/v2/number_orders/nope", None, headers)
+        assert st == 404 and json.loads(raw)["errors"][0]["code"] == "10005"
+        reqs = s.get("/_sim/requests")["requests"]
+        assert [r["valid"] for r in reqs].count(False) == 1      # the misspelt filter
+        assert not [r for r in reqs if r.get("response_errors")]
+    finally:
+        stop(w, s)
+
+
 def test_print_transcript_reset_and_sigterm():
     w, s = start(receptionist, "--print-transcript")
     try:

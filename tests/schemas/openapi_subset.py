@@ -8,6 +8,7 @@ needs only the standard library and python3-jsonschema.
 
   openapi_subset.py [--spec FILE] TARGET FILE       exit 0 valid, 1 invalid, 2 usage
   openapi_subset.py --response CODE TARGET FILE     a response body instead of a request
+  openapi_subset.py --query QUERY TARGET            a request's query string instead
 
 TARGET is an operation's short name ("speak", "transfer", "messages.send", "dial",
 "number_orders.create"), its operationId, "METHOD /path", a webhook event type
@@ -16,12 +17,21 @@ TARGET is an operation's short name ("speak", "transfer", "messages.send", "dial
 Two OpenAPI rules that plain JSON Schema does not know are applied: a oneOf with a
 discriminator means "the alternative the discriminator names" (several loose
 alternatives would otherwise all match and fail oneOf), and "example", "x-*" and
-"discriminator" are annotations. "format" is not checked."""
+"discriminator" are annotations. "format" is not checked.
+
+A query string is read as the operation's query parameters say: deepObject ones as
+name[key][sub]=value, an array as repeated name[key][]=value (the encoding of Telnyx's
+number search guide; the spec leaves arrays of deepObject open), values converted to the
+schema's integer, number or boolean. Stricter than the spec on purpose: a parameter, or a
+key of an object parameter, that the spec does not name is an error, so a misspelt filter
+is caught instead of silently ignored."""
 import argparse
 import copy
 import json
 import os
+import re
 import sys
+import urllib.parse
 
 from jsonschema import Draft202012Validator
 
@@ -68,6 +78,38 @@ def apply_discriminators(node):
                  "then": {"$ref": ref}} for key, ref in sorted(mapping.items())]
     for value in node.values():
         apply_discriminators(value)
+
+
+QUERY_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+
+
+def parse_query(query):
+    """{name: value} from a query string; name[a][b]=v nests, name[a][]=v appends to a
+    list. Raises ValueError on a key that is not of that shape or mixes the two."""
+    out = {}
+    for key, value in urllib.parse.parse_qsl(query, keep_blank_values=True, strict_parsing=False):
+        m = QUERY_KEY.match(key)
+        if not m:
+            raise ValueError("query key %r is not name[key]...[key]" % key)
+        parts = [m.group(1)] + re.findall(r"\[([^\[\]]*)\]", m.group(2))
+        node = out
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part == "":
+                raise ValueError("query key %r: [] only ends a key" % key)
+            if last:
+                node[part] = value
+            elif i == len(parts) - 2 and parts[-1] == "":
+                node.setdefault(part, [])
+                if not isinstance(node[part], list):
+                    raise ValueError("query key %r is both a value and a list" % key)
+                node[part].append(value)
+                break
+            else:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise ValueError("query key %r is both a value and an object" % key)
+    return out
 
 
 def error_path(error):
@@ -151,6 +193,77 @@ class OpenApiSubset:
             raise LookupError("%s %s takes no request body" % (method.upper(), path))
         return self._deref(body)["content"]["application/json"]["schema"]
 
+    def query_errors(self, target, query):
+        """Errors of a query string against target's query parameters ([] when valid)."""
+        return self.read_query(target, query)[1]
+
+    def read_query(self, target, query):
+        """(values, errors) of a query string against target's query parameters: values
+        is {parameter: value} converted to the schema's types, errors [] when valid."""
+        name = self.aliases.get(target.lower())
+        if name is None:
+            raise LookupError("unknown operation %r" % target)
+        _, _, op = self.operations[name]
+        params = {p["name"]: p for p in map(self._deref, op.get("parameters", []))
+                  if p.get("in") == "query"}
+        try:
+            given = parse_query(query)
+        except ValueError as err:
+            return {}, ["$: %s" % err]
+        lines, values = [], {}
+        for pname, p in params.items():
+            if p.get("required") and pname not in given:
+                lines.append("$.%s: required" % pname)
+        for pname, value in sorted(given.items()):
+            p = params.get(pname)
+            if p is None:
+                lines.append("$.%s: not a query parameter of %s" % (pname, name))
+                continue
+            schema = self._resolve(p.get("schema", {}))
+            value = values[pname] = self._coerce(schema, value, "$." + pname, lines)
+            root = dict(schema)
+            root["components"] = self.components
+            for e in sorted(Draft202012Validator(root).iter_errors(value),
+                            key=lambda e: list(map(str, e.absolute_path))):
+                lines.append("$.%s%s: %s" % (pname, error_path(e)[1:], e.message[:300]))
+        return values, lines
+
+    def _resolve(self, schema):
+        """schema with $refs followed, at its top and in its properties and items."""
+        schema = self._deref(schema)
+        if not isinstance(schema, dict):
+            return schema
+        out = dict(schema)
+        if "properties" in out:
+            out["properties"] = {k: self._resolve(v) for k, v in out["properties"].items()}
+        if "items" in out:
+            out["items"] = self._resolve(out["items"])
+        return out
+
+    def _coerce(self, schema, value, path, lines):
+        """value (text, lists and dicts of text) converted to schema's types; keys the
+        schema does not name are reported in lines."""
+        kind = schema.get("type")
+        if isinstance(value, dict):
+            props = schema.get("properties", {})
+            for k in value:
+                if props and k not in props:
+                    lines.append("%s.%s: not a key the spec names" % (path, k))
+            return {k: self._coerce(props.get(k, {}), v, "%s.%s" % (path, k), lines)
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._coerce(schema.get("items", {}), v, path, lines) for v in value]
+        try:
+            if kind == "integer":
+                return int(value)
+            if kind == "number":
+                return float(value)
+        except ValueError:
+            return value
+        if kind == "boolean" and value in ("true", "false"):
+            return value == "true"
+        return value
+
     def errors(self, target, instance, response=None, content_type="application/json"):
         """A sorted list of "path: message" lines; [] when instance is valid."""
         key = (target, response, content_type)
@@ -175,18 +288,22 @@ class OpenApiSubset:
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Check a JSON body against an OpenAPI subset.")
     ap.add_argument("target")
-    ap.add_argument("file", help="the JSON body; - for standard input")
+    ap.add_argument("file", nargs="?", help="the JSON body; - for standard input")
     ap.add_argument("--spec", default=TELNYX_SPEC)
     ap.add_argument("--response", metavar="CODE", help="check a response body")
+    ap.add_argument("--query", metavar="QUERY", help="check a query string instead of a body")
     args = ap.parse_args(argv)
+    if (args.file is None) == (args.query is None):
+        ap.error("give either FILE or --query QUERY")
     try:
         spec = OpenApiSubset(args.spec)
-        if args.file == "-":
-            instance = json.load(sys.stdin)
+        if args.query is not None:
+            lines = spec.query_errors(args.target, args.query)
+        elif args.file == "-":
+            lines = spec.errors(args.target, json.load(sys.stdin), args.response)
         else:
             with open(args.file, encoding="utf-8") as f:
-                instance = json.load(f)
-        lines = spec.errors(args.target, instance, args.response)
+                lines = spec.errors(args.target, json.load(f), args.response)
     except (OSError, ValueError, LookupError) as e:
         print("openapi_subset: %s" % e, file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Request and webhook validation for the simulator against the Telnyx schema extract
+"""Request, response and webhook validation for the simulator against the Telnyx schema extract
 kept in tests/schemas/ (the project's own checker, tests/schemas/openapi_subset.py).
 One compiled validator per target (a command such as "speak" or "messages.send", or a
 webhook event type); jsonschema's ref resolver keeps a scope stack, so one lock
@@ -24,6 +24,12 @@ class Schemas:
 
     def command_method(self, name):
         return self.spec.method_of(name)
+
+    def read_query(self, target, query):
+        """(values, error lines) of a request's query string against target's query
+        parameters; values converted to the schema's types."""
+        with self._lock:
+            return self.spec.read_query(target, query)
 
     def check(self, target, instance, response=None):
         """Returns a list of error lines ([] when instance is valid). target is a

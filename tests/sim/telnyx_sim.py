@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """telnyx_sim: plays Telnyx for tests, the benchmark and `make run`.
 
-Serves, under /v2, the Call Control actions and POST /v2/messages the workers use
-(every request body checked against tests/schemas/telnyx-openapi-subset.json,
-every request recorded), sends the webhooks that follow each command (Telnyx v2
+Serves, under /v2, the Call Control actions, POST /v2/messages and the number search
+and orders the workers use (every request body and query string checked against
+tests/schemas/telnyx-openapi-subset.json, the number endpoints' answers too, every
+request recorded), sends the webhooks that follow each command (Telnyx v2
 envelopes signed with Ed25519 over "<timestamp>|<body>", client_state echoed, retried,
 optionally duplicated, delayed or reordered), and plays scripted callers. Control
 endpoints under /_sim let tests start calls and see what happened. The contract is
@@ -28,11 +29,15 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from sim_call import Call, CommandError, check_script  # noqa: E402
+from sim_numbers import Numbers  # noqa: E402
 from sim_schema import Schemas  # noqa: E402
 from sim_webhook import Delivery, Sender, Webhook, iso_now, load_signing_key  # noqa: E402
 
 COMMAND_PATH = re.compile(r"/v2/calls/([^/]+)/actions/([A-Za-z_]+)")
 CALL_PATH = re.compile(r"/v2/calls/([^/]+)")
+NUMBER_ORDER_PATH = re.compile(r"/v2/number_orders/([^/]+)")
+NUMBER_PATHS = {"/v2/available_phone_numbers": "available_phone_numbers",
+                "/v2/number_orders": "number_orders.create"}
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 DEMO_SCRIPT = [
@@ -72,6 +77,7 @@ class Sim:
         self.requests = []
         self.messages = []
         self.faults = []
+        self.numbers = Numbers()
         self.sms_sender = None
         self._new_sms_sender()
 
@@ -123,6 +129,7 @@ class Sim:
             self.requests.clear()
             self.messages.clear()
             self.faults.clear()
+            self.numbers.reset()
             old_sms = self.sms_sender
             self._new_sms_sender()
         for c in calls:
@@ -163,12 +170,14 @@ class Sim:
         return None
 
     # -- the Telnyx API ---------------------------------------------------------
-    def telnyx(self, method, path, headers, raw, at):
+    def telnyx(self, method, path, query, headers, raw, at):
         """Returns (status, body dict, delay_s) for a /v2 request and records it."""
         rec = {"method": method, "path": path, "command": None, "call_control_id": None,
                "body": None, "status": None, "at": at, "valid": None}
+        if query:
+            rec["query"] = query
         try:
-            status, body, delay_s = self._telnyx(rec, method, path, headers, raw, at)
+            status, body, delay_s = self._telnyx(rec, method, path, query, headers, raw, at)
         except Exception as err:  # a bug of ours: answer 500 like a server would
             status, body, delay_s = 500, error_body("10007", "Unexpected error", repr(err)), 0
         rec["status"] = status
@@ -178,17 +187,23 @@ class Sim:
             self.requests.append(rec)
         return status, body, delay_s
 
-    def _telnyx(self, rec, method, path, headers, raw, at):
+    def _telnyx(self, rec, method, path, query, headers, raw, at):
         try:
             rec["body"] = json.loads(raw) if raw else None
         except ValueError:
             rec["body"] = raw.decode("utf-8", "replace")
         call_id = None
+        order_id = None
         m = COMMAND_PATH.fullmatch(path)
         if m:
             call_id, command = urllib.parse.unquote(m.group(1)), m.group(2)
         elif path == "/v2/messages":
             command = "messages.send"
+        elif path in NUMBER_PATHS:
+            command = NUMBER_PATHS[path]
+        elif NUMBER_ORDER_PATH.fullmatch(path):
+            order_id = urllib.parse.unquote(NUMBER_ORDER_PATH.fullmatch(path).group(1))
+            command = "number_orders.get"
         elif CALL_PATH.fullmatch(path):
             call_id, command = urllib.parse.unquote(CALL_PATH.fullmatch(path).group(1)), "call_status"
         else:
@@ -204,6 +219,8 @@ class Sim:
         if method != self.schemas.command_method(command):
             return 405, error_body("10005", "Method not allowed", "%s takes %s." % (
                 command, self.schemas.command_method(command))), 0
+        if command in ("available_phone_numbers", "number_orders.create", "number_orders.get"):
+            return self._numbers(rec, command, query, order_id, at)
         call = self.call(call_id) if call_id else None
 
         errs = []
@@ -249,6 +266,39 @@ class Sim:
         except CommandError as err:
             return err.status, err.body(), delay_s
         return 200, {"data": data}, delay_s
+
+    def _numbers(self, rec, command, query, order_id, at):
+        """The number search and orders: request checked, answer checked, faults applied."""
+        body = rec["body"]
+        filters = {}
+        if command == "available_phone_numbers":
+            values, errs = self.schemas.read_query(command, query or "")
+            filters = values.get("filter", {})
+        elif command == "number_orders.create":
+            errs = (self.schemas.check(command, body) if isinstance(body, dict)
+                    else ["$: the body must be a JSON object"])
+        else:
+            errs = ["$: a GET takes no body"] if body is not None else []
+        rec["valid"] = not errs
+        if errs:
+            rec["errors"] = errs
+        fault = self.take_fault(command)
+        delay_s = fault["delay_ms"] / 1000.0 if fault else 0
+        if fault and fault["status"]:
+            rec["injected"] = True
+            return fault["status"], injected_error(fault["status"]), delay_s
+        if errs:
+            status, answer = 422, error_body("10004", "Missing or invalid parameter", "; ".join(errs))
+        elif command == "available_phone_numbers":
+            status, answer = self.numbers.search(filters)
+        elif command == "number_orders.create":
+            status, answer = self.numbers.order(body, at)
+        else:
+            status, answer = self.numbers.order_status(order_id)
+        answer_errs = self.schemas.check(command, answer, response=status)
+        if answer_errs:
+            rec["response_errors"] = answer_errs
+        return status, answer, delay_s
 
     def _send_message(self, body, at):
         to, from_ = body["to"], body.get("from")
@@ -358,6 +408,12 @@ class Sim:
                 return 200, {"ok": True}
             if parts == ["fail"] and method == "POST":
                 return 200, {"ok": True, "faults": self.add_fault(spec)}
+            if parts == ["numbers"] and method == "POST":
+                return 200, self.numbers.set_stock(spec)
+            if parts == ["number_orders"] and method == "POST":
+                return 200, self.numbers.configure_orders(spec)
+            if parts == ["number_orders"] and method == "GET":
+                return 200, self.numbers.report()
             if parts == ["stats"] and method == "GET":
                 d = self.delivery
                 with self.lock:
@@ -393,7 +449,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raw = self.rfile.read(n) if n > 0 else b""
         delay_s = 0
         if url.path.startswith("/v2/"):
-            status, body, delay_s = sim.telnyx(self.command, url.path, self.headers, raw, at)
+            status, body, delay_s = sim.telnyx(self.command, url.path, url.query, self.headers, raw, at)
         elif url.path.startswith("/_sim/"):
             status, body = sim.control(self.command, url.path, urllib.parse.parse_qs(url.query), raw)
         else:

@@ -1,6 +1,7 @@
 /* tests/unit/test_caller_bookings.c: the line format of a caller's bookings and which
- * booking a cancel means (lib/booking/caller_bookings.c); the scripts are tested on a real
- * Redis in tests/integration/test_cancel_move.py. */
+ * booking a cancel means, the caller's soonest or the one the business names
+ * (lib/booking/caller_bookings.c); the scripts are tested on a real Redis in
+ * tests/integration/test_cancel_move.py. */
 #include "check.h"
 
 #include "booking/caller_bookings.h"
@@ -72,6 +73,16 @@ static void test_a_replayed_cancel_finds_the_booking_it_cancelled(void)
     CHECK_STR_EQ(caller_bookings_pick(list, 2, now, BY)->id, ID3);
 }
 
+static void test_a_booking_named_by_the_business_is_found_by_its_id(void)
+{
+    int64_t now = 1772550000000;
+    struct caller_booking list[] = {booking(ID1, now + 86400000, ""),
+                                    booking(ID2, now - 3600000, BY)};   /* past and cancelled */
+    CHECK_STR_EQ(caller_bookings_find(list, 2, ID2)->id, ID2);
+    CHECK(caller_bookings_find(list, 2, ID3) == NULL);
+    CHECK(caller_bookings_find(list, 0, ID1) == NULL);
+}
+
 static void test_the_cancelling_mark_is_per_business_and_call(void)
 {
     char a[37], b[37], c[37];
@@ -89,6 +100,7 @@ int main(void)
     RUN(test_lines_that_are_not_ours_are_refused);
     RUN(test_cancel_means_the_soonest_booking_still_ahead);
     RUN(test_a_replayed_cancel_finds_the_booking_it_cancelled);
+    RUN(test_a_booking_named_by_the_business_is_found_by_its_id);
     RUN(test_the_cancelling_mark_is_per_business_and_call);
     return check_summary();
 }

@@ -2,6 +2,7 @@
  * request carries, which failures are sent again and how often, the budget, a body that
  * could not be built, cancelling, and the ends that shutting down brings. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -93,7 +94,7 @@ static void test_a_503_is_sent_again_byte_for_byte_with_bearer_and_json_headers(
     fixture_start(&fx, script, 2);
     struct seen s = {0};
     struct http_retry_spec spec = spec_of(3);
-    CHECK(http_retry_post(fx.c, &spec, &s) != NULL);
+    CHECK(http_retry_send(fx.c, &spec, &s) != NULL);
     CHECK_INT_EQ(s.ends, 0);
     CHECK_INT_EQ(http_retry_client_pending(fx.c), 1);
     CHECK(run_until(fx.base, &s.ends, 1, 3000));
@@ -117,6 +118,35 @@ static void test_a_503_is_sent_again_byte_for_byte_with_bearer_and_json_headers(
     fixture_stop(&fx);
 }
 
+static void test_a_get_sends_no_body_and_no_content_type_and_is_retried_the_same(void)
+{
+    static const struct step script[] = {{502, "{}"}, {200, "{\"data\":[]}"}};
+    struct fixture fx;
+    fixture_start(&fx, script, 2);
+    struct seen s = {0};
+    struct http_retry_spec spec = spec_of(3);
+    free(spec.body);
+    spec.body = strdup("");
+    spec.is_get = true;
+    spec.path = "/things?filter[a][]=x&filter[b]=2";
+    CHECK(http_retry_send(fx.c, &spec, &s) != NULL);
+    CHECK(run_until(fx.base, &s.ends, 1, 3000));
+    CHECK_INT_EQ(s.how, HTTP_RETRY_ANSWERED);
+    CHECK_INT_EQ(s.status, 200);
+    CHECK_INT_EQ(s.attempts, 2);
+    CHECK_INT_EQ(fx.fake.nreqs, 2);
+    for (int i = 0; i < 2 && i < fx.fake.nreqs; i++) {
+        const struct recorded *r = &fx.fake.reqs[i];
+        CHECK_INT_EQ(r->method, EVHTTP_REQ_GET);
+        CHECK_STR_EQ(r->uri, "/v2/things?filter[a][]=x&filter[b]=2");
+        CHECK_STR_EQ(r->authorization, "Bearer KEY_test");
+        CHECK(r->content_type == NULL);
+        CHECK_STR_EQ(r->accept, "application/json");
+        CHECK_STR_EQ(r->body, "");
+    }
+    fixture_stop(&fx);
+}
+
 static void test_transient_failures_are_sent_again_at_most_max_retries_times(void)
 {
     static const struct step script[] = {{503, ""}, {429, ""}, {500, ""}, {200, ""}};
@@ -124,7 +154,7 @@ static void test_transient_failures_are_sent_again_at_most_max_retries_times(voi
     fixture_start(&fx, script, 4);
     struct seen s = {0};
     struct http_retry_spec spec = spec_of(2);
-    http_retry_post(fx.c, &spec, &s);
+    http_retry_send(fx.c, &spec, &s);
     CHECK(run_until(fx.base, &s.ends, 1, 3000));
     CHECK_INT_EQ(s.how, HTTP_RETRY_ANSWERED);
     CHECK_INT_EQ(s.status, 500);
@@ -142,7 +172,7 @@ static void test_a_4xx_is_final_at_once(void)
     fixture_start(&fx, script, 1);
     struct seen s = {0};
     struct http_retry_spec spec = spec_of(3);
-    http_retry_post(fx.c, &spec, &s);
+    http_retry_send(fx.c, &spec, &s);
     CHECK(run_until(fx.base, &s.ends, 1, 3000));
     CHECK_INT_EQ(s.status, 404);
     CHECK_INT_EQ(s.attempts, 1);
@@ -176,7 +206,7 @@ static void test_a_body_that_could_not_be_built_ends_from_the_loop_unsent(void)
     fixture_start(&fx, NULL, 0);
     struct seen s = {0};
     struct http_retry_spec spec = {.path = "/things", .build_error = "no body for you"};
-    CHECK(http_retry_post(fx.c, &spec, &s) != NULL);
+    CHECK(http_retry_send(fx.c, &spec, &s) != NULL);
     CHECK_INT_EQ(s.ends, 0);
     CHECK(run_until(fx.base, &s.ends, 1, 1000));
     CHECK_INT_EQ(s.how, HTTP_RETRY_NOT_BUILT);
@@ -195,7 +225,7 @@ static void test_a_spent_budget_cancels_the_attempt_in_flight(void)
     struct seen s = {0};
     struct http_retry_spec spec = spec_of(3);
     spec.budget_ms = 100;
-    http_retry_post(fx.c, &spec, &s);
+    http_retry_send(fx.c, &spec, &s);
     CHECK(run_until(fx.base, &s.ends, 1, 3000));
     CHECK_INT_EQ(s.how, HTTP_RETRY_BUDGET_SPENT);
     CHECK_INT_EQ(s.attempts, 1);
@@ -212,7 +242,7 @@ static void test_a_cancelled_request_never_ends(void)
     struct seen s = {0};
     struct http_retry_spec spec = spec_of(3);
     spec.budget_ms = 200;
-    struct http_retry_request *r = http_retry_post(fx.c, &spec, &s);
+    struct http_retry_request *r = http_retry_send(fx.c, &spec, &s);
     CHECK(run_until(fx.base, &fx.fake.nreqs, 1, 2000));
     http_retry_cancel(r);
     http_retry_cancel(NULL);
@@ -241,7 +271,7 @@ static void on_end_then_post(const struct http_retry_end *end, void *arg)
     if (r->then == NULL)
         return;
     struct http_retry_spec spec = spec_of(0);
-    r->then_request = http_retry_post(r->c, &spec, r->then);
+    r->then_request = http_retry_send(r->c, &spec, r->then);
 }
 
 static const struct http_retry_hooks restart_hooks = {.done = on_end_then_post};
@@ -258,15 +288,15 @@ static void test_free_ends_every_request_once_and_what_they_start_at_once(void)
     struct restarter backing_off = {.c = c, .then = &then[1]};
     struct restarter unbuilt = {.c = c, .then = &then[2]};
     struct http_retry_spec spec = spec_of(3);
-    http_retry_post(c, &spec, &in_flight);
+    http_retry_send(c, &spec, &in_flight);
     CHECK(run_until(fx.base, &fx.fake.nreqs, 1, 2000));
     spec = spec_of(3);
     spec.backoff_base_ms = 60000;
-    http_retry_post(c, &spec, &backing_off);
+    http_retry_send(c, &spec, &backing_off);
     CHECK(run_until(fx.base, &fx.fake.nreqs, 2, 2000));
     run_for(fx.base, 50);   /* the 503 arrives; the retry waits a minute */
     spec = (struct http_retry_spec){.build_error = "unbuilt"};
-    http_retry_post(c, &spec, &unbuilt);
+    http_retry_send(c, &spec, &unbuilt);
     CHECK_INT_EQ(http_retry_client_pending(c), 3);
     http_retry_client_free(c);
     struct restarter *all[] = {&in_flight, &backing_off, &unbuilt};
@@ -295,7 +325,7 @@ static void test_after_the_http_client_ends_new_requests_end_at_once(void)
     struct restarter then = {0};
     struct restarter first = {.c = c, .then = &then};
     struct http_retry_spec spec = spec_of(3);
-    http_retry_post(c, &spec, &first);
+    http_retry_send(c, &spec, &first);
     CHECK(run_until(fx.base, &fx.fake.nreqs, 1, 2000));
     http_client_free(fx.http);
     fx.http = NULL;
@@ -330,6 +360,7 @@ static void test_create_refuses_a_bad_url_or_key(void)
 int main(void)
 {
     RUN(test_a_503_is_sent_again_byte_for_byte_with_bearer_and_json_headers);
+    RUN(test_a_get_sends_no_body_and_no_content_type_and_is_retried_the_same);
     RUN(test_transient_failures_are_sent_again_at_most_max_retries_times);
     RUN(test_a_4xx_is_final_at_once);
     RUN(test_only_no_response_429_and_500_up_are_transient);

@@ -15,10 +15,14 @@
 #include "http/http_client.h"
 #include "core/log.h"
 #include "telnyx/telnyx_client.h"
+#include "telnyx/telnyx_numbers.h"
 
 /* Relative to the repository root, where tests/run-all.sh runs every unit test. */
 #define VALIDATOR "tests/schemas/openapi_subset.py"
 #define PYTHON "/usr/bin/python3"
+
+#define ERR_503_BODY "{\"errors\":[{\"code\":\"10007\",\"title\":\"Unexpected error\"}]}"
+#define ERR_503 ERR_503_BODY
 
 /* ---- a Telnyx client on the fake ---- */
 
@@ -27,7 +31,7 @@ struct done {
     enum telnyx_outcome outcome;
     long status;
     int attempts;
-    char code[32], title[128], detail[256], why[256], message_id[64];
+    char code[32], title[128], detail[256], why[256], message_id[64], body[512];
 };
 
 static void copy_text(char *dst, size_t n, const char *src)
@@ -47,6 +51,7 @@ static void on_telnyx_done(const struct telnyx_result *res, void *arg)
     copy_text(d->detail, sizeof d->detail, res->error_detail);
     copy_text(d->why, sizeof d->why, res->why);
     copy_text(d->message_id, sizeof d->message_id, res->message_id);
+    copy_text(d->body, sizeof d->body, res->body);
 }
 
 struct fixture {
@@ -114,6 +119,25 @@ static bool body_validates(const char *command, const char *body)
         return false;
     }
     return true;
+}
+
+/* Runs the spec validator on a request's query string (the part of uri after '?'). */
+static bool query_validates(const char *operation, const char *uri)
+{
+    const char *query = strchr(uri, '?');
+    if (query == NULL || strchr(query, '\'') != NULL)
+        return false;
+    char cmdline[1024];
+    snprintf(cmdline, sizeof cmdline, "%s %s %s --query '%s' 2>&1", PYTHON, VALIDATOR, operation,
+             query + 1);
+    FILE *p = popen(cmdline, "r");
+    char out[1024] = "";
+    size_t n = p != NULL ? fread(out, 1, sizeof out - 1, p) : 0;
+    out[n] = '\0';
+    int status = p != NULL ? pclose(p) : -1;
+    if (status != 0)
+        fprintf(stderr, "  validator refused %s query %s:\n%s", operation, query + 1, out);
+    return status == 0;
 }
 
 static bool is_telnyx_request(const struct recorded *r, const char *uri)
@@ -308,9 +332,88 @@ static void test_message_send_returns_the_message_id(void)
     fixture_stop(&fx);
 }
 
+/* ---- tests: phone numbers ---- */
+
+#define SEARCH_ANSWER "{\"data\":[{\"phone_number\":\"+13125550101\",\"features\":[{\"name\":\"voice\"},{\"name\":\"sms\"}]}]}"
+#define ORDER_ANSWER "{\"data\":{\"id\":\"12ade33a-21c0-473b-b055-b3c836e1c292\",\"status\":\"pending\"}}"
+
+static void test_a_number_search_is_a_get_whose_query_validates_and_whose_answer_is_given(void)
+{
+    static const struct step script[] = {{503, ERR_503_BODY}, {200, SEARCH_ANSWER}};
+    struct fixture fx;
+    fixture_start(&fx, script, 2, 1000);
+    struct done d = {0};
+    const struct telnyx_number_search q = {.area_code = "312", .limit = 5};
+    telnyx_client_search_numbers(fx.t, &q, on_telnyx_done, &d);
+    CHECK(run_until(fx.base, &d.calls, 1, 3000));
+    CHECK_INT_EQ(d.outcome, TELNYX_OK);
+    CHECK_INT_EQ(d.attempts, 2);                    /* a search is retried like a command */
+    CHECK_STR_EQ(d.body, SEARCH_ANSWER);
+    CHECK_INT_EQ(fx.fake.nreqs, 2);
+    if (fx.fake.nreqs >= 1) {
+        const struct recorded *r = &fx.fake.reqs[0];
+        CHECK_INT_EQ(r->method, EVHTTP_REQ_GET);
+        CHECK(strncmp(r->uri, "/v2/available_phone_numbers?", 28) == 0);
+        CHECK(r->content_type == NULL);
+        CHECK_STR_EQ(r->authorization, "Bearer KEY_test");
+        CHECK(query_validates("available_phone_numbers", r->uri));
+    }
+    fixture_stop(&fx);
+}
+
+static void test_a_number_order_posts_a_valid_body_once_even_after_a_503(void)
+{
+    static const struct step script[] = {{503, ERR_503_BODY}, {200, ORDER_ANSWER}};
+    struct fixture fx;
+    fixture_start(&fx, script, 2, 1000);
+    struct done d = {0};
+    const struct telnyx_number_order_spec o = {
+        .phone_number = "+13125550101", .connection_id = "1494404757140276705",
+        .messaging_profile_id = "abc85f64-5717-4562-b3fc-2c9600000000",
+        .customer_reference = "frontdesk-request-1",
+    };
+    telnyx_client_order_number(fx.t, &o, 1500, on_telnyx_done, &d);
+    CHECK(run_until(fx.base, &d.calls, 1, 3000));
+    run_for(fx.base, 100);
+    CHECK_INT_EQ(d.outcome, TELNYX_FAILED);
+    CHECK_INT_EQ(d.attempts, 1);
+    CHECK_INT_EQ(fx.fake.nreqs, 1);
+    if (fx.fake.nreqs == 1) {
+        CHECK(is_telnyx_request(&fx.fake.reqs[0], "/v2/number_orders"));
+        CHECK(body_validates("number_orders.create", fx.fake.reqs[0].body));
+    }
+    struct done ok = {0};
+    telnyx_client_order_number(fx.t, &o, 1500, on_telnyx_done, &ok);
+    CHECK(run_until(fx.base, &ok.calls, 1, 3000));
+    CHECK_INT_EQ(ok.outcome, TELNYX_OK);
+    CHECK_STR_EQ(ok.body, ORDER_ANSWER);
+    fixture_stop(&fx);
+}
+
+static void test_a_number_order_is_followed_by_its_escaped_id(void)
+{
+    static const struct step script[] = {{200, ORDER_ANSWER}};
+    struct fixture fx;
+    fixture_start(&fx, script, 1, 1000);
+    struct done d = {0};
+    telnyx_client_get_number_order(fx.t, "12ade33a/x y", on_telnyx_done, &d);
+    CHECK(run_until(fx.base, &d.calls, 1, 3000));
+    CHECK_INT_EQ(d.outcome, TELNYX_OK);
+    CHECK_INT_EQ(fx.fake.nreqs, 1);
+    if (fx.fake.nreqs == 1) {
+        CHECK_INT_EQ(fx.fake.reqs[0].method, EVHTTP_REQ_GET);
+        CHECK_STR_EQ(fx.fake.reqs[0].uri, "/v2/number_orders/12ade33a%2Fx%20y");
+    }
+    struct done none = {0};
+    telnyx_client_get_number_order(fx.t, "", on_telnyx_done, &none);
+    CHECK(run_until(fx.base, &none.calls, 1, 3000));
+    CHECK_INT_EQ(none.outcome, TELNYX_REJECTED);
+    CHECK_INT_EQ(none.attempts, 0);
+    fixture_stop(&fx);
+}
+
 /* ---- tests: outcomes and retries ---- */
 
-#define ERR_503 "{\"errors\":[{\"code\":\"10007\",\"title\":\"Unexpected error\"}]}"
 
 static void test_503_then_200_is_retried_with_the_same_body_and_ends_ok(void)
 {
@@ -596,6 +699,9 @@ int main(void)
     RUN(test_optional_fields_are_left_out_when_not_given);
     RUN(test_missing_arguments_are_rejected_from_the_loop_without_a_request);
     RUN(test_message_send_returns_the_message_id);
+    RUN(test_a_number_search_is_a_get_whose_query_validates_and_whose_answer_is_given);
+    RUN(test_a_number_order_posts_a_valid_body_once_even_after_a_503);
+    RUN(test_a_number_order_is_followed_by_its_escaped_id);
     RUN(test_503_then_200_is_retried_with_the_same_body_and_ends_ok);
     RUN(test_four_503s_fail_after_exactly_four_attempts);
     RUN(test_429_is_retried);

@@ -8,6 +8,7 @@
 
 #include <msgpack.h>
 
+#include "booking/booking_cancel_event.h"
 #include "check.h"
 #include "telnyx/telnyx_event.h"
 
@@ -543,6 +544,19 @@ static void test_cleanup_accepts_null_and_repeats(void)
     parsed_cleanup(&p);
 }
 
+/* The owner API's events share the business's stream; a webhook never poses as one. */
+static void test_a_webhook_with_an_event_type_of_our_own_is_refused(void)
+{
+    struct parsed p;
+    parsed_from_str(&p, "{\"data\":{\"id\":\"e10\",\"event_type\":\"" BOOKING_CANCEL_EVENT_TYPE
+                        "\",\"payload\":{\"booking_id\":\"x\"}}}");
+    CHECK(p.err == APP_EINVAL);
+    CHECK_STR_EQ(p.why, "data.event_type is reserved for frontdesk's own events");
+    parsed_cleanup(&p);
+    CHECK(strncmp(BOOKING_CANCEL_EVENT_TYPE, TELNYX_RESERVED_TYPE_PREFIX,
+                  strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0);
+}
+
 int main(void)
 {
     RUN(test_every_fixture_parses_to_its_type_ids_and_route);
@@ -564,5 +578,6 @@ int main(void)
     RUN(test_missing_or_scalar_payload_still_parses);
     RUN(test_over_long_ids_and_numbers_are_left_out_of_keys);
     RUN(test_cleanup_accepts_null_and_repeats);
+    RUN(test_a_webhook_with_an_event_type_of_our_own_is_refused);
     return check_summary();
 }

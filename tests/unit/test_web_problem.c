@@ -1,10 +1,20 @@
 /* Unit tests for web/problem.c, web/handler.c and web/json_path.c: the problem
  * documents every error is sent as, the status of each action's result, the body
- * helpers handlers validate with, and business_id found anywhere in a body. */
+ * helpers handlers validate with, how a stage hands a request on, and business_id
+ * found anywhere in a body. */
 #include "check.h"
 #include "../../web/handler.h"
 #include "../../web/json_path.h"
 #include "../../web/problem.h"
+
+static void route_stub(PGconn *conn, const struct web_request *req,
+                       const struct web_session *session, struct web_result *out)
+{
+    (void)conn;
+    (void)req;
+    (void)session;
+    web_problem(out, 500, NULL);
+}
 
 static void test_a_problem_has_type_title_status_and_detail(void)
 {
@@ -123,6 +133,25 @@ static void test_a_long_path_is_cut_not_overrun(void)
     json_decref(doc);
 }
 
+static void test_a_stage_hands_the_request_on_to_the_next(void)
+{
+    struct web_result r = {0};
+    struct web_event ev = {.type = "owner.booking_cancel", .eid = "e-1", .body = "\x80",
+                           .body_len = 1};
+    web_then_enqueue(&r, &ev, route_stub);
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_INT_EQ(r.then, WEB_THEN_ENQUEUE);
+    CHECK(r.next == route_stub);
+    CHECK_STR_EQ(r.event.type, "owner.booking_cancel");   /* copied */
+    CHECK_INT_EQ(r.event.body_len, 1);
+    web_then_wait(&r, 200, route_stub);
+    CHECK_INT_EQ(r.then, WEB_THEN_WAIT);
+    CHECK_INT_EQ(r.wait_ms, 200);
+    web_then_hash(&r, &(struct web_hash_job){.new_len = 3}, route_stub);
+    CHECK_INT_EQ(r.then, WEB_THEN_HASH);
+    CHECK_INT_EQ(r.hash.new_len, 3);
+}
+
 int main(void)
 {
     RUN(test_a_problem_has_type_title_status_and_detail);
@@ -133,5 +162,6 @@ int main(void)
     RUN(test_no_errors_is_no_answer);
     RUN(test_business_id_is_found_at_any_depth_with_its_path);
     RUN(test_a_long_path_is_cut_not_overrun);
+    RUN(test_a_stage_hands_the_request_on_to_the_next);
     return check_summary();
 }
