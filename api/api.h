@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "core/metrics.h"
+#include "http/http_drain.h"
 
 struct event_base;
 struct event;
@@ -41,7 +42,6 @@ struct api {
     struct fd_config cfg;
     struct event_base *base;
     struct evhttp *http;
-    struct evhttp_bound_socket *bound;
     struct conn_guards *guards;
     struct redis_conn *redis;
     struct pg_probe *pg;
@@ -49,8 +49,7 @@ struct api {
     const struct lua_script *enqueue_script;
     struct api_metrics metrics;
     int in_flight;                 /* requests accepted and not yet answered */
-    bool is_draining;              /* SIGTERM received */
-    struct event *drain_poll;      /* while draining: exits once nothing is in flight */
+    struct http_drain drain;       /* SIGTERM: stop accepting, finish, exit */
     struct webhook_ctx *spare_webhooks;   /* owned: answered contexts kept for reuse */
     int spare_webhook_count;
 };

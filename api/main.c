@@ -83,36 +83,6 @@ static struct evconnlistener *listen_on(struct api *api)
     return l;
 }
 
-static void on_drain_check(evutil_socket_t fd, short what, void *arg)
-{
-    struct api *api = arg;
-    (void)fd;
-    (void)what;
-    if (api->in_flight <= 0)
-        event_base_loopexit(api->base, NULL);
-}
-
-static void on_sigterm(evutil_socket_t sig, short what, void *arg)
-{
-    struct api *api = arg;
-    (void)what;
-    if (api->is_draining)
-        return;
-    api->is_draining = true;
-    log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    if (api->bound != NULL) {
-        evhttp_del_accept_socket(api->http, api->bound);
-        api->bound = NULL;
-    }
-    /* Poll the in-flight count; leave after the limit whatever is left (Redis calls
-     * end by their own 2 s deadline long before that). */
-    api->drain_poll = event_new(api->base, -1, EV_PERSIST, on_drain_check, api);
-    struct timeval every = {0, 20000};
-    event_add(api->drain_poll, &every);
-    struct timeval limit = {API_DRAIN_LIMIT_MS / 1000, (API_DRAIN_LIMIT_MS % 1000) * 1000};
-    event_base_loopexit(api->base, &limit);
-}
-
 int main(void)
 {
     static struct api api;
@@ -153,15 +123,16 @@ int main(void)
                 api.cfg.listen_port, strerror(errno));
         return 1;
     }
-    api.bound = evhttp_bind_listener(api.http, listener);
+    struct evhttp_bound_socket *bound = evhttp_bind_listener(api.http, listener);
     api.redis = redis_conn_create(api.base, &api.cfg);
     api.pg = pg_probe_create(api.base, api.cfg.database_url);
     api.numbers = number_cache_create();
 
-    struct event *sigterm = evsignal_new(api.base, SIGTERM, on_sigterm, &api);
-    struct event *sigint = evsignal_new(api.base, SIGINT, on_sigterm, &api);
-    event_add(sigterm, NULL);
-    event_add(sigint, NULL);
+    if (!http_drain_init(&api.drain, api.base, api.http, bound, &api.in_flight,
+                         API_DRAIN_LIMIT_MS)) {
+        fprintf(stderr, "frontdesk-api: cannot watch for SIGTERM\n");
+        return 1;
+    }
 
     struct log_line l;
     if (log_begin(&l, LOG_INFO, "listening")) {
@@ -178,10 +149,7 @@ int main(void)
     pg_probe_free(api.pg);
     number_cache_free(api.numbers);
     webhook_free_spares(&api);
-    if (api.drain_poll != NULL)
-        event_free(api.drain_poll);
-    event_free(sigterm);
-    event_free(sigint);
+    http_drain_cleanup(&api.drain);
     event_base_free(api.base);
     return 0;
 }

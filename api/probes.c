@@ -37,8 +37,8 @@ void probes_handle_readyz(struct api *api, struct api_request *r)
     bool pg_ok = pg_probe_is_ready(api->pg);
     char body[160];
     snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s}",
-             redis_ok ? "up" : "down", pg_ok ? "up" : "down", api->is_draining ? "true" : "false");
-    bool ready = redis_ok && pg_ok && !api->is_draining;
+             redis_ok ? "up" : "down", pg_ok ? "up" : "down", api->drain.is_draining ? "true" : "false");
+    bool ready = redis_ok && pg_ok && !api->drain.is_draining;
     r->outcome = ready ? "ready" : "not_ready";
     api_reply_json(r, ready ? 200 : 503, body);
 }

@@ -52,36 +52,6 @@ static struct evconnlistener *listen_on(struct web *web)
     return l;
 }
 
-static void on_drain_check(evutil_socket_t fd, short what, void *arg)
-{
-    struct web *web = arg;
-    (void)fd;
-    (void)what;
-    if (web->in_flight <= 0)
-        event_base_loopexit(web->base, NULL);
-}
-
-static void on_sigterm(evutil_socket_t sig, short what, void *arg)
-{
-    struct web *web = arg;
-    (void)what;
-    if (web->is_draining)
-        return;
-    web->is_draining = true;
-    log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    if (web->bound != NULL) {
-        evhttp_del_accept_socket(web->http, web->bound);
-        web->bound = NULL;
-    }
-    /* Poll the in-flight count; leave after the limit whatever is left (statements end
-     * by their own 10 s timeout, and what is still queued is answered 503 at exit). */
-    web->drain_poll = event_new(web->base, -1, EV_PERSIST, on_drain_check, web);
-    struct timeval every = {0, 20000};
-    event_add(web->drain_poll, &every);
-    struct timeval limit = {WEB_DRAIN_LIMIT_MS / 1000, (WEB_DRAIN_LIMIT_MS % 1000) * 1000};
-    event_base_loopexit(web->base, &limit);
-}
-
 /* The hash unknown emails are verified against: of a random password nobody knows. */
 static bool make_dummy_hash(struct web *web)
 {
@@ -112,7 +82,7 @@ static bool start(struct web *web)
                 web->wcfg.listen_host, web->wcfg.listen_port, strerror(errno));
         return false;
     }
-    web->bound = evhttp_bind_listener(web->http, listener);
+    struct evhttp_bound_socket *bound = evhttp_bind_listener(web->http, listener);
     web->db_pool = pool_create(web->base, WEB_DB_THREADS, web_db_run, web_db_done,
                                web_db_state_free, web);
     web->hash_pool = pool_create(web->base, WEB_HASH_THREADS, web_hash_run, web_hash_done,
@@ -123,6 +93,11 @@ static bool start(struct web *web)
     }
     web->redis = redis_conn_create(web->base, &web->cfg);
     web->pg = pg_probe_create(web->base, web->cfg.database_url);
+    if (!http_drain_init(&web->drain, web->base, web->http, bound, &web->in_flight,
+                         WEB_DRAIN_LIMIT_MS)) {
+        fprintf(stderr, "frontdesk-web: cannot watch for SIGTERM\n");
+        return false;
+    }
     return true;
 }
 
@@ -138,8 +113,7 @@ static void stop(struct web *web)
     if (web->http != NULL)
         evhttp_free(web->http);
     pg_probe_free(web->pg);
-    if (web->drain_poll != NULL)
-        event_free(web->drain_poll);
+    http_drain_cleanup(&web->drain);
     if (web->base != NULL)
         event_base_free(web->base);
     wall_clock_free(web->clock);
@@ -166,11 +140,6 @@ int main(void)
         stop(&web);
         return 1;
     }
-    struct event *sigterm = evsignal_new(web.base, SIGTERM, on_sigterm, &web);
-    struct event *sigint = evsignal_new(web.base, SIGINT, on_sigterm, &web);
-    event_add(sigterm, NULL);
-    event_add(sigint, NULL);
-
     struct log_line l;
     if (log_begin(&l, LOG_INFO, "listening")) {
         log_str(&l, "host", web.wcfg.listen_host);
@@ -181,8 +150,6 @@ int main(void)
     event_base_dispatch(web.base);
 
     log_msg(LOG_INFO, "stopped", NULL, NULL);
-    event_free(sigterm);
-    event_free(sigint);
     stop(&web);
     return 0;
 }

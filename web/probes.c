@@ -124,7 +124,7 @@ void probes_handle(struct web_exchange *x)
     char body[128];
     int len = snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s}",
                        redis_ok ? "up" : "down", pg_ok ? "up" : "down",
-                       web->is_draining ? "true" : "false");
-    bool is_ready = redis_ok && pg_ok && !web->is_draining;
+                       web->drain.is_draining ? "true" : "false");
+    bool is_ready = redis_ok && pg_ok && !web->drain.is_draining;
     web_reply_text(x, is_ready ? 200 : 503, "application/json", body, (size_t)len);
 }

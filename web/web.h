@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "core/web_config.h"
+#include "http/http_drain.h"
 #include "handler.h"
 
 struct event_base;
@@ -50,7 +51,6 @@ struct web {
     struct web_config wcfg;
     struct event_base *base;
     struct evhttp *http;
-    struct evhttp_bound_socket *bound;
     struct redis_conn *redis;
     struct pg_probe *pg;
     struct web_pool *db_pool;
@@ -63,8 +63,7 @@ struct web {
     char dummy_hash[PASSWORD_HASH_MAX];         /* verified against for unknown emails */
     struct web_metrics metrics;
     int in_flight;                  /* requests accepted and not yet answered */
-    bool is_draining;               /* SIGTERM received */
-    struct event *drain_poll;       /* while draining: exits once nothing is in flight */
+    struct http_drain drain;        /* SIGTERM: stop accepting, finish, exit */
 };
 
 /* The route table (web/routes.c). */
