@@ -399,12 +399,10 @@ void number_orders_write_metrics(const struct number_orders *n, struct evbuffer 
     static const char *const ends[] = {"active", "failed", "later", "lost"};
     if (n == NULL)
         return;
-    metrics_write_header(out, "frontdesk_number_requests_claimed_total", "counter",
-                         "Number requests claimed by this worker.");
-    evbuffer_add_printf(out, "frontdesk_number_requests_claimed_total %llu\n", n->claimed);
-    metrics_write_header(out, "frontdesk_number_orders_sent_total", "counter",
-                         "Number orders sent to Telnyx.");
-    evbuffer_add_printf(out, "frontdesk_number_orders_sent_total %llu\n", n->orders_sent);
+    metrics_write_counter(out, "frontdesk_number_requests_claimed_total",
+                          "Number requests claimed by this worker.", n->claimed);
+    metrics_write_counter(out, "frontdesk_number_orders_sent_total",
+                          "Number orders sent to Telnyx.", n->orders_sent);
     metrics_write_header(out, "frontdesk_number_requests_ended_total", "counter",
                          "Claims of number requests by how they ended.");
     for (int e = 0; e <= NUMBER_ENDED_LOST; e++)

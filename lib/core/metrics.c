@@ -50,3 +50,16 @@ void metrics_write_header(struct evbuffer *out, const char *name, const char *ty
 {
     evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
+
+void metrics_write_counter(struct evbuffer *out, const char *name, const char *help,
+                           unsigned long long value)
+{
+    metrics_write_header(out, name, "counter", help);
+    evbuffer_add_printf(out, "%s %llu\n", name, value);
+}
+
+void metrics_write_gauge(struct evbuffer *out, const char *name, const char *help, long long value)
+{
+    metrics_write_header(out, name, "gauge", help);
+    evbuffer_add_printf(out, "%s %lld\n", name, value);
+}

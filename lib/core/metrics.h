@@ -28,5 +28,9 @@ void metrics_histogram_write(const struct metrics_histogram *h, struct evbuffer 
 
 /* Writes "# HELP" and "# TYPE" lines. */
 void metrics_write_header(struct evbuffer *out, const char *name, const char *type, const char *help);
+/* A whole unlabelled family of one sample: its header and its value. */
+void metrics_write_counter(struct evbuffer *out, const char *name, const char *help,
+                           unsigned long long value);
+void metrics_write_gauge(struct evbuffer *out, const char *name, const char *help, long long value);
 
 #endif

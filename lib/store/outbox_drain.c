@@ -588,22 +588,19 @@ void outbox_drain_write_metrics(const struct outbox_drain *d, struct evbuffer *o
             length += t->outbox_len;
             waiting += t->has_failed;
         }
-    metrics_write_header(out, "frontdesk_outbox_records_written_total", "counter",
-                         "Outbox records committed to PostgreSQL (re-drained duplicates included).");
-    evbuffer_add_printf(out, "frontdesk_outbox_records_written_total %llu\n", d->records_written);
-    metrics_write_header(out, "frontdesk_outbox_batches_total", "counter",
-                         "Outbox transactions committed.");
-    evbuffer_add_printf(out, "frontdesk_outbox_batches_total %llu\n", d->batches);
-    metrics_write_header(out, "frontdesk_outbox_drain_failures_total", "counter",
-                         "Outbox drain passes that failed and were retried.");
-    evbuffer_add_printf(out, "frontdesk_outbox_drain_failures_total %llu\n", d->failures);
-    metrics_write_header(out, "frontdesk_outbox_records_invalid_total", "counter",
-                         "Outbox records refused (whitelist or database) and left in place.");
-    evbuffer_add_printf(out, "frontdesk_outbox_records_invalid_total %llu\n", d->records_invalid);
-    metrics_write_header(out, "frontdesk_outbox_length", "gauge",
-                         "Outbox entries at the start of the last pass, summed over tenants with work.");
-    evbuffer_add_printf(out, "frontdesk_outbox_length %lld\n", length);
-    metrics_write_header(out, "frontdesk_outbox_tenants_retrying", "gauge",
-                         "Tenants whose last drain failed, waiting to retry.");
-    evbuffer_add_printf(out, "frontdesk_outbox_tenants_retrying %lld\n", waiting);
+    metrics_write_counter(out, "frontdesk_outbox_records_written_total",
+                          "Outbox records committed to PostgreSQL (re-drained duplicates included).",
+                          d->records_written);
+    metrics_write_counter(out, "frontdesk_outbox_batches_total",
+                          "Outbox transactions committed.", d->batches);
+    metrics_write_counter(out, "frontdesk_outbox_drain_failures_total",
+                          "Outbox drain passes that failed and were retried.", d->failures);
+    metrics_write_counter(out, "frontdesk_outbox_records_invalid_total",
+                          "Outbox records refused (whitelist or database) and left in place.",
+                          d->records_invalid);
+    metrics_write_gauge(out, "frontdesk_outbox_length",
+                        "Outbox entries at the start of the last pass, summed over tenants with work.",
+                        length);
+    metrics_write_gauge(out, "frontdesk_outbox_tenants_retrying",
+                        "Tenants whose last drain failed, waiting to retry.", waiting);
 }
