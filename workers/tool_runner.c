@@ -336,16 +336,13 @@ static bool is_closed_now(const struct tool_op *op)
                                     local.weekday, w->hour * 60 + w->minute);
 }
 
-/* To the person the business named: after hours, its after-hours number when it
- * forwards then; otherwise its transfer number, else its fallback number. */
+/* To the person the business named (agent_config_transfer_number), else to its
+ * fallback number. */
 static void transfer(struct tool_op *op)
 {
     const struct agent_config *cfg = op->t->agent.config;
-    const char *to = cfg->escalation.transfer_number;
-    if (cfg->after_hours == AGENT_AFTER_HOURS_FORWARD && cfg->after_hours_forward_number != NULL &&
-        (to == NULL || is_closed_now(op)))
-        to = cfg->after_hours_forward_number;
-    if (to == NULL || to[0] == '\0')
+    const char *to = agent_config_transfer_number(cfg, !is_closed_now(op));
+    if (to == NULL)
         to = op->t->agent.view.fallback_number;
     if (to != NULL && to[0] != '\0') {
         snprintf(op->done.transfer_to, sizeof op->done.transfer_to, "%s", to);

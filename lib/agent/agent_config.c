@@ -453,25 +453,32 @@ bool cfg_parse_escalation(struct parser *p, int obj)
 
 bool cfg_parse_after_hours(struct parser *p, int obj, bool is_booking_read)
 {
-    static const char *const keys[] = {"action", "forward_number", NULL};
-    static const char *const actions[] = {"take_message", "forward", "booking_only", NULL};
+    static const char *const keys[] = {"action", "forward_number", "message", "answer_questions_first", NULL};
+    static const char *const actions[] = {"take_message", "forward", "booking_only", "book_and_message", NULL};
     struct agent_config *c = p->cfg;
     size_t saved = cfg_path_push_key(p, "after_hours");
     int action = AGENT_AFTER_HOURS_TAKE_MESSAGE;
     if (obj >= 0 && !cfg_expect_object(p, obj, keys))
         return false;
     if (!cfg_get_choice(p, obj, "action", actions, &action) ||
-        !cfg_get_e164(p, obj, "forward_number", &c->after_hours_forward_number))
+        !cfg_get_e164(p, obj, "forward_number", &c->after_hours_forward_number) ||
+        !cfg_get_text(p, obj, "message", AGENT_SHORT_TEXT_MAX, TEXT_LINE, "", &c->after_hours_message) ||
+        !cfg_get_bool(p, obj, "answer_questions_first", false, &c->after_hours_answers_first))
         return false;
     c->after_hours = (enum agent_after_hours)action;
+    if (c->after_hours_answers_first && c->after_hours != AGENT_AFTER_HOURS_FORWARD) {
+        cfg_path_push_key(p, "answer_questions_first");
+        return cfg_fail(p, "applies only when action is \"forward\"");
+    }
     if (c->after_hours == AGENT_AFTER_HOURS_FORWARD && c->after_hours_forward_number == NULL) {
         cfg_path_push_key(p, "forward_number");
         return cfg_fail(p, "is required when action is \"forward\"");
     }
-    if (c->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY && is_booking_read &&
-        !c->booking.is_enabled) {
+    bool is_booking_action = c->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY ||
+                             c->after_hours == AGENT_AFTER_HOURS_BOOK_AND_MESSAGE;
+    if (is_booking_action && is_booking_read && !c->booking.is_enabled) {
         cfg_path_push_key(p, "action");
-        return cfg_fail(p, "\"booking_only\" needs booking.enabled = true");
+        return cfg_fail(p, "\"%s\" needs booking.enabled = true", actions[action]);
     }
     cfg_path_pop(p, saved);
     return true;

@@ -44,7 +44,8 @@ enum agent_tone { AGENT_TONE_FRIENDLY, AGENT_TONE_FORMAL, AGENT_TONE_BRIEF };
 enum agent_after_hours {
     AGENT_AFTER_HOURS_TAKE_MESSAGE,     /* take a message (the default) */
     AGENT_AFTER_HOURS_FORWARD,          /* transfer to after_hours.forward_number */
-    AGENT_AFTER_HOURS_BOOKING_ONLY,     /* book for opening hours, nothing else */
+    AGENT_AFTER_HOURS_BOOKING_ONLY,     /* book for opening hours, no messages */
+    AGENT_AFTER_HOURS_BOOK_AND_MESSAGE, /* book for opening hours and take messages */
 };
 
 /* Bits of agent_config.notify_on. */
@@ -131,6 +132,8 @@ struct agent_config {
     } escalation;
     enum agent_after_hours after_hours;
     const char *after_hours_forward_number; /* E.164, or NULL unless forwarding */
+    const char *after_hours_message;        /* said to callers while closed; "" none */
+    bool after_hours_answers_first;         /* forward: questions answered before */
     const char *owner_sms;                  /* E.164, or NULL */
     unsigned notify_on;                     /* AGENT_NOTIFY_* bits */
     struct agent_config_mem *mem;           /* private */
@@ -197,6 +200,10 @@ bool agent_config_is_closed_on(const struct agent_config *config, int year, int 
  * not a closure, and inside one of the weekday's ranges (wday: 0 = Sunday). */
 bool agent_config_is_open_at(const struct agent_config *config, int year, int month, int day,
                              int wday, int minute_of_day);
+/* The person a transfer goes to (borrowed): while closed, the after-hours number of a
+ * business that forwards then; otherwise the transfer number, else the after-hours
+ * number. NULL: neither is set, and the business's fallback number is the one. */
+const char *agent_config_transfer_number(const struct agent_config *config, bool is_open);
 /* The FAQ entries (borrowed), *n set to their count. */
 const struct agent_faq *agent_config_faq(const struct agent_config *config, size_t *n);
 /* The text of policy name ("cancellation"), or NULL. Borrowed from config. */

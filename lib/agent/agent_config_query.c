@@ -100,6 +100,15 @@ bool agent_config_is_open_at(const struct agent_config *config, int year, int mo
     return false;
 }
 
+const char *agent_config_transfer_number(const struct agent_config *config, bool is_open)
+{
+    const char *to = config->escalation.transfer_number;
+    if (config->after_hours == AGENT_AFTER_HOURS_FORWARD && config->after_hours_forward_number != NULL &&
+        (to == NULL || !is_open))
+        to = config->after_hours_forward_number;
+    return to != NULL && to[0] != '\0' ? to : NULL;
+}
+
 const struct agent_faq *agent_config_faq(const struct agent_config *config, size_t *n)
 {
     *n = config->nfaq;
@@ -195,7 +204,7 @@ static const char *const key_order[] = {
     "question", "answer", "keywords",
     "enabled", "slot_minutes", "lead_time_minutes", "max_days_ahead", "capacity_per_slot",
     "transfer_number", "on_request", "after_misunderstood_turns",
-    "action", "forward_number", "owner_sms", "on",
+    "action", "forward_number", "message", "answer_questions_first", "owner_sms", "on",
 };
 
 static size_t key_rank(const char *key)

@@ -161,6 +161,8 @@ static void put_escalation(struct evbuffer *b, const struct agent_config *c)
         [AGENT_AFTER_HOURS_FORWARD] = "transfer the caller (call transfer)",
         [AGENT_AFTER_HOURS_BOOKING_ONLY] = "only book appointments for opening hours; "
                                            "for anything else take a message",
+        [AGENT_AFTER_HOURS_BOOK_AND_MESSAGE] = "book appointments for opening hours, or take a "
+                                               "message (call take_message)",
     };
     put(b, "\nHanding over to a person: ");
     if (c->escalation.on_request)
@@ -171,7 +173,13 @@ static void put_escalation(struct evbuffer *b, const struct agent_config *c)
         put(b, "%s\"%s\"", i == 0 ? "Call transfer at once if the caller mentions: " : ", ",
             c->escalation.keywords[i]);
     put(b, c->escalation.nkeywords > 0 ? ".\n" : "\n");
-    put(b, "Outside opening hours: %s.\n", after[c->after_hours]);
+    if (c->after_hours == AGENT_AFTER_HOURS_FORWARD && c->after_hours_answers_first)
+        put(b, "Outside opening hours: answer questions about hours, services, prices, the FAQ "
+               "and policies; for anything else transfer the caller (call transfer).\n");
+    else
+        put(b, "Outside opening hours: %s.\n", after[c->after_hours]);
+    if (c->after_hours_message[0] != '\0')
+        put(b, "While closed, tell every caller: \"%s\"\n", c->after_hours_message);
     put(b, "When the caller is done, say goodbye and call end_call.\n");
 }
 

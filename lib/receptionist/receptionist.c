@@ -139,6 +139,52 @@ static void finish(struct rx_turn *t)
         m->nrecent -= RX_RECENT_MAX;
 }
 
+/* What a caller hears after the greeting while the business is closed: that it is,
+ * when it opens, what the business wants callers to hear at night, and what the
+ * receptionist can do now. */
+static void greet_while_closed(struct rx_turn *t)
+{
+    const struct agent_config *c = t->cfg;
+    bool is_forwarding_now = c->after_hours == AGENT_AFTER_HOURS_FORWARD && !c->after_hours_answers_first;
+    if (is_forwarding_now) {
+        rx_say_put(&t->say, " We're closed right now");
+    } else {
+        rx_say_put(&t->say, " We're closed right now; ");
+        rx_say_next_open(t);
+    }
+    rx_say_put(&t->say, ".");
+    if (c->after_hours_message[0] != '\0') {
+        rx_say_put(&t->say, " ");
+        rx_say_put(&t->say, c->after_hours_message);
+        size_t n = strlen(c->after_hours_message);
+        if (n > 0 && strchr(".!?", c->after_hours_message[n - 1]) == NULL)
+            rx_say_put(&t->say, ".");
+    }
+    switch (c->after_hours) {
+    case AGENT_AFTER_HOURS_FORWARD:
+        if (is_forwarding_now) {
+            rx_say_put(&t->say, " I'm putting you through to the person on call.");
+            rx_transfer(t, "after hours");
+            t->out->intent = "greeting";
+        } else {
+            rx_say_put(&t->say, " I can answer your questions, or put you through to the person on call.");
+        }
+        break;
+    case AGENT_AFTER_HOURS_BOOKING_ONLY:
+        rx_say_put(&t->say, " I can still book an appointment for you or answer your questions.");
+        t->mem->pending = RX_ASK_OFFER_BOOKING;     /* "yes please" books */
+        break;
+    case AGENT_AFTER_HOURS_BOOK_AND_MESSAGE:
+        rx_say_put(&t->say, " I can book an appointment, take a message for the team, or answer your questions.");
+        break;
+    case AGENT_AFTER_HOURS_TAKE_MESSAGE:
+    default:
+        rx_say_put(&t->say, " I can answer your questions or take a message for the team.");
+        t->mem->pending = RX_ASK_OFFER_MESSAGE;     /* "yes please, this is Carl" leaves one */
+        break;
+    }
+}
+
 void rx_greet(const struct rx_context *ctx, struct rx_memory *mem, struct rx_output *out)
 {
     struct rx_turn t;
@@ -146,28 +192,8 @@ void rx_greet(const struct rx_context *ctx, struct rx_memory *mem, struct rx_out
     out->intent = "greeting";
     rx_say_put(&t.say, t.cfg->greeting);
     mem->pending = RX_ASK_NONE;
-    if (!rx_is_open_now(ctx)) {
-        switch (t.cfg->after_hours) {
-        case AGENT_AFTER_HOURS_FORWARD:
-            rx_say_put(&t.say, " We're closed right now, so I'm putting you through to the person on call.");
-            rx_transfer(&t, "after hours");
-            out->intent = "greeting";
-            break;
-        case AGENT_AFTER_HOURS_BOOKING_ONLY:
-            rx_say_put(&t.say, " We're closed right now; ");
-            rx_say_next_open(&t);
-            rx_say_put(&t.say, ". I can still book an appointment for you or answer your questions.");
-            mem->pending = RX_ASK_OFFER_BOOKING;    /* "yes please" books */
-            break;
-        case AGENT_AFTER_HOURS_TAKE_MESSAGE:
-        default:
-            rx_say_put(&t.say, " We're closed right now; ");
-            rx_say_next_open(&t);
-            rx_say_put(&t.say, ". I can answer your questions or take a message for the team.");
-            mem->pending = RX_ASK_OFFER_MESSAGE;    /* "yes please, this is Carl" leaves one */
-            break;
-        }
-    }
+    if (!rx_is_open_now(ctx))
+        greet_while_closed(&t);
     mem->turns++;
     finish(&t);
 }

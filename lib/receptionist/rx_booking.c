@@ -40,7 +40,8 @@ bool rx_booking_is_request(const struct rx_turn *t)
 bool rx_booking_can_book_now(const struct rx_turn *t)
 {
     return t->cfg->booking.is_enabled && t->cfg->nservices > 0 &&
-           (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY);
+           (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY ||
+            t->cfg->after_hours == AGENT_AFTER_HOURS_BOOK_AND_MESSAGE);
 }
 
 static void copy(char *dst, size_t size, const char *src)

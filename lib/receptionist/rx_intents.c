@@ -49,6 +49,10 @@ struct rx_intent {
     const char *name;
     bool (*matches)(const struct rx_turn *t);   /* no side effect */
     bool (*handle)(struct rx_turn *t);          /* false: the walk goes on */
+    /* A business that forwards after hours but answers questions first
+     * (after_hours.answer_questions_first) answers this row itself while closed;
+     * every other row puts the caller through. */
+    bool is_answered_before_forwarding;
 };
 
 static bool is_any_turn(const struct rx_turn *t)
@@ -365,23 +369,23 @@ static bool say_not_understood(struct rx_turn *t)
 /* ---- the table: see the top of the file for its order ---- */
 
 static const struct rx_intent rx_intents[] = {
-    {"escalation", is_escalation, escalate_urgently},
-    {"repeat", is_repeat_request, say_again},
-    {"robot", is_robot_question, answer_robot},
-    {"person", is_person_request, hand_to_person},
-    {"goodbye_at_name", is_goodbye_at_name, end_call},
-    {"goodbye_in_booking", is_goodbye_in_booking, end_call},
-    {"task", has_task, continue_task},
-    {"cancel", rx_cancel_is_request, start_cancel},
-    {"goodbye", is_goodbye, end_call},
-    {"offer_answer", is_offer_answer, take_offer_answer},
-    {"book", is_booking_request, start_booking},
-    {"message", is_message_request, start_message},
-    {"question", is_any_turn, answer_question},
-    {"thanks", is_thanks, say_welcome},
-    {"small_talk", is_small_talk, answer_small_talk},
-    {"hello", is_hello, say_hello},
-    {"misunderstood", is_any_turn, say_not_understood},
+    {"escalation", is_escalation, escalate_urgently, true},
+    {"repeat", is_repeat_request, say_again, true},
+    {"robot", is_robot_question, answer_robot, true},
+    {"person", is_person_request, hand_to_person, true},
+    {"goodbye_at_name", is_goodbye_at_name, end_call, true},
+    {"goodbye_in_booking", is_goodbye_in_booking, end_call, true},
+    {"task", has_task, continue_task, false},
+    {"cancel", rx_cancel_is_request, start_cancel, false},
+    {"goodbye", is_goodbye, end_call, true},
+    {"offer_answer", is_offer_answer, take_offer_answer, false},
+    {"book", is_booking_request, start_booking, false},
+    {"message", is_message_request, start_message, false},
+    {"question", is_any_turn, answer_question, true},
+    {"thanks", is_thanks, say_welcome, true},
+    {"small_talk", is_small_talk, answer_small_talk, true},
+    {"hello", is_hello, say_hello, true},
+    {"misunderstood", is_any_turn, say_not_understood, false},
 };
 
 /* "Hi, this is Dana": a name said at any point is kept for a booking or a message. */
@@ -399,7 +403,19 @@ static void note_caller_name(struct rx_turn *t)
 void rx_dispatch(struct rx_turn *t)
 {
     note_caller_name(t);
-    for (size_t i = 0; i < sizeof rx_intents / sizeof rx_intents[0]; i++)
-        if (rx_intents[i].matches(t) && rx_intents[i].handle(t))
+    /* a task under way while forwarding is the message taken after a transfer that
+     * no one answered: it goes on */
+    bool is_forwarding = t->cfg->after_hours == AGENT_AFTER_HOURS_FORWARD && t->cfg->after_hours_answers_first &&
+                         t->mem->task == RX_TASK_NONE && !rx_is_open_now(t->ctx);
+    for (size_t i = 0; i < sizeof rx_intents / sizeof rx_intents[0]; i++) {
+        if (!rx_intents[i].matches(t))
+            continue;
+        if (is_forwarding && !rx_intents[i].is_answered_before_forwarding) {
+            t->out->intent = "transfer";
+            rx_escalate(t, "after hours", false);
             return;
+        }
+        if (rx_intents[i].handle(t))
+            return;
+    }
 }

@@ -24,7 +24,7 @@ static inline bool example_text_replace(char *text, size_t *len, size_t cap, con
     return true;
 }
 
-/* docs/examples/<name> parsed with the first finds[i] in its text replaced by
+/* docs/examples/<name> (or name itself when it is a path with a folder) parsed with the first finds[i] in its text replaced by
  * replaces[i], one after the other (n 0: as it is), e.g. a business that never transfers
  * for not being understood; agent_config_free it. NULL after saying why (unreadable, a
  * find not in it, invalid). */
@@ -32,7 +32,7 @@ static inline struct agent_config *example_config_edits(const char *name, const 
                                                         const char *const *replaces, size_t n)
 {
     char path[256];
-    snprintf(path, sizeof path, "docs/examples/%s", name);
+    snprintf(path, sizeof path, "%s%s", strchr(name, '/') != NULL ? "" : "docs/examples/", name);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "  cannot read %s (run from the repository root)\n", path);

@@ -11,6 +11,7 @@
 #ifndef FD_TEST_RX_CALL_H
 #define FD_TEST_RX_CALL_H
 #include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,27 +36,93 @@ static inline const char *ci_find(const char *hay, const char *needle)
     return NULL;
 }
 
-enum biz { DENTAL, SALON, PLUMBER, NBIZ };
+/* The three examples of docs/examples/ come first, in this order; the businesses of
+ * RX_MORE_BUSINESSES_DIR (written from other businesses' own descriptions, for the
+ * conversations of callers the receptionist was not written for) follow. */
+enum biz { DENTAL, SALON, PLUMBER, NBIZ_EXAMPLES };
 
-static struct agent_config *bizzes[NBIZ];
+#define BIZ_MAX 32
+#define BIZ_KEY_MAX 48
+#define RX_MORE_BUSINESSES_DIR "tests/unit/rx/businesses"
 
-/* Loads the three example businesses; false (and says why) if one cannot be. */
-static inline bool rx_load_examples(void)
+static struct agent_config *bizzes[BIZ_MAX];
+static char biz_keys[BIZ_MAX][BIZ_KEY_MAX];     /* what a script's "call" names */
+static char biz_files[BIZ_MAX][256];            /* for example_config_edits */
+static int nbizzes;
+
+static inline bool rx_load_business(const char *key, const char *file)
 {
-    bizzes[DENTAL] = example_config("dental-clinic.json");
-    bizzes[SALON] = example_config("hair-salon.json");
-    bizzes[PLUMBER] = example_config("plumber.json");
-    if (bizzes[DENTAL] == NULL || bizzes[SALON] == NULL || bizzes[PLUMBER] == NULL) {
-        fprintf(stderr, "cannot load docs/examples/\n");
+    if (nbizzes == BIZ_MAX) {
+        fprintf(stderr, "more than %d businesses\n", BIZ_MAX);
         return false;
     }
+    snprintf(biz_keys[nbizzes], BIZ_KEY_MAX, "%s", key);
+    snprintf(biz_files[nbizzes], sizeof biz_files[0], "%s", file);
+    bizzes[nbizzes] = example_config(file);
+    if (bizzes[nbizzes] == NULL) {
+        fprintf(stderr, "cannot load %s\n", file);
+        return false;
+    }
+    nbizzes++;
     return true;
+}
+
+/* The business a script's "call" names; -1 if none. */
+static inline int rx_business_by_key(const char *key)
+{
+    for (int b = 0; b < nbizzes; b++)
+        if (strcmp(biz_keys[b], key) == 0)
+            return b;
+    return -1;
+}
+
+static inline int rx_by_key(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* Every *.json of RX_MORE_BUSINESSES_DIR, named by its file name without ".json". */
+static inline bool rx_load_more_businesses(void)
+{
+    DIR *d = opendir(RX_MORE_BUSINESSES_DIR);
+    if (d == NULL)
+        return true;
+    char names[BIZ_MAX][BIZ_KEY_MAX];
+    int n = 0;
+    bool is_ok = true;
+    for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || len - 5 >= BIZ_KEY_MAX || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        if (n == BIZ_MAX) {
+            is_ok = false;
+            break;
+        }
+        snprintf(names[n++], BIZ_KEY_MAX, "%.*s", (int)(len - 5), e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], rx_by_key);
+    for (int i = 0; i < n && is_ok; i++) {
+        char file[256];
+        snprintf(file, sizeof file, "%s/%s.json", RX_MORE_BUSINESSES_DIR, names[i]);
+        is_ok = rx_business_by_key(names[i]) < 0 && rx_load_business(names[i], file);
+    }
+    return is_ok;
+}
+
+/* Loads the three example businesses and the others; false (and says why) if one
+ * cannot be. */
+static inline bool rx_load_examples(void)
+{
+    return rx_load_business("dental", "dental-clinic.json") && rx_load_business("salon", "hair-salon.json") &&
+           rx_load_business("plumber", "plumber.json") && rx_load_more_businesses();
 }
 
 static inline void rx_free_examples(void)
 {
-    for (int b = 0; b < NBIZ; b++)
+    for (int b = 0; b < nbizzes; b++)
         agent_config_free(bizzes[b]);
+    nbizzes = 0;
 }
 
 #define CALL_MAX_REPLIES 64
@@ -104,7 +171,7 @@ static inline bool is_own_word(const struct agent_config *own, const char *name)
 /* The reply must not name another business, its services or its prices. */
 static inline void check_isolated(const struct call *c, const char *say)
 {
-    for (int b = 0; b < NBIZ; b++) {
+    for (int b = 0; b < nbizzes; b++) {
         const struct agent_config *o = bizzes[b];
         if (b == (int)c->biz || o == NULL)
             continue;

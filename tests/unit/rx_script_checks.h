@@ -141,7 +141,10 @@ static void get_replies(const struct call *c, char *o, size_t n)
 /* The number the worker dials for the transfer asked for now: the business's own. */
 static void get_transfer_to(const struct call *c, char *o, size_t n)
 {
-    const char *to = c->ctx.config->escalation.transfer_number;
+    const struct civil_time *now = &c->ctx.now;
+    bool is_open = agent_config_is_open_at(c->ctx.config, now->date.year, now->date.month, now->date.day,
+                                           c->ctx.now_wday, now->hour * 60 + now->minute);
+    const char *to = agent_config_transfer_number(c->ctx.config, is_open);
     if (c->out.tool.tool != RX_TOOL_TRANSFER)
         put_text(o, n, "(no transfer)");
     else
