@@ -20,8 +20,9 @@
  *                   rx_services.c, rx_services_not_offered.c
  *   rx_say.c        how things are said: tones, times, days, prices, lists
  *   rx_memory.c     the call's memory: set up, cleared, noted; to MessagePack and back
- *   rx_text.c       words: normalising, phrase lookup, yes, no, goodbye, names, digits,
+ *   rx_text.c       words: normalising, phrase lookup, yes, no, goodbye, digits,
  *                   bounded replies
+ *   rx_names.c      a caller's name as people say it (rx_name_words.c: the word lists)
  *   rx_phrases.c    the phrase catalogue: the words listened for, the wordings said */
 #ifndef FD_RX_INTERNAL_H
 #define FD_RX_INTERNAL_H

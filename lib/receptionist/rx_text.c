@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "receptionist/rx_names.h"
 #include "receptionist/rx_phrases.h"
 
 static bool is_alnum(unsigned char c)
@@ -71,6 +72,7 @@ static bool seen_has(const struct rx_text *t, unsigned h)
 
 void rx_text_init(struct rx_text *t, const char *text)
 {
+    t->raw = text;
     t->len = normalise(text, RX_TEXT_MAX, t->norm, sizeof t->norm, true);
     t->nwords = 0;
     memset(t->words_seen, 0, sizeof t->words_seen);
@@ -309,136 +311,9 @@ size_t rx_text_digits(const char *text, char *digits, size_t size, bool *has_plu
     return n;
 }
 
-/* Words that end a name or cannot start one. */
-static const char *const not_name[] = {
-    "and", "i", "im", "calling", "call", "from", "to", "about", "with", "please", "thanks",
-    "thank", "the", "a", "an", "here", "speaking", "my", "it", "is", "was", "for", "on", "at",
-    "who", "would", "like", "want", "need", "just", "so", "looking", "trying", "wondering",
-    "interested", "hoping", "going", "not", "sorry", "available", "free", "open", "new",
-    "but", "or", "because", "yes", "yeah", "no", "ok", "okay", "sure", "uh", "um", "hi",
-    "hello", "hey", "well", "name", "its", "this", "that", "me", "you", "we", "they", "can",
-    "could", "do", "have", "how", "what", "when", "where", "why", "book", "booking",
-    "appointment", "tomorrow", "today", "again", "also", "still", "actually", "really",
-    "good", "fine", "great", "in", "of", "be", "will", "if", "there", "calling", "back",
-    "be", "am", "are", "looking", "ready", "done", "all", "wanted", "an", "your", "bye",
-    "goodbye", "yep", "yup", "nope", "nah", "right", "correct", "as", "soon", "possible",
-    "asap", "sometime", "whenever", "any", "thats", "theres", NULL};
-
-static bool is_not_name(const char *w, size_t n)
-{
-    if (n == 0 || (w[0] >= '0' && w[0] <= '9'))
-        return true;
-    for (size_t i = 0; not_name[i] != NULL; i++)
-        if (strlen(not_name[i]) == n && memcmp(not_name[i], w, n) == 0)
-            return true;
-    return false;
-}
-
-/* Up to three name words from p (normalised text), title case, into buf. */
-static bool take_name(const char *p, char *buf, size_t size)
-{
-    size_t out = 0;
-    int words = 0;
-    while (*p == ' ')
-        p++;
-    while (*p != '\0' && words < 3) {
-        const char *e = strchr(p, ' ');
-        size_t wn = e != NULL ? (size_t)(e - p) : strlen(p);
-        if (is_not_name(p, wn) || out + wn + 2 > size)
-            break;
-        if (out > 0)
-            buf[out++] = ' ';
-        for (size_t k = 0; k < wn; k++) {
-            char c = p[k];
-            buf[out++] = (char)(k == 0 && c >= 'a' && c <= 'z' ? c - 32 : c);
-        }
-        words++;
-        p += wn;
-        while (*p == ' ')
-            p++;
-    }
-    buf[out] = '\0';
-    return words > 0;
-}
-
-/* A spelled run: at least three single letters in a row ("k a t e"). Sets *at and *end
- * to where it starts and ends in norm (end at the space after it). */
-static bool find_spelled(const char *norm, const char **at, const char **end)
-{
-    int run = 0;
-    for (const char *p = norm + 1; *p != '\0'; p = strchr(p, ' ') + 1) {
-        bool is_letter = p[0] >= 'a' && p[0] <= 'z' && p[1] == ' ';
-        if (!is_letter) {
-            if (run >= 3) {
-                *end = p - 1;
-                return true;
-            }
-            run = 0;
-            continue;
-        }
-        if (run++ == 0)
-            *at = p;
-        if (p[2] == '\0' && run >= 3) {
-            *end = p + 1;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* "It's Kate, K A T E": the spelling is not part of the name. "Smith, S M I T H, John
- * Smith": what follows the spelling, when anything does, is the name said in full. */
-static bool name_around_spelling(const struct rx_text *t, bool is_asked, char *buf, size_t size,
-                                 bool *is_found)
-{
-    const char *at = NULL, *end = NULL;
-    if (!find_spelled(t->norm, &at, &end))
-        return false;
-    char rest[RX_TEXT_MAX];
-    bool has_after = strchr(end + 1, ' ') != NULL;      /* a word after the spelling */
-    if (has_after)
-        snprintf(rest, sizeof rest, "%s", end);
-    else
-        snprintf(rest, sizeof rest, "%.*s", (int)(at - t->norm), t->norm);
-    struct rx_text sub;
-    rx_text_init(&sub, rest);
-    *is_found = rx_text_name(&sub, is_asked, buf, size);
-    return true;
-}
-
 bool rx_text_name(const struct rx_text *t, bool is_asked, char *buf, size_t size)
 {
-    bool is_found;
-    if (name_around_spelling(t, is_asked, buf, size, &is_found))
-        return is_found;
-    static const char *const cues[] = {" my name is ", " name is ", " this is ", " call me ",
-                                       " it is ", " its ", " i am ", " im ", " names "};
-    size_t ncues = is_asked ? sizeof cues / sizeof cues[0] : 4;
-    for (size_t i = 0; i < ncues; i++) {
-        const char *p = strstr(t->norm, cues[i]);
-        if (p != NULL && take_name(p + strlen(cues[i]), buf, size))
-            return true;
-    }
-    if (!is_asked || t->nwords == 0 || t->nwords > 5)
-        return false;
-    /* a bare answer: the first words that can be a name, fillers skipped; a question
-     * ("how much is it?") is not a name ("Much") */
-    static const char *const question[] = {"how", "what", "whats", "when", "where", "why", "which",
-                                           "who", "do", "does", "can", "could", "is", "are", "would",
-                                           NULL};
-    for (const char *p = t->norm + 1; *p != '\0';) {
-        const char *e = strchr(p, ' ');
-        size_t wn = (size_t)(e - p);
-        for (size_t i = 0; question[i] != NULL; i++)
-            if (strlen(question[i]) == wn && memcmp(question[i], p, wn) == 0)
-                return false;
-        if (!is_not_name(p, wn))
-            return take_name(p, buf, size);
-        if (wn > 0 && p[0] >= '0' && p[0] <= '9')
-            return false;
-        p = e + 1;
-    }
-    return false;
+    return rx_name_find(t->raw, is_asked, buf, size);
 }
 
 void rx_say_init(struct rx_say *s, char *buf, size_t size)

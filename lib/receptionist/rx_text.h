@@ -16,6 +16,7 @@
 /* An utterance, normalised: " word word word " (a space at both ends, so a phrase
  * " x " is found on word boundaries with strstr). */
 struct rx_text {
+    const char *raw;            /* borrowed: the words as transcribed, capitals and all */
     char norm[RX_TEXT_MAX + 4];
     size_t len;
     unsigned nwords;
@@ -59,9 +60,9 @@ bool rx_text_is_goodbye(const struct rx_text *t);
  * one two three", "+1 (201) 555-0143"), at most size-1 of them; returns how many (0 if
  * fewer than 7 were said). *has_plus when it began with '+'. */
 size_t rx_text_digits(const char *text, char *digits, size_t size, bool *has_plus);
-/* A caller's name after a cue ("my name is jane doe", "this is Bob"); with is_asked
- * (we just asked for it) also a bare name ("Jane Doe", "it's Jane"). Written in
- * title case into buf; false if none. */
+/* The caller's name in the words (rx_names.h: after a cue, before "here", for whom a
+ * visit is, and with is_asked, we just asked for it, also a bare name). Written with
+ * capitals into buf; false if none. */
 bool rx_text_name(const struct rx_text *t, bool is_asked, char *buf, size_t size);
 
 /* A reply under construction: appends never overflow; a text that does not fit is cut

@@ -1,0 +1,382 @@
+/* lib/receptionist/rx_names.c: see rx_names.h. The words are read once into tokens that keep
+ * their capitals as transcribed and the punctuation before them; then every place a
+ * name can sit is tried, and the last name found wins. No allocation. */
+#include "receptionist/rx_names.h"
+
+#include <string.h>
+
+#define TOKENS_MAX 160
+#define TOKEN_MAX 32
+#define NAME_WORDS_MAX 3
+
+struct token {
+    char low[TOKEN_MAX];        /* lowercase, apostrophes dropped */
+    size_t len;
+    const char *raw;            /* borrowed: the word as transcribed */
+    size_t raw_len;
+    bool is_capital;            /* starts with a capital A-Z */
+    bool is_sentence_start;     /* first of the text or after . ! ? */
+    bool is_break_before;       /* punctuation between it and the word before */
+    bool is_letters;            /* letters and apostrophes only */
+};
+
+struct tokens {
+    struct token t[TOKENS_MAX];
+    size_t n;
+};
+
+static int by_word(const char *word, size_t n, const char *listed)
+{
+    int c = strncmp(word, listed, n);
+    if (c != 0)
+        return c;
+    return listed[n] == '\0' ? 0 : -1;
+}
+
+static bool is_listed(const char *const *list, size_t count, const char *word, size_t n)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = by_word(word, n, list[mid]);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return false;
+}
+
+bool rx_is_common_word(const char *word, size_t n)
+{
+    return is_listed(rx_common_words, rx_ncommon_words, word, n);
+}
+
+bool rx_is_given_name(const char *word, size_t n)
+{
+    return is_listed(rx_given_names, rx_ngiven_names, word, n);
+}
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* U+2019 (a right single quote, an apostrophe to transcribers) at p. */
+static bool is_curly_apostrophe(const unsigned char *p)
+{
+    return p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99;
+}
+
+/* U+2013 or U+2014 (a dash) at p. */
+static bool is_dash(const unsigned char *p)
+{
+    return p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94);
+}
+
+static void tokenise(const char *text, struct tokens *out)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    bool is_break = false, is_start = true;
+    out->n = 0;
+    while (*p != '\0' && out->n < TOKENS_MAX) {
+        if (is_dash(p)) {
+            is_break = true;
+            p += 3;
+            continue;
+        }
+        if (!is_word_byte(*p) || is_curly_apostrophe(p)) {
+            if (strchr(",;:-", *p) != NULL)
+                is_break = true;
+            if (strchr(".!?", *p) != NULL)
+                is_break = is_start = true;
+            p += is_curly_apostrophe(p) ? 3 : 1;
+            continue;
+        }
+        struct token *t = &out->t[out->n];
+        t->raw = (const char *)p;
+        t->len = 0;
+        t->is_letters = true;
+        while (*p != '\0' && (is_word_byte(*p) || *p == '\'' || is_curly_apostrophe(p))) {
+            if (*p == '\'' || is_curly_apostrophe(p)) {
+                p += *p == '\'' ? 1 : 3;
+                continue;
+            }
+            if (*p >= '0' && *p <= '9')
+                t->is_letters = false;
+            if (t->len + 1 < TOKEN_MAX)
+                t->low[t->len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            p++;
+        }
+        t->low[t->len] = '\0';
+        t->raw_len = (size_t)((const char *)p - t->raw);
+        t->is_capital = t->raw[0] >= 'A' && t->raw[0] <= 'Z';
+        t->is_sentence_start = is_start;
+        t->is_break_before = is_break;
+        is_break = is_start = false;
+        out->n++;
+    }
+}
+
+static bool is(const struct token *t, const char *word)
+{
+    return strcmp(t->low, word) == 0;
+}
+
+/* Could be a word of a name: letters, two or more of them (or one, capitalised, as an
+ * initial), and not a common word of speech. */
+static bool is_name_word(const struct token *t)
+{
+    if (!t->is_letters || t->len == 0)
+        return false;
+    if (t->len == 1)
+        return false;
+    return !rx_is_common_word(t->low, t->len);
+}
+
+/* The word is known for a name: a given name, or capitalised where a sentence does not
+ * start. */
+static bool is_known_name(const struct token *t)
+{
+    return rx_is_given_name(t->low, t->len) || (t->is_capital && !t->is_sentence_start);
+}
+
+static const char *const calendar_words[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "today", "tomorrow", NULL};
+
+static bool is_one_of(const struct token *t, const char *const *words);
+
+/* A surname that is also a word ("Joe Cut", "Will Young"): capitalised as transcribed,
+ * right after a name's first word. */
+static bool is_capital_surname(const struct token *t)
+{
+    return t->is_letters && t->len >= 2 && t->is_capital && !t->is_sentence_start &&
+           !is_one_of(t, calendar_words);
+}
+
+/* How many name words start at i: up to NAME_WORDS_MAX, in one clause. */
+static size_t name_span(const struct tokens *w, size_t i)
+{
+    size_t n = 0;
+    while (i + n < w->n && n < NAME_WORDS_MAX && (n == 0 || !w->t[i + n].is_break_before) &&
+           (is_name_word(&w->t[i + n]) || (n > 0 && is_capital_surname(&w->t[i + n]))))
+        n++;
+    return n;
+}
+
+/* The words at i match the phrase of lowercase words, one space apart; returns how many
+ * words it has (0: no match). */
+static size_t match(const struct tokens *w, size_t i, const char *phrase)
+{
+    size_t n = 0;
+    const char *p = phrase;
+    while (*p != '\0') {
+        const char *e = strchr(p, ' ');
+        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (i + n >= w->n || w->t[i + n].len != len || memcmp(w->t[i + n].low, p, len) != 0)
+            return 0;
+        n++;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+static size_t match_any(const struct tokens *w, size_t i, const char *const *phrases)
+{
+    for (size_t k = 0; phrases[k] != NULL; k++) {
+        size_t n = match(w, i, phrases[k]);
+        if (n > 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Cues that a name follows for sure. */
+static const char *const sure_cues[] = {
+    "my name is", "my names", "the name is", "the names", "name is", "names", "call me",
+    "under the name", "last name is", "first name is", NULL};
+/* Cues after which a name is likely: the words must also look like one. */
+static const char *const likely_cues[] = {
+    "this is", "it is", "its", "i am", "im", "under", "put it under", "book it under", NULL};
+/* The person a visit is for: "for my daughter, Ruby Tran". */
+static const char *const relations[] = {
+    "daughter", "son", "wife", "husband", "mom", "mother", "dad", "father", "kid", "child",
+    "boy", "girl", "partner", "friend", "grandma", "grandmother", "grandpa", "grandfather",
+    "brother", "sister", "niece", "nephew", "boyfriend", "girlfriend", "fiance", "fiancee",
+    "aunt", "uncle", "mum", "boss", "colleague", "roommate", NULL};
+/* Words after a name that say it was one: "Gus Moreno here". */
+static const char *const after_cues[] = {"here", "speaking", "calling", NULL};
+/* Words that correct what was just said: "Jon, sorry, John". */
+static const char *const repair_words[] = {"sorry", "mean", "no", "wait", "actually", "rather", NULL};
+/* Words a bare answer may start with before the name: "yeah, Tom Baker". */
+static const char *const lead_words[] = {
+    "yeah", "yes", "yep", "sure", "ok", "okay", "um", "uh", "oh", "so", "well", "hi", "hello",
+    "hey", "and", "its", "it", "is", "name", "my", "the", "thats", "that", "first", "last", NULL};
+
+static bool is_one_of(const struct token *t, const char *const *words)
+{
+    for (size_t k = 0; words[k] != NULL; k++)
+        if (is(t, words[k]))
+            return true;
+    return false;
+}
+
+/* Writes the n words at i into buf, each with a capital. */
+static bool write_name(const struct tokens *w, size_t i, size_t n, char *buf, size_t size)
+{
+    size_t out = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct token *t = &w->t[i + k];
+        if (out + t->raw_len + 2 > size)
+            break;
+        if (out > 0)
+            buf[out++] = ' ';
+        for (size_t c = 0; c < t->raw_len; c++) {
+            char ch = t->raw[c];
+            buf[out++] = (char)(c == 0 && ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        }
+    }
+    buf[out] = '\0';
+    return out > 0;
+}
+
+struct found {
+    size_t at, n;           /* words of the name; n 0: none */
+};
+
+/* The span at i after a likely cue, a relation or before "here": taken when it looks
+ * like a name (known, or two words, or a name was asked for). */
+static bool is_likely(const struct tokens *w, size_t i, size_t n, bool is_asked)
+{
+    return n > 0 && (is_known_name(&w->t[i]) || n >= 2 || is_asked);
+}
+
+/* Every place of w a name can sit, in order; the last found is kept. */
+static void find_after_cues(const struct tokens *w, bool is_asked, struct found *f)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        size_t c = match_any(w, i, sure_cues);
+        if (c > 0) {
+            size_t n = name_span(w, i + c);
+            if (n > 0) {
+                f->at = i + c, f->n = n;
+                i += c + n - 1;
+                continue;
+            }
+        }
+        c = match_any(w, i, likely_cues);
+        if (c > 0) {
+            size_t n = name_span(w, i + c);
+            if (is_likely(w, i + c, n, is_asked)) {
+                f->at = i + c, f->n = n;
+                i += c + n - 1;
+                continue;
+            }
+        }
+        /* "for my daughter, Ruby Tran", "for my son Jake" */
+        if (is(&w->t[i], "for") && i + 2 < w->n && (is(&w->t[i + 1], "my") || is(&w->t[i + 1], "our")) &&
+            is_one_of(&w->t[i + 2], relations)) {
+            size_t n = name_span(w, i + 3);
+            if (is_likely(w, i + 3, n, is_asked)) {
+                f->at = i + 3, f->n = n;
+                i += 2 + n;
+                continue;
+            }
+        }
+        /* "it's Jon, sorry, John Smith": a name again after a correction replaces it */
+        if (f->n > 0 && is_one_of(&w->t[i], repair_words)) {
+            size_t n = name_span(w, i + 1);
+            if (is_likely(w, i + 1, n, true)) {
+                f->at = i + 1, f->n = n;
+                i += n;
+                continue;
+            }
+        }
+        /* "Hi, Gus Moreno here": the name starts a clause and a cue ends it */
+        bool is_clause_start = i == 0 || w->t[i].is_break_before || is_one_of(&w->t[i - 1], lead_words);
+        size_t n = is_clause_start ? name_span(w, i) : 0;
+        if (n > 0 && i + n < w->n && is_one_of(&w->t[i + n], after_cues) &&
+            (i + n + 1 == w->n || w->t[i + n + 1].is_break_before || !is(&w->t[i + n], "calling")) &&
+            (is_known_name(&w->t[i]) || n >= 2)) {
+            f->at = i, f->n = n;
+            i += n;
+        }
+    }
+}
+
+/* The whole answer is a name, after words such as "yeah" or "it's": "Hannah Cole.",
+ * "yeah, Tom Baker". Without a name asked for, only two or three words with capitals
+ * and nothing else. */
+static void find_bare(const struct tokens *w, bool is_asked, struct found *f)
+{
+    size_t i = 0;
+    while (i < w->n && is_one_of(&w->t[i], lead_words))
+        i++;
+    size_t n = name_span(w, i);
+    if (n == 0)
+        return;
+    size_t end = i + n;
+    bool is_whole = end == w->n || w->t[end].is_break_before ||
+                    is(&w->t[end], "thanks") || is(&w->t[end], "please");
+    if (!is_whole)
+        return;
+    if (!is_asked) {
+        if (i != 0 || end != w->n || n < 2)
+            return;
+        for (size_t k = 0; k < n; k++)
+            if (!w->t[k].is_capital)
+                return;
+    }
+    f->at = i, f->n = n;
+}
+
+/* A spelled run ("K A T E"): at least three single letters in a row; *at and *n. */
+static bool find_spelled(const struct tokens *w, size_t *at, size_t *n)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        size_t k = i;
+        while (k < w->n && w->t[k].len == 1 && w->t[k].is_letters)
+            k++;
+        if (k - i >= 3) {
+            *at = i, *n = k - i;
+            return true;
+        }
+        i = k > i ? k - 1 : i;
+    }
+    return false;
+}
+
+static bool find_in(const struct tokens *w, bool is_asked, char *buf, size_t size)
+{
+    struct found f = {0, 0};
+    find_after_cues(w, is_asked, &f);
+    if (f.n == 0)
+        find_bare(w, is_asked, &f);
+    return f.n > 0 && write_name(w, f.at, f.n, buf, size);
+}
+
+bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
+{
+    struct tokens w;
+    tokenise(text, &w);
+    buf[0] = '\0';
+    size_t at, n;
+    if (find_spelled(&w, &at, &n)) {
+        /* "It's Kate, K A T E": the spelling is not part of the name. "Smith, S M I T H,
+         * John Smith": what follows a spelling, when anything does, is the name in full */
+        if (at + n < w.n) {
+            memmove(w.t, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
+            w.n -= at + n;
+            w.t[0].is_break_before = true;
+        } else {
+            w.n = at;
+        }
+    }
+    return find_in(&w, is_asked, buf, size);
+}
