@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "receptionist/rx_internal.h"
+#include "receptionist/rx_repair.h"
 
 /* The services named in the text: the longest names first, overlaps dropped
  * ("men's haircut" is not also "haircut"). */
@@ -76,6 +77,8 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     t->mem = mem;
     t->out = out;
     t->raw = text != NULL ? text : "";
+    if (rx_repair_text(t->raw, t->cfg, t->repaired, sizeof t->repaired))
+        t->raw = t->repaired;
     /* a memory from an earlier version of the configuration must not index past it */
     if (mem->service_index >= (int)t->cfg->nservices)
         rx_memory_clear_booking(mem);

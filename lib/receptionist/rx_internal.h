@@ -22,6 +22,7 @@
  *   rx_memory.c     the call's memory: set up, cleared, noted; to MessagePack and back
  *   rx_text.c       words: normalising, phrase lookup, yes, no, goodbye, digits,
  *                   bounded replies
+ *   rx_repair.c     corrections inside an utterance: the last value said wins
  *   rx_names.c      a caller's name as people say it (rx_name_words.c: the word lists)
  *   rx_phrases.c    the phrase catalogue: the words listened for, the wordings said */
 #ifndef FD_RX_INTERNAL_H
@@ -41,7 +42,9 @@ struct rx_turn {
     const struct agent_config *cfg;
     struct rx_memory *mem;
     struct rx_output *out;
-    const char *raw;                    /* the caller's words as said ("" for none) */
+    const char *raw;                    /* the caller's words as meant ("" for none):
+                                         * as said, or repaired into repaired[] */
+    char repaired[RX_TEXT_MAX + 1];
     struct rx_text text;
     bool has_when;
     struct spoken_when when;

@@ -1,0 +1,192 @@
+/* lib/receptionist/rx_repair.c: see rx_repair.h. A repair has three parts: what was said
+ * wrong (the values just before the cue), the cue ("no wait", "sorry", "I mean") and what
+ * replaces it (a value right after the cue). Only values are dropped, so the words
+ * around them keep their sense: "at 3, no wait, 4" becomes "at 4". */
+#include "receptionist/rx_repair.h"
+
+#include <string.h>
+
+#define WORDS_MAX 192
+#define WORD_MAX 24
+
+struct word {
+    char low[WORD_MAX];     /* lowercase, apostrophes dropped; cut at WORD_MAX - 1 */
+    size_t start, end;      /* byte offsets in the text */
+};
+
+struct words {
+    struct word w[WORDS_MAX];
+    size_t n;
+};
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
+}
+
+static void split(const char *text, struct words *out)
+{
+    out->n = 0;
+    size_t i = 0;
+    while (text[i] != '\0' && out->n < WORDS_MAX) {
+        if (!is_word_byte((unsigned char)text[i])) {
+            i++;
+            continue;
+        }
+        struct word *w = &out->w[out->n++];
+        size_t len = 0;
+        w->start = i;
+        for (; is_word_byte((unsigned char)text[i]); i++)
+            if (text[i] != '\'' && len + 1 < WORD_MAX)
+                w->low[len++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
+        w->low[len] = '\0';
+        w->end = i;
+    }
+}
+
+static bool is_in(const char *word, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++)
+        if (strcmp(word, list[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The kinds of values a caller corrects; a repair replaces the values of its kind said
+ * before it. */
+enum { KIND_NUMBER = 1, KIND_DAY = 2, KIND_SERVICE = 4 };
+
+/* Numbers, digits and times of day (a phone number's digits are numbers too). */
+static const char *const number_words[] = {
+    "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "double", "half", "quarter", "noon",
+    "midday", "oclock", "am", "pm", "morning", "afternoon", "evening", NULL};
+static const char *const day_words[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "tomorrow", "tonight", "weekend", "january", "february", "march", "april", "june", "july",
+    "august", "september", "october", "november", "december", "first", "second", "third",
+    "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", NULL};
+
+/* A word of one of the business's services' names or aliases. */
+static bool is_service_word(const struct agent_config *cfg, const char *word)
+{
+    size_t n = strlen(word);
+    if (n < 3)
+        return false;
+    for (size_t i = 0; cfg != NULL && i < cfg->nservices; i++) {
+        const struct agent_service *s = &cfg->services[i];
+        for (size_t k = 0; k <= s->naliases; k++) {
+            const char *name = k == 0 ? s->name : s->aliases[k - 1];
+            for (const char *p = name; *p != '\0';) {
+                size_t m = 0;
+                while (p[m] != '\0' && p[m] != ' ' && p[m] != '-')
+                    m++;
+                bool is_same = m >= n && m <= n + 2;  /* a plural said or not */
+                for (size_t c = 0; is_same && c < n; c++)
+                    is_same = (p[c] >= 'A' && p[c] <= 'Z' ? p[c] + 32 : p[c]) == word[c];
+                if (is_same)
+                    return true;
+                p += m;
+                while (*p == ' ' || *p == '-')
+                    p++;
+            }
+        }
+    }
+    return false;
+}
+
+static unsigned kind_of(const struct agent_config *cfg, const struct word *w)
+{
+    const char *x = w->low;
+    size_t n = strlen(x);
+    if (x[0] >= '0' && x[0] <= '9') {
+        bool is_ordinal = n > 2 && (strcmp(x + n - 2, "st") == 0 || strcmp(x + n - 2, "nd") == 0 ||
+                                    strcmp(x + n - 2, "rd") == 0 || strcmp(x + n - 2, "th") == 0);
+        return is_ordinal ? KIND_DAY : KIND_NUMBER;
+    }
+    if (is_in(x, number_words))
+        return KIND_NUMBER;
+    if (is_in(x, day_words))
+        return KIND_DAY;
+    return is_service_word(cfg, x) ? KIND_SERVICE : 0;
+}
+
+/* The cues of a repair, longest first; "no" and "sorry" alone count only between two
+ * values ("Monday, no, Tuesday"), never before other words ("no, I can't"). */
+static const char *const cues[] = {
+    "no wait", "wait no", "no sorry", "sorry no", "no no", "i mean", "i meant", "sorry i mean",
+    "sorry i meant", "or rather", "scratch that", "actually no", "no actually", "let me correct that",
+    "correction", "make that", "wait", "sorry", "no", "actually", "rather", NULL};
+
+/* How many words of a cue start at i (0: none). */
+static size_t cue_at(const struct words *ws, size_t i)
+{
+    for (size_t c = 0; cues[c] != NULL; c++) {
+        const char *p = cues[c];
+        size_t k = 0;
+        while (*p != '\0' && i + k < ws->n) {
+            size_t len = strcspn(p, " ");
+            if (strlen(ws->w[i + k].low) != len || memcmp(ws->w[i + k].low, p, len) != 0)
+                break;
+            k++;
+            p += len;
+            p += *p == ' ';
+        }
+        if (*p == '\0')
+            return k;
+    }
+    return 0;
+}
+
+/* Words that may sit between a cue and the new value: "no sorry, it's Tuesday",
+ * "I mean at four", "make that a color". */
+static const char *const fillers[] = {
+    "its", "it", "is", "at", "on", "a", "an", "the", "uh", "um", "lets", "say", "make", "that",
+    "for", "i", "mean", "sorry", NULL};
+
+bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
+{
+    struct words ws;
+    split(text, &ws);
+    bool is_cut[WORDS_MAX] = {false};
+    bool is_repaired = false;
+    size_t since = 0;               /* words before this were settled by an earlier repair */
+    for (size_t i = 1; i < ws.n; i++) {
+        size_t k = cue_at(&ws, i);
+        if (k == 0 || kind_of(cfg, &ws.w[i - 1]) == 0)
+            continue;
+        size_t after = i + k;
+        while (after < ws.n && is_in(ws.w[after].low, fillers))
+            after++;
+        unsigned kind = after < ws.n ? kind_of(cfg, &ws.w[after]) : 0;
+        bool has_wrong = false;
+        for (size_t j = since; j < i; j++)
+            has_wrong = has_wrong || (kind_of(cfg, &ws.w[j]) & kind) != 0;
+        if (kind == 0 || !has_wrong)
+            continue;
+        for (size_t j = since; j < i; j++)
+            is_cut[j] = is_cut[j] || (kind_of(cfg, &ws.w[j]) & kind) != 0;
+        for (size_t j = i; j < i + k; j++)
+            is_cut[j] = true;
+        is_repaired = true;
+        since = after;
+        i = after;
+    }
+    if (!is_repaired)
+        return false;
+    /* the text without the cut words; what lies between words is kept */
+    size_t n = 0, from = 0;
+    for (size_t j = 0; j <= ws.n; j++) {
+        size_t to = j < ws.n ? ws.w[j].start : strlen(text);
+        size_t len = to - from;
+        if (n + len + 1 > size)
+            len = size - 1 - n;
+        memcpy(out + n, text + from, len);
+        n += len;
+        if (j < ws.n)
+            from = is_cut[j] ? ws.w[j].end : ws.w[j].start;
+    }
+    out[n] = '\0';
+    return true;
+}
