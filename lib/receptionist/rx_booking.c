@@ -208,6 +208,20 @@ static void ask_readback(struct rx_turn *t)
     t->mem->pending = RX_ASK_CONFIRM_BOOKING;
 }
 
+/* Asks the tool for the free times of the memory's day, the nearest to wish first
+ * (-1: the day's first); the reply to its result offers them (offer_free). */
+static void offer_times_near(struct rx_turn *t, int wish)
+{
+    struct rx_memory *m = t->mem;
+    if (m->part == SPOKEN_PART_NONE)
+        m->part = RX_PART_ANY;
+    rx_say_gap(t);
+    rx_say_pick(t, rx_checking_wordings);
+    rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
+    if (wish >= 0)
+        rx_tool_minute_format(t->out->tool.time, wish);
+}
+
 /* The next step of the booking: ask for what is missing, check, or read back. */
 static void advance(struct rx_turn *t)
 {
@@ -224,9 +238,18 @@ static void advance(struct rx_turn *t)
         ask_service(t);
         return;
     }
-    if (has_day(m) && !rx_booking_day_is_bookable(t)) {
-        m->day.year = 0;
+    struct civil_date instead;
+    if (has_day(m) && !rx_booking_day_is_bookable(t, &instead)) {
+        /* closed that day: the free times of the next open day, near the time asked
+         * for, rather than "which day?" */
+        int wish = m->minute;
+        m->day = instead;
         m->minute = -1;
+        m->is_time_checked = false;
+        if (has_day(m)) {
+            offer_times_near(t, wish);
+            return;
+        }
     }
     if (!has_day(m)) {
         rx_say_pick(t, rx_ask_day_wordings);
@@ -245,8 +268,13 @@ static void advance(struct rx_turn *t)
         }
         return;
     }
-    if (m->minute >= 0 && !m->is_time_checked && !rx_booking_time_is_bookable(t))
+    if (m->minute >= 0 && !m->is_time_checked && !rx_booking_time_is_bookable(t)) {
+        /* outside the hours or too soon: that day's free times nearest the wish */
+        int wish = m->minute;
         m->minute = -1;
+        offer_times_near(t, wish);
+        return;
+    }
     if (m->minute < 0) {
         ask_time(t);
         return;
@@ -381,7 +409,9 @@ bool rx_booking_turn(struct rx_turn *t)
     }
     if (m->pending == RX_ASK_CONFIRM_BOOKING) {
         read_bare_time(t);
-        bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text) && !rx_text_is_question(&t->text);
+        /* "sure, oh, and how much is the add-on?" asks first: answered, then asked again */
+        bool is_question = rx_text_is_question(&t->text);
+        bool is_yes = rx_text_is_yes(&t->text) && !is_question, is_no = rx_text_is_no(&t->text) && !is_question;
         if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
             t->out->intent = "book";
             m->is_awaiting_confirmation = false;

@@ -1,6 +1,8 @@
 /* lib/receptionist/rx_booking_rules.c: see rx_booking_rules.h. */
 #include "receptionist/rx_booking_rules.h"
 
+#include <string.h>
+
 /* Today still has time the lead time and the service fit (late in the day it has not). */
 static bool has_room_today(const struct rx_turn *t)
 {
@@ -32,9 +34,10 @@ bool rx_booking_soonest_day(const struct rx_turn *t, struct civil_date *day)
 }
 
 /* The day can be booked; otherwise says why. */
-bool rx_booking_day_is_bookable(struct rx_turn *t)
+bool rx_booking_day_is_bookable(struct rx_turn *t, struct civil_date *instead)
 {
     const struct rx_memory *m = t->mem;
+    memset(instead, 0, sizeof *instead);
     const struct civil_date *today = &t->ctx->now.date;
     int64_t ahead = civil_days_from_date(&m->day) - civil_days_from_date(today);
     const char *reason = "";
@@ -59,10 +62,12 @@ bool rx_booking_day_is_bookable(struct rx_turn *t)
         rx_say_put(&t->say, ".");
         struct civil_date next;
         int minute;
-        if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
+        if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute) &&
+            civil_days_from_date(&next) - civil_days_from_date(today) <= (int64_t)t->cfg->booking.max_days_ahead) {
             rx_say_put(&t->say, " The next day we're open is ");
             rx_say_date(t, &next);
             rx_say_put(&t->say, ".");
+            *instead = next;
         }
         return false;
     }
@@ -75,6 +80,7 @@ bool rx_booking_day_is_bookable(struct rx_turn *t)
                 rx_say_put(&t->say, " The next day we're open is ");
                 rx_say_date(t, &next);
                 rx_say_put(&t->say, ".");
+                *instead = next;
             }
             return false;
         }

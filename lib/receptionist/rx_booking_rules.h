@@ -10,8 +10,9 @@
 #include "receptionist/rx_internal.h"
 
 /* The memory's day can be booked; otherwise says why (passed, too far ahead, closed and
- * the next open day, no time left today). */
-bool rx_booking_day_is_bookable(struct rx_turn *t);
+ * the next open day, no time left today) and sets *instead to the next open day when
+ * that is the day to offer instead (year 0: none, the caller must pick another). */
+bool rx_booking_day_is_bookable(struct rx_turn *t, struct civil_date *instead);
 /* The memory's minute can be booked on its day: an ambiguous hour is read by the opening
  * hours and the minute snapped to the slot grid (both written back); otherwise says why
  * (outside the hours with the service's length, too soon for the lead time). */

@@ -187,8 +187,12 @@ void rx_answer_hours(struct rx_turn *t)
         return;
     }
     bool is_open = rx_is_open_now(t->ctx);
-    bool is_about_now = rx_text_has_any(&t->text, rx_now_words) || rx_text_has(&t->text, "are you open") ||
-                        rx_text_has(&t->text, "today") || rx_text_has_any(&t->text, rx_close_words);
+    /* "are you open?" is about now; "when are you open?" about the week */
+    bool is_when = rx_text_has(&t->text, "when") || rx_text_has(&t->text, "what days") ||
+                   rx_text_has(&t->text, "what hours");
+    bool is_about_now = rx_text_has_any(&t->text, rx_now_words) || rx_text_has(&t->text, "today") ||
+                        (rx_text_has(&t->text, "are you open") && !is_when) ||
+                        (rx_text_has_any(&t->text, rx_close_words) && !is_when);
     if (is_about_now && is_open) {
         const struct agent_day *h = &t->cfg->hours[t->ctx->now_wday];
         int m = t->ctx->now.hour * 60 + t->ctx->now.minute;
