@@ -6,6 +6,14 @@
  * not offered. A service the business does not list is never invented: the caller
  * hears that it is not offered and what is. */
 #include "receptionist/rx_answer_parts.h"
+#include "receptionist/rx_search.h"
+
+/* The least rarity (rx_search) of the words a text must share with a question to answer
+ * it: one word that few texts hold, or two more common ones. */
+#define RX_SEARCH_MIN_SCORE 1.6
+/* ... of which words of a topic, not of money alone ("how much are braces?" is not the
+ * cancellation fee's policy). */
+#define RX_SEARCH_MIN_TOPIC 1.0
 
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
@@ -41,6 +49,32 @@ static void answer_address(struct rx_turn *t)
 /* A service the caller asked about that the business does not list as said: with an
  * age group it lacks, a detail of the service just talked about, a service named in
  * another form, or one not offered. False if the caller asked about none. */
+/* The text of the configuration that holds the question's rarest words (rx_search.h),
+ * when it holds enough of them. */
+static bool answer_found(struct rx_turn *t)
+{
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if (hit.score < RX_SEARCH_MIN_SCORE || hit.topic_score < RX_SEARCH_MIN_TOPIC)
+        return false;
+    switch (hit.kind) {
+    case RX_SEARCH_FAQ:
+    case RX_SEARCH_POLICY:
+        rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+        return true;
+    case RX_SEARCH_ADDRESS:
+        answer_address(t);
+        return true;
+    case RX_SEARCH_SERVICE:
+        t->services[0] = (int)hit.index;
+        t->nservices = 1;
+        rx_answer_service(t);
+        return true;
+    case RX_SEARCH_NONE:
+    default:
+        return false;
+    }
+}
+
 static bool answer_unlisted(struct rx_turn *t, const char *qualified)
 {
     if (qualified[0] != '\0' && t->nservices == 0) {
@@ -48,6 +82,8 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
         return true;
     }
     if (rx_answer_from_description(t))
+        return true;
+    if (answer_found(t))
         return true;
     if (qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
         rx_answer_service(t);

@@ -339,6 +339,23 @@ static bool say_hello(struct rx_turn *t)
 
 /* Sorry and what the receptionist can do, or the task's question again; a person after
  * the business's number of turns in a row not understood. */
+/* A question the configuration does not answer: said so, and a message offered, so
+ * that someone who knows can call back. */
+static bool is_unanswered_question(const struct rx_turn *t)
+{
+    /* "what about Sunday?" alone is not understood: it asks about nothing said */
+    return t->mem->task == RX_TASK_NONE && t->text.nwords >= 4 && !t->has_when && rx_text_is_question(&t->text);
+}
+
+static bool offer_message_for_question(struct rx_turn *t)
+{
+    t->out->intent = "unanswered";
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, I don't have that information. I can take a message so someone from the team can get back to you. Would you like that?");
+    t->mem->pending = RX_ASK_OFFER_MESSAGE;
+    return true;
+}
+
 static bool say_not_understood(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -385,6 +402,7 @@ static const struct rx_intent rx_intents[] = {
     {"thanks", is_thanks, say_welcome, true},
     {"small_talk", is_small_talk, answer_small_talk, true},
     {"hello", is_hello, say_hello, true},
+    {"unanswered", is_unanswered_question, offer_message_for_question, true},
     {"misunderstood", is_any_turn, say_not_understood, false},
 };
 

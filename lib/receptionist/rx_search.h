@@ -1,0 +1,34 @@
+/* lib/receptionist/rx_search.h: the text of the configuration that answers a question,
+ * found by the words of the question and of the answer: the FAQ (questions, answers and
+ * keywords), the policies, the services' descriptions and the address. "Is there a fee
+ * if I'm late?" finds the late-arrival policy, "what floor are you on?" the address's
+ * directions, though neither holds the FAQ's keywords. */
+#ifndef FD_RX_SEARCH_H
+#define FD_RX_SEARCH_H
+#include <stddef.h>
+
+#include "agent/agent_config.h"
+
+enum rx_search_kind { RX_SEARCH_NONE, RX_SEARCH_FAQ, RX_SEARCH_POLICY, RX_SEARCH_SERVICE, RX_SEARCH_ADDRESS };
+
+struct rx_search_hit {
+    enum rx_search_kind kind;
+    size_t index;           /* of the FAQ entry, policy or service */
+    double score;           /* the rarity of the question's words the text holds */
+    double topic_score;     /* the same without the words of money ("fee", "payment") */
+};
+
+/* The text that best answers question (the caller's words); kind NONE when no text
+ * holds any of its words. */
+struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
+
+/* rx_search_words.c: the words never weighed, and the words callers use mapped onto
+ * the stem of the word businesses write. */
+struct rx_search_synonym {
+    const char *word;       /* a stem as rx_search cuts it */
+    const char *stem;       /* the stem it stands for */
+};
+extern const char *const rx_search_stop_words[];
+extern const struct rx_search_synonym rx_search_synonyms[];
+
+#endif
