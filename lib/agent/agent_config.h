@@ -137,6 +137,14 @@ struct agent_config {
     const char *owner_sms;                  /* E.164, or NULL */
     unsigned notify_on;                     /* AGENT_NOTIFY_* bits */
     struct agent_config_mem *mem;           /* private */
+    /* What a reader derives from the configuration once and keeps with it (the
+     * receptionist's search index): built on first use, freed with the configuration. */
+    struct agent_config_derived *derived;
+};
+
+struct agent_config_derived {
+    void *data;
+    void (*free_data)(void *data);
 };
 
 /* Parses and validates the document json (len bytes, need not be NUL-terminated).

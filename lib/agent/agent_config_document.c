@@ -164,6 +164,7 @@ static enum app_err parse(const char *json, size_t len, struct agent_config **ou
     p->why_len = why_len;
     p->problems = problems;
     p->cfg = xcalloc(1, sizeof *p->cfg);
+    p->cfg->derived = xcalloc(1, sizeof *p->cfg->derived);
     enum app_err err = APP_EINVAL;
     if (!json_doc_parse(&p->doc, json, len))
         snprintf(why, why_len, "document: is not valid JSON (UTF-8, no trailing commas or "

@@ -45,6 +45,9 @@ void agent_config_free(struct agent_config *config)
 {
     if (config == NULL)
         return;
+    if (config->derived != NULL && config->derived->free_data != NULL)
+        config->derived->free_data(config->derived->data);
+    free(config->derived);
     struct agent_config_mem *m = config->mem;
     while (m != NULL) {
         struct agent_config_mem *next = m->next;

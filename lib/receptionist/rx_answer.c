@@ -83,7 +83,8 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
     }
     if (rx_answer_from_description(t))
         return true;
-    if (answer_found(t))
+    /* "what services do you offer?" wants the list, not a text that mentions services */
+    if (!rx_text_has_any(&t->text, rx_services_list_words) && answer_found(t))
         return true;
     if (qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
         rx_answer_service(t);

@@ -184,8 +184,10 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
             len = size - 1 - n;
         memcpy(out + n, text + from, len);
         n += len;
+        /* a word cut takes the spaces and commas after it along: "at two, no, three"
+         * reads "at three" */
         if (j < ws.n)
-            from = is_cut[j] ? ws.w[j].end : ws.w[j].start;
+            from = !is_cut[j] ? ws.w[j].start : j + 1 < ws.n ? ws.w[j + 1].start : strlen(text);
     }
     out[n] = '\0';
     return true;

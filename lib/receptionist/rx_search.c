@@ -4,17 +4,22 @@
  * "behind" for "late", "upstairs" for "floor"). Each text of the configuration scores
  * the sum of the rarity (inverse document frequency) of the caller's stems it holds, so
  * a word every entry has ("appointment") weighs little and a word only one has
- * ("corkage") much. No allocation; run only when the cheaper readings found nothing. */
+ * ("corkage") much. The stems of a configuration's texts are indexed once, on its
+ * first search, and kept with it (agent_config.derived); a search is then a binary
+ * search per question word and text. */
 #include "receptionist/rx_search.h"
+
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
-#define DOCS_MAX 96
+#define DOCS_MAX 1024     /* FAQ 500, policies 50, services 200, the address */
 
 /* The stem of a lowercase word of n letters into out. */
 static void stem(const char *w, size_t n, char out[STEM_MAX])
@@ -96,96 +101,149 @@ static void stems_of(const char *text, struct stems *out, size_t max)
     }
 }
 
-/* True if text holds a word whose stem is st. */
-static bool has_stem(const char *text, const char *st)
-{
-    char word[STEM_MAX + 8];
-    size_t len = strlen(st);
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0';) {
-        while (*p != '\0' && !is_letter(*p))
-            p++;
-        size_t n = 0;
-        while (*p != '\0' && (is_letter(*p) || *p == '\'')) {
-            if (*p != '\'' && n + 1 < sizeof word)
-                word[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            p++;
-        }
-        if (n < 3 || n + 1 < len)     /* a stem is at most a little shorter than its word */
-            continue;
-        char s2[STEM_MAX];
-        stem(word, n, s2);
-        if (strcmp(s2, st) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The texts of one document, up to four. */
+/* The index of one configuration: each text's stems, sorted, for a binary search. */
 struct doc {
     enum rx_search_kind kind;
     size_t index;
-    const char *texts[4];
+    size_t first, n;            /* its stems in index.stems */
 };
 
-static size_t gather(const struct agent_config *c, struct doc *docs)
+struct index {
+    struct doc docs[DOCS_MAX];
+    size_t ndocs;
+    char (*stems)[STEM_MAX];    /* owned */
+    size_t nstems, cap;
+};
+
+static int by_stem(const void *a, const void *b)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->nfaq && n < DOCS_MAX; i++) {
-        const struct agent_faq *f = &c->faq[i];
-        docs[n++] = (struct doc){RX_SEARCH_FAQ, i, {f->question, f->answer, NULL, NULL}};
-    }
-    for (size_t i = 0; i < c->npolicies && n < DOCS_MAX; i++)
-        docs[n++] = (struct doc){RX_SEARCH_POLICY, i, {c->policies[i].name, c->policies[i].text, NULL, NULL}};
-    for (size_t i = 0; i < c->nservices && n < DOCS_MAX; i++)
-        docs[n++] = (struct doc){RX_SEARCH_SERVICE, i, {c->services[i].name, c->services[i].description, NULL, NULL}};
-    if (c->has_address && n < DOCS_MAX)
-        docs[n++] = (struct doc){RX_SEARCH_ADDRESS, 0, {c->address.street, c->address.directions, "address located", NULL}};
-    return n;
+    return strcmp((const char *)a, (const char *)b);
 }
 
-static bool doc_has(const struct doc *d, const char *st, const struct agent_config *c)
+/* Adds the stems of text to the document being built (the last of x). */
+static void add_text(struct index *x, const char *text)
 {
-    for (size_t k = 0; k < 4 && d->texts[k] != NULL; k++)
-        if (has_stem(d->texts[k], st))
-            return true;
-    if (d->kind == RX_SEARCH_FAQ)
-        for (size_t k = 0; k < c->faq[d->index].nkeywords; k++)
-            if (has_stem(c->faq[d->index].keywords[k], st))
-                return true;
-    return false;
+    struct stems words;
+    if (text == NULL)
+        return;
+    /* a long text is read in parts: stems_of keeps the first QUERY_STEMS_MAX */
+    for (const char *p = text; *p != '\0';) {
+        const char *stop = p;
+        for (int n = 0; *stop != '\0' && n < 24; n++) {       /* about 24 words a part */
+            while (*stop != '\0' && *stop != ' ')
+                stop++;
+            while (*stop == ' ')
+                stop++;
+        }
+        char part[512];
+        size_t len = (size_t)(stop - p) < sizeof part - 1 ? (size_t)(stop - p) : sizeof part - 1;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        stems_of(part, &words, QUERY_STEMS_MAX);
+        for (size_t i = 0; i < words.n; i++) {
+            if (x->nstems == x->cap) {
+                x->cap = x->cap ? 2 * x->cap : 256;
+                x->stems = xrealloc(x->stems, x->cap * sizeof x->stems[0]);
+            }
+            memcpy(x->stems[x->nstems++], words.s[i], STEM_MAX);
+        }
+        p = stop;
+    }
+}
+
+static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const char *a, const char *b,
+                    const char *const *more, size_t nmore)
+{
+    if (x->ndocs == DOCS_MAX)
+        return;
+    struct doc *d = &x->docs[x->ndocs++];
+    d->kind = kind;
+    d->index = i;
+    d->first = x->nstems;
+    add_text(x, a);
+    add_text(x, b);
+    for (size_t k = 0; k < nmore; k++)
+        add_text(x, more[k]);
+    d->n = x->nstems - d->first;
+    qsort(x->stems[d->first], d->n, sizeof x->stems[0], by_stem);
+}
+
+static void index_free(void *data)
+{
+    struct index *x = data;
+    if (x != NULL)
+        free(x->stems);
+    free(x);
+}
+
+static struct index *index_build(const struct agent_config *c)
+{
+    struct index *x = xcalloc(1, sizeof *x);
+    for (size_t i = 0; i < c->nfaq; i++)
+        add_doc(x, RX_SEARCH_FAQ, i, c->faq[i].question, c->faq[i].answer, c->faq[i].keywords,
+                c->faq[i].nkeywords);
+    for (size_t i = 0; i < c->npolicies; i++)
+        add_doc(x, RX_SEARCH_POLICY, i, c->policies[i].name, c->policies[i].text, NULL, 0);
+    for (size_t i = 0; i < c->nservices; i++)
+        add_doc(x, RX_SEARCH_SERVICE, i, c->services[i].name, c->services[i].description, NULL, 0);
+    if (c->has_address) {
+        static const char *const words[] = {"address located"};
+        add_doc(x, RX_SEARCH_ADDRESS, 0, c->address.street, c->address.directions, words, 1);
+    }
+    return x;
+}
+
+/* The configuration's index: built on its first search and kept with it. */
+static const struct index *index_of(const struct agent_config *c, struct index **scratch)
+{
+    *scratch = NULL;
+    if (c->derived == NULL) {           /* a configuration not made by agent_config_parse */
+        *scratch = index_build(c);
+        return *scratch;
+    }
+    if (c->derived->data == NULL) {
+        c->derived->data = index_build(c);
+        c->derived->free_data = index_free;
+    }
+    return c->derived->data;
+}
+
+static bool doc_has(const struct index *x, const struct doc *d, const char *st)
+{
+    return d->n > 0 && bsearch(st, x->stems[d->first], d->n, sizeof x->stems[0], by_stem) != NULL;
 }
 
 struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
 {
     struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0};
-    struct doc docs[DOCS_MAX];
     struct stems q;
     stems_of(question, &q, QUERY_STEMS_MAX);
-    size_t ndocs = gather(c, docs);
-    if (q.n == 0 || ndocs == 0)
+    if (q.n == 0)
         return best;
-    static _Thread_local bool holds[QUERY_STEMS_MAX][DOCS_MAX];
-    double weight[QUERY_STEMS_MAX];
+    struct index *scratch;
+    const struct index *x = index_of(c, &scratch);
+    double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
     for (size_t i = 0; i < q.n; i++) {
+        bool holds[DOCS_MAX];
         size_t df = 0;
-        for (size_t d = 0; d < ndocs; d++) {
-            holds[i][d] = doc_has(&docs[d], q.s[i], c);
-            df += holds[i][d];
+        for (size_t d = 0; d < x->ndocs; d++) {
+            holds[d] = doc_has(x, &x->docs[d], q.s[i]);
+            df += holds[d];
         }
-        /* a word no text holds says nothing; one all hold says little */
-        weight[i] = df == 0 ? 0.0 : log((double)(ndocs + 1) / (double)df);
-    }
-    for (size_t d = 0; d < ndocs; d++) {
-        double score = 0.0, topic = 0.0;
-        for (size_t i = 0; i < q.n; i++)
-            if (holds[i][d]) {
-                score += weight[i];
-                bool is_money = strcmp(q.s[i], "fee") == 0 || strcmp(q.s[i], "payment") == 0 ||
-                                strcmp(q.s[i], "pric") == 0;
-                topic += is_money ? 0.0 : weight[i];
+        if (df == 0)
+            continue;       /* a word no text holds says nothing; one all hold says little */
+        double weight = log((double)(x->ndocs + 1) / (double)df);
+        bool is_money = strcmp(q.s[i], "fee") == 0 || strcmp(q.s[i], "payment") == 0 ||
+                        strcmp(q.s[i], "pric") == 0;
+        for (size_t d = 0; d < x->ndocs; d++)
+            if (holds[d]) {
+                score[d] += weight;
+                topic[d] += is_money ? 0.0 : weight;
             }
-        if (score > best.score)
-            best = (struct rx_search_hit){docs[d].kind, docs[d].index, score, topic};
     }
+    for (size_t d = 0; d < x->ndocs; d++)
+        if (score[d] > best.score)
+            best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d]};
+    index_free(scratch);
     return best;
 }

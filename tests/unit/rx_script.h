@@ -286,7 +286,8 @@ static bool script_turn(struct script_play *p, const char *line)
     if (check_failures_now > failures && p->first_failure_line == 0)
         p->first_failure_line = p->line;
     if (check_failures_now > failures && !p->is_quiet)
-        printf("FAIL %s:%d %s: the reply above breaks a rule of every call\n", p->path, p->line, p->title);
+        printf("%s %s:%d %s: the reply above breaks a rule of every call\n", p->gap[0] != '\0' ? "  known gap:" : "FAIL",
+               p->path, p->line, p->title);
     p->has_turn = true;
     return true;
 }
