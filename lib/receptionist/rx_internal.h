@@ -15,7 +15,8 @@
  *   rx_booking.c    booking by slot filling, with the worker's tools
  *   rx_booking_rules.c  whether a day and time can be booked, and why not
  *   rx_answer.c     questions answered from the configuration: which kind of answer,
- *                   and the address; the parts (rx_answer_parts.h) are
+ *                   and the address; rx_search.c finds the text that answers a question
+ *                   without the FAQ's keywords (rx_search_words.c: its word lists); the parts (rx_answer_parts.h) are
  *                   rx_hours_answer.c, rx_faq_answer.c (FAQ and policies),
  *                   rx_services.c, rx_services_not_offered.c
  *   rx_say.c        how things are said: tones, times, days, prices, lists
