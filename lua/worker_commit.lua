@@ -9,12 +9,16 @@
   ARGV[1]  our lease value   ARGV[2] stream entry id ("" for a timer)
   ARGV[3]  call id   ARGV[4] timer due (ms, "0": none)   ARGV[5] state TTL (s, "0": none)
   ARGV[6]  N state fields, then N name/value pairs
-  then     M outbox records, then M (table, key, row) triples
+  then     M outbox records, then M (table, key, row) triples; a `bookings` record books
+           the call's hold of that booking: its note (hold:<booking id>, booking_hold.lua)
+           is deleted, so nothing gives those places back any more
   then     K text messages, then K (id, from, to, text) quadruples
   Returns  1, or the error "FENCED" when the lease is not ours: nothing was changed.
   Why Lua  the new state, the records and the acknowledgement must land together: a crash
            before this replays the event (its Telnyx commands carry the same command_id),
-           a crash after it has nothing left to do. A stalled former owner changes nothing. ]]
+           a crash after it has nothing left to do. A stalled former owner changes nothing.
+           The booking and the end of its hold's note land together too: a hold is never
+           both booked and still open to being given back. ]]
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('FENCED lease lost')
 end
@@ -30,6 +34,9 @@ local nrecords = tonumber(ARGV[i])
 for j = 0, nrecords - 1 do
   local b = i + j * 3
   redis.call('XADD', KEYS[4], '*', 'table', ARGV[b + 1], 'key', ARGV[b + 2], 'row', ARGV[b + 3])
+  if ARGV[b + 1] == 'bookings' then
+    redis.call('HDEL', KEYS[3], 'hold:' .. ARGV[b + 2])
+  end
 end
 i = i + nrecords * 3 + 1
 local nsms = tonumber(ARGV[i] or '0')

@@ -12,6 +12,8 @@
  *   call_actions.c   the Telnyx commands the call flow asked for
  *   owner_actions.c  an event of the owner API instead of the call flow (a booking the
  *                    business cancels)
+ *   call_holds.c     the places the call's events hold: booked with the event's commit
+ *                    or given back
  *   call_commit.c    the fenced commit
  *
  * A call's struct holds what was committed (its state, the receptionist's memory, the
@@ -21,6 +23,7 @@
 #define FD_CALL_CTX_H
 #include <stdbool.h>
 
+#include "booking/booking_hold.h"
 #include "call/call_event.h"
 #include "call/call_flow.h"
 #include "call/call_state.h"
@@ -51,6 +54,8 @@ enum call_step {
     CALL_STEP_AGENT_WAIT,   /* the tenant's configuration is loading: look again soon */
     CALL_STEP_AGENT_CHECK,  /* call.initiated: is the cached configuration still there? */
     CALL_STEP_COUNT,        /* a replayed delivery: counted before it is handled */
+    CALL_STEP_GIVE_UP_HOLDS, /* delivered too often: the places it held given back, one
+                               hold at a time, before it goes to the dead stream */
     CALL_STEP_DEAD_LETTER,  /* delivered too often: moved to the dead stream */
     CALL_STEP_BEGIN,        /* the event decoded, the receptionist set up */
     CALL_STEP_MODEL,        /* model mode: the model's turn, its tool rounds inside */
@@ -59,6 +64,9 @@ enum call_step {
     CALL_STEP_OWNER,        /* an owner API event (owner.*), after BEGIN instead of the
                                call flow: its action, then COMMIT */
     CALL_STEP_COMMANDS,     /* a Telnyx command the call flow asked for */
+    CALL_STEP_RELEASE_HOLDS, /* a hold the event took (in this attempt or an earlier one,
+                               perhaps by a former owner) that it does not book: given
+                               back before the commit, one at a time */
     CALL_STEP_COMMIT,       /* the fenced commit */
 };
 
@@ -121,6 +129,19 @@ struct call_output {
     int nsms;
 };
 
+/* A hold of one of the call's events (call_holds.c). */
+#define CALL_HOLDS_MAX 16
+struct call_hold {
+    char booking_id[37];
+    struct booking_hold_note note;  /* its slots and the event that took it */
+    bool is_booked;                 /* this attempt of its event booked it */
+};
+
+struct call_holds {
+    struct call_hold h[CALL_HOLDS_MAX];
+    int n;
+};
+
 struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
@@ -134,6 +155,7 @@ struct call_ctx {
     struct call_queue queue;
     struct call_work work;
     struct call_output out;
+    struct call_holds holds;        /* noted in its state, or taken since by its tools */
     struct event *timer;            /* the state's silence deadline */
     struct event *retry;            /* wakes the call later (configuration, Redis) */
     struct call_ctx *link;          /* the tenant's list */
@@ -195,6 +217,21 @@ void call_take_tool_result(struct call_ctx *c, const struct tool_done *done);
 /* Moves the records and texts of done into out, to be committed with the event. */
 void call_output_take(struct call_output *out, struct tool_done *done, const char *business_id);
 void call_output_drop(struct call_output *out);
+
+/* call_holds.c */
+/* A field of the call's state read: field is hold:<booking id>, value its note. */
+void call_holds_load(struct call_ctx *c, const char *field, const char *value, size_t len);
+/* An attempt at the event in hand begins: none of its holds is booked yet. */
+void call_holds_begin(struct call_ctx *c);
+/* A tool of the event in hand ran: the hold it asked for, booked or not. */
+void call_holds_note(struct call_ctx *c, const struct tool_done *done);
+/* Whether a hold of the event in hand is to be given back: one it does not book, or
+ * any when the event is given up on. */
+bool call_holds_to_release(const struct call_ctx *c, bool is_given_up);
+/* Gives the next such hold back (lua/booking_hold_release.lua); advances c with the reply. */
+void call_release_hold(struct call_ctx *c, bool is_given_up);
+/* The event in hand is committed: its holds are booked (or were given back). */
+void call_holds_committed(struct call_ctx *c);
 
 /* owner_actions.c */
 bool call_is_owner_event(const struct call_ctx *c);    /* the event in hand, once begun */

@@ -97,6 +97,7 @@ enum call_outcome call_begin_event(struct call_ctx *c, const char **why)
     c->work.next = c->st;
     setup_rx(&c->work, c);
     llm_call_begin(&c->llm);
+    call_holds_begin(c);
     return CALL_OK;
 }
 
@@ -113,6 +114,7 @@ static void keep_tool_output(struct tool_done *done, void *arg)
     struct call_ctx *c = arg;
     if (c->t->agent.config != NULL)   /* what the model did, for the after-call analysis */
         call_analysis_note_tool(&c->work.next_mem, c->t->agent.config, &done->call, &done->result);
+    call_holds_note(c, done);
     call_output_take(&c->out, done, c->t->id);
 }
 
@@ -154,7 +156,8 @@ void call_start_model_turn(struct call_ctx *c)
     stop_playback_early(c);
     struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &w->rxctx, .mem = &w->next_mem,
                                 .caller_text = w->ce.transcript, .caller_number = c->st.from,
-                                .call_control_id = w->next.call_control_id, .event_id = w->ce.eid,
+                                .call_id = c->id, .call_control_id = w->next.call_control_id,
+                                .event_id = w->ce.eid,
                                 .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};
     llm_turns_start(t->w->llm, &req);
 }
@@ -193,6 +196,7 @@ bool call_wants_tool(struct call_ctx *c)
 static void on_tool_done(struct tool_done *done, void *arg)
 {
     struct call_ctx *c = arg;
+    call_holds_note(c, done);
     call_output_take(&c->out, done, c->t->id);
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
         call_advance_failed(c, done->result.detail);
@@ -206,8 +210,10 @@ static void on_tool_done(struct tool_done *done, void *arg)
 void call_run_tool(struct call_ctx *c)
 {
     struct rx_tool_call call = c->work.fx.tool;
-    tool_runner_run(c->t, &call, c->st.from, c->work.next.call_control_id,
-                    wall_clock_now_ms(c->t->w->clock), on_tool_done, c);
+    struct tool_origin from = {.caller = c->st.from, .call_id = c->id,
+                               .call_control_id = c->work.next.call_control_id,
+                               .event_id = c->work.ce.eid, .now_ms = wall_clock_now_ms(c->t->w->clock)};
+    tool_runner_run(c->t, &call, &from, on_tool_done, c);
 }
 
 void call_take_tool_result(struct call_ctx *c, const struct tool_done *done)

@@ -20,8 +20,13 @@ static void take_state(struct call_ctx *c, const redisReply *reply)
     memset(&c->st, 0, sizeof c->st);
     rx_memory_init(&c->mem);
     llm_call_forget(&c->llm);
+    c->holds.n = 0;
     for (size_t i = 0; i + 1 < reply->elements; i += 2) {
         const redisReply *k = reply->element[i], *v = reply->element[i + 1];
+        if (strncmp(k->str, BOOKING_HOLD_NOTE_FIELD, strlen(BOOKING_HOLD_NOTE_FIELD)) == 0) {
+            call_holds_load(c, k->str, v->str, v->len);     /* a hold not booked yet */
+            continue;
+        }
         if (strcmp(k->str, "llm") == 0) {     /* model mode's conversation */
             llm_call_load(&c->llm, v->str, v->len);
             continue;

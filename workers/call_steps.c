@@ -8,16 +8,21 @@
  *   IDLE, with an event at the head of the queue:
  *     no configuration yet          -> AGENT_WAIT  --100 ms--> IDLE
  *     call.initiated, not checked   -> AGENT_CHECK --reply--> IDLE
- *     a replay, deliveries unknown  -> COUNT --ok--> DEAD_LETTER (past the limit) or BEGIN
+ *     a replay, deliveries unknown  -> COUNT --ok--> GIVE_UP_HOLDS or DEAD_LETTER (past the
+ *                                      limit) or BEGIN
  *     otherwise                     -> BEGIN
+ *   GIVE_UP_HOLDS --ok--> GIVE_UP_HOLDS (the next hold of the event) or DEAD_LETTER
  *   DEAD_LETTER --ok--> IDLE (the event is done, not committed)
  *   BEGIN --ok--> OWNER (an owner API event), MODEL (model mode, the caller's final
  *                 words) or APPLY
  *   OWNER --ok--> COMMIT     (the business's action: workers/owner_actions.c)
  *   MODEL --ok--> APPLY      (the model's turn: its tool rounds run inside llm_turns.c)
  *   APPLY, TOOLS --ok--> TOOLS (a tool asked for, at most 4 rounds), COMMANDS (one per
- *                        command the call flow asked for) or COMMIT
- *   COMMANDS --ok--> COMMANDS (the next command) or COMMIT
+ *                        command the call flow asked for) or, as COMMANDS does after the
+ *                        last command, the commit
+ *   COMMANDS --ok--> COMMANDS (the next command) or the commit
+ *   the commit: RELEASE_HOLDS while the event has a hold it does not book (call_holds.c),
+ *               then COMMIT
  *   COMMIT --ok--> IDLE (the committed state is the call's)
  *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c)
  *   any step --fenced--> the tenant is dropped and its calls stop where they are
@@ -90,12 +95,24 @@ static enum call_step step_for_head(struct call_ctx *c)
     return CALL_STEP_BEGIN;
 }
 
+/* The commit, once every hold the event does not book is given back. */
+static enum call_step step_to_commit(struct call_ctx *c)
+{
+    return call_holds_to_release(c, false) ? CALL_STEP_RELEASE_HOLDS : CALL_STEP_COMMIT;
+}
+
+/* The dead stream, once every hold of the event is given back. */
+static enum call_step step_to_dead_letter(struct call_ctx *c)
+{
+    return call_holds_to_release(c, true) ? CALL_STEP_GIVE_UP_HOLDS : CALL_STEP_DEAD_LETTER;
+}
+
 /* After the call flow or a tool: another tool, the commands, or the commit. */
 static enum call_step step_after_flow(struct call_ctx *c)
 {
     if (call_wants_tool(c))
         return CALL_STEP_TOOLS;
-    return call_has_commands_left(c) ? CALL_STEP_COMMANDS : CALL_STEP_COMMIT;
+    return call_has_commands_left(c) ? CALL_STEP_COMMANDS : step_to_commit(c);
 }
 
 /* The end of a step that went well: which step follows. */
@@ -107,8 +124,10 @@ static enum call_step step_after_ok(struct call_ctx *c, const struct call_result
     case CALL_STEP_AGENT_CHECK:
         return CALL_STEP_IDLE;
     case CALL_STEP_COUNT:
-        return call_event_in_hand(c)->deliveries > t->w->wcfg.max_deliveries ? CALL_STEP_DEAD_LETTER
+        return call_event_in_hand(c)->deliveries > t->w->wcfg.max_deliveries ? step_to_dead_letter(c)
                                                                               : CALL_STEP_BEGIN;
+    case CALL_STEP_GIVE_UP_HOLDS:
+        return step_to_dead_letter(c);
     case CALL_STEP_DEAD_LETTER:
         t->w->metrics.dead_letters++;
         return finish_event(c, false);
@@ -120,7 +139,7 @@ static enum call_step step_after_ok(struct call_ctx *c, const struct call_result
     case CALL_STEP_MODEL:
         return CALL_STEP_APPLY;
     case CALL_STEP_OWNER:
-        return CALL_STEP_COMMIT;
+        return step_to_commit(c);
     case CALL_STEP_TOOLS:
         call_take_tool_result(c, r->tool);
         return step_after_flow(c);
@@ -128,8 +147,11 @@ static enum call_step step_after_ok(struct call_ctx *c, const struct call_result
         return step_after_flow(c);
     case CALL_STEP_COMMANDS:
         c->work.action++;
-        return call_has_commands_left(c) ? CALL_STEP_COMMANDS : CALL_STEP_COMMIT;
+        return call_has_commands_left(c) ? CALL_STEP_COMMANDS : step_to_commit(c);
+    case CALL_STEP_RELEASE_HOLDS:
+        return step_to_commit(c);
     case CALL_STEP_COMMIT:
+        call_holds_committed(c);
         call_adopt_next(c);
         return finish_event(c, true);
     default:
@@ -195,6 +217,9 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
     case CALL_STEP_COUNT:
         call_count_delivery(c);
         return false;
+    case CALL_STEP_GIVE_UP_HOLDS:
+        call_release_hold(c, true);
+        return false;
     case CALL_STEP_DEAD_LETTER:
         call_dead_letter(c, "delivered too many times without success");
         return false;
@@ -215,6 +240,9 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
         return false;
     case CALL_STEP_COMMANDS:
         call_send_command(c);
+        return false;
+    case CALL_STEP_RELEASE_HOLDS:
+        call_release_hold(c, false);
         return false;
     case CALL_STEP_COMMIT:
         llm_call_note_said(&c->llm, &c->work.fx);

@@ -246,8 +246,11 @@ static void run_next_call(struct model_turn *mt)
             continue;
         }
         call->is_move = call->tool == RX_TOOL_BOOK && mt->req.mem->is_moving;
-        tool_runner_run(mt->req.t, call, mt->req.caller_number, mt->req.call_control_id,
-                     wall_clock_now_ms(mt->req.t->w->clock), on_tool_done, mt);
+        struct tool_origin from = {.caller = mt->req.caller_number, .call_id = mt->req.call_id,
+                                   .call_control_id = mt->req.call_control_id,
+                                   .event_id = mt->req.event_id,
+                                   .now_ms = wall_clock_now_ms(mt->req.t->w->clock)};
+        tool_runner_run(mt->req.t, call, &from, on_tool_done, mt);
         return;
     }
     if (mt->terminal.tool != RX_TOOL_NONE)

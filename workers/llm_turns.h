@@ -56,6 +56,7 @@ struct llm_turn_call {
     struct rx_memory *mem;              /* the call's next memory: flags for the analysis */
     const char *caller_text;
     const char *caller_number;
+    const char *call_id;                /* the call (its state hash keeps its holds) */
     const char *call_control_id;
     const char *event_id;               /* the event in hand (its stream eid) */
     tool_fn keep;                    /* takes each tool's records and texts for the

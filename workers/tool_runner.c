@@ -1,7 +1,9 @@
 /* workers/tool_runner.c: see tool_runner.h. Availability is the day's slot grid
  * (lib/booking/booking_slots.c) with the places already taken in Redis; a booking holds every
  * slot it covers atomically (lua/booking_hold.lua, fenced by the lease) before the
- * receptionist may say "booked", and its rows go to PostgreSQL through the outbox. */
+ * receptionist may say "booked", and its rows go to PostgreSQL through the outbox. The
+ * hold is the call's: what the tool asked for is handed back (tool_done.hold) so that
+ * the call books it with the event or gives it back (workers/call_holds.c). */
 #include "tool_runner.h"
 
 #include <stdio.h>
@@ -27,7 +29,9 @@ struct tool_op {
     struct tenant *t;
     struct rx_tool_call call;
     char caller[48];
+    char call_id[192];
     char call_control_id[192];
+    char event_id[BOOKING_EVENT_ID_MAX + 1];
     long long now_ms;
     tool_fn cb;
     void *arg;
@@ -171,6 +175,7 @@ static void on_indexed(const struct booking_result *res, void *arg)
     }
     add_booking_records(op, &op->slots[i]);
     booking_texts(op, &op->slots[i]);
+    op->done.hold.is_booked = true;
     op->done.result.is_ok = true;
     finish(op);
 }
@@ -195,10 +200,11 @@ static void on_held(const struct booking_result *res, void *arg)
         caller_bookings_add(op->t->w->redis, &bt, op->caller, &b, on_indexed, op);
         return;
     }
-    if (res->status == BOOKING_FAILED) {
+    if (res->status == BOOKING_FAILED) {     /* perhaps held: has_hold stays */
         finish_retry(op, "could not hold the slot");
         return;
     }
+    op->done.has_hold = false;                  /* full, or fenced: nothing was held */
     if (res->status == BOOKING_FENCED)
         snprintf(op->done.result.detail, sizeof op->done.result.detail, "lease lost");
     if (i >= 0)
@@ -207,11 +213,15 @@ static void on_held(const struct booking_result *res, void *arg)
     finish(op);
 }
 
+/* The hold is asked for even when the counts say the time is taken: they count this
+ * call's own hold too, which a replay of the event (after a worker stopped between
+ * the hold and the commit, say) must find and book, not refuse. booking_hold.lua
+ * decides: the same booking id gets its places back, anyone else finds them full. */
 static void book(struct tool_op *op)
 {
     struct tenant *t = op->t;
     int i = slot_at(op, op->want_minute);
-    if (i < 0 || !op->slots[i].is_free) {
+    if (i < 0) {
         list_free(op);
         finish(op);
         return;
@@ -220,9 +230,16 @@ static void book(struct tool_op *op)
     op->ncovered = booking_slots_covered(op->slots[i].start_ms, t->agent.config->booking.slot_minutes,
                                          op->service->duration_minutes, op->covered,
                                          BOOKING_HOLD_SLOTS_MAX);
+    struct tool_hold *h = &op->done.hold;
+    snprintf(h->booking_id, sizeof h->booking_id, "%s", op->booking_id);
+    h->first_start_ms = op->covered[0];
+    h->step_ms = (int64_t)t->agent.config->booking.slot_minutes * 60000;
+    h->nslots = (int)op->ncovered;
+    op->done.has_hold = op->ncovered > 0;
     struct booking_tenant bt = tenant_booking_view(op->t);
+    struct booking_holder by = {.call_id = op->call_id, .event_id = op->event_id};
     booking_hold(t->w->redis, &bt, op->booking_id, t->agent.config->booking.capacity_per_slot,
-                 op->covered, op->ncovered, on_held, op);
+                 op->covered, op->ncovered, &by, on_held, op);
 }
 
 static void on_counted(const struct booking_result *res, void *arg)
@@ -359,16 +376,18 @@ static void transfer(struct tool_op *op)
     finish(op);
 }
 
-void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const char *caller,
-                  const char *call_control_id, long long now_ms, tool_fn cb, void *arg)
+void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const struct tool_origin *from,
+                     tool_fn cb, void *arg)
 {
     struct tool_op *op = xcalloc(1, sizeof *op);
     op->t = t;
     tenant_ref(t);
     op->call = *call;
-    snprintf(op->caller, sizeof op->caller, "%s", caller);
-    snprintf(op->call_control_id, sizeof op->call_control_id, "%s", call_control_id);
-    op->now_ms = now_ms;
+    snprintf(op->caller, sizeof op->caller, "%s", from->caller);
+    snprintf(op->call_id, sizeof op->call_id, "%s", from->call_id);
+    snprintf(op->call_control_id, sizeof op->call_control_id, "%s", from->call_control_id);
+    snprintf(op->event_id, sizeof op->event_id, "%s", from->event_id);
+    op->now_ms = from->now_ms;
     op->cb = cb;
     op->arg = arg;
     op->want_minute = -1;

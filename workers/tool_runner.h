@@ -7,6 +7,8 @@
  * message) are handed back to be committed with the event, in its fenced script. */
 #ifndef FD_TOOL_RUNNER_H
 #define FD_TOOL_RUNNER_H
+#include <stdint.h>
+
 #include "receptionist/receptionist.h"
 
 struct tenant;
@@ -22,8 +24,19 @@ struct queued_sms {
     char text[480];
 };
 
+/* The hold a book tool asked for: held, or not known because Redis failed under it.
+ * Its call gives it back if the event does not book it (workers/call_holds.c). */
+struct tool_hold {
+    char booking_id[37];
+    int64_t first_start_ms, step_ms;    /* its slots: first + i * step, i < nslots */
+    int nslots;
+    bool is_booked;                     /* the tool booked it: records made */
+};
+
 struct tool_done {
     struct rx_tool_call call;                             /* what was asked */
+    bool has_hold;                                        /* hold is set */
+    struct tool_hold hold;
     struct queued_sms sms[TOOL_RUNNER_MAX_SMS];                /* from the business's number */
     int nsms;
     struct rx_tool_result result;
@@ -40,10 +53,18 @@ struct tool_done {
  * records in it become the receiver's. */
 typedef void (*tool_fn)(struct tool_done *done, void *arg);
 
-/* Runs call for the tenant t (borrowed; a reference is held while it runs). caller is
- * the caller's number, call_control_id the call's, now_ms the receptionist's clock. */
-void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const char *caller,
-                  const char *call_control_id, long long now_ms, tool_fn cb, void *arg);
+/* The call and the event a tool runs for. All borrowed for the call of tool_runner_run. */
+struct tool_origin {
+    const char *caller;                 /* the caller's number */
+    const char *call_id;                /* the call (its state hash holds its holds) */
+    const char *call_control_id;
+    const char *event_id;               /* the event in hand (its stream eid) */
+    long long now_ms;                   /* the receptionist's clock */
+};
+
+/* Runs call for the tenant t (borrowed; a reference is held while it runs). */
+void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const struct tool_origin *from,
+                     tool_fn cb, void *arg);
 
 /* Hands done to cb, then forgets its records, which are the receiver's now. */
 void tool_done_deliver(struct tool_done *done, tool_fn cb, void *arg);

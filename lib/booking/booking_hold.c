@@ -94,16 +94,25 @@ static void on_reply(const redisReply *reply, enum app_err err, void *arg)
     free(req);
 }
 
-/* Appends the lease key and a key per start to a, then the lease value and extra
- * (borrowed strings). keys is an owned block the caller frees after sending. */
-static void build_args(const struct booking_tenant *t, const int64_t *starts, size_t n,
-                       int nextra, const char *const *extra, char **keys, struct lua_args *a)
+/* Appends the lease key, the holder's call's state key (when call_id is not NULL) and a
+ * key per start to a, then the lease value and extra (borrowed strings). keys is an
+ * owned block the caller frees after sending. */
+static void build_args(const struct booking_tenant *t, const char *call_id, const int64_t *starts,
+                       size_t n, int nextra, const char *const *extra, char **keys,
+                       struct lua_args *a)
 {
-    *keys = xmalloc((n + 1) * FD_KEY_MAX);
+    *keys = xmalloc((n + 2) * FD_KEY_MAX);
+    char *k = *keys;
     lua_args_init(a);
-    lua_args_key_len(a, *keys, tenant_key(*keys, t->business_id, t->shards, "lease"));
+    lua_args_key_len(a, k, tenant_key(k, t->business_id, t->shards, "lease"));
+    if (call_id != NULL) {
+        char suffix[FD_KEY_MAX];
+        k += FD_KEY_MAX;
+        snprintf(suffix, sizeof suffix, "call:%s", call_id);
+        lua_args_key_len(a, k, tenant_key(k, t->business_id, t->shards, suffix));
+    }
     for (size_t i = 0; i < n; i++) {
-        char *k = *keys + (i + 1) * FD_KEY_MAX;
+        k += FD_KEY_MAX;
         lua_args_key_len(a, k, booking_slot_key(k, t->business_id, t->shards, starts[i]));
     }
     lua_args_arg(a, t->lease_value);
@@ -118,8 +127,8 @@ static bool tenant_is_valid(const struct booking_tenant *t)
 }
 
 static void send_script(struct redis_conn *conn, const char *name, const struct booking_tenant *t,
-                        const int64_t *starts, size_t n, int nextra, const char *const *extra,
-                        struct request *req)
+                        const char *call_id, const int64_t *starts, size_t n, int nextra,
+                        const char *const *extra, struct request *req)
 {
     const struct lua_script *script = lua_script_find(name);
     if (script == NULL) {       /* a build without lua/<name>.lua: a bug */
@@ -129,19 +138,86 @@ static void send_script(struct redis_conn *conn, const char *name, const struct 
     }
     struct lua_args a;
     char *keys;
-    build_args(t, starts, n, nextra, extra, &keys, &a);
+    build_args(t, call_id, starts, n, nextra, extra, &keys, &a);
     lua_args_send(&a, conn, script, BOOKING_TIMEOUT_MS, on_reply, req);
     free(keys);
 }
 
-void booking_hold(struct redis_conn *conn, const struct booking_tenant *t, const char *booking_id,
-                  unsigned capacity, const int64_t *starts, size_t n, booking_done_fn cb,
-                  void *arg)
+/* ---- notes ---- */
+
+bool booking_hold_note_format(const struct booking_hold_note *note, char *out, size_t cap)
 {
-    char id[FD_UUID_LEN + 1];
+    size_t elen = strnlen(note->event_id, sizeof note->event_id);
+    if (note->nslots < 1 || note->nslots > BOOKING_HOLD_SLOTS_MAX || note->step_ms < 0 ||
+        (note->nslots > 1 && note->step_ms == 0) || elen == 0 || elen > BOOKING_EVENT_ID_MAX)
+        return false;
+    int len = snprintf(out, cap, "%" PRId64 " %" PRId64 " %d %s", note->first_start_ms, note->step_ms,
+                       note->nslots, note->event_id);
+    return len > 0 && (size_t)len < cap;
+}
+
+bool booking_hold_note_parse(const char *text, size_t len, struct booking_hold_note *note)
+{
+    char buf[64 + BOOKING_EVENT_ID_MAX + 1];
+    if (len >= sizeof buf)
+        return false;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    long long first, step;
+    int nslots, at = 0;
+    if (sscanf(buf, "%lld %lld %d %n", &first, &step, &nslots, &at) != 3 || at == 0)
+        return false;
+    /* the event id is the rest (it may be anything but empty) */
+    size_t elen = len - (size_t)at;
+    if (elen == 0 || elen > BOOKING_EVENT_ID_MAX || buf[at - 1] != ' ')
+        return false;
+    *note = (struct booking_hold_note){.first_start_ms = first, .step_ms = step, .nslots = nslots};
+    memcpy(note->event_id, buf + at, elen + 1);
+    char check[sizeof buf];
+    return booking_hold_note_format(note, check, sizeof check) && strcmp(check, buf) == 0;
+}
+
+size_t booking_hold_note_starts(const struct booking_hold_note *note, int64_t *out)
+{
+    if (note->nslots < 1 || note->nslots > BOOKING_HOLD_SLOTS_MAX)
+        return 0;
+    for (int i = 0; i < note->nslots; i++)
+        out[i] = note->first_start_ms + (int64_t)i * note->step_ms;
+    return (size_t)note->nslots;
+}
+
+/* The note of a hold of starts[0..n) by by's event; false if the starts are not evenly
+ * spaced in time order (the notes keep a first start and a step). */
+static bool note_of(const int64_t *starts, size_t n, const struct booking_holder *by,
+                    struct booking_hold_note *note)
+{
+    *note = (struct booking_hold_note){.first_start_ms = starts[0], .nslots = (int)n,
+                                       .step_ms = n > 1 ? starts[1] - starts[0] : 0};
+    for (size_t i = 1; i < n; i++)
+        if (note->step_ms <= 0 || starts[i] - starts[i - 1] != note->step_ms)
+            return false;
+    size_t elen = strlen(by->event_id);
+    if (elen == 0 || elen > BOOKING_EVENT_ID_MAX)
+        return false;
+    memcpy(note->event_id, by->event_id, elen + 1);
+    return true;
+}
+
+static bool holder_is_valid(const struct booking_holder *by)
+{
+    return by != NULL && by->call_id != NULL && by->call_id[0] != '\0' && by->event_id != NULL;
+}
+
+void booking_hold(struct redis_conn *conn, const struct booking_tenant *t, const char *booking_id,
+                  unsigned capacity, const int64_t *starts, size_t n,
+                  const struct booking_holder *by, booking_done_fn cb, void *arg)
+{
+    char id[FD_UUID_LEN + 1], note_text[64 + BOOKING_EVENT_ID_MAX + 1];
+    struct booking_hold_note note;
     if (!tenant_is_valid(t) || booking_id == NULL ||
         !uuid_canonical(booking_id, strlen(booking_id), id) || capacity < 1 ||
-        capacity > 100 || n < 1 || n > BOOKING_HOLD_SLOTS_MAX) {
+        capacity > 100 || n < 1 || n > BOOKING_HOLD_SLOTS_MAX || !holder_is_valid(by) ||
+        !note_of(starts, n, by, &note) || !booking_hold_note_format(&note, note_text, sizeof note_text)) {
         fail_now(cb, arg, APP_EINVAL);
         return;
     }
@@ -150,10 +226,28 @@ void booking_hold(struct redis_conn *conn, const struct booking_tenant *t, const
     /* One expiry for every key, a day after the last slot: never before any slot's day. */
     snprintf(expire_text, sizeof expire_text, "%" PRId64,
              (int64_t)(starts[n - 1] + BOOKING_SLOT_TTL_MS + t->expiry_shift_ms));
-    const char *extra[] = {id, capacity_text, expire_text};
+    const char *extra[] = {id, capacity_text, expire_text, note_text};
     struct request *req = xcalloc(1, sizeof *req);
     *req = (struct request){.kind = REQ_HOLD, .cb = cb, .arg = arg};
-    send_script(conn, "booking_hold", t, starts, n, 3, extra, req);
+    send_script(conn, "booking_hold", t, by->call_id, starts, n, 4, extra, req);
+}
+
+void booking_hold_release(struct redis_conn *conn, const struct booking_tenant *t,
+                          const char *booking_id, const int64_t *starts, size_t n,
+                          const struct booking_holder *by, booking_done_fn cb, void *arg)
+{
+    char id[FD_UUID_LEN + 1];
+    if (!tenant_is_valid(t) || booking_id == NULL ||
+        !uuid_canonical(booking_id, strlen(booking_id), id) || n < 1 ||
+        n > BOOKING_HOLD_SLOTS_MAX || !holder_is_valid(by) || by->event_id[0] == '\0' ||
+        strlen(by->event_id) > BOOKING_EVENT_ID_MAX) {
+        fail_now(cb, arg, APP_EINVAL);
+        return;
+    }
+    const char *extra[] = {id, by->event_id};
+    struct request *req = xcalloc(1, sizeof *req);
+    *req = (struct request){.kind = REQ_RELEASE, .cb = cb, .arg = arg};
+    send_script(conn, "booking_hold_release", t, by->call_id, starts, n, 2, extra, req);
 }
 
 void booking_release(struct redis_conn *conn, const struct booking_tenant *t,
@@ -170,7 +264,7 @@ void booking_release(struct redis_conn *conn, const struct booking_tenant *t,
     const char *extra[] = {id};
     struct request *req = xcalloc(1, sizeof *req);
     *req = (struct request){.kind = REQ_RELEASE, .cb = cb, .arg = arg};
-    send_script(conn, "booking_release", t, starts, n, 1, extra, req);
+    send_script(conn, "booking_release", t, NULL, starts, n, 1, extra, req);
 }
 
 /* ---- counts, in chunks ---- */
@@ -234,7 +328,7 @@ void booking_counts(struct redis_conn *conn, const struct booking_tenant *t,
         *c = (struct chunk){req, first, n - first < COUNTS_CHUNK ? n - first : COUNTS_CHUNK};
         struct lua_args a;
         char *keys;
-        build_args(t, starts + first, c->n, 0, NULL, &keys, &a);
+        build_args(t, NULL, starts + first, c->n, 0, NULL, &keys, &a);
         lua_args_send(&a, conn, script, BOOKING_TIMEOUT_MS, on_counts, c);
         free(keys);
     }

@@ -7,17 +7,29 @@ already booked; then two callers ask for the same time at the same moment and bo
 say yes. The winner hears "booked" and gets the only new bookings row, usage event
 and confirmation text; the other hears that the time is taken and is offered other
 times, and is neither booked, billed nor texted. The rounds run at once, two workers
-running (each business owned by one of them). A last round kills the owning worker (kill -9) between the read-back and
-the callers' yes, so the other worker takes the business over and settles the race.
+running (each business owned by one of them). A round kills the owning worker (kill -9) between the read-back and
+the callers' yes, so the other worker takes the business over and settles the race. A
+last round stops the owner (SIGSTOP) right after it held the place for the first yes and
+before it committed the event, lets its lease move to another worker, and only then lets
+it go on (SIGCONT): the next owner must book that very hold for its caller (who may
+have heard "booked" already), give back holds the stopped owner took for events its
+replays do not book, and the woken worker must change nothing. After every round no
+place is held by nobody: the places in Redis are exactly the bookings in PostgreSQL.
 
 The receptionist's clock: Tuesday 2026-03-03, 10:00 in Chicago; the slot raced for is
 Saturday March 7th at 10 AM."""
+import os
 import re
+import signal
 import threading
+import time
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from harness import env, pg_rows, wait_for
 from rxhelp import ClockStack, agent_lines, bookings, example, texts_from, variant, wait_call_logged
-from workerhelp import kill9, lease_owner, tkey
+from workerhelp import kill9, lease_owner, stream_done, tkey, worker_log_tail
 
 E = env()
 NOW = "2026-03-03T16:00:00Z"
@@ -26,6 +38,8 @@ SLOT = "2026-03-07 10:00"
 ROUNDS = 6
 ASK = "Can I book a beard trim on Saturday at 10am? My name is {}"
 OFFERED = re.compile(r"10 AM is taken; I can offer [0-9]")
+CLOCK = re.compile(r"\b([0-9]{1,2})(?::([0-9]{2}))? (AM|PM)\b")
+CAPACITY = 2
 
 _state = {}
 
@@ -37,7 +51,54 @@ def stack():
 
 
 def doc():
-    return variant(example("hair-salon"), booking__capacity_per_slot=2)
+    return variant(example("hair-salon"), booking__capacity_per_slot=CAPACITY)
+
+
+def slot_start_ms(local):
+    """The Unix ms of a local 'YYYY-MM-DD HH:MM' of the business (the slot keys' name)."""
+    t = datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(ZONE))
+    return int(t.timestamp() * 1000)
+
+
+def places(r, bid):
+    """{slot key: {booking id: place}} of every slot hash of the business in Redis."""
+    out = {}
+    for k in r.scan_iter(match=tkey(bid, "slot:*"), count=1000):
+        out[k.decode()] = {f.decode(): v.decode() for f, v in r.hgetall(k).items()}
+    return out
+
+
+def held_places_are_bookings(st, bid):
+    """No place is held by nobody, none is sold twice: every place taken in Redis is a
+    booking of PostgreSQL that is booked, and each booked row has its place."""
+    held = places(st.redis(), bid)
+    rows = pg_rows(E, "SELECT id::text, starts_at, slot_index FROM bookings "
+                      "WHERE business_id = %s AND status = 'booked'", bid)
+    booked = {r[0]: (int(r[1].timestamp() * 1000), str(r[2])) for r in rows}
+    in_redis = {b: (int(k.rsplit(":", 1)[1]), p) for k, h in held.items() for b, p in h.items()}
+    assert in_redis == booked, f"places held in Redis {in_redis} != bookings in PostgreSQL {booked}"
+    r = st.redis()
+    notes = {k.decode(): [f.decode() for f in r.hkeys(k) if f.startswith(b"hold:")]
+             for k in r.scan_iter(match=tkey(bid, "call:*"), count=1000)}
+    assert not any(notes.values()), f"holds left open (neither booked nor given back): {notes}"
+    raced = held.get(tkey(bid, "slot:%d" % slot_start_ms(SLOT)), {})
+    assert len(raced) == len([b for b in bookings(E, bid, ZONE) if b[1] == SLOT and b[4] == "booked"]) \
+        == CAPACITY, f"the raced slot: {raced}"
+
+
+def offered_times_are_free(st, bid, lines):
+    """The times the losing caller was offered really have a free place."""
+    line = next(l for l in lines if OFFERED.search(l))
+    offer = line.split("I can offer", 1)[1]
+    times = []
+    for h, m, half in CLOCK.findall(offer):
+        hour = int(h) % 12 + (12 if half == "PM" else 0)
+        times.append("%s %02d:%02s" % (SLOT[:10], hour, m or "00"))
+    assert times, line
+    held = places(st.redis(), bid)
+    for when in times:
+        taken = held.get(tkey(bid, "slot:%d" % slot_start_ms(when)), {})
+        assert len(taken) < CAPACITY, f"{when} was offered but is full: {taken} ({line})"
 
 
 def book_first_place(st, number, caller):
@@ -61,7 +122,8 @@ def outcome(st, bid, number, callers, calls):
     for c in callers:
         wait_call_logged(E, calls[c])
     rows = [b for b in bookings(E, bid, ZONE) if b[3] in callers]
-    assert len(rows) == 1, f"bookings of the two racers: {rows}"
+    assert len(rows) == 1, f"bookings of the two racers: {rows}; they heard " + \
+        str({c: agent_lines(recs[c])[-3:] for c in callers}) + f"; places held: {places(st.redis(), bid)}"
     winner = rows[0][3]
     loser = [c for c in callers if c != winner][0]
     assert rows[0][1] == SLOT and rows[0][4] == "booked", rows[0]
@@ -69,6 +131,7 @@ def outcome(st, bid, number, callers, calls):
     assert any("You're booked: beard trim on Saturday, March 7th at 10 AM" in l for l in won), won
     assert not any("booked:" in l for l in lost), lost
     assert any(OFFERED.search(l) for l in lost), f"the other caller was offered no other time: {lost}"
+    offered_times_are_free(st, bid, lost)
     assert len(bookings(E, bid, ZONE)) == 2          # the first place and the winner's
     usage = pg_rows(E, "SELECT count(*) FROM usage_events WHERE business_id = %s", bid)
     assert usage == [(2,)], usage                    # billed once per booking
@@ -76,6 +139,7 @@ def outcome(st, bid, number, callers, calls):
     wait_for(lambda: r.xlen(tkey(bid, "sms")) == 0, timeout=20, what="texts sent")
     to = [t["to"] for t in texts_from(st.sim, number) if t["to"] in callers]
     assert to == [winner], f"confirmation texts went to {to}, the winner is {winner}"
+    held_places_are_bookings(st, bid)
     return winner
 
 
@@ -134,6 +198,105 @@ def test_the_race_is_settled_by_the_next_owner_when_the_first_dies_between_turns
     assert taken_over, "the other worker never took the business over"
     assert lease_owner(st.redis(), bid) in (survivor.worker_id, None)
     assert "outbox entry refused" not in survivor.output()
+
+
+def tenant_snapshot(st, bid):
+    """What a worker of the business can change: its places, the callers' bookings, its
+    call states, its stream's progress and its rows in PostgreSQL."""
+    r = st.redis()
+    keys = sorted(k.decode() for k in r.scan_iter(match=tkey(bid, "*"), count=1000))
+    hashes = {k: r.hgetall(k) for k in keys if r.type(k) == b"hash" and not k.endswith(":attempts")}
+    rows = {t: pg_rows(E, f"SELECT count(*) FROM {t} WHERE business_id = %s", bid)
+            for t in ("bookings", "usage_events", "call_logs", "booking_cancellations")}
+    return {"keys": [k for k in keys if not k.endswith(":lease")], "hashes": hashes,
+            "outbox": r.xlen(tkey(bid, "outbox")), "sms": r.xlen(tkey(bid, "sms")), "rows": rows}
+
+
+def plant_holds_of_a_different_mind(st, bid, calls):
+    """As if the stopped owner had decided otherwise than its replay will: a hold of
+    another time (from 1 PM on) for each event of the racers' calls it left uncommitted,
+    noted in the call as booking_hold.lua notes a hold. The replays do not book them,
+    so the next owner must give them back. Returns {booking id: slot key}."""
+    r = st.redis()
+    events = tkey(bid, "events")
+    planted = {}
+    start = slot_start_ms(SLOT[:10] + " 13:00")
+    for p in r.xpending_range(events, "workers", "-", "+", 100):
+        entry = r.xrange(events, p["message_id"], p["message_id"])[0][1]
+        call = entry[b"call"].decode()
+        if call not in calls.values():
+            continue
+        booking, slot = str(uuid.uuid4()), tkey(bid, "slot:%d" % start)
+        r.hset(slot, booking, 0)
+        r.pexpire(slot, 10 * 24 * 3600 * 1000)
+        r.hset(tkey(bid, "call:" + call), "hold:" + booking, f"{start} 0 1 {entry[b'eid'].decode()}")
+        planted[booking] = slot
+        start += 15 * 60 * 1000
+    return planted
+
+
+def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
+    st = stack()
+    while len(st.workers) < 2:
+        st.add_worker("rx%d" % len(st.stack.procs))
+    bid, number = st.business(doc())
+    book_first_place(st, number, "+17735559100")
+    r = st.redis()
+    slot = tkey(bid, "slot:%d" % slot_start_ms(SLOT))
+    first = {b.decode() for b in r.hkeys(slot)}
+    assert len(first) == 1, first
+    callers = ("+17735559101", "+17735559102")
+    calls = {c: st.sim.call(number, c, racer_script(name, pause_ms=6000))
+             for c, name in zip(callers, ("Ada Finch", "Bo Grant"))}
+
+    def read_back_to_both():
+        return all(any("book it?" in l for l in agent_lines(st.sim.call_record(calls[c]))) for c in callers)
+    wait_for(read_back_to_both, timeout=30, what="both callers heard the read-back")
+    # The first speech answering each yes goes out after the tools, so after the hold:
+    # Telnyx takes it (the caller hears it) and answers 8 s late, which keeps the owner
+    # between its hold and its commit long enough to be stopped there.
+    st.sim.post("/_sim/fail", {"delay_ms": 8000, "count": 2, "command": "speak"})
+    wait_for(lambda: r.hlen(slot) == CAPACITY, timeout=20, step=0.005, what="the last place held")
+    # the owner now (businesses move between workers to even out their shares)
+    owner_id = lease_owner(r, bid)
+    assert owner_id in [w.worker_id for w in st.workers], owner_id
+    stale = next(w for w in st.workers if w.worker_id == owner_id)
+    other = next(w for w in st.workers if w is not stale)
+    noticed = stale.output().count("lease lost")
+    os.kill(stale.p.pid, signal.SIGSTOP)
+    try:
+        assert lease_owner(r, bid) == stale.worker_id, "the business moved before its owner was stopped"
+        held = {b.decode() for b in r.hkeys(slot)} - first
+        committed = {e[1][b"key"].decode() for e in r.xrange(tkey(bid, "outbox"))} | \
+            {row[0] for row in pg_rows(E, "SELECT id::text FROM bookings WHERE business_id = %s", bid)}
+        assert len(held) == 1 and not held & committed, \
+            f"the owner was to be stopped between the hold {held} and its commit"
+        planted = plant_holds_of_a_different_mind(st, bid, calls)
+        assert planted, "no event of the racers was left uncommitted"
+        wait_for(lambda: lease_owner(r, bid) == other.worker_id, timeout=20, step=0.05,
+                 what="the other worker owns the business")
+        wait_for(lambda: all(st.sim.call_record(calls[c]).get("ended") for c in callers), timeout=60,
+                 what="both racers' calls ended")
+        wait_for(lambda: stream_done(r, bid), timeout=20, what="the new owner handled every event")
+        wait_for(lambda: r.xlen(tkey(bid, "outbox")) == 0 and r.xlen(tkey(bid, "sms")) == 0, timeout=20,
+                 what="records stored and texts sent")
+        before = tenant_snapshot(st, bid)
+    finally:
+        os.kill(stale.p.pid, signal.SIGCONT)
+    wait_for(lambda: stale.output().count("lease lost") > noticed, timeout=15,
+             what="the woken worker noticed its lease is gone")
+    time.sleep(1.0)
+    after = tenant_snapshot(st, bid)
+    assert after == before, f"the woken worker changed the business:\n{before}\n{after}\n" \
+        f"{worker_log_tail(stale, 15)}"
+    winner = outcome(st, bid, number, callers, calls)
+    won = pg_rows(E, "SELECT id::text FROM bookings WHERE business_id = %s AND caller_number = %s", bid, winner)
+    assert len(won) == 1 and won[0][0] in held, \
+        f"the winner's booking {won} is not the hold the stopped owner took {held}"
+    assert not any(r.hexists(slot_key, b) for b, slot_key in planted.items()), "a hold not booked was kept"
+    assert "hold given back" in other.output()
+    assert lease_owner(r, bid) in (other.worker_id, None)
+    assert "outbox entry refused" not in other.output()
 
 
 def test_processes_stop_cleanly():

@@ -50,8 +50,19 @@ def tool(bid, *args, lease=LEASE, timeout=60):
     return r.stdout.strip()
 
 
-def hold(bid, booking, capacity, *starts, **kw):
-    return tool(bid, "hold", "--id", booking, "--capacity", capacity, *starts, **kw)
+def hold(bid, booking, capacity, *starts, call="tool-call", event="tool-event", **kw):
+    return tool(bid, "hold", "--id", booking, "--capacity", capacity, "--call", call, "--event", event,
+                *starts, **kw)
+
+
+def give_back(bid, booking, *starts, call="tool-call", event="tool-event", **kw):
+    return tool(bid, "give-back", "--id", booking, "--call", call, "--event", event, *starts, **kw)
+
+
+def note(bid, booking, call="tool-call"):
+    """The hold's note in the call's state hash, or None."""
+    v = R.hget(_key(bid, f"call:{call}"), f"hold:{booking}")
+    return v.decode() if v is not None else None
 
 
 def counts(bid, *starts):
@@ -108,6 +119,57 @@ def test_release_frees_every_place_of_the_booking_once():
     assert hold(bid, _uid(), 1, s) == "held 0"
 
 
+def test_a_hold_is_noted_in_its_call_for_the_event_that_took_it_and_a_replay_keeps_the_note():
+    bid, s = _tenant(), _future_start()
+    a = _uid()
+    starts = (s, s + SLOT_MS, s + 2 * SLOT_MS)
+    assert hold(bid, a, 2, *starts, call="v3:c1", event="ev-1") == "held 0"
+    assert note(bid, a, "v3:c1") == f"{s} {SLOT_MS} 3 ev-1"
+    assert 0 < R.pttl(_key(bid, "call:v3:c1")) <= DAY_MS       # a call's hash always expires
+    # the replay of the event on the next owner (or a later event asking again) gets the
+    # same places and leaves the note as it is
+    assert hold(bid, a, 2, *starts, call="v3:c1", event="ev-2") == "held 0"
+    assert note(bid, a, "v3:c1") == f"{s} {SLOT_MS} 3 ev-1"
+
+
+def test_a_hold_is_given_back_only_while_it_is_noted_for_the_event_asking():
+    bid, s = _tenant(), _future_start()
+    a = _uid()
+    starts = (s, s + SLOT_MS)
+    assert hold(bid, a, 1, *starts, call="v3:c2", event="ev-1") == "held 0"
+    assert give_back(bid, a, *starts, call="v3:c2", event="ev-9") == "released 0"   # another event's
+    assert give_back(bid, a, *starts, call="v3:c3", event="ev-1") == "released 0"   # another call's
+    assert counts(bid, *starts) == [1, 1]
+    assert give_back(bid, a, *starts, call="v3:c2", event="ev-1") == "released 2"
+    assert note(bid, a, "v3:c2") is None and counts(bid, *starts) == [0, 0]
+    assert give_back(bid, a, *starts, call="v3:c2", event="ev-1") == "released 0"   # once
+
+
+def test_a_booked_hold_is_never_given_back():
+    """The commit that books a hold deletes its note (lua/worker_commit.lua): a later
+    give-back of that event, or a hold of the same booking by another event of the call,
+    frees nothing."""
+    bid, s = _tenant(), _future_start()
+    a = _uid()
+    assert hold(bid, a, 1, s, call="v3:c4", event="ev-1") == "held 0"
+    R.hdel(_key(bid, "call:v3:c4"), f"hold:{a}")                  # booked by the commit
+    assert hold(bid, a, 1, s, call="v3:c4", event="ev-2") == "held 0"
+    assert note(bid, a, "v3:c4") is None
+    assert give_back(bid, a, s, call="v3:c4", event="ev-1") == "released 0"
+    assert give_back(bid, a, s, call="v3:c4", event="ev-2") == "released 0"
+    assert counts(bid, s) == [1]
+
+
+def test_a_give_back_with_a_stale_lease_is_fenced_and_changes_nothing():
+    bid, s = _tenant(), _future_start()
+    a = _uid()
+    assert hold(bid, a, 1, s, call="v3:c5", event="ev-1") == "held 0"
+    R.set(_key(bid, "lease"), "w2:2")
+    assert give_back(bid, a, s, call="v3:c5", event="ev-1") == "fenced"
+    assert R.hlen(_key(bid, f"slot:{s}")) == 1          # counts would be fenced too
+    assert note(bid, a, "v3:c5") == f"{s} 0 1 ev-1"
+
+
 def test_a_slot_key_expires_a_day_after_the_booking():
     bid, s = _tenant(), _future_start()
     hold(bid, _uid(), 1, s, s + SLOT_MS)
@@ -145,8 +207,8 @@ def test_two_processes_racing_for_the_last_place_of_a_slot_exactly_one_wins():
     script = open(os.path.join(ROOT, "lua", "booking_hold.lua")).read()
     for r in range(rounds):                                # one place of two is taken
         start = s + r * SLOT_MS
-        res = R.eval(script, 2, _key(bid, "lease"), _key(bid, f"slot:{start}"), LEASE,
-                     _uid(), "2", str(start + DAY_MS))
+        res = R.eval(script, 3, _key(bid, "lease"), _key(bid, "call:v3:prefill"), _key(bid, f"slot:{start}"),
+                     LEASE, _uid(), "2", str(start + DAY_MS), f"{start} 0 1 prefill")
         assert res == [b"held", 0]
     at = int(time.time() * 1000) + 2000                    # after both have connected
     procs = [subprocess.Popen([TOOL, "--business", bid, "--lease", LEASE, "race", "--name", name,

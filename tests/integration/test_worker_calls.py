@@ -187,11 +187,22 @@ def test_telnyx_errors_are_retried_with_the_same_command_id():
 
 
 def test_a_poison_event_is_dead_lettered_after_5_deliveries_and_the_call_goes_on():
+    """... and a place the event held (as a former owner's attempt at it would have,
+    lib/booking/booking_hold.h) is given back before the event goes to the dead stream,
+    while the call's other events leave that hold alone."""
     bid, number = business("Poison Pizza")
-    call = SIM.call(number, "+15550001243", [{"pause_ms": 500}, {"say": "What are your hours?"}, {"say": "bye"}])
+    poison = "poison-" + uuid.uuid4().hex
+    call = SIM.call(number, "+15550001243", [{"pause_ms": 500}, {"say": "What are your hours?"}, {"say": "bye"}],
+                    delay_ms=400)
+    # the hold, noted in the call before its first event is read (webhooks leave 400 ms late)
+    start = 1772899200000
+    slot, held = events_key(bid).replace(":events", f":slot:{start}"), str(uuid.uuid4())
+    R.hset(slot, held, 0)
+    R.pexpire(slot, 3600 * 1000)
+    R.hset(events_key(bid).replace(":events", ":call:" + call), "hold:" + held, f"{start} 0 1 {poison}")
     wait_for(lambda: commands(SIM.call_record(call), "answer"), what="the call answered")
     # a broken event for the same call, straight into the tenant's stream
-    R.xadd(events_key(bid), {"type": "call.speak.ended", "eid": "poison-" + uuid.uuid4().hex,
+    R.xadd(events_key(bid), {"type": "call.speak.ended", "eid": poison,
                              "call": call, "at": "2026-11-28T10:00:00Z", "body": b"\xc1 not msgpack"})
     R.publish("fd:events", bid)
     rec = SIM.wait_ended(call, timeout=30)          # the call was not blocked
@@ -199,6 +210,8 @@ def test_a_poison_event_is_dead_lettered_after_5_deliveries_and_the_call_goes_on
     dead_key = events_key(bid).replace(":events", ":dead")
     dead = wait_for(lambda: R.xrange(dead_key), timeout=30, what="a dead letter")
     assert len(dead) == 1
+    assert R.hlen(slot) == 0, "the hold of the event given up on was kept"
+    assert not R.hexists(events_key(bid).replace(":events", ":call:" + call), "hold:" + held)
     fields = dead[0][1]
     assert fields[b"deliveries"] == b"6" or int(fields[b"deliveries"]) > 5
     assert fields[b"error"]

@@ -1,13 +1,16 @@
 /* tests/tools/booking_hold_tool.c: drives lib/booking/booking_hold.c on a real event loop and
  * Redis (FRONTDESK_REDIS_URL, FRONTDESK_SHARDS, like the binaries), for
  * tests/integration/test_bookings.py.
- *   booking_hold_tool --business B --lease V hold --id ID --capacity N START_MS...
+ *   booking_hold_tool --business B --lease V hold --id ID --capacity N [--call C --event E] START_MS...
  *   booking_hold_tool --business B --lease V release --id ID START_MS...
+ *   booking_hold_tool --business B --lease V give-back --id ID [--call C --event E] START_MS...
  *   booking_hold_tool --business B --lease V counts START_MS...
  *   booking_hold_tool --business B --lease V race --name NAME --capacity N --rounds R
  *                     --at UNIX_MS --step-ms S START_MS
- * One line per answer on stdout: "held I", "full K", "fenced", "failed ERR",
- * "released N", "counts C1 C2 ...". race holds, in round r (0..R-1), the slot
+ * A hold is the call C's, taken by its event E (defaults "tool-call" and "tool-event"):
+ * noted in fd:{sNNN}:t:B:call:C; give-back gives it back only while it is noted for E
+ * (booking_hold_release). One line per answer on stdout: "held I", "full K", "fenced",
+ * "failed ERR", "released N" (release and give-back), "counts C1 C2 ...". race holds, in round r (0..R-1), the slot
  * START_MS + r * 30 min for the booking det_uuid2("race", NAME, r), sending it at the
  * wall time UNIX_MS + r * S, so two processes started with the same --at ask for the
  * same place at the same moment; it prints "round r <answer>".
@@ -36,6 +39,7 @@ struct tool {
     struct redis_conn *redis;
     struct booking_tenant tenant;
     const char *command, *id, *name;
+    struct booking_holder holder;
     unsigned capacity;
     int64_t starts[MAX_STARTS];
     size_t nstarts;
@@ -59,7 +63,7 @@ static void print_result(const struct tool *t, const struct booking_result *r)
         printf("round %ld ", t->round);
     switch (r->status) {
     case BOOKING_DONE:
-        if (strcmp(t->command, "release") == 0) {
+        if (strcmp(t->command, "release") == 0 || strcmp(t->command, "give-back") == 0) {
             printf("released %u\n", r->released);
         } else if (strcmp(t->command, "counts") == 0) {
             printf("counts");
@@ -101,9 +105,11 @@ static void on_done(const struct booking_result *r, void *arg)
 static void send_request(struct tool *t)
 {
     if (strcmp(t->command, "hold") == 0) {
-        booking_hold(t->redis, &t->tenant, t->id, t->capacity, t->starts, t->nstarts, on_done, t);
+        booking_hold(t->redis, &t->tenant, t->id, t->capacity, t->starts, t->nstarts, &t->holder, on_done, t);
     } else if (strcmp(t->command, "release") == 0) {
         booking_release(t->redis, &t->tenant, t->id, t->starts, t->nstarts, on_done, t);
+    } else if (strcmp(t->command, "give-back") == 0) {
+        booking_hold_release(t->redis, &t->tenant, t->id, t->starts, t->nstarts, &t->holder, on_done, t);
     } else if (strcmp(t->command, "counts") == 0) {
         booking_counts(t->redis, &t->tenant, t->starts, t->nstarts, on_done, t);
     } else {
@@ -111,7 +117,7 @@ static void send_request(struct tool *t)
         snprintf(round_text, sizeof round_text, "%ld", t->round);
         det_uuid2(t->race_id, "race", t->name, round_text);
         int64_t start = t->starts[0] + t->round * RACE_SLOT_MS;
-        booking_hold(t->redis, &t->tenant, t->race_id, t->capacity, &start, 1, on_done, t);
+        booking_hold(t->redis, &t->tenant, t->race_id, t->capacity, &start, 1, &t->holder, on_done, t);
     }
 }
 
@@ -146,8 +152,9 @@ static void on_time_limit(evutil_socket_t fd, short what, void *arg)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: booking_hold_tool --business B --lease V (hold|release|counts|race) "
-                    "[--id ID] [--capacity N] [--name N --rounds R --at MS --step-ms S] START_MS...\n");
+    fprintf(stderr, "usage: booking_hold_tool --business B --lease V (hold|release|give-back|counts|race) "
+                    "[--id ID] [--capacity N] [--call C --event E] [--name N --rounds R --at MS --step-ms S] "
+                    "START_MS...\n");
     return 2;
 }
 
@@ -160,6 +167,8 @@ static int parse(struct tool *t, int argc, char **argv)
         else if (strcmp(a, "--lease") == 0 && v) t->tenant.lease_value = v;
         else if (strcmp(a, "--id") == 0 && v) t->id = v;
         else if (strcmp(a, "--name") == 0 && v) t->name = v;
+        else if (strcmp(a, "--call") == 0 && v) t->holder.call_id = v;
+        else if (strcmp(a, "--event") == 0 && v) t->holder.event_id = v;
         else if (strcmp(a, "--capacity") == 0 && v) t->capacity = (unsigned)strtoul(v, NULL, 10);
         else if (strcmp(a, "--rounds") == 0 && v) t->rounds = strtol(v, NULL, 10);
         else if (strcmp(a, "--at") == 0 && v) t->at_ms = strtoll(v, NULL, 10);
@@ -184,7 +193,7 @@ static int parse(struct tool *t, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    struct tool t = {0};
+    struct tool t = {.holder = {.call_id = "tool-call", .event_id = "tool-event"}};
     if (parse(&t, argc, argv) != 0)
         return 2;
     struct fd_config cfg;
