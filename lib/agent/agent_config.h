@@ -138,7 +138,8 @@ struct agent_config {
     unsigned notify_on;                     /* AGENT_NOTIFY_* bits */
     struct agent_config_mem *mem;           /* private */
     /* What a reader derives from the configuration once and keeps with it (the
-     * receptionist's search index): built on first use, freed with the configuration. */
+     * receptionist's search index): built on first use, freed with the configuration.
+     * agent_config_parse always sets it; a configuration is used by one thread. */
     struct agent_config_derived *derived;
 };
 

@@ -25,6 +25,7 @@
  *                   bounded replies
  *   rx_repair.c     corrections inside an utterance: the last value said wins
  *   rx_names.c      a caller's name as people say it (rx_name_words.c: the word lists)
+ *   rx_tokens.c     words with their capitals, places and punctuation, for the two above
  *   rx_phrases.c    the phrase catalogue: the words listened for, the wordings said */
 #ifndef FD_RX_INTERNAL_H
 #define FD_RX_INTERNAL_H

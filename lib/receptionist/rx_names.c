@@ -1,29 +1,13 @@
-/* lib/receptionist/rx_names.c: see rx_names.h. The words are read once into tokens that keep
- * their capitals as transcribed and the punctuation before them; then every place a
- * name can sit is tried, and the last name found wins. No allocation. */
+/* lib/receptionist/rx_names.c: see rx_names.h. The words are read once into tokens
+ * (rx_tokens.h) that keep their capitals as transcribed and the punctuation before them;
+ * then every place a name can sit is tried, and the last name found wins. No allocation. */
 #include "receptionist/rx_names.h"
 
 #include <string.h>
 
-#define TOKENS_MAX 160
-#define TOKEN_MAX 32
+#include "receptionist/rx_tokens.h"
+
 #define NAME_WORDS_MAX 3
-
-struct token {
-    char low[TOKEN_MAX];        /* lowercase, apostrophes dropped */
-    size_t len;
-    const char *raw;            /* borrowed: the word as transcribed */
-    size_t raw_len;
-    bool is_capital;            /* starts with a capital A-Z */
-    bool is_sentence_start;     /* first of the text or after . ! ? */
-    bool is_break_before;       /* punctuation between it and the word before */
-    bool is_letters;            /* letters and apostrophes only */
-};
-
-struct tokens {
-    struct token t[TOKENS_MAX];
-    size_t n;
-};
 
 static int by_word(const char *word, size_t n, const char *listed)
 {
@@ -59,86 +43,28 @@ bool rx_is_given_name(const char *word, size_t n)
     return is_listed(rx_given_names, rx_ngiven_names, word, n);
 }
 
-static bool is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-/* U+2019 (a right single quote, an apostrophe to transcribers) at p. */
-static bool is_curly_apostrophe(const unsigned char *p)
-{
-    return p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99;
-}
-
-/* U+2013 or U+2014 (a dash) at p. */
-static bool is_dash(const unsigned char *p)
-{
-    return p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94);
-}
-
-static void tokenise(const char *text, struct tokens *out)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    bool is_break = false, is_start = true;
-    out->n = 0;
-    while (*p != '\0' && out->n < TOKENS_MAX) {
-        if (is_dash(p)) {
-            is_break = true;
-            p += 3;
-            continue;
-        }
-        if (!is_word_byte(*p) || is_curly_apostrophe(p)) {
-            if (strchr(",;:-", *p) != NULL)
-                is_break = true;
-            if (strchr(".!?", *p) != NULL)
-                is_break = is_start = true;
-            p += is_curly_apostrophe(p) ? 3 : 1;
-            continue;
-        }
-        struct token *t = &out->t[out->n];
-        t->raw = (const char *)p;
-        t->len = 0;
-        t->is_letters = true;
-        while (*p != '\0' && (is_word_byte(*p) || *p == '\'' || is_curly_apostrophe(p))) {
-            if (*p == '\'' || is_curly_apostrophe(p)) {
-                p += *p == '\'' ? 1 : 3;
-                continue;
-            }
-            if (*p >= '0' && *p <= '9')
-                t->is_letters = false;
-            if (t->len + 1 < TOKEN_MAX)
-                t->low[t->len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            p++;
-        }
-        t->low[t->len] = '\0';
-        t->raw_len = (size_t)((const char *)p - t->raw);
-        t->is_capital = t->raw[0] >= 'A' && t->raw[0] <= 'Z';
-        t->is_sentence_start = is_start;
-        t->is_break_before = is_break;
-        is_break = is_start = false;
-        out->n++;
-    }
-}
-
-static bool is(const struct token *t, const char *word)
+static bool is(const struct rx_token *t, const char *word)
 {
     return strcmp(t->low, word) == 0;
 }
 
-/* Could be a word of a name: letters, two or more of them (or one, capitalised, as an
- * initial), and not a common word of speech. */
-static bool is_name_word(const struct token *t)
+static bool is_one_of(const struct rx_token *t, const char *const *words)
 {
-    if (!t->is_letters || t->len == 0)
-        return false;
-    if (t->len == 1)
-        return false;
-    return !rx_is_common_word(t->low, t->len);
+    for (size_t k = 0; words[k] != NULL; k++)
+        if (is(t, words[k]))
+            return true;
+    return false;
+}
+
+/* Could be a word of a name: two or more letters, and not a common word of speech. */
+static bool is_name_word(const struct rx_token *t)
+{
+    return t->is_letters && t->len >= 2 && !rx_is_common_word(t->low, t->len);
 }
 
 /* The word is known for a name: a given name, or capitalised where a sentence does not
  * start. */
-static bool is_known_name(const struct token *t)
+static bool is_known_name(const struct rx_token *t)
 {
     return rx_is_given_name(t->low, t->len) || (t->is_capital && !t->is_sentence_start);
 }
@@ -148,18 +74,16 @@ static const char *const calendar_words[] = {
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "today", "tomorrow", NULL};
 
-static bool is_one_of(const struct token *t, const char *const *words);
-
 /* A surname that is also a word ("Joe Cut", "Will Young"): capitalised as transcribed,
  * right after a name's first word. */
-static bool is_capital_surname(const struct token *t)
+static bool is_capital_surname(const struct rx_token *t)
 {
     return t->is_letters && t->len >= 2 && t->is_capital && !t->is_sentence_start &&
            !is_one_of(t, calendar_words);
 }
 
 /* How many name words start at i: up to NAME_WORDS_MAX, in one clause. */
-static size_t name_span(const struct tokens *w, size_t i)
+static size_t name_span(const struct rx_tokens *w, size_t i)
 {
     size_t n = 0;
     while (i + n < w->n && n < NAME_WORDS_MAX && (n == 0 || !w->t[i + n].is_break_before) &&
@@ -170,7 +94,7 @@ static size_t name_span(const struct tokens *w, size_t i)
 
 /* The words at i match the phrase of lowercase words, one space apart; returns how many
  * words it has (0: no match). */
-static size_t match(const struct tokens *w, size_t i, const char *phrase)
+static size_t match(const struct rx_tokens *w, size_t i, const char *phrase)
 {
     size_t n = 0;
     const char *p = phrase;
@@ -187,7 +111,7 @@ static size_t match(const struct tokens *w, size_t i, const char *phrase)
     return n;
 }
 
-static size_t match_any(const struct tokens *w, size_t i, const char *const *phrases)
+static size_t match_any(const struct rx_tokens *w, size_t i, const char *const *phrases)
 {
     for (size_t k = 0; phrases[k] != NULL; k++) {
         size_t n = match(w, i, phrases[k]);
@@ -219,20 +143,12 @@ static const char *const lead_words[] = {
     "yeah", "yes", "yep", "sure", "ok", "okay", "um", "uh", "oh", "so", "well", "hi", "hello",
     "hey", "and", "its", "it", "is", "name", "my", "the", "thats", "that", "first", "last", NULL};
 
-static bool is_one_of(const struct token *t, const char *const *words)
-{
-    for (size_t k = 0; words[k] != NULL; k++)
-        if (is(t, words[k]))
-            return true;
-    return false;
-}
-
 /* Writes the n words at i into buf, each with a capital. */
-static bool write_name(const struct tokens *w, size_t i, size_t n, char *buf, size_t size)
+static bool write_name(const struct rx_tokens *w, size_t i, size_t n, char *buf, size_t size)
 {
     size_t out = 0;
     for (size_t k = 0; k < n; k++) {
-        const struct token *t = &w->t[i + k];
+        const struct rx_token *t = &w->t[i + k];
         if (out + t->raw_len + 2 > size)
             break;
         if (out > 0)
@@ -252,13 +168,13 @@ struct found {
 
 /* The span at i after a likely cue, a relation or before "here": taken when it looks
  * like a name (known, or two words, or a name was asked for). */
-static bool is_likely(const struct tokens *w, size_t i, size_t n, bool is_asked)
+static bool is_likely(const struct rx_tokens *w, size_t i, size_t n, bool is_asked)
 {
     return n > 0 && (is_known_name(&w->t[i]) || n >= 2 || is_asked);
 }
 
 /* Every place of w a name can sit, in order; the last found is kept. */
-static void find_after_cues(const struct tokens *w, bool is_asked, struct found *f)
+static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
     for (size_t i = 0; i < w->n; i++) {
         size_t c = match_any(w, i, sure_cues);
@@ -313,7 +229,7 @@ static void find_after_cues(const struct tokens *w, bool is_asked, struct found 
 /* The whole answer is a name, after words such as "yeah" or "it's": "Hannah Cole.",
  * "yeah, Tom Baker". Without a name asked for, only two or three words with capitals
  * and nothing else. */
-static void find_bare(const struct tokens *w, bool is_asked, struct found *f)
+static void find_bare(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
     size_t i = 0;
     while (i < w->n && is_one_of(&w->t[i], lead_words))
@@ -337,7 +253,7 @@ static void find_bare(const struct tokens *w, bool is_asked, struct found *f)
 }
 
 /* A spelled run ("K A T E"): at least three single letters in a row; *at and *n. */
-static bool find_spelled(const struct tokens *w, size_t *at, size_t *n)
+static bool find_spelled(const struct rx_tokens *w, size_t *at, size_t *n)
 {
     for (size_t i = 0; i < w->n; i++) {
         size_t k = i;
@@ -352,7 +268,7 @@ static bool find_spelled(const struct tokens *w, size_t *at, size_t *n)
     return false;
 }
 
-static bool find_in(const struct tokens *w, bool is_asked, char *buf, size_t size)
+static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t size)
 {
     struct found f = {0, 0};
     find_after_cues(w, is_asked, &f);
@@ -363,8 +279,8 @@ static bool find_in(const struct tokens *w, bool is_asked, char *buf, size_t siz
 
 bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
 {
-    struct tokens w;
-    tokenise(text, &w);
+    struct rx_tokens w;
+    rx_tokenise(text, &w);
     buf[0] = '\0';
     size_t at, n;
     if (find_spelled(&w, &at, &n)) {

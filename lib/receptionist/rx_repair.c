@@ -1,48 +1,13 @@
 /* lib/receptionist/rx_repair.c: see rx_repair.h. A repair has three parts: what was said
- * wrong (the values just before the cue), the cue ("no wait", "sorry", "I mean") and what
- * replaces it (a value right after the cue). Only values are dropped, so the words
- * around them keep their sense: "at 3, no wait, 4" becomes "at 4". */
+ * wrong (the values of the repair's kind said before the cue), the cue ("no wait",
+ * "sorry", "I mean") and what replaces it (a value right after the cue). Only values
+ * are dropped, so the words around them keep their sense: "at 3, no wait, 4" becomes
+ * "at 4". */
 #include "receptionist/rx_repair.h"
 
 #include <string.h>
 
-#define WORDS_MAX 192
-#define WORD_MAX 24
-
-struct word {
-    char low[WORD_MAX];     /* lowercase, apostrophes dropped; cut at WORD_MAX - 1 */
-    size_t start, end;      /* byte offsets in the text */
-};
-
-struct words {
-    struct word w[WORDS_MAX];
-    size_t n;
-};
-
-static bool is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
-}
-
-static void split(const char *text, struct words *out)
-{
-    out->n = 0;
-    size_t i = 0;
-    while (text[i] != '\0' && out->n < WORDS_MAX) {
-        if (!is_word_byte((unsigned char)text[i])) {
-            i++;
-            continue;
-        }
-        struct word *w = &out->w[out->n++];
-        size_t len = 0;
-        w->start = i;
-        for (; is_word_byte((unsigned char)text[i]); i++)
-            if (text[i] != '\'' && len + 1 < WORD_MAX)
-                w->low[len++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 : text[i]);
-        w->low[len] = '\0';
-        w->end = i;
-    }
-}
+#include "receptionist/rx_tokens.h"
 
 static bool is_in(const char *word, const char *const *list)
 {
@@ -96,7 +61,7 @@ static bool is_service_word(const struct agent_config *cfg, const char *word)
     return false;
 }
 
-static unsigned kind_of(const struct agent_config *cfg, const struct word *w)
+static unsigned kind_of(const struct agent_config *cfg, const struct rx_token *w)
 {
     const char *x = w->low;
     size_t n = strlen(x);
@@ -120,14 +85,14 @@ static const char *const cues[] = {
     "correction", "make that", "wait", "sorry", "no", "actually", "rather", NULL};
 
 /* How many words of a cue start at i (0: none). */
-static size_t cue_at(const struct words *ws, size_t i)
+static size_t cue_at(const struct rx_tokens *ws, size_t i)
 {
     for (size_t c = 0; cues[c] != NULL; c++) {
         const char *p = cues[c];
         size_t k = 0;
         while (*p != '\0' && i + k < ws->n) {
             size_t len = strcspn(p, " ");
-            if (strlen(ws->w[i + k].low) != len || memcmp(ws->w[i + k].low, p, len) != 0)
+            if (ws->t[i + k].len != len || memcmp(ws->t[i + k].low, p, len) != 0)
                 break;
             k++;
             p += len;
@@ -147,26 +112,26 @@ static const char *const fillers[] = {
 
 bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
 {
-    struct words ws;
-    split(text, &ws);
-    bool is_cut[WORDS_MAX] = {false};
+    struct rx_tokens ws;
+    rx_tokenise(text, &ws);
+    bool is_cut[RX_TOKENS_MAX] = {false};
     bool is_repaired = false;
     size_t since = 0;               /* words before this were settled by an earlier repair */
     for (size_t i = 1; i < ws.n; i++) {
         size_t k = cue_at(&ws, i);
-        if (k == 0 || kind_of(cfg, &ws.w[i - 1]) == 0)
+        if (k == 0 || kind_of(cfg, &ws.t[i - 1]) == 0)
             continue;
         size_t after = i + k;
-        while (after < ws.n && is_in(ws.w[after].low, fillers))
+        while (after < ws.n && is_in(ws.t[after].low, fillers))
             after++;
-        unsigned kind = after < ws.n ? kind_of(cfg, &ws.w[after]) : 0;
+        unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
         bool has_wrong = false;
         for (size_t j = since; j < i; j++)
-            has_wrong = has_wrong || (kind_of(cfg, &ws.w[j]) & kind) != 0;
+            has_wrong = has_wrong || (kind_of(cfg, &ws.t[j]) & kind) != 0;
         if (kind == 0 || !has_wrong)
             continue;
         for (size_t j = since; j < i; j++)
-            is_cut[j] = is_cut[j] || (kind_of(cfg, &ws.w[j]) & kind) != 0;
+            is_cut[j] = is_cut[j] || (kind_of(cfg, &ws.t[j]) & kind) != 0;
         for (size_t j = i; j < i + k; j++)
             is_cut[j] = true;
         is_repaired = true;
@@ -176,9 +141,9 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
     if (!is_repaired)
         return false;
     /* the text without the cut words; what lies between words is kept */
-    size_t n = 0, from = 0;
+    size_t n = 0, from = 0, end = strlen(text);
     for (size_t j = 0; j <= ws.n; j++) {
-        size_t to = j < ws.n ? ws.w[j].start : strlen(text);
+        size_t to = j < ws.n ? (size_t)(ws.t[j].raw - text) : end;
         size_t len = to - from;
         if (n + len + 1 > size)
             len = size - 1 - n;
@@ -187,7 +152,7 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         /* a word cut takes the spaces and commas after it along: "at two, no, three"
          * reads "at three" */
         if (j < ws.n)
-            from = !is_cut[j] ? ws.w[j].start : j + 1 < ws.n ? ws.w[j + 1].start : strlen(text);
+            from = !is_cut[j] ? (size_t)(ws.t[j].raw - text) : j + 1 < ws.n ? (size_t)(ws.t[j + 1].raw - text) : end;
     }
     out[n] = '\0';
     return true;

@@ -9,13 +9,12 @@
  * search per question word and text. */
 #include "receptionist/rx_search.h"
 
-#include "core/xalloc.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
@@ -58,13 +57,6 @@ static bool is_letter(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Calls each(stem) for each word of text worth weighing (not a stop word); stops when
- * each returns false. */
-struct stems {
-    char s[QUERY_STEMS_MAX][STEM_MAX];
-    size_t n;
-};
-
 static bool is_stop(const char *w, size_t n)
 {
     if (n < 3)
@@ -75,28 +67,48 @@ static bool is_stop(const char *w, size_t n)
     return false;
 }
 
-/* The stems of text's content words, each once. */
-static void stems_of(const char *text, struct stems *out, size_t max)
+/* The stem of the next word of *p worth weighing (not a stop word) into out, *p moved
+ * past it; false at the end of the text. */
+static bool next_stem(const char **p, char out[STEM_MAX])
 {
-    out->n = 0;
+    const unsigned char *q = (const unsigned char *)*p;
     char word[STEM_MAX + 8];
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0';) {
-        while (*p != '\0' && !is_letter(*p))
-            p++;
-        size_t n = 0;
-        while (*p != '\0' && (is_letter(*p) || *p == '\'')) {
-            if (*p != '\'' && n + 1 < sizeof word)
-                word[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            p++;
+    for (;;) {
+        while (*q != '\0' && !is_letter(*q))
+            q++;
+        if (*q == '\0') {
+            *p = (const char *)q;
+            return false;
         }
-        if (n == 0 || is_stop(word, n))
-            continue;
-        char st[STEM_MAX];
-        stem(word, n, st);
+        size_t n = 0;
+        while (*q != '\0' && (is_letter(*q) || *q == '\'')) {
+            if (*q != '\'' && n + 1 < sizeof word)
+                word[n++] = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+            q++;
+        }
+        if (n > 0 && !is_stop(word, n)) {
+            stem(word, n, out);
+            *p = (const char *)q;
+            return true;
+        }
+    }
+}
+
+/* The stems of a question's content words, each once, the first QUERY_STEMS_MAX. */
+struct stems {
+    char s[QUERY_STEMS_MAX][STEM_MAX];
+    size_t n;
+};
+
+static void stems_of(const char *text, struct stems *out)
+{
+    char st[STEM_MAX];
+    out->n = 0;
+    while (out->n < QUERY_STEMS_MAX && next_stem(&text, st)) {
         bool is_seen = false;
         for (size_t i = 0; i < out->n && !is_seen; i++)
             is_seen = strcmp(out->s[i], st) == 0;
-        if (!is_seen && out->n < max)
+        if (!is_seen)
             memcpy(out->s[out->n++], st, STEM_MAX);
     }
 }
@@ -120,34 +132,17 @@ static int by_stem(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-/* Adds the stems of text to the document being built (the last of x). */
+/* Adds the stems of text to the document being built (the last of x); a stem said
+ * twice is kept twice, which the binary search does not mind. */
 static void add_text(struct index *x, const char *text)
 {
-    struct stems words;
-    if (text == NULL)
-        return;
-    /* a long text is read in parts: stems_of keeps the first QUERY_STEMS_MAX */
-    for (const char *p = text; *p != '\0';) {
-        const char *stop = p;
-        for (int n = 0; *stop != '\0' && n < 24; n++) {       /* about 24 words a part */
-            while (*stop != '\0' && *stop != ' ')
-                stop++;
-            while (*stop == ' ')
-                stop++;
+    char st[STEM_MAX];
+    while (text != NULL && next_stem(&text, st)) {
+        if (x->nstems == x->cap) {
+            x->cap = x->cap ? 2 * x->cap : 256;
+            x->stems = xrealloc(x->stems, x->cap * sizeof x->stems[0]);
         }
-        char part[512];
-        size_t len = (size_t)(stop - p) < sizeof part - 1 ? (size_t)(stop - p) : sizeof part - 1;
-        memcpy(part, p, len);
-        part[len] = '\0';
-        stems_of(part, &words, QUERY_STEMS_MAX);
-        for (size_t i = 0; i < words.n; i++) {
-            if (x->nstems == x->cap) {
-                x->cap = x->cap ? 2 * x->cap : 256;
-                x->stems = xrealloc(x->stems, x->cap * sizeof x->stems[0]);
-            }
-            memcpy(x->stems[x->nstems++], words.s[i], STEM_MAX);
-        }
-        p = stop;
+        memcpy(x->stems[x->nstems++], st, STEM_MAX);
     }
 }
 
@@ -194,13 +189,8 @@ static struct index *index_build(const struct agent_config *c)
 }
 
 /* The configuration's index: built on its first search and kept with it. */
-static const struct index *index_of(const struct agent_config *c, struct index **scratch)
+static const struct index *index_of(const struct agent_config *c)
 {
-    *scratch = NULL;
-    if (c->derived == NULL) {           /* a configuration not made by agent_config_parse */
-        *scratch = index_build(c);
-        return *scratch;
-    }
     if (c->derived->data == NULL) {
         c->derived->data = index_build(c);
         c->derived->free_data = index_free;
@@ -217,11 +207,10 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
 {
     struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0};
     struct stems q;
-    stems_of(question, &q, QUERY_STEMS_MAX);
+    stems_of(question, &q);
     if (q.n == 0)
         return best;
-    struct index *scratch;
-    const struct index *x = index_of(c, &scratch);
+    const struct index *x = index_of(c);
     double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
     for (size_t i = 0; i < q.n; i++) {
         bool holds[DOCS_MAX];
@@ -244,6 +233,5 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
     for (size_t d = 0; d < x->ndocs; d++)
         if (score[d] > best.score)
             best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d]};
-    index_free(scratch);
     return best;
 }

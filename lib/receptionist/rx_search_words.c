@@ -24,7 +24,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"parkin", "park"}, {"card", "payment"}, {"cash", "payment"}, {"credit", "payment"},
     {"debit", "payment"}, {"insur", "insuranc"}, {"coverag", "insuranc"},
     {"documen", "record"}, {"paperwork", "record"}, {"kid", "child"}, {"children", "child"},
-    {"young", "age"}, {"old", "age"}, {"refund", "refund"}, {"money", "refund"},
+    {"young", "age"}, {"old", "age"}, {"money", "refund"},
     {"emergencie", "emergency"}, {"urgent", "emergency"}, {"locat", "addres"},
-    {"direction", "addres"}, {NULL, NULL},
+    {"direction", "addres"}, {"saturday", "weekend"}, {"sunday", "weekend"},
+    {"anybody", "someone"}, {"anyone", "someone"}, {NULL, NULL},
 };

@@ -95,6 +95,7 @@ static inline bool rx_load_more_businesses(void)
         if (len <= 5 || len - 5 >= BIZ_KEY_MAX || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
         if (n == BIZ_MAX) {
+            fprintf(stderr, "more than %d businesses in %s\n", BIZ_MAX, RX_MORE_BUSINESSES_DIR);
             is_ok = false;
             break;
         }
@@ -154,17 +155,24 @@ static inline void call_start(struct call *c, enum biz biz, const char *local)
     rx_memory_init(&c->mem);
 }
 
-/* A name of another business that is also a word of this one's ("Cleaning" in
- * "Drain cleaning") proves nothing. */
+/* A name of another business that is also in this one's own words proves nothing: a
+ * service of its own ("Cleaning" in "Drain cleaning"), or its FAQ, policies and
+ * descriptions ("emergency visits" in the plumber's night answer). */
 static inline bool is_own_word(const struct agent_config *own, const char *name)
 {
     for (size_t i = 0; own != NULL && i < own->nservices; i++) {
-        if (ci_find(own->services[i].name, name) != NULL)
+        if (ci_find(own->services[i].name, name) != NULL || ci_find(own->services[i].description, name) != NULL)
             return true;
         for (size_t k = 0; k < own->services[i].naliases; k++)
             if (ci_find(own->services[i].aliases[k], name) != NULL)
                 return true;
     }
+    for (size_t i = 0; own != NULL && i < own->nfaq; i++)
+        if (ci_find(own->faq[i].answer, name) != NULL || ci_find(own->faq[i].question, name) != NULL)
+            return true;
+    for (size_t i = 0; own != NULL && i < own->npolicies; i++)
+        if (ci_find(own->policies[i].text, name) != NULL)
+            return true;
     return false;
 }
 
@@ -181,7 +189,7 @@ static inline void check_isolated(const struct call *c, const char *say)
         }
         for (size_t i = 0; i < o->nservices; i++) {
             const char *name = o->services[i].name;
-            if (is_own_word(bizzes[c->biz], name))
+            if (is_own_word(c->ctx.config, name))
                 continue;
             if (ci_find(say, name) != NULL) {
                 fprintf(stderr, "  reply names %s's %s: %s\n", o->business_name, name, say);

@@ -58,6 +58,7 @@ struct script_play {
     struct agent_config *edited;    /* owned: the call's business with its edits, or NULL */
     int family;                     /* "family <name>": index in script_families; -1 none */
     char gap[SCRIPT_TITLE_MAX];     /* "gap <why>": a known failure, said why; "" none */
+    int gap_line;                   /* of the "gap" line */
     struct call call;
 };
 
@@ -341,6 +342,7 @@ static void script_play_line(struct script_play *p, const char *line)
         if (arg[0] == '\0' || p->gap[0] != '\0')
             script_fail(p, "want one \"gap <why it fails today>\" per conversation");
         snprintf(p->gap, sizeof p->gap, "%s", arg);
+        p->gap_line = p->line;
     } else if (strcmp(line, "expect failure on the next line") == 0) {
         if (!p->is_quiet)
             script_fail(p, "a failure is expected only in the runner's own failing scripts");
