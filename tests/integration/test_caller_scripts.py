@@ -72,6 +72,15 @@ def heard_in_reply(n, *parts):
     return check
 
 
+def heard_before(first, then):
+    """A reply says first, and a later reply, not that one, says then."""
+    def check(r):
+        at = [i for i, line in enumerate(r.lines) if first in line]
+        later = [i for i, line in enumerate(r.lines) if then in line]
+        assert at and later and at[0] < later[0], f"{first!r} not heard before {then!r}: {r.lines}"
+    return check
+
+
 def never_heard(*parts):
     def check(r):
         for line in r.lines:
@@ -240,6 +249,26 @@ script("dental_refuses_a_closed_saturday_and_books_monday", MORNING, D,
        ["Can I book a cleaning on Saturday?", "Monday at 9 then", "Eve Adams", "yes", "bye"],
        heard("We're closed on Saturday, March 7th"),
        booked("Cleaning", "2026-03-09 09:00", "Eve Adams", utc="13:00"))
+# A closed day or a time outside the hours gets the real free times of the worker's
+# check (the next open day's, or that day's nearest), not "which day works best?".
+script("dental_offers_mondays_free_times_for_a_closed_saturday", MORNING, D,
+       ["Can I book a cleaning on Saturday?", "the first one", "Eve Ames", "yes", "bye"],
+       heard("We're closed on Saturday, March 7th"), heard("Monday, March 9th I can offer 8 AM"),
+       booked("Cleaning", "2026-03-09 08:00", "Eve Ames", utc="12:00"))
+script("dental_offers_the_latest_free_times_for_a_cleaning_after_closing", MORNING, D,
+       ["Can I book a cleaning on Thursday at 6pm?", "4 works", "Ian Ross", "yes", "bye"],
+       heard("we're open 8 AM to noon and 1 PM to 5 PM"), heard("4 PM"),
+       booked("Cleaning", "2026-03-05 16:00", "Ian Ross"))
+# A question at the read-back is answered and nothing is booked until the yes.
+script("dental_answers_a_price_question_at_the_read_back_then_books_on_yes", MORNING, D,
+       ["I'd like a cleaning on Friday at 11am", "Cal Diaz", "sure, how much is that?", "yes", "bye"],
+       heard_before("$120", "booked:"),
+       booked("Cleaning", "2026-03-06 11:00", "Cal Diaz"))
+# A name said with the request is not asked for again.
+script("dental_books_for_a_name_said_in_the_first_breath", MORNING, D,
+       ["Hi, it's Priya Raman, can I book a cleaning Thursday at ten", "yes", "bye"],
+       never_heard("your name", "which name", "what name"),
+       booked("Cleaning", "2026-03-05 10:00", "Priya Raman"))
 script("dental_first_caller_takes_the_only_chair_on_friday_at_10", MORNING, D,
        ["I'd like a cleaning on Friday at 10am", "Ann Fisher", "yes", "bye"],
        booked("Cleaning", "2026-03-06 10:00", "Ann Fisher"),
