@@ -81,7 +81,7 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
         rx_answer_not_listed(t, qualified);
         return true;
     }
-    if (rx_answer_from_description(t))
+    if (rx_answer_from_description(t) || rx_answer_common_service(t))
         return true;
     /* "what services do you offer?" wants the list, not a text that mentions services */
     if (!rx_text_has_any(&t->text, rx_services_list_words) && answer_found(t))

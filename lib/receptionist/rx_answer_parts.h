@@ -96,5 +96,13 @@ bool rx_use_loose_service(struct rx_turn *t);
 void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size);
 /* "There's no kids cut on our list of services; we do offer ..." */
 void rx_answer_not_listed(struct rx_turn *t, const char *words);
+/* "We don't offer root canals; we do offer ...": a service trades commonly sell
+ * (rx_common_services) named in the turn, none of the business's own nor one its texts
+ * speak of; false if none. */
+bool rx_answer_common_service(struct rx_turn *t);
+
+/* ---- rx_service_words.c ---- */
+
+extern const char *const rx_common_services[];  /* normalised phrases, NULL-terminated */
 
 #endif

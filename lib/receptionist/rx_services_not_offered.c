@@ -4,7 +4,10 @@
  * age group it lacks ("kids cut" is not the women's haircut that the alias "cut"
  * finds), and says so with what is offered. Separate from rx_services.c: this side
  * starts from the caller's words, that one from the services configured. */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "receptionist/rx_answer_parts.h"
 
@@ -85,11 +88,89 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
     return false;
 }
 
-bool rx_answer_unknown_service(struct rx_turn *t)
+/* True if the text holds the normalised phrase, in any case, between words. */
+static bool text_holds(const char *text, const char *phrase)
 {
-    char what[128];
-    if (t->nservices > 0 || !unknown_service_words(t, what, sizeof what))
+    size_t n = strlen(phrase);
+    for (const char *p = text; *p != '\0'; p++)
+        if (strncasecmp(p, phrase, n) == 0 && (p == text || !isalnum((unsigned char)p[-1])) &&
+            !isalnum((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
+/* The text holds the word in the plural ("tickets" for "ticket"). */
+static bool holds_plural(const char *text, const char *word)
+{
+    char plural[64];
+    snprintf(plural, sizeof plural, "%ss", word);
+    return text_holds(text, plural);
+}
+
+/* The business sells it or speaks of it: a name, alias or description of its services,
+ * or its FAQ and policies, holds the phrase; or an FAQ answer its last word. */
+static bool is_own_matter(const struct agent_config *c, const char *phrase)
+{
+    for (size_t i = 0; i < c->nservices; i++) {
+        if (text_holds(c->services[i].name, phrase) || text_holds(c->services[i].description, phrase))
+            return true;
+        for (size_t k = 0; k < c->services[i].naliases; k++)
+            if (text_holds(c->services[i].aliases[k], phrase))
+                return true;
+    }
+    /* an FAQ entry about its kind answers better than a refusal: "traffic tickets" in
+     * "what cases do you not take?" for "a speeding ticket" */
+    const char *head = strrchr(phrase, ' ');
+    head = head != NULL ? head + 1 : phrase;
+    for (size_t i = 0; i < c->nfaq; i++)
+        if (text_holds(c->faq[i].question, phrase) || text_holds(c->faq[i].answer, phrase) ||
+            text_holds(c->faq[i].answer, head) || holds_plural(c->faq[i].answer, head))
+            return true;
+    for (size_t i = 0; i < c->npolicies; i++)
+        if (text_holds(c->policies[i].text, phrase))
+            return true;
+    return false;
+}
+
+/* The verb of the caller's question ("do you fix": "fix"), else "offer". */
+static const char *cue_verb(const struct rx_turn *t)
+{
+    for (size_t i = 0; rx_service_cues[i].cue != NULL; i++)
+        if (strstr(t->text.norm, rx_service_cues[i].cue) != NULL)
+            return rx_service_cues[i].verb;
+    return "offer";
+}
+
+/* The longest service trades commonly sell that the turn names and the business does
+ * not, with the verb of the reply, in the caller's number: "offer root canals", "fix
+ * garbage disposals"; false if none. */
+static bool common_service_words(const struct rx_turn *t, char *buf, size_t size)
+{
+    const char *best = NULL;
+    size_t best_len = 0, best_at = 0;
+    if (t->nservices > 0)
         return false;
+    for (size_t i = 0; rx_common_services[i] != NULL; i++) {
+        const char *phrase = rx_common_services[i];
+        size_t n = strlen(phrase), at;
+        if (n > best_len && rx_text_may_have(&t->text, phrase) && rx_text_has_norm_forms(&t->text, phrase, &at) &&
+            !is_own_matter(t->cfg, phrase)) {
+            best = phrase;
+            best_len = n;
+            best_at = at;
+        }
+    }
+    if (best == NULL)
+        return false;
+    /* said in the plural, said back so; other forms ("detailed") as the trade says it */
+    const char *end = t->text.norm + best_at + best_len;
+    int plural = strncmp(end, "s ", 2) == 0 ? 1 : strncmp(end, "es ", 3) == 0 ? 2 : 0;
+    snprintf(buf, size, "%s %s%.*s", cue_verb(t), best, plural, end);
+    return true;
+}
+
+static void say_not_offered(struct rx_turn *t, const char *what)
+{
     t->out->intent = "unknown_service";
     t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
     rx_say_gap(t);
@@ -100,6 +181,24 @@ bool rx_answer_unknown_service(struct rx_turn *t)
         rx_say_services(t, 8);
     }
     rx_say_put(&t->say, ".");
+}
+
+bool rx_answer_common_service(struct rx_turn *t)
+{
+    char what[128];
+    if (!common_service_words(t, what, sizeof what))
+        return false;
+    say_not_offered(t, what);
+    return true;
+}
+
+bool rx_answer_unknown_service(struct rx_turn *t)
+{
+    char what[128];
+    if (t->nservices > 0 ||
+        (!common_service_words(t, what, sizeof what) && !unknown_service_words(t, what, sizeof what)))
+        return false;
+    say_not_offered(t, what);
     return true;
 }
 
