@@ -14,6 +14,9 @@
 /* ... of which words of a topic, not of money alone ("how much are braces?" is not the
  * cancellation fee's policy). */
 #define RX_SEARCH_MIN_TOPIC 1.0
+/* ... and to answer before the readings by category (hours, address, services): two
+ * words of the question, as rare together as one word one text in twenty holds. */
+#define RX_SEARCH_STRONG_TOPIC 3.0
 
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
@@ -51,10 +54,10 @@ static void answer_address(struct rx_turn *t)
  * another form, or one not offered. False if the caller asked about none. */
 /* The text of the configuration that holds the question's rarest words (rx_search.h),
  * when it holds enough of them. */
-static bool answer_found(struct rx_turn *t)
+static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
 {
     struct rx_search_hit hit = rx_search(t->cfg, t->raw);
-    if (hit.score < RX_SEARCH_MIN_SCORE || hit.topic_score < RX_SEARCH_MIN_TOPIC)
+    if (hit.score < RX_SEARCH_MIN_SCORE || hit.topic_score < min_topic || hit.topic_words < min_words)
         return false;
     switch (hit.kind) {
     case RX_SEARCH_FAQ:
@@ -84,7 +87,7 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
     if (rx_answer_from_description(t) || rx_answer_common_service(t))
         return true;
     /* "what services do you offer?" wants the list, not a text that mentions services */
-    if (!rx_text_has_any(&t->text, rx_services_list_words) && answer_found(t))
+    if (!rx_text_has_any(&t->text, rx_services_list_words) && answer_found(t, RX_SEARCH_MIN_TOPIC, 1))
         return true;
     if (qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
         rx_answer_service(t);
@@ -115,6 +118,12 @@ bool rx_answer(struct rx_turn *t)
             return true;
         }
     }
+    /* a question of which one text holds several rare words ("is there a fee to open
+     * wine we bring?": corkage) before the readings by one common word ("open": the
+     * hours); not over an FAQ entry its owner's keywords pick */
+    if (!is_faq_scored && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
+        !rx_text_has_any(x, rx_services_list_words) && answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
+        return true;
     if (rx_text_has_any(x, rx_address_words)) {
         answer_address(t);
         return true;

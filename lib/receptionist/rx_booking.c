@@ -26,9 +26,20 @@ static bool is_question_about(const struct rx_turn *t)
            !rx_text_has_any(&t->text, rx_booking_verb_words);
 }
 
+/* "What should I have with me when I come in?", "is there a fee if I'm late for my
+ * appointment?": a question about a visit, with no service, day or time, books nothing
+ * ("when can I come in?" still does). */
+static bool is_question_about_visits(const struct rx_turn *t)
+{
+    return t->nservices == 0 && !(t->has_when && (t->when.has_date || t->when.has_time)) &&
+           (rx_text_has_any(&t->text, rx_hypothetical_words) ||
+            (rx_text_is_question(&t->text) && !rx_text_has(&t->text, "when") &&
+             !rx_text_has_any(&t->text, rx_want_words)));
+}
+
 bool rx_booking_is_request(const struct rx_turn *t)
 {
-    if (is_question_about(t))
+    if (is_question_about(t) || is_question_about_visits(t))
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))
         return true;

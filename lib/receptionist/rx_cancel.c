@@ -14,6 +14,8 @@ bool rx_cancel_is_move(const struct rx_turn *t)
 
 bool rx_cancel_is_request(const struct rx_turn *t)
 {
+    if (rx_text_has_any(&t->text, rx_hypothetical_words))
+        return false;
     return rx_cancel_is_move(t) ||
            (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy"));
 }

@@ -95,6 +95,10 @@ const char *const rx_move_words[] = {"reschedule", "move my", "change my appoint
                                      "change my booking", "change the time", "push back my",
                                      "move the appointment", "move the booking", "push my",
                                      "bump my", "rebook my", "move it to", NULL};
+const char *const rx_hypothetical_words[] = {
+    "what if", "what happens if", "what happens when", "is there a fee", "is there a charge",
+    "is there a penalty", "do you charge", "do i lose", "do i get charged", "will i be charged",
+    "what is the policy", "whats the policy", "whats your policy", NULL};
 const char *const rx_cancel_words[] = {"cancel my", "cancel the appointment",
                                        "cancel the booking", "cancel an appointment",
                                        "cancel our", "cancel appointment", "cant make it",

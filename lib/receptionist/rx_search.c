@@ -18,10 +18,12 @@
 
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
+#define TITLE_WEIGHT 1.5
 #define DOCS_MAX 1024     /* FAQ 500, policies 50, services 200, the address */
 
-/* The stem of a lowercase word of n letters into out. */
-static void stem(const char *w, size_t n, char out[STEM_MAX])
+/* The stem of a lowercase word of n letters into out; a word of a caller's question
+ * when is_question. */
+static void stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
 {
     if (n >= STEM_MAX)
         n = STEM_MAX - 1;
@@ -45,7 +47,7 @@ static void stem(const char *w, size_t n, char out[STEM_MAX])
         s[--n] = '\0';
     /* the words callers use for what businesses write: one stem for both */
     for (size_t i = 0; rx_search_synonyms[i].word != NULL; i++)
-        if (strcmp(rx_search_synonyms[i].word, s) == 0) {
+        if (strcmp(rx_search_synonyms[i].word, s) == 0 && (is_question || !rx_search_synonyms[i].is_question_only)) {
             snprintf(out, STEM_MAX, "%s", rx_search_synonyms[i].stem);
             return;
         }
@@ -68,8 +70,8 @@ static bool is_stop(const char *w, size_t n)
 }
 
 /* The stem of the next word of *p worth weighing (not a stop word) into out, *p moved
- * past it; false at the end of the text. */
-static bool next_stem(const char **p, char out[STEM_MAX])
+ * past it; false at the end of the text. is_question: *p is a caller's question. */
+static bool next_stem(const char **p, bool is_question, char out[STEM_MAX])
 {
     const unsigned char *q = (const unsigned char *)*p;
     char word[STEM_MAX + 8];
@@ -87,7 +89,7 @@ static bool next_stem(const char **p, char out[STEM_MAX])
             q++;
         }
         if (n > 0 && !is_stop(word, n)) {
-            stem(word, n, out);
+            stem(word, n, is_question, out);
             *p = (const char *)q;
             return true;
         }
@@ -104,7 +106,7 @@ static void stems_of(const char *text, struct stems *out)
 {
     char st[STEM_MAX];
     out->n = 0;
-    while (out->n < QUERY_STEMS_MAX && next_stem(&text, st)) {
+    while (out->n < QUERY_STEMS_MAX && next_stem(&text, true, st)) {
         bool is_seen = false;
         for (size_t i = 0; i < out->n && !is_seen; i++)
             is_seen = strcmp(out->s[i], st) == 0;
@@ -117,7 +119,8 @@ static void stems_of(const char *text, struct stems *out)
 struct doc {
     enum rx_search_kind kind;
     size_t index;
-    size_t first, n;            /* its stems in index.stems */
+    size_t title_first, title_n;    /* the stems of its title in index.stems */
+    size_t first, n;                /* the stems of the rest */
 };
 
 struct index {
@@ -137,7 +140,7 @@ static int by_stem(const void *a, const void *b)
 static void add_text(struct index *x, const char *text)
 {
     char st[STEM_MAX];
-    while (text != NULL && next_stem(&text, st)) {
+    while (text != NULL && next_stem(&text, false, st)) {
         if (x->nstems == x->cap) {
             x->cap = x->cap ? 2 * x->cap : 256;
             x->stems = xrealloc(x->stems, x->cap * sizeof x->stems[0]);
@@ -146,7 +149,9 @@ static void add_text(struct index *x, const char *text)
     }
 }
 
-static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const char *a, const char *b,
+/* A document of x: its title (an FAQ question, a policy's or a service's name, the
+ * street) and the rest of its texts, each part's stems sorted. */
+static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const char *title, const char *body,
                     const char *const *more, size_t nmore)
 {
     if (x->ndocs == DOCS_MAX)
@@ -154,12 +159,15 @@ static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const c
     struct doc *d = &x->docs[x->ndocs++];
     d->kind = kind;
     d->index = i;
+    d->title_first = x->nstems;
+    add_text(x, title);
+    d->title_n = x->nstems - d->title_first;
     d->first = x->nstems;
-    add_text(x, a);
-    add_text(x, b);
+    add_text(x, body);
     for (size_t k = 0; k < nmore; k++)
         add_text(x, more[k]);
     d->n = x->nstems - d->first;
+    qsort(x->stems[d->title_first], d->title_n, sizeof x->stems[0], by_stem);
     qsort(x->stems[d->first], d->n, sizeof x->stems[0], by_stem);
 }
 
@@ -198,26 +206,35 @@ static const struct index *index_of(const struct agent_config *c)
     return c->derived->data;
 }
 
-static bool doc_has(const struct index *x, const struct doc *d, const char *st)
+static bool part_has(const struct index *x, size_t first, size_t n, const char *st)
 {
-    return d->n > 0 && bsearch(st, x->stems[d->first], d->n, sizeof x->stems[0], by_stem) != NULL;
+    return n > 0 && bsearch(st, x->stems[first], n, sizeof x->stems[0], by_stem) != NULL;
+}
+
+/* How a document holds a stem: 0 not, 1 in its texts, 2 in its title. */
+static int doc_has(const struct index *x, const struct doc *d, const char *st)
+{
+    if (part_has(x, d->title_first, d->title_n, st))
+        return 2;
+    return part_has(x, d->first, d->n, st) ? 1 : 0;
 }
 
 struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
 {
-    struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0};
+    struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0};
     struct stems q;
     stems_of(question, &q);
     if (q.n == 0)
         return best;
     const struct index *x = index_of(c);
     double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
+    size_t words[DOCS_MAX] = {0};
     for (size_t i = 0; i < q.n; i++) {
-        bool holds[DOCS_MAX];
+        int holds[DOCS_MAX];
         size_t df = 0;
         for (size_t d = 0; d < x->ndocs; d++) {
             holds[d] = doc_has(x, &x->docs[d], q.s[i]);
-            df += holds[d];
+            df += holds[d] > 0;
         }
         if (df == 0)
             continue;       /* a word no text holds says nothing; one all hold says little */
@@ -225,13 +242,15 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
         bool is_money = strcmp(q.s[i], "fee") == 0 || strcmp(q.s[i], "payment") == 0 ||
                         strcmp(q.s[i], "pric") == 0;
         for (size_t d = 0; d < x->ndocs; d++)
-            if (holds[d]) {
-                score[d] += weight;
+            if (holds[d] > 0) {
+                /* a word of the title the owner wrote for the text weighs more */
+                score[d] += holds[d] == 2 ? TITLE_WEIGHT * weight : weight;
                 topic[d] += is_money ? 0.0 : weight;
+                words[d] += !is_money;
             }
     }
     for (size_t d = 0; d < x->ndocs; d++)
         if (score[d] > best.score)
-            best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d]};
+            best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d]};
     return best;
 }

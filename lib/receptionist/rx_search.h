@@ -5,6 +5,7 @@
  * directions, though neither holds the FAQ's keywords. */
 #ifndef FD_RX_SEARCH_H
 #define FD_RX_SEARCH_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "agent/agent_config.h"
@@ -16,6 +17,7 @@ struct rx_search_hit {
     size_t index;           /* of the FAQ entry, policy or service */
     double score;           /* the rarity of the question's words the text holds */
     double topic_score;     /* the same without the words of money ("fee", "payment") */
+    size_t topic_words;     /* how many of the question's words of a topic it holds */
 };
 
 /* The text that best answers question (the caller's words); kind NONE when no text
@@ -27,6 +29,8 @@ struct rx_search_hit rx_search(const struct agent_config *config, const char *qu
 struct rx_search_synonym {
     const char *word;       /* a stem as rx_search cuts it */
     const char *stem;       /* the stem it stands for */
+    bool is_question_only;  /* only in a caller's question: "running behind" is late,
+                             * "behind the building" in a business's text is not */
 };
 extern const char *const rx_search_stop_words[];
 extern const struct rx_search_synonym rx_search_synonyms[];
