@@ -96,6 +96,7 @@ struct rx_memory {
     int part;                           /* enum spoken_part said without a time */
     bool is_time_checked;               /* check_availability said day+minute is free */
     bool is_moving;                     /* the booking replaces one just cancelled */
+    bool is_same_time;                  /* a move "at the same time": the old booking's */
     char last_reply[RX_LAST_REPLY_MAX]; /* said last: "sorry, can you repeat that?" */
 };
 

@@ -20,18 +20,39 @@ bool rx_cancel_is_request(const struct rx_turn *t)
            (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy"));
 }
 
+/* The words after the last " to " of text, where a move names its new day ("from
+ * Thursday to Friday", "Thursday at eleven ... push it to Friday"); NULL if none. */
+static const char *after_last_to(const char *text)
+{
+    const char *last = NULL;
+    for (const char *p = text; (p = strstr(p, " to ")) != NULL; p += 4)
+        last = p + 4;
+    return last;
+}
+
 /* "Move my appointment to Thursday at 11": the day and time are kept for the new
- * booking (in the booking slots of the memory, which the cancel does not use). */
+ * booking (in the booking slots of the memory, which the cancel does not use). The old
+ * booking's day may be said too ("from Monday to Tuesday"): the day after "to" is the
+ * new one. "Same time" keeps the old booking's time, known once it is found. */
 static void keep_move_when(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
-    if (!t->has_when)
+    struct spoken_when when = t->when;
+    bool has_when = t->has_when;
+    const char *to = after_last_to(t->raw);
+    struct spoken_when later;
+    if (to != NULL && spoken_time_parse(to, strlen(to), &t->ctx->now, 0, &later) && later.has_date) {
+        when = later;
+        has_when = true;
+    }
+    m->is_same_time = rx_text_has_any(&t->text, rx_same_time_words);
+    if (!has_when)
         return;
-    if (t->when.has_date)
-        m->day = t->when.date;
-    if (t->when.has_time) {
-        m->minute = t->when.hour * 60 + t->when.minute;
-        m->alt_minute = t->when.is_time_ambiguous ? t->when.alt_hour * 60 + t->when.minute : -1;
+    if (when.has_date)
+        m->day = when.date;
+    if (when.has_time && !m->is_same_time) {
+        m->minute = when.hour * 60 + when.minute;
+        m->alt_minute = when.is_time_ambiguous ? when.alt_hour * 60 + when.minute : -1;
     }
 }
 
@@ -116,6 +137,10 @@ void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
     const struct agent_service *svc = agent_config_find_service(t->cfg, r->service, strlen(r->service));
     struct civil_date day = m->day;     /* what the caller asked to move to, if anything */
     int minute = m->minute, alt_minute = m->alt_minute;
+    if (m->is_same_time && r->minute >= 0 && r->minute < 1440) {
+        minute = r->minute;
+        alt_minute = -1;
+    }
     m->task = RX_TASK_BOOKING;
     rx_memory_clear_booking(m);
     m->is_moving = true;

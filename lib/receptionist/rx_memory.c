@@ -24,6 +24,7 @@ void rx_memory_clear_booking(struct rx_memory *mem)
     mem->is_time_checked = false;
     mem->is_awaiting_confirmation = false;
     mem->is_moving = false;
+    mem->is_same_time = false;
     for (int i = 0; i < RX_FREE_MAX; i++)
         mem->offered[i] = -1;
 }
@@ -113,7 +114,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     msgpack_packer pk;
     mp_buf_init(&b, 512);
     msgpack_packer_init(&pk, &b, mp_buf_write);
-    msgpack_pack_map(&pk, 30);
+    msgpack_pack_map(&pk, 31);     /* the pack_ calls below, one a field */
     pack_int(&pk, "task", mem->task);
     pack_int(&pk, "svc", mem->service_index);
     pack_int(&pk, "day", mem->day.year * 10000LL + mem->day.month * 100 + mem->day.day);
@@ -151,6 +152,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     pack_int(&pk, "part", mem->part);
     pack_bool(&pk, "chk", mem->is_time_checked);
     pack_bool(&pk, "move", mem->is_moving);
+    pack_bool(&pk, "same", mem->is_same_time);
     pack_str(&pk, "last", mem->last_reply);
     pack_int(&pk, "ver", 1);
     *out = b.data;
@@ -272,6 +274,8 @@ static bool decode_field(const msgpack_object *k, const msgpack_object *v, struc
         is_ok = get_bool(v, &m->is_time_checked);
     } else if (key_is(k, "move")) {
         is_ok = get_bool(v, &m->is_moving);
+    } else if (key_is(k, "same")) {
+        is_ok = get_bool(v, &m->is_same_time);
     } else if (key_is(k, "off")) {
         int off[RX_FREE_MAX];
         is_ok = get_ints(v, off, RX_FREE_MAX, -1, 1439, &n);

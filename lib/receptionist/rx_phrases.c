@@ -94,7 +94,10 @@ const char *const rx_last_pick_words[] = {"last", "later", "latest", "third", "3
 const char *const rx_move_words[] = {"reschedule", "move my", "change my appointment",
                                      "change my booking", "change the time", "push back my",
                                      "move the appointment", "move the booking", "push my",
-                                     "bump my", "rebook my", "move it to", NULL};
+                                     "bump my", "rebook my", "move it to", "shift my",
+                                     "shift it", "push it to", "push it back", "switch my",
+                                     "move our", NULL};
+const char *const rx_same_time_words[] = {"same time", "same hour", "same slot", NULL};
 const char *const rx_hypothetical_words[] = {
     "what if", "what happens if", "what happens when", "is there a fee", "is there a charge",
     "is there a penalty", "do you charge", "do i lose", "do i get charged", "will i be charged",

@@ -67,6 +67,7 @@ extern const char *const rx_first_pick_words[];
 extern const char *const rx_second_pick_words[];
 extern const char *const rx_last_pick_words[];
 extern const char *const rx_move_words[];       /* "reschedule", "move my" */
+extern const char *const rx_same_time_words[];  /* "same time": a move keeps the time */
 extern const char *const rx_cancel_words[];     /* "cancel my", "can't make it" */
 /* A question about what would happen, not a request: "what if I can't make it?",
  * "is there a fee if I cancel last minute?". */

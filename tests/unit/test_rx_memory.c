@@ -41,6 +41,7 @@ static void filled(struct rx_memory *m)
     m->part = 2;
     m->is_time_checked = true;
     m->is_moving = true;
+    m->is_same_time = true;
 }
 
 static void test_a_packed_memory_unpacks_to_the_same_fields(void)
@@ -61,7 +62,7 @@ static void test_a_packed_memory_unpacks_to_the_same_fields(void)
     CHECK(back.nservices_asked == 2 && back.services_asked[1] == 0);
     CHECK(back.has_booked && back.has_left_message && back.was_transferred);
     CHECK(back.pending == RX_ASK_CONFIRM_BOOKING && back.alt_minute == 150 && back.part == 2);
-    CHECK(back.is_time_checked && back.is_moving && back.is_awaiting_confirmation);
+    CHECK(back.is_time_checked && back.is_moving && back.is_same_time && back.is_awaiting_confirmation);
     rx_memory_pack(&back, &again, &again_len);
     CHECK(again_len == len && memcmp(buf, again, len) == 0);
     free(buf);
