@@ -138,6 +138,8 @@ static const char *const relations[] = {
 static const char *const after_cues[] = {"here", "speaking", "calling", NULL};
 /* Words that correct what was just said: "Jon, sorry, John". */
 static const char *const repair_words[] = {"sorry", "mean", "no", "wait", "actually", "rather", NULL};
+/* Words a caller greets with before giving a name: "Hi, Nina Park, ...". */
+static const char *const greetings[] = {"hi", "hello", "hey", "morning", "afternoon", "evening", NULL};
 /* Words a bare answer may start with before the name: "yeah, Tom Baker". */
 static const char *const lead_words[] = {
     "yeah", "yes", "yep", "sure", "ok", "okay", "um", "uh", "oh", "so", "well", "hi", "hello",
@@ -217,6 +219,15 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
         /* "Hi, Gus Moreno here": the name starts a clause and a cue ends it */
         bool is_clause_start = i == 0 || w->t[i].is_break_before || is_one_of(&w->t[i - 1], lead_words);
         size_t n = is_clause_start ? name_span(w, i) : 0;
+        /* "Hi, Nina Park, could the owner call me back": a greeting, then a clause that
+         * is only a name */
+        bool is_after_greeting = i > 0 && is_one_of(&w->t[i - 1], greetings) && w->t[i].is_break_before;
+        if (n > 0 && is_after_greeting && (i + n == w->n || w->t[i + n].is_break_before) &&
+            is_likely(w, i, n, is_asked)) {
+            f->at = i, f->n = n;
+            i += n - 1;
+            continue;
+        }
         if (n > 0 && i + n < w->n && is_one_of(&w->t[i + n], after_cues) &&
             (i + n + 1 == w->n || w->t[i + n + 1].is_break_before || !is(&w->t[i + n], "calling")) &&
             (is_known_name(&w->t[i]) || n >= 2)) {

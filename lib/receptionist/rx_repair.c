@@ -108,7 +108,11 @@ static size_t cue_at(const struct rx_tokens *ws, size_t i)
  * "I mean at four", "make that a color". */
 static const char *const fillers[] = {
     "its", "it", "is", "at", "on", "a", "an", "the", "uh", "um", "lets", "say", "make", "that",
-    "for", "i", "mean", "sorry", NULL};
+    "for", "i", "mean", "sorry", "just", "only", "never", "mind", "rather", "do", "can", "we",
+    NULL};
+/* Words that may sit between the value said wrong and the cue: "a will, well actually
+ * no, a trust", "a checkup, oh actually". */
+static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", NULL};
 
 bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
 {
@@ -119,7 +123,10 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
     size_t since = 0;               /* words before this were settled by an earlier repair */
     for (size_t i = 1; i < ws.n; i++) {
         size_t k = cue_at(&ws, i);
-        if (k == 0 || kind_of(cfg, &ws.t[i - 1]) == 0)
+        size_t before = i - 1;
+        while (before > since && is_in(ws.t[before].low, hesitations))
+            before--;
+        if (k == 0 || kind_of(cfg, &ws.t[before]) == 0)
             continue;
         size_t after = i + k;
         while (after < ws.n && is_in(ws.t[after].low, fillers))
