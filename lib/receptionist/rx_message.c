@@ -116,8 +116,12 @@ static bool note_number(struct rx_turn *t)
 static void note_message(struct rx_turn *t)
 {
     const char *said = rx_message_said_with(t->raw);
-    if (said != NULL && t->mem->message[0] == '\0')
+    if (t->mem->message[0] != '\0')
+        return;
+    if (said != NULL)
         copy(t->mem->message, sizeof t->mem->message, said);
+    else
+        rx_message_said_around(t->raw, t->mem->message_name, t->mem->message, sizeof t->mem->message);
 }
 
 void rx_message_start(struct rx_turn *t)

@@ -254,3 +254,41 @@ bool rx_callback_is_refused(const struct rx_text *text)
 {
     return rx_text_has_any(text, rx_no_number_words);
 }
+
+/* A clause that only asks for the message, names the caller or gives the number. */
+static bool is_request_clause(const char *clause, const char *name)
+{
+    static const char *const request[] = {
+        "message", "call me", "call back", "callback", "call her", "call him", "reach me",
+        "get back to me", "this is", "my name", "number", "phone", NULL};
+    char digits[24];
+    bool has_plus;
+    if (rx_text_digits(clause, digits, sizeof digits, &has_plus) > 0)
+        return true;
+    if (name[0] != '\0' && find_said(clause, name) != NULL)
+        return true;
+    for (size_t i = 0; request[i] != NULL; i++)
+        if (find_said(clause, request[i]) != NULL)
+            return true;
+    return false;
+}
+
+bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = raw; *p != '\0';) {
+        size_t len = strcspn(p, ",.;!?");
+        char clause[RX_TEXT_MAX];
+        size_t k = len < sizeof clause - 1 ? len : sizeof clause - 1;
+        memcpy(clause, p, k);
+        clause[k] = '\0';
+        const char *words = skip_to_word(clause);
+        if (count_words(words) >= 4 && !is_request_clause(words, name) && n + strlen(words) + 3 < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n > 0 ? ". " : "", words);
+        p += len;
+        if (*p != '\0')
+            p++;
+    }
+    return n > 0;
+}

@@ -36,5 +36,10 @@ bool rx_callback_is_refused(const struct rx_text *text);
  * none: what follows a number ("..., 917 555 0142, it's about the crown i had done") or
  * what they are to be told ("tell them i'll bring my insurance card"). */
 const char *rx_message_said_with(const char *raw);
+/* The message told before or around the request, the name and the number ("hi, this is
+ * Carla, I think I left a blue scarf there last night, can someone call me at ..."):
+ * the clauses of four or more words that are none of these, into buf (size bytes);
+ * false if there are none. name: the caller's name, "" if not known. */
+bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t size);
 
 #endif
