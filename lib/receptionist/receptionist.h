@@ -97,6 +97,10 @@ struct rx_memory {
     bool is_time_checked;               /* check_availability said day+minute is free */
     bool is_moving;                     /* the booking replaces one just cancelled */
     bool is_same_time;                  /* a move "at the same time": the old booking's */
+    /* the day and time asked for that could not be booked, while the free times of
+     * another day or time are checked: the reason is said with them */
+    struct civil_date refused_day;      /* year 0: none */
+    int refused_minute;                 /* -1: none */
     char last_reply[RX_LAST_REPLY_MAX]; /* said last: "sorry, can you repeat that?" */
 };
 

@@ -220,17 +220,54 @@ static void ask_readback(struct rx_turn *t)
 }
 
 /* Asks the tool for the free times of the memory's day, the nearest to wish first
- * (-1: the day's first); the reply to its result offers them (offer_free). */
-static void offer_times_near(struct rx_turn *t, int wish)
+ * (-1: the day's first); the reply to its result offers them (offer_free), saying again
+ * in a few words why the day or time asked for (refused, at wish) could not be. */
+static void offer_times_near(struct rx_turn *t, struct civil_date refused, int wish)
 {
     struct rx_memory *m = t->mem;
     if (m->part == SPOKEN_PART_NONE)
         m->part = RX_PART_ANY;
+    m->refused_day = refused;
+    m->refused_minute = wish;
     rx_say_gap(t);
     rx_say_pick(t, rx_checking_wordings);
     rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
     if (wish >= 0)
         rx_tool_minute_format(t->out->tool.time, wish);
+}
+
+/* The start of an offer of free times that were not asked for: "Since we're closed on
+ * Sunday, March 8th for Christmas Day, on Monday, March 9th I can offer", "On Saturday,
+ * March 7th we're open 8 AM to 2 PM; I can offer", "On Monday, March 9th I can offer".
+ * The refused day and time are then forgotten. */
+static void say_offer_lead(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    const struct civil_date *today = &t->ctx->now.date;
+    if (m->refused_day.year != 0 && civil_date_compare(&m->refused_day, &m->day) != 0) {
+        const char *reason = "";
+        bool is_closed = rx_is_closure(t->cfg, &m->refused_day, &reason) ||
+                         t->cfg->hours[rx_weekday(&m->refused_day)].nranges == 0;
+        rx_say_put(&t->say, is_closed ? "Since we're closed " : "Since there's no time left ");
+        rx_say_on(&t->say, &m->refused_day, today);
+        if (reason[0] != '\0') {
+            rx_say_put(&t->say, " for ");
+            rx_say_put(&t->say, reason);
+        }
+        rx_say_put(&t->say, ", ");
+        rx_say_on(&t->say, &m->day, today);
+        rx_say_put(&t->say, " I can offer ");
+    } else if (m->refused_day.year != 0 && m->refused_minute >= 0) {
+        rx_say_on(&t->say, &m->day, today);
+        rx_say_put(&t->say, " we're open ");
+        rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&m->day)]);
+        rx_say_put(&t->say, "; I can offer ");
+    } else {
+        rx_say_on(&t->say, &m->day, today);
+        rx_say_put(&t->say, " I can offer ");
+    }
+    memset(&m->refused_day, 0, sizeof m->refused_day);
+    m->refused_minute = -1;
 }
 
 /* The next step of the booking: ask for what is missing, check, or read back. */
@@ -252,13 +289,14 @@ static void advance(struct rx_turn *t)
     struct civil_date instead;
     if (has_day(m) && !rx_booking_day_is_bookable(t, &instead)) {
         /* closed that day: the free times of the next open day, near the time asked
-         * for, rather than "which day?" */
+         * for, rather than "which day?"; why is said with them */
         int wish = m->minute;
+        struct civil_date refused = m->day;
         m->day = instead;
         m->minute = -1;
         m->is_time_checked = false;
         if (has_day(m)) {
-            offer_times_near(t, wish);
+            offer_times_near(t, refused, wish);
             return;
         }
     }
@@ -283,7 +321,7 @@ static void advance(struct rx_turn *t)
         /* outside the hours or too soon: that day's free times nearest the wish */
         int wish = m->minute;
         m->minute = -1;
-        offer_times_near(t, wish);
+        offer_times_near(t, m->day, wish);
         return;
     }
     if (m->minute < 0) {
@@ -523,18 +561,18 @@ static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool h
         rx_say_put(&t->say, "there's nothing free ");
         rx_say_on(&t->say, &m->day, &t->ctx->now.date);
         rx_say_put(&t->say, ". Would another day work?");
+        memset(&m->refused_day, 0, sizeof m->refused_day);
+        m->refused_minute = -1;
         m->day.year = 0;
         m->minute = -1;
         m->part = SPOKEN_PART_NONE;
         m->pending = RX_ASK_DAY;
         return;
     }
-    if (has_asked_time) {
+    if (has_asked_time)
         rx_say_put(&t->say, "; I can offer ");
-    } else {
-        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
-        rx_say_put(&t->say, " I can offer ");
-    }
+    else
+        say_offer_lead(t);
     for (int i = 0; i < n; i++) {
         if (i > 0)
             rx_say_put(&t->say, i + 1 == n ? " or " : ", ");

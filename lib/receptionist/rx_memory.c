@@ -25,6 +25,8 @@ void rx_memory_clear_booking(struct rx_memory *mem)
     mem->is_awaiting_confirmation = false;
     mem->is_moving = false;
     mem->is_same_time = false;
+    memset(&mem->refused_day, 0, sizeof mem->refused_day);
+    mem->refused_minute = -1;
     for (int i = 0; i < RX_FREE_MAX; i++)
         mem->offered[i] = -1;
 }
@@ -114,7 +116,7 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     msgpack_packer pk;
     mp_buf_init(&b, 512);
     msgpack_packer_init(&pk, &b, mp_buf_write);
-    msgpack_pack_map(&pk, 31);     /* the pack_ calls below, one a field */
+    msgpack_pack_map(&pk, 33);     /* the pack_ calls below, one a field */
     pack_int(&pk, "task", mem->task);
     pack_int(&pk, "svc", mem->service_index);
     pack_int(&pk, "day", mem->day.year * 10000LL + mem->day.month * 100 + mem->day.day);
@@ -153,6 +155,8 @@ void rx_memory_pack(const struct rx_memory *mem, char **out, size_t *len)
     pack_bool(&pk, "chk", mem->is_time_checked);
     pack_bool(&pk, "move", mem->is_moving);
     pack_bool(&pk, "same", mem->is_same_time);
+    pack_int(&pk, "rday", mem->refused_day.year * 10000LL + mem->refused_day.month * 100 + mem->refused_day.day);
+    pack_int(&pk, "rmin", mem->refused_minute);
     pack_str(&pk, "last", mem->last_reply);
     pack_int(&pk, "ver", 1);
     *out = b.data;
@@ -247,6 +251,11 @@ static bool decode_field(const msgpack_object *k, const msgpack_object *v, struc
     } else if (key_is(k, "min")) {
         is_ok = get_int(v, -1, 1439, &x);
         m->minute = (int)x;
+    } else if (key_is(k, "rday")) {
+        is_ok = get_day(v, &m->refused_day);
+    } else if (key_is(k, "rmin")) {
+        is_ok = get_int(v, -1, 1439, &x);
+        m->refused_minute = (int)x;
     } else if (key_is(k, "alt")) {
         is_ok = get_int(v, -1, 1439, &x);
         m->alt_minute = (int)x;

@@ -42,6 +42,8 @@ static void filled(struct rx_memory *m)
     m->is_time_checked = true;
     m->is_moving = true;
     m->is_same_time = true;
+    m->refused_day = (struct civil_date){2026, 3, 8};
+    m->refused_minute = 600;
 }
 
 static void test_a_packed_memory_unpacks_to_the_same_fields(void)
@@ -63,6 +65,7 @@ static void test_a_packed_memory_unpacks_to_the_same_fields(void)
     CHECK(back.has_booked && back.has_left_message && back.was_transferred);
     CHECK(back.pending == RX_ASK_CONFIRM_BOOKING && back.alt_minute == 150 && back.part == 2);
     CHECK(back.is_time_checked && back.is_moving && back.is_same_time && back.is_awaiting_confirmation);
+    CHECK(back.refused_day.day == 8 && back.refused_minute == 600);
     rx_memory_pack(&back, &again, &again_len);
     CHECK(again_len == len && memcmp(buf, again, len) == 0);
     free(buf);
