@@ -255,12 +255,21 @@ bool rx_callback_is_refused(const struct rx_text *text)
     return rx_text_has_any(text, rx_no_number_words);
 }
 
-/* A clause that only asks for the message, names the caller or gives the number. */
+/* A clause that asks for something (the message, a person, a call back), names the
+ * caller or gives the number: not what they want the team told. */
 static bool is_request_clause(const char *clause, const char *name)
 {
     static const char *const request[] = {
         "message", "call me", "call back", "callback", "call her", "call him", "reach me",
-        "get back to me", "this is", "my name", "number", "phone", NULL};
+        "get back to me", "this is", "my name", "number", "phone", "talk to", "speak to",
+        "speak with", "talk with", "person", "someone", "somebody", "anyone", "human", NULL};
+    static const char *const asking[] = {
+        "can", "could", "would", "will", "may", "do", "does", "is", "are", "how", "what",
+        "when", "where", "who", "why", "which", "please", NULL};
+    size_t first = strcspn(clause, " ");
+    for (size_t i = 0; asking[i] != NULL; i++)
+        if (strlen(asking[i]) == first && strncasecmp(clause, asking[i], first) == 0)
+            return true;
     char digits[24];
     bool has_plus;
     if (rx_text_digits(clause, digits, sizeof digits, &has_plus) > 0)
