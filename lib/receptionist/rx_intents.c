@@ -210,7 +210,10 @@ static enum offer_answer offer_answer_of(const struct rx_turn *t)
         is_yes = is_no = false;         /* "are you open right now?" is not a yes */
     if (asked == RX_ASK_OFFER_MESSAGE && is_yes)
         return OFFER_MESSAGE_TAKEN;
-    if (asked == RX_ASK_OFFER_BOOKING && is_yes)
+    /* "Wednesday if you can" to "want me to book you in?" says yes with a day or time */
+    bool has_day_or_time = t->has_when && (t->when.has_date || t->when.has_time || t->when.part != SPOKEN_PART_NONE);
+    bool is_day_answer = has_day_or_time && !is_no && !rx_text_is_question(&t->text) && !rx_message_is_request(t);
+    if (asked == RX_ASK_OFFER_BOOKING && (is_yes || is_day_answer))
         return OFFER_BOOKING_TAKEN;
     if (asked == RX_ASK_ANYTHING_ELSE && is_yes && t->nservices == 0 && !t->has_when &&
         t->text.nwords <= 3)

@@ -127,7 +127,8 @@ static const char *const sure_cues[] = {
     "under the name", "last name is", "first name is", NULL};
 /* Cues after which a name is likely: the words must also look like one. */
 static const char *const likely_cues[] = {
-    "this is", "it is", "its", "i am", "im", "under", "put it under", "book it under", NULL};
+    "this is", "it is", "its", "i am", "im", "under", "put it under", "book it under",
+    "reservation for", "booking for", "table for", "appointment for", NULL};
 /* The person a visit is for: "for my daughter, Ruby Tran". */
 static const char *const relations[] = {
     "daughter", "son", "wife", "husband", "mom", "mother", "dad", "father", "kid", "child",
@@ -238,29 +239,33 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
 }
 
 /* The whole answer is a name, after words such as "yeah" or "it's": "Hannah Cole.",
- * "yeah, Tom Baker". Without a name asked for, only two or three words with capitals
- * and nothing else. */
+ * "yeah, Tom Baker". Said twice, the fuller or later ("yeah, Kowalski, Walt Kowalski").
+ * Without a name asked for, only two or three words with capitals and nothing else. */
 static void find_bare(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
-    size_t i = 0;
-    while (i < w->n && is_one_of(&w->t[i], lead_words))
-        i++;
-    size_t n = name_span(w, i);
-    if (n == 0)
-        return;
-    size_t end = i + n;
-    bool is_whole = end == w->n || w->t[end].is_break_before ||
-                    is(&w->t[end], "thanks") || is(&w->t[end], "please");
-    if (!is_whole)
-        return;
-    if (!is_asked) {
-        if (i != 0 || end != w->n || n < 2)
-            return;
-        for (size_t k = 0; k < n; k++)
-            if (!w->t[k].is_capital)
-                return;
+    for (size_t start = 0; start < w->n; start++) {
+        if (start > 0 && !w->t[start].is_break_before)
+            continue;
+        size_t i = start;
+        while (i < w->n && is_one_of(&w->t[i], lead_words))
+            i++;
+        size_t n = name_span(w, i);
+        if (n == 0)
+            continue;
+        size_t end = i + n;
+        bool is_whole = end == w->n || w->t[end].is_break_before ||
+                        is(&w->t[end], "thanks") || is(&w->t[end], "please");
+        if (!is_whole || n < f->n)
+            continue;
+        if (!is_asked) {
+            bool is_capitals = start == 0 && end == w->n && n >= 2;
+            for (size_t k = 0; is_capitals && k < n; k++)
+                is_capitals = w->t[k].is_capital;
+            if (!is_capitals)
+                continue;
+        }
+        f->at = i, f->n = n;
     }
-    f->at = i, f->n = n;
 }
 
 /* A spelled run ("K A T E"): at least three single letters in a row; *at and *n. */
