@@ -189,7 +189,7 @@ void rx_answer_hours(struct rx_turn *t)
     bool is_open = rx_is_open_now(t->ctx);
     /* "are you open?" is about now; "when are you open?" about the week */
     bool is_when = rx_text_has(&t->text, "when") || rx_text_has(&t->text, "what days") ||
-                   rx_text_has(&t->text, "what hours");
+                   rx_text_has(&t->text, "what hours") || rx_text_has(&t->text, "what time");
     bool is_about_now = rx_text_has_any(&t->text, rx_now_words) || rx_text_has(&t->text, "today") ||
                         (rx_text_has(&t->text, "are you open") && !is_when) ||
                         (rx_text_has_any(&t->text, rx_close_words) && !is_when);

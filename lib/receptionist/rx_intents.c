@@ -32,13 +32,21 @@
  *                       that "no thanks, bye" to "shall I book it?" ends the call.
  *   offer_answer        "yes please" to "shall I book it?" or to "would you like to leave
  *                       a message?", which the rows below would not understand.
+ *   night_trouble       at night, "my dog ate chocolate, what do I do?" hears the
+ *                       business's after-hours message before a question row can read an
+ *                       FAQ word in it ("dog") or a booking row a day.
  *   book, message       a request to start a task when none is under way; a booking
  *                       first: "have someone call me to book a cleaning" is booked now.
  *   question            hours, prices, services, the FAQ, from the configuration; a task
  *                       under way then asks its question again.
  *   thanks              after the questions: "thanks, and when do you close?" gets the hours.
  *   small_talk, hello   "how are you?" before a bare hello: "hi, how are you?" is asked how.
- *   misunderstood       every turn that nothing above took. */
+ *   unanswered          a question none of the rows above could answer: said so, and a
+ *                       message offered.
+ *   misunderstood       every turn that nothing above took.
+ *
+ * A business that forwards at night but answers questions first (rx_dispatch) answers
+ * the rows marked so and puts every other turn through. */
 #include <string.h>
 
 #include "receptionist/rx_internal.h"
@@ -342,6 +350,27 @@ static bool say_hello(struct rx_turn *t)
 
 /* Sorry and what the receptionist can do, or the task's question again; a person after
  * the business's number of turns in a row not understood. */
+/* At night, a caller in trouble hears what the business wants such callers told
+ * (after_hours.message), then what can be done now. */
+static bool is_night_trouble(const struct rx_turn *t)
+{
+    return t->cfg->after_hours_message[0] != '\0' && t->mem->task == RX_TASK_NONE &&
+           !rx_is_open_now(t->ctx) && rx_text_has_any(&t->text, rx_trouble_words);
+}
+
+static bool say_night_advice(struct rx_turn *t)
+{
+    t->out->intent = "after_hours";
+    rx_say_gap(t);
+    rx_say_put(&t->say, t->cfg->after_hours_message);
+    size_t n = strlen(t->cfg->after_hours_message);
+    if (strchr(".!?", t->cfg->after_hours_message[n - 1]) == NULL)
+        rx_say_put(&t->say, ".");
+    rx_say_put(&t->say, " I can also take a message for the team. Would you like that?");
+    t->mem->pending = RX_ASK_OFFER_MESSAGE;
+    return true;
+}
+
 /* A question the configuration does not answer: said so, and a message offered, so
  * that someone who knows can call back. */
 static bool is_unanswered_question(const struct rx_turn *t)
@@ -399,6 +428,7 @@ static const struct rx_intent rx_intents[] = {
     {"cancel", rx_cancel_is_request, start_cancel, false},
     {"goodbye", is_goodbye, end_call, true},
     {"offer_answer", is_offer_answer, take_offer_answer, false},
+    {"night_trouble", is_night_trouble, say_night_advice, true},
     {"book", is_booking_request, start_booking, false},
     {"message", is_message_request, start_message, false},
     {"question", is_any_turn, answer_question, true},

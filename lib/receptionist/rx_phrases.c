@@ -98,6 +98,10 @@ const char *const rx_move_words[] = {"reschedule", "move my", "change my appoint
                                      "bump my", "rebook my", "move it to", "shift my",
                                      "shift it", "push it to", "push it back", "switch my",
                                      "move our", NULL};
+const char *const rx_trouble_words[] = {
+    "what do i do", "what should i do", "what can i do", "dont know what to do", "im scared",
+    "im afraid", "im worried", "help me", "in danger", "not safe", "emergency", "urgent",
+    "hurt", "bleeding", "swallowed", "ate", "poison", "sick", "threatening", NULL};
 const char *const rx_same_time_words[] = {"same time", "same hour", "same slot", NULL};
 const char *const rx_hypothetical_words[] = {
     "what if", "what happens if", "what happens when", "is there a fee", "is there a charge",
