@@ -80,9 +80,12 @@ static unsigned kind_of(const struct agent_config *cfg, const struct rx_token *w
 /* The cues of a repair, longest first; "no" and "sorry" alone count only between two
  * values ("Monday, no, Tuesday"), never before other words ("no, I can't"). */
 static const char *const cues[] = {
-    "no wait", "wait no", "no sorry", "sorry no", "no no", "i mean", "i meant", "sorry i mean",
-    "sorry i meant", "or rather", "scratch that", "actually no", "no actually", "let me correct that",
-    "correction", "make that", "wait", "sorry", "no", "actually", "rather", NULL};
+    "no wait thats my old one", "no wait thats my old number", "no sorry thats my old one",
+    "thats my old one", "thats my old number", "thats the old one", "thats the wrong number",
+    "wrong number", "no wait", "wait no", "no sorry", "sorry no", "no no", "i mean", "i meant",
+    "sorry i mean", "sorry i meant", "or rather", "scratch that", "actually no", "no actually",
+    "let me correct that", "correction", "make that", "wait", "sorry", "no", "actually",
+    "rather", NULL};
 
 /* How many words of a cue start at i (0: none). */
 static size_t cue_at(const struct rx_tokens *ws, size_t i)
@@ -139,7 +142,7 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
             continue;
         for (size_t j = since; j < i; j++)
             is_cut[j] = is_cut[j] || (kind_of(cfg, &ws.t[j]) & kind) != 0;
-        for (size_t j = i; j < i + k; j++)
+        for (size_t j = before + 1; j < i + k; j++)    /* hesitations, then the cue */
             is_cut[j] = true;
         is_repaired = true;
         since = after;
