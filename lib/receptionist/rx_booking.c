@@ -26,15 +26,17 @@ static bool is_question_about(const struct rx_turn *t)
            !rx_text_has_any(&t->text, rx_booking_verb_words);
 }
 
-/* "What should I have with me when I come in?", "is there a fee if I'm late for my
- * appointment?": a question about a visit, with no service, day or time, books nothing
- * ("when can I come in?" still does). */
+/* "What should I have with me when I come in?", "do I need an appointment?": a
+ * question about a visit, with no service, day or time, books nothing ("when can I come
+ * in?" still does); nor does "what if I can't make it to my class?", whatever it names. */
 static bool is_question_about_visits(const struct rx_turn *t)
 {
-    return t->nservices == 0 && !(t->has_when && (t->when.has_date || t->when.has_time)) &&
-           (rx_text_has_any(&t->text, rx_hypothetical_words) ||
-            (rx_text_is_question(&t->text) && !rx_text_has(&t->text, "when") &&
-             !rx_text_has_any(&t->text, rx_want_words)));
+    static const char *const self_questions[] = {"do i", "should i", "will i", "do we", "is it", NULL};
+    if (rx_text_has_any(&t->text, rx_hypothetical_words))
+        return true;
+    bool is_when_said = t->has_when && (t->when.has_date || t->when.has_time);
+    return t->nservices == 0 && !is_when_said && rx_text_is_question(&t->text) && !rx_text_has(&t->text, "when") &&
+           (!rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, self_questions));
 }
 
 bool rx_booking_is_request(const struct rx_turn *t)

@@ -129,12 +129,13 @@ static const char *const sure_cues[] = {
 static const char *const likely_cues[] = {
     "this is", "it is", "its", "i am", "im", "under", "put it under", "book it under",
     "reservation for", "booking for", "table for", "appointment for", NULL};
-/* The person a visit is for: "for my daughter, Ruby Tran". */
+/* The person a visit is for: "for my daughter, Ruby Tran", after a possessive. */
 static const char *const relations[] = {
     "daughter", "son", "wife", "husband", "mom", "mother", "dad", "father", "kid", "child",
     "boy", "girl", "partner", "friend", "grandma", "grandmother", "grandpa", "grandfather",
     "brother", "sister", "niece", "nephew", "boyfriend", "girlfriend", "fiance", "fiancee",
     "aunt", "uncle", "mum", "boss", "colleague", "roommate", NULL};
+static const char *const possessives[] = {"my", "our", "his", "her", "their", NULL};
 /* Words after a name that say it was one: "Gus Moreno here". */
 static const char *const after_cues[] = {"here", "speaking", "calling", NULL};
 /* Words that correct what was just said: "Jon, sorry, John". */
@@ -198,13 +199,12 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
                 continue;
             }
         }
-        /* "for my daughter, Ruby Tran", "for my son Jake" */
-        if (is(&w->t[i], "for") && i + 2 < w->n && (is(&w->t[i + 1], "my") || is(&w->t[i + 1], "our")) &&
-            is_one_of(&w->t[i + 2], relations)) {
-            size_t n = name_span(w, i + 3);
-            if (is_likely(w, i + 3, n, is_asked)) {
-                f->at = i + 3, f->n = n;
-                i += 2 + n;
+        /* "for my daughter, Ruby Tran", "sign up my wife, Ruby Tran", "my son Jake" */
+        if (i + 1 < w->n && is_one_of(&w->t[i], possessives) && is_one_of(&w->t[i + 1], relations)) {
+            size_t n = name_span(w, i + 2);
+            if (is_likely(w, i + 2, n, is_asked)) {
+                f->at = i + 2, f->n = n;
+                i += 1 + n;
                 continue;
             }
         }
