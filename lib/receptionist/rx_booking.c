@@ -428,7 +428,10 @@ static int pick_offered(struct rx_turn *t)
  * instead". (Elsewhere a bare number is read as a time only when a time was asked.) */
 static void read_bare_time(struct rx_turn *t)
 {
-    if (!t->has_when)
+    /* "how long does that one take?": a pronoun, not 1 o'clock */
+    static const char *const pronoun_ones[] = {"that one", "this one", "which one", "the one", "one of",
+                                               "each one", "one more", NULL};
+    if (!t->has_when && !rx_text_has_any(&t->text, pronoun_ones))
         t->has_when = spoken_time_parse(t->raw, strlen(t->raw), &t->ctx->now, SPOKEN_EXPECT_TIME,
                                         &t->when);
 }
@@ -465,6 +468,12 @@ bool rx_booking_turn(struct rx_turn *t)
         /* "sure, oh, and how much is the add-on?" asks first: answered, then asked again */
         bool is_question = rx_text_is_question(&t->text);
         bool is_yes = rx_text_is_yes(&t->text) && !is_question, is_no = rx_text_is_no(&t->text) && !is_question;
+        /* "how much is the nail art?" asks about a service, it does not switch to it; "can
+         * we do five instead?" does change the booking */
+        if (is_question && !rx_text_has_any(&t->text, rx_change_words)) {
+            m->is_awaiting_confirmation = true;
+            return false;
+        }
         if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
             t->out->intent = "book";
             m->is_awaiting_confirmation = false;

@@ -102,6 +102,9 @@ const char *const rx_trouble_words[] = {
     "what do i do", "what should i do", "what can i do", "dont know what to do", "im scared",
     "im afraid", "im worried", "help me", "in danger", "not safe", "emergency", "urgent",
     "hurt", "bleeding", "swallowed", "ate", "poison", "sick", "threatening", NULL};
+const char *const rx_change_words[] = {
+    "instead", "make it", "can we do", "could we do", "can i do", "could i do", "how about",
+    "what about", "change", "switch", "rather", "can we make", "can you make", "move it", NULL};
 const char *const rx_same_time_words[] = {"same time", "same hour", "same slot", NULL};
 const char *const rx_hypothetical_words[] = {
     "what if", "what happens if", "what happens when", "is there a fee", "is there a charge",

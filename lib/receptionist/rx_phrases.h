@@ -68,6 +68,8 @@ extern const char *const rx_second_pick_words[];
 extern const char *const rx_last_pick_words[];
 extern const char *const rx_move_words[];       /* "reschedule", "move my" */
 extern const char *const rx_same_time_words[];
+/* A question at the read-back that changes the booking: "can we do five instead?". */
+extern const char *const rx_change_words[];
 /* A caller in trouble asking what to do ("what do I do", "I'm scared"): at night, the
  * business's after-hours message is its answer. */
 extern const char *const rx_trouble_words[];  /* "same time": a move keeps the time */
