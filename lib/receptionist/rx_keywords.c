@@ -4,7 +4,7 @@
  *
  * Two words are the same word when they share a stem: each word stands for itself, the
  * base of an irregular form (a small table) and what is left after a regular ending
- * ("s", "es", "ies", "ied", "ing", "ed"; for the verb endings also with a doubled
+ * ("s", "es", "ies", "ied", "ing", "ed", "ion"; for the verb endings also with a doubled
  * consonant undone and a dropped "e" put back). A stem left by an ending is at least
  * three letters, so "bed" or "thing" are not read as forms of "b" or "th".
  *
@@ -89,6 +89,11 @@ static void word_stems(const char *w, size_t n, struct stems *st)
             y[n - 3] = 'y';
             stems_put(st, y, n - 2);
         }
+    } else if (has_ending(w, n, "ions") || has_ending(w, n, "ion")) {
+        /* "infection", "infected", "infecting" meet in "infect" */
+        size_t k = has_ending(w, n, "ions") ? 4 : 3;
+        if (n - k >= 4)
+            stems_put(st, w, n - k);
     } else if (has_ending(w, n, "ing")) {
         stems_put_verb(st, w, n - 3);
     } else if (has_ending(w, n, "ed")) {
