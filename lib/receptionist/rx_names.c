@@ -177,6 +177,14 @@ static bool is_likely(const struct rx_tokens *w, size_t i, size_t n, bool is_ask
     return n > 0 && (is_known_name(&w->t[i]) || n >= 2 || is_asked);
 }
 
+static bool is_all_capitals(const struct rx_tokens *w, size_t i, size_t n)
+{
+    for (size_t k = i; k < i + n; k++)
+        if (!w->t[k].is_capital)
+            return false;
+    return true;
+}
+
 /* Every place of w a name can sit, in order; the last found is kept. */
 static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
@@ -216,6 +224,16 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
                 i += n;
                 continue;
             }
+        }
+        /* "Kim Nguyen, a pedicure tomorrow at 4", "... at eight, Anna Berg", "... at noon
+         * for Ana Silva": a full name with capitals standing alone at either end */
+        size_t whole = name_span(w, i);
+        bool is_first_clause = i == 0 && whole > 0 && (whole == w->n || w->t[whole].is_break_before);
+        bool is_last_clause = i > 0 && i + whole == w->n && (w->t[i].is_break_before || is(&w->t[i - 1], "for"));
+        if (whole >= 2 && (is_first_clause || is_last_clause) && is_all_capitals(w, i, whole)) {
+            f->at = i, f->n = whole;
+            i += whole - 1;
+            continue;
         }
         /* "Hi, Gus Moreno here": the name starts a clause and a cue ends it */
         bool is_clause_start = i == 0 || w->t[i].is_break_before || is_one_of(&w->t[i - 1], lead_words);
