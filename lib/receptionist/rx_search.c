@@ -102,17 +102,49 @@ struct stems {
     size_t n;
 };
 
+static void stems_add(struct stems *out, const char *st)
+{
+    bool is_seen = false;
+    for (size_t i = 0; i < out->n && !is_seen; i++)
+        is_seen = strcmp(out->s[i], st) == 0;
+    if (!is_seen && out->n < QUERY_STEMS_MAX)
+        snprintf(out->s[out->n++], STEM_MAX, "%s", st);
+}
+
+/* True if text holds phrase (lowercase words) between words, apostrophes ignored. */
+static bool says(const char *text, const char *phrase)
+{
+    for (const char *p = text; *p != '\0'; p++) {
+        if (p > text && is_letter((unsigned char)p[-1]))
+            continue;
+        const char *q = p, *f = phrase;
+        while (*f != '\0' && *q != '\0') {
+            if (*q == '\'') {
+                q++;
+                continue;
+            }
+            char c = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+            if (c != *f)
+                break;
+            q++, f++;
+        }
+        if (*f == '\0' && !is_letter((unsigned char)*q))
+            return true;
+    }
+    return false;
+}
+
+/* The stems of a question's content words, each once, the first QUERY_STEMS_MAX; and
+ * the stem a phrase of callers stands for ("can't make it": cancel). */
 static void stems_of(const char *text, struct stems *out)
 {
     char st[STEM_MAX];
     out->n = 0;
-    while (out->n < QUERY_STEMS_MAX && next_stem(&text, true, st)) {
-        bool is_seen = false;
-        for (size_t i = 0; i < out->n && !is_seen; i++)
-            is_seen = strcmp(out->s[i], st) == 0;
-        if (!is_seen)
-            memcpy(out->s[out->n++], st, STEM_MAX);
-    }
+    for (const char *p = text; out->n < QUERY_STEMS_MAX && next_stem(&p, true, st);)
+        stems_add(out, st);
+    for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
+        if (says(text, rx_search_phrases[i].word))
+            stems_add(out, rx_search_phrases[i].stem);
 }
 
 /* The index of one configuration: each text's stems, sorted, for a binary search. */

@@ -34,5 +34,7 @@ struct rx_search_synonym {
 };
 extern const char *const rx_search_stop_words[];
 extern const struct rx_search_synonym rx_search_synonyms[];
+/* Phrases of callers (word: lowercase, no apostrophes) and the stem they stand for. */
+extern const struct rx_search_synonym rx_search_phrases[];
 
 #endif

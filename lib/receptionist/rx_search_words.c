@@ -31,3 +31,13 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"sunday", "weekend", false}, {"anybody", "someone", false}, {"anyone", "someone", false},
     {NULL, NULL, false},
 };
+
+const struct rx_search_synonym rx_search_phrases[] = {
+    {"cant make it", "cancel", true}, {"cannot make it", "cancel", true},
+    {"not make it", "cancel", true}, {"call off", "cancel", true}, {"miss my", "cancel", true},
+    {"plans change", "cancel", true}, {"something comes up", "cancel", true},
+    {"running late", "lat", true}, {"running behind", "lat", true}, {"show up", "arriv", true},
+    {"walk in", "walk", true}, {"just come in", "walk", true}, {"from home", "onlin", true},
+    {"on my laptop", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},
+    {NULL, NULL, false},
+};
