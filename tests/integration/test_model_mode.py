@@ -24,45 +24,21 @@ import urllib.parse
 
 import harness
 from apihelp import events_key
-from harness import (BIN, Proc, Sim, Worker, ctl, env, free_port, http, pg_rows, start_api,
-                     wait_for, wait_http)
+from harness import BIN, Sim, Worker, ctl, env, free_port, pg_rows, start_api, wait_for
+from llmhelp import FakeModel
 
-FAKE = os.path.join(harness.ROOT, "tests", "fake_llm", "fake_openai.py")
 DENTAL = os.path.join(harness.ROOT, "docs", "examples", "dental-clinic.json")
-KEY, MODEL = "sk-model-mode-test", "fake-model-mm"
 NOW = "2026-03-03T15:00:00Z"         # Tuesday March 3rd 2026, 10:00 in New York
 BUDGET_MS = 1000
 SECRET = "my neighbour Zebedee Quartermaine"    # caller words that must never be logged
 MODEL_SECRET = "Xanthippe Vorticella"           # model words that must never be logged
 
 
-class Fake(Proc):
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        argv = ["/usr/bin/python3", FAKE, "--listen", f"127.0.0.1:{self.port}", "--key", KEY,
-                "--model", MODEL]
-        super().__init__(argv, dict(os.environ), "fake-openai")
-        wait_http(self.url + "/_fake/requests")
-
-    def script_for(self, business_name, steps):
-        status, _, raw = http("POST", self.url + "/_fake/script",
-                              json.dumps({"match": business_name, "steps": steps}).encode(),
-                              {"Content-Type": "application/json"})
-        assert status == 200, raw
-
-    def requests(self):
-        status, _, raw = http("GET", self.url + "/_fake/requests")
-        assert status == 200, raw
-        return json.loads(raw)["requests"]
-
-
 E = env()
 API = start_api(E)
 SIM = Sim(E, API)
-LLM = Fake()
-LLM_ENV = {"FRONTDESK_LLM_URL": LLM.url + "/v1", "FRONTDESK_LLM_API_KEY": KEY,
-           "FRONTDESK_LLM_MODEL": MODEL, "FRONTDESK_LLM_BUDGET_MS": BUDGET_MS}
+LLM = FakeModel()
+LLM_ENV = LLM.worker_env(BUDGET_MS)
 WORKER = Worker(E, SIM, "worker-llm", FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=5000,
                 FRONTDESK_LOG_LEVEL="debug", **LLM_ENV)
 R = E.redis()
@@ -118,13 +94,7 @@ def agent_lines(rec):
 
 def requests_of(name):
     """The fake's recorded requests whose system prompt is business name's."""
-    out = []
-    for r in LLM.requests():
-        body = r.get("body") or {}
-        msgs = body.get("messages") or [{}]
-        if f"receptionist of {name}." in (msgs[0].get("content") or ""):
-            out.append(r)
-    return out
+    return LLM.requests_of(name)
 
 
 def sent_texts(business_number):
