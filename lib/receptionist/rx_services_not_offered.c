@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "receptionist/rx_answer_parts.h"
+#include "receptionist/rx_names.h"
 
 /* ---- a service the business does not list, after a cue ---- */
 
@@ -132,6 +133,18 @@ static bool is_own_matter(const struct agent_config *c, const char *phrase)
     return false;
 }
 
+/* words ends with phrase, perhaps in the plural. */
+static bool ends_with_phrase(const char *words, const char *phrase)
+{
+    size_t n = strlen(words), k = strlen(phrase);
+    for (size_t extra = 0; extra <= 2; extra++)
+        if (n >= k + extra && strncmp(words + n - k - extra, phrase, k) == 0 &&
+            (n == k + extra || words[n - k - extra - 1] == ' ') &&
+            (extra == 0 || strcmp(words + n - extra, extra == 1 ? "s" : "es") == 0))
+            return true;
+    return false;
+}
+
 /* The verb of the caller's question ("do you fix": "fix"), else "offer". */
 static const char *cue_verb(const struct rx_turn *t)
 {
@@ -144,7 +157,7 @@ static const char *cue_verb(const struct rx_turn *t)
 /* The longest service trades commonly sell that the turn names and the business does
  * not, with the verb of the reply, in the caller's number: "offer root canals", "fix
  * garbage disposals"; false if none. */
-static bool common_service_words(const struct rx_turn *t, char *buf, size_t size)
+static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
 {
     const char *best = NULL;
     size_t best_len = 0, best_at = 0;
@@ -162,10 +175,28 @@ static bool common_service_words(const struct rx_turn *t, char *buf, size_t size
     }
     if (best == NULL)
         return false;
-    /* said in the plural, said back so; other forms ("detailed") as the trade says it */
-    const char *end = t->text.norm + best_at + best_len;
+    /* said in the plural, said back so; other forms ("detailed") as the trade says it;
+     * with the caller's own word for which kind, when one comes first ("ferret
+     * vaccination"), not a word of every sentence ("my", "a", "the") */
+    const char *norm = t->text.norm;
+    const char *end = norm + best_at + best_len;
     int plural = strncmp(end, "s ", 2) == 0 ? 1 : strncmp(end, "es ", 3) == 0 ? 2 : 0;
-    snprintf(buf, size, "%s %s%.*s", cue_verb(t), best, plural, end);
+    size_t kind_at = best_at;
+    if (best_at >= 2) {
+        size_t k = best_at - 1;
+        while (k > 0 && norm[k - 1] != ' ')
+            k--;
+        size_t n = best_at - 1 - k;
+        if (n >= 3 && !rx_is_common_word(norm + k, n) &&
+            !(norm[k] >= '0' && norm[k] <= '9'))
+            kind_at = k;
+    }
+    snprintf(buf, size, "%s %.*s%s%.*s", cue_verb(t), (int)(best_at - kind_at), norm + kind_at, best, plural, end);
+    /* the caller's words after "do you do" are theirs in full when they end with it
+     * ("offer koi sleeve tattoos"); not when more follows ("wheel alignments its pulling") */
+    char cue[128];
+    if (unknown_service_words(t, cue, sizeof cue) && ends_with_phrase(cue, best))
+        snprintf(buf, size, "%s", cue);
     return true;
 }
 
