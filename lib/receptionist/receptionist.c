@@ -158,10 +158,7 @@ static void greet_while_closed(struct rx_turn *t)
     rx_say_put(&t->say, ".");
     if (c->after_hours_message[0] != '\0') {
         rx_say_put(&t->say, " ");
-        rx_say_put(&t->say, c->after_hours_message);
-        size_t n = strlen(c->after_hours_message);
-        if (n > 0 && strchr(".!?", c->after_hours_message[n - 1]) == NULL)
-            rx_say_put(&t->say, ".");
+        rx_say_sentence(&t->say, c->after_hours_message);
     }
     switch (c->after_hours) {
     case AGENT_AFTER_HOURS_FORWARD:

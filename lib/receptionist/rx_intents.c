@@ -362,10 +362,7 @@ static bool say_night_advice(struct rx_turn *t)
 {
     t->out->intent = "after_hours";
     rx_say_gap(t);
-    rx_say_put(&t->say, t->cfg->after_hours_message);
-    size_t n = strlen(t->cfg->after_hours_message);
-    if (strchr(".!?", t->cfg->after_hours_message[n - 1]) == NULL)
-        rx_say_put(&t->say, ".");
+    rx_say_sentence(&t->say, t->cfg->after_hours_message);
     rx_say_put(&t->say, " I can also take a message for the team. Would you like that?");
     t->mem->pending = RX_ASK_OFFER_MESSAGE;
     return true;

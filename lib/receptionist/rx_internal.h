@@ -76,6 +76,9 @@ void rx_say_week(struct rx_turn *t);                    /* the opening hours of 
 void rx_say_services(struct rx_turn *t, size_t max);
 void rx_say_digits(struct rx_say *s, const char *e164); /* "2 0 1, 5 5 5, 0 1 4 3" */
 void rx_say_anything_else(struct rx_turn *t);
+/* The business's own sentence (after_hours.message), ended with a full stop when the
+ * owner wrote none. */
+void rx_say_sentence(struct rx_say *s, const char *text);
 
 /* Calendar helpers on the business's local time. */
 int rx_weekday(const struct civil_date *d);

@@ -217,6 +217,14 @@ void rx_say_digits(struct rx_say *s, const char *number)
     }
 }
 
+void rx_say_sentence(struct rx_say *s, const char *text)
+{
+    size_t n = strlen(text);
+    rx_say_put(s, text);
+    if (n > 0 && strchr(".!?", text[n - 1]) == NULL)
+        rx_say_put(s, ".");
+}
+
 void rx_say_anything_else(struct rx_turn *t)
 {
     rx_say_pick(t, rx_anything_else_wordings);
