@@ -223,7 +223,8 @@ _state = {}
 def test_the_replayed_conversations_cover_several_businesses_and_flows():
     print(f"    replayed {len(PLANS)}; skipped: " +
           ", ".join(f"{n} {why}" for why, n in sorted(SKIPPED.items(), key=lambda x: -x[1])), flush=True)
-    assert 20 <= len(PLANS) <= 40, len(PLANS)
+    # at least 20 replayed; more files of conversations bring more (PER_FILE each)
+    assert len(PLANS) >= 20, len(PLANS)
     assert len({p.conv.business for p in PLANS}) >= 5
     last = {p.conv.tool_calls()[-1].name for p in PLANS}
     assert last == set(LAST_TOOLS), last
