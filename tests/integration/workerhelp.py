@@ -112,7 +112,14 @@ def bulk_tenants(database_url, r, n):
     transaction as the owner (what ops/ctl/tenant.c does per tenant), then routes the
     numbers in Redis. Returns [(business_id, number)]."""
     out = []
-    used = set()
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            # other test files share the database: never reuse a number they hold
+            cur.execute("SELECT number FROM phone_numbers")
+            used = {row[0] for row in cur.fetchall()}
+    finally:
+        conn.close()
     while len(out) < n:
         num = "+1" + str(200 + len(out) % 800) + "555" + "%04d" % ((uuid.uuid4().int) % 10000)
         if num in used:
