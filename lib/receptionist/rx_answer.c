@@ -70,6 +70,7 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     case RX_SEARCH_SERVICE:
         t->services[0] = (int)hit.index;
         t->nservices = 1;
+        rx_note_service(t->mem, (int)hit.index, t->raw);    /* a yes then books it */
         rx_answer_service(t);
         return true;
     case RX_SEARCH_NONE:
@@ -78,7 +79,7 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     }
 }
 
-static bool answer_unlisted(struct rx_turn *t, const char *qualified)
+static bool answer_unlisted(struct rx_turn *t, const char *qualified, bool is_off_config)
 {
     if (qualified[0] != '\0' && t->nservices == 0) {
         rx_answer_not_listed(t, qualified);
@@ -87,9 +88,10 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
     if (rx_answer_from_description(t) || rx_answer_common_service(t))
         return true;
     /* "what services do you offer?" wants the list, not a text that mentions services */
-    if (!rx_text_has_any(&t->text, rx_services_list_words) && answer_found(t, RX_SEARCH_MIN_TOPIC, 1))
+    if (!is_off_config && !rx_text_has_any(&t->text, rx_services_list_words) &&
+        answer_found(t, RX_SEARCH_MIN_TOPIC, 1))
         return true;
-    if (qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
+    if (!is_off_config && qualified[0] == '\0' && t->nservices == 0 && rx_use_loose_service(t)) {
         rx_answer_service(t);
         return true;
     }
@@ -99,6 +101,13 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified)
 bool rx_answer(struct rx_turn *t)
 {
     const struct rx_text *x = &t->text;
+    /* "do your vets speak spanish? my mom's bringing the cat": what the business never
+     * wrote is what the caller asks about, unless a word only one text holds says
+     * otherwise ("a speeding ticket": the FAQ of the cases not taken); the words the
+     * business did write ("cat") then find no answer by themselves */
+    struct rx_search_focus focus = rx_search_focus(t->cfg, t->raw);
+    bool is_off_config = focus.unheld > 0 && focus.unheld >= focus.held && focus.held_once == 0;
+    bool is_off_config_question = is_off_config && rx_text_is_question(x);
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     char qualified[128];
@@ -143,17 +152,20 @@ bool rx_answer(struct rx_turn *t)
         rx_answer_duration(t);
         return true;
     }
-    if (t->nservices > 0) {
+    /* "payment plans for a divorce?" is not the divorce service's description */
+    if (t->nservices > 0 && !is_off_config_question) {
         rx_answer_service(t);
         return true;
     }
+    if (is_off_config_question)
+        t->nservices = 0;
     if (!is_faq_scored)
         faq = rx_faq_pick_best(t);
-    if (faq.score >= 2) {
+    if (faq.score >= 2 && (!is_off_config || faq.score >= RX_FAQ_STRONG_SCORE)) {
         rx_faq_say(t, faq);
         return true;
     }
-    if (answer_unlisted(t, qualified))
+    if (answer_unlisted(t, qualified, is_off_config))
         return true;
     if (is_price) {
         rx_answer_price_list(t);

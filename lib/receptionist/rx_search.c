@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "receptionist/rx_names.h"
 
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
@@ -69,31 +70,39 @@ static bool is_stop(const char *w, size_t n)
     return false;
 }
 
+/* The next word of *q, lowercase, without apostrophes, into w (STEM_MAX + 8 bytes), *q
+ * moved past it; its length, 0 at the end of the text. */
+static size_t next_word(const unsigned char **q, char *w)
+{
+    const unsigned char *p = *q;
+    size_t n = 0;
+    while (*p != '\0' && !is_letter(*p))
+        p++;
+    while (*p != '\0' && (is_letter(*p) || *p == '\'')) {
+        if (*p != '\'' && n + 1 < STEM_MAX + 8)
+            w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        p++;
+    }
+    w[n] = '\0';
+    *q = p;
+    return n;
+}
+
 /* The stem of the next word of *p worth weighing (not a stop word) into out, *p moved
  * past it; false at the end of the text. is_question: *p is a caller's question. */
 static bool next_stem(const char **p, bool is_question, char out[STEM_MAX])
 {
     const unsigned char *q = (const unsigned char *)*p;
     char word[STEM_MAX + 8];
-    for (;;) {
-        while (*q != '\0' && !is_letter(*q))
-            q++;
-        if (*q == '\0') {
-            *p = (const char *)q;
-            return false;
-        }
-        size_t n = 0;
-        while (*q != '\0' && (is_letter(*q) || *q == '\'')) {
-            if (*q != '\'' && n + 1 < sizeof word)
-                word[n++] = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-            q++;
-        }
-        if (n > 0 && !is_stop(word, n)) {
+    size_t n;
+    while ((n = next_word(&q, word)) > 0)
+        if (!is_stop(word, n)) {
             stem(word, n, is_question, out);
             *p = (const char *)q;
             return true;
         }
-    }
+    *p = (const char *)q;
+    return false;
 }
 
 /* The stems of a question's content words, each once, the first QUERY_STEMS_MAX. */
@@ -220,7 +229,8 @@ static struct index *index_build(const struct agent_config *c)
     for (size_t i = 0; i < c->npolicies; i++)
         add_doc(x, RX_SEARCH_POLICY, i, c->policies[i].name, c->policies[i].text, NULL, 0);
     for (size_t i = 0; i < c->nservices; i++)
-        add_doc(x, RX_SEARCH_SERVICE, i, c->services[i].name, c->services[i].description, NULL, 0);
+        add_doc(x, RX_SEARCH_SERVICE, i, c->services[i].name, c->services[i].description,
+                (const char *const *)c->services[i].aliases, c->services[i].naliases);
     if (c->has_address) {
         static const char *const words[] = {"address located"};
         add_doc(x, RX_SEARCH_ADDRESS, 0, c->address.street, c->address.directions, words, 1);
@@ -285,4 +295,38 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
         if (score[d] > best.score)
             best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d]};
     return best;
+}
+
+struct rx_search_focus rx_search_focus(const struct agent_config *c, const char *question)
+{
+    struct rx_search_focus f = {0, 0, 0};
+    const struct index *x = index_of(c);
+    /* a phrase of callers for a word businesses write ("running behind": late) */
+    for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
+        f.held += says(question, rx_search_phrases[i].word);
+    const unsigned char *q = (const unsigned char *)question;
+    char w[STEM_MAX + 8];
+    size_t n;
+    while ((n = next_word(&q, w)) > 0) {
+        bool is_digit = w[0] >= '0' && w[0] <= '9';
+        /* "my son's dragon": the son, whose word is a common one */
+        if (n > 3 && q[-1] == 's' && q[-2] == '\'')
+            w[--n] = '\0';
+        if (is_digit || is_stop(w, n) || rx_is_common_word(w, n))
+            continue;
+        /* "cleanings" is cut to "cleaning", the business's "cleaning" to "clean" */
+        char st[STEM_MAX], st2[STEM_MAX];
+        stem(w, n, true, st);
+        stem(st, strlen(st), true, st2);
+        size_t df = 0;
+        for (size_t d = 0; d < x->ndocs; d++)
+            df += doc_has(x, &x->docs[d], st) > 0 || doc_has(x, &x->docs[d], st2) > 0;
+        if (df > 0) {
+            f.held++;
+            f.held_once += df == 1;
+        } else {
+            f.unheld++;
+        }
+    }
+    return f;
 }

@@ -24,6 +24,17 @@ struct rx_search_hit {
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
+/* The question's words weighed against the configuration: of those that are not
+ * common words of speech (rx_is_common_word), how many some text holds in any form,
+ * how many of those one text alone holds, and how many no text holds: what the caller
+ * asks about that the business never wrote ("vegan" in "do you use vegan polish?",
+ * "spanish" in "do your vets speak spanish?"). A phrase of callers for a word
+ * businesses write ("running behind") counts as held. */
+struct rx_search_focus {
+    size_t held, held_once, unheld;
+};
+struct rx_search_focus rx_search_focus(const struct agent_config *config, const char *question);
+
 /* rx_search_words.c: the words never weighed, and the words callers use mapped onto
  * the stem of the word businesses write. */
 struct rx_search_synonym {

@@ -36,8 +36,11 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"cant make it", "cancel", true}, {"cannot make it", "cancel", true},
     {"not make it", "cancel", true}, {"call off", "cancel", true}, {"miss my", "cancel", true},
     {"plans change", "cancel", true}, {"something comes up", "cancel", true},
-    {"running late", "lat", true}, {"running behind", "lat", true}, {"show up", "arriv", true},
+    {"running late", "lat", true}, {"running behind", "lat", true},
+    {"little behind", "lat", true}, {"bit behind", "lat", true}, {"little late", "lat", true},
+    {"bit late", "lat", true}, {"show up", "arriv", true},
     {"walk in", "walk", true}, {"just come in", "walk", true}, {"from home", "onlin", true},
-    {"on my laptop", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},
+    {"on my laptop", "onlin", true}, {"on her laptop", "onlin", true},
+    {"on his laptop", "onlin", true}, {"on zoom", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},
     {NULL, NULL, false},
 };
