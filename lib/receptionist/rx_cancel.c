@@ -56,6 +56,28 @@ static void keep_move_when(struct rx_turn *t)
     }
 }
 
+/* "Just to confirm: you'd like to move your appointment to Friday, March 6th, at the
+ * same time?": the caller hears the new day and time understood, or "another time"
+ * when none was said. */
+static void say_move_confirm(struct rx_turn *t)
+{
+    const struct rx_memory *m = t->mem;
+    struct rx_say *s = &t->say;
+    rx_say_put(s, "Just to confirm: you'd like to move your appointment to ");
+    if (!civil_date_is_valid(&m->day)) {
+        rx_say_put(s, m->is_same_time ? "another day at the same time?" : "another time?");
+        return;
+    }
+    rx_say_date(t, &m->day);
+    if (m->is_same_time) {
+        rx_say_put(s, ", at the same time");
+    } else if (m->minute >= 0 && m->minute < 1440) {
+        rx_say_put(s, " at ");
+        rx_say_clock(s, m->minute);
+    }
+    rx_say_put(s, "?");
+}
+
 void rx_cancel_start(struct rx_turn *t, bool is_move)
 {
     struct rx_memory *m = t->mem;
@@ -72,8 +94,11 @@ void rx_cancel_start(struct rx_turn *t, bool is_move)
     m->is_moving = is_move;
     if (is_move)
         keep_move_when(t);
-    rx_say_put(&t->say, is_move ? "Just to confirm: you'd like to move your appointment to another time? I'll find it by the number you're calling from."
-                                : "Just to confirm: you'd like to cancel your appointment? I'll find it by the number you're calling from.");
+    if (is_move)
+        say_move_confirm(t);
+    else
+        rx_say_put(&t->say, "Just to confirm: you'd like to cancel your appointment?");
+    rx_say_put(&t->say, " I'll find it by the number you're calling from.");
     m->pending = is_move ? RX_ASK_CONFIRM_MOVE : RX_ASK_CONFIRM_CANCEL;
 }
 
