@@ -79,6 +79,20 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     }
 }
 
+/* "how long's the warranty on the install?": a question naming one service that the
+ * FAQ or a policy answers by what it asks beyond the service. */
+static bool answer_beyond_service(struct rx_turn *t)
+{
+    if (t->nservices != 1 || !rx_text_is_question(&t->text))
+        return false;
+    struct rx_search_hit hit = rx_search_beyond_service(t->cfg, t->raw, (size_t)t->services[0]);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_MIN_SCORE ||
+        hit.uncommon_words == 0)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
+}
+
 static bool answer_unlisted(struct rx_turn *t, const char *qualified, bool is_off_config)
 {
     if (qualified[0] != '\0' && t->nservices == 0) {
@@ -114,6 +128,8 @@ bool rx_answer(struct rx_turn *t)
     rx_drop_age_qualified(t, qualified, sizeof qualified);
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
+    if (!is_price && answer_beyond_service(t))
+        return true;
     if (is_price && t->nservices > 0) {
         rx_answer_price(t);
         return true;

@@ -108,16 +108,21 @@ static bool next_stem(const char **p, bool is_question, char out[STEM_MAX])
 /* The stems of a question's content words, each once, the first QUERY_STEMS_MAX. */
 struct stems {
     char s[QUERY_STEMS_MAX][STEM_MAX];
+    bool is_common[QUERY_STEMS_MAX];    /* said only as a common word of speech ("take") */
     size_t n;
 };
 
-static void stems_add(struct stems *out, const char *st)
+static void stems_add(struct stems *out, const char *st, bool is_common)
 {
-    bool is_seen = false;
-    for (size_t i = 0; i < out->n && !is_seen; i++)
-        is_seen = strcmp(out->s[i], st) == 0;
-    if (!is_seen && out->n < QUERY_STEMS_MAX)
+    for (size_t i = 0; i < out->n; i++)
+        if (strcmp(out->s[i], st) == 0) {
+            out->is_common[i] = out->is_common[i] && is_common;
+            return;
+        }
+    if (out->n < QUERY_STEMS_MAX) {
+        out->is_common[out->n] = is_common;
         snprintf(out->s[out->n++], STEM_MAX, "%s", st);
+    }
 }
 
 /* True if text holds phrase (lowercase words) between words, apostrophes ignored. */
@@ -147,13 +152,18 @@ static bool says(const char *text, const char *phrase)
  * the stem a phrase of callers stands for ("can't make it": cancel). */
 static void stems_of(const char *text, struct stems *out)
 {
-    char st[STEM_MAX];
+    const unsigned char *q = (const unsigned char *)text;
+    char word[STEM_MAX + 8], st[STEM_MAX];
+    size_t n;
     out->n = 0;
-    for (const char *p = text; out->n < QUERY_STEMS_MAX && next_stem(&p, true, st);)
-        stems_add(out, st);
+    while (out->n < QUERY_STEMS_MAX && (n = next_word(&q, word)) > 0)
+        if (!is_stop(word, n)) {
+            stem(word, n, true, st);
+            stems_add(out, st, rx_is_common_word(word, n));
+        }
     for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
         if (says(text, rx_search_phrases[i].word))
-            stems_add(out, rx_search_phrases[i].stem);
+            stems_add(out, rx_search_phrases[i].stem, false);
 }
 
 /* The index of one configuration: each text's stems, sorted, for a binary search. */
@@ -261,16 +271,16 @@ static int doc_has(const struct index *x, const struct doc *d, const char *st)
     return part_has(x, d->first, d->n, st) ? 1 : 0;
 }
 
-struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
+/* The search; a stem the document skip holds is not weighed (skip: ndocs for none). */
+static struct rx_search_hit search(const char *question, const struct index *x, size_t skip)
 {
-    struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0};
+    struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0, 0};
     struct stems q;
     stems_of(question, &q);
     if (q.n == 0)
         return best;
-    const struct index *x = index_of(c);
     double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
-    size_t words[DOCS_MAX] = {0};
+    size_t words[DOCS_MAX] = {0}, uncommon[DOCS_MAX] = {0};
     for (size_t i = 0; i < q.n; i++) {
         int holds[DOCS_MAX];
         size_t df = 0;
@@ -278,7 +288,7 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
             holds[d] = doc_has(x, &x->docs[d], q.s[i]);
             df += holds[d] > 0;
         }
-        if (df == 0)
+        if (df == 0 || (skip < x->ndocs && holds[skip] > 0))
             continue;       /* a word no text holds says nothing; one all hold says little */
         double weight = log((double)(x->ndocs + 1) / (double)df);
         bool is_money = strcmp(q.s[i], "fee") == 0 || strcmp(q.s[i], "payment") == 0 ||
@@ -289,12 +299,30 @@ struct rx_search_hit rx_search(const struct agent_config *c, const char *questio
                 score[d] += holds[d] == 2 ? TITLE_WEIGHT * weight : weight;
                 topic[d] += is_money ? 0.0 : weight;
                 words[d] += !is_money;
+                uncommon[d] += !is_money && !q.is_common[i];
             }
     }
     for (size_t d = 0; d < x->ndocs; d++)
         if (score[d] > best.score)
-            best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d]};
+            best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d],
+                                          uncommon[d]};
     return best;
+}
+
+struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
+{
+    const struct index *x = index_of(c);
+    return search(question, x, x->ndocs);
+}
+
+struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, const char *question, size_t service)
+{
+    const struct index *x = index_of(c);
+    size_t skip = x->ndocs;
+    for (size_t d = 0; d < x->ndocs; d++)
+        if (x->docs[d].kind == RX_SEARCH_SERVICE && x->docs[d].index == service)
+            skip = d;
+    return search(question, x, skip);
 }
 
 struct rx_search_focus rx_search_focus(const struct agent_config *c, const char *question)
@@ -312,7 +340,7 @@ struct rx_search_focus rx_search_focus(const struct agent_config *c, const char 
         /* "my son's dragon": the son, whose word is a common one */
         if (n > 3 && q[-1] == 's' && q[-2] == '\'')
             w[--n] = '\0';
-        if (is_digit || is_stop(w, n) || rx_is_common_word(w, n))
+        if (is_digit || is_stop(w, n) || rx_is_common_word(w, n) || rx_is_given_name(w, n))
             continue;
         /* "cleanings" is cut to "cleaning", the business's "cleaning" to "clean" */
         char st[STEM_MAX], st2[STEM_MAX];

@@ -18,14 +18,20 @@ struct rx_search_hit {
     double score;           /* the rarity of the question's words the text holds */
     double topic_score;     /* the same without the words of money ("fee", "payment") */
     size_t topic_words;     /* how many of the question's words of a topic it holds */
+    size_t uncommon_words;  /* ... of which not common words of speech ("take") */
 };
 
 /* The text that best answers question (the caller's words); kind NONE when no text
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
+/* The same, weighing only the words the service (its index) does not hold: what a
+ * question naming a service asks beyond it ("how long's the warranty on the install?"). */
+struct rx_search_hit rx_search_beyond_service(const struct agent_config *config, const char *question,
+                                              size_t service);
+
 /* The question's words weighed against the configuration: of those that are not
- * common words of speech (rx_is_common_word), how many some text holds in any form,
+ * common words of speech (rx_is_common_word) or given names, how many some text holds in any form,
  * how many of those one text alone holds, and how many no text holds: what the caller
  * asks about that the business never wrote ("vegan" in "do you use vegan polish?",
  * "spanish" in "do your vets speak spanish?"). A phrase of callers for a word
