@@ -89,6 +89,16 @@ static bool has_day(const struct rx_memory *m)
     return m->day.year != 0;
 }
 
+/* The time day opens (its first range), into *minute; false if closed that weekday. */
+static bool opening_minute(const struct rx_turn *t, const struct civil_date *day, int *minute)
+{
+    const struct agent_day *hours = &t->cfg->hours[rx_weekday(day)];
+    if (hours->nranges == 0)
+        return false;
+    *minute = hours->ranges[0].open_minute;
+    return true;
+}
+
 static void clear_offers(struct rx_memory *m)
 {
     for (int i = 0; i < RX_FREE_MAX; i++)
@@ -161,6 +171,11 @@ static bool fill(struct rx_turn *t)
         is_changed = true;
     } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, rx_any_time_words)) {
         m->part = RX_PART_ANY;
+        is_changed = true;
+    } else if (has_day(m) && m->minute < 0 && rx_text_has_any(&t->text, rx_first_thing_words) &&
+               opening_minute(t, &m->day, &m->minute)) {
+        m->alt_minute = -1;         /* "first thing Saturday": when it opens, or the next free */
+        m->is_time_checked = false;
         is_changed = true;
     } else if (!has_day(m) && rx_text_has_any(&t->text, rx_right_now_words)) {
         m->day = t->ctx->now.date;      /* "can I come in right now": today, or why not */
@@ -617,6 +632,17 @@ void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
     if (r->tool == RX_TOOL_CHECK_AVAILABILITY) {
         if (m->minute >= 0 && r->is_ok && is_free(r, m->minute)) {
             m->is_time_checked = true;
+            if (m->caller_name[0] == '\0') {
+                /* the read-back waits for the name: the caller hears now that the time
+                 * is free, which matters most when the receptionist chose it ("first
+                 * thing Saturday") */
+                rx_say_gap(t);
+                rx_say_put(&t->say, "Good news, ");
+                rx_say_clock(&t->say, m->minute);
+                rx_say_put(&t->say, " ");
+                rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+                rx_say_put(&t->say, " is free.");
+            }
             advance(t);
             return;
         }

@@ -86,6 +86,9 @@ const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "wha
                                          "whats available", "what times", "earliest",
                                          "first available", "whatever", "what time do you have",
                                          "whats free", "anything", NULL};
+const char *const rx_first_thing_words[] = {"first thing", "as early as you", "first appointment",
+                                            "first slot", "first spot", "as soon as you open",
+                                            "right when you open", "when you first open", NULL};
 const char *const rx_right_now_words[] = {"right now", "right away", "immediately", NULL};
 const char *const rx_soonest_words[] = {"earliest", "soonest", "first available",
                                         "next available", "as soon as possible", "asap", NULL};

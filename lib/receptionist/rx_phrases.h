@@ -60,6 +60,8 @@ extern const char *const rx_want_words[];       /* "i'd like", "can i get" */
 extern const char *const rx_service_question_words[];
 extern const char *const rx_booking_verb_words[];
 extern const char *const rx_any_time_words[];   /* "whenever", "what do you have" */
+/* "first thing Saturday": the day's opening time */
+extern const char *const rx_first_thing_words[];
 extern const char *const rx_right_now_words[];
 extern const char *const rx_soonest_words[];    /* "first available", "asap" */
 /* Which of the times offered: "the first one", "the middle one", "the later one". */
