@@ -129,7 +129,12 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         size_t before = i - 1;
         while (before > since && is_in(ws.t[before].low, hesitations))
             before--;
-        if (k == 0 || kind_of(cfg, &ws.t[before]) == 0)
+        /* a value shortly before the cue: "a checkup for my dog, oh actually"; not a cue
+         * after other words ("no, I can't") */
+        size_t value = before;
+        while (value > since && before - value < 3 && kind_of(cfg, &ws.t[value]) == 0)
+            value--;
+        if (k == 0 || kind_of(cfg, &ws.t[value]) == 0)
             continue;
         size_t after = i + k;
         while (after < ws.n && is_in(ws.t[after].low, fillers))
