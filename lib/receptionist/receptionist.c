@@ -9,6 +9,7 @@
  * configuration looked up per turn, no allocation. */
 #include <string.h>
 
+#include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_repair.h"
 
@@ -93,6 +94,14 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     find_services(t);
     for (int i = 0; i < t->nservices; i++)
         rx_note_service(mem, t->services[i], t->raw);
+    /* "I'd like to get my teeth whitened Wednesday at four": a request with a day or a
+     * time to come names its service in another form of its word (rx_use_loose_service);
+     * "I left my scarf there last night, can someone call me" does not */
+    bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
+                                                      : t->when.has_time);
+    if (t->nservices == 0 && is_ahead && !rx_message_is_request(t) &&
+        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)))
+        rx_use_loose_service(t);
 }
 
 static size_t count_phrases(const char *const *phrases)

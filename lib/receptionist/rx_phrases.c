@@ -119,7 +119,8 @@ const char *const rx_cancel_words[] = {"cancel my", "cancel the appointment",
                                        "cannot make it", "cancel it", "need to cancel",
                                        "want to cancel", "like to cancel", "wont be able to make",
                                        "not be able to make", "unable to make", "wont make it",
-                                       "cant come in", "cannot come in", NULL};
+                                       "cant come in", "cannot come in", "cancel the",
+                                       "can you cancel", "could you cancel", "please cancel", NULL};
 
 /* ---- a message ---- */
 

@@ -65,7 +65,7 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
         "availability", "available", "free", "room", "space", "question", "a question",
         "any openings", "an opening", "anyone", "anybody", "your", "the", "any availability",
         "slots", "a slot", "spot", "a spot", "me", "them", "those", "these", "then", "now",
-        "exactly", "there", "here", NULL};
+        "exactly", "there", "here", "guys", "you guys", "stuff", "things", "you all", "yall", NULL};
     /* "how much is it to snake a drain": a verb follows, not a service */
     static const char *const pronouns[] = {"it", "that", "this", NULL};
     for (size_t i = 0; rx_service_cues[i].cue != NULL; i++) {
