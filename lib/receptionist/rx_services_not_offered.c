@@ -39,7 +39,9 @@ static size_t copy_service_words(const char *p, char *buf, size_t size)
     static const char *const ends[] = {
         "cost", "costs", "please", "for", "on", "at", "tomorrow", "today", "and", "with", "in",
         "this", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-        "sunday", "there", "here", "done", "run", "be", "charge", "if", "or", "that", NULL};
+        "sunday", "there", "here", "done", "run", "be", "charge", "if", "or", "that", "i", "id",
+        "im", "ill", "ive", "we", "she", "he", "they", "because", "cause", "since", "so", "like",
+        NULL};
     size_t n = 0;
     buf[0] = '\0';
     for (int words = 0; *p != '\0' && words < 4; words++) {
@@ -223,13 +225,38 @@ bool rx_answer_common_service(struct rx_turn *t)
     return true;
 }
 
+/* Words after a cue that no trade's vocabulary knows ("do you do financing", "do you
+ * have showers"): the business may well have it without saying so, so the caller is
+ * not told no, but what is offered and that someone can call back about it. */
+static void say_not_listed_unsure(struct rx_turn *t, const char *what)
+{
+    t->out->intent = "unknown_service";
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, I don't know whether we ");
+    rx_say_put(&t->say, what);
+    rx_say_put(&t->say, ".");
+    if (t->cfg->nservices > 0) {
+        rx_say_put(&t->say, " We offer ");
+        rx_say_services(t, 8);
+        rx_say_put(&t->say, ".");
+    }
+    rx_say_put(&t->say, " I can take a message so someone from the team can get back to you about it. Would you like that?");
+    t->mem->pending = RX_ASK_OFFER_MESSAGE;
+}
+
 bool rx_answer_unknown_service(struct rx_turn *t)
 {
     char what[128];
-    if (t->nservices > 0 ||
-        (!common_service_words(t, what, sizeof what) && !unknown_service_words(t, what, sizeof what)))
+    if (t->nservices > 0)
         return false;
-    say_not_offered(t, what);
+    if (common_service_words(t, what, sizeof what)) {
+        say_not_offered(t, what);
+        return true;
+    }
+    if (!unknown_service_words(t, what, sizeof what))
+        return false;
+    say_not_listed_unsure(t, what);
     return true;
 }
 
