@@ -351,11 +351,14 @@ static bool say_hello(struct rx_turn *t)
 /* Sorry and what the receptionist can do, or the task's question again; a person after
  * the business's number of turns in a row not understood. */
 /* At night, a caller in trouble hears what the business wants such callers told
- * (after_hours.message), then what can be done now. */
+ * (after_hours.message), then what can be done now; so does a caller who asks, at any
+ * time, what to do when the business is closed. */
 static bool is_night_trouble(const struct rx_turn *t)
 {
-    return t->cfg->after_hours_message[0] != '\0' && t->mem->task == RX_TASK_NONE &&
-           !rx_is_open_now(t->ctx) && rx_text_has_any(&t->text, rx_trouble_words);
+    if (t->cfg->after_hours_message[0] == '\0' || t->mem->task != RX_TASK_NONE)
+        return false;
+    bool is_asked = rx_text_has_any(&t->text, rx_when_closed_words) && rx_text_has_any(&t->text, rx_what_then_words);
+    return is_asked || (!rx_is_open_now(t->ctx) && rx_text_has_any(&t->text, rx_trouble_words));
 }
 
 static bool say_night_advice(struct rx_turn *t)

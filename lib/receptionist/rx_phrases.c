@@ -105,6 +105,14 @@ const char *const rx_trouble_words[] = {
     "what do i do", "what should i do", "what can i do", "dont know what to do", "im scared",
     "im afraid", "im worried", "help me", "in danger", "not safe", "emergency", "urgent",
     "hurt", "bleeding", "swallowed", "ate", "poison", "sick", "threatening", NULL};
+const char *const rx_when_closed_words[] = {
+    "when youre closed", "when you are closed", "when youre not open", "after hours",
+    "at night", "in the middle of the night", "overnight", "when the office is closed",
+    "when nobodys there", "when no one is there", NULL};
+const char *const rx_what_then_words[] = {
+    "what do i do", "what should i do", "what can i do", "supposed to do", "who do i call",
+    "who should i call", "where do i go", "where should i go", "what happens if", "what if",
+    NULL};
 const char *const rx_change_words[] = {
     "instead", "make it", "can we do", "could we do", "can i do", "could i do", "how about",
     "what about", "change", "switch", "rather", "can we make", "can you make", "move it", NULL};

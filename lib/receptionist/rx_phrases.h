@@ -69,12 +69,16 @@ extern const char *const rx_first_pick_words[];
 extern const char *const rx_second_pick_words[];
 extern const char *const rx_last_pick_words[];
 extern const char *const rx_move_words[];       /* "reschedule", "move my" */
-extern const char *const rx_same_time_words[];
+extern const char *const rx_same_time_words[];  /* "same time": a move keeps the time */
 /* A question at the read-back that changes the booking: "can we do five instead?". */
 extern const char *const rx_change_words[];
 /* A caller in trouble asking what to do ("what do I do", "I'm scared"): at night, the
  * business's after-hours message is its answer. */
-extern const char *const rx_trouble_words[];  /* "same time": a move keeps the time */
+extern const char *const rx_trouble_words[];
+/* "what am I supposed to do if something happens when you're closed?": the
+ * after-hours advice, asked for at any time */
+extern const char *const rx_when_closed_words[];
+extern const char *const rx_what_then_words[];
 extern const char *const rx_cancel_words[];     /* "cancel my", "can't make it" */
 /* A question about what would happen, not a request: "what if I can't make it?",
  * "is there a fee if I cancel last minute?". */
