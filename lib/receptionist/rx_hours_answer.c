@@ -6,6 +6,44 @@
  * rx_say.c says the clocks, dates and ranges. */
 #include "receptionist/rx_answer_parts.h"
 
+/* Meals callers ask about by name ("are you open for lunch?") and the time of day
+ * each means, in minutes. */
+static const struct {
+    const char *word;
+    int from, to;
+} meal_windows[] = {
+    {"breakfast", 7 * 60, 10 * 60 + 30}, {"brunch", 10 * 60, 14 * 60}, {"lunch", 11 * 60 + 30, 14 * 60},
+    {"dinner", 17 * 60, 21 * 60}, {"supper", 17 * 60, 21 * 60},
+};
+
+/* The part of the day the caller asks about ("in the morning", "for lunch"), in minutes;
+ * false if none. */
+static bool asked_window(const struct rx_turn *t, int *from, int *to)
+{
+    for (size_t i = 0; i < sizeof meal_windows / sizeof meal_windows[0]; i++)
+        if (rx_text_has(&t->text, meal_windows[i].word)) {
+            *from = meal_windows[i].from;
+            *to = meal_windows[i].to;
+            return true;
+        }
+    if (!t->has_when || t->when.part == SPOKEN_PART_NONE)
+        return false;
+    int first_hour, end_hour;
+    spoken_part_hours(t->when.part, &first_hour, &end_hour);
+    *from = first_hour * 60;
+    *to = end_hour * 60;
+    return true;
+}
+
+/* Open at some time between from and to (minutes) on a day of these hours. */
+static bool is_open_within(const struct agent_day *h, int from, int to)
+{
+    for (size_t i = 0; i < h->nranges; i++)
+        if (h->ranges[i].open_minute < to && h->ranges[i].close_minute > from)
+            return true;
+    return false;
+}
+
 /* "On tomorrow, Tuesday, March 3rd we're open 8 AM to noon and 1 PM to 5 PM." */
 void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
 {
@@ -67,7 +105,11 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
         rx_say_put(s, ".");
         return;
     }
-    rx_say_put(s, rx_text_has(&t->text, "are you open") ? "Yes, " : "");
+    int from, to;
+    if (asked_window(t, &from, &to))
+        rx_say_put(s, is_open_within(h, from, to) ? "Yes, " : "No, ");
+    else
+        rx_say_put(s, rx_text_has(&t->text, "are you open") ? "Yes, " : "");
     rx_say_on(s, d, &now->date);
     rx_say_put(s, " we're open ");
     rx_say_ranges(s, h);
