@@ -223,6 +223,8 @@ const struct rx_service_cue rx_service_cues[] = {
     {" book an ", "offer"}, {" book a ", "offer"}, {" book me for a ", "offer"},
     {" book me in for a ", "offer"}, {" appointment for an ", "offer"},
     {" appointment for a ", "offer"}, {" appointment for ", "offer"}, {" do you have ", "offer"},
+    {" do you guys have ", "offer"}, {" do you carry ", "offer"}, {" do you guys carry ", "offer"},
+    {" can you guys do ", "offer"}, {" do you teach ", "teach"}, {" do you guys teach ", "teach"},
     {NULL, NULL}};
 
 /* ==== wordings it says: friendly, formal, brief ==== */

@@ -56,6 +56,17 @@ static size_t copy_service_words(const char *p, char *buf, size_t size)
     return n;
 }
 
+/* "a table" when the business lists "table for 2" and "table for 4": which one is not
+ * said yet, but it is not a service the business lacks. */
+static bool begins_a_service(const struct agent_config *c, const char *words)
+{
+    size_t n = strlen(words);
+    for (size_t i = 0; i < c->nservices; i++)
+        if (strncasecmp(c->services[i].name, words, n) == 0 && c->services[i].name[n] == ' ')
+            return true;
+    return false;
+}
+
 /* What the caller asked for after a cue like "do you do" (rx_service_cues), if it is
  * not a known service, with the verb of the reply: "offer root canals", "fix garbage
  * disposals". */
@@ -82,7 +93,8 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
         size_t n = copy_service_words(p + strlen(c->cue), what, size - vn);
         const char *space = strchr(what, ' ');
         size_t first = space != NULL ? (size_t)(space - what) : n;
-        if (n == 0 || rx_is_word_of(what, n, not_services) || rx_is_word_of(what, first, pronouns))
+        if (n == 0 || rx_is_word_of(what, n, not_services) || rx_is_word_of(what, first, pronouns) ||
+            begins_a_service(t->cfg, what))
             continue;
         memcpy(buf, c->verb, vn - 1);
         buf[vn - 1] = ' ';
@@ -256,7 +268,11 @@ bool rx_answer_unknown_service(struct rx_turn *t)
     }
     if (!unknown_service_words(t, what, sizeof what))
         return false;
-    say_not_listed_unsure(t, what);
+    /* in a booking, the booking's own question follows: no message offered over it */
+    if (t->mem->task != RX_TASK_NONE)
+        say_not_offered(t, what);
+    else
+        say_not_listed_unsure(t, what);
     return true;
 }
 
