@@ -41,8 +41,10 @@ static bool is_question_about_visits(const struct rx_turn *t)
 
 bool rx_booking_is_request(const struct rx_turn *t)
 {
-    /* "leave a message for the mechanic who did my brakes" names a service, not a booking */
-    bool is_message = rx_text_has(&t->text, "leave a message") || rx_text_has(&t->text, "take a message");
+    /* "leave a message for the mechanic who did my brakes", "have her call me back about
+     * my custody papers" name a service, not a booking */
+    bool is_message = rx_text_has(&t->text, "leave a message") || rx_text_has(&t->text, "take a message") ||
+                      rx_message_is_request(t);
     if (is_question_about(t) || is_question_about_visits(t) || (is_message && !rx_text_has_any(&t->text, rx_book_words)))
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))

@@ -255,6 +255,15 @@ bool rx_callback_is_refused(const struct rx_text *text)
     return rx_text_has_any(text, rx_no_number_words);
 }
 
+/* How many digits the words of clause say ("five zero three": 3). */
+static size_t count_digits(const char *clause)
+{
+    size_t total = 0, n = 0;
+    for (const char *w = next_word(clause, &n); w != NULL; w = next_word(w + n, &n))
+        total += digits_in_word(w, n);
+    return total;
+}
+
 /* A clause that asks for something (the message, a person, a call back), names the
  * caller or gives the number: not what they want the team told. */
 static bool is_request_clause(const char *clause, const char *name)
@@ -272,8 +281,8 @@ static bool is_request_clause(const char *clause, const char *name)
             return true;
     char digits[24];
     bool has_plus;
-    if (rx_text_digits(clause, digits, sizeof digits, &has_plus) > 0)
-        return true;
+    if (rx_text_digits(clause, digits, sizeof digits, &has_plus) > 0 || count_digits(clause) >= 3)
+        return true;    /* the number, or a group of its digits ("zero one two two") */
     if (name[0] != '\0' && find_said(clause, name) != NULL)
         return true;
     for (size_t i = 0; request[i] != NULL; i++)
@@ -293,7 +302,14 @@ bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t
         memcpy(clause, p, k);
         clause[k] = '\0';
         const char *words = skip_to_word(clause);
-        if (count_words(words) >= 4 && !is_request_clause(words, name) && n + strlen(words) + 3 < size)
+        /* "have one of the vets call me back about my cat's bloodwork results": what the
+         * call back is about, when it says more than a word or two ("about a quote") */
+        const char *about = find_said(words, "about");
+        if (about != NULL && count_words(about + 5) >= 3 && is_request_clause(words, name))
+            words = about;
+        else if (is_request_clause(words, name))
+            words = "";
+        if (count_words(words) >= 4 && n + strlen(words) + 3 < size)
             n += (size_t)snprintf(buf + n, size - n, "%s%s", n > 0 ? ". " : "", words);
         p += len;
         if (*p != '\0')
