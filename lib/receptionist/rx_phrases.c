@@ -34,7 +34,8 @@ const char *const rx_goodbye_words[] = {
     "have a good day", "have a nice day", "hang up", "im done", "nothing else", "thats everything",
     "talk to you later", "see you", "have a good one", "have a great day", "have a good night",
     "good night", "thatll be all", "that will be all", "thats all i needed", "talk soon",
-    "take care", "catch you later", NULL};
+    "catch you later", NULL};
+const char *const rx_goodbye_last_words[] = {"take care", NULL};
 const char *const rx_repeat_words[] = {
     "repeat that", "repeat it", "say that again", "say it again", "what was that", "come again",
     "pardon", "what did you say", "didnt catch that", "didnt hear", "one more time",

@@ -35,6 +35,8 @@ extern const char *const rx_drop_words[];
 /* The call is over: "bye", "that's all", "have a good one". One list, so every part
  * (and the fallback call flow, through rx_is_goodbye_words) agrees on a goodbye. */
 extern const char *const rx_goodbye_words[];
+/* Goodbyes only as the last words said: "take care", not "do you take CareCredit". */
+extern const char *const rx_goodbye_last_words[];
 extern const char *const rx_repeat_words[];     /* "sorry, can you repeat that?" */
 extern const char *const rx_thanks_words[];
 extern const char *const rx_hello_words[];

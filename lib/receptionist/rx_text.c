@@ -242,9 +242,19 @@ bool rx_text_is_no(const struct rx_text *t)
     return rx_text_has_any(t, rx_no_words);
 }
 
+/* The transcription ends with a question mark, after a few words ("yes, oh wait, can
+ * I sit in the lobby?"); "Yes?" alone is an answer. */
+static bool ends_asking(const struct rx_text *t)
+{
+    size_t n = strlen(t->raw);
+    while (n > 0 && (t->raw[n - 1] == ' ' || t->raw[n - 1] == '"'))
+        n--;
+    return n > 0 && t->raw[n - 1] == '?' && t->nwords >= 3;
+}
+
 bool rx_text_is_question(const struct rx_text *t)
 {
-    return rx_text_has_any(t, rx_question_words);
+    return rx_text_has_any(t, rx_question_words) || ends_asking(t);
 }
 
 bool rx_text_is_yes(const struct rx_text *t)
@@ -254,7 +264,15 @@ bool rx_text_is_yes(const struct rx_text *t)
 
 bool rx_text_is_goodbye(const struct rx_text *t)
 {
-    return rx_text_has_any(t, rx_goodbye_words);
+    if (rx_text_has_any(t, rx_goodbye_words))
+        return true;
+    for (size_t i = 0; rx_goodbye_last_words[i] != NULL; i++) {
+        size_t at, n = strlen(rx_goodbye_last_words[i]);
+        /* norm is " w w w ": the phrase ends where the words do */
+        if (rx_text_has_norm(t, rx_goodbye_last_words[i], &at) && at + n + 2 >= t->len)
+            return true;
+    }
+    return false;
 }
 
 static int digit_word(const char *w, size_t n)
