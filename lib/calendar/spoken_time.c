@@ -173,6 +173,10 @@ static size_t read_clock(const struct parse *p, size_t i, bool allow_bare, struc
         (is_word(p, i - 1, SW_LAST) || is_word(p, i - 1, SW_ORDINAL) || is_word(p, i - 1, SW_NEXT) ||
          is_word(p, i - 1, SW_THIS) || is_word(p, i - 1, SW_THE)))
         return 0;
+    /* "the seven a m one", "the 10 o'clock one": the time said just before it */
+    if (!is_time_next && is_word(p, i, SW_NUMBER) && p->t[i].value == 1 && i > 0 &&
+        (is_word(p, i - 1, SW_AM) || is_word(p, i - 1, SW_PM) || is_word(p, i - 1, SW_OCLOCK)))
+        return 0;
     if (p->t[i].kind == SPOKEN_TOKEN_NUMBER && is_plain_number(p, j, 2) &&
         p->t[j].ndigits == 2 && p->t[j].value <= 59) {
         c->minute = p->t[j].value;                          /* "at 3 30" */

@@ -227,6 +227,20 @@ static size_t scan_meridiem_dots(const char *text, size_t len, size_t i, enum sp
     return j < len && text[j] == '.' ? j + 1 : j;
 }
 
+/* "seven a m", as transcribers write letters said apart: after a number, the end of
+ * the "a m" or "p m", or i. */
+static size_t scan_meridiem_spaced(const char *text, size_t len, size_t i, const struct spoken_token *prev,
+                                   enum spoken_word *w)
+{
+    char first = lower(text[i]);
+    bool is_after_number = prev != NULL && (prev->kind == SPOKEN_TOKEN_NUMBER || prev->word == SW_NUMBER);
+    if (!is_after_number || (first != 'a' && first != 'p') || i + 2 >= len || text[i + 1] != ' ' ||
+        lower(text[i + 2]) != 'm' || (i + 3 < len && is_alpha(text[i + 3])) || (i > 0 && is_alpha(text[i - 1])))
+        return i;
+    *w = first == 'a' ? SW_AM : SW_PM;
+    return i + 3;
+}
+
 static void add_word(struct spoken_token *tokens, size_t *n, size_t start, size_t end,
                      const char *buf, size_t buf_len)
 {
@@ -274,6 +288,8 @@ size_t spoken_words_split(const char *text, size_t len, struct spoken_token *tok
         } else if (is_alpha(ch)) {
             enum spoken_word w = SW_UNKNOWN;
             size_t end = scan_meridiem_dots(text, len, i, &w);
+            if (end == i)
+                end = scan_meridiem_spaced(text, len, i, n > 0 ? &tokens[n - 1] : NULL, &w);
             if (end != i) {
                 struct spoken_token *t = &tokens[n++];
                 memset(t, 0, sizeof *t);

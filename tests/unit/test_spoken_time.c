@@ -238,6 +238,11 @@ static const struct utterance utterances[] = {
     {MON_NY, "by 3pm", 0, "time=15:00 before"},
     {MON_NY, "from 10 to 12", 0, "time=10:00 or=22:00 after"},
     {MON_NY, "at 3 30", 0, "time=15:30 or=03:30"},
+    /* Letters said apart, and "one" meaning the time just said. */
+    {MON_NY, "seven a m", SPOKEN_EXPECT_TIME, "time=07:00"},
+    {MON_NY, "at four p m", 0, "time=16:00"},
+    {MON_NY, "the seven a m one", SPOKEN_EXPECT_TIME, "time=07:00"},
+    {MON_NY, "a m", SPOKEN_EXPECT_TIME, ""},
     /* Whole sentences. */
     {MON_NY, "can I come in on Tuesday at half past two please?", 0,
      "date=2026-03-03 time=14:30 or=02:30"},
