@@ -75,10 +75,12 @@ const char *const rx_book_words[] = {
     "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
     "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
     "fit me in", "squeeze me in", "send someone", "come out", "make a booking", "can you come",
-    "could you come", "come over", NULL};
+    "could you come", "come over", "go out", "get somebody out", "get someone out",
+    "send somebody", "have someone come", "have somebody come", "stop by", NULL};
 const char *const rx_want_words[] = {"id like", "i would like", "i want", "i need",
                                      "can i get", "can i have", "could i get", "looking for",
-                                     "can i come", "can someone", NULL};
+                                     "can i come", "can someone", "can somebody", "could someone",
+                                     "could somebody", "needs a", "needs an", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
                                                  "how expensive", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",

@@ -181,15 +181,10 @@ static void loose_words_init(struct loose_words *lw, const struct rx_text *x)
     }
 }
 
-/* True if the first word of phrase (a name or alias) is a form of a caller's word. */
-static bool starts_with_loose_word(const struct loose_words *lw, const char *phrase)
+/* True if the word w (n letters, lowercase) is a form of a caller's word. */
+static bool is_loose_word(const struct loose_words *lw, const char *w, size_t n)
 {
-    char w[32];
-    size_t n = 0;
-    for (const char *p = phrase; *p != '\0' && *p != ' ' && *p != '-' && n < sizeof w; p++)
-        if (*p != '\'')
-            w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    if (n < 4 || n == sizeof w || rx_is_word_of(w, n, loose_too_common))
+    if (n < 4 || rx_is_word_of(w, n, loose_too_common))
         return false;
     size_t stem = stem_len(w, n);
     for (int i = 0; i < lw->n; i++)
@@ -198,25 +193,56 @@ static bool starts_with_loose_word(const struct loose_words *lw, const char *phr
     return false;
 }
 
+/* How many words of phrase (a name or alias) are forms of the caller's words, its first
+ * among them; 0 if its first is not ("snake a drain": "snaking"; "furnace needs a tune
+ * up": both words of "furnace tune-up"). */
+static int loose_words_held(const struct loose_words *lw, const char *phrase)
+{
+    int held = 0;
+    bool is_first = true;
+    for (const char *p = phrase; *p != '\0';) {
+        char w[32];
+        size_t n = 0;
+        for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
+            if (*p != '\'' && n < sizeof w)
+                w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        bool is_held = n < sizeof w && is_loose_word(lw, w, n);
+        if (is_first && !is_held)
+            return 0;
+        held += is_held;
+        is_first = false;
+        while (*p == ' ' || *p == '-')
+            p++;
+    }
+    return held;
+}
+
 /* The one service whose name or an alias begins with a form of a word the caller said
- * ("snake a drain": "snaking"; "my roots done": "root touch up"), or -1 if none or
- * more than one. Only where nothing else answers: it is a guess, said back by name. */
+ * ("snake a drain": "snaking"; "my roots done": "root touch up"), the one holding most
+ * of them when several do, or -1 if none or a tie. Only where nothing else answers: it
+ * is a guess, said back by name. */
 static int find_loose_service(const struct rx_turn *t)
 {
     struct loose_words lw;
-    int found = -1;
+    int found = -1, best = 0;
+    bool is_tie = false;
     loose_words_init(&lw, &t->text);
     for (size_t i = 0; i < t->cfg->nservices && lw.n > 0; i++) {
         const struct agent_service *svc = &t->cfg->services[i];
-        bool is_named = starts_with_loose_word(&lw, svc->name);
-        for (size_t k = 0; k < svc->naliases && !is_named; k++)
-            is_named = starts_with_loose_word(&lw, svc->aliases[k]);
-        if (is_named && found >= 0)
-            return -1;
-        if (is_named)
+        int held = loose_words_held(&lw, svc->name);
+        for (size_t k = 0; k < svc->naliases; k++) {
+            int h = loose_words_held(&lw, svc->aliases[k]);
+            held = h > held ? h : held;
+        }
+        if (held > best) {
+            best = held;
             found = (int)i;
+            is_tie = false;
+        } else if (held > 0 && held == best) {
+            is_tie = true;
+        }
     }
-    return found;
+    return is_tie ? -1 : found;
 }
 
 bool rx_use_loose_service(struct rx_turn *t)
