@@ -160,7 +160,14 @@ static bool fill(struct rx_turn *t)
         m->is_time_checked = false;
         is_changed = true;
     }
-    if (t->has_when && w->has_time) {
+    if (t->has_when && w->has_date && !w->has_time && m->minute < 0 && m->refused_minute >= 0 &&
+        m->refused_day.year == 0 && rx_text_has_any(&t->text, rx_same_time_words)) {
+        m->minute = m->refused_minute;      /* "what about the same time on Wednesday?" */
+        m->alt_minute = -1;
+        m->is_time_checked = false;
+        m->refused_minute = -1;
+        is_changed = true;
+    } else if (t->has_when && w->has_time) {
         m->minute = w->hour * 60 + w->minute;
         m->alt_minute = w->is_time_ambiguous ? w->alt_hour * 60 + w->minute : -1;
         m->is_time_checked = false;
@@ -609,6 +616,10 @@ static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool h
         rx_say_clock(&t->say, m->offered[i]);
     }
     rx_say_put(&t->say, ". Which would you prefer?");
+    /* the time taken stays known (with no refused day) for "the same time on
+     * Wednesday, then?" */
+    if (has_asked_time && m->refused_day.year == 0)
+        m->refused_minute = m->minute;
     m->minute = -1;
     m->part = SPOKEN_PART_NONE;
     m->is_time_checked = false;
