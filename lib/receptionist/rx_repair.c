@@ -150,8 +150,12 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         for (size_t j = before + 1; j < i + k; j++)    /* hesitations, then the cue */
             is_cut[j] = true;
         is_repaired = true;
+        /* the new value, all its words ("four one five, six six two"), is settled: a
+         * later repair ("at 7, no, 7:30") cuts only what was said after it */
         since = after;
-        i = after;
+        while (since < ws.n && (kind_of(cfg, &ws.t[since]) & kind) != 0)
+            since++;
+        i = since > after ? since - 1 : after;
     }
     if (!is_repaired)
         return false;
