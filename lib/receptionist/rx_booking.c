@@ -14,6 +14,7 @@
 
 #include "receptionist/rx_booking_rules.h"
 #include "receptionist/rx_internal.h"
+#include "receptionist/rx_message_words.h"
 
 #define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
 
@@ -45,7 +46,11 @@ bool rx_booking_is_request(const struct rx_turn *t)
      * my custody papers" name a service, not a booking */
     bool is_message = rx_text_has(&t->text, "leave a message") || rx_text_has(&t->text, "take a message") ||
                       rx_message_is_request(t);
-    if (is_question_about(t) || is_question_about_visits(t) || (is_message && !rx_text_has_any(&t->text, rx_book_words)))
+    /* "tell Ms. Patel that Jordan will miss tomorrow because of a dentist appointment" is
+     * a message: "appointment" alone does not ask to book */
+    bool is_told = rx_message_told(t->raw) != NULL && !rx_text_has_any(&t->text, rx_booking_verb_words);
+    if (is_question_about(t) || is_question_about_visits(t) || is_told ||
+        (is_message && !rx_text_has_any(&t->text, rx_book_words)))
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))
         return true;

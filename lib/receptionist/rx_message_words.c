@@ -150,12 +150,47 @@ static const char *skip_to_word(const char *p)
     return p;
 }
 
+/* "tell Mike the tech that the part never came", "can you tell the owner I left my
+ * sunglasses there": what someone of the business is to be told, after "that" or from
+ * the first word that starts a statement, within five words of "tell"; NULL if none,
+ * or if the caller is to be told ("can you tell me your hours"). */
+const char *rx_message_told(const char *raw)
+{
+    static const char *const starts[] = {"i", "im", "ive", "id", "ill", "we", "were", "my", "our",
+                                         "he", "she", "they", "it", "its", "the", NULL};
+    for (const char *tell = find_said(raw, "tell"); tell != NULL; tell = find_said(tell + 4, "tell")) {
+        size_t n = 0;
+        const char *w = next_word(tell + 4, &n);
+        if (w == NULL || (n == 2 && strncasecmp(w, "me", 2) == 0) || (n == 2 && strncasecmp(w, "us", 2) == 0))
+            continue;
+        for (int k = 0; w != NULL && k < 6; k++, w = next_word(w + n, &n)) {
+            char low[8];
+            size_t m = 0;
+            for (size_t i = 0; i < n && m + 1 < sizeof low; i++)
+                if (w[i] != '\'')
+                    low[m++] = (char)tolower((unsigned char)w[i]);
+            low[m] = '\0';
+            if (strcmp(low, "that") == 0 && count_words(w + n) >= 3)
+                return skip_to_word(w + n);
+            /* "the" starts the told words only after the person ("tell the owner the ...") */
+            bool is_start = k > 0 && !(k == 1 && strcmp(low, "the") == 0);
+            for (size_t i = 0; is_start && starts[i] != NULL; i++)
+                if (strcmp(low, starts[i]) == 0 && count_words(w) >= 4)
+                    return w;
+        }
+    }
+    return NULL;
+}
+
 /* Four words after a number, as "at 917 555 0142 any time" says only when to call. A
  * topic alone ("call me back about a quote") is not the message: the caller expects to
  * be asked for it. */
 const char *rx_message_said_with(const char *raw)
 {
     const char *start, *end;
+    const char *told = rx_message_told(raw);
+    if (told != NULL)
+        return told;
     if (find_number(raw, &start, &end) && count_words(end) >= 4)
         return skip_to_word(end);
     for (size_t i = 0; rx_tell_them_words[i] != NULL; i++) {

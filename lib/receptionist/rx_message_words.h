@@ -36,6 +36,9 @@ bool rx_callback_is_refused(const struct rx_text *text);
  * none: what follows a number ("..., 917 555 0142, it's about the crown i had done") or
  * what they are to be told ("tell them i'll bring my insurance card"). */
 const char *rx_message_said_with(const char *raw);
+/* "tell Mike the tech that the part never came": what someone of the business is to
+ * be told, pointing into raw; NULL if nothing is (nor "can you tell me your hours"). */
+const char *rx_message_told(const char *raw);
 /* The message told before or around the request, the name and the number ("hi, this is
  * Carla, I think I left a blue scarf there last night, can someone call me at ..."):
  * the clauses of four or more words that are none of these, into buf (size bytes);
