@@ -65,6 +65,8 @@ static void find_services(struct rx_turn *t)
             at[j] = at[j - 1], len[j] = len[j - 1], t->services[j] = t->services[j - 1];
             at[j - 1] = ta, len[j - 1] = tl, t->services[j - 1] = ts;
         }
+    for (int i = 0; i < t->nservices; i++)
+        t->service_at[i] = at[i];
 }
 
 static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx_memory *mem,

@@ -395,6 +395,21 @@ void rx_booking_reask(struct rx_turn *t)
     advance(t);
 }
 
+/* The second service named is what the first is about: "an initial consultation about
+ * a divorce", "a consult regarding my custody case". */
+static bool is_subject_of_first(const struct rx_turn *t)
+{
+    static const char *const about[] = {" about ", " regarding ", " concerning ", " on my ", NULL};
+    const char *norm = t->text.norm;
+    size_t from = t->service_at[0], to = t->service_at[1];
+    for (size_t i = 0; about[i] != NULL && from < to; i++) {
+        const char *p = strstr(norm + from, about[i]);
+        if (p != NULL && (size_t)(p - norm) < to)
+            return true;
+    }
+    return false;
+}
+
 void rx_booking_start(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -414,7 +429,9 @@ void rx_booking_start(struct rx_turn *t)
     if (m->task != RX_TASK_BOOKING) {
         m->task = RX_TASK_BOOKING;
         rx_memory_clear_booking(m);
-        if (t->nservices > 1) {
+        if (t->nservices > 1 && is_subject_of_first(t)) {
+            t->nservices = 1;   /* "a consultation about a divorce" books the consultation */
+        } else if (t->nservices > 1) {
             /* a booking is one service: say so, or the second is silently dropped */
             rx_say_put(&t->say, "I'll book one service at a time: first ");
             rx_say_name(&t->say, t->cfg->services[t->services[0]].name);

@@ -51,6 +51,7 @@ struct rx_turn {
     bool has_when;
     struct spoken_when when;
     int services[RX_TURN_SERVICES];     /* services named this turn, longest match first */
+    size_t service_at[RX_TURN_SERVICES];    /* where each is said in text.norm */
     int nservices;
     struct rx_say say;                  /* into out->say */
     unsigned npicks;                    /* wordings picked so far this turn */
