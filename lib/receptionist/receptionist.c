@@ -26,13 +26,29 @@ static void find_services(struct rx_turn *t)
         for (size_t k = 0; k <= s->naliases; k++) {
             size_t a;
             const char *name = k == 0 ? s->name : s->aliases[k - 1];
-            if (!rx_text_may_have(&t->text, name))
-                continue;
             rx_text_normalise(name, norm, sizeof norm);
             size_t n = strlen(norm);
+            bool is_plural = n > 3 && norm[n - 1] == 's' && norm[n - 2] != 's';
+            if (!rx_text_may_have(&t->text, name)) {
+                if (!is_plural)
+                    continue;
+                norm[n - 1] = '\0';
+                bool may = rx_text_may_have(&t->text, norm);
+                norm[n - 1] = 's';
+                if (!may)
+                    continue;
+            }
             if (n > best_len && rx_text_has_norm_forms(&t->text, norm, &a)) {
                 best_at = a;
                 best_len = n;
+            }
+            /* an alias in the plural said in the singular: "ants" for "the ant treatment" */
+            if (is_plural && n - 1 > best_len) {
+                norm[n - 1] = '\0';
+                if (rx_text_has_norm_forms(&t->text, norm, &a)) {
+                    best_at = a;
+                    best_len = n - 1;
+                }
             }
         }
         if (best_len == 0)
