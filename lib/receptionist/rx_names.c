@@ -3,6 +3,8 @@
  * then every place a name can sit is tried, and the last name found wins. No allocation. */
 #include "receptionist/rx_names.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "receptionist/rx_tokens.h"
@@ -302,13 +304,87 @@ static bool find_spelled(const struct rx_tokens *w, size_t *at, size_t *n)
     return false;
 }
 
+/* Titles said before a name: "Mrs. Helen Park" is Helen Park. */
+static const char *const titles[] = {"mr", "mrs", "ms", "miss", "mister", "missus", NULL};
+
+/* The name found, made whole: a title before it dropped ("Mrs. Helen Park"), and a first
+ * name said again in full at once taken in full ("this is Brenda, Brenda Kowalski"). */
+static void make_whole(const struct rx_tokens *w, struct found *f)
+{
+    if (f->n == 1 && is_one_of(&w->t[f->at], titles) && f->at + 1 < w->n) {
+        size_t n = name_span(w, f->at + 1);
+        if (n > 0) {
+            f->at += 1;
+            f->n = n;
+        }
+    }
+    size_t next = f->at + f->n;
+    if (f->n == 1 && next < w->n && w->t[next].is_break_before && w->t[next].len == w->t[f->at].len &&
+        strcmp(w->t[next].low, w->t[f->at].low) == 0) {
+        size_t n = name_span(w, next);
+        if (n > 1) {
+            f->at = next;
+            f->n = n;
+        }
+    }
+}
+
+/* The one word after "last name is", "last name's", "surname is" (*at), and where its
+ * cue starts (*cue); false if none. */
+static bool find_last_name(const struct rx_tokens *w, size_t *at, size_t *cue)
+{
+    static const char *const cues[] = {"last name is", "last names", "last name", "surname is", "surname", NULL};
+    for (size_t i = 0; i < w->n; i++) {
+        size_t c = match_any(w, i, cues);
+        if (c > 0 && i + c < w->n && is_name_word(&w->t[i + c])) {
+            *at = i + c;
+            *cue = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The given name said apart from the last name at last (its cue at cue): after "first
+ * name (is)", else the known name word nearest before the cue ("it's gonna be Ashley,
+ * last name's Brooks"); SIZE_MAX if none. */
+static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        size_t c = match(w, i, "first name is");
+        c = c > 0 ? c : match(w, i, "first name");
+        c = c > 0 ? c : match(w, i, "first names");
+        if (c > 0 && i + c < w->n && i + c != last && is_name_word(&w->t[i + c]))
+            return i + c;
+    }
+    for (size_t i = cue; i-- > 0;)
+        if (is_name_word(&w->t[i]) && is_known_name(&w->t[i]))
+            return i;
+    return SIZE_MAX;
+}
+
 static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t size)
 {
     struct found f = {0, 0};
     find_after_cues(w, is_asked, &f);
     if (f.n == 0)
         find_bare(w, is_asked, &f);
-    return f.n > 0 && write_name(w, f.at, f.n, buf, size);
+    if (f.n == 0)
+        return false;
+    make_whole(w, &f);
+    /* "last name is Wojcik, first name Tom", "it's Ashley, last name's Brooks": one word
+     * of each, said apart, make the name */
+    size_t last, cue;
+    if (f.n == 1 && find_last_name(w, &last, &cue)) {
+        size_t given = f.at != last ? f.at : find_given_name(w, last, cue);
+        char first[64], family[64];     /* one word each */
+        if (given != SIZE_MAX && write_name(w, given, 1, first, sizeof first) &&
+            write_name(w, last, 1, family, sizeof family)) {
+            snprintf(buf, size, "%s %s", first, family);
+            return true;
+        }
+    }
+    return write_name(w, f.at, f.n, buf, size);
 }
 
 bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
