@@ -292,9 +292,16 @@ static bool start_message(struct rx_turn *t)
 /* False when the turn asked nothing the configuration answers. */
 static bool answer_question(struct rx_turn *t)
 {
-    if (!rx_answer(t))
+    enum rx_ask before = t->mem->pending;
+    if (t->mem->task == RX_TASK_NONE)
+        t->mem->pending = RX_ASK_NONE;      /* an answer that asks its own question sets it */
+    if (!rx_answer(t)) {
+        t->mem->pending = before;
         return false;
-    if (t->mem->task != RX_TASK_NONE) {
+    }
+    if (t->mem->task == RX_TASK_NONE && t->mem->pending == RX_ASK_OFFER_MESSAGE) {
+        /* the answer ends with its own question: a message for the team */
+    } else if (t->mem->task != RX_TASK_NONE) {
         rx_reask(t);
     } else if (t->nservices > 0 && rx_booking_can_book_now(t)) {
         rx_say_pick(t, rx_book_offer_wordings);

@@ -21,7 +21,8 @@ const char *const rx_common_services[] = {
     "lash lift", "brow tint", "eyebrow threading", "threading", "vaccination", "flu shot",
     "physical exam", "blood test", "allergy test", "weight loss", "nutrition counseling",
     /* hair, nails, barber */
-    "manicure", "pedicure", "gel nails", "acrylic nails", "nail art", "haircut", "kids cut",
+    "manicure", "pedicure", "nails", "gel nails", "acrylic nails", "dip powder", "nail art",
+    "haircut", "kids cut",
     "beard trim", "hot towel shave", "straight razor shave", "perm", "keratin treatment",
     "hair extensions", "balayage", "highlights", "lowlights", "hair color",
     "color correction", "blowout", "updo", "bridal hair", "braiding", "locs", "relaxer",
