@@ -7,49 +7,136 @@
  *
  * Workload: one call at a time per struct rx_memory, a few hundred phrases of the
  * configuration looked up per turn, no allocation. */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_repair.h"
 
-/* The services named in the text: the longest names first, overlaps dropped
- * ("men's haircut" is not also "haircut"). */
+/* The word of norm at p (up to a space) is word (n bytes), or its plural. */
+static bool is_word_at(const char *p, const char *word, size_t n)
+{
+    size_t len = strcspn(p, " ");
+    return strncmp(p, word, n) == 0 && (len == n || (len == n + 1 && p[n] == 's'));
+}
+
+/* The words of form (two or more) said in order with at most two other words between
+ * each ("a ten inch chocolate cake" for "ten inch cake"); the offset in norm of the
+ * first, or SIZE_MAX. */
+static size_t said_apart(const struct rx_turn *t, const char *form)
+{
+    const char *norm = t->text.norm;
+    size_t first = strcspn(form, " ");
+    if (form[first] == '\0')
+        return SIZE_MAX;
+    for (const char *p = norm + 1; *p != '\0'; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' ')) {
+        if (!is_word_at(p, form, first))
+            continue;
+        const char *q = p + strcspn(p, " ");
+        const char *f = form + first;
+        bool is_all = true;
+        while (*f == ' ' && is_all) {
+            f++;
+            size_t fn = strcspn(f, " ");
+            is_all = false;
+            for (int skip = 0; skip < 3 && *q == ' ' && q[1] != '\0'; skip++) {
+                q++;
+                bool is_it = is_word_at(q, f, fn);
+                q += strcspn(q, " ");
+                if (is_it) {
+                    is_all = true;
+                    break;
+                }
+            }
+            f += fn;
+        }
+        if (is_all)
+            return (size_t)(p - norm);
+    }
+    return SIZE_MAX;
+}
+
+/* The length of form (a normalised name) where the turn says it (*at); 0 if it does not. */
+static size_t said_as(const struct rx_turn *t, const char *form, size_t *at)
+{
+    if (form[0] == '\0' || !rx_text_may_have(&t->text, form))
+        return 0;
+    if (rx_text_has_norm_forms(&t->text, form, at))
+        return strlen(form);
+    size_t apart = said_apart(t, form);
+    if (apart == SIZE_MAX)
+        return 0;
+    *at = apart;
+    return strlen(form);
+}
+
+/* norm with its numbers up to twenty said as words, into out: "10 inch cake" is also
+ * "ten inch cake", as transcribers write it; "" if it has none. */
+static void spell_numbers(const char *norm, char *out, size_t size)
+{
+    static const char *const words[] = {"zero", "one", "two", "three", "four", "five", "six", "seven",
+                                        "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+                                        "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+    size_t n = 0;
+    bool has_number = false;
+    out[0] = '\0';
+    for (const char *p = norm; *p != '\0';) {
+        size_t len = strcspn(p, " ");
+        const char *word = p;
+        size_t wn = len;
+        if (len <= 2 && p[0] >= '0' && p[0] <= '9' && (len == 1 || (p[1] >= '0' && p[1] <= '9'))) {
+            int v = len == 1 ? p[0] - '0' : (p[0] - '0') * 10 + (p[1] - '0');
+            if (v <= 20) {
+                word = words[v];
+                wn = strlen(word);
+                has_number = true;
+            }
+        }
+        if (n + wn + 2 > size) {
+            out[0] = '\0';
+            return;
+        }
+        if (n > 0)
+            out[n++] = ' ';
+        memcpy(out + n, word, wn);
+        n += wn;
+        out[n] = '\0';
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    if (!has_number)
+        out[0] = '\0';
+}
+
+/* Services named this turn, by name or alias, in any form rx_text_has_norm_forms
+ * allows, an alias in the plural said in the singular ("ants": "the ant treatment"), or
+ * with its numbers said as words ("10-inch cake": "a ten inch cake"); where two overlap,
+ * the longer wins ("men's haircut" is not also "haircut"). */
 static void find_services(struct rx_turn *t)
 {
     size_t at[RX_TURN_SERVICES], len[RX_TURN_SERVICES];
-    char norm[AGENT_NAME_MAX * 4 + 1];
+    char norm[AGENT_NAME_MAX * 4 + 1], form[AGENT_NAME_MAX * 6 + 1];
     t->nservices = 0;
     for (size_t i = 0; i < t->cfg->nservices; i++) {
         const struct agent_service *s = &t->cfg->services[i];
         size_t best_at = 0, best_len = 0;
         for (size_t k = 0; k <= s->naliases; k++) {
-            size_t a;
-            const char *name = k == 0 ? s->name : s->aliases[k - 1];
-            rx_text_normalise(name, norm, sizeof norm);
-            size_t n = strlen(norm);
-            bool is_plural = n > 3 && norm[n - 1] == 's' && norm[n - 2] != 's';
-            if (!rx_text_may_have(&t->text, name)) {
-                if (!is_plural)
-                    continue;
-                norm[n - 1] = '\0';
-                bool may = rx_text_may_have(&t->text, norm);
-                norm[n - 1] = 's';
-                if (!may)
-                    continue;
+            size_t a, n;
+            rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+            size_t nlen = strlen(norm);
+            if ((n = said_as(t, norm, &a)) > best_len)
+                best_at = a, best_len = n;
+            if (nlen > 3 && norm[nlen - 1] == 's' && norm[nlen - 2] != 's') {
+                snprintf(form, sizeof form, "%.*s", (int)(nlen - 1), norm);
+                if ((n = said_as(t, form, &a)) > best_len)
+                    best_at = a, best_len = n;
             }
-            if (n > best_len && rx_text_has_norm_forms(&t->text, norm, &a)) {
-                best_at = a;
-                best_len = n;
-            }
-            /* an alias in the plural said in the singular: "ants" for "the ant treatment" */
-            if (is_plural && n - 1 > best_len) {
-                norm[n - 1] = '\0';
-                if (rx_text_has_norm_forms(&t->text, norm, &a)) {
-                    best_at = a;
-                    best_len = n - 1;
-                }
-            }
+            spell_numbers(norm, form, sizeof form);
+            if ((n = said_as(t, form, &a)) > best_len)
+                best_at = a, best_len = n;
         }
         if (best_len == 0)
             continue;

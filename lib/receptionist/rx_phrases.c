@@ -80,7 +80,8 @@ const char *const rx_book_words[] = {
 const char *const rx_want_words[] = {"id like", "i would like", "i want", "i need",
                                      "can i get", "can i have", "could i get", "looking for",
                                      "can i come", "can someone", "can somebody", "could someone",
-                                     "could somebody", "needs a", "needs an", NULL};
+                                     "could somebody", "needs a", "needs an", "ill take",
+                                     "ill have", "ill get", "let me get", "ill do", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
                                                  "how expensive", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
