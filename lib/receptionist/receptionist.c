@@ -125,7 +125,13 @@ static void find_services(struct rx_turn *t)
         size_t best_at = 0, best_len = 0;
         for (size_t k = 0; k <= s->naliases; k++) {
             size_t a, n;
-            rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+            const char *name = k == 0 ? s->name : s->aliases[k - 1];
+            /* most names are not said at all: their first word is not in the turn, and
+             * only a one-word plural or a number can be said in another first word */
+            if (!rx_text_may_have(&t->text, name) && strpbrk(name, "0123456789") == NULL &&
+                (strchr(name, ' ') != NULL || name[0] == '\0' || name[strlen(name) - 1] != 's'))
+                continue;
+            rx_text_normalise(name, norm, sizeof norm);
             size_t nlen = strlen(norm);
             if ((n = said_as(t, norm, &a)) > best_len)
                 best_at = a, best_len = n;

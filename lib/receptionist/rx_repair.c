@@ -126,6 +126,8 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
     size_t since = 0;               /* words before this were settled by an earlier repair */
     for (size_t i = 1; i < ws.n; i++) {
         size_t k = cue_at(&ws, i);
+        if (k == 0)
+            continue;
         size_t before = i - 1;
         while (before > since && is_in(ws.t[before].low, hesitations))
             before--;
@@ -134,7 +136,7 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         size_t value = before;
         while (value > since && before - value < 3 && kind_of(cfg, &ws.t[value]) == 0)
             value--;
-        if (k == 0 || kind_of(cfg, &ws.t[value]) == 0)
+        if (kind_of(cfg, &ws.t[value]) == 0)
             continue;
         size_t after = i + k;
         while (after < ws.n && is_in(ws.t[after].low, fillers))

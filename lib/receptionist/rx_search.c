@@ -174,11 +174,19 @@ struct doc {
     size_t first, n;                /* the stems of the rest */
 };
 
+/* A stem of the configuration's texts and how many texts hold it. */
+struct vocab_entry {
+    char stem[STEM_MAX];
+    size_t df;
+};
+
 struct index {
     struct doc docs[DOCS_MAX];
     size_t ndocs;
     char (*stems)[STEM_MAX];    /* owned */
     size_t nstems, cap;
+    struct vocab_entry *vocab;  /* owned, sorted by stem: a word's weight in one lookup */
+    size_t nvocab;
 };
 
 static int by_stem(const void *a, const void *b)
@@ -225,9 +233,51 @@ static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const c
 static void index_free(void *data)
 {
     struct index *x = data;
-    if (x != NULL)
+    if (x != NULL) {
         free(x->stems);
+        free(x->vocab);
+    }
     free(x);
+}
+
+/* Every stem of the texts once per text that holds it, then counted: x->vocab. */
+static void build_vocab(struct index *x)
+{
+    char (*all)[STEM_MAX] = xcalloc(x->nstems + 1, STEM_MAX);
+    size_t n = 0;
+    for (size_t d = 0; d < x->ndocs; d++) {
+        const struct doc *doc = &x->docs[d];
+        size_t from = n;
+        for (size_t k = 0; k < doc->title_n; k++)
+            memcpy(all[n++], x->stems[doc->title_first + k], STEM_MAX);
+        for (size_t k = 0; k < doc->n; k++)
+            memcpy(all[n++], x->stems[doc->first + k], STEM_MAX);
+        qsort(all[from], n - from, STEM_MAX, by_stem);
+        size_t kept = from;
+        for (size_t k = from; k < n; k++)
+            if (kept == from || strcmp(all[kept - 1], all[k]) != 0)
+                memmove(all[kept++], all[k], STEM_MAX);
+        n = kept;
+    }
+    qsort(all, n, STEM_MAX, by_stem);
+    x->vocab = xcalloc(n + 1, sizeof x->vocab[0]);
+    x->nvocab = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (x->nvocab > 0 && strcmp(x->vocab[x->nvocab - 1].stem, all[k]) == 0) {
+            x->vocab[x->nvocab - 1].df++;
+            continue;
+        }
+        memcpy(x->vocab[x->nvocab].stem, all[k], STEM_MAX);
+        x->vocab[x->nvocab++].df = 1;
+    }
+    free(all);
+}
+
+/* How many texts hold the stem. */
+static size_t vocab_df(const struct index *x, const char *st)
+{
+    const struct vocab_entry *e = bsearch(st, x->vocab, x->nvocab, sizeof x->vocab[0], by_stem);
+    return e != NULL ? e->df : 0;
 }
 
 static struct index *index_build(const struct agent_config *c)
@@ -245,6 +295,7 @@ static struct index *index_build(const struct agent_config *c)
         static const char *const words[] = {"address located"};
         add_doc(x, RX_SEARCH_ADDRESS, 0, c->address.street, c->address.directions, words, 1);
     }
+    build_vocab(x);
     return x;
 }
 
@@ -346,9 +397,8 @@ struct rx_search_focus rx_search_focus(const struct agent_config *c, const char 
         char st[STEM_MAX], st2[STEM_MAX];
         stem(w, n, true, st);
         stem(st, strlen(st), true, st2);
-        size_t df = 0;
-        for (size_t d = 0; d < x->ndocs; d++)
-            df += doc_has(x, &x->docs[d], st) > 0 || doc_has(x, &x->docs[d], st2) > 0;
+        size_t df1 = vocab_df(x, st), df2 = vocab_df(x, st2);
+        size_t df = df1 > df2 ? df1 : df2;
         if (df > 0) {
             f.held++;
             f.held_once += df == 1;
