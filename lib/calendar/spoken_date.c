@@ -4,6 +4,9 @@
  * ambiguous forms are in lib/calendar/spoken_time.h. */
 #include "calendar/spoken_parse.h"
 
+#include <string.h>
+#include <strings.h>
+
 static struct civil_date today_plus(const struct parse *p, int64_t days)
 {
     return civil_date_from_days(p->today_days + days);
@@ -297,6 +300,19 @@ static size_t match_relative(struct parse *p, size_t i)
     return j - i;
 }
 
+/* The word at i joins a date to what follows ("the first, please", "the first for a
+ * cleaning") rather than making it a noun's ordinal. */
+static bool is_joining_word(const struct parse *p, size_t i)
+{
+    static const char *const words[] = {"please", "for", "if", "or", "and", "then", "would", "works",
+                                        "is", "that", "okay", "ok", NULL};
+    size_t n = p->t[i].end - p->t[i].start;
+    for (size_t k = 0; words[k] != NULL; k++)
+        if (strlen(words[k]) == n && strncasecmp(p->text + p->t[i].start, words[k], n) == 0)
+            return true;
+    return false;
+}
+
 /* (the) 14th, the fourteenth, (the) 3rd (of) march (2027), 3 march */
 static size_t match_day_of_month(struct parse *p, size_t i)
 {
@@ -325,6 +341,11 @@ static size_t match_day_of_month(struct parse *p, size_t i)
     }
     if (is_plain || (is_word_form && !has_the))
         return 0;                       /* "3 people", "first I'd like" */
+    /* "the first visit", "the second one", "the third time": a noun follows the first few
+     * ordinals, where "the twentieth for a nail trim" is still a date */
+    if (is_word_form && day <= 3 && m < p->n && p->t[m].kind == SPOKEN_TOKEN_WORD && p->t[m].word == SW_UNKNOWN &&
+        !is_joining_word(p, m))
+        return 0;
     spoken_date_found(p, next_day_of_month(p, day), i, m);
     return m - i;
 }

@@ -35,8 +35,11 @@ static bool is_question_about_visits(const struct rx_turn *t)
     static const char *const self_questions[] = {"do i", "should i", "will i", "do we", "is it", NULL};
     if (rx_text_has_any(&t->text, rx_hypothetical_words))
         return true;
+    /* "when can I come in?" asks for a time; "where do I park when I come in?" does not */
+    static const char *const asks_when[] = {"when can", "when could", "when would", "when is", "when are",
+                                            "when do you", "when does", "when will", "when should", NULL};
     bool is_when_said = t->has_when && (t->when.has_date || t->when.has_time);
-    return t->nservices == 0 && !is_when_said && rx_text_is_question(&t->text) && !rx_text_has(&t->text, "when") &&
+    return t->nservices == 0 && !is_when_said && rx_text_is_question(&t->text) && !rx_text_has_any(&t->text, asks_when) &&
            (!rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, self_questions));
 }
 

@@ -188,7 +188,8 @@ const char *const rx_duration_words[] = {"how long", "duration", "take long", "h
 const char *const rx_services_list_words[] = {"services", "what do you offer", "what do you do",
                                               "what can you do", "what do you have", "menu",
                                               "price list", "treatments", "what else do you",
-                                              "what kind of", "what sort of", NULL};
+                                              "what kind of", "what sort of", "what all do you",
+                                              "what do you guys do", "what do yall do", NULL};
 const char *const rx_address_words[] = {"address", "located", "location", "where are you",
                                         "directions", "get there", "where is your",
                                         "wheres your", "find you", "get to you",

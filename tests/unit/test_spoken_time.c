@@ -243,6 +243,9 @@ static const struct utterance utterances[] = {
     {MON_NY, "at four p m", 0, "time=16:00"},
     {MON_NY, "the seven a m one", SPOKEN_EXPECT_TIME, "time=07:00"},
     {MON_NY, "a m", SPOKEN_EXPECT_TIME, ""},
+    /* "the first" of a visit is no date; "the first" alone or with "please" is one. */
+    {MON_NY, "is thursday at six open for the first visit", 0, "date=2026-03-05 time=18:00 or=06:00"},
+    {MON_NY, "for the first visit", 0, ""},
     /* Whole sentences. */
     {MON_NY, "can I come in on Tuesday at half past two please?", 0,
      "date=2026-03-03 time=14:30 or=02:30"},
