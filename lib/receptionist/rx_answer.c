@@ -5,6 +5,8 @@
  * rx_answer_parts.h): opening hours, FAQ and policies, services and prices, services
  * not offered. A service the business does not list is never invented: the caller
  * hears that it is not offered and what is. */
+#include <string.h>
+
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_search.h"
 
@@ -90,6 +92,34 @@ static bool answer_beyond_service(struct rx_turn *t)
         hit.uncommon_words == 0)
         return false;
     rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
+}
+
+/* The FAQ or policy text says no: "we don't", "we do not", "no,", "we only". */
+static bool says_no(const struct agent_config *c, const struct rx_search_hit *hit)
+{
+    static const char *const no_words[] = {"don't", "do not", "no,", "No,", "only", "not ", NULL};
+    const char *text = hit->kind == RX_SEARCH_FAQ ? c->faq[hit->index].answer : c->policies[hit->index].text;
+    for (size_t i = 0; no_words[i] != NULL; i++)
+        if (strstr(text, no_words[i]) != NULL)
+            return true;
+    return false;
+}
+
+bool rx_answer_unbookable(struct rx_turn *t)
+{
+    if (t->nservices > 0)
+        return false;
+    if (rx_answer_common_service(t))
+        return true;
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.uncommon_words == 0 ||
+        hit.topic_score < RX_SEARCH_MIN_SCORE || !says_no(t->cfg, &hit))
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    rx_say_put(&t->say, " What we do offer is ");      /* what they can book instead */
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
     return true;
 }
 

@@ -12,6 +12,7 @@
  * that replaces a moved one with the functions here; nothing here calls it. */
 #include <string.h>
 
+#include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_booking_rules.h"
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_message_words.h"
@@ -417,6 +418,10 @@ void rx_booking_start(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
     m->intents_seen |= RX_INTENT_BOOK;
+    if (m->task != RX_TASK_BOOKING && rx_answer_unbookable(t)) {
+        rx_say_anything_else(t);
+        return;
+    }
     t->out->intent = "book";
     rx_say_gap(t);
     if (!t->cfg->booking.is_enabled || t->cfg->nservices == 0) {
