@@ -113,8 +113,9 @@ static void spell_numbers(const char *norm, char *out, size_t size)
 
 /* Services named this turn, by name or alias, in any form rx_text_has_norm_forms
  * allows, an alias in the plural said in the singular ("ants": "the ant treatment"), or
- * with its numbers said as words ("10-inch cake": "a ten inch cake"); where two overlap,
- * the longer wins ("men's haircut" is not also "haircut"). */
+ * with its numbers said as words ("10-inch cake": "a ten inch cake", or "a ten inch"
+ * alone when a number names the size); where two overlap, the longer wins ("men's
+ * haircut" is not also "haircut"). */
 static void find_services(struct rx_turn *t)
 {
     size_t at[RX_TURN_SERVICES], len[RX_TURN_SERVICES];
@@ -143,6 +144,13 @@ static void find_services(struct rx_turn *t)
             spell_numbers(norm, form, sizeof form);
             if ((n = said_as(t, form, &a)) > best_len)
                 best_at = a, best_len = n;
+            /* "a ten inch red velvet" for "ten inch cake": its size says which one */
+            char *last = strrchr(form, ' ');
+            if (last != NULL && strchr(form, ' ') != last) {
+                *last = '\0';
+                if ((n = said_as(t, form, &a)) > best_len)
+                    best_at = a, best_len = n;
+            }
         }
         if (best_len == 0)
             continue;

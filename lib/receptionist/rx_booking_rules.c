@@ -3,21 +3,46 @@
 
 #include <string.h>
 
-/* Today still has time the lead time and the service fit (late in the day it has not). */
-static bool has_room_today(const struct rx_turn *t)
+/* The day still has time the lead time and the service fit: late today, or tomorrow at
+ * a business that needs two days' notice, it has not. */
+static bool has_room_on(const struct rx_turn *t, const struct civil_date *day)
 {
     const struct civil_time *now = &t->ctx->now;
-    if (rx_is_closure(t->cfg, &now->date, NULL))
+    if (rx_is_closure(t->cfg, day, NULL))
         return false;
-    const struct agent_day *h = &t->cfg->hours[rx_weekday(&now->date)];
-    int earliest = now->hour * 60 + now->minute + (int)t->cfg->booking.lead_time_minutes;
+    const struct agent_day *h = &t->cfg->hours[rx_weekday(day)];
+    int64_t ahead = civil_days_from_date(day) - civil_days_from_date(&now->date);
+    int64_t earliest = now->hour * 60 + now->minute + (int64_t)t->cfg->booking.lead_time_minutes - ahead * 1440;
     int duration = (int)t->cfg->services[t->mem->service_index].duration_minutes;
     for (size_t i = 0; i < h->nranges; i++) {
-        int start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
+        int64_t start = h->ranges[i].open_minute > earliest ? h->ranges[i].open_minute : earliest;
         if (start + duration <= h->ranges[i].close_minute)
             return true;
     }
     return false;
+}
+
+static bool has_room_today(const struct rx_turn *t)
+{
+    return has_room_on(t, &t->ctx->now.date);
+}
+
+/* The lead time as people say it: "48 hours' notice", "2 days' notice", "90 minutes'
+ * notice". */
+static void say_notice(struct rx_turn *t)
+{
+    unsigned lead = t->cfg->booking.lead_time_minutes;
+    if (lead % 1440 == 0 && lead >= 2880) {
+        rx_say_int(&t->say, lead / 1440);
+        rx_say_put(&t->say, " days'");
+    } else if (lead % 60 == 0 && lead >= 120) {
+        rx_say_int(&t->say, lead / 60);
+        rx_say_put(&t->say, " hours'");
+    } else {
+        rx_say_int(&t->say, lead);
+        rx_say_put(&t->say, " minutes'");
+    }
+    rx_say_put(&t->say, " notice");
 }
 
 /* "What's the earliest you can get me in?": today while a booking still fits, else
@@ -71,19 +96,30 @@ bool rx_booking_day_is_bookable(struct rx_turn *t, struct civil_date *instead)
         }
         return false;
     }
-    if (ahead == 0 && m->service_index >= 0) {
-        if (!has_room_today(t)) {
-            struct civil_date next;
+    if (m->service_index >= 0 && !has_room_on(t, &m->day)) {
+        /* "tomorrow" at a bakery that needs 48 hours: the soonest day there is room */
+        rx_say_put(&t->say, ahead == 0 ? "There's no time left to book today" : "That's too soon for me to book");
+        if (t->cfg->booking.lead_time_minutes >= 120) {
+            rx_say_put(&t->say, "; we need ");
+            say_notice(t);
+        }
+        rx_say_put(&t->say, ".");
+        struct civil_date next = m->day;
+        for (int i = 0; i < 60; i++) {
             int minute;
-            rx_say_put(&t->say, "There's no time left to book today.");
-            if (rx_next_open(t->cfg, &m->day, 1440, &next, &minute)) {
-                rx_say_put(&t->say, " The next day we're open is ");
+            struct civil_date after = civil_date_add_days(&next, 1);
+            if (!rx_next_open(t->cfg, &after, 0, &next, &minute))
+                break;
+            if (has_room_on(t, &next)) {
+                rx_say_put(&t->say, t->cfg->booking.lead_time_minutes >= 120 ? " The soonest day I can book is "
+                                                                           : " The next day we're open is ");
                 rx_say_date(t, &next);
                 rx_say_put(&t->say, ".");
                 *instead = next;
+                break;
             }
-            return false;
         }
+        return false;
     }
     return true;
 }
@@ -142,8 +178,8 @@ bool rx_booking_time_is_bookable(struct rx_turn *t)
     }
     if (ahead_min < earliest) {
         rx_say_put(&t->say, "That's too soon for me to book; we need ");
-        rx_say_int(&t->say, t->cfg->booking.lead_time_minutes);
-        rx_say_put(&t->say, " minutes' notice.");
+        say_notice(t);
+        rx_say_put(&t->say, ".");
         return false;
     }
     return true;
