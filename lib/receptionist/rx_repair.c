@@ -84,8 +84,8 @@ static const char *const cues[] = {
     "thats my old one", "thats my old number", "thats the old one", "thats the wrong number",
     "wrong number", "no wait", "wait no", "no sorry", "sorry no", "no no", "i mean", "i meant",
     "sorry i mean", "sorry i meant", "or rather", "scratch that", "actually no", "no actually",
-    "let me correct that", "correction", "make that", "wait", "sorry", "no", "actually",
-    "rather", NULL};
+    "let me correct that", "correction", "make that", "you know what", "on second thought",
+    "make it", "wait", "sorry", "no", "nah", "actually", "rather", NULL};
 
 /* How many words of a cue start at i (0: none). */
 static size_t cue_at(const struct rx_tokens *ws, size_t i)
@@ -115,7 +115,7 @@ static const char *const fillers[] = {
     NULL};
 /* Words that may sit between the value said wrong and the cue: "a will, well actually
  * no, a trust", "a checkup, oh actually". */
-static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", NULL};
+static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", "but", NULL};
 
 bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
 {
@@ -142,13 +142,30 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         while (after < ws.n && is_in(ws.t[after].low, fillers))
             after++;
         unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
-        bool has_wrong = false;
-        for (size_t j = since; j < i; j++)
-            has_wrong = has_wrong || (kind_of(cfg, &ws.t[j]) & kind) != 0;
-        if (kind == 0 || !has_wrong)
+        if (kind == 0)
             continue;
-        for (size_t j = since; j < i; j++)
-            is_cut[j] = is_cut[j] || (kind_of(cfg, &ws.t[j]) & kind) != 0;
+        /* what was said wrong: the run of values of the kind nearest before the cue ("at
+         * two, actually two thirty" cuts "two", not the "six" of "a six inch cake") */
+        size_t wrong = i;
+        for (size_t j = i; j-- > since;)
+            if ((kind_of(cfg, &ws.t[j]) & kind) != 0) {
+                wrong = j;
+                break;
+            }
+        if (wrong == i)
+            continue;
+        /* the run may hold one small word between its values ("drop in class") */
+        for (;;) {
+            if (wrong > since && (kind_of(cfg, &ws.t[wrong - 1]) & kind) != 0)
+                wrong--;
+            else if (wrong > since + 1 && ws.t[wrong - 1].len <= 2 && (kind_of(cfg, &ws.t[wrong - 2]) & kind) != 0)
+                wrong -= 2;
+            else
+                break;
+        }
+        for (size_t j = wrong; j < i; j++)
+            if ((kind_of(cfg, &ws.t[j]) & kind) != 0)
+                is_cut[j] = true;
         for (size_t j = before + 1; j < i + k; j++)    /* hesitations, then the cue */
             is_cut[j] = true;
         is_repaired = true;
