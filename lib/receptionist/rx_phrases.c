@@ -25,7 +25,8 @@ const char *const rx_yes_first_words[] = {" yes ", " yeah ", " yep ", " yup ", "
 const char *const rx_question_words[] = {"what", "whats", "how", "when", "where", "which", "do you",
                                          "does", "is there", "are there", "are you", "can you tell",
                                          "do i", "do we", "do they", "is the", "is it", "is that",
-                                         "will i", "should i", "do you guys", NULL};
+                                         "will i", "should i", "do you guys", "do yall", "can yall",
+                                         "are yall", "is yall", NULL};
 const char *const rx_drop_words[] = {
     "never mind", "nevermind", "forget it", "forget about it", "changed my mind",
     "dont worry about it", "dont bother", "not anymore", "no message", NULL};

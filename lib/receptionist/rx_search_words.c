@@ -29,6 +29,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"emergencie", "emergency", false}, {"urgent", "emergency", false},
     {"locat", "addres", false}, {"direction", "addres", false}, {"saturday", "weekend", false},
     {"sunday", "weekend", false}, {"anybody", "someone", false}, {"anyone", "someone", false},
+    {"newborn", "child", false}, {"infant", "child", false}, {"baby", "child", false},
+    {"toddler", "child", false}, {"present", "gift", true},
     {NULL, NULL, false},
 };
 
@@ -39,7 +41,8 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"running late", "lat", true}, {"running behind", "lat", true},
     {"little behind", "lat", true}, {"bit behind", "lat", true}, {"little late", "lat", true},
     {"bit late", "lat", true}, {"show up", "arriv", true},
-    {"walk in", "walk", true}, {"just come in", "walk", true}, {"from home", "onlin", true},
+    {"walk in", "walk", true}, {"just come in", "walk", true}, {"just show up", "walk", true},
+    {"as far as", "area", true}, {"come out to", "area", true}, {"from home", "onlin", true},
     {"on my laptop", "onlin", true}, {"on her laptop", "onlin", true},
     {"on his laptop", "onlin", true}, {"on zoom", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},
     {NULL, NULL, false},
