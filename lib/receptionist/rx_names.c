@@ -232,7 +232,9 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
         size_t whole = name_span(w, i);
         bool is_first_clause = i == 0 && whole > 0 && (whole == w->n || w->t[whole].is_break_before);
         bool is_last_clause = i > 0 && i + whole == w->n && (w->t[i].is_break_before || is(&w->t[i - 1], "for"));
-        if (whole >= 2 && (is_first_clause || is_last_clause) && is_all_capitals(w, i, whole)) {
+        /* "I'm a new patient, Omar Haddad, can I ...": a clause that is only a full name */
+        bool is_mid_clause = i > 0 && w->t[i].is_break_before && i + whole < w->n && w->t[i + whole].is_break_before;
+        if (whole >= 2 && (is_first_clause || is_last_clause || is_mid_clause) && is_all_capitals(w, i, whole)) {
             f->at = i, f->n = whole;
             i += whole - 1;
             continue;

@@ -61,20 +61,23 @@ static bool is_service_word(const struct agent_config *cfg, const char *word)
     return false;
 }
 
+/* Every kind the word can be a value of: "one" is a number and, in "one time
+ * treatment", a service's word. */
 static unsigned kind_of(const struct agent_config *cfg, const struct rx_token *w)
 {
     const char *x = w->low;
     size_t n = strlen(x);
+    unsigned kinds = is_service_word(cfg, x) ? KIND_SERVICE : 0;
     if (x[0] >= '0' && x[0] <= '9') {
         bool is_ordinal = n > 2 && (strcmp(x + n - 2, "st") == 0 || strcmp(x + n - 2, "nd") == 0 ||
                                     strcmp(x + n - 2, "rd") == 0 || strcmp(x + n - 2, "th") == 0);
-        return is_ordinal ? KIND_DAY : KIND_NUMBER;
+        return kinds | (is_ordinal ? KIND_DAY : KIND_NUMBER);
     }
     if (is_in(x, number_words))
-        return KIND_NUMBER;
+        kinds |= KIND_NUMBER;
     if (is_in(x, day_words))
-        return KIND_DAY;
-    return is_service_word(cfg, x) ? KIND_SERVICE : 0;
+        kinds |= KIND_DAY;
+    return kinds;
 }
 
 /* The cues of a repair, longest first; "no" and "sorry" alone count only between two
@@ -154,6 +157,10 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
             }
         if (wrong == i)
             continue;
+        /* one kind for the run, the narrowest both share: "two, actually four" replaces
+         * a number, not the words of "table for 2" around it */
+        kind &= kind_of(cfg, &ws.t[wrong]);
+        kind = (kind & KIND_NUMBER) ? KIND_NUMBER : (kind & KIND_DAY) ? KIND_DAY : KIND_SERVICE;
         /* the run may hold one small word between its values ("drop in class") */
         for (;;) {
             if (wrong > since && (kind_of(cfg, &ws.t[wrong - 1]) & kind) != 0)
