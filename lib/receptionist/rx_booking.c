@@ -17,7 +17,6 @@
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_message_words.h"
 
-#define RX_PART_ANY 9           /* mem->part: "any time", "what do you have" */
 
 /* "How long is a color appointment?" asks about the service; it books nothing unless
  * the caller also says they want one or names booking itself. */
@@ -343,7 +342,14 @@ static void advance(struct rx_turn *t)
         return;
     }
     if (m->minute < 0 && m->part != SPOKEN_PART_NONE) {
-        rx_say_pick(t, rx_checking_wordings);
+        if (m->is_moving && m->part == RX_PART_ANY) {
+            rx_say_gap(t);      /* the caller hears the new day the move is checked on */
+            rx_say_put(&t->say, "Let me see what's free ");
+            rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+            rx_say_put(&t->say, ".");
+        } else {
+            rx_say_pick(t, rx_checking_wordings);
+        }
         rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
         if (m->part != RX_PART_ANY) {
             /* the tool lists the free times nearest the time given, else the day's

@@ -176,7 +176,9 @@ void rx_cancel_on_tool(struct rx_turn *t, const struct rx_tool_result *r)
         m->day = day;
         m->minute = minute;
         m->alt_minute = alt_minute;
-        rx_booking_reask(t);        /* asks the time, or checks the one asked for */
+        if (minute < 0)
+            m->part = RX_PART_ANY;  /* "from Thursday to Saturday": Saturday's free times */
+        rx_booking_reask(t);        /* checks the time asked for, or the day's free times */
         return;
     }
     rx_say_put(&t->say, " What day and time would you like instead?");

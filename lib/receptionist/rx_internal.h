@@ -39,6 +39,9 @@
 #define RX_TURN_SERVICES 4
 
 /* One turn being handled. */
+/* mem->part beyond the spoken parts of a day: "any time", "what do you have". */
+#define RX_PART_ANY 9
+
 struct rx_turn {
     const struct rx_context *ctx;
     const struct agent_config *cfg;

@@ -432,7 +432,7 @@ script("plumber_offers_the_morning_on_its_two_hour_grid_and_books_9", MORNING, P
        lambda r: texts_only_to(r.caller)(r))
 script("plumber_refuses_too_soon_and_books_1pm_today_in_los_angeles", MORNING, P,
        ["Can you do drain cleaning today at 9am?", "ok 1pm then", "Al Drain", "yes", "bye"],
-       heard("too soon", "180 minutes"),
+       heard("too soon", "3 hours"),
        booked("Drain cleaning", "2026-03-03 13:00", "Al Drain", utc="21:00"))
 script("plumber_transfers_a_flooding_basement_at_once", MORNING, P,
        ["Help, my basement is flooding!"],
