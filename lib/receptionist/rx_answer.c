@@ -198,6 +198,11 @@ bool rx_answer(struct rx_turn *t)
         rx_answer_duration(t);
         return true;
     }
+    /* "what kind of bugs do you do?" asks for the list, though "bugs" names one */
+    if (rx_text_has(x, "what") && rx_text_has_any(x, rx_services_list_words) && !is_price && !is_duration) {
+        rx_answer_services(t);
+        return true;
+    }
     /* "payment plans for a divorce?" is not the divorce service's description */
     if (t->nservices > 0 && !is_off_config_question) {
         rx_answer_service(t);
