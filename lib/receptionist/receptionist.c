@@ -140,6 +140,12 @@ static void find_services(struct rx_turn *t)
                 snprintf(form, sizeof form, "%.*s", (int)(nlen - 1), norm);
                 if ((n = said_as(t, form, &a)) > best_len)
                     best_at = a, best_len = n;
+                /* "roaches": "roach" */
+                if (nlen > 4 && norm[nlen - 2] == 'e' && (norm[nlen - 3] == 'h' || norm[nlen - 3] == 'x')) {
+                    form[nlen - 2] = '\0';
+                    if ((n = said_as(t, form, &a)) > best_len)
+                        best_at = a, best_len = n;
+                }
             }
             spell_numbers(norm, form, sizeof form);
             if ((n = said_as(t, form, &a)) > best_len)

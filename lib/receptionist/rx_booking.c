@@ -523,6 +523,13 @@ bool rx_booking_turn(struct rx_turn *t)
         drop_booking(t);
         return true;
     }
+    /* "how long does it take? I have to be at work by noon" at the name question: asked
+     * about the service, not a new time; answered, then the question is asked again */
+    if (m->pending != RX_ASK_CONFIRM_BOOKING && rx_text_is_question(&t->text) &&
+        rx_text_has_any(&t->text, rx_service_question_words) && !rx_text_has_any(&t->text, rx_change_words)) {
+        m->is_awaiting_confirmation = false;
+        return false;
+    }
     if (m->pending == RX_ASK_CONFIRM_BOOKING) {
         read_bare_time(t);
         /* "sure, oh, and how much is the add-on?" asks first: answered, then asked again */
