@@ -53,7 +53,7 @@ bool rx_booking_is_request(const struct rx_turn *t)
      * a message: "appointment" alone does not ask to book */
     bool is_told = rx_message_told(t->raw) != NULL && !rx_text_has_any(&t->text, rx_booking_verb_words);
     if (is_question_about(t) || is_question_about_visits(t) || is_told ||
-        (is_message && !rx_text_has_any(&t->text, rx_book_words)))
+        (is_message && !rx_text_has_any(&t->text, rx_booking_verb_words)))
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))
         return true;
