@@ -136,6 +136,7 @@ struct call {
     char replies[CALL_MAX_REPLIES][RX_SAY_MAX];
     int nreplies;
     char caller[32], fallback[32];
+    char said[4096];        /* everything the caller said in this call, one line each */
 };
 
 /* Starts a call to biz at the business's local wall time "YYYY-MM-DD HH:MM". */
@@ -189,7 +190,8 @@ static inline void check_isolated(const struct call *c, const char *say)
         }
         for (size_t i = 0; i < o->nservices; i++) {
             const char *name = o->services[i].name;
-            if (is_own_word(c->ctx.config, name))
+            /* "no kids cut on our list" says back the caller's own words */
+            if (is_own_word(c->ctx.config, name) || ci_find(c->said, name) != NULL)
                 continue;
             if (ci_find(say, name) != NULL) {
                 fprintf(stderr, "  reply names %s's %s: %s\n", o->business_name, name, say);
@@ -243,6 +245,8 @@ static inline const char *say(struct call *c, const char *text)
 {
     if (getenv("RX_VERBOSE") != NULL)
         printf("    caller: %s\n", text);
+    size_t n = strlen(c->said);
+    snprintf(c->said + n, sizeof c->said - n, "%s\n", text);
     rx_on_caller(&c->ctx, &c->mem, text, &c->out);
     record(c);
     survive_worker(c);
