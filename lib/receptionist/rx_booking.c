@@ -286,10 +286,7 @@ static void say_offer_lead(struct rx_turn *t)
                          t->cfg->hours[rx_weekday(&m->refused_day)].nranges == 0;
         rx_say_put(&t->say, is_closed ? "Since we're closed " : "Since there's no time left ");
         rx_say_on(&t->say, &m->refused_day, today);
-        if (reason[0] != '\0') {
-            rx_say_put(&t->say, " for ");
-            rx_say_put(&t->say, reason);
-        }
+        rx_say_closure_reason(&t->say, reason);
         rx_say_put(&t->say, ", ");
         rx_say_on(&t->say, &m->day, today);
         rx_say_put(&t->say, " I can offer ");
@@ -313,6 +310,14 @@ static void advance(struct rx_turn *t)
     t->out->intent = "book";
     if (m->service_index < 0 && t->cfg->nservices == 1)
         rx_booking_set_service(t, 0);
+    struct civil_date instead;
+    if (m->service_index < 0 && has_day(m) && !rx_booking_day_is_bookable(t, &instead)) {
+        /* "can you come Sunday?" at a business closed on Sundays hears so before which
+         * service; the next open day stands in */
+        m->day = instead;
+        m->minute = -1;
+        m->is_time_checked = false;
+    }
     if (m->service_index < 0) {
         if (rx_answer_unknown_service(t)) {
             rx_say_put(&t->say, " Which would you like?");
@@ -322,7 +327,6 @@ static void advance(struct rx_turn *t)
         ask_service(t);
         return;
     }
-    struct civil_date instead;
     if (has_day(m) && !rx_booking_day_is_bookable(t, &instead)) {
         /* closed that day: the free times of the next open day, near the time asked
          * for, rather than "which day?"; why is said with them */

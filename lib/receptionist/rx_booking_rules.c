@@ -80,10 +80,7 @@ bool rx_booking_day_is_bookable(struct rx_turn *t, struct civil_date *instead)
     if (rx_is_closure(t->cfg, &m->day, &reason) || t->cfg->hours[rx_weekday(&m->day)].nranges == 0) {
         rx_say_put(&t->say, "We're closed ");
         rx_say_on(&t->say, &m->day, today);
-        if (reason[0] != '\0') {
-            rx_say_put(&t->say, " for ");
-            rx_say_put(&t->say, reason);
-        }
+        rx_say_closure_reason(&t->say, reason);
         rx_say_put(&t->say, ".");
         struct civil_date next;
         int minute;

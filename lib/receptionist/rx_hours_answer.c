@@ -57,10 +57,7 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d)
     if (rx_is_closure(t->cfg, d, &reason) || h->nranges == 0) {
         rx_say_put(s, "We're closed ");
         rx_say_on(s, d, &now->date);
-        if (reason[0] != '\0') {
-            rx_say_put(s, " for ");
-            rx_say_put(s, reason);
-        }
+        rx_say_closure_reason(s, reason);
         rx_say_put(s, ". ");
         struct civil_date next;
         int minute;

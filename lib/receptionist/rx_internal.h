@@ -69,6 +69,10 @@ void rx_say_pick(struct rx_turn *t, rx_wordings w);
 /* A space between sentences when the reply already has one. */
 void rx_say_gap(struct rx_turn *t);
 void rx_say_clock(struct rx_say *s, int minute);        /* "2:30 PM", "noon" */
+/* Why a day is closed, after "We're closed on Friday, March 27th": " for Christmas Day",
+ * or ": both doctors are away at a seminar" when the owner wrote a sentence ("We're
+ * closed for Memorial Day weekend." is said " for Memorial Day weekend"). */
+void rx_say_closure_reason(struct rx_say *s, const char *reason);
 void rx_say_date(struct rx_turn *t, const struct civil_date *d); /* "tomorrow, Tuesday, March 3rd" */
 /* "today", "tomorrow, Tuesday, March 3rd", "on Thursday, March 5th": after a verb. */
 void rx_say_on(struct rx_say *s, const struct civil_date *d, const struct civil_date *today);

@@ -1,7 +1,9 @@
 /* lib/receptionist/rx_say.c: how the receptionist says things: the wording of a tone (rotated so
  * a caller rarely hears the same sentence twice), clock times, days, prices, opening
  * hours and lists, and the calendar questions behind them (open now, next opening). */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "receptionist/rx_internal.h"
 #include "calendar/say_time.h"
@@ -278,4 +280,40 @@ void rx_say_next_open(struct rx_turn *t)
     rx_say_date(t, &d);
     rx_say_put(&t->say, " at ");
     rx_say_clock(&t->say, minute);
+}
+
+void rx_say_closure_reason(struct rx_say *s, const char *reason)
+{
+    static const char *const prefixes[] = {"we're closed ", "we are closed ", "closed ", "the shop is closed ",
+                                           "the office is closed ", NULL};
+    static const char *const verbs[] = {" are ", " is ", " will ", " have ", " has ", NULL};
+    const char *r = reason;
+    for (size_t i = 0; prefixes[i] != NULL; i++)
+        if (strncasecmp(r, prefixes[i], strlen(prefixes[i])) == 0) {
+            r += strlen(prefixes[i]);
+            break;
+        }
+    if (strncasecmp(r, "for ", 4) == 0)
+        r += 4;
+    size_t n = strlen(r);
+    while (n > 0 && (r[n - 1] == '.' || r[n - 1] == ' '))
+        n--;
+    if (n == 0)
+        return;
+    bool is_sentence = false;
+    for (size_t i = 0; verbs[i] != NULL && !is_sentence; i++) {
+        const char *v = strstr(r, verbs[i]);
+        is_sentence = v != NULL && (size_t)(v - r) < n;
+    }
+    char buf[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    snprintf(buf, sizeof buf, "%.*s", (int)n, r);
+    if (is_sentence) {
+        /* "Both doctors are away at a seminar": said as the reason, after a colon */
+        if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+            buf[0] = (char)(buf[0] + 32);
+        rx_say_put(s, ": ");
+    } else {
+        rx_say_put(s, " for ");
+    }
+    rx_say_put(s, buf);
 }

@@ -56,14 +56,24 @@ static size_t copy_service_words(const char *p, char *buf, size_t size)
     return n;
 }
 
-/* "a table" when the business lists "table for 2" and "table for 4": which one is not
- * said yet, but it is not a service the business lacks. */
+/* "a table" when the business lists "table for 2" and "table for 4", "an exam" when it
+ * lists "comprehensive eye exam": which one is not said yet, but it is not a service
+ * the business lacks. */
 static bool begins_a_service(const struct agent_config *c, const char *words)
 {
+    static const char *const articles[] = {"a ", "an ", "the ", "your ", NULL};
+    for (size_t i = 0; articles[i] != NULL; i++)
+        if (strncmp(words, articles[i], strlen(articles[i])) == 0)
+            words += strlen(articles[i]);
     size_t n = strlen(words);
-    for (size_t i = 0; i < c->nservices; i++)
-        if (strncasecmp(c->services[i].name, words, n) == 0 && c->services[i].name[n] == ' ')
+    for (size_t i = 0; i < c->nservices; i++) {
+        const char *name = c->services[i].name;
+        size_t len = strlen(name);
+        if (strncasecmp(name, words, n) == 0 && name[n] == ' ')
             return true;
+        if (len > n && name[len - n - 1] == ' ' && strcasecmp(name + len - n, words) == 0)
+            return true;
+    }
     return false;
 }
 
