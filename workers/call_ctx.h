@@ -29,6 +29,7 @@
 #include "call/call_state.h"
 #include "llm_turns.h"
 #include "receptionist/receptionist.h"
+#include "sms_conversation.h"
 #include "store/tenant_keys.h"
 #include "tool_runner.h"
 
@@ -146,7 +147,9 @@ struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
     char key_state[FD_KEY_MAX];
-    bool is_stateless;              /* no call id (or an SMS): nothing to keep */
+    bool is_stateless;              /* no call id, or an owner API event: nothing to keep */
+    bool is_sms;                    /* a text conversation (sms_conversation.c): its state
+                                       is sms:<number>, its flow not the call flow */
     enum call_step step;            /* moved by call_advance only */
     /* as committed */
     struct call_state st;
@@ -156,6 +159,7 @@ struct call_ctx {
     struct call_work work;
     struct call_output out;
     struct call_holds holds;        /* noted in its state, or taken since by its tools */
+    struct sms_conv sms;            /* a text conversation's opt-out and turn */
     struct event *timer;            /* the state's silence deadline */
     struct event *retry;            /* wakes the call later (configuration, Redis) */
     struct call_ctx *link;          /* the tenant's list */

@@ -168,6 +168,10 @@ void call_apply_flow(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     struct call_work *w = &c->work;
+    if (c->is_sms) {
+        sms_conversation_apply(c);
+        return;
+    }
     if (w->has_rx && c->llm.has_answer)
         w->rx.preset = &c->llm.answer;     /* the model's answer to the caller's words */
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
@@ -210,7 +214,7 @@ static void on_tool_done(struct tool_done *done, void *arg)
 void call_run_tool(struct call_ctx *c)
 {
     struct rx_tool_call call = c->work.fx.tool;
-    struct tool_origin from = {.caller = c->st.from, .call_id = c->id,
+    struct tool_origin from = {.caller = c->work.next.from, .call_id = c->id,
                                .call_control_id = c->work.next.call_control_id,
                                .event_id = c->work.ce.eid, .now_ms = wall_clock_now_ms(c->t->w->clock)};
     tool_runner_run(c->t, &call, &from, on_tool_done, c);
@@ -219,5 +223,9 @@ void call_run_tool(struct call_ctx *c)
 void call_take_tool_result(struct call_ctx *c, const struct tool_done *done)
 {
     struct call_work *w = &c->work;
+    if (c->is_sms) {
+        sms_conversation_tool_result(c, done);
+        return;
+    }
     call_flow_tool_result(&w->next, &w->rx, &done->result, done->transfer_to, &w->fx);
 }

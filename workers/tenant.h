@@ -29,7 +29,7 @@ struct tz;
 struct tenant_keys {
     char events[FD_KEY_MAX], lease[FD_KEY_MAX], outbox[FD_KEY_MAX], timers[FD_KEY_MAX],
         attempts[FD_KEY_MAX], dead[FD_KEY_MAX], agent[FD_KEY_MAX], owned[FD_KEY_MAX],
-        ready[FD_KEY_MAX], epoch[FD_KEY_MAX], sms[FD_KEY_MAX];
+        ready[FD_KEY_MAX], epoch[FD_KEY_MAX], sms[FD_KEY_MAX], sms_optout[FD_KEY_MAX];
 };
 
 /* Fills k for business_id on a deployment of shards shards. */

@@ -22,6 +22,10 @@ struct queued_sms {
     char id[37];                /* deterministic: a replay queues the same message */
     char to[48];
     char text[480];
+    /* caller (checked against the business's opt-outs when sent), owner (a notice to the
+     * business) or compliance (a STOP/START/HELP answer, sent whatever the opt-out) */
+    char audience[12];
+    char kind[16];              /* sms_messages.kind: conversation, notice, opt_out, ... */
 };
 
 /* The hold a book tool asked for: held, or not known because Redis failed under it.
