@@ -14,9 +14,10 @@
   then     M outbox records, then M (table, key, row) triples; a `bookings` record books
            the call's hold of that booking: its note (hold:<booking id>, booking_hold.lua)
            is deleted, so nothing gives those places back any more
-  then     K text messages, then K (id, from, to, text, audience, conversation, kind)
-           7-tuples; audience caller | owner | compliance (sms_sender.c checks the
-           opt-out of a caller's text only)
+  then     K text messages, then K (id, from, to, text, audience, conversation, kind,
+           not_before, once) 9-tuples; audience caller | owner | compliance (sms_take.lua
+           checks the opt-out of a caller's text only); not_before: not sent before (ms,
+           "0": at once); once: "<what>:<number> <day>", at most one such text a day, or ""
   then     O opt-out changes (0 or 1), then O (number, value) pairs: value "" lifts the
            number's opt-out, any other value opts it out. The confirmation text and the
            opt-out land together, so a text checked after this commit never goes out.
@@ -48,11 +49,12 @@ end
 i = i + nrecords * 3 + 1
 local nsms = tonumber(ARGV[i] or '0')
 for j = 0, nsms - 1 do
-  local b = i + j * 7
+  local b = i + j * 9
   redis.call('XADD', KEYS[7], '*', 'id', ARGV[b + 1], 'from', ARGV[b + 2], 'to', ARGV[b + 3],
-             'text', ARGV[b + 4], 'audience', ARGV[b + 5], 'conversation', ARGV[b + 6], 'kind', ARGV[b + 7])
+             'text', ARGV[b + 4], 'audience', ARGV[b + 5], 'conversation', ARGV[b + 6], 'kind', ARGV[b + 7],
+             'not_before', ARGV[b + 8], 'once', ARGV[b + 9])
 end
-i = i + nsms * 7 + 1
+i = i + nsms * 9 + 1
 local noptout = tonumber(ARGV[i] or '0')
 for j = 0, noptout - 1 do
   local b = i + j * 2

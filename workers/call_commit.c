@@ -12,6 +12,7 @@
 #include "agent/agent_config.h"
 #include "call/call_analysis.h"
 #include "call_records.h"
+#include "sms_missed_call.h"
 #include "core/log.h"
 #include "store/lua_args.h"
 #include "tenant.h"
@@ -66,11 +67,11 @@ static void analyse_call(const struct tenant *t, const struct call_work *w, stru
 
 /* The most arguments a commit carries: 8 keys; lease, entry, call, due, ttl and the
  * field count; the state's fields, "rx" and "llm" as pairs; the record count and 3 per
- * record (the event's own and the tools'); the text count and 7 per text; the opt-out
+ * record (the event's own and the tools'); the text count and 9 per text; the opt-out
  * count and its pair. Every array below is bounded, so a commit always fits and nothing
  * is ever left out of one. */
 #define COMMIT_ARGS_MAX (8 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
-                         1 + 7 * CALL_SMS_MAX + 3)
+                         1 + 9 * CALL_SMS_MAX + 3)
 _Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
 
 /* The packed forms of what the commit writes to the call's hash. */
@@ -165,6 +166,8 @@ static void add_texts(struct lua_args *a, const struct call_output *out, const s
         lua_args_arg(a, out->sms[i].audience[0] ? out->sms[i].audience : "caller");
         lua_args_arg(a, w->next.conversation_id);
         lua_args_arg(a, out->sms[i].kind[0] ? out->sms[i].kind : "notice");
+        lua_args_int(a, out->sms[i].not_before_ms);
+        lua_args_arg(a, out->sms[i].once);
     }
 }
 
@@ -177,6 +180,8 @@ void call_commit(struct call_ctx *c)
     bool is_analysed = w->fx.is_finished && w->has_rx && !c->is_stateless && !c->is_sms;
     if (c->is_sms)
         sms_conversation_finish(c);
+    else
+        sms_missed_call_add(c);
     if (is_analysed)
         analyse_call(t, w, &c->out, &analysis);
     call_records_build(&rec, t->id, &c->st, &w->next, &w->fx, is_analysed ? &analysis : NULL);

@@ -83,6 +83,7 @@ static void queue_text(struct call_ctx *c, const char *seed, const char *audienc
     if (c->out.nsms >= CALL_SMS_MAX || text[0] == '\0')
         return;
     struct queued_sms *m = &c->out.sms[c->out.nsms++];
+    *m = (struct queued_sms){.not_before_ms = 0};
     det_uuid2(m->id, "sms-conversation", c->work.ce.eid, seed);
     snprintf(m->to, sizeof m->to, "%s", to);
     snprintf(m->text, sizeof m->text, "%s", text);

@@ -6,7 +6,9 @@
  * the business's opt-outs (fd:{sNNN}:t:B:sms_optout) at that moment and drops those to
  * a number that texted STOP: the opt-out is committed with the STOP's confirmation, so a
  * text taken after that commit never goes out. Owner notices and the compliance
- * answers themselves are not checked (lua/sms_take.lua says why).
+ * answers themselves are not checked (lua/sms_take.lua says why). A text that must wait
+ * for its time (the missed-call text at night) waits in sms_later and is taken again
+ * once due, by the receptionist's clock; its tenant is not released idle meanwhile.
  *
  * A text Telnyx took (or refused for good) leaves the stream with its sms_messages
  * record in one step (lua/sms_sent.lua); a send that fails is tried again on a later
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/wall_clock.h"
 #include "core/det_uuid.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -150,17 +153,28 @@ static void send_entry(struct tenant *t, const redisReply *e)
     telnyx_client_send_message(t->w->telnyx, op->from, op->to, op->text, on_sent, op);
 }
 
+static long long reply_int(const redisReply *r)
+{
+    if (r->type == REDIS_REPLY_INTEGER)
+        return r->integer;
+    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+}
+
 static void on_taken(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
     t->sms.is_listing = false;
-    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
         t->sms.has_waiting = true;
     } else if (tenant_is_owned(t)) {
         const redisReply *sendable = reply->element[0], *dropped = reply->element[1];
-        for (size_t i = 0; i < dropped->elements; i++)
-            log_msg(LOG_INFO, "text not sent: the number opted out of the business's texts", "business_id",
-                    t->id);
+        t->sms.later = (int)reply_int(reply->element[2]);
+        t->sms.later_due_ms = reply_int(reply->element[3]);
+        for (size_t i = 0; i < dropped->elements; i++) {
+            const redisReply *d = dropped->element[i];
+            log_msg(LOG_INFO, "text not sent (opted out, or sent once today already)", "why",
+                    d->elements == 3 ? d->element[2]->str : "");
+        }
         t->sms.in_flight = (int)sendable->elements;
         for (size_t i = 0; i < sendable->elements; i++)
             send_entry(t, sendable->element[i]);
@@ -173,7 +187,10 @@ static void on_taken(const redisReply *reply, enum app_err err, void *arg)
 void sms_sender_tick(struct worker *w)
 {
     const struct lua_script *take = lua_script_find("sms_take");
+    long long now_ms = wall_clock_now_ms(w->clock);
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
+        if (t->sms.later > 0 && now_ms >= t->sms.later_due_ms)
+            t->sms.has_waiting = true;         /* a text's time has come */
         /* nothing is taken again while a batch is out: it would be sent twice */
         if (!t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
             continue;
@@ -183,7 +200,10 @@ void sms_sender_tick(struct worker *w)
         lua_args_init(&a);
         lua_args_key(&a, t->keys.sms);
         lua_args_key(&a, t->keys.sms_optout);
+        lua_args_key(&a, t->keys.sms_later);
+        lua_args_key(&a, t->keys.sms_once);
         lua_args_arg(&a, BATCH);
+        lua_args_int(&a, now_ms);
         tenant_ref(t);
         lua_args_send(&a, w->redis, take, REDIS_TIMEOUT_MS, on_taken, t);
     }

@@ -134,6 +134,7 @@ void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *k
     if (done->nsms >= TOOL_RUNNER_MAX_SMS || to == NULL || !e164_is_valid(to, strlen(to)))
         return;
     struct queued_sms *m = &done->sms[done->nsms++];
+    *m = (struct queued_sms){.not_before_ms = 0};
     det_uuid2(m->id, kind, key, to);
     snprintf(m->to, sizeof m->to, "%s", to);
     snprintf(m->text, sizeof m->text, "%s", text);

@@ -26,6 +26,8 @@ struct queued_sms {
      * business) or compliance (a STOP/START/HELP answer, sent whatever the opt-out) */
     char audience[12];
     char kind[16];              /* sms_messages.kind: conversation, notice, opt_out, ... */
+    long long not_before_ms;    /* not sent before (the receptionist's clock, ms); 0 at once */
+    char once[80];              /* "<what>:<number> <day>": one such text a day; "" */
 };
 
 /* The hold a book tool asked for: held, or not known because Redis failed under it.

@@ -223,3 +223,51 @@ def test_a_worker_killed_in_the_middle_of_a_conversation_is_replaced_and_the_boo
     text(number, caller, "yes")
     wait_for(lambda: pg_rows(E, "SELECT count(*) FROM bookings WHERE business_id = %s AND caller_number = %s",
                              bid, caller) == [(1,)], timeout=40, what="booked after the takeover")
+
+
+def test_reordered_texts_are_each_recorded_once_and_answered_together():
+    bid, number = salon()
+    caller = random_number()
+    text(number, caller, "Hi there, do you do beard trims?", delay_ms=400)   # overtaken by the next
+    text(number, caller, "and what are your hours on Saturday?")
+    wait_texts(number, caller, 1)
+    settle(bid)
+    got = texts_to(number, caller)
+    assert 1 <= len(got) <= 2, got
+    inbound = wait_for(lambda: (lambda rows: rows if len(rows) == 2 else None)(
+        [r[1] for r in sms_rows(bid, caller) if r[0] == "inbound"]), what="both texts recorded")
+    assert sorted(inbound) == sorted(["Hi there, do you do beard trims?", "and what are your hours on Saturday?"])
+
+
+def test_a_texter_cancels_their_own_booking_by_text():
+    bid, number = salon()
+    caller = random_number()
+    text(number, caller, "Can I book a beard trim on Thursday at 11am? My name is Di Fox")
+    wait_texts(number, caller, 1)
+    text(number, caller, "yes")
+    wait_for(lambda: pg_rows(E, "SELECT status FROM bookings WHERE business_id = %s AND caller_number = %s",
+                             bid, caller) == [("booked",)], what="booked")
+    settle(bid)
+    before = len(texts_to(number, caller))
+    text(number, caller, "I need to cancel my appointment please")
+    wait_texts(number, caller, before + 1)
+    settle(bid)
+    text(number, caller, "yes")
+    wait_for(lambda: pg_rows(E, "SELECT status FROM bookings WHERE business_id = %s AND caller_number = %s",
+                             bid, caller) == [("cancelled",)], what="cancelled by text")
+
+
+def test_a_text_during_a_live_call_from_the_same_number_leaves_the_call_alone():
+    st = stack()
+    bid, number = salon()
+    caller = random_number()
+    call = st.sim.call(number, caller, [{"say": "What are your hours on Saturday?"}, {"pause_ms": 1500},
+                                        {"say": "Do you do beard trims?"}, {"say": "no that's all, bye"}])
+    time.sleep(1.0)
+    text(number, caller, "Also, where are you located?")
+    rec = st.sim.wait_ended(call, timeout=60)
+    street = example("hair-salon")["address"]["street"]
+    said = [t["text"] for t in rec["transcript"] if t["speaker"] == "agent"]
+    assert any("beard" in s.lower() for s in said), said       # the call went on, question by question
+    assert not any(street in s for s in said), said            # the text was not answered on the call
+    assert any(street in t for t in wait_texts(number, caller, 1)), texts_to(number, caller)

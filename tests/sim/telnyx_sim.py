@@ -367,8 +367,16 @@ class Sim:
                   "text": text, "webhooks": [wh.record for wh in whs]}
         with self.lock:
             self.messages.append(record)
+        # "delay_ms" holds this text back, so a later one overtakes it (Telnyx does not
+        # promise delivery order)
+        delay_s = float(spec.get("delay_ms") or 0) / 1000.0
         for wh in whs:
-            self.sms_sender.put(wh)
+            if delay_s > 0:
+                t = threading.Timer(delay_s, self.sms_sender.put, (wh,))
+                t.daemon = True
+                t.start()
+            else:
+                self.sms_sender.put(wh)
         return record
 
     # -- control API ------------------------------------------------------------------
