@@ -26,6 +26,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err == APP_OK) {
+            sms_sender_kick(t);                 /* texts it queued go out at once */
             call_advance_with(c, CALL_OK);
         } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);

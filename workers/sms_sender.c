@@ -43,12 +43,26 @@ struct send_op {
     long long queued_ms;        /* the entry id's time */
 };
 
-static void on_ignored(const redisReply *reply, enum app_err err, void *arg)
+/* One text of the batch is done with (sent and out of the stream, or to be tried
+ * again). The next batch is taken only once every text of this one is: an XDEL still on
+ * its way (its script loading after NOSCRIPT) must not let a text be taken twice. */
+static void batch_text_done(struct tenant *t)
 {
+    if (--t->sms.in_flight == 0) {
+        t->sms.has_waiting = true;             /* look again: there may be more */
+        if (!t->sms.is_backing_off)            /* a failed send waits for the next tick */
+            sms_sender_kick(t);
+    }
+}
+
+static void on_recorded(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
     (void)reply;
     if (err != APP_OK)
         log_msg(LOG_WARN, "sent text not recorded; it will be sent again", "error", app_err_name(err));
-    tenant_unref(arg);
+    batch_text_done(t);
+    tenant_unref(t);
 }
 
 /* The sms_messages row of a text Telnyx took (status queued, its id) or refused. Its id
@@ -105,7 +119,7 @@ static void finish_sent(struct send_op *op, const struct telnyx_result *res)
         lua_args_int(&a, 0);
     }
     tenant_ref(t);
-    lua_args_send(&a, t->w->redis, lua_script_find("sms_sent"), REDIS_TIMEOUT_MS, on_ignored, t);
+    lua_args_send(&a, t->w->redis, lua_script_find("sms_sent"), REDIS_TIMEOUT_MS, on_recorded, t);
     outbox_record_free(r);
 }
 
@@ -114,14 +128,13 @@ static void on_sent(const struct telnyx_result *res, void *arg)
     struct send_op *op = arg;
     struct tenant *t = op->t;
     if (res->outcome == TELNYX_FAILED) {
-        t->sms.has_waiting = true;             /* again on a later tick */
+        t->sms.is_backing_off = true;
+        batch_text_done(t);                    /* taken again with the next batch */
     } else {
         if (res->outcome == TELNYX_REJECTED)
             log_msg(LOG_ERROR, "text message refused by Telnyx; dropped", "code", res->error_code);
-        finish_sent(op, res);
+        finish_sent(op, res);                  /* done once recorded */
     }
-    if (--t->sms.in_flight == 0)
-        t->sms.has_waiting = true;             /* look again: there may be more */
     tenant_unref(t);
     free(op->text);
     free(op);
@@ -178,33 +191,42 @@ static void on_taken(const redisReply *reply, enum app_err err, void *arg)
         t->sms.in_flight = (int)sendable->elements;
         for (size_t i = 0; i < sendable->elements; i++)
             send_entry(t, sendable->element[i]);
-        if (dropped->elements > 0 && sendable->elements == 0)
+        if (dropped->elements > 0 && sendable->elements == 0) {
             t->sms.has_waiting = true;         /* more may wait behind the dropped ones */
+            sms_sender_kick(t);
+        }
     }
     tenant_unref(t);
 }
 
+/* Takes the tenant's next batch, unless one is out or being taken: a batch is never
+ * taken twice (it would be sent twice). */
+void sms_sender_kick(struct tenant *t)
+{
+    if (!tenant_is_owned(t) || !t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
+        return;
+    struct worker *w = t->w;
+    t->sms.has_waiting = false;
+    t->sms.is_listing = true;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.sms);
+    lua_args_key(&a, t->keys.sms_optout);
+    lua_args_key(&a, t->keys.sms_later);
+    lua_args_key(&a, t->keys.sms_once);
+    lua_args_arg(&a, BATCH);
+    lua_args_int(&a, wall_clock_now_ms(w->clock));
+    tenant_ref(t);
+    lua_args_send(&a, w->redis, lua_script_find("sms_take"), REDIS_TIMEOUT_MS, on_taken, t);
+}
+
 void sms_sender_tick(struct worker *w)
 {
-    const struct lua_script *take = lua_script_find("sms_take");
     long long now_ms = wall_clock_now_ms(w->clock);
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
         if (t->sms.later > 0 && now_ms >= t->sms.later_due_ms)
             t->sms.has_waiting = true;         /* a text's time has come */
-        /* nothing is taken again while a batch is out: it would be sent twice */
-        if (!t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
-            continue;
-        t->sms.has_waiting = false;
-        t->sms.is_listing = true;
-        struct lua_args a;
-        lua_args_init(&a);
-        lua_args_key(&a, t->keys.sms);
-        lua_args_key(&a, t->keys.sms_optout);
-        lua_args_key(&a, t->keys.sms_later);
-        lua_args_key(&a, t->keys.sms_once);
-        lua_args_arg(&a, BATCH);
-        lua_args_int(&a, now_ms);
-        tenant_ref(t);
-        lua_args_send(&a, w->redis, take, REDIS_TIMEOUT_MS, on_taken, t);
+        t->sms.is_backing_off = false;
+        sms_sender_kick(t);
     }
 }

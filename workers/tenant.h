@@ -71,7 +71,8 @@ struct tenant_agent {
 struct tenant_sms {
     bool has_waiting;              /* texts may be waiting in keys.sms */
     bool is_listing;               /* an XRANGE of keys.sms is out */
-    int in_flight;                 /* texts sent and not yet answered */
+    int in_flight;                 /* texts of the batch not done with yet */
+    bool is_backing_off;           /* a send failed: the next batch waits for the tick */
     int later;                     /* texts waiting for their time (sms_later), as last seen */
     long long later_due_ms;        /* when the first of them is due (the receptionist's clock) */
 };

@@ -150,6 +150,9 @@ void agent_cache_settle(struct tenant *t);
 
 /* sms_sender.c: sends the texts owned tenants' events queued, each once */
 void sms_sender_tick(struct worker *w);
+/* Sends what the tenant's commits queued now, rather than at the next tick (a commit
+ * that queued texts, a batch answered). */
+void sms_sender_kick(struct tenant *t);
 
 /* worker_metrics.c */
 void worker_metrics_init(struct worker_metrics *m);
