@@ -246,21 +246,19 @@ static void answer(struct call_ctx *c, const char *text)
 }
 
 /* Texts that came close together are answered as one: each one is kept in the state
- * until the gathering time after the first is over (a timer, kept in Redis like a
- * call's, so another worker answers them if this one dies). */
+ * (last_caller_text, its first 255 bytes) until the gathering time after the first is
+ * over (a timer, kept in Redis like a call's, so another worker answers them if this
+ * one dies). */
 static void gather(struct call_ctx *c, const char *text)
 {
     struct call_state *next = &c->work.next;
+    if (c->t->w->wcfg.sms_gather_ms <= 0 && next->last_caller_text[0] == '\0') {
+        answer(c, text);            /* nothing to wait for */
+        return;
+    }
     size_t len = strlen(next->last_caller_text);
     snprintf(next->last_caller_text + len, sizeof next->last_caller_text - len, "%s%s", len ? " " : "", text);
     int gather_ms = c->t->w->wcfg.sms_gather_ms;
-    if (gather_ms <= 0) {
-        char said[sizeof next->last_caller_text];
-        snprintf(said, sizeof said, "%s", next->last_caller_text);
-        next->last_caller_text[0] = '\0';
-        answer(c, said);
-        return;
-    }
     if (next->timer_due_ms == 0)
         next->timer_due_ms = worker_now_ms() + gather_ms;
 }
@@ -268,8 +266,10 @@ static void gather(struct call_ctx *c, const char *text)
 static void on_gathered(struct call_ctx *c)
 {
     struct call_state *next = &c->work.next;
-    if (c->work.ce.timer_due_ms != c->st.timer_due_ms || next->last_caller_text[0] == '\0') {
-        c->work.fx.is_state_changed = next->timer_due_ms != 0;    /* a stale timer */
+    if (c->work.ce.timer_due_ms != c->st.timer_due_ms)
+        return;                     /* a stale timer (another one is due): nothing changes */
+    if (next->last_caller_text[0] == '\0') {
+        c->work.fx.is_state_changed = next->timer_due_ms != 0;
         next->timer_due_ms = 0;
         return;
     }
