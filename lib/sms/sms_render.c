@@ -42,7 +42,7 @@ static size_t cut_at_word(const char *s, size_t n, size_t max)
         while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
             cut--;
     }
-    return cut;
+    return cut > 0 ? cut : max;     /* bytes that are no UTF-8 at all: cut anywhere */
 }
 
 void sms_render_add(struct sms_reply *r, const char *said)

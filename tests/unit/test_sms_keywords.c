@@ -63,6 +63,17 @@ static void test_a_long_answer_becomes_at_most_two_texts_cut_between_sentences(v
     CHECK_INT_EQ(none.ntexts, 0);
 }
 
+static void test_a_word_longer_than_a_text_is_cut_and_the_rest_goes_on(void)
+{
+    struct sms_reply r = {0};
+    char said[800];
+    memset(said, 0x80, sizeof said - 1);     /* no space, no UTF-8 start: nowhere to cut well */
+    said[sizeof said - 1] = '\0';
+    sms_render_add(&r, said);
+    CHECK_INT_EQ(r.ntexts, 2);
+    CHECK_INT_EQ(strlen(r.texts[0]), SMS_RENDER_TEXT_MAX);
+}
+
 static void test_the_booking_question_is_answered_with_yes(void)
 {
     char out[200];
@@ -80,6 +91,7 @@ int main(void)
     RUN(test_start_and_help_words);
     RUN(test_the_keyword_is_given_back_as_written_upper_cased);
     RUN(test_a_long_answer_becomes_at_most_two_texts_cut_between_sentences);
+    RUN(test_a_word_longer_than_a_text_is_cut_and_the_rest_goes_on);
     RUN(test_the_booking_question_is_answered_with_yes);
     return check_summary();
 }
