@@ -15,6 +15,9 @@
  *   call_holds.c     the places the call's events hold: booked with the event's commit
  *                    or given back
  *   call_commit.c    the fenced commit
+ *   sms_conversation.c  a text conversation's flow, instead of the call flow's (APPLY,
+ *                    TOOLS, and its texts before COMMIT)
+ *   sms_missed_call.c   the text a missed call gets, added to its commit
  *
  * A call's struct holds what was committed (its state, the receptionist's memory, the
  * model's conversation), its queue, the event in hand (struct call_work) and what that
