@@ -215,7 +215,7 @@ void call_dead_letter(struct call_ctx *c, const char *why);
 /* Decodes the event in hand and sets up the receptionist: CALL_OK, or CALL_FAILED with
  * *why saying what was wrong with the entry. */
 enum call_outcome call_begin_event(struct call_ctx *c, const char **why);
-bool call_wants_model(const struct call_ctx *c);
+bool call_wants_model(struct call_ctx *c);
 void call_start_model_turn(struct call_ctx *c);
 void call_apply_flow(struct call_ctx *c);
 bool call_wants_tool(struct call_ctx *c);              /* counts the round it allows */

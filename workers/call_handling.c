@@ -103,8 +103,10 @@ enum call_outcome call_begin_event(struct call_ctx *c, const char **why)
 
 /* ---- MODEL ---- */
 
-bool call_wants_model(const struct call_ctx *c)
+bool call_wants_model(struct call_ctx *c)
 {
+    if (c->is_sms)          /* a text conversation: the words its receptionist answers now */
+        return c->t->w->llm != NULL && c->work.has_rx && sms_conversation_turn_text(c) != NULL;
     return llm_turns_wanted(c->t->w->llm, c->work.has_rx, &c->work.next, &c->work.ce);
 }
 
@@ -154,8 +156,10 @@ void call_start_model_turn(struct call_ctx *c)
     struct tenant *t = c->t;
     struct call_work *w = &c->work;
     stop_playback_early(c);
+    const char *words = c->is_sms ? sms_conversation_turn_text(c) : w->ce.transcript;
     struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &w->rxctx, .mem = &w->next_mem,
-                                .caller_text = w->ce.transcript, .caller_number = c->st.from,
+                                .caller_text = words != NULL ? words : "",
+                                .caller_number = c->is_sms ? c->id + 4 : c->st.from,
                                 .call_id = c->id, .call_control_id = w->next.call_control_id,
                                 .event_id = w->ce.eid,
                                 .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};

@@ -210,6 +210,8 @@ static void help(struct call_ctx *c, const struct sms_event *ev)
 
 /* ---- the receptionist ---- */
 
+static void start_conversation(struct call_ctx *c, const struct sms_event *ev);
+
 /* One answer of the receptionist, in text form. A transfer cannot happen by text: the
  * owner is told instead and the texter hears when to expect a call (finish). The end
  * of a call means nothing here. */
@@ -239,10 +241,44 @@ static void answer(struct call_ctx *c, const char *text)
         sms_render_add(&c->sms.reply, reply);
         return;
     }
+    if (c->llm.has_answer) {      /* model mode: the model answered these words (MODEL step) */
+        take_output(c, &c->llm.answer);
+        return;
+    }
     w->rxctx.caller_number = w->next.from;
     struct rx_output out;
     rx_on_caller(&w->rxctx, &w->next_mem, text, &out);
     take_output(c, &out);
+}
+
+/* The words the receptionist answers in the event in hand, or NULL: the gathered texts
+ * when their time has come, or a text answered at once (no gathering), unless it is a
+ * compliance keyword or the number opted out. */
+const char *sms_conversation_turn_text(struct call_ctx *c)
+{
+    const struct call_work *w = &c->work;
+    if (c->sms.is_opted_out)
+        return NULL;
+    if (strcmp(w->ce.type, "timer") == 0)
+        return w->ce.timer_due_ms == c->st.timer_due_ms && c->st.last_caller_text[0] ? c->st.last_caller_text
+                                                                                     : NULL;
+    if (strcmp(w->ce.type, "message.received") != 0 || c->t->w->wcfg.sms_gather_ms > 0 ||
+        c->st.last_caller_text[0] != '\0')
+        return NULL;
+    const struct stream_event *se = call_event_in_hand(c);
+    struct sms_event *ev = xcalloc(1, sizeof *ev);
+    const char *why = NULL;
+    const char *text = NULL;
+    if (se->body != NULL && sms_event_decode(se->body, se->body_len, ev, &why) == APP_OK) {
+        enum sms_keyword k = sms_keyword_of(ev->text, NULL, 0);
+        if (k == SMS_KEYWORD_NONE || k == SMS_KEYWORD_START) {
+            start_conversation(c, ev);  /* the model's tools name the conversation */
+            snprintf(c->sms.turn_text, sizeof c->sms.turn_text, "%s", ev->text);
+            text = c->sms.turn_text;
+        }
+    }
+    free(ev);
+    return text;
 }
 
 /* Texts that came close together are answered as one: each one is kept in the state
@@ -403,6 +439,24 @@ static void ask_booking_by_text(struct call_ctx *c)
     sms_render_add(&c->sms.reply, text);
 }
 
+/* Model mode: when the built-in receptionist answered the texter in the model's place,
+ * the model's conversation gets its words, so that it knows them next time. */
+static void note_said_for_the_model(struct call_ctx *c)
+{
+    if (c->llm.next == NULL || c->llm.has_answer || c->sms.reply.ntexts == 0)
+        return;
+    struct call_effects *fx = xcalloc(1, sizeof *fx);
+    fx->nturns = 1;
+    fx->turns[0].speaker = "agent";
+    for (int i = 0; i < c->sms.reply.ntexts; i++) {
+        size_t len = strlen(fx->turns[0].text);
+        snprintf(fx->turns[0].text + len, sizeof fx->turns[0].text - len, "%s%s", len ? " " : "",
+                 c->sms.reply.texts[i]);
+    }
+    llm_call_note_said(&c->llm, fx);
+    free(fx);
+}
+
 void sms_conversation_finish(struct call_ctx *c)
 {
     struct sms_conv *s = &c->sms;
@@ -411,6 +465,7 @@ void sms_conversation_finish(struct call_ctx *c)
     if (s->is_person_asked)
         tell_owner(c);
     ask_booking_by_text(c);
+    note_said_for_the_model(c);
     for (int i = 0; i < s->reply.ntexts; i++) {
         char seed[24];
         snprintf(seed, sizeof seed, "reply-%d", i);

@@ -18,6 +18,7 @@
 #define FD_SMS_CONVERSATION_H
 #include <stdbool.h>
 
+#include "sms/sms_event.h"
 #include "sms/sms_render.h"
 
 struct call_ctx;
@@ -37,11 +38,16 @@ struct sms_conv {
     bool is_answering;              /* the receptionist answers in this event */
     bool is_person_asked;           /* a person was asked for: the owner is told */
     char person_reason[256];
+    char turn_text[SMS_TEXT_MAX + 1]; /* model mode: a text answered at once */
 };
 
 bool sms_conversation_is_id(const char *call_id);          /* "sms:..." */
 /* After the state's HGETALL: reads the number's opt-out, then advances c. */
 void sms_conversation_load_optout(struct call_ctx *c);
+/* Model mode: the words the receptionist answers in the event in hand (the gathered
+ * texts when their time came, or a text answered at once), or NULL when it answers
+ * none; borrowed from c. */
+const char *sms_conversation_turn_text(struct call_ctx *c);
 /* The event in hand through the text flow (instead of call_flow_apply). */
 void sms_conversation_apply(struct call_ctx *c);
 /* A tool the receptionist asked for has run (instead of call_flow_tool_result). */
