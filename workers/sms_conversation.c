@@ -22,6 +22,7 @@
 #include "sms/sms_compliance.h"
 #include "sms/sms_event.h"
 #include "sms/sms_keywords.h"
+#include "sms_analysis.h"
 #include "store/lua_args.h"
 #include "store/outbox_record.h"
 #include "store/redis_conn.h"
@@ -293,10 +294,12 @@ static void gather(struct call_ctx *c, const char *text)
         return;
     }
     size_t len = strlen(next->last_caller_text);
-    snprintf(next->last_caller_text + len, sizeof next->last_caller_text - len, "%s%s", len ? " " : "", text);
-    int gather_ms = c->t->w->wcfg.sms_gather_ms;
-    if (next->timer_due_ms == 0)
-        next->timer_due_ms = worker_now_ms() + gather_ms;
+    int room = (int)(sizeof next->last_caller_text - len - 2);     /* a space and the NUL */
+    if (room > 0)                   /* what does not fit is not answered */
+        snprintf(next->last_caller_text + len, sizeof next->last_caller_text - len, "%s%.*s", len ? " " : "",
+                 room, text);
+    if (len == 0)                   /* the first of a burst (a quiet timer gives way) */
+        next->timer_due_ms = worker_now_ms() + c->t->w->wcfg.sms_gather_ms;
 }
 
 static void on_gathered(struct call_ctx *c)
@@ -304,9 +307,13 @@ static void on_gathered(struct call_ctx *c)
     struct call_state *next = &c->work.next;
     if (c->work.ce.timer_due_ms != c->st.timer_due_ms)
         return;                     /* a stale timer (another one is due): nothing changes */
-    if (next->last_caller_text[0] == '\0') {
-        c->work.fx.is_state_changed = next->timer_due_ms != 0;
+    if (next->last_caller_text[0] == '\0') {  /* quiet since the last answer */
+        c->work.fx.is_state_changed = true;
         next->timer_due_ms = 0;
+        if (strcmp(next->outcome, SMS_ANALYSED) != 0 && c->t->agent.config != NULL) {
+            sms_analysis_add(c);
+            snprintf(next->outcome, sizeof next->outcome, "%s", SMS_ANALYSED);
+        }
         return;
     }
     char said[sizeof next->last_caller_text];
@@ -465,6 +472,10 @@ void sms_conversation_finish(struct call_ctx *c)
     if (s->is_person_asked)
         tell_owner(c);
     ask_booking_by_text(c);
+    /* analysed once, when it first goes quiet after an answer */
+    struct call_state *next = &c->work.next;
+    if (strcmp(next->outcome, SMS_ANALYSED) != 0 && next->last_caller_text[0] == '\0')
+        next->timer_due_ms = worker_now_ms() + c->t->w->wcfg.sms_quiet_ms;
     note_said_for_the_model(c);
     for (int i = 0; i < s->reply.ntexts; i++) {
         char seed[24];

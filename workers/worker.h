@@ -48,6 +48,8 @@ struct worker_config {
     int call_state_ttl_s;         /* FRONTDESK_CALL_STATE_TTL_S, default 3600 */
     int sms_idle_s;               /* FRONTDESK_SMS_IDLE_S: a text conversation's idle life, 86400 */
     int sms_gather_ms;            /* FRONTDESK_SMS_GATHER_MS: texts answered together, 2000 */
+    int sms_quiet_ms;             /* FRONTDESK_SMS_QUIET_MS: quiet this long, a conversation is
+                                     analysed (once), 900000 */
     /* model mode (workers/llm_turns.c): all three set, or none ("" = off) */
     char llm_url[512];            /* FRONTDESK_LLM_URL, e.g. https://api.openai.com/v1 */
     char llm_api_key[512];        /* FRONTDESK_LLM_API_KEY */

@@ -26,7 +26,7 @@ _state = {}
 def stack():
     if "stack" not in _state:
         _state["stack"] = ClockStack(E, NOW, workers=2, FRONTDESK_LEASE_MS=3000,
-                                     FRONTDESK_SMS_GATHER_MS=str(GATHER_MS))
+                                     FRONTDESK_SMS_GATHER_MS=str(GATHER_MS), FRONTDESK_SMS_QUIET_MS="1500")
     return _state["stack"]
 
 
@@ -271,3 +271,26 @@ def test_a_text_during_a_live_call_from_the_same_number_leaves_the_call_alone():
     assert any("beard" in s.lower() for s in said), said       # the call went on, question by question
     assert not any(street in s for s in said), said            # the text was not answered on the call
     assert any(street in t for t in wait_texts(number, caller, 1)), texts_to(number, caller)
+
+
+def test_a_conversation_gone_quiet_is_analysed_once_like_a_call():
+    bid, number = salon()
+    caller = random_number()
+    text(number, caller, "How much is a men's haircut? I might want a beard trim too")
+    wait_texts(number, caller, 1)
+    conv = wait_for(lambda: pg_rows(E, "SELECT DISTINCT conversation_id::text FROM sms_messages "
+                                       "WHERE business_id = %s AND caller_number = %s AND direction = 'inbound'",
+                                    bid, caller), what="the text recorded")[0][0]
+    scores = wait_for(lambda: pg_rows(E, "SELECT score, reasons, call_control_id FROM lead_scores "
+                                         "WHERE business_id = %s AND call_log_id = %s", bid, conv),
+                      timeout=30, what="the conversation's lead score")
+    assert len(scores) == 1 and 0 <= scores[0][0] <= 100 and scores[0][1], scores
+    assert scores[0][2] == "sms:" + conv
+    summary = pg_rows(E, "SELECT summary FROM call_conversations WHERE business_id = %s AND call_log_id = %s",
+                      bid, conv)
+    assert len(summary) == 1 and summary[0][0], summary
+    assert pg_rows(E, "SELECT count(*) FROM call_logs WHERE business_id = %s", bid) == [(0,)]  # no call
+    text(number, caller, "thanks!")
+    wait_texts(number, caller, 2)
+    time.sleep(3)
+    assert len(pg_rows(E, "SELECT 1 FROM lead_scores WHERE business_id = %s AND call_log_id = %s", bid, conv)) == 1
