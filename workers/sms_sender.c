@@ -176,10 +176,12 @@ static long long reply_int(const redisReply *r)
 static void on_taken(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    t->sms.is_listing = false;
     if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
+        t->sms.is_listing = false;
         t->sms.has_waiting = true;
-    } else if (tenant_is_owned(t)) {
+    } else if (!tenant_is_owned(t)) {
+        t->sms.is_listing = false;
+    } else {
         const redisReply *sendable = reply->element[0], *dropped = reply->element[1];
         t->sms.later = (int)reply_int(reply->element[2]);
         t->sms.later_due_ms = reply_int(reply->element[3]);
@@ -188,11 +190,14 @@ static void on_taken(const redisReply *reply, enum app_err err, void *arg)
             log_msg(LOG_INFO, "text not sent (opted out, or sent once today already)", "why",
                     d->elements == 3 ? d->element[2]->str : "");
         }
+        /* still "listing" while the batch goes out: a text done with at once must not
+         * take the next batch before the others of this one are on their way */
         t->sms.in_flight = (int)sendable->elements;
         for (size_t i = 0; i < sendable->elements; i++)
             send_entry(t, sendable->element[i]);
-        if (dropped->elements > 0 && sendable->elements == 0) {
-            t->sms.has_waiting = true;         /* more may wait behind the dropped ones */
+        t->sms.is_listing = false;
+        if (t->sms.in_flight == 0 && dropped->elements + sendable->elements > 0) {
+            t->sms.has_waiting = true;         /* more may wait behind these */
             sms_sender_kick(t);
         }
     }
