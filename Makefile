@@ -32,7 +32,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls bench-rx bench-web fuzz clean
+.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web fuzz clean
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
@@ -166,6 +166,7 @@ bench: deps
 	@$(BUILD)/bench/rx_bench
 	@bench/run-bench.sh
 	@bench/run-calls-bench.sh
+	@bench/run-texts-bench.sh
 	@bench/run-web-bench.sh
 
 # The receptionist benchmark alone, see README.md, "Tests and benchmarks".
@@ -177,6 +178,11 @@ bench-rx:
 bench-calls: deps
 	@$(MAKE) --no-print-directory binaries
 	@bench/run-calls-bench.sh
+
+# The texts benchmark alone (api + two workers + the Telnyx simulator), see bench/.
+bench-texts: deps
+	@$(MAKE) --no-print-directory binaries
+	@bench/run-texts-bench.sh
 
 # The owner API benchmark alone (frontdesk-web over 100,000 calls), see bench/.
 bench-web: deps

@@ -6,13 +6,21 @@
   KEYS[5]  fd:{sNNN}:t:B:timers     zset: call id -> next timer (epoch ms)
   KEYS[6]  fd:{sNNN}:t:B:attempts   hash: stream entry id -> deliveries
   KEYS[7]  fd:{sNNN}:t:B:sms        stream: text messages to send (workers/sms_sender.c)
+  KEYS[8]  fd:{sNNN}:t:B:sms_optout hash: number -> "<opt-out id> <ms>", numbers that
+           texted STOP to the business (workers/sms_conversation.c)
   ARGV[1]  our lease value   ARGV[2] stream entry id ("" for a timer)
   ARGV[3]  call id   ARGV[4] timer due (ms, "0": none)   ARGV[5] state TTL (s, "0": none)
   ARGV[6]  N state fields, then N name/value pairs
   then     M outbox records, then M (table, key, row) triples; a `bookings` record books
            the call's hold of that booking: its note (hold:<booking id>, booking_hold.lua)
            is deleted, so nothing gives those places back any more
-  then     K text messages, then K (id, from, to, text) quadruples
+  then     K text messages, then K (id, from, to, text, audience, conversation, kind,
+           not_before, once) 9-tuples; audience caller | owner | compliance (sms_take.lua
+           checks the opt-out of a caller's text only); not_before: not sent before (ms,
+           "0": at once); once: "<what>:<number> <day>", at most one such text a day, or ""
+  then     O opt-out changes (0 or 1), then O (number, value) pairs: value "" lifts the
+           number's opt-out, any other value opts it out. The confirmation text and the
+           opt-out land together, so a text checked after this commit never goes out.
   Returns  1, or the error "FENCED" when the lease is not ours: nothing was changed.
   Why Lua  the new state, the records and the acknowledgement must land together: a crash
            before this replays the event (its Telnyx commands carry the same command_id),
@@ -41,8 +49,20 @@ end
 i = i + nrecords * 3 + 1
 local nsms = tonumber(ARGV[i] or '0')
 for j = 0, nsms - 1 do
-  local b = i + j * 4
-  redis.call('XADD', KEYS[7], '*', 'id', ARGV[b + 1], 'from', ARGV[b + 2], 'to', ARGV[b + 3], 'text', ARGV[b + 4])
+  local b = i + j * 9
+  redis.call('XADD', KEYS[7], '*', 'id', ARGV[b + 1], 'from', ARGV[b + 2], 'to', ARGV[b + 3],
+             'text', ARGV[b + 4], 'audience', ARGV[b + 5], 'conversation', ARGV[b + 6], 'kind', ARGV[b + 7],
+             'not_before', ARGV[b + 8], 'once', ARGV[b + 9])
+end
+i = i + nsms * 9 + 1
+local noptout = tonumber(ARGV[i] or '0')
+for j = 0, noptout - 1 do
+  local b = i + j * 2
+  if ARGV[b + 2] == '' then
+    redis.call('HDEL', KEYS[8], ARGV[b + 1])
+  else
+    redis.call('HSET', KEYS[8], ARGV[b + 1], ARGV[b + 2])
+  end
 end
 if ARGV[4] ~= '0' then
   redis.call('ZADD', KEYS[5], tonumber(ARGV[4]), ARGV[3])

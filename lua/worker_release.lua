@@ -1,18 +1,21 @@
 --[[ worker_release.lua: give a tenant up (idle, shed to rebalance, or shutting down).
   KEYS[1]  fd:{sNNN}:t:B:lease   KEYS[2] fd:{sNNN}:owned   KEYS[3] fd:{sNNN}:ready
   KEYS[4]  fd:{sNNN}:t:B:events  KEYS[5] fd:{sNNN}:t:B:timers  KEYS[6] fd:{sNNN}:t:B:outbox
+  KEYS[7]  fd:{sNNN}:t:B:sms     KEYS[8] fd:{sNNN}:t:B:sms_later (texts to send, now or later)
   ARGV[1]  business id   ARGV[2] our lease value
   Returns  1 released (and re-marked ready if it still has work), 0 not ours.
   Why Lua  an event enqueued while we release must not be stranded: enqueue_event.lua
            marks a tenant ready only when it has no lease, so the release itself checks
-           for undelivered or pending entries, live-call timers and records not yet in
-           PostgreSQL (only owners drain outboxes), atomically. ]]
+           for undelivered or pending entries, live-call timers, records not yet in
+           PostgreSQL (only owners drain outboxes) and texts not sent yet (only owners
+           send them), atomically. ]]
 if redis.call('GET', KEYS[1]) ~= ARGV[2] then
   return 0
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-local has_work = redis.call('ZCARD', KEYS[5]) > 0 or redis.call('XLEN', KEYS[6]) > 0
+local has_work = redis.call('ZCARD', KEYS[5]) > 0 or redis.call('XLEN', KEYS[6]) > 0 or
+                 redis.call('XLEN', KEYS[7]) > 0 or redis.call('ZCARD', KEYS[8]) > 0
 if not has_work and redis.call('EXISTS', KEYS[4]) == 1 then
   for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[4])) do
     local f = {}

@@ -21,6 +21,8 @@ const struct web_route web_routes[] = {
     {WEB_GET, "/api/v1/messages", WEB_SIGNED_IN, route_messages_list, 0, 0},
     {WEB_GET, "/api/v1/leads", WEB_SIGNED_IN, route_leads_list, 0, 0},
     {WEB_GET, "/api/v1/upsells", WEB_SIGNED_IN, route_upsells_list, 0, 0},
+    {WEB_GET, "/api/v1/sms/threads", WEB_SIGNED_IN, route_sms_threads_list, 0, 0},
+    {WEB_GET, "/api/v1/sms/threads/{number}", WEB_SIGNED_IN, route_sms_thread_show, 0, 0},
     {WEB_GET, "/api/v1/analytics", WEB_SIGNED_IN, route_analytics, 0, 0},
     {WEB_GET, "/api/v1/agent", WEB_SIGNED_IN, route_agent_show, 0, 0},
     {WEB_PUT, "/api/v1/agent", WEB_OWNER, route_agent_put, 0, WEB_BODY_LIMIT},

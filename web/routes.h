@@ -36,6 +36,11 @@ void route_bookings_list(PGconn *conn, const struct web_request *req,
                          const struct web_session *session, struct web_result *out);
 void route_messages_list(PGconn *conn, const struct web_request *req,
                          const struct web_session *session, struct web_result *out);
+/* route_sms.c */
+void route_sms_threads_list(PGconn *conn, const struct web_request *req, const struct web_session *session,
+                            struct web_result *out);
+void route_sms_thread_show(PGconn *conn, const struct web_request *req, const struct web_session *session,
+                           struct web_result *out);
 void route_leads_list(PGconn *conn, const struct web_request *req,
                       const struct web_session *session, struct web_result *out);
 void route_upsells_list(PGconn *conn, const struct web_request *req,

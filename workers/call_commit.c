@@ -12,6 +12,7 @@
 #include "agent/agent_config.h"
 #include "call/call_analysis.h"
 #include "call_records.h"
+#include "sms_missed_call.h"
 #include "core/log.h"
 #include "store/lua_args.h"
 #include "tenant.h"
@@ -25,6 +26,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err == APP_OK) {
+            sms_sender_kick(t);                 /* texts it queued go out at once */
             call_advance_with(c, CALL_OK);
         } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
@@ -40,6 +42,8 @@ void call_adopt_next(struct call_ctx *c)
 {
     c->st = c->work.next;
     c->mem = c->work.next_mem;
+    if (c->is_sms)
+        sms_conversation_adopt(c);
     llm_call_committed(&c->llm);
     call_arm_timer(c);
 }
@@ -62,12 +66,13 @@ static void analyse_call(const struct tenant *t, const struct call_work *w, stru
         out->sms[out->nsms++] = done.sms[i];
 }
 
-/* The most arguments a commit carries: 7 keys; lease, entry, call, due, ttl and the
+/* The most arguments a commit carries: 8 keys; lease, entry, call, due, ttl and the
  * field count; the state's fields, "rx" and "llm" as pairs; the record count and 3 per
- * record (the event's own and the tools'); the text count and 4 per text. Every array
- * below is bounded, so a commit always fits and nothing is ever left out of one. */
-#define COMMIT_ARGS_MAX (7 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
-                         1 + 4 * CALL_SMS_MAX)
+ * record (the event's own and the tools'); the text count and 9 per text; the opt-out
+ * count and its pair. Every array below is bounded, so a commit always fits and nothing
+ * is ever left out of one. */
+#define COMMIT_ARGS_MAX (8 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
+                         1 + 9 * CALL_SMS_MAX + 3)
 _Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
 
 /* The packed forms of what the commit writes to the call's hash. */
@@ -106,7 +111,10 @@ static void add_state(struct lua_args *a, const struct call_ctx *c, const struct
     lua_args_arg(a, c->id);
     /* an event that changed nothing leaves the timer as it was */
     lua_args_int(a, c->is_stateless ? 0LL : cs->is_kept ? next->timer_due_ms : c->st.timer_due_ms);
-    lua_args_int(a, !cs->is_kept ? 0 : next->phase == CALL_ENDED ? t->w->wcfg.call_state_ttl_s : DAY_S);
+    lua_args_int(a, !cs->is_kept                 ? 0
+                    : c->is_sms                  ? t->w->wcfg.sms_idle_s     /* idle expiry */
+                    : next->phase == CALL_ENDED  ? t->w->wcfg.call_state_ttl_s
+                                                 : DAY_S);
     lua_args_int(a, cs->nfields + (cs->mem != NULL) + (cs->llm != NULL));
     for (int i = 0; i < cs->nfields; i++) {
         lua_args_arg(a, cs->names[i]);
@@ -156,6 +164,11 @@ static void add_texts(struct lua_args *a, const struct call_output *out, const s
         lua_args_arg(a, from);
         lua_args_arg(a, out->sms[i].to);
         lua_args_arg(a, out->sms[i].text);
+        lua_args_arg(a, out->sms[i].audience[0] ? out->sms[i].audience : "caller");
+        lua_args_arg(a, w->next.conversation_id);
+        lua_args_arg(a, out->sms[i].kind[0] ? out->sms[i].kind : "notice");
+        lua_args_int(a, out->sms[i].not_before_ms);
+        lua_args_arg(a, out->sms[i].once);
     }
 }
 
@@ -165,7 +178,11 @@ void call_commit(struct call_ctx *c)
     const struct call_work *w = &c->work;
     struct call_records rec;
     struct call_analysis analysis;
-    bool is_analysed = w->fx.is_finished && w->has_rx && !c->is_stateless;
+    bool is_analysed = w->fx.is_finished && w->has_rx && !c->is_stateless && !c->is_sms;
+    if (c->is_sms)
+        sms_conversation_finish(c);
+    else
+        sms_missed_call_add(c);
     if (is_analysed)
         analyse_call(t, w, &c->out, &analysis);
     call_records_build(&rec, t->id, &c->st, &w->next, &w->fx, is_analysed ? &analysis : NULL);
@@ -176,7 +193,7 @@ void call_commit(struct call_ctx *c)
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.events, c->key_state, t->keys.outbox,
-                          t->keys.timers, t->keys.attempts, t->keys.sms};
+                          t->keys.timers, t->keys.attempts, t->keys.sms, t->keys.sms_optout};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     add_state(&a, c, &cs);
@@ -184,6 +201,10 @@ void call_commit(struct call_ctx *c)
     add_records(&a, tool_records, ntool_records);
     add_records(&a, rec.fields, rec.count);
     add_texts(&a, &c->out, w);
+    if (c->is_sms)
+        sms_conversation_commit_args(c, &a);
+    else
+        lua_args_int(&a, 0);
     if (c->out.nsms > 0)
         t->sms.has_waiting = true;
     tenant_ref(t);

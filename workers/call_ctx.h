@@ -15,6 +15,9 @@
  *   call_holds.c     the places the call's events hold: booked with the event's commit
  *                    or given back
  *   call_commit.c    the fenced commit
+ *   sms_conversation.c  a text conversation's flow, instead of the call flow's (APPLY,
+ *                    TOOLS, and its texts before COMMIT)
+ *   sms_missed_call.c   the text a missed call gets, added to its commit
  *
  * A call's struct holds what was committed (its state, the receptionist's memory, the
  * model's conversation), its queue, the event in hand (struct call_work) and what that
@@ -29,6 +32,7 @@
 #include "call/call_state.h"
 #include "llm_turns.h"
 #include "receptionist/receptionist.h"
+#include "sms_conversation.h"
 #include "store/tenant_keys.h"
 #include "tool_runner.h"
 
@@ -146,7 +150,9 @@ struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
     char key_state[FD_KEY_MAX];
-    bool is_stateless;              /* no call id (or an SMS): nothing to keep */
+    bool is_stateless;              /* no call id, or an owner API event: nothing to keep */
+    bool is_sms;                    /* a text conversation (sms_conversation.c): its state
+                                       is sms:<number>, its flow not the call flow */
     enum call_step step;            /* moved by call_advance only */
     /* as committed */
     struct call_state st;
@@ -156,6 +162,7 @@ struct call_ctx {
     struct call_work work;
     struct call_output out;
     struct call_holds holds;        /* noted in its state, or taken since by its tools */
+    struct sms_conv sms;            /* a text conversation's opt-out and turn */
     struct event *timer;            /* the state's silence deadline */
     struct event *retry;            /* wakes the call later (configuration, Redis) */
     struct call_ctx *link;          /* the tenant's list */
@@ -208,7 +215,7 @@ void call_dead_letter(struct call_ctx *c, const char *why);
 /* Decodes the event in hand and sets up the receptionist: CALL_OK, or CALL_FAILED with
  * *why saying what was wrong with the entry. */
 enum call_outcome call_begin_event(struct call_ctx *c, const char **why);
-bool call_wants_model(const struct call_ctx *c);
+bool call_wants_model(struct call_ctx *c);
 void call_start_model_turn(struct call_ctx *c);
 void call_apply_flow(struct call_ctx *c);
 bool call_wants_tool(struct call_ctx *c);              /* counts the round it allows */

@@ -103,8 +103,10 @@ enum call_outcome call_begin_event(struct call_ctx *c, const char **why)
 
 /* ---- MODEL ---- */
 
-bool call_wants_model(const struct call_ctx *c)
+bool call_wants_model(struct call_ctx *c)
 {
+    if (c->is_sms)          /* a text conversation: the words its receptionist answers now */
+        return c->t->w->llm != NULL && c->work.has_rx && sms_conversation_turn_text(c) != NULL;
     return llm_turns_wanted(c->t->w->llm, c->work.has_rx, &c->work.next, &c->work.ce);
 }
 
@@ -154,8 +156,10 @@ void call_start_model_turn(struct call_ctx *c)
     struct tenant *t = c->t;
     struct call_work *w = &c->work;
     stop_playback_early(c);
+    const char *words = c->is_sms ? sms_conversation_turn_text(c) : w->ce.transcript;
     struct llm_turn_call req = {.t = t, .lc = &c->llm, .ctx = &w->rxctx, .mem = &w->next_mem,
-                                .caller_text = w->ce.transcript, .caller_number = c->st.from,
+                                .caller_text = words != NULL ? words : "",
+                                .caller_number = c->is_sms ? c->id + 4 : c->st.from,
                                 .call_id = c->id, .call_control_id = w->next.call_control_id,
                                 .event_id = w->ce.eid,
                                 .keep = keep_tool_output, .done = on_model_turn_done, .arg = c};
@@ -168,6 +172,10 @@ void call_apply_flow(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     struct call_work *w = &c->work;
+    if (c->is_sms) {
+        sms_conversation_apply(c);
+        return;
+    }
     if (w->has_rx && c->llm.has_answer)
         w->rx.preset = &c->llm.answer;     /* the model's answer to the caller's words */
     struct call_settings settings = {.silence_ms = t->w->wcfg.silence_ms};
@@ -210,7 +218,7 @@ static void on_tool_done(struct tool_done *done, void *arg)
 void call_run_tool(struct call_ctx *c)
 {
     struct rx_tool_call call = c->work.fx.tool;
-    struct tool_origin from = {.caller = c->st.from, .call_id = c->id,
+    struct tool_origin from = {.caller = c->work.next.from, .call_id = c->id,
                                .call_control_id = c->work.next.call_control_id,
                                .event_id = c->work.ce.eid, .now_ms = wall_clock_now_ms(c->t->w->clock)};
     tool_runner_run(c->t, &call, &from, on_tool_done, c);
@@ -219,5 +227,9 @@ void call_run_tool(struct call_ctx *c)
 void call_take_tool_result(struct call_ctx *c, const struct tool_done *done)
 {
     struct call_work *w = &c->work;
+    if (c->is_sms) {
+        sms_conversation_tool_result(c, done);
+        return;
+    }
     call_flow_tool_result(&w->next, &w->rx, &done->result, done->transfer_to, &w->fx);
 }

@@ -50,7 +50,10 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
         } else {
             take_state(c, reply);
             call_arm_timer(c);
-            call_advance_with(c, CALL_OK);
+            if (c->is_sms)
+                sms_conversation_load_optout(c);    /* advances c with its reply */
+            else
+                call_advance_with(c, CALL_OK);
         }
     }
     tenant_unref(t);

@@ -31,11 +31,11 @@ static struct call_ctx *call_get(struct tenant *t, const char *id)
     c->step = CALL_STEP_UNLOADED;
     rx_memory_init(&c->mem);
     snprintf(c->id, sizeof c->id, "%s", id);
-    /* no call: an SMS conversation, or a request of the owner API ("owner:...") */
-    c->is_stateless = id[0] == '\0' || strncmp(id, "sms:", 4) == 0 ||
-                      strncmp(id, "owner:", 6) == 0;
+    /* no call: a request of the owner API ("owner:...") */
+    c->is_stateless = id[0] == '\0' || strncmp(id, "owner:", 6) == 0;
+    c->is_sms = sms_conversation_is_id(id);
     char suffix[FD_KEY_MAX];
-    snprintf(suffix, sizeof suffix, "call:%s", id);
+    snprintf(suffix, sizeof suffix, c->is_sms ? "%s" : "call:%s", id);   /* sms:<number> */
     tenant_key(c->key_state, t->id, (unsigned)t->w->cfg.shards, suffix);
     c->timer = evtimer_new(t->w->base, on_timer, c);
     c->retry = evtimer_new(t->w->base, on_retry, c);
@@ -56,8 +56,11 @@ static void call_free(struct call_ctx *c)
     free(c);
 }
 
+/* A text conversation lives in memory only while texts wait to be answered together. */
 static bool is_live(const struct call_ctx *c)
 {
+    if (c->is_sms)
+        return c->st.timer_due_ms > 0;
     return !c->is_stateless && c->st.phase != CALL_ENDED && c->st.phase != CALL_NEW;
 }
 

@@ -235,7 +235,7 @@ static void release(struct tenant *t, const char *why)
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,
-                          t->keys.timers, t->keys.outbox};
+                          t->keys.timers, t->keys.outbox, t->keys.sms, t->keys.sms_later};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, t->id);
@@ -271,11 +271,12 @@ void ownership_leave(struct worker *w)
     redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_ignored, NULL, 3, argv, len);
 }
 
-/* Nothing in hand, no live call, and every record it produced is in PostgreSQL. */
+/* Nothing in hand, no live call, no text waiting for its time (workers/sms_sender.c),
+ * and every record it produced is in PostgreSQL. */
 static bool is_idle(const struct tenant *t)
 {
     const struct tenant_reading *rd = &t->reading;
-    return rd->inflight == 0 && !rd->is_reading && !call_runner_has_live_calls(t) &&
+    return rd->inflight == 0 && !rd->is_reading && !call_runner_has_live_calls(t) && t->sms.later == 0 &&
            outbox_drain_is_settled(t->w->drain, t->id);
 }
 

@@ -1,33 +1,126 @@
-/* workers/sms_sender.c: sends the text messages events queued in their tenant's stream
- * fd:{sNNN}:t:B:sms (written by the fenced commit, so a message is queued exactly once
- * per event), from the business's number, and deletes each once Telnyx took it (or
- * refused it for good). A send that fails is tried again on a later tick. Telnyx has no
- * idempotency key for messages: a timeout after Telnyx accepted one can, rarely, send
- * it twice (lib/telnyx/telnyx_client.h); nothing else can. */
+/* workers/sms_sender.c: the one path every text of a business takes. It sends the texts
+ * events queued in their tenant's stream fd:{sNNN}:t:B:sms (written by the fenced
+ * commit, so a text is queued exactly once per event), from the business's number.
+ *
+ * Each batch is taken with lua/sms_take.lua, which checks every caller's text against
+ * the business's opt-outs (fd:{sNNN}:t:B:sms_optout) at that moment and drops those to
+ * a number that texted STOP: the opt-out is committed with the STOP's confirmation, so a
+ * text taken after that commit never goes out. Owner notices and the compliance
+ * answers themselves are not checked (lua/sms_take.lua says why). A text that must wait
+ * for its time (the missed-call text at night) waits in sms_later and is taken again
+ * once due, by the receptionist's clock; its tenant is not released idle meanwhile.
+ *
+ * A text Telnyx took (or refused for good) leaves the stream with its sms_messages
+ * record in one step (lua/sms_sent.lua); a send that fails is tried again on a later
+ * tick. Telnyx has no idempotency key for messages: a timeout after Telnyx accepted one
+ * can, rarely, send it twice (lib/telnyx/telnyx_client.h); nothing else can. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/wall_clock.h"
+#include "core/det_uuid.h"
 #include "core/log.h"
+#include "core/xalloc.h"
+#include "store/lua_args.h"
+#include "store/lua_scripts.h"
+#include "store/outbox_record.h"
 #include "store/redis_conn.h"
+#include "store/tenant_keys.h"
 #include "telnyx/telnyx_client.h"
 #include "tenant.h"
 #include "worker.h"
-#include "core/xalloc.h"
 
 #define REDIS_TIMEOUT_MS 2000
 #define BATCH "10"
 
+/* One text as the stream holds it (worker_commit.lua). */
 struct send_op {
     struct tenant *t;
     char entry[64];
+    char id[64], from[48], to[48], audience[16], conversation[64], kind[24];
+    char *text;                 /* owned */
+    long long queued_ms;        /* the entry id's time */
 };
 
-static void on_ignored(const redisReply *reply, enum app_err err, void *arg)
+/* One text of the batch is done with (sent and out of the stream, or to be tried
+ * again). The next batch is taken only once every text of this one is: an XDEL still on
+ * its way (its script loading after NOSCRIPT) must not let a text be taken twice. */
+static void batch_text_done(struct tenant *t)
 {
+    if (--t->sms.in_flight == 0) {
+        t->sms.has_waiting = true;             /* look again: there may be more */
+        if (!t->sms.is_backing_off)            /* a failed send waits for the next tick */
+            sms_sender_kick(t);
+    }
+}
+
+static void on_recorded(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct tenant *t = arg;
     (void)reply;
-    (void)err;
-    tenant_unref(arg);
+    if (err != APP_OK)
+        log_msg(LOG_WARN, "sent text not recorded; it will be sent again", "error", app_err_name(err));
+    batch_text_done(t);
+    tenant_unref(t);
+}
+
+/* The sms_messages row of a text Telnyx took (status queued, its id) or refused. Its id
+ * comes from the queued text's, so a text sent twice is recorded once. */
+static struct outbox_record *sent_record(const struct send_op *op, const struct telnyx_result *res)
+{
+    char row_id[37], conversation[37];
+    det_uuid2(row_id, "sms_messages", op->t->id, op->id);
+    if (uuid_is_valid(op->conversation, strlen(op->conversation)))
+        snprintf(conversation, sizeof conversation, "%.36s", op->conversation);
+    else                          /* a text without a conversation: the thread's own */
+        det_uuid2(conversation, "sms_threads", op->t->id, op->to);
+    struct outbox_record *r = outbox_record_create("sms_messages", row_id);
+    outbox_record_add_str(r, "conversation_id", conversation);
+    outbox_record_add_str(r, "direction", "outbound");
+    outbox_record_add_str(r, "from_number", op->from);
+    outbox_record_add_str(r, "to_number", op->to);
+    outbox_record_add_str(r, "caller_number", op->to);
+    outbox_record_add_str(r, "body", op->text);
+    outbox_record_add_str(r, "kind", op->kind[0] ? op->kind : "notice");
+    if (res->outcome == TELNYX_OK) {
+        if (res->message_id != NULL)
+            outbox_record_add_str(r, "telnyx_message_id", res->message_id);
+        outbox_record_add_str(r, "status", "queued");
+    } else {
+        outbox_record_add_str(r, "status", "failed");
+        outbox_record_add_str(r, "error_code", res->error_code ? res->error_code : "rejected");
+        if (res->error_title != NULL)
+            outbox_record_add_str(r, "error_detail", res->error_title);
+    }
+    outbox_record_add_time_ms(r, "at", op->queued_ms);
+    return r;
+}
+
+/* Out of the stream, with its record (lua/sms_sent.lua). */
+static void finish_sent(struct send_op *op, const struct telnyx_result *res)
+{
+    struct tenant *t = op->t;
+    struct outbox_record *r = sent_record(op, res);
+    struct outbox_fields f;
+    char why[256];
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.sms);
+    lua_args_key(&a, t->keys.outbox);
+    lua_args_arg(&a, op->entry);
+    if (outbox_record_finish(r, &f, why, sizeof why) == APP_OK) {
+        lua_args_int(&a, 1);
+        lua_args_arg(&a, f.table);
+        lua_args_arg(&a, f.key);
+        lua_args_arg_len(&a, f.row, f.row_len);
+    } else {
+        log_msg(LOG_ERROR, "sent text's record refused", "error", why);
+        lua_args_int(&a, 0);
+    }
+    tenant_ref(t);
+    lua_args_send(&a, t->w->redis, lua_script_find("sms_sent"), REDIS_TIMEOUT_MS, on_recorded, t);
+    outbox_record_free(r);
 }
 
 static void on_sent(const struct telnyx_result *res, void *arg)
@@ -35,18 +128,15 @@ static void on_sent(const struct telnyx_result *res, void *arg)
     struct send_op *op = arg;
     struct tenant *t = op->t;
     if (res->outcome == TELNYX_FAILED) {
-        t->sms.has_waiting = true;             /* again on a later tick */
+        t->sms.is_backing_off = true;
+        batch_text_done(t);                    /* taken again with the next batch */
     } else {
         if (res->outcome == TELNYX_REJECTED)
             log_msg(LOG_ERROR, "text message refused by Telnyx; dropped", "code", res->error_code);
-        const char *argv[] = {"XDEL", t->keys.sms, op->entry};
-        size_t len[] = {4, strlen(t->keys.sms), strlen(op->entry)};
-        tenant_ref(t);
-        redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_ignored, t, 3, argv, len);
+        finish_sent(op, res);                  /* done once recorded */
     }
-    if (--t->sms.in_flight == 0)
-        t->sms.has_waiting = true;             /* look again: there may be more */
     tenant_unref(t);
+    free(op->text);
     free(op);
 }
 
@@ -58,41 +148,90 @@ static const char *field(const redisReply *f, const char *name)
     return "";
 }
 
-static void on_listed(const redisReply *reply, enum app_err err, void *arg)
+static void send_entry(struct tenant *t, const redisReply *e)
+{
+    const redisReply *f = e->element[1];
+    struct send_op *op = xcalloc(1, sizeof *op);
+    op->t = t;
+    tenant_ref(t);
+    snprintf(op->entry, sizeof op->entry, "%s", e->element[0]->str);
+    snprintf(op->id, sizeof op->id, "%s", field(f, "id"));
+    snprintf(op->from, sizeof op->from, "%s", field(f, "from"));
+    snprintf(op->to, sizeof op->to, "%s", field(f, "to"));
+    snprintf(op->audience, sizeof op->audience, "%s", field(f, "audience"));
+    snprintf(op->conversation, sizeof op->conversation, "%s", field(f, "conversation"));
+    snprintf(op->kind, sizeof op->kind, "%s", field(f, "kind"));
+    op->text = xstrdup(field(f, "text"));
+    op->queued_ms = strtoll(op->entry, NULL, 10);
+    telnyx_client_send_message(t->w->telnyx, op->from, op->to, op->text, on_sent, op);
+}
+
+static long long reply_int(const redisReply *r)
+{
+    if (r->type == REDIS_REPLY_INTEGER)
+        return r->integer;
+    return r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+}
+
+static void on_taken(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    t->sms.is_listing = false;
-    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
+        t->sms.is_listing = false;
         t->sms.has_waiting = true;
-    } else if (tenant_is_owned(t)) {
-        t->sms.in_flight = (int)reply->elements;
-        for (size_t i = 0; i < reply->elements; i++) {
-            const redisReply *e = reply->element[i];
-            struct send_op *op = xcalloc(1, sizeof *op);
-            op->t = t;
-            tenant_ref(t);
-            snprintf(op->entry, sizeof op->entry, "%s", e->element[0]->str);
-            telnyx_client_send_message(t->w->telnyx, field(e->element[1], "from"),
-                                       field(e->element[1], "to"), field(e->element[1], "text"),
-                                       on_sent, op);
+    } else if (!tenant_is_owned(t)) {
+        t->sms.is_listing = false;
+    } else {
+        const redisReply *sendable = reply->element[0], *dropped = reply->element[1];
+        t->sms.later = (int)reply_int(reply->element[2]);
+        t->sms.later_due_ms = reply_int(reply->element[3]);
+        for (size_t i = 0; i < dropped->elements; i++) {
+            const redisReply *d = dropped->element[i];
+            log_msg(LOG_INFO, "text not sent (opted out, or sent once today already)", "why",
+                    d->elements == 3 ? d->element[2]->str : "");
+        }
+        /* still "listing" while the batch goes out: a text done with at once must not
+         * take the next batch before the others of this one are on their way */
+        t->sms.in_flight = (int)sendable->elements;
+        for (size_t i = 0; i < sendable->elements; i++)
+            send_entry(t, sendable->element[i]);
+        t->sms.is_listing = false;
+        if (t->sms.in_flight == 0 && dropped->elements + sendable->elements > 0) {
+            t->sms.has_waiting = true;         /* more may wait behind these */
+            sms_sender_kick(t);
         }
     }
     tenant_unref(t);
 }
 
+/* Takes the tenant's next batch, unless one is out or being taken: a batch is never
+ * taken twice (it would be sent twice). */
+void sms_sender_kick(struct tenant *t)
+{
+    if (!tenant_is_owned(t) || !t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
+        return;
+    struct worker *w = t->w;
+    t->sms.has_waiting = false;
+    t->sms.is_listing = true;
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.sms);
+    lua_args_key(&a, t->keys.sms_optout);
+    lua_args_key(&a, t->keys.sms_later);
+    lua_args_key(&a, t->keys.sms_once);
+    lua_args_arg(&a, BATCH);
+    lua_args_int(&a, wall_clock_now_ms(w->clock));
+    tenant_ref(t);
+    lua_args_send(&a, w->redis, lua_script_find("sms_take"), REDIS_TIMEOUT_MS, on_taken, t);
+}
+
 void sms_sender_tick(struct worker *w)
 {
+    long long now_ms = wall_clock_now_ms(w->clock);
     for (struct tenant *t = w->tenants; t != NULL; t = t->next) {
-        /* nothing is listed again while a batch is out: it would be sent twice */
-        if (!t->sms.has_waiting || t->sms.is_listing || t->sms.in_flight > 0)
-            continue;
-        t->sms.has_waiting = false;
-        t->sms.is_listing = true;
-        const char *argv[] = {"XRANGE", t->keys.sms, "-", "+", "COUNT", BATCH};
-        size_t len[6];
-        for (int i = 0; i < 6; i++)
-            len[i] = strlen(argv[i]);
-        tenant_ref(t);
-        redis_conn_command(w->redis, REDIS_TIMEOUT_MS, on_listed, t, 6, argv, len);
+        if (t->sms.later > 0 && now_ms >= t->sms.later_due_ms)
+            t->sms.has_waiting = true;         /* a text's time has come */
+        t->sms.is_backing_off = false;
+        sms_sender_kick(t);
     }
 }

@@ -22,6 +22,9 @@ void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned s
     tenant_key(k->dead, business_id, shards, "dead");
     tenant_key(k->agent, business_id, shards, "agent");
     tenant_key(k->sms, business_id, shards, "sms");
+    tenant_key(k->sms_optout, business_id, shards, "sms_optout");
+    tenant_key(k->sms_later, business_id, shards, "sms_later");
+    tenant_key(k->sms_once, business_id, shards, "sms_once");
     snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
     shard_ready_key(k->ready, shard);
 }

@@ -29,7 +29,8 @@ struct tz;
 struct tenant_keys {
     char events[FD_KEY_MAX], lease[FD_KEY_MAX], outbox[FD_KEY_MAX], timers[FD_KEY_MAX],
         attempts[FD_KEY_MAX], dead[FD_KEY_MAX], agent[FD_KEY_MAX], owned[FD_KEY_MAX],
-        ready[FD_KEY_MAX], epoch[FD_KEY_MAX], sms[FD_KEY_MAX];
+        ready[FD_KEY_MAX], epoch[FD_KEY_MAX], sms[FD_KEY_MAX], sms_optout[FD_KEY_MAX],
+        sms_later[FD_KEY_MAX], sms_once[FD_KEY_MAX];
 };
 
 /* Fills k for business_id on a deployment of shards shards. */
@@ -70,7 +71,10 @@ struct tenant_agent {
 struct tenant_sms {
     bool has_waiting;              /* texts may be waiting in keys.sms */
     bool is_listing;               /* an XRANGE of keys.sms is out */
-    int in_flight;                 /* texts sent and not yet answered */
+    int in_flight;                 /* texts of the batch not done with yet */
+    bool is_backing_off;           /* a send failed: the next batch waits for the tick */
+    int later;                     /* texts waiting for their time (sms_later), as last seen */
+    long long later_due_ms;        /* when the first of them is due (the receptionist's clock) */
 };
 
 struct tenant {

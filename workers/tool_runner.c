@@ -134,9 +134,15 @@ void tool_runner_add_sms(struct tool_done *done, const char *kind, const char *k
     if (done->nsms >= TOOL_RUNNER_MAX_SMS || to == NULL || !e164_is_valid(to, strlen(to)))
         return;
     struct queued_sms *m = &done->sms[done->nsms++];
+    *m = (struct queued_sms){.not_before_ms = 0};
     det_uuid2(m->id, kind, key, to);
     snprintf(m->to, sizeof m->to, "%s", to);
     snprintf(m->text, sizeof m->text, "%s", text);
+    /* the kinds name their reader: "sms-booking-owner" is a notice to the business */
+    size_t n = strlen(kind);
+    bool is_to_owner = n > 6 && strcmp(kind + n - 6, "-owner") == 0;
+    snprintf(m->audience, sizeof m->audience, "%s", is_to_owner ? "owner" : "caller");
+    snprintf(m->kind, sizeof m->kind, "notice");
 }
 
 /* The caller's confirmation, and the owner's notice when the business asked for it. */

@@ -22,6 +22,12 @@ struct queued_sms {
     char id[37];                /* deterministic: a replay queues the same message */
     char to[48];
     char text[480];
+    /* caller (checked against the business's opt-outs when sent), owner (a notice to the
+     * business) or compliance (a STOP/START/HELP answer, sent whatever the opt-out) */
+    char audience[12];
+    char kind[16];              /* sms_messages.kind: conversation, notice, opt_out, ... */
+    long long not_before_ms;    /* not sent before (the receptionist's clock, ms); 0 at once */
+    char once[80];              /* "<what>:<number> <day>": one such text a day; "" */
 };
 
 /* The hold a book tool asked for: held, or not known because Redis failed under it.

@@ -46,6 +46,10 @@ struct worker_config {
     int silence_ms;               /* FRONTDESK_SILENCE_MS, default 8000 */
     int idle_release_ms;          /* FRONTDESK_IDLE_RELEASE_MS, default 30000 */
     int call_state_ttl_s;         /* FRONTDESK_CALL_STATE_TTL_S, default 3600 */
+    int sms_idle_s;               /* FRONTDESK_SMS_IDLE_S: a text conversation's idle life, 86400 */
+    int sms_gather_ms;            /* FRONTDESK_SMS_GATHER_MS: texts answered together, 2000 */
+    int sms_quiet_ms;             /* FRONTDESK_SMS_QUIET_MS: quiet this long, a conversation is
+                                     analysed (once), 900000 */
     /* model mode (workers/llm_turns.c): all three set, or none ("" = off) */
     char llm_url[512];            /* FRONTDESK_LLM_URL, e.g. https://api.openai.com/v1 */
     char llm_api_key[512];        /* FRONTDESK_LLM_API_KEY */
@@ -148,6 +152,9 @@ void agent_cache_settle(struct tenant *t);
 
 /* sms_sender.c: sends the texts owned tenants' events queued, each once */
 void sms_sender_tick(struct worker *w);
+/* Sends what the tenant's commits queued now, rather than at the next tick (a commit
+ * that queued texts, a batch answered). */
+void sms_sender_kick(struct tenant *t);
 
 /* worker_metrics.c */
 void worker_metrics_init(struct worker_metrics *m);

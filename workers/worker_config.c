@@ -123,6 +123,9 @@ void worker_config_load_or_exit(struct worker_config *out)
     out->silence_ms = int_var("FRONTDESK_SILENCE_MS", "8000", 100, 600000);
     out->idle_release_ms = int_var("FRONTDESK_IDLE_RELEASE_MS", "30000", 1000, 86400000);
     out->call_state_ttl_s = int_var("FRONTDESK_CALL_STATE_TTL_S", "3600", 60, 604800);
+    out->sms_idle_s = int_var("FRONTDESK_SMS_IDLE_S", "86400", 60, 2592000);
+    out->sms_gather_ms = int_var("FRONTDESK_SMS_GATHER_MS", "2000", 0, 30000);
+    out->sms_quiet_ms = int_var("FRONTDESK_SMS_QUIET_MS", "900000", 500, 86400000);
     llm_vars(out);
     provisioning_vars(out);
 }

@@ -516,3 +516,32 @@ bool cfg_parse_notifications(struct parser *p, int obj)
     cfg_path_pop(p, saved);
     return true;
 }
+
+/* sms.missed_call_text: the wording (one line, at most 320 characters: one text), or
+ * false to send none; absent, the default names the business. */
+bool cfg_parse_sms(struct parser *p, int obj)
+{
+    static const char *const keys[] = {"missed_call_text", NULL};
+    struct agent_config *c = p->cfg;
+    size_t saved = cfg_path_push_key(p, "sms");
+    if (obj >= 0 && !cfg_expect_object(p, obj, keys))
+        return false;
+    int text = cfg_member(p, obj, "missed_call_text");
+    if (text >= 0 && json_doc_kind(&p->doc, text) == JSON_KIND_FALSE) {
+        c->missed_call_text = NULL;
+    } else if (text >= 0) {
+        size_t field = cfg_path_push_key(p, "missed_call_text");
+        if (json_doc_kind(&p->doc, text) != JSON_KIND_STRING)
+            return cfg_fail(p, "must be the text to send, or false for none");
+        if (!cfg_read_text(p, text, AGENT_MISSED_CALL_TEXT_MAX, TEXT_LINE, &c->missed_call_text))
+            return false;
+        cfg_path_pop(p, field);
+    } else {
+        char dflt[AGENT_MISSED_CALL_TEXT_MAX + 1];
+        snprintf(dflt, sizeof dflt, "Sorry we missed your call at %.200s. Reply here to book or ask a question.",
+                 c->business_name != NULL ? c->business_name : "our business");
+        c->missed_call_text = cfg_mem_strdup(p, dflt, strlen(dflt));
+    }
+    cfg_path_pop(p, saved);
+    return true;
+}

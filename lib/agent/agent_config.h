@@ -103,6 +103,8 @@ struct agent_address {
 
 struct agent_config_mem;            /* private: the allocations behind the pointers */
 
+#define AGENT_MISSED_CALL_TEXT_MAX 320  /* one text */
+
 struct agent_config {
     int config_version;
     const char *business_name, *greeting, *voice, *language, *timezone;
@@ -136,6 +138,9 @@ struct agent_config {
     bool after_hours_answers_first;         /* forward: questions answered before */
     const char *owner_sms;                  /* E.164, or NULL */
     unsigned notify_on;                     /* AGENT_NOTIFY_* bits */
+    /* sms.missed_call_text: texted to a caller whose call was missed; NULL when the
+     * business turned it off (false) */
+    const char *missed_call_text;
     struct agent_config_mem *mem;           /* private */
     /* What a reader derives from the configuration once and keeps with it (the
      * receptionist's search index): built on first use, freed with the configuration.

@@ -128,7 +128,7 @@ static bool parse_document(struct parser *p)
     static const char *const keys[] = {
         "config_version", "business_name", "greeting", "voice", "language", "tone",
         "timezone", "currency", "address", "hours", "closures", "services", "faq",
-        "policies", "booking", "escalation", "after_hours", "notifications", NULL};
+        "policies", "booking", "escalation", "after_hours", "notifications", "sms", NULL};
     if (json_doc_kind(&p->doc, 0) != JSON_KIND_OBJECT)
         return cfg_fail(p, "must be a JSON object");
     bool ok = cfg_recover(p, 0, cfg_check_keys(p, 0, keys));
@@ -146,7 +146,8 @@ static bool parse_document(struct parser *p)
     ok = cfg_recover(p, 0, cfg_parse_escalation(p, cfg_member(p, 0, "escalation"))) && ok;
     ok = cfg_recover(p, 0, cfg_parse_after_hours(p, cfg_member(p, 0, "after_hours"),
                                                  is_booking_read)) && ok;
-    return cfg_recover(p, 0, cfg_parse_notifications(p, cfg_member(p, 0, "notifications"))) && ok;
+    ok = cfg_recover(p, 0, cfg_parse_notifications(p, cfg_member(p, 0, "notifications"))) && ok;
+    return cfg_recover(p, 0, cfg_parse_sms(p, cfg_member(p, 0, "sms"))) && ok;
 }
 
 /* Both ways in: why gets the first problem, problems (may be NULL) every one. */

@@ -197,7 +197,7 @@ char *agent_config_default_in(const char *business_name, const char *timezone)
 static const char *const key_order[] = {
     "config_version", "business_name", "greeting", "voice", "language", "tone", "timezone",
     "currency", "address", "hours", "closures", "services", "faq", "policies", "booking",
-    "escalation", "after_hours", "notifications",
+    "escalation", "after_hours", "notifications", "sms", "missed_call_text",
     "street", "city", "region", "postal_code", "country", "directions",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "open", "close", "date", "reason",
     "name", "aliases", "duration_minutes", "price", "description", "upsells",

@@ -21,5 +21,6 @@ bool cfg_parse_escalation(struct parser *p, int obj);
 /* is_booking_read: booking passed, so "booking_only" can be checked against it. */
 bool cfg_parse_after_hours(struct parser *p, int obj, bool is_booking_read);
 bool cfg_parse_notifications(struct parser *p, int obj);
+bool cfg_parse_sms(struct parser *p, int obj);
 
 #endif

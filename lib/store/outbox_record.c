@@ -74,6 +74,28 @@ static const struct outbox_column upsell_opportunities_columns[] = {
     {"suggested_service", T, true}, {"evidence", T, true},
 };
 
+/* schema/0009_sms.sql: texts, their delivery reports, opt-outs and their lifting
+ * (workers/sms_*.c). */
+static const struct outbox_column sms_messages_columns[] = {
+    {"conversation_id", U, true}, {"direction", T, true}, {"from_number", T, true},
+    {"to_number", T, true}, {"caller_number", T, true}, {"body", T, true}, {"kind", T, false},
+    {"telnyx_message_id", T, false}, {"status", T, true}, {"error_code", T, false},
+    {"error_detail", T, false}, {"at", TS, true},
+};
+
+static const struct outbox_column sms_status_reports_columns[] = {
+    {"message_id", U, false}, {"telnyx_message_id", T, true}, {"status", T, true},
+    {"error_code", T, false}, {"error_detail", T, false}, {"at", TS, true},
+};
+
+static const struct outbox_column sms_opt_outs_columns[] = {
+    {"number", T, true}, {"how", T, true}, {"keyword", T, false}, {"opted_out_at", TS, true},
+};
+
+static const struct outbox_column sms_opt_out_lifts_columns[] = {
+    {"opt_out_id", U, true}, {"how", T, true}, {"lifted_at", TS, true},
+};
+
 #undef T
 #undef U
 #undef I
@@ -90,6 +112,10 @@ static const struct outbox_table outbox_tables[] = {
     TABLE("messages", messages_columns),
     TABLE("lead_scores", lead_scores_columns),
     TABLE("upsell_opportunities", upsell_opportunities_columns),
+    TABLE("sms_messages", sms_messages_columns),
+    TABLE("sms_status_reports", sms_status_reports_columns),
+    TABLE("sms_opt_outs", sms_opt_outs_columns),
+    TABLE("sms_opt_out_lifts", sms_opt_out_lifts_columns),
 };
 #undef TABLE
 

@@ -27,7 +27,8 @@
  *   message.*    message_id (str, payload.id), direction (str), msg_type (str, SMS|MMS),
  *                text, subject (str), from (str, from.phone_number), to ([str], each
  *                to[].phone_number), media ([str], each media[].url), errors (array),
- *                messaging_profile_id (str)
+ *                messaging_profile_id (str), autoresponse_type (str: Telnyx answered an
+ *                opt-out/opt-in/help keyword itself; not in the schema extract)
  *     message.sent, message.finalized  status (str, to[0].status)
  *   other types  raw (any): data.payload converted as is, when it is present
  * "any" values are converted generically (json_doc_pack): objects to maps, arrays to
@@ -97,6 +98,7 @@ static const struct field_spec message_fields[] = {
     {"media", "media", "url", FIELD_EACH_STR},
     {"errors", "errors", NULL, FIELD_ARRAY},
     {"messaging_profile_id", "messaging_profile_id", NULL, FIELD_STR},
+    {"autoresponse_type", "autoresponse_type", NULL, FIELD_STR},
     {NULL, NULL, NULL, FIELD_STR},
 };
 

@@ -24,7 +24,7 @@ def keys(shard=7):
     p = f"fd:{{s{shard:03d}}}"
     return b, {"lease": f"{p}:t:{b}:lease", "epoch": f"{p}:t:{b}:epoch", "owned": f"{p}:owned",
                "ready": f"{p}:ready", "events": f"{p}:t:{b}:events", "timers": f"{p}:t:{b}:timers",
-               "outbox": f"{p}:t:{b}:outbox"}
+               "outbox": f"{p}:t:{b}:outbox", "sms": f"{p}:t:{b}:sms", "sms_later": f"{p}:t:{b}:sms_later"}
 
 
 def acquire(k, b, worker, lease_ms=10000):
@@ -32,8 +32,8 @@ def acquire(k, b, worker, lease_ms=10000):
 
 
 def release(k, b, value):
-    return R.eval(RELEASE, 6, k["lease"], k["owned"], k["ready"], k["events"], k["timers"], k["outbox"],
-                  b, value)
+    return R.eval(RELEASE, 8, k["lease"], k["owned"], k["ready"], k["events"], k["timers"], k["outbox"],
+                  k["sms"], k["sms_later"], b, value)
 
 
 def test_one_owner_at_a_time_with_a_new_epoch_each_time():
@@ -55,6 +55,18 @@ def test_a_released_tenant_with_records_left_is_ready_again():
     R.xadd(k["outbox"], {"table": "call_logs", "key": "k", "row": "r"})
     assert release(k, b, value) == 1
     assert R.zscore(k["ready"], b) is not None
+
+
+def test_a_released_tenant_with_texts_not_sent_yet_is_ready_again():
+    for key in ("sms", "sms_later"):
+        b, k = keys()
+        value = acquire(k, b, "w1").decode()
+        if key == "sms":
+            R.xadd(k["sms"], {"id": "x", "from": "+13125550100", "to": "+13125550101", "text": "hi"})
+        else:
+            R.zadd(k["sms_later"], {'["to","+13125550101"]': int(time.time() * 1000) + 36000000})
+        assert release(k, b, value) == 1
+        assert R.zscore(k["ready"], b) is not None, key
 
 
 def test_a_released_tenant_with_a_live_call_timer_is_ready_again():

@@ -356,12 +356,27 @@ class Sim:
             "cc": [], "media": [], "messaging_profile_id": str(uuid.UUID(int=0)),
             "received_at": now, "parts": 1, "encoding": "GSM-7",
         }
-        wh = Webhook("message.received", str(uuid.uuid4()), payload, time.time())
+        # Telnyx's own STOP/START/HELP handling (advanced opt-in/out) marks the text it
+        # answered; the field is not in the schema extract (tests/schemas/README.md).
+        if spec.get("autoresponse_type"):
+            payload["autoresponse_type"] = str(spec["autoresponse_type"])
+        event_id = str(uuid.uuid4())
+        whs = [Webhook("message.received", event_id, payload, time.time())
+               for _ in range(2 if spec.get("duplicate") else 1)]
         record = {"id": payload["id"], "at": time.time(), "inbound": True, "from": from_, "to": to,
-                  "text": text, "webhooks": [wh.record]}
+                  "text": text, "webhooks": [wh.record for wh in whs]}
         with self.lock:
             self.messages.append(record)
-        self.sms_sender.put(wh)
+        # "delay_ms" holds this text back, so a later one overtakes it (Telnyx does not
+        # promise delivery order)
+        delay_s = float(spec.get("delay_ms") or 0) / 1000.0
+        for wh in whs:
+            if delay_s > 0:
+                t = threading.Timer(delay_s, self.sms_sender.put, (wh,))
+                t.daemon = True
+                t.start()
+            else:
+                self.sms_sender.put(wh)
         return record
 
     # -- control API ------------------------------------------------------------------
