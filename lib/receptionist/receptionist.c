@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_internal.h"
@@ -192,6 +193,53 @@ static void find_services(struct rx_turn *t)
         t->service_at[i] = at[i];
 }
 
+/* A service's name or an alias says it is for children ("Kids cut", "Children's eye
+ * exam"). */
+static bool is_for_children(const struct agent_service *s)
+{
+    static const char *const words[] = {"kid", "kids", "child", "children", "childrens", "junior", "youth",
+                                        "pediatric", NULL};
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    for (size_t k = 0; k <= s->naliases; k++) {
+        rx_text_normalise(k == 0 ? s->name : s->aliases[k - 1], norm, sizeof norm);
+        for (const char *p = norm; *p != '\0'; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
+            if (rx_is_word_of(p, strcspn(p, " "), words))
+                return true;
+    }
+    return false;
+}
+
+/* The last word of a's name ends b's last word's: "cut" of "Kids cut" and "haircut". */
+static bool shares_head_word(const char *a, const char *b)
+{
+    const char *wa = strrchr(a, ' '), *wb = strrchr(b, ' ');
+    wa = wa != NULL ? wa + 1 : a;
+    wb = wb != NULL ? wb + 1 : b;
+    size_t na = strlen(wa), nb = strlen(wb);
+    return na >= 3 && nb >= na && strcasecmp(wb + nb - na, wa) == 0;
+}
+
+/* "my son, he's seven, needs a haircut": the children's version of the service named,
+ * when the business lists one. */
+static void prefer_childrens_service(struct rx_turn *t)
+{
+    static const char *const child_words[] = {"my son", "my daughter", "my kid", "my child", "my boy",
+                                              "my girl", "my kids", "my children", "my little", "my toddler",
+                                              "my grandson", "my granddaughter", NULL};
+    if (t->nservices != 1 || !rx_text_has_any(&t->text, child_words))
+        return;
+    const struct agent_service *named = &t->cfg->services[t->services[0]];
+    if (is_for_children(named))
+        return;
+    for (size_t i = 0; i < t->cfg->nservices; i++) {
+        const struct agent_service *s = &t->cfg->services[i];
+        if (is_for_children(s) && shares_head_word(s->name, named->name)) {
+            t->services[0] = (int)i;
+            return;
+        }
+    }
+}
+
 static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx_memory *mem,
                       const char *text, struct rx_output *out)
 {
@@ -217,6 +265,7 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     t->has_when = spoken_time_parse(t->raw, strlen(t->raw), &ctx->now,
                                     is_time_expected ? SPOKEN_EXPECT_TIME : 0, &t->when);
     find_services(t);
+    prefer_childrens_service(t);
     for (int i = 0; i < t->nservices; i++)
         rx_note_service(mem, t->services[i], t->raw);
     /* "I'd like to get my teeth whitened Wednesday at four": a request with a day or a

@@ -157,8 +157,8 @@ static bool write_name(const struct rx_tokens *w, size_t i, size_t n, char *buf,
         const struct rx_token *t = &w->t[i + k];
         if (out + t->raw_len + 2 > size)
             break;
-        if (out > 0)
-            buf[out++] = ' ';
+        if (out > 0)   /* "Martinez-Vega" keeps its hyphen */
+            buf[out++] = k > 0 && t->raw > w->t[i + k - 1].raw && t->raw[-1] == '-' ? '-' : ' ';
         for (size_t c = 0; c < t->raw_len; c++) {
             char ch = t->raw[c];
             buf[out++] = (char)(c == 0 && ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
@@ -187,11 +187,16 @@ static bool is_all_capitals(const struct rx_tokens *w, size_t i, size_t n)
     return true;
 }
 
+/* Titles said after a cue and before the name, never part of it. */
+static const char *const cue_titles[] = {"mr", "mrs", "ms", "miss", "dr", "doctor", "mister", NULL};
+
 /* Every place of w a name can sit, in order; the last found is kept. */
 static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
     for (size_t i = 0; i < w->n; i++) {
         size_t c = match_any(w, i, sure_cues);
+        if (c > 0 && i + c < w->n && is_one_of(&w->t[i + c], cue_titles))
+            c++;        /* "my name is Dr. Amrita Shah" */
         if (c > 0) {
             size_t n = name_span(w, i + c);
             if (n > 0) {
@@ -201,6 +206,8 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
             }
         }
         c = match_any(w, i, likely_cues);
+        if (c > 0 && i + c < w->n && is_one_of(&w->t[i + c], cue_titles))
+            c++;        /* "it's doctor Amrita Shah" */
         if (c > 0) {
             size_t n = name_span(w, i + c);
             if (is_likely(w, i + c, n, is_asked)) {

@@ -32,7 +32,9 @@ void rx_tokenise(const char *text, struct rx_tokens *out)
             continue;
         }
         if (!is_word_byte(*p) || is_curly_apostrophe(p)) {
-            if (strchr(",;:-", *p) != NULL)
+            /* "Martinez-Vega" is one name in two words; " - " and "," part clauses */
+            bool is_hyphen = *p == '-' && (const char *)p > text && is_word_byte(p[-1]) && is_word_byte(p[1]);
+            if (strchr(",;:-", *p) != NULL && !is_hyphen)
                 is_break = true;
             if (strchr(".!?", *p) != NULL)
                 is_break = is_start = true;
