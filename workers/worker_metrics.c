@@ -9,6 +9,7 @@
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
+#include "core/build_info.h"
 #include "core/log.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -74,11 +75,15 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
         inflight += t->reading.inflight;
     gauge(out, "frontdesk_worker_events_in_flight", "Events read and not yet committed.", inflight);
     gauge(out, "frontdesk_backlog_tenants_waiting", "Tenants with work and no owner.", w->backlog_tenants);
-    gauge(out, "frontdesk_backlog_oldest_wait_ms", "Age of the oldest tenant waiting for a worker.",
-          w->oldest_wait_ms);
+    metrics_write_header(out, "frontdesk_backlog_oldest_wait_seconds", "gauge",
+                         "Age of the oldest tenant waiting for a worker.");
+    evbuffer_add_printf(out, "frontdesk_backlog_oldest_wait_seconds %.3f\n", (double)w->oldest_wait_ms / 1e3);
     gauge(out, "frontdesk_backlog_events_waiting", "Events of owned tenants not yet read or not yet committed.",
           inflight + w->backlog_events);
+    metrics_write_header(out, "frontdesk_worker_handler_duration_seconds", "histogram",
+                         "Time to handle one event, from its read to its commit.");
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
+    build_info_write_metric(out, "worker");
     telnyx_client_write_metrics(w->telnyx, out);
     outbox_drain_write_metrics(w->drain, out);
     if (w->llm != NULL)

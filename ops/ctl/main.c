@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "core/build_info.h"
 #include "core/log.h"
 
 void ctl_print_usage(FILE *out)
@@ -61,6 +62,7 @@ void ctl_print_usage(FILE *out)
           "  webhook send --url URL [--key FILE] [SAMPLE OPTIONS]\n"
           "                                 sign and POST; prints the HTTP status and body\n"
           "  help                           this text\n"
+          "  --version                      the version this binary was built from\n"
           "\n"
           "SAMPLE OPTIONS: --type T (default call.initiated) --to E164 --from E164 --id ID\n"
           "  --call-control-id ID --client-state S --text TEXT --timestamp S --body-file F\n"
@@ -78,6 +80,8 @@ int main(int argc, char **argv)
         ctl_print_usage(stderr);
         return CTL_EXIT_USAGE;
     }
+    if (build_info_is_version_asked(argc, argv, "frontdesk-ctl"))
+        return CTL_EXIT_OK;
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         ctl_print_usage(stdout);

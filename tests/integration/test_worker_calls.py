@@ -229,7 +229,7 @@ def test_worker_metrics_show_events_leases_and_telnyx_requests():
     text = WORKER.metrics()
     for name in ("frontdesk_worker_events_total{type=\"call.initiated\",outcome=\"ok\"}",
                  "frontdesk_worker_leases_held", "frontdesk_backlog_tenants_waiting",
-                 "frontdesk_backlog_oldest_wait_ms", "frontdesk_telnyx_requests_total",
+                 "frontdesk_backlog_oldest_wait_seconds", "frontdesk_telnyx_requests_total",
                  "frontdesk_worker_dead_letters_total 1", "frontdesk_backlog_events_waiting",
                  "frontdesk_outbox_records_written_total"):
         assert name in text, name
