@@ -59,6 +59,7 @@ void worker_config_load_or_exit(struct worker_config *out);
 struct worker_metrics {
     unsigned long long events[2][64];      /* [ok|failed][type slot] */
     struct metrics_histogram handler_latency;
+    struct metrics_histogram turn_latency;  /* a transcription's arrival to our speak request */
     unsigned long long dead_letters;
     unsigned long long fenced;
     unsigned long long leases_acquired, leases_lost, leases_released;
@@ -155,6 +156,9 @@ void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok);
 void worker_http_attach(struct worker *w);
 
 long long worker_now_ms(void);                 /* wall clock, epoch ms */
+/* Counts one caller turn answered: from the transcription's arrival in Redis (the time
+ * part of its stream entry id) to now, when the speak request goes out. */
+void worker_metrics_observe_turn(struct worker *w, const char *entry_id);
 long long worker_mono_ms(void);
 
 #endif

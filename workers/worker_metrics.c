@@ -4,6 +4,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/http_client.h"
@@ -28,6 +29,15 @@ void worker_metrics_init(struct worker_metrics *m)
 {
     memset(m, 0, sizeof *m);
     metrics_histogram_init(&m->handler_latency, metrics_latency_bounds, metrics_latency_nbounds);
+    metrics_histogram_init(&m->turn_latency, metrics_latency_bounds, metrics_latency_nbounds);
+}
+
+void worker_metrics_observe_turn(struct worker *w, const char *entry_id)
+{
+    long long arrived_ms = strtoll(entry_id, NULL, 10);
+    long long waited_ms = worker_now_ms() - arrived_ms;
+    /* Redis's clock and ours may differ by a little: a turn never takes less than nothing. */
+    metrics_histogram_observe(&w->metrics.turn_latency, waited_ms > 0 ? (double)waited_ms / 1e3 : 0.0);
 }
 
 void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok)
@@ -83,6 +93,9 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     metrics_write_header(out, "frontdesk_worker_handler_duration_seconds", "histogram",
                          "Time to handle one event, from its read to its commit.");
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
+    metrics_write_header(out, "frontdesk_call_turn_latency_seconds", "histogram",
+                         "A caller's turn as they hear it: the transcription's arrival to the speak request.");
+    metrics_histogram_write(&m->turn_latency, out, "frontdesk_call_turn_latency_seconds", "");
     build_info_write_metric(out, "worker");
     telnyx_client_write_metrics(w->telnyx, out);
     outbox_drain_write_metrics(w->drain, out);

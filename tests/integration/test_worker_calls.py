@@ -234,6 +234,10 @@ def test_worker_metrics_show_events_leases_and_telnyx_requests():
                  "frontdesk_outbox_records_written_total"):
         assert name in text, name
     assert WORKER.metric("frontdesk_worker_handler_duration_seconds_count") > 20
+    # the callers of this file's calls spoke: their turns were timed, each well under 10 s
+    turns = WORKER.metric("frontdesk_call_turn_latency_seconds_count")
+    assert turns > 0
+    assert WORKER.metric("frontdesk_call_turn_latency_seconds_sum") < 10 * turns
 
 
 def test_a_saved_configuration_takes_effect_from_the_next_call():
