@@ -82,6 +82,7 @@ def test_api_worker_and_web_metrics_carry_build_info_and_follow_the_conventions(
         assert f'frontdesk_build_info{{version="{version}",binary="{binary}"}} 1' in text, binary
         assert convention_problems(text) == [], (binary, convention_problems(text))
     assert "frontdesk_backlog_oldest_wait_seconds " in pages["worker"]
+    assert "frontdesk_web_postgres_up 1" in pages["web"]      # what FrontdeskPostgresDown watches
     for p in (web, worker, sim, api):
         assert p.stop() == 0
 
