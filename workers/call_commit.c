@@ -36,8 +36,34 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
+/* One info line when a call starts and one when it ends, so an operator can follow a
+ * business's calls in the logs: ids, outcome, turns, duration; never what was said.
+ * Only committed states count, so a retried event logs nothing twice. */
+static void log_call_milestones(const struct call_ctx *c, const struct call_state *was,
+                                const struct call_state *now)
+{
+    struct log_line l;
+    if (was->phase == CALL_NEW && now->phase != CALL_NEW && log_begin(&l, LOG_INFO, "call started")) {
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_str(&l, "direction", now->direction[0] ? now->direction : "incoming");
+        log_end(&l);
+    }
+    if (was->phase != CALL_ENDED && now->phase == CALL_ENDED && log_begin(&l, LOG_INFO, "call ended")) {
+        long long from = call_records_parse_iso_ms(now->started_at);
+        long long to = call_records_parse_iso_ms(now->ended_at);
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_str(&l, "outcome", now->outcome);
+        log_int(&l, "turns", now->turns);
+        log_int(&l, "duration_s", from >= 0 && to >= from ? (to - from + 500) / 1000 : 0);
+        log_end(&l);
+    }
+}
+
 void call_adopt_next(struct call_ctx *c)
 {
+    log_call_milestones(c, &c->st, &c->work.next);
     c->st = c->work.next;
     c->mem = c->work.next_mem;
     llm_call_committed(&c->llm);

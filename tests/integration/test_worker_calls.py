@@ -87,6 +87,15 @@ def test_a_whole_call_end_to_end_sends_each_step_once_and_records_it_once():
     assert [t[1] for t in turns] == ["agent", "caller", "agent", "caller", "agent"]
     assert [t[0] for t in turns] == [0, 1, 2, 3, 4]
     assert turns[1][2] == "What are your hours?"
+    # the worker's log: one line as the call started and one as it ended, without its words
+    mine = [json.loads(l) for l in WORKER.output().splitlines() if l.startswith("{") and call in l]
+    started = [l for l in mine if l["msg"] == "call started"]
+    ended = [l for l in mine if l["msg"] == "call ended"]
+    assert len(started) == 1 and len(ended) == 1, mine
+    assert started[0]["business_id"] == bid and started[0]["direction"] == "incoming"
+    assert ended[0]["outcome"] == "answered_by_agent" and ended[0]["turns"] == 5, ended
+    assert 0 <= ended[0]["duration_s"] < 60
+    assert not any("hours" in json.dumps(l).lower() for l in started + ended)
 
 
 def test_silence_gets_a_reprompt_then_a_polite_goodbye_and_hangup():
