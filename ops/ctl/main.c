@@ -35,8 +35,12 @@ void ctl_print_usage(FILE *out)
           "  numbers remove --business ID --number E164\n"
           "                                 take it away; it no longer routes (apis may keep a\n"
           "                                 cached route for 10 s)\n"
-          "  status [--json]                one line per tenant: stream length, undelivered,\n"
-          "                                 pending, oldest waiting age, dead letters\n"
+          "  status [--json] [--watch SECONDS]\n"
+          "                                 one line per tenant: stream length, undelivered,\n"
+          "                                 pending, oldest waiting age, dead letters, outbox,\n"
+          "                                 lease owner; --watch repeats it until interrupted\n"
+          "  workers [--json]               each worker heard from in the last minute: alive,\n"
+          "                                 last heartbeat, leases held\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
           "  agent validate --file F        check an agent configuration (docs/agent-config.md)\n"
           "  agent set --business ID --file F\n"
@@ -51,8 +55,13 @@ void ctl_print_usage(FILE *out)
           "                                 a dashboard login (frontdesk-web) for the business;\n"
           "                                 the file's first line is the password; prints the id\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
-          "  dead replay --business ID --id DEAD_ID\n"
-          "                                 put a dead event back on its tenant's stream\n"
+          "  dead show --business ID --id DEAD_ID\n"
+          "                                 one of them as JSON, its body decoded\n"
+          "  dead replay --business ID (--id DEAD_ID | --all)\n"
+          "                                 put a dead event (or all, oldest first) back on\n"
+          "                                 its tenant's stream\n"
+          "  dead purge --business ID --before ISO8601\n"
+          "                                 drop the dead events older than that instant\n"
           "  webhook keygen --out FILE [--force]\n"
           "                                 write a development Ed25519 signing key; prints\n"
           "                                 the public key (FRONTDESK_TELNYX_PUBLIC_KEY)\n"
@@ -94,7 +103,7 @@ int main(int argc, char **argv)
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
-        {"user", ctl_user},
+        {"user", ctl_user},       {"workers", ctl_workers},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
