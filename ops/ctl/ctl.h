@@ -32,6 +32,8 @@ int ctl_workers(int argc, char **argv);
 int ctl_tenant_list(int argc, char **argv);
 int ctl_tenant_show(int argc, char **argv);
 int ctl_tenant_suspend(int argc, char **argv);     /* suspend and resume */
+int ctl_tenant_export(int argc, char **argv);
+int ctl_tenant_delete(int argc, char **argv);
 int ctl_numbers_add(int argc, char **argv);
 int ctl_numbers_remove(int argc, char **argv);
 
