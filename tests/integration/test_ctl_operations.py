@@ -1,6 +1,7 @@
 """frontdesk-ctl for an operator on call, against real Redis and PostgreSQL: status with
-each business's outbox and lease owner (and --watch), the workers and their leases,
-and dead events shown decoded, replayed all at once, and purged by date."""
+each business's outbox and lease owner (and --watch), the workers and their leases, one
+call's state decoded, and dead events shown decoded, replayed all at once, and purged by
+date."""
 import json
 import signal
 import subprocess
@@ -120,3 +121,23 @@ def test_dead_usage_errors_say_what_is_missing():
                         (["bury", "--business", bid], "purge")):
         r = ctl(E, "dead", *args)
         assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
+
+
+def test_call_show_prints_one_call_state_with_the_receptionist_memory_decoded():
+    svc = private_redis()
+    r = svc.redis()
+    bid, call = str(uuid.uuid4()), "v3:" + uuid.uuid4().hex
+    memory = {"intent": "booking", "service": "Cleaning", "asked": ["hours"]}
+    r.hset(key(bid, "call:" + call), mapping={"phase": "listening", "turns": "3", "rx": msgpack.packb(memory),
+                                              "llm": json.dumps([{"role": "user", "content": "hi"}])})
+    r.set(key(bid, "lease"), "worker-2:5", px=60000)
+    redis_env = {"FRONTDESK_REDIS_URL": svc.redis_url}
+    got = ctl(E, "call", "show", "--business", bid, "--call", call, extra_env=redis_env)
+    assert got.returncode == 0, got.stderr
+    doc = json.loads(got.stdout)
+    assert doc["owner"] == "worker-2:5" and doc["call"] == call
+    assert doc["state"]["phase"] == "listening" and doc["state"]["turns"] == "3"
+    assert doc["state"]["rx"] == memory and doc["state"]["llm"][0]["content"] == "hi"
+    gone = ctl(E, "call", "show", "--business", bid, "--call", "v3:nothing", extra_env=redis_env)
+    assert gone.returncode == 1 and "no call" in gone.stderr
+    assert ctl(E, "call", "show", "--business", bid).returncode == 2
