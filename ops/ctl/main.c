@@ -47,6 +47,9 @@ void ctl_print_usage(FILE *out)
           "  workers [--json]               each worker heard from in the last minute: alive,\n"
           "                                 last heartbeat, leases held\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
+          "  outbox --business ID [--limit N]\n"
+          "                                 records waiting for PostgreSQL: how many, and the\n"
+          "                                 first N (20) decoded, as JSON\n"
           "  call show --business ID --call CALL_ID\n"
           "                                 one call's whole state in Redis as JSON, the\n"
           "                                 receptionist's memory decoded\n"
@@ -112,6 +115,7 @@ int main(int argc, char **argv)
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
+        {"outbox", ctl_outbox},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -1,6 +1,6 @@
 """frontdesk-ctl for an operator on call, against real Redis and PostgreSQL: status with
 each business's outbox and lease owner (and --watch), the workers and their leases, one
-call's state decoded, and dead events shown decoded, replayed all at once, and purged by
+call's state and a business's outbox decoded, and dead events shown decoded, replayed all at once, and purged by
 date."""
 import json
 import signal
@@ -141,3 +141,22 @@ def test_call_show_prints_one_call_state_with_the_receptionist_memory_decoded():
     gone = ctl(E, "call", "show", "--business", bid, "--call", "v3:nothing", extra_env=redis_env)
     assert gone.returncode == 1 and "no call" in gone.stderr
     assert ctl(E, "call", "show", "--business", bid).returncode == 2
+
+
+def test_outbox_counts_a_business_records_and_decodes_the_first_ones():
+    svc = private_redis()
+    r = svc.redis()
+    bid = str(uuid.uuid4())
+    for n in range(3):
+        r.xadd(key(bid, "outbox"), {"table": "messages", "key": f"k{n}",
+                                    "row": msgpack.packb({"body": f"call me back {n}", "urgent": n == 0})})
+    redis_env = {"FRONTDESK_REDIS_URL": svc.redis_url}
+    got = ctl(E, "outbox", "--business", bid, "--limit", "2", extra_env=redis_env)
+    assert got.returncode == 0, got.stderr
+    doc = json.loads(got.stdout)
+    assert doc["length"] == 3 and len(doc["first"]) == 2
+    assert doc["first"][0]["table"] == "messages" and doc["first"][0]["key"] == "k0"
+    assert doc["first"][0]["row"] == {"body": "call me back 0", "urgent": True}
+    empty = json.loads(ctl(E, "outbox", "--business", str(uuid.uuid4()), extra_env=redis_env).stdout)
+    assert empty["length"] == 0 and empty["first"] == []
+    assert ctl(E, "outbox", "--business", bid, "--limit", "0").returncode == 2
