@@ -14,6 +14,7 @@
 #include "call_records.h"
 #include "core/log.h"
 #include "store/lua_args.h"
+#include "store/outbox_record.h"
 #include "tenant.h"
 #include "worker.h"
 
@@ -61,8 +62,26 @@ static void log_call_milestones(const struct call_ctx *c, const struct call_stat
     }
 }
 
+/* The call-level figures of /metrics, from what the committed event did. */
+static void count_committed(const struct call_ctx *c)
+{
+    struct worker_metrics *m = &c->t->w->metrics;
+    const struct call_effects *fx = &c->work.fx;
+    for (int i = 0; i < fx->nactions; i++)
+        m->transfers += fx->actions[i].cmd == CMD_TRANSFER;
+    for (int i = 0; i < c->out.nrecords; i++) {
+        const char *table = outbox_record_table(c->out.records[i]);
+        m->bookings += strcmp(table, "bookings") == 0;
+        m->messages += strcmp(table, "messages") == 0;
+    }
+    m->texts += (unsigned long long)c->out.nsms;
+    if (c->st.phase != CALL_ENDED && c->work.next.phase == CALL_ENDED)
+        worker_metrics_count_call_end(c->t->w, c->work.next.outcome);
+}
+
 void call_adopt_next(struct call_ctx *c)
 {
+    count_committed(c);
     log_call_milestones(c, &c->st, &c->work.next);
     c->st = c->work.next;
     c->mem = c->work.next_mem;

@@ -11,6 +11,7 @@
 #include "llm_turns.h"
 #include "number_orders.h"
 #include "core/build_info.h"
+#include "call/call_state.h"
 #include "core/log.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -30,6 +31,20 @@ void worker_metrics_init(struct worker_metrics *m)
     memset(m, 0, sizeof *m);
     metrics_histogram_init(&m->handler_latency, metrics_latency_bounds, metrics_latency_nbounds);
     metrics_histogram_init(&m->turn_latency, metrics_latency_bounds, metrics_latency_nbounds);
+}
+
+/* call_logs.outcome values (lib/call/call_state.h), and one for anything else. */
+static const char *const call_outcomes[] = {CALL_OUTCOME_AGENT, CALL_OUTCOME_FORWARDED, CALL_OUTCOME_NO_AGENT,
+                                            CALL_OUTCOME_MISSED, "other"};
+#define NOUTCOMES (sizeof call_outcomes / sizeof call_outcomes[0])
+
+void worker_metrics_count_call_end(struct worker *w, const char *outcome)
+{
+    size_t slot = NOUTCOMES - 1;
+    for (size_t i = 0; i + 1 < NOUTCOMES; i++)
+        if (strcmp(outcome, call_outcomes[i]) == 0)
+            slot = i;
+    w->metrics.calls_ended[slot]++;
 }
 
 void worker_metrics_observe_turn(struct worker *w, const char *entry_id)
@@ -93,6 +108,14 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     metrics_write_header(out, "frontdesk_worker_handler_duration_seconds", "histogram",
                          "Time to handle one event, from its read to its commit.");
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
+    metrics_write_header(out, "frontdesk_calls_total", "counter", "Calls ended, by outcome.");
+    for (size_t i = 0; i < NOUTCOMES; i++)
+        evbuffer_add_printf(out, "frontdesk_calls_total{outcome=\"%s\"} %llu\n", call_outcomes[i],
+                            m->calls_ended[i]);
+    counter(out, "frontdesk_call_transfers_total", "Calls handed to a person.", m->transfers);
+    counter(out, "frontdesk_call_bookings_total", "Bookings made by callers.", m->bookings);
+    counter(out, "frontdesk_call_messages_total", "Messages callers left for the business.", m->messages);
+    counter(out, "frontdesk_call_texts_total", "Texts queued (to callers and owners).", m->texts);
     metrics_write_header(out, "frontdesk_call_turn_latency_seconds", "histogram",
                          "A caller's turn as they hear it: the transcription's arrival to the speak request.");
     metrics_histogram_write(&m->turn_latency, out, "frontdesk_call_turn_latency_seconds", "");

@@ -243,6 +243,10 @@ def test_worker_metrics_show_events_leases_and_telnyx_requests():
                  "frontdesk_outbox_records_written_total"):
         assert name in text, name
     assert WORKER.metric("frontdesk_worker_handler_duration_seconds_count") > 20
+    # the calls of this file ended with the outcomes their records show, one forwarded
+    assert WORKER.metric('frontdesk_calls_total{outcome="answered_by_agent"}') >= 3
+    assert WORKER.metric('frontdesk_calls_total{outcome="forwarded"}') >= 1
+    assert WORKER.metric("frontdesk_call_transfers_total") >= 1
     # the callers of this file's calls spoke: their turns were timed, each well under 10 s
     turns = WORKER.metric("frontdesk_call_turn_latency_seconds_count")
     assert turns > 0
