@@ -19,8 +19,10 @@ static json_t *map_to_json(const msgpack_object_map *m, int depth)
     json_t *obj = json_object();
     for (uint32_t i = 0; i < m->size; i++) {
         const msgpack_object *k = &m->ptr[i].key;
-        char *key = k->type == MSGPACK_OBJECT_STR ? xstrndup(k->via.str.ptr, k->via.str.size)
-                                                  : xstrdup("?");  /* not ours: say so, keep going */
+        /* an empty string's ptr may be NULL; a key that is not a string is not ours: say so */
+        char *key = k->type != MSGPACK_OBJECT_STR ? xstrdup("?")
+                    : k->via.str.size == 0        ? xstrdup("")
+                                                  : xstrndup(k->via.str.ptr, k->via.str.size);
         json_t *v = to_json(&m->ptr[i].val, depth + 1);
         if (v == NULL) {
             free(key);
@@ -35,6 +37,8 @@ static json_t *map_to_json(const msgpack_object_map *m, int depth)
 
 static json_t *bin_to_json(const char *ptr, size_t size)
 {
+    if (size == 0)
+        return json_string("");     /* ptr may be NULL */
     size_t len = sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL);
     char *text = xmalloc(len);
     sodium_bin2base64(text, len, (const unsigned char *)ptr, size, sodium_base64_VARIANT_ORIGINAL);
@@ -61,6 +65,8 @@ static json_t *to_json(const msgpack_object *o, int depth)
     case MSGPACK_OBJECT_FLOAT64:
         return json_real(o->via.f64);
     case MSGPACK_OBJECT_STR: {
+        if (o->via.str.size == 0)
+            return json_string("");     /* ptr may be NULL */
         /* not UTF-8 (a caller's bytes): shown as its bytes in base64 rather than dropped */
         json_t *s = json_stringn(o->via.str.ptr, o->via.str.size);
         return s != NULL ? s : bin_to_json(o->via.str.ptr, o->via.str.size);

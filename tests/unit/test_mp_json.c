@@ -34,6 +34,13 @@ static void test_text_that_is_not_utf8_is_shown_as_base64(void)
     free(text);
 }
 
+static void test_empty_strings_and_binaries_are_empty_text(void)
+{
+    char *text = decoded("\x82\xa0\xa0\xa1k\xc4\x00", 7);     /* {"": "", "k": bin ""} */
+    CHECK_STR_EQ(text, "{\"\":\"\",\"k\":\"\"}");
+    free(text);
+}
+
 static void test_cut_trailing_or_too_deep_bytes_give_null(void)
 {
     CHECK(mp_json_decode("\x92\x01", 2) == NULL);          /* the second element is missing */
@@ -52,6 +59,7 @@ int main(void)
 {
     RUN(test_a_map_of_every_kind_we_write_becomes_its_json);
     RUN(test_text_that_is_not_utf8_is_shown_as_base64);
+    RUN(test_empty_strings_and_binaries_are_empty_text);
     RUN(test_cut_trailing_or_too_deep_bytes_give_null);
     return check_summary();
 }
