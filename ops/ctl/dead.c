@@ -59,11 +59,11 @@ static int show(redisContext *rc, const char *business, unsigned shards, const c
     for (size_t i = 0; i + 1 < fields->elements; i += 2) {
         const redisReply *k = fields->element[i], *v = fields->element[i + 1];
         json_t *value = NULL;
-        if (strcmp(k->str, "body") == 0 && (value = mp_json_decode(v->str, v->len)) == NULL)
-            value = json_string("(not MessagePack: shown by dead list only)");
+        if (strcmp(k->str, "body") == 0)
+            value = mp_json_decode(v->str, v->len);
         if (value == NULL)
             value = json_stringn(v->str, v->len);
-        json_object_set_new(out, k->str, value ? value : json_null());
+        json_object_set_new(out, k->str, value ? value : json_string("(neither MessagePack nor text)"));
     }
     freeReplyObject(r);
     return ctl_print_json(out);
