@@ -26,6 +26,7 @@ int ctl_dead(int argc, char **argv);
 int ctl_calls(int argc, char **argv);
 int ctl_call(int argc, char **argv);
 int ctl_outbox(int argc, char **argv);
+int ctl_unrouted(int argc, char **argv);
 int ctl_agent(int argc, char **argv);
 int ctl_bookings(int argc, char **argv);
 int ctl_user(int argc, char **argv);

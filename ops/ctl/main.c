@@ -47,6 +47,10 @@ void ctl_print_usage(FILE *out)
           "  workers [--json]               each worker heard from in the last minute: alive,\n"
           "                                 last heartbeat, leases held\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
+          "  unrouted list                  signed webhooks no business owned when they came\n"
+          "  unrouted show --id ID          one of them as JSON, its body decoded\n"
+          "  unrouted replay --id ID        once its number is registered, put it on its\n"
+          "                                 business's stream (once, whatever is repeated)\n"
           "  outbox --business ID [--limit N]\n"
           "                                 records waiting for PostgreSQL: how many, and the\n"
           "                                 first N (20) decoded, as JSON\n"
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
-        {"outbox", ctl_outbox},
+        {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
