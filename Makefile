@@ -22,7 +22,7 @@ endif
 
 LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_HDR  = $(wildcard lib/*/*.h)
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_scripts.o $(BUILD)/gen/build_version.o
 API_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard api/*.c))
 WEB_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard web/*.c))
 WORKER_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard workers/*.c))
@@ -32,7 +32,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web fuzz clean
+.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web fuzz clean FORCE
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
@@ -46,6 +46,18 @@ $(BUILD)/gen/lua_scripts.c: $(LUA_SRC) ops/embed-lua.sh ops/embed-bytes.sh
 	ops/embed-lua.sh $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/lua_scripts.o: $(BUILD)/gen/lua_scripts.c lib/store/lua_scripts.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The version every binary reports (--version, frontdesk_build_info): git describe, or
+# FRONTDESK_VERSION=... where there is no .git (the image build passes it). The file is
+# rewritten only when the version changed, so an unchanged tree relinks nothing.
+FRONTDESK_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/gen/build_version.c: FORCE
+	@mkdir -p $(dir $@)
+	@ops/embed-version.sh '$(FRONTDESK_VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/gen/build_version.o: $(BUILD)/gen/build_version.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # The migrations of schema/, embedded in frontdesk-ctl (see lib/store/migrations.h).

@@ -17,7 +17,6 @@ struct evhttp_bound_socket;
 struct evhttp_request;
 struct conn_guards;
 struct redis_conn;
-struct pg_probe;
 struct number_cache;
 struct lua_script;
 struct webhook_ctx;
@@ -44,7 +43,6 @@ struct api {
     struct evhttp *http;
     struct conn_guards *guards;
     struct redis_conn *redis;
-    struct pg_probe *pg;
     struct number_cache *numbers;
     const struct lua_script *enqueue_script;
     struct api_metrics metrics;

@@ -17,10 +17,10 @@
 
 #include "api.h"
 #include "conn_guard.h"
+#include "core/build_info.h"
 #include "core/log.h"
 #include "store/lua_scripts.h"
 #include "store/number_cache.h"
-#include "store/pg_probe.h"
 #include "store/redis_conn.h"
 
 static enum api_route route_of(const char *path)
@@ -83,9 +83,11 @@ static struct evconnlistener *listen_on(struct api *api)
     return l;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static struct api api;
+    if (build_info_is_version_asked(argc, argv, "frontdesk-api"))
+        return 0;
     log_set_component("api");
     config_load_or_exit(&api.cfg, CONFIG_NEED_PUBLIC_KEY);
     if (sodium_init() < 0) {
@@ -125,7 +127,6 @@ int main(void)
     }
     struct evhttp_bound_socket *bound = evhttp_bind_listener(api.http, listener);
     api.redis = redis_conn_create(api.base, &api.cfg);
-    api.pg = pg_probe_create(api.base, api.cfg.database_url);
     api.numbers = number_cache_create();
 
     if (!http_drain_init(&api.drain, api.base, api.http, bound, &api.in_flight,
@@ -146,7 +147,6 @@ int main(void)
     evhttp_free(api.http);
     conn_guards_free(api.guards);
     redis_conn_free(api.redis);
-    pg_probe_free(api.pg);
     number_cache_free(api.numbers);
     webhook_free_spares(&api);
     http_drain_cleanup(&api.drain);

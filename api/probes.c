@@ -1,13 +1,15 @@
-/* api/probes.c: /healthz (the process runs its loop), /readyz (Redis and PostgreSQL
- * answer, and we are not draining), /metrics (Prometheus text). */
+/* api/probes.c: /healthz (the process runs its loop), /readyz (Redis answers and we
+ * are not draining), /metrics (Prometheus text). PostgreSQL is deliberately not in
+ * /readyz: the api never uses it, and webhook intake must go on through a database
+ * outage (the workers' outbox catches up afterwards). */
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdio.h>
 
 #include "api.h"
 #include "conn_guard.h"
+#include "core/build_info.h"
 #include "core/log.h"
-#include "store/pg_probe.h"
 #include "store/redis_conn.h"
 
 static const char *const route_names[ROUTE_COUNT] = {"webhook_telnyx", "healthz", "readyz",
@@ -34,11 +36,10 @@ void probes_handle_healthz(struct api *api, struct api_request *r)
 void probes_handle_readyz(struct api *api, struct api_request *r)
 {
     bool redis_ok = redis_conn_is_ready(api->redis);
-    bool pg_ok = pg_probe_is_ready(api->pg);
-    char body[160];
-    snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s}",
-             redis_ok ? "up" : "down", pg_ok ? "up" : "down", api->drain.is_draining ? "true" : "false");
-    bool ready = redis_ok && pg_ok && !api->drain.is_draining;
+    char body[96];
+    snprintf(body, sizeof body, "{\"redis\":\"%s\",\"draining\":%s}", redis_ok ? "up" : "down",
+             api->drain.is_draining ? "true" : "false");
+    bool ready = redis_ok && !api->drain.is_draining;
     r->outcome = ready ? "ready" : "not_ready";
     api_reply_json(r, ready ? 200 : 503, body);
 }
@@ -87,6 +88,7 @@ void probes_handle_metrics(struct api *api, struct api_request *r)
     evbuffer_add_printf(out, "frontdesk_api_in_flight %d\n", api->in_flight);
     metrics_write_header(out, "frontdesk_api_redis_up", "gauge", "1 while Redis answers.");
     evbuffer_add_printf(out, "frontdesk_api_redis_up %d\n", redis_conn_is_ready(api->redis) ? 1 : 0);
+    build_info_write_metric(out, "api");
 
     /* The reply counts itself after rendering, as the next scrape will show. */
     r->outcome = "ok";

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "calendar/wall_clock.h"
+#include "core/build_info.h"
 #include "core/log.h"
 #include "owner/password.h"
 #include "pool.h"
@@ -119,9 +120,11 @@ static void stop(struct web *web)
     wall_clock_free(web->clock);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static struct web web;
+    if (build_info_is_version_asked(argc, argv, "frontdesk-web"))
+        return 0;
     log_set_component("web");
     config_load_or_exit(&web.cfg, 0);
     web_config_load_or_exit(&web.wcfg);

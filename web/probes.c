@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/build_info.h"
 #include "pool.h"
 #include "router.h"
 #include "store/pg_probe.h"
@@ -92,6 +93,9 @@ static void handle_metrics(struct web_exchange *x)
                 "Passwords waiting for a hashing thread.", pool_waiting(web->hash_pool));
     write_value(out, "frontdesk_web_redis_up", "gauge", "1 while Redis answers.",
                 redis_conn_is_ready(web->redis) ? 1 : 0);
+    write_value(out, "frontdesk_web_postgres_up", "gauge", "1 while PostgreSQL answers.",
+                pg_probe_is_ready(web->pg) ? 1 : 0);
+    build_info_write_metric(out, "web");
     size_t len = evbuffer_get_length(out);
     char *text = malloc(len + 1);
     if (text != NULL)

@@ -44,6 +44,19 @@ static void on_command_done(const struct telnyx_result *res, void *arg)
     tenant_unref(t);
 }
 
+/* True for the first speak command a caller's transcription led to: the moment the
+ * caller starts to hear the answer (a retried event counts again: they waited again). */
+static bool is_first_speak_of_turn(const struct call_ctx *c)
+{
+    const struct call_work *w = &c->work;
+    if (strcmp(call_event_in_hand(c)->type, "call.transcription") != 0)
+        return false;
+    for (int i = 0; i < w->action; i++)
+        if (w->fx.actions[i].cmd == CMD_SPEAK)
+            return false;
+    return true;
+}
+
 bool call_has_commands_left(const struct call_ctx *c)
 {
     return c->work.action < c->work.fx.nactions;
@@ -66,6 +79,8 @@ void call_send_command(struct call_ctx *c)
         telnyx_client_answer(tc, &cmd, on_command_done, c);
         break;
     case CMD_SPEAK: {
+        if (is_first_speak_of_turn(c))
+            worker_metrics_observe_turn(t->w, call_event_in_hand(c)->entry_id);
         const struct agent_view *v = &t->agent.view;
         struct telnyx_speak sp = {.payload = a->text,
                                   .voice = v->voice[0] ? v->voice : "Telnyx.KokoroTTS.af",

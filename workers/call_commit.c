@@ -15,6 +15,7 @@
 #include "sms_missed_call.h"
 #include "core/log.h"
 #include "store/lua_args.h"
+#include "store/outbox_record.h"
 #include "tenant.h"
 #include "worker.h"
 
@@ -38,8 +39,52 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
+/* One info line when a call starts and one when it ends, so an operator can follow a
+ * business's calls in the logs: ids, outcome, turns, duration; never what was said.
+ * Only committed states count, so a retried event logs nothing twice. */
+static void log_call_milestones(const struct call_ctx *c, const struct call_state *was,
+                                const struct call_state *now)
+{
+    struct log_line l;
+    if (was->phase == CALL_NEW && now->phase != CALL_NEW && log_begin(&l, LOG_INFO, "call started")) {
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_str(&l, "direction", now->direction[0] ? now->direction : "incoming");
+        log_end(&l);
+    }
+    if (was->phase != CALL_ENDED && now->phase == CALL_ENDED && log_begin(&l, LOG_INFO, "call ended")) {
+        long long from = call_records_parse_iso_ms(now->started_at);
+        long long to = call_records_parse_iso_ms(now->ended_at);
+        log_str(&l, "business_id", c->t->id);
+        log_str(&l, "call", c->id);
+        log_str(&l, "outcome", now->outcome);
+        log_int(&l, "turns", now->turns);
+        log_int(&l, "duration_s", from >= 0 && to >= from ? (to - from + 500) / 1000 : 0);
+        log_end(&l);
+    }
+}
+
+/* The call-level figures of /metrics, from what the committed event did. */
+static void count_committed(const struct call_ctx *c)
+{
+    struct worker_metrics *m = &c->t->w->metrics;
+    const struct call_effects *fx = &c->work.fx;
+    for (int i = 0; i < fx->nactions; i++)
+        m->transfers += fx->actions[i].cmd == CMD_TRANSFER;
+    for (int i = 0; i < c->out.nrecords; i++) {
+        const char *table = outbox_record_table(c->out.records[i]);
+        m->bookings += strcmp(table, "bookings") == 0;
+        m->messages += strcmp(table, "messages") == 0;
+    }
+    m->texts += (unsigned long long)c->out.nsms;
+    if (c->st.phase != CALL_ENDED && c->work.next.phase == CALL_ENDED)
+        worker_metrics_count_call_end(c->t->w, c->work.next.outcome);
+}
+
 void call_adopt_next(struct call_ctx *c)
 {
+    count_committed(c);
+    log_call_milestones(c, &c->st, &c->work.next);
     c->st = c->work.next;
     c->mem = c->work.next_mem;
     if (c->is_sms)

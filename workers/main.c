@@ -13,6 +13,7 @@
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
+#include "core/build_info.h"
 #include "core/log.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
@@ -172,9 +173,11 @@ static void connect_telnyx(struct worker *w)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static struct worker w;
+    if (build_info_is_version_asked(argc, argv, "frontdesk-worker"))
+        return 0;
     log_set_component("worker");
     config_load_or_exit(&w.cfg, 0);
     if (sodium_init() < 0)

@@ -63,10 +63,14 @@ void worker_config_load_or_exit(struct worker_config *out);
 struct worker_metrics {
     unsigned long long events[2][64];      /* [ok|failed][type slot] */
     struct metrics_histogram handler_latency;
+    struct metrics_histogram turn_latency;  /* a transcription's arrival to our speak request */
     unsigned long long dead_letters;
     unsigned long long fenced;
     unsigned long long leases_acquired, leases_lost, leases_released;
     unsigned long long redis_failures;
+    /* What callers got, counted when the event that did it commits. */
+    unsigned long long calls_ended[5];      /* by outcome: worker_metrics.c's call_outcomes */
+    unsigned long long transfers, bookings, messages, texts;
 };
 
 struct tenant;                  /* an owned tenant: tenant.h */
@@ -162,6 +166,11 @@ void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok);
 void worker_http_attach(struct worker *w);
 
 long long worker_now_ms(void);                 /* wall clock, epoch ms */
+/* Counts one caller turn answered: from the transcription's arrival in Redis (the time
+ * part of its stream entry id) to now, when the speak request goes out. */
+void worker_metrics_observe_turn(struct worker *w, const char *entry_id);
+/* Counts a call that ended with outcome (call_logs.outcome). */
+void worker_metrics_count_call_end(struct worker *w, const char *outcome);
 long long worker_mono_ms(void);
 
 #endif

@@ -4,11 +4,14 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
+#include "core/build_info.h"
+#include "call/call_state.h"
 #include "core/log.h"
 #include "store/outbox_drain.h"
 #include "store/redis_conn.h"
@@ -27,6 +30,29 @@ void worker_metrics_init(struct worker_metrics *m)
 {
     memset(m, 0, sizeof *m);
     metrics_histogram_init(&m->handler_latency, metrics_latency_bounds, metrics_latency_nbounds);
+    metrics_histogram_init(&m->turn_latency, metrics_latency_bounds, metrics_latency_nbounds);
+}
+
+/* call_logs.outcome values (lib/call/call_state.h), and one for anything else. */
+static const char *const call_outcomes[] = {CALL_OUTCOME_AGENT, CALL_OUTCOME_FORWARDED, CALL_OUTCOME_NO_AGENT,
+                                            CALL_OUTCOME_MISSED, "other"};
+#define NOUTCOMES (sizeof call_outcomes / sizeof call_outcomes[0])
+
+void worker_metrics_count_call_end(struct worker *w, const char *outcome)
+{
+    size_t slot = NOUTCOMES - 1;
+    for (size_t i = 0; i + 1 < NOUTCOMES; i++)
+        if (strcmp(outcome, call_outcomes[i]) == 0)
+            slot = i;
+    w->metrics.calls_ended[slot]++;
+}
+
+void worker_metrics_observe_turn(struct worker *w, const char *entry_id)
+{
+    long long arrived_ms = strtoll(entry_id, NULL, 10);
+    long long waited_ms = worker_now_ms() - arrived_ms;
+    /* Redis's clock and ours may differ by a little: a turn never takes less than nothing. */
+    metrics_histogram_observe(&w->metrics.turn_latency, waited_ms > 0 ? (double)waited_ms / 1e3 : 0.0);
 }
 
 void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok)
@@ -74,11 +100,26 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
         inflight += t->reading.inflight;
     gauge(out, "frontdesk_worker_events_in_flight", "Events read and not yet committed.", inflight);
     gauge(out, "frontdesk_backlog_tenants_waiting", "Tenants with work and no owner.", w->backlog_tenants);
-    gauge(out, "frontdesk_backlog_oldest_wait_ms", "Age of the oldest tenant waiting for a worker.",
-          w->oldest_wait_ms);
+    metrics_write_header(out, "frontdesk_backlog_oldest_wait_seconds", "gauge",
+                         "Age of the oldest tenant waiting for a worker.");
+    evbuffer_add_printf(out, "frontdesk_backlog_oldest_wait_seconds %.3f\n", (double)w->oldest_wait_ms / 1e3);
     gauge(out, "frontdesk_backlog_events_waiting", "Events of owned tenants not yet read or not yet committed.",
           inflight + w->backlog_events);
+    metrics_write_header(out, "frontdesk_worker_handler_duration_seconds", "histogram",
+                         "Time to handle one event, from its read to its commit.");
     metrics_histogram_write(&m->handler_latency, out, "frontdesk_worker_handler_duration_seconds", "");
+    metrics_write_header(out, "frontdesk_calls_total", "counter", "Calls ended, by outcome.");
+    for (size_t i = 0; i < NOUTCOMES; i++)
+        evbuffer_add_printf(out, "frontdesk_calls_total{outcome=\"%s\"} %llu\n", call_outcomes[i],
+                            m->calls_ended[i]);
+    counter(out, "frontdesk_call_transfers_total", "Calls handed to a person.", m->transfers);
+    counter(out, "frontdesk_call_bookings_total", "Bookings made by callers.", m->bookings);
+    counter(out, "frontdesk_call_messages_total", "Messages callers left for the business.", m->messages);
+    counter(out, "frontdesk_call_texts_total", "Texts queued (to callers and owners).", m->texts);
+    metrics_write_header(out, "frontdesk_call_turn_latency_seconds", "histogram",
+                         "A caller's turn as they hear it: the transcription's arrival to the speak request.");
+    metrics_histogram_write(&m->turn_latency, out, "frontdesk_call_turn_latency_seconds", "");
+    build_info_write_metric(out, "worker");
     telnyx_client_write_metrics(w->telnyx, out);
     outbox_drain_write_metrics(w->drain, out);
     if (w->llm != NULL)

@@ -57,6 +57,7 @@ bool config_parse_redis_url(const char *text, struct fd_config *out)
     strcpy(buf, p);
 
     out->redis_db = 0;
+    out->redis_user[0] = '\0';
     out->redis_password[0] = '\0';
     char *slash = strchr(buf, '/');
     if (slash != NULL) {
@@ -73,6 +74,12 @@ bool config_parse_redis_url(const char *text, struct fd_config *out)
         if (strlen(pw) >= sizeof out->redis_password)
             return false;
         strcpy(out->redis_password, pw);
+        if (colon != NULL) {
+            *colon = '\0';
+            if (strlen(buf) >= sizeof out->redis_user)
+                return false;
+            strcpy(out->redis_user, buf);   /* an ACL user; "" is Redis's default user */
+        }
         hostport = at + 1;
     }
     out->redis_port = 6379;
@@ -133,7 +140,7 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
 
     v = config_env_or("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379/0");
     if (!config_parse_redis_url(v, out))
-        REFUSE("FRONTDESK_REDIS_URL: expected redis://[:PASSWORD@]HOST[:PORT][/DB], got '%s'", v);
+        REFUSE("FRONTDESK_REDIS_URL: expected redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], got '%s'", v);
 
     v = config_env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
     if (strlen(v) >= sizeof out->database_url || !is_libpq_uri(v))

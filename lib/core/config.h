@@ -15,6 +15,7 @@ struct fd_config {
     char redis_host[256];           /* FRONTDESK_REDIS_URL, default redis://127.0.0.1:6379/0 */
     int redis_port;
     int redis_db;
+    char redis_user[128];           /* ACL user (redis://USER:PASSWORD@...); "" for the default user */
     char redis_password[256];       /* "" when the URL has none */
     char database_url[1024];        /* FRONTDESK_DATABASE_URL, a libpq URI */
     unsigned char telnyx_public_key[32]; /* FRONTDESK_TELNYX_PUBLIC_KEY, base64 Ed25519 */

@@ -205,6 +205,11 @@ struct outbox_record *outbox_record_create(const char *table, const char *key)
     return r;
 }
 
+const char *outbox_record_table(const struct outbox_record *r)
+{
+    return r->table != NULL ? r->table->name : "";
+}
+
 void outbox_record_free(struct outbox_record *r)
 {
     if (r == NULL)

@@ -77,6 +77,8 @@ struct outbox_fields {
  * outbox_record_free. */
 struct outbox_record *outbox_record_create(const char *table, const char *key);
 void outbox_record_free(struct outbox_record *r);   /* NULL is fine */
+/* The record's table name (static), or "" when the name given to create was unknown. */
+const char *outbox_record_table(const struct outbox_record *r);
 
 /* Each adder sets one column. APP_EINVAL when the table has no such settable column,
  * the column was already set, or the value does not fit the column's type (text into

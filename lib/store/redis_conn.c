@@ -389,9 +389,12 @@ static void on_connected(redisAsyncContext *ac, void *arg)
     (void)ac;
     conn->last_reply_ms = now_ms();
     if (conn->cfg->redis_password[0] != '\0') {
-        const char *argv[] = {"AUTH", conn->cfg->redis_password};
-        size_t len[] = {4, strlen(conn->cfg->redis_password)};
-        submit(conn, pending_create(conn, on_setup_reply, conn, 2, argv, len), CONNECT_TIMEOUT_MS, false);
+        /* AUTH user password for an ACL user (Redis 6+), AUTH password for the default one */
+        const char *user = conn->cfg->redis_user, *pw = conn->cfg->redis_password;
+        const char *argv[] = {"AUTH", user[0] ? user : pw, pw};
+        size_t len[] = {4, strlen(argv[1]), strlen(pw)};
+        submit(conn, pending_create(conn, on_setup_reply, conn, user[0] ? 3 : 2, argv, len),
+               CONNECT_TIMEOUT_MS, false);
     }
     if (conn->cfg->redis_db != 0) {
         char db[16];

@@ -79,7 +79,9 @@ static void on_connecting(void *arg)
 static void on_connected(redisAsyncContext *ac, void *arg)
 {
     struct redis_sub *sub = arg;
-    if (sub->cfg->redis_password[0] != '\0')
+    if (sub->cfg->redis_user[0] != '\0')
+        redisAsyncCommand(ac, NULL, NULL, "AUTH %s %s", sub->cfg->redis_user, sub->cfg->redis_password);
+    else if (sub->cfg->redis_password[0] != '\0')
         redisAsyncCommand(ac, NULL, NULL, "AUTH %s", sub->cfg->redis_password);
     redisAsyncCommand(ac, on_message, sub, "SUBSCRIBE %s", sub->channel);
 }

@@ -24,13 +24,19 @@ int ctl_status(int argc, char **argv);
 int ctl_webhook(int argc, char **argv);
 int ctl_dead(int argc, char **argv);
 int ctl_calls(int argc, char **argv);
+int ctl_call(int argc, char **argv);
+int ctl_outbox(int argc, char **argv);
+int ctl_unrouted(int argc, char **argv);
 int ctl_agent(int argc, char **argv);
 int ctl_bookings(int argc, char **argv);
 int ctl_user(int argc, char **argv);
+int ctl_workers(int argc, char **argv);
 /* Subcommands, argv[0] being theirs ("list", "suspend", ...). */
 int ctl_tenant_list(int argc, char **argv);
 int ctl_tenant_show(int argc, char **argv);
 int ctl_tenant_suspend(int argc, char **argv);     /* suspend and resume */
+int ctl_tenant_export(int argc, char **argv);
+int ctl_tenant_delete(int argc, char **argv);
 int ctl_numbers_add(int argc, char **argv);
 int ctl_numbers_remove(int argc, char **argv);
 

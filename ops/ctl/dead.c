@@ -1,9 +1,12 @@
-/* ops/ctl/dead.c: `frontdesk-ctl dead list|replay`: the events a tenant's workers gave up
- * on (lua/worker_dead_letter.lua), with their last error, and putting one back on the
- * stream once the cause is fixed. */
+/* ops/ctl/dead.c: `frontdesk-ctl dead list|show|replay|purge`: the events a tenant's
+ * workers gave up on (lua/worker_dead_letter.lua), with their last error; one shown
+ * whole, its body decoded; putting one (or all) back on the stream once the cause is
+ * fixed; and dropping those older than a date once they are dealt with. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/wall_clock.h"
+#include "core/mp_json.h"
 #include "ctl.h"
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
@@ -38,6 +41,53 @@ static int list(redisContext *rc, const char *business, unsigned shards)
     return CTL_EXIT_OK;
 }
 
+/* One entry, every field, the MessagePack body decoded, as JSON on stdout. */
+static int show(redisContext *rc, const char *business, unsigned shards, const char *dead_id)
+{
+    char key[FD_KEY_MAX], why[256];
+    tenant_key(key, business, shards, "dead");
+    const char *argv[] = {"XRANGE", key, dead_id, dead_id};
+    redisReply *r = ctl_redis_command(rc, 4, argv, why, sizeof why);
+    if (r == NULL)
+        return ctl_fail("cannot read %s: %s", key, why);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 1) {
+        freeReplyObject(r);
+        return ctl_fail("no dead entry %s for business %s", dead_id, business);
+    }
+    const redisReply *fields = r->element[0]->element[1];
+    json_t *out = json_pack("{s:s}", "dead_id", r->element[0]->element[0]->str);
+    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+        const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+        json_t *value = NULL;
+        if (strcmp(k->str, "body") == 0)
+            value = mp_json_decode(v->str, v->len);
+        if (value == NULL)
+            value = json_stringn(v->str, v->len);
+        json_object_set_new(out, k->str, value ? value : json_string("(neither MessagePack nor text)"));
+    }
+    freeReplyObject(r);
+    return ctl_print_json(out);
+}
+
+/* Drops the entries older than before (ISO 8601): dead ids are Redis times in ms. */
+static int purge(redisContext *rc, const char *business, unsigned shards, const char *before)
+{
+    int64_t ms = 0;
+    const char *bad = NULL;
+    if (!wall_clock_parse_iso8601(before, &ms, &bad))
+        return ctl_usage_error("dead purge: --before %s: %s", before, bad);
+    char key[FD_KEY_MAX], why[256], min_id[32];
+    tenant_key(key, business, shards, "dead");
+    snprintf(min_id, sizeof min_id, "%lld-0", (long long)ms);
+    const char *argv[] = {"XTRIM", key, "MINID", min_id};
+    redisReply *r = ctl_redis_command(rc, 4, argv, why, sizeof why);
+    if (r == NULL)
+        return ctl_fail("cannot trim %s: %s", key, why);
+    printf("purged %lld dead event(s) older than %s\n", r->type == REDIS_REPLY_INTEGER ? r->integer : 0, before);
+    freeReplyObject(r);
+    return CTL_EXIT_OK;
+}
+
 static int replay(redisContext *rc, const char *business, unsigned shards, const char *dead_id)
 {
     const struct lua_script *s = lua_script_find("replay_dead");
@@ -68,30 +118,66 @@ static int replay(redisContext *rc, const char *business, unsigned shards, const
     return status;
 }
 
+/* Replays every entry, oldest first; stops at the first that fails. */
+static int replay_all(redisContext *rc, const char *business, unsigned shards)
+{
+    char key[FD_KEY_MAX], why[256];
+    tenant_key(key, business, shards, "dead");
+    const char *argv[] = {"XRANGE", key, "-", "+"};
+    redisReply *r = ctl_redis_command(rc, 4, argv, why, sizeof why);
+    if (r == NULL)
+        return ctl_fail("cannot read %s: %s", key, why);
+    int status = CTL_EXIT_OK;
+    for (size_t i = 0; i < r->elements && status == CTL_EXIT_OK; i++)
+        status = replay(rc, business, shards, r->element[i]->element[0]->str);
+    freeReplyObject(r);
+    return status;
+}
+
 int ctl_dead(int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "replay") != 0))
-        return ctl_usage_error("dead: expected 'list' or 'replay'");
-    const char *business = NULL, *id = NULL;
+    static const char *const verbs[] = {"list", "show", "replay", "purge"};
+    size_t verb = sizeof verbs / sizeof verbs[0];
+    for (size_t v = 0; argc >= 2 && v < sizeof verbs / sizeof verbs[0]; v++)
+        if (strcmp(argv[1], verbs[v]) == 0)
+            verb = v;
+    if (verb == sizeof verbs / sizeof verbs[0])
+        return ctl_usage_error("dead: expected 'list', 'show', 'replay' or 'purge'");
+    const char *business = NULL, *id = NULL, *before = NULL;
+    bool is_all = false;
     for (int i = 2; i < argc;) {
-        if (ctl_opt(argc, argv, &i, "--business", &business) || ctl_opt(argc, argv, &i, "--id", &id))
+        if (ctl_opt(argc, argv, &i, "--business", &business) || ctl_opt(argc, argv, &i, "--id", &id) ||
+            ctl_opt(argc, argv, &i, "--before", &before))
             continue;
+        if (strcmp(argv[i], "--all") == 0) {
+            is_all = true;
+            i++;
+            continue;
+        }
         return ctl_usage_error("dead: unknown option '%s'", argv[i]);
     }
     char canon[FD_UUID_LEN + 1];
     if (business == NULL || !uuid_canonical(business, strlen(business), canon))
         return ctl_usage_error("dead: --business needs the business id (a UUID)");
-    bool is_replay = strcmp(argv[1], "replay") == 0;
-    if (is_replay && (id == NULL || id[0] == '\0'))
-        return ctl_usage_error("dead replay: --id needs a DEAD_ID from 'dead list'");
+    bool has_id = id != NULL && id[0] != '\0';
+    if (verb == 1 && !has_id)
+        return ctl_usage_error("dead show: --id needs a DEAD_ID from 'dead list'");
+    if (verb == 2 && has_id == is_all)
+        return ctl_usage_error("dead replay: --id DEAD_ID (from 'dead list') or --all");
+    if (verb == 3 && (before == NULL || before[0] == '\0'))
+        return ctl_usage_error("dead purge: --before needs a date (ISO 8601, e.g. 2026-03-01T00:00:00Z)");
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
     char why[256];
     redisContext *rc = ctl_redis_connect(&cfg, why, sizeof why);
     if (rc == NULL)
         return ctl_fail("cannot reach Redis: %s", why);
-    int status = is_replay ? replay(rc, canon, (unsigned)cfg.shards, id)
-                           : list(rc, canon, (unsigned)cfg.shards);
+    unsigned shards = (unsigned)cfg.shards;
+    int status = verb == 0 ? list(rc, canon, shards)
+               : verb == 1 ? show(rc, canon, shards, id)
+               : verb == 3 ? purge(rc, canon, shards, before)
+               : is_all    ? replay_all(rc, canon, shards)
+                           : replay(rc, canon, shards, id);
     redisFree(rc);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "core/build_info.h"
 #include "core/log.h"
 
 void ctl_print_usage(FILE *out)
@@ -28,15 +29,34 @@ void ctl_print_usage(FILE *out)
           "                                 fallback number or hear it cannot take calls; its\n"
           "                                 data stays\n"
           "  tenant resume --business ID    it takes calls again from its next call\n"
+          "  tenant export --business ID    every record of the business as JSON lines\n"
+          "                                 ({\"table\": T, \"row\": {...}}; no password hashes)\n"
+          "  tenant delete --business ID --confirm ID\n"
+          "                                 remove every row and Redis key of the business,\n"
+          "                                 for good (export it first)\n"
           "  numbers sync                   rebuild fd:numbers in Redis from PostgreSQL\n"
           "  numbers add --business ID --number E164\n"
           "                                 give the business a number; it routes at once\n"
           "  numbers remove --business ID --number E164\n"
           "                                 take it away; it no longer routes (apis may keep a\n"
           "                                 cached route for 10 s)\n"
-          "  status [--json]                one line per tenant: stream length, undelivered,\n"
-          "                                 pending, oldest waiting age, dead letters\n"
+          "  status [--json] [--watch SECONDS]\n"
+          "                                 one line per tenant: stream length, undelivered,\n"
+          "                                 pending, oldest waiting age, dead letters, outbox,\n"
+          "                                 lease owner; --watch repeats it until interrupted\n"
+          "  workers [--json]               each worker heard from in the last minute: alive,\n"
+          "                                 last heartbeat, leases held\n"
           "  calls --business ID            the tenant's owner and its calls in Redis, decoded\n"
+          "  unrouted list                  signed webhooks no business owned when they came\n"
+          "  unrouted show --id ID          one of them as JSON, its body decoded\n"
+          "  unrouted replay --id ID        once its number is registered, put it on its\n"
+          "                                 business's stream (once, whatever is repeated)\n"
+          "  outbox --business ID [--limit N]\n"
+          "                                 records waiting for PostgreSQL: how many, and the\n"
+          "                                 first N (20) decoded, as JSON\n"
+          "  call show --business ID --call CALL_ID\n"
+          "                                 one call's whole state in Redis as JSON, the\n"
+          "                                 receptionist's memory decoded\n"
           "  agent validate --file F        check an agent configuration (docs/agent-config.md)\n"
           "  agent set --business ID --file F\n"
           "                                 validate and save it as the business's new active\n"
@@ -50,8 +70,13 @@ void ctl_print_usage(FILE *out)
           "                                 a dashboard login (frontdesk-web) for the business;\n"
           "                                 the file's first line is the password; prints the id\n"
           "  dead list --business ID        the events workers gave up on, with their error\n"
-          "  dead replay --business ID --id DEAD_ID\n"
-          "                                 put a dead event back on its tenant's stream\n"
+          "  dead show --business ID --id DEAD_ID\n"
+          "                                 one of them as JSON, its body decoded\n"
+          "  dead replay --business ID (--id DEAD_ID | --all)\n"
+          "                                 put a dead event (or all, oldest first) back on\n"
+          "                                 its tenant's stream\n"
+          "  dead purge --business ID --before ISO8601\n"
+          "                                 drop the dead events older than that instant\n"
           "  webhook keygen --out FILE [--force]\n"
           "                                 write a development Ed25519 signing key; prints\n"
           "                                 the public key (FRONTDESK_TELNYX_PUBLIC_KEY)\n"
@@ -61,6 +86,7 @@ void ctl_print_usage(FILE *out)
           "  webhook send --url URL [--key FILE] [SAMPLE OPTIONS]\n"
           "                                 sign and POST; prints the HTTP status and body\n"
           "  help                           this text\n"
+          "  --version                      the version this binary was built from\n"
           "\n"
           "SAMPLE OPTIONS: --type T (default call.initiated) --to E164 --from E164 --id ID\n"
           "  --call-control-id ID --client-state S --text TEXT --timestamp S --body-file F\n"
@@ -78,6 +104,8 @@ int main(int argc, char **argv)
         ctl_print_usage(stderr);
         return CTL_EXIT_USAGE;
     }
+    if (build_info_is_version_asked(argc, argv, "frontdesk-ctl"))
+        return CTL_EXIT_OK;
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         ctl_print_usage(stdout);
@@ -90,7 +118,8 @@ int main(int argc, char **argv)
         {"migrate", ctl_migrate}, {"tenant", ctl_tenant}, {"numbers", ctl_numbers},
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
-        {"user", ctl_user},
+        {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
+        {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -50,9 +50,11 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
     }
     char db[16];
     snprintf(db, sizeof db, "%d", cfg->redis_db);
-    const char *auth[] = {"AUTH", cfg->redis_password};
+    const char *auth[] = {"AUTH", cfg->redis_user[0] ? cfg->redis_user : cfg->redis_password,
+                          cfg->redis_password};
     const char *select[] = {"SELECT", db};
-    if ((cfg->redis_password[0] != '\0' && !run_setup(c, 2, auth, why, why_len)) ||
+    if ((cfg->redis_password[0] != '\0' &&
+         !run_setup(c, cfg->redis_user[0] ? 3 : 2, auth, why, why_len)) ||
         (cfg->redis_db != 0 && !run_setup(c, 2, select, why, why_len))) {
         redisFree(c);
         return NULL;

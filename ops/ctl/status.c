@@ -1,12 +1,15 @@
-/* ops/ctl/status.c: `frontdesk-ctl status [--json]`, one line per tenant: how many
- * events its stream holds, how many no worker has read yet, how many were read but
- * not acknowledged, how long the oldest waiting one has waited, and its dead letters.
+/* ops/ctl/status.c: `frontdesk-ctl status [--json] [--watch SECONDS]`, one line per
+ * tenant: how many events its stream holds, how many no worker has read yet, how many
+ * were read but not acknowledged, how long the oldest waiting one has waited, its dead
+ * letters, its outbox (records waiting for PostgreSQL) and the worker holding its lease.
+ * --watch prints it again every SECONDS until interrupted.
  * Tenants are the businesses in PostgreSQL plus any stream found in Redis (a tenant
  * whose business row is gone, or PostgreSQL down, still shows). One blocking round
  * trip per figure: fine for the hundreds of tenants an operator reads on a screen. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 #include "store/db.h"
@@ -21,6 +24,8 @@ struct tenant_status {
     char events_key[FD_KEY_MAX];
     long long events, undelivered, pending, dead;   /* undelivered -1: Redis cannot tell */
     long long oldest_wait_ms;       /* -1: nothing waiting */
+    long long outbox;               /* records waiting for PostgreSQL */
+    char owner[128];                /* the lease holder's worker id; "" when none */
 };
 
 struct tenant_list {
@@ -208,14 +213,33 @@ static bool read_group(redisContext *rc, struct tenant_status *t, char *last_id,
     return found;
 }
 
+/* The worker id of a lease value "<worker id>:<epoch>"; "" when there is no lease. */
+static void read_owner(redisContext *rc, const char *lease_key, char *out, size_t len)
+{
+    char why[256];
+    const char *argv[] = {"GET", lease_key};
+    redisReply *r = ctl_redis_command(rc, 2, argv, why, sizeof why);
+    out[0] = '\0';
+    if (r && r->type == REDIS_REPLY_STRING) {
+        const char *epoch = strrchr(r->str, ':');
+        snprintf(out, len, "%.*s", (int)(epoch ? (size_t)(epoch - r->str) : r->len), r->str);
+    }
+    freeReplyObject(r);
+}
+
 static void read_figures(redisContext *rc, struct tenant_status *t, long long now_ms)
 {
-    char dead_key[FD_KEY_MAX], start[64] = "-";
+    char dead_key[FD_KEY_MAX], outbox_key[FD_KEY_MAX], lease_key[FD_KEY_MAX], start[64] = "-";
     size_t base = strlen(t->events_key) - strlen("events");
     snprintf(dead_key, sizeof dead_key, "%.*sdead", (int)base, t->events_key);
+    snprintf(outbox_key, sizeof outbox_key, "%.*soutbox", (int)base, t->events_key);
+    snprintf(lease_key, sizeof lease_key, "%.*slease", (int)base, t->events_key);
     const char *xlen[] = {"XLEN", t->events_key}, *xlen_dead[] = {"XLEN", dead_key};
+    const char *xlen_outbox[] = {"XLEN", outbox_key};
     t->events = reply_int(rc, 2, xlen);
     t->dead = reply_int(rc, 2, xlen_dead);
+    t->outbox = reply_int(rc, 2, xlen_outbox);
+    read_owner(rc, lease_key, t->owner, sizeof t->owner);
     if (!read_group(rc, t, start, sizeof start)) {
         t->pending = 0;
         t->undelivered = t->events;     /* no group yet: nobody read anything */
@@ -258,8 +282,8 @@ static void name_cell(const char *name, char *out, size_t width)
 
 static void print_table(const struct tenant_list *l)
 {
-    printf("%-36s  %-*s  %8s  %11s  %8s  %11s  %6s\n", "BUSINESS", STATUS_NAME_WIDTH, "NAME",
-           "EVENTS", "UNDELIVERED", "PENDING", "OLDEST_WAIT", "DEAD");
+    printf("%-36s  %-*s  %8s  %11s  %8s  %11s  %6s  %6s  %s\n", "BUSINESS", STATUS_NAME_WIDTH,
+           "NAME", "EVENTS", "UNDELIVERED", "PENDING", "OLDEST_WAIT", "DEAD", "OUTBOX", "OWNER");
     for (size_t i = 0; i < l->len; i++) {
         const struct tenant_status *t = &l->items[i];
         char name[STATUS_NAME_WIDTH + 1], undelivered[24] = "?", age[32] = "-";
@@ -268,8 +292,9 @@ static void print_table(const struct tenant_list *l)
             snprintf(undelivered, sizeof undelivered, "%lld", t->undelivered);
         if (t->oldest_wait_ms >= 0)
             snprintf(age, sizeof age, "%.1fs", (double)t->oldest_wait_ms / 1000.0);
-        printf("%-36s  %-*s  %8lld  %11s  %8lld  %11s  %6lld\n", t->id, STATUS_NAME_WIDTH, name,
-               t->events, undelivered, t->pending, age, t->dead);
+        printf("%-36s  %-*s  %8lld  %11s  %8lld  %11s  %6lld  %6lld  %s\n", t->id, STATUS_NAME_WIDTH,
+               name, t->events, undelivered, t->pending, age, t->dead, t->outbox,
+               t->owner[0] ? t->owner : "-");
     }
 }
 
@@ -283,11 +308,12 @@ static void print_json(const struct tenant_list *l)
     json_t *arr = json_array();
     for (size_t i = 0; i < l->len; i++) {
         const struct tenant_status *t = &l->items[i];
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o, s:I, s:o, s:I}",
+        json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o, s:I, s:o, s:I, s:I, s:o}",
             "business_id", t->id, "name", t->name ? json_string(t->name) : json_null(),
             "events", (json_int_t)t->events, "undelivered", json_count(t->undelivered),
             "pending", (json_int_t)t->pending, "oldest_wait_ms", json_count(t->oldest_wait_ms),
-            "dead", (json_int_t)t->dead));
+            "dead", (json_int_t)t->dead, "outbox", (json_int_t)t->outbox,
+            "owner", t->owner[0] ? json_string(t->owner) : json_null()));
     }
     char *text = json_dumps(arr, JSON_COMPACT);
     if (text != NULL)
@@ -296,22 +322,11 @@ static void print_json(const struct tenant_list *l)
     json_decref(arr);
 }
 
-int ctl_status(int argc, char **argv)
+static int show_once(const struct fd_config *cfg, redisContext *rc, bool is_json)
 {
-    bool is_json = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") != 0)
-            return ctl_usage_error("status: unknown argument '%s'", argv[i]);
-        is_json = true;
-    }
-    struct fd_config cfg;
-    config_load_or_exit(&cfg, 0);
     char why[1024];
-    redisContext *rc = ctl_redis_connect(&cfg, why, sizeof why);
-    if (rc == NULL)
-        return ctl_fail("%s", why);
     struct tenant_list l = {0};
-    add_pg_tenants(&cfg, &l, (unsigned)cfg.shards);
+    add_pg_tenants(cfg, &l, (unsigned)cfg->shards);
     int status = CTL_EXIT_OK;
     if (!add_redis_tenants(rc, &l, why, sizeof why)) {
         status = ctl_fail("%s", why);
@@ -328,6 +343,52 @@ int ctl_status(int argc, char **argv)
     for (size_t i = 0; i < l.len; i++)
         free(l.items[i].name);
     free(l.items);
+    return status;
+}
+
+int ctl_status(int argc, char **argv)
+{
+    bool is_json = false;
+    int watch_s = 0;
+    for (int i = 1; i < argc;) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--json") == 0) {
+            is_json = true;
+            i++;
+        } else if (ctl_opt(argc, argv, &i, "--watch", &v)) {
+            if (v == NULL || !config_parse_int(v, 1, 3600, &watch_s))
+                return ctl_usage_error("status: --watch takes seconds between 1 and 3600");
+        } else {
+            return ctl_usage_error("status: unknown argument '%s'", argv[i]);
+        }
+    }
+    struct fd_config cfg;
+    config_load_or_exit(&cfg, 0);
+    char why[1024];
+    redisContext *rc = ctl_redis_connect(&cfg, why, sizeof why);
+    if (rc == NULL)
+        return ctl_fail("%s", why);
+    int status = show_once(&cfg, rc, is_json);
+    /* --watch: until interrupted; a failed round (Redis gone a moment) is said and retried. */
+    while (watch_s > 0) {
+        fflush(stdout);
+        struct timespec pause = {.tv_sec = watch_s};
+        nanosleep(&pause, NULL);
+        char stamp[32];
+        time_t now = time(NULL);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        if (!is_json)
+            printf("\n-- %s\n", stamp);
+        if (rc == NULL || rc->err) {      /* the connection broke: a new one */
+            redisFree(rc);
+            rc = ctl_redis_connect(&cfg, why, sizeof why);
+            if (rc == NULL) {
+                fprintf(stderr, "frontdesk-ctl: %s\n", why);
+                continue;
+            }
+        }
+        show_once(&cfg, rc, is_json);
+    }
     redisFree(rc);
     return status;
 }

@@ -1,9 +1,9 @@
 /* ops/ctl/tenant.c: `frontdesk-ctl tenant create` (list and show: tenant_view.c; suspend and
- * resume: tenant_suspend.c) makes a business ready to take calls at once: the business
- * and an active agent with a default configuration (lib/owner/business_create.c, shared
- * with sign-up), and its numbers, in one transaction run as frontdesk_app under the new
- * tenant's RLS scope, then the number routes in Redis (fd:numbers), which the api reads
- * for every webhook. */
+ * resume: tenant_suspend.c; export and delete: tenant_leave.c) makes a business ready to
+ * take calls at once: the business and an active agent with a default configuration
+ * (lib/owner/business_create.c, shared with sign-up), and its numbers, in one transaction
+ * run as frontdesk_app under the new tenant's RLS scope, then the number routes in Redis
+ * (fd:numbers), which the api reads for every webhook. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +138,7 @@ int ctl_tenant(int argc, char **argv)
     } others[] = {
         {"list", ctl_tenant_list}, {"show", ctl_tenant_show},
         {"suspend", ctl_tenant_suspend}, {"resume", ctl_tenant_suspend},
+        {"export", ctl_tenant_export}, {"delete", ctl_tenant_delete},
     };
     for (size_t i = 0; argc >= 2 && i < sizeof others / sizeof others[0]; i++)
         if (strcmp(argv[1], others[i].name) == 0)
@@ -145,7 +146,8 @@ int ctl_tenant(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "create") != 0)
         return ctl_usage_error("usage: tenant create --name NAME --number E164 [--number E164 ...] "
                                "[--fallback E164] | tenant list [--json] | tenant show --business "
-                               "ID [--json] | tenant suspend|resume --business ID");
+                               "ID [--json] | tenant suspend|resume|export --business ID | "
+                               "tenant delete --business ID --confirm ID");
     struct tenant_spec t = {0};
     int status = parse_create(argc, argv, &t);
     if (status != CTL_EXIT_OK)

@@ -72,6 +72,9 @@ def test_a_booking_call_scores_high_with_its_reasons_upsells_and_summary():
                     what="the owner's call summary text")
     assert time.time() - ended < 60
     assert len(text) == 1 and "Booked Cleaning" in text[0] and f"Lead score {score}/100" in text[0], text
+    # /metrics counts what the caller got: a booking, texts (the confirmation, the summary)
+    assert WORKER.metric("frontdesk_call_bookings_total") >= 1
+    assert WORKER.metric("frontdesk_call_texts_total") >= 1
 
 
 def test_a_caller_who_only_asks_the_hours_scores_low_and_no_summary_text_unless_asked():

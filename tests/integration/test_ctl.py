@@ -211,11 +211,11 @@ def _status_rows(e):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.rstrip("\n").split("\n")
     assert lines[0].split() == ["BUSINESS", "NAME", "EVENTS", "UNDELIVERED", "PENDING",
-                                "OLDEST_WAIT", "DEAD"]
+                                "OLDEST_WAIT", "DEAD", "OUTBOX", "OWNER"]
     rows = {}
     for line in lines[1:]:
         f = line.split()
-        rows[f[0]] = f[-5:]
+        rows[f[0]] = f[-7:-2]       # OUTBOX and OWNER: test_ctl_operations.py
     return rows
 
 

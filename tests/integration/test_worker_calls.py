@@ -87,6 +87,15 @@ def test_a_whole_call_end_to_end_sends_each_step_once_and_records_it_once():
     assert [t[1] for t in turns] == ["agent", "caller", "agent", "caller", "agent"]
     assert [t[0] for t in turns] == [0, 1, 2, 3, 4]
     assert turns[1][2] == "What are your hours?"
+    # the worker's log: one line as the call started and one as it ended, without its words
+    mine = [json.loads(l) for l in WORKER.output().splitlines() if l.startswith("{") and call in l]
+    started = [l for l in mine if l["msg"] == "call started"]
+    ended = [l for l in mine if l["msg"] == "call ended"]
+    assert len(started) == 1 and len(ended) == 1, mine
+    assert started[0]["business_id"] == bid and started[0]["direction"] == "incoming"
+    assert ended[0]["outcome"] == "answered_by_agent" and ended[0]["turns"] == 5, ended
+    assert 0 <= ended[0]["duration_s"] < 60
+    assert not any("hours" in json.dumps(l).lower() for l in started + ended)
 
 
 def test_silence_gets_a_reprompt_then_a_polite_goodbye_and_hangup():
@@ -229,11 +238,19 @@ def test_worker_metrics_show_events_leases_and_telnyx_requests():
     text = WORKER.metrics()
     for name in ("frontdesk_worker_events_total{type=\"call.initiated\",outcome=\"ok\"}",
                  "frontdesk_worker_leases_held", "frontdesk_backlog_tenants_waiting",
-                 "frontdesk_backlog_oldest_wait_ms", "frontdesk_telnyx_requests_total",
+                 "frontdesk_backlog_oldest_wait_seconds", "frontdesk_telnyx_requests_total",
                  "frontdesk_worker_dead_letters_total 1", "frontdesk_backlog_events_waiting",
                  "frontdesk_outbox_records_written_total"):
         assert name in text, name
     assert WORKER.metric("frontdesk_worker_handler_duration_seconds_count") > 20
+    # the calls of this file ended with the outcomes their records show, one forwarded
+    assert WORKER.metric('frontdesk_calls_total{outcome="answered_by_agent"}') >= 3
+    assert WORKER.metric('frontdesk_calls_total{outcome="forwarded"}') >= 1
+    assert WORKER.metric("frontdesk_call_transfers_total") >= 1
+    # the callers of this file's calls spoke: their turns were timed, each well under 10 s
+    turns = WORKER.metric("frontdesk_call_turn_latency_seconds_count")
+    assert turns > 0
+    assert WORKER.metric("frontdesk_call_turn_latency_seconds_sum") < 10 * turns
 
 
 def test_a_saved_configuration_takes_effect_from_the_next_call():

@@ -79,6 +79,21 @@ static void test_redis_url_with_password_and_db(void)
     CHECK_INT_EQ(c.redis_port, 6380);
     CHECK_INT_EQ(c.redis_db, 2);
     CHECK_STR_EQ(c.redis_password, "s3cret");
+    CHECK_STR_EQ(c.redis_user, "");
+}
+
+static void test_redis_url_with_an_acl_user(void)
+{
+    struct fd_config c = {0};
+    CHECK(config_parse_redis_url("redis://frontdesk:pa55@redis.internal/1", &c));
+    CHECK_STR_EQ(c.redis_user, "frontdesk");
+    CHECK_STR_EQ(c.redis_password, "pa55");
+    CHECK_STR_EQ(c.redis_host, "redis.internal");
+    CHECK_INT_EQ(c.redis_port, 6379);
+    CHECK_INT_EQ(c.redis_db, 1);
+    CHECK(config_parse_redis_url("redis://127.0.0.1:6379", &c));
+    CHECK_STR_EQ(c.redis_user, "");      /* a URL without credentials forgets the last ones */
+    CHECK_STR_EQ(c.redis_password, "");
 }
 
 static void test_shard_is_crc32_of_lowercase_uuid(void)
@@ -109,6 +124,7 @@ int main(void)
     RUN(test_missing_public_key_is_refused_when_needed);
     RUN(test_malformed_values_name_their_variable);
     RUN(test_redis_url_with_password_and_db);
+    RUN(test_redis_url_with_an_acl_user);
     RUN(test_shard_is_crc32_of_lowercase_uuid);
     RUN(test_generated_uuids_are_valid_and_distinct);
     return check_summary();
