@@ -187,9 +187,10 @@ bool rx_answer(struct rx_turn *t)
     }
     bool is_day_follow_up = (t->mem->intents_seen & RX_INTENT_HOURS) && t->nservices == 0 && t->has_when &&
                             (t->when.has_date || t->when.has_range) && rx_text_has_any(x, rx_follow_up_words);
-    /* "do you work saturdays", but not "do you work with insurance" */
+    /* "do you work saturdays", but not "do you work with insurance"; "do you clean on
+     * saturdays?" asks about a day in general, whatever the verb */
     bool is_work_day = t->has_when && (t->when.has_date || t->when.has_range) && t->nservices == 0 &&
-                       rx_text_has_any(x, rx_work_words);
+                       (rx_text_has_any(x, rx_work_words) || (t->when.is_every && !t->when.has_time));
     if (rx_text_has_any(x, rx_hours_words) || is_day_follow_up || is_work_day) {   /* "what about Sunday?" after hours */
         rx_answer_hours(t);
         return true;

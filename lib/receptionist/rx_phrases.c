@@ -172,7 +172,8 @@ const char *const rx_no_number_words[] = {
 /* ---- questions about the business ---- */
 
 const char *const rx_hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
-                                      "closing", "opening time", "opening hours", NULL};
+                                      "closing", "opening time", "opening hours", "what days do you",
+                                      "which days do you", "what days are you", NULL};
 const char *const rx_work_words[] = {"do you work", "are you working", "are you guys working",
                                      "do you guys work", NULL};
 const char *const rx_follow_up_words[] = {"what about", "how about", "and on", "and what about",
