@@ -37,6 +37,10 @@ static const struct {
     {"upsell_opportunities", "SELECT to_jsonb(t) FROM upsell_opportunities t WHERE business_id = $1"},
     {"daily_figures", "SELECT to_jsonb(t) FROM daily_figures t WHERE business_id = $1"},
     {"daily_bookings", "SELECT to_jsonb(t) FROM daily_bookings t WHERE business_id = $1"},
+    {"sms_messages", "SELECT to_jsonb(t) FROM sms_messages t WHERE business_id = $1"},
+    {"sms_status_reports", "SELECT to_jsonb(t) FROM sms_status_reports t WHERE business_id = $1"},
+    {"sms_opt_outs", "SELECT to_jsonb(t) FROM sms_opt_outs t WHERE business_id = $1"},
+    {"sms_opt_out_lifts", "SELECT to_jsonb(t) FROM sms_opt_out_lifts t WHERE business_id = $1"},
 };
 
 struct export_run {
