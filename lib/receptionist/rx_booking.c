@@ -47,8 +47,11 @@ bool rx_booking_is_request(const struct rx_turn *t)
 {
     /* "leave a message for the mechanic who did my brakes", "have her call me back about
      * my custody papers" name a service, not a booking */
-    bool is_message = rx_text_has(&t->text, "leave a message") || rx_text_has(&t->text, "take a message") ||
-                      rx_message_is_request(t);
+    bool is_explicit = rx_text_has(&t->text, "leave a message") || rx_text_has(&t->text, "take a message");
+    bool is_message = is_explicit || rx_message_is_request(t);
+    /* "can I leave a message for Dre, I want to set up cuts for my wedding" is for Dre */
+    if (is_explicit)
+        return false;
     /* "tell Ms. Patel that Jordan will miss tomorrow because of a dentist appointment" is
      * a message: "appointment" alone does not ask to book */
     bool is_told = rx_message_told(t->raw) != NULL && !rx_text_has_any(&t->text, rx_booking_verb_words);

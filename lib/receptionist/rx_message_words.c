@@ -182,6 +182,20 @@ const char *rx_message_told(const char *raw)
     return NULL;
 }
 
+bool rx_message_is_let_know(const char *raw)
+{
+    for (const char *let = find_said(raw, "let"); let != NULL; let = find_said(let + 3, "let")) {
+        size_t n = 0;
+        const char *w = next_word(let + 3, &n);
+        if (w == NULL || (n == 2 && strncasecmp(w, "me", 2) == 0) || (n == 2 && strncasecmp(w, "us", 2) == 0))
+            continue;
+        for (int k = 0; w != NULL && k < 4; k++, w = next_word(w + n, &n))
+            if (n == 4 && strncasecmp(w, "know", 4) == 0)
+                return true;
+    }
+    return false;
+}
+
 /* Four words after a number, as "at 917 555 0142 any time" says only when to call. A
  * topic alone ("call me back about a quote") is not the message: the caller expects to
  * be asked for it. */

@@ -39,6 +39,9 @@ const char *rx_message_said_with(const char *raw);
 /* "tell Mike the tech that the part never came": what someone of the business is to
  * be told, pointing into raw; NULL if nothing is (nor "can you tell me your hours"). */
 const char *rx_message_told(const char *raw);
+/* "can you let Tony know", "let the owner know": someone of the business is to be told;
+ * not "let me know". */
+bool rx_message_is_let_know(const char *raw);
 /* The message told before or around the request, the name and the number ("hi, this is
  * Carla, I think I left a blue scarf there last night, can someone call me at ..."):
  * the clauses of four or more words that are none of these, into buf (size bytes);

@@ -15,7 +15,7 @@ const char *const rx_yes_words[] = {
     "sounds good", "perfect", "absolutely", "go ahead", "book it", "do it", "fine", "great",
     "please do", "yes please", "definitely", "of course", "that works", "works for me",
     "that would be great", "alright", "all right", "affirmative", "certainly", "it is", "good",
-    NULL};
+    "bet", "you bet", "sounds like a plan", NULL};
 const char *const rx_no_words[] = {
     "no", "nope", "nah", "not really", "dont", "do not", "wrong", "not right", "thats not",
     "incorrect", "never mind", "nevermind", "not quite", "cancel that", "no thanks", "no thank you",

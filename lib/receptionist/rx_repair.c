@@ -110,10 +110,14 @@ static size_t cue_at(const struct rx_tokens *ws, size_t i)
     return 0;
 }
 
+/* Words that belong to the day they come before. */
+static const char *const day_modifiers[] = {"next", "this", "coming", NULL};
+
 /* Words that may sit between a cue and the new value: "no sorry, it's Tuesday",
  * "I mean at four", "make that a color". */
 static const char *const fillers[] = {
-    "its", "it", "is", "at", "on", "a", "an", "the", "uh", "um", "lets", "say", "make", "that",
+    "its", "it", "is", "at", "on", "a", "an", "the", "uh", "um", "lets", "say", "make", "that", "next",
+    "this", "coming",
     "for", "i", "mean", "sorry", "just", "only", "never", "mind", "rather", "do", "can", "we",
     NULL};
 /* Words that may sit between the value said wrong and the cue: "a will, well actually
@@ -173,6 +177,9 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         for (size_t j = wrong; j < i; j++)
             if ((kind_of(cfg, &ws.t[j]) & kind) != 0)
                 is_cut[j] = true;
+        /* "next Tuesday, sorry, next Thursday": the day's own "next" goes with it */
+        if (kind == KIND_DAY && wrong > since && is_in(ws.t[wrong - 1].low, day_modifiers))
+            is_cut[wrong - 1] = true;
         for (size_t j = before + 1; j < i + k; j++)    /* hesitations, then the cue */
             is_cut[j] = true;
         is_repaired = true;
