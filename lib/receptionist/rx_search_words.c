@@ -13,7 +13,8 @@ const char *const rx_search_stop_words[] = {
     "uh", "really", "actually", "maybe", "wondering", "question", "quick", "ask", "tell",
     "if", "its", "it", "i", "im", "ive", "id", "my", "me", "a", "an", "do", "to", "of", "on",
     "in", "at", "or", "so", "be", "not", "dont", "anything", "something", "thing", "there",
-    "here", "all", "out", "up", "one", "way", "let", "still", "happen", "happens", NULL};
+    "here", "all", "out", "up", "one", "way", "let", "still", "happen", "happens", "make", "makes",
+    "made", "making", NULL};
 
 const struct rx_search_synonym rx_search_synonyms[] = {
     {"charg", "fee", false}, {"cost", "fee", false}, {"penalty", "fee", false},
@@ -35,7 +36,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
 };
 
 const struct rx_search_synonym rx_search_phrases[] = {
-    {"cant make it", "cancel", true}, {"cannot make it", "cancel", true},
+    {"cant make it", "cancel", true}, {"cannot make it", "cancel", true}, {"dont make it", "cancel", true},
+    {"dont show up", "cancel", true}, {"dont show", "cancel", true}, {"no show", "cancel", true},
     {"not make it", "cancel", true}, {"call off", "cancel", true}, {"miss my", "cancel", true},
     {"plans change", "cancel", true}, {"something comes up", "cancel", true},
     {"running late", "lat", true}, {"running behind", "lat", true},
