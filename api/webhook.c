@@ -241,9 +241,9 @@ void webhook_handle(struct api *api, struct api_request *r)
     }
     struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
     size_t body_len = evbuffer_get_length(in);
-    if (body_len > API_MAX_BODY_BYTES) {
+    if (body_len > api->limits.max_body_bytes) {   /* evhttp refuses it first; kept as a guard */
         r->outcome = "too_large";
-        api_reply_error(r, 413, "too_large", "body over 1 MiB");
+        api_reply_error(r, 413, "too_large", "body over FRONTDESK_API_MAX_BODY_BYTES");
         return;
     }
     const char *body = body_len ? (const char *)evbuffer_pullup(in, -1) : "";
