@@ -49,6 +49,18 @@ struct api_limits {
 /* Fills *out from the environment, or prints the reason and exits with status 2. */
 void api_limits_load_or_exit(struct api_limits *out, int client_timeout_s);
 
+/* Drops the number cache when fd:numbers changes (api/number_watch.c). */
+struct number_watch {
+    struct api *api;
+    struct event *timer;
+    char version[32];              /* fd:numbers:version as last read ("" when unset) */
+    bool has_version;
+    bool is_asking;                /* a GET is on its way */
+};
+
+void number_watch_start(struct number_watch *nw, struct api *api);
+void number_watch_stop(struct number_watch *nw);   /* before redis_conn_free */
+
 struct api {
     struct fd_config cfg;
     struct api_limits limits;
@@ -58,6 +70,7 @@ struct api {
     struct redis_conn *redis;
     struct pg_probe *pg;
     struct number_cache *numbers;
+    struct number_watch number_watch;
     const struct lua_script *enqueue_script;
     struct api_metrics metrics;
     int in_flight;                 /* requests accepted and not yet answered */

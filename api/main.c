@@ -127,6 +127,7 @@ int main(void)
     api.redis = redis_conn_create(api.base, &api.cfg);
     api.pg = pg_probe_create(api.base, api.cfg.database_url);
     api.numbers = number_cache_create();
+    number_watch_start(&api.number_watch, &api);
 
     if (!http_drain_init(&api.drain, api.base, api.http, bound, &api.in_flight,
                          API_DRAIN_LIMIT_MS)) {
@@ -145,7 +146,8 @@ int main(void)
     log_msg(LOG_INFO, "stopped", NULL, NULL);
     evhttp_free(api.http);
     conn_guards_free(api.guards);
-    redis_conn_free(api.redis);
+    number_watch_stop(&api.number_watch);
+    redis_conn_free(api.redis);   /* may answer the watch's last GET: after its stop, before api goes */
     pg_probe_free(api.pg);
     number_cache_free(api.numbers);
     webhook_free_spares(&api);

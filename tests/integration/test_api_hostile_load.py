@@ -1,6 +1,7 @@
 """frontdesk-api under hostile load: many clients sending large bodies slowly, too many
 connections, bodies over the limit. The api must stay within a small pod's memory and
 keep answering real (signed, small) webhooks meanwhile."""
+import os
 import selectors
 import socket
 import statistics
@@ -8,7 +9,6 @@ import subprocess
 import threading
 import time
 import uuid
-import os
 
 import harness
 from apihelp import call_payload, entries
@@ -206,7 +206,9 @@ def test_a_wrong_limit_stops_the_api_with_a_message_naming_the_variable():
     for name, value in (("FRONTDESK_API_MAX_BODY_BYTES", "lots"),
                         ("FRONTDESK_API_MAX_CONNECTIONS", "0"),
                         ("FRONTDESK_API_MAX_PENDING_BYTES", "1024")):
-        r = subprocess.run([os.path.join(BIN, "frontdesk-api")], env=E.base_env(**{name: value}),
+        port = harness.free_port()      # were it to start after all, nobody else's port is taken
+        r = subprocess.run([os.path.join(BIN, "frontdesk-api")],
+                           env=E.base_env(**{name: value, "FRONTDESK_LISTEN": f"127.0.0.1:{port}"}),
                            capture_output=True, text=True, timeout=20)
         assert r.returncode == 2, (name, r.returncode, r.stderr)
         assert name in r.stderr, r.stderr
