@@ -12,7 +12,8 @@ static long long number_var(const char *name, const char *fallback, long min, lo
     const char *v = config_env_or(name, fallback);
     int n = 0;
     if (!config_parse_int(v, min, max, &n)) {
-        fprintf(stderr, "configuration error: %s: expected a whole number from %ld to %ld, got '%.40s'\n",
+        fprintf(stderr,
+                "configuration error: %s: expected a whole number from %ld to %ld, got '%.40s'\n",
                 name, min, max, v);
         exit(2);
     }

@@ -147,7 +147,7 @@ int main(void)
     evhttp_free(api.http);
     conn_guards_free(api.guards);
     number_watch_stop(&api.number_watch);
-    redis_conn_free(api.redis);   /* may answer the watch's last GET: after its stop, before api goes */
+    redis_conn_free(api.redis);   /* may fail the watch's last GET: the watch is still there */
     pg_probe_free(api.pg);
     number_cache_free(api.numbers);
     webhook_free_spares(&api);

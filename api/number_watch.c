@@ -2,9 +2,10 @@
  * routes a moved number to its former business for long. Every writer of fd:numbers
  * (frontdesk-ctl tenant create, numbers add/remove/sync, the workers' provisioning)
  * INCRs fd:numbers:version after its change; the api reads that version every
- * NUMBER_WATCH_INTERVAL_MS with one GET and drops its whole cache when it moved. Polling, rather than a subscription, cannot
- * miss a change made while the api was disconnected: the next read sees the version.
- * The cost is one GET per interval per process, whatever the webhook rate. */
+ * NUMBER_WATCH_INTERVAL_MS with one GET and drops its whole cache when it moved.
+ * Polling, rather than a subscription, cannot miss a change made while the api was
+ * disconnected: the next read sees the version. The cost is one GET per interval per
+ * process, whatever the webhook rate. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <string.h>

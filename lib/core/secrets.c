@@ -83,7 +83,8 @@ void secrets_describe_value(const char *name, const char *value, char *out, size
     }
     size_t name_len = strlen(name);
     if (name_len >= 4 && strcmp(name + name_len - 4, "_URL") == 0) {
-        size_t scheme = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+        size_t scheme = strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
         if (scheme > 0 && scheme <= 16 && strncmp(value + scheme, "://", 3) == 0)
             snprintf(out, out_len, "%.*s://... (the rest not shown: it may hold a password)",
                      (int)scheme, value);

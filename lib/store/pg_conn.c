@@ -1,13 +1,13 @@
 /* lib/store/pg_conn.c: see pg_conn.h.
  *
  * States: DOWN (waiting out the backoff) -> CONNECTING (the URL's host name resolved off
- * the loop, host_resolve.c, then PQconnectPoll on socket events) -> SETTING_ROLE (SET ROLE frontdesk_app sent) -> READY. In READY one job runs at a
- * time: its statements are sent one after another with PQsendQueryParams (one statement
- * each, the extended protocol allows no more), each read to its last PGresult before
- * the next is sent. A job's deadline timer runs from submission; when it fires on the
- * running job we cannot tell what the server is doing (PQcancel would block the loop),
- * so the connection goes, taking every job with it. A queued job whose deadline passes
- * simply fails alone. */
+ * the loop, host_resolve.c, then PQconnectPoll on socket events) -> SETTING_ROLE (SET
+ * ROLE frontdesk_app sent) -> READY. In READY one job runs at a time: its statements
+ * are sent one after another with PQsendQueryParams (one statement each, the extended
+ * protocol allows no more), each read to its last PGresult before the next is sent. A
+ * job's deadline timer runs from submission; when it fires on the running job we cannot
+ * tell what the server is doing (PQcancel would block the loop), so the connection goes,
+ * taking every job with it. A queued job whose deadline passes simply fails alone. */
 #include "store/pg_conn.h"
 
 #include <event2/event.h>

@@ -1,8 +1,8 @@
 /* lib/store/pg_probe.c: see pg_probe.h. One attempt at a time: connect (the URL's host
  * name resolved off the loop by host_resolve.c, then PQconnectPoll driven by socket
- * events) if there is no connection, then send SELECT 1
- * and wait for its result. A deadline timer abandons a stuck attempt and drops the
- * connection, so a hung server reads as "not ready" within the deadline. */
+ * events) if there is no connection, then send SELECT 1 and wait for its result. A
+ * deadline timer abandons a stuck attempt and drops the connection, so a hung server
+ * reads as "not ready" within the deadline. */
 #include "store/pg_probe.h"
 
 #include <event2/event.h>

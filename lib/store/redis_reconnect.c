@@ -1,10 +1,10 @@
 /* lib/store/redis_reconnect.c: see redis_reconnect.h.
  *
- * DOWN (the retry timer runs) -> [RESOLVING (a host name looked up off the loop,
- * host_resolve.c; the connect timer runs)] -> CONNECTING (a context, the connect timer
- * runs) -> up (a context) -> DOWN again on any failure. The context pointer is cleared before a
- * context is freed, so hiredis's disconnect callback for a context we dropped ourselves
- * is recognised and ignored. */
+ * DOWN (the retry timer runs) -> [RESOLVING (a host name looked up off the loop by
+ * host_resolve.c)] -> CONNECTING (a context, the connect timer runs) -> up (a context)
+ * -> DOWN again on any failure. The context pointer is cleared before a context is
+ * freed, so hiredis's disconnect callback for a context we dropped ourselves is
+ * recognised and ignored. */
 #include "store/redis_reconnect.h"
 
 #include <event2/event.h>
