@@ -40,7 +40,7 @@ struct api_metrics {
 };
 
 /* FRONTDESK_API_MAX_BODY_BYTES (65536), FRONTDESK_API_MAX_CONNECTIONS (1000),
- * FRONTDESK_API_MAX_PENDING_BYTES (8 MiB): see api/limits.c and README.md. */
+ * FRONTDESK_API_MAX_PENDING_BYTES (4 MiB): see api/limits.c and README.md. */
 struct api_limits {
     size_t max_body_bytes;
     struct conn_limits conn;

@@ -26,7 +26,7 @@ void api_limits_load_or_exit(struct api_limits *out, int client_timeout_s)
                                              16 * 1024 * 1024);
     out->conn.deadline_ms = client_timeout_s * 1000;
     out->conn.max_connections = (int)number_var("FRONTDESK_API_MAX_CONNECTIONS", "1000", 1, 1000000);
-    out->conn.max_pending_bytes = (size_t)number_var("FRONTDESK_API_MAX_PENDING_BYTES", "8388608",
+    out->conn.max_pending_bytes = (size_t)number_var("FRONTDESK_API_MAX_PENDING_BYTES", "4194304",
                                                      64 * 1024, 1024 * 1024 * 1024);
     if (out->conn.max_pending_bytes < out->max_body_bytes) {
         fprintf(stderr, "configuration error: FRONTDESK_API_MAX_PENDING_BYTES: must be at least "

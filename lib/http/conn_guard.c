@@ -3,10 +3,14 @@
  * evhttp creates each connection's bufferevent through our bevcb, so we see every
  * connection before its first byte. We keep a reference on the bufferevent: it keeps
  * the memory and the socket valid until we let go, so the timer may always look at
- * it, even after evhttp has finished with the connection. We let go when evhttp
- * closes the connection (closecb, known once a request arrived), at the deadline
- * (shutting the socket down first if no request arrived in time), or when a sweep
- * finds that evhttp freed it (bufferevent_free clears the callbacks evhttp set).
+ * it, even after evhttp has finished with the connection. We let go as soon as evhttp
+ * frees the connection: its close callback is set on the connection's first loop turn
+ * (or first bytes), which is the earliest the connection exists; evhttp passes it as
+ * the bufferevent's callback argument (libevent 2.1's http.c, every bufferevent_setcb).
+ * Letting go late would keep each closed connection's socket and buffers until its
+ * deadline: a flood of short connections (413s, resets) would pile them up. A sweep
+ * also releases any guard whose connection evhttp freed without telling us
+ * (bufferevent_free clears the callbacks evhttp set).
  *
  * Bytes are counted as they land in the bufferevent's input buffer (an evbuffer
  * callback) and forgotten when the connection delivers its request: what is counted
@@ -36,6 +40,7 @@ struct guard {
     unsigned long requests_at_arm;
     size_t pending_bytes;            /* received toward the request being read */
     bool has_closecb;
+    bool is_armed;                   /* past its first turn: the deadline runs */
     bool is_shut;                    /* we shut its socket down; evhttp will free it */
     bool is_refused;                 /* arrived past max_connections: shut at once */
     struct guard *next;              /* hash chain */
@@ -124,6 +129,25 @@ static void shed_largest(struct conn_guards *gs)
     }
 }
 
+static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
+{
+    (void)evcon;
+    guard_release(arg);
+}
+
+/* Asks evhttp to tell us when it frees the connection. */
+static void attach_closecb(struct guard *g)
+{
+    if (g->has_closecb)
+        return;
+    void *evcon = NULL;
+    bufferevent_getcb(g->bev, NULL, NULL, NULL, &evcon);
+    if (evcon == NULL)
+        return;
+    evhttp_connection_set_closecb(evcon, on_connection_closed, g);
+    g->has_closecb = true;
+}
+
 static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
     struct guard *g = arg;
@@ -131,6 +155,7 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
     (void)buf;
     if (info->n_added == 0 || g->is_shut)
         return;
+    attach_closecb(g);
     g->pending_bytes += info->n_added;
     gs->counts.pending_bytes += info->n_added;
     if (gs->limits.max_pending_bytes == 0 || gs->counts.pending_bytes <= gs->limits.max_pending_bytes)
@@ -155,6 +180,12 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
         guard_release(g);
         return;
     }
+    attach_closecb(g);
+    if (!g->is_armed && !g->is_refused) {     /* the first turn: now the deadline runs */
+        g->is_armed = true;
+        arm(g, g->owner->limits.deadline_ms);
+        return;
+    }
     if (!g->is_shut && !g->is_refused && g->requests_seen != g->requests_at_arm) {
         arm(g, g->owner->limits.deadline_ms);   /* it delivered a request in time */
         return;
@@ -164,9 +195,11 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
         if (!g->is_refused)
             g->owner->counts.cut_slow++;
     }
-    if (!g->has_closecb)
+    if (!g->has_closecb) {
         guard_release(g);
-    /* with a closecb, evhttp's close releases the guard */
+        return;
+    }
+    arm(g, g->owner->limits.deadline_ms);   /* evhttp's close releases it; look again later */
 }
 
 static struct bufferevent *on_new_connection(struct event_base *base, void *arg)
@@ -190,21 +223,14 @@ static struct bufferevent *on_new_connection(struct event_base *base, void *arg)
     g->next = gs->buckets[b];
     gs->buckets[b] = g;
     gs->counts.open++;
+    /* evhttp makes the connection and gives it the socket only after we return: the
+     * first turn attaches the close callback, and shuts a connection past the cap */
     if (is_over_cap) {
-        /* evhttp gives the socket to bev only after we return: shut it on the next turn */
         g->is_refused = true;
         gs->counts.refused++;
-        arm(g, 0);
-    } else {
-        arm(g, gs->limits.deadline_ms);
     }
+    arm(g, 0);
     return bev;
-}
-
-static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
-{
-    (void)evcon;
-    guard_release(arg);
 }
 
 struct conn_guards *conn_guards_attach(struct evhttp *http, struct event_base *base,
@@ -228,10 +254,7 @@ void conn_guards_note_request(struct conn_guards *guards, struct evhttp_request 
             g->requests_seen++;
             guards->counts.pending_bytes -= g->pending_bytes;
             g->pending_bytes = 0;
-            if (!g->has_closecb) {
-                g->has_closecb = true;
-                evhttp_connection_set_closecb(evcon, on_connection_closed, g);
-            }
+            attach_closecb(g);
             return;
         }
     }
