@@ -3,14 +3,15 @@
  * evhttp creates each connection's bufferevent through our bevcb, so we see every
  * connection before its first byte. We keep a reference on the bufferevent: it keeps
  * the memory and the socket valid until we let go, so the timer may always look at
- * it, even after evhttp has finished with the connection. We let go as soon as evhttp
- * frees the connection: its close callback is set on the connection's first loop turn
- * (or first bytes), which is the earliest the connection exists; evhttp passes it as
- * the bufferevent's callback argument (libevent 2.1's http.c, every bufferevent_setcb).
- * Letting go late would keep each closed connection's socket and buffers until its
- * deadline: a flood of short connections (413s, resets) would pile them up. A sweep
- * also releases any guard whose connection evhttp freed without telling us
- * (bufferevent_free clears the callbacks evhttp set).
+ * it, even after evhttp has finished with the connection. A connection stops counting
+ * as soon as evhttp frees it, and we let go CLOSE_GRACE_MS later. evhttp tells us
+ * through the close callback we set on the connection's first loop turn (or first
+ * bytes), the earliest it exists: evhttp passes it as the bufferevent's callback
+ * argument (libevent 2.1's http.c, every bufferevent_setcb). Letting go only at the
+ * deadline would keep each closed connection's socket until then: a flood of short
+ * connections (413s, resets) would pile them up. A sweep also releases any guard whose
+ * connection evhttp freed without telling us (bufferevent_free clears the callbacks
+ * evhttp set).
  *
  * Bytes are counted as they land in the bufferevent's input buffer (an evbuffer
  * callback) and forgotten when the connection delivers its request: what is counted
@@ -30,6 +31,7 @@
 #include "core/xalloc.h"
 
 #define BUCKETS 4096
+#define CLOSE_GRACE_MS 1000
 
 struct guard {
     struct conn_guards *owner;
@@ -40,6 +42,8 @@ struct guard {
     unsigned long requests_at_arm;
     size_t pending_bytes;            /* received toward the request being read */
     bool has_closecb;
+    bool is_counted;                 /* in counts.open (and its bytes in pending_bytes) */
+    bool is_closed;                  /* evhttp freed it; we hold the socket a moment */
     bool is_armed;                   /* past its first turn: the deadline runs */
     bool is_shut;                    /* we shut its socket down; evhttp will free it */
     bool is_refused;                 /* arrived past max_connections: shut at once */
@@ -59,6 +63,17 @@ static size_t bucket_of(const void *bev)
     return (size_t)((v >> 4) ^ (v >> 16)) % BUCKETS;
 }
 
+/* The connection counts no more: neither open nor pending. */
+static void guard_uncount(struct guard *g)
+{
+    if (!g->is_counted)
+        return;
+    g->is_counted = false;
+    g->owner->counts.pending_bytes -= g->pending_bytes;
+    g->pending_bytes = 0;
+    g->owner->counts.open--;
+}
+
 static void guard_release(struct guard *g)
 {
     struct conn_guards *gs = g->owner;
@@ -66,9 +81,9 @@ static void guard_release(struct guard *g)
     while (*pp != g)
         pp = &(*pp)->next;
     *pp = g->next;
-    gs->counts.pending_bytes -= g->pending_bytes;
-    gs->counts.open--;
-    evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->input_cb);
+    guard_uncount(g);
+    if (g->input_cb != NULL)
+        evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->input_cb);
     event_free(g->timer);
     bufferevent_decref(g->bev);
     free(g);
@@ -107,7 +122,8 @@ static void guard_shut(struct guard *g)
     if (sock >= 0)
         shutdown(sock, SHUT_RDWR);
     g->is_shut = true;
-    g->owner->counts.pending_bytes -= g->pending_bytes;
+    if (g->is_counted)
+        g->owner->counts.pending_bytes -= g->pending_bytes;
     g->pending_bytes = 0;
 }
 
@@ -129,10 +145,21 @@ static void shed_largest(struct conn_guards *gs)
     }
 }
 
+/* evhttp is freeing the connection: it counts no more. Our reference keeps its socket
+ * open CLOSE_GRACE_MS longer, reading nothing: closed at once with request bytes
+ * still unread (the rest of a body over the limit), it would be reset, and the client
+ * would lose the answer evhttp just wrote (the 413). */
 static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
 {
+    struct guard *g = arg;
     (void)evcon;
-    guard_release(arg);
+    guard_uncount(g);
+    g->is_closed = true;
+    evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->input_cb);
+    g->input_cb = NULL;
+    bufferevent_disable(g->bev, EV_READ | EV_WRITE);
+    struct timeval grace = {CLOSE_GRACE_MS / 1000, (CLOSE_GRACE_MS % 1000) * 1000};
+    evtimer_add(g->timer, &grace);
 }
 
 /* Asks evhttp to tell us when it frees the connection. */
@@ -176,7 +203,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     struct guard *g = arg;
     (void)fd;
     (void)what;
-    if (evhttp_let_go(g)) {
+    if (g->is_closed || evhttp_let_go(g)) {
         guard_release(g);
         return;
     }
@@ -223,6 +250,7 @@ static struct bufferevent *on_new_connection(struct event_base *base, void *arg)
     g->next = gs->buckets[b];
     gs->buckets[b] = g;
     gs->counts.open++;
+    g->is_counted = true;
     /* evhttp makes the connection and gives it the socket only after we return: the
      * first turn attaches the close callback, and shuts a connection past the cap */
     if (is_over_cap) {
@@ -252,7 +280,8 @@ void conn_guards_note_request(struct conn_guards *guards, struct evhttp_request 
     for (struct guard *g = guards->buckets[bucket_of(bev)]; g != NULL; g = g->next) {
         if (g->bev == bev) {
             g->requests_seen++;
-            guards->counts.pending_bytes -= g->pending_bytes;
+            if (g->is_counted)
+                guards->counts.pending_bytes -= g->pending_bytes;
             g->pending_bytes = 0;
             attach_closecb(g);
             return;
