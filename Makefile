@@ -211,3 +211,12 @@ units: $(TOOL_BIN)
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)
+
+# Shared objects the integration tests preload into our binaries (tests/tools/preload/),
+# built without the sanitizers: they only stand in for a libc function.
+PRELOAD_SRC = $(wildcard tests/tools/preload/*.c)
+PRELOAD_LIB = $(PRELOAD_SRC:tests/tools/preload/%.c=$(BUILD)/tools/%.so)
+units: $(PRELOAD_LIB)
+$(BUILD)/tools/%.so: tests/tools/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -shared -fPIC -o $@ $< -ldl

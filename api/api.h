@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "core/metrics.h"
+#include "http/conn_guard.h"
 #include "http/http_drain.h"
 
 struct event_base;
@@ -21,7 +22,7 @@ struct number_cache;
 struct lua_script;
 struct webhook_ctx;
 
-#define API_MAX_BODY_BYTES (1024 * 1024)
+#define API_MAX_HEADER_BYTES (16 * 1024)
 #define API_REDIS_BUDGET_MS 1800       /* all Redis work of one webhook; 503 within 2 s */
 #define API_DRAIN_LIMIT_MS 9000        /* SIGTERM: finish in-flight work, then exit */
 
@@ -37,13 +38,37 @@ struct api_metrics {
     unsigned long long redis_failures;
 };
 
+/* FRONTDESK_API_MAX_BODY_BYTES (65536), FRONTDESK_API_MAX_CONNECTIONS (1000),
+ * FRONTDESK_API_MAX_PENDING_BYTES (4 MiB): see api/limits.c and README.md. */
+struct api_limits {
+    size_t max_body_bytes;
+    struct conn_limits conn;
+};
+
+/* Fills *out from the environment, or prints the reason and exits with status 2. */
+void api_limits_load_or_exit(struct api_limits *out, int client_timeout_s);
+
+/* Drops the number cache when fd:numbers changes (api/number_watch.c). */
+struct number_watch {
+    struct api *api;
+    struct event *timer;
+    char version[32];              /* fd:numbers:version as last read ("" when unset) */
+    bool has_version;
+    bool is_asking;                /* a GET is on its way */
+};
+
+void number_watch_start(struct number_watch *nw, struct api *api);
+void number_watch_stop(struct number_watch *nw);   /* before redis_conn_free */
+
 struct api {
     struct fd_config cfg;
+    struct api_limits limits;
     struct event_base *base;
     struct evhttp *http;
     struct conn_guards *guards;
     struct redis_conn *redis;
     struct number_cache *numbers;
+    struct number_watch number_watch;
     const struct lua_script *enqueue_script;
     struct api_metrics metrics;
     int in_flight;                 /* requests accepted and not yet answered */

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "api.h"
-#include "conn_guard.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "store/lua_scripts.h"
@@ -90,6 +89,7 @@ int main(int argc, char **argv)
         return 0;
     log_set_component("api");
     config_load_or_exit(&api.cfg, CONFIG_NEED_PUBLIC_KEY);
+    api_limits_load_or_exit(&api.limits, api.cfg.http_client_timeout_s);
     if (sodium_init() < 0) {
         fprintf(stderr, "libsodium failed to initialise\n");
         return 1;
@@ -110,14 +110,14 @@ int main(int argc, char **argv)
     if (api.base == NULL)   /* without the changelist: slower, the same behaviour */
         api.base = event_base_new();
     api.http = evhttp_new(api.base);
-    evhttp_set_max_body_size(api.http, API_MAX_BODY_BYTES);
-    evhttp_set_max_headers_size(api.http, 16 * 1024);
+    evhttp_set_max_body_size(api.http, api.limits.max_body_bytes);
+    evhttp_set_max_headers_size(api.http, API_MAX_HEADER_BYTES);
     evhttp_set_timeout(api.http, api.cfg.http_client_timeout_s);
     evhttp_set_allowed_methods(api.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                              EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
                                              EVHTTP_REQ_OPTIONS);
     evhttp_set_gencb(api.http, on_request, &api);
-    api.guards = conn_guards_attach(api.http, api.base, api.cfg.http_client_timeout_s * 1000);
+    api.guards = conn_guards_attach(api.http, api.base, &api.limits.conn);
 
     struct evconnlistener *listener = listen_on(&api);
     if (listener == NULL) {
@@ -128,6 +128,7 @@ int main(int argc, char **argv)
     struct evhttp_bound_socket *bound = evhttp_bind_listener(api.http, listener);
     api.redis = redis_conn_create(api.base, &api.cfg);
     api.numbers = number_cache_create();
+    number_watch_start(&api.number_watch, &api);
 
     if (!http_drain_init(&api.drain, api.base, api.http, bound, &api.in_flight,
                          API_DRAIN_LIMIT_MS)) {
@@ -146,7 +147,8 @@ int main(int argc, char **argv)
     log_msg(LOG_INFO, "stopped", NULL, NULL);
     evhttp_free(api.http);
     conn_guards_free(api.guards);
-    redis_conn_free(api.redis);
+    number_watch_stop(&api.number_watch);
+    redis_conn_free(api.redis);   /* may fail the watch's last GET: the watch is still there */
     number_cache_free(api.numbers);
     webhook_free_spares(&api);
     http_drain_cleanup(&api.drain);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "api.h"
-#include "conn_guard.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "store/redis_conn.h"
@@ -81,9 +80,20 @@ void probes_handle_metrics(struct api *api, struct api_request *r)
                   m->signature_failures);
     write_counter(out, "frontdesk_api_redis_failures_total",
                   "Webhooks answered 503 because Redis failed or was too slow.", m->redis_failures);
+    struct conn_guard_counts conns = conn_guards_counts(api->guards);
     write_counter(out, "frontdesk_api_slow_clients_cut_total",
-                  "Connections shut down for not delivering a request in time.",
-                  conn_guards_cut_count(api->guards));
+                  "Connections shut down for not delivering a request in time.", conns.cut_slow);
+    write_counter(out, "frontdesk_api_connections_refused_total",
+                  "Connections shut down on arrival: FRONTDESK_API_MAX_CONNECTIONS were open.",
+                  conns.refused);
+    write_counter(out, "frontdesk_api_connections_shed_total",
+                  "Connections shut down for holding the most unfinished request bytes past "
+                  "FRONTDESK_API_MAX_PENDING_BYTES.", conns.cut_memory);
+    metrics_write_header(out, "frontdesk_api_connections_open", "gauge", "Client connections open now.");
+    evbuffer_add_printf(out, "frontdesk_api_connections_open %d\n", conns.open);
+    metrics_write_header(out, "frontdesk_api_pending_request_bytes", "gauge",
+                         "Bytes received toward requests not yet complete.");
+    evbuffer_add_printf(out, "frontdesk_api_pending_request_bytes %zu\n", conns.pending_bytes);
     metrics_write_header(out, "frontdesk_api_in_flight", "gauge", "Requests being handled now.");
     evbuffer_add_printf(out, "frontdesk_api_in_flight %d\n", api->in_flight);
     metrics_write_header(out, "frontdesk_api_redis_up", "gauge", "1 while Redis answers.");

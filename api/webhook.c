@@ -197,16 +197,24 @@ static void on_number_looked_up(const redisReply *reply, enum app_err err, void 
     enqueue(ctx);
 }
 
-/* The client_state our worker put on its commands names the business first: Telnyx
- * echoes it on every later event of the leg, and those events (answered, hangup, ...)
- * carry no direction, so their `to` may be the number the call was transferred to,
- * which can belong to another business. Webhooks are signed, and Telnyx only echoes
- * what we sent, so a decodable value is ours. Otherwise the number decides. */
+/* Which business an event is for (docs/design.md, "Routing"):
+ * - The call.initiated of an incoming call goes by its number, whatever client_state it
+ *   carries: it is the first event of a leg someone dialled, before any command of ours
+ *   could have set one on that leg, so a client_state there is not our echo, and the
+ *   dialled number names the business that must answer. A client_state naming another
+ *   business cannot move a call dialled to one business into another's stream.
+ * - Every other event follows the client_state our worker put on its commands: Telnyx
+ *   echoes it on every later event of the leg, and those events (answered, hangup, ...)
+ *   carry no direction, so their `to` may be a transfer target's number, which can
+ *   belong to another business; a transfer's new leg carries the transferring
+ *   business's client_state (target_leg_client_state) for the same reason. Webhooks are
+ *   signed and Telnyx only echoes what we sent, so a decodable value is ours.
+ * - Without a decodable client_state, the number decides. */
 static void route(struct webhook_ctx *ctx)
 {
     struct api *api = ctx->r.api;
     char conversation[CLIENT_STATE_CONVERSATION_MAX + 1];
-    if (ctx->ev.client_state[0] != '\0' &&
+    if (!ctx->ev.is_dialled_in && ctx->ev.client_state[0] != '\0' &&
         client_state_decode(ctx->ev.client_state, strlen(ctx->ev.client_state),
                             ctx->business_id, conversation)) {
         enqueue(ctx);
@@ -241,9 +249,9 @@ void webhook_handle(struct api *api, struct api_request *r)
     }
     struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
     size_t body_len = evbuffer_get_length(in);
-    if (body_len > API_MAX_BODY_BYTES) {
+    if (body_len > api->limits.max_body_bytes) {   /* evhttp refuses it first; kept as a guard */
         r->outcome = "too_large";
-        api_reply_error(r, 413, "too_large", "body over 1 MiB");
+        api_reply_error(r, 413, "too_large", "body over FRONTDESK_API_MAX_BODY_BYTES");
         return;
     }
     const char *body = body_len ? (const char *)evbuffer_pullup(in, -1) : "";

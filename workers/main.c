@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 
     while (w.tenants != NULL)
         tenant_drop(w.tenants);
-    evhttp_free(w.http);
+    worker_http_free(&w);
     outbox_drain_free(w.drain);
     telnyx_client_free(w.telnyx);
     llm_turns_free(w.llm);        /* before the http_client it borrows */

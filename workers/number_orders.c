@@ -240,15 +240,29 @@ static void on_followed(const struct telnyx_result *res, void *arg)
 
 /* ---- Redis and PostgreSQL ---- */
 
+/* The version's INCR is best effort: without it an api that cached a miss for the new
+ * number routes it once that expires (2 s). */
+static void on_version_moved(const redisReply *reply, enum app_err err, void *arg)
+{
+    (void)reply;
+    (void)err;
+    (void)arg;
+}
+
 static void on_routed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct number_job *j = arg;
-    if (err == APP_OK)
+    if (err == APP_OK) {
+        /* the apis drop their number caches (api/number_watch.c) */
+        const char *incr[] = {"INCR", FD_NUMBERS_VERSION_KEY};
+        size_t len[] = {4, strlen(FD_NUMBERS_VERSION_KEY)};
+        redis_conn_command(j->owner->w->redis, REDIS_TIMEOUT_MS, on_version_moved, NULL, 2, incr, len);
         advance_with(j, NUMBER_OK, NULL, NULL);
-    else
+    } else {
         advance_with(j, NUMBER_UNAVAILABLE, NULL,
                      reply != NULL && reply->type == REDIS_REPLY_ERROR ? reply->str
                                                                        : "Redis did not answer");
+    }
 }
 
 static void on_written(const struct number_result *r, void *arg)

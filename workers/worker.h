@@ -18,6 +18,7 @@
 struct event_base;
 struct event;
 struct evhttp;
+struct conn_guards;
 struct redis_conn;
 struct redis_sub;
 struct telnyx_client;
@@ -92,6 +93,7 @@ struct worker {
     struct pg_conn *pg;
     struct outbox_drain *drain;
     struct evhttp *http;
+    struct conn_guards *http_guards;  /* bounds the metrics listener's clients */
     struct tz_cache *tzs;          /* time zones of the businesses, loaded once each */
     struct wall_clock *clock;      /* the receptionist's clock (FRONTDESK_NOW) */
     struct llm_turns *llm;         /* model mode (workers/llm_turns.c), NULL when off */
@@ -164,6 +166,7 @@ void sms_sender_kick(struct tenant *t);
 void worker_metrics_init(struct worker_metrics *m);
 void worker_metrics_count_event(struct worker *w, const char *type, bool is_ok);
 void worker_http_attach(struct worker *w);
+void worker_http_free(struct worker *w);   /* the listener and its guard */
 
 long long worker_now_ms(void);                 /* wall clock, epoch ms */
 /* Counts one caller turn answered: from the transcription's arrival in Redis (the time

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/secrets.h"
 #include "telnyx/telnyx_client.h"
 #include "worker.h"
 
@@ -17,9 +18,14 @@ static const char *env_or(const char *name, const char *fallback)
     return (v != NULL && v[0] != '\0') ? v : fallback;
 }
 
+/* The value is shown only as secrets_describe_value allows: never a key, only the scheme
+ * of a URL. */
 static void refuse(const char *name, const char *expected, const char *value)
 {
-    fprintf(stderr, "configuration error: %s: %s, got '%.60s'\n", name, expected, value);
+    char shown[128];
+    secrets_describe_value(name, value, shown, sizeof shown);
+    fprintf(stderr, "configuration error: %s: %s, got %s%s%s\n", name, expected,
+            shown[0] == '(' ? "" : "'", shown, shown[0] == '(' ? "" : "'");
     exit(2);
 }
 
@@ -64,7 +70,8 @@ static void llm_vars(struct worker_config *out)
     if (nset > 0 && strncmp(out->llm_url, "https://", 8) != 0 && strncmp(out->llm_url, "http://", 7) != 0)
         refuse("FRONTDESK_LLM_URL", "expected an http(s):// URL", out->llm_url);
     if (strpbrk(out->llm_api_key, "\r\n") != NULL)
-        refuse("FRONTDESK_LLM_API_KEY", "must be one line", "(not shown)");
+        refuse("FRONTDESK_LLM_API_KEY", "must be one line", "");
+    secrets_register(out->llm_api_key);
     out->llm_budget_ms = int_var("FRONTDESK_LLM_BUDGET_MS", "2500", 100, 60000);
 }
 
@@ -115,6 +122,7 @@ void worker_config_load_or_exit(struct worker_config *out)
     str_var(out->telnyx_api_key, sizeof out->telnyx_api_key, "FRONTDESK_TELNYX_API_KEY", "");
     if (out->telnyx_api_key[0] == '\0')
         refuse("FRONTDESK_TELNYX_API_KEY", "required: the Telnyx API v2 key (Mission Control portal)", "");
+    secrets_register(out->telnyx_api_key);
     str_var(out->transcription_engine, sizeof out->transcription_engine,
             "FRONTDESK_TRANSCRIPTION_ENGINE", "Google");
     out->lease_ms = int_var("FRONTDESK_LEASE_MS", "10000", 1000, 600000);

@@ -1,12 +1,15 @@
 /* workers/worker_metrics.c: GET /metrics and /healthz on FRONTDESK_WORKER_LISTEN.
  * The backlog gauges (events waiting, tenants waiting, oldest waiting age) are what
- * Kubernetes scales workers on. */
+ * Kubernetes scales workers on. The listener is for a scraper and a probe: loopback by
+ * default, GET only, small headers, no body, few connections, each given a fixed time,
+ * so whatever reaches the port cannot take the worker's memory or descriptors. */
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/conn_guard.h"
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
@@ -130,6 +133,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
+    conn_guards_note_request(w->http_guards, req);
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
     struct evbuffer *out = evbuffer_new();
     int status = 200;
@@ -150,12 +154,24 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 void worker_http_attach(struct worker *w)
 {
+    static const struct conn_limits limits = {
+        .deadline_ms = 5000, .max_connections = 64, .max_pending_bytes = 256 * 1024};
     w->http = evhttp_new(w->base);
     evhttp_set_gencb(w->http, on_request, w);
     evhttp_set_timeout(w->http, 10);
+    evhttp_set_max_headers_size(w->http, 8 * 1024);
+    evhttp_set_max_body_size(w->http, 0);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    w->http_guards = conn_guards_attach(w->http, w->base, &limits);
     if (evhttp_bind_socket(w->http, w->wcfg.listen_host, (ev_uint16_t)w->wcfg.listen_port) != 0) {
         fprintf(stderr, "cannot listen on %s:%d (FRONTDESK_WORKER_LISTEN)\n", w->wcfg.listen_host,
                 w->wcfg.listen_port);
         exit(1);
     }
+}
+
+void worker_http_free(struct worker *w)
+{
+    evhttp_free(w->http);
+    conn_guards_free(w->http_guards);   /* after evhttp_free: its closes release guards */
 }

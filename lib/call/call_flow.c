@@ -246,6 +246,13 @@ void call_flow_apply(struct call_state *s, const struct call_event *ev,
 {
     memset(fx, 0, sizeof *fx);
     const char *t = ev->type;
+    /* An event of a leg we never saw begin that carries our client_state is a leg we
+     * placed: the new leg of a transfer, which carries the transferring call's
+     * client_state (target_leg_client_state) so that its events come back to this
+     * business. That call keeps the story; the leg itself is no call of its own. */
+    bool is_dialled_in = strcmp(t, "call.initiated") == 0 && strcmp(ev->direction, "outgoing") != 0;
+    if (s->phase == CALL_NEW && ev->client_state[0] != '\0' && !is_dialled_in)
+        return;
     if (strcmp(t, "call.initiated") == 0)
         on_initiated(s, ev, agent, now_iso, fx);
     else if (strcmp(t, "call.answered") == 0)

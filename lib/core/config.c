@@ -11,6 +11,8 @@
 
 #include <libpq-fe.h>
 
+#include "core/secrets.h"
+
 bool config_parse_int(const char *text, long min, long max, int *out)
 {
     char *end = NULL;
@@ -106,6 +108,8 @@ bool config_parse_public_key(const char *text, unsigned char key[32])
     return len == 32;
 }
 
+/* A libpq URI, whose password (if any) is registered as a secret: libpq's messages can
+ * echo parts of the URL. The error text of a failed parse is dropped for the same reason. */
 static bool is_libpq_uri(const char *text)
 {
     if (strncmp(text, "postgresql://", 13) != 0 && strncmp(text, "postgres://", 11) != 0)
@@ -115,6 +119,9 @@ static bool is_libpq_uri(const char *text)
     PQfreemem(err);
     if (opts == NULL)
         return false;
+    for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+            secrets_register(o->val);
     PQconninfoFree(opts);
     return true;
 }
@@ -138,9 +145,13 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
     if (!config_parse_listen(v, out->listen_host, sizeof out->listen_host, &out->listen_port))
         REFUSE("FRONTDESK_LISTEN: expected HOST:PORT (e.g. 127.0.0.1:8080), got '%s'", v);
 
+    /* Never echoed: a malformed URL may still hold its password anywhere. */
     v = config_env_or("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379/0");
     if (!config_parse_redis_url(v, out))
-        REFUSE("FRONTDESK_REDIS_URL: expected redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], got '%s'", v);
+        REFUSE("FRONTDESK_REDIS_URL: expected redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] with a port "
+               "from 1 to 65535, a database from 0 to 15 and a password under 256 characters "
+               "(the value is not shown: it may hold a password)");
+    secrets_register(out->redis_password);
 
     v = config_env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
     if (strlen(v) >= sizeof out->database_url || !is_libpq_uri(v))

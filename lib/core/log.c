@@ -4,6 +4,7 @@
  * hand rather than with snprintf (its format parsing, and %f above all, showed in the
  * api's profile); the text is the same as the printf formats named below. */
 #include "core/log.h"
+#include "core/secrets.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -204,6 +205,7 @@ void log_end(struct log_line *l)
     }
     l->buf[l->len++] = '}';
     l->buf[l->len++] = '\n';
+    secrets_mask(l->buf, &l->len);
     ssize_t rc = write(STDERR_FILENO, l->buf, l->len);
     (void)rc; /* nowhere left to report a failed log write */
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/host_resolve.h"
 #include "store/tenant_keys.h"
 
 /* connect_timeout comes before dbname, so a connect_timeout in the URL overrides it
@@ -91,16 +92,48 @@ static void describe_connect_failure(PGconn *conn, const char *url, char *why, s
     scrub_password(url, why, why_len);
 }
 
+/* hostaddr comes after dbname so it wins over the URL's: libpq then connects to it
+ * without a lookup, and still uses the URL's host name for authentication and TLS. */
+static const char *const connect_at_keywords[] = {"connect_timeout", "fallback_application_name",
+                                                  "dbname", "hostaddr", NULL};
+
 PGconn *db_connect_start(const char *url, char *why, size_t why_len)
 {
-    const char *values[] = {DB_CONNECT_TIMEOUT_S, "frontdesk", url, NULL};
-    PGconn *conn = PQconnectStartParams(connect_keywords, values, 1);
+    return db_connect_start_at(url, NULL, why, why_len);
+}
+
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len)
+{
+    const char *values[] = {DB_CONNECT_TIMEOUT_S, "frontdesk", url, hostaddr, NULL};
+    PGconn *conn = PQconnectStartParams(hostaddr ? connect_at_keywords : connect_keywords, values, 1);
     if (conn == NULL || PQstatus(conn) == CONNECTION_BAD) {
         describe_connect_failure(conn, url, why, why_len);
         PQfinish(conn);
         return NULL;
     }
     return conn;
+}
+
+bool db_url_host_name(const char *url, char *host, size_t host_len)
+{
+    PQconninfoOption *opts = PQconninfoParse(url, NULL);
+    if (opts == NULL)
+        return false;
+    const char *name = NULL;
+    bool has_hostaddr = false;
+    for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+        if (strcmp(o->keyword, "host") == 0)
+            name = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            has_hostaddr = o->val != NULL && o->val[0] != '\0';
+    }
+    bool is_name = name != NULL && name[0] != '\0' && name[0] != '/' && name[0] != '@' &&
+                   strchr(name, ',') == NULL && !has_hostaddr && !host_is_address(name) &&
+                   strlen(name) < host_len;
+    if (is_name)
+        strcpy(host, name);
+    PQconninfoFree(opts);
+    return is_name;
 }
 
 enum app_err db_check_set_role(const PGresult *res, const char *role, char *why, size_t why_len)

@@ -40,6 +40,14 @@ PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_l
  * PGRES_POLLING_OK, PQsetnonblocking(conn, 1), PQsendQuery(conn, DB_SET_APP_ROLE_SQL),
  * and pass each result to db_check_set_role. */
 PGconn *db_connect_start(const char *url, char *why, size_t why_len);
+/* The same, connecting to hostaddr (a literal address, the URL's host name resolved
+ * off the loop by host_resolve.h) instead of letting libpq resolve the name, which it
+ * does with a blocking getaddrinfo. NULL: as db_connect_start. */
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len);
+/* True, with the name in host, when url names one host by name (not an address, a
+ * socket directory or a list, and without hostaddr): the name to resolve before
+ * db_connect_start_at. */
+bool db_url_host_name(const char *url, char *host, size_t host_len);
 /* APP_OK when res (borrowed) is the successful result of SET ROLE role; otherwise
  * why explains and suggests the fix. */
 enum app_err db_check_set_role(const PGresult *res, const char *role, char *why, size_t why_len);

@@ -98,6 +98,12 @@ static void grow(struct number_cache *c)
     free(old);
 }
 
+void number_cache_clear(struct number_cache *cache)
+{
+    memset(cache->slots, 0, cache->cap * sizeof *cache->slots);
+    cache->used = 0;
+}
+
 void number_cache_put(struct number_cache *cache, const char *number,
                       const char *business_id, long long now_ms)
 {

@@ -1,13 +1,13 @@
 /* lib/store/pg_conn.c: see pg_conn.h.
  *
- * States: DOWN (waiting out the backoff) -> CONNECTING (PQconnectPoll on socket events)
- * -> SETTING_ROLE (SET ROLE frontdesk_app sent) -> READY. In READY one job runs at a
- * time: its statements are sent one after another with PQsendQueryParams (one statement
- * each, the extended protocol allows no more), each read to its last PGresult before
- * the next is sent. A job's deadline timer runs from submission; when it fires on the
- * running job we cannot tell what the server is doing (PQcancel would block the loop),
- * so the connection goes, taking every job with it. A queued job whose deadline passes
- * simply fails alone. */
+ * States: DOWN (waiting out the backoff) -> CONNECTING (the URL's host name resolved off
+ * the loop, host_resolve.c, then PQconnectPoll on socket events) -> SETTING_ROLE (SET
+ * ROLE frontdesk_app sent) -> READY. In READY one job runs at a time: its statements
+ * are sent one after another with PQsendQueryParams (one statement each, the extended
+ * protocol allows no more), each read to its last PGresult before the next is sent. A
+ * job's deadline timer runs from submission; when it fires on the running job we cannot
+ * tell what the server is doing (PQcancel would block the loop), so the connection goes,
+ * taking every job with it. A queued job whose deadline passes simply fails alone. */
 #include "store/pg_conn.h"
 
 #include <event2/event.h>
@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/host_resolve.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -54,6 +55,7 @@ struct pg_conn {
     struct event_base *base;        /* borrowed */
     char *url;                      /* owned */
     PGconn *pg;                     /* owned; NULL when down */
+    struct host_lookup *lookup;     /* owned: the URL's host name being resolved, or NULL */
     enum conn_state state;
     struct event *poll_ev;          /* one-shot socket wait while connecting */
     struct event *read_ev;          /* persistent, from SETTING_ROLE on */
@@ -148,6 +150,8 @@ static void drop(struct pg_conn *c, const char *why)
     log_msg(c->state == STATE_READY ? LOG_WARN : LOG_INFO, "postgres connection dropped",
             "error", why);
     free_io(c);
+    host_lookup_cancel(c->lookup);
+    c->lookup = NULL;
     evtimer_del(c->connect_timer);
     PQclear(c->last);
     c->last = NULL;
@@ -349,12 +353,14 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
     drive_connect(arg);
 }
 
-static void connect_now(struct pg_conn *c)
+/* hostaddr: the URL's host name resolved, or NULL to let libpq use the URL as it is. */
+static void connect_to(struct pg_conn *c, const char *hostaddr)
 {
     char why[512];
-    c->pg = db_connect_start(c->url, why, sizeof why);
+    c->pg = db_connect_start_at(c->url, hostaddr, why, sizeof why);
     if (c->pg == NULL) {
         log_msg(LOG_WARN, "postgres connect failed", "error", why);
+        c->state = STATE_DOWN;
         schedule_reconnect(c);
         event_active(c->kick, EV_TIMEOUT, 0);   /* fail what waits */
         return;
@@ -363,6 +369,33 @@ static void connect_now(struct pg_conn *c)
     struct timeval tv = ms_to_tv(CONNECT_TIMEOUT_MS);
     evtimer_add(c->connect_timer, &tv);
     drive_connect(c);
+}
+
+static void on_host_resolved(const char *address, const char *error, void *arg)
+{
+    struct pg_conn *c = arg;
+    c->lookup = NULL;
+    if (address == NULL) {
+        drop(c, error);
+        return;
+    }
+    connect_to(c, address);
+}
+
+/* libpq resolves a host name with a blocking getaddrinfo inside PQconnectPoll: a name is
+ * looked up on a thread first. The connect timer bounds the connect, not the lookup (the
+ * resolver's own timeouts do): a slow DNS server must not keep us from ever connecting. */
+static void connect_now(struct pg_conn *c)
+{
+    char host[256];
+    if (db_url_host_name(c->url, host, sizeof host)) {
+        c->lookup = host_lookup_start(c->base, host, on_host_resolved, c);
+        if (c->lookup != NULL) {
+            c->state = STATE_CONNECTING;
+            return;
+        }
+    }
+    connect_to(c, NULL);
 }
 
 static void on_retry(evutil_socket_t fd, short what, void *arg)
@@ -494,6 +527,7 @@ void pg_conn_free(struct pg_conn *c)
     if (c == NULL)
         return;
     free_io(c);
+    host_lookup_cancel(c->lookup);
     PQclear(c->last);
     PQfinish(c->pg);
     c->pg = NULL;

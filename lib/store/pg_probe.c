@@ -1,7 +1,8 @@
-/* lib/store/pg_probe.c: see pg_probe.h. One attempt at a time: connect (PQconnectStart and
- * PQconnectPoll driven by socket events) if there is no connection, then send SELECT 1
- * and wait for its result. A deadline timer abandons a stuck attempt and drops the
- * connection, so a hung server reads as "not ready" within the deadline. */
+/* lib/store/pg_probe.c: see pg_probe.h. One attempt at a time: connect (the URL's host
+ * name resolved off the loop by host_resolve.c, then PQconnectPoll driven by socket
+ * events) if there is no connection, then send SELECT 1 and wait for its result. A
+ * deadline timer abandons a stuck attempt and drops the connection, so a hung server
+ * reads as "not ready" within the deadline. */
 #include "store/pg_probe.h"
 
 #include <event2/event.h>
@@ -10,17 +11,20 @@
 #include <time.h>
 
 #include "core/xalloc.h"
+#include "store/db.h"
+#include "store/host_resolve.h"
 
 #define PROBE_INTERVAL_MS 1000
 #define PROBE_DEADLINE_MS 2000
 #define READY_WINDOW_MS 3000
 
-enum probe_step { STEP_IDLE, STEP_CONNECTING, STEP_QUERYING };
+enum probe_step { STEP_IDLE, STEP_RESOLVING, STEP_CONNECTING, STEP_QUERYING };
 
 struct pg_probe {
     struct event_base *base;
     char *url;                    /* owned */
     PGconn *conn;                 /* owned; NULL when not connected */
+    struct host_lookup *lookup;   /* owned: the URL's host name being resolved, or NULL */
     enum probe_step step;
     struct event *io;             /* socket readiness for the current step */
     struct event *tick;           /* starts an attempt every interval */
@@ -47,6 +51,8 @@ static void wait_socket(struct pg_probe *p, short what)
 
 static void drop(struct pg_probe *p)
 {
+    host_lookup_cancel(p->lookup);
+    p->lookup = NULL;
     if (p->io != NULL) {
         event_free(p->io);
         p->io = NULL;
@@ -143,6 +149,33 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     drop(arg);
 }
 
+/* hostaddr: the URL's host name resolved, or NULL to let libpq use the URL as it is. */
+static void connect_to(struct pg_probe *p, const char *hostaddr)
+{
+    struct timeval limit = {PROBE_DEADLINE_MS / 1000, (PROBE_DEADLINE_MS % 1000) * 1000};
+    evtimer_add(p->deadline, &limit);
+    char why[512];
+    p->conn = db_connect_start_at(p->url, hostaddr, why, sizeof why);
+    if (p->conn == NULL) {
+        finish_attempt(p, false);
+        return;
+    }
+    p->step = STEP_CONNECTING;
+    drive_connect(p);
+}
+
+static void on_host_resolved(const char *address, const char *error, void *arg)
+{
+    struct pg_probe *p = arg;
+    (void)error;
+    p->lookup = NULL;
+    if (address == NULL) {
+        finish_attempt(p, false);
+        return;
+    }
+    connect_to(p, address);
+}
+
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct pg_probe *p = arg;
@@ -159,14 +192,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         return;
     }
     drop(p);
-    evtimer_add(p->deadline, &limit);
-    p->conn = PQconnectStart(p->url);
-    if (p->conn == NULL || PQstatus(p->conn) == CONNECTION_BAD) {
-        finish_attempt(p, false);
-        return;
+    char host[256];
+    if (db_url_host_name(p->url, host, sizeof host)) {
+        /* the deadline starts with the connect: the lookup ends when the resolver says */
+        p->lookup = host_lookup_start(p->base, host, on_host_resolved, p);
+        if (p->lookup != NULL) {
+            p->step = STEP_RESOLVING;
+            return;
+        }
     }
-    p->step = STEP_CONNECTING;
-    drive_connect(p);
+    connect_to(p, NULL);
 }
 
 struct pg_probe *pg_probe_create(struct event_base *base, const char *database_url)

@@ -1,9 +1,10 @@
 /* lib/store/redis_reconnect.c: see redis_reconnect.h.
  *
- * DOWN (the retry timer runs) -> CONNECTING (a context, the connect timer runs) -> up
- * (a context) -> DOWN again on any failure. The context pointer is cleared before a
- * context is freed, so hiredis's disconnect callback for a context we dropped ourselves
- * is recognised and ignored. */
+ * DOWN (the retry timer runs) -> [RESOLVING (a host name looked up off the loop by
+ * host_resolve.c)] -> CONNECTING (a context, the connect timer runs) -> up (a context)
+ * -> DOWN again on any failure. The context pointer is cleared before a context is
+ * freed, so hiredis's disconnect callback for a context we dropped ourselves is
+ * recognised and ignored. */
 #include "store/redis_reconnect.h"
 
 #include <event2/event.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 
 #include "core/xalloc.h"
+#include "store/host_resolve.h"
 
 #define BACKOFF_MIN_MS 50
 #define BACKOFF_MAX_MS 2000
@@ -23,6 +25,7 @@ struct redis_reconnect {
     const struct redis_reconnect_hooks *hooks;  /* borrowed */
     void *arg;
     redisAsyncContext *ac;          /* owned by hiredis once attached; NULL while down */
+    struct host_lookup *lookup;     /* owned: the host name being resolved, or NULL */
     struct event *retry_timer;      /* reconnect after backoff */
     struct event *connect_timer;    /* gives up a connect; NULL without a bound */
     int backoff_ms;
@@ -95,9 +98,10 @@ static void on_connect_timeout(evutil_socket_t fd, short what, void *arg)
         drop_context(r, REDIS_RECONNECT_CONNECT_TIMED_OUT);
 }
 
-static void connect_now(struct redis_reconnect *r)
+/* address is a literal IP address: hiredis connects without a lookup. */
+static void connect_to(struct redis_reconnect *r, const char *address)
 {
-    redisAsyncContext *ac = redisAsyncConnect(r->host, r->port);
+    redisAsyncContext *ac = redisAsyncConnect(address, r->port);
     if (ac == NULL || ac->err) {
         report_down(r, REDIS_RECONNECT_CONNECT_FAILED, ac ? ac->errstr : "out of memory");
         if (ac != NULL)
@@ -114,6 +118,35 @@ static void connect_now(struct redis_reconnect *r)
     redisAsyncSetDisconnectCallback(ac, on_disconnected);
     if (r->connect_timer != NULL)
         timer_add_ms(r->connect_timer, r->connect_timeout_ms);
+}
+
+static void on_resolved(const char *address, const char *error, void *arg)
+{
+    struct redis_reconnect *r = arg;
+    r->lookup = NULL;
+    if (address == NULL) {
+        report_down(r, REDIS_RECONNECT_CONNECT_FAILED, error);
+        schedule_reconnect(r);
+        return;
+    }
+    connect_to(r, address);
+}
+
+/* hiredis resolves a host name with a blocking getaddrinfo: a name is looked up on a
+ * thread first. The connect timer bounds the TCP connect only: the lookup ends when the
+ * resolver's own timeouts say, and a slow DNS server must not keep us from ever
+ * connecting. */
+static void connect_now(struct redis_reconnect *r)
+{
+    if (host_is_address(r->host)) {
+        connect_to(r, r->host);
+        return;
+    }
+    r->lookup = host_lookup_start(r->base, r->host, on_resolved, r);
+    if (r->lookup == NULL) {
+        report_down(r, REDIS_RECONNECT_CONNECT_FAILED, "cannot start resolving the host name");
+        schedule_reconnect(r);
+    }
 }
 
 static void on_retry_timer(evutil_socket_t fd, short what, void *arg)
@@ -147,6 +180,7 @@ void redis_reconnect_free(struct redis_reconnect *r)
 {
     if (r == NULL)
         return;
+    host_lookup_cancel(r->lookup);
     if (r->ac != NULL) {
         redisAsyncContext *ac = r->ac;
         r->ac = NULL;

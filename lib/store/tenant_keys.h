@@ -9,6 +9,9 @@
 #define FD_UUID_LEN 36
 #define FD_KEY_MAX 256
 #define FD_NUMBERS_KEY "fd:numbers"
+/* INCR'd after every change of fd:numbers: the api polls it and drops its number cache
+ * when it moves, so a number moved to another business routes there within a second. */
+#define FD_NUMBERS_VERSION_KEY "fd:numbers:version"
 #define FD_UNROUTED_KEY "fd:unrouted"
 #define FD_WORKERS_KEY "fd:workers"
 #define FD_CONSUMER_GROUP "workers"

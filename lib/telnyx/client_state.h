@@ -1,8 +1,10 @@
 /* lib/telnyx/client_state.h: the client_state the worker sets on every Call Control command
  * and Telnyx echoes on later webhooks of that call leg (docs/telnyx.md §1). It names the
  * business and the conversation, so the api can route events that carry no number
- * (speak, transcription, playback, ...). Webhooks are signed by Telnyx and Telnyx only
- * echoes what we sent, so the value is trusted once the signature is.
+ * (speak, transcription, playback, ...), and a transfer's new leg carries it too
+ * (target_leg_client_state). Webhooks are signed by Telnyx and Telnyx only echoes what we
+ * sent, so the value is trusted once the signature is, except on the call.initiated of an
+ * incoming call, which no command of ours preceded (docs/design.md, "Routing").
  *
  * Wire format: standard base64 (with padding) of "fd1:<business uuid>:<conversation id>",
  * the business uuid in canonical lowercase, the conversation id 1..64 characters of

@@ -434,6 +434,10 @@ void telnyx_client_transfer(struct telnyx_client *t, const struct telnyx_command
         why = "transfer needs a destination";
     else if (body != NULL && (!body_set_str(body, "to", to) || !body_set_str(body, "from", from)))
         why = "transfer numbers are not UTF-8";
+    /* The new leg's events must come back to this business, not to the owner of the
+     * number it rings (docs/telnyx.md §4, transfer). */
+    else if (body != NULL && !body_set_str(body, "target_leg_client_state", cmd->client_state))
+        why = "client_state is not UTF-8";
     submit_command(t, CMD_TRANSFER, cmd, body, why, cb, arg);
 }
 

@@ -277,9 +277,11 @@ static void event_set_keys(struct telnyx_event *ev, enum event_family family,
         if (!copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_control_id")) &&
             !copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_leg_id")))
             copy_token(ev->call, sizeof ev->call, doc, json_doc_get(doc, payload, "call_session_id"));
-        if (direction < 0 || json_doc_str_equals(doc, direction, "incoming"))
+        if (direction < 0 || json_doc_str_equals(doc, direction, "incoming")) {
             copy_token(ev->route_number, sizeof ev->route_number, doc,
                        json_doc_get(doc, payload, "to"));
+            ev->is_dialled_in = strcmp(ev->type, "call.initiated") == 0;
+        }
         else if (json_doc_str_equals(doc, direction, "outgoing"))
             copy_token(ev->route_number, sizeof ev->route_number, doc,
                        json_doc_get(doc, payload, "from"));

@@ -30,6 +30,9 @@ struct telnyx_event {
      * message, `from` of an outgoing call or outbound message; "" when none. */
     char route_number[48];
     char client_state[1024];  /* payload.client_state as sent (base64), "" when absent */
+    /* call.initiated of an incoming call (direction "incoming" or none): the first event
+     * of a leg someone dialled, whose number names the business whatever else it says. */
+    bool is_dialled_in;
     bool is_known_type;       /* one of the types of docs/telnyx.md §3 and §5 */
     unsigned char *body;      /* owned: MessagePack of the normalised event */
     size_t body_len;

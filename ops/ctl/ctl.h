@@ -74,6 +74,10 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
 redisReply *ctl_redis_command(redisContext *c, int argc, const char **argv, char *why,
                               size_t why_len);
 
+/* After a change of fd:numbers: moves fd:numbers:version, so every api drops its cached
+ * routes at once (api/number_watch.c). False with why when Redis failed. */
+bool ctl_numbers_changed(redisContext *c, char *why, size_t why_len);
+
 /* For a command that changes PostgreSQL and then Redis: connects to Redis first, so that
  * with Redis down it stops before PostgreSQL has anything to undo, then to PostgreSQL as
  * frontdesk_app. CTL_EXIT_OK with both set (owned: redisFree, PQfinish); otherwise prints

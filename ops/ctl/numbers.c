@@ -90,7 +90,8 @@ static int sync_numbers(const struct fd_config *cfg)
     uuid_generate(id);
     snprintf(tmp, sizeof tmp, "%s:rebuild:%s", FD_NUMBERS_KEY, id);
     if (rc == NULL || !fill_tmp(rc, tmp, rows, why, sizeof why) ||
-        !swap_in(rc, tmp, PQntuples(rows), why, sizeof why)) {
+        !swap_in(rc, tmp, PQntuples(rows), why, sizeof why) ||
+        !ctl_numbers_changed(rc, why, sizeof why)) {
         status = ctl_fail("%s; %s is unchanged", why, FD_NUMBERS_KEY);
         if (rc != NULL) {
             const char *del[] = {"DEL", tmp};

@@ -69,7 +69,7 @@ static bool route(redisContext *rc, const struct number_change *c, char *why, si
         const char *hset[] = {"HSET", FD_NUMBERS_KEY, c->number, c->id};
         redisReply *r = ctl_redis_command(rc, 4, hset, why, why_len);
         freeReplyObject(r);
-        return r != NULL;
+        return r != NULL && ctl_numbers_changed(rc, why, why_len);
     }
     const char *hget[] = {"HGET", FD_NUMBERS_KEY, c->number};
     redisReply *r = ctl_redis_command(rc, 3, hget, why, why_len);
@@ -81,6 +81,7 @@ static bool route(redisContext *rc, const struct number_change *c, char *why, si
         r = ctl_redis_command(rc, 3, hdel, why, why_len);
         ok = r != NULL;
         freeReplyObject(r);
+        ok = ok && ctl_numbers_changed(rc, why, why_len);
     }
     return ok;
 }

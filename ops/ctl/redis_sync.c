@@ -26,6 +26,14 @@ redisReply *ctl_redis_command(redisContext *c, int argc, const char **argv, char
     return r;
 }
 
+bool ctl_numbers_changed(redisContext *c, char *why, size_t why_len)
+{
+    const char *incr[] = {"INCR", FD_NUMBERS_VERSION_KEY};
+    redisReply *r = ctl_redis_command(c, 2, incr, why, why_len);
+    freeReplyObject(r);
+    return r != NULL;
+}
+
 static bool run_setup(redisContext *c, int argc, const char **argv, char *why, size_t why_len)
 {
     redisReply *r = ctl_redis_command(c, argc, argv, why, why_len);

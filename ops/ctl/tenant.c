@@ -55,7 +55,7 @@ static enum app_err route_numbers(redisContext *rc, const struct tenant_spec *t,
     }
     redisReply *r = ctl_redis_command(rc, argc, argv, why, why_len);
     freeReplyObject(r);
-    return r ? APP_OK : APP_EUNAVAIL;
+    return r != NULL && ctl_numbers_changed(rc, why, why_len) ? APP_OK : APP_EUNAVAIL;
 }
 
 static int parse_create(int argc, char **argv, struct tenant_spec *t)

@@ -116,6 +116,7 @@ class Call:
         self.transfer_to = None
         self.bridge_at = None
         self.transfer_end_at = None
+        self.transfer_leg = None      # the new leg a transfer placed (docs/telnyx.md §4)
         self.commands = []
         self.transcript = []
         self.webhooks = []
@@ -176,6 +177,8 @@ class Call:
                 "state": self.state, "ended": self.ended, "hangup_source": self.hangup_source,
                 "hangup_cause": self.hangup_cause, "client_state": self.client_state,
                 "transcribing": self.transcribing, "transferred_to": self.transfer_to,
+                "transfer_leg": None if self.transfer_leg is None else
+                dict(self.transfer_leg, webhooks=[dict(w) for w in self.transfer_leg["webhooks"]]),
                 "created_at": self.created_at, "answered_at": self.answered_at,
                 "ended_at": self.ended_at, "script_step": self.step_i,
                 "commands": [dict(c) for c in self.commands],
@@ -200,6 +203,21 @@ class Call:
             payload.update(extra)
         wh = Webhook(event_type, str(uuid.uuid4()), payload, time.time())
         self.webhooks.append(wh.record)
+        self.sender.put(wh)
+
+    def _emit_transfer_leg(self, event_type, extra):
+        """A webhook of the transfer's new leg: its own call_control_id and call_leg_id,
+        the call's session, and the transfer's target_leg_client_state, as Telnyx
+        sends them (docs/telnyx.md §3 and §4)."""
+        leg = self.transfer_leg
+        payload = {"call_control_id": leg["call_control_id"], "call_leg_id": leg["call_leg_id"],
+                   "call_session_id": self.session_id, "connection_id": self.o.connection_id,
+                   "from": leg["from"], "to": leg["to"]}
+        if leg["client_state"] is not None:
+            payload["client_state"] = leg["client_state"]
+        payload.update(extra)
+        wh = Webhook(event_type, str(uuid.uuid4()), payload, time.time())
+        leg["webhooks"].append(wh.record)
         self.sender.put(wh)
 
     # -- commands (HTTP threads) ------------------------------------------------
@@ -282,6 +300,13 @@ class Call:
 
     def _do_transfer(self, body, now):
         self.transfer_to = body["to"]
+        if self.transfer_leg is None:
+            self.transfer_leg = {
+                "call_control_id": "v3:sim-" + str(uuid.uuid4()), "call_leg_id": str(uuid.uuid4()),
+                "from": body.get("from") or self.to, "to": body["to"],
+                "client_state": body.get("target_leg_client_state"), "ended": False, "webhooks": []}
+            self._emit_transfer_leg("call.initiated", {"direction": "outgoing", "state": "bridging",
+                                                       "start_time": iso_now(now)})
         self.state = "bridging"
         self.bridge_at = now + self.o.transfer_answer_ms / 1000.0
         self.talk = None
@@ -338,6 +363,11 @@ class Call:
             "from": self.from_, "to": self.to, "state": "hangup", "hangup_cause": cause,
             "hangup_source": source, "sip_hangup_cause": sip_cause,
             "start_time": iso_now(self.created_at), "call_quality_stats": None})
+        if self.transfer_leg is not None and not self.transfer_leg["ended"]:
+            self.transfer_leg["ended"] = True     # a bridged leg ends with the call
+            self._emit_transfer_leg("call.hangup", {
+                "state": "hangup", "hangup_cause": cause, "hangup_source": "unknown",
+                "sip_hangup_cause": sip_cause, "start_time": iso_now(now), "call_quality_stats": None})
         self.sim.print_event(self.id, "hung up by %s" % ("the caller" if source == "caller" else "the receptionist"))
         self.sender.close()
         self.cond.notify_all()
@@ -348,7 +378,9 @@ class Call:
                 return self.bridge_at
             self.bridge_at = None
             self.state = "bridged"
+            self._emit_transfer_leg("call.answered", {"state": "answered", "start_time": iso_now(now)})
             self._emit("call.bridged", {"from": self.from_, "to": self.to})
+            self._emit_transfer_leg("call.bridged", {})
             self.transfer_end_at = now + self.o.transfer_talk_ms / 1000.0
         if self.transfer_end_at is not None:
             if now < self.transfer_end_at:

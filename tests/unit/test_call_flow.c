@@ -225,6 +225,42 @@ static void test_a_call_hung_up_before_answer_is_missed(void)
     CHECK_STR_EQ(s.outcome, CALL_OUTCOME_MISSED);
 }
 
+/* A transfer's new leg carries the transferring call's client_state: its events reach
+ * this business, and must not become a call of their own (no answer, no record). */
+static void test_events_of_a_leg_we_placed_are_no_call_of_their_own(void)
+{
+    static const char *const types[] = {"call.initiated", "call.answered", "call.bridged", "call.hangup"};
+    struct agent_view a = agent();
+    struct call_state s = {0};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        struct call_event ev = {0};
+        snprintf(ev.type, sizeof ev.type, "%s", types[i]);
+        snprintf(ev.call_control_id, sizeof ev.call_control_id, "v3:leg-b");
+        snprintf(ev.to, sizeof ev.to, "+15557778888");
+        snprintf(ev.client_state, sizeof ev.client_state, "ZmQxOmFiYw==");
+        if (i == 0)
+            snprintf(ev.direction, sizeof ev.direction, "outgoing");
+        struct call_effects fx;
+        call_flow_apply(&s, &ev, &a, NULL, &settings, 0, "2026-11-28T10:00:01Z", &fx);
+        CHECK(!fx.is_state_changed && !fx.is_finished && fx.nactions == 0);
+    }
+    CHECK(s.phase == CALL_NEW);
+}
+
+static void test_a_dialled_in_call_with_a_client_state_is_still_answered(void)
+{
+    struct agent_view a = agent();
+    struct call_state s = {0};
+    struct call_event ev = {0};
+    snprintf(ev.type, sizeof ev.type, "call.initiated");
+    snprintf(ev.call_control_id, sizeof ev.call_control_id, "v3:in");
+    snprintf(ev.direction, sizeof ev.direction, "incoming");
+    snprintf(ev.client_state, sizeof ev.client_state, "ZmQxOmFiYw==");
+    struct call_effects fx;
+    call_flow_apply(&s, &ev, &a, NULL, &settings, 0, "2026-11-28T10:00:01Z", &fx);
+    CHECK(fx.nactions == 1 && s.phase == CALL_ANSWERING);
+}
+
 static void test_state_survives_its_hash_fields(void)
 {
     struct call_state s, back = {0};
@@ -369,6 +405,8 @@ int main(void)
     RUN(test_the_fallback_reply_reads_a_goodbye_only_in_whole_words);
     RUN(test_no_active_agent_forwards_or_apologises);
     RUN(test_a_call_hung_up_before_answer_is_missed);
+    RUN(test_events_of_a_leg_we_placed_are_no_call_of_their_own);
+    RUN(test_a_dialled_in_call_with_a_client_state_is_still_answered);
     RUN(test_state_survives_its_hash_fields);
     RUN(test_a_prepared_answer_is_spoken_instead_of_the_receptionists);
     RUN(test_a_prepared_goodbye_ends_the_call_after_it_is_said);

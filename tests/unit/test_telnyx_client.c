@@ -217,6 +217,12 @@ static void test_every_command_posts_escaped_path_bearer_json_and_a_valid_body(v
         if (i < 7) {
             CHECK_STR_EQ(body_str(r, "command_id", text, sizeof text), test_cmd.command_id);
             CHECK_STR_EQ(body_str(r, "client_state", text, sizeof text), test_cmd.client_state);
+            /* a transfer's new leg comes back to the same business (docs/telnyx.md §4) */
+            if (strcmp(names[i], "transfer") == 0)
+                CHECK_STR_EQ(body_str(r, "target_leg_client_state", text, sizeof text),
+                             test_cmd.client_state);
+            else
+                CHECK(!body_has(r, "target_leg_client_state"));
         } else {
             CHECK(!body_has(r, "command_id"));
         }

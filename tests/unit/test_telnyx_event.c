@@ -359,6 +359,29 @@ static void test_outgoing_call_routes_by_from(void)
     parsed_cleanup(&p);
 }
 
+static void test_only_an_incoming_call_initiated_is_dialled_in(void)
+{
+    static const char *const cases[][3] = {
+        {"call.initiated", ",\"direction\":\"incoming\"", "1"},
+        {"call.initiated", "", "1"},
+        {"call.initiated", ",\"direction\":\"outgoing\"", "0"},
+        {"call.answered", "", "0"},
+        {"call.hangup", "", "0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char json[512];
+        snprintf(json, sizeof json,
+                 "{\"data\":{\"id\":\"e%zu\",\"event_type\":\"%s\",\"payload\":"
+                 "{\"call_control_id\":\"v3:x\",\"from\":\"+18445550001\",\"to\":\"+15550001111\""
+                 ",\"client_state\":\"ZmQx\"%s}}}", i, cases[i][0], cases[i][1]);
+        struct parsed p;
+        parsed_from_str(&p, json);
+        CHECK(p.err == APP_OK);
+        CHECK_INT_EQ(p.ev.is_dialled_in, cases[i][2][0] == '1');
+        parsed_cleanup(&p);
+    }
+}
+
 static void test_unknown_type_keeps_raw_payload(void)
 {
     struct parsed p;
@@ -570,6 +593,7 @@ int main(void)
     RUN(test_message_received_body_has_text_and_numbers);
     RUN(test_outbound_message_bodies_have_status_and_media);
     RUN(test_outgoing_call_routes_by_from);
+    RUN(test_only_an_incoming_call_initiated_is_dialled_in);
     RUN(test_unknown_type_keeps_raw_payload);
     RUN(test_unknown_call_type_keeps_call_order_and_client_state);
     RUN(test_malformed_bodies_are_refused_with_a_reason);
