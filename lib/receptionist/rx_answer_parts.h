@@ -100,6 +100,10 @@ void rx_answer_not_listed(struct rx_turn *t, const char *words);
  * (rx_common_services) named in the turn, none of the business's own nor one its texts
  * speak of; false if none. */
 bool rx_answer_common_service(struct rx_turn *t);
+/* "a haircut and a manicure": the trade's service the business does not list, said
+ * beside one it does, is said not offered ("I'm sorry, we don't offer manicures.") before
+ * the booking goes on; false if none was said. */
+bool rx_say_also_not_offered(struct rx_turn *t);
 /* A request to book what the business does not sell, named by no service of its own:
  * a trade's service it lacks ("physical therapy" at a chiropractor), or what its FAQ
  * or a policy says it does not do ("a snake in my garage"). False if neither. */

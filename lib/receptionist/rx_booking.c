@@ -450,6 +450,8 @@ void rx_booking_start(struct rx_turn *t)
     if (m->task != RX_TASK_BOOKING) {
         m->task = RX_TASK_BOOKING;
         rx_memory_clear_booking(m);
+        if (t->nservices == 1)
+            rx_say_also_not_offered(t);
         if (t->nservices > 1 && is_subject_of_first(t)) {
             t->nservices = 1;   /* "a consultation about a divorce" books the consultation */
         } else if (t->nservices > 1) {

@@ -44,6 +44,8 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"little behind", "lat", true}, {"bit behind", "lat", true}, {"little late", "lat", true},
     {"bit late", "lat", true}, {"show up", "arriv", true},
     {"walk in", "walk", true}, {"just come in", "walk", true}, {"just show up", "walk", true},
+    {"roll up", "walk", true}, {"roll in", "walk", true}, {"pop in", "walk", true},
+    {"swing by", "walk", true},
     {"as far as", "area", true}, {"come out to", "area", true}, {"from home", "onlin", true},
     {"on my laptop", "onlin", true}, {"on her laptop", "onlin", true},
     {"on his laptop", "onlin", true}, {"on zoom", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},

@@ -238,6 +238,23 @@ static void say_not_offered(struct rx_turn *t, const char *what)
     rx_say_put(&t->say, ".");
 }
 
+bool rx_say_also_not_offered(struct rx_turn *t)
+{
+    char what[128];
+    int n = t->nservices;
+    t->nservices = 0;       /* a trade's service said beside the business's own */
+    bool is_found = common_service_words(t, what, sizeof what);
+    t->nservices = n;
+    if (!is_found)
+        return false;
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, "I'm sorry, we don't ");
+    rx_say_put(&t->say, what);
+    rx_say_put(&t->say, ".");
+    return true;
+}
+
 bool rx_answer_common_service(struct rx_turn *t)
 {
     char what[128];
