@@ -178,7 +178,7 @@ bool rx_answer(struct rx_turn *t)
      * hours); not over an FAQ entry its owner's keywords pick strongly ("dog" alone does
      * not make "is it upstairs? my dog can't do steps" a question about the animals seen) */
     bool is_faq_weak = !is_faq_scored || faq.score < RX_FAQ_STRONG_SCORE;
-    if (is_faq_weak && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
+    if (is_faq_weak && !is_off_config && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
         !rx_text_has_any(x, rx_services_list_words) && answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
         return true;
     if (rx_text_has_any(x, rx_address_words)) {

@@ -10,6 +10,7 @@
 #include "receptionist/rx_search.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,35 +377,51 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, cons
     return search(question, x, skip);
 }
 
+/* How many texts hold the word w (n letters): SIZE_MAX for a word that weighs nothing
+ * (a stop word, a common word of speech, a name, a number). */
+static size_t word_df(const struct index *x, char *w, size_t n)
+{
+    if ((w[0] >= '0' && w[0] <= '9') || is_stop(w, n) || rx_is_common_word(w, n) || rx_is_given_name(w, n))
+        return SIZE_MAX;
+    /* "cleanings" is cut to "cleaning", the business's "cleaning" to "clean" */
+    char st[STEM_MAX], st2[STEM_MAX];
+    stem(w, n, true, st);
+    stem(st, strlen(st), true, st2);
+    size_t df1 = vocab_df(x, st), df2 = vocab_df(x, st2);
+    return df1 > df2 ? df1 : df2;
+}
+
 struct rx_search_focus rx_search_focus(const struct agent_config *c, const char *question)
 {
     struct rx_search_focus f = {0, 0, 0};
     const struct index *x = index_of(c);
-    /* a phrase of callers for a word businesses write ("running behind": late) */
-    for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
-        f.held += says(question, rx_search_phrases[i].word);
     const unsigned char *q = (const unsigned char *)question;
     char w[STEM_MAX + 8];
     size_t n;
     while ((n = next_word(&q, w)) > 0) {
-        bool is_digit = w[0] >= '0' && w[0] <= '9';
         /* "my son's dragon": the son, whose word is a common one */
         if (n > 3 && q[-1] == 's' && q[-2] == '\'')
             w[--n] = '\0';
-        if (is_digit || is_stop(w, n) || rx_is_common_word(w, n) || rx_is_given_name(w, n))
+        size_t df = word_df(x, w, n);
+        if (df == SIZE_MAX)
             continue;
-        /* "cleanings" is cut to "cleaning", the business's "cleaning" to "clean" */
-        char st[STEM_MAX], st2[STEM_MAX];
-        stem(w, n, true, st);
-        stem(st, strlen(st), true, st2);
-        size_t df1 = vocab_df(x, st), df2 = vocab_df(x, st2);
-        size_t df = df1 > df2 ? df1 : df2;
         if (df > 0) {
             f.held++;
             f.held_once += df == 1;
         } else {
             f.unheld++;
         }
+    }
+    /* a phrase of callers for a word businesses write ("running behind": late, "roll up":
+     * walk in) is held, and its own words are not what the caller asks about */
+    for (size_t i = 0; rx_search_phrases[i].word != NULL; i++) {
+        if (!says(question, rx_search_phrases[i].word))
+            continue;
+        f.held++;
+        const unsigned char *p = (const unsigned char *)rx_search_phrases[i].word;
+        while ((n = next_word(&p, w)) > 0)
+            if (word_df(x, w, n) == 0 && f.unheld > 0)
+                f.unheld--;
     }
     return f;
 }
