@@ -224,13 +224,20 @@ static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
     return true;
 }
 
+/* "I'm sorry, we don't offer root canals" (lead, then what), counted as a service not
+ * offered. */
+static void say_sorry(struct rx_turn *t, const char *lead, const char *what)
+{
+    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
+    rx_say_gap(t);
+    rx_say_put(&t->say, lead);
+    rx_say_put(&t->say, what);
+}
+
 static void say_not_offered(struct rx_turn *t, const char *what)
 {
     t->out->intent = "unknown_service";
-    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
-    rx_say_gap(t);
-    rx_say_put(&t->say, "I'm sorry, we don't ");
-    rx_say_put(&t->say, what);
+    say_sorry(t, "I'm sorry, we don't ", what);
     if (t->cfg->nservices > 0) {
         rx_say_put(&t->say, "; we do offer ");
         rx_say_services(t, 8);
@@ -247,10 +254,7 @@ bool rx_say_also_not_offered(struct rx_turn *t)
     t->nservices = n;
     if (!is_found)
         return false;
-    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
-    rx_say_gap(t);
-    rx_say_put(&t->say, "I'm sorry, we don't ");
-    rx_say_put(&t->say, what);
+    say_sorry(t, "I'm sorry, we don't ", what);
     rx_say_put(&t->say, ".");
     return true;
 }
@@ -270,10 +274,7 @@ bool rx_answer_common_service(struct rx_turn *t)
 static void say_not_listed_unsure(struct rx_turn *t, const char *what)
 {
     t->out->intent = "unknown_service";
-    t->mem->intents_seen |= RX_INTENT_UNKNOWN_SERVICE;
-    rx_say_gap(t);
-    rx_say_put(&t->say, "I'm sorry, I don't know whether we ");
-    rx_say_put(&t->say, what);
+    say_sorry(t, "I'm sorry, I don't know whether we ", what);
     rx_say_put(&t->say, ".");
     if (t->cfg->nservices > 0) {
         rx_say_put(&t->say, " We offer ");
