@@ -261,6 +261,40 @@ static void ask_readback(struct rx_turn *t)
 /* Asks the tool for the free times of the memory's day, the nearest to wish first
  * (-1: the day's first); the reply to its result offers them (offer_free), saying again
  * in a few words why the day or time asked for (refused, at wish) could not be. */
+/* The start nearest wish (minutes) at which the memory's service fits one of its day's
+ * ranges, on the slot grid and after the lead time; -1 if the day has none. */
+static int nearest_bookable(const struct rx_turn *t, int wish)
+{
+    const struct rx_memory *m = t->mem;
+    if (m->service_index < 0)
+        return -1;
+    const struct agent_day *h = &t->cfg->hours[rx_weekday(&m->day)];
+    int duration = (int)t->cfg->services[m->service_index].duration_minutes;
+    int slot = t->cfg->booking.slot_minutes ? (int)t->cfg->booking.slot_minutes : 30;
+    const struct civil_time *now = &t->ctx->now;
+    int64_t ahead = civil_days_from_date(&m->day) - civil_days_from_date(&now->date);
+    int64_t earliest = now->hour * 60 + now->minute + (int64_t)t->cfg->booking.lead_time_minutes - ahead * 1440;
+    int best = -1, best_distance = 0;
+    for (size_t i = 0; i < h->nranges; i++) {
+        int open = h->ranges[i].open_minute, last = h->ranges[i].close_minute - duration;
+        int first = open;
+        if (earliest > first)
+            first = open + (int)((earliest - open + slot - 1) / slot) * slot;     /* on the grid */
+        if (first > last)
+            continue;
+        int at = wish < first ? first : wish > last ? last : wish;
+        at = open + (at - open) / slot * slot;
+        if (at < first)
+            at = first;
+        int distance = at > wish ? at - wish : wish - at;
+        if (best < 0 || distance < best_distance) {
+            best = at;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
 static void offer_times_near(struct rx_turn *t, struct civil_date refused, int wish)
 {
     struct rx_memory *m = t->mem;
@@ -271,8 +305,11 @@ static void offer_times_near(struct rx_turn *t, struct civil_date refused, int w
     rx_say_gap(t);
     rx_say_pick(t, rx_checking_wordings);
     rx_booking_ask_tool(t, RX_TOOL_CHECK_AVAILABILITY, false);
-    if (wish >= 0)
-        rx_tool_minute_format(t->out->tool.time, wish);
+    /* the tool is asked about the bookable time nearest the wish, never the wish itself
+     * when it cannot be booked (12:30 in a lunch break: noon's last start or 2 PM) */
+    int near = wish >= 0 ? nearest_bookable(t, wish) : -1;
+    if (near >= 0)
+        rx_tool_minute_format(t->out->tool.time, near);
 }
 
 /* The start of an offer of free times that were not asked for: "Since we're closed on
