@@ -398,10 +398,13 @@ def test_sigterm_during_load_exits_releases_at_once_and_loses_nothing():
                      what="every call greeted")
         except AssertionError as err:
             raise AssertionError(f"{err}\n{_diag(st, r, tenants, calls)}") from None
-        # both workers own some of the tenants (fair share); the share is rebalanced as
-        # leases come up, which a loaded machine (CI runs suites side by side) slows down
-        wait_for(lambda: {wh.lease_owner(r, b) for b, _ in tenants} == {w1.worker_id, w2.worker_id},
-                 timeout=45, what="both workers own tenants")
+        # every business is owned; the worker stopped is one that owns some (both usually
+        # do, by the fair share, but on a loaded machine one may still hold them all)
+        wait_for(lambda: {wh.lease_owner(r, b) for b, _ in tenants} <= {w1.worker_id, w2.worker_id},
+                 timeout=15, what="every business owned by a worker")
+        owners = [wh.lease_owner(r, b) for b, _ in tenants]
+        if owners.count(w1.worker_id) == 0:
+            w1, w2 = w2, w1
         owned = [b for b, _ in tenants if wh.lease_owner(r, b) == w1.worker_id]
         # more calls arrive while w1 is stopping
         for i, (bid, num) in enumerate(tenants):
