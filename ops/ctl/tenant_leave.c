@@ -41,6 +41,8 @@ static const struct {
     {"sms_status_reports", "SELECT to_jsonb(t) FROM sms_status_reports t WHERE business_id = $1"},
     {"sms_opt_outs", "SELECT to_jsonb(t) FROM sms_opt_outs t WHERE business_id = $1"},
     {"sms_opt_out_lifts", "SELECT to_jsonb(t) FROM sms_opt_out_lifts t WHERE business_id = $1"},
+    {"stripe_jobs", "SELECT to_jsonb(t) FROM stripe_jobs t WHERE business_id = $1"},
+    {"stripe_events", "SELECT to_jsonb(t) FROM stripe_events t WHERE business_id = $1"},
 };
 
 struct export_run {
