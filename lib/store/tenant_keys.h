@@ -13,6 +13,9 @@
  * when it moves, so a number moved to another business routes there within a second. */
 #define FD_NUMBERS_VERSION_KEY "fd:numbers:version"
 #define FD_UNROUTED_KEY "fd:unrouted"
+/* Stripe customer id -> business id, written when the customer is created
+ * (docs/billing.md): how the api routes a Stripe event that names only its customer. */
+#define FD_STRIPE_CUSTOMERS_KEY "fd:stripe:customers"
 #define FD_WORKERS_KEY "fd:workers"
 #define FD_CONSUMER_GROUP "workers"
 
