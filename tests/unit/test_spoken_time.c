@@ -221,6 +221,8 @@ static const struct utterance utterances[] = {
     {MON_NY, "at 11 at night", 0, "time=23:00 part=night"},
     {MON_NY, "around 4", 0, "time=16:00 or=04:00 ~"},
     {MON_NY, "4ish", 0, "time=16:00 or=04:00 ~"},
+    {MON_NY, "at like 4", 0, "time=16:00 or=04:00 ~"},
+    {MON_NY, "i'd like 2 cleanings", 0, ""},
     {MON_NY, "at about 4 pm", 0, "time=16:00 ~"},
     {MON_NY, "8 o'clock", 0, "time=08:00 or=20:00"},
     {MON_NY, "eight o clock", 0, "time=08:00 or=20:00"},
