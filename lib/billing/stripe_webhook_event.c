@@ -3,10 +3,13 @@
 #include "billing/stripe_webhook_event.h"
 
 #include <jansson.h>
+#include <msgpack.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/mp_buf.h"
 
 static bool is_id_char(char c)
 {
@@ -118,4 +121,15 @@ enum app_err stripe_webhook_event_parse(const char *json, size_t len,
 out_decref:
     json_decref(root);
     return *why == NULL ? APP_OK : APP_EINVAL;
+}
+
+void stripe_webhook_event_pack_body(const char *json, size_t len, struct mp_buf *out)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, mp_buf_write);
+    msgpack_pack_map(&pk, 1);
+    msgpack_pack_str(&pk, sizeof STRIPE_STREAM_BODY_EVENT - 1);
+    msgpack_pack_str_body(&pk, STRIPE_STREAM_BODY_EVENT, sizeof STRIPE_STREAM_BODY_EVENT - 1);
+    msgpack_pack_str(&pk, len);
+    msgpack_pack_str_body(&pk, json, len);
 }

@@ -15,6 +15,9 @@
 #define STRIPE_STREAM_TYPE_PREFIX "stripe."   /* Telnyx's events never carry it */
 #define STRIPE_STREAM_EID_PREFIX "stripe:"
 #define STRIPE_STREAM_CALL "billing"     /* one ordering key: applied one at a time */
+#define STRIPE_STREAM_BODY_EVENT "event" /* the body's one key: the event as Stripe sent it */
+
+struct mp_buf;
 
 /* Where the business id came from, in the order docs/billing.md routes by. */
 enum stripe_business_source {
@@ -42,5 +45,10 @@ struct stripe_webhook_event {
  * metadata holds is whatever was sent to Stripe, and the event is still Stripe's. */
 enum app_err stripe_webhook_event_parse(const char *json, size_t len,
                                         struct stripe_webhook_event *out, const char **why);
+
+/* Packs the stream entry's body into out (initialised by the caller, who owns and cleans
+ * it up): the MessagePack map {"event": <json[0..len) as a string>}, byte for byte what
+ * Stripe signed, so the worker reads the event exactly as it was verified. */
+void stripe_webhook_event_pack_body(const char *json, size_t len, struct mp_buf *out);
 
 #endif
