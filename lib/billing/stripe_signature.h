@@ -2,8 +2,8 @@
  * `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]`, each v1 a lowercase hex
  * HMAC-SHA256 keyed with the endpoint's signing secret (its ASCII bytes, `whsec_` and all)
  * over "<t>.<raw body>". More than one v1 appears while a rolled secret's predecessor is
- * still valid; other schemes (v0) are ignored. Source: stripe-go webhook/client.go and
- * https://docs.stripe.com/webhooks (copied into tests/schemas/stripe/ by its README). */
+ * still valid; other schemes (v0) are ignored. Sources: stripe-go's webhook/client.go
+ * (ComputeSignature, DefaultTolerance = 300 s) and https://docs.stripe.com/webhooks. */
 #ifndef FD_STRIPE_SIGNATURE_H
 #define FD_STRIPE_SIGNATURE_H
 #include <stddef.h>
