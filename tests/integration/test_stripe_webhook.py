@@ -13,7 +13,7 @@ import time
 import uuid
 
 from apihelp import entries, events_key, json_body, ready_key
-from harness import BIN, create_tenant, env, free_port, http, post_webhook, private_redis, start_api, webhook
+from harness import BIN, create_tenant, ctl, env, free_port, http, post_webhook, private_redis, start_api, webhook
 
 E = env()
 SECRET = "whsec_" + uuid.uuid4().hex + "Stripe"
@@ -185,6 +185,32 @@ def test_an_event_of_an_unknown_customer_is_kept_unrouted_and_answered_200():
     assert len(unrouted_with(R, "stripe:" + event_id_of(bare))) == 1
 
 
+def unrouted_entry_id(r, eid):
+    return [i.decode() for i, f in r.xrange("fd:unrouted") if f[b"eid"].decode() == eid]
+
+
+def test_an_unrouted_event_is_replayed_by_ctl_once_its_customer_is_mapped():
+    bid, cus = business(), customer_id()
+    body = stripe_event("invoice.paid", invoice(cus))
+    eid = "stripe:" + event_id_of(body)
+    assert json_body(post_stripe(body)[2])["status"] == "unrouted"
+    [entry] = unrouted_entry_id(R, eid)
+    listed = ctl(E, "unrouted", "list")
+    assert entry in listed.stdout and cus in listed.stdout
+    early = ctl(E, "unrouted", "replay", "--id", entry)
+    assert early.returncode == 1 and cus in early.stderr and "stays" in early.stderr, early.stderr
+    R.hset(CUSTOMERS, cus, bid)             # what the customer job does once Stripe answered
+    done = ctl(E, "unrouted", "replay", "--id", entry)
+    assert done.returncode == 0 and "added" in done.stdout and bid in done.stdout, done.stdout + done.stderr
+    [got] = entries(R, bid)
+    assert got["eid"] == eid and got["type"] == "stripe.invoice.paid" and got["call"] == "billing"
+    assert got["body"] == {"event": body.decode()}
+    assert unrouted_entry_id(R, eid) == []
+    # Stripe's own retry of it now routes as a duplicate, never a second entry
+    assert json_body(post_stripe(body)[2])["status"] == "duplicate"
+    assert len(entries(R, bid)) == 1
+
+
 def test_an_event_whose_business_id_and_customer_disagree_goes_to_neither():
     a, b, cus = business(), business(), customer_id()
     R.hset(CUSTOMERS, cus, b)
@@ -192,6 +218,11 @@ def test_an_event_whose_business_id_and_customer_disagree_goes_to_neither():
     assert json_body(post_stripe(body)[2])["status"] == "unrouted"
     assert not R.exists(events_key(a)) and not R.exists(events_key(b))
     assert len(unrouted_with(R, "stripe:" + event_id_of(body))) == 1
+    # nor does a replay give it to either while they disagree
+    [entry] = unrouted_entry_id(R, "stripe:" + event_id_of(body))
+    refused = ctl(E, "unrouted", "replay", "--id", entry)
+    assert refused.returncode == 1 and a in refused.stderr and b in refused.stderr, refused.stderr
+    assert not R.exists(events_key(a)) and not R.exists(events_key(b))
     # a business id that matches its customer, or a customer the map does not know yet
     # (its customer.created before the job stored the id), goes by the business id
     agree = stripe_event("invoice.paid", {**invoice(cus), "metadata": {"business_id": b}})
