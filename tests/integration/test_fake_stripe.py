@@ -83,6 +83,16 @@ def test_an_unknown_parameter_is_refused_recorded_and_not_stored_under_its_key()
     assert status == 200 and "Idempotent-Replayed" not in h, body
 
 
+def test_brackets_percent_encoded_as_our_client_sends_them_nest_like_plain_ones():
+    f = fake()
+    before = len(f.violations())
+    body = "name=Escaped&metadata%5Bbusiness_id%5D=b-esc&email=owner%40example.com"
+    with raw_post(f, "/v1/customers", body, "signup-escaped", 5) as r:
+        got = json.loads(r.read())
+    assert got["metadata"] == {"business_id": "b-esc"} and got["email"] == "owner@example.com"
+    assert f.violations()[before:] == []
+
+
 def test_bodies_that_break_the_schema_are_violations():
     f = fake()
     cases = [("/v1/customers", {"name": "x" * 300}),                       # maxLength 256
@@ -230,6 +240,7 @@ def test_every_makes_half_the_requests_fail_for_count_of_them():
 
 def test_checkout_completes_into_a_subscription_with_both_prices_and_two_signed_events():
     f = fake()
+    violations_before = len(f.violations())
     c = new_customer(f, "Checkout")
     status, _, s = f.call("POST", "/v1/checkout/sessions", {
         "mode": "subscription", "customer": c["id"], "client_reference_id": "b-checkout",
@@ -258,6 +269,8 @@ def test_checkout_completes_into_a_subscription_with_both_prices_and_two_signed_
     assert cs["status"] == "complete" and cs["payment_status"] == "paid"
     status, _, got = f.call("GET", "/v1/customers/" + c["id"], {"expand": ["subscriptions"]})
     assert status == 200 and got["subscriptions"]["data"][0]["id"] == sub["id"]
+    # the fake checks its own answers against the extract too
+    assert f.violations()[violations_before:] == []
 
 
 def test_signature_modes_are_accepted_or_refused_by_a_correct_verifier():

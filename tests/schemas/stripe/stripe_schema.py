@@ -98,7 +98,8 @@ class StripeSchema:
         self.source = self.doc.get("_source", {})
         self.api_version = self.source.get("info.version") or self.doc["info"]["version"]
         self._validators = {}
-        self._lock = threading.Lock()
+        # a validator's ref resolver keeps a scope stack: one validation at a time
+        self._lock = threading.RLock()
 
     # -- lookups ------------------------------------------------------------------
     def _deref(self, node):
@@ -124,9 +125,10 @@ class StripeSchema:
             return v
 
     def _errors(self, key, schema, instance, prefix):
-        v = self._validator(key, schema)
+        with self._lock:
+            found = list(self._validator(key, schema).iter_errors(instance))
         out = []
-        for e in sorted(v.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
+        for e in sorted(found, key=lambda e: list(map(str, e.absolute_path))):
             where = "".join("[%s]" % p for p in e.absolute_path) or "(root)"
             out.append("%s%s: %s" % (prefix, where, e.message[:300]))
         return out
@@ -202,6 +204,14 @@ class StripeSchema:
         errors += self._errors(("body", method, tmpl), bschema, bvalues, "body")
         params.update(bvalues)
         return params, errors
+
+    def response_schemas(self, method, path):
+        """The component names of what a successful method path answers (one of them)."""
+        _, op = self.operation(method, path)
+        ok = (op or {}).get("responses", {}).get("200", {})
+        ref = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        names = [r["$ref"][len(REF):] for r in ref.get("anyOf", [ref]) if "$ref" in r]
+        return names
 
     def check_object(self, name, instance):
         """What in instance breaks the component schema name ([] when valid)."""
