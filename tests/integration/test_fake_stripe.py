@@ -336,6 +336,38 @@ def test_customers_portal_sessions_and_credits():
     assert status == 200 and body == {"id": c["id"], "object": "customer", "deleted": True}
 
 
+def test_an_invoice_is_the_plan_plus_metered_bookings_plus_credits_and_a_retry_settles_it():
+    f = fake()
+    c = new_customer(f, "Invoice")
+    for i in range(2):
+        status, _, _ = f.call("POST", "/v1/billing/meter_events", {
+            "event_name": "ai_booking", "identifier": "inv-%s-%d" % (c["id"], i),
+            "payload": {"stripe_customer_id": c["id"], "value": "1"}})
+        assert status == 200
+    f.call("POST", "/v1/invoiceitems", {"customer": c["id"], "amount": -5000, "currency": "usd"})
+    failed = json.loads(deliveries_of(f.event("invoice.payment_failed", c["id"])["id"])[0]["body"])
+    inv = failed["data"]["object"]
+    assert inv["amount_due"] == 20000 + 2 * 5000 - 5000 and inv["status"] == "open", inv
+    paid = json.loads(deliveries_of(f.event("invoice.paid", c["id"])["id"])[0]["body"])
+    assert paid["data"]["object"]["id"] == inv["id"]
+    assert paid["data"]["object"]["amount_paid"] == 25000 and paid["data"]["object"]["status"] == "paid"
+    later = json.loads(deliveries_of(f.event("invoice.paid", c["id"])["id"])[0]["body"])
+    assert later["data"]["object"]["id"] != inv["id"] and later["data"]["object"]["amount_paid"] == 20000
+    gone = json.loads(deliveries_of(f.event("customer.subscription.deleted", c["id"])["id"])[0]["body"])
+    assert gone["data"]["object"]["status"] == "canceled" and gone["data"]["object"]["ended_at"]
+
+
+def test_the_key_may_come_as_basic_auth_user_name():
+    import base64
+    f = fake()
+    basic = "Basic " + base64.b64encode((f.secret_key + ":").encode()).decode()
+    status, _, body = f.call("POST", "/v1/customers", {"name": "Basic"}, headers={"Authorization": basic})
+    assert status == 200, body
+    wrong = "Basic " + base64.b64encode(b"sk_test_nope:").decode()
+    status, _, body = f.call("POST", "/v1/customers", {"name": "Basic2"}, headers={"Authorization": wrong})
+    assert status == 401 and body["error"]["code"] == "api_key_invalid"
+
+
 def test_the_fake_stops_cleanly_on_sigterm_even_holding_a_connection():
     f = fake()
     f.fault("/v1/customers", "timeout")

@@ -13,6 +13,7 @@ docs/billing.md, "Tests: the fake Stripe".
       --webhook-secret whsec_x --webhook-url http://127.0.0.1:N/webhooks/stripe
 """
 import argparse
+import base64
 import http.server
 import json
 import os
@@ -39,6 +40,20 @@ MAX_KEY_LEN = 255
 CUSTOMER_PATH = re.compile(r"^/v1/customers/([^/]+)$")
 CHECKOUT_COMPLETE = re.compile(r"^/_fake/checkout/([^/]+)/complete$")
 SUBSCRIPTION_MOVE = re.compile(r"^/_fake/subscriptions/([^/]+)$")
+
+
+def api_key_of(authorization):
+    """The API key an Authorization header gives: Bearer, or Basic with the key as the
+    user name (Stripe takes both); "" for none."""
+    kind, _, value = authorization.strip().partition(" ")
+    if kind.lower() == "bearer":
+        return value.strip()
+    if kind.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip(), validate=True).decode().partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+    return ""
 
 
 class Answer:
@@ -85,14 +100,14 @@ class Fake:
         return ans
 
     def _api(self, rec, method, path, query, headers, raw):
-        auth = headers.get("Authorization") or ""
-        if not auth.startswith("Bearer ") or not auth[7:].strip():
+        key_given = api_key_of(headers.get("Authorization") or "")
+        if not key_given:
             return Answer(401, stripe_error(
                 "invalid_request_error",
                 "You did not provide an API key. You need to provide your API key in the "
                 "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."))
-        if auth[7:] != self.opts.secret_key:
-            shown = auth[7:][:8] + "*" * max(0, len(auth) - 15)
+        if key_given != self.opts.secret_key:
+            shown = key_given[:8] + "*" * max(0, len(key_given) - 8)
             return Answer(401, stripe_error("invalid_request_error",
                                             "Invalid API Key provided: %s" % shown, "api_key_invalid"))
         version = headers.get("Stripe-Version")
