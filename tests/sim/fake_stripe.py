@@ -40,6 +40,7 @@ MAX_KEY_LEN = 255
 CUSTOMER_PATH = re.compile(r"^/v1/customers/([^/]+)$")
 CHECKOUT_COMPLETE = re.compile(r"^/_fake/checkout/([^/]+)/complete$")
 SUBSCRIPTION_MOVE = re.compile(r"^/_fake/subscriptions/([^/]+)$")
+LOST_AFTER_WORK = stripe_error("api_error", "An unknown error occurred (injected after the work).")
 
 
 def api_key_of(authorization):
@@ -126,6 +127,12 @@ class Fake:
                     "invalid_request_error",
                     "Invalid idempotency key: must be between 1 and %d characters." % MAX_KEY_LEN,
                     "idempotency_key_invalid"))
+        # checked before a fault answers, so a broken request is seen whatever the fault
+        params, errors = self.schema.check_request(method, path, query,
+                                                   raw.decode("utf-8", errors="replace"))
+        rec["params"] = params
+        for e in errors:
+            self.violation(rec, e)
         fault = self.take_fault(path)
         rec["fault"] = fault
         if fault == "reset":
@@ -144,12 +151,7 @@ class Fake:
                 "(that probably means you submitted twice, and the other request is still "
                 "going through): %s. Please try again later." % key, "idempotency_key_in_use"),
                 {"Stripe-Should-Retry": "true"})
-        body = raw.decode("utf-8", errors="replace")
-        params, errors = self.schema.check_request(method, path, query, body)
-        rec["params"] = params
         if errors:
-            for e in errors:
-                self.violation(rec, e)
             return Answer(*self.invalid(method, path, errors))
         if method != "POST" or key is None:
             answer = self.run(method, path, params)
@@ -171,7 +173,7 @@ class Fake:
     def after_fault(self, fault, status, body, headers=None):
         """A fault that lets the work happen: the answer is lost (timeout) or is a 500."""
         if fault == "500_after":
-            return Answer(500, stripe_error("api_error", "An unknown error occurred (injected after the work)."))
+            return Answer(500, LOST_AFTER_WORK)
         if fault == "timeout":
             return Answer(status, body, headers, hold_s=self.opts.timeout_hold_s)
         return Answer(status, body, headers)
@@ -203,7 +205,7 @@ class Fake:
         try:
             status, body = self.run(method, path, params)
             if rec.get("fault") == "500_after":    # Stripe stores and replays a 500 too
-                status, body = 500, stripe_error("api_error", "An unknown error occurred (injected after the work).")
+                status, body = 500, LOST_AFTER_WORK
             with self.lock:
                 self.idempotency[key] = {"fingerprint": fingerprint, "status": status, "body": body,
                                          "request_id": rec["request_id"]}

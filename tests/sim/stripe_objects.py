@@ -126,9 +126,10 @@ class Account:
             return no_such("customer", cid, "customer")
         mode = p.get("mode")
         if mode == "subscription" and not p.get("line_items"):
-            return 400, stripe_error("invalid_request_error",
-                                     "You must provide at least one recurring price in `subscription` mode when using prices.",
-                                     "parameter_missing", "line_items")
+            return 400, stripe_error(
+                "invalid_request_error",
+                "You must provide at least one recurring price in `subscription` mode when using prices.",
+                "parameter_missing", "line_items")
         s = self._new("checkout.session", "cs", mode=mode or "payment", status="open",
                       payment_status="unpaid", customer=cid,
                       client_reference_id=p.get("client_reference_id"),

@@ -264,7 +264,10 @@ def main(argv=None):
         else:
             with open(argv[2], encoding="utf-8") as f:
                 instance = json.load(f)
-            errors = spec.check_event(instance) if argv[1] == "event" else spec.check_object(argv[1], instance)
+            if argv[1] == "event":
+                errors = spec.check_event(instance)
+            else:
+                errors = spec.check_object(argv[1], instance)
     except (OSError, ValueError, LookupError, IndexError) as err:
         print("stripe_schema: %s" % err, file=sys.stderr)
         return 2
