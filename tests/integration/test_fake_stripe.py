@@ -95,6 +95,9 @@ def test_brackets_percent_encoded_as_our_client_sends_them_nest_like_plain_ones(
 
 def test_bodies_that_break_the_schema_are_violations():
     f = fake()
+    status, _, body = f.call("POST", "/v1/checkout/sessions", {
+        "mode": "subscription", "line_items": [{"price": PRICE_MONTHLY, "quantity": 1, "bogus": 1}]})
+    assert status == 400 and body["error"]["param"] == "line_items[0][bogus]", body
     cases = [("/v1/customers", {"name": "x" * 300}),                       # maxLength 256
              ("/v1/checkout/sessions", {"mode": "monthly"}),               # enum
              ("/v1/billing/meter_events", {"event_name": "ai_booking"}),   # payload required

@@ -237,10 +237,12 @@ class Fake:
     def invalid(method, path, errors):
         """Stripe's 400 for a request the extract refuses, named like Stripe names it."""
         first = errors[0]
-        m = re.search(r"'([^']+)' was unexpected", first)
+        m = re.match(r"^(?:body|query)((?:\[[^\]]*\])*)[^:]*:.*'([^']+)' was unexpected", first)
         if m:
-            return 400, stripe_error("invalid_request_error", "Received unknown parameter: %s" % m.group(1),
-                                     "parameter_unknown", m.group(1))
+            parts = re.findall(r"\[([^\]]*)\]", m.group(1)) + [m.group(2)]
+            param = parts[0] + "".join("[%s]" % p for p in parts[1:])
+            return 400, stripe_error("invalid_request_error", "Received unknown parameter: %s" % param,
+                                     "parameter_unknown", param)
         m = re.search(r"'([^']+)' is a required property", first)
         if m:
             return 400, stripe_error("invalid_request_error", "Missing required param: %s." % m.group(1),

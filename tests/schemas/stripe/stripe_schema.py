@@ -6,7 +6,8 @@ Stripe's request bodies are form-encoded with bracket nesting (`metadata[busines
 dicts and lists, turns the text leaves into the integers, booleans and arrays the
 operation's schema wants, and checks the result against the operation's requestBody
 schema (additionalProperties false, required, types, maxLength, enums, the anyOf whose
-other branch is "" to clear a field). Objects (an event, a customer, a subscription...)
+other branch is "" to clear a field; an unknown nested parameter too, as
+Stripe refuses it). Objects (an event, a customer, a subscription...)
 are checked against the component schemas. The extract is OpenAPI 3.0: `nullable` is
 turned into "or null" and `x-*`, `description` and `format` are annotations.
 
@@ -47,6 +48,22 @@ def to_json_schema(node):
             out[k] = to_json_schema(v)
     if out.pop("nullable", False):
         return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def closed(node):
+    """A request schema whose every object with named properties refuses others.
+    Stripe's spec says additionalProperties false only at the top of a body, but its
+    API refuses an unknown nested parameter too ("Received unknown parameter:
+    line_items[0][bogus]"), so the checker does."""
+    if isinstance(node, list):
+        return [closed(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: closed(v) if k != "properties" else {n: closed(sv) for n, sv in v.items()}
+           for k, v in node.items()}
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
     return out
 
 
@@ -196,7 +213,7 @@ class StripeSchema:
             if body:
                 errors.append("body: %s %s takes no body" % (method, tmpl))
             return params, errors
-        bschema = to_json_schema(form["schema"])
+        bschema = closed(to_json_schema(form["schema"]))
         try:
             bvalues = self.coerce(decode_form(body or ""), bschema)
         except ValueError as err:
