@@ -360,6 +360,21 @@ def test_an_invoice_is_the_plan_plus_metered_bookings_plus_credits_and_a_retry_s
     assert gone["data"]["object"]["status"] == "canceled" and gone["data"]["object"]["ended_at"]
 
 
+def test_events_go_to_the_webhook_url_set_after_start():
+    f = fake()
+    c = new_customer(f, "Moved")
+    other = WebhookCatcher(status=503)
+    try:
+        f.webhook_to(other.url)
+        sent = f.event("invoice.paid", c["id"])
+        assert sent["status"] == 503 and len(other.deliveries) == 1
+        assert deliveries_of(sent["id"]) == []
+    finally:
+        f.webhook_to(_catcher.url)
+        other.stop()
+    assert f.control("POST", "/_fake/webhook", {"url": "ftp://x"}, expect=400)
+
+
 def test_the_key_may_come_as_basic_auth_user_name():
     import base64
     f = fake()

@@ -347,6 +347,12 @@ class Fake:
             with self.lock:
                 self.faults = []
             return 200, {"faults": []}
+        if path == "/_fake/webhook" and method == "POST":
+            url = spec.get("url")
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                raise ValueError("\"url\" must be an http(s) URL")
+            self.opts.webhook_url = url
+            return 200, {"url": url}
         if path == "/_fake/events" and method == "POST":
             return 200, self.send_event(spec)
         m = CHECKOUT_COMPLETE.match(path)
