@@ -337,6 +337,15 @@ def test_customers_portal_sessions_and_credits():
     f.event("customer.deleted", c["id"])
     status, _, body = f.call("GET", "/v1/customers/" + c["id"])
     assert status == 200 and body == {"id": c["id"], "object": "customer", "deleted": True}
+    # a replay is the answer as it was first given
+    status, h, body = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                       "metadata": {"business_id": "b-Portal"}},
+                             idempotency_key="signup-portal-replay")
+    f.event("customer.deleted", body["id"])
+    status, h, again = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                        "metadata": {"business_id": "b-Portal"}},
+                              idempotency_key="signup-portal-replay")
+    assert h.get("Idempotent-Replayed") == "true" and again == body
 
 
 def test_an_invoice_is_the_plan_plus_metered_bookings_plus_credits_and_a_retry_settles_it():

@@ -339,7 +339,7 @@ class Account:
         if family == "customer":
             if event_type == "customer.deleted":
                 customer["deleted"] = True
-            return {k: v for k, v in customer.items() if k != "deleted"}
+            return copy.deepcopy({k: v for k, v in customer.items() if k != "deleted"})
         if family == "checkout.session":
             sessions = [s for s in self.checkout_sessions.values() if s["customer"] == cid]
             if spec.get("checkout_session"):
