@@ -61,6 +61,25 @@ def test_a_replayed_key_answers_the_same_body_and_says_it_was_replayed():
     assert len(customers_named(f, "Replay")) == 1
 
 
+def test_one_key_sent_at_once_from_many_threads_does_the_work_once():
+    import threading
+    f = fake()
+    got = []
+
+    def send():
+        status, h, body = f.call("POST", "/v1/customers", {"name": "Racing"}, idempotency_key="signup-race")
+        got.append((status, body.get("id") if status == 200 else body["error"]["code"]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(customers_named(f, "Racing")) == 1
+    ids = {x for status, x in got if status == 200}
+    assert len(ids) == 1 and all(status == 200 or x == "idempotency_key_in_use" for status, x in got), got
+
+
 def test_a_key_reused_with_other_parameters_is_an_idempotency_error():
     f = fake()
     f.call("POST", "/v1/customers", {"name": "KeyA"}, idempotency_key="signup-reuse")

@@ -338,13 +338,11 @@ class Fake:
 
     def _control(self, method, path, spec):
         if path == "/_fake/state" and method == "GET":
-            with self.lock:
+            with self.lock:     # copied whole: handlers change state while it is sent
                 out = self.account.snapshot()
-                out.update(requests=[dict(r) for r in self.requests],
-                           violations=list(self.violations),
-                           webhooks=[dict(w) for w in self.webhooks],
-                           faults=[dict(f) for f in self.faults])
-            return 200, out
+                out.update(requests=self.requests, violations=self.violations,
+                           webhooks=self.webhooks, faults=self.faults)
+                return 200, copy.deepcopy(out)
         if path == "/_fake/faults" and method == "POST":
             return 200, {"faults": self.add_fault(spec)}
         if path == "/_fake/faults" and method == "DELETE":
