@@ -356,7 +356,8 @@ def test_customers_portal_sessions_and_credits():
     f.event("customer.deleted", c["id"])
     status, _, body = f.call("GET", "/v1/customers/" + c["id"])
     assert status == 200 and body == {"id": c["id"], "object": "customer", "deleted": True}
-    status, _, body = f.call("POST", "/v1/invoiceitems", {"customer": c["id"], "amount": -5000, "currency": "usd"})
+    status, _, body = f.call("POST", "/v1/invoiceitems",
+                             {"customer": c["id"], "amount": -5000, "currency": "usd"})
     assert status == 400 and body["error"]["code"] == "resource_missing", body
     # a replay is the answer as it was first given
     status, h, body = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
