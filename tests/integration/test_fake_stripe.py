@@ -427,3 +427,17 @@ def test_the_fake_stops_cleanly_on_sigterm_even_holding_a_connection():
     start = time.time()
     assert f.stop(timeout=5) == 0
     assert time.time() - start < 3
+
+
+def test_the_checker_answers_from_the_command_line():
+    import subprocess
+    cli = os.path.join(harness.ROOT, "tests", "schemas", "stripe", "stripe_schema.py")
+    ok = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/customers",
+                         "name=A&metadata%5Bbusiness_id%5D=b"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.strip() == "OK", ok
+    bad = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/billing/meter_events",
+                          "event_name=ai_booking&payload[value]=1&identifer=x"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "identifer" in bad.stdout, bad
+    usage = subprocess.run(["/usr/bin/python3", cli], capture_output=True, text=True)
+    assert usage.returncode == 2
