@@ -13,6 +13,7 @@ import time
 import uuid
 
 from apihelp import entries, events_key, json_body, ready_key
+from stripehelp import FakeStripe
 from harness import BIN, create_tenant, ctl, env, free_port, http, post_webhook, private_redis, start_api, webhook
 
 E = env()
@@ -339,6 +340,34 @@ def test_the_secret_is_never_on_stderr():
                        env=E.base_env(FRONTDESK_LISTEN=f"127.0.0.1:{port}", FRONTDESK_STRIPE_WEBHOOK_SECRET=bad))
     assert r.returncode == 2 and "FRONTDESK_STRIPE_WEBHOOK_SECRET" in r.stderr, r.stderr
     assert SECRET not in r.stderr and SECRET[6:20] not in r.stderr
+
+
+def test_the_fake_stripes_deliveries_are_taken_or_refused_by_their_signature():
+    fake = FakeStripe()
+    api = start_api(E, FRONTDESK_STRIPE_WEBHOOK_SECRET=fake.webhook_secret)
+    fake.webhook_to(api.url + "/webhooks/stripe")
+    bid = business()
+    status, _, customer = fake.call("POST", "/v1/customers",
+                                    {"name": "Biz", "email": "owner@example.com", "metadata": {"business_id": bid}},
+                                    idempotency_key="signup-" + bid)
+    assert status == 200, customer
+    R.hset(CUSTOMERS, customer["id"], bid)   # what the customer job stores
+    want = {"good": 200, "bad": 400, "stale": 400, "tampered": 400, "rolled": 200}
+    sent = {mode: fake.event("invoice.paid", customer=customer["id"], signature=mode) for mode in want}
+    assert {mode: s["status"] for mode, s in sent.items()} == want, sent
+    twice = fake.event("invoice.payment_failed", customer=customer["id"], duplicate=True)
+    assert twice["statuses"] == [200, 200]
+    gone = fake.event("customer.deleted", customer=customer["id"])
+    assert gone["status"] == 200
+    got = entries(R, bid)
+    assert [e["eid"] for e in got] == ["stripe:" + sent["good"]["id"], "stripe:" + sent["rolled"]["id"],
+                                       "stripe:" + twice["id"], "stripe:" + gone["id"]]
+    assert [e["type"] for e in got] == ["stripe.invoice.paid", "stripe.invoice.paid",
+                                        "stripe.invoice.payment_failed", "stripe.customer.deleted"]
+    assert json.loads(got[0]["body"]["event"])["data"]["object"]["customer"] == customer["id"]
+    assert fake.violations() == []
+    assert api.stop() == 0
+    fake.stop()
 
 
 def test_api_stops_cleanly_with_no_sanitizer_report():
