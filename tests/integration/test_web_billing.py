@@ -9,12 +9,11 @@ import re
 import uuid
 
 from harness import env, http, pg_rows
+from stripehelp import PRICE_BOOKING, PRICE_MONTHLY, FakeStripe
 from webhelp import Web, add_user, login, signup
 
 E = env()
-KEY = "sk_test_" + uuid.uuid4().hex
-PRICE_MONTHLY = "price_monthly200"
-PRICE_BOOKING = "price_booking50"
+PUBLIC_URL = "https://app.frontdesk.test"
 NOW = "2026-12-01T05:00:00Z"        # still November in Los Angeles, December in New York
 
 WEB_OFF = Web(E, FRONTDESK_NOW=NOW)
@@ -24,20 +23,34 @@ _on = {}
 def stripe():
     """The fake Stripe, started once for the file."""
     if "fake" not in _on:
-        import stripehelp
-        _on["fake"] = stripehelp.FakeStripe(secret_key=KEY)
+        _on["fake"] = FakeStripe()
     return _on["fake"]
 
 
 def web_on():
     """frontdesk-web with billing on, talking to the fake Stripe."""
     if "web" not in _on:
-        _on["web"] = Web(E, FRONTDESK_NOW=NOW, FRONTDESK_STRIPE_SECRET_KEY=KEY,
-                         FRONTDESK_STRIPE_API_URL=stripe().url,
-                         FRONTDESK_STRIPE_PRICE_MONTHLY=PRICE_MONTHLY,
-                         FRONTDESK_STRIPE_PRICE_BOOKING=PRICE_BOOKING,
-                         FRONTDESK_PUBLIC_URL="https://app.frontdesk.test")
+        _on["web"] = Web(E, FRONTDESK_NOW=NOW, FRONTDESK_PUBLIC_URL=PUBLIC_URL,
+                         **stripe().env())
     return _on["web"]
+
+
+def customer_for(business_id):
+    """The business's Stripe customer, made at the fake as the worker's billing job makes
+    it, and recorded on the business."""
+    status, _, got = stripe().call("POST", "/v1/customers",
+                                   {"name": "Biz", "metadata": {"business_id": business_id}},
+                                   idempotency_key="signup-" + business_id)
+    assert status == 200, (status, got)
+    set_billing(business_id, stripe_customer_id=got["id"])
+    return got["id"]
+
+
+def subscribed_owner():
+    """A business with its customer, and its owner signed in, on the billing-on web."""
+    owner = signup(web_on())
+    owner["customer"] = customer_for(owner["business_id"])
+    return owner
 
 
 def set_billing(business_id, **columns):
@@ -148,3 +161,136 @@ def test_billing_off_says_so_in_readyz_and_checkout_and_portal_explain_it():
         assert status == 503, (path, status, got)
         assert headers["content-type"] == "application/problem+json"
         assert "Billing is off" in got["detail"], got
+
+
+def test_readyz_says_billing_is_on_with_a_key():
+    status, _, raw = http("GET", web_on().url + "/readyz")
+    assert status == 200 and json.loads(raw)["billing"] == "on", raw
+    owner = signup(web_on())
+    assert get_billing(web_on(), owner["token"])["billing"] == "on"
+
+
+def test_checkout_answers_the_fakes_page_and_stripe_got_one_session_with_both_prices():
+    owner = subscribed_owner()
+    bid = owner["business_id"]
+    status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
+    assert status == 200, (status, got)
+    sessions = [s for s in stripe().state()["checkout_sessions"] if s["customer"] == owner["customer"]]
+    assert len(sessions) == 1, sessions
+    session = sessions[0]
+    assert got == {"url": session["url"]}, (got, session)
+    assert session["mode"] == "subscription" and session["client_reference_id"] == bid
+    assert session["metadata"] == {"business_id": bid}, session
+    assert session["success_url"] == PUBLIC_URL + "/billing?checkout=success", session
+    assert session["cancel_url"] == PUBLIC_URL + "/billing?checkout=canceled", session
+    sent = [r for r in stripe().requests("/v1/checkout/sessions")
+            if r["idempotency_key"].startswith("checkout-" + bid + "-")]
+    assert [r["status"] for r in sent] == [200], sent
+    # Paying on the page makes the subscription of both prices, for this business.
+    stripe().complete_checkout(session["id"])
+    subs = [x for x in stripe().state()["subscriptions"] if x["customer"] == owner["customer"]]
+    assert len(subs) == 1, subs
+    prices = sorted(item["price"]["id"] for item in subs[0]["items"]["data"])
+    assert prices == sorted([PRICE_MONTHLY, PRICE_BOOKING]), subs[0]["items"]
+    assert subs[0]["metadata"] == {"business_id": bid}, subs[0]
+    assert stripe().violations() == []
+
+
+def test_a_second_click_within_the_minute_gets_the_same_session():
+    owner = subscribed_owner()
+    answers = [web_on().call("POST", "/api/v1/billing/checkout", {}, token=owner["token"])
+               for _ in range(2)]
+    keys = {r["idempotency_key"] for r in stripe().requests("/v1/checkout/sessions")
+            if r["idempotency_key"].startswith("checkout-" + owner["business_id"])}
+    assert [a[0] for a in answers] == [200, 200], answers
+    if len(keys) == 1:      # not across a minute's turn
+        assert answers[0][2] == answers[1][2], answers
+        made = [s for s in stripe().state()["checkout_sessions"]
+                if s["customer"] == owner["customer"]]
+        assert len(made) == 1, made
+
+
+def test_a_business_with_a_live_subscription_is_sent_to_the_portal_instead():
+    owner = subscribed_owner()
+    set_billing(owner["business_id"], billing_state="active")
+    before = len(stripe().requests("/v1/checkout/sessions"))
+    status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
+    assert status == 409 and "billing portal" in got["detail"], (status, got)
+    assert len(stripe().requests("/v1/checkout/sessions")) == before
+
+
+def test_portal_answers_the_fakes_page_for_the_business_customer():
+    owner = subscribed_owner()
+    status, _, got = web_on().call("POST", "/api/v1/billing/portal", {}, token=owner["token"])
+    assert status == 200, (status, got)
+    mine = [s for s in stripe().state()["portal_sessions"] if s["customer"] == owner["customer"]]
+    assert len(mine) == 1 and got == {"url": mine[0]["url"]}, (got, mine)
+    assert mine[0]["return_url"] == PUBLIC_URL + "/billing", mine[0]
+    assert stripe().violations() == []
+
+
+def test_no_customer_yet_is_409_try_again_and_nothing_reaches_stripe():
+    owner = signup(web_on())
+    before = len(stripe().requests())
+    for path in ("/api/v1/billing/checkout", "/api/v1/billing/portal"):
+        status, _, got = web_on().call("POST", path, token=owner["token"])
+        assert status == 409, (path, status, got)
+        assert "being set up" in got["detail"] and "try again" in got["detail"], got
+    assert len(stripe().requests()) == before
+
+
+def test_staff_get_403_on_checkout_and_portal_and_nothing_reaches_stripe():
+    owner = subscribed_owner()
+    _, email, password = add_user(web_on(), owner["token"], role="staff")
+    staff_token = login(web_on(), email, password)[2]["token"]
+    before = len(stripe().requests())
+    for path in ("/api/v1/billing/checkout", "/api/v1/billing/portal"):
+        status, _, got = web_on().call("POST", path, token=staff_token)
+        assert status == 403, (path, status, got)
+    assert len(stripe().requests()) == before
+    assert get_billing(web_on(), staff_token)["customer"] is True
+
+
+def test_a_body_field_is_refused_before_stripe_is_asked():
+    owner = subscribed_owner()
+    before = len(stripe().requests())
+    status, _, got = web_on().call("POST", "/api/v1/billing/checkout",
+                                   {"success_url": "https://evil.test/"}, token=owner["token"])
+    assert status == 422 and got["errors"][0]["path"] == "success_url", got
+    assert len(stripe().requests()) == before
+
+
+def test_stripe_failing_is_a_502_that_tells_no_secret():
+    owner = subscribed_owner()
+    fake = stripe()
+    fake.fault("/v1/checkout/sessions", "500", count=2)
+    try:
+        status, headers, got = web_on().call("POST", "/api/v1/billing/checkout",
+                                             token=owner["token"])
+    finally:
+        fake.clear_faults()
+    assert status == 502, (status, got)
+    assert headers["content-type"] == "application/problem+json"
+    assert set(got) == {"type", "title", "status", "detail"}, got
+    assert "nothing was charged" in got["detail"], got
+    text = json.dumps(got)
+    assert fake.secret_key not in text and "sk_" not in text and "Stripe-" not in text, text
+    tried = [r for r in fake.requests("/v1/checkout/sessions")
+             if r["idempotency_key"].startswith("checkout-" + owner["business_id"])]
+    assert [r["status"] for r in tried] == [500, 500], tried        # one retry, same key
+    assert len({r["idempotency_key"] for r in tried}) == 1, tried
+    assert fake.secret_key not in web_on().output()
+
+
+def test_a_429_is_asked_again_with_the_same_key_and_the_owner_never_sees_it():
+    owner = subscribed_owner()
+    fake = stripe()
+    fake.fault("/v1/billing_portal/sessions", "429", count=1)
+    try:
+        status, _, got = web_on().call("POST", "/api/v1/billing/portal", token=owner["token"])
+    finally:
+        fake.clear_faults()
+    assert status == 200 and got["url"].startswith("http"), (status, got)
+    mine = [s for s in fake.state()["portal_sessions"] if s["customer"] == owner["customer"]]
+    assert len(mine) == 1, mine
+    assert fake.violations() == []
