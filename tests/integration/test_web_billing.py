@@ -294,3 +294,19 @@ def test_a_429_is_asked_again_with_the_same_key_and_the_owner_never_sees_it():
     mine = [s for s in fake.state()["portal_sessions"] if s["customer"] == owner["customer"]]
     assert len(mine) == 1, mine
     assert fake.violations() == []
+
+
+def test_an_answer_lost_after_stripe_made_the_session_is_asked_again_and_answers_that_one():
+    owner = subscribed_owner()
+    fake = stripe()
+    fake.fault("/v1/checkout/sessions", "timeout", count=1)
+    try:
+        status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
+    finally:
+        fake.clear_faults()
+    assert status == 200, (status, got)
+    made = [s for s in fake.state()["checkout_sessions"] if s["customer"] == owner["customer"]]
+    assert len(made) == 1 and got == {"url": made[0]["url"]}, (got, made)
+    tried = [r for r in fake.requests("/v1/checkout/sessions")
+             if r["idempotency_key"].startswith("checkout-" + owner["business_id"])]
+    assert len(tried) == 2 and len({r["idempotency_key"] for r in tried}) == 1, tried
