@@ -92,6 +92,8 @@ static void handle_metrics(struct web_exchange *x)
                 "Requests waiting for a database thread.", pool_waiting(web->db_pool));
     write_value(out, "frontdesk_web_hash_waiting", "gauge",
                 "Passwords waiting for a hashing thread.", pool_waiting(web->hash_pool));
+    write_value(out, "frontdesk_web_stripe_waiting", "gauge",
+                "Requests to Stripe waiting for a Stripe thread.", pool_waiting(web->stripe_pool));
     write_value(out, "frontdesk_web_redis_up", "gauge", "1 while Redis answers.",
                 redis_conn_is_ready(web->redis) ? 1 : 0);
     write_value(out, "frontdesk_web_postgres_up", "gauge", "1 while PostgreSQL answers.",

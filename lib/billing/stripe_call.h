@@ -13,8 +13,10 @@
 
 #include "billing/stripe_config.h"
 
-#define STRIPE_CALL_CONNECT_MS 3000
-#define STRIPE_CALL_TOTAL_MS 10000
+/* Both attempts and the pause fit in frontdesk-web's SIGTERM drain (9 s), which lets a
+ * call in flight finish; Stripe opens a session well within a second. */
+#define STRIPE_CALL_CONNECT_MS 2000
+#define STRIPE_CALL_TOTAL_MS 4000
 #define STRIPE_CALL_RETRY_PAUSE_MS 500
 #define STRIPE_CALL_ANSWER_MAX (256 * 1024)     /* bytes of an answer we keep reading */
 

@@ -8,7 +8,7 @@ import json
 import re
 import uuid
 
-from harness import env, http, pg_rows
+from harness import env, http, pg_rows, wait_for
 from stripehelp import PRICE_BOOKING, PRICE_MONTHLY, FakeStripe
 from webhelp import Web, add_user, login, signup
 
@@ -152,8 +152,8 @@ def test_past_due_shows_the_grace_and_a_banner_and_so_do_unpaid_and_canceled():
 
 
 def test_billing_off_says_so_in_readyz_and_checkout_and_portal_explain_it():
-    status, _, raw = http("GET", WEB_OFF.url + "/readyz")
-    assert status == 200 and json.loads(raw)["billing"] == "off", raw
+    status, details = readyz(WEB_OFF)
+    assert status == 200 and details["billing"] == "off", details
     owner = signup(WEB_OFF)
     set_billing(owner["business_id"], stripe_customer_id=fake_customer_id())
     for path in ("/api/v1/billing/checkout", "/api/v1/billing/portal"):
@@ -163,9 +163,20 @@ def test_billing_off_says_so_in_readyz_and_checkout_and_portal_explain_it():
         assert "Billing is off" in got["detail"], got
 
 
+def readyz(web):
+    """/readyz once PostgreSQL's probe has had its first round: (status, details)."""
+    answers = []
+
+    def is_ready():
+        answers.append(http("GET", web.url + "/readyz"))
+        return answers[-1][0] == 200
+    wait_for(is_ready, timeout=10, what="/readyz 200")
+    return answers[-1][0], json.loads(answers[-1][2])
+
+
 def test_readyz_says_billing_is_on_with_a_key():
-    status, _, raw = http("GET", web_on().url + "/readyz")
-    assert status == 200 and json.loads(raw)["billing"] == "on", raw
+    status, details = readyz(web_on())
+    assert status == 200 and details["billing"] == "on", details
     owner = signup(web_on())
     assert get_billing(web_on(), owner["token"])["billing"] == "on"
 
@@ -310,3 +321,25 @@ def test_an_answer_lost_after_stripe_made_the_session_is_asked_again_and_answers
     tried = [r for r in fake.requests("/v1/checkout/sessions")
              if r["idempotency_key"].startswith("checkout-" + owner["business_id"])]
     assert len(tried) == 2 and len({r["idempotency_key"] for r in tried}) == 1, tried
+
+
+def test_sigterm_while_stripe_holds_a_request_finishes_it_and_exits_zero():
+    import signal
+    import threading
+    import time
+    owner = subscribed_owner()
+    web = Web(E, FRONTDESK_PUBLIC_URL=PUBLIC_URL, **stripe().env())
+    stripe().fault("/v1/billing_portal/sessions", "timeout", count=1)
+    answers = []
+    try:
+        t = threading.Thread(target=lambda: answers.append(
+            web.call("POST", "/api/v1/billing/portal", token=owner["token"])))
+        t.start()
+        time.sleep(0.5)                     # the request is on a Stripe thread, held
+        started = time.monotonic()
+        assert web.stop(signal.SIGTERM) == 0
+        t.join(30)
+    finally:
+        stripe().clear_faults()
+    assert time.monotonic() - started < 10
+    assert len(answers) == 1 and answers[0][0] == 200, answers    # the retry's replay
