@@ -131,7 +131,7 @@ void route_billing_checkout(PGconn *conn, const struct web_request *req,
                               "later.");
         return;
     }
-    if (billing_state_is_subscribed(account.state)) {
+    if (billing_account_has_live_subscription(&account)) {
         web_problem(out, 409, "The business already has a subscription; change it or its "
                               "card in the billing portal.");
         return;

@@ -14,7 +14,7 @@
 #define NOW_SQL "to_timestamp($1::bigint / 1000.0)"
 static const char view_sql[] =
     "WITH b AS ("
-    "  SELECT billing_state, stripe_customer_id IS NOT NULL AS has_customer, past_due_since,"
+    "  SELECT id, billing_state, stripe_customer_id IS NOT NULL AS has_customer,"
     "         past_due_since + make_interval(days => $2::int) AS grace_ends_at,"
     "         timezone,"
     "         CASE WHEN billing_period_start IS NOT NULL AND billing_period_end IS NOT NULL"
@@ -30,7 +30,8 @@ static const char view_sql[] =
     "u AS ("
     "  SELECT count(*) AS billed, count(e.reported_at) AS reported"
     "    FROM usage_events e, b"
-    "   WHERE e.occurred_at >= b.period_start AND e.occurred_at < b.period_end) "
+    "   WHERE e.business_id = b.id"
+    "     AND e.occurred_at >= b.period_start AND e.occurred_at < b.period_end) "
     "SELECT json_build_object("
     "  'state', b.billing_state,"
     "  'grace_ends_at', CASE WHEN b.billing_state = 'past_due' THEN b.grace_ends_at END,"
@@ -44,13 +45,22 @@ static const char view_sql[] =
     "  FROM b, u";
 
 static const char account_sql[] =
-    "SELECT COALESCE(stripe_customer_id, ''), billing_state FROM businesses"
+    "SELECT COALESCE(stripe_customer_id, ''), billing_state,"
+    "       stripe_subscription_id IS NOT NULL FROM businesses"
     " WHERE id = NULLIF(current_setting('app.business_id', true), '')::uuid";
 
 bool billing_state_is_subscribed(const char *state)
 {
     return strcmp(state, "active") == 0 || strcmp(state, "past_due") == 0 ||
            strcmp(state, "unpaid") == 0;
+}
+
+bool billing_account_has_live_subscription(const struct billing_account *a)
+{
+    /* A completed Checkout binds the subscription before its first invoice's event
+     * moves the state: still "none", it is already paying. */
+    return billing_state_is_subscribed(a->state) ||
+           (a->has_subscription && strcmp(a->state, "none") == 0);
 }
 
 const char *billing_banner(const char *state, bool is_grace_over, const char *grace_ends_on,
@@ -131,6 +141,8 @@ enum app_err billing_account_get(PGconn *conn, struct billing_account *out, char
                !owner_copy_text(out->state, sizeof out->state, res, 1)) {
         snprintf(why, why_len, "the business's billing columns do not fit");
         err = APP_EINTERNAL;
+    } else {
+        out->has_subscription = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
     }
     PQclear(res);
     return err;

@@ -42,13 +42,17 @@ const char *billing_banner(const char *state, bool is_grace_over, const char *gr
 struct billing_account {
     char customer_id[BILLING_STRIPE_ID_MAX];    /* "" until the worker made the customer */
     char state[16];                             /* none, active, past_due, unpaid, canceled */
+    bool has_subscription;                      /* a subscription id is recorded */
 };
 
 /* Reads the transaction's business; APP_ENOTFOUND when none is in scope. */
 enum app_err billing_account_get(PGconn *conn, struct billing_account *out, char *why,
                                  size_t why_len);
 
-/* True when the business pays a subscription that a new Checkout would double. */
+/* True for the states of a business paying a subscription (active, past_due, unpaid). */
 bool billing_state_is_subscribed(const char *state);
+/* True when the business has a subscription a new Checkout would double: a subscribed
+ * state, or a subscription bound while the state is still none. */
+bool billing_account_has_live_subscription(const struct billing_account *a);
 
 #endif

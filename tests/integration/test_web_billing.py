@@ -223,11 +223,17 @@ def test_a_second_click_within_the_minute_gets_the_same_session():
 
 def test_a_business_with_a_live_subscription_is_sent_to_the_portal_instead():
     owner = subscribed_owner()
-    set_billing(owner["business_id"], billing_state="active")
     before = len(stripe().requests("/v1/checkout/sessions"))
-    status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
-    assert status == 409 and "billing portal" in got["detail"], (status, got)
+    # bound by checkout.session.completed before any event moved the state; then active
+    for columns in ({"stripe_subscription_id": "sub_" + uuid.uuid4().hex[:14]},
+                    {"billing_state": "active"}):
+        set_billing(owner["business_id"], **columns)
+        status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
+        assert status == 409 and "billing portal" in got["detail"], (columns, status, got)
     assert len(stripe().requests("/v1/checkout/sessions")) == before
+    set_billing(owner["business_id"], billing_state="canceled")       # may subscribe again
+    status, _, got = web_on().call("POST", "/api/v1/billing/checkout", token=owner["token"])
+    assert status == 200, (status, got)
 
 
 def test_portal_answers_the_fakes_page_for_the_business_customer():
@@ -329,13 +335,21 @@ def test_sigterm_while_stripe_holds_a_request_finishes_it_and_exits_zero():
     import time
     owner = subscribed_owner()
     web = Web(E, FRONTDESK_PUBLIC_URL=PUBLIC_URL, **stripe().env())
-    stripe().fault("/v1/billing_portal/sessions", "timeout", count=1)
+    path = "/v1/billing_portal/sessions"
+    before = len(stripe().requests(path))
+    stripe().fault(path, "timeout", count=1)
     answers = []
+
+    def click():
+        try:
+            answers.append(web.call("POST", "/api/v1/billing/portal", token=owner["token"]))
+        except Exception as err:        # reported by the assertion below
+            answers.append(err)
     try:
-        t = threading.Thread(target=lambda: answers.append(
-            web.call("POST", "/api/v1/billing/portal", token=owner["token"])))
+        t = threading.Thread(target=click)
         t.start()
-        time.sleep(0.5)                     # the request is on a Stripe thread, held
+        wait_for(lambda: len(stripe().requests(path)) > before, timeout=10,
+                 what="the request held by Stripe")
         started = time.monotonic()
         assert web.stop(signal.SIGTERM) == 0
         t.join(30)

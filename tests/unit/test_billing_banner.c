@@ -1,5 +1,6 @@
-/* Unit tests for billing_banner (lib/owner/billing_query.c): the sentence an owner sees
- * for each billing state, and none when nothing needs doing. */
+/* Unit tests for the pure parts of lib/owner/billing_query.c: the sentence an owner sees
+ * for each billing state (none when nothing needs doing), and which businesses a new
+ * Checkout would give a second subscription. */
 #include <string.h>
 
 #include "check.h"
@@ -39,11 +40,22 @@ static void test_subscribed_states_are_the_ones_checkout_would_double(void)
     CHECK(!billing_state_is_subscribed("canceled"));
 }
 
+static void test_a_subscription_bound_before_its_state_moved_is_live(void)
+{
+    struct billing_account a = {.state = "none", .has_subscription = true};
+    CHECK(billing_account_has_live_subscription(&a));
+    a.has_subscription = false;
+    CHECK(!billing_account_has_live_subscription(&a));
+    struct billing_account ended = {.state = "canceled", .has_subscription = true};
+    CHECK(!billing_account_has_live_subscription(&ended));
+}
+
 int main(void)
 {
     RUN(test_no_banner_while_nothing_needs_doing);
     RUN(test_past_due_names_the_last_day_of_the_grace);
     RUN(test_past_the_grace_unpaid_and_canceled_say_bookings_stopped);
     RUN(test_subscribed_states_are_the_ones_checkout_would_double);
+    RUN(test_a_subscription_bound_before_its_state_moved_is_live);
     return check_summary();
 }
