@@ -208,13 +208,18 @@ def test_checkout_answers_the_fakes_page_and_stripe_got_one_session_with_both_pr
 
 
 def test_a_second_click_within_the_minute_gets_the_same_session():
+    import time
     owner = subscribed_owner()
+    bid = owner["business_id"]
+    first_minute = int(time.time()) // 60
     answers = [web_on().call("POST", "/api/v1/billing/checkout", {}, token=owner["token"])
                for _ in range(2)]
-    keys = {r["idempotency_key"] for r in stripe().requests("/v1/checkout/sessions")
-            if r["idempotency_key"].startswith("checkout-" + owner["business_id"])}
+    minutes = range(first_minute, int(time.time()) // 60 + 1)
     assert [a[0] for a in answers] == [200, 200], answers
-    if len(keys) == 1:      # not across a minute's turn
+    keys = [r["idempotency_key"] for r in stripe().requests("/v1/checkout/sessions")
+            if r["idempotency_key"].startswith("checkout-" + bid)]
+    assert len(keys) == 2 and set(keys) <= {f"checkout-{bid}-{m}" for m in minutes}, keys
+    if keys[0] == keys[1]:      # not across a minute's turn
         assert answers[0][2] == answers[1][2], answers
         made = [s for s in stripe().state()["checkout_sessions"]
                 if s["customer"] == owner["customer"]]
@@ -357,3 +362,13 @@ def test_sigterm_while_stripe_holds_a_request_finishes_it_and_exits_zero():
         stripe().clear_faults()
     assert time.monotonic() - started < 10
     assert len(answers) == 1 and answers[0][0] == 200, answers    # the retry's replay
+
+
+def test_every_billing_answer_was_checked_against_the_document():
+    from openapi_check import CHECK
+    seen = {(m, t, s) for m, t, s in CHECK.checked if t.startswith("/api/v1/billing")}
+    want = {("GET", "/api/v1/billing", 200)}
+    for path in ("/api/v1/billing/checkout", "/api/v1/billing/portal"):
+        want |= {("POST", path, s) for s in (200, 403, 409, 503)}
+    want |= {("POST", "/api/v1/billing/checkout", s) for s in (422, 502)}
+    assert want <= seen, sorted(want - seen)
