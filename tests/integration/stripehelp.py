@@ -73,6 +73,12 @@ class FakeStripe(harness.Proc):
     def requests(self, path=None):
         return [r for r in self.state()["requests"] if path is None or r["path"] == path]
 
+    def webhook_to(self, url):
+        """Sends later events to url: the fake starts before the api it posts to, which
+        needs the fake's secrets in its environment."""
+        self.webhook_url = url
+        return self.control("POST", "/_fake/webhook", {"url": url})
+
     def fault(self, path, mode, count=1, every=1):
         return self.control("POST", "/_fake/faults",
                             {"path": path, "mode": mode, "count": count, "every": every})

@@ -61,6 +61,25 @@ def test_a_replayed_key_answers_the_same_body_and_says_it_was_replayed():
     assert len(customers_named(f, "Replay")) == 1
 
 
+def test_one_key_sent_at_once_from_many_threads_does_the_work_once():
+    import threading
+    f = fake()
+    got = []
+
+    def send():
+        status, h, body = f.call("POST", "/v1/customers", {"name": "Racing"}, idempotency_key="signup-race")
+        got.append((status, body.get("id") if status == 200 else body["error"]["code"]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(customers_named(f, "Racing")) == 1
+    ids = {x for status, x in got if status == 200}
+    assert len(ids) == 1 and all(status == 200 or x == "idempotency_key_in_use" for status, x in got), got
+
+
 def test_a_key_reused_with_other_parameters_is_an_idempotency_error():
     f = fake()
     f.call("POST", "/v1/customers", {"name": "KeyA"}, idempotency_key="signup-reuse")
@@ -83,8 +102,21 @@ def test_an_unknown_parameter_is_refused_recorded_and_not_stored_under_its_key()
     assert status == 200 and "Idempotent-Replayed" not in h, body
 
 
+def test_brackets_percent_encoded_as_our_client_sends_them_nest_like_plain_ones():
+    f = fake()
+    before = len(f.violations())
+    body = "name=Escaped&metadata%5Bbusiness_id%5D=b-esc&email=owner%40example.com"
+    with raw_post(f, "/v1/customers", body, "signup-escaped", 5) as r:
+        got = json.loads(r.read())
+    assert got["metadata"] == {"business_id": "b-esc"} and got["email"] == "owner@example.com"
+    assert f.violations()[before:] == []
+
+
 def test_bodies_that_break_the_schema_are_violations():
     f = fake()
+    status, _, body = f.call("POST", "/v1/checkout/sessions", {
+        "mode": "subscription", "line_items": [{"price": PRICE_MONTHLY, "quantity": 1, "bogus": 1}]})
+    assert status == 400 and body["error"]["param"] == "line_items[0][bogus]", body
     cases = [("/v1/customers", {"name": "x" * 300}),                       # maxLength 256
              ("/v1/checkout/sessions", {"mode": "monthly"}),               # enum
              ("/v1/billing/meter_events", {"event_name": "ai_booking"}),   # payload required
@@ -230,6 +262,7 @@ def test_every_makes_half_the_requests_fail_for_count_of_them():
 
 def test_checkout_completes_into_a_subscription_with_both_prices_and_two_signed_events():
     f = fake()
+    violations_before = len(f.violations())
     c = new_customer(f, "Checkout")
     status, _, s = f.call("POST", "/v1/checkout/sessions", {
         "mode": "subscription", "customer": c["id"], "client_reference_id": "b-checkout",
@@ -258,6 +291,8 @@ def test_checkout_completes_into_a_subscription_with_both_prices_and_two_signed_
     assert cs["status"] == "complete" and cs["payment_status"] == "paid"
     status, _, got = f.call("GET", "/v1/customers/" + c["id"], {"expand": ["subscriptions"]})
     assert status == 200 and got["subscriptions"]["data"][0]["id"] == sub["id"]
+    # the fake checks its own answers against the extract too
+    assert f.violations()[violations_before:] == []
 
 
 def test_signature_modes_are_accepted_or_refused_by_a_correct_verifier():
@@ -321,6 +356,65 @@ def test_customers_portal_sessions_and_credits():
     f.event("customer.deleted", c["id"])
     status, _, body = f.call("GET", "/v1/customers/" + c["id"])
     assert status == 200 and body == {"id": c["id"], "object": "customer", "deleted": True}
+    status, _, body = f.call("POST", "/v1/invoiceitems",
+                             {"customer": c["id"], "amount": -5000, "currency": "usd"})
+    assert status == 400 and body["error"]["code"] == "resource_missing", body
+    # a replay is the answer as it was first given
+    status, h, body = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                       "metadata": {"business_id": "b-Portal"}},
+                             idempotency_key="signup-portal-replay")
+    f.event("customer.deleted", body["id"])
+    status, h, again = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                        "metadata": {"business_id": "b-Portal"}},
+                              idempotency_key="signup-portal-replay")
+    assert h.get("Idempotent-Replayed") == "true" and again == body
+
+
+def test_an_invoice_is_the_plan_plus_metered_bookings_plus_credits_and_a_retry_settles_it():
+    f = fake()
+    c = new_customer(f, "Invoice")
+    for i in range(2):
+        status, _, _ = f.call("POST", "/v1/billing/meter_events", {
+            "event_name": "ai_booking", "identifier": "inv-%s-%d" % (c["id"], i),
+            "payload": {"stripe_customer_id": c["id"], "value": "1"}})
+        assert status == 200
+    f.call("POST", "/v1/invoiceitems", {"customer": c["id"], "amount": -5000, "currency": "usd"})
+    failed = json.loads(deliveries_of(f.event("invoice.payment_failed", c["id"])["id"])[0]["body"])
+    inv = failed["data"]["object"]
+    assert inv["amount_due"] == 20000 + 2 * 5000 - 5000 and inv["status"] == "open", inv
+    paid = json.loads(deliveries_of(f.event("invoice.paid", c["id"])["id"])[0]["body"])
+    assert paid["data"]["object"]["id"] == inv["id"]
+    assert paid["data"]["object"]["amount_paid"] == 25000 and paid["data"]["object"]["status"] == "paid"
+    later = json.loads(deliveries_of(f.event("invoice.paid", c["id"])["id"])[0]["body"])
+    assert later["data"]["object"]["id"] != inv["id"] and later["data"]["object"]["amount_paid"] == 20000
+    gone = json.loads(deliveries_of(f.event("customer.subscription.deleted", c["id"])["id"])[0]["body"])
+    assert gone["data"]["object"]["status"] == "canceled" and gone["data"]["object"]["ended_at"]
+
+
+def test_events_go_to_the_webhook_url_set_after_start():
+    f = fake()
+    c = new_customer(f, "Moved")
+    other = WebhookCatcher(status=503)
+    try:
+        f.webhook_to(other.url)
+        sent = f.event("invoice.paid", c["id"])
+        assert sent["status"] == 503 and len(other.deliveries) == 1
+        assert deliveries_of(sent["id"]) == []
+    finally:
+        f.webhook_to(_catcher.url)
+        other.stop()
+    assert f.control("POST", "/_fake/webhook", {"url": "ftp://x"}, expect=400)
+
+
+def test_the_key_may_come_as_basic_auth_user_name():
+    import base64
+    f = fake()
+    basic = "Basic " + base64.b64encode((f.secret_key + ":").encode()).decode()
+    status, _, body = f.call("POST", "/v1/customers", {"name": "Basic"}, headers={"Authorization": basic})
+    assert status == 200, body
+    wrong = "Basic " + base64.b64encode(b"sk_test_nope:").decode()
+    status, _, body = f.call("POST", "/v1/customers", {"name": "Basic2"}, headers={"Authorization": wrong})
+    assert status == 401 and body["error"]["code"] == "api_key_invalid"
 
 
 def test_the_fake_stops_cleanly_on_sigterm_even_holding_a_connection():
@@ -333,3 +427,17 @@ def test_the_fake_stops_cleanly_on_sigterm_even_holding_a_connection():
     start = time.time()
     assert f.stop(timeout=5) == 0
     assert time.time() - start < 3
+
+
+def test_the_checker_answers_from_the_command_line():
+    import subprocess
+    cli = os.path.join(harness.ROOT, "tests", "schemas", "stripe", "stripe_schema.py")
+    ok = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/customers",
+                         "name=A&metadata%5Bbusiness_id%5D=b"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.strip() == "OK", ok
+    bad = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/billing/meter_events",
+                          "event_name=ai_booking&payload[value]=1&identifer=x"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "identifer" in bad.stdout, bad
+    usage = subprocess.run(["/usr/bin/python3", cli], capture_output=True, text=True)
+    assert usage.returncode == 2

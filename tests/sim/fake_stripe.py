@@ -13,6 +13,8 @@ docs/billing.md, "Tests: the fake Stripe".
       --webhook-secret whsec_x --webhook-url http://127.0.0.1:N/webhooks/stripe
 """
 import argparse
+import base64
+import copy
 import http.server
 import json
 import os
@@ -39,6 +41,21 @@ MAX_KEY_LEN = 255
 CUSTOMER_PATH = re.compile(r"^/v1/customers/([^/]+)$")
 CHECKOUT_COMPLETE = re.compile(r"^/_fake/checkout/([^/]+)/complete$")
 SUBSCRIPTION_MOVE = re.compile(r"^/_fake/subscriptions/([^/]+)$")
+LOST_AFTER_WORK = stripe_error("api_error", "An unknown error occurred (injected after the work).")
+
+
+def api_key_of(authorization):
+    """The API key an Authorization header gives: Bearer, or Basic with the key as the
+    user name (Stripe takes both); "" for none."""
+    kind, _, value = authorization.strip().partition(" ")
+    if kind.lower() == "bearer":
+        return value.strip()
+    if kind.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip(), validate=True).decode().partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+    return ""
 
 
 class Answer:
@@ -85,14 +102,14 @@ class Fake:
         return ans
 
     def _api(self, rec, method, path, query, headers, raw):
-        auth = headers.get("Authorization") or ""
-        if not auth.startswith("Bearer ") or not auth[7:].strip():
+        key_given = api_key_of(headers.get("Authorization") or "")
+        if not key_given:
             return Answer(401, stripe_error(
                 "invalid_request_error",
                 "You did not provide an API key. You need to provide your API key in the "
                 "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."))
-        if auth[7:] != self.opts.secret_key:
-            shown = auth[7:][:8] + "*" * max(0, len(auth) - 15)
+        if key_given != self.opts.secret_key:
+            shown = key_given[:8] + "*" * max(0, len(key_given) - 8)
             return Answer(401, stripe_error("invalid_request_error",
                                             "Invalid API Key provided: %s" % shown, "api_key_invalid"))
         version = headers.get("Stripe-Version")
@@ -111,6 +128,12 @@ class Fake:
                     "invalid_request_error",
                     "Invalid idempotency key: must be between 1 and %d characters." % MAX_KEY_LEN,
                     "idempotency_key_invalid"))
+        # checked before a fault answers, so a broken request is seen whatever the fault
+        params, errors = self.schema.check_request(method, path, query,
+                                                   raw.decode("utf-8", errors="replace"))
+        rec["params"] = params
+        for e in errors:
+            self.violation(rec, e)
         fault = self.take_fault(path)
         rec["fault"] = fault
         if fault == "reset":
@@ -129,21 +152,29 @@ class Fake:
                 "(that probably means you submitted twice, and the other request is still "
                 "going through): %s. Please try again later." % key, "idempotency_key_in_use"),
                 {"Stripe-Should-Retry": "true"})
-        body = raw.decode("utf-8", errors="replace")
-        params, errors = self.schema.check_request(method, path, query, body)
-        rec["params"] = params
         if errors:
-            for e in errors:
-                self.violation(rec, e)
             return Answer(*self.invalid(method, path, errors))
         if method != "POST" or key is None:
-            return self.after_fault(fault, *self.run(method, path, params))
-        return self.after_fault(fault, *self.run_once(rec, key, method, path, params))
+            answer = self.run(method, path, params)
+        else:
+            answer = self.run_once(rec, key, method, path, params)
+        self.check_answer(rec, method, path, answer[0], answer[1])
+        return self.after_fault(fault, *answer)
+
+    def check_answer(self, rec, method, path, status, body):
+        """The fake's own answers must match the extract too, or tests would learn a
+        shape Stripe never sends."""
+        names = self.schema.response_schemas(method, path) if status == 200 else ["error"]
+        if not names:
+            return
+        errors = min((self.schema.check_object(n, body) for n in names), key=len)
+        for e in errors:
+            self.violation(rec, "the fake's own answer breaks the extract: " + e)
 
     def after_fault(self, fault, status, body, headers=None):
         """A fault that lets the work happen: the answer is lost (timeout) or is a 500."""
         if fault == "500_after":
-            return Answer(500, stripe_error("api_error", "An unknown error occurred (injected after the work)."))
+            return Answer(500, LOST_AFTER_WORK)
         if fault == "timeout":
             return Answer(status, body, headers, hold_s=self.opts.timeout_hold_s)
         return Answer(status, body, headers)
@@ -175,7 +206,7 @@ class Fake:
         try:
             status, body = self.run(method, path, params)
             if rec.get("fault") == "500_after":    # Stripe stores and replays a 500 too
-                status, body = 500, stripe_error("api_error", "An unknown error occurred (injected after the work).")
+                status, body = 500, LOST_AFTER_WORK
             with self.lock:
                 self.idempotency[key] = {"fingerprint": fingerprint, "status": status, "body": body,
                                          "request_id": rec["request_id"]}
@@ -189,7 +220,8 @@ class Fake:
         with self.lock:
             m = CUSTOMER_PATH.match(path)
             if m and method == "GET":
-                return a.get_customer(urllib.parse.unquote(m.group(1)), params)
+                status, body = a.get_customer(urllib.parse.unquote(m.group(1)), params)
+                return status, copy.deepcopy(body)
             route = {("POST", "/v1/customers"): a.create_customer,
                      ("POST", "/v1/checkout/sessions"): a.create_checkout_session,
                      ("POST", "/v1/billing_portal/sessions"): a.create_portal_session,
@@ -201,16 +233,20 @@ class Fake:
             if route is None:
                 return 404, stripe_error("invalid_request_error",
                                          "Unrecognized request URL (%s: %s)." % (method, path))
-            return route(params)
+            status, body = route(params)
+            # a copy: the answer (and its replay) is the object as it was then
+            return status, copy.deepcopy(body)
 
     @staticmethod
     def invalid(method, path, errors):
         """Stripe's 400 for a request the extract refuses, named like Stripe names it."""
         first = errors[0]
-        m = re.search(r"'([^']+)' was unexpected", first)
+        m = re.match(r"^(?:body|query)((?:\[[^\]]*\])*)[^:]*:.*'([^']+)' was unexpected", first)
         if m:
-            return 400, stripe_error("invalid_request_error", "Received unknown parameter: %s" % m.group(1),
-                                     "parameter_unknown", m.group(1))
+            parts = re.findall(r"\[([^\]]*)\]", m.group(1)) + [m.group(2)]
+            param = parts[0] + "".join("[%s]" % p for p in parts[1:])
+            return 400, stripe_error("invalid_request_error", "Received unknown parameter: %s" % param,
+                                     "parameter_unknown", param)
         m = re.search(r"'([^']+)' is a required property", first)
         if m:
             return 400, stripe_error("invalid_request_error", "Missing required param: %s." % m.group(1),
@@ -302,19 +338,23 @@ class Fake:
 
     def _control(self, method, path, spec):
         if path == "/_fake/state" and method == "GET":
-            with self.lock:
+            with self.lock:     # copied whole: handlers change state while it is sent
                 out = self.account.snapshot()
-                out.update(requests=[dict(r) for r in self.requests],
-                           violations=list(self.violations),
-                           webhooks=[dict(w) for w in self.webhooks],
-                           faults=[dict(f) for f in self.faults])
-            return 200, out
+                out.update(requests=self.requests, violations=self.violations,
+                           webhooks=self.webhooks, faults=self.faults)
+                return 200, copy.deepcopy(out)
         if path == "/_fake/faults" and method == "POST":
             return 200, {"faults": self.add_fault(spec)}
         if path == "/_fake/faults" and method == "DELETE":
             with self.lock:
                 self.faults = []
             return 200, {"faults": []}
+        if path == "/_fake/webhook" and method == "POST":
+            url = spec.get("url")
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                raise ValueError("\"url\" must be an http(s) URL")
+            self.opts.webhook_url = url
+            return 200, {"url": url}
         if path == "/_fake/events" and method == "POST":
             return 200, self.send_event(spec)
         m = CHECKOUT_COMPLETE.match(path)

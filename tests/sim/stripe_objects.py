@@ -12,6 +12,8 @@ MONTH_S = 30 * 24 * 3600
 CHECKOUT_URL = "https://checkout.stripe.test/c/pay/"
 PORTAL_URL = "https://billing.stripe.test/p/session/"
 INVOICE_URL = "https://invoice.stripe.test/i/"
+PLAN_CENTS = 20000      # the plan of docs/billing.md; the fake's prices are names only
+BOOKING_CENTS = 5000
 
 
 ID_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -66,6 +68,7 @@ class Account:
         self.invoices = {}
         self.meters = []
         self.session_inputs = {}
+        self.invoiced_identifiers = set()
 
     def _new(self, schema_name, prefix, **fields):
         obj = self.schema.skeleton(schema_name)
@@ -103,6 +106,11 @@ class Account:
             self.customers[cid] = c
         return self.customers[cid]
 
+    def is_live(self, cid):
+        """True for a customer that exists and was not deleted."""
+        c = self.customers.get(cid)
+        return c is not None and not c.get("deleted")
+
     def get_customer(self, cid, p):
         c = self.customers.get(cid)
         if c is None:
@@ -119,13 +127,14 @@ class Account:
 
     def create_checkout_session(self, p):
         cid = p.get("customer")
-        if cid is not None and cid not in self.customers:
+        if cid is not None and not self.is_live(cid):
             return no_such("customer", cid, "customer")
         mode = p.get("mode")
         if mode == "subscription" and not p.get("line_items"):
-            return 400, stripe_error("invalid_request_error",
-                                     "You must provide at least one recurring price in `subscription` mode when using prices.",
-                                     "parameter_missing", "line_items")
+            return 400, stripe_error(
+                "invalid_request_error",
+                "You must provide at least one recurring price in `subscription` mode when using prices.",
+                "parameter_missing", "line_items")
         s = self._new("checkout.session", "cs", mode=mode or "payment", status="open",
                       payment_status="unpaid", customer=cid,
                       client_reference_id=p.get("client_reference_id"),
@@ -177,7 +186,7 @@ class Account:
 
     def create_subscription(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         prices = [i.get("price") for i in p.get("items") or [] if i.get("price")]
         status = "incomplete" if p.get("payment_behavior") == "default_incomplete" else "active"
@@ -203,7 +212,7 @@ class Account:
 
     def create_portal_session(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         s = self._new("billing_portal.session", "bps", customer=cid,
                       configuration=new_id("bpc"), return_url=p.get("return_url"),
@@ -237,7 +246,7 @@ class Account:
 
     def create_invoice_item(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         if "amount" in p and "currency" not in p:
             return 400, stripe_error("invalid_request_error", "Missing required param: currency.",
@@ -264,24 +273,48 @@ class Account:
 
     # -- objects for events ---------------------------------------------------------
     def invoice_for(self, event_type, cid, sub):
-        """The invoice an invoice.* event carries: paid, or open after a failed try."""
+        """The invoice an invoice.* event carries. The subscription's open invoice when
+        it has one (a retried payment settles the same invoice), else a new one: the
+        plan's $200 plus $50 for each booking metered since the last invoice plus the
+        pending invoice items (credits are negative), all swept into it. Paid for
+        invoice.paid and invoice.payment_succeeded, else open after one more failed try."""
         now = int(time.time())
+        inv = self.invoices.get(sub.get("latest_invoice") or "")
+        if inv is None or inv["status"] != "open":
+            inv = self._new_invoice(cid, sub, now)
+        if event_type in ("invoice.paid", "invoice.payment_succeeded"):
+            inv.update(status="paid", amount_paid=inv["amount_due"], amount_remaining=0,
+                       next_payment_attempt=None)
+            inv["status_transitions"] = {"paid_at": now}
+        elif event_type in ("invoice.payment_failed", "invoice.payment_action_required"):
+            inv.update(attempt_count=inv["attempt_count"] + 1, attempted=True,
+                       next_payment_attempt=now + 3 * 24 * 3600)
+        return inv
+
+    def _new_invoice(self, cid, sub, now):
         item = sub["items"]["data"][0] if sub["items"]["data"] else None
         start = item["current_period_start"] if item else now
+        bookings = [e for e in self.meter_events
+                    if e["payload"].get("stripe_customer_id") == cid
+                    and e["identifier"] not in self.invoiced_identifiers]
+        credits = [i for i in self.invoice_items if i["customer"] == cid and i["invoice"] is None]
+        count = sum(int(e["payload"].get("value", "1")) if e["payload"].get("value", "1").isdigit() else 0
+                    for e in bookings)
+        amount = PLAN_CENTS + BOOKING_CENTS * count + sum(i["amount"] for i in credits)
         inv = self._new("invoice", "in", customer=cid, currency="usd", status="open",
-                        amount_due=20000, amount_remaining=20000, subtotal=20000, total=20000,
+                        amount_due=amount, amount_remaining=amount, subtotal=amount, total=amount,
                         billing_reason="subscription_cycle", period_start=start,
-                        period_end=start + MONTH_S, attempt_count=1, attempted=True,
-                        next_payment_attempt=now + 3 * 24 * 3600)
+                        period_end=start + MONTH_S, attempt_count=0, attempted=False,
+                        next_payment_attempt=None)
         inv["hosted_invoice_url"] = INVOICE_URL + inv["id"]
         inv["parent"] = {"type": "subscription_details", "quote_details": None,
                          "subscription_details": {"subscription": sub["id"],
                                                   "metadata": dict(sub.get("metadata") or {})}}
         inv["lines"] = {"object": "list", "data": [], "has_more": False,
                         "url": "/v1/invoices/%s/lines" % inv["id"]}
-        if event_type in ("invoice.paid", "invoice.payment_succeeded"):
-            inv.update(status="paid", amount_paid=20000, amount_remaining=0,
-                       next_payment_attempt=None)
+        self.invoiced_identifiers.update(e["identifier"] for e in bookings)
+        for i in credits:
+            i["invoice"] = inv["id"]
         sub["latest_invoice"] = inv["id"]
         self.invoices[inv["id"]] = inv
         return inv
@@ -303,13 +336,16 @@ class Account:
         customer = self.ensure_customer(cid)
         sub = self.subscriptions[sub_id] if sub_id else None
         if family == "customer.subscription":
-            return copy.deepcopy(sub or self.customer_subscription(cid))
+            sub = sub or self.customer_subscription(cid)
+            if event_type == "customer.subscription.deleted" and sub["status"] != "canceled":
+                self.set_subscription_status(sub["id"], "canceled")
+            return copy.deepcopy(sub)
         if family == "invoice":
             return copy.deepcopy(self.invoice_for(event_type, cid, sub or self.customer_subscription(cid)))
         if family == "customer":
             if event_type == "customer.deleted":
                 customer["deleted"] = True
-            return {k: v for k, v in customer.items() if k != "deleted"}
+            return copy.deepcopy({k: v for k, v in customer.items() if k != "deleted"})
         if family == "checkout.session":
             sessions = [s for s in self.checkout_sessions.values() if s["customer"] == cid]
             if spec.get("checkout_session"):

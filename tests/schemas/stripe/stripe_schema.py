@@ -6,7 +6,8 @@ Stripe's request bodies are form-encoded with bracket nesting (`metadata[busines
 dicts and lists, turns the text leaves into the integers, booleans and arrays the
 operation's schema wants, and checks the result against the operation's requestBody
 schema (additionalProperties false, required, types, maxLength, enums, the anyOf whose
-other branch is "" to clear a field). Objects (an event, a customer, a subscription...)
+other branch is "" to clear a field; an unknown nested parameter too, as
+Stripe refuses it). Objects (an event, a customer, a subscription...)
 are checked against the component schemas. The extract is OpenAPI 3.0: `nullable` is
 turned into "or null" and `x-*`, `description` and `format` are annotations.
 
@@ -47,6 +48,22 @@ def to_json_schema(node):
             out[k] = to_json_schema(v)
     if out.pop("nullable", False):
         return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def closed(node):
+    """A request schema whose every object with named properties refuses others.
+    Stripe's spec says additionalProperties false only at the top of a body, but its
+    API refuses an unknown nested parameter too ("Received unknown parameter:
+    line_items[0][bogus]"), so the checker does."""
+    if isinstance(node, list):
+        return [closed(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: closed(v) if k != "properties" else {n: closed(sv) for n, sv in v.items()}
+           for k, v in node.items()}
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
     return out
 
 
@@ -98,7 +115,8 @@ class StripeSchema:
         self.source = self.doc.get("_source", {})
         self.api_version = self.source.get("info.version") or self.doc["info"]["version"]
         self._validators = {}
-        self._lock = threading.Lock()
+        # a validator's ref resolver keeps a scope stack: one validation at a time
+        self._lock = threading.RLock()
 
     # -- lookups ------------------------------------------------------------------
     def _deref(self, node):
@@ -124,9 +142,10 @@ class StripeSchema:
             return v
 
     def _errors(self, key, schema, instance, prefix):
-        v = self._validator(key, schema)
+        with self._lock:
+            found = list(self._validator(key, schema).iter_errors(instance))
         out = []
-        for e in sorted(v.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
+        for e in sorted(found, key=lambda e: list(map(str, e.absolute_path))):
             where = "".join("[%s]" % p for p in e.absolute_path) or "(root)"
             out.append("%s%s: %s" % (prefix, where, e.message[:300]))
         return out
@@ -194,7 +213,7 @@ class StripeSchema:
             if body:
                 errors.append("body: %s %s takes no body" % (method, tmpl))
             return params, errors
-        bschema = to_json_schema(form["schema"])
+        bschema = closed(to_json_schema(form["schema"]))
         try:
             bvalues = self.coerce(decode_form(body or ""), bschema)
         except ValueError as err:
@@ -202,6 +221,14 @@ class StripeSchema:
         errors += self._errors(("body", method, tmpl), bschema, bvalues, "body")
         params.update(bvalues)
         return params, errors
+
+    def response_schemas(self, method, path):
+        """The component names of what a successful method path answers (one of them)."""
+        _, op = self.operation(method, path)
+        ok = (op or {}).get("responses", {}).get("200", {})
+        ref = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        names = [r["$ref"][len(REF):] for r in ref.get("anyOf", [ref]) if "$ref" in r]
+        return names
 
     def check_object(self, name, instance):
         """What in instance breaks the component schema name ([] when valid)."""
@@ -254,7 +281,10 @@ def main(argv=None):
         else:
             with open(argv[2], encoding="utf-8") as f:
                 instance = json.load(f)
-            errors = spec.check_event(instance) if argv[1] == "event" else spec.check_object(argv[1], instance)
+            if argv[1] == "event":
+                errors = spec.check_event(instance)
+            else:
+                errors = spec.check_object(argv[1], instance)
     except (OSError, ValueError, LookupError, IndexError) as err:
         print("stripe_schema: %s" % err, file=sys.stderr)
         return 2
