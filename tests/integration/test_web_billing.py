@@ -372,3 +372,8 @@ def test_every_billing_answer_was_checked_against_the_document():
         want |= {("POST", path, s) for s in (200, 403, 409, 503)}
     want |= {("POST", "/api/v1/billing/checkout", s) for s in (422, 502)}
     assert want <= seen, sorted(want - seen)
+
+
+def test_nothing_sent_to_stripe_broke_its_rules():
+    assert len(stripe().requests()) >= 10
+    assert stripe().violations() == []
