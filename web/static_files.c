@@ -1,0 +1,82 @@
+/* web/static_files.c: serves the embedded dashboard. Its few dozen files are looked up
+ * by a linear scan: there are too few to index, and the answer is a borrowed static
+ * buffer, so a page costs no allocation and no disk. */
+#include <event2/http.h>
+#include <string.h>
+
+#include "static_files.h"
+#include "web.h"
+
+/* No inline script or style, nothing from another site, never framed. */
+#define STATIC_CSP "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool web_static_is_page_path(const char *path)
+{
+    return !has_prefix(path, "/api/") && strcmp(path, "/api") != 0;
+}
+
+const char *web_static_content_type(const char *name)
+{
+    static const struct {
+        const char *ext;
+        const char *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},    {".svg", "image/svg+xml"},
+        {".json", "application/json"},          {".png", "image/png"},
+        {".ico", "image/x-icon"},               {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot != NULL && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+static const struct web_asset *asset_find(const char *name)
+{
+    for (size_t i = 0; i < web_asset_count; i++)
+        if (strcmp(web_assets[i].name, name) == 0)
+            return &web_assets[i];
+    return NULL;
+}
+
+static void add_page_headers(struct web_exchange *x, bool is_immutable)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+    evhttp_add_header(h, "Content-Security-Policy", STATIC_CSP);
+    evhttp_add_header(h, "Referrer-Policy", "same-origin");
+    evhttp_add_header(h, "X-Frame-Options", "DENY");
+    evhttp_add_header(h, "Cache-Control", is_immutable ? "public, max-age=31536000, immutable"
+                                                       : "no-cache");
+}
+
+void web_static_handle(struct web_exchange *x)
+{
+    enum evhttp_cmd_type cmd = evhttp_request_get_command(x->req);
+    if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+        evhttp_add_header(evhttp_request_get_output_headers(x->req), "Allow", "GET, HEAD");
+        web_reply_problem(x, 405, "The dashboard's pages are read with GET.");
+        return;
+    }
+    const struct web_asset *a = NULL;
+    if (has_prefix(x->path, web_assets_prefix)) {
+        const char *name = x->path + strlen(web_assets_prefix);
+        a = strcmp(name, "index.html") == 0 ? NULL : asset_find(name);
+    } else if (!has_prefix(x->path, "/assets/")) {
+        a = asset_find("index.html");
+    }
+    if (a == NULL) {
+        /* an old page asking for files of a previous build: reloading fetches the new */
+        web_reply_problem(x, 404, "No such file; reload the page.");
+        return;
+    }
+    bool is_index = strcmp(a->name, "index.html") == 0;
+    add_page_headers(x, !is_index);
+    web_reply_text(x, 200, web_static_content_type(a->name), a->body, a->len);
+}
