@@ -90,4 +90,6 @@ function App() {
     <main><${Page} ...${props} me=${me} key=${path} /></main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';      // the "Loading…" index.html shows until this module runs
+render(html`<${App} />`, root);
