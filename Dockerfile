@@ -8,7 +8,7 @@
 FROM debian:12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential pkg-config libhiredis-dev libevent-dev libpq-dev libcurl4-openssl-dev \
-      libmsgpack-dev libjansson-dev libsodium-dev zlib1g-dev \
+      libmsgpack-dev libjansson-dev libsodium-dev zlib1g-dev npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

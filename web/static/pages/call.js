@@ -27,7 +27,7 @@ function Upsells({ items }) {
   if (items.length === 0) return null;
   return html`<section aria-labelledby="upsells"><h2 id="upsells">Upsell opportunities</h2>
     <ul class="plain">${items.map((u) => html`<li>
-      <strong>${u.suggested_service}</strong> with ${u.service}: <q>${u.evidence}</q></li>`)}</ul></section>`;
+      <strong>${u.suggested_service}</strong> with ${u.service}: ${u.evidence}</li>`)}</ul></section>`;
 }
 
 export function CallPage({ id, me }) {
