@@ -93,6 +93,11 @@ const journeys = {
     check(/being set up|answers \+1 \d{3} \d{3} \d{4}/.test(number), 'no number nor "being set up": ' + number);
     check(await page.getByText('No calls yet').isVisible(), 'no empty state on a new business');
     await visit(page, 'today-new');
+    // the worker buys the number in the area code asked for; the page shows it by itself
+    await page.getByText(new RegExp(`answers \\+1 ${args.area_code} \\d{3} \\d{4}`)).waitFor({ timeout: 90000 });
+    const empty = await page.locator('.empty').first().innerText();
+    check(/^No calls yet — call \+1 \d{3} \d{3} \d{4} to try your receptionist\.$/.test(empty), 'empty state: ' + empty);
+    await visit(page, 'today-number');
   },
 
   async today(page) {
@@ -125,6 +130,38 @@ const journeys = {
     await visit(page, 'call');
     await page.reload();
     await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+  },
+
+  async paging(page) {
+    await logIn(page, args.email, args.password);
+    await page.goto(args.url + '/calls');
+    const rows = page.locator('ul.calls li a');
+    await rows.first().waitFor();
+    check(await rows.count() < args.total, 'the first page holds every call');
+    // scrolling to the end loads the next pages until there are none
+    for (let i = 0; i < 10 && await page.getByRole('button', { name: 'More calls' }).count(); i++) {
+      await page.getByRole('button', { name: 'More calls' }).scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+    }
+    const hrefs = await rows.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length === args.total && new Set(hrefs).size === args.total,
+          `${hrefs.length} calls listed (${new Set(hrefs).size} different), not ${args.total}`);
+    await page.getByLabel('Outcome').selectOption('missed');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/outcome=missed/);
+    await page.waitForFunction((n) => document.querySelectorAll('ul.calls li').length > 0 &&
+      [...document.querySelectorAll('ul.calls .outcome')].every((o) => o.textContent === 'Missed'), null);
+    await page.reload();
+    await page.locator('ul.calls li').first().waitFor();
+    check(await page.getByLabel('Outcome').inputValue() === 'missed', 'the filter is lost on reload');
+    for (let i = 0; i < 10 && await page.getByRole('button', { name: 'More calls' }).count(); i++) {
+      await page.getByRole('button', { name: 'More calls' }).click();
+      await page.waitForTimeout(300);
+    }
+    const outcomes = await page.locator('ul.calls .outcome').allInnerTexts();
+    check(outcomes.length === args.missed && outcomes.every((o) => o === 'Missed'),
+          `missed filter shows ${outcomes.length}: ${[...new Set(outcomes)]}`);
+    await visit(page, 'calls-missed');
   },
 
   async isolation(page) {

@@ -1,7 +1,9 @@
 """The owner's dashboard in a real browser (Debian's Chromium driven by playwright-core,
 journeys.mjs) against the real frontdesk-web, api, worker, Telnyx simulator, Redis and
 PostgreSQL. Two businesses sign up through the API, each with its receptionist and a
-call placed through the simulator that books; a third signs up in the browser. Each
+call placed through the simulator that books (and the first with older calls written
+straight into PostgreSQL, for paging); a third signs up in the browser and watches its
+number being bought by the worker from the simulator. Each
 journey is one test: it fails on anything a user would notice, a serious or critical
 axe-core finding, a page wider than the screen, or an error the page logs (a script
 error or a Content-Security-Policy refusal). Screenshots: build/screenshots/."""
@@ -19,7 +21,6 @@ from workerhelp import Stack
 E = env()
 STACK = Stack(E)
 SIM = STACK.sim
-WORKER = STACK.worker("dashboard", FRONTDESK_SILENCE_MS="800")
 WEB = Web(E)
 STACK.procs.append(WEB)
 PG = E.pg()
@@ -44,6 +45,8 @@ class Business:
     def __init__(self, name, zone, caller, caller_name):
         self.client, self.signed = sign_up(WEB, name, timezone=zone)
         self.id = self.signed["business_id"]
+        # its number is routed here, so the worker must not buy it another one
+        rows("DELETE FROM number_requests WHERE business_id = %s RETURNING id", self.id)
         self.email, self.password = self.signed["email"], self.signed["password"]
         self.number = random_number()
         with PG.cursor() as cur:
@@ -62,18 +65,43 @@ class Business:
         self.caller, self.caller_name = caller, caller_name
         self.said = ["How much is a teeth cleaning?",
                      "OK, I'd like to book one tomorrow at 10 in the morning"]
-        self.call_id = SIM.call(self.number, caller, [{"say": s} for s in self.said + [
-            caller_name, "yes please", "no that's all, bye"]])
+
+    def place_booking_call(self):
+        self.call_id = SIM.call(self.number, self.caller, [{"say": s} for s in self.said + [
+            self.caller_name, "yes please", "no that's all, bye"]])
 
 
 A = Business("Alma Dental", "America/New_York", "+15550007101", "Alma Quist")
 B = Business("Boris Dental", "America/Chicago", "+15550007102", "Boris Kline")
+# Started once A and B no longer ask for a number; it buys the browser's sign-up one.
+WORKER = STACK.worker("dashboard", FRONTDESK_SILENCE_MS="800",
+                      FRONTDESK_TELNYX_CONNECTION_ID="1494404757140276705",
+                      FRONTDESK_TELNYX_MESSAGING_PROFILE_ID="40017a2f-1b7e-4a3c-9c3e-2f7d0f9e1a55")
+for b in (A, B):
+    b.place_booking_call()
 for b in (A, B):
     SIM.wait_ended(b.call_id, timeout=90)
 wait_for(lambda: rows("SELECT count(*) FROM bookings WHERE business_id IN (%s, %s)", A.id, B.id)[0][0] == 2
          and rows("SELECT count(*) FROM call_logs WHERE business_id IN (%s, %s)", A.id, B.id)[0][0] == 2,
          timeout=60, what="both calls' logs and bookings")
 A_CALL_ID = rows("SELECT id::text FROM call_logs WHERE business_id = %s", A.id)[0][0]
+OLDER_CALLS = 40        # more than a page of the Calls list
+
+
+def write_older_calls():
+    """OLDER_CALLS calls of A three days ago, answered and missed in turn."""
+    with PG.cursor() as cur:
+        for i in range(OLDER_CALLS):
+            cid = str(uuid.uuid4())
+            cur.execute("INSERT INTO call_logs (id, business_id, call_control_id, direction, started_at, "
+                        "ended_at, duration_s, from_number, to_number, outcome) VALUES (%s, %s, %s, "
+                        "'incoming', now() - interval '3 days' - %s * interval '1 minute', "
+                        "now() - interval '3 days' - %s * interval '1 minute' + interval '1 minute', "
+                        "60, '+15550009999', %s, %s)",
+                        (cid, A.id, "older-" + cid, i, i, A.number, ("answered_by_agent", "missed")[i % 2]))
+
+
+write_older_calls()
 
 
 def journey(name, **args):
@@ -85,7 +113,7 @@ def journey(name, **args):
     assert f"ok {name}" in r.stdout, r.stdout
 
 
-def test_a_business_signs_up_in_the_browser_and_sees_its_number_being_set_up():
+def test_a_business_signs_up_in_the_browser_and_sees_its_number_once_bought():
     email = f"browser-{uuid.uuid4().hex[:10]}@example.com"
     journey("signup", business_name="Cora Bakery " + uuid.uuid4().hex[:4], email=email,
             password="a long password 1", timezone="America/Denver", area_code="303")
@@ -101,6 +129,11 @@ def test_today_shows_the_call_and_its_booking():
 
 def test_a_call_opens_to_its_transcript_and_booking():
     journey("transcript", email=A.email, password=A.password, caller_said=A.said, service="Cleaning")
+
+
+def test_the_calls_list_pages_as_it_scrolls_and_filters_by_outcome():
+    journey("paging", email=A.email, password=A.password, total=OLDER_CALLS + 1,
+            missed=OLDER_CALLS // 2)
 
 
 def test_business_b_owner_never_sees_a_word_of_a():

@@ -1,16 +1,22 @@
 // Loading what a page shows: a hook that runs an async function when its inputs change
-// and keeps its value or error, and the message shown meanwhile.
+// (and again every everyMs while the tab is visible, keeping what is shown until the new
+// answer comes), and the message shown meanwhile.
 import { html, useState, useEffect } from './vendor/preact-htm.js';
 
-export function useLoad(fn, inputs) {
+export function useLoad(fn, inputs, everyMs) {
   const [state, setState] = useState({ value: null, error: null });
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    setState({ value: null, error: null });
     fn().then((value) => live && setState({ value, error: null }),
-              (error) => live && setState({ value: null, error }));
+              (error) => live && setState((old) => (old.value ? old : { value: null, error })));
     return () => { live = false; };
-  }, inputs);
+  }, [...inputs, tick]);
+  useEffect(() => {
+    if (!everyMs) return undefined;
+    const timer = setInterval(() => document.visibilityState === 'visible' && setTick((t) => t + 1), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
   return state;
 }
 

@@ -1,6 +1,7 @@
 // Calls: newest first, filtered by dates and outcome (kept in the address, so a filtered
-// list can be shared and survives a reload), a page at a time.
-import { html, useState, useEffect } from '../vendor/preact-htm.js';
+// list can be shared and survives a reload), a page at a time: the next page loads when
+// the "More calls" button scrolls into view, or when it is pressed.
+import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
 import { api, query } from '../api.js';
 import { dateTime, duration, phone, outcomes } from '../format.js';
 
@@ -43,6 +44,13 @@ export function CallsPage({ me }) {
     }
   };
   useEffect(() => { load(null); }, [filters]);
+  const more = useRef(null);
+  useEffect(() => {
+    if (!more.current || busy || typeof IntersectionObserver === 'undefined') return undefined;
+    const seen = new IntersectionObserver((entries) => entries[0].isIntersecting && load(cursor));
+    seen.observe(more.current);
+    return () => seen.disconnect();
+  }, [cursor, busy]);
 
   const apply = (e) => {
     e.preventDefault();
@@ -66,5 +74,5 @@ export function CallsPage({ me }) {
     ${items === null ? html`<p class="loading">Loading…</p>`
       : items.length === 0 ? html`<p class="empty">No calls match.</p>`
       : html`<ul class="calls">${items.map((c) => html`<${CallRow} call=${c} tz=${tz} />`)}</ul>`}
-    ${cursor && html`<button type="button" onClick=${() => load(cursor)} disabled=${busy}>More calls</button>`}`;
+    ${cursor && html`<button type="button" ref=${more} onClick=${() => load(cursor)} disabled=${busy}>More calls</button>`}`;
 }

@@ -1,7 +1,8 @@
 // Today: the figures for today, 7 and 30 days (from one analytics request for the last 30
 // local days), a chart of calls and bookings per day, the latest calls, the latest
-// messages, and the business's number.
-import { html, useState, useEffect } from '../vendor/preact-htm.js';
+// messages, and the business's number. It refreshes itself, more often while the number
+// is being set up, so a new call or the new number shows without a reload.
+import { html, useState } from '../vendor/preact-htm.js';
 import { api } from '../api.js';
 import { todayIn, addDays, money, phone } from '../format.js';
 import { DayChart } from '../chart.js';
@@ -19,7 +20,7 @@ function sum(days, key) { return days.reduce((n, d) => n + d[key], 0); }
 function Figures({ days, currency }) {
   const spans = [['Today', days.slice(-1)], ['7 days', days.slice(-7)], ['30 days', days]];
   return html`<div class="table-wrap"><table class="figures">
-      <caption>Figures</caption>
+      <caption>Today, the last 7 days and the last 30 days</caption>
       <thead><tr><th scope="col"></th>${spans.map(([l]) => html`<th scope="col">${l}</th>`)}</tr></thead>
       <tbody>
         ${FIGURES.map(([k, label]) => html`<tr><th scope="row">${label}</th>
@@ -37,6 +38,7 @@ export function activeNumber(numbers) {
 export function TodayPage({ me }) {
   const tz = me.business.timezone;
   const [today] = useState(() => todayIn(tz));
+  const [hasNumber, setHasNumber] = useState(true);
   const data = useLoad(async () => {
     const [analytics, calls, messages, numbers] = await Promise.all([
       api('GET', `/analytics?from=${addDays(today, -29)}&to=${today}`),
@@ -44,8 +46,9 @@ export function TodayPage({ me }) {
       api('GET', '/messages?limit=5'),
       api('GET', '/numbers'),
     ]);
+    setHasNumber(activeNumber(numbers) !== null);
     return { analytics, calls, messages, number: activeNumber(numbers) };
-  }, []);
+  }, [], hasNumber ? 30000 : 3000);
   if (!data.value) return html`<h1>Today</h1><${Loading} state=${data} />`;
   const { analytics, calls, messages, number } = data.value;
   return html`<h1>Today</h1>
