@@ -133,6 +133,7 @@ $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 
 # The pure parts of frontdesk-web (web/), tested without the binary: extra objects too.
 $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
+$(BUILD)/tests/test_web_static_rules: $(BUILD)/web/static_rules.o
 $(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
                               $(BUILD)/web/json_path.o
 

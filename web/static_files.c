@@ -1,4 +1,5 @@
-/* web/static_files.c: serves the embedded dashboard. Its few dozen files are looked up
+/* web/static_files.c: serves the embedded dashboard (the rules it answers by are in
+ * web/static_rules.c). Its few dozen files are looked up
  * by a linear scan: there are too few to index, and the answer is a borrowed static
  * buffer, so a page costs no allocation and no disk. */
 #include <event2/http.h>
@@ -13,29 +14,6 @@
 static bool has_prefix(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-bool web_static_is_page_path(const char *path)
-{
-    return !has_prefix(path, "/api/") && strcmp(path, "/api") != 0;
-}
-
-const char *web_static_content_type(const char *name)
-{
-    static const struct {
-        const char *ext;
-        const char *type;
-    } types[] = {
-        {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},    {".svg", "image/svg+xml"},
-        {".json", "application/json"},          {".png", "image/png"},
-        {".ico", "image/x-icon"},               {".txt", "text/plain; charset=utf-8"},
-    };
-    const char *dot = strrchr(name, '.');
-    for (size_t i = 0; dot != NULL && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
 }
 
 static const struct web_asset *asset_find(const char *name)
@@ -78,5 +56,13 @@ void web_static_handle(struct web_exchange *x)
     }
     bool is_index = strcmp(a->name, "index.html") == 0;
     add_page_headers(x, !is_index);
+    struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+    evhttp_add_header(h, "Vary", "Accept-Encoding");
+    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(x->req), "Accept-Encoding");
+    if (web_static_accepts_gzip(accept)) {
+        evhttp_add_header(h, "Content-Encoding", "gzip");
+        web_reply_text(x, 200, web_static_content_type(a->name), a->gz_body, a->gz_len);
+        return;
+    }
     web_reply_text(x, 200, web_static_content_type(a->name), a->body, a->len);
 }

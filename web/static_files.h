@@ -8,12 +8,14 @@
 
 struct web_exchange;
 
-/* One embedded file: its name under the assets' folder ("app.js", "vendor/uplot.js")
- * and its bytes (static, followed by a NUL). */
+/* One embedded file: its name under the assets' folder ("app.js", "vendor/uplot.js"),
+ * its bytes (static, followed by a NUL) and the same gzipped. */
 struct web_asset {
     const char *name;
     const char *body;
     size_t len;
+    const char *gz_body;
+    size_t gz_len;
 };
 
 /* "/assets/<hash>/": the folder every file but index.html is served under; the hash
@@ -28,8 +30,13 @@ bool web_static_is_page_path(const char *path);
 /* Answers a request for the dashboard: a file under the assets' folder (cached for a
  * year), index.html for any other path (never cached: the browser's router shows the
  * page), 404 for an unknown file under /assets/, 405 for a method other than GET or
- * HEAD. Every answer carries the Content-Security-Policy, nosniff and Referrer-Policy. */
+ * HEAD. Every answer carries the Content-Security-Policy, nosniff and Referrer-Policy;
+ * a file goes gzipped to a client whose Accept-Encoding takes gzip. */
 void web_static_handle(struct web_exchange *x);
+
+/* True when an Accept-Encoding header (NULL: none) accepts gzip: a "gzip" (or "*")
+ * coding without q=0. */
+bool web_static_accepts_gzip(const char *accept_encoding);
 
 /* The Content-Type of a file name by its extension; application/octet-stream when
  * unknown. */

@@ -3,7 +3,10 @@ index.html for every page's address, never cached; the files under /assets/<hash
 cached for good, each with its Content-Type; every answer with the Content-Security-Policy
 that forbids inline script and other sites, nosniff and a Referrer-Policy. Every module
 the page loads, and every module those import, is served; nothing is loaded from
-another site. The API's own paths keep their JSON errors."""
+another site; files go gzipped to browsers that take it, and the JavaScript a browser
+downloads stays under 150 KiB so compressed. The API's own paths keep their JSON errors."""
+import gzip
+import http.client
 import re
 
 from harness import env
@@ -51,11 +54,11 @@ def test_every_page_address_outside_the_api_is_the_same_page():
         assert headers["cache-control"] == "no-cache"
 
 
-def test_every_file_the_page_loads_is_served_cached_with_its_type():
-    prefix = assets_prefix()
+def page_files():
+    """Every file the page loads: what index.html names, and every module those import,
+    each checked as it is fetched."""
     _, home = index()
     wanted = re.findall(r'(?:src|href)="(/assets/[^"]+)"', home)
-    assert {prefix + "app.js", prefix + "style.css", prefix + "vendor/uplot.css"} <= set(wanted), wanted
     seen = set()
     while wanted:
         path = wanted.pop()
@@ -76,8 +79,42 @@ def test_every_file_the_page_loads_is_served_cached_with_its_type():
                 while target.startswith("../"):
                     base, target = base.rsplit("/", 1)[0], target[3:]
                 wanted.append(base + "/" + target.removeprefix("./"))
-    assert prefix + "vendor/preact-htm.js" in seen and prefix + "vendor/uplot.js" in seen, seen
-    assert len(seen) >= 10, seen
+    return seen
+
+
+def test_every_file_the_page_loads_is_served_cached_with_its_type():
+    prefix = assets_prefix()
+    seen = page_files()
+    assert {prefix + n for n in ("app.js", "style.css", "vendor/uplot.css", "vendor/preact-htm.js",
+                                 "vendor/uplot.js", "pages/today.js", "pages/call.js")} <= seen, seen
+
+
+def raw_get(path, accept_encoding):
+    """(headers with lowercase names, body bytes) as sent."""
+    conn = http.client.HTTPConnection("127.0.0.1", WEB.port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": accept_encoding})
+        r = conn.getresponse()
+        assert r.status == 200, (path, r.status)
+        return {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def test_files_go_gzipped_to_who_takes_gzip_and_the_javascript_stays_small():
+    files = page_files()
+    assert len([f for f in files if f.endswith(".js")]) >= 10, files
+    shipped = 0
+    for path in ["/"] + sorted(files):
+        plain_headers, plain = raw_get(path, "identity")
+        assert "content-encoding" not in plain_headers and plain_headers["vary"] == "Accept-Encoding"
+        headers, body = raw_get(path, "gzip, deflate, br")
+        assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding", headers
+        assert gzip.decompress(body) == plain, path
+        assert headers["content-security-policy"].startswith(CSP)
+        shipped += len(body) if path.endswith(".js") else 0
+    assert shipped < 150 * 1024, f"{shipped} bytes of JavaScript, gzipped"
+    print(f"    JavaScript shipped: {shipped / 1024:.1f} KiB gzipped")
 
 
 def test_a_file_not_of_this_build_is_404_not_the_page():
