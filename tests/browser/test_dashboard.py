@@ -111,6 +111,9 @@ def journey(name, **args):
                        text=True, timeout=180)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     assert f"ok {name}" in r.stdout, r.stdout
+    for line in r.stdout.splitlines():
+        if line != f"ok {name}":
+            print("    " + line)      # what the journey measured
 
 
 def test_a_business_signs_up_in_the_browser_and_sees_its_number_once_bought():
