@@ -63,6 +63,9 @@ function App() {
     const main = document.querySelector('main h1');
     if (main) document.title = main.textContent + ' · frontdesk';
   });
+  useEffect(() => {
+    if (me === null && !PUBLIC.includes(path)) navigate('/login');
+  }, [me, path]);
 
   if (me === undefined) return html`<main><p class="loading">Loading…</p></main>`;
 
@@ -75,10 +78,7 @@ function App() {
   };
   if (path === '/login') return html`<main class="narrow"><${LoginPage} onDone=${signedIn} /></main>`;
   if (path === '/signup') return html`<main class="narrow"><${SignupPage} onDone=${signedIn} /></main>`;
-  if (me === null) {
-    navigate('/login');
-    return null;
-  }
+  if (me === null) return null;         // on the way to the login page (above)
   const logout = async () => {
     try { await api('POST', '/logout'); } catch { /* the session is gone either way */ }
     setCsrf(null);
