@@ -170,6 +170,13 @@ const journeys = {
     check(outcomes.length === args.missed && outcomes.every((o) => o === 'Missed'),
           `missed filter shows ${outcomes.length}: ${[...new Set(outcomes)]}`);
     await visit(page, 'calls-missed');
+    await page.getByLabel('Outcome').selectOption('');
+    await page.getByLabel('Lead score').selectOption('50');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/min_score=50/);
+    await page.waitForFunction(() => document.querySelectorAll('ul.calls li').length === 1);
+    const score = await page.locator('ul.calls .score').allInnerTexts();
+    check(score.length === 1 && Number(score[0].replace('Lead ', '')) >= 50, 'lead score filter shows ' + score);
   },
 
   async isolation(page) {

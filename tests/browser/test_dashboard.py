@@ -134,7 +134,7 @@ def test_a_call_opens_to_its_transcript_and_booking():
     journey("transcript", email=A.email, password=A.password, caller_said=A.said, service="Cleaning")
 
 
-def test_the_calls_list_pages_as_it_scrolls_and_filters_by_outcome():
+def test_the_calls_list_pages_as_it_scrolls_and_filters_by_outcome_and_lead_score():
     journey("paging", email=A.email, password=A.password, total=OLDER_CALLS + 1,
             missed=OLDER_CALLS // 2)
 

@@ -1,4 +1,4 @@
-// Calls: newest first, filtered by dates and outcome (kept in the address, so a filtered
+// Calls: newest first, filtered by dates, outcome and lead score (kept in the address, so a filtered
 // list can be shared and survives a reload), a page at a time: the next page loads when
 // the "More calls" button scrolls into view, or when it is pressed.
 import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
@@ -19,7 +19,8 @@ export function CallRow({ call, tz }) {
 
 function filtersFromAddress() {
   const q = new URLSearchParams(location.search);
-  return { from: q.get('from') || '', to: q.get('to') || '', outcome: q.get('outcome') || '' };
+  return { from: q.get('from') || '', to: q.get('to') || '', outcome: q.get('outcome') || '',
+           min_score: q.get('min_score') || '' };
 }
 
 export function CallsPage({ me }) {
@@ -55,7 +56,8 @@ export function CallsPage({ me }) {
   const apply = (e) => {
     e.preventDefault();
     const form = new FormData(e.target);
-    const next = { from: form.get('from'), to: form.get('to'), outcome: form.get('outcome') };
+    const next = { from: form.get('from'), to: form.get('to'), outcome: form.get('outcome'),
+                   min_score: form.get('min_score') };
     history.replaceState(null, '', '/calls' + query(next));
     setFilters(next);
   };
@@ -67,6 +69,11 @@ export function CallsPage({ me }) {
         <select id="outcome" name="outcome" value=${filters.outcome}>
           <option value="">Any</option>
           ${Object.entries(outcomes).map(([k, l]) => html`<option value=${k}>${l}</option>`)}
+        </select></div>
+      <div class="field"><label for="min_score">Lead score</label>
+        <select id="min_score" name="min_score" value=${filters.min_score}>
+          <option value="">Any</option>
+          ${[25, 50, 75].map((n) => html`<option value=${n}>${n} or more</option>`)}
         </select></div>
       <button type="submit">Show</button>
     </form>
