@@ -85,6 +85,8 @@ const journeys = {
     check(await page.getByLabel('Business name').inputValue() === args.business_name,
           'a refused sign-up lost what was typed');
     await page.getByLabel('Password').fill(args.password);
+    const zone = await page.getByLabel('Time zone').inputValue();
+    check(zone.includes('/'), 'the time zone starts empty: ' + JSON.stringify(zone));
     await page.getByLabel('Time zone').selectOption(args.timezone);
     await page.getByLabel('Area code for your number').fill(args.area_code);
     await page.getByRole('button', { name: 'Create my receptionist' }).click();

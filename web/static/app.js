@@ -76,8 +76,9 @@ function App() {
     const next = new URLSearchParams(location.search).get('next');
     navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
   };
-  if (path === '/login') return html`<main class="narrow"><${LoginPage} onDone=${signedIn} /></main>`;
-  if (path === '/signup') return html`<main class="narrow"><${SignupPage} onDone=${signedIn} /></main>`;
+  const brand = html`<header class="top"><span class="brand">frontdesk</span></header>`;
+  if (path === '/login') return html`${brand}<main class="narrow"><${LoginPage} onDone=${signedIn} /></main>`;
+  if (path === '/signup') return html`${brand}<main class="narrow"><${SignupPage} onDone=${signedIn} /></main>`;
   if (me === null) return null;         // on the way to the login page (above)
   const logout = async () => {
     try { await api('POST', '/logout'); } catch { /* the session is gone either way */ }

@@ -63,7 +63,10 @@ function zones() {
 }
 
 export function SignupPage({ onDone }) {
-  const here = Intl.DateTimeFormat().resolvedOptions().timeZone || 'America/New_York';
+  const all = zones();
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // the browser's zone when it is one of the list (not, say, "UTC"), else the API's default
+  const here = all.includes(browser) ? browser : 'America/New_York';
   const f = useForm({ business_name: '', email: '', password: '', timezone: here, area_code: '' });
   const go = f.submit(async (v) => {
     const body = { business_name: v.business_name, email: v.email, password: v.password, timezone: v.timezone };
@@ -81,7 +84,7 @@ export function SignupPage({ onDone }) {
       <${Field} id="password" label="Password" errors=${f.errors} hint="At least 10 characters.">
         <input type="password" autocomplete="new-password" required minlength="10" ...${f.bind('password')} /><//>
       <${Field} id="timezone" label="Time zone" errors=${f.errors}>
-        <select ...${f.bind('timezone')}>${zones().map((z) => html`<option value=${z}>${z}</option>`)}</select><//>
+        <select ...${f.bind('timezone')}>${all.map((z) => html`<option value=${z}>${z}</option>`)}</select><//>
       <${Field} id="area_code" label="Area code for your number" errors=${f.errors} hint="Three digits, such as 415. Optional.">
         <input type="text" inputmode="numeric" pattern="[2-9][0-9]{2}" maxlength="3" ...${f.bind('area_code')} /><//>
       <button type="submit" disabled=${f.busy}>Create my receptionist</button>
