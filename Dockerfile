@@ -13,7 +13,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /src
 COPY . .
 ARG FRONTDESK_VERSION=unknown
-RUN make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" binaries
+# npm: the dashboard's libraries (package-lock.json), embedded in frontdesk-web
+RUN make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" \
+      NPM_CI="npm ci --omit=dev --no-audit --no-fund" binaries
 
 FROM debian:12-slim
 # Runtime libraries only; tzdata because the receptionist keeps each business's own

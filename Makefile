@@ -96,8 +96,10 @@ $(BUILD)/gen/openapi_doc.o: $(BUILD)/gen/openapi_doc.c
 
 # The dashboard (web/static/) with its libraries from npm (package-lock.json, installed by
 # npm ci, which downloads no browser), embedded in frontdesk-web (see web/static_files.h).
+# The image passes NPM_CI with --omit=dev: it needs the libraries, not the test drivers.
+NPM_CI ?= npm ci --no-audit --no-fund --loglevel=error
 node_modules/.package-lock.json: package.json package-lock.json
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM_CI)
 	@touch $@
 
 STATIC_SRC = $(sort $(shell find web/static -type f))
