@@ -181,6 +181,21 @@ const journeys = {
     check(score.length === 1 && Number(score[0].replace('Lead ', '')) >= 50, 'lead score filter shows ' + score);
   },
 
+  async live(page) {
+    await logIn(page, args.email, args.password);
+    await page.locator('ul.calls li').first().waitFor();
+    await page.evaluate(() => { window.stillThisPage = true; });
+    console.log('watching');          // test_dashboard.py places the call now
+    const row = page.locator('ul.calls li', { hasText: args.caller_display });
+    await row.waitFor({ timeout: 120000 });
+    check(await page.evaluate(() => window.stillThisPage === true), 'the page was reloaded');
+    const booked = await page.locator('td[data-figure="bookings"]').first().innerText();
+    check(booked === String(args.bookings), `Today's bookings read ${booked}, not ${args.bookings}`);
+    await row.locator('a').click();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    check((await page.locator('.booking').innerText()).includes(args.caller_name), 'the new call has no booking');
+  },
+
   async isolation(page) {
     await logIn(page, args.email, args.password);
     const pages = [['/', 'Today'], ['/calls', 'Calls']];

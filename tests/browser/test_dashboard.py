@@ -144,5 +144,24 @@ def test_business_b_owner_never_sees_a_word_of_a():
             forbidden=[A.caller_name, "Quist", display(A.caller), display(A.number), "Alma"])
 
 
+def test_a_call_that_books_while_today_is_open_shows_without_a_reload():
+    caller, name = "+15550007103", "Cleo Ruiz"
+    args = {"url": WEB.url, "email": B.email, "password": B.password, "caller_display": display(caller),
+            "caller_name": name, "bookings": 2}
+    p = subprocess.Popen(["node", JOURNEYS, "live", json.dumps(args)], cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        assert line.strip() == "watching", line + p.stderr.read()
+        call = SIM.call(B.number, caller, [{"say": s} for s in B.said + [name, "yes please", "bye"]])
+        SIM.wait_ended(call, timeout=90)
+        out, err = p.communicate(timeout=180)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0 and "ok live" in out, (out + err)[-3000:]
+
+
 def test_logout_and_a_lost_session_go_to_the_login_page():
     journey("logout", email=A.email, password=A.password)
