@@ -16,10 +16,12 @@ function useForm(initial) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
-  const bind = (name) => ({
+  // hasHint: the field's Field has a hint, which a screen reader reads with it
+  const bind = (name, hasHint) => ({
     id: name, name, value: values[name],
     'aria-invalid': errors[name] ? 'true' : undefined,
-    'aria-describedby': errors[name] ? name + '-error' : undefined,
+    'aria-describedby': [hasHint && name + '-hint', errors[name] && name + '-error']
+      .filter(Boolean).join(' ') || undefined,
     onInput: (e) => setValues({ ...values, [name]: e.target.value }),
   });
   // Runs fn; a refusal fills the field errors and the form's own error.
@@ -82,11 +84,11 @@ export function SignupPage({ onDone }) {
       <${Field} id="email" label="Email" errors=${f.errors}>
         <input type="email" autocomplete="username" required ...${f.bind('email')} /><//>
       <${Field} id="password" label="Password" errors=${f.errors} hint="At least 10 characters.">
-        <input type="password" autocomplete="new-password" required minlength="10" ...${f.bind('password')} /><//>
+        <input type="password" autocomplete="new-password" required minlength="10" ...${f.bind('password', true)} /><//>
       <${Field} id="timezone" label="Time zone" errors=${f.errors}>
         <select ...${f.bind('timezone')}>${all.map((z) => html`<option value=${z}>${z}</option>`)}</select><//>
       <${Field} id="area_code" label="Area code for your number" errors=${f.errors} hint="Three digits, such as 415. Optional.">
-        <input type="text" inputmode="numeric" pattern="[2-9][0-9]{2}" maxlength="3" ...${f.bind('area_code')} /><//>
+        <input type="text" inputmode="numeric" pattern="[2-9][0-9]{2}" maxlength="3" ...${f.bind('area_code', true)} /><//>
       <button type="submit" disabled=${f.busy}>Create my receptionist</button>
     </form>
     <p>Already signed up? <a href="/login">Log in</a></p>`;
