@@ -12,7 +12,7 @@ PRIVATE_PATHS = ("/healthz", "/readyz", "/metrics")
 # The dashboard's addresses, served by frontdesk-web (web/README.md, "The dashboard"):
 # its files and each page's address, (path, pathType). A new top-level page adds a row
 # here and in k8s/base/ingress.yaml.
-DASHBOARD_PATHS = {("/", "Exact"), ("/login", "Exact"), ("/signup", "Exact"),
+DASHBOARD_PATHS = {("/", "Exact"), ("/login", "Exact"), ("/signup", "Exact"), ("/billing", "Exact"),
                    ("/assets", "Prefix"), ("/calls", "Prefix")}
 
 
