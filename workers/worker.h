@@ -27,6 +27,7 @@ struct outbox_drain;
 struct lua_script;
 struct llm_turns;
 struct number_orders;
+struct billing_jobs;
 struct tz_cache;
 struct wall_clock;
 
@@ -98,6 +99,7 @@ struct worker {
     struct wall_clock *clock;      /* the receptionist's clock (FRONTDESK_NOW) */
     struct llm_turns *llm;         /* model mode (workers/llm_turns.c), NULL when off */
     struct number_orders *numbers; /* provisioning (workers/number_orders.c), NULL when off */
+    struct billing_jobs *billing;  /* Stripe jobs (workers/billing_jobs.c), NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
         *commit_script, *dead_letter_script, *read_script;
