@@ -4,10 +4,10 @@
  *
  * It runs on the worker's event loop with the clients the calls use: the http_client
  * (lib/billing/stripe_request.h), the non-blocking PostgreSQL connection and Redis. A job:
- * claim (stripe_job_claim, FOR UPDATE SKIP LOCKED, a lease of BILLING_LEASE_MS) -> READ
- * what the request needs under the job's tenant -> SEND it with the job's key -> for a
- * new customer, MAP it in fd:stripe:customers -> FINISH: the row says done, later or
- * failed. Safety rests on the rows and the key, not on this process: the lease keeps two
+ * claim (stripe_job_claim, FOR UPDATE SKIP LOCKED, a lease of FRONTDESK_BILLING_LEASE_MS)
+ * -> READ what the request needs under the job's tenant -> SEND it with the job's key ->
+ * for a new customer, MAP it in fd:stripe:customers -> FINISH: the row says done, later
+ * or failed. Safety rests on the rows and the key, not on this process: the lease keeps two
  * workers off one job, the request waits at most a third of the lease, every write
  * matches only the claimant's pending row, and a job retried after a crash, a timeout or
  * a lost write is the same request with the same Idempotency-Key, which Stripe answers
@@ -33,8 +33,7 @@
 #include "worker.h"
 
 #define BILLING_JOBS_MAX 4
-#define BILLING_LEASE_MS 60000
-#define REQUEST_TIMEOUT_MS 15000        /* well within the lease */
+#define REQUEST_TIMEOUT_MAX_MS 15000    /* and a third of the lease at most */
 #define CLAIM_EVERY_MS 1000             /* when nothing was due */
 #define CLAIM_RETRY_MS 2000             /* after a failed claim */
 #define WAIT_FOR_CUSTOMER_MS 30000      /* the customer's job wakes its waiters sooner */
@@ -259,7 +258,10 @@ static void send_job(struct billing_job *j)
         return;
     }
     b->sent[j->job.kind]++;
-    stripe_request_post(b->http, &b->cfg, path, body, j->job.idempotency_key, REQUEST_TIMEOUT_MS,
+    int timeout_ms = b->w->wcfg.billing_lease_ms / 3;
+    if (timeout_ms > REQUEST_TIMEOUT_MAX_MS)
+        timeout_ms = REQUEST_TIMEOUT_MAX_MS;
+    stripe_request_post(b->http, &b->cfg, path, body, j->job.idempotency_key, timeout_ms,
                         on_answered, j);
     free(body);
 }
@@ -350,7 +352,8 @@ void billing_jobs_tick(struct billing_jobs *b, long long now_ms)
     uuid_generate(id);
     snprintf(b->pending_claimant, sizeof b->pending_claimant, "%s/%s", b->w->wcfg.worker_id, id);
     b->is_claiming = true;
-    stripe_jobs_claim(b->w->pg, b->pending_claimant, BILLING_LEASE_MS, PG_TIMEOUT_MS, on_claimed, b);
+    stripe_jobs_claim(b->w->pg, b->pending_claimant, b->w->wcfg.billing_lease_ms, PG_TIMEOUT_MS,
+                      on_claimed, b);
 }
 
 /* ---- the job ---- */

@@ -45,7 +45,8 @@ static void on_repaired(PGresult *res, enum app_err err, const char *why, void *
         found += f;
         repaired += r;
         struct log_line l;
-        if (log_begin(&l, f > r ? LOG_ERROR : LOG_WARN, "billing difference")) {
+        if (log_begin(&l, LOG_WARN, f > r ? "billing difference left for an operator"
+                                           : "billing difference repaired")) {
             log_str(&l, "problem", PQgetvalue(res, i, 0));
             log_int(&l, "found", f);
             log_int(&l, "repaired", r);

@@ -41,6 +41,7 @@ struct worker_config {
     char telnyx_connection_id[128];        /* FRONTDESK_TELNYX_CONNECTION_ID */
     char telnyx_messaging_profile_id[128]; /* FRONTDESK_TELNYX_MESSAGING_PROFILE_ID */
     int number_lease_ms;          /* FRONTDESK_NUMBER_LEASE_MS, default 60000 */
+    int billing_lease_ms;         /* FRONTDESK_BILLING_LEASE_MS: a claimed Stripe job, 60000 */
     char transcription_engine[32];/* FRONTDESK_TRANSCRIPTION_ENGINE, default Google */
     int lease_ms;                 /* FRONTDESK_LEASE_MS, default 10000 */
     int quantum;                  /* FRONTDESK_QUANTUM: events per tenant per round, 32 */
