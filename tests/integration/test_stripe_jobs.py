@@ -108,12 +108,12 @@ def assert_stripe_saw_nothing_wrong():
     assert FAKE.violations() == []
 
 
-def assert_customer_done(bid):
+def assert_customer_done(bid, redis=R):
     j = wait_job(bid, "customer")
     cus = customers_of(bid)
     assert len(cus) == 1, cus
     assert j["result_id"] == cus[0]["id"] == customer_id(bid)
-    assert R.hget("fd:stripe:customers", cus[0]["id"]) == bid.encode()
+    assert redis.hget("fd:stripe:customers", cus[0]["id"]) == bid.encode()
     assert {r["idempotency_key"] for r in FAKE.requests("/v1/customers")
             if r["idempotency_key"].endswith(bid)} == {"signup-" + bid}
     return cus[0]
@@ -215,7 +215,8 @@ def test_twenty_bookings_half_refused_and_a_killed_worker_are_twenty_meter_event
         FAKE.fault(METER, "429", count=3, every=2)
         FAKE.fault(METER, "reset", count=3, every=2)
         bookings = [book(bid) for _ in range(10)]
-        time.sleep(0.3)
+        wait_for(lambda: a.metric("frontdesk_stripe_jobs_claimed_total") >= 2, timeout=10,
+                 what="the first worker at work")
         a.p.send_signal(signal.SIGKILL)            # whatever it held, its lease lets go
         a.p.wait()
         bookings += [book(bid) for _ in range(10)]
@@ -369,6 +370,27 @@ def test_reconcile_marks_a_sent_booking_reported_and_records_a_job_lost_after_se
     assert ctl(E, "billing", "reconcile", "--business", bid).returncode == 0
 
 
+def test_one_worker_a_day_reconciles_every_business_and_repairs_what_it_can():
+    day = "fd:billing:reconciled:" + datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    R.delete(day)
+    bid = business()[0]
+    booking = book(bid, without_job=True)
+    first = billing_worker("nightly-a")
+    try:
+        wait_job(bid, "meter", booking)
+        assert len(meter_events(booking)) == 1
+        assert R.get(day) is not None and R.ttl(day) > 86400
+        assert first.metric("frontdesk_billing_reconcile_differences_total") >= 1
+        assert "nightly billing reconciliation done" in first.output()
+        second = billing_worker("nightly-b")
+        time.sleep(1)
+        stop(second)
+        assert "nightly billing reconciliation done" not in second.output()
+    finally:
+        stop(first)
+    assert_stripe_saw_nothing_wrong()
+
+
 def test_the_application_role_cannot_read_other_businesses_through_reconcile():
     conn = psycopg2.connect(E.database_url)
     conn.autocommit = True
@@ -384,3 +406,32 @@ def test_the_application_role_cannot_read_other_businesses_through_reconcile():
             assert cur.fetchone()[0] >= 0
     finally:
         conn.close()
+
+
+# ---- a booking made on a real call ----------------------------------------------------
+
+def test_a_booking_made_on_a_call_is_one_meter_event_for_the_business_s_customer():
+    """Simulator, api, a billing worker: the caller books, the booking's usage event drains
+    from the outbox with its meter job, and Stripe hears of it once, as the business's."""
+    from rxhelp import ClockStack, agent_lines, example, variant, wait_call_logged
+    st = ClockStack(E, "2026-03-03T16:00:00Z", workers=1, FRONTDESK_BILLING_LEASE_MS=LEASE_MS,
+                    **FAKE.env())
+    try:
+        bid, number = st.business(variant(example("hair-salon")))
+        cus = assert_customer_done(bid, st.redis())
+        call = st.sim.call(number, "+17735559001", [
+            {"say": "Can I book a beard trim on Saturday at 10am? My name is Ann Lee"},
+            {"say": "yes"}, {"say": "bye"}])
+        rec = st.sim.wait_ended(call, timeout=60)
+        assert any("You're booked" in l for l in agent_lines(rec)), agent_lines(rec)
+        wait_call_logged(E, call)
+        booking = pg_rows(E, "SELECT booking_id::text FROM usage_events WHERE business_id = %s", bid)
+        assert len(booking) == 1
+        booking = booking[0][0]
+        wait_job(bid, "meter", booking)
+        events = meter_events(booking)
+        assert len(events) == 1 and events[0]["payload"]["stripe_customer_id"] == cus["id"]
+        assert reported(bid) == (1, 1)
+    finally:
+        st.stop()
+    assert_stripe_saw_nothing_wrong()
