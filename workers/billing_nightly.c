@@ -16,6 +16,7 @@
 #include "core/xalloc.h"
 #include "store/pg_conn.h"
 #include "store/redis_conn.h"
+#include "store/tenant_keys.h"
 #include "worker.h"
 
 #define CHECK_EVERY_MS 60000
@@ -35,8 +36,10 @@ static void on_repaired(PGresult *res, enum app_err err, const char *why, void *
     struct billing_nightly *n = arg;
     n->is_busy = false;
     if (err != APP_OK) {
-        log_msg(LOG_ERROR, "nightly billing reconciliation failed; run frontdesk-ctl billing "
-                "reconcile --repair", "error", why);
+        /* unavailable: the connection dropped or the worker is exiting; tomorrow's run,
+         * or the operator's, covers it */
+        log_msg(err == APP_EUNAVAIL ? LOG_WARN : LOG_ERROR, "nightly billing reconciliation "
+                "failed; run frontdesk-ctl billing reconcile --repair", "error", why);
         return;
     }
     long long found = 0, repaired = 0;
@@ -82,7 +85,7 @@ void billing_nightly_tick(struct billing_nightly *n, long long now_ms)
     time_t now = (time_t)(worker_now_ms() / 1000);
     struct tm day;
     gmtime_r(&now, &day);
-    strftime(key, sizeof key, "fd:billing:reconciled:%Y-%m-%d", &day);
+    strftime(key, sizeof key, FD_BILLING_RECONCILED_PREFIX "%Y-%m-%d", &day);
     const char *argv[] = {"SET", key, n->w->wcfg.worker_id, "NX", "EX", KEY_TTL_S};
     size_t len[6];
     for (int i = 0; i < 6; i++)
