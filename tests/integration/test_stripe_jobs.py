@@ -170,6 +170,8 @@ def test_a_customer_whose_answer_timed_out_after_stripe_made_it_is_made_once():
         assert_customer_done(bid)
         sent = requests_with("signup-" + bid)
         assert len(sent) >= 2, sent
+        retries = [l for l in w.output().splitlines() if "retries later" in l]
+        assert any("no answer from Stripe" in l for l in retries), w.output()[-2000:]
         assert job(bid, "customer")["attempts"] >= 2
     finally:
         FAKE.clear_faults()
@@ -293,6 +295,15 @@ def test_a_booking_the_business_cancels_within_a_day_is_credited_once_and_no_oth
     finally:
         stop(w)
     assert_stripe_saw_nothing_wrong()
+
+
+def test_the_credit_rule_reads_the_reason_the_owner_api_cancels_with():
+    """The trigger of schema/0011_billing_credits.sql matches the words
+    workers/owner_actions.c writes; a change of either would silently end all credits."""
+    src = open(harness.ROOT + "/workers/owner_actions.c").read()
+    reason = src.split('#define CANCEL_REASON "', 1)[1].split('"', 1)[0]
+    sql = open(harness.ROOT + "/schema/0011_billing_credits.sql").read()
+    assert "IF NEW.reason = '%s' THEN" % reason in sql, reason
 
 
 def test_a_refused_job_fails_with_stripes_message_and_billing_retry_sends_it_with_a_new_key():
