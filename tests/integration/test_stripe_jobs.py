@@ -402,6 +402,26 @@ def test_one_worker_a_day_reconciles_every_business_and_repairs_what_it_can():
     assert_stripe_saw_nothing_wrong()
 
 
+def test_billing_commands_refuse_bad_arguments_and_list_a_business_s_jobs():
+    assert ctl(E, "billing").returncode == 2
+    assert ctl(E, "billing", "jobs", "--business", "nope").returncode == 2
+    assert ctl(E, "billing", "jobs", "--status", "lost").returncode == 2
+    assert ctl(E, "billing", "reconcile", "--fix").returncode == 2
+    assert ctl(E, "billing", "retry").returncode == 2
+    missing = ctl(E, "billing", "retry", str(uuid.uuid4()))
+    assert missing.returncode == 1 and "no Stripe job" in missing.stderr
+    bid = business()[0]
+    booking = book(bid)
+    r = ctl(E, "billing", "jobs", "--business", bid)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:4] == ["JOB", "BUSINESS", "KIND", "STATUS"]
+    assert sorted(l.split()[2] for l in lines[1:]) == ["customer", "meter"]
+    assert job(bid, "meter", booking)["id"] in r.stdout
+    pending = ctl(E, "billing", "retry", job(bid, "meter", booking)["id"])
+    assert pending.returncode == 1 and "not failed" in pending.stderr
+
+
 def test_the_application_role_cannot_read_other_businesses_through_reconcile():
     conn = psycopg2.connect(E.database_url)
     conn.autocommit = True
