@@ -61,6 +61,25 @@ def test_a_replayed_key_answers_the_same_body_and_says_it_was_replayed():
     assert len(customers_named(f, "Replay")) == 1
 
 
+def test_one_key_sent_at_once_from_many_threads_does_the_work_once():
+    import threading
+    f = fake()
+    got = []
+
+    def send():
+        status, h, body = f.call("POST", "/v1/customers", {"name": "Racing"}, idempotency_key="signup-race")
+        got.append((status, body.get("id") if status == 200 else body["error"]["code"]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(customers_named(f, "Racing")) == 1
+    ids = {x for status, x in got if status == 200}
+    assert len(ids) == 1 and all(status == 200 or x == "idempotency_key_in_use" for status, x in got), got
+
+
 def test_a_key_reused_with_other_parameters_is_an_idempotency_error():
     f = fake()
     f.call("POST", "/v1/customers", {"name": "KeyA"}, idempotency_key="signup-reuse")
@@ -337,6 +356,18 @@ def test_customers_portal_sessions_and_credits():
     f.event("customer.deleted", c["id"])
     status, _, body = f.call("GET", "/v1/customers/" + c["id"])
     assert status == 200 and body == {"id": c["id"], "object": "customer", "deleted": True}
+    status, _, body = f.call("POST", "/v1/invoiceitems",
+                             {"customer": c["id"], "amount": -5000, "currency": "usd"})
+    assert status == 400 and body["error"]["code"] == "resource_missing", body
+    # a replay is the answer as it was first given
+    status, h, body = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                       "metadata": {"business_id": "b-Portal"}},
+                             idempotency_key="signup-portal-replay")
+    f.event("customer.deleted", body["id"])
+    status, h, again = f.call("POST", "/v1/customers", {"name": "Portal", "email": "owner@example.com",
+                                                        "metadata": {"business_id": "b-Portal"}},
+                              idempotency_key="signup-portal-replay")
+    assert h.get("Idempotent-Replayed") == "true" and again == body
 
 
 def test_an_invoice_is_the_plan_plus_metered_bookings_plus_credits_and_a_retry_settles_it():
@@ -396,3 +427,17 @@ def test_the_fake_stops_cleanly_on_sigterm_even_holding_a_connection():
     start = time.time()
     assert f.stop(timeout=5) == 0
     assert time.time() - start < 3
+
+
+def test_the_checker_answers_from_the_command_line():
+    import subprocess
+    cli = os.path.join(harness.ROOT, "tests", "schemas", "stripe", "stripe_schema.py")
+    ok = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/customers",
+                         "name=A&metadata%5Bbusiness_id%5D=b"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.strip() == "OK", ok
+    bad = subprocess.run(["/usr/bin/python3", cli, "request", "POST", "/v1/billing/meter_events",
+                          "event_name=ai_booking&payload[value]=1&identifer=x"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "identifer" in bad.stdout, bad
+    usage = subprocess.run(["/usr/bin/python3", cli], capture_output=True, text=True)
+    assert usage.returncode == 2

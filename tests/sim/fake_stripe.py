@@ -14,6 +14,7 @@ docs/billing.md, "Tests: the fake Stripe".
 """
 import argparse
 import base64
+import copy
 import http.server
 import json
 import os
@@ -219,7 +220,8 @@ class Fake:
         with self.lock:
             m = CUSTOMER_PATH.match(path)
             if m and method == "GET":
-                return a.get_customer(urllib.parse.unquote(m.group(1)), params)
+                status, body = a.get_customer(urllib.parse.unquote(m.group(1)), params)
+                return status, copy.deepcopy(body)
             route = {("POST", "/v1/customers"): a.create_customer,
                      ("POST", "/v1/checkout/sessions"): a.create_checkout_session,
                      ("POST", "/v1/billing_portal/sessions"): a.create_portal_session,
@@ -231,7 +233,9 @@ class Fake:
             if route is None:
                 return 404, stripe_error("invalid_request_error",
                                          "Unrecognized request URL (%s: %s)." % (method, path))
-            return route(params)
+            status, body = route(params)
+            # a copy: the answer (and its replay) is the object as it was then
+            return status, copy.deepcopy(body)
 
     @staticmethod
     def invalid(method, path, errors):
@@ -334,13 +338,11 @@ class Fake:
 
     def _control(self, method, path, spec):
         if path == "/_fake/state" and method == "GET":
-            with self.lock:
+            with self.lock:     # copied whole: handlers change state while it is sent
                 out = self.account.snapshot()
-                out.update(requests=[dict(r) for r in self.requests],
-                           violations=list(self.violations),
-                           webhooks=[dict(w) for w in self.webhooks],
-                           faults=[dict(f) for f in self.faults])
-            return 200, out
+                out.update(requests=self.requests, violations=self.violations,
+                           webhooks=self.webhooks, faults=self.faults)
+                return 200, copy.deepcopy(out)
         if path == "/_fake/faults" and method == "POST":
             return 200, {"faults": self.add_fault(spec)}
         if path == "/_fake/faults" and method == "DELETE":

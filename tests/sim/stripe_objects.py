@@ -106,6 +106,11 @@ class Account:
             self.customers[cid] = c
         return self.customers[cid]
 
+    def is_live(self, cid):
+        """True for a customer that exists and was not deleted."""
+        c = self.customers.get(cid)
+        return c is not None and not c.get("deleted")
+
     def get_customer(self, cid, p):
         c = self.customers.get(cid)
         if c is None:
@@ -122,7 +127,7 @@ class Account:
 
     def create_checkout_session(self, p):
         cid = p.get("customer")
-        if cid is not None and cid not in self.customers:
+        if cid is not None and not self.is_live(cid):
             return no_such("customer", cid, "customer")
         mode = p.get("mode")
         if mode == "subscription" and not p.get("line_items"):
@@ -181,7 +186,7 @@ class Account:
 
     def create_subscription(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         prices = [i.get("price") for i in p.get("items") or [] if i.get("price")]
         status = "incomplete" if p.get("payment_behavior") == "default_incomplete" else "active"
@@ -207,7 +212,7 @@ class Account:
 
     def create_portal_session(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         s = self._new("billing_portal.session", "bps", customer=cid,
                       configuration=new_id("bpc"), return_url=p.get("return_url"),
@@ -241,7 +246,7 @@ class Account:
 
     def create_invoice_item(self, p):
         cid = p.get("customer")
-        if cid not in self.customers:
+        if not self.is_live(cid):
             return no_such("customer", cid, "customer")
         if "amount" in p and "currency" not in p:
             return 400, stripe_error("invalid_request_error", "Missing required param: currency.",
@@ -293,7 +298,8 @@ class Account:
                     if e["payload"].get("stripe_customer_id") == cid
                     and e["identifier"] not in self.invoiced_identifiers]
         credits = [i for i in self.invoice_items if i["customer"] == cid and i["invoice"] is None]
-        count = sum(int(e["payload"].get("value", "1")) for e in bookings)
+        count = sum(int(e["payload"].get("value", "1")) if e["payload"].get("value", "1").isdigit() else 0
+                    for e in bookings)
         amount = PLAN_CENTS + BOOKING_CENTS * count + sum(i["amount"] for i in credits)
         inv = self._new("invoice", "in", customer=cid, currency="usd", status="open",
                         amount_due=amount, amount_remaining=amount, subtotal=amount, total=amount,
@@ -339,7 +345,7 @@ class Account:
         if family == "customer":
             if event_type == "customer.deleted":
                 customer["deleted"] = True
-            return {k: v for k, v in customer.items() if k != "deleted"}
+            return copy.deepcopy({k: v for k, v in customer.items() if k != "deleted"})
         if family == "checkout.session":
             sessions = [s for s in self.checkout_sessions.values() if s["customer"] == cid]
             if spec.get("checkout_session"):
