@@ -217,7 +217,7 @@ def test_twenty_bookings_half_refused_and_a_killed_worker_are_twenty_meter_event
         FAKE.fault(METER, "429", count=3, every=2)
         FAKE.fault(METER, "reset", count=3, every=2)
         bookings = [book(bid) for _ in range(10)]
-        wait_for(lambda: a.metric("frontdesk_stripe_jobs_claimed_total") >= 2, timeout=10,
+        wait_for(lambda: a.metric("frontdesk_stripe_jobs_claimed_total") >= 1, timeout=10,
                  what="the first worker at work")
         a.p.send_signal(signal.SIGKILL)            # whatever it held, its lease lets go
         a.p.wait()
