@@ -117,7 +117,8 @@ static void job_end(struct billing_job *j, enum billing_end end)
     job_free(j);
 }
 
-/* The one place a job's next step is chosen, from the step it was in. */
+/* Ends the claim: FINISH writes the outcome to the row; counted is what the metrics call
+ * it once the write matched. */
 static void job_finish_with(struct billing_job *j, enum stripe_job_end end, enum billing_end counted,
                             long long delay_ms, bool is_attempt)
 {
