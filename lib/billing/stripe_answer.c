@@ -39,7 +39,7 @@ static enum stripe_verdict apply_should_retry(enum stripe_verdict v, const char 
     return v;
 }
 
-static void read_body(const struct stripe_reply *r, struct stripe_answer *out)
+static void read_body(const struct stripe_response *r, struct stripe_answer *out)
 {
     if (r->body == NULL || r->body_len == 0)
         return;
@@ -61,7 +61,7 @@ static void read_body(const struct stripe_reply *r, struct stripe_answer *out)
     json_decref(root);
 }
 
-void stripe_answer_classify(const struct stripe_reply *r, struct stripe_answer *out)
+void stripe_answer_classify(const struct stripe_response *r, struct stripe_answer *out)
 {
     memset(out, 0, sizeof *out);
     out->status = r->status;

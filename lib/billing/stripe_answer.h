@@ -32,7 +32,7 @@ struct stripe_answer {
 };
 
 /* What the transport saw, as the classifier takes it. */
-struct stripe_reply {
+struct stripe_response {
     long status;                /* 0 when no response arrived */
     const char *should_retry;   /* the Stripe-Should-Retry header's value; NULL if absent */
     const char *body;           /* may be NULL; need not be JSON */
@@ -42,7 +42,7 @@ struct stripe_reply {
 
 /* Fills *out from r. Never fails: a body that does not read leaves the ids and error
  * fields "" (a 2xx without an id is still DONE). */
-void stripe_answer_classify(const struct stripe_reply *r, struct stripe_answer *out);
+void stripe_answer_classify(const struct stripe_response *r, struct stripe_answer *out);
 
 /* One line for operators (last_error), e.g. "HTTP 400 invalid_request_error
  * resource_missing: No such customer: 'cus_x'" or "no answer: Timeout was reached". */

@@ -23,7 +23,7 @@ static void on_answered(const struct http_response *resp, void *arg)
     bool has_should_retry = http_response_header(resp, "Stripe-Should-Retry", should_retry,
                                                  sizeof should_retry);
     http_response_header(resp, "Request-Id", request_id, sizeof request_id);
-    const struct stripe_reply reply = {
+    const struct stripe_response reply = {
         .status = resp->status, .should_retry = has_should_retry ? should_retry : NULL,
         .body = resp->body, .body_len = resp->body_len, .transport_error = resp->error,
     };

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const headers[] = {NULL, "true", "false", "TRUE", "", "maybe"};
     if (size < 2)
         return 0;
-    struct stripe_reply r = {
+    struct stripe_response r = {
         .status = statuses[data[0] % (sizeof statuses / sizeof statuses[0])],
         .should_retry = headers[data[1] % (sizeof headers / sizeof headers[0])],
         .body = (const char *)data + 2, .body_len = size - 2, .transport_error = NULL,

@@ -7,7 +7,7 @@
 
 static enum stripe_verdict verdict_of(long status, const char *should_retry, const char *body)
 {
-    struct stripe_reply r = {.status = status, .should_retry = should_retry, .body = body,
+    struct stripe_response r = {.status = status, .should_retry = should_retry, .body = body,
                              .body_len = body != NULL ? strlen(body) : 0};
     struct stripe_answer a;
     stripe_answer_classify(&r, &a);
@@ -17,7 +17,7 @@ static enum stripe_verdict verdict_of(long status, const char *should_retry, con
 static void test_a_created_customer_is_done_with_its_id(void)
 {
     const char body[] = "{\"id\": \"cus_NffrFeUfNV2Hib\", \"object\": \"customer\"}";
-    struct stripe_reply r = {.status = 200, .body = body, .body_len = strlen(body)};
+    struct stripe_response r = {.status = 200, .body = body, .body_len = strlen(body)};
     struct stripe_answer a;
     stripe_answer_classify(&r, &a);
     CHECK(a.verdict == STRIPE_DONE);
@@ -29,7 +29,7 @@ static void test_a_meter_event_is_done_with_its_identifier(void)
 {
     const char body[] = "{\"object\": \"billing.meter_event\", \"event_name\": \"ai_booking\", "
                         "\"identifier\": \"5b0c6f5e-2b1c-4a59-9f0e-0c1f6d1f2a3b\"}";
-    struct stripe_reply r = {.status = 200, .body = body, .body_len = strlen(body)};
+    struct stripe_response r = {.status = 200, .body = body, .body_len = strlen(body)};
     struct stripe_answer a;
     stripe_answer_classify(&r, &a);
     CHECK(a.verdict == STRIPE_DONE);
@@ -38,7 +38,7 @@ static void test_a_meter_event_is_done_with_its_identifier(void)
 
 static void test_no_answer_and_transient_statuses_retry_with_the_same_key(void)
 {
-    struct stripe_reply r = {.status = 0, .transport_error = "Timeout was reached"};
+    struct stripe_response r = {.status = 0, .transport_error = "Timeout was reached"};
     struct stripe_answer a;
     stripe_answer_classify(&r, &a);
     CHECK(a.verdict == STRIPE_RETRY);
@@ -59,7 +59,7 @@ static void test_a_bad_request_fails_with_stripes_message(void)
     const char body[] = "{\"error\": {\"type\": \"invalid_request_error\", \"code\": "
                         "\"resource_missing\", \"message\": \"No such customer: 'cus_x'\", "
                         "\"param\": \"payload[stripe_customer_id]\"}}";
-    struct stripe_reply r = {.status = 400, .body = body, .body_len = strlen(body)};
+    struct stripe_response r = {.status = 400, .body = body, .body_len = strlen(body)};
     struct stripe_answer a;
     stripe_answer_classify(&r, &a);
     CHECK(a.verdict == STRIPE_FAILED);
