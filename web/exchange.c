@@ -200,7 +200,7 @@ void web_on_request(struct evhttp_request *req, void *arg)
     x->request = (struct web_request){
         .method = x->route->method, .path = x->path, .body = x->body, .params = &x->params,
         .query = &x->query, .client_address = x->client_address, .config = &web->wcfg,
-        .clock = web->clock,
+        .clock = web->clock, .stripe_config = &web->stripe,
     };
     x->stage = x->route->handle;
     if (x->route->gate != WEB_GATE_NONE)
@@ -238,6 +238,11 @@ void web_db_done(void *job, void *arg)
     case WEB_THEN_WAIT:
         web_wait_start(x);
         return;
+    case WEB_THEN_STRIPE:
+        x->stripe = x->result.stripe;
+        memset(&x->result.stripe, 0, sizeof x->result.stripe);
+        pool_submit(web->stripe_pool, x);
+        return;
     case WEB_THEN_ANSWER:       /* a next stage with nothing before it: run it now */
         web_exchange_continue(x);
         return;
@@ -249,6 +254,14 @@ void web_hash_done(void *job, void *arg)
     struct web_exchange *x = job;
     (void)arg;
     x->request.hashed = &x->hashed;
+    web_exchange_continue(x);
+}
+
+void web_stripe_done(void *job, void *arg)
+{
+    struct web_exchange *x = job;
+    (void)arg;
+    x->request.stripe = &x->stripe;
     web_exchange_continue(x);
 }
 
@@ -270,6 +283,7 @@ void web_exchange_free(struct web_exchange *x)
         event_free(x->wait_timer);
     json_decref(x->body);
     json_decref(x->result.body);
+    stripe_reply_cleanup(&x->stripe.reply);
     evhttp_clear_headers(&x->query);
     free(x->path);
     free(x);
