@@ -2,7 +2,7 @@
  * request carries (query, JSON body, credentials) and refuse what is malformed; then
  * the rate-limit gate (public routes), one or more database stages with a hashing
  * stage (accounts), an enqueued event or a wait between them (web/loop_stage.c), and
- * the answer (web/reply.c). */
+ * the answer (web/reply.c). Paths outside /api/ are the dashboard's (web/static_files.c). */
 #include <sys/queue.h>          /* TAILQ_INIT for the query list; before libevent's copy */
 
 #include <event2/buffer.h>
@@ -16,6 +16,7 @@
 #include "json_path.h"
 #include "pool.h"
 #include "router.h"
+#include "static_files.h"
 #include "web.h"
 
 static bool method_of(enum evhttp_cmd_type cmd, enum web_method *out)
@@ -192,6 +193,10 @@ void web_on_request(struct evhttp_request *req, void *arg)
     struct web_exchange *x = exchange_new(web, req);
     if (probe_slot(x->path, &x->slot)) {
         probes_handle(x);
+        return;
+    }
+    if (web_static_is_page_path(x->path)) {
+        web_static_handle(x);
         return;
     }
     if (!find_route(x) || !read_query(x) || !read_body(x) || !read_credentials(x))
