@@ -266,6 +266,7 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
                                     is_time_expected ? SPOKEN_EXPECT_TIME : 0, &t->when);
     find_services(t);
     prefer_childrens_service(t);
+    rx_drop_age_qualified(t, t->unlisted, sizeof t->unlisted);
     for (int i = 0; i < t->nservices; i++)
         rx_note_service(mem, t->services[i], t->raw);
     /* "I'd like to get my teeth whitened Wednesday at four": a request with a day or a
@@ -273,7 +274,7 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
      * "I left my scarf there last night, can someone call me" does not */
     bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
                                                       : t->when.has_time);
-    if (t->nservices == 0 && is_ahead && !rx_message_is_request(t) &&
+    if (t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
         (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)))
         rx_use_loose_service(t);
 }

@@ -154,8 +154,7 @@ bool rx_answer(struct rx_turn *t)
     bool is_off_config_question = is_off_config && rx_text_is_question(x);
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
-    char qualified[128];
-    rx_drop_age_qualified(t, qualified, sizeof qualified);
+    const char *qualified = t->unlisted;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
     if (!is_price && answer_beyond_service(t))

@@ -359,6 +359,12 @@ static void advance(struct rx_turn *t)
         m->is_time_checked = false;
     }
     if (m->service_index < 0) {
+        if (t->unlisted[0] != '\0') {      /* "a kids cut friday at noon" */
+            rx_answer_not_listed(t, t->unlisted);
+            rx_say_put(&t->say, " Which would you like?");
+            m->pending = RX_ASK_SERVICE;
+            return;
+        }
         if (rx_answer_unknown_service(t)) {
             rx_say_put(&t->say, " Which would you like?");
             m->pending = RX_ASK_SERVICE;

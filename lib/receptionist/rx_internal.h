@@ -56,6 +56,9 @@ struct rx_turn {
     int services[RX_TURN_SERVICES];     /* services named this turn, longest match first */
     size_t service_at[RX_TURN_SERVICES];    /* where each is said in text.norm */
     int nservices;
+    /* the caller's words for a service named with an age group it lacks ("kids cut"):
+     * dropped from services; "" if none */
+    char unlisted[128];
     struct rx_say say;                  /* into out->say */
     unsigned npicks;                    /* wordings picked so far this turn */
     bool has_said_hours;                /* the reply names the day's opening hours */

@@ -417,6 +417,7 @@ void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size)
     for (int i = 0; i < t->nservices; i++) {
         int index = t->services[i];
         if (!age_qualified_words(t, &t->cfg->services[index], words, sizeof words)) {
+            t->service_at[kept] = t->service_at[i];
             t->services[kept++] = index;
             continue;
         }
