@@ -19,6 +19,7 @@ import uuid
 import msgpack
 
 from harness import ROOT, env, pg_rows, random_number, wait_for
+from llmhelp import FakeModel
 from rxhelp import ClockStack, example, variant
 from workerhelp import shard, stream_done, tkey
 
@@ -48,14 +49,14 @@ def dental(name):
     return bid, number, "cus_" + uuid.uuid4().hex[:14]
 
 
-def enqueue(bid, fields):
+def enqueue(bid, fields, r=R):
     keys = [f"fd:{{s{shard(bid):03d}}}:t:{bid}:seen:{fields['eid']}", tkey(bid, "events"),
             f"fd:{{s{shard(bid):03d}}}:ready", tkey(bid, "lease")]
-    return ENQUEUE(keys=keys, args=[bid, int(time.time() * 1000), 86400, fields["type"], fields["eid"],
+    return ENQUEUE(keys=keys, client=r, args=[bid, int(time.time() * 1000), 86400, fields["type"], fields["eid"],
                                     fields["call"], fields["at"], fields["body"]])
 
 
-def stripe_event(bid, type_, obj, created, evt=None):
+def stripe_event(bid, type_, obj, created, evt=None, r=R):
     """Puts one of Stripe's events on the business's stream as frontdesk-api does;
     returns its id."""
     evt = evt or "evt_" + uuid.uuid4().hex[:24]
@@ -64,19 +65,19 @@ def stripe_event(bid, type_, obj, created, evt=None):
              "request": {"id": None, "idempotency_key": None}}
     entry = enqueue(bid, {"type": "stripe." + type_, "eid": "stripe:" + evt, "call": "billing",
                           "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                          "body": msgpack.packb({"event": json.dumps(event)})})
+                          "body": msgpack.packb({"event": json.dumps(event)})}, r)
     assert entry, "the event was refused as seen before"
     return evt
 
 
-def subscription(bid, customer, status, created, sub="sub_A1"):
+def subscription(bid, customer, status, created, sub="sub_A1", r=R):
     obj = {"id": sub, "object": "subscription", "customer": customer, "status": status,
            "metadata": {"business_id": bid},
            "items": {"object": "list", "data": [{"id": "si_1", "object": "subscription_item",
                                                  "current_period_start": NOW_S - 2 * DAY_S,
                                                  "current_period_end": NOW_S + 28 * DAY_S,
                                                  "price": {"id": "price_monthly"}}]}}
-    return stripe_event(bid, "customer.subscription.updated", obj, created)
+    return stripe_event(bid, "customer.subscription.updated", obj, created, r=r)
 
 
 def invoice(bid, customer, type_, created):
@@ -97,11 +98,11 @@ def event_rows(bid, evt):
     return pg_rows(E, "SELECT type, state FROM stripe_events WHERE business_id = %s AND id = %s", bid, evt)
 
 
-def applied(bid, evt, state):
+def applied(bid, evt, state, r=R):
     """Waits until the event's row is in PostgreSQL and the worker has loaded the
     business's state again (its cached configuration in Redis says state)."""
     wait_for(lambda: event_rows(bid, evt), what=f"stripe_events row {evt}")
-    wait_for(lambda: R.hget(tkey(bid, "agent"), "billing_state") == state.encode(),
+    wait_for(lambda: r.hget(tkey(bid, "agent"), "billing_state") == state.encode(),
              what=f"the worker's cached state {state}")
     assert billing_of(bid)[0] == state
 
@@ -260,6 +261,41 @@ def test_a_malformed_event_is_dead_lettered_and_the_next_one_applies():
     wait_for(lambda: R.xlen(tkey(bid, "dead")) == 3, timeout=30, what="three dead-lettered events")
     assert STACK.workers[0].p.poll() is None                 # the worker lives on
     assert pg_rows(E, "SELECT count(*) FROM stripe_events WHERE business_id = %s", bid)[0][0] == 1
+
+
+def test_in_model_mode_a_canceled_business_books_nothing_whatever_the_model_asks():
+    name = "Model Dental"
+    llm = FakeModel()
+    stack = ClockStack(E, NOW, workers=1, **llm.worker_env(2000))
+    try:
+        bid, number = stack.business(variant(example("dental-clinic"), business_name=name,
+                                             greeting=f"Thank you for calling {name}."))
+        r = stack.redis()
+        evt = subscription(bid, "cus_" + uuid.uuid4().hex[:14], "canceled", NOW_S - 60, r=r)
+        applied(bid, evt, "canceled", r=r)
+        llm.script_for(name, [
+            {"tool_calls": [{"name": "book", "arguments": {"service": "Cleaning", "day": "2026-03-04",
+                                                           "time": "10:00", "caller_name": "Jane Roe"}}]},
+            {"reply": "I'm sorry, I can't book that today, but I can take a message."},
+            {"reply": "Thank you for calling, goodbye!", "tool_calls": [{"name": "end_call", "arguments": {}}]},
+        ])
+        caller = random_number()
+        cid = stack.sim.call(number, caller, [{"say": "Book me a cleaning tomorrow at ten, I'm Jane Roe"},
+                                              {"say": "ok, bye"}])
+        stack.sim.wait_ended(cid, timeout=40)
+        reqs = llm.requests_of(name)
+        assert reqs and all(q["valid"] for q in reqs), reqs
+        prompt = reqs[0]["body"]["messages"][0]["content"]
+        assert "do not call check_availability or book" in prompt, prompt
+        # the book the model asked for came back refused, and nothing was booked
+        results = [m for m in reqs[1]["body"]["messages"] if m.get("role") == "tool"]
+        assert len(results) == 1 and json.loads(results[0]["content"])["booked"] is False, results
+        time.sleep(1)
+        assert bookings_of(bid, caller) == []
+        assert pg_rows(E, "SELECT count(*) FROM usage_events WHERE business_id = %s", bid)[0][0] == 0
+    finally:
+        stack.stop()
+        llm.stop()
 
 
 def test_past_due_past_the_grace_takes_no_booking_once_the_clock_moves():
