@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "billing/stripe_config.h"
 #include "core/config.h"
 #include "core/metrics.h"
 #include "http/conn_guard.h"
@@ -26,7 +27,14 @@ struct webhook_ctx;
 #define API_REDIS_BUDGET_MS 1800       /* all Redis work of one webhook; 503 within 2 s */
 #define API_DRAIN_LIMIT_MS 9000        /* SIGTERM: finish in-flight work, then exit */
 
-enum api_route { ROUTE_WEBHOOK, ROUTE_HEALTHZ, ROUTE_READYZ, ROUTE_METRICS, ROUTE_OTHER, ROUTE_COUNT };
+enum api_route { ROUTE_WEBHOOK, ROUTE_STRIPE_WEBHOOK, ROUTE_HEALTHZ, ROUTE_READYZ, ROUTE_METRICS, ROUTE_OTHER, ROUTE_COUNT };
+
+/* What became of a Stripe webhook (api/stripe_webhook.c), for its metric. */
+enum stripe_result {
+    STRIPE_RESULT_ENQUEUED, STRIPE_RESULT_DUPLICATE, STRIPE_RESULT_UNROUTED,
+    STRIPE_RESULT_BAD_SIGNATURE, STRIPE_RESULT_BAD_REQUEST, STRIPE_RESULT_UNAVAILABLE,
+    STRIPE_RESULT_OFF, STRIPE_RESULT_COUNT
+};
 
 struct api_metrics {
     unsigned long long requests[ROUTE_COUNT][600];   /* by route and status code */
@@ -36,6 +44,7 @@ struct api_metrics {
     unsigned long long unrouted;
     unsigned long long signature_failures;
     unsigned long long redis_failures;
+    unsigned long long stripe_webhooks[STRIPE_RESULT_COUNT];
 };
 
 /* FRONTDESK_API_MAX_BODY_BYTES (65536), FRONTDESK_API_MAX_CONNECTIONS (1000),
@@ -62,6 +71,7 @@ void number_watch_stop(struct number_watch *nw);   /* before redis_conn_free */
 
 struct api {
     struct fd_config cfg;
+    struct stripe_config stripe;   /* only the webhook secret is used here */
     struct api_limits limits;
     struct event_base *base;
     struct evhttp *http;
@@ -99,6 +109,8 @@ void api_reply_error(struct api_request *r, int status, const char *code, const 
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);
 void webhook_free_spares(struct api *api);   /* at exit */
+void stripe_webhook_handle(struct api *api, struct api_request *r);
+const char *stripe_result_name(enum stripe_result result);
 void probes_handle_healthz(struct api *api, struct api_request *r);
 void probes_handle_readyz(struct api *api, struct api_request *r);
 void probes_handle_metrics(struct api *api, struct api_request *r);

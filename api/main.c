@@ -26,6 +26,8 @@ static enum api_route route_of(const char *path)
 {
     if (strcmp(path, "/webhooks/telnyx") == 0)
         return ROUTE_WEBHOOK;
+    if (strcmp(path, "/webhooks/stripe") == 0)
+        return ROUTE_STRIPE_WEBHOOK;
     if (strcmp(path, "/healthz") == 0)
         return ROUTE_HEALTHZ;
     if (strcmp(path, "/readyz") == 0)
@@ -47,7 +49,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
     r.route = route_of(path ? path : "");
     enum evhttp_cmd_type method = evhttp_request_get_command(req);
-    if (r.route != ROUTE_WEBHOOK && r.route != ROUTE_OTHER &&
+    if (r.route != ROUTE_WEBHOOK && r.route != ROUTE_STRIPE_WEBHOOK && r.route != ROUTE_OTHER &&
         method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
         r.outcome = "bad_method";
@@ -56,6 +58,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     }
     switch (r.route) {
     case ROUTE_WEBHOOK: webhook_handle(api, &r); break;
+    case ROUTE_STRIPE_WEBHOOK: stripe_webhook_handle(api, &r); break;
     case ROUTE_HEALTHZ: probes_handle_healthz(api, &r); break;
     case ROUTE_READYZ: probes_handle_readyz(api, &r); break;
     case ROUTE_METRICS: probes_handle_metrics(api, &r); break;
@@ -90,6 +93,11 @@ int main(int argc, char **argv)
     log_set_component("api");
     config_load_or_exit(&api.cfg, CONFIG_NEED_PUBLIC_KEY);
     api_limits_load_or_exit(&api.limits, api.cfg.http_client_timeout_s);
+    char why[256];
+    if (stripe_config_load(&api.stripe, why, sizeof why) != APP_OK) {
+        fprintf(stderr, "configuration error: %s\n", why);
+        return 2;
+    }
     if (sodium_init() < 0) {
         fprintf(stderr, "libsodium failed to initialise\n");
         return 1;

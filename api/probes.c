@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "store/redis_conn.h"
 
-static const char *const route_names[ROUTE_COUNT] = {"webhook_telnyx", "healthz", "readyz",
+static const char *const route_names[ROUTE_COUNT] = {"webhook_telnyx", "webhook_stripe", "healthz", "readyz",
                                                      "metrics", "other"};
 
 const char *api_route_name(enum api_route route)
@@ -35,9 +35,12 @@ void probes_handle_healthz(struct api *api, struct api_request *r)
 void probes_handle_readyz(struct api *api, struct api_request *r)
 {
     bool redis_ok = redis_conn_is_ready(api->redis);
-    char body[96];
-    snprintf(body, sizeof body, "{\"redis\":\"%s\",\"draining\":%s}", redis_ok ? "up" : "down",
-             api->drain.is_draining ? "true" : "false");
+    char body[128];
+    /* Without its secret the Stripe route refuses every event (503, so Stripe retries):
+     * said here for operators, yet the api stays ready, as Telnyx's events need it. */
+    snprintf(body, sizeof body, "{\"redis\":\"%s\",\"draining\":%s,\"stripe_webhooks\":\"%s\"}",
+             redis_ok ? "up" : "down", api->drain.is_draining ? "true" : "false",
+             api->stripe.webhook_secret[0] != '\0' ? "on" : "off");
     bool ready = redis_ok && !api->drain.is_draining;
     r->outcome = ready ? "ready" : "not_ready";
     api_reply_json(r, ready ? 200 : 503, body);
@@ -80,6 +83,11 @@ void probes_handle_metrics(struct api *api, struct api_request *r)
                   m->signature_failures);
     write_counter(out, "frontdesk_api_redis_failures_total",
                   "Webhooks answered 503 because Redis failed or was too slow.", m->redis_failures);
+    metrics_write_header(out, "frontdesk_api_stripe_webhooks_total", "counter",
+                         "Stripe webhooks answered, by what became of them.");
+    for (int i = 0; i < STRIPE_RESULT_COUNT; i++)
+        evbuffer_add_printf(out, "frontdesk_api_stripe_webhooks_total{result=\"%s\"} %llu\n",
+                            stripe_result_name((enum stripe_result)i), m->stripe_webhooks[i]);
     struct conn_guard_counts conns = conn_guards_counts(api->guards);
     write_counter(out, "frontdesk_api_slow_clients_cut_total",
                   "Connections shut down for not delivering a request in time.", conns.cut_slow);

@@ -19,7 +19,7 @@ static void log_request(const struct api_request *r, int status, double ms)
 {
     struct log_line l;
     enum log_level level = status >= 500 ? LOG_WARN : LOG_INFO;
-    if (r->route != ROUTE_WEBHOOK && status < 400)
+    if (r->route != ROUTE_WEBHOOK && r->route != ROUTE_STRIPE_WEBHOOK && status < 400)
         level = LOG_DEBUG;   /* probes and scrapes would drown the log */
     if (!log_begin(&l, level, "request"))
         return;

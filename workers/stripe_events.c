@@ -17,6 +17,7 @@
 #include "agent/agent_config.h"
 #include "billing/billing_state.h"
 #include "billing/stripe_event.h"
+#include "billing/stripe_webhook_event.h"
 #include "calendar/say_time.h"
 #include "calendar/tz.h"
 #include "call_ctx.h"
@@ -29,7 +30,7 @@
 
 bool stripe_event_type_is(const char *type)
 {
-    return strncmp(type, STRIPE_EVENT_TYPE_PREFIX, strlen(STRIPE_EVENT_TYPE_PREFIX)) == 0;
+    return strncmp(type, STRIPE_STREAM_TYPE_PREFIX, strlen(STRIPE_STREAM_TYPE_PREFIX)) == 0;
 }
 
 bool call_is_stripe_event(const struct call_ctx *c)
@@ -45,7 +46,7 @@ struct event_body {
 static void take_event(void *out, const msgpack_object *k, const msgpack_object *v)
 {
     struct event_body *b = out;
-    if (!mp_key_is(k, "event") || b->json != NULL)
+    if (!mp_key_is(k, STRIPE_STREAM_BODY_EVENT) || b->json != NULL)
         return;
     if (v->type == MSGPACK_OBJECT_STR) {
         b->json = xstrndup(v->via.str.ptr, v->via.str.size);
@@ -153,7 +154,7 @@ void call_run_stripe_event(struct call_ctx *c)
         call_advance_failed(c, why);
         return;
     }
-    if (strcmp(c->work.ce.type + strlen(STRIPE_EVENT_TYPE_PREFIX), f.type) != 0) {
+    if (strcmp(c->work.ce.type + strlen(STRIPE_STREAM_TYPE_PREFIX), f.type) != 0) {
         stripe_event_facts_cleanup(&f);
         call_advance_failed(c, "the stream entry's type is not its event's");
         return;

@@ -24,9 +24,6 @@
 #include "billing/billing_state.h"
 #include "core/err.h"
 
-/* The stream type of a Stripe event is this prefix and Stripe's type; Telnyx's never
- * carry it. */
-#define STRIPE_EVENT_TYPE_PREFIX "stripe."
 #define STRIPE_ID_MAX 256           /* evt_, cus_, sub_: a prefix and up to 250 characters */
 #define STRIPE_TYPE_MAX 101
 

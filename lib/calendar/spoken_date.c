@@ -247,13 +247,17 @@ static size_t read_from_base(const struct parse *p, size_t i, int64_t *base_days
 {
     if (!is_word(p, i, SW_FROM))
         return 0;
+    if (is_word(p, i + 1, SW_WEEKDAY)) {     /* "a week from friday": from the next one */
+        *base_days = (p->t[i + 1].value - p->weekday + 7) % 7;
+        return 2;
+    }
     *base_days = is_word(p, i + 1, SW_TOMORROW);
     return is_word(p, i + 1, SW_NOW) || is_word(p, i + 1, SW_TODAY) || *base_days == 1 ? 2 : 0;
 }
 
 /* in N days/weeks/hours/minutes, in half an hour, N days from now/today/tomorrow,
- * in N weeks from today: the base is read with the count ("in a week from today" is one
- * date, not a week ahead and then today) */
+ * in N weeks from today, a week from friday: the base is read with the count ("in a week
+ * from today" is one date, not a week ahead and then today) */
 static size_t match_relative(struct parse *p, size_t i)
 {
     bool has_in = is_word(p, i, SW_IN);

@@ -205,15 +205,15 @@ static void found_time(struct parse *p, const struct clock_read *c, size_t first
     p->is_exact_hour = c->is_exact;
 }
 
-/* [at|around|about|by|before|after|until|from]* <clock> [ish] */
+/* [at|around|about|by|before|after|until|from|like]* <clock> [ish] */
 static size_t match_time(struct parse *p, size_t i)
 {
     size_t j = i;
     bool has_cue = false, is_approximate = false;
     enum spoken_bound bound = SPOKEN_BOUND_AT;
     for (; j < p->n && j - i < 3; j++) {
-        if (is_word(p, j, SW_AROUND))
-            is_approximate = true;
+        if (is_word(p, j, SW_AROUND) || (has_cue && is_word(p, j, SW_LIKE)))
+            is_approximate = true;      /* "at like 4": a filler after a cue, never alone */
         else if (is_word(p, j, SW_BY) || is_word(p, j, SW_BEFORE) || is_word(p, j, SW_UNTIL))
             bound = SPOKEN_BOUND_BEFORE;
         else if (is_word(p, j, SW_AFTER) || is_word(p, j, SW_FROM))

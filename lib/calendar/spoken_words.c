@@ -74,6 +74,7 @@ static const struct word_entry words[] = {
     {"july", SW_MONTH, 7, false},
     {"june", SW_MONTH, 6, false},
     {"last", SW_LAST, 0, false},
+    {"like", SW_LIKE, 0, false},
     {"march", SW_MONTH, 3, false},
     {"may", SW_MONTH, 5, true},
     {"midday", SW_NOON, 0, false},

@@ -216,6 +216,13 @@ static enum offer_answer offer_answer_of(const struct rx_turn *t)
     bool is_yes = rx_text_is_yes(&t->text), is_no = rx_text_is_no(&t->text);
     if (rx_text_is_question(&t->text) && !starts_with_yes(&t->text))
         is_yes = is_no = false;         /* "are you open right now?" is not a yes */
+    /* "ok, thank you" to "want me to book that?" closes the subject: thanks with only an
+     * acknowledgement ("ok", "great") is no acceptance of an offer */
+    if (is_offer && is_yes && rx_text_has_any(&t->text, rx_thanks_words) &&
+        !rx_text_has_any(&t->text, rx_accept_words) && !t->has_when) {
+        is_yes = false;
+        is_no = t->nservices == 0;
+    }
     if (asked == RX_ASK_OFFER_MESSAGE && is_yes)
         return OFFER_MESSAGE_TAKEN;
     /* "Wednesday if you can" to "want me to book you in?" says yes with a day or time */

@@ -84,13 +84,64 @@ static bool is_capital_surname(const struct rx_token *t)
            !is_one_of(t, calendar_words);
 }
 
-/* How many name words start at i: up to NAME_WORDS_MAX, in one clause. */
+/* Small words inside a family name, kept as said: "Maria de la Cruz", "Anna van der
+ * Berg". Only between two name words; they do not count towards NAME_WORDS_MAX. */
+static const char *const particles[] = {
+    "de", "la", "del", "della", "van", "von", "der", "den", "da", "di", "du", "le", "dos",
+    "das", "bin", "ibn", NULL};
+
+static bool is_particle(const struct rx_token *t)
+{
+    return is_one_of(t, particles);
+}
+
+/* A middle initial: one capital letter followed by a period or not ("Robert J. Kline"). */
+static bool is_initial(const struct rx_token *t)
+{
+    return t->is_letters && t->len == 1 && t->is_capital;
+}
+
+/* The initial at k ended with a period: the break before the next word is its own. */
+static bool ends_with_period(const struct rx_token *t)
+{
+    return t->raw_len == 1 && t->raw[1] == '.';
+}
+
+/* How many tokens of a name start at i, in one clause: up to NAME_WORDS_MAX name words,
+ * with particles and middle initials between them. */
 static size_t name_span(const struct rx_tokens *w, size_t i)
 {
-    size_t n = 0;
-    while (i + n < w->n && n < NAME_WORDS_MAX && (n == 0 || !w->t[i + n].is_break_before) &&
-           (is_name_word(&w->t[i + n]) || (n > 0 && is_capital_surname(&w->t[i + n]))))
-        n++;
+    size_t n = 0, words = 0;
+    while (i + n < w->n && words < NAME_WORDS_MAX) {
+        const struct rx_token *t = &w->t[i + n];
+        bool is_joined = n == 0 || !t->is_break_before ||
+                         (is_initial(&w->t[i + n - 1]) && ends_with_period(&w->t[i + n - 1]));
+        if (!is_joined)
+            break;
+        bool is_particle_here = n > 0 && is_particle(t);
+        if (!is_particle_here && (is_name_word(t) || (n > 0 && is_capital_surname(t)))) {
+            n++, words++;
+            continue;
+        }
+        /* particles or an initial, then a name word, all in the clause */
+        size_t k = 0;
+        if (n > 0 && is_initial(t))
+            k = 1;
+        else
+            while (n > 0 && i + n + k < w->n && is_particle(&w->t[i + n + k]) &&
+                   (k == 0 || !w->t[i + n + k].is_break_before))
+                k++;
+        bool is_before_name = k > 0 && i + n + k < w->n && is_name_word(&w->t[i + n + k]) &&
+                              (!w->t[i + n + k].is_break_before ||
+                               (k == 1 && is_initial(t) && ends_with_period(t)));
+        if (is_before_name) {
+            n += k;
+        } else if (is_particle_here && is_name_word(t)) {
+            n++, words++;       /* a family name that is one: "Thanh Le" */
+        } else {
+            break;
+        }
+    }
     return n;
 }
 
@@ -149,20 +200,38 @@ static const char *const lead_words[] = {
     "yeah", "yes", "yep", "sure", "ok", "okay", "um", "uh", "oh", "so", "well", "hi", "hello",
     "hey", "and", "its", "it", "is", "name", "my", "the", "thats", "that", "first", "last", NULL};
 
-/* Writes the n words at i into buf, each with a capital. */
+/* Whether the letter at c of a word transcribed in lowercase starts a part of it, as in
+ * "O'Brien", "D'Angelo" and "McAllister". */
+static bool starts_name_part(const struct rx_token *t, size_t c)
+{
+    if (c == 0)
+        return true;
+    if (c == 2 && t->raw[1] == '\'' && (t->low[0] == 'o' || t->low[0] == 'd'))
+        return true;
+    return c == 2 && t->raw_len > 4 && t->low[0] == 'm' && t->low[1] == 'c';
+}
+
+/* Writes the n tokens at i into buf: each name word with its capitals (a word
+ * transcribed in lowercase gets them), particles as said, an initial with its period. */
 static bool write_name(const struct rx_tokens *w, size_t i, size_t n, char *buf, size_t size)
 {
     size_t out = 0;
     for (size_t k = 0; k < n; k++) {
         const struct rx_token *t = &w->t[i + k];
-        if (out + t->raw_len + 2 > size)
+        if (out + t->raw_len + 3 > size)
             break;
         if (out > 0)   /* "Martinez-Vega" keeps its hyphen */
             buf[out++] = k > 0 && t->raw > w->t[i + k - 1].raw && t->raw[-1] == '-' ? '-' : ' ';
+        bool is_lowercase = !t->is_capital;
+        bool keeps_case = k > 0 && k + 1 < n && is_particle(t);
         for (size_t c = 0; c < t->raw_len; c++) {
             char ch = t->raw[c];
-            buf[out++] = (char)(c == 0 && ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+            bool is_upper = !keeps_case && ch >= 'a' && ch <= 'z' &&
+                            (c == 0 || (is_lowercase && starts_name_part(t, c)));
+            buf[out++] = (char)(is_upper ? ch - 32 : ch);
         }
+        if (is_initial(t) && k + 1 < n)
+            buf[out++] = '.';
     }
     buf[out] = '\0';
     return out > 0;

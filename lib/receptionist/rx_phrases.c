@@ -42,6 +42,10 @@ const char *const rx_repeat_words[] = {
     "pardon", "what did you say", "didnt catch that", "didnt hear", "one more time",
     "can you repeat", "could you repeat", NULL};
 const char *const rx_thanks_words[] = {"thank you", "thanks", "appreciate", "cheers", NULL};
+/* Words that accept an offer, as "ok" and "great" alone do not when thanks follow. */
+const char *const rx_accept_words[] = {
+    "yes", "yeah", "yep", "yup", "sure", "please", "book", "go ahead", "do it", "definitely",
+    "absolutely", "of course", "lets", "sign me up", "take a message", "that works", NULL};
 const char *const rx_hello_words[] = {"hi", "hello", "hey", "good morning", "good afternoon",
                                       "good evening", NULL};
 const char *const rx_person_words[] = {

@@ -39,6 +39,7 @@ extern const char *const rx_goodbye_words[];
 extern const char *const rx_goodbye_last_words[];
 extern const char *const rx_repeat_words[];     /* "sorry, can you repeat that?" */
 extern const char *const rx_thanks_words[];
+extern const char *const rx_accept_words[];
 extern const char *const rx_hello_words[];
 /* A request for a person ("can I speak to someone", "agent"), unless a not_wanted word
  * says the person is named, not asked for ("I don't need a human", "talk to my wife"). */

@@ -238,6 +238,9 @@ static const char *event_take_ids(struct telnyx_event *ev, const struct json_doc
     json_doc_str_copy(doc, id, ev->eid, sizeof ev->eid);
     if (!is_token(ev->eid, strlen(ev->eid)))
         return "data.id has characters other than printable ASCII without spaces";
+    if (strncmp(ev->eid, TELNYX_RESERVED_STRIPE_ID_PREFIX,
+                strlen(TELNYX_RESERVED_STRIPE_ID_PREFIX)) == 0)
+        return "data.id is reserved for frontdesk's own events";
     why = check_string(doc, type, TELNYX_EVENT_TYPE_MAX, type_whys);
     if (why != NULL)
         return why;
@@ -245,9 +248,11 @@ static const char *event_take_ids(struct telnyx_event *ev, const struct json_doc
     for (const char *c = ev->type; *c != '\0'; c++)
         if (!is_type_char(*c))
             return "data.event_type has characters other than [a-z0-9._]";
-    /* Our own events share the business's stream (the owner API's "owner.*"): a webhook
-     * may never pose as one, even signed. */
-    if (strncmp(ev->type, TELNYX_RESERVED_TYPE_PREFIX, strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0)
+    /* Our own events share the business's stream (the owner API's "owner.*", Stripe's
+     * "stripe.*"): a Telnyx webhook may never pose as one, even signed. */
+    if (strncmp(ev->type, TELNYX_RESERVED_TYPE_PREFIX, strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0 ||
+        strncmp(ev->type, TELNYX_RESERVED_STRIPE_TYPE_PREFIX,
+                strlen(TELNYX_RESERVED_STRIPE_TYPE_PREFIX)) == 0)
         return "data.event_type is reserved for frontdesk's own events";
     return NULL;
 }

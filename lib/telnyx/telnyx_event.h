@@ -17,6 +17,10 @@
 /* Event types frontdesk puts on a business's stream itself (the owner API's actions);
  * a webhook carrying one is refused. */
 #define TELNYX_RESERVED_TYPE_PREFIX "owner."
+/* Stripe's events share the stream too (lib/billing/stripe_webhook_event.h, the same
+ * prefixes): a Telnyx webhook may neither carry their type nor take their event ids. */
+#define TELNYX_RESERVED_STRIPE_TYPE_PREFIX "stripe."
+#define TELNYX_RESERVED_STRIPE_ID_PREFIX "stripe:"
 
 struct telnyx_event {
     char type[TELNYX_EVENT_TYPE_MAX + 1];   /* data.event_type, e.g. "call.initiated" */

@@ -1,12 +1,14 @@
 /* ops/ctl/unrouted.c: `frontdesk-ctl unrouted list|show|replay`: the signed webhooks no
  * business owned when they came (fd:unrouted, kept by the api, which answered them 200),
  * listed, one shown with its body decoded, and one put on its business's stream once
- * its number is registered (`numbers add`), as the api would have: through
- * lua/enqueue_event.lua, de-duplicated on its event id, so replaying twice adds it once.
- * A replayed entry leaves fd:unrouted. */
+ * its number is registered (`numbers add`), or for a Stripe event once its customer is in
+ * fd:stripe:customers, as the api would have: through lua/enqueue_event.lua,
+ * de-duplicated on its event id, so replaying twice adds it once. A replayed entry leaves
+ * fd:unrouted. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing/stripe_webhook_event.h"
 #include "core/mp_json.h"
 #include "ctl.h"
 #include "store/event_enqueue.h"
@@ -35,8 +37,10 @@ static int list(redisContext *rc)
     printf("%-18s  %-22s  %-16s  %-36s  %s\n", "ID", "TYPE", "NUMBER", "EVENT_ID", "AT");
     for (size_t i = 0; i < r->elements; i++) {
         const redisReply *f = r->element[i]->element[1];
+        const char *route = field(f, "number", NULL);   /* a Stripe event's is its customer */
         printf("%-18s  %-22s  %-16s  %-36s  %s\n", r->element[i]->element[0]->str, field(f, "type", NULL),
-               field(f, "number", NULL), field(f, "eid", NULL), field(f, "at", NULL));
+               route[0] != '\0' ? route : field(f, "customer", NULL), field(f, "eid", NULL),
+               field(f, "at", NULL));
     }
     freeReplyObject(r);
     return CTL_EXIT_OK;
@@ -83,6 +87,10 @@ static int show(redisContext *rc, const char *id)
 static void ordering_key(const char *type, const json_t *body, char *out, size_t len)
 {
     const char *v = NULL;
+    if (strncmp(type, STRIPE_STREAM_TYPE_PREFIX, strlen(STRIPE_STREAM_TYPE_PREFIX)) == 0) {
+        snprintf(out, len, "%s", STRIPE_STREAM_CALL);
+        return;
+    }
     if (strcmp(type, "message.received") == 0) {
         v = json_string_value(json_object_get(body, "from"));
     } else if (strncmp(type, "message.", 8) == 0) {
@@ -141,6 +149,53 @@ static int enqueue(redisContext *rc, const char *business, unsigned shards, cons
     return CTL_EXIT_OK;
 }
 
+/* The business of a Stripe event's entry, by the api's rule (api/stripe_webhook.c): the
+ * customer's in fd:stripe:customers, which must agree with the business the event names,
+ * else the one it names. False with why when there is none (yet). */
+static bool stripe_business(redisContext *rc, const redisReply *f, char out[FD_UUID_LEN + 1],
+                            char *why, size_t why_len)
+{
+    size_t body_len = 0;
+    const char *body = field(f, "body", &body_len);
+    json_t *decoded = mp_json_decode(body, body_len);
+    const json_t *raw = json_object_get(decoded, STRIPE_STREAM_BODY_EVENT);
+    struct stripe_webhook_event ev;
+    const char *bad = "no event in its body";
+    char mapped[FD_UUID_LEN + 1] = "";
+    bool is_found = false;
+    if (!json_is_string(raw) || stripe_webhook_event_parse(json_string_value(raw),
+                                                           json_string_length(raw), &ev,
+                                                           &bad) != APP_OK) {
+        snprintf(why, why_len, "its body is not a Stripe event (%s)", bad);
+        goto out_decref;
+    }
+    if (ev.customer[0] != '\0') {
+        const char *hget[] = {"HGET", FD_STRIPE_CUSTOMERS_KEY, ev.customer};
+        char rwhy[192];
+        redisReply *r = ctl_redis_command(rc, 3, hget, rwhy, sizeof rwhy);
+        if (r == NULL) {
+            snprintf(why, why_len, "cannot read %s: %s", FD_STRIPE_CUSTOMERS_KEY, rwhy);
+            goto out_decref;
+        }
+        if (r->type != REDIS_REPLY_STRING || !uuid_canonical(r->str, r->len, mapped))
+            mapped[0] = '\0';
+        freeReplyObject(r);
+    }
+    if (mapped[0] != '\0' && ev.business_id[0] != '\0' && strcmp(mapped, ev.business_id) != 0) {
+        snprintf(why, why_len, "it names business %s but customer %s is business %s's",
+                 ev.business_id, ev.customer, mapped);
+    } else if (mapped[0] != '\0' || ev.business_id[0] != '\0') {
+        memcpy(out, mapped[0] != '\0' ? mapped : ev.business_id, FD_UUID_LEN + 1);
+        is_found = true;
+    } else {
+        snprintf(why, why_len, "no business has customer '%s' yet (%s)", ev.customer,
+                 FD_STRIPE_CUSTOMERS_KEY);
+    }
+out_decref:
+    json_decref(decoded);
+    return is_found;
+}
+
 static int replay(redisContext *rc, unsigned shards, const char *id)
 {
     redisReply *r = read_entry(rc, id);
@@ -148,17 +203,24 @@ static int replay(redisContext *rc, unsigned shards, const char *id)
         return CTL_EXIT_FAIL;
     const redisReply *f = r->element[0]->element[1];
     const char *number = field(f, "number", NULL);
-    char why[256];
-    const char *hget[] = {"HGET", FD_NUMBERS_KEY, number};
-    redisReply *owner = ctl_redis_command(rc, 3, hget, why, sizeof why);
+    char why[384];
     int status = CTL_EXIT_OK;
     const char *what = NULL;
     char business[FD_UUID_LEN + 1];
-    if (owner == NULL || owner->type != REDIS_REPLY_STRING ||
-        !uuid_canonical(owner->str, owner->len, business)) {
-        status = ctl_fail("no business has number '%s' yet: register it (numbers add) and replay "
-                          "again; entry %s stays", number, id);
-    } else if ((status = enqueue(rc, business, shards, f, &what)) == CTL_EXIT_OK) {
+    redisReply *owner = NULL;
+    if (strncmp(field(f, "type", NULL), STRIPE_STREAM_TYPE_PREFIX,
+                strlen(STRIPE_STREAM_TYPE_PREFIX)) == 0) {
+        if (!stripe_business(rc, f, business, why, sizeof why))
+            status = ctl_fail("%s; entry %s stays", why, id);
+    } else {
+        const char *hget[] = {"HGET", FD_NUMBERS_KEY, number};
+        owner = ctl_redis_command(rc, 3, hget, why, sizeof why);
+        if (owner == NULL || owner->type != REDIS_REPLY_STRING ||
+            !uuid_canonical(owner->str, owner->len, business))
+            status = ctl_fail("no business has number '%s' yet: register it (numbers add) and "
+                              "replay again; entry %s stays", number, id);
+    }
+    if (status == CTL_EXIT_OK && (status = enqueue(rc, business, shards, f, &what)) == CTL_EXIT_OK) {
         const char *xdel[] = {"XDEL", FD_UNROUTED_KEY, id};
         redisReply *d = ctl_redis_command(rc, 3, xdel, why, sizeof why);
         freeReplyObject(d);

@@ -189,7 +189,7 @@ def test_api_stays_ready_and_takes_webhooks_while_postgres_does_not_answer():
     time.sleep(1.5)     # longer than any database probe would take to give up
     status, _, raw = http("GET", api.url + "/readyz")
     assert status == 200, raw
-    assert json_body(raw) == {"redis": "up", "draining": False}
+    assert json_body(raw) == {"redis": "up", "draining": False, "stripe_webhooks": "off"}
     assert post_webhook(E, api, call_event(number))[0] == 200
     assert len(entries(svc.redis(), bid)) == 1
     assert api.stop() == 0

@@ -187,7 +187,7 @@ def test_wrong_method_gets_405_and_unknown_path_404():
 def test_health_ready_and_metrics():
     assert http("GET", API.url + "/healthz")[0] == 200
     status, _, raw = http("GET", API.url + "/readyz")
-    assert status == 200 and json_body(raw) == {"redis": "up", "draining": False}
+    assert status == 200 and json_body(raw) == {"redis": "up", "draining": False, "stripe_webhooks": "off"}
     status, hdrs, raw = http("GET", API.url + "/metrics")
     text = raw.decode()
     assert status == 200 and hdrs["Content-Type"].startswith("text/plain")

@@ -8,6 +8,7 @@
 
 #include <msgpack.h>
 
+#include "billing/stripe_webhook_event.h"
 #include "booking/booking_cancel_event.h"
 #include "check.h"
 #include "telnyx/telnyx_event.h"
@@ -580,6 +581,26 @@ static void test_a_webhook_with_an_event_type_of_our_own_is_refused(void)
                   strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0);
 }
 
+/* Stripe's events share the stream as well: neither their types nor their ids can be
+ * taken by a Telnyx webhook, whose prefixes must stay those the Stripe route writes. */
+static void test_a_webhook_posing_as_a_stripe_event_is_refused(void)
+{
+    struct parsed p;
+    parsed_from_str(&p, "{\"data\":{\"id\":\"e11\",\"event_type\":\"stripe.invoice.paid\"}}");
+    CHECK(p.err == APP_EINVAL);
+    CHECK_STR_EQ(p.why, "data.event_type is reserved for frontdesk's own events");
+    parsed_cleanup(&p);
+    parsed_from_str(&p, "{\"data\":{\"id\":\"stripe:evt_1\",\"event_type\":\"call.hangup\"}}");
+    CHECK(p.err == APP_EINVAL);
+    CHECK_STR_EQ(p.why, "data.id is reserved for frontdesk's own events");
+    parsed_cleanup(&p);
+    parsed_from_str(&p, "{\"data\":{\"id\":\"e12\",\"event_type\":\"stripe\"}}");
+    CHECK(p.err == APP_OK);     /* only the prefix with its dot is reserved */
+    parsed_cleanup(&p);
+    CHECK_STR_EQ(TELNYX_RESERVED_STRIPE_TYPE_PREFIX, STRIPE_STREAM_TYPE_PREFIX);
+    CHECK_STR_EQ(TELNYX_RESERVED_STRIPE_ID_PREFIX, STRIPE_STREAM_EID_PREFIX);
+}
+
 int main(void)
 {
     RUN(test_every_fixture_parses_to_its_type_ids_and_route);
@@ -598,6 +619,7 @@ int main(void)
     RUN(test_unknown_call_type_keeps_call_order_and_client_state);
     RUN(test_malformed_bodies_are_refused_with_a_reason);
     RUN(test_longest_id_and_type_are_accepted);
+    RUN(test_a_webhook_posing_as_a_stripe_event_is_refused);
     RUN(test_wrong_typed_optional_fields_are_ignored);
     RUN(test_missing_or_scalar_payload_still_parses);
     RUN(test_over_long_ids_and_numbers_are_left_out_of_keys);
