@@ -9,7 +9,10 @@ What a business owner and a caller would check: unpaid takes a message instead o
 booking; past_due books within the grace and not past it (the clock moved); the owner
 is texted once when a payment fails; an older event after a newer one and a replayed
 event change nothing; back to active books on the next call; another business never
-moves with these events; a malformed event is dead-lettered and the worker goes on."""
+moves with these events; a malformed event is dead-lettered and the worker goes on; a
+text asking to book is answered without a booking; in model mode nothing is booked
+whatever the model asks; and the fake Stripe's signed webhooks, through the real api,
+move the receptionist the same way."""
 import calendar
 import json
 import os
@@ -18,8 +21,9 @@ import uuid
 
 import msgpack
 
-from harness import ROOT, env, pg_rows, random_number, wait_for
+from harness import ROOT, env, pg_rows, random_number, start_api, wait_for
 from llmhelp import FakeModel
+from stripehelp import FakeStripe
 from rxhelp import ClockStack, example, variant
 from workerhelp import shard, stream_done, tkey
 
@@ -207,7 +211,8 @@ def test_a_replayed_event_changes_nothing():
     obj = {"id": "sub_A1", "object": "subscription", "customer": cus, "status": "canceled",
            "items": {"object": "list", "data": []}}
     stripe_event(bid, "customer.subscription.updated", obj, NOW_S - 3600, evt=canceled)
-    settled(bid)
+    settled(bid)          # the drain took the replay as a row that exists: nothing left over
+    assert R.xlen(tkey(bid, "dead")) == 0
     assert pg_rows(E, "SELECT count(*) FROM stripe_events WHERE id = %s", canceled)[0][0] == 1
     assert billing_of(bid)[0] == "active"
     books(bid, number)
@@ -261,6 +266,33 @@ def test_a_malformed_event_is_dead_lettered_and_the_next_one_applies():
     wait_for(lambda: R.xlen(tkey(bid, "dead")) == 3, timeout=30, what="three dead-lettered events")
     assert STACK.workers[0].p.poll() is None                 # the worker lives on
     assert pg_rows(E, "SELECT count(*) FROM stripe_events WHERE business_id = %s", bid)[0][0] == 1
+
+
+def test_the_fake_stripes_signed_webhooks_through_the_api_move_the_receptionist():
+    fake = FakeStripe()
+    api = start_api(E, FRONTDESK_REDIS_URL=STACK.redis_svc.redis_url,
+                    FRONTDESK_STRIPE_WEBHOOK_SECRET=fake.webhook_secret)
+    try:
+        fake.webhook_to(api.url + "/webhooks/stripe")
+        bid, number, _ = dental("Webhook Dental")
+        status, _, customer = fake.call("POST", "/v1/customers",
+                                        {"name": "Webhook Dental", "email": "owner@example.com",
+                                         "metadata": {"business_id": bid}}, idempotency_key="signup-" + bid)
+        assert status == 200, customer
+        R.hset("fd:stripe:customers", customer["id"], bid)    # what the customer job stores
+        failed = fake.event("invoice.payment_failed", customer=customer["id"])
+        assert failed["status"] == 200, failed
+        applied(bid, failed["id"], "past_due")
+        assert billing_of(bid)[1] == customer["id"]
+        wait_for(lambda: owner_texts(number), what="the owner's payment-failed text")
+        gone = fake.event("customer.deleted", customer=customer["id"])
+        assert gone["status"] == 200, gone
+        applied(bid, gone["id"], "canceled")
+        declines_and_takes_a_message(bid, number)
+        assert fake.violations() == []
+    finally:
+        assert api.stop() == 0
+        fake.stop()
 
 
 def test_in_model_mode_a_canceled_business_books_nothing_whatever_the_model_asks():
