@@ -293,22 +293,13 @@ void agent_cache_ensure(struct tenant *t)
     redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_redis_loaded, t, 2, argv, len);
 }
 
-static void on_dropped(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct tenant *t = arg;
-    (void)reply;
-    if (err != APP_OK && tenant_is_owned(t))
-        log_msg(LOG_WARN, "cached configuration not dropped after a Stripe event", "business_id", t->id);
-    tenant_unref(t);
-}
-
+/* The cached copy is replaced by the reload, not deleted first as `frontdesk-ctl agent
+ * set` does: a Stripe event comes unasked, maybe while PostgreSQL is away, and a call
+ * must never wait for a configuration it cannot load (the state cannot change before
+ * the row is written anyway). */
 void agent_cache_reload_after_drain(struct tenant *t)
 {
     t->billing.is_reload_wanted = true;
     t->billing.reload_asked_ms = worker_mono_ms();
     outbox_drain_tenant(t->w->drain, t->id);
-    const char *argv[] = {"DEL", t->keys.agent};   /* a next owner reads PostgreSQL */
-    size_t len[] = {3, strlen(t->keys.agent)};
-    tenant_ref(t);
-    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_dropped, t, 2, argv, len);
 }

@@ -157,9 +157,9 @@ void call_runner_free_all(struct tenant *t);
 void agent_cache_ensure(struct tenant *t);     /* loads the agent if missing or stale */
 /* Swaps in a configuration that arrived while events were being handled. */
 void agent_cache_settle(struct tenant *t);
-/* A Stripe event committed: drops the cached configuration in Redis, drains the
- * tenant's outbox now and loads the configuration (and billing state) again from
- * PostgreSQL once the drain has written the event's row. */
+/* A Stripe event committed: drains the tenant's outbox now and loads the configuration
+ * (and billing state) again from PostgreSQL once the drain has written the event's row,
+ * replacing the cached copy in memory and in Redis. */
 void agent_cache_reload_after_drain(struct tenant *t);
 
 /* sms_sender.c: sends the texts owned tenants' events queued, each once */

@@ -115,7 +115,7 @@ def settled(bid):
     """Everything on the business's stream handled and its outbox drained, and the
     worker's reload after it done."""
     wait_for(lambda: stream_done(R, bid) and R.xlen(tkey(bid, "outbox")) == 0, what="stream and outbox done")
-    wait_for(lambda: R.exists(tkey(bid, "agent")), what="the configuration cached again")
+    time.sleep(0.5)       # the worker's reload follows the drain within a tick
 
 
 def call(number, caller, *utterances, timeout=40):
