@@ -318,7 +318,7 @@ def test_in_model_mode_a_canceled_business_books_nothing_whatever_the_model_asks
         reqs = llm.requests_of(name)
         assert reqs and all(q["valid"] for q in reqs), reqs
         prompt = reqs[0]["body"]["messages"][0]["content"]
-        assert "do not call check_availability or book" in prompt, prompt
+        assert "cannot take new bookings today; do not call check_availability or book" in prompt, prompt
         # the book the model asked for came back refused, and nothing was booked
         results = [m for m in reqs[1]["body"]["messages"] if m.get("role") == "tool"]
         assert len(results) == 1 and json.loads(results[0]["content"])["booked"] is False, results
