@@ -110,8 +110,10 @@ static void text_owner_if_past_due(struct call_ctx *c, const struct stripe_event
                 "business_id", t->id);
         return;
     }
+    /* the trigger keeps the start of an episode that went on to unpaid or canceled */
+    long long since_ms = b->past_due_since_ms > 0 ? b->past_due_since_ms : created_ms;
     char until[96], text[300];
-    say_grace_end(t, billing_grace_end_ms(created_ms, t->w->stripe.grace_days), until, sizeof until);
+    say_grace_end(t, billing_grace_end_ms(since_ms, t->w->stripe.grace_days), until, sizeof until);
     snprintf(text, sizeof text, "Your frontdesk payment failed; your receptionist keeps booking until %s. "
              "Update your card in the dashboard.", until);
     struct tool_done done = {.nsms = 0};
