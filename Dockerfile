@@ -8,12 +8,14 @@
 FROM debian:12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential pkg-config libhiredis-dev libevent-dev libpq-dev libcurl4-openssl-dev \
-      libmsgpack-dev libjansson-dev libsodium-dev zlib1g-dev \
+      libmsgpack-dev libjansson-dev libsodium-dev zlib1g-dev npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 ARG FRONTDESK_VERSION=unknown
-RUN make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" binaries
+# npm: the dashboard's libraries (package-lock.json), embedded in frontdesk-web
+RUN make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" \
+      NPM_CI="npm ci --omit=dev --no-audit --no-fund" binaries
 
 FROM debian:12-slim
 # Runtime libraries only; tzdata because the receptionist keeps each business's own

@@ -82,7 +82,7 @@ $(BIN)/frontdesk-api: $(API_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/gen/openapi_doc.o $(BUILD)/libfd.a
+$(BIN)/frontdesk-web: $(WEB_OBJ) $(BUILD)/gen/openapi_doc.o $(BUILD)/gen/static_assets.o $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -93,6 +93,27 @@ $(BUILD)/gen/openapi_doc.c: web/openapi.json ops/embed-openapi.sh ops/embed-byte
 
 $(BUILD)/gen/openapi_doc.o: $(BUILD)/gen/openapi_doc.c
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The dashboard (web/static/) with its libraries from npm (package-lock.json, installed by
+# npm ci, which downloads no browser), embedded in frontdesk-web (see web/static_files.h).
+# The image passes NPM_CI with --omit=dev: it needs the libraries, not the test drivers.
+NPM_CI ?= npm ci --no-audit --no-fund --loglevel=error
+node_modules/.package-lock.json: package.json package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM_CI)
+	@touch $@
+
+STATIC_SRC = $(sort $(shell find web/static -type f))
+STATIC_VENDOR = vendor/preact-htm.js=node_modules/htm/preact/standalone.module.js \
+                vendor/uplot.js=node_modules/uplot/dist/uPlot.esm.js \
+                vendor/uplot.css=node_modules/uplot/dist/uPlot.min.css
+$(BUILD)/gen/static_assets.c: $(STATIC_SRC) node_modules/.package-lock.json ops/embed-static.sh \
+                              ops/embed-bytes.sh
+	@mkdir -p $(dir $@)
+	ops/embed-static.sh $(foreach f,$(STATIC_SRC),$(f:web/static/%=%)=$(f)) $(STATIC_VENDOR) \
+	  > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/static_assets.o: $(BUILD)/gen/static_assets.c web/static_files.h
+	$(CC) $(CFLAGS) -Iweb -c -o $@ $<
 
 $(BIN)/frontdesk-worker: $(WORKER_OBJ) $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
@@ -114,6 +135,7 @@ $(BUILD)/tests/test_rx_bench_config: $(RX_BENCH_OBJ)
 
 # The pure parts of frontdesk-web (web/), tested without the binary: extra objects too.
 $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
+$(BUILD)/tests/test_web_static_rules: $(BUILD)/web/static_rules.o
 $(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
                               $(BUILD)/web/json_path.o
 

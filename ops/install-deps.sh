@@ -9,7 +9,11 @@ pkgs=(
   libjansson-dev libsodium-dev zlib1g-dev
   redis-server postgresql wrk curl tzdata
   python3 python3-jsonschema python3-redis python3-psycopg2 python3-msgpack python3-nacl python3-yaml
+  chromium
 )
+# Node and npm install the dashboard's libraries (npm ci, from the Makefile); a Node
+# installed another way (its own npm included) is kept.
+command -v npm > /dev/null || pkgs+=(nodejs npm)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: a private Redis and PostgreSQL in .run/, the schema, a development
 # signing key, a demo business with a phone number and an owner's login; then
-# frontdesk-api, two frontdesk-workers, frontdesk-web (the owner API) and the Telnyx
+# frontdesk-api, two frontdesk-workers, frontdesk-web (the owner API and dashboard) and the Telnyx
 # simulator, which plays one demo call to the demo business and prints the
 # conversation as it happens. Runs until Ctrl-C. No Telnyx, Stripe or model account is
 # needed. Logs of the services are in .run/logs/.
@@ -101,6 +101,7 @@ cat <<MSG
 
 frontdesk is running locally
   api            http://$FRONTDESK_LISTEN   (/healthz /readyz /metrics)
+  dashboard      http://$FRONTDESK_WEB_LISTEN/   (open it in a browser; log in as the demo owner)
   web            http://$FRONTDESK_WEB_LISTEN   (the owner API: /api/v1/...)
   demo login     $demo_email  password $demo_password
   workers        http://127.0.0.1:9091/metrics  http://127.0.0.1:9092/metrics

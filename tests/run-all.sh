@@ -100,5 +100,9 @@ echo "== integration tests"
 /usr/bin/python3 tests/integration/run.py "$@" 2>&1 | tee "$log"
 tally integration
 
+echo "== browser journeys (the dashboard in Chromium)"
+/usr/bin/python3 tests/integration/run.py --dir tests/browser 2>&1 | tee "$log"
+tally browser
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

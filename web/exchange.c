@@ -2,7 +2,7 @@
  * request carries (query, JSON body, credentials) and refuse what is malformed; then
  * the rate-limit gate (public routes), one or more database stages with a hashing
  * stage (accounts), an enqueued event or a wait between them (web/loop_stage.c), and
- * the answer (web/reply.c). */
+ * the answer (web/reply.c). Paths outside /api/ are the dashboard's (web/static_files.c). */
 #include <sys/queue.h>          /* TAILQ_INIT for the query list; before libevent's copy */
 
 #include <event2/buffer.h>
@@ -16,6 +16,7 @@
 #include "json_path.h"
 #include "pool.h"
 #include "router.h"
+#include "static_files.h"
 #include "web.h"
 
 static bool method_of(enum evhttp_cmd_type cmd, enum web_method *out)
@@ -194,13 +195,17 @@ void web_on_request(struct evhttp_request *req, void *arg)
         probes_handle(x);
         return;
     }
+    if (web_static_is_page_path(x->path)) {
+        web_static_handle(x);
+        return;
+    }
     if (!find_route(x) || !read_query(x) || !read_body(x) || !read_credentials(x))
         return;
     read_client_address(x);
     x->request = (struct web_request){
         .method = x->route->method, .path = x->path, .body = x->body, .params = &x->params,
         .query = &x->query, .client_address = x->client_address, .config = &web->wcfg,
-        .clock = web->clock,
+        .clock = web->clock, .stripe_config = &web->stripe,
     };
     x->stage = x->route->handle;
     if (x->route->gate != WEB_GATE_NONE)
@@ -238,6 +243,11 @@ void web_db_done(void *job, void *arg)
     case WEB_THEN_WAIT:
         web_wait_start(x);
         return;
+    case WEB_THEN_STRIPE:
+        x->stripe = x->result.stripe;
+        memset(&x->result.stripe, 0, sizeof x->result.stripe);
+        pool_submit(web->stripe_pool, x);
+        return;
     case WEB_THEN_ANSWER:       /* a next stage with nothing before it: run it now */
         web_exchange_continue(x);
         return;
@@ -249,6 +259,14 @@ void web_hash_done(void *job, void *arg)
     struct web_exchange *x = job;
     (void)arg;
     x->request.hashed = &x->hashed;
+    web_exchange_continue(x);
+}
+
+void web_stripe_done(void *job, void *arg)
+{
+    struct web_exchange *x = job;
+    (void)arg;
+    x->request.stripe = &x->stripe;
     web_exchange_continue(x);
 }
 
@@ -270,6 +288,7 @@ void web_exchange_free(struct web_exchange *x)
         event_free(x->wait_timer);
     json_decref(x->body);
     json_decref(x->result.body);
+    stripe_reply_cleanup(&x->stripe.reply);
     evhttp_clear_headers(&x->query);
     free(x->path);
     free(x);

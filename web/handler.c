@@ -141,6 +141,16 @@ void web_then_wait(struct web_result *out, int wait_ms, web_handler_fn next)
     out->next = next;
 }
 
+void web_then_stripe(struct web_result *out, const struct web_stripe_job *job,
+                     web_handler_fn next)
+{
+    out->status = 0;
+    out->then = WEB_THEN_STRIPE;
+    out->stripe = *job;
+    out->stripe.reply = (struct stripe_reply){0};
+    out->next = next;
+}
+
 bool web_set_tenant(PGconn *conn, const char *business_id, struct web_result *out)
 {
     char why[256];

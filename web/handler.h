@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "billing/stripe_call.h"
+#include "billing/stripe_config.h"
 #include "core/err.h"
 #include "core/web_config.h"
 #include "owner/account_rules.h"
@@ -82,6 +84,15 @@ struct web_event {
     size_t body_len;
 };
 
+/* A request a stage asks the Stripe threads to send (web_then_stripe), and its answer. */
+#define WEB_STRIPE_FORM_MAX 4096
+struct web_stripe_job {
+    char path[64];                      /* "/v1/checkout/sessions" */
+    char form[WEB_STRIPE_FORM_MAX];     /* the form body (lib/billing/stripe_form.h) */
+    char idempotency_key[256];
+    struct stripe_reply reply;          /* filled by the Stripe thread; owned by the exchange */
+};
+
 struct evkeyvalq;
 struct wall_clock;
 
@@ -94,6 +105,8 @@ struct web_request {
     const char *client_address;
     const struct web_config *config;
     const struct web_hash_job *hashed;  /* after web_then_hash: the finished job */
+    const struct stripe_config *stripe_config;  /* billing's settings; no key: billing off */
+    const struct web_stripe_job *stripe;        /* after web_then_stripe: the sent request */
     const struct wall_clock *clock;     /* the business clock: real time, or FRONTDESK_NOW */
     int waits;                          /* web_then_wait rounds the request has had */
 };
@@ -130,6 +143,7 @@ enum web_then {
     WEB_THEN_HASH,          /* web_then_hash: the hashing threads */
     WEB_THEN_ENQUEUE,       /* web_then_enqueue: an event on the business's stream */
     WEB_THEN_WAIT,          /* web_then_wait: a pause on the loop */
+    WEB_THEN_STRIPE,        /* web_then_stripe: a request to Stripe on its threads */
 };
 
 /* The answer. Fill it with the calls below, never by hand; the body is owned. */
@@ -146,6 +160,7 @@ struct web_result {
     struct web_hash_job hash;           /* WEB_THEN_HASH */
     struct web_event event;             /* WEB_THEN_ENQUEUE */
     int wait_ms;                        /* WEB_THEN_WAIT */
+    struct web_stripe_job stripe;       /* WEB_THEN_STRIPE (before it is sent) */
     bool drops_agent_cache;             /* web_drop_agent_cache: after COMMIT, before replying */
 };
 
@@ -201,6 +216,11 @@ void web_then_enqueue(struct web_result *out, const struct web_event *ev, web_ha
 /* Commit this stage, wait wait_ms on the loop (no thread is held), then run next with
  * req->waits one more. */
 void web_then_wait(struct web_result *out, int wait_ms, web_handler_fn next);
+/* Commit this stage, send job's request (copied) to Stripe on the Stripe threads
+ * (lib/billing/stripe_call.h: timeouts, one retry with the same key), then run next with
+ * req->stripe holding the request and Stripe's answer, or none. */
+void web_then_stripe(struct web_result *out, const struct web_stripe_job *job,
+                     web_handler_fn next);
 /* Declares business_id the transaction's tenant (public routes), with its time zone as
  * the transaction's TimeZone. False, with out answered, when the database failed. */
 bool web_set_tenant(PGconn *conn, const char *business_id, struct web_result *out);

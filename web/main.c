@@ -88,7 +88,9 @@ static bool start(struct web *web)
                                web_db_state_free, web);
     web->hash_pool = pool_create(web->base, WEB_HASH_THREADS, web_hash_run, web_hash_done,
                                  NULL, web);
-    if (web->db_pool == NULL || web->hash_pool == NULL) {
+    web->stripe_pool = pool_create(web->base, WEB_STRIPE_THREADS, web_stripe_run,
+                                   web_stripe_done, NULL, web);
+    if (web->db_pool == NULL || web->hash_pool == NULL || web->stripe_pool == NULL) {
         fprintf(stderr, "frontdesk-web: cannot start threads: %s\n", strerror(errno));
         return false;
     }
@@ -109,6 +111,7 @@ static void stop(struct web *web)
 {
     pool_free(web->db_pool, web_exchange_drop);
     pool_free(web->hash_pool, web_exchange_drop);
+    pool_free(web->stripe_pool, web_exchange_drop);
     web_waiting_drop(web);
     redis_conn_free(web->redis);
     if (web->http != NULL)
@@ -128,6 +131,11 @@ int main(int argc, char **argv)
     log_set_component("web");
     config_load_or_exit(&web.cfg, 0);
     web_config_load_or_exit(&web.wcfg);
+    char why[256];
+    if (stripe_config_load(&web.stripe, why, sizeof why) != APP_OK) {
+        fprintf(stderr, "configuration error: %s\n", why);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     web_metrics_init(&web.metrics);
     web.gate_script = lua_script_find("auth_gate");
@@ -148,6 +156,7 @@ int main(int argc, char **argv)
         log_str(&l, "host", web.wcfg.listen_host);
         log_int(&l, "port", web.wcfg.listen_port);
         log_str(&l, "public_url", web.wcfg.public_url);
+        log_str(&l, "billing", stripe_billing_is_on(&web.stripe) ? "on" : "off");
         log_end(&l);
     }
     event_base_dispatch(web.base);

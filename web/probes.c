@@ -1,5 +1,6 @@
 /* web/probes.c: /healthz (the process runs its loop), /readyz (Redis and PostgreSQL
- * answer, and we are not draining), /metrics (Prometheus text). They run on the loop:
+ * answer, and we are not draining; its details also say whether billing is on, which
+ * never makes it unready), /metrics (Prometheus text). They run on the loop:
  * none waits for anything. */
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -91,6 +92,8 @@ static void handle_metrics(struct web_exchange *x)
                 "Requests waiting for a database thread.", pool_waiting(web->db_pool));
     write_value(out, "frontdesk_web_hash_waiting", "gauge",
                 "Passwords waiting for a hashing thread.", pool_waiting(web->hash_pool));
+    write_value(out, "frontdesk_web_stripe_waiting", "gauge",
+                "Requests to Stripe waiting for a Stripe thread.", pool_waiting(web->stripe_pool));
     write_value(out, "frontdesk_web_redis_up", "gauge", "1 while Redis answers.",
                 redis_conn_is_ready(web->redis) ? 1 : 0);
     write_value(out, "frontdesk_web_postgres_up", "gauge", "1 while PostgreSQL answers.",
@@ -125,10 +128,11 @@ void probes_handle(struct web_exchange *x)
     }
     bool redis_ok = redis_conn_is_ready(web->redis);
     bool pg_ok = pg_probe_is_ready(web->pg);
-    char body[128];
-    int len = snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s}",
-                       redis_ok ? "up" : "down", pg_ok ? "up" : "down",
-                       web->drain.is_draining ? "true" : "false");
+    char body[160];
+    int len = snprintf(body, sizeof body, "{\"redis\":\"%s\",\"postgres\":\"%s\",\"draining\":%s,"
+                       "\"billing\":\"%s\"}", redis_ok ? "up" : "down", pg_ok ? "up" : "down",
+                       web->drain.is_draining ? "true" : "false",
+                       stripe_billing_is_on(&web->stripe) ? "on" : "off");
     bool is_ready = redis_ok && pg_ok && !web->drain.is_draining;
     web_reply_text(x, is_ready ? 200 : 503, "application/json", body, (size_t)len);
 }

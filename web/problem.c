@@ -19,6 +19,7 @@ static const struct {
     {422, "invalid", "The request did not validate"},
     {429, "rate-limited", "Too many attempts"},
     {500, "internal", "Something went wrong on our side"},
+    {502, "bad-gateway", "A service we rely on failed"},
     {503, "unavailable", "Temporarily unavailable"},
 };
 

@@ -50,7 +50,8 @@ void web_reply_text(struct web_exchange *x, int status, const char *content_type
     struct evkeyvalq *headers = evhttp_request_get_output_headers(x->req);
     if (content_type != NULL)
         evhttp_add_header(headers, "Content-Type", content_type);
-    evhttp_add_header(headers, "Cache-Control", "no-store");
+    if (evhttp_find_header(headers, "Cache-Control") == NULL)   /* the dashboard's files set theirs */
+        evhttp_add_header(headers, "Cache-Control", "no-store");
     evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
     if (len > 0)
         evbuffer_add(evhttp_request_get_output_buffer(x->req), body, len);

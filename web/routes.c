@@ -35,6 +35,11 @@ const struct web_route web_routes[] = {
 
     /* bookings the business cancels (owners and staff) */
     {WEB_POST, "/api/v1/bookings/{id}/cancel", WEB_SIGNED_IN, route_booking_cancel, 0, 0},
+
+    /* billing: what the business pays, and Stripe's pages where its owner pays it */
+    {WEB_GET, "/api/v1/billing", WEB_SIGNED_IN, route_billing_show, 0, 0},
+    {WEB_POST, "/api/v1/billing/checkout", WEB_OWNER, route_billing_checkout, 0, 0},
+    {WEB_POST, "/api/v1/billing/portal", WEB_OWNER, route_billing_portal, 0, 0},
 };
 
 const size_t web_route_count = sizeof web_routes / sizeof web_routes[0];

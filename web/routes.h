@@ -76,4 +76,12 @@ void route_openapi(PGconn *conn, const struct web_request *req,
 void route_booking_cancel(PGconn *conn, const struct web_request *req,
                           const struct web_session *session, struct web_result *out);
 
+/* route_billing.c: the business's billing, and the Stripe pages where its owner pays. */
+void route_billing_show(PGconn *conn, const struct web_request *req,
+                        const struct web_session *session, struct web_result *out);
+void route_billing_checkout(PGconn *conn, const struct web_request *req,
+                            const struct web_session *session, struct web_result *out);
+void route_billing_portal(PGconn *conn, const struct web_request *req,
+                          const struct web_session *session, struct web_result *out);
+
 #endif

@@ -30,6 +30,7 @@ struct wall_clock;
 
 #define WEB_DB_THREADS 4
 #define WEB_HASH_THREADS 2              /* each hash holds ~64 MiB while it runs */
+#define WEB_STRIPE_THREADS 2            /* owners opening Checkout or the billing portal */
 #define WEB_BODY_LIMIT (512 * 1024)     /* what evhttp accepts; routes say less */
 #define WEB_DRAIN_LIMIT_MS 9000         /* SIGTERM: finish in-flight work, then exit */
 #define WEB_REDIS_BUDGET_MS 1000        /* a rate-limit check; 503 after it */
@@ -49,12 +50,14 @@ struct web_metrics {
 struct web {
     struct fd_config cfg;
     struct web_config wcfg;
+    struct stripe_config stripe;                /* no secret key: billing is off */
     struct event_base *base;
     struct evhttp *http;
     struct redis_conn *redis;
     struct pg_probe *pg;
     struct web_pool *db_pool;
     struct web_pool *hash_pool;
+    struct web_pool *stripe_pool;               /* blocking requests to Stripe */
     const struct lua_script *gate_script;       /* lua/auth_gate.lua */
     const struct lua_script *fail_script;       /* lua/auth_failed.lua */
     const struct lua_script *enqueue_script;    /* lua/enqueue_event.lua */
@@ -92,6 +95,7 @@ struct web_exchange {
     struct web_request request;
     web_handler_fn stage;               /* what the next database stage runs */
     struct web_hash_job hashed;         /* the hashing stage's job, then its result */
+    struct web_stripe_job stripe;       /* the Stripe stage's request, then its answer */
     struct event *wait_timer;           /* web_then_wait's; owned, NULL until one */
     struct web_exchange *next_waiting;  /* on web->waiting while the timer runs */
     struct web_result result;
@@ -101,13 +105,15 @@ struct web_exchange {
 void web_on_request(struct evhttp_request *req, void *arg);
 void web_db_done(void *job, void *arg);             /* pool_done_fn of the database pool */
 void web_hash_done(void *job, void *arg);           /* pool_done_fn of the hashing pool */
+void web_stripe_done(void *job, void *arg);         /* pool_done_fn of the Stripe pool */
 void web_exchange_drop(void *job, void *arg);       /* at exit: answers 503, frees */
 void web_exchange_free(struct web_exchange *x);
 
-/* db_stage.c, hash_stage.c: what the pools' threads run. */
+/* db_stage.c, hash_stage.c, stripe_stage.c: what the pools' threads run. */
 void web_db_run(void *job, void **state, void *arg);
 void web_db_state_free(void *state);
 void web_hash_run(void *job, void **state, void *arg);
+void web_stripe_run(void *job, void **state, void *arg);    /* stripe_stage.c */
 
 /* loop_stage.c: a request's stages on the loop between two database stages. */
 void web_enqueue_start(struct web_exchange *x);     /* x->result.event; then the next stage */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing_jobs.h"
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
@@ -100,6 +101,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     }
     sms_sender_tick(w);
     number_orders_tick(w->numbers, now);
+    billing_jobs_tick(w->billing, now);
 }
 
 /* No event is being handled (failed ones waiting for a retry stay pending in the stream
@@ -139,6 +141,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     w->is_draining = true;
     log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
     number_orders_stop(w->numbers);
+    billing_jobs_stop(w->billing);
     /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
         t->lease.mode = TENANT_SHEDDING;
@@ -216,6 +219,7 @@ int main(int argc, char **argv)
     connect_telnyx(&w);
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);
     w.numbers = number_orders_create(&w);
+    w.billing = billing_jobs_create(&w, http_client_of_worker);
     worker_http_attach(&w);
 
     w.tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
@@ -233,6 +237,7 @@ int main(int argc, char **argv)
         log_int(&l, "port", w.wcfg.listen_port);
         log_str(&l, "model_mode", w.llm != NULL ? "on" : "off");
         log_str(&l, "number_provisioning", w.numbers != NULL ? "on" : "off");
+        log_str(&l, "stripe_billing", w.billing != NULL ? "on" : "off");
         log_end(&l);
     }
     event_base_dispatch(w.base);
@@ -249,6 +254,7 @@ int main(int argc, char **argv)
     redis_conn_free(w.redis);
     pg_conn_free(w.pg);
     number_orders_free(w.numbers);  /* after the clients whose callbacks end its requests */
+    billing_jobs_free(w.billing);   /* likewise */
     event_free(w.tick);
     if (w.drain_poll != NULL)
         event_free(w.drain_poll);

@@ -136,4 +136,6 @@ void worker_config_load_or_exit(struct worker_config *out)
     out->sms_quiet_ms = int_var("FRONTDESK_SMS_QUIET_MS", "900000", 500, 86400000);
     llm_vars(out);
     provisioning_vars(out);
+    /* A Stripe request waits at most a third of it (workers/billing_jobs.c). */
+    out->billing_lease_ms = int_var("FRONTDESK_BILLING_LEASE_MS", "60000", 3000, 600000);
 }

@@ -12,6 +12,7 @@
 #include "http/conn_guard.h"
 #include "http/http_client.h"
 #include "llm_turns.h"
+#include "billing_jobs.h"
 #include "number_orders.h"
 #include "core/build_info.h"
 #include "call/call_state.h"
@@ -128,6 +129,7 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     if (w->llm != NULL)
         llm_turns_write_metrics(w->llm, out);
     number_orders_write_metrics(w->numbers, out);
+    billing_jobs_write_metrics(w->billing, out);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -42,6 +43,8 @@ struct http_call {
     char *body;                 /* owned copy; curl reads it in place */
     char *resp;                 /* owned, grows as data arrives */
     size_t resp_len, resp_cap;
+    char *head;                 /* owned: the latest response's header lines */
+    size_t head_len;
     bool is_in_multi;
     bool is_too_big;
     const char *setup_error;    /* static text; set when the call never started */
@@ -90,6 +93,7 @@ static void call_free(struct http_call *call)
         event_free(call->fail_event);
     free(call->body);
     free(call->resp);
+    free(call->head);
     free(call);
 }
 
@@ -102,6 +106,8 @@ static void call_complete(struct http_call *call, struct http_response *resp)
         resp->body = call->resp != NULL ? call->resp : "";
         resp->body_len = call->resp_len;
     }
+    if (resp->headers == NULL)
+        resp->headers = call->head != NULL && resp->status != 0 ? call->head : "";
     call->cb(resp, call->arg);
     call_free(call);
 }
@@ -150,6 +156,56 @@ static size_t on_curl_write(char *data, size_t size, size_t nmemb, void *arg)
     call->resp_len += n;
     call->resp[call->resp_len] = '\0';
     return n;
+}
+
+/* Keeps the header lines of the last response only: a "100 Continue" or a redirect's
+ * lines are dropped when the next status line arrives. */
+static size_t on_curl_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+    struct http_call *call = arg;
+    size_t n = size * nmemb;
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        call->head_len = 0;
+        return n;
+    }
+    if (call->head == NULL)
+        call->head = xmalloc(HTTP_CLIENT_MAX_HEADERS + 1);
+    if (call->head_len + n <= HTTP_CLIENT_MAX_HEADERS) {
+        memcpy(call->head + call->head_len, data, n);
+        call->head_len += n;
+    }
+    call->head[call->head_len] = '\0';
+    return n;
+}
+
+bool http_response_header(const struct http_response *resp, const char *name, char *out,
+                          size_t out_len)
+{
+    size_t name_len = strlen(name);
+    if (out_len > 0)
+        out[0] = '\0';
+    for (const char *line = resp->headers; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        if (len > name_len && line[name_len] == ':' && strncasecmp(line, name, name_len) == 0) {
+            const char *v = line + name_len + 1;
+            const char *v_end = line + len;
+            while (v < v_end && (*v == ' ' || *v == '\t'))
+                v++;
+            while (v_end > v && (v_end[-1] == '\r' || v_end[-1] == ' ' || v_end[-1] == '\t'))
+                v_end--;
+            size_t vlen = (size_t)(v_end - v);
+            if (out_len > 0) {
+                if (vlen >= out_len)
+                    vlen = out_len - 1;
+                memcpy(out, v, vlen);
+                out[vlen] = '\0';
+            }
+            return true;
+        }
+        line = end != NULL ? end + 1 : line + len;
+    }
+    return false;
 }
 
 static bool method_is_known(const char *m)
@@ -205,6 +261,8 @@ static const char *call_start(struct http_call *call, const struct http_request 
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)req->total_timeout_ms);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_curl_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, call);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_curl_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, call);
     for (size_t i = 0; i < req->nheaders; i++)
         call->headers = curl_slist_append(call->headers, req->headers[i]);
     /* Without this curl waits up to a second for "100 Continue" on bodies over 1 KiB

@@ -24,7 +24,16 @@ struct http_response {
     bool is_timeout;        /* status 0 because the connect or total deadline passed */
     bool is_aborted;        /* status 0 because http_client_free ran: do not retry */
     double elapsed_s;       /* from the request call to completion */
+    const char *headers;    /* the final response's header lines ("Name: value\r\n"...),
+                               "" when none; at most HTTP_CLIENT_MAX_HEADERS bytes kept */
 };
+
+#define HTTP_CLIENT_MAX_HEADERS (16 * 1024)
+
+/* Copies the value of the response's first header called name (case-insensitive),
+ * trimmed, into out (truncated to out_len - 1); false, with out "", when there is none. */
+bool http_response_header(const struct http_response *resp, const char *name, char *out,
+                          size_t out_len);
 
 /* Called exactly once per request, from the loop, never from inside
  * http_client_request. It may start new requests and cancel other ones. */

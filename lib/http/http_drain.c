@@ -9,14 +9,20 @@
 #include "http/http_drain.h"
 
 #define DRAIN_POLL_US 20000
+#define DRAIN_FLUSH_US 50000
 
 static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
 {
     struct http_drain *d = arg;
     (void)fd;
     (void)what;
-    if (*d->in_flight <= 0)
-        event_base_loopexit(d->base, NULL);
+    if (*d->in_flight > 0)
+        return;
+    /* The last answer is only queued: its bytes leave on the loop's next rounds, which
+     * leaving now would skip, and its client would see the connection drop instead. */
+    event_del(d->poll);
+    struct timeval flush = {0, DRAIN_FLUSH_US};
+    event_base_loopexit(d->base, &flush);
 }
 
 static void on_stop_signal(evutil_socket_t sig, short what, void *arg)

@@ -2,6 +2,8 @@
  * from the cursor down; a call's detail reads its rows by the call's ids. */
 #include "owner/calls_query.h"
 
+#include <stdio.h>
+
 #include "owner/owner_items.h"
 #include "owner/owner_query.h"
 
@@ -12,18 +14,21 @@ enum app_err calls_list_json(PGconn *conn, const struct calls_filter *filter,
                              const struct owner_page *page, json_t **out, char *why,
                              size_t why_len)
 {
+    char min_score[16];
+    snprintf(min_score, sizeof min_score, "%d", filter->min_score);
     const char *filters[] = {filter->started.has_from ? filter->started.from : NULL,
                              filter->started.has_to ? filter->started.to : NULL,
-                             filter->outcome};
+                             filter->outcome, min_score};
     return owner_list_json(
         conn, "SELECT json_build_object(" OWNER_CALL_FIELDS ")::text, "
         OWNER_TIME_KEY("c.started_at") ", c.id FROM call_logs c" OWNER_CALL_JOINS
         " WHERE ($1::date IS NULL OR c.started_at >= $1::date::timestamptz)"
         " AND ($2::date IS NULL OR c.started_at < ($2::date + 1)::timestamptz)"
         " AND ($3::text IS NULL OR c.outcome = $3)"
-        " AND ($4::bigint IS NULL OR (c.started_at, c.id) < (" OWNER_TIME_OF("$4") ", $5::uuid))"
-        " ORDER BY c.started_at DESC, c.id DESC LIMIT $6::integer",
-        3, filters, page, out, why, why_len);
+        " AND ($4::integer = 0 OR l.score >= $4::integer)"
+        " AND ($5::bigint IS NULL OR (c.started_at, c.id) < (" OWNER_TIME_OF("$5") ", $6::uuid))"
+        " ORDER BY c.started_at DESC, c.id DESC LIMIT $7::integer",
+        4, filters, page, out, why, why_len);
 }
 
 enum app_err calls_get_json(PGconn *conn, const char *business_id, const char *call_id,

@@ -18,6 +18,7 @@ extern const char *const calls_outcomes[];
 struct calls_filter {
     struct date_range started;          /* local dates the call started on */
     const char *outcome;                /* one of calls_outcomes, or NULL: any */
+    int min_score;                      /* calls scored at least this; 0: every call, scored or not */
 };
 
 /* A page of calls, newest first: {"items": [{"id", "started_at", "ended_at",

@@ -20,7 +20,8 @@ enum {
     STEM_MAX = 48,          /* a longer word (no real word is) matches nothing */
     STEMS_MAX = 6,          /* a word, its irregular base, at most 3 stems of its ending */
     KEY_WORDS_MAX = 32,     /* one bit each in a uint32_t */
-    SLACK_WORDS = 2,        /* other words allowed among the words of a phrase */
+    SLACK_WORDS = 4,        /* other words allowed among the words of a phrase: "the battery
+                               on my ebike is smoking" says "smoking battery" */
     UTTERANCE_WORDS_MAX = RX_TEXT_MAX / 2 + 1,
 };
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/xalloc.h"
 #include "receptionist/rx_names.h"
@@ -126,7 +127,21 @@ static void stems_add(struct stems *out, const char *st, bool is_common)
     }
 }
 
-/* True if text holds phrase (lowercase words) between words, apostrophes ignored. */
+/* How many letters at q are an ending a word of a phrase may take ("shows up", "showed
+ * up" for "show up"): s, es, ed, d or ing, then the word ends; 0 if none. */
+static size_t ending_at(const char *q)
+{
+    static const char *const endings[] = {"ing", "es", "ed", "s", "d", NULL};
+    for (size_t k = 0; endings[k] != NULL; k++) {
+        size_t n = strlen(endings[k]);
+        if (strncasecmp(q, endings[k], n) == 0 && !is_letter((unsigned char)q[n]))
+            return n;
+    }
+    return 0;
+}
+
+/* True if text holds phrase (lowercase words) between words, apostrophes ignored, each
+ * word of it in a form with an ending. */
 static bool says(const char *text, const char *phrase)
 {
     for (const char *p = text; *p != '\0'; p++) {
@@ -139,10 +154,20 @@ static bool says(const char *text, const char *phrase)
                 continue;
             }
             char c = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+            if (c != *f && *f == ' ' && is_letter((unsigned char)c) && f > phrase &&
+                is_letter((unsigned char)f[-1])) {
+                size_t n = ending_at(q);
+                if (n > 0) {
+                    q += n;
+                    continue;
+                }
+            }
             if (c != *f)
                 break;
             q++, f++;
         }
+        if (*f == '\0' && is_letter((unsigned char)*q))
+            q += ending_at(q);
         if (*f == '\0' && !is_letter((unsigned char)*q))
             return true;
     }

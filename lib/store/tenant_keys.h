@@ -16,6 +16,8 @@
 /* Stripe customer id -> business id, written when the customer is created
  * (docs/billing.md): how the api routes a Stripe event that names only its customer. */
 #define FD_STRIPE_CUSTOMERS_KEY "fd:stripe:customers"
+/* + the UTC date (YYYY-MM-DD): the worker that ran that day's billing reconciliation. */
+#define FD_BILLING_RECONCILED_PREFIX "fd:billing:reconciled:"
 #define FD_WORKERS_KEY "fd:workers"
 #define FD_CONSUMER_GROUP "workers"
 

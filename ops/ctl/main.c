@@ -85,6 +85,15 @@ void ctl_print_usage(FILE *out)
           "                                 and the body (or N lines ts<TAB>sig<TAB>body)\n"
           "  webhook send --url URL [--key FILE] [SAMPLE OPTIONS]\n"
           "                                 sign and POST; prints the HTTP status and body\n"
+          "  billing reconcile [--business ID] [--repair] [--json]\n"
+          "                                 every business's bookings against the meter events\n"
+          "                                 owed to Stripe and reported, one line per difference;\n"
+          "                                 --repair creates missing jobs and marks what was\n"
+          "                                 sent; exit status 1 while differences remain\n"
+          "  billing jobs [--business ID] [--status pending|done|failed] [--limit N] [--json]\n"
+          "                                 the Stripe jobs, newest first, with why they failed\n"
+          "  billing retry JOB_ID           a failed job is sent again, with a new\n"
+          "                                 Idempotency-Key (its key with -r<n>)\n"
           "  help                           this text\n"
           "  --version                      the version this binary was built from\n"
           "\n"
@@ -119,7 +128,7 @@ int main(int argc, char **argv)
         {"status", ctl_status},   {"webhook", ctl_webhook}, {"dead", ctl_dead},
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
-        {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted},
+        {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted}, {"billing", ctl_billing},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -391,13 +391,16 @@ def test_readyz_says_ready_and_sigterm_drains_and_exits_zero():
     while status != 200 and time.monotonic() < deadline:   # the PostgreSQL probe's first round
         time.sleep(0.2)
         status, _, body = web.call("GET", "/readyz")
-    assert status == 200 and body == {"redis": "up", "postgres": "up", "draining": False}
+    assert status == 200 and body == {"redis": "up", "postgres": "up", "draining": False,
+                                      "billing": "off"}
     assert web.stop(signal.SIGTERM) == 0
 
 
 def test_a_malformed_variable_stops_the_service_with_status_2_naming_it():
     for name, value in (("FRONTDESK_SESSION_IDLE_S", "a day"), ("FRONTDESK_PUBLIC_URL", "ftp://x"),
-                        ("FRONTDESK_WEB_LISTEN", "8081"), ("FRONTDESK_TELNYX_CONNECTION_ID", "a b")):
+                        ("FRONTDESK_WEB_LISTEN", "8081"), ("FRONTDESK_TELNYX_CONNECTION_ID", "a b"),
+                        ("FRONTDESK_STRIPE_SECRET_KEY", "pk_test_public"),
+                        ("FRONTDESK_STRIPE_API_URL", "api.stripe.com")):
         r = subprocess.run([os.path.join(BIN, "frontdesk-web")], env=E.base_env(**{name: value}),
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 2 and name + ":" in r.stderr, (name, r.returncode, r.stderr)

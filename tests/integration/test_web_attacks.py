@@ -2,7 +2,8 @@
 forged token, a cookie without its CSRF header, a staff user on an owner's route,
 business_id smuggled into the query or the body, and another business's ids. The routes
 come from web/routes.c itself, so a route added later is attacked too. Also the
-business's numbers (GET/POST /api/v1/numbers), which only its own users see."""
+business's numbers (GET/POST /api/v1/numbers) and its billing (GET /api/v1/billing),
+which only its own users see."""
 import os
 import re
 import secrets
@@ -148,3 +149,24 @@ def test_a_business_sees_only_its_own_numbers_and_staff_cannot_request_one():
                    b["owner"]["business_id"])
     status, _, got = WEB.call("GET", "/api/v1/numbers", token=b["staff_token"])
     assert status == 200 and {n["id"] for n in got["items"]} == {r[0] for r in mine}, got
+
+
+def test_a_business_sees_only_its_own_billing_and_checkout_names_no_other():
+    a, b = sides()["A"], sides()["B"]
+    a_id = a["owner"]["business_id"]
+    pg_rows(E, "UPDATE businesses SET stripe_customer_id = %s, billing_state = 'past_due', "
+               "past_due_since = now() WHERE id = %s RETURNING id",
+            "cus_" + uuid.uuid4().hex[:14], a_id)
+    pg_rows(E, "INSERT INTO usage_events (id, business_id, booking_id, occurred_at) "
+               "VALUES (%s, %s, %s, now()) RETURNING id", str(uuid.uuid4()), a_id, str(uuid.uuid4()))
+    status, _, mine = WEB.call("GET", "/api/v1/billing", token=a["owner"]["token"])
+    assert status == 200 and mine["state"] == "past_due" and mine["customer"] is True, mine
+    assert mine["bookings_billed"] >= 1, mine
+    for token in (b["owner"]["token"], b["staff_token"]):
+        status, _, theirs = WEB.call("GET", "/api/v1/billing", token=token)
+        assert status == 200, theirs
+        assert (theirs["state"], theirs["customer"], theirs["bookings_billed"]) == ("none", False, 0)
+        assert theirs["banner"] is None and theirs["grace_ends_at"] is None, theirs
+    status, _, got = WEB.call("POST", "/api/v1/billing/checkout", {"business_id": a_id},
+                              token=b["owner"]["token"])
+    assert status == 422, got

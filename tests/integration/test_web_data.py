@@ -282,6 +282,11 @@ def test_filters_select_what_they_name():
     assert leads and all(lead["score"] >= 50 for lead in leads)
     assert len(leads) == rows("SELECT count(*) FROM lead_scores WHERE business_id = %s AND score >= 50",
                               A.id)[0][0]
+    scored, _ = A.owner.all_pages("/api/v1/calls", 7, min_score=50)
+    assert sorted(c["id"] for c in scored) == sorted(lead["call_id"] for lead in leads), scored
+    assert all(c["lead_score"] >= 50 for c in scored)
+    every, _ = A.owner.all_pages("/api/v1/calls", 200, min_score=0)
+    assert len(every) == len(a_call_ids()) and any(c["lead_score"] is None for c in every)
     cancelled = A.owner.get_ok("/api/v1/bookings", status="cancelled")["items"]
     assert [b["id"] for b in cancelled] == [CANCELLED_BOOKING] and cancelled[0]["cancelled_at"]
     tomorrow = A.owner.get_ok("/api/v1/bookings", **{"from": local_day(1), "to": local_day(1)})["items"]
@@ -304,6 +309,7 @@ def test_every_bad_query_value_is_422_with_its_path():
              ("/api/v1/calls", {"from": "2026-03-02", "to": "2026-03-01"}, ["to"]),
              ("/api/v1/bookings", {"status": "maybe", "limit": "-1"}, ["status", "limit"]),
              ("/api/v1/leads", {"min_score": "101"}, ["min_score"]),
+             ("/api/v1/calls", {"min_score": "-1"}, ["min_score"]),
              ("/api/v1/messages", {"color": "red"}, ["color"]),
              ("/api/v1/analytics", {"from": "2026-01-01"}, ["to"]),
              ("/api/v1/analytics", {"from": "2026-01-01", "to": "2027-01-02"}, ["to"]),

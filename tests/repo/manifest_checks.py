@@ -9,6 +9,11 @@ from kustomize_lite import containers, pod_spec, pod_template, split_image
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
 WEBHOOK_PATHS = {"/webhooks/telnyx", "/webhooks/stripe"}
 PRIVATE_PATHS = ("/healthz", "/readyz", "/metrics")
+# The dashboard's addresses, served by frontdesk-web (web/README.md, "The dashboard"):
+# its files and each page's address, (path, pathType). A new top-level page adds a row
+# here and in k8s/base/ingress.yaml.
+DASHBOARD_PATHS = {("/", "Exact"), ("/login", "Exact"), ("/signup", "Exact"), ("/billing", "Exact"),
+                   ("/assets", "Prefix"), ("/calls", "Prefix")}
 
 
 def name_of(obj):
@@ -184,8 +189,9 @@ def path_reaches(rule_path, path_type, path):
 
 
 def ingress_problems(objects):
-    """Only the webhooks (to the api) and the owner API (to web) are routed, over TLS
-    from cert-manager; the probes and /metrics of every pod stay inside."""
+    """Only the webhooks (to the api) and the owner API and dashboard (to web, every
+    address of the dashboard) are routed, over TLS from cert-manager; the probes and
+    /metrics of every pod stay inside."""
     problems = []
     ingresses = [o for o in objects if o["kind"] == "Ingress"]
     if not ingresses:
@@ -206,8 +212,15 @@ def ingress_problems(objects):
                         problems.append(f"{name_of(ing)}: {path} ({kind}) exposes {private}")
                 if service == "frontdesk-api" and not (kind == "Exact" and path in WEBHOOK_PATHS):
                     problems.append(f"{name_of(ing)}: {path} ({kind}) routes more than a webhook to the api")
-                if service == "frontdesk-web" and not path.startswith("/api/"):
-                    problems.append(f"{name_of(ing)}: {path} routes more than the owner API to web")
+                if service == "frontdesk-web" and not (path.startswith("/api/")
+                                                       or (path, kind) in DASHBOARD_PATHS):
+                    problems.append(f"{name_of(ing)}: {path} routes more than the owner API "
+                                    f"and the dashboard to web")
+        routed = {(p["path"], p.get("pathType", "Prefix")) for rule in ing["spec"].get("rules", [])
+                  for p in rule.get("http", {}).get("paths", [])
+                  if p["backend"]["service"]["name"] == "frontdesk-web"}
+        for path, kind in sorted(DASHBOARD_PATHS - routed):
+            problems.append(f"{name_of(ing)}: the dashboard's {path} ({kind}) is not routed to web")
     return problems
 
 

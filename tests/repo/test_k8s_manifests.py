@@ -162,6 +162,9 @@ def test_each_check_sees_the_breach_it_is_for():
         (mc.ingress_problems, broken("Ingress", "frontdesk",
                                      lambda o: o["spec"]["rules"][0]["http"]["paths"][0]
                                      .update(path="/", pathType="Prefix")), "exposes /metrics"),
+        (mc.ingress_problems, broken("Ingress", "frontdesk",
+                                     lambda o: o["spec"]["rules"][0]["http"]["paths"].pop()),
+         "is not routed to web"),
         (mc.availability_problems, broken("ServiceAccount", "frontdesk-api",
                                           lambda o: o.pop("automountServiceAccountToken")), "mounts its token"),
         (mc.release_problems, broken("Deployment", "frontdesk-web",

@@ -15,6 +15,8 @@ struct http_done {
     long status;
     char body[256];
     char error[256];
+    char content_type[64];
+    bool has_content_type;
 };
 
 static void on_http_done(const struct http_response *resp, void *arg)
@@ -26,6 +28,8 @@ static void on_http_done(const struct http_response *resp, void *arg)
     d->status = resp->status;
     snprintf(d->body, sizeof d->body, "%.*s", (int)resp->body_len, resp->body);
     snprintf(d->error, sizeof d->error, "%s", resp->error != NULL ? resp->error : "");
+    d->has_content_type = http_response_header(resp, "content-type", d->content_type,
+                                               sizeof d->content_type);
 }
 
 static void test_http_client_free_completes_each_request_in_flight_once(void)
@@ -82,6 +86,8 @@ static void test_a_get_and_a_put_return_status_and_body_never_synchronously(void
     CHECK_INT_EQ(d[1].status, 404);
     CHECK_STR_EQ(d[1].body, "{\"errors\":[]}");
     CHECK_STR_EQ(d[1].error, "");
+    CHECK(d[1].has_content_type);
+    CHECK_STR_EQ(d[1].content_type, "application/json");
     CHECK_INT_EQ(fake.nreqs, 2);
     if (fake.nreqs == 2) {
         CHECK_INT_EQ(fake.reqs[0].method, EVHTTP_REQ_GET);
@@ -160,8 +166,27 @@ static void test_a_cancelled_request_never_calls_back(void)
     event_base_free(base);
 }
 
+static void test_a_header_is_found_by_name_in_any_case_and_trimmed(void)
+{
+    const struct http_response resp = {
+        .status = 429, .body = "",
+        .headers = "Request-Id: req_abc123\r\nStripe-Should-Retry:  true \r\n"
+                   "Idempotent-Replayed: true\r\n\r\n",
+    };
+    char v[16];
+    CHECK(http_response_header(&resp, "stripe-should-retry", v, sizeof v));
+    CHECK_STR_EQ(v, "true");
+    CHECK(http_response_header(&resp, "Request-Id", v, 4));
+    CHECK_STR_EQ(v, "req");                        /* truncated to fit */
+    CHECK(!http_response_header(&resp, "Request", v, sizeof v));
+    CHECK_STR_EQ(v, "");
+    const struct http_response none = {.status = 0, .body = "", .headers = ""};
+    CHECK(!http_response_header(&none, "Request-Id", v, sizeof v));
+}
+
 int main(void)
 {
+    RUN(test_a_header_is_found_by_name_in_any_case_and_trimmed);
     RUN(test_a_get_and_a_put_return_status_and_body_never_synchronously);
     RUN(test_a_silent_server_ends_in_a_timeout);
     RUN(test_a_request_that_cannot_start_fails_from_the_loop);

@@ -1,0 +1,269 @@
+// The dashboard's journeys in Debian's Chromium, driven by playwright-core (which
+// downloads no browser). Run by test_dashboard.py as
+//   node journeys.mjs NAME '{"url": ..., ...}'
+// Exit status 0 when the journey went as a user expects; otherwise the first thing that
+// did not, on stderr. Every page visited is checked by axe-core (no serious or critical
+// violation) and photographed at 375 and 1440 px under build/screenshots/; any error the
+// page logs (a script error, a CSP refusal) fails the journey.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const SHOTS = join(ROOT, 'build', 'screenshots');
+const [name, argJson] = process.argv.slice(2);
+const args = JSON.parse(argJson || '{}');
+
+function check(ok, what) {
+  if (!ok) throw new Error(what);
+}
+
+async function open() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push('script error: ' + e.message));
+  page.on('console', (m) => {
+    // the browser reports each 4xx answer (a 401 before logging in is expected)
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      page.problems.push('console: ' + m.text());
+  });
+  return { browser, context, page };
+}
+
+// axe-core through the DevTools protocol: the page's CSP forbids injected scripts.
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `axe on ${label}: ` + bad.map((v) =>
+    `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; '));
+}
+
+async function shoot(page, label) {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const width of [375, 1440]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    await page.waitForTimeout(150);      // the chart redraws at the new width
+    await page.screenshot({ path: join(SHOTS, `${name}-${label}-${width}.png`), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `${label} at ${width} px is ${overflow} px wider than the screen`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+async function visit(page, label) {
+  await page.waitForSelector('main h1');
+  await axe(page, label);
+  await shoot(page, label);
+}
+
+async function logIn(page, email, password) {
+  await page.goto(args.url + '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+}
+
+const journeys = {
+  async signup(page) {
+    await page.goto(args.url + '/signup');
+    await visit(page, 'signup');
+    await page.getByLabel('Business name').fill(args.business_name);
+    await page.getByLabel('Email').fill(args.email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create my receptionist' }).click();
+    await page.locator('.error').first().waitFor();
+    check(page.url().endsWith('/signup'), 'a refused sign-up left the page');
+    check(await page.getByLabel('Business name').inputValue() === args.business_name,
+          'a refused sign-up lost what was typed');
+    await page.getByLabel('Password').fill(args.password);
+    const zone = await page.getByLabel('Time zone').inputValue();
+    check(zone.includes('/'), 'the time zone starts empty: ' + JSON.stringify(zone));
+    await page.getByLabel('Time zone').selectOption(args.timezone);
+    await page.getByLabel('Area code for your number').fill(args.area_code);
+    await page.getByRole('button', { name: 'Create my receptionist' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    const number = await page.getByTestId('number').innerText();
+    check(/being set up|answers \+1 \d{3} \d{3} \d{4}/.test(number), 'no number nor "being set up": ' + number);
+    check(await page.getByText('No calls yet').isVisible(), 'no empty state on a new business');
+    await visit(page, 'today-new');
+    // the worker buys the number in the area code asked for; the page shows it by itself
+    await page.getByText(new RegExp(`answers \\+1 ${args.area_code} \\d{3} \\d{4}`)).waitFor({ timeout: 90000 });
+    const empty = await page.locator('.empty').first().innerText();
+    check(/^No calls yet — call \+1 \d{3} \d{3} \d{4} to try your receptionist\.$/.test(empty), 'empty state: ' + empty);
+    await visit(page, 'today-number');
+  },
+
+  async today(page) {
+    await logIn(page, args.email, args.password);
+    const calls = page.locator('ul.calls li');
+    await calls.first().waitFor();
+    const text = await page.locator('main').innerText();
+    check(text.includes(args.caller_display), `the call from ${args.caller_display} is not on Today`);
+    check(text.includes(args.number_display), `the number ${args.number_display} is not on Today`);
+    const booked = await page.locator('td[data-figure="bookings"]').first().innerText();
+    check(booked === '1', `Today's bookings read ${booked}, not 1`);
+    check(await page.locator('.chart canvas').count() === 1, 'no chart');
+    await visit(page, 'today');
+    // reported, not asserted: a warm load of Today (the files are cached) to its chart
+    await page.goto(args.url + '/');
+    await page.locator('.chart canvas').waitFor();
+    const t = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      chart: performance.now(),
+    }));
+    console.log(`Today, warm: first contentful paint ${Math.round(t.fcp)} ms, chart drawn by ${Math.round(t.chart)} ms`);
+  },
+
+  async transcript(page) {
+    await logIn(page, args.email, args.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
+    await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
+    await page.locator('ul.calls li a').first().waitFor();
+    await visit(page, 'calls');
+    await page.locator('ul.calls li a').first().click();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    const turns = await page.locator('.turn.caller p').allInnerTexts();
+    for (const said of args.caller_said)
+      check(turns.includes(said), `the transcript lacks the caller's "${said}": ${JSON.stringify(turns)}`);
+    check(await page.locator('.turn.agent').count() > 0, 'the receptionist said nothing');
+    const booking = await page.locator('.booking').innerText();
+    check(booking.includes(args.service) && booking.includes('Booked'), 'no booking: ' + booking);
+    await visit(page, 'call');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+  },
+
+  async paging(page) {
+    await logIn(page, args.email, args.password);
+    await page.goto(args.url + '/calls');
+    const rows = page.locator('ul.calls li a');
+    await rows.first().waitFor();
+    check(await rows.count() < args.total, 'the first page holds every call');
+    // scrolling to the end loads the next pages until there are none
+    for (let i = 0; i < 10 && await page.getByRole('button', { name: 'More calls' }).count(); i++) {
+      await page.getByRole('button', { name: 'More calls' }).scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+    }
+    const hrefs = await rows.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length === args.total && new Set(hrefs).size === args.total,
+          `${hrefs.length} calls listed (${new Set(hrefs).size} different), not ${args.total}`);
+    await page.getByLabel('Outcome').selectOption('missed');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/outcome=missed/);
+    await page.waitForFunction((n) => document.querySelectorAll('ul.calls li').length > 0 &&
+      [...document.querySelectorAll('ul.calls .outcome')].every((o) => o.textContent === 'Missed'), null);
+    await page.reload();
+    await page.locator('ul.calls li').first().waitFor();
+    check(await page.getByLabel('Outcome').inputValue() === 'missed', 'the filter is lost on reload');
+    for (let i = 0; i < 10 && await page.getByRole('button', { name: 'More calls' }).count(); i++) {
+      await page.getByRole('button', { name: 'More calls' }).click();
+      await page.waitForTimeout(300);
+    }
+    const outcomes = await page.locator('ul.calls .outcome').allInnerTexts();
+    check(outcomes.length === args.missed && outcomes.every((o) => o === 'Missed'),
+          `missed filter shows ${outcomes.length}: ${[...new Set(outcomes)]}`);
+    await visit(page, 'calls-missed');
+    await page.getByLabel('Outcome').selectOption('');
+    await page.getByLabel('Lead score').selectOption('50');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/min_score=50/);
+    await page.waitForFunction(() => document.querySelectorAll('ul.calls li').length === 1);
+    const score = await page.locator('ul.calls .score').allInnerTexts();
+    check(score.length === 1 && Number(score[0].replace('Lead ', '')) >= 50, 'lead score filter shows ' + score);
+  },
+
+  async live(page) {
+    await logIn(page, args.email, args.password);
+    await page.locator('ul.calls li').first().waitFor();
+    await page.evaluate(() => { window.stillThisPage = true; });
+    console.log('watching');          // test_dashboard.py places the call now
+    const row = page.locator('ul.calls li', { hasText: args.caller_display });
+    await row.waitFor({ timeout: 120000 });
+    check(await page.evaluate(() => window.stillThisPage === true), 'the page was reloaded');
+    const booked = await page.locator('td[data-figure="bookings"]').first().innerText();
+    check(booked === String(args.bookings), `Today's bookings read ${booked}, not ${args.bookings}`);
+    await row.locator('a').click();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    check((await page.locator('.booking').innerText()).includes(args.caller_name), 'the new call has no booking');
+  },
+
+  async isolation(page) {
+    await logIn(page, args.email, args.password);
+    const pages = [['/', 'Today'], ['/calls', 'Calls']];
+    for (const [path] of pages) {
+      await page.goto(args.url + path);
+      await page.locator('ul.calls li, .empty').first().waitFor();
+      await assertNone(page, path);
+    }
+    for (const href of await page.locator('ul.calls li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      await page.goto(args.url + href);
+      await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+      await assertNone(page, href);
+    }
+    await page.goto(args.url + '/calls/' + args.other_call_id);
+    await page.getByRole('heading', { name: 'Call not found' }).waitFor();
+    await assertNone(page, 'the other business\'s call');
+    await visit(page, 'not-found');
+  },
+
+  async logout(page, context) {
+    await logIn(page, args.email, args.password);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await visit(page, 'login');
+    // the keyboard reaches the form, and where it is can be seen
+    await page.locator('body').focus();
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id === 'email')); i++)
+      await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return { id: document.activeElement.id, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+    });
+    check(ring.id === 'email' && ring.style !== 'none' && ring.width >= 2, 'no visible focus: ' + JSON.stringify(ring));
+    await page.goto(args.url + '/calls');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    check(new URL(page.url()).pathname === '/login', 'a signed-out /calls did not go to login');
+    // A session lost while a page is open (expired, revoked) goes to login, then back.
+    await logIn(page, args.email, args.password);
+    await context.clearCookies();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    check(page.url().includes('next=%2Fcalls'), 'the lost page is not remembered: ' + page.url());
+    await page.getByLabel('Email').fill(args.email);
+    await page.getByLabel('Password').fill(args.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
+  },
+};
+
+async function assertNone(page, where) {
+  const text = await page.locator('body').innerText();
+  for (const word of args.forbidden)
+    check(!text.includes(word), `${where} shows the other business's "${word}"`);
+}
+
+const journey = journeys[name];
+if (!journey) {
+  console.error('no journey ' + name);
+  process.exit(2);
+}
+const { browser, context, page } = await open();
+try {
+  await journey(page, context);
+  check(page.problems.length === 0, page.problems.join('; '));
+  console.log('ok ' + name);
+} catch (e) {
+  console.error(`journey ${name} at ${page.url()}: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

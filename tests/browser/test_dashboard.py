@@ -1,0 +1,167 @@
+"""The owner's dashboard in a real browser (Debian's Chromium driven by playwright-core,
+journeys.mjs) against the real frontdesk-web, api, worker, Telnyx simulator, Redis and
+PostgreSQL. Two businesses sign up through the API, each with its receptionist and a
+call placed through the simulator that books (and the first with older calls written
+straight into PostgreSQL, for paging); a third signs up in the browser and watches its
+number being bought by the worker from the simulator. Each
+journey is one test: it fails on anything a user would notice, a serious or critical
+axe-core finding, a page wider than the screen, or an error the page logs (a script
+error or a Content-Security-Policy refusal). Screenshots: build/screenshots/."""
+import json
+import os
+import subprocess
+import uuid
+
+from harness import ROOT, env, random_number, wait_for
+from rxhelp import example
+from webapi import sign_up
+from webhelp import Web
+from workerhelp import Stack
+
+E = env()
+STACK = Stack(E)
+SIM = STACK.sim
+WEB = Web(E)
+STACK.procs.append(WEB)
+PG = E.pg()
+JOURNEYS = os.path.join(ROOT, "tests", "browser", "journeys.mjs")
+
+
+def rows(sql, *args):
+    with PG.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def display(number):
+    """A number as the dashboard writes it: +1 555 010 0001."""
+    return f"+1 {number[2:5]} {number[5:8]} {number[8:]}"
+
+
+class Business:
+    """Signed up through the API, a number routed to it, a receptionist open around the
+    clock, and one call that books a cleaning under the caller's name."""
+
+    def __init__(self, name, zone, caller, caller_name):
+        self.client, self.signed = sign_up(WEB, name, timezone=zone)
+        self.id = self.signed["business_id"]
+        # its number is routed here, so the worker must not buy it another one
+        rows("DELETE FROM number_requests WHERE business_id = %s RETURNING id", self.id)
+        self.email, self.password = self.signed["email"], self.signed["password"]
+        self.number = random_number()
+        with PG.cursor() as cur:
+            cur.execute("INSERT INTO phone_numbers (business_id, number) VALUES (%s, %s)",
+                        (self.id, self.number))
+        E.redis().hset("fd:numbers", self.number, self.id)
+        STACK.tenants.append(self.id)
+        doc = example("dental-clinic")
+        doc.update(business_name=name, timezone=zone, closures=[])
+        doc["hours"] = {d: [{"open": "00:00", "close": "24:00"}]
+                        for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+        doc["booking"].update(lead_time_minutes=0, capacity_per_slot=5)
+        doc["notifications"] = {"on": []}
+        status, body = self.client.put("/api/v1/agent", doc)
+        assert status == 200, (status, body)
+        self.caller, self.caller_name = caller, caller_name
+        self.said = ["How much is a teeth cleaning?",
+                     "OK, I'd like to book one tomorrow at 10 in the morning"]
+
+    def place_booking_call(self):
+        self.call_id = SIM.call(self.number, self.caller, [{"say": s} for s in self.said + [
+            self.caller_name, "yes please", "no that's all, bye"]])
+
+
+A = Business("Alma Dental", "America/New_York", "+15550007101", "Alma Quist")
+B = Business("Boris Dental", "America/Chicago", "+15550007102", "Boris Kline")
+# Started once A and B no longer ask for a number; it buys the browser's sign-up one.
+WORKER = STACK.worker("dashboard", FRONTDESK_SILENCE_MS="800",
+                      FRONTDESK_TELNYX_CONNECTION_ID="1494404757140276705",
+                      FRONTDESK_TELNYX_MESSAGING_PROFILE_ID="40017a2f-1b7e-4a3c-9c3e-2f7d0f9e1a55")
+for b in (A, B):
+    b.place_booking_call()
+for b in (A, B):
+    SIM.wait_ended(b.call_id, timeout=90)
+wait_for(lambda: rows("SELECT count(*) FROM bookings WHERE business_id IN (%s, %s)", A.id, B.id)[0][0] == 2
+         and rows("SELECT count(*) FROM call_logs WHERE business_id IN (%s, %s)", A.id, B.id)[0][0] == 2,
+         timeout=60, what="both calls' logs and bookings")
+A_CALL_ID = rows("SELECT id::text FROM call_logs WHERE business_id = %s", A.id)[0][0]
+OLDER_CALLS = 40        # more than a page of the Calls list
+
+
+def write_older_calls():
+    """OLDER_CALLS calls of A three days ago, answered and missed in turn."""
+    with PG.cursor() as cur:
+        for i in range(OLDER_CALLS):
+            cid = str(uuid.uuid4())
+            cur.execute("INSERT INTO call_logs (id, business_id, call_control_id, direction, started_at, "
+                        "ended_at, duration_s, from_number, to_number, outcome) VALUES (%s, %s, %s, "
+                        "'incoming', now() - interval '3 days' - %s * interval '1 minute', "
+                        "now() - interval '3 days' - %s * interval '1 minute' + interval '1 minute', "
+                        "60, '+15550009999', %s, %s)",
+                        (cid, A.id, "older-" + cid, i, i, A.number, ("answered_by_agent", "missed")[i % 2]))
+
+
+write_older_calls()
+
+
+def journey(name, **args):
+    """Runs one journey of journeys.mjs; fails with what it said when it fails."""
+    args["url"] = WEB.url
+    r = subprocess.run(["node", JOURNEYS, name, json.dumps(args)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=180)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    assert f"ok {name}" in r.stdout, r.stdout
+    for line in r.stdout.splitlines():
+        if line != f"ok {name}":
+            print("    " + line)      # what the journey measured
+
+
+def test_a_business_signs_up_in_the_browser_and_sees_its_number_once_bought():
+    email = f"browser-{uuid.uuid4().hex[:10]}@example.com"
+    journey("signup", business_name="Cora Bakery " + uuid.uuid4().hex[:4], email=email,
+            password="a long password 1", timezone="America/Denver", area_code="303")
+    got = rows("SELECT b.timezone, r.area_code FROM users u JOIN businesses b ON b.id = u.business_id "
+               "JOIN number_requests r ON r.business_id = b.id WHERE u.email = %s", email)
+    assert got == [("America/Denver", "303")], got
+
+
+def test_today_shows_the_call_and_its_booking():
+    journey("today", email=A.email, password=A.password, caller_display=display(A.caller),
+            number_display=display(A.number))
+
+
+def test_a_call_opens_to_its_transcript_and_booking():
+    journey("transcript", email=A.email, password=A.password, caller_said=A.said, service="Cleaning")
+
+
+def test_the_calls_list_pages_as_it_scrolls_and_filters_by_outcome_and_lead_score():
+    journey("paging", email=A.email, password=A.password, total=OLDER_CALLS + 1,
+            missed=OLDER_CALLS // 2)
+
+
+def test_business_b_owner_never_sees_a_word_of_a():
+    journey("isolation", email=B.email, password=B.password, other_call_id=A_CALL_ID,
+            forbidden=[A.caller_name, "Quist", display(A.caller), display(A.number), "Alma"])
+
+
+def test_a_call_that_books_while_today_is_open_shows_without_a_reload():
+    caller, name = "+15550007103", "Cleo Ruiz"
+    args = {"url": WEB.url, "email": B.email, "password": B.password, "caller_display": display(caller),
+            "caller_name": name, "bookings": 2}
+    p = subprocess.Popen(["node", JOURNEYS, "live", json.dumps(args)], cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        assert line.strip() == "watching", line + p.stderr.read()
+        call = SIM.call(B.number, caller, [{"say": s} for s in B.said + [name, "yes please", "bye"]])
+        SIM.wait_ended(call, timeout=90)
+        out, err = p.communicate(timeout=180)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0 and "ok live" in out, (out + err)[-3000:]
+
+
+def test_logout_and_a_lost_session_go_to_the_login_page():
+    journey("logout", email=A.email, password=A.password)
