@@ -6,15 +6,22 @@
  * `tenant suspend|resume` delete it, so a change takes effect from the next call. The
  * parsed configuration and its time zone live on the tenant (t->agent.config,
  * t->agent.tz: workers/tenant.h); the small view the call flow reads (greeting, voice,
- * hours as a sentence) is derived from it. */
+ * hours as a sentence) is derived from it.
+ *
+ * The business's billing state (businesses.billing_state, past_due_since,
+ * billing_state_at) and its first number come with it, into t->billing: a Stripe event
+ * changes them through the outbox (workers/stripe_events.c), so after one commits the
+ * configuration is loaded again from PostgreSQL once the outbox has written its row. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent_config.h"
+#include "billing/billing_state.h"
 #include "core/log.h"
 #include "calendar/tz_cache.h"
+#include "store/outbox_drain.h"
 #include "store/pg_conn.h"
 #include "store/redis_conn.h"
 #include "tenant.h"
@@ -23,6 +30,9 @@
 #define REFRESH_MS 60000
 #define REDIS_TIMEOUT_MS 2000
 #define PG_TIMEOUT_MS 5000
+/* How long a reload after a Stripe event waits for the outbox to write its row: past
+ * it (PostgreSQL down), what PostgreSQL has is read, and the minute's refresh follows. */
+#define BILLING_RELOAD_WAIT_MS 5000
 
 /* Indexed like struct tm's tm_wday: 0 = Sunday. */
 static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
@@ -129,6 +139,30 @@ void agent_cache_settle(struct tenant *t)
     t->agent.tz = tz_cache_get(t->w->tzs, t->agent.config->timezone, &why);
 }
 
+static long long ms_or_zero(const char *text)
+{
+    return text != NULL && text[0] != '\0' ? strtoll(text, NULL, 10) : 0;
+}
+
+/* The business's billing as read (from PostgreSQL or the Redis hash; NULLs and fields a
+ * cache of an older build lacks read as none). The owner's past_due text is owed once
+ * per episode: a state read while past due means it was sent with the event that began
+ * it; any other state, read when no Stripe event waits for its row, ends the episode. */
+static void apply_billing(struct tenant *t, const char *state, const char *since_ms, const char *at_ms,
+                          const char *number)
+{
+    struct tenant_billing *b = &t->billing;
+    if (!billing_state_parse(state, &b->state))
+        b->state = BILLING_NONE;
+    b->past_due_since_ms = ms_or_zero(since_ms);
+    b->state_at_ms = ms_or_zero(at_ms);
+    set(b->number, sizeof b->number, number);
+    if (b->state == BILLING_PAST_DUE)
+        b->is_past_due_noticed = true;
+    else if (!b->is_reload_wanted)
+        b->is_past_due_noticed = false;
+}
+
 static void on_cached(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
@@ -140,14 +174,21 @@ static void on_cached(const redisReply *reply, enum app_err err, void *arg)
 static void store_in_redis(struct tenant *t, const char *config_json)
 {
     const struct agent_view *v = &t->agent.view;
+    const struct tenant_billing *b = &t->billing;
+    char since[24], at[24];
+    snprintf(since, sizeof since, "%lld", b->past_due_since_ms);
+    snprintf(at, sizeof at, "%lld", b->state_at_ms);
     const char *argv[] = {"HSET", t->keys.agent, "is_active", v->is_active ? "1" : "0",
                           "business_name", v->business_name, "fallback_number", v->fallback_number,
-                          "config", config_json ? config_json : ""};
-    size_t len[10];
-    for (int i = 0; i < 10; i++)
+                          "config", config_json ? config_json : "",
+                          "billing_state", billing_state_name(b->state), "past_due_since_ms", since,
+                          "billing_state_at_ms", at, "number", b->number};
+    enum { NARGS = sizeof argv / sizeof argv[0] };
+    size_t len[NARGS];
+    for (int i = 0; i < NARGS; i++)
         len[i] = strlen(argv[i]);
     tenant_ref(t);
-    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_cached, t, 10, argv, len);
+    redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_cached, t, NARGS, argv, len);
 }
 
 static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void *arg)
@@ -160,6 +201,8 @@ static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void 
                     err != APP_OK ? why : "business not found");
         } else {
             const char *config = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+            apply_billing(t, PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5), PQgetvalue(res, 0, 6),
+                          PQgetvalue(res, 0, 7));
             apply(t, PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1),
                   !PQgetisnull(res, 0, 2) && strcmp(PQgetvalue(res, 0, 2), "t") == 0, config);
             t->agent.loaded_ms = worker_mono_ms();
@@ -172,11 +215,14 @@ static void on_pg_loaded(PGresult *res, enum app_err err, const char *why, void 
 /* One transaction under the tenant's RLS scope. A suspended business (businesses.
  * suspended_at, `frontdesk-ctl tenant suspend`) reads as one without an active
  * receptionist, so its calls take the same path: its fallback number, or a short "cannot
- * take your call". */
+ * take your call". Times come as Unix milliseconds (NULL: ""). */
 static void load_from_pg(struct tenant *t)
 {
     static const char sql[] =
-        "SELECT b.name, b.fallback_number, a.is_active AND b.suspended_at IS NULL, a.config::text "
+        "SELECT b.name, b.fallback_number, a.is_active AND b.suspended_at IS NULL, a.config::text, "
+        "b.billing_state, (extract(epoch FROM b.past_due_since) * 1000)::bigint, "
+        "(extract(epoch FROM b.billing_state_at) * 1000)::bigint, "
+        "(SELECT p.number FROM phone_numbers p WHERE p.business_id = b.id ORDER BY p.number LIMIT 1) "
         "FROM businesses b LEFT JOIN ai_agents a ON a.business_id = b.id AND a.is_active "
         "WHERE b.id = $1::uuid";
     const char *params[] = {t->id};
@@ -205,6 +251,8 @@ static void on_redis_loaded(const redisReply *reply, enum app_err err, void *arg
         if (config != NULL) {
             const char *active = field(reply, "is_active");
             const char *name = field(reply, "business_name");
+            apply_billing(t, field(reply, "billing_state"), field(reply, "past_due_since_ms"),
+                          field(reply, "billing_state_at_ms"), field(reply, "number"));
             apply(t, name ? name : "", field(reply, "fallback_number"),
                   active != NULL && strcmp(active, "1") == 0, config);
             t->agent.is_loading = false;
@@ -222,6 +270,14 @@ void agent_cache_ensure(struct tenant *t)
 {
     if (t->agent.is_loading)
         return;
+    struct tenant_billing *b = &t->billing;
+    if (b->is_reload_wanted && (outbox_drain_is_settled(t->w->drain, t->id) ||
+                                worker_mono_ms() - b->reload_asked_ms >= BILLING_RELOAD_WAIT_MS)) {
+        b->is_reload_wanted = false;
+        t->agent.loaded_ms = worker_mono_ms();
+        load_from_pg(t);
+        return;
+    }
     if (t->agent.is_loaded && worker_mono_ms() - t->agent.loaded_ms < REFRESH_MS)
         return;
     if (t->agent.is_loaded) {    /* stale: refresh from PostgreSQL, keep serving */
@@ -235,4 +291,15 @@ void agent_cache_ensure(struct tenant *t)
     size_t len[] = {7, strlen(t->keys.agent)};
     tenant_ref(t);
     redis_conn_command(t->w->redis, REDIS_TIMEOUT_MS, on_redis_loaded, t, 2, argv, len);
+}
+
+/* The cached copy is replaced by the reload, not deleted first as `frontdesk-ctl agent
+ * set` does: a Stripe event comes unasked, maybe while PostgreSQL is away, and a call
+ * must never wait for a configuration it cannot load (the state cannot change before
+ * the row is written anyway). */
+void agent_cache_reload_after_drain(struct tenant *t)
+{
+    t->billing.is_reload_wanted = true;
+    t->billing.reload_asked_ms = worker_mono_ms();
+    outbox_drain_tenant(t->w->drain, t->id);
 }

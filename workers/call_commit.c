@@ -91,6 +91,8 @@ void call_adopt_next(struct call_ctx *c)
         sms_conversation_adopt(c);
     llm_call_committed(&c->llm);
     call_arm_timer(c);
+    if (call_is_stripe_event(c))
+        call_stripe_event_committed(c);
 }
 
 /* The call has ended: its lead score, upsells and summary, and the owner's text about

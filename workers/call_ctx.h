@@ -12,6 +12,7 @@
  *   call_actions.c   the Telnyx commands the call flow asked for
  *   owner_actions.c  an event of the owner API instead of the call flow (a booking the
  *                    business cancels)
+ *   stripe_events.c  a Stripe event instead of the call flow: its stripe_events row
  *   call_holds.c     the places the call's events hold: booked with the event's commit
  *                    or given back
  *   call_commit.c    the fenced commit
@@ -116,6 +117,8 @@ struct call_work {
     struct call_state next;         /* the call's state after it */
     struct rx_memory next_mem;      /* the receptionist's memory after it */
     struct rx_context rxctx;
+    struct agent_config no_bookings;    /* what rxctx.config points to while the business
+                                           takes no bookings (workers/billing_gate.c) */
     struct call_rx rx;
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
     struct call_effects fx;         /* what the call flow asked for */
@@ -150,7 +153,8 @@ struct call_ctx {
     struct tenant *t;               /* borrowed; the tenant outlives its calls */
     char id[192];
     char key_state[FD_KEY_MAX];
-    bool is_stateless;              /* no call id, or an owner API event: nothing to keep */
+    bool is_stateless;              /* no call id, an owner API event or a Stripe event
+                                       (call "billing"): nothing to keep */
     bool is_sms;                    /* a text conversation (sms_conversation.c): its state
                                        is sms:<number>, its flow not the call flow */
     enum call_step step;            /* moved by call_advance only */
@@ -241,8 +245,17 @@ void call_release_hold(struct call_ctx *c, bool is_given_up);
 void call_holds_committed(struct call_ctx *c);
 
 /* owner_actions.c */
-bool call_is_owner_event(const struct call_ctx *c);    /* the event in hand, once begun */
+/* The event in hand, once begun, is the owner API's or Stripe's: no call flow. */
+bool call_is_owner_event(const struct call_ctx *c);
 void call_run_owner_action(struct call_ctx *c);
+
+/* stripe_events.c */
+bool stripe_event_type_is(const char *type);           /* "stripe.<Stripe's type>" */
+bool call_is_stripe_event(const struct call_ctx *c);   /* the event in hand, once begun */
+/* The OWNER step of a Stripe event: its row (and the owner's text) into c->out. */
+void call_run_stripe_event(struct call_ctx *c);
+/* Its commit succeeded: the configuration is loaded again once its row is written. */
+void call_stripe_event_committed(struct call_ctx *c);
 
 /* call_actions.c */
 bool call_has_commands_left(const struct call_ctx *c);

@@ -53,7 +53,9 @@ void call_output_take(struct call_output *out, struct tool_done *done, const cha
 /* ---- BEGIN ---- */
 
 /* The full receptionist answers when the business's configuration and time zone are at
- * hand; it reasons with the receptionist's clock (FRONTDESK_NOW) in the business's zone. */
+ * hand; it reasons with the receptionist's clock (FRONTDESK_NOW) in the business's zone.
+ * A business whose billing stops bookings is answered from its configuration with
+ * booking disabled, in both modes (workers/billing_gate.c). */
 static void setup_rx(struct call_work *w, const struct call_ctx *c)
 {
     const struct tenant *t = c->t;
@@ -61,12 +63,18 @@ static void setup_rx(struct call_work *w, const struct call_ctx *c)
     w->next_mem = c->mem;
     if (t->agent.config == NULL || t->agent.tz == NULL || c->is_stateless)
         return;
+    long long now_ms = wall_clock_now_ms(t->w->clock);
     struct tz_local local;
-    if (!tz_to_local(t->agent.tz, wall_clock_now_ms(t->w->clock) / 1000, &local))
+    if (!tz_to_local(t->agent.tz, now_ms / 1000, &local))
         return;
-    w->rxctx = (struct rx_context){.config = t->agent.config, .now = local.wall, .now_wday = local.weekday,
+    bool is_paused = !tenant_takes_bookings(t, now_ms);
+    if (is_paused)
+        tenant_config_without_bookings(t->agent.config, &w->no_bookings);
+    w->rxctx = (struct rx_context){.config = is_paused ? &w->no_bookings : t->agent.config,
+                                   .now = local.wall, .now_wday = local.weekday,
                                    .caller_number = c->st.from,
-                                   .fallback_number = t->agent.view.fallback_number};
+                                   .fallback_number = t->agent.view.fallback_number,
+                                   .is_booking_paused = is_paused};
     w->rx = (struct call_rx){.ctx = &w->rxctx, .mem = &w->next_mem};
     w->has_rx = true;
 }
@@ -79,6 +87,12 @@ static bool decode(struct call_work *w, const struct stream_event *ev, const cha
         snprintf(w->ce.type, sizeof w->ce.type, "timer");
         snprintf(w->ce.eid, sizeof w->ce.eid, "%s", ev->eid);
         w->ce.timer_due_ms = ev->timer_due_ms;
+        return true;
+    }
+    if (stripe_event_type_is(ev->type)) {    /* its body is Stripe's, read by stripe_events.c */
+        memset(&w->ce, 0, sizeof w->ce);
+        snprintf(w->ce.type, sizeof w->ce.type, "%s", ev->type);
+        snprintf(w->ce.eid, sizeof w->ce.eid, "%s", ev->eid);
         return true;
     }
     *why = "stream entry has no body";

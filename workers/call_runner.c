@@ -31,8 +31,8 @@ static struct call_ctx *call_get(struct tenant *t, const char *id)
     c->step = CALL_STEP_UNLOADED;
     rx_memory_init(&c->mem);
     snprintf(c->id, sizeof c->id, "%s", id);
-    /* no call: a request of the owner API ("owner:...") */
-    c->is_stateless = id[0] == '\0' || strncmp(id, "owner:", 6) == 0;
+    /* no call: a request of the owner API ("owner:...") or Stripe's events ("billing") */
+    c->is_stateless = id[0] == '\0' || strncmp(id, "owner:", 6) == 0 || strcmp(id, "billing") == 0;
     c->is_sms = sms_conversation_is_id(id);
     char suffix[FD_KEY_MAX];
     snprintf(suffix, sizeof suffix, c->is_sms ? "%s" : "call:%s", id);   /* sms:<number> */

@@ -399,7 +399,8 @@ static void ask(struct model_turn *mt)
     long long left_ms = budget_left_ms(mt);
     struct llm_turn_request req = {.config = ctx->config, .now_local = now, .messages = m.msgs,
                                    .nmessages = m.n, .call_id = mt->req.call_control_id,
-                                   .budget_ms = left_ms > 0 ? (int)left_ms : 1};
+                                   .budget_ms = left_ms > 0 ? (int)left_ms : 1,
+                                   .is_booking_paused = ctx->is_booking_paused};
     /* NULL: the turn already ended inside (only while the client shuts down), and mt
      * with it */
     struct llm_turn *h = llm_client_turn(mt->lt->client, &req, on_answer, mt);

@@ -186,6 +186,11 @@ int main(int argc, char **argv)
     if (sodium_init() < 0)
         return 1;
     worker_config_load_or_exit(&w.wcfg);
+    char stripe_why[256];
+    if (stripe_config_load(&w.stripe, stripe_why, sizeof stripe_why) != APP_OK) {
+        fprintf(stderr, "configuration error: %s\n", stripe_why);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     worker_metrics_init(&w.metrics);
     w.fair_share = 1;   /* until the first survey */

@@ -8,7 +8,8 @@
  *
  * One type today: owner.booking_cancel (lib/booking/booking_cancel_event.h), the
  * business cancelling one of its bookings through the same path as a caller's
- * cancellation (workers/booking_cancel.c). */
+ * cancellation (workers/booking_cancel.c). Stripe's events (stripe.*) take this step
+ * too, applied by workers/stripe_events.c. */
 #include <string.h>
 
 #include "booking/booking_cancel_event.h"
@@ -26,7 +27,7 @@
 bool call_is_owner_event(const struct call_ctx *c)
 {
     return strncmp(c->work.ce.type, TELNYX_RESERVED_TYPE_PREFIX,
-                   strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0;
+                   strlen(TELNYX_RESERVED_TYPE_PREFIX)) == 0 || call_is_stripe_event(c);
 }
 
 static void on_cancel_done(struct tool_done *done, void *arg)
@@ -54,6 +55,10 @@ void call_run_owner_action(struct call_ctx *c)
     struct booking_cancel_event booking;
     char call_id[BOOKING_CANCEL_CALL_MAX];
     const char *why = "event body is not an owner action";
+    if (call_is_stripe_event(c)) {
+        call_run_stripe_event(c);
+        return;
+    }
     memset(&c->work.fx, 0, sizeof c->work.fx);     /* no call flow: no turn, no command */
     if (strcmp(c->work.ce.type, BOOKING_CANCEL_EVENT_TYPE) != 0 ||
         booking_cancel_event_decode(ev->body, ev->body_len, &booking, &why) != APP_OK) {

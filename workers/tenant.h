@@ -6,6 +6,8 @@
  *   reading  its stream reads, events in hand     reader.c; the call runner counts parked
  *   agent    its receptionist configuration       agent_cache.c; the call runner counts
  *                                                 handling; calls and tools read it
+ *   billing  its billing state, as last loaded    agent_cache.c; stripe_events.c applies
+ *                                                 Stripe's events; billing_gate.c reads it
  *   sms      the texts its commits queued         sms_sender.c; call_commit.c says some wait
  *   calls    its calls                            call_list.c
  *
@@ -15,6 +17,7 @@
 #define FD_TENANT_H
 #include <stdbool.h>
 
+#include "billing/billing_state.h"
 #include "booking/booking_hold.h"
 #include "call/call_flow.h"
 #include "store/tenant_keys.h"
@@ -68,6 +71,20 @@ struct tenant_agent {
     long long loaded_ms;
 };
 
+/* The business's billing (docs/billing.md, "States"), loaded with its configuration from
+ * businesses (billing_state, past_due_since, billing_state_at) and its first number. */
+struct tenant_billing {
+    enum billing_state state;
+    long long past_due_since_ms;   /* 0: not past due */
+    long long state_at_ms;         /* Stripe's `created` of the event that set state; 0: none */
+    char number[32];               /* the business's number, texts to the owner come from it */
+    /* A Stripe event committed: the configuration is loaded again once the outbox has
+     * written its row (the row's trigger moves the state), or after a bound. */
+    bool is_reload_wanted;
+    long long reload_asked_ms;     /* worker_mono_ms() */
+    bool is_past_due_noticed;      /* the owner has been texted in this past_due episode */
+};
+
 struct tenant_sms {
     bool has_waiting;              /* texts may be waiting in keys.sms */
     bool is_listing;               /* an XRANGE of keys.sms is out */
@@ -85,6 +102,7 @@ struct tenant {
     struct tenant_lease lease;
     struct tenant_reading reading;
     struct tenant_agent agent;
+    struct tenant_billing billing;
     struct tenant_sms sms;
     struct call_ctx *calls;        /* calls with work or live state, a list */
     int refs;                      /* async operations that point at this tenant, +1
@@ -99,5 +117,14 @@ static inline bool tenant_is_owned(const struct tenant *t) { return t->lease.mod
 /* The tenant as the booking scripts see it (lib/booking/booking_hold.h): its id, the
  * shard count, our lease and the expiry shift of the receptionist's clock. Borrows t. */
 struct booking_tenant tenant_booking_view(const struct tenant *t);
+
+/* billing_gate.c */
+/* Whether the business takes new bookings at now_ms (the receptionist's clock): its
+ * billing state, past_due counting as unpaid once FRONTDESK_BILLING_GRACE_DAYS passed. */
+bool tenant_takes_bookings(const struct tenant *t, long long now_ms);
+/* cfg as the receptionist must read it while the business takes no bookings: the same
+ * configuration with booking disabled, in out (a shallow copy: it borrows cfg's parts
+ * and lives no longer than cfg). */
+void tenant_config_without_bookings(const struct agent_config *cfg, struct agent_config *out);
 
 #endif

@@ -404,6 +404,12 @@ void tool_runner_run(struct tenant *t, const struct rx_tool_call *call, const st
     switch (call->tool) {
     case RX_TOOL_CHECK_AVAILABILITY:
     case RX_TOOL_BOOK:
+        if (!tenant_takes_bookings(t, op->now_ms)) {  /* whatever a model asks for */
+            snprintf(op->done.result.detail, sizeof op->done.result.detail,
+                     "the business takes no bookings now (billing)");
+            finish(op);
+            return;
+        }
         availability(op);
         return;
     case RX_TOOL_TAKE_MESSAGE:

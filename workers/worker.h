@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "billing/stripe_config.h"
 #include "core/config.h"
 #include "core/metrics.h"
 #include "store/tenant_keys.h"
@@ -88,6 +89,7 @@ struct candidate {
 struct worker {
     struct fd_config cfg;
     struct worker_config wcfg;
+    struct stripe_config stripe;   /* billing's settings (lib/billing/stripe_config.h) */
     struct event_base *base;
     struct redis_conn *redis;
     struct redis_sub *sub;
@@ -158,6 +160,10 @@ void call_runner_free_all(struct tenant *t);
 void agent_cache_ensure(struct tenant *t);     /* loads the agent if missing or stale */
 /* Swaps in a configuration that arrived while events were being handled. */
 void agent_cache_settle(struct tenant *t);
+/* A Stripe event committed: drains the tenant's outbox now and loads the configuration
+ * (and billing state) again from PostgreSQL once the drain has written the event's row,
+ * replacing the cached copy in memory and in Redis. */
+void agent_cache_reload_after_drain(struct tenant *t);
 
 /* sms_sender.c: sends the texts owned tenants' events queued, each once */
 void sms_sender_tick(struct worker *w);

@@ -119,7 +119,8 @@ static char *request_body(const struct llm_client *c, const struct llm_turn_requ
         *why = "a turn needs a business and at least one message";
         return NULL;
     }
-    char *prompt = llm_prompt_system(req->config, req->now_local);
+    char *prompt = req->is_booking_paused ? llm_prompt_system_bookings_paused(req->config, req->now_local)
+                                          : llm_prompt_system(req->config, req->now_local);
     json_t *messages = json_array();
     bool ok = json_array_append_new(messages, json_pack("{s:s, s:s}", "role", "system",
                                                         "content", prompt)) == 0;

@@ -87,6 +87,7 @@ struct llm_turn_request {
     int budget_ms;                      /* > 0: this request's budget, when less than the
                                            client's (what a caller turn has left after
                                            its tool rounds); 0: the client's */
+    bool is_booking_paused;             /* the business takes no new bookings now */
 };
 
 struct llm_options {

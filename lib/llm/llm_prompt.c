@@ -140,9 +140,15 @@ static void put_faq_and_policies(struct evbuffer *b, const struct agent_config *
         put(b, "- %s: %s\n", c->policies[i].name, c->policies[i].text);
 }
 
-static void put_booking(struct evbuffer *b, const struct agent_config *c)
+static void put_booking(struct evbuffer *b, const struct agent_config *c, bool is_paused)
 {
     put(b, "\nBooking: ");
+    if (is_paused) {
+        put(b, "the business cannot take new bookings today; do not call check_availability "
+               "or book. To a caller who wants an appointment, say you can't book it today and "
+               "offer to take a message so the team can call back to arrange it.\n");
+        return;
+    }
     if (!c->booking.is_enabled) {
         put(b, "this business does not take bookings by phone; do not call check_availability "
                "or book. Offer to take a message instead.\n");
@@ -183,7 +189,7 @@ static void put_escalation(struct evbuffer *b, const struct agent_config *c)
     put(b, "When the caller is done, say goodbye and call end_call.\n");
 }
 
-char *llm_prompt_system(const struct agent_config *config, const char *now_local)
+static char *system_prompt(const struct agent_config *config, const char *now_local, bool is_paused)
 {
     struct evbuffer *b = evbuffer_new();
     if (b == NULL)
@@ -195,7 +201,7 @@ char *llm_prompt_system(const struct agent_config *config, const char *now_local
     put_hours(b, config);
     put_services(b, config);
     put_faq_and_policies(b, config);
-    put_booking(b, config);
+    put_booking(b, config, is_paused);
     put_escalation(b, config);
     size_t len = evbuffer_get_length(b);
     char *text = xmalloc(len + 1);
@@ -203,6 +209,16 @@ char *llm_prompt_system(const struct agent_config *config, const char *now_local
     text[len] = '\0';
     evbuffer_free(b);
     return text;
+}
+
+char *llm_prompt_system(const struct agent_config *config, const char *now_local)
+{
+    return system_prompt(config, now_local, false);
+}
+
+char *llm_prompt_system_bookings_paused(const struct agent_config *config, const char *now_local)
+{
+    return system_prompt(config, now_local, true);
 }
 
 /* ---- tools ---- */

@@ -11,6 +11,7 @@
 #ifndef FD_LLM_PROMPT_H
 #define FD_LLM_PROMPT_H
 #include <jansson.h>
+#include <stdbool.h>
 
 struct agent_config;
 
@@ -18,6 +19,9 @@ struct agent_config;
  * time as text, e.g. "Tuesday 2026-03-03 10:15" (borrowed; NULL leaves it out).
  * Returns owned text (free). Never NULL. */
 char *llm_prompt_system(const struct agent_config *config, const char *now_local);
+/* The same for a business that takes no new bookings now (its billing, docs/billing.md
+ * "States"): the model is told booking is off today and to offer a message instead. */
+char *llm_prompt_system_bookings_paused(const struct agent_config *config, const char *now_local);
 
 /* The OpenAI "tools" array: one {"type":"function","function":{name, description,
  * parameters}} per tool of rx_tools.h, in enum order. When config has

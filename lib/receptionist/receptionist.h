@@ -111,6 +111,9 @@ struct rx_context {
     int now_wday;                       /* 0 = Sunday */
     const char *caller_number;          /* E.164 of the caller, "" if unknown */
     const char *fallback_number;        /* the business's fallback, "" if none */
+    bool is_booking_paused;             /* the business takes no new bookings now (its
+                                           billing, docs/billing.md): questions and
+                                           messages only, a booking is declined kindly */
 };
 
 /* The result of a tool the receptionist asked for. */

@@ -67,7 +67,7 @@ bool rx_booking_is_request(const struct rx_turn *t)
 
 bool rx_booking_can_book_now(const struct rx_turn *t)
 {
-    return t->cfg->booking.is_enabled && t->cfg->nservices > 0 &&
+    return !t->ctx->is_booking_paused && t->cfg->booking.is_enabled && t->cfg->nservices > 0 &&
            (rx_is_open_now(t->ctx) || t->cfg->after_hours == AGENT_AFTER_HOURS_BOOKING_ONLY ||
             t->cfg->after_hours == AGENT_AFTER_HOURS_BOOK_AND_MESSAGE);
 }
@@ -480,6 +480,11 @@ void rx_booking_start(struct rx_turn *t)
     }
     t->out->intent = "book";
     rx_say_gap(t);
+    if (t->ctx->is_booking_paused) {
+        rx_say_put(&t->say, "I'm sorry, I can't book appointments today, but I can take a message and have the team call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
     if (!t->cfg->booking.is_enabled || t->cfg->nservices == 0) {
         rx_say_put(&t->say, "I'm sorry, I can't book appointments over the phone. I can take a message and someone will call you back to arrange it. Would you like that?");
         m->pending = RX_ASK_OFFER_MESSAGE;

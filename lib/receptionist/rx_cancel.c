@@ -89,6 +89,11 @@ void rx_cancel_start(struct rx_turn *t, bool is_move)
         m->pending = RX_ASK_OFFER_MESSAGE;
         return;
     }
+    if (is_move && t->ctx->is_booking_paused) {   /* a move is a new booking: keep the old one */
+        rx_say_put(&t->say, "I'm sorry, I can't change appointments today, but I can take a message and have the team call you back to arrange it. Would you like that?");
+        m->pending = RX_ASK_OFFER_MESSAGE;
+        return;
+    }
     m->task = RX_TASK_CANCEL;
     rx_memory_clear_booking(m);
     m->is_moving = is_move;

@@ -383,7 +383,7 @@ static bool build_insert(struct drain_tenant *t, const struct outbox_table *tabl
         if (!is_in_txn(t, i) || v->table != table)
             continue;
         params[n++] = v->key;
-        evbuffer_add_printf(sql, "%s($1::uuid, $%d::uuid", row++ ? ", " : "", n);
+        evbuffer_add_printf(sql, "%s($1::uuid, $%d::%s", row++ ? ", " : "", n, outbox_key_type_sql(table));
         for (size_t c = 0; c < table->ncolumns; c++) {
             if (!is_used[c])
                 continue;

@@ -24,6 +24,7 @@
 #define U OUTBOX_COL_UUID
 #define I OUTBOX_COL_INT
 #define TS OUTBOX_COL_TIME
+#define J OUTBOX_COL_JSON
 
 static const struct outbox_column call_logs_columns[] = {
     {"call_control_id", T, true},  {"call_session_id", T, false}, {"from_number", T, false},
@@ -96,12 +97,22 @@ static const struct outbox_column sms_opt_out_lifts_columns[] = {
     {"opt_out_id", U, true}, {"how", T, true}, {"lifted_at", TS, true},
 };
 
+/* schema/0010_billing.sql: a Stripe event the worker applied (workers/stripe_events.c);
+ * keyed by the event's id, so a replay inserts nothing, and its trigger moves the
+ * business's billing state. */
+static const struct outbox_column stripe_events_columns[] = {
+    {"type", T, true}, {"created", TS, true}, {"state", T, false}, {"customer_id", T, false},
+    {"subscription_id", T, false}, {"period_start", TS, false}, {"period_end", TS, false},
+    {"object", J, true},
+};
+
 #undef T
+#undef J
 #undef U
 #undef I
 #undef TS
 
-#define TABLE(name, cols) {name, cols, sizeof cols / sizeof cols[0]}
+#define TABLE(name, cols) {name, cols, sizeof cols / sizeof cols[0], OUTBOX_KEY_UUID}
 static const struct outbox_table outbox_tables[] = {
     TABLE("call_logs", call_logs_columns),
     TABLE("call_conversations", call_conversations_columns),
@@ -116,6 +127,8 @@ static const struct outbox_table outbox_tables[] = {
     TABLE("sms_status_reports", sms_status_reports_columns),
     TABLE("sms_opt_outs", sms_opt_outs_columns),
     TABLE("sms_opt_out_lifts", sms_opt_out_lifts_columns),
+    {"stripe_events", stripe_events_columns, sizeof stripe_events_columns / sizeof stripe_events_columns[0],
+     OUTBOX_KEY_STRIPE_EVENT},
 };
 #undef TABLE
 
@@ -159,8 +172,32 @@ const char *outbox_col_type_sql(enum outbox_col_type type)
     case OUTBOX_COL_FLOAT: return "double precision";
     case OUTBOX_COL_BOOL: return "boolean";
     case OUTBOX_COL_TIME: return "timestamptz";
+    case OUTBOX_COL_JSON: return "jsonb";
     }
     return "text";
+}
+
+const char *outbox_key_type_sql(const struct outbox_table *t)
+{
+    return t->key == OUTBOX_KEY_STRIPE_EVENT ? "text" : "uuid";
+}
+
+/* Copies key (len bytes) into out (OUTBOX_KEY_MAX) as table t stores it; false when it
+ * does not fit t's kind of key. */
+static bool key_canonical(const struct outbox_table *t, const char *key, size_t len, char *out)
+{
+    if (t->key == OUTBOX_KEY_UUID)
+        return uuid_canonical(key, len, out);
+    if (len <= 4 || len - 4 > 250 || memcmp(key, "evt_", 4) != 0)
+        return false;
+    for (size_t i = 4; i < len; i++) {
+        char ch = key[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+            return false;
+    }
+    memcpy(out, key, len);
+    out[len] = '\0';
+    return true;
 }
 
 /* ---- building ---- */
@@ -170,7 +207,7 @@ enum value_kind { KIND_STR, KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NIL };
 
 struct outbox_record {
     const struct outbox_table *table;   /* static; NULL when the name was unknown */
-    char key[37];
+    char key[OUTBOX_KEY_MAX];
     struct mp_buf body;                 /* packed name/value pairs, no map header */
     msgpack_packer pk;
     bool is_set[OUTBOX_MAX_COLUMNS];
@@ -200,8 +237,9 @@ struct outbox_record *outbox_record_create(const char *table, const char *key)
     r->table = table ? outbox_table_find(table, strlen(table)) : NULL;
     if (r->table == NULL)
         remember(r, "unknown outbox table '%.64s'", table ? table : "(null)");
-    else if (key == NULL || !uuid_canonical(key, strlen(key), r->key))
-        remember(r, "key of a %s record is not a UUID", r->table->name);
+    else if (key == NULL || !key_canonical(r->table, key, strlen(key), r->key))
+        remember(r, "key of a %s record is not %s", r->table->name,
+                 r->table->key == OUTBOX_KEY_UUID ? "a UUID" : "an event id");
     return r;
 }
 
@@ -225,7 +263,7 @@ static bool kind_fits(enum outbox_col_type type, enum value_kind kind)
     switch (kind) {
     case KIND_NIL: return true;
     case KIND_STR: return type == OUTBOX_COL_TEXT || type == OUTBOX_COL_UUID ||
-                          type == OUTBOX_COL_TIME;
+                          type == OUTBOX_COL_TIME || type == OUTBOX_COL_JSON;
     case KIND_INT: return type == OUTBOX_COL_INT || type == OUTBOX_COL_FLOAT;
     case KIND_FLOAT: return type == OUTBOX_COL_FLOAT;
     case KIND_BOOL: return type == OUTBOX_COL_BOOL;
@@ -441,8 +479,10 @@ enum app_err outbox_values_decode(struct outbox_values *out,
     out->table = outbox_table_find(table, table_len);
     if (out->table == NULL)
         return refuse(why, why_len, "unknown outbox table", table, table_len);
-    if (!uuid_canonical(key, key_len, out->key))
-        return refuse(why, why_len, "key is not a UUID:", key, key_len);
+    if (!key_canonical(out->table, key, key_len, out->key))
+        return refuse(why, why_len, out->table->key == OUTBOX_KEY_UUID ? "key is not a UUID:"
+                                                                       : "key is not an event id:",
+                      key, key_len);
     msgpack_unpacked up;
     msgpack_unpacked_init(&up);
     size_t off = 0;

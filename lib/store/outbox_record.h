@@ -1,7 +1,8 @@
 /* lib/store/outbox_record.h: one outbox entry (docs/worker.md, "The outbox"), built by the
  * worker and read back by the drain. An entry is three stream fields:
  *   table  one of the whitelisted tables below;
- *   key    the row's primary key (a UUID, lib/core/det_uuid.h), text;
+ *   key    the row's primary key, text: a UUID (lib/core/det_uuid.h), or for
+ *          stripe_events Stripe's event id (evt_...), so a replayed event is the same row;
  *   row    a MessagePack map: column name (str) -> str, int, float, bool or nil.
  * The whitelist (tables, their columns and column types) is defined once, in
  * outbox_record.c, and both sides use it: the worker cannot build an entry the drain
@@ -26,6 +27,7 @@
 
 #define OUTBOX_MAX_COLUMNS 24          /* columns of the widest table, with room */
 #define OUTBOX_MAX_TABLES 16           /* whitelisted tables, with room */
+#define OUTBOX_KEY_MAX 256             /* a key's text and its NUL: evt_ and 250 characters */
 
 enum outbox_col_type {
     OUTBOX_COL_TEXT,
@@ -34,6 +36,13 @@ enum outbox_col_type {
     OUTBOX_COL_FLOAT,                   /* double precision */
     OUTBOX_COL_BOOL,
     OUTBOX_COL_TIME,                    /* timestamptz, as ISO 8601 text */
+    OUTBOX_COL_JSON,                    /* jsonb, as JSON text */
+};
+
+/* What a table's primary key is. */
+enum outbox_key_kind {
+    OUTBOX_KEY_UUID,                    /* uuid, stored lowercase */
+    OUTBOX_KEY_STRIPE_EVENT,            /* text: evt_ and 1 to 250 of [A-Za-z0-9_] */
 };
 
 struct outbox_column {
@@ -46,6 +55,7 @@ struct outbox_table {
     const char *name;
     const struct outbox_column *columns;   /* static, in the table's column order */
     size_t ncolumns;
+    enum outbox_key_kind key;
 };
 
 /* The i-th whitelisted table (0, 1, ...), or NULL past the last. Static. */
@@ -57,6 +67,8 @@ const struct outbox_table *outbox_table_find(const char *name, size_t len);
 int outbox_table_column_index(const struct outbox_table *t, const char *name, size_t len);
 /* The SQL type a parameter of this column is cast to ("text", "uuid", ...). */
 const char *outbox_col_type_sql(enum outbox_col_type type);
+/* The SQL type the table's key is cast to ("uuid" or "text"). */
+const char *outbox_key_type_sql(const struct outbox_table *t);
 
 /* ---- building an entry (the worker) ---- */
 
@@ -71,8 +83,9 @@ struct outbox_fields {
     size_t row_len;
 };
 
-/* A new, empty record for table with primary key key (any-case UUID text; stored
- * lowercase). Never NULL: an unknown table or a key that is not a UUID is remembered
+/* A new, empty record for table with primary key key (any-case UUID text, stored
+ * lowercase; for stripe_events an event id). Never NULL: an unknown table or a key
+ * that does not fit the table's is remembered
  * and reported by outbox_record_finish, so callers check once. Free with
  * outbox_record_free. */
 struct outbox_record *outbox_record_create(const char *table, const char *key);
@@ -104,7 +117,7 @@ enum app_err outbox_record_finish(struct outbox_record *r, struct outbox_fields 
 /* An entry decoded into SQL parameter text, column by column of table->columns. */
 struct outbox_values {
     const struct outbox_table *table;   /* static */
-    char key[37];                       /* lowercase canonical UUID */
+    char key[OUTBOX_KEY_MAX];           /* lowercase canonical UUID, or an event id */
     bool is_set[OUTBOX_MAX_COLUMNS];    /* false: absent from row (the column's DEFAULT) */
     char *text[OUTBOX_MAX_COLUMNS];     /* owned; NULL when is_set and the value is nil */
 };
@@ -113,7 +126,7 @@ struct outbox_values {
  * unknown table, a key that is not a UUID, a row that is not a MessagePack map of
  * whitelisted columns to str/int/float/bool/nil values, a value that does not fit its
  * column's type, a string holding a NUL byte, or a required column missing. On any
- * result, release with outbox_values_cleanup. */
+ * result, release with outbox_values_cleanup. A key must fit its table's kind. */
 enum app_err outbox_values_decode(struct outbox_values *out,
                                   const char *table, size_t table_len,
                                   const char *key, size_t key_len,

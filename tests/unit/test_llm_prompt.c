@@ -139,6 +139,26 @@ static void test_prompt_without_now_or_booking_says_so(void)
     free(doc);
 }
 
+/* A business whose billing stops bookings (docs/billing.md, "States"): the model hears
+ * booking is off today and what to offer instead; the rest of the prompt is the same. */
+static void test_prompt_of_a_business_whose_bookings_are_paused_says_so(void)
+{
+    struct agent_config *c = example_config("dental-clinic.json");
+    CHECK(c != NULL);
+    if (c == NULL)
+        return;
+    char *paused = llm_prompt_system_bookings_paused(c, NOW);
+    char *usual = llm_prompt_system(c, NOW);
+    CHECK(contains(paused, "cannot take new bookings today; do not call check_availability or book."));
+    CHECK(contains(paused, "offer to take a message"));
+    CHECK(lacks(paused, "appointments start every"));
+    CHECK(contains(usual, "appointments start every"));
+    CHECK(contains(paused, "- Cleaning (also called:"));
+    free(paused);
+    free(usual);
+    agent_config_free(c);
+}
+
 static const char *tool_name(json_t *tools, size_t i)
 {
     return json_string_value(json_object_get(json_object_get(json_array_get(tools, i),
@@ -178,6 +198,7 @@ int main(void)
     RUN(test_prompt_names_no_phone_number);
     RUN(test_prompt_is_deterministic);
     RUN(test_prompt_without_now_or_booking_says_so);
+    RUN(test_prompt_of_a_business_whose_bookings_are_paused_says_so);
     RUN(test_tools_are_the_six_functions_in_enum_order);
     return check_summary();
 }

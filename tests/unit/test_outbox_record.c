@@ -179,6 +179,44 @@ static void test_decoder_reads_back_what_the_builder_wrote(void)
     outbox_record_free(r);
 }
 
+/* A Stripe event's row is keyed by the event's own id (schema/0010_billing.sql), so a
+ * replay is the same row; anything else as its key is refused on both sides. */
+static void test_a_stripe_event_is_keyed_by_its_event_id(void)
+{
+    struct outbox_record *r = outbox_record_create("stripe_events", "evt_1Abc_2");
+    outbox_record_add_str(r, "type", "invoice.paid");
+    outbox_record_add_time_ms(r, "created", 1772000000000LL);
+    outbox_record_add_str(r, "state", "active");
+    outbox_record_add_str(r, "object", "{\"id\":\"in_1\"}");
+    struct outbox_fields f;
+    struct outbox_values v;
+    char why[160] = "";
+    CHECK(outbox_record_finish(r, &f, why, sizeof why) == APP_OK);
+    CHECK_STR_EQ(f.key, "evt_1Abc_2");
+    CHECK(outbox_values_decode(&v, f.table, strlen(f.table), f.key, strlen(f.key), f.row,
+                               f.row_len, why, sizeof why) == APP_OK);
+    CHECK_STR_EQ(v.key, "evt_1Abc_2");
+    CHECK_STR_EQ(outbox_key_type_sql(v.table), "text");
+    int object = outbox_table_column_index(v.table, "object", 6);
+    CHECK(object >= 0);
+    CHECK_STR_EQ(outbox_col_type_sql(v.table->columns[object].type), "jsonb");
+    outbox_values_cleanup(&v);
+    CHECK(outbox_values_decode(&v, f.table, strlen(f.table), KEY, strlen(KEY), f.row, f.row_len, why,
+                               sizeof why) == APP_EINVAL);
+    CHECK_STR_EQ(why, "key is not an event id: '" KEY "'");
+    outbox_values_cleanup(&v);
+    CHECK(outbox_values_decode(&v, "call_conversations", 18, "evt_1", 5, f.row, f.row_len, why,
+                               sizeof why) == APP_EINVAL);
+    CHECK_STR_EQ(why, "key is not a UUID: 'evt_1'");
+    outbox_values_cleanup(&v);
+    outbox_record_free(r);
+    r = outbox_record_create("stripe_events", "evt_1'; --");
+    outbox_record_add_str(r, "type", "invoice.paid");
+    CHECK(outbox_record_finish(r, &f, why, sizeof why) == APP_EINVAL);
+    CHECK_STR_EQ(why, "key of a stripe_events record is not an event id");
+    outbox_record_free(r);
+}
+
 int main(void)
 {
     RUN(test_row_unpacks_to_exactly_the_columns_given);
@@ -188,5 +226,6 @@ int main(void)
     RUN(test_refuses_values_of_the_wrong_type_and_missing_required_columns);
     RUN(test_decoder_refuses_what_the_drain_must_not_write);
     RUN(test_decoder_reads_back_what_the_builder_wrote);
+    RUN(test_a_stripe_event_is_keyed_by_its_event_id);
     return check_summary();
 }
