@@ -7,22 +7,25 @@ benchmark (bench/run-billing-bench.sh).
   reference   the fake's own limit: N bare meter-event POSTs straight from Python to a
               fresh fake (no frontdesk in between), as many connections as the two
               workers hold jobs at most (BILLING_JOBS_MAX, 4 each); prints REF per_s=...
-  run         N bookings over the B businesses: one transaction per business, as the
-              outbox drains a booking (its bookings row and its usage_events row, as
-              frontdesk_app under the business's RLS), so the usage event's trigger makes
-              the meter job (schema/0010_billing.sql); waits until every meter job is done,
-              then measures and checks what the fake received.
+  run         N bookings over the B businesses, written as the outbox drains a booking
+              (its bookings row and its usage_events row, as frontdesk_app under the
+              business's RLS, one transaction per business), so the usage event's trigger
+              makes the meter job (schema/0010_billing.sql): first --paced of them one at a
+              time at --paced-rate a second, then the rest at once; waits until every meter
+              job is done, then measures and checks what the fake received.
 
 Latency, per booking: usage_events.created_at (PostgreSQL's clock, the transaction's
 start) -> the fake's receipt of the meter event's first successful request (its `at`,
-time.time() on the same machine). Every booking goes in at once, so it is mostly the
-wait in the queue: the p99 is about the time to drain N jobs.
+time.time() on the same machine). Paced, it is the way itself (an idle worker looks for
+due jobs once a second); in the burst it is mostly the wait in the queue: the p99 is
+about the time to drain it. Throughput: the burst's bookings over its first
+usage_events.created_at -> its last meter event received.
 
 The count check, each failure a line on stderr and exit status 1: the fake's meter events
 for these businesses' customers are exactly the N bookings (no loss, no extra), one per
 identifier (none refused as a duplicate), each business's count equals its bookings,
 every usage event has reported_at, no meter job failed, and the fake saw no violation.
-Prints one line: BILLING n=... bookings_per_s=... p50_ms=... p99_ms=... ok=0|1 ..."""
+Prints one line: BILLING n=... bookings_per_s=... p50_ms=... p99_ms=... paced_p50_ms=... ok=0|1 ..."""
 import argparse
 import http.client
 import json
@@ -141,31 +144,41 @@ def cmd_reference(a):
 
 
 # -- the run -----------------------------------------------------------------------------
-def insert_bookings(db, businesses, n):
-    """n bookings spread over businesses, one transaction per business as frontdesk_app
-    under its RLS; returns {booking id: business id}."""
-    made = {}
-    per = [n // len(businesses) + (1 if i < n % len(businesses) else 0) for i in range(len(businesses))]
-    for bid, count in zip(businesses, per):
+def insert_bookings(db, plan, made):
+    """Bookings per (business id, count) of plan, one transaction per business as
+    frontdesk_app under its RLS; adds {booking id: business id} to made."""
+    for bid, count in plan:
         if count == 0:
             continue
         ids = [str(uuid.uuid4()) for _ in range(count)]
+        first = sum(1 for b in made.values() if b == bid)
         with db.cursor() as cur:
             cur.execute("SET LOCAL ROLE frontdesk_app")
             cur.execute("SELECT set_config('app.business_id', %s, true)", (bid,))
             # one place index per booking, a day per hundred: the place index stays unique
             cur.execute("INSERT INTO bookings (id, business_id, service, starts_at, ends_at, slot_index) "
                         "SELECT b::uuid, %s, 'Cleaning', "
-                        "       date_trunc('hour', now()) + (1 + o / 100) * interval '1 day', "
-                        "       date_trunc('hour', now()) + (1 + o / 100) * interval '1 day' + interval '1 hour', "
-                        "       o %% 100 "
-                        "  FROM unnest(%s::text[]) WITH ORDINALITY AS t(b, o)", (bid, ids))
+                        "       date_trunc('hour', now()) + (1 + n / 100) * interval '1 day', "
+                        "       date_trunc('hour', now()) + (1 + n / 100) * interval '1 day' + interval '1 hour', "
+                        "       n %% 100 "
+                        "  FROM unnest(%s::text[]) WITH ORDINALITY AS t(b, o), LATERAL (SELECT o + %s AS n) x",
+                        (bid, ids, first))
             cur.execute("INSERT INTO usage_events (id, business_id, booking_id, occurred_at) "
                         "SELECT gen_random_uuid(), %s, b::uuid, now() FROM unnest(%s::text[]) AS t(b)",
                         (bid, ids))
         db.commit()
         made.update((i, bid) for i in ids)
-    return made
+
+
+def wait_meter_jobs(db, n, timeout_s):
+    """Until n meter jobs are done (or one failed)."""
+    def done():
+        ok, failed_jobs = rows(db, "SELECT count(*) FILTER (WHERE status = 'done'), "
+                                   "count(*) FILTER (WHERE status = 'failed') "
+                                   "FROM stripe_jobs WHERE kind = 'meter'")[0]
+        db.commit()
+        return ok >= n or failed_jobs > 0
+    wait_until(f"{n} meter jobs done", done, timeout_s, step_s=0.2)
 
 
 def count_check(db, fake_state, booked, customer_of, failed):
@@ -224,17 +237,23 @@ def cmd_run(a):
     pids = dict(kv.split("=") for kv in a.pids.split(",") if kv)
     cpu0 = {k: cpu_s(int(p)) for k, p in pids.items()}
 
+    # Paced first, one booking at a time: the latency of the way itself, no queue.
+    booked = {}
+    paced = min(a.paced, a.bookings)
     t0 = time.time()
-    booked = insert_bookings(db, businesses, a.bookings)
-    insert_s = time.time() - t0
+    for i in range(paced):
+        insert_bookings(db, [(businesses[i % len(businesses)], 1)], booked)
+        time.sleep(max(0.0, t0 + (i + 1) / a.paced_rate - time.time()))
+    wait_meter_jobs(db, paced, a.timeout_s)
+    paced_ids = set(booked)
 
-    def all_done():
-        done, failed_jobs = rows(db, "SELECT count(*) FILTER (WHERE status = 'done'), "
-                                     "count(*) FILTER (WHERE status = 'failed') "
-                                     "FROM stripe_jobs WHERE kind = 'meter'")[0]
-        db.commit()
-        return done == len(booked) or failed_jobs > 0
-    wait_until(f"all {len(booked)} meter jobs done", all_done, a.timeout_s)
+    # Then the rest at once: the throughput, and the latency under that backlog.
+    n = a.bookings - paced
+    per = [n // len(businesses) + (1 if i < n % len(businesses) else 0) for i in range(len(businesses))]
+    t0 = time.time()
+    insert_bookings(db, list(zip(businesses, per)), booked)
+    insert_s = time.time() - t0
+    wait_meter_jobs(db, len(booked), a.timeout_s)
     cpu1 = {k: cpu_s(int(p)) for k, p in pids.items()}
 
     state = fake_get(a.fake, "/_fake/state")
@@ -248,16 +267,21 @@ def cmd_run(a):
             received.setdefault(ident, r["at"])
     failed = []
     count_check(db, state, booked, customer_of, failed)
-    lat = sorted(1000.0 * (received[b] - created[b]) for b in received if b in created)
+    lat = sorted(1000.0 * (received[b] - created[b]) for b in received if b not in paced_ids)
+    lat_paced = sorted(1000.0 * (received[b] - created[b]) for b in received if b in paced_ids)
     sent = sum(1 for r in state["requests"] if r["path"] == METER_PATH)
-    first = min(created.values()) if created else t0
-    last = max(received.values()) if received else time.time()
+    burst = [b for b in booked if b not in paced_ids]
+    first = min((created[b] for b in burst), default=t0)
+    last = max((received[b] for b in burst if b in received), default=time.time())
     span = max(last - first, 1e-9)
+    reached = sum(1 for b in burst if b in received)
     worker_cpu = sum(cpu1[k] - cpu0[k] for k in cpu0 if k.startswith("worker"))
     extra = " ".join(f"cpu_{k}_s={cpu1[k] - cpu0[k]:.2f}" for k in sorted(cpu0))
-    print(f"BILLING n={len(received)} of={a.bookings} businesses={len(businesses)} "
-          f"bookings_per_s={len(received) / span:.1f} span_s={span:.2f} insert_s={insert_s:.2f} "
+    print(f"BILLING n={len(received)} of={a.bookings} businesses={len(businesses)} burst={len(burst)} "
+          f"bookings_per_s={reached / span:.1f} span_s={span:.2f} insert_s={insert_s:.2f} "
           f"p50_ms={pct(lat, 50):.1f} p99_ms={pct(lat, 99):.1f} max_ms={(lat[-1] if lat else -1):.1f} "
+          f"paced={len(lat_paced)} paced_rate={a.paced_rate:g} paced_p50_ms={pct(lat_paced, 50):.1f} "
+          f"paced_p99_ms={pct(lat_paced, 99):.1f} "
           f"requests={sent} worker_cpu_ms_per_booking={1000.0 * worker_cpu / max(1, a.bookings):.3f} "
           f"ok={int(not failed)} {extra}")
     for why in failed:
@@ -273,11 +297,14 @@ def main():
     ap.add_argument("--secret-key", default="", help="the fake's key (reference)")
     ap.add_argument("--bookings", type=int, default=10000)
     ap.add_argument("--businesses", type=int, default=100)
+    ap.add_argument("--paced", type=int, default=200, help="of --bookings, sent one at a time first (run)")
+    ap.add_argument("--paced-rate", type=float, default=10, help="bookings/s of the paced ones (run)")
     ap.add_argument("--timeout-s", type=float, default=900)
     ap.add_argument("--pids", default="", help="name=pid,... whose CPU is measured (run)")
     a = ap.parse_args()
-    if a.bookings < 1 or a.businesses < 1:
-        ap.error("--bookings and --businesses must be at least 1")
+    if a.bookings < 1 or a.businesses < 1 or a.paced < 0 or a.paced_rate <= 0:
+        ap.error("--bookings and --businesses must be at least 1, --paced at least 0, "
+                 "--paced-rate above 0")
     return {"businesses": cmd_businesses, "reference": cmd_reference, "run": cmd_run}[a.command](a)
 
 

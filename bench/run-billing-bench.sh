@@ -8,20 +8,22 @@
 #   2. the reference: as many bare meter-event POSTs as there are bookings, sent straight
 #      from Python to a second, fresh fake with as many connections as the two workers
 #      hold jobs (8): the fake's own limit, with no frontdesk in between;
-#   3. every booking at once, one transaction per business as the outbox writes a booking
-#      (bookings + usage_events as frontdesk_app; the usage event's trigger makes the
-#      meter job); bench/billing_load.py waits until every meter job is done and measures
-#      bookings/s (first usage_events.created_at -> last meter event received) and, per
-#      booking, usage_events.created_at -> the fake's receipt of its meter event.
+#   3. the bookings, as the outbox writes one (bookings + usage_events as frontdesk_app,
+#      one transaction per business; the usage event's trigger makes the meter job):
+#      first BENCH_PACED of them one at a time at BENCH_PACED_RATE a second (the latency
+#      of the way itself: the workers look for due jobs every second when idle), then the
+#      rest at once (the throughput: first usage_events.created_at -> last meter event
+#      received, and the latency under that backlog). Per booking the latency is
+#      usage_events.created_at -> the fake's receipt of its meter event.
 # Then the count check (bench/billing_load.py): the fake's meter events are exactly the
 # bookings, one each, per business, none refused as a duplicate, reported_at on every
-# usage event; and no error in the workers' logs. Any failure: exit 1. All bookings go in
-# at once, so the latency is mostly their wait in the queue: its p99 is about the time
-# to drain them all. The fake is Python and shares the 2 cores (its request validation
+# usage event; and no error in the workers' logs. Any failure: exit 1. The burst's
+# latency is mostly the wait in the queue: its p99 is about the time to drain it. The fake is Python and shares the 2 cores (its request validation
 # dominates its own cost), so the reference is an upper bound of what frontdesk could
 # reach here; the ratio shows what frontdesk's own pace costs.
-# Knobs (environment): BENCH_BOOKINGS (10000), BENCH_BUSINESSES (100), BENCH_TIMEOUT_S
-# (900), BENCH_KEEP=1 keeps the temp folder (logs).
+# Knobs (environment): BENCH_BOOKINGS (10000, the paced ones included), BENCH_BUSINESSES
+# (100), BENCH_PACED (200), BENCH_PACED_RATE (10), BENCH_TIMEOUT_S (900), BENCH_KEEP=1
+# keeps the temp folder (logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -29,6 +31,8 @@ root=$PWD
 bookings=${BENCH_BOOKINGS:-10000}
 businesses=${BENCH_BUSINESSES:-100}
 timeout_s=${BENCH_TIMEOUT_S:-900}
+paced=${BENCH_PACED:-200}
+paced_rate=${BENCH_PACED_RATE:-10}
 ctl=$root/bin/frontdesk-ctl
 worker_bin=$root/bin/frontdesk-worker
 py=/usr/bin/python3
@@ -99,10 +103,10 @@ ref_line=$($py bench/billing_load.py reference --fake "$fake_url" --secret-key "
 echo "$ref_line" >&2
 stop_pid "$fake_pid"
 
-say "billing: $bookings bookings over $businesses businesses"
+say "billing: $bookings bookings over $businesses businesses ($paced paced at $paced_rate/s, then the rest at once)"
 set +e
 line=$($py bench/billing_load.py run --fake "$stripe_url" --bookings "$bookings" \
-  --timeout-s "$timeout_s" \
+  --paced "$paced" --paced-rate "$paced_rate" --timeout-s "$timeout_s" \
   --pids "worker1=${worker_pids[0]},worker2=${worker_pids[1]},fake=$stripe_pid")
 load_rc=$?
 set -e
@@ -117,13 +121,14 @@ awk -v n="$(f n)" -v of="$(f of)" -v biz="$(f businesses)" -v rate="$(f bookings
     -v span="$(f span_s)" -v ins="$(f insert_s)" -v p50="$(f p50_ms)" -v p99="$(f p99_ms)" \
     -v mx="$(f max_ms)" -v reqs="$(f requests)" -v cpb="$(f worker_cpu_ms_per_booking)" \
     -v cw1="$(f cpu_worker1_s)" -v cw2="$(f cpu_worker2_s)" -v cfake="$(f cpu_fake_s)" \
-    -v ref="$(field per_s "$ref_line")" -v ok="$(f ok)" \
+    -v ref="$(field per_s "$ref_line")" -v ok="$(f ok)" -v burst="$(f burst)" \
+    -v pn="$(f paced)" -v prate="$(f paced_rate)" -v pp50="$(f paced_p50_ms)" -v pp99="$(f paced_p99_ms)" \
     -v busy="$busy_before" -v nfailed="${#failed[@]}" '
 BEGIN {
   printf "\n"
-  printf "bookings -> Stripe  : %d of %d bookings over %d businesses reported in %.2f s: %.1f bookings/s (2 workers; the bookings written in %.2f s)\n", n, of, biz, span, rate, ins
+  printf "bookings -> Stripe  : %d of %d bookings over %d businesses reported; the %d of the burst in %.2f s: %.1f bookings/s (2 workers; the burst written in %.2f s)\n", n, of, biz, burst, span, rate, ins
   printf "reference           : the fake Stripe alone takes %.1f meter events/s (bare POSTs from Python, 8 connections); frontdesk reaches %.2f of it\n", ref, (ref > 0 ? rate / ref : 0)
-  printf "booking -> meter    : p50 %.1f ms, p99 %.1f ms, max %.1f ms: usage_events.created_at -> the meter event received by the fake (all bookings at once: mostly queueing)\n", p50, p99, mx
+  printf "booking -> meter    : paced (%d at %s/s): p50 %.1f ms, p99 %.1f ms; burst: p50 %.1f ms, p99 %.1f ms, max %.1f ms (mostly queueing): usage_events.created_at -> the meter event received by the fake\n", pn, prate, pp50, pp99, p50, p99, mx
   printf "count check         : %s (%d meter-event requests for %d bookings)\n", (ok == 1 ? "ok: every booking once, per business, reported_at on all" : "FAILED"), reqs, of
   printf "worker CPU per book : %.3f ms (worker 1 %.2f s, worker 2 %.2f s; fake %.2f s over the run)\n", cpb, cw1, cw2, cfake
   printf "machine             : %d%% busy with other work before the run\n", busy
