@@ -32,7 +32,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web fuzz clean FORCE
+.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web bench-billing fuzz clean FORCE
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
@@ -202,6 +202,7 @@ bench: deps
 	@bench/run-calls-bench.sh
 	@bench/run-texts-bench.sh
 	@bench/run-web-bench.sh
+	@bench/run-billing-bench.sh
 
 # The receptionist benchmark alone, see README.md, "Tests and benchmarks".
 bench-rx:
@@ -222,6 +223,11 @@ bench-texts: deps
 bench-web: deps
 	@$(MAKE) --no-print-directory binaries $(WEB_BENCH_BIN)
 	@bench/run-web-bench.sh
+
+# The billing benchmark alone (two workers + the fake Stripe: bookings -> meter events), see bench/.
+bench-billing: deps
+	@$(MAKE) --no-print-directory binaries
+	@bench/run-billing-bench.sh
 
 clean:
 	rm -rf build bin

@@ -42,9 +42,16 @@ static const char done_sql[] =
     "AND e.reported_at IS NULL RETURNING e.id) "
     "SELECT id FROM j";
 
+/* A job that only waited for its business's customer (no request: attempts + 0) is due
+ * at once when the customer appeared while it was in hand: done_sql wakes only the
+ * waiters nobody holds, so a worker that claims a booking's meter job beside its
+ * business's customer job would otherwise wait out the whole delay. */
 static const char later_sql[] =
     "UPDATE stripe_jobs SET attempts = attempts + $3::integer, "
-    "next_attempt_at = now() + $4::bigint * interval '1 millisecond', "
+    "next_attempt_at = now() + CASE WHEN $3::integer = 0 AND kind <> 'customer' AND EXISTS "
+    "(SELECT 1 FROM businesses b WHERE b.id = stripe_jobs.business_id "
+    "AND b.stripe_customer_id IS NOT NULL) THEN interval '0' "
+    "ELSE $4::bigint * interval '1 millisecond' END, "
     "last_error = NULLIF(left($5, 1000), ''), claimed_by = NULL, lease_until = NULL, "
     "updated_at = now() WHERE id = $1::uuid AND claimed_by = $2 AND status = 'pending' "
     "RETURNING id";
