@@ -12,6 +12,8 @@
 #include "http/conn_guard.h"
 #include "http/http_drain.h"
 
+struct redisReply;
+
 struct event_base;
 struct event;
 struct evhttp;
@@ -105,6 +107,9 @@ struct api_request {
 void api_reply_json(struct api_request *r, int status, const char *json_body);
 /* {"error":code,"message":message}; message is escaped. */
 void api_reply_error(struct api_request *r, int status, const char *code, const char *message);
+/* 503 for an event Redis did not take (reply: its answer, or NULL for none), counted as a
+ * Redis failure: "full" when Redis is out of memory, so the sender retries later. */
+void api_reply_store_unavailable(struct api_request *r, const struct redisReply *reply);
 
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);

@@ -1,6 +1,8 @@
 /* api/reply.c: answering a request: the JSON body, one log line, the metrics. */
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <hiredis.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,4 +83,14 @@ void api_reply_error(struct api_request *r, int status, const char *code, const 
     escaped[j] = '\0';
     snprintf(body, sizeof body, "{\"error\":\"%s\",\"message\":\"%s\"}", code, escaped);
     api_reply_json(r, status, body);
+}
+
+void api_reply_store_unavailable(struct api_request *r, const struct redisReply *reply)
+{
+    bool is_full = reply != NULL && reply->type == REDIS_REPLY_ERROR && reply->str != NULL &&
+                   strncmp(reply->str, "OOM", 3) == 0;
+    r->api->metrics.redis_failures++;
+    r->outcome = "redis_unavailable";
+    api_reply_error(r, 503, "unavailable",
+                    is_full ? "event store is full; retry later" : "event store unavailable; retry later");
 }

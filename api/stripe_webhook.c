@@ -78,13 +78,7 @@ static void ctx_finish(struct stripe_ctx *ctx, enum stripe_result result, const 
 static void ctx_unavailable(struct stripe_ctx *ctx, const redisReply *reply)
 {
     count(ctx->r.api, STRIPE_RESULT_UNAVAILABLE);
-    ctx->r.api->metrics.redis_failures++;
-    ctx->r.outcome = "redis_unavailable";
-    api_reply_error(&ctx->r, 503, "unavailable",
-                    reply != NULL && reply->type == REDIS_REPLY_ERROR &&
-                            strncmp(reply->str, "OOM", 3) == 0
-                        ? "event store is full; retry later"
-                        : "event store unavailable; retry later");
+    api_reply_store_unavailable(&ctx->r, reply);
     ctx_free(ctx);
 }
 

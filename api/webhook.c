@@ -98,12 +98,7 @@ static void ctx_finish(struct webhook_ctx *ctx, int status, const char *body)
 
 static void ctx_unavailable(struct webhook_ctx *ctx, const redisReply *reply)
 {
-    ctx->r.api->metrics.redis_failures++;
-    ctx->r.outcome = "redis_unavailable";
-    api_reply_error(&ctx->r, 503, "unavailable",
-                    reply != NULL && strncmp(reply->str, "OOM", 3) == 0
-                        ? "event store is full; retry later"
-                        : "event store unavailable; retry later");
+    api_reply_store_unavailable(&ctx->r, reply);
     ctx_release(ctx);
 }
 

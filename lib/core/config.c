@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,4 +198,13 @@ void config_load_or_exit(struct fd_config *out, unsigned needs)
         exit(2);
     }
     log_set_level(out->log_level);
+}
+
+enum app_err config_refuse(char *why, size_t why_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+    return APP_EINVAL;
 }

@@ -47,5 +47,9 @@ bool config_parse_public_key(const char *text, unsigned char key[32]);
 bool config_parse_int(const char *text, long min, long max, int *out);
 /* The variable's value, or fallback when it is unset or empty. */
 const char *config_env_or(const char *name, const char *fallback);
+/* Writes why (printf-style, "FRONTDESK_X: ...") and returns APP_EINVAL: how a loader
+ * refuses a variable. */
+enum app_err config_refuse(char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,7 +1,6 @@
 /* lib/core/web_config.c: see web_config.h. */
 #include "core/web_config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,49 +44,38 @@ static bool parse_telnyx_id(const char *text, char *out)
     return true;
 }
 
-/* Writes why (printf-style, "FRONTDESK_X: ...") and returns APP_EINVAL. */
-__attribute__((format(printf, 3, 4)))
-static enum app_err refuse(char *why, size_t why_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return APP_EINVAL;
-}
-
 enum app_err web_config_load(struct web_config *out, char *why, size_t why_len)
 {
     memset(out, 0, sizeof *out);
     const char *listen = config_env_or("FRONTDESK_WEB_LISTEN", "127.0.0.1:8081");
     if (!config_parse_listen(listen, out->listen_host, sizeof out->listen_host, &out->listen_port))
-        return refuse(why, why_len, "FRONTDESK_WEB_LISTEN: expected HOST:PORT "
+        return config_refuse(why, why_len, "FRONTDESK_WEB_LISTEN: expected HOST:PORT "
                       "(e.g. 127.0.0.1:8081), got '%.80s'", listen);
 
     char fallback[128];
     snprintf(fallback, sizeof fallback, "http://%s", listen);
     const char *v = config_env_or("FRONTDESK_PUBLIC_URL", fallback);
     if (!parse_public_url(v, out))
-        return refuse(why, why_len, "FRONTDESK_PUBLIC_URL: expected the dashboard's http:// or "
+        return config_refuse(why, why_len, "FRONTDESK_PUBLIC_URL: expected the dashboard's http:// or "
                       "https:// address (e.g. https://app.example.com), got '%.80s'", v);
 
     v = config_env_or("FRONTDESK_SESSION_IDLE_S", "86400");
     if (!config_parse_int(v, 1, 31536000, &out->session_idle_s))
-        return refuse(why, why_len, "FRONTDESK_SESSION_IDLE_S: expected whole seconds from 1 to "
+        return config_refuse(why, why_len, "FRONTDESK_SESSION_IDLE_S: expected whole seconds from 1 to "
                       "31536000, got '%.40s'", v);
     v = config_env_or("FRONTDESK_SESSION_MAX_S", "2592000");
     if (!config_parse_int(v, 1, 31536000, &out->session_max_s))
-        return refuse(why, why_len, "FRONTDESK_SESSION_MAX_S: expected whole seconds from 1 to "
+        return config_refuse(why, why_len, "FRONTDESK_SESSION_MAX_S: expected whole seconds from 1 to "
                       "31536000, got '%.40s'", v);
 
     v = config_env_or("FRONTDESK_TELNYX_CONNECTION_ID", "");
     if (!parse_telnyx_id(v, out->telnyx_connection_id))
-        return refuse(why, why_len, "FRONTDESK_TELNYX_CONNECTION_ID: expected the Call Control "
+        return config_refuse(why, why_len, "FRONTDESK_TELNYX_CONNECTION_ID: expected the Call Control "
                       "Application's id (letters, digits, '-', '_'; at most %d), got '%.80s'",
                       WEB_CONFIG_ID_MAX, v);
     v = config_env_or("FRONTDESK_TELNYX_MESSAGING_PROFILE_ID", "");
     if (!parse_telnyx_id(v, out->telnyx_messaging_profile_id))
-        return refuse(why, why_len, "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID: expected the Messaging "
+        return config_refuse(why, why_len, "FRONTDESK_TELNYX_MESSAGING_PROFILE_ID: expected the Messaging "
                       "Profile's id (letters, digits, '-', '_'; at most %d), got '%.80s'",
                       WEB_CONFIG_ID_MAX, v);
     return APP_OK;
