@@ -63,7 +63,7 @@ struct billing_job {
 struct billing_jobs {
     struct worker *w;                   /* borrowed */
     struct http_client *http;           /* borrowed */
-    struct stripe_config cfg;
+    const struct stripe_config *cfg;    /* the worker's, borrowed */
     struct billing_nightly *nightly;    /* owned */
     struct billing_job *jobs;           /* owned, a list */
     int njobs;
@@ -256,7 +256,7 @@ static void send_job(struct billing_job *j)
         job_run(j);
         return;
     }
-    char *body = stripe_job_body(&j->job, &j->ctx, &b->cfg, &path, &is_waiting, &why);
+    char *body = stripe_job_body(&j->job, &j->ctx, b->cfg, &path, &is_waiting, &why);
     if (body == NULL) {
         snprintf(j->error, sizeof j->error, "%s", why);
         if (is_waiting)
@@ -269,7 +269,7 @@ static void send_job(struct billing_job *j)
     int timeout_ms = b->w->wcfg.billing_lease_ms / 3;
     if (timeout_ms > REQUEST_TIMEOUT_MAX_MS)
         timeout_ms = REQUEST_TIMEOUT_MAX_MS;
-    stripe_request_post(b->http, &b->cfg, path, body, j->job.idempotency_key, timeout_ms,
+    stripe_request_post(b->http, b->cfg, path, body, j->job.idempotency_key, timeout_ms,
                         on_answered, j);
     free(body);
 }
@@ -377,18 +377,12 @@ static void claim_next(struct billing_jobs *b)
 
 struct billing_jobs *billing_jobs_create(struct worker *w, struct http_client *http)
 {
-    struct stripe_config cfg;
-    char why[512];
-    if (stripe_config_load(&cfg, why, sizeof why) != APP_OK) {
-        fprintf(stderr, "configuration error: %s\n", why);
-        exit(2);
-    }
-    if (!stripe_billing_is_on(&cfg))
+    if (!stripe_billing_is_on(&w->stripe))
         return NULL;
     struct billing_jobs *b = xcalloc(1, sizeof *b);
     b->w = w;
     b->http = http;
-    b->cfg = cfg;
+    b->cfg = &w->stripe;
     b->pending = -1;
     b->nightly = billing_nightly_create(w);
     return b;

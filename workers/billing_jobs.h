@@ -13,9 +13,9 @@ struct evbuffer;
 struct http_client;
 struct worker;
 
-/* NULL when billing is off (no secret key); prints the reason and exits 2 when a Stripe
- * variable is wrong. Borrows w and http, whose Redis, PostgreSQL and HTTP clients must
- * outlive every job in flight: free this after them. */
+/* NULL when billing is off (w->stripe, loaded at start, has no secret key). Borrows w
+ * and http, whose Redis, PostgreSQL and HTTP clients must outlive every job in flight:
+ * free this after them. */
 struct billing_jobs *billing_jobs_create(struct worker *w, struct http_client *http);
 /* Frees what is left. Call after the HTTP client, Redis and PostgreSQL connections are
  * freed: their callbacks end the jobs in flight first. NULL is fine. */
