@@ -65,16 +65,32 @@ enum app_err leads_list_json(PGconn *conn, int min_score, const struct owner_pag
     char score[16];
     snprintf(score, sizeof score, "%d", min_score);
     const char *filters[] = {score};
-    /* One score per call: the list walks the calls' index newest first and looks each
-     * call's score up by its unique index, so the page costs what its rows do. */
+    /* One score per call or text conversation, newest first. Calls walk their index from
+     * the cursor down and look each call's score up by its unique index; a text
+     * conversation (call_control_id "sms:<conversation>", its call_id the conversation)
+     * starts at its first text. Each side is cut to the page before they are merged. */
     return owner_list_json(
-        conn, "SELECT json_build_object('id', l.id, 'call_id', l.call_log_id, 'score', l.score, "
-        "'reasons', l.reasons, 'created_at', l.created_at, 'from', c.from_number, "
-        "'started_at', c.started_at)::text, " OWNER_TIME_KEY("c.started_at") ", c.id "
+        conn, "SELECT j, k, id FROM ("
+        "(SELECT json_build_object('id', l.id, 'call_id', l.call_log_id, 'channel', 'call', "
+        "'score', l.score, 'reasons', l.reasons, 'created_at', l.created_at, "
+        "'from', c.from_number, 'started_at', c.started_at)::text AS j, "
+        OWNER_TIME_KEY("c.started_at") " AS k, c.id AS id "
         "FROM call_logs c JOIN lead_scores l ON l.business_id = c.business_id "
         "AND l.call_log_id = c.id WHERE l.score >= $1::integer"
         " AND ($2::bigint IS NULL OR (c.started_at, c.id) < (" OWNER_TIME_OF("$2") ", $3::uuid))"
-        " ORDER BY c.started_at DESC, c.id DESC LIMIT $4::integer",
+        " ORDER BY c.started_at DESC, c.id DESC LIMIT $4::integer)"
+        " UNION ALL "
+        "(SELECT json_build_object('id', l.id, 'call_id', l.call_log_id, 'channel', 'text', "
+        "'score', l.score, 'reasons', l.reasons, 'created_at', l.created_at, "
+        "'from', t.from_number, 'started_at', t.started_at)::text, "
+        OWNER_TIME_KEY("t.started_at") ", l.call_log_id "
+        "FROM lead_scores l CROSS JOIN LATERAL (SELECT min(s.at) AS started_at, "
+        "(array_agg(s.caller_number ORDER BY s.at))[1] AS from_number FROM sms_messages s "
+        "WHERE s.business_id = l.business_id AND s.conversation_id = l.call_log_id) t "
+        "WHERE l.call_control_id LIKE 'sms:%' AND l.score >= $1::integer AND t.started_at IS NOT NULL"
+        " AND ($2::bigint IS NULL OR (t.started_at, l.call_log_id) < (" OWNER_TIME_OF("$2") ", $3::uuid))"
+        " ORDER BY t.started_at DESC, l.call_log_id DESC LIMIT $4::integer)"
+        ") u ORDER BY k DESC, id DESC LIMIT $4::integer",
         1, filters, page, out, why, why_len);
 }
 

@@ -33,9 +33,11 @@ enum app_err messages_list_json(PGconn *conn, const char *business_id,
                                 const struct date_range *taken, const struct owner_page *page,
                                 json_t **out, char *why, size_t why_len);
 
-/* Lead scores of at least min_score, by their call's start, newest first: {"id",
- * "call_id", "score", "reasons", "created_at", "from", "started_at"} (the last two of
- * the call). A score shows once its call's log is recorded (the two drain together). */
+/* Lead scores of at least min_score, of calls and text conversations, by their start,
+ * newest first: {"id", "call_id", "channel" ("call" or "text"), "score", "reasons",
+ * "created_at", "from", "started_at"} (the last two of the call or of the conversation's
+ * first text; call_id is a text conversation's id). A call's score shows once its log is
+ * recorded (the two drain together). */
 enum app_err leads_list_json(PGconn *conn, int min_score, const struct owner_page *page,
                              json_t **out, char *why, size_t why_len);
 

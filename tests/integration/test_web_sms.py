@@ -94,6 +94,36 @@ def test_another_business_number_is_not_found_and_its_threads_never_listed():
     assert status == 404
 
 
+def conversation_text(bid, conv, caller, business_number, body, minutes):
+    return ("INSERT INTO sms_messages (id, business_id, conversation_id, direction, from_number, to_number, "
+            "caller_number, body, status, at) VALUES (%s, %s, %s, 'inbound', %s, %s, %s, %s, 'received', %s)",
+            (str(uuid.uuid4()), bid, conv, caller, business_number, caller, body, T0 + timedelta(minutes=minutes)))
+
+
+def lead(bid, conv, score):
+    return ("INSERT INTO lead_scores (id, business_id, call_log_id, call_control_id, score, reasons) "
+            "VALUES (%s, %s, %s, %s, %s, 'asked to book')",
+            (str(uuid.uuid4()), bid, conv, "sms:" + conv, score))
+
+
+def test_a_text_conversations_lead_score_is_listed_with_the_calls_leads_and_only_its_business():
+    owner_a, bid_a, number_a = business("Leads Salon A")
+    owner_b, bid_b, number_b = business("Leads Salon B")
+    hot, cold, hers = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    ann, cy = random_number(), random_number()
+    as_tenant(bid_a, conversation_text(bid_a, hot, ann, number_a, "can i book a color friday?", 10),
+              conversation_text(bid_a, hot, ann, number_a, "yes please", 12), lead(bid_a, hot, 80),
+              conversation_text(bid_a, cold, cy, number_a, "what are your hours", 20), lead(bid_a, cold, 20))
+    as_tenant(bid_b, conversation_text(bid_b, hers, random_number(), number_b, "B's own", 30), lead(bid_b, hers, 90))
+    leads, _ = owner_a.all_pages("/api/v1/leads", 1)
+    assert [(l["call_id"], l["channel"], l["score"], l["from"]) for l in leads] == \
+        [(cold, "text", 20, cy), (hot, "text", 80, ann)], leads
+    assert datetime.fromisoformat(leads[1]["started_at"]) == T0 + timedelta(minutes=10), leads[1]
+    strong = owner_a.get_ok("/api/v1/leads", min_score=50)["items"]
+    assert [l["call_id"] for l in strong] == [hot]
+    assert [l["call_id"] for l in owner_b.get_ok("/api/v1/leads")["items"]] == [hers]
+
+
 def test_without_a_session_the_text_routes_are_401():
     nobody = Client(WEB)
     for path in ("/api/v1/sms/threads", "/api/v1/sms/threads/+13125550100"):
