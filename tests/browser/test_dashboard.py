@@ -189,9 +189,22 @@ def test_bookings_week_shows_the_calls_booking_and_cancelling_it_frees_its_place
     monday = lambda d: d - datetime.timedelta(days=d.weekday())
     held = slots_holding(D.id, booking_id)
     assert len(held) == 2, held             # a 60-minute cleaning on 30-minute slots
+    # The week's hours, now the booking is made: 8 to 6, one weekday closed and one
+    # other day a closure, neither the booking's.
+    week = [monday(local.date()) + datetime.timedelta(days=i) for i in range(7)]
+    closed, closure = [d for d in week if d != local.date()][:2]
+    doc = D.client.get_ok("/api/v1/agent")["config"]
+    doc["hours"] = {k: [] if i == closed.weekday() else [{"open": "08:00", "close": "18:00"}]
+                    for i, k in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+    doc["closures"] = [{"date": closure.isoformat(), "reason": "Staff training"}]
+    status, body = D.client.put("/api/v1/agent", doc)
+    assert status == 200, (status, body)
+    day_hours = {d.isoformat(): "Open 8:00 AM–6:00 PM" for d in week}
+    day_hours.update({closed.isoformat(): "Closed", closure.isoformat(): "Closed: Staff training"})
     journey("bookings", email=D.email, password=D.password, booking_id=booking_id,
             date=local.date().isoformat(), time=local.strftime("%-I:%M %p"), service="Cleaning",
-            caller_name=D.caller_name, weeks_ahead=(monday(local.date()) - monday(today)).days // 7)
+            caller_name=D.caller_name, weeks_ahead=(monday(local.date()) - monday(today)).days // 7,
+            day_hours=day_hours, open_days=5)
     assert rows("SELECT status FROM bookings WHERE id = %s", booking_id) == [("cancelled",)]
     assert slots_holding(D.id, booking_id) == []        # its place is free again
 

@@ -121,7 +121,7 @@ function Week({ monday, tz, onOpen, reloads }) {
 function fromAddress(today) {
   const q = new URLSearchParams(location.search);
   const week = /^\d{4}-\d{2}-\d{2}$/.test(q.get('week') || '') ? mondayOf(q.get('week')) : mondayOf(today);
-  return { view: q.get('view') === 'list' ? 'list' : 'week', week, status: STATUS[q.get('status')] ? q.get('status') : '' };
+  return { view: q.get('view') === 'list' ? 'list' : 'week', week, status: ['booked', 'cancelled'].includes(q.get('status')) ? q.get('status') : '' };
 }
 
 export function BookingsPage({ me }) {
@@ -142,7 +142,8 @@ export function BookingsPage({ me }) {
     setSaid(b.status === 'cancelled' ? `Cancelled: ${b.service}, ${dateTime(b.starts_at, tz)}.`
       : `Cancelling ${b.service}, ${dateTime(b.starts_at, tz)}: it shows as cancelled in a moment.`);
     setReloads((n) => n + 1);
-    if (b.status !== 'cancelled') setTimeout(() => setReloads((n) => n + 1), 2000);
+    // queued (202): the worker's records land within seconds; look again meanwhile
+    if (b.status !== 'cancelled') for (const ms of [2000, 5000, 10000]) setTimeout(() => setReloads((n) => n + 1), ms);
   };
   const views = [['week', 'Week'], ['list', 'List']];
   return html`<h1>Bookings</h1>

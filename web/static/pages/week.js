@@ -91,7 +91,7 @@ export function WeekView({ monday, config, bookings, tz, onOpen }) {
         : 'Open ' + d.ranges.map(([o, c]) => `${clock(o)}–${clock(c)}`).join(', ');
       return html`<section class="day" data-date=${d.date} aria-labelledby=${'day-' + d.date}>
         <div class="day-head"><h3 id=${'day-' + d.date}>${weekdayLabel(d.date)}</h3>
-          <p class="hours">${hoursText}</p></div>
+          <p class=${d.ranges.length ? 'hours' : 'hours closed'}>${hoursText}</p></div>
         <div class="day-body">
           ${d.ranges.map(([o, c]) => html`<div class="open" aria-hidden="true" style=${pos(o, c)}></div>`)}
           ${placed.length === 0 ? html`<p class="none">No bookings</p>`
