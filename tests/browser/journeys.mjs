@@ -297,8 +297,12 @@ const journeys = {
     await page.route((u) => u.href.startsWith(args.stripe_pages), (route) => route.fulfill({
       status: 200, contentType: 'text/html', body: '<!doctype html><title>Stripe</title><h1>Stripe</h1>' }));
     await logIn(page, args.email, args.password);
-    await page.goto(args.url + '/billing');
+    // where Stripe sends the owner back (/billing?checkout=…), or the page itself
+    await page.goto(args.url + '/billing' + (args.back ? '?checkout=' + args.back : ''));
     await page.getByTestId('state').waitFor();
+    if (args.back_says)
+      check(await page.getByRole('status').innerText() === args.back_says,
+            'back from Stripe: ' + await page.getByRole('status').innerText());
     check(await page.getByTestId('state').innerText() === args.state, 'state: ' + await page.getByTestId('state').innerText());
     for (const [id, want] of Object.entries(args.figures || {}))
       check(await page.getByTestId(id).innerText() === want, `${id} reads ${await page.getByTestId(id).innerText()}, not ${want}`);

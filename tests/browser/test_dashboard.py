@@ -229,7 +229,8 @@ def test_the_owner_subscribes_through_stripe_checkout_then_manages_billing_and_s
     rows("UPDATE businesses SET stripe_customer_id = %s WHERE id = %s RETURNING id", customer["id"], bid)
     out = journey("billing-subscribe", url=web.url, email=signed["email"], password=signed["password"],
                   state="Not subscribed", button="Subscribe", other_button="Manage billing",
-                  stripe_pages=CHECKOUT_PAGES, figures={"next-invoice": "—", "bookings-billed": "0"})
+                  stripe_pages=CHECKOUT_PAGES, figures={"next-invoice": "—", "bookings-billed": "0"},
+                  back="canceled", back_says="Checkout was cancelled; nothing was charged.")
     sessions = [x for x in fake.state()["checkout_sessions"] if x["customer"] == customer["id"]]
     assert len(sessions) == 1 and f"stripe {sessions[0]['url']}" in out, (sessions, out)
     assert sessions[0]["client_reference_id"] == bid
