@@ -215,6 +215,116 @@ const journeys = {
     await visit(page, 'not-found');
   },
 
+  // The booking the call made shows in its week at its time, within the shaded hours;
+  // cancelled after the confirmation, it reads cancelled in the week and leaves the list
+  // of booked ones.
+  async bookings(page) {
+    await logIn(page, args.email, args.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bookings' }).click();
+    await page.getByRole('heading', { name: 'Bookings', level: 1 }).waitFor();
+    for (let i = 0; i < args.weeks_ahead; i++)
+      await page.getByRole('button', { name: 'Next week' }).click();
+    const day = page.locator(`section.day[data-date="${args.date}"]`);
+    const chip = day.locator(`button.chip[data-booking="${args.booking_id}"]`);
+    await chip.waitFor();
+    const text = spaced(await chip.innerText());
+    check(text.includes(args.time) && text.includes(args.service) && text.includes(args.caller_name),
+          `the week's booking reads "${text}", not ${args.time} ${args.service} ${args.caller_name}`);
+    for (const [date, want] of Object.entries(args.day_hours)) {
+      const got = spaced(await page.locator(`section.day[data-date="${date}"] .hours`).textContent());
+      check(got === want, `${date} reads ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
+    }
+    check(await page.locator('.week .open').count() === args.open_days,
+          `${await page.locator('.week .open').count()} days shaded open, not ${args.open_days}`);
+    // inside the shaded hours: the chip lies within an open block of its day
+    const inside = await chip.evaluate((el) => {
+      const c = el.getBoundingClientRect();
+      return [...el.closest('.day').querySelectorAll('.open')].some((o) => {
+        const r = o.getBoundingClientRect();
+        return c.top >= r.top - 1 && c.bottom <= r.bottom + 1;
+      });
+    });
+    check(inside, 'the booking is drawn outside its day\'s opening hours');
+    await visit(page, 'bookings-week');
+    // Keep it changes nothing; Cancel booking cancels
+    await chip.click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this booking?' });
+    await dialog.waitFor();
+    await axe(page, 'cancel-dialog');
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    check(!(await chip.innerText()).includes('Cancelled'), 'Keep it cancelled the booking');
+    await chip.click();
+    await dialog.getByRole('button', { name: 'Cancel booking' }).click();
+    await page.getByRole('status').filter({ hasText: /Cancell(ed|ing)/ }).waitFor();
+    await page.waitForFunction((id) => document.querySelector(`button.chip[data-booking="${id}"]`)
+      ?.textContent.includes('Cancelled'), args.booking_id, { timeout: 15000 });
+    await visit(page, 'bookings-week-cancelled');
+    await page.getByRole('button', { name: 'List' }).click();
+    await page.getByLabel('Status').selectOption('booked');
+    await page.waitForURL(/status=booked/);
+    await page.locator('ul.booking-list, .empty').first().waitFor();
+    check(await page.locator(`li.booking-row[data-booking="${args.booking_id}"]`).count() === 0,
+          'the cancelled booking is still listed as booked');
+    await page.getByLabel('Status').selectOption('cancelled');
+    const row = page.locator(`li.booking-row[data-booking="${args.booking_id}"]`);
+    await row.waitFor();
+    check((await row.innerText()).includes('Cancelled'), 'the list does not mark it cancelled');
+    check(await row.getByRole('button', { name: 'Cancel…' }).count() === 0, 'a cancelled booking offers to cancel');
+    await visit(page, 'bookings-list');
+    await page.reload();
+    await row.waitFor();
+    check(await page.getByLabel('Status').inputValue() === 'cancelled', 'the list\'s status is lost on reload');
+  },
+
+  async 'billing-off'(page) {
+    await logIn(page, args.email, args.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
+    await page.getByRole('heading', { name: 'Billing', level: 1 }).waitFor();
+    await page.getByTestId('billing-off').waitFor();
+    check((await page.getByTestId('billing-off').innerText()).startsWith('Billing is off'), 'no "billing is off"');
+    check(await page.getByTestId('plan').innerText() === '$200.00/month + $50.00 per booking',
+          'the plan reads ' + await page.getByTestId('plan').innerText());
+    check(await page.getByTestId('state').innerText() === 'Not subscribed', 'state: ' + await page.getByTestId('state').innerText());
+    check(await page.getByRole('button', { name: /Subscribe|Manage billing/ }).count() === 0,
+          'billing is off, yet there is a button to pay');
+    await visit(page, 'billing-off');
+  },
+
+  // The owner clicks Subscribe and the browser goes to Stripe's Checkout page (answered
+  // here: the fake's address is not a real site).
+  async 'billing-subscribe'(page) {
+    await page.route((u) => u.href.startsWith(args.stripe_pages), (route) => route.fulfill({
+      status: 200, contentType: 'text/html', body: '<!doctype html><title>Stripe</title><h1>Stripe</h1>' }));
+    await logIn(page, args.email, args.password);
+    // where Stripe sends the owner back (/billing?checkout=…), or the page itself
+    await page.goto(args.url + '/billing' + (args.back ? '?checkout=' + args.back : ''));
+    await page.getByTestId('state').waitFor();
+    if (args.back_says)
+      check(await page.getByRole('status').innerText() === args.back_says,
+            'back from Stripe: ' + await page.getByRole('status').innerText());
+    check(await page.getByTestId('state').innerText() === args.state, 'state: ' + await page.getByTestId('state').innerText());
+    for (const [id, want] of Object.entries(args.figures || {}))
+      check(await page.getByTestId(id).innerText() === want, `${id} reads ${await page.getByTestId(id).innerText()}, not ${want}`);
+    if (args.banner)
+      check(await page.getByTestId('banner').innerText() === args.banner, 'banner: ' + await page.getByTestId('banner').innerText());
+    check(await page.getByRole('button', { name: args.other_button }).count() === 0, `both buttons show`);
+    await visit(page, 'billing-' + args.button.toLowerCase().replace(' ', '-'));
+    await page.getByRole('button', { name: args.button }).click();
+    await page.waitForURL((u) => u.href.startsWith(args.stripe_pages), { timeout: 15000 });
+    console.log('stripe ' + page.url());
+  },
+
+  async 'billing-staff'(page) {
+    await logIn(page, args.email, args.password);
+    await page.goto(args.url + '/billing');
+    await page.getByTestId('state').waitFor();
+    check(await page.getByTestId('banner').innerText() === args.banner, 'banner: ' + await page.getByTestId('banner').innerText());
+    check(await page.getByRole('button', { name: /Subscribe|Manage billing/ }).count() === 0,
+          'staff are offered a billing button');
+    await visit(page, 'billing-staff');
+  },
+
   async logout(page, context) {
     await logIn(page, args.email, args.password);
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -244,6 +354,11 @@ const journeys = {
     await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
   },
 };
+
+// Text with the narrow no-break spaces of some locales' times ("8:00 AM") as plain ones.
+function spaced(text) {
+  return text.replace(/\s/g, ' ');
+}
 
 async function assertNone(page, where) {
   const text = await page.locator('body').innerText();

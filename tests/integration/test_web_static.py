@@ -48,7 +48,8 @@ def test_the_home_page_is_index_html_never_cached_with_the_security_headers():
 
 def test_every_page_address_outside_the_api_is_the_same_page():
     _, home = index()
-    for path in ("/login", "/calls", "/calls/6f1c0d52-8a3e-4c1b-9f57-2d7c1e0a9b11", "/no/such/page"):
+    for path in ("/login", "/calls", "/bookings?view=list", "/billing?checkout=success",
+                 "/calls/6f1c0d52-8a3e-4c1b-9f57-2d7c1e0a9b11", "/no/such/page"):
         status, headers, body = get(path)
         assert status == 200 and body == home, (path, status)
         assert headers["cache-control"] == "no-cache"

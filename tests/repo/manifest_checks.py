@@ -13,7 +13,8 @@ PRIVATE_PATHS = ("/healthz", "/readyz", "/metrics")
 # its files and each page's address, (path, pathType). A new top-level page adds a row
 # here and in k8s/base/ingress.yaml.
 DASHBOARD_PATHS = {("/", "Exact"), ("/login", "Exact"), ("/signup", "Exact"), ("/billing", "Exact"),
-                   ("/assets", "Prefix"), ("/calls", "Prefix")}
+                   ("/assets", "Prefix"), ("/calls", "Prefix"),
+                   ("/bookings", "Prefix")}
 
 
 def name_of(obj):

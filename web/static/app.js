@@ -8,6 +8,8 @@ import { LoginPage, SignupPage } from './pages/account.js';
 import { TodayPage } from './pages/today.js';
 import { CallsPage } from './pages/calls.js';
 import { CallPage } from './pages/call.js';
+import { BookingsPage } from './pages/bookings.js';
+import { BillingPage } from './pages/billing.js';
 
 const PUBLIC = ['/login', '/signup'];
 
@@ -22,6 +24,8 @@ document.addEventListener('click', (e) => {
 function pageFor(path) {
   if (path === '/') return [TodayPage, {}];
   if (path === '/calls') return [CallsPage, {}];
+  if (path === '/bookings') return [BookingsPage, {}];
+  if (path === '/billing') return [BillingPage, {}];
   const call = /^\/calls\/([0-9a-f-]{36})$/.exec(path);
   if (call) return [CallPage, { id: call[1] }];
   return [NotFound, {}];
@@ -36,7 +40,8 @@ function Shell({ me, path, onLogout }) {
     aria-current=${(href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined}>${label}</a>`;
   return html`<header class="top">
       <span class="brand">${me.business.name}</span>
-      <nav aria-label="Main">${link('/', 'Today')} ${link('/calls', 'Calls')}</nav>
+      <nav aria-label="Main">${link('/', 'Today')} ${link('/calls', 'Calls')}
+        ${link('/bookings', 'Bookings')} ${link('/billing', 'Billing')}</nav>
       <button type="button" class="link" onClick=${onLogout}>Log out</button>
     </header>`;
 }

@@ -19,6 +19,10 @@ export function dateTime(iso, timeZone) {
     .format(new Date(iso));
 }
 
+export function date(iso, timeZone) {
+  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium' }).format(new Date(iso));
+}
+
 export function time(iso, timeZone) {
   return new Intl.DateTimeFormat(locale, { timeZone, timeStyle: 'short' }).format(new Date(iso));
 }
@@ -50,3 +54,30 @@ export const outcomes = {
   rejected_no_agent: 'Not answered',
   missed: 'Missed',
 };
+
+// Where an instant falls on the business's clock: its local date and minutes since midnight.
+export function localParts(iso, timeZone) {
+  const parts = {};
+  for (const p of new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso))) parts[p.type] = p.value;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+// The Monday of the week a date (YYYY-MM-DD) is in.
+export function mondayOf(date) {
+  const day = new Date(date + 'T12:00:00Z').getUTCDay();     // 0 is Sunday
+  return addDays(date, -((day + 6) % 7));
+}
+
+// A date as "Mon, Dec 7".
+export function weekdayLabel(date) {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric' })
+    .format(new Date(date + 'T12:00:00Z'));
+}
+
+// Minutes since midnight as the locale writes a time of day: 570 → 9:30 AM.
+export function clock(minutes) {
+  const d = new Date(Date.UTC(2000, 0, 1, 0, minutes));
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', timeStyle: 'short' }).format(d);
+}
