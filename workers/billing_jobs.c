@@ -150,6 +150,14 @@ static void on_answered(const struct stripe_result *r, void *arg)
     }
     stripe_answer_describe(a, j->error, sizeof j->error);
     long long delay = stripe_retry_delay_ms(j->job.attempts + 1, random_unit());
+    if (j->job.kind == STRIPE_JOB_METER && stripe_answer_is_known_identifier(a)) {
+        j->error[0] = '\0';
+        snprintf(j->result_id, sizeof j->result_id, "%s", j->job.booking_id);
+        log_job(j, LOG_WARN, "Stripe already had this booking's meter event: done",
+                r->request_id);
+        job_finish_with(j, STRIPE_JOB_END_DONE, END_DONE, 0, true);
+        return;
+    }
     switch (a->verdict) {
     case STRIPE_DONE:
         j->error[0] = '\0';

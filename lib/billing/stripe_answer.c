@@ -103,3 +103,9 @@ const char *stripe_verdict_name(enum stripe_verdict v)
     static const char *const names[] = {"done", "retry", "indeterminate", "failed"};
     return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "unknown";
 }
+
+bool stripe_answer_is_known_identifier(const struct stripe_answer *a)
+{
+    return a->verdict == STRIPE_FAILED && a->status == 400 &&
+           strcmp(a->error_code, "resource_already_exists") == 0;
+}

@@ -57,4 +57,9 @@ long long stripe_retry_delay_ms(int attempts, double unit);
 
 const char *stripe_verdict_name(enum stripe_verdict v);
 
+/* True for Stripe's refusal of a meter event whose identifier it already holds
+ * (resource_already_exists): the booking was reported under another key (one Stripe
+ * forgot after a 500, or an operator's retry), so it is billed, and must not be again. */
+bool stripe_answer_is_known_identifier(const struct stripe_answer *a);
+
 #endif

@@ -339,6 +339,34 @@ def test_a_refused_job_fails_with_stripes_message_and_billing_retry_sends_it_wit
     assert_stripe_saw_nothing_wrong()
 
 
+def test_a_booking_stripe_already_has_under_another_key_is_done_and_not_billed_again():
+    """An earlier request Stripe answered with a 500 and forgot the key of after a day, or
+    an operator's retry: Stripe refuses the identifier it holds, and the booking counts as
+    reported, once."""
+    bid = business()[0]
+    w = billing_worker()
+    try:
+        cus = assert_customer_done(bid)
+    finally:
+        stop(w)
+    booking = book(bid)
+    status, _, body = FAKE.call("POST", METER, {
+        "event_name": "ai_booking", "identifier": booking,
+        "payload[stripe_customer_id]": cus["id"], "payload[value]": "1"},
+        idempotency_key="an-earlier-key-" + booking)
+    assert status == 200, body
+    w = billing_worker()
+    try:
+        done = wait_job(bid, "meter", booking)
+        assert done["result_id"] == booking and not done["last_error"], done
+        assert reported(bid) == (1, 1)
+        assert [r["status"] for r in requests_with("meter-" + booking)] == [400]
+        assert len(meter_events(booking)) == 1
+    finally:
+        stop(w)
+    assert_stripe_saw_nothing_wrong()
+
+
 # ---- reconciliation -----------------------------------------------------------------------
 
 def test_reconcile_finds_a_booking_without_its_meter_job_and_repair_gets_it_billed():

@@ -75,6 +75,26 @@ static void test_a_bad_request_fails_with_stripes_message(void)
         CHECK(verdict_of(refused[i], NULL, body) == STRIPE_FAILED);
 }
 
+/* A meter event Stripe already holds is the booking reported, not a refusal to fix. */
+static void test_only_an_identifier_stripe_holds_is_a_known_identifier(void)
+{
+    const char known[] = "{\"error\": {\"type\": \"invalid_request_error\", \"code\": "
+                         "\"resource_already_exists\", \"param\": \"identifier\", \"message\": "
+                         "\"An event already exists with identifier b1.\"}}";
+    const char missing[] = "{\"error\": {\"type\": \"invalid_request_error\", \"code\": "
+                           "\"resource_missing\", \"message\": \"No such customer\"}}";
+    struct stripe_answer a;
+    struct stripe_response r = {.status = 400, .body = known, .body_len = strlen(known)};
+    stripe_answer_classify(&r, &a);
+    CHECK(stripe_answer_is_known_identifier(&a));
+    r = (struct stripe_response){.status = 400, .body = missing, .body_len = strlen(missing)};
+    stripe_answer_classify(&r, &a);
+    CHECK(!stripe_answer_is_known_identifier(&a));
+    r = (struct stripe_response){.status = 500, .body = known, .body_len = strlen(known)};
+    stripe_answer_classify(&r, &a);
+    CHECK(!stripe_answer_is_known_identifier(&a));
+}
+
 static void test_stripe_should_retry_overrides_the_status(void)
 {
     CHECK(verdict_of(400, "true", "{\"error\": {\"code\": \"lock_timeout\"}}") == STRIPE_RETRY);
@@ -119,6 +139,7 @@ int main(void)
     RUN(test_a_bad_request_fails_with_stripes_message);
     RUN(test_stripe_should_retry_overrides_the_status);
     RUN(test_a_body_that_is_not_json_changes_no_verdict);
+    RUN(test_only_an_identifier_stripe_holds_is_a_known_identifier);
     RUN(test_retry_delay_doubles_per_attempt_up_to_five_minutes);
     RUN(test_retry_delay_jitters_down_by_at_most_a_quarter);
     return check_summary();
