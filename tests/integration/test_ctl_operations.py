@@ -43,8 +43,10 @@ def test_status_shows_each_business_outbox_and_lease_owner():
 
 
 def test_status_watch_repeats_until_interrupted():
+    # Ctrl-C as at a terminal: a run started in the background inherits SIGINT ignored
     p = subprocess.Popen([os.path.join(BIN, "frontdesk-ctl"), "status", "--watch", "1"],
-                         env=E.base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         env=E.base_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(2.6)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=10)
