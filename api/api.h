@@ -110,6 +110,9 @@ void api_reply_error(struct api_request *r, int status, const char *code, const 
 /* 503 for an event Redis did not take (reply: its answer, or NULL for none), counted as a
  * Redis failure: "full" when Redis is out of memory, so the sender retries later. */
 void api_reply_store_unavailable(struct api_request *r, const struct redisReply *reply);
+/* What is left of the request's Redis budget (API_REDIS_BUDGET_MS); at least 1 ms so a
+ * call still fails through its own timer rather than here. */
+int api_redis_budget_left_ms(const struct api_request *r);
 
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);

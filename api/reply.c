@@ -94,3 +94,9 @@ void api_reply_store_unavailable(struct api_request *r, const struct redisReply 
     api_reply_error(r, 503, "unavailable",
                     is_full ? "event store is full; retry later" : "event store unavailable; retry later");
 }
+
+int api_redis_budget_left_ms(const struct api_request *r)
+{
+    int left = API_REDIS_BUDGET_MS - (int)api_request_elapsed_ms(r);
+    return left < 1 ? 1 : left;
+}

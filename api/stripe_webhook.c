@@ -60,12 +60,6 @@ static void ctx_free(struct stripe_ctx *ctx)
     free(ctx);
 }
 
-static int budget_left_ms(const struct stripe_ctx *ctx)
-{
-    int left = API_REDIS_BUDGET_MS - (int)api_request_elapsed_ms(&ctx->r);
-    return left < 1 ? 1 : left;
-}
-
 static void ctx_finish(struct stripe_ctx *ctx, enum stripe_result result, const char *outcome,
                        const char *body)
 {
@@ -116,7 +110,8 @@ static void enqueue(struct stripe_ctx *ctx, const char *business_id)
     event_enqueue_args(&a, &keys, ctx->business_id,
                        tenant_shard(ctx->business_id, (unsigned)api->cfg.shards),
                        (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f);
-    lua_args_send(&a, api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx);
+    int budget = api_redis_budget_left_ms(&ctx->r);
+    lua_args_send(&a, api->redis, api->enqueue_script, budget, on_enqueued, ctx);
 }
 
 static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)
@@ -152,7 +147,8 @@ static void keep_unrouted(struct stripe_ctx *ctx, const char *why)
     for (int i = 0; i < 17; i++)
         len[i] = strlen(argv[i]);
     len[17] = ctx->body.len;
-    redis_conn_command(ctx->r.api->redis, budget_left_ms(ctx), on_unrouted_added, ctx, 18, argv,
+    int budget = api_redis_budget_left_ms(&ctx->r);
+    redis_conn_command(ctx->r.api->redis, budget, on_unrouted_added, ctx, 18, argv,
                        len);
 }
 
@@ -184,7 +180,8 @@ static void route(struct stripe_ctx *ctx)
     if (ctx->ev.customer[0] != '\0') {
         const char *argv[] = {"HGET", FD_STRIPE_CUSTOMERS_KEY, ctx->ev.customer};
         size_t len[] = {4, strlen(FD_STRIPE_CUSTOMERS_KEY), strlen(ctx->ev.customer)};
-        redis_conn_command(ctx->r.api->redis, budget_left_ms(ctx), on_customer_looked_up, ctx,
+        int budget = api_redis_budget_left_ms(&ctx->r);
+        redis_conn_command(ctx->r.api->redis, budget, on_customer_looked_up, ctx,
                            3, argv, len);
         return;
     }

@@ -82,14 +82,6 @@ static long long monotonic_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* What is left of the request's Redis budget; at least 1 ms so a call still fails
- * through its own timer rather than here. */
-static int budget_left_ms(const struct webhook_ctx *ctx)
-{
-    int left = API_REDIS_BUDGET_MS - (int)api_request_elapsed_ms(&ctx->r);
-    return left < 1 ? 1 : left;
-}
-
 static void ctx_finish(struct webhook_ctx *ctx, int status, const char *body)
 {
     api_reply_json(&ctx->r, status, body);
@@ -142,7 +134,8 @@ static void enqueue(struct webhook_ctx *ctx)
                        tenant_shard(ctx->business_id, (unsigned)api->cfg.shards),
                        (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f);
     ctx->r.business_id = ctx->business_id;
-    lua_args_send(&a, api->redis, api->enqueue_script, budget_left_ms(ctx), on_enqueued, ctx);
+    int budget = api_redis_budget_left_ms(&ctx->r);
+    lua_args_send(&a, api->redis, api->enqueue_script, budget, on_enqueued, ctx);
 }
 
 static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)
@@ -168,7 +161,8 @@ static void keep_unrouted(struct webhook_ctx *ctx)
     for (int i = 0; i < 15; i++)
         len[i] = strlen(argv[i]);
     len[15] = ctx->ev.body_len;
-    redis_conn_command(ctx->r.api->redis, budget_left_ms(ctx), on_unrouted_added, ctx, 16, argv, len);
+    int budget = api_redis_budget_left_ms(&ctx->r);
+    redis_conn_command(ctx->r.api->redis, budget, on_unrouted_added, ctx, 16, argv, len);
 }
 
 static void on_number_looked_up(const redisReply *reply, enum app_err err, void *arg)
@@ -231,7 +225,8 @@ static void route(struct webhook_ctx *ctx)
     }
     const char *argv[] = {"HGET", FD_NUMBERS_KEY, ctx->ev.route_number};
     size_t len[] = {4, strlen(FD_NUMBERS_KEY), strlen(ctx->ev.route_number)};
-    redis_conn_command(api->redis, budget_left_ms(ctx), on_number_looked_up, ctx, 3, argv, len);
+    int budget = api_redis_budget_left_ms(&ctx->r);
+    redis_conn_command(api->redis, budget, on_number_looked_up, ctx, 3, argv, len);
 }
 
 void webhook_handle(struct api *api, struct api_request *r)
