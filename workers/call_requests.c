@@ -101,12 +101,14 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
-        if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
-            call_advance_failed(c, "could not count deliveries");
-        } else {
+        if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER) {
             /* the first delivery was never counted */
             call_event_in_hand(c)->deliveries = (int)reply->integer + 1;
             call_advance_with(c, CALL_OK);
+        } else if (reply != NULL && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "FENCED", 6) == 0) {
+            call_advance_with(c, CALL_FENCED);
+        } else {
+            call_advance_failed(c, "could not count deliveries");
         }
     }
     tenant_unref(t);
@@ -115,11 +117,14 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
 void call_count_delivery(struct call_ctx *c)
 {
     struct tenant *t = c->t;
-    const struct stream_event *ev = call_event_in_hand(c);
-    const char *argv[] = {"HINCRBY", t->keys.attempts, ev->entry_id, "1"};
-    size_t len[] = {7, strlen(t->keys.attempts), strlen(ev->entry_id), 1};
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, t->keys.lease);
+    lua_args_key(&a, t->keys.attempts);
+    lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, call_event_in_hand(c)->entry_id);
     tenant_ref(t);
-    redis_conn_command(t->w->redis, CALL_REDIS_TIMEOUT_MS, on_deliveries_counted, c, 4, argv, len);
+    lua_args_send(&a, t->w->redis, t->w->count_delivery_script, CALL_REDIS_TIMEOUT_MS, on_deliveries_counted, c);
 }
 
 /* ---- dead letters ---- */

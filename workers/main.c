@@ -200,6 +200,7 @@ int main(int argc, char **argv)
     w.reap_script = script_or_die("worker_reap");
     w.commit_script = script_or_die("worker_commit");
     w.dead_letter_script = script_or_die("worker_dead_letter");
+    w.count_delivery_script = script_or_die("worker_count_delivery");
     w.read_script = script_or_die("worker_read");
     script_or_die("worker_survey");
     script_or_die("worker_trim");

@@ -105,7 +105,7 @@ struct worker {
     struct billing_jobs *billing;  /* Stripe jobs (workers/billing_jobs.c), NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
-        *commit_script, *dead_letter_script, *read_script;
+        *commit_script, *dead_letter_script, *count_delivery_script, *read_script;
     struct tenant *tenants;        /* owned tenants, a list */
     int owned;
     int claiming;                  /* acquire scripts in flight */

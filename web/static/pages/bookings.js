@@ -6,7 +6,7 @@
 import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
 import { api, query } from '../api.js';
 import { addDays, dateTime, dayLabel, mondayOf, phone, todayIn } from '../format.js';
-import { useLoad, Loading } from '../load.js';
+import { useLoad, usePagedList, Loading } from '../load.js';
 import { WeekView } from './week.js';
 
 const STATUS = { booked: 'Booked', cancelled: 'Cancelled', cancelling: 'Cancelling' };
@@ -82,29 +82,13 @@ function BookingRow({ b, tz, onOpen }) {
 }
 
 function ListView({ status, tz, onOpen, reloads }) {
-  const [items, setItems] = useState(null);
-  const [cursor, setCursor] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const load = async (after) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await api('GET', '/bookings' + query({ status, limit: 25, cursor: after }));
-      setItems((old) => (after ? [...old, ...page.items] : page.items));
-      setCursor(page.next_cursor);
-    } catch (err) {
-      setError(err.message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => { load(null); }, [status, reloads]);
-  return html`${error && html`<p class="error" role="alert">${error}</p>`}
-    ${items === null ? html`<p class="loading">Loading…</p>`
-      : items.length === 0 ? html`<p class="empty">No bookings${status ? ' ' + STATUS[status].toLowerCase() : ''}.</p>`
-      : html`<ul class="booking-list">${items.map((b) => html`<${BookingRow} b=${b} tz=${tz} onOpen=${onOpen} />`)}</ul>`}
-    ${cursor && html`<button type="button" onClick=${() => load(cursor)} disabled=${busy}>More bookings</button>`}`;
+  const list = usePagedList((after) => api('GET', '/bookings' + query({ status, limit: 25, cursor: after })),
+                            [status, reloads]);
+  return html`${list.error && html`<p class="error" role="alert">${list.error}</p>`}
+    ${list.items === null ? html`<p class="loading">Loading…</p>`
+      : list.items.length === 0 ? html`<p class="empty">No bookings${status ? ' ' + STATUS[status].toLowerCase() : ''}.</p>`
+      : html`<ul class="booking-list">${list.items.map((b) => html`<${BookingRow} b=${b} tz=${tz} onOpen=${onOpen} />`)}</ul>`}
+    ${list.cursor && html`<button type="button" onClick=${list.more} disabled=${list.busy}>More bookings</button>`}`;
 }
 
 function Week({ monday, tz, onOpen, reloads }) {

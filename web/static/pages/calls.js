@@ -3,6 +3,7 @@
 // the "More calls" button scrolls into view, or when it is pressed.
 import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
 import { api, query } from '../api.js';
+import { usePagedList } from '../load.js';
 import { dateTime, duration, phone, outcomes } from '../format.js';
 
 export function CallRow({ call, tz }) {
@@ -26,32 +27,15 @@ function filtersFromAddress() {
 export function CallsPage({ me }) {
   const tz = me.business.timezone;
   const [filters, setFilters] = useState(filtersFromAddress);
-  const [items, setItems] = useState(null);
-  const [cursor, setCursor] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await api('GET', '/calls' + query({ ...filters, limit: 25, cursor: after }));
-      setItems((old) => (after ? [...old, ...page.items] : page.items));
-      setCursor(page.next_cursor);
-    } catch (err) {
-      setError(err.message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => { load(null); }, [filters]);
+  const list = usePagedList((after) => api('GET', '/calls' + query({ ...filters, limit: 25, cursor: after })),
+                            [filters]);
   const more = useRef(null);
   useEffect(() => {
-    if (!more.current || busy || typeof IntersectionObserver === 'undefined') return undefined;
-    const seen = new IntersectionObserver((entries) => entries[0].isIntersecting && load(cursor));
+    if (!more.current || list.busy || typeof IntersectionObserver === 'undefined') return undefined;
+    const seen = new IntersectionObserver((entries) => entries[0].isIntersecting && list.more());
     seen.observe(more.current);
     return () => seen.disconnect();
-  }, [cursor, busy]);
+  }, [list.cursor, list.busy]);
 
   const apply = (e) => {
     e.preventDefault();
@@ -77,9 +61,9 @@ export function CallsPage({ me }) {
         </select></div>
       <button type="submit">Show</button>
     </form>
-    ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${items === null ? html`<p class="loading">Loading…</p>`
-      : items.length === 0 ? html`<p class="empty">No calls match.</p>`
-      : html`<ul class="calls">${items.map((c) => html`<${CallRow} call=${c} tz=${tz} />`)}</ul>`}
-    ${cursor && html`<button type="button" ref=${more} onClick=${() => load(cursor)} disabled=${busy}>More calls</button>`}`;
+    ${list.error && html`<p class="error" role="alert">${list.error}</p>`}
+    ${list.items === null ? html`<p class="loading">Loading…</p>`
+      : list.items.length === 0 ? html`<p class="empty">No calls match.</p>`
+      : html`<ul class="calls">${list.items.map((c) => html`<${CallRow} call=${c} tz=${tz} />`)}</ul>`}
+    ${list.cursor && html`<button type="button" ref=${more} onClick=${list.more} disabled=${list.busy}>More calls</button>`}`;
 }
