@@ -11,7 +11,8 @@
  * once due, by the receptionist's clock; its tenant is not released idle meanwhile.
  *
  * A text Telnyx took (or refused for good) leaves the stream with its sms_messages
- * record in one step (lua/sms_sent.lua); a send that fails is tried again on a later
+ * record in one step (lua/sms_sent.lua), and one refused because the number opted out at
+ * Telnyx (40300) opts it out of the business in that step too; a send that fails is tried again on a later
  * tick. Telnyx has no idempotency key for messages: a timeout after Telnyx accepted one
  * can, rarely, send it twice (lib/telnyx/telnyx_client.h); nothing else can. */
 #include <stdio.h>
@@ -97,30 +98,63 @@ static struct outbox_record *sent_record(const struct send_op *op, const struct 
     return r;
 }
 
-/* Out of the stream, with its record (lua/sms_sent.lua). */
+/* Telnyx refuses a text to a number it holds a STOP for (error 40300: the caller
+ * texted STOP to another number of the messaging profile, or to the carrier): the number
+ * is opted out of this business from now on, as if it had texted STOP here, and START
+ * lifts it the same way. */
+static bool is_refused_as_opted_out(const struct telnyx_result *res)
+{
+    return res->outcome == TELNYX_REJECTED && res->error_code != NULL && strcmp(res->error_code, "40300") == 0;
+}
+
+static struct outbox_record *carrier_opt_out(const struct send_op *op, long long at_ms, char *value, size_t size)
+{
+    char id[37];
+    const char *parts[] = {op->t->id, op->to, op->id};
+    det_uuid(id, "sms_opt_outs", 3, parts);
+    struct outbox_record *r = outbox_record_create("sms_opt_outs", id);
+    outbox_record_add_str(r, "number", op->to);
+    outbox_record_add_str(r, "how", "carrier");
+    outbox_record_add_time_ms(r, "opted_out_at", at_ms);
+    snprintf(value, size, "%s %lld", id, at_ms);
+    return r;
+}
+
+/* Out of the stream, with its records (lua/sms_sent.lua). */
 static void finish_sent(struct send_op *op, const struct telnyx_result *res)
 {
     struct tenant *t = op->t;
-    struct outbox_record *r = sent_record(op, res);
-    struct outbox_fields f;
+    struct outbox_record *records[2] = {sent_record(op, res), NULL};
+    char optout_value[80] = "";
+    if (is_refused_as_opted_out(res))
+        records[1] = carrier_opt_out(op, wall_clock_now_ms(t->w->clock), optout_value, sizeof optout_value);
+    struct outbox_fields f[2];
+    int n = 0;
     char why[256];
+    for (int i = 0; i < 2 && records[i] != NULL; i++) {
+        if (outbox_record_finish(records[i], &f[n], why, sizeof why) == APP_OK)
+            n++;
+        else
+            log_msg(LOG_ERROR, "sent text's record refused", "error", why);
+    }
     struct lua_args a;
     lua_args_init(&a);
     lua_args_key(&a, t->keys.sms);
     lua_args_key(&a, t->keys.outbox);
+    lua_args_key(&a, t->keys.sms_optout);
     lua_args_arg(&a, op->entry);
-    if (outbox_record_finish(r, &f, why, sizeof why) == APP_OK) {
-        lua_args_int(&a, 1);
-        lua_args_arg(&a, f.table);
-        lua_args_arg(&a, f.key);
-        lua_args_arg_len(&a, f.row, f.row_len);
-    } else {
-        log_msg(LOG_ERROR, "sent text's record refused", "error", why);
-        lua_args_int(&a, 0);
+    lua_args_arg(&a, optout_value[0] ? op->to : "");
+    lua_args_arg(&a, optout_value);
+    lua_args_int(&a, n);
+    for (int i = 0; i < n; i++) {
+        lua_args_arg(&a, f[i].table);
+        lua_args_arg(&a, f[i].key);
+        lua_args_arg_len(&a, f[i].row, f[i].row_len);
     }
     tenant_ref(t);
     lua_args_send(&a, t->w->redis, lua_script_find("sms_sent"), REDIS_TIMEOUT_MS, on_recorded, t);
-    outbox_record_free(r);
+    for (int i = 0; i < 2; i++)
+        outbox_record_free(records[i]);
 }
 
 static void on_sent(const struct telnyx_result *res, void *arg)
@@ -131,7 +165,9 @@ static void on_sent(const struct telnyx_result *res, void *arg)
         t->sms.is_backing_off = true;
         batch_text_done(t);                    /* taken again with the next batch */
     } else {
-        if (res->outcome == TELNYX_REJECTED)
+        if (is_refused_as_opted_out(res))
+            log_msg(LOG_INFO, "text refused: the number opted out at Telnyx; opted out here too", "code", res->error_code);
+        else if (res->outcome == TELNYX_REJECTED)
             log_msg(LOG_ERROR, "text message refused by Telnyx; dropped", "code", res->error_code);
         finish_sent(op, res);                  /* done once recorded */
     }

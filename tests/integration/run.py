@@ -1,7 +1,9 @@
 """Runs every test_* function of every tests/integration/test_*.py file (or the files
 named on the command line; --dir DIR for another folder of such files), one at a time,
 and ends with 'N passed, N failed'. What a file started and left running is stopped
-before the next file runs.
+before the next file runs. --shard K/N runs the K-th of N shares of the files (K from
+1), so that N runs side by side cover every file once; each file brings up its own
+servers on free ports in its own folders, so shares share nothing.
 A test passes when it returns; any exception fails it, with its traceback."""
 import importlib.util
 import os
@@ -25,14 +27,36 @@ def stop_leftovers(name):
     return 1 if problems else 0
 
 
+def share(files, folder, k, n):
+    """The k-th of n shares of files, balanced by size (a fair stand-in for how long a
+    file runs): the largest first, each to the share holding the least so far."""
+    loads = [0] * n
+    mine = []
+    for f in sorted(files, key=lambda f: (-os.path.getsize(os.path.join(folder, f)), f)):
+        least = loads.index(min(loads))
+        loads[least] += os.path.getsize(os.path.join(folder, f))
+        if least == k - 1:
+            mine.append(f)
+    return sorted(mine)
+
+
 def main():
     only = sys.argv[1:]
     folder = HERE
-    if only[:1] == ["--dir"] and len(only) >= 2:
-        folder = os.path.abspath(only[1])
+    shard = None
+    while only[:1] in (["--dir"], ["--shard"]) and len(only) >= 2:
+        if only[0] == "--dir":
+            folder = os.path.abspath(only[1])
+            sys.path.insert(0, folder)
+        else:
+            k, n = (int(x) for x in only[1].split("/"))
+            if not 1 <= k <= n:
+                sys.exit("--shard K/N needs 1 <= K <= N")
+            shard = (k, n)
         only = only[2:]
-        sys.path.insert(0, folder)
     files = sorted(f for f in os.listdir(folder) if f.startswith("test_") and f.endswith(".py"))
+    if shard:
+        files = share(files, folder, *shard)
     passed = failed = 0
     for f in files:
         name = f[:-3]

@@ -128,6 +128,45 @@ def test_a_stop_telnyx_answered_itself_is_not_answered_twice_but_still_opts_out(
     assert texts_to(number, caller) == []
 
 
+def sends_to(caller):
+    """POST /v2/messages requests to caller, refused ones included."""
+    return [q for q in stack().sim.requests() if q.get("command") == "messages.send"
+            and (q.get("body") or {}).get("to") == caller]
+
+
+def test_a_number_telnyx_refuses_as_opted_out_is_opted_out_here_until_it_texts_start():
+    bid, number = salon()
+    caller = random_number()
+    # the caller texted STOP somewhere Telnyx saw and we did not: Telnyx blocks the pair
+    stack().sim.post("/_sim/blocks", {"from": number, "to": caller})
+    text(number, caller, "What are your hours?")
+    wait_for(lambda: len(sends_to(caller)) == 1, what="the answer tried")
+    settle(bid)
+    assert texts_to(number, caller) == []
+    r = stack().redis()
+    assert r.hexists(tkey(bid, "sms_optout"), caller) == 1
+    wait_for(lambda: pg_rows(E, "SELECT how, keyword, lifted_at FROM sms_opt_outs WHERE business_id = %s "
+                                "AND number = %s", bid, caller) == [("carrier", None, None)],
+             what="the carrier's opt-out recorded")
+    wait_for(lambda: pg_rows(E, "SELECT status, error_code FROM sms_messages WHERE business_id = %s "
+                                "AND caller_number = %s AND direction = 'outbound'", bid, caller)
+             == [("failed", "40300")], what="the refused text recorded")
+    # opted out here now: the next answer is not even tried
+    text(number, caller, "Hello? Can I book a men's haircut on Friday at 2pm? My name is Ann")
+    settle(bid)
+    assert len(sends_to(caller)) == 1, sends_to(caller)
+    # START lifts Telnyx's block and ours: confirmed, and answered again
+    text(number, caller, "START")
+    got = wait_texts(number, caller, 1)
+    assert got == ["You're resubscribed to texts from Studio Nine Hair. Reply STOP to opt out."], got
+    assert r.hexists(tkey(bid, "sms_optout"), caller) == 0
+    text(number, caller, "What are your hours?")
+    got = wait_texts(number, caller, 2)
+    assert got[1] and "Reply START" not in got[1], got
+    wait_for(lambda: pg_rows(E, "SELECT how, lifted_how FROM sms_opt_outs WHERE business_id = %s AND number = %s",
+                             bid, caller) == [("carrier", "keyword")], what="the opt-out lifted")
+
+
 def test_opt_out_at_one_business_leaves_another_texting_the_number_and_nothing_of_one_in_the_other():
     bid_a, number_a = salon()
     doc_b = example("plumber")

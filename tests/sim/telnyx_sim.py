@@ -76,6 +76,7 @@ class Sim:
         self.calls = {}
         self.requests = []
         self.messages = []
+        self.blocks = set()       # (from, to) pairs Telnyx refuses: a STOP it saw elsewhere
         self.faults = []
         self.numbers = Numbers()
         self.sms_sender = None
@@ -128,6 +129,7 @@ class Sim:
             self.calls.clear()
             self.requests.clear()
             self.messages.clear()
+            self.blocks.clear()
             self.faults.clear()
             self.numbers.reset()
             old_sms = self.sms_sender
@@ -308,6 +310,14 @@ class Sim:
         if not body.get("text") and not body.get("media_urls"):
             return 422, error_body("10004", "Missing required parameter",
                                    "'text' is required for an SMS (or 'media_urls' for an MMS).")
+        with self.lock:
+            blocked = (from_, to) in self.blocks
+        if blocked:
+            # Telnyx's block rule after a STOP it handled (developers.telnyx.com, messaging
+            # "Advanced Opt-In/Out": error 40300 "Blocked due to STOP message")
+            return 403, error_body("40300", "Blocked due to STOP message",
+                                   "Messages cannot be sent from '%s' to '%s' due to an existing block rule."
+                                   % (from_, to))
         mtype = body.get("type") or ("MMS" if body.get("media_urls") else "SMS")
         now_iso = iso_now(at)
         data = {
@@ -346,6 +356,9 @@ class Sim:
             raise ValueError("\"from\" and \"to\" must be E.164 numbers")
         if not isinstance(text, str) or not text:
             raise ValueError("\"text\" must be non-empty")
+        if text.strip().upper() in ("START", "UNSTOP"):
+            with self.lock:                     # Telnyx lifts its own block rule on START
+                self.blocks.discard((to, from_))
         now = iso_now()
         payload = {
             "record_type": "message", "id": str(uuid.uuid4()), "direction": "inbound", "type": "SMS",
@@ -418,6 +431,10 @@ class Sim:
             if parts == ["messages"] and method == "POST":
                 r = self.receive_message(spec)
                 return 200, {"id": r["id"]}
+            if parts == ["blocks"] and method == "POST":
+                with self.lock:
+                    self.blocks.add((spec["from"], spec["to"]))
+                return 200, {"ok": True}
             if parts == ["reset"] and method == "POST":
                 self.reset()
                 return 200, {"ok": True}
