@@ -32,6 +32,7 @@ int ctl_bookings(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_workers(int argc, char **argv);
 int ctl_billing(int argc, char **argv);
+int ctl_optout(int argc, char **argv);
 /* Subcommands, argv[0] being theirs ("list", "suspend", ...). */
 int ctl_tenant_list(int argc, char **argv);
 int ctl_tenant_show(int argc, char **argv);

@@ -94,6 +94,14 @@ void ctl_print_usage(FILE *out)
           "                                 the Stripe jobs, newest first, with why they failed\n"
           "  billing retry JOB_ID           a failed job is sent again, with a new\n"
           "                                 Idempotency-Key (its key with -r<n>)\n"
+          "  optout add --business ID --number E164\n"
+          "                                 the number is never texted by the business again\n"
+          "                                 (a caller who asked by phone or by letter)\n"
+          "  optout lift --business ID --number E164\n"
+          "                                 the number may be texted again (its STOP, or an\n"
+          "                                 operator's opt-out, lifted at its request)\n"
+          "  optout list --business ID [--json]\n"
+          "                                 every opt-out of the business: how, when, lifted\n"
           "  help                           this text\n"
           "  --version                      the version this binary was built from\n"
           "\n"
@@ -129,6 +137,7 @@ int main(int argc, char **argv)
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
         {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted}, {"billing", ctl_billing},
+        {"optout", ctl_optout},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

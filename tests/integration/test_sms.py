@@ -10,6 +10,7 @@ texting the number; a duplicated text is answered once; texts close together are
 answered together, once; a worker killed in the middle of a conversation.
 
 The receptionist's clock: Tuesday 2026-03-03, 10:00 in Chicago (the hair salon)."""
+import json
 import time
 
 from harness import env, pg_rows, random_number, wait_for
@@ -165,6 +166,54 @@ def test_a_number_telnyx_refuses_as_opted_out_is_opted_out_here_until_it_texts_s
     assert got[1] and "Reply START" not in got[1], got
     wait_for(lambda: pg_rows(E, "SELECT how, lifted_how FROM sms_opt_outs WHERE business_id = %s AND number = %s",
                              bid, caller) == [("carrier", "keyword")], what="the opt-out lifted")
+
+
+def test_an_operator_opts_a_number_out_for_a_caller_who_asked_by_phone_and_lifts_it_on_request():
+    st = stack()
+    bid, number = salon()
+    other_bid, other_number = salon()
+    caller = random_number()
+    r = st.ctl("optout", "add", "--business", bid, "--number", caller)
+    assert r.returncode == 0 and "is opted out" in r.stdout, r.stdout + r.stderr
+    again = st.ctl("optout", "add", "--business", bid, "--number", caller)
+    assert again.returncode == 0 and "was already opted out" in again.stdout, again.stdout + again.stderr
+    # never texted by this business: no answer, not even tried
+    text(number, caller, "What are your hours?")
+    settle(bid)
+    assert sends_to(caller) == []
+    rows = pg_rows(E, "SELECT how, lifted_at FROM sms_opt_outs WHERE business_id = %s AND number = %s", bid, caller)
+    assert rows == [("operator", None)], rows
+    # another business still texts the number
+    text(other_number, caller, "What are your hours?")
+    wait_texts(other_number, caller, 1)
+    listed = st.ctl("optout", "list", "--business", bid, "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [(o["number"], o["how"], o["lifted_at"]) for o in json.loads(listed.stdout)] == [(caller, "operator", "")]
+    assert caller not in st.ctl("optout", "list", "--business", other_bid).stdout
+    # lifted at the caller's written request: answered again
+    lifted = st.ctl("optout", "lift", "--business", bid, "--number", caller)
+    assert lifted.returncode == 0 and "may be texted" in lifted.stdout, lifted.stdout + lifted.stderr
+    assert st.redis().hexists(tkey(bid, "sms_optout"), caller) == 0
+    text(number, caller, "What are your hours?")
+    got = wait_texts(number, caller, 1)
+    assert got[0] and "Reply START" not in got[0], got
+    wait_for(lambda: pg_rows(E, "SELECT how, lifted_how FROM sms_opt_outs WHERE business_id = %s AND number = %s",
+                             bid, caller) == [("operator", "operator")], what="the lift recorded")
+    # a STOP's opt-out is lifted the same way; a number never opted out is told so
+    stopper = random_number()
+    text(number, stopper, "STOP")
+    wait_texts(number, stopper, 1)
+    wait_for(lambda: pg_rows(E, "SELECT count(*) FROM sms_opt_outs WHERE business_id = %s AND number = %s",
+                             bid, stopper) == [(1,)], what="the STOP recorded")
+    assert st.ctl("optout", "lift", "--business", bid, "--number", stopper).returncode == 0
+    wait_for(lambda: pg_rows(E, "SELECT how, lifted_how FROM sms_opt_outs WHERE business_id = %s AND number = %s",
+                             bid, stopper) == [("keyword", "operator")], what="the STOP lifted")
+    never = st.ctl("optout", "lift", "--business", bid, "--number", random_number())
+    assert never.returncode == 0 and "is not opted out" in never.stdout, never.stdout
+    bad = st.ctl("optout", "add", "--business", bid, "--number", "555-0100")
+    assert bad.returncode == 2 and "E164" in bad.stderr, bad.stderr
+    unknown = st.ctl("optout", "add", "--business", "00000000-0000-4000-8000-000000000000", "--number", caller)
+    assert unknown.returncode == 1 and "no business" in unknown.stderr, unknown.stderr
 
 
 def test_opt_out_at_one_business_leaves_another_texting_the_number_and_nothing_of_one_in_the_other():
