@@ -132,11 +132,14 @@ static void finish_sent(struct send_op *op, const struct telnyx_result *res)
     int n = 0;
     char why[256];
     for (int i = 0; i < 2 && records[i] != NULL; i++) {
-        if (outbox_record_finish(records[i], &f[n], why, sizeof why) == APP_OK)
-            n++;
-        else
+        if (outbox_record_finish(records[i], &f[n], why, sizeof why) != APP_OK) {
             log_msg(LOG_ERROR, "sent text's record refused", "error", why);
+            break;                      /* the opt-out goes only with the text's record */
+        }
+        n++;
     }
+    if (n < 2)
+        optout_value[0] = '\0';
     struct lua_args a;
     lua_args_init(&a);
     lua_args_key(&a, t->keys.sms);

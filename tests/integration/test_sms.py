@@ -168,6 +168,25 @@ def test_a_number_telnyx_refuses_as_opted_out_is_opted_out_here_until_it_texts_s
                              bid, caller) == [("carrier", "keyword")], what="the opt-out lifted")
 
 
+def test_a_stop_whose_confirmation_telnyx_refuses_is_one_opt_out_that_start_lifts():
+    bid, number = salon()
+    caller = random_number()
+    # Telnyx blocks on the STOP itself, so our confirmation is refused with 40300
+    stack().sim.post("/_sim/blocks", {"from": number, "to": caller})
+    text(number, caller, "STOP")
+    wait_for(lambda: len(sends_to(caller)) == 1, what="the confirmation tried")
+    settle(bid)
+    wait_for(lambda: pg_rows(E, "SELECT status, error_code FROM sms_messages WHERE business_id = %s "
+                                "AND caller_number = %s AND direction = 'outbound'", bid, caller)
+             == [("failed", "40300")], what="the refused confirmation recorded")
+    assert pg_rows(E, "SELECT how FROM sms_opt_outs WHERE business_id = %s AND number = %s", bid, caller) \
+        == [("keyword",)]
+    text(number, caller, "START")
+    wait_texts(number, caller, 1)
+    wait_for(lambda: pg_rows(E, "SELECT how, lifted_how FROM sms_opt_outs WHERE business_id = %s AND number = %s",
+                             bid, caller) == [("keyword", "keyword")], what="the one opt-out lifted")
+
+
 def test_an_operator_opts_a_number_out_for_a_caller_who_asked_by_phone_and_lifts_it_on_request():
     st = stack()
     bid, number = salon()
