@@ -153,10 +153,14 @@ int main(int argc, char **argv)
     event_base_dispatch(api.base);
 
     log_msg(LOG_INFO, "stopped", NULL, NULL);
+    number_watch_stop(&api.number_watch);
+    /* Redis first: a webhook can still wait on it (a keep-alive client's request read
+     * after the drain saw nothing in flight), and freeing the connection answers it
+     * (503, Telnyx retries) while its request is alive; the watch's last GET fails the
+     * same way, and the watch is still there. */
+    redis_conn_free(api.redis);
     evhttp_free(api.http);
     conn_guards_free(api.guards);
-    number_watch_stop(&api.number_watch);
-    redis_conn_free(api.redis);   /* may fail the watch's last GET: the watch is still there */
     number_cache_free(api.numbers);
     webhook_free_spares(&api);
     http_drain_cleanup(&api.drain);

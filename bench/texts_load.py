@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """bench/texts_load.py: the load and the measures of the texts benchmark
-(bench/run-texts-bench.sh). Texts N callers' questions at once to the businesses'
-numbers (caller i -> number i mod B) through the Telnyx simulator's POST /_sim/messages,
-waits until every caller got an answer, and measures, per caller, the simulator's
-record of the api's 2xx to the message.received webhook -> the reply's POST /v2/messages
-reaching the simulator (both the simulator's own clock: under load its Python threads
-add their own delay). Worker CPU per text from /proc/PID/stat over the run.
-Prints one line: TEXTS n=... p50_ms=... p99_ms=... max_ms=... elapsed_s=... ok=...
-worker_cpu_ms_per_text=..."""
+(bench/run-texts-bench.sh). N text conversations (caller i -> number i mod B), each
+texting K questions, through the Telnyx simulator's POST /_sim/messages: the texts of
+all conversations go out at a steady RATE per second, interleaved (conversation i's
+j-th text at (j * N + i) / RATE s), so that every conversation is live at once and a
+conversation's texts come seconds apart, as people text; with --rate 0 every text goes
+at once (a burst, which measures the queue it makes). Waits until every text got its
+answer and measures, per text, the simulator's record of the api's 2xx to the
+message.received webhook -> the reply's POST /v2/messages reaching the simulator (both
+the simulator's own clock: under load its Python threads add their own delay), and, as
+the reference measured in the same run, the webhook's own round trip (the simulator's
+POST -> the api's 2xx). Worker CPU per text from /proc/PID/stat over the run.
+Prints one line: TEXTS n=... of=... p50_ms=... p90_ms=... p99_ms=... max_ms=...
+webhook_p50_ms=... webhook_p99_ms=... elapsed_s=... ok=... worker_cpu_ms_per_text=..."""
 import argparse
 import json
 import os
@@ -39,10 +44,15 @@ def pct(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(p / 100.0 * len(sorted_values)))]
 
 
-def send_all(sim, pairs, conns):
-    """Posts every (caller, number) text, conns at a time; returns when all are in."""
-    it = iter(pairs)
+QUESTIONS = ("What are your hours?", "Are you open on Saturday?", "What time do you close today?")
+
+
+def send_all(sim, texts, rate, conns):
+    """Posts every (caller, number, words) text: the k-th at k / rate s from now (all at
+    once when rate is 0), conns at a time."""
+    it = iter(enumerate(texts))
     lock = threading.Lock()
+    t0 = time.time()
 
     def run():
         while True:
@@ -50,8 +60,12 @@ def send_all(sim, pairs, conns):
                 nxt = next(it, None)
             if nxt is None:
                 return
-            caller, number = nxt
-            http("POST", sim + "/_sim/messages", {"from": caller, "to": number, "text": "What are your hours?"})
+            k, (caller, number, words) = nxt
+            if rate > 0:
+                wait = t0 + k / rate - time.time()
+                if wait > 0:
+                    time.sleep(wait)
+            http("POST", sim + "/_sim/messages", {"from": caller, "to": number, "text": words})
 
     threads = [threading.Thread(target=run) for _ in range(conns)]
     for t in threads:
@@ -60,54 +74,73 @@ def send_all(sim, pairs, conns):
         t.join()
 
 
-def replies(sim, callers):
-    """caller -> (inbound acked_at, first reply's at) for every caller answered so far."""
+def answers(sim, callers):
+    """Per text answered so far: (its webhook's sent_at, acked_at, its answer's at). A
+    caller's texts are matched to the replies in order, each to the first reply the
+    simulator got after its webhook was posted."""
     msgs = http("GET", sim + "/_sim/messages")["messages"]
-    acked, answered = {}, {}
+    texts, replies = {}, {}
     for m in msgs:
         if m.get("inbound") and m.get("from") in callers:
             wh = (m.get("webhooks") or [{}])[0]
             if wh.get("acked_at"):
-                acked[m["from"]] = wh["acked_at"]
+                texts.setdefault(m["from"], []).append((wh["sent_at"], wh["acked_at"]))
         req = m.get("request") or {}
-        if req.get("to") in callers and req["to"] not in answered:
-            answered[req["to"]] = m["at"]
-    return {c: (acked[c], answered[c]) for c in callers if c in acked and c in answered}
+        if req.get("to") in callers:
+            replies.setdefault(req["to"], []).append(m["at"])
+    out = []
+    for caller, sent in texts.items():
+        ats = sorted(replies.get(caller, []))
+        i = 0
+        for sent_at, acked_at in sorted(sent):
+            while i < len(ats) and ats[i] < sent_at:
+                i += 1
+            if i == len(ats):
+                break
+            out.append((sent_at, acked_at, ats[i]))
+            i += 1
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
     ap.add_argument("--numbers", required=True)
-    ap.add_argument("--texts", type=int, default=1000)
+    ap.add_argument("--conversations", type=int, default=1000)
+    ap.add_argument("--per-conversation", type=int, default=1)
+    ap.add_argument("--rate", type=float, default=0, help="texts per second; 0: all at once")
     ap.add_argument("--conns", type=int, default=20)
     ap.add_argument("--timeout-s", type=float, default=120)
     ap.add_argument("--prefix", default="+1415")
     ap.add_argument("--pids", default="")
     a = ap.parse_args()
     numbers = [l.strip() for l in open(a.numbers) if l.strip()]
-    callers = [f"{a.prefix}{i:07d}" for i in range(a.texts)]
-    pairs = [(c, numbers[i % len(numbers)]) for i, c in enumerate(callers)]
+    callers = [f"{a.prefix}{i:07d}" for i in range(a.conversations)]
+    texts = [(c, numbers[i % len(numbers)], QUESTIONS[j % len(QUESTIONS)])
+             for j in range(a.per_conversation) for i, c in enumerate(callers)]
     pids = dict(kv.split("=") for kv in a.pids.split(",") if kv)
     cpu0 = {k: cpu_s(int(p)) for k, p in pids.items()}
     t0 = time.time()
-    send_all(a.sim, pairs, a.conns)
+    send_all(a.sim, texts, a.rate, a.conns)
     want = set(callers)
-    got = {}
+    got = []
     while time.time() - t0 < a.timeout_s:
-        got = replies(a.sim, want)
-        if len(got) == len(want):
+        got = answers(a.sim, want)
+        if len(got) >= len(texts):
             break
         time.sleep(0.5)
     elapsed = time.time() - t0
     cpu1 = {k: cpu_s(int(p)) for k, p in pids.items()}
-    lat = sorted(1000.0 * (at - acked) for acked, at in got.values())
+    lat = sorted(max(0.0, 1000.0 * (at - acked)) for _, acked, at in got)
+    webhook = sorted(1000.0 * (acked - sent) for sent, acked, _ in got)
     worker_cpu = sum(cpu1[k] - cpu0[k] for k in cpu0 if k.startswith("worker"))
     extra = " ".join(f"cpu_{k}_s={cpu1[k] - cpu0[k]:.2f}" for k in sorted(cpu0))
-    print(f"TEXTS n={len(lat)} of={a.texts} p50_ms={pct(lat, 50):.2f} p99_ms={pct(lat, 99):.2f} "
-          f"max_ms={(lat[-1] if lat else -1):.1f} elapsed_s={elapsed:.2f} ok={int(len(got) == len(want))} "
-          f"worker_cpu_ms_per_text={1000.0 * worker_cpu / max(1, a.texts):.3f} {extra}")
-    return 0 if len(got) == len(want) else 1
+    print(f"TEXTS n={len(lat)} of={len(texts)} p50_ms={pct(lat, 50):.2f} p90_ms={pct(lat, 90):.2f} "
+          f"p99_ms={pct(lat, 99):.2f} max_ms={(lat[-1] if lat else -1):.1f} "
+          f"webhook_p50_ms={pct(webhook, 50):.2f} webhook_p99_ms={pct(webhook, 99):.2f} "
+          f"elapsed_s={elapsed:.2f} ok={int(len(got) >= len(texts))} "
+          f"worker_cpu_ms_per_text={1000.0 * worker_cpu / max(1, len(texts)):.3f} {extra}")
+    return 0 if len(got) >= len(texts) else 1
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """frontdesk-api under faults: Redis down, hung or full; slow clients; SIGTERM; bad
 configuration. Each test that breaks Redis gets a Redis of its own."""
+import http.client as httpclient
 import os
 import signal
 import socket
@@ -159,6 +160,50 @@ def test_sigterm_finishes_in_flight_work_stops_accepting_and_exits_0():
     assert time.time() - start < 10
     assert refused, "still accepting connections after SIGTERM"
     assert result["status"] in (200, 503)   # answered, not dropped
+
+
+def test_sigterm_while_keep_alive_clients_send_to_a_hung_redis_exits_cleanly_at_the_drain_limit():
+    """Telnyx keeps posting on its open connections while a pod stops: the drain never
+    sees a moment with nothing in flight, so the api stops at its drain limit with
+    webhooks still waiting on Redis; each is answered (503, Telnyx retries), none crashes
+    the api on its way out."""
+    svc = private_redis()
+    api, bid, number = api_on(svc)
+    pid = int(svc.vars["REDIS_PID"])
+    os.kill(pid, signal.SIGSTOP)
+    statuses, stop = [], threading.Event()
+
+    def keep_posting():
+        conn = httpclient.HTTPConnection("127.0.0.1", api.port, timeout=15)
+        try:
+            while not stop.is_set():
+                body = call_event(number)
+                conn.request("POST", "/webhooks/telnyx", body, harness.sign(E, body))
+                answer = conn.getresponse()
+                answer.read()
+                statuses.append(answer.status)
+        except (OSError, httpclient.HTTPException):
+            pass
+        finally:
+            conn.close()
+
+    clients = [threading.Thread(target=keep_posting) for _ in range(4)]
+    try:
+        for t in clients:
+            t.start()
+        time.sleep(0.5)
+        start = time.time()
+        api.p.send_signal(signal.SIGTERM)
+        rc = api.stop(timeout=20)
+        took = time.time() - start
+    finally:
+        stop.set()
+        os.kill(pid, signal.SIGCONT)
+        for t in clients:
+            t.join()
+    assert rc == 0, api.output()[-3000:]
+    assert took < 15, took
+    assert statuses and set(statuses) <= {503}, statuses
 
 
 def test_bad_configuration_is_refused_at_start_with_status_2():
