@@ -176,8 +176,8 @@ const journeys = {
     await visit(page, 'numbers');
   },
 
-  // B's pages show B's own lead and empty messages and texts, and nothing of A's; A's
-  // thread is not found.
+  // B's pages show B's own lead and thread (the text confirming its caller's booking),
+  // no messages, and nothing of A's; A's thread is not found.
   async 'pages-isolation'(page) {
     await logIn(page, args.email, args.password);
     await page.locator('.messages, .empty').first().waitFor();
@@ -190,8 +190,9 @@ const journeys = {
     check(await page.locator('li.lead').count() === 1, 'B sees more than its one lead');
     await assertNone(page, 'Leads');
     await navTo(page, 'Texts');
-    await page.getByText('No texts yet — when someone texts your number, the conversation shows here.').waitFor();
-    await visit(page, 'texts-empty');
+    await page.locator('li.thread', { hasText: args.own_caller }).waitFor();     // the booking's confirmation
+    check(await page.locator('li.thread').count() === 1, 'B sees more than its one thread');
+    await assertNone(page, 'Texts');
     await page.goto(args.url + '/texts/' + args.texter);
     await page.getByText('No texts with that number.').waitFor();
     await assertNone(page, 'the other business\'s thread');

@@ -76,8 +76,7 @@ TEXT = "Hi, do you do teeth whitening?"
 
 A = Business("Anna Dental", "America/New_York")
 B = Business("Bram Dental", "America/Chicago")
-WORKER = STACK.worker("dashboard-pages", FRONTDESK_SILENCE_MS="800", FRONTDESK_SMS_QUIET_MS="1500",
-                      FRONTDESK_TELNYX_MESSAGING_PROFILE_ID="40017a2f-1b7e-4a3c-9c3e-2f7d0f9e1a55")
+WORKER = STACK.worker("dashboard-pages", FRONTDESK_SILENCE_MS="800", FRONTDESK_SMS_QUIET_MS="1500")
 CALLS = [SIM.call(A.number, "+15550007201", [{"say": s} for s in MESSAGE_CALL]),
          SIM.call(A.number, "+15550007202", [{"say": s} for s in booking_call("Alma Quist")]),
          SIM.call(B.number, "+15550007203", [{"say": s} for s in booking_call("Boris Kline")])]
@@ -165,7 +164,7 @@ def test_numbers_show_the_business_s_number_as_active():
 
 def test_business_b_sees_none_of_a_s_messages_leads_or_texts():
     journey("pages-isolation", email=B.email, password=B.password, texter=TEXTER,
-            own_number=display(B.number),
+            own_number=display(B.number), own_caller=display("+15550007203"),
             forbidden=[MESSAGE, "Lou Reed", "Alma Quist", display(TEXTER), display(A.number),
                        "older call scored", "Anna", display("+15550007201"), display("+15550007202")])
 

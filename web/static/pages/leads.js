@@ -40,7 +40,7 @@ export function LeadsPage({ me }) {
     <form class="filters" aria-label="Sort and filter leads" onSubmit=${(e) => e.preventDefault()}>
       <div class="field"><label for="sort">Order</label>
         <select id="sort" name="sort" value=${filters.sort} onChange=${change}>
-          <option value="score">Highest score first</option>
+          <option value="score">Highest score</option>
           <option value="newest">Newest first</option>
         </select></div>
       <div class="field"><label for="min_score">Lead score</label>

@@ -65,14 +65,14 @@ export function TodayPage({ me }) {
         : html`<ul class="calls">${calls.items.map((c) => html`<${CallRow} call=${c} tz=${tz} />`)}</ul>
                <p><a href="/calls">All calls</a></p>`}
     </section>
-    <section aria-labelledby="figures"><h2 id="figures">How it went</h2>
-      <${Figures} days=${analytics.days} currency=${analytics.currency} />
-      <${DayChart} days=${analytics.days} />
-    </section>
     <section aria-labelledby="messages"><h2 id="messages">Messages to answer</h2>
       <${MessageList} items=${messages.items.filter((m) => !handled.includes(m.id))} tz=${tz}
         onHandled=${(m) => { setHandled([...handled, m.id]); data.reload(); }}
         empty="No messages waiting — every message has been answered." />
       <p><a href="/messages">All messages</a></p>
+    </section>
+    <section aria-labelledby="figures"><h2 id="figures">How it went</h2>
+      <${Figures} days=${analytics.days} currency=${analytics.currency} />
+      <${DayChart} days=${analytics.days} />
     </section>`;
 }
