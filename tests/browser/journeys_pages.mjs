@@ -150,6 +150,8 @@ const journeys = {
     await dialog.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('status').filter({ hasText: `${args.other_email} was removed.` }).waitFor();
     check(await other.count() === 0, 'the removed user is still listed');
+    await page.waitForTimeout(500);         // the list reloads after the change: still gone
+    check(await other.count() === 0, 'the removed user came back');
     const me = page.locator('li.user-row', { hasText: args.email });
     check(await me.getByRole('button').count() === 0 && await me.locator('select').count() === 0,
           'the owner is offered to change or remove themselves');
@@ -176,6 +178,26 @@ const journeys = {
     await visit(page, 'numbers');
   },
 
+  // A business just signed up: each page says what will show there, and the number
+  // being bought.
+  async empty(page) {
+    await logIn(page, args.email, args.password);
+    const pages = [['Messages', 'No messages yet — when a caller leaves one, it shows here.'],
+                   ['Leads', 'No leads yet — each call and text conversation is scored once it ends.'],
+                   ['Texts', 'No texts yet — when someone texts your number, the conversation shows here.']];
+    for (const [label, sentence] of pages) {
+      await navTo(page, label);
+      await page.getByText(sentence).waitFor();
+      await visit(page, label.toLowerCase() + '-empty');
+    }
+    await navTo(page, 'Numbers');
+    const row = page.locator('li.number-row');
+    await row.waitFor();
+    check((await row.locator('.state').innerText()) === 'Being set up', 'the number request reads ' +
+          await row.locator('.state').innerText());
+    await visit(page, 'numbers-pending');
+  },
+
   // B's pages show B's own lead and thread (the text confirming its caller's booking),
   // no messages, and nothing of A's; A's thread is not found.
   async 'pages-isolation'(page) {
@@ -193,9 +215,12 @@ const journeys = {
     await page.locator('li.thread', { hasText: args.own_caller }).waitFor();     // the booking's confirmation
     check(await page.locator('li.thread').count() === 1, 'B sees more than its one thread');
     await assertNone(page, 'Texts');
-    await page.goto(args.url + '/texts/' + args.texter);
+    await page.goto(args.url + '/texts/' + args.texter);      // the address names the number; nothing else shows
     await page.getByText('No texts with that number.').waitFor();
-    await assertNone(page, 'the other business\'s thread');
+    check(await page.locator('ol.texts li').count() === 0, 'the other business\'s thread shows texts');
+    const shown = await page.locator('main').innerText();
+    for (const word of args.forbidden.filter((w) => w !== args.texter_display))
+      check(!shown.includes(word), `the other business's thread shows its "${word}"`);
     await navTo(page, 'Numbers');
     await page.locator('li.number-row', { hasText: args.own_number }).waitFor();
     await assertNone(page, 'Numbers');

@@ -162,8 +162,14 @@ def test_numbers_show_the_business_s_number_as_active():
     journey("numbers", email=A.email, password=A.password, number_display=display(A.number))
 
 
+def test_a_new_business_s_pages_say_what_will_show_there():
+    _, signed = sign_up(WEB, "Cleo Dental")
+    STACK.tenants.append(signed["business_id"])
+    journey("empty", email=signed["email"], password=signed["password"])
+
+
 def test_business_b_sees_none_of_a_s_messages_leads_or_texts():
-    journey("pages-isolation", email=B.email, password=B.password, texter=TEXTER,
+    journey("pages-isolation", email=B.email, password=B.password, texter=TEXTER, texter_display=display(TEXTER),
             own_number=display(B.number), own_caller=display("+15550007203"),
             forbidden=[MESSAGE, "Lou Reed", "Alma Quist", display(TEXTER), display(A.number),
                        "older call scored", "Anna", display("+15550007201"), display("+15550007202")])

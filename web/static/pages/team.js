@@ -90,11 +90,12 @@ export function TeamPage({ me }) {
   const data = useLoad(() => (me.role === 'owner' ? api('GET', '/users') : Promise.resolve(null)), []);
   const [said, setSaid] = useState('');
   const [removing, setRemoving] = useState(null);
+  const [gone, setGone] = useState([]);         // removed here: off the list before it reloads
   if (me.role !== 'owner')
     return html`<h1>Team</h1><p class="notice" data-testid="owners-only">Only an owner of ${me.business.name} can see and change
       the team. Ask an owner if you need someone added or removed.</p><p><a href="/">Back to Today</a></p>`;
   if (!data.value) return html`<h1>Team</h1><${Loading} state=${data} />`;
-  const users = data.value.items;
+  const users = data.value.items.filter((u) => !gone.includes(u.id));
   const done = (text) => { setSaid(text); data.reload(); };
   return html`<h1>Team</h1>
     <p class="notice" role="status">${said}</p>
@@ -106,5 +107,5 @@ export function TeamPage({ me }) {
     </section>
     <${AddUser} onAdded=${(u) => done(`${u.email} was added as ${ROLES[u.role].toLowerCase()}.`)} key=${users.length} />
     ${removing && html`<${RemoveDialog} user=${removing} onClose=${() => setRemoving(null)}
-        onRemoved=${(u) => { setRemoving(null); done(`${u.email} was removed.`); }} />`}`;
+        onRemoved=${(u) => { setRemoving(null); setGone([...gone, u.id]); done(`${u.email} was removed.`); }} />`}`;
 }
