@@ -99,9 +99,9 @@ enum app_err messages_mark_handled(PGconn *conn, const char *business_id,
 const char *const leads_orders[] = {"newest", "score", NULL};
 
 /* The two halves of the leads list, calls and text conversations, each row (the lead as
- * JSON text, its time key, its id) with KEY (SQL over the row's score l.score and its
- * start, named START) as its sort key. */
-#define LEADS_CALLS(key, start)                                                             \
+ * JSON text, its sort key, its id); key is the sort key's SQL, over the lead's score
+ * (l.score) and the start of its call (c.started_at) or conversation (t.started_at). */
+#define LEADS_CALLS(key)                                                                    \
     "SELECT json_build_object('id', l.id, 'call_id', l.call_log_id, 'channel', 'call', "    \
     "'score', l.score, 'reasons', l.reasons, 'created_at', l.created_at, "                  \
     "'from', c.from_number, 'started_at', c.started_at)::text AS j, " key " AS k, c.id AS id " \
@@ -131,7 +131,7 @@ enum app_err leads_list_json(PGconn *conn, int min_score, const char *order,
         /* No index holds this order: each page reads the business's leads (one per
          * call or conversation) and sorts them. */
         return owner_list_json(
-            conn, "SELECT j, k, id FROM ((" LEADS_CALLS(LEADS_SCORE_KEY("c.started_at"), "c.started_at")
+            conn, "SELECT j, k, id FROM ((" LEADS_CALLS(LEADS_SCORE_KEY("c.started_at"))
             ") UNION ALL (" LEADS_TEXTS(LEADS_SCORE_KEY("t.started_at")) ")) u"
             " WHERE ($2::bigint IS NULL OR (k, id) < ($2::bigint, $3::uuid))"
             " ORDER BY k DESC, id DESC LIMIT $4::integer",
@@ -142,7 +142,7 @@ enum app_err leads_list_json(PGconn *conn, int min_score, const char *order,
      * conversation (call_control_id "sms:<conversation>", its call_id the conversation)
      * starts at its first text. Each side is cut to the page before they are merged. */
     return owner_list_json(
-        conn, "SELECT j, k, id FROM ((" LEADS_CALLS(OWNER_TIME_KEY("c.started_at"), "c.started_at")
+        conn, "SELECT j, k, id FROM ((" LEADS_CALLS(OWNER_TIME_KEY("c.started_at"))
         " AND ($2::bigint IS NULL OR (c.started_at, c.id) < (" OWNER_TIME_OF("$2") ", $3::uuid))"
         " ORDER BY c.started_at DESC, c.id DESC LIMIT $4::integer)"
         " UNION ALL (" LEADS_TEXTS(OWNER_TIME_KEY("t.started_at"))
