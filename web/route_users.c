@@ -1,5 +1,5 @@
 /* web/route_users.c: GET /api/v1/me, POST /api/v1/me/password, and the business's users
- * (GET, POST /api/v1/users; DELETE /api/v1/users/{id}). Every query runs in the
+ * (GET, POST /api/v1/users; PATCH and DELETE /api/v1/users/{id}). Every query runs in the
  * session's business, so another business's user id is not found (404), exactly as an
  * id that does not exist. */
 #include <string.h>
@@ -11,6 +11,7 @@
 
 static const char *const password_fields[] = {"current_password", "new_password", NULL};
 static const char *const user_fields[] = {"email", "password", "role", NULL};
+static const char *const role_fields[] = {"role", NULL};
 
 /* Answers with the JSON of an action, or its failure. */
 static void answer(struct web_result *out, int status, enum app_err err, json_t *body,
@@ -162,4 +163,42 @@ void route_users_delete(PGconn *conn, const struct web_request *req,
     }
     enum app_err err = users_delete(conn, id, why, sizeof why);
     answer(out, 204, err, NULL, err == APP_ENOTFOUND ? "No such user." : why);
+}
+
+/* An owner changes another user's role. Not their own: the owner asking stays an owner,
+ * so a business always keeps one. An id the business does not have is 404 before the
+ * body is looked at, as DELETE answers it. */
+void route_users_update(PGconn *conn, const struct web_request *req,
+                        const struct web_session *session, struct web_result *out)
+{
+    const char *id = web_param(req, "id");
+    enum account_role role = ACCOUNT_STAFF;
+    json_t *body = NULL;
+    char why[512];
+    if (!uuid_is_valid(id, strlen(id))) {
+        web_problem(out, 404, "No such user.");
+        return;
+    }
+    enum app_err err = users_get_json(conn, id, &body, why, sizeof why);
+    if (err != APP_OK) {
+        answer(out, 404, err, NULL, err == APP_ENOTFOUND ? "No such user." : why);
+        return;
+    }
+    json_decref(body);
+    body = NULL;
+    json_t *errors = json_array();
+    web_body_only(req, role_fields, errors);
+    const char *role_name = web_body_string(req, "role", true, NULL, errors);
+    if (role_name != NULL && !account_role_parse(role_name, &role))
+        web_error_add(errors, "role", "must be \"owner\" or \"staff\"");
+    if (web_reject_invalid(out, errors))
+        return;
+    if (strcasecmp(id, session->user_id) == 0) {
+        web_problem(out, 409, "You cannot change your own role; another owner can.");
+        return;
+    }
+    err = users_set_role(conn, id, role, why, sizeof why);
+    if (err == APP_OK)
+        err = users_get_json(conn, id, &body, why, sizeof why);
+    answer(out, 200, err, body, why);
 }

@@ -12,6 +12,7 @@ const struct web_route web_routes[] = {
     {WEB_POST, "/api/v1/me/password", WEB_SIGNED_IN, route_me_password, 0, 0},
     {WEB_GET, "/api/v1/users", WEB_SIGNED_IN, route_users_list, 0, 0},
     {WEB_POST, "/api/v1/users", WEB_OWNER, route_users_create, 0, 0},
+    {WEB_PATCH, "/api/v1/users/{id}", WEB_OWNER, route_users_update, 0, 0},
     {WEB_DELETE, "/api/v1/users/{id}", WEB_OWNER, route_users_delete, 0, 0},
 
     /* ---- the business's data: its calls and records, analytics, receptionist ---- */
@@ -35,6 +36,8 @@ const struct web_route web_routes[] = {
 
     /* bookings the business cancels (owners and staff) */
     {WEB_POST, "/api/v1/bookings/{id}/cancel", WEB_SIGNED_IN, route_booking_cancel, 0, 0},
+    /* messages the business has answered (owners and staff) */
+    {WEB_POST, "/api/v1/messages/{id}/handled", WEB_SIGNED_IN, route_message_handled, 0, 0},
 
     /* billing: what the business pays, and Stripe's pages where its owner pays it */
     {WEB_GET, "/api/v1/billing", WEB_SIGNED_IN, route_billing_show, 0, 0},

@@ -20,6 +20,8 @@ void route_users_list(PGconn *conn, const struct web_request *req,
                       const struct web_session *session, struct web_result *out);
 void route_users_create(PGconn *conn, const struct web_request *req,
                         const struct web_session *session, struct web_result *out);
+void route_users_update(PGconn *conn, const struct web_request *req,
+                        const struct web_session *session, struct web_result *out);
 void route_users_delete(PGconn *conn, const struct web_request *req,
                         const struct web_session *session, struct web_result *out);
 
@@ -36,6 +38,8 @@ void route_bookings_list(PGconn *conn, const struct web_request *req,
                          const struct web_session *session, struct web_result *out);
 void route_messages_list(PGconn *conn, const struct web_request *req,
                          const struct web_session *session, struct web_result *out);
+void route_message_handled(PGconn *conn, const struct web_request *req,
+                           const struct web_session *session, struct web_result *out);
 /* route_sms.c */
 void route_sms_threads_list(PGconn *conn, const struct web_request *req, const struct web_session *session,
                             struct web_result *out);

@@ -18,11 +18,15 @@
     "'caller_name', b.caller_name, 'caller_number', b.caller_number, 'created_at', "        \
     "b.created_at, 'cancelled_at', b.cancelled_at)"
 
-/* m: messages. call_control_id is replaced by call_id. */
+/* m: messages. call_control_id is replaced by call_id. handled_at and handled_by (the
+ * email of the user who marked it) are null until the business handles it
+ * (schema/0013_message_handlings.sql); each is one lookup by the message's id. */
 #define OWNER_MESSAGE_JSON                                                                  \
     "json_build_object('id', m.id, 'call_control_id', m.call_control_id, 'caller_name', "   \
     "m.caller_name, 'callback_number', m.callback_number, 'message', m.message, "           \
-    "'taken_at', m.taken_at)"
+    "'taken_at', m.taken_at, 'handled_at', (SELECT h.handled_at FROM message_handlings h "  \
+    "WHERE h.message_id = m.id), 'handled_by', (SELECT u.email FROM message_handlings h "   \
+    "JOIN users u ON u.id = h.user_id WHERE h.message_id = m.id))"
 
 /* u: upsell_opportunities; evidence holds the caller's own words. */
 #define OWNER_UPSELL_JSON                                                                   \

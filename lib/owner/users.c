@@ -98,6 +98,14 @@ enum app_err users_delete(PGconn *conn, const char *user_id, char *why, size_t w
     return session_revoke_user(conn, user_id, NULL, why, why_len);
 }
 
+enum app_err users_set_role(PGconn *conn, const char *user_id, enum account_role role,
+                            char *why, size_t why_len)
+{
+    const char *params[] = {user_id, account_role_name(role)};
+    return owner_exec_one(conn, "UPDATE users SET role = $2 WHERE id = $1::uuid AND deleted_at IS NULL",
+                          2, params, why, why_len);
+}
+
 enum app_err users_password_hash(PGconn *conn, const char *user_id, char hash[PASSWORD_HASH_MAX],
                                  char *why, size_t why_len)
 {

@@ -58,6 +58,11 @@ enum app_err users_list_json(PGconn *conn, json_t **out, char *why, size_t why_l
  * the business has no such live user. */
 enum app_err users_delete(PGconn *conn, const char *user_id, char *why, size_t why_len);
 
+/* Gives the live user user_id (a UUID) role. APP_ENOTFOUND when the business has no
+ * such live user. Its sessions keep going: each request reads the role afresh. */
+enum app_err users_set_role(PGconn *conn, const char *user_id, enum account_role role,
+                            char *why, size_t why_len);
+
 /* The live user's password hash ("" when it has none). APP_ENOTFOUND otherwise. */
 enum app_err users_password_hash(PGconn *conn, const char *user_id, char hash[PASSWORD_HASH_MAX],
                                  char *why, size_t why_len);

@@ -33,6 +33,7 @@ static const struct {
     {"booking_cancellations", "SELECT to_jsonb(t) FROM booking_cancellations t WHERE business_id = $1"},
     {"usage_events", "SELECT to_jsonb(t) FROM usage_events t WHERE business_id = $1"},
     {"messages", "SELECT to_jsonb(t) FROM messages t WHERE business_id = $1"},
+    {"message_handlings", "SELECT to_jsonb(t) FROM message_handlings t WHERE business_id = $1"},
     {"lead_scores", "SELECT to_jsonb(t) FROM lead_scores t WHERE business_id = $1"},
     {"upsell_opportunities", "SELECT to_jsonb(t) FROM upsell_opportunities t WHERE business_id = $1"},
     {"daily_figures", "SELECT to_jsonb(t) FROM daily_figures t WHERE business_id = $1"},

@@ -265,6 +265,39 @@ def test_a_deleted_user_is_signed_out_and_cannot_log_in_and_its_email_is_free_ag
     assert status == 201 and again["role"] == "owner" and again["id"] != staff["id"]
 
 
+def test_an_owner_changes_a_user_s_role_which_holds_from_the_user_s_next_request():
+    owner = signup(WEB)
+    staff, email, password = add_user(WEB, owner["token"], role="staff")
+    token = login(WEB, email, password)[2]["token"]
+    new_user = {"email": new_email(), "password": "long password", "role": "staff"}
+    assert WEB.call("POST", "/api/v1/users", new_user, token=token)[0] == 403
+    status, _, changed = WEB.call("PATCH", "/api/v1/users/" + staff["id"], {"role": "owner"}, token=owner["token"])
+    assert status == 200 and (changed["id"], changed["role"], changed["email"]) == (staff["id"], "owner", email)
+    assert WEB.call("GET", "/api/v1/me", token=token)[2]["role"] == "owner"       # same session
+    assert WEB.call("POST", "/api/v1/users", new_user, token=token)[0] == 201
+    status, _, body = WEB.call("PATCH", "/api/v1/users/" + staff["id"], {"role": "boss"}, token=owner["token"])
+    assert status == 422 and [e["path"] for e in body["errors"]] == ["role"], body
+    status, _, body = WEB.call("PATCH", "/api/v1/users/" + staff["id"], {"role": "staff", "email": "x@y.z"},
+                               token=owner["token"])
+    assert status == 422 and [e["path"] for e in body["errors"]] == ["email"], body
+    status, _, body = WEB.call("PATCH", "/api/v1/users/" + owner["user_id"], {"role": "staff"}, token=owner["token"])
+    assert status == 409 and "your own role" in body["detail"], body
+    assert pg_rows(E, "SELECT role FROM users WHERE id = %s", owner["user_id"]) == [("owner",)]
+    assert pg_rows(E, "SELECT role FROM users WHERE id = %s", staff["id"]) == [("owner",)]
+
+
+def test_users_of_another_business_cannot_have_their_role_changed():
+    a = signup(WEB)
+    b = signup(WEB)
+    a_staff, _, _ = add_user(WEB, a["token"], role="staff")
+    for victim in (a["user_id"], a_staff["id"]):
+        status, headers, body = WEB.call("PATCH", "/api/v1/users/" + victim, {"role": "owner"}, token=b["token"])
+        assert status == 404 and is_problem(headers, body, 404)
+    missing = WEB.call("PATCH", "/api/v1/users/" + str(uuid.uuid4()), {"role": "owner"}, token=b["token"])
+    assert missing[0] == 404 and missing[2] == body
+    assert pg_rows(E, "SELECT role FROM users WHERE id = %s", a_staff["id"]) == [("staff",)]
+
+
 def test_users_of_one_business_are_never_seen_or_deleted_by_another():
     a = signup(WEB)
     b = signup(WEB)

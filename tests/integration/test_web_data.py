@@ -251,6 +251,41 @@ def test_a_message_call_shows_its_message_and_the_lists_link_back_to_it():
     assert booking_call in {b["call_id"] for b in A.owner.get_ok("/api/v1/bookings")["items"]}
 
 
+def test_a_message_marked_handled_leaves_the_unhandled_list_and_another_business_cannot_mark_it():
+    call_id = rows("SELECT id::text FROM call_logs WHERE call_control_id = %s", REAL_CALLS[1])[0][0]
+    [message] = A.owner.get_ok("/api/v1/calls/" + call_id)["messages"]
+    mid = message["id"]
+    assert (message["handled_at"], message["handled_by"]) == (None, None)
+    assert mid in {m["id"] for m in A.owner.get_ok("/api/v1/messages", handled="false")["items"]}
+    assert mid not in {m["id"] for m in A.owner.get_ok("/api/v1/messages", handled="true")["items"]}
+
+    theirs = B.owner.post(f"/api/v1/messages/{mid}/handled")
+    unknown = B.owner.post(f"/api/v1/messages/{uuid.uuid4()}/handled")
+    assert theirs[0] == 404 and theirs == unknown, (theirs, unknown)
+    assert B.owner.post("/api/v1/messages/not-a-uuid/handled") == unknown
+    assert rows("SELECT count(*) FROM message_handlings WHERE message_id = %s", mid) == [(0,)]
+    status, body = A.owner.post(f"/api/v1/messages/{mid}/handled", {"note": "called back"})
+    assert status == 422 and problem_paths(body) == ["note"], body
+
+    staff = add_user(A.owner, "staff")
+    staff_email = staff.get_ok("/api/v1/me")["user"]["email"]
+    status, handled = staff.post(f"/api/v1/messages/{mid}/handled", {})
+    assert status == 200 and handled["id"] == mid and handled["call_id"] == call_id, handled
+    assert handled["handled_by"] == staff_email and handled["handled_at"].endswith(
+        A.owner.get_ok("/api/v1/calls", limit=1)["items"][0]["started_at"][-6:]), handled
+    again = A.owner.post(f"/api/v1/messages/{mid}/handled")
+    assert again == (200, handled), again          # the first mark stands
+
+    assert mid not in {m["id"] for m in A.owner.get_ok("/api/v1/messages", handled="false")["items"]}
+    assert [m for m in A.owner.get_ok("/api/v1/messages")["items"] if m["id"] == mid] == [handled]
+    assert [m["id"] for m in A.owner.get_ok("/api/v1/messages", handled="true")["items"]] == [mid]
+    b_messages = B.owner.get_ok("/api/v1/messages")["items"]
+    assert b_messages and all(m["handled_at"] is None for m in b_messages)
+    assert B.owner.get_ok("/api/v1/messages", handled="true")["items"] == []
+    status, body = A.owner.get("/api/v1/messages", handled="maybe")
+    assert status == 422 and problem_paths(body) == ["handled"], body
+
+
 # ---- paging and filters ----
 
 def test_calls_come_in_three_pages_newest_first_without_duplicates_or_gaps():
@@ -294,6 +329,19 @@ def test_filters_select_what_they_name():
         local_day(1) + "T10:00:00"), tomorrow
 
 
+def test_leads_by_score_come_highest_first_then_newest_across_pages():
+    newest, _ = A.owner.all_pages("/api/v1/leads", 200)
+    by_score, sizes = A.owner.all_pages("/api/v1/leads", 7, sort="score")
+    assert len(sizes) > 2 and sorted(l["id"] for l in by_score) == sorted(l["id"] for l in newest)
+    keys = [(l["score"], datetime.datetime.fromisoformat(l["started_at"]), l["call_id"]) for l in by_score]
+    assert keys == sorted(keys, reverse=True), keys[:10]
+    strong = A.owner.get_ok("/api/v1/leads", sort="score", min_score=50, limit=200)["items"]
+    assert strong and [l["id"] for l in by_score if l["score"] >= 50] == [l["id"] for l in strong]
+    cursor = A.owner.get_ok("/api/v1/leads", sort="score", limit=1)["next_cursor"]
+    status, body = A.owner.get("/api/v1/leads", limit=1, cursor=cursor)
+    assert status == 422 and problem_paths(body) == ["cursor"], body
+
+
 def a_real_calls():
     """A's calls through the simulator so far."""
     return REAL_CALLS[:2] + PRICE_CALLS_OF_A
@@ -309,6 +357,7 @@ def test_every_bad_query_value_is_422_with_its_path():
              ("/api/v1/calls", {"from": "2026-03-02", "to": "2026-03-01"}, ["to"]),
              ("/api/v1/bookings", {"status": "maybe", "limit": "-1"}, ["status", "limit"]),
              ("/api/v1/leads", {"min_score": "101"}, ["min_score"]),
+             ("/api/v1/leads", {"sort": "name"}, ["sort"]),
              ("/api/v1/calls", {"min_score": "-1"}, ["min_score"]),
              ("/api/v1/messages", {"color": "red"}, ["color"]),
              ("/api/v1/analytics", {"from": "2026-01-01"}, ["to"]),
@@ -469,6 +518,7 @@ def test_without_a_session_every_data_route_is_401():
     assert nobody.put("/api/v1/agent", A.doc)[0] == 401
     assert nobody.post("/api/v1/agent/versions/1/activate")[0] == 401
     assert nobody.post(f"/api/v1/bookings/{uuid.uuid4()}/cancel")[0] == 401
+    assert nobody.post(f"/api/v1/messages/{uuid.uuid4()}/handled")[0] == 401
 
 
 def test_every_data_route_was_checked_against_the_document():

@@ -122,6 +122,8 @@ def test_a_text_conversations_lead_score_is_listed_with_the_calls_leads_and_only
     strong = owner_a.get_ok("/api/v1/leads", min_score=50)["items"]
     assert [l["call_id"] for l in strong] == [hot]
     assert [l["call_id"] for l in owner_b.get_ok("/api/v1/leads")["items"]] == [hers]
+    by_score, sizes = owner_a.all_pages("/api/v1/leads", 1, sort="score")
+    assert [l["call_id"] for l in by_score] == [hot, cold] and sizes == [1, 1], by_score
 
 
 def test_without_a_session_the_text_routes_are_401():

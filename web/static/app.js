@@ -10,6 +10,11 @@ import { CallsPage } from './pages/calls.js';
 import { CallPage } from './pages/call.js';
 import { BookingsPage } from './pages/bookings.js';
 import { BillingPage } from './pages/billing.js';
+import { MessagesPage } from './pages/messages.js';
+import { LeadsPage } from './pages/leads.js';
+import { TextsPage, ThreadPage } from './pages/texts.js';
+import { TeamPage } from './pages/team.js';
+import { NumbersPage } from './pages/numbers.js';
 
 const PUBLIC = ['/login', '/signup'];
 
@@ -26,6 +31,12 @@ function pageFor(path) {
   if (path === '/calls') return [CallsPage, {}];
   if (path === '/bookings') return [BookingsPage, {}];
   if (path === '/billing') return [BillingPage, {}];
+  if (path === '/messages') return [MessagesPage, {}];
+  if (path === '/leads') return [LeadsPage, {}];
+  if (path === '/texts') return [TextsPage, {}];
+  if (/^\/texts\/\+\d{7,15}$/.test(path)) return [ThreadPage, { number: path.slice(7) }];
+  if (path === '/team') return [TeamPage, {}];
+  if (path === '/numbers') return [NumbersPage, {}];
   const call = /^\/calls\/([0-9a-f-]{36})$/.exec(path);
   if (call) return [CallPage, { id: call[1] }];
   return [NotFound, {}];
@@ -41,7 +52,13 @@ function Shell({ me, path, onLogout }) {
   return html`<header class="top">
       <span class="brand">${me.business.name}</span>
       <nav aria-label="Main">${link('/', 'Today')} ${link('/calls', 'Calls')}
-        ${link('/bookings', 'Bookings')} ${link('/billing', 'Billing')}</nav>
+        ${link('/bookings', 'Bookings')}
+        ${link('/messages', 'Messages')}
+        ${link('/leads', 'Leads')}
+        ${link('/texts', 'Texts')}
+        ${link('/numbers', 'Numbers')}
+        ${me.role === 'owner' && link('/team', 'Team')}
+        ${link('/billing', 'Billing')}</nav>
       <button type="button" class="link" onClick=${onLogout}>Log out</button>
     </header>`;
 }

@@ -1,6 +1,7 @@
 // Loading what a page shows: a hook that runs an async function when its inputs change
-// (and again every everyMs while the tab is visible, keeping what is shown until the new
-// answer comes), the message shown meanwhile, and lists loaded a page at a time.
+// (and again every everyMs while the tab is visible, or when reload() is called, keeping
+// what is shown until the new answer comes), the message shown meanwhile, and lists
+// loaded a page at a time.
 import { html, useState, useEffect, useRef } from './vendor/preact-htm.js';
 
 export function useLoad(fn, inputs, everyMs) {
@@ -17,7 +18,7 @@ export function useLoad(fn, inputs, everyMs) {
     const timer = setInterval(() => document.visibilityState === 'visible' && setTick((t) => t + 1), everyMs);
     return () => clearInterval(timer);
   }, [everyMs]);
-  return state;
+  return { ...state, reload: () => setTick((t) => t + 1) };
 }
 
 export function Loading({ state }) {

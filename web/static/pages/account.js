@@ -2,7 +2,7 @@
 import { html, useState } from '../vendor/preact-htm.js';
 import { api } from '../api.js';
 
-function Field({ id, label, errors, hint, children }) {
+export function Field({ id, label, errors, hint, children }) {
   const err = errors[id];
   return html`<div class="field">
       <label for=${id}>${label}</label>
@@ -12,7 +12,7 @@ function Field({ id, label, errors, hint, children }) {
     </div>`;
 }
 
-function useForm(initial) {
+export function useForm(initial) {
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);

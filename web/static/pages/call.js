@@ -47,7 +47,7 @@ export function CallPage({ id, me }) {
     ${c.summary && html`<p class="summary">${c.summary}</p>`}
     <${Bookings} items=${c.bookings} tz=${tz} />
     ${c.messages.length > 0 && html`<section aria-labelledby="msg"><h2 id="msg">Message</h2>
-      <${MessageList} items=${c.messages} tz=${tz} /></section>`}
+      <${MessageList} items=${c.messages} tz=${tz} onHandled=${data.reload} /></section>`}
     <${Upsells} items=${c.upsells} />
     <section aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>
       <${Conversation} turns=${c.turns} tz=${tz} /></section>`;

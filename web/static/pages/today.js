@@ -1,6 +1,6 @@
 // Today: the figures for today, 7 and 30 days (from one analytics request for the last 30
-// local days), a chart of calls and bookings per day, the latest calls, the latest
-// messages, and the business's number. It refreshes itself, more often while the number
+// local days), a chart of calls and bookings per day, the latest calls, the messages
+// nobody has answered yet (each with "Mark handled"), and the business's number. It refreshes itself, more often while the number
 // is being set up, so a new call or the new number shows without a reload.
 import { html, useState } from '../vendor/preact-htm.js';
 import { api } from '../api.js';
@@ -39,11 +39,12 @@ export function TodayPage({ me }) {
   const tz = me.business.timezone;
   const [today] = useState(() => todayIn(tz));
   const [hasNumber, setHasNumber] = useState(true);
+  const [handled, setHandled] = useState([]);   // marked here, gone before the list reloads
   const data = useLoad(async () => {
     const [analytics, calls, messages, numbers] = await Promise.all([
       api('GET', `/analytics?from=${addDays(today, -29)}&to=${today}`),
       api('GET', '/calls?limit=10'),
-      api('GET', '/messages?limit=5'),
+      api('GET', '/messages?handled=false&limit=10'),
       api('GET', '/numbers'),
     ]);
     setHasNumber(activeNumber(numbers) !== null);
@@ -64,11 +65,14 @@ export function TodayPage({ me }) {
         : html`<ul class="calls">${calls.items.map((c) => html`<${CallRow} call=${c} tz=${tz} />`)}</ul>
                <p><a href="/calls">All calls</a></p>`}
     </section>
+    <section aria-labelledby="messages"><h2 id="messages">Messages to answer</h2>
+      <${MessageList} items=${messages.items.filter((m) => !handled.includes(m.id))} tz=${tz}
+        onHandled=${(m) => { setHandled([...handled, m.id]); data.reload(); }}
+        empty="No messages waiting — every message has been answered." />
+      <p><a href="/messages">All messages</a></p>
+    </section>
     <section aria-labelledby="figures"><h2 id="figures">How it went</h2>
       <${Figures} days=${analytics.days} currency=${analytics.currency} />
       <${DayChart} days=${analytics.days} />
-    </section>
-    <section aria-labelledby="messages"><h2 id="messages">Messages</h2>
-      <${MessageList} items=${messages.items} tz=${tz} />
     </section>`;
 }
