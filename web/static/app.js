@@ -10,6 +10,7 @@ import { CallsPage } from './pages/calls.js';
 import { CallPage } from './pages/call.js';
 import { BookingsPage } from './pages/bookings.js';
 import { BillingPage } from './pages/billing.js';
+import { ReceptionistPage } from './pages/receptionist.js';
 
 const PUBLIC = ['/login', '/signup'];
 
@@ -26,6 +27,7 @@ function pageFor(path) {
   if (path === '/calls') return [CallsPage, {}];
   if (path === '/bookings') return [BookingsPage, {}];
   if (path === '/billing') return [BillingPage, {}];
+  if (path === '/receptionist') return [ReceptionistPage, {}];
   const call = /^\/calls\/([0-9a-f-]{36})$/.exec(path);
   if (call) return [CallPage, { id: call[1] }];
   return [NotFound, {}];
@@ -41,6 +43,7 @@ function Shell({ me, path, onLogout }) {
   return html`<header class="top">
       <span class="brand">${me.business.name}</span>
       <nav aria-label="Main">${link('/', 'Today')} ${link('/calls', 'Calls')}
+        ${link('/receptionist', 'Receptionist')}
         ${link('/bookings', 'Bookings')} ${link('/billing', 'Billing')}</nav>
       <button type="button" class="link" onClick=${onLogout}>Log out</button>
     </header>`;
