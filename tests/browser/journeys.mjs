@@ -4,23 +4,24 @@
 // Exit status 0 when the journey went as a user expects; otherwise the first thing that
 // did not, on stderr. Every page visited is checked by axe-core (no serious or critical
 // violation) and photographed at 375 and 1440 px under build/screenshots/; any error the
-// page logs (a script error, a CSP refusal) fails the journey.
+// page logs (a script error, a CSP refusal) fails the journey. Other journey files
+// (journeys_receptionist.mjs) import the helpers below and run theirs with runJourney.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const SHOTS = join(ROOT, 'build', 'screenshots');
 const [name, argJson] = process.argv.slice(2);
-const args = JSON.parse(argJson || '{}');
+export const args = JSON.parse(argJson || '{}');
 
-function check(ok, what) {
+export function check(ok, what) {
   if (!ok) throw new Error(what);
 }
 
-async function open() {
+export async function open() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -38,7 +39,7 @@ async function open() {
 }
 
 // axe-core through the DevTools protocol: the page's CSP forbids injected scripts.
-async function axe(page, label) {
+export async function axe(page, label) {
   await page.evaluate(AXE);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -46,7 +47,7 @@ async function axe(page, label) {
     `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; '));
 }
 
-async function shoot(page, label) {
+export async function shoot(page, label) {
   mkdirSync(SHOTS, { recursive: true });
   for (const width of [375, 1440]) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
@@ -58,13 +59,13 @@ async function shoot(page, label) {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-async function visit(page, label) {
+export async function visit(page, label) {
   await page.waitForSelector('main h1');
   await axe(page, label);
   await shoot(page, label);
 }
 
-async function logIn(page, email, password) {
+export async function logIn(page, email, password) {
   await page.goto(args.url + '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -356,7 +357,7 @@ const journeys = {
 };
 
 // Text with the narrow no-break spaces of some locales' times ("8:00 AM") as plain ones.
-function spaced(text) {
+export function spaced(text) {
   return text.replace(/\s/g, ' ');
 }
 
@@ -366,19 +367,25 @@ async function assertNone(page, where) {
     check(!text.includes(word), `${where} shows the other business's "${word}"`);
 }
 
-const journey = journeys[name];
-if (!journey) {
-  console.error('no journey ' + name);
-  process.exit(2);
+// Runs the journey named on the command line from table; the exit status says how it went.
+export async function runJourney(table) {
+  const journey = table[name];
+  if (!journey) {
+    console.error('no journey ' + name);
+    process.exit(2);
+  }
+  const { browser, context, page } = await open();
+  try {
+    await journey(page, context);
+    check(page.problems.length === 0, page.problems.join('; '));
+    console.log('ok ' + name);
+  } catch (e) {
+    console.error(`journey ${name} at ${page.url()}: ${e.message}`);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
 }
-const { browser, context, page } = await open();
-try {
-  await journey(page, context);
-  check(page.problems.length === 0, page.problems.join('; '));
-  console.log('ok ' + name);
-} catch (e) {
-  console.error(`journey ${name} at ${page.url()}: ${e.message}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href)
+  await runJourney(journeys);
