@@ -478,6 +478,7 @@ def test_without_a_session_every_data_route_is_401():
         assert nobody.get(path)[0] == 401, path
     assert nobody.put("/api/v1/agent", A.doc)[0] == 401
     assert nobody.post("/api/v1/agent/versions/1/activate")[0] == 401
+    assert nobody.post("/api/v1/agent/try", {"config": A.doc})[0] == 401
     assert nobody.post(f"/api/v1/bookings/{uuid.uuid4()}/cancel")[0] == 401
 
 
