@@ -48,7 +48,9 @@ const journeys = {
     const errorId = await error.first().getAttribute('id');
     check(((await price.getAttribute('aria-describedby')) || '').split(' ').includes(errorId),
           'the error is not tied to its field');
-    check((await page.locator('.problems').innerText()).includes('services[0].price'), 'the problem list does not name the price');
+    // the list above the form names it too, and takes the keyboard to the field
+    await page.locator('.problems').getByRole('button', { name: 'services[0].price' }).click();
+    check(await price.evaluate((el) => el === document.activeElement), 'the problem does not lead to its field');
     await visit(page, 'receptionist-error');
     await price.fill(args.new_price);
     await page.getByRole('button', { name: 'Save', exact: true }).click();

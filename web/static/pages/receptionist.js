@@ -34,12 +34,21 @@ function byPath(problems) {
   return errors;
 }
 
+// The field an API path names ("services[0].price"), if the form shows one.
+function fieldOf(name) {
+  return document.getElementById('rx-' + name.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-')
+    .replace(/[^A-Za-z0-9_-]/g, '_'));
+}
+
+// Every problem, each a button to the field it names when there is one.
 function Problems({ errors }) {
   const list = Object.entries(errors);
   if (!list.length) return null;
+  const go = (name) => { const el = fieldOf(name); if (el) el.focus(); };
   return html`<div class="problems" role="alert">
       <p><strong>${list.length === 1 ? 'One problem' : `${list.length} problems`} to fix before saving:</strong></p>
-      <ul>${list.map(([p, m]) => html`<li key=${p}>${p ? html`<code>${p}</code>: ` : ''}${m}</li>`)}</ul>
+      <ul>${list.map(([p, m]) => html`<li key=${p}>${p ? html`<button type="button" class="link"
+          onClick=${() => go(p)}><code>${p}</code></button>: ` : ''}${m}</li>`)}</ul>
     </div>`;
 }
 
@@ -111,6 +120,7 @@ export function ReceptionistPage({ me }) {
     <p class="meta">Version ${active.version} is active.${isChanged ? ' The form has changes that are not saved.' : ''}</p>
     ${!isOwner && html`<p class="notice">Only the business's owner can change the receptionist; you can read it and try it.</p>`}
     ${notice && html`<p class="notice" role="status">${notice}</p>`}
+    <p class="jump"><a href="#try-title">Try it</a> · <a href="#versions-title">Versions</a></p>
     <div class="rx-layout">
       <form class="rx-main" onSubmit=${save} novalidate>
         <${Problems} errors=${errors} />
