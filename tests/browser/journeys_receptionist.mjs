@@ -103,7 +103,8 @@ const journeys = {
   },
 
   // The session is lost while editing: Save goes to the login page, and after logging
-  // in again the form holds what was typed, which then saves.
+  // in again the form holds what was typed, which then saves; then the version before
+  // is restored.
   async 'rx-lost-session'(page, context) {
     await logIn(page, args.email, args.password);
     await openReceptionist(page);
@@ -123,7 +124,13 @@ const journeys = {
     await page.getByRole('status').filter({ hasText: 'unsaved changes were kept' }).waitFor();
     await visit(page, 'receptionist-kept');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /Saved: version \d+/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: `Saved: version ${args.version + 1}` }).waitFor();
+    // and the version before it is restored from the list
+    await page.getByRole('button', { name: `Restore version ${args.version}` }).click();
+    await page.getByRole('status').filter({ hasText: `Version ${args.version} is active again` }).waitFor();
+    check(await page.getByLabel('Greeting', { exact: true }).inputValue() !== args.greeting,
+          'the restored version still shows the newer greeting');
+    await page.locator(`.version-row[data-version="${args.version}"]`, { hasText: 'Active' }).waitFor();
   },
 };
 

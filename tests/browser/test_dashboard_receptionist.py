@@ -5,7 +5,8 @@ dental clinic of docs/examples (open around the clock) and a number routed to it
 owner changes a price in the form, is shown the error of a bad one beside it, saves a
 good one, and the next call placed through the simulator hears it; "Try it" answers with
 a greeting typed but not saved; staff see no Save and the API refuses them; a session
-lost while editing keeps what was typed. Screenshots: build/screenshots/."""
+lost while editing keeps what was typed, and the version before is restored from the
+list. Screenshots: build/screenshots/."""
 import json
 import os
 import subprocess
@@ -99,9 +100,10 @@ def test_staff_see_no_save_button_and_the_api_refuses_them():
     assert b.active()["version"] == b.version
 
 
-def test_a_session_lost_while_editing_keeps_what_was_typed():
+def test_a_session_lost_while_editing_keeps_what_was_typed_and_an_older_version_is_restored():
     b = Business("Lost Dental")
     greeting = "Typed before the session was lost, at Lost Dental."
-    journey("rx-lost-session", email=b.email, password=b.password, greeting=greeting)
-    active = b.active()
-    assert active["version"] == b.version + 1 and active["config"]["greeting"] == greeting, active["version"]
+    journey("rx-lost-session", email=b.email, password=b.password, greeting=greeting, version=b.version)
+    saved = b.client.get_ok(f"/api/v1/agent/versions/{b.version + 1}")
+    assert saved["config"]["greeting"] == greeting, saved["config"]["greeting"]
+    assert b.active()["version"] == b.version        # restored from the list

@@ -19,10 +19,6 @@ NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
 WEB = Web(E, FRONTDESK_NOW=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def teardown_module(module):
-    WEB.stop()
-
-
 def draft(**changes):
     """The dental clinic of docs/examples, booking from now on, one chair."""
     doc = example("dental-clinic")
@@ -136,3 +132,9 @@ def test_lines_after_goodbye_are_not_answered():
 
 def test_without_a_session_it_is_401():
     assert Client(WEB).post("/api/v1/agent/try", {"config": draft()})[0] == 401
+
+
+def test_the_server_stops_cleanly_without_errors_logged():
+    assert WEB.stop() == 0          # and no sanitizer report (harness.Proc.stop)
+    errors = [line for line in WEB.output().splitlines() if '"level":"error"' in line]
+    assert errors == [], "\n".join(errors[:20])
