@@ -138,6 +138,7 @@ $(BUILD)/tests/test_web_router: $(BUILD)/web/router.o
 $(BUILD)/tests/test_web_static_rules: $(BUILD)/web/static_rules.o
 $(BUILD)/tests/test_web_problem: $(BUILD)/web/problem.o $(BUILD)/web/handler.o \
                               $(BUILD)/web/json_path.o
+$(BUILD)/tests/test_web_agent_try: $(BUILD)/web/agent_try.o
 
 # The fuzz targets are built with clang's libFuzzer and the same sanitizers; lib/ is
 # compiled once for all of them (fuzzer-no-link: instrumented, libFuzzer's main only in

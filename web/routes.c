@@ -30,6 +30,7 @@ const struct web_route web_routes[] = {
     {WEB_GET, "/api/v1/agent/versions", WEB_SIGNED_IN, route_agent_versions, 0, 0},
     {WEB_GET, "/api/v1/agent/versions/{n}", WEB_SIGNED_IN, route_agent_version_show, 0, 0},
     {WEB_POST, "/api/v1/agent/versions/{n}/activate", WEB_OWNER, route_agent_activate, 0, 0},
+    {WEB_POST, "/api/v1/agent/try", WEB_SIGNED_IN, route_agent_try, 0, WEB_BODY_LIMIT},
     {WEB_GET, "/api/v1/numbers", WEB_SIGNED_IN, route_numbers_list, 0, 0},
     {WEB_POST, "/api/v1/numbers", WEB_OWNER, route_numbers_request, 0, 0},
     {WEB_GET, "/api/v1/openapi.json", WEB_SIGNED_IN, route_openapi, 0, 0},

@@ -66,6 +66,10 @@ void route_agent_version_show(PGconn *conn, const struct web_request *req,
 void route_agent_activate(PGconn *conn, const struct web_request *req,
                           const struct web_session *session, struct web_result *out);
 
+/* route_agent_try.c: the receptionist answering from a draft, nothing saved. */
+void route_agent_try(PGconn *conn, const struct web_request *req,
+                     const struct web_session *session, struct web_result *out);
+
 /* route_numbers.c: the business's numbers and its requests for another. */
 void route_numbers_list(PGconn *conn, const struct web_request *req,
                         const struct web_session *session, struct web_result *out);

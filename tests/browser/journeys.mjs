@@ -5,7 +5,8 @@
 // did not, on stderr. Every page visited is checked by axe-core (no serious or critical
 // violation) and photographed at 375 and 1440 px under build/screenshots/; any error the
 // page logs (a script error, a CSP refusal) fails the journey. The helpers are exported
-// for the other pages' journeys (journeys_pages.mjs), which run the same way.
+// for the other pages' journeys (journeys_pages.mjs, journeys_receptionist.mjs), which
+// run theirs with runJourney.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -367,8 +368,8 @@ export async function assertNone(page, where) {
     check(!text.includes(word), `${where} shows the other business's "${word}"`);
 }
 
-// Runs the journey the command line names, from the table given, in a new browser.
-export async function run(table) {
+// Runs the journey named on the command line from table; the exit status says how it went.
+export async function runJourney(table) {
   const journey = table[name];
   if (!journey) {
     console.error('no journey ' + name);
@@ -387,4 +388,5 @@ export async function run(table) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await run(journeys);
+if (import.meta.url === pathToFileURL(process.argv[1]).href)
+  await runJourney(journeys);

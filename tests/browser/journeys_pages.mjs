@@ -3,7 +3,7 @@
 //   node journeys_pages.mjs NAME '{"url": ..., ...}'
 // with the helpers of journeys.mjs: every page visited is checked by axe-core and
 // photographed at 375 and 1440 px, and any error the page logs fails the journey.
-import { args, check, axe, visit, logIn, assertNone, run } from './journeys.mjs';
+import { args, check, axe, visit, logIn, assertNone, runJourney } from './journeys.mjs';
 
 async function navTo(page, label) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
@@ -227,4 +227,4 @@ const journeys = {
   },
 };
 
-await run(journeys);
+await runJourney(journeys);

@@ -395,6 +395,16 @@ def test_staff_read_everything_but_cannot_change_the_receptionist():
     assert A.owner.get_ok("/api/v1/agent")["version"] == 2
 
 
+def test_a_try_out_answers_from_the_business_s_draft_and_saves_nothing():
+    before = A.owner.get_ok("/api/v1/agent")
+    doc = dict(A.doc, greeting="A draft greeting, not saved.")
+    status, body = A.owner.post("/api/v1/agent/try", {"config": doc, "caller_lines": ["How much is a cleaning?"]})
+    assert status == 200, (status, body)
+    said = [t["text"] for t in body["transcript"] if t["speaker"] == "receptionist"]
+    assert said[0].startswith("A draft greeting, not saved.") and "120" in said[1], said
+    assert A.owner.get_ok("/api/v1/agent") == before
+
+
 def test_an_invalid_configuration_is_422_with_every_path_and_saves_nothing():
     doc = copy.deepcopy(A.doc)
     doc["services"][2]["price"] = 350
@@ -517,6 +527,7 @@ def test_without_a_session_every_data_route_is_401():
         assert nobody.get(path)[0] == 401, path
     assert nobody.put("/api/v1/agent", A.doc)[0] == 401
     assert nobody.post("/api/v1/agent/versions/1/activate")[0] == 401
+    assert nobody.post("/api/v1/agent/try", {"config": A.doc})[0] == 401
     assert nobody.post(f"/api/v1/bookings/{uuid.uuid4()}/cancel")[0] == 401
     assert nobody.post(f"/api/v1/messages/{uuid.uuid4()}/handled")[0] == 401
 

@@ -15,6 +15,7 @@ import { LeadsPage } from './pages/leads.js';
 import { TextsPage, ThreadPage } from './pages/texts.js';
 import { TeamPage } from './pages/team.js';
 import { NumbersPage } from './pages/numbers.js';
+import { ReceptionistPage } from './pages/receptionist.js';
 
 const PUBLIC = ['/login', '/signup'];
 
@@ -37,6 +38,7 @@ function pageFor(path) {
   if (/^\/texts\/\+\d{7,15}$/.test(path)) return [ThreadPage, { number: path.slice(7) }];
   if (path === '/team') return [TeamPage, {}];
   if (path === '/numbers') return [NumbersPage, {}];
+  if (path === '/receptionist') return [ReceptionistPage, {}];
   const call = /^\/calls\/([0-9a-f-]{36})$/.exec(path);
   if (call) return [CallPage, { id: call[1] }];
   return [NotFound, {}];
@@ -52,6 +54,7 @@ function Shell({ me, path, onLogout }) {
   return html`<header class="top">
       <span class="brand">${me.business.name}</span>
       <nav aria-label="Main">${link('/', 'Today')} ${link('/calls', 'Calls')}
+        ${link('/receptionist', 'Receptionist')}
         ${link('/bookings', 'Bookings')}
         ${link('/messages', 'Messages')}
         ${link('/leads', 'Leads')}
