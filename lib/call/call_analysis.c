@@ -32,9 +32,12 @@ static const char *service_name(const struct agent_config *cfg, int index)
     return cfg != NULL && index >= 0 && (size_t)index < cfg->nservices ? cfg->services[index].name : NULL;
 }
 
-/* What the caller said: the memory counts the greeting as a turn too. */
-static int caller_turns(const struct rx_memory *m)
+/* What the caller said: on a call the memory counts the greeting as a turn too; a text
+ * conversation has no greeting, every turn answers the texter. */
+static int caller_turns(const struct rx_memory *m, bool is_text)
 {
+    if (is_text)
+        return m->turns;
     return m->turns > 1 ? m->turns - 1 : 0;
 }
 
@@ -57,12 +60,13 @@ static void reason(struct scoring *s, int points, const char *why)
     put(&s->reasons, "%s%s (%+d)", s->reasons.len > 0 ? "; " : "", why, points);
 }
 
-static void score(const struct agent_config *cfg, const struct rx_memory *m, struct call_analysis *out)
+static void score(const struct agent_config *cfg, const struct rx_memory *m, int spoke,
+                  struct call_analysis *out)
 {
     struct scoring s = {.reasons = {out->reasons, sizeof out->reasons, 0}};
     unsigned seen = m->intents_seen;
     char why[256];
-    if (caller_turns(m) == 0) {
+    if (spoke == 0) {
         reason(&s, 0, "the caller said nothing");
         out->score = 0;
         return;
@@ -149,8 +153,8 @@ static void upsells(const struct agent_config *cfg, const struct rx_memory *m, s
     }
 }
 
-static void summarise(const struct agent_config *cfg, const struct rx_memory *m, const char *caller,
-                      const char *outcome, struct call_analysis *out)
+static void summarise(const struct agent_config *cfg, const struct rx_memory *m, int spoke,
+                      const char *caller, const char *outcome, struct call_analysis *out)
 {
     struct text t = {out->summary, sizeof out->summary, 0};
     const char *name = m->caller_name[0] ? m->caller_name : m->message_name;
@@ -158,7 +162,6 @@ static void summarise(const struct agent_config *cfg, const struct rx_memory *m,
         put(&t, "%.60s (%.20s)", name, caller[0] ? caller : "number withheld");
     else
         put(&t, "A caller (%.20s)", caller[0] ? caller : "number withheld");
-    int spoke = caller_turns(m);
     if (spoke == 0) {
         put(&t, " said nothing; the call ended %.30s.", outcome);
         return;
@@ -202,9 +205,11 @@ void call_analysis_run(const struct agent_config *config, const struct rx_memory
                        const char *caller, const char *outcome, struct call_analysis *out)
 {
     memset(out, 0, sizeof *out);
-    score(config, mem, out);
+    outcome = outcome != NULL ? outcome : "";
+    int spoke = caller_turns(mem, strcmp(outcome, "text") == 0);
+    score(config, mem, spoke, out);
     upsells(config, mem, out);
-    summarise(config, mem, caller != NULL ? caller : "", outcome != NULL ? outcome : "", out);
+    summarise(config, mem, spoke, caller != NULL ? caller : "", outcome, out);
 }
 
 void call_analysis_note_tool(struct rx_memory *mem, const struct agent_config *config,

@@ -39,7 +39,8 @@ struct call_analysis {
 
 /* Analyses one call. config is the business's (borrowed; NULL: no service names, no
  * upsells), mem the receptionist's memory at the end of the call, caller the caller's
- * number ("" unknown), outcome the call's outcome ("completed", "transferred", ...). */
+ * number ("" unknown), outcome the call's outcome ("completed", "transferred", ...), or
+ * "text" for a text conversation (which has no greeting turn). */
 void call_analysis_run(const struct agent_config *config, const struct rx_memory *mem,
                        const char *caller, const char *outcome, struct call_analysis *out);
 

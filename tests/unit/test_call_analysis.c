@@ -70,6 +70,19 @@ static void test_a_silent_caller_scores_zero(void)
     CHECK(has(a.summary, "said nothing"));
 }
 
+static void test_a_text_conversation_has_no_greeting_and_its_one_question_counts(void)
+{
+    struct call c;
+    call_start(&c, DENTAL, "2026-03-02 10:00");
+    say(&c, "Hi, do you do teeth whitening? How much is it?");
+    struct call_analysis a;
+    analyse(&c, "text", &a);
+    CHECK(lacks(a.reasons, "said nothing"));
+    CHECK(has(a.reasons, "asked about prices"));
+    CHECK(a.score > 0);
+    CHECK(has(a.summary, "spoke 1 time."));
+}
+
 static void test_a_message_is_in_the_summary_with_its_callback_number(void)
 {
     struct call c;
@@ -122,6 +135,7 @@ int main(void)
     RUN(test_a_booking_scores_high_and_names_the_upsells_with_the_callers_words);
     RUN(test_an_upsell_the_caller_asked_for_is_not_an_opportunity);
     RUN(test_a_silent_caller_scores_zero);
+    RUN(test_a_text_conversation_has_no_greeting_and_its_one_question_counts);
     RUN(test_a_message_is_in_the_summary_with_its_callback_number);
     RUN(test_an_emergency_transfer_is_urgent);
     RUN(test_the_same_call_always_analyses_the_same);
