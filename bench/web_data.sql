@@ -22,13 +22,19 @@ SELECT u.password_hash, a.config
   FROM users u JOIN ai_agents a ON a.business_id = u.business_id AND a.is_active
  WHERE u.business_id = :'business' ORDER BY u.created_at LIMIT 1;
 
-INSERT INTO businesses (id, name)
-SELECT gen_random_uuid(), 'Bench business ' || g FROM generate_series(1, :others) g;
+-- The businesses this script fills: the big one and the ones it adds, never any other
+-- the database holds (the browser tests load it into a database shared with others).
+CREATE TEMP TABLE bench_businesses (id uuid PRIMARY KEY) ON COMMIT DROP;
+WITH added AS (INSERT INTO businesses (id, name)
+               SELECT gen_random_uuid(), 'Bench business ' || g FROM generate_series(1, :others) g
+               RETURNING id)
+INSERT INTO bench_businesses SELECT id FROM added;
 INSERT INTO users (business_id, email, password_hash, role)
 SELECT b.id, 'owner-' || b.id || '@bench.test', o.password_hash, 'owner'
-  FROM businesses b, bench_owner o WHERE b.id <> :'business';
+  FROM bench_businesses b, bench_owner o;
 INSERT INTO ai_agents (business_id, version, is_active, config)
-SELECT b.id, 1, true, o.config FROM businesses b, bench_owner o WHERE b.id <> :'business';
+SELECT b.id, 1, true, o.config FROM bench_businesses b, bench_owner o;
+INSERT INTO bench_businesses VALUES (:'business');
 INSERT INTO users (business_id, email, password_hash, role)
 SELECT :'business', 'login-' || g || '@bench.test', o.password_hash, 'staff'
   FROM generate_series(1, :logins) g, bench_owner o;
@@ -52,7 +58,7 @@ SELECT business_id, n, gen_random_uuid() AS id,
                            + interval '7 hours' + random() * interval '13 hours' AS t
                   FROM (SELECT id, CASE WHEN id = :'business' THEN :calls
                                         ELSE :other_calls END AS calls
-                          FROM businesses) b,
+                          FROM bench_businesses) b,
                        generate_series(1, b.calls) g) drawn) timed;
 
 INSERT INTO call_logs (id, business_id, call_control_id, from_number, to_number, direction,
@@ -105,10 +111,11 @@ SELECT id, business_id, service, starts_at, starts_at + interval '1 hour',
   FROM bench_bookings
 ON CONFLICT DO NOTHING;
 INSERT INTO usage_events (id, business_id, booking_id, occurred_at, created_at)
-SELECT gen_random_uuid(), b.business_id, b.id, b.created_at, b.created_at FROM bookings b;
+SELECT gen_random_uuid(), b.business_id, b.id, b.created_at, b.created_at
+  FROM bookings b JOIN bench_bookings USING (id);
 INSERT INTO booking_cancellations (id, business_id, booking_id, cancelled_at, reason)
-SELECT gen_random_uuid(), business_id, id, created_at + interval '1 day', 'caller cancelled'
-  FROM bookings WHERE random() < 0.1;
+SELECT gen_random_uuid(), b.business_id, b.id, b.created_at + interval '1 day', 'caller cancelled'
+  FROM bookings b JOIN bench_bookings USING (id) WHERE random() < 0.1;
 
 INSERT INTO messages (id, business_id, call_control_id, caller_name, callback_number,
                       message, taken_at, created_at)
