@@ -232,6 +232,8 @@ const journeys = {
     const text = spaced(await chip.innerText());
     check(text.includes(args.time) && text.includes(args.service) && text.includes(args.caller_name),
           `the week's booking reads "${text}", not ${args.time} ${args.service} ${args.caller_name}`);
+    // a slot that holds several bookings says how many of its places are taken
+    check(text.includes(`· 1/${args.capacity} places taken`), `the week's booking reads "${text}", not 1/${args.capacity} places taken`);
     for (const [date, want] of Object.entries(args.day_hours)) {
       const got = spaced(await page.locator(`section.day[data-date="${date}"] .hours`).textContent());
       check(got === want, `${date} reads ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
@@ -261,6 +263,7 @@ const journeys = {
     await page.getByRole('status').filter({ hasText: /Cancell(ed|ing)/ }).waitFor();
     await page.waitForFunction((id) => document.querySelector(`button.chip[data-booking="${id}"]`)
       ?.textContent.includes('Cancelled'), args.booking_id, { timeout: 15000 });
+    check(!(await chip.innerText()).includes('places'), 'a cancelled booking still counts a place');
     await visit(page, 'bookings-week-cancelled');
     await page.getByRole('button', { name: 'List' }).click();
     await page.getByLabel('Status').selectOption('booked');

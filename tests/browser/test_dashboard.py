@@ -204,7 +204,7 @@ def test_bookings_week_shows_the_calls_booking_and_cancelling_it_frees_its_place
     journey("bookings", email=D.email, password=D.password, booking_id=booking_id,
             date=local.date().isoformat(), time=local.strftime("%-I:%M %p"), service="Cleaning",
             caller_name=D.caller_name, weeks_ahead=(monday(local.date()) - monday(today)).days // 7,
-            day_hours=day_hours, open_days=5)
+            day_hours=day_hours, open_days=5, capacity=5)
     assert rows("SELECT status FROM bookings WHERE id = %s", booking_id) == [("cancelled",)]
     assert slots_holding(D.id, booking_id) == []        # its place is free again
 

@@ -2,8 +2,10 @@
 // (from the receptionist's configuration, closures included) and its bookings at their
 // times. On a wide screen the days are columns on one time axis, the open hours shaded
 // and each booking a block from its start to its end (bookings that overlap side by
-// side); on a phone they are a list of days. Positions are CSS custom properties set
-// through the DOM (the Content-Security-Policy allows no inline style).
+// side); on a phone they are a list of days. When a slot holds more than one booking
+// (capacity_per_slot above 1), each booking says how many of its slot's places are
+// taken. Positions are CSS custom properties set through the DOM (the
+// Content-Security-Policy allows no inline style).
 import { html } from '../vendor/preact-htm.js';
 import { addDays, clock, localParts, weekdayLabel } from '../format.js';
 
@@ -60,13 +62,21 @@ function span(days) {
   return [Math.floor(lo / 60) * 60, Math.min(1440, Math.ceil(hi / 60) * 60)];
 }
 
-function Booking({ item, lane, count, pos, onOpen, tz }) {
+// Places taken per start time of a day (cancelled bookings free theirs).
+function taken(items) {
+  const at = new Map();
+  for (const { b, start } of items)
+    if (b.status !== 'cancelled') at.set(start, (at.get(start) || 0) + 1);
+  return at;
+}
+
+function Booking({ item, lane, count, pos, onOpen, places, capacity }) {
   const b = item.b;
   const cancelled = b.status === 'cancelled';
   return html`<li class=${'slot ' + b.status}
       style=${{ ...pos(item.start, item.end), '--lane': lane, '--lanes': count }}>
       <button type="button" class="chip" data-booking=${b.id} onClick=${() => onOpen(b)}>
-        <span class="t">${clock(item.start)}</span> <span class="svc">${b.service}</span>
+        <span class="t">${clock(item.start)}${capacity > 1 && !cancelled && html` <span class="places">· ${places.get(item.start) || 0}/${capacity}<span class="visually-hidden"> places taken</span></span>`}</span> <span class="svc">${b.service}</span>
         ${b.caller_name && html` <span class="who">${b.caller_name}</span>`}
         ${cancelled && html` <span class="state">Cancelled</span>`}
       </button></li>`;
@@ -74,6 +84,7 @@ function Booking({ item, lane, count, pos, onOpen, tz }) {
 
 export function WeekView({ monday, config, bookings, tz, onOpen }) {
   const days = weekDays(monday, config, bookings, tz);
+  const capacity = config?.booking?.capacity_per_slot || 1;
   const [lo, hi] = span(days);
   const pos = (from, to) => ({
     '--top': `${((Math.max(from, lo) - lo) / (hi - lo)) * 100}%`,
@@ -86,6 +97,7 @@ export function WeekView({ monday, config, bookings, tz, onOpen }) {
       <div class="day-body">${hours.map((m) => html`<span style=${pos(m, m + 60)}>${clock(m)}</span>`)}</div></div>
     ${days.map((d) => {
       const { placed, count } = lanes(d.bookings);
+      const places = taken(d.bookings);
       const hoursText = d.closure ? `Closed: ${d.closure}` : d.ranges.length === 0 ? 'Closed'
         : d.ranges.length === 1 && d.ranges[0][0] === 0 && d.ranges[0][1] === 1440 ? 'Open all day'
         : 'Open ' + d.ranges.map(([o, c]) => `${clock(o)}–${clock(c)}`).join(', ');
@@ -96,7 +108,7 @@ export function WeekView({ monday, config, bookings, tz, onOpen }) {
           ${d.ranges.map(([o, c]) => html`<div class="open" aria-hidden="true" style=${pos(o, c)}></div>`)}
           ${placed.length === 0 ? html`<p class="none">No bookings</p>`
             : html`<ul class="slots">${placed.map((item) => html`<${Booking} item=${item} lane=${item.lane}
-                count=${count} pos=${pos} onOpen=${onOpen} tz=${tz} />`)}</ul>`}
+                count=${count} pos=${pos} onOpen=${onOpen} places=${places} capacity=${capacity} />`)}</ul>`}
         </div>
       </section>`;
     })}
