@@ -142,8 +142,9 @@ static void start_read(struct tenant *t)
     struct worker *w = t->w;
     struct tenant_reading *rd = &t->reading;
     int room = w->wcfg.quantum - rd->inflight;
-    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0)
-        return;
+    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0 ||
+        !liveness_holds(w, t->shard, worker_mono_ms()))
+        return;   /* (a lapsed liveness: liveness_tick gives the tenant up) */
     if (rd->is_replaying && rd->inflight > 0)
         return;   /* a replay would hand us again what we hold */
     rd->is_wanted = false;

@@ -27,6 +27,8 @@ void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned s
     tenant_key(k->sms_once, business_id, shards, "sms_once");
     snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
     shard_ready_key(k->ready, shard);
+    snprintf(k->alive, FD_KEY_MAX, "fd:{s%03u}:alive", shard);
+    snprintf(k->owners, FD_KEY_MAX, "fd:{s%03u}:owners", shard);
 }
 
 struct booking_tenant tenant_booking_view(const struct tenant *t)
