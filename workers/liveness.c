@@ -109,7 +109,7 @@ void liveness_tick(struct worker *w, long long now_ms)
             }
         }
     }
-    if (w->last_alive_ms != 0 && now_ms - w->last_alive_ms < w->wcfg.liveness_ms / 4)
+    if (w->has_left || (w->last_alive_ms != 0 && now_ms - w->last_alive_ms < w->wcfg.liveness_ms / 4))
         return;
     w->last_alive_ms = now_ms;
     for (unsigned s = 0; s < (unsigned)w->cfg.shards; s++)
@@ -127,6 +127,7 @@ static void on_left(const redisReply *reply, enum app_err err, void *arg)
 void liveness_leave(struct worker *w)
 {
     char alive[FD_KEY_MAX];
+    w->has_left = true;
     for (unsigned s = 0; s < (unsigned)w->cfg.shards; s++) {
         snprintf(alive, sizeof alive, "fd:{s%03u}:alive", s);
         const char *argv[] = {"HDEL", alive, w->wcfg.worker_id};

@@ -123,6 +123,7 @@ struct worker {
     char boot_nonce[33];           /* random per process: tells our liveness from a
                                       predecessor's that had the same worker id */
     long long last_alive_ms;       /* when worker_alive.lua last went out */
+    bool has_left;                 /* stopping: out of every shard, renews no more */
     long long *alive_until_ms;     /* per shard: until when (monotonic ms) our liveness
                                       there is certain; 0 before the first renewal */
 };
