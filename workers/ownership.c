@@ -203,6 +203,8 @@ static void on_released(const redisReply *reply, enum app_err err, void *arg)
 void ownership_release(struct tenant *t, const char *why)
 {
     struct worker *w = t->w;
+    if (!tenant_is_owned(t))
+        return;     /* given up already */
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,

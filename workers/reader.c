@@ -107,7 +107,7 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
         if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "read refused: lease lost", "business_id", t->id);
             t->w->metrics.fenced++;
-            tenant_drop(t);
+            ownership_release(t, "tenant given up: lease lost");   /* as call_steps.c does */
             tenant_unref(t);
             return;
         }
@@ -154,7 +154,7 @@ static void start_read(struct tenant *t)
     lua_args_init(&a);
     lua_args_key(&a, t->keys.lease);
     lua_args_key(&a, t->keys.events);
-    lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, tenant_fence_value(t));
     lua_args_int(&a, room);
     lua_args_arg(&a, rd->is_replaying ? rd->replay_after : ">");
     tenant_ref(t);

@@ -112,6 +112,10 @@ void tenant_ref(struct tenant *t);
 void tenant_unref(struct tenant *t);              /* frees a dropped tenant at 0 */
 void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
 static inline bool tenant_is_owned(const struct tenant *t) { return t->lease.mode != TENANT_LOST; }
+/* The lease value a fenced script is to compare: ours while our liveness in the shard is
+ * certain, else one no lease equals, so that a worker woken from a pause past its
+ * liveness is refused (FENCED) before it changes anything. Borrowed from t. */
+const char *tenant_fence_value(const struct tenant *t);
 /* The tenant as the booking scripts see it (lib/booking/booking_hold.h): its id, the
  * shard count, our lease and the expiry shift of the receptionist's clock. Borrows t. */
 struct booking_tenant tenant_booking_view(const struct tenant *t);

@@ -133,7 +133,9 @@ void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
 void ownership_note_unowned(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
-/* Gives the tenant up: releases its lease (if still ours) and drops it here. */
+/* Gives the tenant up: releases its lease (if still ours) and drops it here. Every
+ * path that stops owning a tenant goes through it: a lease has no expiry, so one left
+ * behind by a live worker would never be freed. */
 void ownership_release(struct tenant *t, const char *why);
 void ownership_leave(struct worker *w);        /* out of fd:workers, when stopping */
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
