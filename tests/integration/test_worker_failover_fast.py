@@ -94,8 +94,8 @@ def test_a_killed_owners_callers_hear_the_next_reply_within_two_seconds():
             if victim.worker_id not in held.values():
                 victim = by_id.get(next(v for v in held.values() if v in by_id))
             lost = [b for b, w in held.items() if w == victim.worker_id]
-            wh.kill9(victim)
             killed_at = time.time()
+            wh.kill9(victim)
             workers.remove(victim)
             kills.append((killed_at, lost))
             workers.append(st.worker(f"fast{3 + n}", **WORKER_ENV))
