@@ -21,7 +21,7 @@ KILLS = 20
 # Speech slow enough that a call stays live through the whole test and a kill can land
 # anywhere in a turn: while the caller speaks, while the worker thinks, while it speaks.
 SIM_ARGS = ("--speech-ms-per-word", "40", "--turn-gap-ms", "100")
-WORKER_ENV = dict(FRONTDESK_SILENCE_MS=60000, FRONTDESK_IDLE_RELEASE_MS=600000)
+WORKER_ENV = dict(FRONTDESK_SILENCE_MS=60000, FRONTDESK_IDLE_RELEASE_MS=600000, FRONTDESK_LIVENESS_MS=1000)
 
 
 def long_call_script(turns=150):
