@@ -79,9 +79,35 @@ def test_one_text_of_a_kind_a_day_per_caller_and_a_retry_of_the_same_is_not_a_se
     R.delete(*k.values())
 
 
+def sent(k, entry, records, refused=("", "")):
+    args = [entry, refused[0], refused[1], str(len(records))]
+    for table, key, row in records:
+        args += [table, key, row]
+    return R.eval(SENT, 3, k["sms"], k["outbox"], k["sms_optout"], *args)
+
+
 def test_a_sent_text_leaves_the_stream_with_its_record():
     k = keys()
     entry = queue(k, "+13125550114")
-    assert R.eval(SENT, 2, k["sms"], k["outbox"], entry, "1", "sms_messages", str(uuid.uuid4()), "row") == 1
+    assert sent(k, entry, [("sms_messages", str(uuid.uuid4()), "row")]) == 1
     assert R.xlen(k["sms"]) == 0 and R.xlen(k["outbox"]) == 1
+    assert R.hlen(k["sms_optout"]) == 0
+    R.delete(*k.values())
+
+
+def test_a_text_refused_as_opted_out_opts_its_number_out_once():
+    k = keys()
+    entry = queue(k, "+13125550115")
+    optout = str(uuid.uuid4())
+    assert sent(k, entry, [("sms_messages", str(uuid.uuid4()), "row"), ("sms_opt_outs", optout, "row")],
+                ("+13125550115", optout + " 1000")) == 1
+    assert R.hget(k["sms_optout"], "+13125550115").decode() == optout + " 1000"
+    assert [e[1][b"table"] for e in R.xrange(k["outbox"])] == [b"sms_messages", b"sms_opt_outs"]
+    # opted out already (its STOP's confirmation refused): the first opt-out stands, no second
+    entry = queue(k, "+13125550115")
+    assert sent(k, entry, [("sms_messages", str(uuid.uuid4()), "row"), ("sms_opt_outs", str(uuid.uuid4()), "row")],
+                ("+13125550115", "other 2000")) == 1
+    assert R.hget(k["sms_optout"], "+13125550115").decode() == optout + " 1000"
+    assert [e[1][b"table"] for e in R.xrange(k["outbox"])] == [b"sms_messages", b"sms_opt_outs", b"sms_messages"]
+    assert R.xlen(k["sms"]) == 0
     R.delete(*k.values())
