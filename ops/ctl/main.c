@@ -110,7 +110,8 @@ void ctl_print_usage(FILE *out)
           "  (the key defaults to $FRONTDESK_DEV_SIGNING_KEY_FILE)\n"
           "\n"
           "Environment: FRONTDESK_DATABASE_URL, FRONTDESK_REDIS_URL, FRONTDESK_SHARDS,\n"
-          "FRONTDESK_LOG_LEVEL. Exit status: 0 done, 1 failed, 2 usage or configuration error.\n",
+          "FRONTDESK_LOG_LEVEL, FRONTDESK_RETENTION_DAYS. Exit status: 0 done, 1 failed, 2 usage\n"
+          "or configuration error.\n",
           out);
 }
 
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
         {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted}, {"billing", ctl_billing},
-        {"optout", ctl_optout},
+        {"optout", ctl_optout},   {"retention", ctl_retention},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
