@@ -195,6 +195,23 @@ def test_a_rebuild_waits_for_the_owning_worker_and_otherwise_changes_nothing():
         key(a, "caller:+15550003005"): {mine: line}}
 
 
+def test_a_place_in_redis_only_is_reported_and_kept_and_a_taken_place_gives_another():
+    a, _ = dental("Stray Dental")
+    mine = str(uuid.uuid4())
+    pg_rows(E, "INSERT INTO bookings (id, business_id, service, starts_at, ends_at, slot_index) "
+               "VALUES (%s, %s, 'Cleaning', to_timestamp(%s / 1000.0), "
+               "to_timestamp(%s / 1000.0) + interval '1 hour', 0) RETURNING id", mine, a, TEN_AM, TEN_AM)
+    stray = str(uuid.uuid4())           # a hold whose call has not committed yet, say
+    R.hset(key(a, f"slot:{TEN_AM}"), stray, "0")
+    r = rebuild(a, "--wait", "0")
+    assert r.returncode == 0, r.stderr
+    assert f"moved\t{mine}\t2026-03-04T15:00Z\tplace 0 taken, given place 1" in r.stdout, r.stdout
+    assert f"redis only\t{stray}\tslot {TEN_AM}\tleft as it is" in r.stdout, r.stdout
+    assert R.hgetall(key(a, f"slot:{TEN_AM}")) == {stray.encode(): b"0", mine.encode(): b"1"}
+    assert R.hgetall(key(a, f"slot:{HALF_PAST}")) == {mine.encode(): b"0"}
+    assert not R.exists(key(a, "caller:+15550003005")), "a booking without a number has no line"
+
+
 def test_bad_arguments_are_refused():
     for args in ((), ("--business", "nope"), ("--business", str(uuid.uuid4()), "--wait", "soon"),
                  ("--business", str(uuid.uuid4()), "--force")):
