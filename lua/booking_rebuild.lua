@@ -22,6 +22,8 @@ local want = tonumber(ARGV[3])
 local expire_at = tonumber(ARGV[4])
 local added = 0
 local first = -1
+local t = redis.call('TIME')
+local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for k = 2, #KEYS do
   local place = redis.call('HGET', KEYS[k], id)
   if place then
@@ -41,8 +43,6 @@ for k = 2, #KEYS do
     added = added + 1
   end
   local ttl = redis.call('PTTL', KEYS[k])
-  local t = redis.call('TIME')
-  local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   if ttl < 0 or now_ms + ttl < expire_at then
     redis.call('PEXPIREAT', KEYS[k], expire_at)
   end

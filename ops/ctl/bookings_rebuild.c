@@ -275,55 +275,83 @@ static int put_line(struct rebuild *r, int i, size_t nslots)
     return added;
 }
 
-/* One pass over the bookings: first the place each booking has in its first slot (so no
- * other booking's later slot takes it), then the rest and the callers' lines. */
-static bool rebuild_pass(struct rebuild *r, bool is_first_slots)
+/* The slot starts booking row i covers on the active grid, into starts; 0 when more
+ * than BOOKING_HOLD_SLOTS_MAX (printed once, by the first pass). */
+static size_t covered(const struct rebuild *r, int i, int64_t *starts, bool is_reported)
+{
+    const PGresult *b = r->booked;
+    int64_t start = atoll(PQgetvalue(b, i, B_START)), end = atoll(PQgetvalue(b, i, B_END));
+    unsigned minutes = (unsigned)((end - start + 59999) / 60000);
+    size_t n = booking_slots_covered(start, r->slot_minutes, minutes, starts,
+                                     BOOKING_HOLD_SLOTS_MAX);
+    if (n == 0 && is_reported)
+        printf("skipped\t%s\t%s\tcovers more than %d slots\n", PQgetvalue(b, i, B_ID),
+               PQgetvalue(b, i, B_WHEN), BOOKING_HOLD_SLOTS_MAX);
+    return n;
+}
+
+static int64_t expiry_of(const struct rebuild *r, const int64_t *starts, size_t n)
+{
+    return starts[n - 1] + BOOKING_SLOT_TTL_MS + r->expiry_shift_ms;
+}
+
+/* First pass: each booking's place in its first slot, bookings.slot_index, before any
+ * booking's later slots take first free places (one of which could be that place).
+ * first_added[i] gets how many slots booking i was missing (all of them in a dry run). */
+static bool put_first_places(struct rebuild *r, int *first_added)
 {
     const PGresult *b = r->booked;
     for (int i = 0; i < PQntuples(b); i++) {
         const char *id = PQgetvalue(b, i, B_ID);
-        int64_t start = atoll(PQgetvalue(b, i, B_START)), end = atoll(PQgetvalue(b, i, B_END));
         int64_t starts[BOOKING_HOLD_SLOTS_MAX];
-        unsigned minutes = (unsigned)((end - start + 59999) / 60000);
-        size_t n = booking_slots_covered(start, r->slot_minutes, minutes, starts,
-                                         BOOKING_HOLD_SLOTS_MAX);
-        if (n == 0) {
-            if (is_first_slots)
-                printf("skipped\t%s\t%s\tcovers more than %d slots\n", id,
-                       PQgetvalue(b, i, B_WHEN), BOOKING_HOLD_SLOTS_MAX);
+        size_t n = covered(r, i, starts, true);
+        if (n == 0)
             continue;
-        }
-        int want = atoi(PQgetvalue(b, i, B_PLACE)), place = want, added;
-        int64_t expire_at = starts[n - 1] + BOOKING_SLOT_TTL_MS + r->expiry_shift_ms;
-        if (is_first_slots && r->is_dry_run)
-            added = count_missing(r, id, starts, n);
-        else if (is_first_slots)
-            added = put_places(r, id, starts, 1, want, expire_at, &place);
-        else if (!r->is_dry_run && n > 1)
-            added = put_places(r, id, starts + 1, n - 1, -1, expire_at, &place);
-        else
-            added = 0;
-        if (added < 0)
+        int want = atoi(PQgetvalue(b, i, B_PLACE)), place = want;
+        first_added[i] = r->is_dry_run ? count_missing(r, id, starts, n)
+                                       : put_places(r, id, starts, 1, want,
+                                                    expiry_of(r, starts, n), &place);
+        if (first_added[i] < 0)
             return false;
-        r->places_added += added;
-        if (is_first_slots && added > 0)
-            printf("%s\t%s\t%s\tplace %d\t%d of %zu slots\n",
-                   r->is_dry_run ? "missing" : "added", id, PQgetvalue(b, i, B_WHEN), want,
-                   added, n);
-        if (is_first_slots && place != want) {
+        if (place != want) {
             r->moved++;
             printf("moved\t%s\t%s\tplace %d taken, given place %d\n", id,
                    PQgetvalue(b, i, B_WHEN), want, place);
         }
-        if (is_first_slots)
+    }
+    return true;
+}
+
+/* Second pass: the other slots (first free places, as a hold takes them) and the
+ * callers' lines; one line printed per booking that was missing anything. */
+static bool put_the_rest(struct rebuild *r, const int *first_added)
+{
+    const PGresult *b = r->booked;
+    const char *verb = r->is_dry_run ? "missing" : "added";
+    for (int i = 0; i < PQntuples(b); i++) {
+        const char *id = PQgetvalue(b, i, B_ID);
+        int64_t starts[BOOKING_HOLD_SLOTS_MAX];
+        size_t n = covered(r, i, starts, false);
+        if (n == 0)
             continue;
+        int place = 0, added = first_added[i];
+        if (!r->is_dry_run && n > 1) {
+            int rest = put_places(r, id, starts + 1, n - 1, -1, expiry_of(r, starts, n), &place);
+            if (rest < 0)
+                return false;
+            added += rest;
+        }
+        r->places_added += added;
+        if (added > 0)
+            printf("%s\t%s\t%s\t%d of %zu places\n", verb, id, PQgetvalue(b, i, B_WHEN),
+                   added, n);
         int line = put_line(r, i, n);
         if (line < 0)
             return false;
         r->lines_added += line;
         if (line > 0)
-            printf("%s\t%s\t%s\tcaller %s\n", r->is_dry_run ? "missing" : "added", id,
-                   PQgetvalue(b, i, B_WHEN), PQgetvalue(b, i, B_CALLER));
+            printf("%s\t%s\t%s\tcaller %s\n", verb, id, PQgetvalue(b, i, B_WHEN),
+                   PQgetvalue(b, i, B_CALLER));
     }
     return true;
 }
@@ -375,14 +403,14 @@ static bool report_redis_only(struct rebuild *r)
     return true;
 }
 
-int ctl_bookings_rebuild(int argc, char **argv)
+/* Reads argv into r; CTL_EXIT_OK, or a usage error printed. */
+static int parse_args(int argc, char **argv, struct rebuild *r, int *wait_s)
 {
-    struct rebuild r = {.is_dry_run = false};
     const char *business = NULL, *wait_arg = "60";
     for (int i = 1; i < argc;) {
         const char *arg = argv[i], *v = NULL;
         if (strcmp(arg, "--dry-run") == 0) {
-            r.is_dry_run = true;
+            r->is_dry_run = true;
             i++;
             continue;
         }
@@ -395,29 +423,65 @@ int ctl_bookings_rebuild(int argc, char **argv)
         if (v == NULL)
             return ctl_usage_error("bookings rebuild: %s needs a value", arg);
     }
-    int wait_s = 0;
-    if (business == NULL || !uuid_canonical(business, strlen(business), r.id))
+    if (business == NULL || !uuid_canonical(business, strlen(business), r->id))
         return ctl_usage_error("bookings rebuild: --business needs the business id (a UUID)");
-    if (!config_parse_int(wait_arg, 0, 3600, &wait_s))
+    if (!config_parse_int(wait_arg, 0, 3600, wait_s))
         return ctl_usage_error("bookings rebuild: --wait needs seconds, 0 to 3600");
-    const char *clock_why = NULL;
-    struct wall_clock *clock = wall_clock_create_from_env(&clock_why);
+    return CTL_EXIT_OK;
+}
+
+/* The receptionist's clock (FRONTDESK_NOW, as the worker reads it) and how far real time
+ * is ahead of it, which the worker adds to every expiry. */
+static int read_clock(struct rebuild *r)
+{
+    const char *why = NULL;
+    struct wall_clock *clock = wall_clock_create_from_env(&why);
     if (clock == NULL) {
-        fprintf(stderr, "configuration error: " WALL_CLOCK_ENV ": %s\n", clock_why);
+        fprintf(stderr, "configuration error: " WALL_CLOCK_ENV ": %s\n", why);
         return CTL_EXIT_USAGE;
     }
     struct timespec real;
     clock_gettime(CLOCK_REALTIME, &real);
-    r.now_ms = wall_clock_now_ms(clock);
-    r.expiry_shift_ms = (int64_t)real.tv_sec * 1000 + real.tv_nsec / 1000000 - r.now_ms;
+    r->now_ms = wall_clock_now_ms(clock);
+    r->expiry_shift_ms = (int64_t)real.tv_sec * 1000 + real.tv_nsec / 1000000 - r->now_ms;
     wall_clock_free(clock);
+    return CTL_EXIT_OK;
+}
 
+/* With the lease held (or in a dry run): both passes, the report, the summary. */
+static int rebuild_all(struct rebuild *r)
+{
+    int n = PQntuples(r->booked);
+    int *first_added = calloc(n > 0 ? (size_t)n : 1, sizeof *first_added);
+    bool is_done = first_added != NULL && put_first_places(r, first_added) &&
+                   put_the_rest(r, first_added) && report_redis_only(r);
+    free(first_added);
+    if (!is_done)
+        fprintf(stderr, "the rebuild stopped part way; what it added stays, and running it "
+                        "again completes it\n");
+    fprintf(stderr, "%d booked booking%s ahead; %s %lld place%s and %lld caller line%s; "
+            "%lld given another place; %lld place%s in Redis only\n", n, n == 1 ? "" : "s",
+            r->is_dry_run ? "missing" : "added", r->places_added,
+            r->places_added == 1 ? "" : "s", r->lines_added, r->lines_added == 1 ? "" : "s",
+            r->moved, r->redis_only, r->redis_only == 1 ? "" : "s");
+    return is_done ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
+int ctl_bookings_rebuild(int argc, char **argv)
+{
+    struct rebuild r = {.is_dry_run = false};
+    int wait_s = 0;
+    int status = parse_args(argc, argv, &r, &wait_s);
+    if (status == CTL_EXIT_OK)
+        status = read_clock(&r);
+    if (status != CTL_EXIT_OK)
+        return status;
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
     r.shards = (unsigned)cfg.shards;
     tenant_key(r.lease, r.id, r.shards, "lease");
     PGconn *conn = NULL;
-    int status = ctl_connect_for_change(&cfg, "nothing changed", &r.rc, &conn);
+    status = ctl_connect_for_change(&cfg, "nothing changed", &r.rc, &conn);
     if (status != CTL_EXIT_OK)
         return status;
     char why[1024];
@@ -427,23 +491,13 @@ int ctl_bookings_rebuild(int argc, char **argv)
         status = ctl_fail("cannot read the bookings: %s; nothing changed", why);
     else if (!read_slot_minutes(&r))
         status = CTL_EXIT_FAIL;
-    else if (!r.is_dry_run && !take_lease(&r, wait_s))
+    else if (r.is_dry_run)
+        status = rebuild_all(&r);
+    else if (!take_lease(&r, wait_s))
         status = CTL_EXIT_FAIL;
     else {
-        bool is_done = rebuild_pass(&r, true) && rebuild_pass(&r, false) &&
-                       report_redis_only(&r);
-        if (!r.is_dry_run)
-            release_lease(&r);
-        status = is_done ? CTL_EXIT_OK : CTL_EXIT_FAIL;
-        if (!is_done)
-            fprintf(stderr, "the rebuild stopped part way; what it added stays, and running it "
-                            "again completes it\n");
-        fprintf(stderr, "%d booked booking%s ahead; %s %lld place%s and %lld caller line%s; "
-                "%lld given another place; %lld place%s in Redis only\n", PQntuples(r.booked),
-                PQntuples(r.booked) == 1 ? "" : "s", r.is_dry_run ? "missing" : "added",
-                r.places_added, r.places_added == 1 ? "" : "s", r.lines_added,
-                r.lines_added == 1 ? "" : "s", r.moved, r.redis_only,
-                r.redis_only == 1 ? "" : "s");
+        status = rebuild_all(&r);
+        release_lease(&r);
     }
     PQclear(r.config);
     PQclear(r.booked);

@@ -132,11 +132,16 @@ def test_a_rebuild_puts_back_exactly_the_places_and_lines_postgresql_holds():
 
     dry = rebuild(a, "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert len([l for l in dry.stdout.splitlines() if l.startswith("missing\t")]) == 4, dry.stdout
+    ahead = sorted(i for i, v in booked(a).items() if v[0] == TEN_AM)
+    assert len(ahead) == 2
+    assert sorted(dry.stdout.splitlines()) == sorted(
+        [f"missing\t{i}\t2026-03-04T15:00Z\t2 of 2 places" for i in ahead] +
+        [f"missing\t{i}\t2026-03-04T15:00Z\tcaller {booked(a)[i][2]}" for i in ahead]), dry.stdout
     assert booking_keys(a) == {}, "a dry run wrote"
 
     done = rebuild(a, "--wait", "30")
     assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == sorted(dry.stdout.replace("missing", "added").splitlines())
     after = booking_keys(a)
     assert {k: h for k, (h, _) in after.items()} == {k: h for k, (h, _) in s["before"].items()}
     for k, (_, ttl) in after.items():
@@ -159,6 +164,7 @@ def test_after_the_rebuild_a_full_slot_stays_full_and_a_caller_cancels_by_phone(
     lines = call(number, "+15550003004", "I'd like to book a cleaning tomorrow at 10 in the morning",
                  "Di Fourth", "no thanks, bye")
     assert not any("you're booked" in l.lower() for l in lines), lines
+    assert any("10 AM is taken" in l for l in lines), lines
     assert "+15550003004" not in [v[2] for v in booked(a).values()]
     assert len(R.hgetall(key(a, f"slot:{TEN_AM}"))) == 2
 
