@@ -2,6 +2,7 @@
   KEYS[1]  fd:{sNNN}:t:B:lease   KEYS[2] fd:{sNNN}:owned   KEYS[3] fd:{sNNN}:ready
   KEYS[4]  fd:{sNNN}:t:B:events  KEYS[5] fd:{sNNN}:t:B:timers  KEYS[6] fd:{sNNN}:t:B:outbox
   KEYS[7]  fd:{sNNN}:t:B:sms     KEYS[8] fd:{sNNN}:t:B:sms_later (texts to send, now or later)
+  KEYS[9]  fd:{sNNN}:owners      hash: business id -> worker id holding its lease
   ARGV[1]  business id   ARGV[2] our lease value
   Returns  1 released (and re-marked ready if it still has work), 0 not ours.
   Why Lua  an event enqueued while we release must not be stranded: enqueue_event.lua
@@ -14,6 +15,7 @@ if redis.call('GET', KEYS[1]) ~= ARGV[2] then
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[9], ARGV[1])
 local has_work = redis.call('ZCARD', KEYS[5]) > 0 or redis.call('XLEN', KEYS[6]) > 0 or
                  redis.call('XLEN', KEYS[7]) > 0 or redis.call('ZCARD', KEYS[8]) > 0
 if not has_work and redis.call('EXISTS', KEYS[4]) == 1 then

@@ -153,7 +153,7 @@ static void add_state(struct lua_args *a, const struct call_ctx *c, const struct
     const struct tenant *t = c->t;
     const struct stream_event *ev = call_event_in_hand(c);
     const struct call_state *next = &c->work.next;
-    lua_args_arg(a, t->lease.value);
+    lua_args_arg(a, tenant_fence_value(t));
     lua_args_arg(a, ev->is_timer ? "" : ev->entry_id);
     lua_args_arg(a, c->id);
     /* an event that changed nothing leaves the timer as it was */

@@ -121,7 +121,7 @@ void call_count_delivery(struct call_ctx *c)
     lua_args_init(&a);
     lua_args_key(&a, t->keys.lease);
     lua_args_key(&a, t->keys.attempts);
-    lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, tenant_fence_value(t));
     lua_args_arg(&a, call_event_in_hand(c)->entry_id);
     tenant_ref(t);
     lua_args_send(&a, t->w->redis, t->w->count_delivery_script, CALL_REDIS_TIMEOUT_MS, on_deliveries_counted, c);
@@ -155,7 +155,7 @@ void call_dead_letter(struct call_ctx *c, const char *why)
     lua_args_key(&a, t->keys.events);
     lua_args_key(&a, t->keys.dead);
     lua_args_key(&a, t->keys.attempts);
-    lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, tenant_fence_value(t));
     lua_args_arg(&a, ev->entry_id);
     lua_args_arg(&a, why);
     lua_args_int(&a, ev->deliveries);

@@ -179,7 +179,9 @@ static enum call_step step_after(struct call_ctx *c, const struct call_result *r
         return c->step;
     if (r->outcome == CALL_FENCED) {
         c->t->w->metrics.fenced++;
-        tenant_drop(c->t);
+        /* released, not only dropped: refused because our own liveness was uncertain,
+         * the lease may still be ours, and nothing else would ever free it */
+        ownership_release(c->t, "tenant given up: lease lost");
         return c->step;
     }
     if (r->outcome == CALL_FAILED) {

@@ -71,7 +71,7 @@
 /* A follow-up request with less of the budget left than this could not be answered
  * in time: the caller hears the tool results at once instead. */
 #define LLM_FOLLOW_UP_MIN_MS 100
-#define KEPT_CALLS_TTL_MS 3600000     /* replays come within minutes (lease, reaping) */
+#define KEPT_CALLS_TTL_MS 3600000     /* replays come within minutes (a handover) */
 #define KEPT_CALLS_TIMEOUT_MS 2000
 
 enum answer_kind { ANSWER_MODEL, ANSWER_BUILTIN, ANSWER_TOOL_RESULT, ANSWER_COUNT };

@@ -17,6 +17,7 @@
 #include "retention_daily.h"
 #include "core/build_info.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
 #include "store/pg_conn.h"
@@ -85,6 +86,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     long long now = worker_mono_ms();
+    liveness_tick(w, now);   /* also while draining: the events in hand must still commit */
     if (!w->is_draining) {
         ownership_tick(w, now);
         reader_tick(w, now);
@@ -129,6 +131,7 @@ static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
         return;
     ownership_release_all(w);
     ownership_leave(w);
+    liveness_leave(w);
     /* give the release scripts a moment to reach Redis, then leave */
     struct timeval tv = {0, 300000};
     event_base_loopexit(w->base, &tv);
@@ -197,10 +200,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     worker_metrics_init(&w.metrics);
     w.fair_share = 1;   /* until the first survey */
+    unsigned char nonce[16];
+    randombytes_buf(nonce, sizeof nonce);
+    sodium_bin2hex(w.boot_nonce, sizeof w.boot_nonce, nonce, sizeof nonce);
+    w.alive_until_ms = xcalloc((size_t)w.cfg.shards, sizeof *w.alive_until_ms);
     w.acquire_script = script_or_die("worker_acquire");
-    w.renew_script = script_or_die("worker_renew");
+    w.alive_script = script_or_die("worker_alive");
     w.release_script = script_or_die("worker_release");
-    w.reap_script = script_or_die("worker_reap");
     w.commit_script = script_or_die("worker_commit");
     w.dead_letter_script = script_or_die("worker_dead_letter");
     w.count_delivery_script = script_or_die("worker_count_delivery");
@@ -270,5 +276,6 @@ int main(int argc, char **argv)
     event_base_free(w.base);
     tz_cache_free(w.tzs);
     wall_clock_free(w.clock);
+    free(w.alive_until_ms);
     return 0;
 }

@@ -1,8 +1,8 @@
 /* workers/ownership.c: which tenants this worker owns. Heartbeat in fd:workers; a
  * survey of the shards every few seconds gives the fair share (owned plus ready
  * tenants, divided by live workers); below it the worker claims ready tenants, above it
- * it sheds. Leases are renewed at a third of their life; a lease found lost stops the
- * tenant at once. Tenants whose owner died are made ready again by the reap script.
+ * it sheds. A lease stands while its holder is alive in the shard (liveness.c), so
+ * nothing here is renewed per tenant; a lease found lost stops the tenant at once.
  *
  * Workload: tens to thousands of tenants per worker; every command here runs on a
  * timer, a few hundred Redis commands per second at most, independent of traffic. */
@@ -23,8 +23,6 @@
 #define HEARTBEAT_MS 1000
 #define SURVEY_MS 2000
 #define SCAN_MS 500
-#define REAP_MS 1000
-#define REAP_GRACE_MS 500
 #define WORKER_ALIVE_MS 5000
 #define REDIS_TIMEOUT_MS 2000
 #define TRIM_EVERY_MS 60000
@@ -71,7 +69,6 @@ static void on_acquired(const redisReply *reply, enum app_err err, void *arg)
     t->sms.has_waiting = true;       /* ... and send what it left unsent */
     strcpy(t->reading.replay_after, "0");
     t->reading.last_activity_ms = worker_mono_ms();
-    t->lease.last_renew_ms = t->reading.last_activity_ms;
     t->lease.last_trim_ms = t->reading.last_activity_ms;
     t->next = w->tenants;
     w->tenants = t;
@@ -142,9 +139,11 @@ void ownership_try_claim(struct worker *w, const char *business_id)
     lua_args_key(&a, keys.epoch);
     lua_args_key(&a, keys.owned);
     lua_args_key(&a, keys.ready);
+    lua_args_key(&a, keys.alive);
+    lua_args_key(&a, keys.owners);
     lua_args_arg(&a, canon);
     lua_args_arg(&a, w->wcfg.worker_id);
-    lua_args_int(&a, w->wcfg.lease_ms);
+    lua_args_arg(&a, w->boot_nonce);
     lua_args_send(&a, w->redis, w->acquire_script, REDIS_TIMEOUT_MS, on_acquired, op);
 }
 
@@ -192,34 +191,6 @@ static void scan_ready(struct worker *w, long long now_ms)
 
 /* ---- leases ---- */
 
-static void on_renewed(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct tenant *t = arg;
-    t->lease.is_renewing = false;
-    if (tenant_is_owned(t) && err == APP_OK && reply != NULL &&
-        reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
-        log_msg(LOG_WARN, "lease lost", "business_id", t->id);
-        t->w->metrics.leases_lost++;
-        tenant_drop(t);
-    }
-    tenant_unref(t);
-}
-
-static void renew(struct tenant *t)
-{
-    struct worker *w = t->w;
-    struct lua_args a;
-    lua_args_init(&a);
-    lua_args_key(&a, t->keys.lease);
-    lua_args_key(&a, t->keys.owned);
-    lua_args_arg(&a, t->id);
-    lua_args_arg(&a, t->lease.value);
-    lua_args_int(&a, w->wcfg.lease_ms);
-    t->lease.is_renewing = true;
-    tenant_ref(t);
-    lua_args_send(&a, w->redis, w->renew_script, REDIS_TIMEOUT_MS, on_renewed, t);
-}
-
 static void on_released(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
@@ -229,13 +200,16 @@ static void on_released(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
-static void release(struct tenant *t, const char *why)
+void ownership_release(struct tenant *t, const char *why)
 {
     struct worker *w = t->w;
+    if (!tenant_is_owned(t))
+        return;     /* given up already */
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,
-                          t->keys.timers, t->keys.outbox, t->keys.sms, t->keys.sms_later};
+                          t->keys.timers, t->keys.outbox, t->keys.sms, t->keys.sms_later,
+                          t->keys.owners};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, t->id);
@@ -249,7 +223,7 @@ static void release(struct tenant *t, const char *why)
 void ownership_release_all(struct worker *w)
 {
     while (w->tenants != NULL)
-        release(w->tenants, "tenant released: shutting down");
+        ownership_release(w->tenants, "tenant released: shutting down");
 }
 
 static void trim(struct tenant *t)
@@ -290,11 +264,11 @@ static void tend_tenants(struct worker *w, long long now_ms)
          * the next owner, from their state and timers in Redis */
         const struct tenant_reading *rd = &t->reading;
         if (t->lease.mode == TENANT_SHEDDING && rd->inflight - rd->parked == 0 && !rd->is_reading) {
-            release(t, "tenant shed to rebalance");
+            ownership_release(t, "tenant shed to rebalance");
             continue;
         }
         if (is_idle(t) && now_ms - t->reading.last_activity_ms > w->wcfg.idle_release_ms) {
-            release(t, "tenant released: idle");
+            ownership_release(t, "tenant released: idle");
             continue;
         }
         if (excess > 0 && t->lease.mode == TENANT_ACTIVE) {
@@ -305,14 +279,10 @@ static void tend_tenants(struct worker *w, long long now_ms)
             t->lease.last_trim_ms = now_ms;
             trim(t);
         }
-        if (!t->lease.is_renewing && now_ms - t->lease.last_renew_ms >= w->wcfg.lease_ms / 3) {
-            t->lease.last_renew_ms = now_ms;
-            renew(t);
-        }
     }
 }
 
-/* ---- heartbeat, survey, reap ---- */
+/* ---- heartbeat, survey ---- */
 
 static void on_ignored(const redisReply *reply, enum app_err err, void *arg)
 {
@@ -446,24 +416,6 @@ static void survey(struct worker *w, long long wall_ms)
     }
 }
 
-static void reap(struct worker *w)
-{
-    /* every shard each second: a dead owner's tenants move within a lease and a second */
-    unsigned per_tick = (unsigned)w->cfg.shards;
-    for (unsigned i = 0; i < per_tick; i++) {
-        unsigned shard = w->reap_shard++ % (unsigned)w->cfg.shards;
-        char owned[FD_KEY_MAX], ready[FD_KEY_MAX];
-        snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
-        shard_ready_key(ready, shard);
-        struct lua_args a;
-        lua_args_init(&a);
-        lua_args_key(&a, owned);
-        lua_args_key(&a, ready);
-        lua_args_int(&a, REAP_GRACE_MS);
-        lua_args_send(&a, w->redis, w->reap_script, REDIS_TIMEOUT_MS, on_ignored, NULL);
-    }
-}
-
 void ownership_tick(struct worker *w, long long now_ms)
 {
     long long wall = worker_now_ms();
@@ -474,10 +426,6 @@ void ownership_tick(struct worker *w, long long now_ms)
     if (now_ms - w->last_survey_ms >= SURVEY_MS) {
         w->last_survey_ms = now_ms;
         survey(w, wall);
-    }
-    if (now_ms - w->last_reap_ms >= REAP_MS) {
-        w->last_reap_ms = now_ms;
-        reap(w);
     }
     tend_tenants(w, now_ms);
     claim_candidates(w, now_ms);

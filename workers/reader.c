@@ -107,7 +107,7 @@ static void on_read(const redisReply *reply, enum app_err err, void *arg)
         if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "read refused: lease lost", "business_id", t->id);
             t->w->metrics.fenced++;
-            tenant_drop(t);
+            ownership_release(t, "tenant given up: lease lost");   /* as call_steps.c does */
             tenant_unref(t);
             return;
         }
@@ -142,8 +142,9 @@ static void start_read(struct tenant *t)
     struct worker *w = t->w;
     struct tenant_reading *rd = &t->reading;
     int room = w->wcfg.quantum - rd->inflight;
-    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0)
-        return;
+    if (rd->is_reading || t->lease.mode != TENANT_ACTIVE || room <= 0 ||
+        !liveness_holds(w, t->shard, worker_mono_ms()))
+        return;   /* (a lapsed liveness: liveness_tick gives the tenant up) */
     if (rd->is_replaying && rd->inflight > 0)
         return;   /* a replay would hand us again what we hold */
     rd->is_wanted = false;
@@ -153,7 +154,7 @@ static void start_read(struct tenant *t)
     lua_args_init(&a);
     lua_args_key(&a, t->keys.lease);
     lua_args_key(&a, t->keys.events);
-    lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, tenant_fence_value(t));
     lua_args_int(&a, room);
     lua_args_arg(&a, rd->is_replaying ? rd->replay_after : ">");
     tenant_ref(t);

@@ -27,12 +27,20 @@ void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned s
     tenant_key(k->sms_once, business_id, shards, "sms_once");
     snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
     shard_ready_key(k->ready, shard);
+    snprintf(k->alive, FD_KEY_MAX, "fd:{s%03u}:alive", shard);
+    snprintf(k->owners, FD_KEY_MAX, "fd:{s%03u}:owners", shard);
+}
+
+const char *tenant_fence_value(const struct tenant *t)
+{
+    /* no lease value is empty, so a fenced script answers FENCED */
+    return liveness_holds(t->w, t->shard, worker_mono_ms()) ? t->lease.value : "";
 }
 
 struct booking_tenant tenant_booking_view(const struct tenant *t)
 {
     const struct worker *w = t->w;
-    return (struct booking_tenant){t->id, (unsigned)w->cfg.shards, t->lease.value,
+    return (struct booking_tenant){t->id, (unsigned)w->cfg.shards, tenant_fence_value(t),
                                    worker_now_ms() - wall_clock_now_ms(w->clock)};
 }
 

@@ -33,7 +33,7 @@ struct tenant_keys {
     char events[FD_KEY_MAX], lease[FD_KEY_MAX], outbox[FD_KEY_MAX], timers[FD_KEY_MAX],
         attempts[FD_KEY_MAX], dead[FD_KEY_MAX], agent[FD_KEY_MAX], owned[FD_KEY_MAX],
         ready[FD_KEY_MAX], epoch[FD_KEY_MAX], sms[FD_KEY_MAX], sms_optout[FD_KEY_MAX],
-        sms_later[FD_KEY_MAX], sms_once[FD_KEY_MAX];
+        sms_later[FD_KEY_MAX], sms_once[FD_KEY_MAX], alive[FD_KEY_MAX], owners[FD_KEY_MAX];
 };
 
 /* Fills k for business_id on a deployment of shards shards. */
@@ -44,8 +44,6 @@ enum tenant_mode { TENANT_ACTIVE, TENANT_SHEDDING, TENANT_LOST };
 struct tenant_lease {
     char value[192];               /* sent with every fenced script */
     enum tenant_mode mode;         /* LOST once dropped: every callback checks it */
-    bool is_renewing;
-    long long last_renew_ms;
     long long last_trim_ms;
 };
 
@@ -114,6 +112,10 @@ void tenant_ref(struct tenant *t);
 void tenant_unref(struct tenant *t);              /* frees a dropped tenant at 0 */
 void tenant_drop(struct tenant *t);            /* forget locally (lease lost or released) */
 static inline bool tenant_is_owned(const struct tenant *t) { return t->lease.mode != TENANT_LOST; }
+/* The lease value a fenced script is to compare: ours while our liveness in the shard is
+ * certain, else one no lease equals, so that a worker woken from a pause past its
+ * liveness is refused (FENCED) before it changes anything. Borrowed from t. */
+const char *tenant_fence_value(const struct tenant *t);
 /* The tenant as the booking scripts see it (lib/booking/booking_hold.h): its id, the
  * shard count, our lease and the expiry shift of the receptionist's clock. Borrows t. */
 struct booking_tenant tenant_booking_view(const struct tenant *t);

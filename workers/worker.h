@@ -47,7 +47,7 @@ struct worker_config {
     int retention_days;           /* FRONTDESK_RETENTION_DAYS: transcripts and texts kept, 365;
                                      0 keeps them forever (workers/retention_daily.c) */
     char transcription_engine[32];/* FRONTDESK_TRANSCRIPTION_ENGINE, default Google */
-    int lease_ms;                 /* FRONTDESK_LEASE_MS, default 10000 */
+    int liveness_ms;              /* FRONTDESK_LIVENESS_MS, default 1000 */
     int quantum;                  /* FRONTDESK_QUANTUM: events per tenant per round, 32 */
     int max_deliveries;           /* FRONTDESK_MAX_DELIVERIES, default 5 */
     int silence_ms;               /* FRONTDESK_SILENCE_MS, default 8000 */
@@ -108,8 +108,8 @@ struct worker {
     struct billing_jobs *billing;  /* Stripe jobs (workers/billing_jobs.c), NULL when off */
     struct retention_daily *retention; /* workers/retention_daily.c, NULL when off */
     struct worker_metrics metrics;
-    const struct lua_script *acquire_script, *renew_script, *release_script, *reap_script,
-        *commit_script, *dead_letter_script, *count_delivery_script, *read_script;
+    const struct lua_script *acquire_script, *alive_script, *release_script, *commit_script,
+        *dead_letter_script, *count_delivery_script, *read_script;
     struct tenant *tenants;        /* owned tenants, a list */
     int owned;
     int claiming;                  /* acquire scripts in flight */
@@ -123,8 +123,13 @@ struct worker {
     bool is_draining;
     struct event *tick;            /* 100 ms housekeeping */
     struct event *drain_poll;      /* after SIGTERM: leaves once events in hand committed */
-    long long last_heartbeat_ms, last_survey_ms, last_reap_ms, last_scan_ms;
-    unsigned reap_shard;
+    long long last_heartbeat_ms, last_survey_ms, last_scan_ms;
+    char boot_nonce[33];           /* random per process: tells our liveness from a
+                                      predecessor's that had the same worker id */
+    long long last_alive_ms;       /* when worker_alive.lua last went out */
+    bool has_left;                 /* stopping: out of every shard, renews no more */
+    long long *alive_until_ms;     /* per shard: until when (monotonic ms) our liveness
+                                      there is certain; 0 before the first renewal */
 };
 
 /* ownership.c */
@@ -132,8 +137,22 @@ void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
 void ownership_note_unowned(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
+/* Gives the tenant up: releases its lease (if still ours) and drops it here. Every
+ * path that stops owning a tenant goes through it: a lease has no expiry, so one left
+ * behind by a live worker would never be freed. */
+void ownership_release(struct tenant *t, const char *why);
 void ownership_leave(struct worker *w);        /* out of fd:workers, when stopping */
 struct tenant *worker_find_tenant(struct worker *w, const char *business_id);
+
+/* liveness.c */
+/* Renews this worker's liveness in every shard several times a second (also while
+ * draining) and frees dead workers' tenants; drops the tenants of a shard where our own
+ * liveness lapsed. */
+void liveness_tick(struct worker *w, long long now_ms);
+/* Whether our liveness in shard is certain at now_ms (monotonic): false once it may have
+ * lapsed, when another worker may own our tenants there. */
+bool liveness_holds(const struct worker *w, unsigned shard, long long now_ms);
+void liveness_leave(struct worker *w);          /* out of every shard, when stopping */
 
 /* reader.c */
 void reader_want(struct tenant *t);            /* read the stream soon */

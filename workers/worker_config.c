@@ -125,7 +125,8 @@ void worker_config_load_or_exit(struct worker_config *out)
     secrets_register(out->telnyx_api_key);
     str_var(out->transcription_engine, sizeof out->transcription_engine,
             "FRONTDESK_TRANSCRIPTION_ENGINE", "Google");
-    out->lease_ms = int_var("FRONTDESK_LEASE_MS", "10000", 1000, 600000);
+    /* how long a worker stays alive in a shard without renewing (workers/liveness.c) */
+    out->liveness_ms = int_var("FRONTDESK_LIVENESS_MS", "1000", 400, 60000);
     out->quantum = int_var("FRONTDESK_QUANTUM", "32", 1, 10000);
     out->max_deliveries = int_var("FRONTDESK_MAX_DELIVERIES", "5", 1, 100);
     out->silence_ms = int_var("FRONTDESK_SILENCE_MS", "8000", 100, 600000);

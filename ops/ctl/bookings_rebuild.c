@@ -11,15 +11,17 @@
  * PostgreSQL has no booked booking for (a hold whose call has not committed yet, a
  * booking still in the outbox) is printed and left alone, never removed.
  *
- * Calls go on meanwhile. The rebuild takes the business's lease the way a worker does
- * (lua/worker_acquire.lua, as worker "ctl-rebuild"), so no worker books, cancels or
+ * Calls go on meanwhile. The rebuild takes the business's lease the way a worker does:
+ * alive in the business's shard (lua/worker_alive.lua, as worker ctl-rebuild-<random>,
+ * renewed as it goes) and then lua/worker_acquire.lua, so no worker books, cancels or
  * reads its events while places are being put back: the events wait in the stream, and
  * the release (lua/worker_release.lua) marks the business ready again. When a worker owns
  * the business, the rebuild waits for it to let go (up to --wait seconds, 60 by default,
  * a worker releasing an idle business after FRONTDESK_IDLE_RELEASE_MS) and otherwise
  * changes nothing. Every write is fenced by that lease (lua/booking_rebuild.lua), so a
- * rebuild that lost it stops; running it again is safe. --dry-run reads only and takes
- * no lease. */
+ * rebuild that lost it stops; running it again is safe. A rebuild killed midway holds
+ * the business until its liveness lapses (REBUILD_LIVENESS_MS), when the workers' own
+ * liveness check frees it. --dry-run reads only and takes no lease. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +38,10 @@
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 
-#define REBUILD_WORKER_ID "ctl-rebuild"
-#define REBUILD_LEASE_MS 60000
+#define REBUILD_WORKER_PREFIX "ctl-rebuild-"
+/* How long the rebuild stays alive in the shard after each renewal: a rebuild that dies
+ * holds the business this long at most, then the workers' liveness check frees it. */
+#define REBUILD_LIVENESS_MS 60000
 #define WAIT_STEP_MS 500
 
 static const char select_config[] =
@@ -61,7 +65,10 @@ struct rebuild {
     PGresult *booked;                   /* owned */
     redisContext *rc;                   /* borrowed */
     char lease[FD_KEY_MAX];
-    char lease_value[160];              /* ours, once taken */
+    char worker_id[64];                 /* ctl-rebuild-<random>, as a worker's id */
+    char nonce[FD_UUID_LEN + 1];        /* its boot nonce */
+    long long alive_at_ms;              /* monotonic, when last marked alive; 0 never */
+    char lease_value[160];              /* ours, once taken; "" before */
     unsigned slot_minutes;
     long long places_added, lines_added, moved, redis_only;
 };
@@ -112,25 +119,67 @@ static redisReply *run_script(struct rebuild *r, struct lua_args *a, const char 
     return reply;
 }
 
+static void shard_key(char out[FD_KEY_MAX], const struct rebuild *r, const char *what)
+{
+    snprintf(out, FD_KEY_MAX, "fd:{s%03u}:%s", tenant_shard(r->id, r->shards), what);
+}
+
+/* Marks the rebuild alive in the business's shard for REBUILD_LIVENESS_MS, as a worker
+ * does (lua/worker_alive.lua): a lease stands only while its holder is alive there. */
+static bool keep_alive(struct rebuild *r)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long now_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (r->alive_at_ms != 0 && now_ms - r->alive_at_ms < REBUILD_LIVENESS_MS / 6)
+        return true;
+    char alive[FD_KEY_MAX], owners[FD_KEY_MAX], owned[FD_KEY_MAX], ready[FD_KEY_MAX];
+    shard_key(alive, r, "alive");
+    shard_key(owners, r, "owners");
+    shard_key(owned, r, "owned");
+    shard_ready_key(ready, tenant_shard(r->id, r->shards));
+    struct lua_args a;
+    lua_args_init(&a);
+    lua_args_key(&a, alive);
+    lua_args_key(&a, owners);
+    lua_args_key(&a, owned);
+    lua_args_key(&a, ready);
+    lua_args_arg(&a, r->worker_id);
+    lua_args_arg(&a, r->nonce);
+    lua_args_int(&a, REBUILD_LIVENESS_MS);
+    lua_args_arg(&a, "fd:events");
+    redisReply *reply = run_script(r, &a, "worker_alive");
+    if (reply == NULL)
+        return false;
+    freeReplyObject(reply);
+    r->alive_at_ms = now_ms;
+    return true;
+}
+
 /* Takes the business's lease, waiting up to wait_s for a worker to let it go. */
 static bool take_lease(struct rebuild *r, int wait_s)
 {
-    char epoch[FD_KEY_MAX], owned[FD_KEY_MAX], ready[FD_KEY_MAX], lease_ms[16];
+    char epoch[FD_KEY_MAX], owned[FD_KEY_MAX], ready[FD_KEY_MAX], alive[FD_KEY_MAX],
+        owners[FD_KEY_MAX];
     tenant_key(epoch, r->id, r->shards, "epoch");
-    unsigned shard = tenant_shard(r->id, r->shards);
-    snprintf(owned, sizeof owned, "fd:{s%03u}:owned", shard);
-    shard_ready_key(ready, shard);
-    snprintf(lease_ms, sizeof lease_ms, "%d", REBUILD_LEASE_MS);
+    shard_key(owned, r, "owned");
+    shard_ready_key(ready, tenant_shard(r->id, r->shards));
+    shard_key(alive, r, "alive");
+    shard_key(owners, r, "owners");
     for (long waited_ms = 0;; waited_ms += WAIT_STEP_MS) {
+        if (!keep_alive(r))
+            return false;
         struct lua_args a;
         lua_args_init(&a);
         lua_args_key(&a, r->lease);
         lua_args_key(&a, epoch);
         lua_args_key(&a, owned);
         lua_args_key(&a, ready);
+        lua_args_key(&a, alive);
+        lua_args_key(&a, owners);
         lua_args_arg(&a, r->id);
-        lua_args_arg(&a, REBUILD_WORKER_ID);
-        lua_args_arg(&a, lease_ms);
+        lua_args_arg(&a, r->worker_id);
+        lua_args_arg(&a, r->nonce);
         redisReply *reply = run_script(r, &a, "worker_acquire");
         if (reply == NULL)
             return false;
@@ -154,24 +203,33 @@ static bool take_lease(struct rebuild *r, int wait_s)
     }
 }
 
-/* Gives the lease back; the business is marked ready if events came meanwhile. */
+/* Gives the lease back (the business is marked ready if events came meanwhile) and
+ * leaves the shard's live workers. */
 static void release_lease(struct rebuild *r)
 {
     static const char *const suffixes[] = {"events", "timers", "outbox", "sms", "sms_later"};
-    char keys[7][FD_KEY_MAX];
-    unsigned shard = tenant_shard(r->id, r->shards);
-    snprintf(keys[0], sizeof keys[0], "fd:{s%03u}:owned", shard);
-    shard_ready_key(keys[1], shard);
+    char keys[8][FD_KEY_MAX];
+    shard_key(keys[0], r, "owned");
+    shard_ready_key(keys[1], tenant_shard(r->id, r->shards));
     for (int i = 0; i < 5; i++)
         tenant_key(keys[2 + i], r->id, r->shards, suffixes[i]);
+    shard_key(keys[7], r, "owners");
     struct lua_args a;
     lua_args_init(&a);
     lua_args_key(&a, r->lease);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, r->id);
     lua_args_arg(&a, r->lease_value);
-    redisReply *reply = run_script(r, &a, "worker_release");
+    redisReply *reply = r->lease_value[0] ? run_script(r, &a, "worker_release") : NULL;
+    if (reply != NULL)
+        freeReplyObject(reply);
+    if (r->alive_at_ms == 0)
+        return;
+    char alive[FD_KEY_MAX], why[256];
+    shard_key(alive, r, "alive");
+    const char *argv[] = {"HDEL", alive, r->worker_id};
+    reply = ctl_redis_command(r->rc, 3, argv, why, sizeof why);
     if (reply != NULL)
         freeReplyObject(reply);
 }
@@ -307,6 +365,8 @@ static bool put_first_places(struct rebuild *r, int *first_added)
         size_t n = covered(r, i, starts, true);
         if (n == 0)
             continue;
+        if (!r->is_dry_run && !keep_alive(r))
+            return false;
         int want = atoi(PQgetvalue(b, i, B_PLACE)), place = want;
         first_added[i] = r->is_dry_run ? count_missing(r, id, starts, n)
                                        : put_places(r, id, starts, 1, want,
@@ -334,6 +394,8 @@ static bool put_the_rest(struct rebuild *r, const int *first_added)
         size_t n = covered(r, i, starts, false);
         if (n == 0)
             continue;
+        if (!r->is_dry_run && !keep_alive(r))
+            return false;
         int place = 0, added = first_added[i];
         if (!r->is_dry_run && n > 1) {
             int rest = put_places(r, id, starts + 1, n - 1, -1, expiry_of(r, starts, n), &place);
@@ -493,10 +555,12 @@ int ctl_bookings_rebuild(int argc, char **argv)
         status = CTL_EXIT_FAIL;
     else if (r.is_dry_run)
         status = rebuild_all(&r);
-    else if (!take_lease(&r, wait_s))
-        status = CTL_EXIT_FAIL;
     else {
-        status = rebuild_all(&r);
+        char random[FD_UUID_LEN + 1];
+        uuid_generate(random);
+        snprintf(r.worker_id, sizeof r.worker_id, REBUILD_WORKER_PREFIX "%.8s", random);
+        uuid_generate(r.nonce);
+        status = take_lease(&r, wait_s) ? rebuild_all(&r) : CTL_EXIT_FAIL;
         release_lease(&r);
     }
     PQclear(r.config);

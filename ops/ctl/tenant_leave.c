@@ -156,15 +156,20 @@ static bool delete_keys(redisContext *rc, const char *id, unsigned shards, long 
         }
         freeReplyObject(r);
     } while (strcmp(cursor, "0") != 0);
-    char ready[FD_KEY_MAX], owned[FD_KEY_MAX];
+    char ready[FD_KEY_MAX], owned[FD_KEY_MAX], owners[FD_KEY_MAX];
     shard_ready_key(ready, tenant_shard(id, shards));
-    snprintf(owned, sizeof owned, "%.*sowned", (int)(strlen(ready) - strlen("ready")), ready);
+    int tag_len = (int)(strlen(ready) - strlen("ready"));
+    snprintf(owned, sizeof owned, "%.*sowned", tag_len, ready);
+    snprintf(owners, sizeof owners, "%.*sowners", tag_len, ready);
     const char *zrem_ready[] = {"ZREM", ready, id}, *zrem_owned[] = {"ZREM", owned, id};
+    const char *hdel_owner[] = {"HDEL", owners, id};
     redisReply *a = ctl_redis_command(rc, 3, zrem_ready, why, why_len);
     redisReply *b = a ? ctl_redis_command(rc, 3, zrem_owned, why, why_len) : NULL;
-    bool is_ok = a != NULL && b != NULL;
+    redisReply *c = b ? ctl_redis_command(rc, 3, hdel_owner, why, why_len) : NULL;
+    bool is_ok = a != NULL && b != NULL && c != NULL;
     freeReplyObject(a);
     freeReplyObject(b);
+    freeReplyObject(c);
     return is_ok;
 }
 

@@ -150,6 +150,9 @@ def test_a_rebuild_puts_back_exactly_the_places_and_lines_postgresql_holds():
     places_are_bookings(a)
     assert every_key(s["b"]) == s["other"], "another business's keys changed"
     assert not R.exists(key(a, "lease")), "the rebuild kept the lease"
+    shard = f"fd:{{s{zlib.crc32(a.encode()) % 64:03d}}}"
+    assert a.encode() not in R.hkeys(shard + ":owners")
+    assert not any(f.startswith(b"ctl-rebuild") for f in R.hkeys(shard + ":alive"))
 
     again = rebuild(a)
     assert again.returncode == 0, again.stderr
@@ -184,14 +187,23 @@ def test_a_rebuild_waits_for_the_owning_worker_and_otherwise_changes_nothing():
                "slot_index) VALUES (%s, %s, 'Cleaning', to_timestamp(%s / 1000.0), "
                "to_timestamp(%s / 1000.0) + interval '1 hour', '+15550003005', 1) RETURNING id",
             str(uuid.uuid4()), a, TEN_AM, TEN_AM)
-    R.set(key(a, "lease"), "someone-else:7", px=20000)
+    # a live worker holds the business: its lease, and its liveness in the shard
+    shard = f"fd:{{s{zlib.crc32(a.encode()) % 64:03d}}}"
+    s, us = R.time()
+    R.set(key(a, "lease"), "someone-else:7")
+    R.hset(shard + ":owners", a, "someone-else")
+    R.hset(shard + ":alive", "someone-else", "%d boot" % (s * 1000 + us // 1000 + 30000))
     try:
         r = rebuild(a, "--wait", "1")
         assert r.returncode == 1 and "a worker owns business" in r.stderr, r.stderr
         assert booking_keys(a) == {}
         assert R.get(key(a, "lease")) == b"someone-else:7"
+        assert not any(f.startswith(b"ctl-rebuild") for f in R.hkeys(shard + ":alive")), \
+            "the rebuild stayed alive after giving up"
     finally:
         R.delete(key(a, "lease"))
+        R.hdel(shard + ":owners", a)
+        R.hdel(shard + ":alive", "someone-else")
     r = rebuild(a, "--wait", "0")
     assert r.returncode == 0, r.stderr
     [mine] = booked(a)

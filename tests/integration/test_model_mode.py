@@ -494,7 +494,7 @@ def test_the_conversation_survives_a_workers_death():
     bid, number = business(name)
     LLM.script_for(name, [{"reply": "We are open until five today."},
                           {"reply": "You are welcome.", "tool_calls": [{"name": "end_call", "arguments": {}}]}])
-    env_ = dict(FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=20000, FRONTDESK_LEASE_MS=1500, **LLM_ENV)
+    env_ = dict(FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=20000, **LLM_ENV)
     first = Worker(E, SIM, "worker-llm-1", **env_)
     call = SIM.call(number, "+15550003010", [{"say": "Until when are you open today?"}, {"pause_ms": 4000},
                                              {"say": "Thanks, that's all"}])
@@ -529,8 +529,7 @@ def test_a_replayed_model_turn_runs_the_tool_calls_kept_by_the_first_attempt():
     words = "You're booked for a cleaning tomorrow at 10 AM, Pia."
     LLM.script_for(name, [book("10:00"), {"delay_ms": 8000, "reply": "(the first owner's words)"},
                           book("11:00"), {"reply": words}, end_call_step()])
-    env_ = dict(LLM_ENV, FRONTDESK_LLM_BUDGET_MS=10000, FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=20000,
-                FRONTDESK_LEASE_MS=1500)
+    env_ = dict(LLM_ENV, FRONTDESK_LLM_BUDGET_MS=10000, FRONTDESK_NOW=NOW, FRONTDESK_SILENCE_MS=20000)
     prefix = events_key(bid)[:-len(":events")]
 
     def places(hhmm):      # 2026-03-04 in New York is UTC-5

@@ -26,7 +26,7 @@ _state = {}
 
 def stack():
     if "stack" not in _state:
-        _state["stack"] = ClockStack(E, NOW, workers=2, FRONTDESK_LEASE_MS=3000,
+        _state["stack"] = ClockStack(E, NOW, workers=2,
                                      FRONTDESK_SMS_GATHER_MS=str(GATHER_MS), FRONTDESK_SMS_QUIET_MS="1500")
     return _state["stack"]
 

@@ -98,7 +98,7 @@ def test_no_missed_call_text_to_an_opted_out_number_or_one_that_cannot_take_a_te
 
 
 def test_a_call_missed_at_22_waits_until_8_by_the_business_clock():
-    night = ClockStack(E, NIGHT, FRONTDESK_LEASE_MS="2000")
+    night = ClockStack(E, NIGHT)
     _state["night"] = night
     bid, number = night.business(example("hair-salon"))
     caller = random_number()

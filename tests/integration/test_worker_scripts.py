@@ -1,5 +1,6 @@
-"""The worker's lease scripts on a real Redis: who owns a tenant, and that a released
-tenant with anything left to do is offered to the other workers again."""
+"""The worker's lease scripts on a real Redis: who owns a tenant, that a lease stands
+exactly while its holder is alive in the shard, and that a released tenant with anything
+left to do is offered to the other workers again."""
 import os
 import time
 import uuid
@@ -15,8 +16,7 @@ def script(name):
         return f.read()
 
 
-ACQUIRE, RENEW, RELEASE, REAP = (script(n) for n in ("worker_acquire", "worker_renew",
-                                                     "worker_release", "worker_reap"))
+ACQUIRE, ALIVE, RELEASE = (script(n) for n in ("worker_acquire", "worker_alive", "worker_release"))
 
 
 def keys(shard=7):
@@ -24,16 +24,26 @@ def keys(shard=7):
     p = f"fd:{{s{shard:03d}}}"
     return b, {"lease": f"{p}:t:{b}:lease", "epoch": f"{p}:t:{b}:epoch", "owned": f"{p}:owned",
                "ready": f"{p}:ready", "events": f"{p}:t:{b}:events", "timers": f"{p}:t:{b}:timers",
-               "outbox": f"{p}:t:{b}:outbox", "sms": f"{p}:t:{b}:sms", "sms_later": f"{p}:t:{b}:sms_later"}
+               "outbox": f"{p}:t:{b}:outbox", "sms": f"{p}:t:{b}:sms", "sms_later": f"{p}:t:{b}:sms_later",
+               "alive": f"{p}:alive", "owners": f"{p}:owners"}
 
 
-def acquire(k, b, worker, lease_ms=10000):
-    return R.eval(ACQUIRE, 4, k["lease"], k["epoch"], k["owned"], k["ready"], b, worker, str(lease_ms))
+def alive(k, worker, nonce="boot1", liveness_ms=10000, channel="fd:test-freed"):
+    """Renews worker's liveness in k's shard: [was alive until now, tenants freed]."""
+    return R.eval(ALIVE, 4, k["alive"], k["owners"], k["owned"], k["ready"], worker, nonce,
+                  str(liveness_ms), channel)
+
+
+def acquire(k, b, worker, nonce="boot1"):
+    if R.hget(k["alive"], worker) is None:
+        alive(k, worker, nonce)
+    return R.eval(ACQUIRE, 6, k["lease"], k["epoch"], k["owned"], k["ready"], k["alive"], k["owners"],
+                  b, worker, nonce)
 
 
 def release(k, b, value):
-    return R.eval(RELEASE, 8, k["lease"], k["owned"], k["ready"], k["events"], k["timers"], k["outbox"],
-                  k["sms"], k["sms_later"], b, value)
+    return R.eval(RELEASE, 9, k["lease"], k["owned"], k["ready"], k["events"], k["timers"], k["outbox"],
+                  k["sms"], k["sms_later"], k["owners"], b, value)
 
 
 def test_one_owner_at_a_time_with_a_new_epoch_each_time():
@@ -43,9 +53,10 @@ def test_one_owner_at_a_time_with_a_new_epoch_each_time():
     assert first == b"w1:1"
     assert acquire(k, b, "w2") is None                    # owned: refused
     assert R.zscore(k["ready"], b) is None and R.zscore(k["owned"], b) is not None
-    assert R.eval(RENEW, 2, k["lease"], k["owned"], b, "w2:1", "10000") == 0   # not w2's
-    assert R.eval(RENEW, 2, k["lease"], k["owned"], b, "w1:1", "10000") == 1
+    assert R.hget(k["owners"], b) == b"w1"
+    assert R.pttl(k["lease"]) == -1                        # it stands on w1's liveness
     assert release(k, b, "w1:1") == 1
+    assert R.hget(k["owners"], b) is None
     assert acquire(k, b, "w2") == b"w2:2"                  # the epoch moved on
 
 
@@ -96,12 +107,55 @@ def test_a_stale_release_changes_nothing():
     assert R.get(k["lease"]) == b"w1:1"
 
 
-def test_an_expired_lease_is_reaped_back_to_ready():
+def test_a_worker_not_alive_in_the_shard_cannot_claim():
+    b, k = keys(shard=11)
+    R.zadd(k["ready"], {b: 1})
+    assert R.eval(ACQUIRE, 6, k["lease"], k["epoch"], k["owned"], k["ready"], k["alive"], k["owners"],
+                  b, "w-never-alive", "boot1") is None
+    assert R.exists(k["lease"]) == 0 and R.zscore(k["ready"], b) is not None   # still offered
+
+
+def test_a_dead_workers_tenants_are_freed_and_offered_as_soon_as_its_liveness_lapses():
     b, k = keys(shard=9)
-    acquire(k, b, "w1", lease_ms=1000)
-    time.sleep(1.6)
-    assert R.eval(REAP, 2, k["owned"], k["ready"], "500") >= 1
+    dead, live = "w-dead-" + b[:8], "w-live-" + b[:8]
+    alive(k, dead, liveness_ms=300)
+    value = acquire(k, b, dead)
+    alive(k, live)
+    assert acquire(k, b, live) is None                     # its owner is alive: refused
+    assert alive(k, live) == [1, 0]                        # nothing lapsed yet
+    sub = R.pubsub()
+    sub.subscribe("fd:test-freed")
+    sub.get_message(timeout=1)                              # the subscription's confirmation
+    time.sleep(0.4)
+    assert alive(k, live) == [1, 1]                        # dead's one tenant freed
     assert R.zscore(k["ready"], b) is not None and R.zscore(k["owned"], b) is None
+    assert R.hget(k["owners"], b) is None and R.hget(k["alive"], dead) is None
+    msg = sub.get_message(timeout=1)
+    assert msg is not None and msg["data"] == b.encode()   # offered to waiting claimers
+    sub.close()
+    assert R.get(k["lease"]) == value                      # until someone claims it ...
+    taken = acquire(k, b, live)
+    assert taken is not None and taken != value            # ... which a live worker may
+
+
+def test_a_worker_whose_liveness_lapsed_finds_its_leases_freed_when_it_comes_back():
+    b, k = keys(shard=12)
+    worker = "w-paused-" + b[:8]
+    alive(k, worker, liveness_ms=300)
+    acquire(k, b, worker)
+    time.sleep(0.4)                                         # paused past its liveness
+    assert alive(k, worker, liveness_ms=300) == [0, 1]     # told: drop them
+    assert R.zscore(k["ready"], b) is not None and R.hget(k["owners"], b) is None
+    assert alive(k, worker, liveness_ms=300) == [1, 0]     # alive again from now on
+
+
+def test_a_new_process_with_the_same_worker_id_does_not_inherit_leases():
+    b, k = keys(shard=13)
+    worker = "w-restarted-" + b[:8]
+    acquire(k, b, worker, nonce="boot-old")
+    assert alive(k, worker, nonce="boot-new") == [0, 1]    # the old process's leases freed
+    assert R.zscore(k["ready"], b) is not None
+    assert acquire(k, b, "w-other-" + b[:8]) is not None
 
 
 def test_the_first_kept_model_calls_win_and_expire():

@@ -202,6 +202,7 @@ class Stack:
                 prefix = f"fd:{{s{shard(bid):03d}}}"
                 r.zrem(prefix + ":ready", bid)
                 r.zrem(prefix + ":owned", bid)
+                r.hdel(prefix + ":owners", bid)
                 keys = list(r.scan_iter(match=f"{prefix}:t:{bid}:*", count=1000))
                 for i in range(0, len(keys), 500):
                     r.delete(*keys[i:i + 500])
