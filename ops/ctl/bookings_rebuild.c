@@ -33,6 +33,7 @@
 #include "booking/caller_bookings.h"
 #include "calendar/wall_clock.h"
 #include "core/e164.h"
+#include "core/xalloc.h"
 #include "ctl.h"
 #include "store/db.h"
 #include "store/lua_args.h"
@@ -514,8 +515,8 @@ static int read_clock(struct rebuild *r)
 static int rebuild_all(struct rebuild *r)
 {
     int n = PQntuples(r->booked);
-    int *first_added = calloc(n > 0 ? (size_t)n : 1, sizeof *first_added);
-    bool is_done = first_added != NULL && put_first_places(r, first_added) &&
+    int *first_added = xcalloc(n > 0 ? (size_t)n : 1, sizeof *first_added);
+    bool is_done = put_first_places(r, first_added) &&
                    put_the_rest(r, first_added) && report_redis_only(r);
     free(first_added);
     if (!is_done)

@@ -237,6 +237,9 @@ def test_bad_arguments_are_refused():
         assert r.returncode == 2, (args, r.stderr)
     r = rebuild(str(uuid.uuid4()))
     assert r.returncode == 1 and "no active configuration" in r.stderr, r.stderr
+    usage = ctl(E, "help").stdout
+    assert "bookings rebuild --business ID [--dry-run] [--wait SECONDS]" in usage
+    assert "retention run [--days N] [--dry-run] [--json]" in usage
 
 
 def test_processes_stop_cleanly():
