@@ -230,6 +230,30 @@ def test_a_place_in_redis_only_is_reported_and_kept_and_a_taken_place_gives_anot
     assert not R.exists(key(a, "caller:+15550003005")), "a booking without a number has no line"
 
 
+def test_the_rebuild_script_is_fenced_keeps_what_is_there_and_keeps_the_later_expiry():
+    script = open(os.path.join(harness.ROOT, "lua", "booking_rebuild.lua")).read()
+    bid = str(uuid.uuid4())
+    lease, first, second = key(bid, "lease"), key(bid, f"slot:{TEN_AM}"), key(bid, f"slot:{HALF_PAST}")
+    s, us = R.time()
+    later, sooner = (s + 7200) * 1000, (s + 3600) * 1000
+    R.set(lease, "ctl-rebuild-1:3")
+    try:
+        try:
+            R.eval(script, 3, lease, first, second, "w9:1", "b1", 0, later)
+            raise AssertionError("a stale lease wrote")
+        except Exception as e:
+            assert "FENCED" in str(e), e
+        assert not R.exists(first) and not R.exists(second)
+        assert R.eval(script, 3, lease, first, second, "ctl-rebuild-1:3", "b1", 1, later) == [2, 1]
+        assert R.hgetall(first) == {b"b1": b"1"} and R.hgetall(second) == {b"b1": b"0"}
+        assert R.eval(script, 3, lease, first, second, "ctl-rebuild-1:3", "b1", 0, sooner) == [0, 1]
+        assert R.pttl(first) > 7000000, "a sooner expiry replaced the later one"
+        assert R.eval(script, 2, lease, first, "ctl-rebuild-1:3", "b2", 1, later) == [1, 0]
+        assert R.hgetall(first) == {b"b1": b"1", b"b2": b"0"}
+    finally:
+        R.delete(lease, first, second)
+
+
 def test_bad_arguments_are_refused():
     for args in ((), ("--business", "nope"), ("--business", str(uuid.uuid4()), "--wait", "soon"),
                  ("--business", str(uuid.uuid4()), "--force")):
