@@ -11,17 +11,15 @@
  * PostgreSQL has no booked booking for (a hold whose call has not committed yet, a
  * booking still in the outbox) is printed and left alone, never removed.
  *
- * Calls go on meanwhile. The rebuild takes the business's lease the way a worker does:
- * alive in the business's shard (lua/worker_alive.lua, as worker ctl-rebuild-<random>,
- * renewed as it goes) and then lua/worker_acquire.lua, so no worker books, cancels or
- * reads its events while places are being put back: the events wait in the stream, and
- * the release (lua/worker_release.lua) marks the business ready again. When a worker owns
- * the business, the rebuild waits for it to let go (up to --wait seconds, 60 by default,
- * a worker releasing an idle business after FRONTDESK_IDLE_RELEASE_MS) and otherwise
- * changes nothing. Every write is fenced by that lease (lua/booking_rebuild.lua), so a
- * rebuild that lost it stops; running it again is safe. A rebuild killed midway holds
- * the business until its liveness lapses (REBUILD_LIVENESS_MS), when the workers' own
- * liveness check frees it. --dry-run reads only and takes no lease. */
+ * Calls go on meanwhile. The rebuild holds the business the way a worker does
+ * (ops/ctl/tenant_hold.h: alive in its shard as worker ctl-rebuild-<random>, then its
+ * lease), so no worker books, cancels or reads its events while places are being put
+ * back: the events wait in the stream, and the release marks the business ready again.
+ * When a worker owns the business, the rebuild waits for it to let go (up to --wait
+ * seconds, 60 by default; a worker releases an idle business after
+ * FRONTDESK_IDLE_RELEASE_MS) and otherwise changes nothing. Every write is fenced by that
+ * lease (lua/booking_rebuild.lua, lua/caller_booking_add.lua), so a rebuild that lost it
+ * stops; running it again is safe. --dry-run reads only and takes no lease. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +35,9 @@
 #include "ctl.h"
 #include "store/db.h"
 #include "store/lua_args.h"
-#include "store/lua_scripts.h"
+#include "tenant_hold.h"
 
 #define REBUILD_WORKER_PREFIX "ctl-rebuild-"
-/* How long the rebuild stays alive in the shard after each renewal: a rebuild that dies
- * holds the business this long at most, then the workers' liveness check frees it. */
-#define REBUILD_LIVENESS_MS 60000
-#define WAIT_STEP_MS 500
 
 static const char select_config[] =
     "SELECT config::text FROM ai_agents WHERE business_id = $1::uuid AND is_active LIMIT 1";
@@ -64,12 +58,8 @@ struct rebuild {
     int64_t expiry_shift_ms;            /* real time minus it, as the worker adds */
     PGresult *config;                   /* owned */
     PGresult *booked;                   /* owned */
-    redisContext *rc;                   /* borrowed */
-    char lease[FD_KEY_MAX];
-    char worker_id[64];                 /* ctl-rebuild-<random>, as a worker's id */
-    char nonce[FD_UUID_LEN + 1];        /* its boot nonce */
-    long long alive_at_ms;              /* monotonic, when last marked alive; 0 never */
-    char lease_value[160];              /* ours, once taken; "" before */
+    redisContext *rc;                   /* owned: redisFree */
+    struct tenant_hold hold;            /* the business's lease, held as a worker would */
     unsigned slot_minutes;
     long long places_added, lines_added, moved, redis_only;
 };
@@ -109,132 +99,6 @@ static bool read_slot_minutes(struct rebuild *r)
     return r->slot_minutes > 0;
 }
 
-static redisReply *run_script(struct rebuild *r, struct lua_args *a, const char *name)
-{
-    const char **argv;
-    char why[256];
-    int argc = lua_args_command(a, lua_script_find(name), false, &argv, NULL);
-    redisReply *reply = ctl_redis_command(r->rc, argc, argv, why, sizeof why);
-    if (reply == NULL)
-        ctl_fail("%s: %s", name, why);
-    return reply;
-}
-
-static void shard_key(char out[FD_KEY_MAX], const struct rebuild *r, const char *what)
-{
-    snprintf(out, FD_KEY_MAX, "fd:{s%03u}:%s", tenant_shard(r->id, r->shards), what);
-}
-
-/* Marks the rebuild alive in the business's shard for REBUILD_LIVENESS_MS, as a worker
- * does (lua/worker_alive.lua): a lease stands only while its holder is alive there. */
-static bool keep_alive(struct rebuild *r)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long long now_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    if (r->alive_at_ms != 0 && now_ms - r->alive_at_ms < REBUILD_LIVENESS_MS / 6)
-        return true;
-    char alive[FD_KEY_MAX], owners[FD_KEY_MAX], owned[FD_KEY_MAX], ready[FD_KEY_MAX];
-    shard_key(alive, r, "alive");
-    shard_key(owners, r, "owners");
-    shard_key(owned, r, "owned");
-    shard_ready_key(ready, tenant_shard(r->id, r->shards));
-    struct lua_args a;
-    lua_args_init(&a);
-    lua_args_key(&a, alive);
-    lua_args_key(&a, owners);
-    lua_args_key(&a, owned);
-    lua_args_key(&a, ready);
-    lua_args_arg(&a, r->worker_id);
-    lua_args_arg(&a, r->nonce);
-    lua_args_int(&a, REBUILD_LIVENESS_MS);
-    lua_args_arg(&a, "fd:events");
-    redisReply *reply = run_script(r, &a, "worker_alive");
-    if (reply == NULL)
-        return false;
-    freeReplyObject(reply);
-    r->alive_at_ms = now_ms;
-    return true;
-}
-
-/* Takes the business's lease, waiting up to wait_s for a worker to let it go. */
-static bool take_lease(struct rebuild *r, int wait_s)
-{
-    char epoch[FD_KEY_MAX], owned[FD_KEY_MAX], ready[FD_KEY_MAX], alive[FD_KEY_MAX],
-        owners[FD_KEY_MAX];
-    tenant_key(epoch, r->id, r->shards, "epoch");
-    shard_key(owned, r, "owned");
-    shard_ready_key(ready, tenant_shard(r->id, r->shards));
-    shard_key(alive, r, "alive");
-    shard_key(owners, r, "owners");
-    for (long waited_ms = 0;; waited_ms += WAIT_STEP_MS) {
-        if (!keep_alive(r))
-            return false;
-        struct lua_args a;
-        lua_args_init(&a);
-        lua_args_key(&a, r->lease);
-        lua_args_key(&a, epoch);
-        lua_args_key(&a, owned);
-        lua_args_key(&a, ready);
-        lua_args_key(&a, alive);
-        lua_args_key(&a, owners);
-        lua_args_arg(&a, r->id);
-        lua_args_arg(&a, r->worker_id);
-        lua_args_arg(&a, r->nonce);
-        redisReply *reply = run_script(r, &a, "worker_acquire");
-        if (reply == NULL)
-            return false;
-        bool is_ours = reply->type == REDIS_REPLY_STRING;
-        if (is_ours)
-            snprintf(r->lease_value, sizeof r->lease_value, "%s", reply->str);
-        freeReplyObject(reply);
-        if (is_ours)
-            return true;
-        if (waited_ms >= (long)wait_s * 1000) {
-            ctl_fail("a worker owns business %s: nothing changed; run this again once it lets "
-                     "go (an idle business after FRONTDESK_IDLE_RELEASE_MS), or with a longer "
-                     "--wait", r->id);
-            return false;
-        }
-        if (waited_ms == 0)
-            fprintf(stderr, "a worker owns business %s; waiting up to %d s for it to let go\n",
-                    r->id, wait_s);
-        struct timespec pause = {0, WAIT_STEP_MS * 1000000L};
-        nanosleep(&pause, NULL);
-    }
-}
-
-/* Gives the lease back (the business is marked ready if events came meanwhile) and
- * leaves the shard's live workers. */
-static void release_lease(struct rebuild *r)
-{
-    static const char *const suffixes[] = {"events", "timers", "outbox", "sms", "sms_later"};
-    char keys[8][FD_KEY_MAX];
-    shard_key(keys[0], r, "owned");
-    shard_ready_key(keys[1], tenant_shard(r->id, r->shards));
-    for (int i = 0; i < 5; i++)
-        tenant_key(keys[2 + i], r->id, r->shards, suffixes[i]);
-    shard_key(keys[7], r, "owners");
-    struct lua_args a;
-    lua_args_init(&a);
-    lua_args_key(&a, r->lease);
-    for (int i = 0; i < 8; i++)
-        lua_args_key(&a, keys[i]);
-    lua_args_arg(&a, r->id);
-    lua_args_arg(&a, r->lease_value);
-    redisReply *reply = r->lease_value[0] ? run_script(r, &a, "worker_release") : NULL;
-    if (reply != NULL)
-        freeReplyObject(reply);
-    if (r->alive_at_ms == 0)
-        return;
-    char alive[FD_KEY_MAX], why[256];
-    shard_key(alive, r, "alive");
-    const char *argv[] = {"HDEL", alive, r->worker_id};
-    reply = ctl_redis_command(r->rc, 3, argv, why, sizeof why);
-    if (reply != NULL)
-        freeReplyObject(reply);
-}
-
 /* Puts back one booking's places in starts[0..n) (want: the place wanted in the first,
  * -1 none); returns the places added, or -1 when the script failed (printed). */
 static int put_places(struct rebuild *r, const char *id, const int64_t *starts, size_t n,
@@ -243,16 +107,16 @@ static int put_places(struct rebuild *r, const char *id, const int64_t *starts, 
     char keys[BOOKING_HOLD_SLOTS_MAX][FD_KEY_MAX];
     struct lua_args a;
     lua_args_init(&a);
-    lua_args_key(&a, r->lease);
+    lua_args_key(&a, r->hold.lease);
     for (size_t i = 0; i < n; i++) {
         booking_slot_key(keys[i], r->id, r->shards, starts[i]);
         lua_args_key(&a, keys[i]);
     }
-    lua_args_arg(&a, r->lease_value);
+    lua_args_arg(&a, r->hold.lease_value);
     lua_args_arg(&a, id);
     lua_args_int(&a, want);
     lua_args_int(&a, expire_at);
-    redisReply *reply = run_script(r, &a, "booking_rebuild");
+    redisReply *reply = ctl_run_script(r->rc, &a, "booking_rebuild");
     if (reply == NULL)
         return -1;
     int added = -1;
@@ -318,13 +182,13 @@ static int put_line(struct rebuild *r, int i, size_t nslots)
     }
     struct lua_args a;
     lua_args_init(&a);
-    lua_args_key(&a, r->lease);
+    lua_args_key(&a, r->hold.lease);
     lua_args_key(&a, key);
-    lua_args_arg(&a, r->lease_value);
+    lua_args_arg(&a, r->hold.lease_value);
     lua_args_arg(&a, line.id);
     lua_args_arg(&a, text);
     lua_args_int(&a, (long long)(line.end_ms + BOOKING_SLOT_TTL_MS + r->expiry_shift_ms));
-    redisReply *reply = run_script(r, &a, "caller_booking_add");
+    redisReply *reply = ctl_run_script(r->rc, &a, "caller_booking_add");
     if (reply == NULL)
         return -1;
     int added = reply->type == REDIS_REPLY_INTEGER ? (int)reply->integer : -1;
@@ -366,7 +230,7 @@ static bool put_first_places(struct rebuild *r, int *first_added)
         size_t n = covered(r, i, starts, true);
         if (n == 0)
             continue;
-        if (!r->is_dry_run && !keep_alive(r))
+        if (!r->is_dry_run && !tenant_hold_keep(&r->hold))
             return false;
         int want = atoi(PQgetvalue(b, i, B_PLACE)), place = want;
         first_added[i] = r->is_dry_run ? count_missing(r, id, starts, n)
@@ -395,7 +259,7 @@ static bool put_the_rest(struct rebuild *r, const int *first_added)
         size_t n = covered(r, i, starts, false);
         if (n == 0)
             continue;
-        if (!r->is_dry_run && !keep_alive(r))
+        if (!r->is_dry_run && !tenant_hold_keep(&r->hold))
             return false;
         int place = 0, added = first_added[i];
         if (!r->is_dry_run && n > 1) {
@@ -542,7 +406,6 @@ int ctl_bookings_rebuild(int argc, char **argv)
     struct fd_config cfg;
     config_load_or_exit(&cfg, 0);
     r.shards = (unsigned)cfg.shards;
-    tenant_key(r.lease, r.id, r.shards, "lease");
     PGconn *conn = NULL;
     status = ctl_connect_for_change(&cfg, "nothing changed", &r.rc, &conn);
     if (status != CTL_EXIT_OK)
@@ -557,12 +420,9 @@ int ctl_bookings_rebuild(int argc, char **argv)
     else if (r.is_dry_run)
         status = rebuild_all(&r);
     else {
-        char random[FD_UUID_LEN + 1];
-        uuid_generate(random);
-        snprintf(r.worker_id, sizeof r.worker_id, REBUILD_WORKER_PREFIX "%.8s", random);
-        uuid_generate(r.nonce);
-        status = take_lease(&r, wait_s) ? rebuild_all(&r) : CTL_EXIT_FAIL;
-        release_lease(&r);
+        tenant_hold_init(&r.hold, r.rc, r.id, r.shards, REBUILD_WORKER_PREFIX);
+        status = tenant_hold_take(&r.hold, wait_s) ? rebuild_all(&r) : CTL_EXIT_FAIL;
+        tenant_hold_release(&r.hold);
     }
     PQclear(r.config);
     PQclear(r.booked);
