@@ -14,6 +14,7 @@
 #include "http/http_client.h"
 #include "llm_turns.h"
 #include "number_orders.h"
+#include "retention_daily.h"
 #include "core/build_info.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -104,6 +105,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     sms_sender_tick(w);
     number_orders_tick(w->numbers, now);
     billing_jobs_tick(w->billing, now);
+    retention_daily_tick(w->retention, now);
 }
 
 /* No event is being handled (failed ones waiting for a retry stay pending in the stream
@@ -145,6 +147,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     log_msg(LOG_INFO, "draining", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
     number_orders_stop(w->numbers);
     billing_jobs_stop(w->billing);
+    retention_daily_stop(w->retention);
     /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
         t->lease.mode = TENANT_SHEDDING;
@@ -227,6 +230,7 @@ int main(int argc, char **argv)
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);
     w.numbers = number_orders_create(&w);
     w.billing = billing_jobs_create(&w, http_client_of_worker);
+    w.retention = retention_daily_create(&w);
     worker_http_attach(&w);
 
     w.tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
@@ -245,6 +249,7 @@ int main(int argc, char **argv)
         log_str(&l, "model_mode", w.llm != NULL ? "on" : "off");
         log_str(&l, "number_provisioning", w.numbers != NULL ? "on" : "off");
         log_str(&l, "stripe_billing", w.billing != NULL ? "on" : "off");
+        log_int(&l, "retention_days", w.wcfg.retention_days);
         log_end(&l);
     }
     event_base_dispatch(w.base);
@@ -262,6 +267,7 @@ int main(int argc, char **argv)
     pg_conn_free(w.pg);
     number_orders_free(w.numbers);  /* after the clients whose callbacks end its requests */
     billing_jobs_free(w.billing);   /* likewise */
+    retention_daily_free(w.retention);  /* likewise */
     event_free(w.tick);
     if (w.drain_poll != NULL)
         event_free(w.drain_poll);

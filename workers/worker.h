@@ -29,6 +29,7 @@ struct lua_script;
 struct llm_turns;
 struct number_orders;
 struct billing_jobs;
+struct retention_daily;
 struct tz_cache;
 struct wall_clock;
 
@@ -43,6 +44,8 @@ struct worker_config {
     char telnyx_messaging_profile_id[128]; /* FRONTDESK_TELNYX_MESSAGING_PROFILE_ID */
     int number_lease_ms;          /* FRONTDESK_NUMBER_LEASE_MS, default 60000 */
     int billing_lease_ms;         /* FRONTDESK_BILLING_LEASE_MS: a claimed Stripe job, 60000 */
+    int retention_days;           /* FRONTDESK_RETENTION_DAYS: transcripts and texts kept, 365;
+                                     0 keeps them forever (workers/retention_daily.c) */
     char transcription_engine[32];/* FRONTDESK_TRANSCRIPTION_ENGINE, default Google */
     int liveness_ms;              /* FRONTDESK_LIVENESS_MS, default 1000 */
     int quantum;                  /* FRONTDESK_QUANTUM: events per tenant per round, 32 */
@@ -103,6 +106,7 @@ struct worker {
     struct llm_turns *llm;         /* model mode (workers/llm_turns.c), NULL when off */
     struct number_orders *numbers; /* provisioning (workers/number_orders.c), NULL when off */
     struct billing_jobs *billing;  /* Stripe jobs (workers/billing_jobs.c), NULL when off */
+    struct retention_daily *retention; /* workers/retention_daily.c, NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *alive_script, *release_script, *commit_script,
         *dead_letter_script, *count_delivery_script, *read_script;

@@ -139,4 +139,5 @@ void worker_config_load_or_exit(struct worker_config *out)
     provisioning_vars(out);
     /* A Stripe request waits at most a third of it (workers/billing_jobs.c). */
     out->billing_lease_ms = int_var("FRONTDESK_BILLING_LEASE_MS", "60000", 3000, 600000);
+    out->retention_days = int_var("FRONTDESK_RETENTION_DAYS", "365", 0, 36500);
 }

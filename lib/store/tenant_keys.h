@@ -18,6 +18,8 @@
 #define FD_STRIPE_CUSTOMERS_KEY "fd:stripe:customers"
 /* + the UTC date (YYYY-MM-DD): the worker that ran that day's billing reconciliation. */
 #define FD_BILLING_RECONCILED_PREFIX "fd:billing:reconciled:"
+/* + the UTC date (YYYY-MM-DD): the worker that ran that day's retention deletion. */
+#define FD_RETENTION_RAN_PREFIX "fd:retention:ran:"
 #define FD_WORKERS_KEY "fd:workers"
 #define FD_CONSUMER_GROUP "workers"
 

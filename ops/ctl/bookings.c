@@ -135,6 +135,8 @@ static bool date_is_valid(const char *s)
 
 int ctl_bookings(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "rebuild") == 0)
+        return ctl_bookings_rebuild(argc - 1, argv + 1);
     const char *business = NULL, *from = NULL;
     bool is_json = false;
     for (int i = 1; i < argc;) {

@@ -33,6 +33,7 @@ int ctl_user(int argc, char **argv);
 int ctl_workers(int argc, char **argv);
 int ctl_billing(int argc, char **argv);
 int ctl_optout(int argc, char **argv);
+int ctl_retention(int argc, char **argv);
 /* Subcommands, argv[0] being theirs ("list", "suspend", ...). */
 int ctl_tenant_list(int argc, char **argv);
 int ctl_tenant_show(int argc, char **argv);
@@ -41,6 +42,7 @@ int ctl_tenant_export(int argc, char **argv);
 int ctl_tenant_delete(int argc, char **argv);
 int ctl_numbers_add(int argc, char **argv);
 int ctl_numbers_remove(int argc, char **argv);
+int ctl_bookings_rebuild(int argc, char **argv);
 
 void ctl_print_usage(FILE *out);
 

@@ -66,6 +66,12 @@ void ctl_print_usage(FILE *out)
           "                                 its version number goes to stderr\n"
           "  bookings --business ID [--from YYYY-MM-DD] [--json]\n"
           "                                 the business's bookings by start, in its time zone\n"
+          "  bookings rebuild --business ID [--dry-run] [--wait SECONDS]\n"
+          "                                 after a Redis loss: put back the business's slot\n"
+          "                                 places and callers' booking lines from PostgreSQL's\n"
+          "                                 booked bookings still ahead; adds what is missing,\n"
+          "                                 never removes; one line per difference; waits up to\n"
+          "                                 SECONDS (60) for the worker owning the business\n"
           "  user create --business ID --email EMAIL --password-file FILE [--role owner|staff]\n"
           "                                 a dashboard login (frontdesk-web) for the business;\n"
           "                                 the file's first line is the password; prints the id\n"
@@ -102,6 +108,10 @@ void ctl_print_usage(FILE *out)
           "                                 operator's opt-out, lifted at its request)\n"
           "  optout list --business ID [--json]\n"
           "                                 every opt-out of the business: how, when, lifted\n"
+          "  retention run [--days N] [--dry-run] [--json]\n"
+          "                                 delete every business's transcripts and texts older\n"
+          "                                 than N days (FRONTDESK_RETENTION_DAYS, 365; 0 keeps\n"
+          "                                 all); prints the rows deleted (or that would be)\n"
           "  help                           this text\n"
           "  --version                      the version this binary was built from\n"
           "\n"
@@ -110,7 +120,8 @@ void ctl_print_usage(FILE *out)
           "  (the key defaults to $FRONTDESK_DEV_SIGNING_KEY_FILE)\n"
           "\n"
           "Environment: FRONTDESK_DATABASE_URL, FRONTDESK_REDIS_URL, FRONTDESK_SHARDS,\n"
-          "FRONTDESK_LOG_LEVEL. Exit status: 0 done, 1 failed, 2 usage or configuration error.\n",
+          "FRONTDESK_LOG_LEVEL, FRONTDESK_RETENTION_DAYS. Exit status: 0 done, 1 failed, 2 usage\n"
+          "or configuration error.\n",
           out);
 }
 
@@ -137,7 +148,7 @@ int main(int argc, char **argv)
         {"calls", ctl_calls},     {"agent", ctl_agent},     {"bookings", ctl_bookings},
         {"user", ctl_user},       {"workers", ctl_workers}, {"call", ctl_call},
         {"outbox", ctl_outbox},   {"unrouted", ctl_unrouted}, {"billing", ctl_billing},
-        {"optout", ctl_optout},
+        {"optout", ctl_optout},   {"retention", ctl_retention},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

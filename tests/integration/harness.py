@@ -186,6 +186,9 @@ class Env:
             "FRONTDESK_DATABASE_URL": self.database_url,
             "FRONTDESK_TELNYX_PUBLIC_KEY": self.public_key_b64,
             "FRONTDESK_LOG_LEVEL": "info",
+            # Tests date their records by pinned clocks (FRONTDESK_NOW) that age with the
+            # calendar: no worker deletes them unless a test asks (test_retention.py).
+            "FRONTDESK_RETENTION_DAYS": "0",
             "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0",
             "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
         })
