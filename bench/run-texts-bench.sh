@@ -20,7 +20,7 @@
 # the wait. The simulator is Python and shares the 2 cores: its own threads delay what
 # it records under load, so the figures are an upper bound.
 # Knobs (environment): BENCH_TEXTS (1000), BENCH_TEXTS_EACH (3), BENCH_TEXT_RATE (100),
-# BENCH_BUSINESSES (50), BENCH_TIMEOUT_S (120),
+# BENCH_BUSINESSES (50), BENCH_TIMEOUT_S (120), BENCH_SLOWEST=N (the N slowest texts, on stderr),
 # BENCH_KEEP=1 keeps the temp folder (logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -75,14 +75,16 @@ def send_all(sim, texts, rate, conns):
 
 
 def answers(sim, callers):
-    """Per text answered so far: (its webhook's sent_at, acked_at, its answer's at). A
+    """Per text answered so far: (its webhook's sent_at, acked_at, its answer's at, caller,
+    business number). A
     caller's texts are matched to the replies in order, each to the first reply the
     simulator got after its webhook was posted."""
     msgs = http("GET", sim + "/_sim/messages")["messages"]
-    texts, replies = {}, {}
+    texts, replies, to = {}, {}, {}
     for m in msgs:
         if m.get("inbound") and m.get("from") in callers:
             wh = (m.get("webhooks") or [{}])[0]
+            to[m["from"]] = m.get("to")
             if wh.get("acked_at"):
                 texts.setdefault(m["from"], []).append((wh["sent_at"], wh["acked_at"]))
         req = m.get("request") or {}
@@ -97,7 +99,7 @@ def answers(sim, callers):
                 i += 1
             if i == len(ats):
                 break
-            out.append((sent_at, acked_at, ats[i]))
+            out.append((sent_at, acked_at, ats[i], caller, to.get(caller)))
             i += 1
     return out
 
@@ -113,6 +115,7 @@ def main():
     ap.add_argument("--timeout-s", type=float, default=120)
     ap.add_argument("--prefix", default="+1415")
     ap.add_argument("--pids", default="")
+    # BENCH_SLOWEST=N in the environment prints the N slowest texts on stderr
     a = ap.parse_args()
     numbers = [l.strip() for l in open(a.numbers) if l.strip()]
     callers = [f"{a.prefix}{i:07d}" for i in range(a.conversations)]
@@ -131,8 +134,11 @@ def main():
         time.sleep(0.5)
     elapsed = time.time() - t0
     cpu1 = {k: cpu_s(int(p)) for k, p in pids.items()}
-    lat = sorted(max(0.0, 1000.0 * (at - acked)) for _, acked, at in got)
-    webhook = sorted(1000.0 * (acked - sent) for sent, acked, _ in got)
+    lat = sorted(max(0.0, 1000.0 * (at - acked)) for _, acked, at, _, _ in got)
+    webhook = sorted(1000.0 * (acked - sent) for sent, acked, _, _, _ in got)
+    slowest = int(os.environ.get("BENCH_SLOWEST", "0"))
+    for sent, acked, at, caller, number in sorted(got, key=lambda g: g[1] - g[2])[:slowest]:
+        print(f"slow: {1000.0 * (at - acked):.1f} ms at +{acked - t0:.2f} s, {caller} -> {number}", file=sys.stderr)
     worker_cpu = sum(cpu1[k] - cpu0[k] for k in cpu0 if k.startswith("worker"))
     extra = " ".join(f"cpu_{k}_s={cpu1[k] - cpu0[k]:.2f}" for k in sorted(cpu0))
     print(f"TEXTS n={len(lat)} of={len(texts)} p50_ms={pct(lat, 50):.2f} p90_ms={pct(lat, 90):.2f} "

@@ -4,6 +4,12 @@
   KEYS[7]  fd:{sNNN}:t:B:sms     KEYS[8] fd:{sNNN}:t:B:sms_later (texts to send, now or later)
   KEYS[9]  fd:{sNNN}:owners      hash: business id -> worker id holding its lease
   ARGV[1]  business id   ARGV[2] our lease value
+  ARGV[3]  "handover" (optional): another worker is to take it at once (shed to
+           rebalance), so it is marked ready with work or without; a tenant that left
+           the count instead (neither owned nor ready) would lower every worker's fair
+           share and make the others shed in turn
+  ARGV[4]  (optional) the channel a tenant marked ready is announced on (fd:events), so
+           a worker under its share claims it now rather than at its next ready scan
   Returns  1 released (and re-marked ready if it still has work), 0 not ours.
   Why Lua  an event enqueued while we release must not be stranded: enqueue_event.lua
            marks a tenant ready only when it has no lease, so the release itself checks
@@ -30,8 +36,11 @@ if not has_work and redis.call('EXISTS', KEYS[4]) == 1 then
     end
   end
 end
-if has_work then
+if has_work or ARGV[3] == 'handover' then
   local t = redis.call('TIME')
   redis.call('ZADD', KEYS[3], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
+  if ARGV[4] then
+    redis.call('PUBLISH', ARGV[4], ARGV[1])
+  end
 end
 return 1

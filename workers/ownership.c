@@ -1,7 +1,7 @@
 /* workers/ownership.c: which tenants this worker owns. Heartbeat in fd:workers; a
  * survey of the shards every few seconds gives the fair share (owned plus ready
  * tenants, divided by live workers); below it the worker claims ready tenants, above it
- * it sheds. A lease stands while its holder is alive in the shard (liveness.c), so
+ * it hands the surplus over, once per survey. A lease stands while its holder is alive in the shard (liveness.c), so
  * nothing here is renewed per tenant; a lease found lost stops the tenant at once.
  *
  * Workload: tens to thousands of tenants per worker; every command here runs on a
@@ -200,7 +200,9 @@ static void on_released(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
-void ownership_release(struct tenant *t, const char *why)
+/* Gives t up; a handover (shed to rebalance) leaves it ready for another worker to take
+ * at once (lua/worker_release.lua says why). */
+static void release(struct tenant *t, const char *why, bool is_handover)
 {
     struct worker *w = t->w;
     if (!tenant_is_owned(t))
@@ -214,10 +216,17 @@ void ownership_release(struct tenant *t, const char *why)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, t->id);
     lua_args_arg(&a, t->lease.value);
+    lua_args_arg(&a, is_handover ? "handover" : "");
+    lua_args_arg(&a, "fd:events");
     log_msg(LOG_INFO, why, "business_id", t->id);
     tenant_ref(t);
     lua_args_send(&a, w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t);
     tenant_drop(t);
+}
+
+void ownership_release(struct tenant *t, const char *why)
+{
+    release(t, why, false);
 }
 
 void ownership_release_all(struct worker *w)
@@ -256,7 +265,6 @@ static bool is_idle(const struct tenant *t)
 
 static void tend_tenants(struct worker *w, long long now_ms)
 {
-    int excess = w->owned - (w->fair_share + 1);
     struct tenant *next;
     for (struct tenant *t = w->tenants; t != NULL; t = next) {
         next = t->next;
@@ -264,16 +272,12 @@ static void tend_tenants(struct worker *w, long long now_ms)
          * the next owner, from their state and timers in Redis */
         const struct tenant_reading *rd = &t->reading;
         if (t->lease.mode == TENANT_SHEDDING && rd->inflight - rd->parked == 0 && !rd->is_reading) {
-            ownership_release(t, "tenant shed to rebalance");
+            release(t, "tenant shed to rebalance", true);
             continue;
         }
         if (is_idle(t) && now_ms - t->reading.last_activity_ms > w->wcfg.idle_release_ms) {
             ownership_release(t, "tenant released: idle");
             continue;
-        }
-        if (excess > 0 && t->lease.mode == TENANT_ACTIVE) {
-            t->lease.mode = TENANT_SHEDDING;   /* stop reading; release once quiet */
-            excess--;
         }
         if (now_ms - t->lease.last_trim_ms >= TRIM_EVERY_MS) {
             t->lease.last_trim_ms = now_ms;
@@ -348,6 +352,20 @@ static void on_survey_lag(const redisReply *reply, enum app_err err, void *arg)
         survey_finish(s);
 }
 
+/* Right after a survey, and only then, the tenants above the share are handed over:
+ * between surveys the share lags behind claims (a burst of new tenants, claimed above it
+ * so that no caller waits), and shedding against a stale share would throw tenants back
+ * and forth between workers several times a second. */
+static void shed_excess(struct worker *w)
+{
+    int excess = w->owned - w->fair_share;      /* the share has a margin of one already */
+    for (struct tenant *t = w->tenants; t != NULL && excess > 0; t = t->next)
+        if (t->lease.mode == TENANT_ACTIVE) {
+            t->lease.mode = TENANT_SHEDDING;   /* stop reading; handed over once quiet */
+            excess--;
+        }
+}
+
 static void survey_finish(struct survey *s)
 {
     s->w->backlog_events = s->events_waiting;
@@ -359,6 +377,7 @@ static void survey_finish(struct survey *s)
     w->backlog_tenants = s->ready;
     w->oldest_wait_ms = s->oldest_ready_ms > 0 ? worker_now_ms() - s->oldest_ready_ms : 0;
     free(s);
+    shed_excess(w);
 }
 
 static void on_survey_shard(const redisReply *reply, enum app_err err, void *arg)

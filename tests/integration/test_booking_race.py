@@ -270,6 +270,7 @@ def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
     stale = next(w for w in st.workers if w.worker_id == owner_id)
     other = next(w for w in st.workers if w is not stale)
     noticed = stale.output().count("lease lost")
+    acquired = stale.output().count("tenant acquired")
     os.kill(stale.p.pid, signal.SIGSTOP)
     # the delays were for the stopped owner; the next owner's speeches go through at once
     st.sim.post("/_sim/fail", {"count": 0})
@@ -304,7 +305,11 @@ def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
         f"the winner's booking {won} is not the hold the stopped owner took {held}"
     assert not any(r.hexists(slot_key, b) for b, slot_key in planted.items()), "a hold not booked was kept"
     assert "hold given back" in other.output()
-    assert lease_owner(r, bid) in (other.worker_id, None)
+    # the business may be handed back to the woken worker later (rebalancing), but only
+    # by a claim of its own, never by its stale lease
+    owner = lease_owner(r, bid)
+    assert owner in (other.worker_id, None) or \
+        (owner == stale.worker_id and stale.output().count("tenant acquired") > acquired), owner
     assert "outbox entry refused" not in other.output()
     # The takeover is quicker than the delay: the woken worker still waits for Telnyx to
     # answer its delayed speech, and a worker stopped with a request out logs an error.
