@@ -283,9 +283,9 @@ const char *sms_conversation_turn_text(struct call_ctx *c)
 }
 
 /* Texts that came close together are answered as one: each one is kept in the state
- * (last_caller_text, its first 255 bytes) until the gathering time after the first is
- * over (a timer, kept in Redis like a call's, so another worker answers them if this
- * one dies). */
+ * (last_caller_text: its first 1023 bytes, as much as the receptionist reads) until the
+ * gathering time after the first is over (a timer, kept in Redis like a call's, so
+ * another worker answers them if this one dies). */
 static void gather(struct call_ctx *c, const char *text)
 {
     struct call_state *next = &c->work.next;

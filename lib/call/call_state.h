@@ -32,7 +32,7 @@ struct call_state {
     char outcome[32];
     char client_state[256];     /* what every command carries */
     char conversation_id[37];   /* call_conversations.id */
-    char last_caller_text[256]; /* for the summary */
+    char last_caller_text[1024]; /* the last words (a call), the texts gathered (a text conversation) */
     int turns;                  /* conversation_history rows written so far */
     int speeches;               /* speak commands not yet ended */
     int silence_prompts;        /* re-prompts since the caller last spoke */

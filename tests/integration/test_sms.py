@@ -271,6 +271,18 @@ def test_a_booking_made_entirely_by_text_with_its_question_and_confirmation():
              and len(sms_rows(bid, caller)) >= 5, what="texts recorded as delivered")
 
 
+def test_a_long_text_is_read_to_its_end():
+    """A texter writes a paragraph before asking: what comes after the first 255 bytes
+    (the state's old bound) is still read."""
+    bid, number = salon()
+    caller = random_number()
+    preamble = "Hello there, thanks so much for everything last time, my cousin loved it. " * 8
+    assert len(preamble.encode()) > 500
+    text(number, caller, preamble + "Can I book a men's haircut on Friday at 2pm? My name is Ann Lee")
+    got = wait_texts(number, caller, 1)
+    assert got[-1] == "Reply YES to book Men's haircut on Friday March 6 at 14:00.", got
+
+
 def test_the_sim_saw_only_valid_message_requests():
     stack()
     bad = [r for r in stack().sim.invalid_requests() if r.get("command") == "messages.send"]
