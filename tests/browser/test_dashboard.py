@@ -9,37 +9,24 @@ axe-core finding, a page wider than the screen, or an error the page logs (a scr
 error or a Content-Security-Policy refusal). Screenshots: build/screenshots/."""
 import datetime
 import json
-import os
 import subprocess
 import uuid
 import zlib
 from zoneinfo import ZoneInfo
 
-from harness import ROOT, env, random_number, wait_for
+from dashhelp import Dashboard, display
+from harness import ROOT, env, wait_for
 from rxhelp import example
 from stripehelp import FakeStripe
 from webapi import sign_up
 from webhelp import Web, add_user
-from workerhelp import Stack
 
 E = env()
-STACK = Stack(E)
-SIM = STACK.sim
-WEB = Web(E)
-STACK.procs.append(WEB)
-PG = E.pg()
-JOURNEYS = os.path.join(ROOT, "tests", "browser", "journeys.mjs")
+DASH = Dashboard("journeys.mjs")
+STACK, SIM, WEB, PG = DASH.stack, DASH.sim, DASH.web, DASH.pg
+rows, journey = DASH.rows, DASH.journey
 
 
-def rows(sql, *args):
-    with PG.cursor() as cur:
-        cur.execute(sql, args)
-        return cur.fetchall()
-
-
-def display(number):
-    """A number as the dashboard writes it: +1 555 010 0001."""
-    return f"+1 {number[2:5]} {number[5:8]} {number[8:]}"
 
 
 class Business:
@@ -47,17 +34,9 @@ class Business:
     clock, and one call that books a cleaning under the caller's name."""
 
     def __init__(self, name, zone, caller, caller_name):
-        self.client, self.signed = sign_up(WEB, name, timezone=zone)
+        self.client, self.signed, self.number = DASH.sign_up(name, zone)
         self.id = self.signed["business_id"]
-        # its number is routed here, so the worker must not buy it another one
-        rows("DELETE FROM number_requests WHERE business_id = %s RETURNING id", self.id)
         self.email, self.password = self.signed["email"], self.signed["password"]
-        self.number = random_number()
-        with PG.cursor() as cur:
-            cur.execute("INSERT INTO phone_numbers (business_id, number) VALUES (%s, %s)",
-                        (self.id, self.number))
-        E.redis().hset("fd:numbers", self.number, self.id)
-        STACK.tenants.append(self.id)
         doc = example("dental-clinic")
         doc.update(business_name=name, timezone=zone, closures=[])
         doc["hours"] = {d: [{"open": "00:00", "close": "24:00"}]
@@ -110,18 +89,6 @@ def write_older_calls():
 write_older_calls()
 
 
-def journey(name, **args):
-    """Runs one journey of journeys.mjs; fails with what it said when it fails, else
-    returns what it printed."""
-    args.setdefault("url", WEB.url)
-    r = subprocess.run(["node", JOURNEYS, name, json.dumps(args)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=180)
-    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
-    assert f"ok {name}" in r.stdout, r.stdout
-    for line in r.stdout.splitlines():
-        if line != f"ok {name}":
-            print("    " + line)      # what the journey measured
-    return r.stdout
 
 
 def test_a_business_signs_up_in_the_browser_and_sees_its_number_once_bought():
@@ -156,7 +123,7 @@ def test_a_call_that_books_while_today_is_open_shows_without_a_reload():
     caller, name = "+15550007103", "Cleo Ruiz"
     args = {"url": WEB.url, "email": B.email, "password": B.password, "caller_display": display(caller),
             "caller_name": name, "bookings": 2}
-    p = subprocess.Popen(["node", JOURNEYS, "live", json.dumps(args)], cwd=ROOT, stdout=subprocess.PIPE,
+    p = subprocess.Popen(["node", DASH.journeys, "live", json.dumps(args)], cwd=ROOT, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline()

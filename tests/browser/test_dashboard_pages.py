@@ -8,35 +8,19 @@ straight into PostgreSQL; the second gets one call that books. Each journey is o
 and fails on anything a user would notice, a serious or critical axe-core finding, a
 page wider than the screen (375 and 1440 px, screenshots in build/screenshots/) or an
 error the page logs."""
-import json
-import os
-import subprocess
 import uuid
 
-from harness import ROOT, env, random_number, wait_for
+from dashhelp import Dashboard, display
+from harness import env, wait_for
 from rxhelp import example
 from webapi import sign_up
-from webhelp import Web
-from workerhelp import Stack
 
 E = env()
-STACK = Stack(E)
-SIM = STACK.sim
-WEB = Web(E)
-STACK.procs.append(WEB)
-PG = E.pg()
-JOURNEYS = os.path.join(ROOT, "tests", "browser", "journeys_pages.mjs")
+DASH = Dashboard("journeys_pages.mjs")
+STACK, SIM, WEB, PG = DASH.stack, DASH.sim, DASH.web, DASH.pg
+rows, journey = DASH.rows, DASH.journey
 
 
-def rows(sql, *args):
-    with PG.cursor() as cur:
-        cur.execute(sql, args)
-        return cur.fetchall()
-
-
-def display(number):
-    """A number as the dashboard writes it: +1 555 010 0001."""
-    return f"+1 {number[2:5]} {number[5:8]} {number[8:]}"
 
 
 class Business:
@@ -44,15 +28,9 @@ class Business:
     clock that sends the owner no texts."""
 
     def __init__(self, name, zone):
-        self.client, self.signed = sign_up(WEB, name, timezone=zone)
+        self.client, self.signed, self.number = DASH.sign_up(name, zone)
         self.id = self.signed["business_id"]
-        rows("DELETE FROM number_requests WHERE business_id = %s RETURNING id", self.id)
         self.email, self.password = self.signed["email"], self.signed["password"]
-        self.number = random_number()
-        with PG.cursor() as cur:
-            cur.execute("INSERT INTO phone_numbers (business_id, number) VALUES (%s, %s)", (self.id, self.number))
-        E.redis().hset("fd:numbers", self.number, self.id)
-        STACK.tenants.append(self.id)
         doc = example("dental-clinic")
         doc.update(business_name=name, timezone=zone, closures=[])
         doc["hours"] = {d: [{"open": "00:00", "close": "24:00"}]
@@ -110,14 +88,6 @@ def write_older_scored_calls():
 write_older_scored_calls()
 
 
-def journey(name, **args):
-    """Runs one journey of journeys_pages.mjs; fails with what it said when it fails."""
-    args.setdefault("url", WEB.url)
-    r = subprocess.run(["node", JOURNEYS, name, json.dumps(args)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=180)
-    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
-    assert f"ok {name}" in r.stdout, r.stdout
-    return r.stdout
 
 
 def test_a_message_left_in_a_call_is_unanswered_on_today_until_marked_handled_and_stays_on_messages():

@@ -7,46 +7,28 @@ good one, and the next call placed through the simulator hears it; "Try it" answ
 a greeting typed but not saved; staff see no Save and the API refuses them; a session
 lost while editing keeps what was typed, and the version before is restored from the
 list. Screenshots: build/screenshots/."""
-import json
-import os
-import subprocess
 import uuid
 
-from harness import ROOT, env, random_number
+from dashhelp import Dashboard
+from harness import env
 from rxhelp import agent_lines, example
-from webapi import Client, sign_up
-from webhelp import Web, add_user, login
-from workerhelp import Stack
+from webapi import Client
+from webhelp import add_user, login
 
 E = env()
-STACK = Stack(E)
-SIM = STACK.sim
-WEB = Web(E)
-STACK.procs.append(WEB)
-PG = E.pg()
-JOURNEYS = os.path.join(ROOT, "tests", "browser", "journeys_receptionist.mjs")
+DASH = Dashboard("journeys_receptionist.mjs")
+STACK, SIM, WEB, PG = DASH.stack, DASH.sim, DASH.web, DASH.pg
+rows, journey = DASH.rows, DASH.journey
 WORKER = STACK.worker("dashboard-receptionist", FRONTDESK_SILENCE_MS="800")
-
-
-def rows(sql, *args):
-    with PG.cursor() as cur:
-        cur.execute(sql, args)
-        return cur.fetchall()
 
 
 class Business:
     """Signed up through the API, a number routed to it, the dental clinic's receptionist."""
 
     def __init__(self, name):
-        self.client, self.signed = sign_up(WEB, name + " " + uuid.uuid4().hex[:4], timezone="America/New_York")
+        self.client, self.signed, self.number = DASH.sign_up(name + " " + uuid.uuid4().hex[:4], "America/New_York")
         self.id = self.signed["business_id"]
-        rows("DELETE FROM number_requests WHERE business_id = %s RETURNING id", self.id)
         self.email, self.password = self.signed["email"], self.signed["password"]
-        self.number = random_number()
-        with PG.cursor() as cur:
-            cur.execute("INSERT INTO phone_numbers (business_id, number) VALUES (%s, %s)", (self.id, self.number))
-        E.redis().hset("fd:numbers", self.number, self.id)
-        STACK.tenants.append(self.id)
         doc = example("dental-clinic")
         doc.update(business_name=name, closures=[])
         doc["hours"] = {d: [{"open": "00:00", "close": "24:00"}]
@@ -60,13 +42,6 @@ class Business:
         return self.client.get_ok("/api/v1/agent")
 
 
-def journey(name, **args):
-    """Runs one journey; fails with what it said when it fails."""
-    args.setdefault("url", WEB.url)
-    r = subprocess.run(["node", JOURNEYS, name, json.dumps(args)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=180)
-    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
-    assert f"ok {name}" in r.stdout, r.stdout
 
 
 def test_a_price_changed_in_the_form_is_checked_saved_and_heard_on_the_next_call():
