@@ -46,21 +46,6 @@ def redis_footprint(bid):
 MADE = []
 
 
-def teardown_module(module):
-    """The Redis state of the businesses left standing goes: it is made to look as a
-    worker leaves it (a lease whose holder is gone, the tenant ready, an outbox entry
-    PostgreSQL refuses), and a later file's worker would otherwise claim it."""
-    r = E.redis()
-    for bid in MADE:
-        keys = list(r.scan_iter(match=prefix(bid) + "*", count=1000))
-        if keys:
-            r.delete(*keys)
-        shard = zlib.crc32(bid.encode()) % 64
-        for s in ("ready", "owned", "owners"):
-            key = f"fd:{{s{shard:03d}}}:{s}"
-            (r.hdel if s == "owners" else r.zrem)(key, bid)
-
-
 def populated_business(name):
     """A business with a user, a call log and Redis state of every kind a worker leaves."""
     bid, numbers = create_tenant(E, name=name)
@@ -129,3 +114,21 @@ def test_delete_leaves_no_row_or_key_of_the_business_and_touches_none_of_another
     assert sorted(b_redis[1]) == sorted(b_numbers)
     again = ctl(E, "tenant", "delete", "--business", a, "--confirm", a)
     assert again.returncode == 0, again.stderr       # nothing left to delete is not an error
+
+
+def test_the_businesses_left_standing_take_their_worker_like_state_with_them():
+    """Last: the Redis state made to look as a worker leaves it (a lease whose holder is
+    gone, the tenant ready, an outbox entry PostgreSQL refuses) goes with the businesses
+    this file leaves standing; a later file's worker would otherwise claim them."""
+    r = E.redis()
+    for bid in MADE:
+        keys = list(r.scan_iter(match=prefix(bid) + "*", count=1000))
+        if keys:
+            r.delete(*keys)
+        shard = zlib.crc32(bid.encode()) % 64
+        r.zrem(f"fd:{{s{shard:03d}}}:ready", bid)
+        r.zrem(f"fd:{{s{shard:03d}}}:owned", bid)
+        r.hdel(f"fd:{{s{shard:03d}}}:owners", bid)
+    for bid in MADE:
+        keys, _, sets = redis_footprint(bid)
+        assert keys == [] and sets == [], (bid, keys, sets)

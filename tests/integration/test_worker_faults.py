@@ -69,8 +69,13 @@ def check_calls(stack, bid, calls, what, strict_order=True):
     problems = []
     for cid in calls:
         rec = stack.sim.call_record(cid)
-        for p in conversation_problems(rec, strict_order) + wh.command_id_problems(rec):
+        found = conversation_problems(rec, strict_order) + wh.command_id_problems(rec)
+        for p in found:
             problems.append(f"{cid}: {p}")
+        if found:       # what the call saw, in order: its webhooks and our commands
+            seen = [(w.get("queued_at") or 0, "webhook " + w["event_type"]) for w in rec["webhooks"]] + \
+                [(c["at"], f"command {c['command']} {c.get('command_id')} {c.get('status')}") for c in rec["commands"]]
+            problems += [f"    {t:.3f} {what}" for t, what in sorted(seen)]
     for cid in calls:
         rec = stack.sim.call_record(cid)
         try:
