@@ -33,7 +33,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
             call_advance_with(c, CALL_FENCED);
         } else {
-            call_advance_failed(c, reply != NULL ? reply->str : "commit timed out");
+            call_advance_redis_failed(c, reply, reply != NULL ? reply->str : "commit timed out");
         }
     }
     tenant_unref(t);
