@@ -1,13 +1,15 @@
 """Faults that are not poison: Telnyx answering 503, then not answering at all, for a
 minute costs the callers their wait, never an event. Every call that rang meanwhile is
 answered once Telnyx is back, nothing reaches the dead stream, and the retries back off
-instead of hammering Telnyx and the log. Real Redis (a private one), PostgreSQL, api and
-worker; the Telnyx simulator plays the outage over HTTP."""
+instead of hammering Telnyx and the log. A commit whose reply is lost is sent again and
+changes nothing twice. Real Redis (a private one, behind a proxy that can hold a reply
+back), PostgreSQL, api and worker; the Telnyx simulator plays the outage over HTTP."""
 import re
 import time
 
 import workerhelp as wh
 from harness import env, private_redis, wait_for
+from redis_proxy import ReplyHoldingProxy
 
 E = env()
 OUTAGE_S = 60
@@ -89,3 +91,41 @@ def test_telnyx_down_for_a_minute_every_call_is_answered_once_it_is_back_and_not
               f"{TIMEOUT_PART_S} s unanswered): answer requests per call {sorted(tries.values())}, "
               f"{warned} retry warnings, every call answered {answered_after:.1f} s after Telnyx was back at the "
               f"latest, 0 dead letters")
+
+
+def test_a_commit_whose_reply_was_lost_is_sent_again_and_texts_once():
+    """The worker's commit runs in Redis but its reply comes after the worker's 2 s
+    deadline; the worker cannot tell, so it handles the event again: the texter still
+    gets one answer, and the event's records are written once."""
+    svc = private_redis()
+    proxy = ReplyHoldingProxy(wh.redis_url_port(svc.redis_url))
+    try:
+        with wh.Stack(E, redis_url=svc.redis_url) as st:
+            worker = st.worker("lost-reply", FRONTDESK_REDIS_URL=proxy.url())
+            bid, number = wh.create_tenant_at(E, redis_url=st.redis_url)
+            st.tenants.append(bid)
+            # a first texter, so that Redis has the commit script: the held reply must be
+            # the commit's own, not the NOSCRIPT that makes the worker send the script
+            st.sim.post("/_sim/messages", {"from": "+15558790000", "to": number, "text": "HELP"})
+            wait_for(lambda: st.sim.texts_from(number), timeout=20, what="the first answer")
+            # the commit of the HELP text carries the answer to it
+            proxy.hold_reply_of(b"Reply STOP to opt out", 3.0)
+            st.sim.post("/_sim/messages", {"from": "+15558790001", "to": number, "text": "HELP"})
+            try:
+                wait_for(lambda: "commit timed out" in worker.output(), timeout=20, what="the commit's reply lost")
+            except AssertionError as err:
+                raise AssertionError(f"{err}; replies held: {proxy.holds}; the worker's log:\n"
+                                     f"{wh.worker_log_tail(worker)}") from None
+            assert proxy.holds == 1
+            def answers():
+                return [m for m in st.sim.texts_from(number) if m["to"] == "+15558790001"]
+            wait_for(answers, timeout=20, what="the answer to HELP")
+            r = st.redis()
+            wait_for(lambda: wh.stream_done(r, bid) and r.xlen(wh.tkey(bid, "sms")) == 0,
+                     timeout=20, what="the HELP handled and nothing left to send")
+            time.sleep(2)                   # a second text would be on its way by now
+            answers = answers()
+            assert len(answers) == 1, answers
+            assert "Reply STOP to opt out" in answers[0]["text"]
+    finally:
+        proxy.stop()
