@@ -75,9 +75,10 @@ class Services:
     def redis(self):
         return redis.Redis(host="127.0.0.1", port=self.redis_port, db=0)
 
-    def stop_redis(self):
+    def stop_redis(self, sig=signal.SIGTERM):
+        """Stops Redis: SIGTERM lets it finish writing; SIGKILL is a crash."""
         pid = int(self.vars["REDIS_PID"])
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, sig)
         _wait_pid_gone(pid)
 
     def start_redis_again(self):

@@ -456,6 +456,18 @@ def test_sigterm_during_load_exits_releases_at_once_and_loses_nothing():
 
 # ---- 6. 1,000 tenants with one event each ----
 
+def rss_mib(proc):
+    """A process's resident memory in MiB, from /proc (None once it has exited)."""
+    try:
+        with open(f"/proc/{proc.p.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def test_thousand_tenants_one_event_each_all_processed():
     e = env()
     n = 1000
@@ -518,6 +530,7 @@ def test_thousand_tenants_one_event_each_all_processed():
         finally:
             print(f"    {n} tenants: created in {created_s:.1f}s, {n} webhooks sent in {sent_s:.1f}s, "
                   f"all processed {time.time() - t1:.1f}s after the first was sent; last poll {last}; "
-                  f"leases held {[w.metric('frontdesk_worker_leases_held') for w in st.workers]}")
+                  f"leases held {[w.metric('frontdesk_worker_leases_held') for w in st.workers]}; "
+                  f"worker memory (RSS, this build's) {[rss_mib(w) for w in st.workers]} MiB")
         dead = [b for b, _ in tenants if r.exists(wh.tkey(b, "dead"))]
         assert not dead, f"dead letters for {dead[:5]}"
