@@ -11,7 +11,9 @@
   KEYS[9]  fd:{sNNN}:t:B:sms_ids    zset: id of a text queued -> when (ms), two days
   ARGV[1]  our lease value   ARGV[2] stream entry id ("" for a timer)
   ARGV[3]  call id   ARGV[4] timer due (ms, "0": none)   ARGV[5] state TTL (s, "0": none)
-  ARGV[6]  N state fields, then N name/value pairs
+  ARGV[6]  the outbox's cap (entries, "0": none)   ARGV[7] the share of maxmemory (%) kept
+           for businesses under their cap
+  ARGV[8]  N state fields, then N name/value pairs
   then     M outbox records, then M (table, key, row) triples; a `bookings` record books
            the call's hold of that booking: its note (hold:<booking id>, booking_hold.lua)
            is deleted, so nothing gives those places back any more
@@ -22,7 +24,11 @@
   then     O opt-out changes (0 or 1), then O (number, value) pairs: value "" lifts the
            number's opt-out, any other value opts it out. The confirmation text and the
            opt-out land together, so a text checked after this commit never goes out.
-  Returns  1; 2 when the entry was committed already (no longer pending: an earlier
+  Returns  1; the error "OUTBOX_FULL" when the business's outbox holds the cap or more
+           while Redis's used memory is within the reserve of maxmemory: nothing was
+           changed, and the event waits until PostgreSQL has drained some, so that one
+           business's backlog never takes the room the others need; 2 when the entry
+           was committed already (no longer pending: an earlier
            commit whose reply was lost ran), and nothing was changed; or the error
            "FENCED" when the lease is not ours: nothing was changed.
   Why Lua  the new state, the records and the acknowledgement must land together: a crash
@@ -40,7 +46,16 @@ end
 if ARGV[2] ~= '' and #redis.call('XPENDING', KEYS[2], 'workers', ARGV[2], ARGV[2], 1) == 0 then
   return 2
 end
-local i = 6
+local cap = tonumber(ARGV[6])
+if cap > 0 and redis.call('XLEN', KEYS[4]) >= cap then
+  local info = redis.call('INFO', 'memory')
+  local used = tonumber(string.match(info, 'used_memory:(%d+)'))
+  local max = tonumber(string.match(info, 'maxmemory:(%d+)'))
+  if max > 0 and used * 100 >= max * (100 - tonumber(ARGV[7])) then
+    return redis.error_reply('OUTBOX_FULL the business\'s outbox is at its cap and Redis is short of room')
+  end
+end
+local i = 8
 local nfields = tonumber(ARGV[i])
 if nfields > 0 then
   local hset = {}

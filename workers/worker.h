@@ -57,6 +57,12 @@ struct worker_config {
     int sms_gather_ms;            /* FRONTDESK_SMS_GATHER_MS: texts answered together, 2000 */
     int sms_quiet_ms;             /* FRONTDESK_SMS_QUIET_MS: quiet this long, a conversation is
                                      analysed (once), 900000 */
+    /* One business's outbox must not fill Redis for all (docs/design.md, "Bounded stores") */
+    int outbox_high_water;        /* FRONTDESK_OUTBOX_HIGH_WATER: entries; alerted, 20000 */
+    int outbox_max;               /* FRONTDESK_OUTBOX_MAX: entries past which the business
+                                     waits while Redis is short of room, 200000; 0 never */
+    int outbox_reserve_pct;       /* FRONTDESK_OUTBOX_RESERVE_PCT: share of maxmemory kept for
+                                     businesses under the cap, 20 */
     /* model mode (workers/llm_turns.c): all three set, or none ("" = off) */
     char llm_url[512];            /* FRONTDESK_LLM_URL, e.g. https://api.openai.com/v1 */
     char llm_api_key[512];        /* FRONTDESK_LLM_API_KEY */
@@ -73,6 +79,7 @@ struct worker_metrics {
     struct metrics_histogram turn_latency;  /* a transcription's arrival to our speak request */
     unsigned long long dead_letters;
     unsigned long long fenced;
+    unsigned long long outbox_full;        /* commits put off: outbox at its cap, Redis short */
     unsigned long long leases_acquired, leases_lost, leases_released;
     unsigned long long redis_failures;
     /* What callers got, counted when the event that did it commits. */

@@ -556,6 +556,19 @@ void outbox_drain_free(struct outbox_drain *d)
     free(d);
 }
 
+void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
+                          unsigned *over)
+{
+    *longest = 0;
+    *over = 0;
+    for (size_t b = 0; b < BUCKETS; b++)
+        for (const struct drain_tenant *t = d->buckets[b]; t; t = t->next) {
+            if (t->outbox_len > *longest)
+                *longest = t->outbox_len;
+            *over += t->outbox_len >= high_water;
+        }
+}
+
 void outbox_drain_tenant(struct outbox_drain *d, const char *business_id)
 {
     char id[FD_UUID_LEN + 1];

@@ -43,6 +43,11 @@ void outbox_drain_tenant(struct outbox_drain *d, const char *business_id);
  * began is in PostgreSQL. */
 bool outbox_drain_is_settled(const struct outbox_drain *d, const char *business_id);
 
+/* The longest outbox of the tenants drained, and how many hold high_water entries or
+ * more, as last seen (each pass starts with XLEN). */
+void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
+                          unsigned *over);
+
 /* Writes the drain's metrics in the Prometheus text format: records written, batches,
  * failed passes, invalid records left in place, outbox length last seen, tenants
  * waiting to retry. */

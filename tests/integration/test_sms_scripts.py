@@ -135,7 +135,7 @@ def commit(k, entry, text_id, call="sms:+13125550114"):
     """lua/worker_commit.lua with no state, no records and one text."""
     keys = [k["lease"], k["events"], k["call"], k["outbox"], k["timers"], k["attempts"], k["sms"],
             k["sms_optout"], k["sms_ids"]]
-    args = [LEASE, entry, call, "0", "0", "0", "0",
+    args = [LEASE, entry, call, "0", "0", "0", "20", "0", "0",
             "1", text_id, "+13125550100", "+13125550114", "hello", "caller", "", "conversation", "0", "",
             "0"]
     return R.eval(COMMIT, len(keys), *keys, *args)
