@@ -241,6 +241,16 @@ PGconn *db_connect_ops(const char *url, char *why, size_t why_len)
     return db_connect_as(url, DB_OPS_ROLE, why, why_len);
 }
 
+bool db_result_is_transient(const PGresult *res)
+{
+    static const char *const transient[] = {"55P03", "57014", "40001", "40P01", "57P01",
+                                            "57P03", "53300"};
+    for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+        if (db_result_is(res, transient[i]))
+            return true;
+    return false;
+}
+
 bool db_result_is(const PGresult *res, const char *sqlstate)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -256,7 +266,7 @@ enum app_err db_result_err(PGconn *conn, const PGresult *res, char *why, size_t 
     chomp(why);
     if (db_result_is(res, "23505"))
         return APP_ECONFLICT;
-    if (PQstatus(conn) != CONNECTION_OK)
+    if (PQstatus(conn) != CONNECTION_OK || db_result_is_transient(res))
         return APP_EUNAVAIL;
     return APP_EINTERNAL;
 }

@@ -81,8 +81,14 @@ enum app_err db_with_tenant(PGconn *conn, const char *business_id, db_txn_fn fn,
 enum app_err db_exec(PGconn *conn, const char *sql, char *why, size_t why_len);
 /* Maps a result (borrowed, may be NULL) to enum app_err: APP_OK for COMMAND_OK and
  * TUPLES_OK, APP_ECONFLICT for a unique violation, APP_EUNAVAIL when the connection
- * is gone, APP_EINTERNAL otherwise. On error why holds the server's message. */
+ * is gone or the error is transient (db_result_is_transient), APP_EINTERNAL otherwise.
+ * On error why holds the server's message. */
 enum app_err db_result_err(PGconn *conn, const PGresult *res, char *why, size_t why_len);
+/* True when res failed because PostgreSQL is busy, not because of the statement: a lock
+ * or statement timeout (55P03, 57014), a serialization failure or deadlock (40001,
+ * 40P01), a server shutting down or starting (57P01, 57P03), too many connections
+ * (53300). Trying again later may succeed: the web answers 503. */
+bool db_result_is_transient(const PGresult *res);
 /* True when res failed with SQLSTATE sqlstate (five characters, e.g. "23505"). */
 bool db_result_is(const PGresult *res, const char *sqlstate);
 /* Writes url with its password (URI user:password@ or key=value password=) as "***". */
