@@ -29,12 +29,14 @@ struct dead_kind {
     const char *target_suffix;      /* of the stream a replay puts an entry back on */
     const char *script;             /* the replay */
     const char *packed_field;       /* MessagePack, decoded by show */
-    const char *noun;
+    const char *noun;               /* "no dead <noun> <id>" */
+    const char *purged_noun;        /* "purged N dead <purged_noun>(s)" */
 };
 
-static const struct dead_kind dead_events = {"dead", "events", "replay_dead", "body", "event"};
+static const struct dead_kind dead_events = {"dead", "events", "replay_dead", "body", "entry",
+                                             "event"};
 static const struct dead_kind dead_outbox = {"outbox_dead", "outbox", "outbox_replay_dead", "row",
-                                             "outbox record"};
+                                             "outbox record", "outbox record"};
 
 static void print_outbox_entry(const redisReply *e)
 {
@@ -118,7 +120,7 @@ static int purge(redisContext *rc, const char *business, unsigned shards, const 
     if (r == NULL)
         return ctl_fail("cannot trim %s: %s", key, why);
     printf("purged %lld dead %s(s) older than %s\n", r->type == REDIS_REPLY_INTEGER ? r->integer : 0,
-           k->noun, before);
+           k->purged_noun, before);
     freeReplyObject(r);
     return CTL_EXIT_OK;
 }

@@ -218,6 +218,9 @@ def test_refused_entries_block_nothing_and_move_to_the_dead_outbox_after_five_re
     assert cur.fetchall() == [(duplicate[1], 80)]
     res = ctl(e, "dead", "replay", "--outbox", "--business", bid, "--id", dup_dead_id)
     assert res.returncode != 0 and "no dead outbox record" in res.stderr, res.stderr
+    res = ctl(e, "dead", "purge", "--outbox", "--business", bid, "--before", "2100-01-01T00:00:00Z")
+    assert res.returncode == 0 and "purged 2 dead outbox record(s)" in res.stdout, res
+    assert r.xlen(_dead_key(bid)) == 0
     conn.close()
 
 
