@@ -19,6 +19,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "store/outbox_insert.h"
 #include "store/outbox_record.h"
 #include "store/outbox_refusal.h"
 #include "store/pg_conn.h"
@@ -434,53 +435,19 @@ static bool is_in_txn(const struct drain_tenant *t, int i)
 }
 
 /* One INSERT for every entry of table in the transaction; false when there is none.
- * stmt->params point into the entries and into params_out (owned by the caller). */
+ * *params_out (owned by the caller) points into the entries. */
 static bool build_insert(struct drain_tenant *t, const struct outbox_table *table,
                          struct evbuffer *sql, const char ***params_out, int *nparams)
 {
-    bool is_used[OUTBOX_MAX_COLUMNS] = {false};
+    const struct outbox_values **rows = xcalloc((size_t)t->nentries + 1, sizeof *rows);
     int nrows = 0;
-    for (int i = 0; i < t->nentries; i++) {
-        if (!is_in_txn(t, i) || t->entries[i].v.table != table)
-            continue;
-        nrows++;
-        for (size_t c = 0; c < table->ncolumns; c++)
-            is_used[c] = is_used[c] || t->entries[i].v.is_set[c];
-    }
-    if (nrows == 0)
-        return false;
-    const char **params = xcalloc((size_t)nrows * (table->ncolumns + 1) + 1, sizeof *params);
-    int n = 0;
-    params[n++] = t->business_id;
-    evbuffer_add_printf(sql, "INSERT INTO %s (business_id, id", table->name);
-    for (size_t c = 0; c < table->ncolumns; c++)
-        if (is_used[c])
-            evbuffer_add_printf(sql, ", %s", table->columns[c].name);
-    evbuffer_add_printf(sql, ") VALUES ");
-    int row = 0;
-    for (int i = 0; i < t->nentries; i++) {
-        const struct outbox_values *v = &t->entries[i].v;
-        if (!is_in_txn(t, i) || v->table != table)
-            continue;
-        params[n++] = v->key;
-        evbuffer_add_printf(sql, "%s($1::uuid, $%d::%s", row++ ? ", " : "", n, outbox_key_type_sql(table));
-        for (size_t c = 0; c < table->ncolumns; c++) {
-            if (!is_used[c])
-                continue;
-            if (!v->is_set[c]) {
-                evbuffer_add_printf(sql, ", DEFAULT");
-                continue;
-            }
-            params[n++] = v->text[c];
-            evbuffer_add_printf(sql, ", $%d::%s", n, outbox_col_type_sql(table->columns[c].type));
-        }
-        evbuffer_add_printf(sql, ")");
-    }
-    evbuffer_add_printf(sql, " ON CONFLICT (id) DO NOTHING");
-    evbuffer_add(sql, "", 1);
-    *params_out = params;
-    *nparams = n;
-    return true;
+    for (int i = 0; i < t->nentries; i++)
+        if (is_in_txn(t, i) && t->entries[i].v.table == table)
+            rows[nrows++] = &t->entries[i].v;
+    if (nrows > 0)
+        *params_out = outbox_insert_build(t->business_id, table, rows, nrows, sql, nparams);
+    free(rows);
+    return nrows > 0;
 }
 
 static const char *sqlstate_of(const PGresult *res)
