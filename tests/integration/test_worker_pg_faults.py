@@ -64,8 +64,9 @@ def test_a_row_lock_held_30s_on_one_business_delays_only_its_records():
     wh.wait_records(E.database_url, a, call_a, STACK.sim.call_record(call_a)["transcript"],
                     timeout=15)
     print(f"    A's records landed {time.time() - released:.1f}s after the lock was released")
-    for bid in (a, b):
+    for bid in (a, b):     # a lock timeout is transient: nothing set aside, nothing left
         assert _dead_outbox(bid) == [] and wh.outbox_len(R, bid) == 0
+        assert R.xlen(wh.tkey(bid, "dead")) == 0 and wh.stream_done(R, bid)
     log = _log()
     assert "lock timeout" in log
     assert "passed its deadline" not in log and "moved to the dead outbox" not in log
