@@ -28,7 +28,10 @@
 #include "core/xalloc.h"
 
 #define REDIS_TIMEOUT_MS 2000
-#define PG_TIMEOUT_MS 10000
+/* Longer than the session's statement_timeout (FRONTDESK_PG_STATEMENT_TIMEOUT_MS, 10 s):
+ * a slow statement is cancelled by the server and fails its tenant's pass alone, before
+ * this deadline would drop the connection and every tenant's job on it. */
+#define PG_TIMEOUT_MS 15000
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 5000
 #define XDEL_CHUNK 60               /* ids per XDEL: redis_conn takes 64 arguments */

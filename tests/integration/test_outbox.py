@@ -328,7 +328,7 @@ def _wait_for_rows(database_url, bid, records, limit_s):
 def test_a_row_lock_held_on_one_business_delays_only_that_business():
     """The drain writes every tenant on one connection, one transaction at a time: a lock on
     business A's row (its records' foreign keys wait for it) would hold B's transactions
-    behind A's until the drain's 10 s deadline dropped the connection. lock_timeout (2 s)
+    behind A's until the statement timeout (10 s) cancelled it. lock_timeout (2 s)
     fails A's transaction alone, as a transient error: B lands at once, A once the lock
     is gone, nothing is dead-lettered."""
     e = env()
