@@ -33,7 +33,7 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
             call_advance_with(c, CALL_FENCED);
         } else {
-            call_advance_failed(c, reply != NULL ? reply->str : "commit timed out");
+            call_advance_redis_failed(c, reply, reply != NULL ? reply->str : "commit timed out");
         }
     }
     tenant_unref(t);
@@ -240,7 +240,8 @@ void call_commit(struct call_ctx *c)
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.events, c->key_state, t->keys.outbox,
-                          t->keys.timers, t->keys.attempts, t->keys.sms, t->keys.sms_optout};
+                          t->keys.timers, t->keys.attempts, t->keys.sms, t->keys.sms_optout,
+                          t->keys.sms_ids};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     add_state(&a, c, &cs);

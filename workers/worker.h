@@ -169,6 +169,7 @@ struct stream_event {
     char *body;                    /* owned */
     size_t body_len;
     int deliveries;
+    int unavailable_tries;             /* failures of a dependency, not counted */
     bool is_timer;
     bool is_agent_checked;         /* call.initiated: the configuration cache was checked */
     long long timer_due_ms;
