@@ -18,6 +18,7 @@
 #include "core/build_info.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/db.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
 #include "store/pg_conn.h"
@@ -224,7 +225,10 @@ int main(int argc, char **argv)
     }
     w.redis = redis_conn_create(w.base, &w.cfg);
     w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
-    w.pg = pg_conn_create(w.base, w.cfg.database_url);
+    char pg_options[128];
+    db_session_options(w.cfg.pg_statement_timeout_ms, w.cfg.pg_lock_timeout_ms, pg_options,
+                       sizeof pg_options);
+    w.pg = pg_conn_create(w.base, w.cfg.database_url, pg_options);
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);

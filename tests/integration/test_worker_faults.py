@@ -302,6 +302,8 @@ def test_postgres_stopped_30s_calls_go_on_and_every_record_lands_once():
             for bid, _ in tenants:
                 check_calls(st, bid, [c for c, b in calls.items() if b == bid], "after the PostgreSQL outage")
                 assert wh.stream_done(r, bid), wh.group_info(r, bid)
+                # PostgreSQL away is never a refusal: no record set aside
+                assert r.xlen(wh.tkey(bid, "outbox_dead")) == 0
     finally:
         if not _pg_up(svc.database_url) and os.path.exists(svc.vars["PG_DATA"]):
             try:
