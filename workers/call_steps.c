@@ -227,6 +227,12 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
         call_dead_letter(c, "delivered too many times without success");
         return false;
     case CALL_STEP_BEGIN:
+        if (!redis_room_lets(c->t)) {
+            c->t->w->metrics.outbox_full++;
+            *r = (struct call_result){.outcome = CALL_FAILED, .is_transient = true,
+                                      .why = "the business's outbox is at its cap and Redis is short of room"};
+            return true;
+        }
         r->outcome = call_begin_event(c, &r->why);
         return true;
     case CALL_STEP_MODEL:

@@ -104,6 +104,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         drain_outboxes(w);
     }
     sms_sender_tick(w);
+    redis_room_tick(w, now);
     number_orders_tick(w->numbers, now);
     billing_jobs_tick(w->billing, now);
     retention_daily_tick(w->retention, now);

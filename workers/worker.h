@@ -137,7 +137,21 @@ struct worker {
     bool has_left;                 /* stopping: out of every shard, renews no more */
     long long *alive_until_ms;     /* per shard: until when (monotonic ms) our liveness
                                       there is certain; 0 before the first renewal */
+    struct {                       /* Redis's memory, read every second (redis_room.c) */
+        long long used, max;       /* bytes; max 0: no maxmemory */
+        bool is_short;             /* within FRONTDESK_OUTBOX_RESERVE_PCT of max */
+        bool is_asking;
+        long long last_ms;
+    } room;
 };
+
+/* redis_room.c */
+/* Reads Redis's used memory and maxmemory once a second. */
+void redis_room_tick(struct worker *w, long long now_ms);
+/* False while t's outbox holds FRONTDESK_OUTBOX_MAX entries or more and Redis is short of
+ * room: its events wait (worker_commit.lua would refuse them), so that nothing is sent to
+ * Telnyx for a step that cannot be committed. */
+bool redis_room_lets(const struct tenant *t);
 
 /* ownership.c */
 void ownership_tick(struct worker *w, long long now_ms);

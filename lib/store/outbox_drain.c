@@ -611,6 +611,12 @@ void outbox_drain_free(struct outbox_drain *d)
     free(d);
 }
 
+long long outbox_drain_length(const struct outbox_drain *d, const char *business_id)
+{
+    const struct drain_tenant *t = tenant_find(d, business_id);
+    return t != NULL ? t->outbox_len : 0;
+}
+
 void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
                           unsigned *over)
 {

@@ -47,6 +47,9 @@ void outbox_drain_tenant(struct outbox_drain *d, const char *business_id);
  * began is in PostgreSQL. */
 bool outbox_drain_is_settled(const struct outbox_drain *d, const char *business_id);
 
+/* The tenant's outbox length as last seen (0: not seen). */
+long long outbox_drain_length(const struct outbox_drain *d, const char *business_id);
+
 /* The longest outbox of the tenants drained, and how many hold high_water entries or
  * more, as last seen (each pass starts with XLEN). */
 void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
