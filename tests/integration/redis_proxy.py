@@ -52,42 +52,38 @@ class ReplyHoldingProxy:
             threading.Thread(target=self._to_client, args=(server, client, link), daemon=True).start()
 
     def _to_server(self, client, server, link):
-        tail = b""
-        while True:
-            try:
-                data = client.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                break
+        tail = [b""]
+
+        def look(data):     # arms the hold when the command holding the pattern passes
             with self.lock:
-                if self.armed is not None and self.armed[0] in tail + data:
+                if self.armed is not None and self.armed[0] in tail[0] + data:
                     link["hold_until"] = time.time() + self.armed[1]
                     self.armed = None
                     self.holds += 1
-            tail = data[-256:]
-            try:
-                server.sendall(data)
-            except OSError:
-                break
-        self._close(client, server)
+            tail[0] = data[-256:]
+        self._pump(client, server, look)
 
     def _to_client(self, server, client, link):
+        def hold(_data):
+            wait = link["hold_until"] - time.time()
+            if wait > 0:
+                time.sleep(wait)
+        self._pump(server, client, hold)
+
+    def _pump(self, src, dst, before_send):
         while True:
             try:
-                data = server.recv(65536)
+                data = src.recv(65536)
             except OSError:
                 data = b""
             if not data:
                 break
-            wait = link["hold_until"] - time.time()
-            if wait > 0:
-                time.sleep(wait)
+            before_send(data)
             try:
-                client.sendall(data)
+                dst.sendall(data)
             except OSError:
                 break
-        self._close(client, server)
+        self._close(src, dst)
 
     @staticmethod
     def _close(*socks):

@@ -19,8 +19,6 @@ from harness import (BIN, Services, _cleanup_later, assert_no_sanitizer_report, 
 
 DRIVER = os.path.join(os.path.dirname(BIN), "tools", "outbox_drain_once")
 TABLES = ("call_logs", "call_conversations", "conversation_history")
-PGBIN = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
-PG_CTL = f"/usr/lib/postgresql/{PGBIN}/bin/pg_ctl"
 
 
 def _outbox_key(bid, shards=64):
@@ -247,24 +245,19 @@ def test_rows_are_visible_to_the_app_role_only_under_their_business():
         conn.close()
 
 
-def _pg_start(svc):
-    """Starts the private PostgreSQL again, as ops/services.sh did."""
-    d = svc.dir
-    opts = (f"-p {svc.vars['PG_PORT']} -c listen_addresses=127.0.0.1 "
-            f"-c unix_socket_directories={d}/pg -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=200")
-    _as_pg([PG_CTL, "-D", svc.vars["PG_DATA"], "-l", f"{d}/pg/postgres.log", "-w", "-t", "60",
-            "start", "-o", opts])
+def _stop(p):
+    if p.poll() is None:
+        p.kill()
+        p.wait()
 
 
-def _pg_stop(svc):
-    _as_pg([PG_CTL, "-D", svc.vars["PG_DATA"], "-m", "fast", "-w", "-t", "30", "stop"])
-
-
-def _as_pg(argv):
-    if os.getuid() == 0:
-        argv = ["runuser", "-u", "postgres", "--", *argv]
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+def _driver_log(p, log_path):
+    """The finished driver's log, once it is known to have ended well."""
+    with open(log_path) as f:
+        stderr = f.read()
+    assert_no_sanitizer_report(stderr, "outbox_drain_once")
+    assert p.returncode == 0, stderr
+    return stderr
 
 
 def test_postgres_outage_delays_the_drain_and_loses_nothing():
@@ -282,7 +275,7 @@ def test_postgres_outage_delays_the_drain_and_loses_nothing():
     before = [rec for n in range(4) for rec in _call_records(f"{bid}-before-{n}")]
     during = [rec for n in range(4) for rec in _call_records(f"{bid}-during-{n}")]
     _xadd(r, bid, before)
-    _pg_stop(svc)
+    svc.stop_pg()
     log_path = os.path.join(svc.dir, "driver.log")
     with open(log_path, "w") as log:
         p = subprocess.Popen([DRIVER, "--timeout-ms", "60000", bid], env=e.base_env(**extra),
@@ -293,16 +286,11 @@ def test_postgres_outage_delays_the_drain_and_loses_nothing():
         time.sleep(1.5)
         assert p.poll() is None, "the driver gave up while PostgreSQL was down"
         assert r.xlen(_outbox_key(bid)) == len(before) + len(during)
-        _pg_start(svc)
+        svc.start_pg()
         stdout, _ = p.communicate(timeout=60)
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    with open(log_path) as f:
-        stderr = f.read()
-    assert_no_sanitizer_report(stderr, "outbox_drain_once")
-    assert p.returncode == 0, stderr
+        _stop(p)
+    stderr = _driver_log(p, log_path)
     assert "outbox drain failed; will retry" in stderr
     assert _metric(stdout, "frontdesk_outbox_drain_failures_total") >= 3
     # The driver triggered once, before the second half was added; the worker triggers
@@ -356,13 +344,8 @@ def test_a_row_lock_held_on_one_business_delays_only_that_business():
         stdout, _ = p.communicate(timeout=30)
     finally:
         locker.close()
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    with open(log_path) as f:
-        stderr = f.read()
-    assert_no_sanitizer_report(stderr, "outbox_drain_once")
-    assert p.returncode == 0, stderr
+        _stop(p)
+    stderr = _driver_log(p, log_path)
     assert "lock timeout" in stderr, stderr
     assert "passed its deadline" not in stderr, stderr
     assert "moved to the dead outbox" not in stderr, stderr
