@@ -27,6 +27,21 @@ def stop_leftovers(name):
     return 1 if problems else 0
 
 
+def teardown(mod, name):
+    """The file's own teardown_module, when it has one (it stops what its tests shared,
+    checking each stop); 1 failure if it raised, else 0."""
+    fn = getattr(mod, "teardown_module", None)
+    if fn is None:
+        return 0
+    try:
+        fn(mod)
+    except Exception:
+        print(f"FAIL {name}.teardown_module", flush=True)
+        traceback.print_exc(file=sys.stdout)
+        return 1
+    return 0
+
+
 def share(files, folder, k, n):
     """The k-th of n shares of files, balanced by size (a fair stand-in for how long a
     file runs): the largest first, each to the share holding the least so far."""
@@ -85,6 +100,7 @@ def main():
             else:
                 passed += 1
                 print(f"ok   {name}.{t.__name__} ({time.time() - start:.1f}s)", flush=True)
+        failed += teardown(mod, name)
         failed += stop_leftovers(name)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1
