@@ -8,8 +8,9 @@
 #      pre-signed unique call.initiated webhooks to one business: peak req/s and
 #      latency (wrk, closed loop), CPU per accepted webhook from /proc/PID/stat,
 #      memory from /proc/PID/status, stream length checked against the 2xx count;
-#   4. p50/p99 at half the peak rate (build/bench/paced_load, open loop: wrk has no
-#      rate limit and wrk2 is not in Debian 12);
+#   4. p50/p90/p99/p99.9 at 25, 50 and 75 % of the peak rate (build/bench/paced_load,
+#      open loop: wrk has no rate limit and wrk2 is not in Debian 12), each next to the
+#      bare server paced at the same rate: the floor of the machine and the generator;
 #   5. two api processes on one port (SO_REUSEPORT) and the same Redis.
 # Everything runs in a temp folder on free loopback ports; what it starts is stopped by
 # PID on exit. About 2 minutes. The webhooks are signed before the api starts, so the
@@ -186,25 +187,65 @@ api_us=$(awk -v t=$(( t1 - t0 )) -v hz="$hz" -v n="$accepted" 'BEGIN { printf "%
 redis_us=$(awk -v t=$(( r1 - r0 )) -v hz="$hz" -v n="$accepted" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
 used=$peak_lines
 
-# --- 4. p99 at half the peak rate, open loop -----------------------------------------
-half_rate=$(( peak_rps / 2 ))
-paced_lines=$(( half_rate * seconds + 1000 ))
+# --- 4. latency at 25, 50 and 75 % of the peak rate, open loop ----------------------
+# Each rate is also sent to the bare libevent server, the floor of this machine and of
+# the load generator: what the api adds is the difference.
+paced_lines=0
+for pct in 25 50 75; do paced_lines=$(( paced_lines + peak_rps * pct / 100 * seconds + 1000 )); done
 scale_lines=$(( peak_rps * seconds * 3 ))   # room for 2 processes to be faster
 say "signing $(( paced_lines + scale_lines )) more webhooks"
 sign_webhooks $(( paced_lines + scale_lines ))
-say "frontdesk-api, 1 process, paced at $half_rate req/s for ${seconds}s"
-x0=$(xlen)
-paced_line=$("$bb/paced_load" 127.0.0.1 "$api_port" "$work/signed.txt" "$used" "$paced_lines" \
-  "$half_rate" "$seconds" 64) || fail "paced_load failed"
-echo "$paced_line" >&2
-used=$(( used + paced_lines ))
-paced_ok=$(field ok "$paced_line")
-paced_bad=$(( $(field not_ok "$paced_line") + $(field errors "$paced_line") +
-               $(field unanswered "$paced_line") ))
-[ "$paced_bad" -le 5 ] || fail "$paced_bad paced requests failed or were not answered 2xx"
-paced_entries=$(( $(xlen) - x0 ))
-[ "$paced_entries" = "$paced_ok" ] ||
-  fail "paced: the stream grew by $paced_entries entries for $paced_ok 2xx answers"
+bare_port=$(free_port)
+"$bb/bare_server" 127.0.0.1 "$bare_port" &
+bare_pid=$!
+started+=("$bare_pid")
+wait_http "http://127.0.0.1:$bare_port/"
+paced_ok=0
+paced_entries=0
+paced_report=""
+for pct in 25 50 75; do
+  rate=$(( peak_rps * pct / 100 ))
+  lines=$(( rate * seconds + 1000 ))
+  say "frontdesk-api, 1 process, paced at $rate req/s ($pct % of peak) for ${seconds}s"
+  x0=$(xlen)
+  line=$("$bb/paced_load" 127.0.0.1 "$api_port" "$work/signed.txt" "$used" "$lines" \
+    "$rate" "$seconds" 64) || fail "paced_load failed"
+  echo "$line" >&2
+  used=$(( used + lines ))
+  ok=$(field ok "$line")
+  bad=$(( $(field not_ok "$line") + $(field errors "$line") + $(field unanswered "$line") ))
+  [ "$bad" -le 5 ] || fail "$bad paced requests failed or were not answered 2xx"
+  grown=$(( $(xlen) - x0 ))
+  [ "$grown" = "$ok" ] || fail "paced: the stream grew by $grown entries for $ok 2xx answers"
+  paced_ok=$(( paced_ok + ok ))
+  paced_entries=$(( paced_entries + grown ))
+  say "bare libevent server, paced at $rate req/s"
+  floor=$("$bb/paced_load" 127.0.0.1 "$bare_port" "$work/signed.txt" 0 "$lines" "$rate" "$seconds" 64) ||
+    fail "paced_load failed on the bare server"
+  echo "$floor" >&2
+  paced_report+=$(printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s;' "$pct" "$rate" \
+    "$(field p50_us "$line")" "$(field p90_us "$line")" "$(field p99_us "$line")" "$(field p999_us "$line")" \
+    "$(field p50_us "$floor")" "$(field p90_us "$floor")" "$(field p99_us "$floor")" "$(field p999_us "$floor")")
+  if [ "$pct" = 50 ]; then
+    hp50=$(field p50_us "$line")
+    hp99=$(field p99_us "$line")
+    half_rate=$rate
+  fi
+done
+stop_pid "$bare_pid"
+# The same 50 % with Redis not waiting for the disk (appendfsync everysec: not what
+# production runs, an acknowledged event could be lost): what is left is the api's own.
+rate=$half_rate
+lines=$(( rate * seconds + 1000 ))
+say "frontdesk-api, paced at $rate req/s with appendfsync everysec (to measure the fsync's share)"
+rcli CONFIG SET appendfsync everysec >/dev/null
+nofsync=$("$bb/paced_load" 127.0.0.1 "$api_port" "$work/signed.txt" "$used" "$lines" "$rate" "$seconds" 64) ||
+  fail "paced_load failed"
+rcli CONFIG SET appendfsync always >/dev/null
+echo "$nofsync" >&2
+used=$(( used + lines ))
+nofsync_report=$(printf '%s|%s|%s|%s' "$(field p50_us "$nofsync")" "$(field p90_us "$nofsync")" \
+  "$(field p99_us "$nofsync")" "$(field p999_us "$nofsync")")
 
 # --- 5. two api processes on the same port and Redis ---------------------------------
 say "frontdesk-api, 2 processes (SO_REUSEPORT), wrk -t1 -c$conns -d${seconds}s"
@@ -254,7 +295,7 @@ awk -v verify="$verify_us" -v verify1k="$verify_1k_us" -v bytes="$msg_bytes" \
     -v bare_us="$bare_us" -v bare_rps="$bare_rps" -v api_us="$api_us" -v redis_us="$redis_us" \
     -v peak_rps="$peak_rps" -v scale_rps="$scale_rps" -v scale_us="$scale_us" \
     -v p50="$(field p50_us "$peak_line")" -v p99="$(field p99_us "$peak_line")" \
-    -v half="$half_rate" -v hp50="$(field p50_us "$paced_line")" -v hp99="$(field p99_us "$paced_line")" \
+    -v half="$half_rate" -v hp50="$hp50" -v hp99="$hp99" -v paced="$paced_report" -v nofsync="$nofsync_report" \
     -v rss="$rss_kib" -v hwm="$hwm_kib" -v entries="$entries" -v accepted="$accepted" \
     -v paced_entries="$paced_entries" -v paced_ok="$paced_ok" -v ncpu="$(nproc)" -v conns="$conns" \
     -v busy="$busy_before" -v fsync_p50="${fsync_p50:-0}" -v fsync_p99="${fsync_p99:-0}" -v rewrites="${aof_rewrites:-0}" '
@@ -268,8 +309,15 @@ BEGIN {
   printf "throughput          : %s webhooks/s (1 process), %s/s (2 processes) = %.2f x; %.1f µs CPU/webhook with 2\n", k(peak_rps), k(scale_rps), scale_rps / peak_rps, scale_us
   printf "latency at peak     : p50 %.1f ms, p99 %.1f ms (wrk -t1 -c%d, closed loop)\n", p50 / 1000, p99 / 1000, conns
   printf "latency at half peak: p50 %.1f ms, p99 %.1f ms at %s req/s (goal p99 < 5 ms)\n", hp50 / 1000, hp99 / 1000, k(half)
+  n = split(paced, rows, ";")
+  for (i = 1; i < n; i++) {
+    split(rows[i], f, "|")
+    printf "  at %2d %% of peak   : %5s req/s: p50 %5.1f, p90 %5.1f, p99 %5.1f, p99.9 %5.1f ms; bare libevent floor p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f ms\n", f[1], k(f[2]), f[3] / 1000, f[4] / 1000, f[5] / 1000, f[6] / 1000, f[7] / 1000, f[8] / 1000, f[9] / 1000, f[10] / 1000
+  }
+  split(nofsync, g, "|")
+  printf "  at 50 %%, no fsync : p50 %5.1f, p90 %5.1f, p99 %5.1f, p99.9 %5.1f ms (appendfsync everysec, measured only: the rest of the gap above is the wait for the disk)\n", g[1] / 1000, g[2] / 1000, g[3] / 1000, g[4] / 1000
   printf "durability floor    : a Redis XADD waiting for its fsync: p50 %.2f ms, p99 %.2f ms (redis-benchmark -c 8, same Redis); %d AOF rewrites during the run\n", fsync_p50, fsync_p99, rewrites
   printf "resident memory     : %.1f MiB RSS, %.1f MiB peak (goal < 32 MiB)\n", rss / 1024, hwm / 1024
-  printf "stream entries      : %d = %d accepted (peak); %d = %d accepted (half peak)\n", entries, accepted, paced_entries, paced_ok
+  printf "stream entries      : %d = %d accepted (peak); %d = %d accepted (paced)\n", entries, accepted, paced_entries, paced_ok
   printf "machine             : %d cores shared by wrk, redis-server (appendfsync always) and the api; %d%% busy with other work before the run\n", ncpu, busy
 }'
