@@ -1,0 +1,139 @@
+"""A Redis Sentinel deployment of real processes on this machine, for
+test_redis_sentinel.py: one master redis-server, one replica (--replicaof) and three
+Sentinels (redis-server CONF --sentinel; Debian's redis-server binary is also the
+Sentinel), all on 127.0.0.1 and free ports, in a temporary folder (a Sentinel rewrites
+its configuration file). Fast failure detection: down-after 1 s. Everything is stopped
+by PID."""
+import os
+import signal
+import subprocess
+import time
+
+import redis
+
+import harness
+
+MASTER_NAME = "mymaster"
+
+
+def _wait(pred, timeout, what):
+    end = time.time() + timeout
+    last = None
+    while time.time() < end:
+        try:
+            if pred():
+                return
+        except redis.exceptions.RedisError as err:
+            last = err
+        time.sleep(0.05)
+    raise AssertionError(f"{what} within {timeout}s (last error: {last})")
+
+
+class SentinelTopology:
+    def __init__(self, sentinels=3):
+        self.dir = harness._tmpdir("fd-sentinel-")
+        self.procs = {}                     # name -> Popen
+        self.ports = {}                     # name -> port
+        master, replica = harness.free_port(), harness.free_port()
+        self._redis("redis-a", master)
+        self._redis("redis-b", replica, "--replicaof", "127.0.0.1", str(master))
+        _wait(lambda: self.client(replica).info("replication").get("master_link_status") == "up",
+              10, "the replica in sync")
+        self.sentinel_ports = []
+        for i in range(sentinels):
+            self._sentinel(f"sentinel-{i}", harness.free_port(), master)
+        # a failover needs every Sentinel to know the replica and its peers (quorum, leader)
+        for port in self.sentinel_ports:
+            s = self.client(port)
+            _wait(lambda: len(s.sentinel_slaves(MASTER_NAME)) == 1 and
+                  len(s.sentinel_sentinels(MASTER_NAME)) == sentinels - 1,
+                  20, f"Sentinel {port} seeing the replica and its peers")
+        harness._cleanup_later(self.stop)
+
+    def _spawn(self, name, port, argv):
+        log = open(os.path.join(self.dir, name + ".log"), "wb")
+        self.procs[name] = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        self.ports[name] = port
+        _wait(lambda: self.client(port).ping(), 10, f"{name} answering")
+
+    def _redis(self, name, port, *extra):
+        d = os.path.join(self.dir, name)
+        os.makedirs(d, exist_ok=True)
+        self._spawn(name, port, ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                 "--dir", d, "--appendonly", "yes", "--appendfsync", "always",
+                                 "--maxmemory-policy", "noeviction", "--save", "", *extra])
+
+    def _sentinel(self, name, port, master_port):
+        conf = os.path.join(self.dir, name + ".conf")
+        with open(conf, "w") as f:
+            f.write(f"port {port}\nbind 127.0.0.1\ndir {self.dir}\n"
+                    f"sentinel monitor {MASTER_NAME} 127.0.0.1 {master_port} 2\n"
+                    f"sentinel down-after-milliseconds {MASTER_NAME} 1000\n"
+                    f"sentinel failover-timeout {MASTER_NAME} 5000\n"
+                    f"sentinel parallel-syncs {MASTER_NAME} 1\n")
+        self._spawn(name, port, ["redis-server", conf, "--sentinel"])
+        self.sentinel_ports.append(port)
+
+    @staticmethod
+    def client(port):
+        return redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
+
+    def sentinels_env(self):
+        """What the services are given: the Sentinels and the master's name."""
+        return {"FRONTDESK_REDIS_SENTINELS": ",".join(f"127.0.0.1:{p}" for p in self.sentinel_ports),
+                "FRONTDESK_REDIS_MASTER": MASTER_NAME}
+
+    def master_port(self):
+        """The master's port as the first Sentinel that answers says."""
+        for port in self.sentinel_ports:
+            try:
+                host, p = self.client(port).sentinel_get_master_addr_by_name(MASTER_NAME)
+                return int(p)
+            except (redis.exceptions.RedisError, TypeError):
+                continue
+        raise AssertionError("no Sentinel names the master")
+
+    def master(self):
+        return self.client(self.master_port())
+
+    def name_of(self, port):
+        return next(n for n, p in self.ports.items() if p == port)
+
+    def failover(self, timeout=20):
+        """SENTINEL FAILOVER, then waits until every Sentinel names the other server and
+        that server says it is the master. Returns the new master's port."""
+        old = self.master_port()
+        self.client(self.sentinel_ports[0]).execute_command("SENTINEL", "FAILOVER", MASTER_NAME)
+        self._wait_new_master(old, timeout)
+        return self.master_port()
+
+    def kill_master(self, timeout=30):
+        """kill -9 of the master; waits for the Sentinels to promote the replica."""
+        old = self.master_port()
+        p = self.procs[self.name_of(old)]
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=10)
+        self._wait_new_master(old, timeout)
+        return self.master_port()
+
+    def _wait_new_master(self, old, timeout):
+        def moved():
+            for port in self.sentinel_ports:
+                _, p = self.client(port).sentinel_get_master_addr_by_name(MASTER_NAME)
+                if int(p) == old:
+                    return False
+            return self.client(self.master_port()).execute_command("ROLE")[0] == b"master"
+        _wait(moved, timeout, "the Sentinels naming a new master")
+
+    def stop(self):
+        for name, p in self.procs.items():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for name, p in self.procs.items():
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs = {}
