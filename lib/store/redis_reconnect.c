@@ -23,6 +23,7 @@
 #define BACKOFF_MAX_MS 2000
 #define SENTINEL_TIMEOUT_MS 500     /* each Sentinel's connect and answer, on a LAN */
 #define ROLE_CHECK_TIMEOUT_MS 2000  /* bounds connect and ROLE when the owner gave no bound */
+#define MASTER_CHECK_MS 1000        /* how often a connection asks whether its server is still the master */
 
 struct redis_reconnect {
     struct event_base *base;                    /* borrowed */
@@ -30,6 +31,8 @@ struct redis_reconnect {
     int port;
     const struct fd_config *cfg;    /* borrowed; set when the master is asked of Sentinels */
     struct sentinel_ask *ask;       /* owned: the Sentinels being asked, or NULL */
+    struct sentinel_ask *check_ask; /* owned: the periodic check being asked, or NULL */
+    struct event *check_timer;      /* the periodic check; NULL without Sentinels */
     int sentinel_first;             /* the Sentinel that answered last */
     char master_host[256];          /* the master the Sentinels named */
     bool is_checking_role;          /* connected; AUTH and ROLE not answered yet */
@@ -226,13 +229,42 @@ static void on_master_named(const char *host, int port, const char *error, void 
     connect_to_host(r);
 }
 
+static void on_master_checked(const char *host, int port, const char *error, void *arg)
+{
+    struct redis_reconnect *r = arg;
+    (void)error;
+    r->check_ask = NULL;
+    if (host == NULL || r->ac == NULL || r->is_checking_role)
+        return;   /* Sentinels out of reach say nothing about the master */
+    if (strcmp(host, r->master_host) == 0 && port == r->port)
+        return;
+    char why[600];
+    snprintf(why, sizeof why, "the Sentinels now name %s:%d, not %s:%d", host, port,
+             r->master_host, r->port);
+    drop_context(r, REDIS_RECONNECT_NOT_MASTER, why);
+}
+
+/* A failover promotes the replica while the old master, still up, keeps its clients and
+ * its role (and takes writes the new master never sees) until the Sentinels demote it,
+ * seconds later: the Sentinels are asked every second whether the master moved. */
+static void on_check_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct redis_reconnect *r = arg;
+    (void)fd;
+    (void)what;
+    if (r->ac == NULL || r->is_checking_role || r->check_ask != NULL)
+        return;
+    r->check_ask = sentinel_ask_start(r->base, r->cfg, &r->sentinel_first, SENTINEL_TIMEOUT_MS,
+                                      true, on_master_checked, r);
+}
+
 /* Through Sentinels, the master is asked for before every connect: after a failover
  * the old address is a replica or gone. */
 static void connect_now(struct redis_reconnect *r)
 {
     if (r->cfg != NULL)
         r->ask = sentinel_ask_start(r->base, r->cfg, &r->sentinel_first, SENTINEL_TIMEOUT_MS,
-                                    on_master_named, r);
+                                    false, on_master_named, r);
     else
         connect_to_host(r);
 }
@@ -264,6 +296,11 @@ static struct redis_reconnect *reconnect_new(struct event_base *base, const char
     r->retry_timer = evtimer_new(base, on_retry_timer, r);
     if (r->connect_timeout_ms > 0)
         r->connect_timer = evtimer_new(base, on_connect_timeout, r);
+    if (cfg != NULL) {
+        struct timeval tv = {MASTER_CHECK_MS / 1000, (MASTER_CHECK_MS % 1000) * 1000};
+        r->check_timer = event_new(base, -1, EV_PERSIST, on_check_timer, r);
+        evtimer_add(r->check_timer, &tv);
+    }
     connect_now(r);
     return r;
 }
@@ -294,6 +331,9 @@ void redis_reconnect_free(struct redis_reconnect *r)
         return;
     host_lookup_cancel(r->lookup);
     sentinel_ask_cancel(r->ask);
+    sentinel_ask_cancel(r->check_ask);
+    if (r->check_timer != NULL)
+        event_free(r->check_timer);
     if (r->ac != NULL) {
         redisAsyncContext *ac = r->ac;
         r->ac = NULL;

@@ -25,6 +25,7 @@ struct sentinel_ask {
     const struct fd_config *cfg;        /* borrowed */
     int *first;                         /* borrowed: the Sentinel to ask first */
     int timeout_ms;
+    enum log_level skip_level;
     sentinel_master_fn done;
     void *arg;
     int at;                             /* the Sentinel being asked */
@@ -61,7 +62,7 @@ static void skip(struct sentinel_ask *ask, const char *why)
 {
     const struct config_sentinel *s = &ask->cfg->redis_sentinels[ask->at];
     snprintf(ask->error, sizeof ask->error, "sentinel %s:%d: %s", s->host, s->port, why);
-    log_msg(LOG_WARN, "redis sentinel skipped", "error", ask->error);
+    log_msg(ask->skip_level, "redis sentinel skipped", "error", ask->error);
     host_lookup_cancel(ask->lookup);
     ask->lookup = NULL;
     close_link(ask);
@@ -194,8 +195,8 @@ static void on_finish(evutil_socket_t fd, short what, void *arg)
 }
 
 struct sentinel_ask *sentinel_ask_start(struct event_base *base, const struct fd_config *cfg,
-                                        int *first, int timeout_ms, sentinel_master_fn done,
-                                        void *arg)
+                                        int *first, int timeout_ms, bool is_routine,
+                                        sentinel_master_fn done, void *arg)
 {
     struct sentinel_ask *ask = xcalloc(1, sizeof *ask);
     ask->base = base;
@@ -204,6 +205,7 @@ struct sentinel_ask *sentinel_ask_start(struct event_base *base, const struct fd
     if (*first < 0 || *first >= cfg->redis_sentinel_count)
         *first = 0;
     ask->timeout_ms = timeout_ms;
+    ask->skip_level = is_routine ? LOG_DEBUG : LOG_WARN;
     ask->done = done;
     ask->arg = arg;
     ask->deadline = evtimer_new(base, on_deadline, ask);

@@ -8,6 +8,8 @@
 #ifndef FD_REDIS_SENTINEL_H
 #define FD_REDIS_SENTINEL_H
 
+#include <stdbool.h>
+
 #include "core/config.h"
 
 struct event_base;
@@ -19,13 +21,14 @@ struct sentinel_ask;
 typedef void (*sentinel_master_fn)(const char *host, int port, const char *error, void *arg);
 
 /* Starts asking cfg's Sentinels (cfg->redis_sentinel_count > 0) for cfg->redis_master,
- * the one at *first first; *first is set to the one that answers. done runs once, on the
+ * the one at *first first; *first is set to the one that answers. A skipped Sentinel is
+ * logged as a warning, or at debug level when is_routine (a periodic check). done runs once, on the
  * loop, never before this returns, unless the ask is cancelled first; the ask frees
  * itself after done. timeout_ms bounds each Sentinel's connect and answer. Borrows base,
  * cfg and first, which must outlive it. */
 struct sentinel_ask *sentinel_ask_start(struct event_base *base, const struct fd_config *cfg,
-                                        int *first, int timeout_ms, sentinel_master_fn done,
-                                        void *arg);
+                                        int *first, int timeout_ms, bool is_routine,
+                                        sentinel_master_fn done, void *arg);
 /* done will not run. NULL is fine. Not from within done. */
 void sentinel_ask_cancel(struct sentinel_ask *ask);
 

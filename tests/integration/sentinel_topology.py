@@ -3,10 +3,15 @@ test_redis_sentinel.py: one master redis-server, one replica (--replicaof) and t
 Sentinels (redis-server CONF --sentinel; Debian's redis-server binary is also the
 Sentinel), all on 127.0.0.1 and free ports, in a temporary folder (a Sentinel rewrites
 its configuration file). Fast failure detection: down-after 1 s. Everything is stopped
-by PID."""
+by PID.
+
+Also a stand-in Sentinel (FakeSentinel) that names whatever server the test says: a
+stale or wrong answer, which real Sentinels give only by chance during a failover."""
 import os
 import signal
+import socket
 import subprocess
+import threading
 import time
 
 import redis
@@ -120,8 +125,8 @@ class SentinelTopology:
     def _wait_new_master(self, old, timeout):
         def moved():
             for port in self.sentinel_ports:
-                _, p = self.client(port).sentinel_get_master_addr_by_name(MASTER_NAME)
-                if int(p) == old:
+                addr = self.client(port).sentinel_get_master_addr_by_name(MASTER_NAME)
+                if addr is None or int(addr[1]) == old:
                     return False
             return self.client(self.master_port()).execute_command("ROLE")[0] == b"master"
         _wait(moved, timeout, "the Sentinels naming a new master")
@@ -137,3 +142,82 @@ class SentinelTopology:
                 p.kill()
                 p.wait()
         self.procs = {}
+
+
+class FakeSentinel:
+    """Answers SENTINEL get-master-addr-by-name (any name) with self.address, a
+    (host, port) the test sets; every other command gets +OK. A thread serves each
+    connection until the client hangs up."""
+
+    def __init__(self, address):
+        self.address = address
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.asked = 0
+        self.is_closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+        harness._cleanup_later(self.close)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _read_command(f):
+        head = f.readline()
+        if not head.startswith(b"*"):
+            return None
+        args = []
+        for _ in range(int(head[1:])):
+            n = int(f.readline()[1:])
+            args.append(f.read(n + 2)[:n].decode())
+        return args
+
+    def _serve(self, conn):
+        with conn, conn.makefile("rb") as f:
+            while True:
+                args = self._read_command(f)
+                if args is None:
+                    return
+                if [a.lower() for a in args[:2]] == ["sentinel", "get-master-addr-by-name"]:
+                    self.asked += 1
+                    host, port = self.address[0], str(self.address[1])
+                    reply = f"*2\r\n${len(host)}\r\n{host}\r\n${len(port)}\r\n{port}\r\n"
+                else:
+                    reply = "+OK\r\n"
+                conn.sendall(reply.encode())
+
+    def close(self):
+        if not self.is_closed:
+            self.is_closed = True
+            self.sock.close()
+
+
+class PlainRedis:
+    """A redis-server of its own (no persistence), optionally a replica of another."""
+
+    def __init__(self, *extra):
+        self.port = harness.free_port()
+        self.dir = harness._tmpdir("fd-plain-redis-")
+        log = open(os.path.join(self.dir, "redis.log"), "wb")
+        self.p = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                   "--dir", self.dir, "--save", "", *extra],
+                                  stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        _wait(lambda: self.client().ping(), 10, "redis-server answering")
+        harness._cleanup_later(self.stop)
+
+    def client(self):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            self.p.wait(timeout=10)
