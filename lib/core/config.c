@@ -189,6 +189,13 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
         REFUSE("FRONTDESK_REDIS_SENTINEL_PASSWORD: expected under 256 characters");
     strcpy(out->redis_sentinel_password, v);
     secrets_register(out->redis_sentinel_password);
+    v = config_env_or("FRONTDESK_REDIS_WAIT_REPLICAS", "0");
+    if (!config_parse_int(v, 0, 16, &out->redis_wait_replicas))
+        REFUSE("FRONTDESK_REDIS_WAIT_REPLICAS: expected a whole number of replicas from 0 to 16, "
+               "got '%s'", v);
+    v = config_env_or("FRONTDESK_REDIS_WAIT_MS", "100");
+    if (!config_parse_int(v, 1, 1500, &out->redis_wait_ms))
+        REFUSE("FRONTDESK_REDIS_WAIT_MS: expected whole milliseconds from 1 to 1500, got '%s'", v);
 
     v = config_env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
     if (strlen(v) >= sizeof out->database_url || !is_libpq_uri(v))

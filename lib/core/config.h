@@ -29,6 +29,9 @@ struct fd_config {
     int redis_sentinel_count;       /* 0: connect to the URL's host directly */
     char redis_master[128];         /* FRONTDESK_REDIS_MASTER, default "mymaster" */
     char redis_sentinel_password[256]; /* FRONTDESK_REDIS_SENTINEL_PASSWORD, "" for none */
+    int redis_wait_replicas;        /* FRONTDESK_REDIS_WAIT_REPLICAS, default 0: the api
+                                       acknowledges an event once this many replicas hold it */
+    int redis_wait_ms;              /* FRONTDESK_REDIS_WAIT_MS, default 100: how long it waits */
     char database_url[1024];        /* FRONTDESK_DATABASE_URL, a libpq URI */
     unsigned char telnyx_public_key[32]; /* FRONTDESK_TELNYX_PUBLIC_KEY, base64 Ed25519 */
     bool has_telnyx_public_key;
