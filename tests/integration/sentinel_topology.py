@@ -146,11 +146,13 @@ class SentinelTopology:
 
 class FakeSentinel:
     """Answers SENTINEL get-master-addr-by-name (any name) with self.address, a
-    (host, port) the test sets; every other command gets +OK. A thread serves each
+    (host, port) the test sets; every other command gets +OK. With a password, as a
+    Sentinel with requirepass: NOAUTH until AUTH gives it. A thread serves each
     connection until the client hangs up."""
 
-    def __init__(self, address):
+    def __init__(self, address, password=None):
         self.address = address
+        self.password = password
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -181,12 +183,18 @@ class FakeSentinel:
         return args
 
     def _serve(self, conn):
+        is_authed = self.password is None
         with conn, conn.makefile("rb") as f:
             while True:
                 args = self._read_command(f)
                 if args is None:
                     return
-                if [a.lower() for a in args[:2]] == ["sentinel", "get-master-addr-by-name"]:
+                if args[0].lower() == "auth":
+                    is_authed = is_authed or args[-1] == self.password
+                    reply = "+OK\r\n" if is_authed else "-WRONGPASS invalid password\r\n"
+                elif not is_authed:
+                    reply = "-NOAUTH Authentication required.\r\n"
+                elif [a.lower() for a in args[:2]] == ["sentinel", "get-master-addr-by-name"]:
                     self.asked += 1
                     host, port = self.address[0], str(self.address[1])
                     reply = f"*2\r\n${len(host)}\r\n{host}\r\n${len(port)}\r\n{port}\r\n"

@@ -204,3 +204,20 @@ def test_a_readonly_reply_drops_the_connection_and_the_sentinel_is_asked_again()
     assert post() == 200
     assert len(entries(second.client(), bid)) == 1
     assert api.stop() == 0
+
+
+def test_sentinels_with_a_password_are_asked_with_frontdesk_redis_sentinel_password():
+    e = env()
+    master = PlainRedis()
+    fake = FakeSentinel(("127.0.0.1", master.port), password="s3ntinel-pw")
+    base = {"FRONTDESK_REDIS_URL": nowhere_url(), "FRONTDESK_REDIS_SENTINELS": f"127.0.0.1:{fake.port}"}
+    wrong = start_api(e, FRONTDESK_REDIS_SENTINEL_PASSWORD="not-it", **base)
+    wait_for(lambda: "NOAUTH" in wrong.output(), timeout=10, what="the Sentinel refusing a wrong password")
+    assert not api_ready(wrong)
+    assert "not-it" not in wrong.output()
+    assert wrong.stop() == 0
+    right = start_api(e, FRONTDESK_REDIS_SENTINEL_PASSWORD="s3ntinel-pw", **base)
+    wait_for(lambda: api_ready(right), timeout=10, what="the api on the master the Sentinel names")
+    status = ctl(e, "status", extra_env=dict(base, FRONTDESK_REDIS_SENTINEL_PASSWORD="s3ntinel-pw"))
+    assert status.returncode == 0, status.stderr
+    assert right.stop() == 0
