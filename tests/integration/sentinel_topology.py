@@ -229,3 +229,31 @@ class PlainRedis:
         if self.p.poll() is None:
             self.p.send_signal(signal.SIGTERM)
             self.p.wait(timeout=10)
+
+
+class SilentSentinel:
+    """A Sentinel that accepts connections and never answers (a hung process), counting
+    the connections it was offered."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+        harness._cleanup_later(self.close)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self):
+        self.sock.close()
+        for c in self.accepted:
+            c.close()

@@ -15,7 +15,7 @@ import harness
 import workerhelp as wh
 from apihelp import call_payload, entries
 from harness import ctl, env, http, post_webhook, start_api, wait_for, webhook
-from sentinel_topology import FakeSentinel, PlainRedis, SentinelTopology
+from sentinel_topology import FakeSentinel, PlainRedis, SentinelTopology, SilentSentinel
 
 MSG = "I'd like to leave a message for the dentist."
 HOURS = "What are your opening hours?"
@@ -221,3 +221,18 @@ def test_sentinels_with_a_password_are_asked_with_frontdesk_redis_sentinel_passw
     status = ctl(e, "status", extra_env=dict(base, FRONTDESK_REDIS_SENTINEL_PASSWORD="s3ntinel-pw"))
     assert status.returncode == 0, status.stderr
     assert right.stop() == 0
+
+
+def test_a_silent_sentinel_is_skipped_and_the_one_that_answered_is_asked_first():
+    e = env()
+    master = PlainRedis()
+    silent, fake = SilentSentinel(), FakeSentinel(("127.0.0.1", master.port))
+    api = start_api(e, FRONTDESK_REDIS_URL=nowhere_url(),
+                    FRONTDESK_REDIS_SENTINELS=f"127.0.0.1:{silent.port},127.0.0.1:{fake.port}")
+    wait_for(lambda: api_ready(api), timeout=10, what="the api on the master the second Sentinel names")
+    assert "no answer within 500 ms" in api.output()
+    asked = fake.asked
+    time.sleep(3.5)     # the master is checked every second, first with the one that answered
+    assert fake.asked >= asked + 2, (asked, fake.asked)
+    assert len(silent.accepted) == 1, f"the silent Sentinel was asked {len(silent.accepted)} times"
+    assert api.stop() == 0
