@@ -1,4 +1,4 @@
-"""Redis Sentinel: the services and frontdesk-ctl given FRONTDESK_REDIS_SENTINELS find the
+"""Redis Sentinel: the services (api, workers, frontdesk-web) and frontdesk-ctl given FRONTDESK_REDIS_SENTINELS find the
 master by asking the Sentinels (the host:port of FRONTDESK_REDIS_URL points nowhere
 here), follow a failover under load by themselves, and never write to a replica. Real
 redis-server and Sentinel processes on this machine (sentinel_topology.py); a stand-in
@@ -16,6 +16,7 @@ import workerhelp as wh
 from apihelp import call_payload, entries
 from harness import ctl, env, http, post_webhook, start_api, wait_for, webhook
 from sentinel_topology import FakeSentinel, PlainRedis, SentinelTopology, SilentSentinel
+from webhelp import Web
 
 MSG = "I'd like to leave a message for the dentist."
 HOURS = "What are your opening hours?"
@@ -159,20 +160,23 @@ def test_a_replica_the_sentinel_names_is_refused_until_it_names_the_master():
     sent = {"FRONTDESK_REDIS_SENTINELS": f"127.0.0.1:{fake.port}", "FRONTDESK_REDIS_MASTER": "mymaster"}
     extra = {"FRONTDESK_REDIS_URL": nowhere_url(), **sent}
     api = start_api(e, **extra)
-    wait_for(lambda: "not the master" in api.output(), timeout=10,
-             what="the api refusing the replica")
+    web = Web(e, **extra)
+    wait_for(lambda: "not the master" in api.output() and "not the master" in web.output(),
+             timeout=10, what="the api and frontdesk-web refusing the replica")
     assert not api_ready(api)
+    assert http("GET", web.url + "/readyz")[0] == 503
     status = ctl(e, "status", extra_env=extra)
     assert status.returncode != 0 and "not the master" in status.stderr, status.stderr
     fake.address = ("127.0.0.1", master.port)
-    wait_for(lambda: api_ready(api), timeout=10, what="the api on the master once the Sentinel names it")
+    wait_for(lambda: api_ready(api) and http("GET", web.url + "/readyz")[0] == 200, timeout=10,
+             what="the api and frontdesk-web on the master once the Sentinel names it")
     bid, number = str(uuid.uuid4()), harness.random_number()
     master.client().hset("fd:numbers", number, bid)
     body = webhook("call.initiated", call_payload(number, "+15554440000", call_id="v3:" + uuid.uuid4().hex))
     assert post_webhook(e, api, body)[0] == 200
     assert len(entries(master.client(), bid)) == 1
     assert ctl(e, "status", extra_env=extra).returncode == 0
-    assert api.stop() == 0
+    assert api.stop() == 0 and web.stop() == 0
 
 
 def test_a_readonly_reply_drops_the_connection_and_the_sentinel_is_asked_again():
