@@ -1,11 +1,11 @@
-"""Redis Sentinel: the services (api, workers, frontdesk-web) and frontdesk-ctl given FRONTDESK_REDIS_SENTINELS find the
-master by asking the Sentinels (the host:port of FRONTDESK_REDIS_URL points nowhere
-here), follow a failover under load by themselves, and never write to a replica. Real
-redis-server and Sentinel processes on this machine (sentinel_topology.py); a stand-in
-Sentinel for the wrong answers real ones give only by chance. What the api acknowledged
-and had reached the replica is processed; what it acknowledged on the old master after
-the replica was promoted is lost (docs/deploy.md, "Replication"): counted and printed,
-not asserted."""
+"""Redis Sentinel: the services (api, workers, frontdesk-web) and frontdesk-ctl, given
+FRONTDESK_REDIS_SENTINELS, find the master by asking the Sentinels (the host:port of
+FRONTDESK_REDIS_URL points nowhere here), follow a failover under load by themselves,
+and never write to a replica. Real redis-server and Sentinel processes on this machine
+(sentinel_topology.py); stand-in Sentinels for the wrong, refused or missing answers
+real ones give only by chance. With FRONTDESK_REDIS_WAIT_REPLICAS=1 no webhook the api
+acknowledged is lost and every call completes; without it, what the new master holds is
+processed and what it lacks (docs/deploy.md, "Replication") is counted and printed."""
 import json
 import threading
 import time
