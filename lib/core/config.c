@@ -109,6 +109,8 @@ bool config_parse_sentinels(const char *text, struct fd_config *out)
     for (char *item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
         while (*item == ' ')
             item++;
+        for (size_t n = strlen(item); n > 0 && item[n - 1] == ' '; n--)
+            item[n - 1] = '\0';
         if (out->redis_sentinel_count == CONFIG_MAX_SENTINELS)
             return false;
         struct config_sentinel *s = &out->redis_sentinels[out->redis_sentinel_count];

@@ -114,7 +114,7 @@ static void test_sentinels_are_a_list_of_host_and_port(void)
     struct fd_config c;
     char why[256] = "";
     clear_env();
-    setenv("FRONTDESK_REDIS_SENTINELS", "sentinel-0.redis:26379, 10.0.0.7:26380,[::1]:26381", 1);
+    setenv("FRONTDESK_REDIS_SENTINELS", "sentinel-0.redis:26379, 10.0.0.7:26380 ,[::1]:26381", 1);
     setenv("FRONTDESK_REDIS_MASTER", "frontdesk", 1);
     setenv("FRONTDESK_REDIS_SENTINEL_PASSWORD", "s3ntinel-pw", 1);
     CHECK(config_load(&c, 0, why, sizeof why) == APP_OK);
