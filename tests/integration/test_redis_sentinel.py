@@ -240,3 +240,20 @@ def test_a_silent_sentinel_is_skipped_and_the_one_that_answered_is_asked_first()
     assert fake.asked >= asked + 2, (asked, fake.asked)
     assert len(silent.accepted) == 1, f"the silent Sentinel was asked {len(silent.accepted)} times"
     assert api.stop() == 0
+
+
+def test_an_api_pointed_at_a_replica_without_sentinels_refuses_webhooks_with_503():
+    e = env()
+    master = PlainRedis()
+    replica = PlainRedis("--replicaof", "127.0.0.1", str(master.port))
+    bid, number = str(uuid.uuid4()), harness.random_number()
+    master.client().hset("fd:numbers", number, bid)
+    wait_for(lambda: replica.client().hget("fd:numbers", number) is not None, timeout=10,
+             what="the route on the replica")
+    api = start_api(e, FRONTDESK_REDIS_URL=f"redis://127.0.0.1:{replica.port}/0")
+    wait_for(lambda: api_ready(api), timeout=10, what="the api connected to the replica")
+    body = webhook("call.initiated", call_payload(number, "+15554440000", call_id="v3:" + uuid.uuid4().hex))
+    assert post_webhook(e, api, body)[0] == 503
+    wait_for(lambda: "read-only replica" in api.output(), timeout=5, what="the api dropping the link")
+    assert entries(master.client(), bid) == []
+    assert api.stop() == 0
