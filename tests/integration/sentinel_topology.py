@@ -1,5 +1,5 @@
 """A Redis Sentinel deployment of real processes on this machine, for
-test_redis_sentinel.py: one master redis-server, one replica (--replicaof) and three
+test_redis_sentinel.py: one master redis-server, one or more replicas (--replicaof) and three
 Sentinels (redis-server CONF --sentinel; Debian's redis-server binary is also the
 Sentinel), all on 127.0.0.1 and free ports, in a temporary folder (a Sentinel rewrites
 its configuration file). Fast failure detection: down-after 1 s. Everything is stopped
@@ -35,22 +35,24 @@ def _wait(pred, timeout, what):
 
 
 class SentinelTopology:
-    def __init__(self, sentinels=3):
+    def __init__(self, replicas=1, sentinels=3):
         self.dir = harness._tmpdir("fd-sentinel-")
         self.procs = {}                     # name -> Popen
         self.ports = {}                     # name -> port
-        master, replica = harness.free_port(), harness.free_port()
-        self._redis("redis-a", master)
-        self._redis("redis-b", replica, "--replicaof", "127.0.0.1", str(master))
-        _wait(lambda: self.client(replica).info("replication").get("master_link_status") == "up",
-              10, "the replica in sync")
+        master = harness.free_port()
+        self._redis("redis-m", master)
+        for i in range(replicas):
+            port = harness.free_port()
+            self._redis(f"redis-r{i}", port, "--replicaof", "127.0.0.1", str(master))
+            _wait(lambda: self.client(port).info("replication").get("master_link_status") == "up",
+                  10, "the replica in sync")
         self.sentinel_ports = []
         for i in range(sentinels):
             self._sentinel(f"sentinel-{i}", harness.free_port(), master)
         # a failover needs every Sentinel to know the replica and its peers (quorum, leader)
         for port in self.sentinel_ports:
             s = self.client(port)
-            _wait(lambda: len(s.sentinel_slaves(MASTER_NAME)) == 1 and
+            _wait(lambda: len(s.sentinel_slaves(MASTER_NAME)) == replicas and
                   len(s.sentinel_sentinels(MASTER_NAME)) == sentinels - 1,
                   20, f"Sentinel {port} seeing the replica and its peers")
         harness._cleanup_later(self.stop)

@@ -69,14 +69,27 @@ def conversation_complete(rec):
     return rec.get("ended") and said == [MSG, HOURS, BYE]
 
 
+def incomplete(st, calls):
+    """What the calls that did not complete saw: their state and webhooks not accepted."""
+    out = []
+    for cid in calls:
+        rec = st.sim.call_record(cid)
+        if not conversation_complete(rec):
+            out.append(f"{cid}: {rec['state']} {[t['text'][:16] for t in rec['transcript']]} "
+                       f"refused: {[(w['event_type'], w.get('status'), w.get('attempts')) for w in rec['webhooks'] if w.get('status') != 200]}")
+    return "\n".join(out[:20])
+
+
 def failover_under_load(move, wait_replicas):
     """Two businesses, two workers, calls started every 0.25 s while move(topology)
     moves the master; the api waits for wait_replicas replicas before it answers 200
-    (FRONTDESK_REDIS_WAIT_REPLICAS). With a wait, nothing acknowledged may be lost and
+    (FRONTDESK_REDIS_WAIT_REPLICAS), and the master has one replica more than that: as
+    docs/deploy.md advises, so that the new master has a replica at once (the old one
+    joins as a replica only when the Sentinels demote it, seconds later). With a wait, nothing acknowledged may be lost and
     every call completes; without, what the new master holds is processed and the loss
     is printed. Raises with what went wrong."""
     e = env()
-    topo = SentinelTopology()
+    topo = SentinelTopology(replicas=wait_replicas + 1)
     sent = topo.sentinels_env()
     url = nowhere_url()
     extra = {"FRONTDESK_REDIS_URL": url, **sent}
@@ -125,8 +138,11 @@ def failover_under_load(move, wait_replicas):
         after = {}
         for i, (bid, num) in enumerate(tenants):
             after[st.sim.call(num, frm=f"+1555768{i:04d}", script=script())] = bid
-        wait_for(lambda: all(conversation_complete(st.sim.call_record(c)) for c in after),
-                 timeout=45, what="calls begun after the failover complete")
+        try:
+            wait_for(lambda: all(conversation_complete(st.sim.call_record(c)) for c in after),
+                     timeout=45, what="calls begun after the failover complete")
+        except AssertionError as err:
+            raise AssertionError(f"{err}\n{incomplete(st, after)}")
         r = topo.master()
         # every event the new master holds, the replica had: all of it is processed
         for bid, _ in tenants:
@@ -138,8 +154,11 @@ def failover_under_load(move, wait_replicas):
         assert not accepted_but_missing(st, after, r), "a webhook accepted after the failover is missing"
         if wait_replicas:
             assert not lost, "acknowledged after a WAIT, yet lost:\n" + "\n".join(lost[:20])
-            wait_for(lambda: all(conversation_complete(st.sim.call_record(c)) for c in calls),
-                     timeout=45, what="every call begun under load complete")
+            try:
+                wait_for(lambda: all(conversation_complete(st.sim.call_record(c)) for c in calls),
+                         timeout=45, what="every call begun under load complete")
+            except AssertionError as err:
+                raise AssertionError(f"{err}\n{incomplete(st, calls)}")
         status = ctl(e, "status", extra_env=extra)
         assert status.returncode == 0, f"ctl status through the Sentinels: {status.stderr}"
 
