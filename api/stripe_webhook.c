@@ -114,7 +114,7 @@ static void enqueue(struct stripe_ctx *ctx, const char *business_id)
     const struct event_fields f = {
         .type = ctx->ev.stream_type, .eid = ctx->ev.eid, .eid_len = strlen(ctx->ev.eid),
         .call = STRIPE_STREAM_CALL, .at = ctx->ev.at, .body = ctx->body.data,
-        .body_len = ctx->body.len,
+        .body_len = ctx->body.len, .seen_ttl_s = STRIPE_SIGNATURE_TOLERANCE_S + EVENT_SEEN_MARGIN_S,
     };
     struct event_keys keys;
     struct lua_args a;

@@ -137,7 +137,7 @@ static void enqueue(struct webhook_ctx *ctx)
     const struct event_fields f = {
         .type = ctx->ev.type, .eid = ctx->ev.eid, .eid_len = strlen(ctx->ev.eid),
         .call = ctx->ev.call, .at = ctx->ev.at, .body = (const char *)ctx->ev.body,
-        .body_len = ctx->ev.body_len,
+        .body_len = ctx->ev.body_len, .seen_ttl_s = api->cfg.webhook_tolerance_s + EVENT_SEEN_MARGIN_S,
     };
     struct event_keys keys;
     struct lua_args a;

@@ -8,15 +8,22 @@
   KEYS[3]  fd:{sNNN}:t:B:sms_later   zset: a waiting text's fields (JSON array) -> when (ms)
   KEYS[4]  fd:{sNNN}:t:B:sms_once    hash: "<what>:<number>" -> "<day> <entry id>" of the
            one such text that day
+  KEYS[5]  fd:{sNNN}:t:B:lease       the tenant's lease: only its owner sends
   ARGV[1]  at most this many entries   ARGV[2] now (ms, the receptionist's clock)
+  ARGV[3]  our lease value
   Returns  {sendable, dropped, waiting, next due ms or 0}: sendable as XRANGE answers
-           (id, {field, value, ...}); dropped a list of {entry id, to, why} deleted unsent.
+           (id, {field, value, ...}); dropped a list of {entry id, to, why} deleted unsent;
+           or the error "FENCED" when the lease is not ours (a former owner woken from a
+           pause): nothing taken, so two workers never send the same texts.
   Why Lua  the check and the taking are one step: the commit that opts a number out
            (worker_commit.lua, with its confirmation) is either before it, and the
            text is dropped, or after it, and the text was on its way before the STOP
            was processed. Owner notices (audience owner) and the compliance answers
            themselves (audience compliance) are not checked: the owner is not the one
            who opted out, and STOP and HELP must be answered. ]]
+if redis.call('GET', KEYS[5]) ~= ARGV[3] then
+  return redis.error_reply('FENCED lease lost')
+end
 local now = tonumber(ARGV[2])
 local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, m in ipairs(due) do

@@ -11,22 +11,19 @@
 #include "store/db.h"
 #include "web.h"
 
-/* Bounds any statement, so a stuck query frees its thread and answers 503. */
-#define WEB_STATEMENT_TIMEOUT_SQL "SET statement_timeout = '10s'"
-
-/* The thread's connection, (re)connected when it is missing or broken. */
-static PGconn *connection(void **state, const char *url, char *why, size_t why_len)
+/* The thread's connection, (re)connected when it is missing or broken. Its statement
+ * and lock timeouts (FRONTDESK_PG_*_TIMEOUT_MS) bound any statement, so a stuck query or
+ * a row lock held elsewhere frees the thread and answers 503. */
+static PGconn *connection(void **state, const struct fd_config *cfg, char *why, size_t why_len)
 {
     PGconn *conn = *state;
     if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
         return conn;
     PQfinish(conn);
-    *state = NULL;
-    conn = db_connect(url, why, why_len);
-    if (conn != NULL && db_exec(conn, WEB_STATEMENT_TIMEOUT_SQL, why, why_len) != APP_OK) {
-        PQfinish(conn);
-        conn = NULL;
-    }
+    char options[128];
+    db_session_options(cfg->pg_statement_timeout_ms, cfg->pg_lock_timeout_ms, options,
+                       sizeof options);
+    conn = db_connect_with(cfg->database_url, options, why, why_len);
     *state = conn;
     return conn;
 }
@@ -105,7 +102,7 @@ void web_db_run(void *job, void **state, void *arg)
     struct web_exchange *x = job;
     struct web *web = arg;
     char why[512];
-    PGconn *conn = connection(state, web->cfg.database_url, why, sizeof why);
+    PGconn *conn = connection(state, &web->cfg, why, sizeof why);
     if (conn == NULL) {
         web_fail(&x->result, APP_EUNAVAIL, why);
         return;

@@ -37,6 +37,7 @@ void web_enqueue_start(struct web_exchange *x)
     const struct event_fields f = {
         .type = ev->type, .eid = ev->eid, .eid_len = strlen(ev->eid), .call = ev->call,
         .at = ev->at, .body = ev->body, .body_len = ev->body_len,
+        .seen_ttl_s = EVENT_SEEN_MARGIN_S,  /* an owner's request asked twice in a row */
     };
     struct event_keys keys;
     struct lua_args a;

@@ -72,8 +72,8 @@ static void on_key(const redisReply *reply, enum app_err err, void *arg)
         n->is_busy = false;             /* another worker's today, or Redis is away */
         return;
     }
-    pg_conn_query(n->w->pg, "SELECT problem, found, repaired FROM stripe_billing_repair_all()",
-                  0, NULL, RUN_TIMEOUT_MS, on_repaired, n);
+    pg_conn_query_long(n->w->pg, "SELECT problem, found, repaired FROM stripe_billing_repair_all()",
+                       0, NULL, RUN_TIMEOUT_MS, on_repaired, n);
 }
 
 void billing_nightly_tick(struct billing_nightly *n, long long now_ms)

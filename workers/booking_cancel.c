@@ -47,10 +47,11 @@ static void finish_refused(struct cancel_op *op, const char *why)
     finish(op);
 }
 
-/* Redis failed under it: the event is handled again later. */
-static void finish_retry(struct cancel_op *op, const char *why)
+/* Redis failed under it (err): the event is handled again later. */
+static void finish_retry(struct cancel_op *op, const char *why, enum app_err err)
 {
     op->done.is_retry = true;
+    op->done.is_transient = err == APP_EUNAVAIL;
     finish_refused(op, why);
 }
 
@@ -101,7 +102,7 @@ static void on_released(const struct booking_result *res, void *arg)
 {
     struct cancel_op *op = arg;
     if (res->status == BOOKING_FAILED)
-        finish_retry(op, "could not free the booking's places");
+        finish_retry(op, "could not free the booking's places", res->err);
     else if (res->status != BOOKING_DONE)
         finish_refused(op, "lease lost");
     else
@@ -139,7 +140,7 @@ static void on_cancelled(const struct booking_result *res, void *arg)
         return;
     }
     if (res->status == BOOKING_FAILED && !is_gone)
-        finish_retry(op, "could not cancel the booking");
+        finish_retry(op, "could not cancel the booking", res->err);
     else if (res->status != BOOKING_DONE)
         finish_refused(op, res->status == BOOKING_FENCED ? "lease lost" : "no booking");
     else
@@ -161,7 +162,7 @@ static void on_caller_listed(const struct caller_bookings_list *list, void *arg)
 {
     struct cancel_op *op = arg;
     if (list->status != BOOKING_DONE) {
-        finish_retry(op, "could not read the caller's bookings");
+        finish_retry(op, "could not read the caller's bookings", list->err);
         return;
     }
     if (op->by == BOOKING_CANCEL_BY_CALLER) {

@@ -1,7 +1,8 @@
 /* workers/call_actions.c: the Telnyx commands the call flow asked for, for the event in
  * hand (the COMMANDS step), one after another; each command_id is derived from the event
- * and the step, so a replay repeats them harmlessly. A command that cannot be sent fails
- * the event (retried later); one Telnyx rejects is logged and the call goes on without
+ * and the step, so a replay repeats them harmlessly. A command that cannot be sent (5xx,
+ * 429, no answer) fails the event, retried later without counting it as a delivery: a
+ * Telnyx outage never dead-letters a call. One Telnyx rejects is logged and the call goes on without
  * it. */
 #include "call_ctx.h"
 
@@ -33,7 +34,7 @@ static void on_command_done(const struct telnyx_result *res, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (res->outcome == TELNYX_FAILED) {
-            call_advance_failed(c, "telnyx request failed");
+            call_advance_unavailable(c, "telnyx request failed");
         } else {
             /* rejected: our request is wrong, retrying cannot help; the call goes on */
             if (res->outcome == TELNYX_REJECTED)

@@ -32,8 +32,12 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
         } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
             call_advance_with(c, CALL_FENCED);
+        } else if (reply != NULL && strncmp(reply->str, "OUTBOX_FULL", 11) == 0) {
+            /* waits for PostgreSQL to drain the outbox, not counted against the event */
+            t->w->metrics.outbox_full++;
+            call_advance_unavailable(c, reply->str);
         } else {
-            call_advance_failed(c, reply != NULL ? reply->str : "commit timed out");
+            call_advance_redis_failed(c, reply, reply != NULL ? reply->str : "commit timed out");
         }
     }
     tenant_unref(t);
@@ -147,7 +151,8 @@ static void pack_state(struct commit_state *cs, const struct call_ctx *c)
     cs->llm = cs->is_kept ? c->llm.next : NULL;
 }
 
-/* lease, entry, call, due, ttl, then the hash's fields as a count and pairs */
+/* lease, entry, call, due, ttl, the outbox's cap and Redis's reserve, then the hash's
+ * fields as a count and pairs */
 static void add_state(struct lua_args *a, const struct call_ctx *c, const struct commit_state *cs)
 {
     const struct tenant *t = c->t;
@@ -162,6 +167,8 @@ static void add_state(struct lua_args *a, const struct call_ctx *c, const struct
                     : c->is_sms                  ? t->w->wcfg.sms_idle_s     /* idle expiry */
                     : next->phase == CALL_ENDED  ? t->w->wcfg.call_state_ttl_s
                                                  : DAY_S);
+    lua_args_int(a, t->w->wcfg.outbox_max);
+    lua_args_int(a, t->w->wcfg.outbox_reserve_pct);
     lua_args_int(a, cs->nfields + (cs->mem != NULL) + (cs->llm != NULL));
     for (int i = 0; i < cs->nfields; i++) {
         lua_args_arg(a, cs->names[i]);
@@ -240,7 +247,8 @@ void call_commit(struct call_ctx *c)
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.events, c->key_state, t->keys.outbox,
-                          t->keys.timers, t->keys.attempts, t->keys.sms, t->keys.sms_optout};
+                          t->keys.timers, t->keys.attempts, t->keys.sms, t->keys.sms_optout,
+                          t->keys.sms_ids};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         lua_args_key(&a, keys[i]);
     add_state(&a, c, &cs);

@@ -34,6 +34,7 @@
 #include "llm_turns.h"
 #include "receptionist/receptionist.h"
 #include "sms_conversation.h"
+#include "store/redis_failure.h"
 #include "store/tenant_keys.h"
 #include "tool_runner.h"
 
@@ -88,6 +89,9 @@ enum call_outcome {
 struct call_result {
     enum call_outcome outcome;
     const char *why;                /* CALL_FAILED: what failed, borrowed for the log */
+    /* CALL_FAILED: a dependency was unavailable (Telnyx 5xx, 429 or no answer, Redis down
+     * or full), not the event: retried without counting it toward the dead stream */
+    bool is_transient;
     const struct tool_done *tool;   /* CALL_STEP_TOOLS' CALL_OK: what the tool did */
 };
 
@@ -182,9 +186,21 @@ static inline void call_advance_with(struct call_ctx *c, enum call_outcome outco
 {
     call_advance(c, (struct call_result){.outcome = outcome});
 }
+/* The event itself failed: the retry counts as another delivery. */
 static inline void call_advance_failed(struct call_ctx *c, const char *why)
 {
     call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why});
+}
+/* A dependency failed under the event: retried, not counted. */
+static inline void call_advance_unavailable(struct call_ctx *c, const char *why)
+{
+    call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why, .is_transient = true});
+}
+/* A Redis request failed: which of the two, by its reply (redis_failure.h). */
+static inline void call_advance_redis_failed(struct call_ctx *c, const redisReply *reply, const char *why)
+{
+    call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why,
+                                         .is_transient = redis_failure_is_transient(reply)});
 }
 bool call_is_busy(const struct call_ctx *c);           /* between AGENT_WAIT and COMMIT */
 bool call_is_handling(const struct call_ctx *c);       /* between MODEL and COMMIT */
@@ -206,8 +222,9 @@ static inline struct stream_event *call_event_in_hand(const struct call_ctx *c)
 /* The event taken off c's queue is done with: committed (is_ok) or dead-lettered. */
 void call_event_done(struct call_ctx *c, struct stream_event *ev, bool is_ok);
 /* The event taken off c's queue failed before its commit: set aside and handled again
- * after a backoff, when it comes back with CALL_WAKE. */
-void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why);
+ * after a backoff, when it comes back with CALL_WAKE; counted as another delivery unless
+ * is_transient. */
+void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why, bool is_transient);
 
 /* call_requests.c: each sends its request and advances c with its reply */
 void call_load_state(struct call_ctx *c);

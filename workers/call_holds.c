@@ -128,7 +128,10 @@ static void on_released(const struct booking_result *res, void *arg)
         } else if (res->status == BOOKING_FENCED) {
             call_advance_with(c, CALL_FENCED);
         } else {
-            call_advance_failed(c, "could not give a hold back");
+            if (res->err == APP_EUNAVAIL)
+                call_advance_unavailable(c, "could not give a hold back");
+            else
+                call_advance_failed(c, "could not give a hold back");
         }
     }
     tenant_unref(t);

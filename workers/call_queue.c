@@ -104,28 +104,53 @@ static void on_unpark(evutil_socket_t fd, short what, void *arg)
     call_advance_with(c, CALL_WAKE);
 }
 
-static void log_failure(const struct call_ctx *c, const struct stream_event *ev, const char *why)
+/* A failure is logged the first time and then at every doubling of its tries, so a long
+ * outage writes a handful of lines per event, not one per retry. */
+static void log_failure(const struct call_ctx *c, const struct stream_event *ev, const char *why,
+                        bool is_transient, int tries)
 {
+    if ((tries & (tries - 1)) != 0)
+        return;
     struct log_line l;
     if (log_begin(&l, LOG_WARN, "event failed; will retry")) {
         log_str(&l, "business_id", c->t->id);
         log_str(&l, "call", c->id);
         log_str(&l, "event_type", ev->type);
         log_str(&l, "event_id", ev->eid);
+        log_str(&l, "cause", is_transient ? "unavailable" : "event");
+        log_int(&l, "tries", tries);
         log_int(&l, "deliveries", ev->deliveries);
         log_str(&l, "error", why);
         log_end(&l);
     }
 }
 
-/* The event stays pending in the stream meanwhile, so a new owner would find it too. */
-void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why)
+/* RETRY_BASE_MS doubling per try up to RETRY_MAX_MS, then 50-150 % of it, so the events
+ * an outage set aside do not all come back in the same instant. */
+static int retry_delay_ms(int tries)
 {
-    log_failure(c, ev, why);
+    int ms = RETRY_BASE_MS << (tries > 6 ? 6 : tries - 1);
+    if (ms > RETRY_MAX_MS)
+        ms = RETRY_MAX_MS;
+    return ms / 2 + (int)(random() % (ms + 1));
+}
+
+/* The event stays pending in the stream meanwhile, so a new owner would find it too. A
+ * failure of the event itself is counted again before the next try (the COUNT step), so
+ * a poison event reaches the dead stream; an unavailable dependency is not: the event
+ * waits out the outage however long it lasts. */
+void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why, bool is_transient)
+{
+    int tries;
+    if (is_transient) {
+        tries = ++ev->unavailable_tries;
+    } else {
+        tries = ev->deliveries < 1 ? 1 : ev->deliveries;
+        if (!ev->is_timer)
+            ev->deliveries = 0;     /* recount before the next try */
+    }
+    log_failure(c, ev, why, is_transient, tries);
     worker_metrics_count_event(c->t->w, ev->type, false);
-    int tries = ev->deliveries < 1 ? 1 : ev->deliveries;
-    if (!ev->is_timer)
-        ev->deliveries = 0;     /* recount before the next try */
     struct parked *p = xcalloc(1, sizeof *p);
     p->c = c;
     p->ev = ev;
@@ -133,9 +158,7 @@ void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const cha
     p->next = c->queue.parked;
     c->queue.parked = p;
     c->t->reading.parked++;
-    int ms = RETRY_BASE_MS << (tries > 5 ? 5 : tries - 1);
-    if (ms > RETRY_MAX_MS)
-        ms = RETRY_MAX_MS;
+    int ms = retry_delay_ms(tries);
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
     evtimer_add(p->timer, &tv);
 }

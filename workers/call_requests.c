@@ -108,7 +108,7 @@ static void on_deliveries_counted(const redisReply *reply, enum app_err err, voi
         } else if (reply != NULL && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "FENCED", 6) == 0) {
             call_advance_with(c, CALL_FENCED);
         } else {
-            call_advance_failed(c, "could not count deliveries");
+            call_advance_redis_failed(c, reply, "could not count deliveries");
         }
     }
     tenant_unref(t);

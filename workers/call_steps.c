@@ -24,7 +24,8 @@
  *   the commit: RELEASE_HOLDS while the event has a hold it does not book (call_holds.c),
  *               then COMMIT
  *   COMMIT --ok--> IDLE (the committed state is the call's)
- *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c)
+ *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c), counted
+ *                             as a delivery unless a dependency was unavailable
  *   any step --fenced--> the tenant is dropped and its calls stop where they are
  *
  * A call that waits takes no wake-up but its own: an event queued while a call is busy
@@ -73,10 +74,10 @@ static enum call_step finish_event(struct call_ctx *c, bool is_ok)
     return CALL_STEP_IDLE;
 }
 
-static enum call_step set_event_aside(struct call_ctx *c, const char *why)
+static enum call_step set_event_aside(struct call_ctx *c, const struct call_result *r)
 {
     end_handling(c);
-    call_event_set_aside(c, call_queue_pop(&c->queue), why);
+    call_event_set_aside(c, call_queue_pop(&c->queue), r->why, r->is_transient);
     return CALL_STEP_IDLE;
 }
 
@@ -190,7 +191,7 @@ static enum call_step step_after(struct call_ctx *c, const struct call_result *r
             call_retry_in(c, RETRY_BASE_MS);
             return CALL_STEP_UNLOADED;
         }
-        return set_event_aside(c, r->why);
+        return set_event_aside(c, r);
     }
     return step_after_ok(c, r);
 }
@@ -226,6 +227,12 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
         call_dead_letter(c, "delivered too many times without success");
         return false;
     case CALL_STEP_BEGIN:
+        if (!redis_room_lets(c->t)) {
+            c->t->w->metrics.outbox_full++;
+            *r = (struct call_result){.outcome = CALL_FAILED, .is_transient = true,
+                                      .why = "the business's outbox is at its cap and Redis is short of room"};
+            return true;
+        }
         r->outcome = call_begin_event(c, &r->why);
         return true;
     case CALL_STEP_MODEL:

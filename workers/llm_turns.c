@@ -62,6 +62,7 @@
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
+#include "store/redis_failure.h"
 #include "store/tenant_keys.h"
 #include "calendar/wall_clock.h"
 #include "tenant.h"
@@ -152,22 +153,22 @@ static void finish(struct model_turn *mt, enum answer_kind kind)
         log_end(&l);
     }
     lc->turn = NULL;
-    void (*done)(void *, const char *) = mt->req.done;
+    void (*done)(void *, const char *, bool) = mt->req.done;
     void *arg = mt->req.arg;
     turn_free(mt);
-    done(arg, NULL);
+    done(arg, NULL, false);
     tenant_unref(t);
 }
 
 /* Redis failed under a tool: the event is handled again later, model and all. */
-static void finish_failed(struct model_turn *mt, const char *why)
+static void finish_failed(struct model_turn *mt, const char *why, bool is_transient)
 {
     struct tenant *t = mt->req.t;
     mt->req.lc->turn = NULL;
-    void (*done)(void *, const char *) = mt->req.done;
+    void (*done)(void *, const char *, bool) = mt->req.done;
     void *arg = mt->req.arg;
     turn_free(mt);
-    done(arg, why);
+    done(arg, why, is_transient);
     tenant_unref(t);
 }
 
@@ -217,7 +218,8 @@ static void on_tool_done(struct tool_done *done, void *arg)
         return;
     }
     if (done->is_retry) {
-        finish_failed(mt, done->result.detail[0] != '\0' ? done->result.detail : "a tool failed");
+        finish_failed(mt, done->result.detail[0] != '\0' ? done->result.detail : "a tool failed",
+                      done->is_transient);
         return;
     }
     if (done->result.detail[0] != '\0')
@@ -271,7 +273,7 @@ static void on_calls_kept(const redisReply *reply, enum app_err err, void *arg)
         return;
     }
     if (err != APP_OK) {
-        finish_failed(mt, "Redis failed keeping the model's tool calls");
+        finish_failed(mt, "Redis failed keeping the model's tool calls", redis_failure_is_transient(reply));
         return;
     }
     if (reply->type == REDIS_REPLY_STRING) {

@@ -62,8 +62,9 @@ struct llm_turn_call {
     tool_fn keep;                    /* takes each tool's records and texts for the
                                            event's commit; must not continue the call */
     /* The turn ended: failure NULL, lc->has_answer and lc->answer set; or failure says
-     * why the event must be handled again later (Redis failed under a tool). */
-    void (*done)(void *arg, const char *failure);
+     * why the event must be handled again later (Redis failed under a tool; is_transient:
+     * unavailable, not counted as a delivery). */
+    void (*done)(void *arg, const char *failure, bool is_transient);
     void *arg;
 };
 

@@ -18,6 +18,7 @@
 #include "core/build_info.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/db.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
 #include "store/pg_conn.h"
@@ -103,6 +104,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         drain_outboxes(w);
     }
     sms_sender_tick(w);
+    redis_room_tick(w, now);
     number_orders_tick(w->numbers, now);
     billing_jobs_tick(w->billing, now);
     retention_daily_tick(w->retention, now);
@@ -224,7 +226,10 @@ int main(int argc, char **argv)
     }
     w.redis = redis_conn_create(w.base, &w.cfg);
     w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
-    w.pg = pg_conn_create(w.base, w.cfg.database_url);
+    char pg_options[128];
+    db_session_options(w.cfg.pg_statement_timeout_ms, w.cfg.pg_lock_timeout_ms, pg_options,
+                       sizeof pg_options);
+    w.pg = pg_conn_create(w.base, w.cfg.database_url, pg_options);
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);

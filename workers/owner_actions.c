@@ -41,7 +41,10 @@ static void on_cancel_done(struct tool_done *done, void *arg)
     }
     call_output_take(&c->out, done, c->t->id);
     if (done->is_retry) {
-        call_advance_failed(c, done->result.detail);
+        if (done->is_transient)
+            call_advance_unavailable(c, done->result.detail);
+        else
+            call_advance_failed(c, done->result.detail);
         return;
     }
     if (done->result.detail[0] != '\0' && tenant_is_owned(c->t))

@@ -76,7 +76,7 @@ static void run_batch(struct retention_daily *r)
     char days[16];
     snprintf(days, sizeof days, "%d", r->w->wcfg.retention_days);
     const char *params[] = {days, BATCH_ROWS_TEXT};
-    pg_conn_query(r->w->pg, delete_sql, 2, params, BATCH_TIMEOUT_MS, on_batch, r);
+    pg_conn_query_long(r->w->pg, delete_sql, 2, params, BATCH_TIMEOUT_MS, on_batch, r);
 }
 
 static void on_key(const redisReply *reply, enum app_err err, void *arg)

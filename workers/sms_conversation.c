@@ -47,7 +47,7 @@ static void on_optout_read(const redisReply *reply, enum app_err err, void *arg)
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
         if (err != APP_OK || reply == NULL) {
-            call_advance_failed(c, "could not read the number's opt-out");
+            call_advance_redis_failed(c, reply, "could not read the number's opt-out");
         } else {
             c->sms.is_opted_out = reply->type == REDIS_REPLY_STRING;
             snprintf(c->sms.optout_value, sizeof c->sms.optout_value, "%s",

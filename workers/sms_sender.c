@@ -215,7 +215,11 @@ static long long reply_int(const redisReply *r)
 static void on_taken(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
+    if (reply != NULL && reply->type == REDIS_REPLY_ERROR && strncmp(reply->str, "FENCED", 6) == 0) {
+        t->sms.is_listing = false;
+        if (tenant_is_owned(t))
+            ownership_release(t, "tenant given up: lease lost");
+    } else if (err != APP_OK || reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
         t->sms.is_listing = false;
         t->sms.has_waiting = true;
     } else if (!tenant_is_owned(t)) {
@@ -258,8 +262,10 @@ void sms_sender_kick(struct tenant *t)
     lua_args_key(&a, t->keys.sms_optout);
     lua_args_key(&a, t->keys.sms_later);
     lua_args_key(&a, t->keys.sms_once);
+    lua_args_key(&a, t->keys.lease);
     lua_args_arg(&a, BATCH);
     lua_args_int(&a, wall_clock_now_ms(w->clock));
+    lua_args_arg(&a, tenant_fence_value(t));
     tenant_ref(t);
     lua_args_send(&a, w->redis, lua_script_find("sms_take"), REDIS_TIMEOUT_MS, on_taken, t);
 }

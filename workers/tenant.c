@@ -25,6 +25,7 @@ void tenant_keys_make(struct tenant_keys *k, const char *business_id, unsigned s
     tenant_key(k->sms_optout, business_id, shards, "sms_optout");
     tenant_key(k->sms_later, business_id, shards, "sms_later");
     tenant_key(k->sms_once, business_id, shards, "sms_once");
+    tenant_key(k->sms_ids, business_id, shards, "sms_ids");
     snprintf(k->owned, FD_KEY_MAX, "fd:{s%03u}:owned", shard);
     shard_ready_key(k->ready, shard);
     snprintf(k->alive, FD_KEY_MAX, "fd:{s%03u}:alive", shard);

@@ -58,11 +58,12 @@ static void finish(struct tool_op *op)
     free(op);
 }
 
-/* Redis failed under the tool: the worker handles the event again later. */
-static void finish_retry(struct tool_op *op, const char *why)
+/* Redis failed under the tool (res->err): the worker handles the event again later. */
+static void finish_retry(struct tool_op *op, const char *why, const struct booking_result *res)
 {
     snprintf(op->done.result.detail, sizeof op->done.result.detail, "%s", why);
     op->done.is_retry = true;
+    op->done.is_transient = res->err == APP_EUNAVAIL;
     finish(op);
 }
 
@@ -171,7 +172,7 @@ static void on_indexed(const struct booking_result *res, void *arg)
     struct tool_op *op = arg;
     int i = slot_at(op, op->want_minute);
     if (res->status == BOOKING_FAILED) {
-        finish_retry(op, "could not remember the booking under the caller");
+        finish_retry(op, "could not remember the booking under the caller", res);
         return;
     }
     if (res->status == BOOKING_FENCED || i < 0) {   /* the commit will be fenced too */
@@ -207,7 +208,7 @@ static void on_held(const struct booking_result *res, void *arg)
         return;
     }
     if (res->status == BOOKING_FAILED) {     /* perhaps held: has_hold stays */
-        finish_retry(op, "could not hold the slot");
+        finish_retry(op, "could not hold the slot", res);
         return;
     }
     op->done.has_hold = false;                  /* full, or fenced: nothing was held */
@@ -253,7 +254,7 @@ static void on_counted(const struct booking_result *res, void *arg)
     struct tool_op *op = arg;
     struct tenant *t = op->t;
     if (res->status == BOOKING_FAILED) {
-        finish_retry(op, "could not count the places taken");
+        finish_retry(op, "could not count the places taken", res);
         return;
     }
     if (res->status != BOOKING_DONE || !tenant_is_owned(t) || t->agent.config == NULL) {

@@ -53,6 +53,7 @@ struct tool_done {
      * committed, so the worker fails the event and handles it again after a backoff;
      * everything a tool does is idempotent by deterministic ids. */
     bool is_retry;
+    bool is_transient;      /* is_retry because Redis was unavailable, not the input */
 };
 
 /* Called once, from the loop or before tool_runner_run returns. done is borrowed; the

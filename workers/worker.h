@@ -57,6 +57,12 @@ struct worker_config {
     int sms_gather_ms;            /* FRONTDESK_SMS_GATHER_MS: texts answered together, 2000 */
     int sms_quiet_ms;             /* FRONTDESK_SMS_QUIET_MS: quiet this long, a conversation is
                                      analysed (once), 900000 */
+    /* One business's outbox must not fill Redis for all (docs/design.md, "Bounded stores") */
+    int outbox_high_water;        /* FRONTDESK_OUTBOX_HIGH_WATER: entries; alerted, 20000 */
+    int outbox_max;               /* FRONTDESK_OUTBOX_MAX: entries past which the business
+                                     waits while Redis is short of room, 200000; 0 never */
+    int outbox_reserve_pct;       /* FRONTDESK_OUTBOX_RESERVE_PCT: share of maxmemory kept for
+                                     businesses under the cap, 20 */
     /* model mode (workers/llm_turns.c): all three set, or none ("" = off) */
     char llm_url[512];            /* FRONTDESK_LLM_URL, e.g. https://api.openai.com/v1 */
     char llm_api_key[512];        /* FRONTDESK_LLM_API_KEY */
@@ -73,6 +79,7 @@ struct worker_metrics {
     struct metrics_histogram turn_latency;  /* a transcription's arrival to our speak request */
     unsigned long long dead_letters;
     unsigned long long fenced;
+    unsigned long long outbox_full;        /* commits put off: outbox at its cap, Redis short */
     unsigned long long leases_acquired, leases_lost, leases_released;
     unsigned long long redis_failures;
     /* What callers got, counted when the event that did it commits. */
@@ -130,7 +137,21 @@ struct worker {
     bool has_left;                 /* stopping: out of every shard, renews no more */
     long long *alive_until_ms;     /* per shard: until when (monotonic ms) our liveness
                                       there is certain; 0 before the first renewal */
+    struct {                       /* Redis's memory, read every second (redis_room.c) */
+        long long used, max;       /* bytes; max 0: no maxmemory */
+        bool is_short;             /* within FRONTDESK_OUTBOX_RESERVE_PCT of max */
+        bool is_asking;
+        long long last_ms;
+    } room;
 };
+
+/* redis_room.c */
+/* Reads Redis's used memory and maxmemory once a second. */
+void redis_room_tick(struct worker *w, long long now_ms);
+/* False while t's outbox holds FRONTDESK_OUTBOX_MAX entries or more and Redis is short of
+ * room: its events wait (worker_commit.lua would refuse them), so that nothing is sent to
+ * Telnyx for a step that cannot be committed. */
+bool redis_room_lets(const struct tenant *t);
 
 /* ownership.c */
 void ownership_tick(struct worker *w, long long now_ms);
@@ -169,6 +190,7 @@ struct stream_event {
     char *body;                    /* owned */
     size_t body_len;
     int deliveries;
+    int unavailable_tries;             /* failures of a dependency, not counted */
     bool is_timer;
     bool is_agent_checked;         /* call.initiated: the configuration cache was checked */
     long long timer_due_ms;

@@ -135,6 +135,9 @@ void worker_config_load_or_exit(struct worker_config *out)
     out->sms_idle_s = int_var("FRONTDESK_SMS_IDLE_S", "86400", 60, 2592000);
     out->sms_gather_ms = int_var("FRONTDESK_SMS_GATHER_MS", "2000", 0, 30000);
     out->sms_quiet_ms = int_var("FRONTDESK_SMS_QUIET_MS", "900000", 500, 86400000);
+    out->outbox_high_water = int_var("FRONTDESK_OUTBOX_HIGH_WATER", "20000", 1, 100000000);
+    out->outbox_max = int_var("FRONTDESK_OUTBOX_MAX", "200000", 0, 100000000);
+    out->outbox_reserve_pct = int_var("FRONTDESK_OUTBOX_RESERVE_PCT", "20", 1, 90);
     llm_vars(out);
     provisioning_vars(out);
     /* A Stripe request waits at most a third of it (workers/billing_jobs.c). */

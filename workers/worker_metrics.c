@@ -92,6 +92,9 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
                                     event_types[i], ok == 0 ? "ok" : "failed", m->events[ok][i]);
     counter(out, "frontdesk_worker_dead_letters_total", "Events moved to a dead stream.", m->dead_letters);
     counter(out, "frontdesk_worker_fenced_total", "Commits refused because the lease was lost.", m->fenced);
+    counter(out, "frontdesk_worker_outbox_full_total",
+            "Commits put off because the business's outbox was at FRONTDESK_OUTBOX_MAX while "
+            "Redis was short of room (its calls wait; other businesses go on).", m->outbox_full);
     counter(out, "frontdesk_worker_leases_acquired_total", "Tenant leases taken.", m->leases_acquired);
     counter(out, "frontdesk_worker_leases_lost_total", "Tenant leases found lost.", m->leases_lost);
     counter(out, "frontdesk_worker_leases_released_total", "Tenant leases given up.", m->leases_released);
@@ -126,6 +129,14 @@ static void write_metrics(struct worker *w, struct evbuffer *out)
     build_info_write_metric(out, "worker");
     telnyx_client_write_metrics(w->telnyx, out);
     outbox_drain_write_metrics(w->drain, out);
+    long long longest;
+    unsigned over;
+    outbox_drain_longest(w->drain, w->wcfg.outbox_high_water, &longest, &over);
+    metrics_write_gauge(out, "frontdesk_outbox_longest_entries",
+                        "The longest outbox of this worker's businesses, as last seen.", longest);
+    metrics_write_gauge(out, "frontdesk_outbox_businesses_over_high_water",
+                        "This worker's businesses whose outbox holds FRONTDESK_OUTBOX_HIGH_WATER "
+                        "entries or more (PostgreSQL is not keeping up).", over);
     if (w->llm != NULL)
         llm_turns_write_metrics(w->llm, out);
     number_orders_write_metrics(w->numbers, out);

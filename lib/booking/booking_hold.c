@@ -14,6 +14,7 @@
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
+#include "store/redis_failure.h"
 #include "store/tenant_keys.h"
 #include "core/xalloc.h"
 
@@ -55,7 +56,7 @@ static bool reply_failed(const redisReply *reply, enum app_err err, struct booki
     }
     if (err != APP_OK || reply == NULL || reply->type == REDIS_REPLY_ERROR) {
         *r = (struct booking_result){.status = BOOKING_FAILED,
-                                     .err = err != APP_OK ? err : APP_EUNAVAIL};
+                                     .err = redis_failure_is_transient(reply) ? APP_EUNAVAIL : APP_EINTERNAL};
         return true;
     }
     return false;

@@ -50,8 +50,10 @@ enum booking_status {
                            counts: counted */
     BOOKING_FULL,       /* hold only: covered slot full_slot has no free place; nothing changed */
     BOOKING_FENCED,     /* the lease is not ours (err APP_ECONFLICT): nothing changed */
-    BOOKING_FAILED,     /* err: APP_EUNAVAIL (Redis down, timeout, error reply),
-                           APP_EINVAL (bad arguments), APP_EINTERNAL (unexpected reply) */
+    BOOKING_FAILED,     /* err: APP_EUNAVAIL (Redis down, timeout, or an error reply of
+                           its state: worth retrying as it is, redis_failure.h),
+                           APP_EINVAL (bad arguments), APP_EINTERNAL (an unexpected or
+                           script error reply) */
 };
 
 struct booking_result {

@@ -11,6 +11,7 @@
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/redis_conn.h"
+#include "store/redis_failure.h"
 #include "store/tenant_keys.h"
 #include "core/xalloc.h"
 
@@ -100,7 +101,8 @@ struct list_request {
 static void on_listed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct list_request *req = arg;
-    struct caller_bookings_list res = {.status = BOOKING_FAILED, .err = APP_EUNAVAIL};
+    struct caller_bookings_list res = {.status = BOOKING_FAILED,
+                                       .err = redis_failure_is_transient(reply) ? APP_EUNAVAIL : APP_EINTERNAL};
     struct caller_booking *list = NULL;
     if (err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_ARRAY) {
         size_t n = reply->elements / 2;
@@ -143,7 +145,8 @@ struct script_request {
 static void on_script(const redisReply *reply, enum app_err err, void *arg)
 {
     struct script_request *req = arg;
-    struct booking_result r = {.status = BOOKING_FAILED, .err = err != APP_OK ? err : APP_EUNAVAIL};
+    struct booking_result r = {.status = BOOKING_FAILED,
+                               .err = redis_failure_is_transient(reply) ? APP_EUNAVAIL : APP_EINTERNAL};
     if (reply != NULL && reply->type == REDIS_REPLY_ERROR && reply->str != NULL &&
         strncmp(reply->str, "FENCED", 6) == 0)
         r = (struct booking_result){.status = BOOKING_FENCED, .err = APP_ECONFLICT};

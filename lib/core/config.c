@@ -228,6 +228,16 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
     if (!config_parse_int(v, 1, 600, &out->http_client_timeout_s))
         REFUSE("FRONTDESK_HTTP_CLIENT_TIMEOUT_S: expected whole seconds from 1 to 600, got '%s'", v);
 
+    v = config_env_or("FRONTDESK_PG_STATEMENT_TIMEOUT_MS", "10000");
+    if (!config_parse_int(v, 0, 3600000, &out->pg_statement_timeout_ms))
+        REFUSE("FRONTDESK_PG_STATEMENT_TIMEOUT_MS: expected milliseconds from 0 (none) to "
+               "3600000, got '%s'", v);
+
+    v = config_env_or("FRONTDESK_PG_LOCK_TIMEOUT_MS", "2000");
+    if (!config_parse_int(v, 0, 3600000, &out->pg_lock_timeout_ms))
+        REFUSE("FRONTDESK_PG_LOCK_TIMEOUT_MS: expected milliseconds from 0 (none) to 3600000, "
+               "got '%s'", v);
+
     v = config_env_or("FRONTDESK_LOG_LEVEL", "info");
     if (!log_level_parse(v, &out->log_level))
         REFUSE("FRONTDESK_LOG_LEVEL: expected debug, info, warn or error, got '%s'", v);

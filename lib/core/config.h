@@ -40,6 +40,9 @@ struct fd_config {
     enum log_level log_level;       /* FRONTDESK_LOG_LEVEL, default info */
     int http_client_timeout_s;      /* FRONTDESK_HTTP_CLIENT_TIMEOUT_S, default 10: time a
                                        client has to deliver each whole request */
+    int pg_statement_timeout_ms;    /* FRONTDESK_PG_STATEMENT_TIMEOUT_MS, default 10000, 0 = none:
+                                       the services' PostgreSQL sessions (docs/design.md) */
+    int pg_lock_timeout_ms;         /* FRONTDESK_PG_LOCK_TIMEOUT_MS, default 2000, 0 = none */
 };
 
 /* What a binary cannot run without (beyond what has a default). */

@@ -8,10 +8,52 @@
 #include "store/host_resolve.h"
 #include "store/tenant_keys.h"
 
-/* connect_timeout comes before dbname, so a connect_timeout in the URL overrides it
- * (libpq keeps the last value of a repeated keyword). */
-static const char *const connect_keywords[] = {"connect_timeout", "fallback_application_name",
-                                               "dbname", NULL};
+#define OPTIONS_MAX 1024
+
+/* The keywords and values of one PQconnect*Params call. connect_timeout comes before
+ * dbname, so a connect_timeout in the URL overrides it (libpq keeps the last value of a
+ * repeated keyword); hostaddr and options come after, so ours win (options already holds
+ * the URL's own, after ours). */
+struct connect_params {
+    const char *keywords[6];
+    const char *values[6];
+    char options[OPTIONS_MAX];
+};
+
+static void connect_params_init(struct connect_params *p, const char *url, const char *hostaddr,
+                                const char *options)
+{
+    int n = 0;
+    p->keywords[n] = "connect_timeout";
+    p->values[n++] = DB_CONNECT_TIMEOUT_S;
+    p->keywords[n] = "fallback_application_name";
+    p->values[n++] = "frontdesk";
+    p->keywords[n] = "dbname";
+    p->values[n++] = url;
+    if (hostaddr != NULL) {
+        p->keywords[n] = "hostaddr";
+        p->values[n++] = hostaddr;
+    }
+    if (options != NULL && options[0] != '\0') {
+        const char *own = NULL;
+        PQconninfoOption *opts = PQconninfoParse(url, NULL);
+        for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+            if (strcmp(o->keyword, "options") == 0)
+                own = o->val;
+        snprintf(p->options, sizeof p->options, "%s%s%s", options, own ? " " : "", own ? own : "");
+        PQconninfoFree(opts);
+        p->keywords[n] = "options";
+        p->values[n++] = p->options;
+    }
+    p->keywords[n] = NULL;
+    p->values[n] = NULL;
+}
+
+void db_session_options(int statement_timeout_ms, int lock_timeout_ms, char *out, size_t out_len)
+{
+    snprintf(out, out_len, "-c statement_timeout=%d -c lock_timeout=%d", statement_timeout_ms,
+             lock_timeout_ms);
+}
 
 static void chomp(char *s)
 {
@@ -92,20 +134,19 @@ static void describe_connect_failure(PGconn *conn, const char *url, char *why, s
     scrub_password(url, why, why_len);
 }
 
-/* hostaddr comes after dbname so it wins over the URL's: libpq then connects to it
- * without a lookup, and still uses the URL's host name for authentication and TLS. */
-static const char *const connect_at_keywords[] = {"connect_timeout", "fallback_application_name",
-                                                  "dbname", "hostaddr", NULL};
-
 PGconn *db_connect_start(const char *url, char *why, size_t why_len)
 {
-    return db_connect_start_at(url, NULL, why, why_len);
+    return db_connect_start_at(url, NULL, NULL, why, why_len);
 }
 
-PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len)
+/* With hostaddr libpq connects to it without a lookup, and still uses the URL's host
+ * name for authentication and TLS. */
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, const char *options,
+                            char *why, size_t why_len)
 {
-    const char *values[] = {DB_CONNECT_TIMEOUT_S, "frontdesk", url, hostaddr, NULL};
-    PGconn *conn = PQconnectStartParams(hostaddr ? connect_at_keywords : connect_keywords, values, 1);
+    struct connect_params p;
+    connect_params_init(&p, url, hostaddr, options);
+    PGconn *conn = PQconnectStartParams(p.keywords, p.values, 1);
     if (conn == NULL || PQstatus(conn) == CONNECTION_BAD) {
         describe_connect_failure(conn, url, why, why_len);
         PQfinish(conn);
@@ -154,10 +195,12 @@ enum app_err db_check_set_role(const PGresult *res, const char *role, char *why,
     return APP_EUNAVAIL;
 }
 
-PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
+static PGconn *connect_as(const char *url, const char *role, const char *options, char *why,
+                          size_t why_len)
 {
-    const char *values[] = {DB_CONNECT_TIMEOUT_S, "frontdesk", url, NULL};
-    PGconn *conn = PQconnectdbParams(connect_keywords, values, 1);
+    struct connect_params p;
+    connect_params_init(&p, url, NULL, options);
+    PGconn *conn = PQconnectdbParams(p.keywords, p.values, 1);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
         describe_connect_failure(conn, url, why, why_len);
         PQfinish(conn);
@@ -178,6 +221,16 @@ PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_l
     return conn;
 }
 
+PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
+{
+    return connect_as(url, role, NULL, why, why_len);
+}
+
+PGconn *db_connect_with(const char *url, const char *options, char *why, size_t why_len)
+{
+    return connect_as(url, DB_APP_ROLE, options, why, why_len);
+}
+
 PGconn *db_connect(const char *url, char *why, size_t why_len)
 {
     return db_connect_as(url, DB_APP_ROLE, why, why_len);
@@ -186,6 +239,16 @@ PGconn *db_connect(const char *url, char *why, size_t why_len)
 PGconn *db_connect_ops(const char *url, char *why, size_t why_len)
 {
     return db_connect_as(url, DB_OPS_ROLE, why, why_len);
+}
+
+bool db_result_is_transient(const PGresult *res)
+{
+    static const char *const transient[] = {"55P03", "57014", "40001", "40P01", "57P01",
+                                            "57P03", "53300"};
+    for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+        if (db_result_is(res, transient[i]))
+            return true;
+    return false;
 }
 
 bool db_result_is(const PGresult *res, const char *sqlstate)
@@ -203,7 +266,7 @@ enum app_err db_result_err(PGconn *conn, const PGresult *res, char *why, size_t 
     chomp(why);
     if (db_result_is(res, "23505"))
         return APP_ECONFLICT;
-    if (PQstatus(conn) != CONNECTION_OK)
+    if (PQstatus(conn) != CONNECTION_OK || db_result_is_transient(res))
         return APP_EUNAVAIL;
     return APP_EINTERNAL;
 }

@@ -34,6 +34,17 @@ PGconn *db_connect_ops(const char *url, char *why, size_t why_len);
  * migrate` connects with NULL: it must create tables and roles as their owner. */
 PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len);
 
+/* The services' session limits (frontdesk-api, -web, -worker; never migrations or
+ * frontdesk-ctl, whose long operations must run to their end): statement_timeout and
+ * lock_timeout in ms (0: none), sent as libpq's `options` (-c name=value) at connect,
+ * which a pooler in transaction mode keeps, unlike a SET. The URL's own `options` come
+ * after ours, so an operator's -c statement_timeout=... in the URL wins. Writes the
+ * value for db_connect_start_at / db_connect_with into out (at least 64 bytes). */
+void db_session_options(int statement_timeout_ms, int lock_timeout_ms, char *out, size_t out_len);
+
+/* db_connect with session options (from db_session_options; NULL: none). */
+PGconn *db_connect_with(const char *url, const char *options, char *why, size_t why_len);
+
 /* For event-loop callers, the pieces of db_connect that do not block:
  * db_connect_start begins a non-blocking connection (owned; NULL with why when libpq
  * refuses the URL or cannot allocate); poll it with PQconnectPoll/PQsocket until
@@ -42,8 +53,10 @@ PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_l
 PGconn *db_connect_start(const char *url, char *why, size_t why_len);
 /* The same, connecting to hostaddr (a literal address, the URL's host name resolved
  * off the loop by host_resolve.h) instead of letting libpq resolve the name, which it
- * does with a blocking getaddrinfo. NULL: as db_connect_start. */
-PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len);
+ * does with a blocking getaddrinfo (NULL: as db_connect_start), with the session options
+ * (from db_session_options; NULL: none). */
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, const char *options,
+                            char *why, size_t why_len);
 /* True, with the name in host, when url names one host by name (not an address, a
  * socket directory or a list, and without hostaddr): the name to resolve before
  * db_connect_start_at. */
@@ -68,8 +81,14 @@ enum app_err db_with_tenant(PGconn *conn, const char *business_id, db_txn_fn fn,
 enum app_err db_exec(PGconn *conn, const char *sql, char *why, size_t why_len);
 /* Maps a result (borrowed, may be NULL) to enum app_err: APP_OK for COMMAND_OK and
  * TUPLES_OK, APP_ECONFLICT for a unique violation, APP_EUNAVAIL when the connection
- * is gone, APP_EINTERNAL otherwise. On error why holds the server's message. */
+ * is gone or the error is transient (db_result_is_transient), APP_EINTERNAL otherwise.
+ * On error why holds the server's message. */
 enum app_err db_result_err(PGconn *conn, const PGresult *res, char *why, size_t why_len);
+/* True when res failed because PostgreSQL is busy, not because of the statement: a lock
+ * or statement timeout (55P03, 57014), a serialization failure or deadlock (40001,
+ * 40P01), a server shutting down or starting (57P01, 57P03), too many connections
+ * (53300). Trying again later may succeed: the web answers 503. */
+bool db_result_is_transient(const PGresult *res);
 /* True when res failed with SQLSTATE sqlstate (five characters, e.g. "23505"). */
 bool db_result_is(const PGresult *res, const char *sqlstate);
 /* Writes url with its password (URI user:password@ or key=value password=) as "***". */

@@ -12,7 +12,7 @@ void event_enqueue_args(struct lua_args *a, struct event_keys *keys, const char 
     lua_args_key_len(a, keys->lease, tenant_key_at(keys->lease, shard, business_id, "lease"));
     lua_args_arg(a, business_id);
     lua_args_int(a, now_ms);
-    lua_args_arg_len(a, EVENT_SEEN_TTL_S, sizeof EVENT_SEEN_TTL_S - 1);
+    lua_args_int(a, f->seen_ttl_s);
     lua_args_arg(a, f->type);
     lua_args_arg_len(a, f->eid, f->eid_len);
     lua_args_arg(a, f->call);

@@ -10,7 +10,11 @@
 #include "store/lua_args.h"
 #include "store/tenant_keys.h"
 
-#define EVENT_SEEN_TTL_S "86400"        /* how long an event id is remembered */
+/* How long an event id is remembered beyond the window in which its sender's signature
+ * is accepted: a sender's retries (Telnyx's within a minute, Stripe's each freshly
+ * signed) fall inside it, and a captured request replayed after it is refused by its
+ * stale timestamp, so remembering longer only costs Redis memory. */
+#define EVENT_SEEN_MARGIN_S 600
 
 /* The stream entry's fields (docs/design.md, "Stream entry fields"), all borrowed. */
 struct event_fields {
@@ -21,6 +25,8 @@ struct event_fields {
     const char *at;                 /* ISO 8601 */
     const char *body;               /* MessagePack */
     size_t body_len;
+    int seen_ttl_s;                 /* how long eid is remembered: the sender's signature
+                                       tolerance + EVENT_SEEN_MARGIN_S */
 };
 
 /* The script's keys, written by event_enqueue_args in the caller's storage. */

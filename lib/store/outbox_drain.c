@@ -19,14 +19,19 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "store/outbox_insert.h"
 #include "store/outbox_record.h"
+#include "store/outbox_refusal.h"
 #include "store/pg_conn.h"
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
 #include "core/xalloc.h"
 
 #define REDIS_TIMEOUT_MS 2000
-#define PG_TIMEOUT_MS 10000
+/* Longer than the session's statement_timeout (FRONTDESK_PG_STATEMENT_TIMEOUT_MS, 10 s):
+ * a slow statement is cancelled by the server and fails its tenant's pass alone, before
+ * this deadline would drop the connection and every tenant's job on it. */
+#define PG_TIMEOUT_MS 15000
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 5000
 #define XDEL_CHUNK 60               /* ids per XDEL: redis_conn takes 64 arguments */
@@ -38,6 +43,10 @@ struct batch_entry {
     struct outbox_values v;
     bool is_valid;                  /* decoded: to be written */
     bool is_committed;              /* in PostgreSQL: to be deleted */
+    bool is_refused;                /* its refusal is still to be counted */
+    bool is_undecodable;            /* refused by the whitelist: moved at once */
+    char *why;                      /* owned: why it was refused, or NULL */
+    char sqlstate[6];               /* of PostgreSQL's refusal; "" for the whitelist */
 };
 
 struct drain_tenant {
@@ -59,6 +68,8 @@ struct drain_tenant {
     bool is_one_by_one;             /* the batch is retried one entry per transaction */
     int one_index;                  /* that entry */
     bool has_left_entries;          /* this pass left refused entries in the stream */
+    int refusing_index;             /* the entry whose refusal is being counted */
+    void (*after_refusals)(struct drain_tenant *t);    /* the step that waits for it */
 };
 
 struct drain_op {
@@ -71,7 +82,7 @@ struct outbox_drain {
     struct pg_conn *pg;
     unsigned shards;
     struct drain_tenant *buckets[BUCKETS];
-    unsigned long long records_written, batches, failures, records_invalid;
+    unsigned long long records_written, batches, failures, records_invalid, records_dead;
 };
 
 static void start_pass(struct drain_tenant *t);
@@ -118,8 +129,10 @@ static struct drain_tenant *tenant_get(struct outbox_drain *d, const char *busin
 
 static void free_batch(struct drain_tenant *t)
 {
-    for (int i = 0; i < t->nentries; i++)
+    for (int i = 0; i < t->nentries; i++) {
         outbox_values_cleanup(&t->entries[i].v);
+        free(t->entries[i].why);
+    }
     free(t->entries);
     t->entries = NULL;
     t->nentries = 0;
@@ -253,7 +266,8 @@ static int stream_id_cmp(const char *a, const char *b)
     return as < bs ? -1 : as > bs;
 }
 
-/* Logs a refused entry the first time a pass meets it; it stays in the stream. */
+/* Logs a refused entry the first time a pass meets it; it stays in the stream until it
+ * has been refused OUTBOX_MAX_REFUSALS times. */
 static void leave_entry(struct drain_tenant *t, const char *id, const char *why)
 {
     t->has_left_entries = true;
@@ -262,12 +276,24 @@ static void leave_entry(struct drain_tenant *t, const char *id, const char *why)
     snprintf(t->logged_upto, sizeof t->logged_upto, "%s", id);
     t->d->records_invalid++;
     struct log_line l;
-    if (log_begin(&l, LOG_ERROR, "outbox entry refused; left in the outbox")) {
+    if (log_begin(&l, LOG_WARN, "outbox entry refused; left in the outbox for now")) {
         log_str(&l, "business_id", t->business_id);
         log_str(&l, "entry", id);
         log_str(&l, "error", why);
         log_end(&l);
     }
+}
+
+/* Marks entry e refused, its refusal to be counted before the drain goes on. */
+static void refuse_entry(struct batch_entry *e, const char *why, const char *sqlstate,
+                         bool is_undecodable)
+{
+    e->is_valid = false;
+    e->is_refused = true;
+    e->is_undecodable = is_undecodable;
+    free(e->why);
+    e->why = xstrdup(why);
+    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate ? sqlstate : "");
 }
 
 static const redisReply *field_of(const redisReply *fields, const char *name)
@@ -303,7 +329,7 @@ static void decode_entry(struct drain_tenant *t, const redisReply *e, struct bat
                                   row->str, row->len, why, sizeof why) == APP_OK)
         out->is_valid = true;
     if (!out->is_valid)
-        leave_entry(t, out->id, why);
+        refuse_entry(out, why, "", true);
 }
 
 static void on_range(const redisReply *reply, enum app_err err, void *arg)
@@ -333,9 +359,67 @@ static void read_batch(struct drain_tenant *t)
     redis_call(t, on_range, 6, argv, lens);
 }
 
+/* ---- refusals, counted in Redis before the drain goes on ---- */
+
+static void entry_moved(struct drain_tenant *t, const struct batch_entry *e, long long refusals,
+                        const char *dead_id)
+{
+    t->d->records_dead++;
+    struct log_line l;
+    if (log_begin(&l, LOG_ERROR, "outbox entry refused; moved to the dead outbox")) {
+        log_str(&l, "business_id", t->business_id);
+        log_str(&l, "entry", e->id);
+        log_str(&l, "dead_id", dead_id);
+        log_int(&l, "refusals", refusals);
+        log_str(&l, "sqlstate", e->sqlstate);
+        log_str(&l, "error", e->why);
+        log_end(&l);
+    }
+}
+
+static void on_refusal_counted(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct drain_tenant *t = op_end(arg);
+    if (t == NULL)
+        return;
+    const struct batch_entry *e = &t->entries[t->refusing_index];
+    long long refusals = 0;
+    char dead_id[STREAM_ID_MAX];
+    if (err != APP_OK || !outbox_refusal_read(reply, &refusals, dead_id, sizeof dead_id)) {
+        pass_failed(t, "counting a refusal", reply_error(reply));
+        return;
+    }
+    if (dead_id[0] != '\0')
+        entry_moved(t, e, refusals, dead_id);
+    else if (refusals > 0)          /* 0: gone from the outbox meanwhile */
+        leave_entry(t, e->id, e->why);
+    t->after_refusals(t);
+}
+
+/* Counts the first refusal of the batch not yet counted, then runs then; false when
+ * there is none. Nothing may touch t after it returned true. */
+static bool count_refusal(struct drain_tenant *t, void (*then)(struct drain_tenant *t))
+{
+    for (int i = 0; i < t->nentries; i++) {
+        struct batch_entry *e = &t->entries[i];
+        if (!e->is_refused)
+            continue;
+        e->is_refused = false;
+        t->refusing_index = i;
+        t->after_refusals = then;
+        outbox_refusal_count(t->d->redis, t->d->shards, t->business_id, e->id, e->why,
+                             e->sqlstate, e->is_undecodable ? 1 : OUTBOX_MAX_REFUSALS,
+                             REDIS_TIMEOUT_MS, on_refusal_counted, op_begin(t));
+        return true;
+    }
+    return false;
+}
+
 /* After the batch's last transaction and XDEL: the next batch, or the end of the pass. */
 static void batch_done(struct drain_tenant *t)
 {
+    if (count_refusal(t, batch_done))
+        return;
     bool was_full = t->nentries == OUTBOX_DRAIN_BATCH;
     free_batch(t);
     if (was_full)
@@ -354,59 +438,29 @@ static bool is_in_txn(const struct drain_tenant *t, int i)
 }
 
 /* One INSERT for every entry of table in the transaction; false when there is none.
- * stmt->params point into the entries and into params_out (owned by the caller). */
+ * *params_out (owned by the caller) points into the entries. */
 static bool build_insert(struct drain_tenant *t, const struct outbox_table *table,
                          struct evbuffer *sql, const char ***params_out, int *nparams)
 {
-    bool is_used[OUTBOX_MAX_COLUMNS] = {false};
+    const struct outbox_values **rows = xcalloc((size_t)t->nentries + 1, sizeof *rows);
     int nrows = 0;
-    for (int i = 0; i < t->nentries; i++) {
-        if (!is_in_txn(t, i) || t->entries[i].v.table != table)
-            continue;
-        nrows++;
-        for (size_t c = 0; c < table->ncolumns; c++)
-            is_used[c] = is_used[c] || t->entries[i].v.is_set[c];
-    }
-    if (nrows == 0)
-        return false;
-    const char **params = xcalloc((size_t)nrows * (table->ncolumns + 1) + 1, sizeof *params);
-    int n = 0;
-    params[n++] = t->business_id;
-    evbuffer_add_printf(sql, "INSERT INTO %s (business_id, id", table->name);
-    for (size_t c = 0; c < table->ncolumns; c++)
-        if (is_used[c])
-            evbuffer_add_printf(sql, ", %s", table->columns[c].name);
-    evbuffer_add_printf(sql, ") VALUES ");
-    int row = 0;
-    for (int i = 0; i < t->nentries; i++) {
-        const struct outbox_values *v = &t->entries[i].v;
-        if (!is_in_txn(t, i) || v->table != table)
-            continue;
-        params[n++] = v->key;
-        evbuffer_add_printf(sql, "%s($1::uuid, $%d::%s", row++ ? ", " : "", n, outbox_key_type_sql(table));
-        for (size_t c = 0; c < table->ncolumns; c++) {
-            if (!is_used[c])
-                continue;
-            if (!v->is_set[c]) {
-                evbuffer_add_printf(sql, ", DEFAULT");
-                continue;
-            }
-            params[n++] = v->text[c];
-            evbuffer_add_printf(sql, ", $%d::%s", n, outbox_col_type_sql(table->columns[c].type));
-        }
-        evbuffer_add_printf(sql, ")");
-    }
-    evbuffer_add_printf(sql, " ON CONFLICT (id) DO NOTHING");
-    evbuffer_add(sql, "", 1);
-    *params_out = params;
-    *nparams = n;
-    return true;
+    for (int i = 0; i < t->nentries; i++)
+        if (is_in_txn(t, i) && t->entries[i].v.table == table)
+            rows[nrows++] = &t->entries[i].v;
+    if (nrows > 0)
+        *params_out = outbox_insert_build(t->business_id, table, rows, nrows, sql, nparams);
+    free(rows);
+    return nrows > 0;
+}
+
+static const char *sqlstate_of(const PGresult *res)
+{
+    return res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 }
 
 static bool is_data_error(const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    return state != NULL && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+    return outbox_refusal_is_data_error(sqlstate_of(res));
 }
 
 static int rows_in_txn(const struct drain_tenant *t)
@@ -448,8 +502,7 @@ static void on_written(PGresult *res, enum app_err err, const char *why, void *a
         int i = t->is_one_by_one ? t->one_index : 0;
         while (!t->is_one_by_one && !is_in_txn(t, i))
             i++;
-        t->entries[i].is_valid = false;
-        leave_entry(t, t->entries[i].id, why);
+        refuse_entry(&t->entries[i], why, sqlstate_of(res), false);
         if (t->is_one_by_one)
             next_one(t);
         else
@@ -461,6 +514,8 @@ static void on_written(PGresult *res, enum app_err err, const char *why, void *a
 
 static void write_batch(struct drain_tenant *t)
 {
+    if (count_refusal(t, write_batch))
+        return;
     struct pg_stmt stmts[OUTBOX_MAX_TABLES];
     struct evbuffer *sql[OUTBOX_MAX_TABLES];
     const char **params[OUTBOX_MAX_TABLES];
@@ -556,6 +611,25 @@ void outbox_drain_free(struct outbox_drain *d)
     free(d);
 }
 
+long long outbox_drain_length(const struct outbox_drain *d, const char *business_id)
+{
+    const struct drain_tenant *t = tenant_find(d, business_id);
+    return t != NULL ? t->outbox_len : 0;
+}
+
+void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
+                          unsigned *over)
+{
+    *longest = 0;
+    *over = 0;
+    for (size_t b = 0; b < BUCKETS; b++)
+        for (const struct drain_tenant *t = d->buckets[b]; t; t = t->next) {
+            if (t->outbox_len > *longest)
+                *longest = t->outbox_len;
+            *over += t->outbox_len >= high_water;
+        }
+}
+
 void outbox_drain_tenant(struct outbox_drain *d, const char *business_id)
 {
     char id[FD_UUID_LEN + 1];
@@ -596,8 +670,11 @@ void outbox_drain_write_metrics(const struct outbox_drain *d, struct evbuffer *o
     metrics_write_counter(out, "frontdesk_outbox_drain_failures_total",
                           "Outbox drain passes that failed and were retried.", d->failures);
     metrics_write_counter(out, "frontdesk_outbox_records_invalid_total",
-                          "Outbox records refused (whitelist or database) and left in place.",
-                          d->records_invalid);
+                          "Outbox records refused by the database and left in place to retry "
+                          "(each counted once per drain).", d->records_invalid);
+    metrics_write_counter(out, "frontdesk_outbox_records_dead_total",
+                          "Outbox records moved to the dead outbox (refused too often, or "
+                          "outside the whitelist).", d->records_dead);
     metrics_write_gauge(out, "frontdesk_outbox_length",
                         "Outbox entries at the start of the last pass, summed over tenants with work.",
                         length);

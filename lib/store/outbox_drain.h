@@ -6,10 +6,14 @@
  * one transaction under that tenant's RLS with one multi-row INSERT ... ON CONFLICT (id)
  * DO NOTHING per table (business_id always the stream's tenant, never the row's) →
  * COMMIT → XDEL of exactly the committed entries, until a short batch ends the pass.
- * An entry the whitelist refuses, or a row the database refuses on its data (SQLSTATE
- * classes 22 and 23, found by retrying that batch one entry per transaction), is left in
- * the stream and logged once; the entries after it go on. Any other failure (Redis or
- * PostgreSQL down or timing out) ends the pass; the tenant is retried with backoff
+ * A row the database refuses on its data (SQLSTATE classes 22, 23 and 42, found by
+ * retrying that batch one entry per transaction) is left in the stream, logged once, and
+ * its refusal counted in Redis; the entries after it go on. Refused OUTBOX_MAX_REFUSALS
+ * times in its own transaction, it moves to the tenant's dead outbox with its error and
+ * SQLSTATE (lib/store/outbox_refusal.h), so it never holds its tenant's outbox; an entry
+ * the whitelist refuses (it cannot be decoded) moves there at once. Any other failure
+ * (Redis or PostgreSQL down or timing out, a lock or statement timeout, a deadlock)
+ * ends the pass and never counts as a refusal; the tenant is retried with backoff
  * (200 ms doubling to 5 s) until a pass succeeds. A crash between COMMIT and XDEL only
  * makes the next pass insert rows that already exist, which DO NOTHING ignores.
  *
@@ -43,9 +47,17 @@ void outbox_drain_tenant(struct outbox_drain *d, const char *business_id);
  * began is in PostgreSQL. */
 bool outbox_drain_is_settled(const struct outbox_drain *d, const char *business_id);
 
+/* The tenant's outbox length as last seen (0: not seen). */
+long long outbox_drain_length(const struct outbox_drain *d, const char *business_id);
+
+/* The longest outbox of the tenants drained, and how many hold high_water entries or
+ * more, as last seen (each pass starts with XLEN). */
+void outbox_drain_longest(const struct outbox_drain *d, long long high_water, long long *longest,
+                          unsigned *over);
+
 /* Writes the drain's metrics in the Prometheus text format: records written, batches,
- * failed passes, invalid records left in place, outbox length last seen, tenants
- * waiting to retry. */
+ * failed passes, refused records left in place, records moved to the dead outbox,
+ * outbox length last seen, tenants waiting to retry. */
 void outbox_drain_write_metrics(const struct outbox_drain *d, struct evbuffer *out);
 
 #endif

@@ -54,6 +54,7 @@ struct job {
 struct pg_conn {
     struct event_base *base;        /* borrowed */
     char *url;                      /* owned */
+    char *options;                  /* owned: libpq session options, or NULL */
     PGconn *pg;                     /* owned; NULL when down */
     struct host_lookup *lookup;     /* owned: the URL's host name being resolved, or NULL */
     enum conn_state state;
@@ -357,7 +358,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 static void connect_to(struct pg_conn *c, const char *hostaddr)
 {
     char why[512];
-    c->pg = db_connect_start_at(c->url, hostaddr, why, sizeof why);
+    c->pg = db_connect_start_at(c->url, hostaddr, c->options, why, sizeof why);
     if (c->pg == NULL) {
         log_msg(LOG_WARN, "postgres connect failed", "error", why);
         c->state = STATE_DOWN;
@@ -509,11 +510,29 @@ void pg_conn_transaction(struct pg_conn *c, const char *business_id, const struc
     enqueue(c, j);
 }
 
-struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url)
+void pg_conn_query_long(struct pg_conn *c, const char *sql, int nparams,
+                        const char *const *params, int timeout_ms, pg_result_fn cb, void *arg)
+{
+    struct job *j = job_create(c, 4, timeout_ms, cb, arg);
+    char limit[32];
+    snprintf(limit, sizeof limit, "%d", timeout_ms);
+    const char *limits[1] = {limit};
+    j->is_transaction = true;
+    copy_step(&j->steps[0], "BEGIN", 0, NULL);
+    copy_step(&j->steps[1], "SELECT set_config('statement_timeout', $1, true), "
+                            "set_config('lock_timeout', $1, true)", 1, limits);
+    copy_step(&j->steps[2], sql, nparams, params);
+    copy_step(&j->steps[3], "COMMIT", 0, NULL);
+    enqueue(c, j);
+}
+
+struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url,
+                               const char *options)
 {
     struct pg_conn *c = xcalloc(1, sizeof *c);
     c->base = base;
     c->url = xstrdup(database_url);
+    c->options = options ? xstrdup(options) : NULL;
     c->backoff_ms = BACKOFF_MIN_MS;
     c->retry_timer = evtimer_new(base, on_retry, c);
     c->connect_timer = evtimer_new(base, on_connect_timeout, c);
@@ -538,6 +557,7 @@ void pg_conn_free(struct pg_conn *c)
     event_free(c->connect_timer);
     event_free(c->kick);
     free(c->url);
+    free(c->options);
     free(c);
 }
 

@@ -37,8 +37,13 @@ struct pg_stmt {
     const char *const *params;
 };
 
-/* Starts connecting at once. Borrows base (must outlive the connection); copies url. */
-struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url);
+/* Starts connecting at once. Borrows base (must outlive the connection); copies url and
+ * options, the session's libpq options (db_session_options: its statement and lock
+ * timeouts; NULL: none). A statement timeout shorter than the jobs' deadlines lets the
+ * server cancel a slow statement (SQLSTATE 57014, the job fails alone) before a deadline
+ * drops the connection and every job on it. */
+struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url,
+                               const char *options);
 /* Fails every running and queued job (callbacks run, with APP_EUNAVAIL), closes and
  * frees. NULL is fine. Not from inside a pg_result_fn. */
 void pg_conn_free(struct pg_conn *c);
@@ -49,6 +54,12 @@ bool pg_conn_is_ready(const struct pg_conn *c);
 /* Queues one statement (sql and params copied) with a deadline of timeout_ms from now. */
 void pg_conn_query(struct pg_conn *c, const char *sql, int nparams, const char *const *params,
                    int timeout_ms, pg_result_fn cb, void *arg);
+
+/* pg_conn_query for a statement that may run longer than the session's timeouts (the
+ * daily retention and billing jobs): BEGIN; statement_timeout and lock_timeout set to
+ * timeout_ms for this transaction only; sql; COMMIT. cb gets sql's result. */
+void pg_conn_query_long(struct pg_conn *c, const char *sql, int nparams,
+                        const char *const *params, int timeout_ms, pg_result_fn cb, void *arg);
 
 /* Queues BEGIN; SELECT set_config('app.business_id', business_id, true); stmts...;
  * COMMIT, run back to back with nothing else in between, within timeout_ms. On the first

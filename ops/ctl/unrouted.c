@@ -119,7 +119,8 @@ static int enqueue(redisContext *rc, const char *business, unsigned shards, cons
     ordering_key(type, decoded, call, sizeof call);
     json_decref(decoded);
     struct event_fields ev = {.type = type, .eid = eid, .eid_len = eid_len, .call = call,
-                              .at = field(f, "at", NULL), .body = body, .body_len = body_len};
+                              .at = field(f, "at", NULL), .body = body, .body_len = body_len,
+                              .seen_ttl_s = EVENT_SEEN_MARGIN_S};
     struct event_keys keys;
     struct lua_args a;
     lua_args_init(&a);

@@ -75,9 +75,10 @@ class Services:
     def redis(self):
         return redis.Redis(host="127.0.0.1", port=self.redis_port, db=0)
 
-    def stop_redis(self):
+    def stop_redis(self, sig=signal.SIGTERM):
+        """Stops Redis: SIGTERM lets it finish writing; SIGKILL is a crash."""
         pid = int(self.vars["REDIS_PID"])
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, sig)
         _wait_pid_gone(pid)
 
     def start_redis_again(self):
@@ -99,6 +100,26 @@ class Services:
             self.vars["REDIS_PID"] = f.read().strip()
         self._rewrite_env()
 
+    def stop_pg(self):
+        r = _as_postgres(f"{PGBIN}/pg_ctl", "-D", self.vars["PG_DATA"], "-m", "fast", "-w", "-t", "30", "stop")
+        assert r.returncode == 0, r.stderr
+
+    def start_pg(self):
+        """Starts the private PostgreSQL again with the options ops/services.sh gave it."""
+        d = self.dir
+        opts = (f"-p {self.vars['PG_PORT']} -c listen_addresses=127.0.0.1 -c unix_socket_directories={d}/pg "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        r = _as_postgres(f"{PGBIN}/pg_ctl", "-D", self.vars["PG_DATA"], "-l", f"{d}/pg/postgres.log", "-w",
+                         "-t", "60", "start", "-o", opts)
+        assert r.returncode == 0, r.stderr + r.stdout
+
+    def pg_is_up(self):
+        try:
+            psycopg2.connect(self.database_url, connect_timeout=1).close()
+            return True
+        except psycopg2.OperationalError:
+            return False
+
     def _rewrite_env(self):
         with open(os.path.join(self.dir, "env"), "w") as f:
             for k, v in self.vars.items():
@@ -108,6 +129,16 @@ class Services:
         if not self.stopped:
             self.stopped = True
             subprocess.run([SERVICES, "stop", self.dir], check=False)
+
+
+PGBIN = "/usr/lib/postgresql/%s/bin" % sorted(os.listdir("/usr/lib/postgresql"))[-1]
+
+
+def _as_postgres(*argv):
+    cmd = list(argv)
+    if os.getuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=90)
 
 
 def _wait_pid_gone(pid, timeout=10):

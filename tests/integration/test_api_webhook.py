@@ -49,6 +49,10 @@ def test_repeated_event_id_is_accepted_once():
     status, _, raw = post_webhook(E, API, body)
     assert status == 200 and json_body(raw)["status"] == "duplicate"
     assert len(entries(R, bid)) == 1
+    # remembered past the 300 s in which its signature is accepted (Telnyx retries within
+    # a minute), not for a day: Redis keeps one key per event meanwhile
+    seen = events_key(bid).replace(":events", ":seen:" + json.loads(body)["data"]["id"])
+    assert 300 < R.ttl(seen) <= 900, R.ttl(seen)
 
 
 def test_one_event_sent_20_times_concurrently_is_one_entry():

@@ -1,7 +1,10 @@
 """The outbox drain (lib/store/outbox_drain.c) against real Redis and PostgreSQL, through the
 test driver build/san/tools/outbox_drain_once: every record of a tenant's outbox lands
 in PostgreSQL exactly once, under its own business_id, the outbox empties, refused
-entries stay without blocking the rest, and a PostgreSQL outage only delays the drain."""
+entries block nothing and move to the dead outbox after five refusals (operators list,
+show and replay them), and a PostgreSQL outage or a lock held on one business only delays
+the drain, dead-lettering nothing."""
+import json
 import os
 import subprocess
 import time
@@ -134,35 +137,91 @@ def test_draining_the_same_keys_again_adds_no_duplicates():
     assert r.xlen(_outbox_key(t["a"])) == 0
 
 
-def test_refused_entries_stay_in_the_outbox_and_block_nothing():
+def _dead_key(bid, shards=64):
+    return _outbox_key(bid, shards)[:-len("outbox")] + "outbox_dead"
+
+
+def test_refused_entries_block_nothing_and_move_to_the_dead_outbox_after_five_refusals():
     e = env()
     r = e.redis()
     bid, _ = create_tenant(e)
     good1 = _call_records(f"{bid}-1")
     good2 = _call_records(f"{bid}-2")
-    bad_speaker = [("conversation_history", str(uuid.uuid4()), {
+    call_log = str(uuid.uuid4())
+    conn = e.pg()           # a lead score for call_log already exists: the record's is a duplicate
+    cur = conn.cursor()
+    cur.execute("INSERT INTO lead_scores (id, business_id, call_log_id, call_control_id, score, "
+                "reasons) VALUES (%s, %s, %s, 'v3:other', 10, 'earlier')",
+                (str(uuid.uuid4()), bid, call_log))
+    conn.commit()
+    duplicate = ("lead_scores", str(uuid.uuid4()), {
+        "call_log_id": call_log, "call_control_id": "v3:dup", "score": 80, "reasons": "asked price"})
+    bad_speaker = ("conversation_history", str(uuid.uuid4()), {
         "conversation_id": str(uuid.uuid4()), "turn": 0, "speaker": "robot", "text": "x",
-        "at": "2026-11-28T10:00:05Z"})]
+        "at": "2026-11-28T10:00:05Z"})
     _xadd(r, bid, good1)
     r.xadd(_outbox_key(bid), {"table": "users", "key": str(uuid.uuid4()),
                               "row": msgpack.packb({"email": "x@example.com"})})
-    r.xadd(_outbox_key(bid), {"table": "call_logs", "key": str(uuid.uuid4()),
-                              "row": msgpack.packb({"business_id": bid})})
-    _xadd(r, bid, bad_speaker)
+    _xadd(r, bid, [duplicate, bad_speaker])
     _xadd(r, bid, good2)
     res = _run_driver(e.base_env(), [bid])
     assert res.returncode == 0, res.stderr
     _check_landed_once(e.database_url, bid, good1 + good2)
+    # The record outside the whitelist can never be written: it moves at once.
+    dead = r.xrange(_dead_key(bid))
+    assert [(f[b"table"], f[b"sqlstate"], f[b"refusals"]) for _, f in dead] == [(b"users", b"", b"1")]
     left = r.xrange(_outbox_key(bid))
-    assert [f[b"table"] for _, f in left] == [b"users", b"call_logs", b"conversation_history"]
-    assert res.stderr.count("outbox entry refused") == 3, res.stderr
-    assert _metric(res.stdout, "frontdesk_outbox_records_invalid_total") == 3
-    # A second drain (a new process: it logs them again, once) leaves them in place.
+    assert [f[b"table"] for _, f in left] == [b"lead_scores", b"conversation_history"]
+    assert res.stderr.count("left in the outbox for now") == 2, res.stderr
+    # Each drain (here a new process: the counts are in Redis) refuses them once more.
+    for n in range(2, 5):
+        res = _run_driver(e.base_env(), [bid])
+        assert res.returncode == 0, res.stderr
+        assert r.xlen(_outbox_key(bid)) == 2, n
     res = _run_driver(e.base_env(), [bid])
     assert res.returncode == 0, res.stderr
-    assert r.xlen(_outbox_key(bid)) == 3
-    assert res.stderr.count("outbox entry refused") == 3, res.stderr
+    assert r.xlen(_outbox_key(bid)) == 0
+    assert _metric(res.stdout, "frontdesk_outbox_records_dead_total") == 2
+    assert res.stderr.count("moved to the dead outbox") == 2, res.stderr
+    assert not r.exists(_dead_key(bid)[:-len("dead")] + "refusals")
+    dead = r.xrange(_dead_key(bid))
+    assert [(f[b"table"], f[b"sqlstate"], f[b"refusals"]) for _, f in dead] == [
+        (b"users", b"", b"1"), (b"lead_scores", b"23505", b"5"),
+        (b"conversation_history", b"23514", b"5")]
+    assert b"lead_scores_call_idx" in dead[1][1][b"error"]
     _check_landed_once(e.database_url, bid, good1 + good2)
+
+    # Operators see them, and replay one once its cause is gone.
+    res = ctl(e, "dead", "list", "--outbox", "--business", bid)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:6] == ["DEAD_ID", "ENTRY", "TABLE", "KEY", "SQLSTATE", "REFUSALS"]
+    assert duplicate[1] in lines[2] and "23505" in lines[2] and "duplicate key" in lines[2], lines
+    dup_dead_id = dead[1][0].decode()
+    res = ctl(e, "dead", "show", "--outbox", "--business", bid, "--id", dup_dead_id)
+    assert res.returncode == 0, res.stderr
+    shown = json.loads(res.stdout)
+    assert shown["row"]["call_log_id"] == call_log and shown["key"] == duplicate[1]
+    assert shown["sqlstate"] == "23505" and "duplicate key" in shown["error"]
+    cur.execute("DELETE FROM lead_scores WHERE call_log_id = %s", (call_log,))
+    conn.commit()
+    res = ctl(e, "dead", "replay", "--outbox", "--business", bid, "--id", dup_dead_id)
+    assert res.returncode == 0, res.stderr
+    (_, fields), = r.xrange(_outbox_key(bid))
+    assert fields[b"key"] == duplicate[1].encode()
+    assert fields[b"replayed_from"] == dup_dead_id.encode()
+    assert r.xlen(_dead_key(bid)) == 2
+    res = _run_driver(e.base_env(), [bid])
+    assert res.returncode == 0, res.stderr
+    assert r.xlen(_outbox_key(bid)) == 0
+    cur.execute("SELECT id::text, score FROM lead_scores WHERE business_id = %s", (bid,))
+    assert cur.fetchall() == [(duplicate[1], 80)]
+    res = ctl(e, "dead", "replay", "--outbox", "--business", bid, "--id", dup_dead_id)
+    assert res.returncode != 0 and "no dead outbox record" in res.stderr, res.stderr
+    res = ctl(e, "dead", "purge", "--outbox", "--business", bid, "--before", "2100-01-01T00:00:00Z")
+    assert res.returncode == 0 and "purged 2 dead outbox record(s)" in res.stdout, res
+    assert r.xlen(_dead_key(bid)) == 0
+    conn.close()
 
 
 def test_rows_are_visible_to_the_app_role_only_under_their_business():
@@ -252,3 +311,63 @@ def test_postgres_outage_delays_the_drain_and_loses_nothing():
     assert res.returncode == 0, res.stderr
     _check_landed_once(svc.database_url, bid, before + during)
     assert r.xlen(_outbox_key(bid)) == 0
+    assert r.xlen(_dead_key(bid)) == 0          # unavailable is never refused
+    assert "moved to the dead outbox" not in stderr + res.stderr
+
+
+def _wait_for_rows(database_url, bid, records, limit_s):
+    """Seconds until every call_logs row of records is in PostgreSQL, or None."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit_s:
+        if _rows(database_url, "call_logs", bid) == _expected(records, "call_logs"):
+            return time.monotonic() - start
+        time.sleep(0.1)
+    return None
+
+
+def test_a_row_lock_held_on_one_business_delays_only_that_business():
+    """The drain writes every tenant on one connection, one transaction at a time: a lock on
+    business A's row (its records' foreign keys wait for it) would hold B's transactions
+    behind A's until the statement timeout (10 s) cancelled it. lock_timeout (2 s)
+    fails A's transaction alone, as a transient error: B lands at once, A once the lock
+    is gone, nothing is dead-lettered."""
+    e = env()
+    r = e.redis()
+    a, _ = create_tenant(e)
+    b, _ = create_tenant(e)
+    recs_a = [rec for n in range(2) for rec in _call_records(f"{a}-locked-{n}")]
+    recs_b = [rec for n in range(2) for rec in _call_records(f"{b}-free-{n}")]
+    locker = psycopg2.connect(e.database_url)      # not autocommit: the lock stays
+    locker.cursor().execute("SELECT id FROM businesses WHERE id = %s FOR UPDATE", (a,))
+    _xadd(r, a, recs_a)
+    _xadd(r, b, recs_b)
+    log_path = os.path.join(e.dir, f"driver-lock-{a}.log")
+    with open(log_path, "w") as log:
+        p = subprocess.Popen([DRIVER, "--timeout-ms", "60000", a, b], env=e.base_env(),
+                             stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        took = _wait_for_rows(e.database_url, b, recs_b, 6)
+        assert took is not None, "B's records waited for A's lock"
+        time.sleep(max(0.0, 12 - took))     # past the statement timeout and the drain's deadline
+        assert _rows(e.database_url, "call_logs", a) == []
+        assert p.poll() is None
+        locker.rollback()
+        assert _wait_for_rows(e.database_url, a, recs_a, 15) is not None
+        stdout, _ = p.communicate(timeout=30)
+    finally:
+        locker.close()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    with open(log_path) as f:
+        stderr = f.read()
+    assert_no_sanitizer_report(stderr, "outbox_drain_once")
+    assert p.returncode == 0, stderr
+    assert "lock timeout" in stderr, stderr
+    assert "passed its deadline" not in stderr, stderr
+    assert "moved to the dead outbox" not in stderr, stderr
+    assert _metric(stdout, "frontdesk_outbox_records_dead_total") == 0
+    _check_landed_once(e.database_url, a, recs_a)
+    _check_landed_once(e.database_url, b, recs_b)
+    for bid in (a, b):
+        assert r.xlen(_outbox_key(bid)) == 0 and r.xlen(_dead_key(bid)) == 0

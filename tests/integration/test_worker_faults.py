@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 
-import psycopg2
 
 import harness
 import workerhelp as wh
@@ -223,39 +222,6 @@ def test_sigstop_owner_past_lease_its_stale_writes_are_refused():
 
 # ---- 3. PostgreSQL stopped for 30 s during calls ----
 
-PGBIN = "/usr/lib/postgresql/%s/bin" % sorted(os.listdir("/usr/lib/postgresql"))[-1]
-
-
-def _as_pg(*argv):
-    cmd = list(argv)
-    if os.getuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--"] + cmd
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=90)
-
-
-def _pg_stop(svc):
-    r = _as_pg(f"{PGBIN}/pg_ctl", "-D", svc.vars["PG_DATA"], "-m", "fast", "-w", "-t", "30", "stop")
-    assert r.returncode == 0, r.stderr
-
-
-def _pg_start(svc):
-    """Starts the private PostgreSQL again with the options ops/services.sh gave it."""
-    d = svc.dir
-    opts = (f"-p {svc.vars['PG_PORT']} -c listen_addresses=127.0.0.1 -c unix_socket_directories={d}/pg "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    r = _as_pg(f"{PGBIN}/pg_ctl", "-D", svc.vars["PG_DATA"], "-l", f"{d}/pg/postgres.log", "-w", "-t", "60",
-               "start", "-o", opts)
-    assert r.returncode == 0, r.stderr + r.stdout
-
-
-def _pg_up(url):
-    try:
-        psycopg2.connect(url, connect_timeout=1).close()
-        return True
-    except psycopg2.OperationalError:
-        return False
-
-
 def test_postgres_stopped_30s_calls_go_on_and_every_record_lands_once():
     e = env()
     svc = Services("start")
@@ -275,16 +241,16 @@ def test_postgres_stopped_30s_calls_go_on_and_every_record_lands_once():
                 calls[st.sim.call(num, frm=f"+1555765020{i}", script=script(pause_ms=4000))] = bid
             wait_for(lambda: all(past_first_turn(st, c) for c in calls),
                      timeout=20, what="every call past its first turn")
-            _pg_stop(svc)
+            svc.stop_pg()
             down_at = time.time()
-            assert not _pg_up(svc.database_url)
+            assert not svc.pg_is_up()
             # and calls that start and end while it is down
             for i, (bid, num) in enumerate(tenants):
                 calls[st.sim.call(num, frm=f"+1555765021{i}", script=script())] = bid
             wait_all_ended(st, list(calls), timeout=25)
             ended_down = time.time() - down_at
             grown = {bid: wh.outbox_len(r, bid) for bid, _ in tenants}
-            still_down = not _pg_up(svc.database_url)
+            still_down = not svc.pg_is_up()
             print(f"    all {len(calls)} calls ended {ended_down:.1f}s into the outage; outboxes {sorted(grown.values())}")
             assert still_down, "PostgreSQL came back by itself?"
             assert all(n > 0 for n in grown.values()), f"outboxes did not grow while down: {grown}"
@@ -294,7 +260,7 @@ def test_postgres_stopped_30s_calls_go_on_and_every_record_lands_once():
                 assert not p, (cid, p)
             # 30 s of outage in all
             time.sleep(max(0.0, 30 - (time.time() - down_at)))
-            _pg_start(svc)
+            svc.start_pg()
             up_at = time.time()
             wait_for(lambda: all(wh.outbox_len(r, bid) == 0 for bid, _ in tenants), timeout=40, step=0.2,
                      what="every outbox drained")
@@ -302,10 +268,12 @@ def test_postgres_stopped_30s_calls_go_on_and_every_record_lands_once():
             for bid, _ in tenants:
                 check_calls(st, bid, [c for c, b in calls.items() if b == bid], "after the PostgreSQL outage")
                 assert wh.stream_done(r, bid), wh.group_info(r, bid)
+                # PostgreSQL away is never a refusal: no record set aside
+                assert r.xlen(wh.tkey(bid, "outbox_dead")) == 0
     finally:
-        if not _pg_up(svc.database_url) and os.path.exists(svc.vars["PG_DATA"]):
+        if not svc.pg_is_up() and os.path.exists(svc.vars["PG_DATA"]):
             try:
-                _pg_start(svc)
+                svc.start_pg()
             except AssertionError:
                 pass
         svc.stop()
@@ -456,6 +424,18 @@ def test_sigterm_during_load_exits_releases_at_once_and_loses_nothing():
 
 # ---- 6. 1,000 tenants with one event each ----
 
+def rss_mib(proc):
+    """A process's resident memory in MiB, from /proc (None once it has exited)."""
+    try:
+        with open(f"/proc/{proc.p.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 def test_thousand_tenants_one_event_each_all_processed():
     e = env()
     n = 1000
@@ -518,6 +498,7 @@ def test_thousand_tenants_one_event_each_all_processed():
         finally:
             print(f"    {n} tenants: created in {created_s:.1f}s, {n} webhooks sent in {sent_s:.1f}s, "
                   f"all processed {time.time() - t1:.1f}s after the first was sent; last poll {last}; "
-                  f"leases held {[w.metric('frontdesk_worker_leases_held') for w in st.workers]}")
+                  f"leases held {[w.metric('frontdesk_worker_leases_held') for w in st.workers]}; "
+                  f"worker memory (RSS, this build's) {[rss_mib(w) for w in st.workers]} MiB")
         dead = [b for b, _ in tenants if r.exists(wh.tkey(b, "dead"))]
         assert not dead, f"dead letters for {dead[:5]}"

@@ -11,7 +11,8 @@ static void clear_env(void)
     const char *names[] = {"FRONTDESK_LISTEN", "FRONTDESK_REDIS_URL", "FRONTDESK_DATABASE_URL",
                            "FRONTDESK_TELNYX_PUBLIC_KEY", "FRONTDESK_WEBHOOK_TOLERANCE_S",
                            "FRONTDESK_SHARDS", "FRONTDESK_LOG_LEVEL",
-                           "FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "FRONTDESK_REDIS_SENTINELS",
+                           "FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "FRONTDESK_PG_STATEMENT_TIMEOUT_MS",
+                           "FRONTDESK_PG_LOCK_TIMEOUT_MS", "FRONTDESK_REDIS_SENTINELS",
                            "FRONTDESK_REDIS_MASTER", "FRONTDESK_REDIS_SENTINEL_PASSWORD",
                            "FRONTDESK_REDIS_WAIT_REPLICAS", "FRONTDESK_REDIS_WAIT_MS"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -33,6 +34,8 @@ static void test_defaults_apply_when_nothing_is_set(void)
     CHECK_INT_EQ(c.shards, 64);
     CHECK(c.log_level == LOG_INFO);
     CHECK_INT_EQ(c.http_client_timeout_s, 10);
+    CHECK_INT_EQ(c.pg_statement_timeout_ms, 10000);
+    CHECK_INT_EQ(c.pg_lock_timeout_ms, 2000);
     CHECK(!c.has_telnyx_public_key);
     CHECK_INT_EQ(c.redis_sentinel_count, 0);
     CHECK_STR_EQ(c.redis_master, "mymaster");
@@ -64,6 +67,8 @@ static void test_malformed_values_name_their_variable(void)
         {"FRONTDESK_WEBHOOK_TOLERANCE_S", "5s"},
         {"FRONTDESK_SHARDS", "-1"},
         {"FRONTDESK_LOG_LEVEL", "loud"},
+        {"FRONTDESK_PG_STATEMENT_TIMEOUT_MS", "10s"},
+        {"FRONTDESK_PG_LOCK_TIMEOUT_MS", "-1"},
         {"FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "0"},
         {"FRONTDESK_REDIS_SENTINELS", "sentinel-0"},
         {"FRONTDESK_REDIS_SENTINELS", "s0:26379,s1:notaport"},

@@ -50,6 +50,15 @@ static void test_connect_failure_does_not_print_password(void)
     CHECK(strstr(why, "secret") == NULL);
 }
 
+static void test_session_options_set_both_timeouts(void)
+{
+    char out[128];
+    db_session_options(10000, 2000, out, sizeof out);
+    CHECK_STR_EQ(out, "-c statement_timeout=10000 -c lock_timeout=2000");
+    db_session_options(0, 0, out, sizeof out);
+    CHECK_STR_EQ(out, "-c statement_timeout=0 -c lock_timeout=0");
+}
+
 int main(void)
 {
     RUN(test_uri_password_is_redacted);
@@ -57,5 +66,6 @@ int main(void)
     RUN(test_password_with_at_sign_is_redacted_whole);
     RUN(test_keyword_form_password_is_redacted);
     RUN(test_connect_failure_does_not_print_password);
+    RUN(test_session_options_set_both_timeouts);
     return check_summary();
 }

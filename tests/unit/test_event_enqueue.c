@@ -35,7 +35,7 @@ static void test_the_arguments_follow_the_scripts_header(void)
 {
     struct event_fields f = {.type = "call.hangup", .eid = "e-12345", .eid_len = 3,
                              .call = "v3:abc", .at = "2026-03-03T15:00:00Z", .body = "\x81\x00",
-                             .body_len = 2};
+                             .body_len = 2, .seen_ttl_s = 900};
     struct event_keys keys;
     struct lua_args a;
     lua_args_init(&a);
@@ -45,7 +45,7 @@ static void test_the_arguments_follow_the_scripts_header(void)
     const size_t *lens = lua_args_lens(&a);
     CHECK_STR_EQ(argv[4], BUSINESS);
     CHECK(lens[5] == 13 && memcmp(argv[5], "1772550000000", 13) == 0);
-    CHECK(lens[6] == 5 && memcmp(argv[6], "86400", 5) == 0);
+    CHECK(lens[6] == 3 && memcmp(argv[6], "900", 3) == 0);
     CHECK_STR_EQ(argv[7], "call.hangup");
     CHECK(lens[8] == 3 && memcmp(argv[8], "e-1", 3) == 0);     /* the id's length is kept */
     CHECK_STR_EQ(argv[9], "v3:abc");

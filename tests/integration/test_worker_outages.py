@@ -1,0 +1,131 @@
+"""Faults that are not poison: Telnyx answering 503, then not answering at all, for a
+minute costs the callers their wait, never an event. Every call that rang meanwhile is
+answered once Telnyx is back, nothing reaches the dead stream, and the retries back off
+instead of hammering Telnyx and the log. A commit whose reply is lost is sent again and
+changes nothing twice. Real Redis (a private one, behind a proxy that can hold a reply
+back), PostgreSQL, api and worker; the Telnyx simulator plays the outage over HTTP."""
+import re
+import time
+
+import workerhelp as wh
+from harness import env, private_redis, wait_for
+from redis_proxy import ReplyHoldingProxy
+
+E = env()
+OUTAGE_S = 60
+TIMEOUT_PART_S = 20     # the outage's last part: requests get no answer in time
+MAX_DELIVERIES = 5
+CALLS_PER_TENANT = 2
+
+
+def dead_count(r, bids):
+    return sum(r.xlen(wh.tkey(b, "dead")) for b in bids)
+
+
+def metric(text, name):
+    m = re.search(r"^%s(?:\{[^}]*\})? (\S+)$" % re.escape(name), text, re.M)
+    return float(m.group(1)) if m else None
+
+
+def test_telnyx_down_for_a_minute_every_call_is_answered_once_it_is_back_and_nothing_is_dead_lettered():
+    svc = private_redis()
+    # the callers wait on the line through the outage (a real one may hang up: that is
+    # a call the business missed, not an event lost)
+    with wh.Stack(E, redis_url=svc.redis_url, sim_args=("--answer-timeout-ms", "180000")) as st:
+        r = st.redis()
+        worker = st.worker("outage", FRONTDESK_MAX_DELIVERIES=MAX_DELIVERIES)
+        tenants = []
+        for _ in range(2):
+            bid, num = wh.create_tenant_at(E, redis_url=st.redis_url)
+            st.tenants.append(bid)
+            tenants.append((bid, num))
+        bids = [b for b, _ in tenants]
+        st.sim.post("/_sim/fail", {"status": 503, "count": 1000000})
+        began = time.time()
+        calls = []
+        for i, (bid, num) in enumerate(tenants):
+            for k in range(CALLS_PER_TENANT):
+                calls.append(st.sim.call(num, frm=f"+1555877{i}{k:03d}",
+                                         script=[{"say": "What are your hours?"}, {"say": "bye"}]))
+        wait_for(lambda: all(any(q["command"] == "answer" and q["call_control_id"] == c
+                                 for q in st.sim.requests()) for c in calls),
+                 timeout=20, what="every call's answer tried")
+        time.sleep(max(0.0, began + OUTAGE_S - TIMEOUT_PART_S - time.time()))
+        # the rest of the outage: Telnyx does nothing and answers too late (6 s, past the
+        # worker's 4 s deadline)
+        st.sim.post("/_sim/fail", {"count": 0})
+        st.sim.post("/_sim/fail", {"status": 503, "delay_ms": 6000, "count": 1000000})
+        time.sleep(max(0.0, began + OUTAGE_S - time.time()))
+        during = st.sim.requests()
+        for c in calls:
+            assert not st.sim.call_record(c).get("answered_at"), f"{c} answered during the outage"
+        assert dead_count(r, bids) == 0, "an event was dead-lettered during the outage"
+        st.sim.post("/_sim/fail", {"count": 0})
+        back = time.time()
+
+        for c in calls:
+            rec = st.sim.wait_ended(c, timeout=60)
+            answers = [x for x in rec["commands"] if x["command"] == "answer" and not x.get("duplicate")
+                   and not x.get("injected")]
+            assert len(answers) == 1, f"{c}: answered {len(answers)} times"
+            said = " ".join(t["text"] for t in rec["transcript"] if t["speaker"] == "agent").lower()
+            assert "bye" in said or "goodbye" in said, f"{c}: {said!r}"
+        answered_after = max(st.sim.call_record(c)["answered_at"] for c in calls) - back
+        for bid in bids:
+            wait_for(lambda: r.xlen(wh.tkey(bid, "events")) == 0 or wh.stream_done(r, bid),
+                     timeout=30, what="every event of the business handled")
+        assert dead_count(r, bids) == 0, "an event was dead-lettered"
+        text = worker.metrics()
+        assert metric(text, "frontdesk_worker_dead_letters_total") == 0, text
+
+        # backed off: each try of the event is the Telnyx client's request and its 3 quick
+        # retries, so a try every 250 ms would be 960 requests a minute per call; backed
+        # off to 5 s it is under one a second
+        tries = {c: sum(1 for q in during if q["command"] == "answer" and q["call_control_id"] == c)
+                 for c in calls}
+        assert max(tries.values()) <= OUTAGE_S, f"answer requests per call during the outage: {tries}"
+        log = worker.output()
+        warned = log.count("event failed; will retry")
+        assert 0 < warned <= len(calls) * 12, f"{warned} retry warnings for {len(calls)} calls"
+        print(f"    {len(calls)} calls through a {OUTAGE_S} s outage ({OUTAGE_S - TIMEOUT_PART_S} s of 503, "
+              f"{TIMEOUT_PART_S} s unanswered): answer requests per call {sorted(tries.values())}, "
+              f"{warned} retry warnings, every call answered {answered_after:.1f} s after Telnyx was back at the "
+              f"latest, 0 dead letters")
+
+
+def test_a_commit_whose_reply_was_lost_is_sent_again_and_texts_once():
+    """The worker's commit runs in Redis but its reply comes after the worker's 2 s
+    deadline; the worker cannot tell, so it handles the event again: the texter still
+    gets one answer, and the event's records are written once."""
+    svc = private_redis()
+    proxy = ReplyHoldingProxy(wh.redis_url_port(svc.redis_url))
+    try:
+        with wh.Stack(E, redis_url=svc.redis_url) as st:
+            worker = st.worker("lost-reply", FRONTDESK_REDIS_URL=proxy.url())
+            bid, number = wh.create_tenant_at(E, redis_url=st.redis_url)
+            st.tenants.append(bid)
+            # a first texter, so that Redis has the commit script: the held reply must be
+            # the commit's own, not the NOSCRIPT that makes the worker send the script
+            st.sim.post("/_sim/messages", {"from": "+15558790000", "to": number, "text": "HELP"})
+            wait_for(lambda: st.sim.texts_from(number), timeout=20, what="the first answer")
+            # the commit of the HELP text carries the answer to it
+            proxy.hold_reply_of(b"Reply STOP to opt out", 3.0)
+            st.sim.post("/_sim/messages", {"from": "+15558790001", "to": number, "text": "HELP"})
+            try:
+                wait_for(lambda: "commit timed out" in worker.output(), timeout=20, what="the commit's reply lost")
+            except AssertionError as err:
+                raise AssertionError(f"{err}; replies held: {proxy.holds}; the worker's log:\n"
+                                     f"{wh.worker_log_tail(worker)}") from None
+            assert proxy.holds == 1
+            def answers():
+                return [m for m in st.sim.texts_from(number) if m["to"] == "+15558790001"]
+            wait_for(answers, timeout=20, what="the answer to HELP")
+            r = st.redis()
+            wait_for(lambda: wh.stream_done(r, bid) and r.xlen(wh.tkey(bid, "sms")) == 0,
+                     timeout=20, what="the HELP handled and nothing left to send")
+            time.sleep(2)                   # a second text would be on its way by now
+            answers = answers()
+            assert len(answers) == 1, answers
+            assert "Reply STOP to opt out" in answers[0]["text"]
+    finally:
+        proxy.stop()
