@@ -114,6 +114,13 @@ void api_reply_store_unavailable(struct api_request *r, const struct redisReply 
  * call still fails through its own timer rather than here. */
 int api_redis_budget_left_ms(const struct api_request *r);
 
+/* is_replicated: FRONTDESK_REDIS_WAIT_REPLICAS replicas hold this connection's writes so
+ * far (always true when it is 0); reply is WAIT's (borrowed), or NULL. */
+typedef void (*replica_wait_fn)(bool is_replicated, const struct redisReply *reply, void *arg);
+/* Waits, within r's Redis budget and FRONTDESK_REDIS_WAIT_MS, for the replicas to hold
+ * what was written (api/replica_wait.c). done runs once; at once when no wait is set. */
+void api_replica_wait(struct api_request *r, replica_wait_fn done, void *arg);
+
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);
 void webhook_free_spares(struct api *api);   /* at exit */

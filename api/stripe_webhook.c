@@ -39,6 +39,7 @@ struct stripe_ctx {
     struct stripe_webhook_event ev;
     struct mp_buf body;             /* owned: {"event": <raw JSON>} */
     char business_id[FD_UUID_LEN + 1];
+    bool is_duplicate;              /* the enqueue script found the event id seen already */
 };
 
 static const char *const result_names[STRIPE_RESULT_COUNT] = {
@@ -76,6 +77,22 @@ static void ctx_unavailable(struct stripe_ctx *ctx, const redisReply *reply)
     ctx_free(ctx);
 }
 
+static void on_replicated(bool is_replicated, const redisReply *reply, void *arg)
+{
+    struct stripe_ctx *ctx = arg;
+    if (!is_replicated) {
+        ctx_unavailable(ctx, reply);
+        return;
+    }
+    if (ctx->is_duplicate) {
+        ctx->r.api->metrics.duplicates++;
+        ctx_finish(ctx, STRIPE_RESULT_DUPLICATE, "duplicate", "{\"status\":\"duplicate\"}");
+        return;
+    }
+    ctx->r.api->metrics.events_enqueued++;
+    ctx_finish(ctx, STRIPE_RESULT_ENQUEUED, "enqueued", "{\"status\":\"accepted\"}");
+}
+
 static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
 {
     struct stripe_ctx *ctx = arg;
@@ -83,13 +100,8 @@ static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
         ctx_unavailable(ctx, reply);
         return;
     }
-    if (reply->type == REDIS_REPLY_NIL) {
-        ctx->r.api->metrics.duplicates++;
-        ctx_finish(ctx, STRIPE_RESULT_DUPLICATE, "duplicate", "{\"status\":\"duplicate\"}");
-        return;
-    }
-    ctx->r.api->metrics.events_enqueued++;
-    ctx_finish(ctx, STRIPE_RESULT_ENQUEUED, "enqueued", "{\"status\":\"accepted\"}");
+    ctx->is_duplicate = reply->type == REDIS_REPLY_NIL;
+    api_replica_wait(&ctx->r, on_replicated, ctx);
 }
 
 static void enqueue(struct stripe_ctx *ctx, const char *business_id)

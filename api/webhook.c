@@ -37,6 +37,7 @@ struct webhook_ctx {
     struct api_request r;           /* first: the request this context answers */
     struct telnyx_event ev;
     char business_id[FD_UUID_LEN + 1];
+    bool is_duplicate;              /* the enqueue script found the event id seen already */
     struct webhook_ctx *next_spare; /* on api->spare_webhooks while unused */
 };
 
@@ -94,14 +95,14 @@ static void ctx_unavailable(struct webhook_ctx *ctx, const redisReply *reply)
     ctx_release(ctx);
 }
 
-static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
+static void on_replicated(bool is_replicated, const redisReply *reply, void *arg)
 {
     struct webhook_ctx *ctx = arg;
-    if (err != APP_OK || reply == NULL) {
+    if (!is_replicated) {
         ctx_unavailable(ctx, reply);
         return;
     }
-    if (reply->type == REDIS_REPLY_NIL) {
+    if (ctx->is_duplicate) {
         ctx->r.api->metrics.duplicates++;
         ctx->r.outcome = "duplicate";
         ctx_finish(ctx, 200, "{\"status\":\"duplicate\"}");
@@ -110,6 +111,17 @@ static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
     ctx->r.api->metrics.events_enqueued++;
     ctx->r.outcome = "enqueued";
     ctx_finish(ctx, 200, "{\"status\":\"accepted\"}");
+}
+
+static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct webhook_ctx *ctx = arg;
+    if (err != APP_OK || reply == NULL) {
+        ctx_unavailable(ctx, reply);
+        return;
+    }
+    ctx->is_duplicate = reply->type == REDIS_REPLY_NIL;
+    api_replica_wait(&ctx->r, on_replicated, ctx);
 }
 
 static void enqueue(struct webhook_ctx *ctx)

@@ -12,8 +12,12 @@
            them would either lose the event or let a retried one in twice.
   The seen key is written after XADD so that a failed XADD leaves no trace and the
   sender's retry is accepted. Never XADD with MAXLEN: events are trimmed only by
-  workers, below what they have processed. ]]
+  workers, below what they have processed.
+  A duplicate renews the seen key's TTL: a write, so that the api's WAIT after this
+  script (FRONTDESK_REDIS_WAIT_REPLICAS) waits for the replicas to reach the first
+  copy too; WAIT on a connection that wrote nothing answers at once. ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
   return false
 end
 if redis.call('EXISTS', KEYS[2]) == 0 then

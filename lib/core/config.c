@@ -98,6 +98,29 @@ bool config_parse_redis_url(const char *text, struct fd_config *out)
     return true;
 }
 
+bool config_parse_sentinels(const char *text, struct fd_config *out)
+{
+    char buf[CONFIG_MAX_SENTINELS * 272];
+    if (strlen(text) >= sizeof buf)
+        return false;
+    strcpy(buf, text);
+    out->redis_sentinel_count = 0;
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+        while (*item == ' ')
+            item++;
+        for (size_t n = strlen(item); n > 0 && item[n - 1] == ' '; n--)
+            item[n - 1] = '\0';
+        if (out->redis_sentinel_count == CONFIG_MAX_SENTINELS)
+            return false;
+        struct config_sentinel *s = &out->redis_sentinels[out->redis_sentinel_count];
+        if (!config_parse_listen(item, s->host, sizeof s->host, &s->port) || s->host[0] == '\0')
+            return false;
+        out->redis_sentinel_count++;
+    }
+    return out->redis_sentinel_count > 0;
+}
+
 bool config_parse_public_key(const char *text, unsigned char key[32])
 {
     size_t len = 0;
@@ -153,6 +176,28 @@ enum app_err config_load(struct fd_config *out, unsigned needs, char *why, size_
                "from 1 to 65535, a database from 0 to 15 and a password under 256 characters "
                "(the value is not shown: it may hold a password)");
     secrets_register(out->redis_password);
+
+    v = getenv("FRONTDESK_REDIS_SENTINELS");
+    if (v != NULL && v[0] != '\0' && !config_parse_sentinels(v, out))
+        REFUSE("FRONTDESK_REDIS_SENTINELS: expected HOST:PORT[,HOST:PORT...] (at most %d, "
+               "e.g. sentinel-0:26379,sentinel-1:26379), got '%s'", CONFIG_MAX_SENTINELS, v);
+    v = config_env_or("FRONTDESK_REDIS_MASTER", "mymaster");
+    if (strlen(v) >= sizeof out->redis_master || strchr(v, ' ') != NULL)
+        REFUSE("FRONTDESK_REDIS_MASTER: expected the master's name in the Sentinels' "
+               "configuration (under 128 characters, no spaces)");
+    strcpy(out->redis_master, v);
+    v = config_env_or("FRONTDESK_REDIS_SENTINEL_PASSWORD", "");
+    if (strlen(v) >= sizeof out->redis_sentinel_password)
+        REFUSE("FRONTDESK_REDIS_SENTINEL_PASSWORD: expected under 256 characters");
+    strcpy(out->redis_sentinel_password, v);
+    secrets_register(out->redis_sentinel_password);
+    v = config_env_or("FRONTDESK_REDIS_WAIT_REPLICAS", "0");
+    if (!config_parse_int(v, 0, 16, &out->redis_wait_replicas))
+        REFUSE("FRONTDESK_REDIS_WAIT_REPLICAS: expected a whole number of replicas from 0 to 16, "
+               "got '%s'", v);
+    v = config_env_or("FRONTDESK_REDIS_WAIT_MS", "100");
+    if (!config_parse_int(v, 1, 1500, &out->redis_wait_ms))
+        REFUSE("FRONTDESK_REDIS_WAIT_MS: expected whole milliseconds from 1 to 1500, got '%s'", v);
 
     v = config_env_or("FRONTDESK_DATABASE_URL", CONFIG_DEFAULT_DATABASE_URL);
     if (strlen(v) >= sizeof out->database_url || !is_libpq_uri(v))

@@ -9,6 +9,8 @@
 #include "core/err.h"
 #include "core/log.h"
 
+#define CONFIG_MAX_SENTINELS 8
+
 struct fd_config {
     char listen_host[64];           /* FRONTDESK_LISTEN, default 127.0.0.1:8080 */
     int listen_port;
@@ -17,6 +19,19 @@ struct fd_config {
     int redis_db;
     char redis_user[128];           /* ACL user (redis://USER:PASSWORD@...); "" for the default user */
     char redis_password[256];       /* "" when the URL has none */
+    /* FRONTDESK_REDIS_SENTINELS: HOST:PORT,... When set, the services ask these Sentinels
+     * for the master's address (redis_host/redis_port are then unused; the URL still
+     * gives user, password and database). */
+    struct config_sentinel {
+        char host[256];
+        int port;
+    } redis_sentinels[CONFIG_MAX_SENTINELS];
+    int redis_sentinel_count;       /* 0: connect to the URL's host directly */
+    char redis_master[128];         /* FRONTDESK_REDIS_MASTER, default "mymaster" */
+    char redis_sentinel_password[256]; /* FRONTDESK_REDIS_SENTINEL_PASSWORD, "" for none */
+    int redis_wait_replicas;        /* FRONTDESK_REDIS_WAIT_REPLICAS, default 0: the api
+                                       acknowledges an event once this many replicas hold it */
+    int redis_wait_ms;              /* FRONTDESK_REDIS_WAIT_MS, default 100: how long it waits */
     char database_url[1024];        /* FRONTDESK_DATABASE_URL, a libpq URI */
     unsigned char telnyx_public_key[32]; /* FRONTDESK_TELNYX_PUBLIC_KEY, base64 Ed25519 */
     bool has_telnyx_public_key;
@@ -45,6 +60,8 @@ void config_load_or_exit(struct fd_config *out, unsigned needs);
 /* Parsers shared with the CLI and tests; each returns false on malformed input. */
 bool config_parse_listen(const char *text, char *host, size_t host_len, int *port);
 bool config_parse_redis_url(const char *text, struct fd_config *out);
+/* HOST:PORT[,HOST:PORT...] ([::1]:26379 for IPv6), at most CONFIG_MAX_SENTINELS. */
+bool config_parse_sentinels(const char *text, struct fd_config *out);
 bool config_parse_public_key(const char *text, unsigned char key[32]);
 /* A whole decimal number from min to max, nothing else. */
 bool config_parse_int(const char *text, long min, long max, int *out);

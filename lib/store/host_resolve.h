@@ -1,11 +1,14 @@
-/* lib/store/host_resolve.h: a host name of FRONTDESK_REDIS_URL or FRONTDESK_DATABASE_URL
- * turned into an address without blocking the event loop. getaddrinfo may wait seconds
- * on a slow or unreachable DNS server; called inside the loop (as hiredis and libpq do
- * when handed a name) it would stall every webhook and call of the process meanwhile,
- * and it runs again on every reconnect. So each lookup runs getaddrinfo on a thread of
- * its own and hands the answer back to the loop; a literal address skips the thread.
- * Lookups happen only when connecting (at start and on each reconnect), so a thread per
- * lookup is cheap, and a name whose address changed (a failover) is followed. */
+/* lib/store/host_resolve.h: a host name of FRONTDESK_REDIS_URL, FRONTDESK_REDIS_SENTINELS
+ * or FRONTDESK_DATABASE_URL turned into an address without blocking the event loop.
+ * getaddrinfo may wait seconds on a slow or unreachable DNS server; called inside the
+ * loop (as hiredis and libpq do when handed a name) it would stall every webhook and
+ * call of the process meanwhile, and it runs again on every reconnect. So each lookup
+ * runs getaddrinfo on a thread of its own and hands the answer back to the loop; a
+ * literal address skips the thread.
+ * Lookups happen only when connecting (at start and on each reconnect) and, through
+ * Redis Sentinel, once a second per connection for the Sentinel asked (redis_sentinel.h),
+ * so a thread per lookup is cheap, and a name whose address changed (a failover) is
+ * followed. */
 #ifndef FD_HOST_RESOLVE_H
 #define FD_HOST_RESOLVE_H
 #include <stdbool.h>

@@ -41,7 +41,8 @@ struct redis_conn {
     long long last_reply_ms;        /* last time anything came back */
     int outstanding;                /* commands sent and not yet answered */
     bool is_ping_in_flight;
-    bool is_reset_pending;          /* a stalled connection is to be dropped */
+    bool is_reset_pending;          /* a stalled connection, or a replica's, is to be dropped */
+    const char *reset_why;          /* what on_reset logs */
     struct event *reset_event;
     struct event *deadline_timer;   /* the earliest deadline of the waiting list */
     long long timer_at_us;          /* when deadline_timer fires; 0 when not armed */
@@ -141,6 +142,28 @@ static void pending_answer(struct pending *p, const redisReply *reply, enum app_
 
 static bool send_pending(struct redis_conn *conn, struct pending *p, const struct lua_script *as_eval);
 
+/* Drops the connection from an event of its own (not from inside hiredis's callback),
+ * which makes it anew after the backoff; until then no command is sent. */
+static void reset_soon(struct redis_conn *conn, const char *why)
+{
+    if (conn->state == STATE_READY)
+        conn->state = STATE_CONNECTING;
+    if (conn->is_reset_pending)
+        return;
+    conn->is_reset_pending = true;
+    conn->reset_why = why;
+    event_active(conn->reset_event, EV_TIMEOUT, 0);
+}
+
+/* A replica refuses writes with READONLY (a script's refused write carries it too):
+ * the server this connection reached was demoted by a failover, or is not the master. */
+static bool is_readonly_error(const redisReply *reply)
+{
+    return reply->type == REDIS_REPLY_ERROR &&
+           (strncmp(reply->str, "READONLY", 8) == 0 || strstr(reply->str, "-READONLY") != NULL ||
+            strstr(reply->str, "READONLY You can't write") != NULL);
+}
+
 static void on_reply(redisAsyncContext *ac, void *reply_ptr, void *privdata)
 {
     struct pending *p = privdata;
@@ -150,6 +173,8 @@ static void on_reply(redisAsyncContext *ac, void *reply_ptr, void *privdata)
     conn->outstanding--;
     if (reply != NULL)
         conn->last_reply_ms = now_ms();
+    if (reply != NULL && is_readonly_error(reply))
+        reset_soon(conn, "redis server is a read-only replica; reconnecting to the master");
     if (reply != NULL && reply->type == REDIS_REPLY_ERROR && p->script != NULL &&
         strncmp(reply->str, "NOSCRIPT", 8) == 0 && !p->is_done) {
         const struct lua_script *script = p->script;
@@ -172,7 +197,7 @@ static void on_reset(evutil_socket_t fd, short what, void *arg)
     conn->is_reset_pending = false;
     if (redis_reconnect_context(conn->link) == NULL)
         return;
-    log_msg(LOG_WARN, "redis connection stalled; reconnecting", NULL, NULL);
+    log_msg(LOG_WARN, conn->reset_why, NULL, NULL);
     redis_reconnect_drop(conn->link);   /* fails every pending command */
 }
 
@@ -198,10 +223,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     int deadline_ms = CONNECT_TIMEOUT_MS;
     if (has_expired && redis_reconnect_context(conn->link) != NULL && conn->outstanding > 0 &&
         !conn->is_reset_pending &&
-        now / 1000 - conn->last_reply_ms >= deadline_ms) {
-        conn->is_reset_pending = true;
-        event_active(conn->reset_event, EV_TIMEOUT, 0);
-    }
+        now / 1000 - conn->last_reply_ms >= deadline_ms)
+        reset_soon(conn, "redis connection stalled; reconnecting");
 }
 
 /* Writes lead, v in decimal and CRLF ("*3\r\n", "$40\r\n"); returns the length. */
@@ -342,8 +365,18 @@ static void on_ping(const redisReply *reply, enum app_err err, void *arg)
             conn->state = STATE_CONNECTING;   /* not ready until a PING answers again */
         return;
     }
+    /* through Sentinels the health check is ROLE: a master demoted by a failover keeps
+     * its clients, and one that only reads would never hear READONLY */
+    if (reply->type == REDIS_REPLY_ARRAY &&
+        (reply->elements == 0 || reply->element[0]->type != REDIS_REPLY_STRING ||
+         strcmp(reply->element[0]->str, "master") != 0)) {
+        reset_soon(conn, "redis server is no longer the master; reconnecting to the master");
+        return;
+    }
     if (conn->state != STATE_READY)
-        log_msg(LOG_INFO, "redis ready", "host", conn->cfg->redis_host);
+        log_msg(LOG_INFO, "redis ready", "host",
+                redis_reconnect_is_via_sentinels(conn->link) ? "the master named by sentinel"
+                                                             : conn->cfg->redis_host);
     conn->state = STATE_READY;
     redis_reconnect_mark_healthy(conn->link);
 }
@@ -352,7 +385,8 @@ static void send_ping(struct redis_conn *conn)
 {
     if (redis_reconnect_context(conn->link) == NULL || conn->is_ping_in_flight)
         return;
-    const char *argv[] = {"PING"};
+    bool is_role = redis_reconnect_is_via_sentinels(conn->link);
+    const char *argv[] = {is_role ? "ROLE" : "PING"};
     size_t len[] = {4};
     conn->is_ping_in_flight = true;
     submit(conn, pending_create(conn, on_ping, conn, 1, argv, len), PING_INTERVAL_MS, false);
@@ -416,6 +450,8 @@ static void on_down(enum redis_reconnect_cause cause, const char *error, void *a
         log_msg(LOG_WARN, "redis connect timed out", "host", conn->cfg->redis_host);
     else if (cause == REDIS_RECONNECT_DISCONNECTED)
         log_msg(LOG_WARN, "redis disconnected", "error", error);
+    else if (cause == REDIS_RECONNECT_NOT_MASTER)
+        log_msg(LOG_WARN, "redis server refused: not the master", "error", error);
 }
 
 static const struct redis_reconnect_hooks link_hooks = {
@@ -430,8 +466,7 @@ struct redis_conn *redis_conn_create(struct event_base *base, const struct fd_co
     conn->reset_event = event_new(base, -1, 0, on_reset, conn);
     conn->deadline_timer = evtimer_new(base, on_deadline, conn);
     srandom((unsigned)now_ms());
-    conn->link = redis_reconnect_create(base, cfg->redis_host, cfg->redis_port,
-                                        CONNECT_TIMEOUT_MS, &link_hooks, conn);
+    conn->link = redis_reconnect_create_for(base, cfg, CONNECT_TIMEOUT_MS, &link_hooks, conn);
     struct timeval tv = ms_to_tv(PING_INTERVAL_MS);
     evtimer_add(conn->ping_timer, &tv);
     return conn;

@@ -1,7 +1,10 @@
 /* lib/store/redis_conn.h: one asynchronous Redis connection on a libevent loop, with what
  * hiredis 0.14 lacks: a deadline on every command, a connect timeout, a health PING,
  * and reconnection with jittered backoff, forever. Commands sent while the connection
- * is down fail at once, so callers answer fast (503) instead of queueing. */
+ * is down fail at once, so callers answer fast (503) instead of queueing. A READONLY
+ * answer (the server is a replica now) drops the connection, which is made anew; through
+ * Sentinels (redis_reconnect.h) the health check is ROLE and a server that is no longer
+ * the master is left the same way. */
 #ifndef FD_REDIS_CONN_H
 #define FD_REDIS_CONN_H
 #include <stdbool.h>

@@ -89,9 +89,10 @@ static void on_connected(redisAsyncContext *ac, void *arg)
 static void on_down(enum redis_reconnect_cause cause, const char *error, void *arg)
 {
     struct redis_sub *sub = arg;
-    (void)error;
     if (cause == REDIS_RECONNECT_DISCONNECTED)
         log_msg(LOG_WARN, "redis subscription lost; reconnecting", "channel", sub->channel);
+    else if (cause == REDIS_RECONNECT_NOT_MASTER)
+        log_msg(LOG_WARN, "redis subscription refused a server: not the master", "error", error);
 }
 
 static const struct redis_reconnect_hooks link_hooks = {
@@ -112,8 +113,7 @@ struct redis_sub *redis_sub_create(struct event_base *base, const struct fd_conf
     struct timeval tv = {CHECK_MS / 1000, (CHECK_MS % 1000) * 1000};
     evtimer_add(sub->check_timer, &tv);
     /* No connect bound: a connect that hangs is silence, which on_check ends (given a limit). */
-    sub->link = redis_reconnect_create(base, cfg->redis_host, cfg->redis_port, 0, &link_hooks,
-                                       sub);
+    sub->link = redis_reconnect_create_for(base, cfg, 0, &link_hooks, sub);
     return sub;
 }
 

@@ -8,6 +8,7 @@
 #include "store/db.h"
 
 #define CTL_REDIS_TIMEOUT_MS 3000
+#define CTL_SENTINEL_TIMEOUT_MS 1000
 
 redisReply *ctl_redis_command(redisContext *c, int argc, const char **argv, char *why,
                               size_t why_len)
@@ -41,13 +42,89 @@ static bool run_setup(redisContext *c, int argc, const char **argv, char *why, s
     return r != NULL;
 }
 
+/* One Sentinel's answer to SENTINEL get-master-addr-by-name into host and *port. */
+static bool ask_sentinel(const struct fd_config *cfg, const struct config_sentinel *s,
+                         char *host, size_t host_len, int *port, char *why, size_t why_len)
+{
+    struct timeval tv = {CTL_SENTINEL_TIMEOUT_MS / 1000, (CTL_SENTINEL_TIMEOUT_MS % 1000) * 1000};
+    redisContext *c = redisConnectWithTimeout(s->host, s->port, tv);
+    redisReply *r = NULL;
+    bool is_found = false;
+    if (c == NULL || c->err || redisSetTimeout(c, tv) != REDIS_OK) {
+        snprintf(why, why_len, "sentinel %s:%d: %s", s->host, s->port,
+                 c ? c->errstr : "out of memory");
+        goto out;
+    }
+    if (cfg->redis_sentinel_password[0] != '\0')
+        freeReplyObject(redisCommand(c, "AUTH %s", cfg->redis_sentinel_password));
+    r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", cfg->redis_master);
+    if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+        snprintf(why, why_len, "sentinel %s:%d: %s", s->host, s->port,
+                 r ? r->str : c->errstr);
+        goto out;
+    }
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING ||
+        r->element[0]->len >= host_len || !config_parse_int(r->element[1]->str, 1, 65535, port)) {
+        snprintf(why, why_len, "sentinel %s:%d does not know master '%s'", s->host, s->port,
+                 cfg->redis_master);
+        goto out;
+    }
+    memcpy(host, r->element[0]->str, r->element[0]->len + 1);
+    is_found = true;
+out:
+    freeReplyObject(r);
+    redisFree(c);
+    return is_found;
+}
+
+/* Where to connect: the URL's host, or through Sentinels the master the first one that
+ * knows it names. */
+static bool redis_address(const struct fd_config *cfg, char *host, size_t host_len, int *port,
+                          char *why, size_t why_len)
+{
+    if (cfg->redis_sentinel_count == 0) {
+        snprintf(host, host_len, "%s", cfg->redis_host);
+        *port = cfg->redis_port;
+        return true;
+    }
+    char last[512] = "";
+    for (int i = 0; i < cfg->redis_sentinel_count; i++)
+        if (ask_sentinel(cfg, &cfg->redis_sentinels[i], host, host_len, port, last, sizeof last))
+            return true;
+    snprintf(why, why_len, "no Sentinel gave the address of master '%s' (last: %s)",
+             cfg->redis_master, last);
+    return false;
+}
+
+/* A Sentinel's answer can be out of date during a failover: never write to a replica. */
+static bool is_master(redisContext *c, char *why, size_t why_len)
+{
+    const char *role[] = {"ROLE"};
+    redisReply *r = ctl_redis_command(c, 1, role, why, why_len);
+    if (r == NULL)
+        return false;
+    bool is_ok = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+                 r->element[0]->type == REDIS_REPLY_STRING &&
+                 strcmp(r->element[0]->str, "master") == 0;
+    if (!is_ok)
+        snprintf(why, why_len, "the Redis server the Sentinels named is not the master "
+                 "(a failover under way?); try again");
+    freeReplyObject(r);
+    return is_ok;
+}
+
 redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t why_len)
 {
     struct timeval tv = {CTL_REDIS_TIMEOUT_MS / 1000, (CTL_REDIS_TIMEOUT_MS % 1000) * 1000};
-    redisContext *c = redisConnectWithTimeout(cfg->redis_host, cfg->redis_port, tv);
+    char host[256];
+    int port = 0;
+    if (!redis_address(cfg, host, sizeof host, &port, why, why_len))
+        return NULL;
+    redisContext *c = redisConnectWithTimeout(host, port, tv);
     if (c == NULL || c->err) {
-        snprintf(why, why_len, "cannot connect to Redis at %s:%d: %s", cfg->redis_host,
-                 cfg->redis_port, c ? c->errstr : "out of memory");
+        snprintf(why, why_len, "cannot connect to Redis at %s:%d: %s", host, port,
+                 c ? c->errstr : "out of memory");
         redisFree(c);
         return NULL;
     }
@@ -63,7 +140,8 @@ redisContext *ctl_redis_connect(const struct fd_config *cfg, char *why, size_t w
     const char *select[] = {"SELECT", db};
     if ((cfg->redis_password[0] != '\0' &&
          !run_setup(c, cfg->redis_user[0] ? 3 : 2, auth, why, why_len)) ||
-        (cfg->redis_db != 0 && !run_setup(c, 2, select, why, why_len))) {
+        (cfg->redis_db != 0 && !run_setup(c, 2, select, why, why_len)) ||
+        (cfg->redis_sentinel_count > 0 && !is_master(c, why, why_len))) {
         redisFree(c);
         return NULL;
     }

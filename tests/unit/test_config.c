@@ -12,7 +12,9 @@ static void clear_env(void)
                            "FRONTDESK_TELNYX_PUBLIC_KEY", "FRONTDESK_WEBHOOK_TOLERANCE_S",
                            "FRONTDESK_SHARDS", "FRONTDESK_LOG_LEVEL",
                            "FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "FRONTDESK_PG_STATEMENT_TIMEOUT_MS",
-                           "FRONTDESK_PG_LOCK_TIMEOUT_MS"};
+                           "FRONTDESK_PG_LOCK_TIMEOUT_MS", "FRONTDESK_REDIS_SENTINELS",
+                           "FRONTDESK_REDIS_MASTER", "FRONTDESK_REDIS_SENTINEL_PASSWORD",
+                           "FRONTDESK_REDIS_WAIT_REPLICAS", "FRONTDESK_REDIS_WAIT_MS"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
 }
@@ -35,6 +37,10 @@ static void test_defaults_apply_when_nothing_is_set(void)
     CHECK_INT_EQ(c.pg_statement_timeout_ms, 10000);
     CHECK_INT_EQ(c.pg_lock_timeout_ms, 2000);
     CHECK(!c.has_telnyx_public_key);
+    CHECK_INT_EQ(c.redis_sentinel_count, 0);
+    CHECK_STR_EQ(c.redis_master, "mymaster");
+    CHECK_INT_EQ(c.redis_wait_replicas, 0);
+    CHECK_INT_EQ(c.redis_wait_ms, 100);
 }
 
 static void test_missing_public_key_is_refused_when_needed(void)
@@ -64,6 +70,13 @@ static void test_malformed_values_name_their_variable(void)
         {"FRONTDESK_PG_STATEMENT_TIMEOUT_MS", "10s"},
         {"FRONTDESK_PG_LOCK_TIMEOUT_MS", "-1"},
         {"FRONTDESK_HTTP_CLIENT_TIMEOUT_S", "0"},
+        {"FRONTDESK_REDIS_SENTINELS", "sentinel-0"},
+        {"FRONTDESK_REDIS_SENTINELS", "s0:26379,s1:notaport"},
+        {"FRONTDESK_REDIS_SENTINELS", ":26379"},
+        {"FRONTDESK_REDIS_SENTINELS", "a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1,i:1"},
+        {"FRONTDESK_REDIS_MASTER", "my master"},
+        {"FRONTDESK_REDIS_WAIT_REPLICAS", "-1"},
+        {"FRONTDESK_REDIS_WAIT_MS", "0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct fd_config c;
@@ -101,6 +114,26 @@ static void test_redis_url_with_an_acl_user(void)
     CHECK_STR_EQ(c.redis_password, "");
 }
 
+static void test_sentinels_are_a_list_of_host_and_port(void)
+{
+    struct fd_config c;
+    char why[256] = "";
+    clear_env();
+    setenv("FRONTDESK_REDIS_SENTINELS", "sentinel-0.redis:26379, 10.0.0.7:26380 ,[::1]:26381", 1);
+    setenv("FRONTDESK_REDIS_MASTER", "frontdesk", 1);
+    setenv("FRONTDESK_REDIS_SENTINEL_PASSWORD", "s3ntinel-pw", 1);
+    CHECK(config_load(&c, 0, why, sizeof why) == APP_OK);
+    CHECK_INT_EQ(c.redis_sentinel_count, 3);
+    CHECK_STR_EQ(c.redis_sentinels[0].host, "sentinel-0.redis");
+    CHECK_INT_EQ(c.redis_sentinels[0].port, 26379);
+    CHECK_STR_EQ(c.redis_sentinels[1].host, "10.0.0.7");
+    CHECK_INT_EQ(c.redis_sentinels[1].port, 26380);
+    CHECK_STR_EQ(c.redis_sentinels[2].host, "::1");
+    CHECK_STR_EQ(c.redis_master, "frontdesk");
+    CHECK_STR_EQ(c.redis_sentinel_password, "s3ntinel-pw");
+    clear_env();
+}
+
 static void test_shard_is_crc32_of_lowercase_uuid(void)
 {
     /* zlib crc32("123e4567-e89b-12d3-a456-426614174000") = 0xba07b9b6; % 64 = 54 */
@@ -130,6 +163,7 @@ int main(void)
     RUN(test_malformed_values_name_their_variable);
     RUN(test_redis_url_with_password_and_db);
     RUN(test_redis_url_with_an_acl_user);
+    RUN(test_sentinels_are_a_list_of_host_and_port);
     RUN(test_shard_is_crc32_of_lowercase_uuid);
     RUN(test_generated_uuids_are_valid_and_distinct);
     return check_summary();
