@@ -13,8 +13,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /src
 COPY . .
 ARG FRONTDESK_VERSION=unknown
-# npm: the dashboard's libraries (package-lock.json), embedded in frontdesk-web
-RUN make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" \
+# npm: the dashboard's libraries (package-lock.json), embedded in frontdesk-web. Behind a
+# proxy that re-signs TLS, npm must trust the proxy's CA: pass a CA bundle as the build
+# secret ca_bundle (`--secret id=ca_bundle,src=FILE`, which ops/image-build.sh does from
+# IMAGE_CA_BUNDLE); a secret is mounted for this step only and stored in no layer.
+RUN --mount=type=secret,id=ca_bundle \
+    if [ -s /run/secrets/ca_bundle ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca_bundle; fi; \
+    make -j"$(nproc)" FRONTDESK_VERSION="$FRONTDESK_VERSION" \
       NPM_CI="npm ci --omit=dev --no-audit --no-fund" binaries
 
 FROM debian:12-slim

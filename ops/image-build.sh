@@ -18,7 +18,10 @@
 #   IMAGE_TOOL         docker, podman or buildah (default: the first that works)
 #   IMAGE_STORAGE      podman/buildah storage driver, e.g. vfs where overlay cannot mount
 #   IMAGE_ISOLATION    podman/buildah build isolation, e.g. chroot inside a container
-#   DEBIAN_MIRROR      for debootstrap (default: http://deb.debian.org/debian)
+#   IMAGE_CA_BUNDLE    a CA bundle npm must trust inside the build, behind a proxy that
+#                      re-signs TLS (default: $NODE_EXTRA_CA_CERTS, if set); a build secret
+#   DEBIAN_MIRROR      for debootstrap and the base's apt (default: http://deb.debian.org/debian)
+#   DEBIAN_SECURITY_MIRROR  the base's security updates (default: http://deb.debian.org/debian-security)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,6 +33,7 @@ EXPECTED_VERSION=$(printf '%s' "$FRONTDESK_VERSION" | tr -cd 'A-Za-z0-9._+-' | c
 [ -n "$EXPECTED_VERSION" ] || EXPECTED_VERSION=unknown
 IMAGE=${IMAGE:-frontdesk:$EXPECTED_VERSION}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 BINARIES="frontdesk-api frontdesk-worker frontdesk-web frontdesk-ctl"
 
 say() { printf 'image-build: %s\n' "$*"; }
@@ -68,8 +72,14 @@ if [ "$TOOL" != docker ]; then
 fi
 # Host networking: apt-get and npm inside the build reach the mirrors as this host does.
 BUILD_OPTS+=(--network host)
+IMAGE_CA_BUNDLE=${IMAGE_CA_BUNDLE:-${NODE_EXTRA_CA_CERTS:-}}
+if [ -n "$IMAGE_CA_BUNDLE" ]; then
+    [ -r "$IMAGE_CA_BUNDLE" ] || die "IMAGE_CA_BUNDLE=$IMAGE_CA_BUNDLE cannot be read"
+    BUILD_OPTS+=(--secret "id=ca_bundle,src=$IMAGE_CA_BUNDLE")
+fi
 tool() { "$TOOL" "${GLOBAL[@]}" "$@"; }
 say "building $IMAGE (version $EXPECTED_VERSION) with $TOOL${GLOBAL[*]:+ ${GLOBAL[*]}}"
+[ -z "$IMAGE_CA_BUNDLE" ] || say "npm in the build trusts the CAs of $IMAGE_CA_BUNDLE (build secret ca_bundle)"
 
 # --- the base image -------------------------------------------------------------------
 base_present() {
@@ -95,10 +105,25 @@ make_base_locally() {
     rm -f "$root.log"
     # As the official slim image: no package lists or caches, apt cleans after itself.
     rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+    # The sources of the official image: updates and security fixes, not only the release.
+    rm -f "$root/etc/apt/sources.list"
+    cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $DEBIAN_MIRROR
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $DEBIAN_SECURITY_MIRROR
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
     printf 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true"; };\n' \
         >"$root/etc/apt/apt.conf.d/docker-clean"
     tar -C "$root" --numeric-owner -c . |
-        tool import --change 'CMD ["bash"]' - "$BASE_FULL" >/dev/null
+        tool import --quiet --change 'CMD ["bash"]' - "$BASE_FULL" >/dev/null
     rm -rf "$root"
     trap - EXIT
     say "imported the local base as $BASE_FULL"
@@ -110,7 +135,7 @@ else
     if tool pull "$BASE_FULL" >"$pull_log" 2>&1; then
         say "pulled $BASE"
     else
-        make_base_locally "$(grep -i error "$pull_log" | tail -1 | cut -c1-200)"
+        make_base_locally "$(grep -i error "$pull_log" | tail -1 | cut -c1-300)"
     fi
     rm -f "$pull_log"
 fi
@@ -132,7 +157,7 @@ run_in_image() {
         command -v buildah >/dev/null 2>&1 || die "running the image with chroot isolation needs buildah"
         c=$(buildah "${GLOBAL[@]}" from --quiet --pull-never "$IMAGE")
         if buildah "${GLOBAL[@]}" run ${IMAGE_ISOLATION:+--isolation "$IMAGE_ISOLATION"} \
-                --user 10001:10001 "$c" -- "$entry" "$@"; then rc=0; else rc=$?; fi
+                "$c" -- "$entry" "$@"; then rc=0; else rc=$?; fi
         buildah "${GLOBAL[@]}" rm "$c" >/dev/null
         return $rc
     fi
