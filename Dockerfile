@@ -29,8 +29,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libhiredis0.14 libevent-2.1-7 libevent-pthreads-2.1-7 libpq5 libcurl4 libmsgpackc2 \
       libjansson4 libsodium23 zlib1g ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
-    && groupadd --system --gid 10001 frontdesk \
-    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin frontdesk
+    && groupadd --gid 10001 frontdesk \
+    && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin frontdesk
 COPY --from=build /src/bin/ /usr/local/bin/
 # Numeric, so Kubernetes can verify runAsNonRoot without reading /etc/passwd.
 USER 10001:10001

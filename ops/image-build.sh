@@ -20,6 +20,7 @@
 #   IMAGE_ISOLATION    podman/buildah build isolation, e.g. chroot inside a container
 #   IMAGE_CA_BUNDLE    a CA bundle npm must trust inside the build, behind a proxy that
 #                      re-signs TLS (default: $NODE_EXTRA_CA_CERTS, if set); a build secret
+#   IMAGE_CHECK_ONLY   1: build nothing, only check IMAGE (built elsewhere, or earlier)
 #   DEBIAN_MIRROR      for debootstrap and the base's apt (default: http://deb.debian.org/debian)
 #   DEBIAN_SECURITY_MIRROR  the base's security updates (default: http://deb.debian.org/debian-security)
 set -euo pipefail
@@ -78,8 +79,21 @@ if [ -n "$IMAGE_CA_BUNDLE" ]; then
     BUILD_OPTS+=(--secret "id=ca_bundle,src=$IMAGE_CA_BUNDLE")
 fi
 tool() { "$TOOL" "${GLOBAL[@]}" "$@"; }
-say "building $IMAGE (version $EXPECTED_VERSION) with $TOOL${GLOBAL[*]:+ ${GLOBAL[*]}}"
-[ -z "$IMAGE_CA_BUNDLE" ] || say "npm in the build trusts the CAs of $IMAGE_CA_BUNDLE (build secret ca_bundle)"
+if [ "${IMAGE_CHECK_ONLY:-0}" = 1 ]; then
+    say "checking $IMAGE (version $EXPECTED_VERSION) with $TOOL${GLOBAL[*]:+ ${GLOBAL[*]}}"
+else
+    say "building $IMAGE (version $EXPECTED_VERSION) with $TOOL${GLOBAL[*]:+ ${GLOBAL[*]}}"
+fi
+
+# Reads a field of the built image: FORMAT for docker/podman image inspect, BUILDAH_FORMAT
+# for buildah inspect (which nests the image's configuration under .OCIv1).
+image_field() {
+    if [ "$TOOL" = buildah ]; then
+        tool inspect --type image --format "$2" "$IMAGE"
+    else
+        tool image inspect --format "$1" "$IMAGE"
+    fi
+}
 
 # --- the base image -------------------------------------------------------------------
 base_present() {
@@ -105,6 +119,20 @@ make_base_locally() {
     rm -f "$root.log"
     # As the official slim image: no package lists or caches, apt cleans after itself.
     rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+    # Slim as the official slim image: no manuals, documentation (but copyrights) or
+    # translations, now or from packages installed later.
+    cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<EOF
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/overrides/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*
+EOF
+    find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+    rm -rf "$root"/usr/share/{groff,info,linda,lintian/overrides,locale,man}/*
     # The sources of the official image: updates and security fixes, not only the release.
     rm -f "$root/etc/apt/sources.list"
     cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
@@ -128,9 +156,12 @@ EOF
     trap - EXIT
     say "imported the local base as $BASE_FULL"
 }
-if base_present; then
-    say "base $BASE is in local storage"
-else
+ensure_base() {
+    local pull_log
+    if base_present; then
+        say "base $BASE is in local storage"
+        return
+    fi
     pull_log=$(mktemp)
     if tool pull "$BASE_FULL" >"$pull_log" 2>&1; then
         say "pulled $BASE"
@@ -138,13 +169,18 @@ else
         make_base_locally "$(grep -i error "$pull_log" | tail -1 | cut -c1-300)"
     fi
     rm -f "$pull_log"
-fi
+}
 
 # --- the build ------------------------------------------------------------------------
-started=$(date +%s)
-tool build "${BUILD_OPTS[@]}" --build-arg FRONTDESK_VERSION="$FRONTDESK_VERSION" -t "$IMAGE" .
-build_s=$(( $(date +%s) - started ))
-say "built $IMAGE in ${build_s}s"
+build_s=
+if [ "${IMAGE_CHECK_ONLY:-0}" != 1 ]; then
+    ensure_base
+    [ -z "$IMAGE_CA_BUNDLE" ] || say "npm in the build trusts the CAs of $IMAGE_CA_BUNDLE (build secret ca_bundle)"
+    started=$(date +%s)
+    tool build "${BUILD_OPTS[@]}" --build-arg FRONTDESK_VERSION="$FRONTDESK_VERSION" -t "$IMAGE" .
+    build_s=$(( $(date +%s) - started ))
+    say "built $IMAGE in ${build_s}s"
+fi
 
 # --- the checks -----------------------------------------------------------------------
 # Runs a command in the image as it ships (its USER), entrypoint replaced. With buildah,
@@ -176,14 +212,18 @@ for b in $BINARIES; do
     out=$(run_in_image "/usr/local/bin/$b" --version 2>&1 || true)
     check "$b --version" "$b $EXPECTED_VERSION" "$out"
 done
+check "entrypoint is frontdesk-api" '["/usr/local/bin/frontdesk-api"]' \
+    "$(image_field '{{json .Config.Entrypoint}}' '{{json .OCIv1.Config.Entrypoint}}' 2>&1 || true)"
 check "runs as uid 10001" "10001:10001" "$(run_in_image id -u 2>&1 || true):$(run_in_image id -g 2>&1 || true)"
 check "/usr/share/zoneinfo exists" "Europe/Paris" \
     "$(run_in_image sh -c 'test -f /usr/share/zoneinfo/Europe/Paris && echo Europe/Paris' 2>&1 || true)"
 for b in $BINARIES; do
-    unresolved=$(run_in_image sh -c "ldd /usr/local/bin/$b | grep -c 'not found' || true" 2>&1)
-    check "ldd $b resolves every library" 0 "$unresolved"
+    # ldd fails on a missing binary; else its "not found" lines are what is missing.
+    check "ldd $b resolves every library" resolved "$(run_in_image sh -c \
+        'out=$(ldd "$1") || exit 1; if echo "$out" | grep "not found"; then exit 1; fi; echo resolved' \
+        sh "/usr/local/bin/$b" 2>&1 | tr '\n' ' ' | sed 's/ $//' || true)"
 done
-size=$(tool image inspect --format '{{.Size}}' "$IMAGE" 2>/dev/null || echo 0)
-say "image $IMAGE: $((size / 1000000)) MB, built in ${build_s}s"
+size=$(image_field '{{.Size}}' '{{.ImageSize}}' 2>/dev/null || echo 0)
+say "image $IMAGE: $((size / 1000000)) MB${build_s:+, built in ${build_s}s}"
 [ "$failures" = 0 ] || die "$failures check(s) failed"
 say "all checks passed"
