@@ -2,6 +2,8 @@
 # Deployment names its binary in `command`. Build from the repository root:
 #   docker build --build-arg FRONTDESK_VERSION="$(git describe --tags --always --dirty)" \
 #                -t REGISTRY/frontdesk:TAG .
+# or `make image` (ops/image-build.sh: Docker, else podman or buildah, then checks the
+# image by running it; docs/deploy.md, "Building the image").
 # The version is passed in because .dockerignore keeps .git out of the build context;
 # every binary prints it (--version) and exports it (frontdesk_build_info).
 

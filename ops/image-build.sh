@@ -104,13 +104,14 @@ base_present() {
     esac
 }
 make_base_locally() {
-    local why=$1 root
+    local why=$1 root started
     command -v debootstrap >/dev/null 2>&1 ||
         die "$BASE cannot be pulled ($why) and debootstrap, which would make it from
   $DEBIAN_MIRROR, is not installed: apt-get install debootstrap"
     [ "$(id -u)" = 0 ] || die "$BASE cannot be pulled ($why); making it with debootstrap needs root"
     say "the base $BASE is made locally with debootstrap --variant=minbase bookworm from"
     say "  $DEBIAN_MIRROR, because it could not be pulled: $why"
+    started=$(date +%s)
     root=$(mktemp -d /var/tmp/frontdesk-base.XXXXXX)
     # Removed however we leave; the tree is root's and large.
     trap 'rm -rf "$root"' EXIT
@@ -154,7 +155,7 @@ EOF
         tool import --quiet --change 'CMD ["bash"]' - "$BASE_FULL" >/dev/null
     rm -rf "$root"
     trap - EXIT
-    say "imported the local base as $BASE_FULL"
+    say "imported the local base as $BASE_FULL ($(( $(date +%s) - started ))s)"
 }
 ensure_base() {
     local pull_log
