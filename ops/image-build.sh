@@ -44,7 +44,6 @@ die() { printf 'image-build: %s\n' "$*" >&2; exit 1; }
 docker_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 pick_tool() {
     if [ -n "${IMAGE_TOOL:-}" ]; then
-        command -v "$IMAGE_TOOL" >/dev/null 2>&1 || die "IMAGE_TOOL=$IMAGE_TOOL is not installed"
         echo "$IMAGE_TOOL"
     elif docker_answers; then
         echo docker
@@ -60,6 +59,11 @@ TOOL=$(pick_tool) || die "no way to build an image: no Docker engine answers (do
   neither podman nor buildah is installed. On Debian 12 or Ubuntu, as root:
     apt-get install podman debootstrap uidmap fuse-overlayfs
   (debootstrap makes the base image when Docker Hub cannot be reached)."
+case "$TOOL" in
+    docker|podman|buildah) ;;
+    *) die "IMAGE_TOOL=$TOOL: docker, podman or buildah" ;;
+esac
+command -v "$TOOL" >/dev/null 2>&1 || die "IMAGE_TOOL=$TOOL is not installed"
 if [ "$TOOL" = docker ] && ! docker_answers; then
     die "IMAGE_TOOL=docker but no Docker engine answers (docker info)"
 fi
@@ -71,8 +75,10 @@ if [ "$TOOL" != docker ]; then
     [ -z "${IMAGE_STORAGE:-}" ] || GLOBAL+=(--storage-driver "$IMAGE_STORAGE")
     [ -z "${IMAGE_ISOLATION:-}" ] || BUILD_OPTS+=(--isolation "$IMAGE_ISOLATION")
 fi
-# Host networking: apt-get and npm inside the build reach the mirrors as this host does.
-BUILD_OPTS+=(--network host)
+# Host networking: apt-get and npm inside the build reach the mirrors as this host does,
+# where podman's bridge network may not exist (a sandbox, a container). Docker's default
+# network is left alone: BuildKit refuses host networking unless the builder allows it.
+[ "$TOOL" = docker ] || BUILD_OPTS+=(--network host)
 IMAGE_CA_BUNDLE=${IMAGE_CA_BUNDLE:-${NODE_EXTRA_CA_CERTS:-}}
 if [ -n "$IMAGE_CA_BUNDLE" ]; then
     [ -r "$IMAGE_CA_BUNDLE" ] || die "IMAGE_CA_BUNDLE=$IMAGE_CA_BUNDLE cannot be read"
@@ -213,8 +219,9 @@ for b in $BINARIES; do
     out=$(run_in_image "/usr/local/bin/$b" --version 2>&1 || true)
     check "$b --version" "$b $EXPECTED_VERSION" "$out"
 done
-check "entrypoint is frontdesk-api" '["/usr/local/bin/frontdesk-api"]' \
-    "$(image_field '{{json .Config.Entrypoint}}' '{{json .OCIv1.Config.Entrypoint}}' 2>&1 || true)"
+check "entrypoint is frontdesk-api" '[/usr/local/bin/frontdesk-api]' \
+    "$(image_field '[{{range $i, $a := .Config.Entrypoint}}{{if $i}} {{end}}{{$a}}{{end}}]' \
+                   '[{{range $i, $a := .OCIv1.Config.Entrypoint}}{{if $i}} {{end}}{{$a}}{{end}}]' 2>&1 || true)"
 check "runs as uid 10001" "10001:10001" "$(run_in_image id -u 2>&1 || true):$(run_in_image id -g 2>&1 || true)"
 check "/usr/share/zoneinfo exists" "Europe/Paris" \
     "$(run_in_image sh -c 'test -f /usr/share/zoneinfo/Europe/Paris && echo Europe/Paris' 2>&1 || true)"
@@ -224,7 +231,11 @@ for b in $BINARIES; do
         'out=$(ldd "$1") || exit 1; if echo "$out" | grep "not found"; then exit 1; fi; echo resolved' \
         sh "/usr/local/bin/$b" 2>&1 | tr '\n' ' ' | sed 's/ $//' || true)"
 done
-size=$(image_field '{{.Size}}' '{{.ImageSize}}' 2>/dev/null || echo 0)
-say "image $IMAGE: $((size / 1000000)) MB${build_s:+, built in ${build_s}s}"
+if [ "$TOOL" = buildah ]; then
+    size=$(tool images --noheading --format '{{.Size}}' "$IMAGE" 2>/dev/null || echo unknown)
+else
+    size="$(( $(image_field '{{.Size}}' '' 2>/dev/null || echo 0) / 1000000 )) MB"
+fi
+say "image $IMAGE: $size${build_s:+, built in ${build_s}s}"
 [ "$failures" = 0 ] || die "$failures check(s) failed"
 say "all checks passed"
