@@ -7,7 +7,7 @@
 # `debootstrap --variant=minbase bookworm` and imported under the same name, so the
 # Dockerfile's FROM resolves without Docker Hub. Then the built image is run:
 #   - frontdesk-api, -worker, -web and -ctl --version print FRONTDESK_VERSION;
-#   - it runs as uid 10001;
+#   - its entrypoint is frontdesk-api, and it runs as uid 10001;
 #   - /usr/share/zoneinfo exists (lib/calendar reads it);
 #   - ldd finds every shared library of every binary in the runtime stage.
 # It installs nothing: what is missing is named, with the Debian packages that bring it.
