@@ -32,7 +32,7 @@ SQL_SRC  = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all binaries units deps run test bench bench-calls bench-texts bench-rx bench-web bench-billing fuzz clean FORCE
+.PHONY: all binaries units deps run test image bench bench-calls bench-texts bench-rx bench-web bench-billing fuzz clean FORCE
 all: binaries
 
 binaries: $(BIN)/frontdesk-api $(BIN)/frontdesk-ctl $(BIN)/frontdesk-worker $(BIN)/frontdesk-web
@@ -173,6 +173,12 @@ test: deps
 	@$(MAKE) --no-print-directory -j$(shell nproc) BUILD=build/san BIN=build/san/bin SANITIZE=1 OPT="-O1 -g" binaries units
 	@$(MAKE) --no-print-directory -j$(shell nproc) fuzz
 	@tests/run-all.sh
+
+# The container image from the Dockerfile, built and then checked by running it (Docker,
+# else podman or buildah; the base made with debootstrap when it cannot be pulled). An
+# operator's step, not part of `make test`: see docs/deploy.md, "Building the image".
+image:
+	@ops/image-build.sh
 
 # The benchmark's own programs (floors and load generators), see bench/; the load
 # generators share bench/latency.c.
