@@ -100,10 +100,12 @@ rm -rf "$fuzz_dir"
 # first: every file brings up its own servers on free ports in its own folders, and
 # most of a file's time is spent waiting on real-time calls, not on the cores.
 int1=$(mktemp) int2=$(mktemp) browser=$(mktemp)
-( /usr/bin/python3 tests/integration/run.py --shard 1/2 "$@" > "$int1" 2>&1
+# The browser journeys take about 200 s after the first share: it carries them.
+carry="--carry 1=200"
+( /usr/bin/python3 tests/integration/run.py --shard 1/2 $carry "$@" > "$int1" 2>&1
   /usr/bin/python3 tests/integration/run.py --dir tests/browser > "$browser" 2>&1 ) &
 first=$!
-/usr/bin/python3 tests/integration/run.py --shard 2/2 "$@" > "$int2" 2>&1 &
+/usr/bin/python3 tests/integration/run.py --shard 2/2 $carry "$@" > "$int2" 2>&1 &
 second=$!
 wait "$first" "$second"
 for part in "integration tests (first share):$int1" "integration tests (second share):$int2" \

@@ -3,7 +3,9 @@ named on the command line; --dir DIR for another folder of such files), one at a
 and ends with 'N passed, N failed'. What a file started and left running is stopped
 before the next file runs. --shard K/N runs the K-th of N shares of the files (K from
 1), so that N runs side by side cover every file once; each file brings up its own
-servers on free ports in its own folders, so shares share nothing.
+servers on free ports in its own folders, so shares share nothing. Shares are balanced
+by durations.txt (seconds per file, measured); --carry K=S counts S seconds of other
+work the K-th share's runner does too.
 A test passes when it returns; any exception fails it, with its traceback."""
 import importlib.util
 import os
@@ -13,6 +15,9 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+
+
+UNMEASURED_S = 30.0
 
 
 def stop_leftovers(name):
@@ -42,14 +47,27 @@ def teardown(mod, name):
     return 0
 
 
-def share(files, folder, k, n):
-    """The k-th of n shares of files, balanced by size (a fair stand-in for how long a
-    file runs): the largest first, each to the share holding the least so far."""
-    loads = [0] * n
+def durations(folder):
+    """Seconds each file took in a full run (durations.txt: "name seconds" lines, measured
+    from a `make test` log); {} when the folder has none."""
+    path = os.path.join(folder, "durations.txt")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {name: float(secs) for name, secs in (line.split() for line in f if line.strip())}
+
+
+def share(files, folder, k, n, carry):
+    """The k-th of n shares of files, balanced by how long each file ran last measured
+    (a file not measured yet counts as UNMEASURED_S): the longest first, each to the
+    share holding the least so far. carry: seconds a share spends on other work (the
+    browser journeys after the first), counted in its load from the start."""
+    took = durations(folder)
+    loads = [carry.get(i + 1, 0.0) for i in range(n)]
     mine = []
-    for f in sorted(files, key=lambda f: (-os.path.getsize(os.path.join(folder, f)), f)):
+    for f in sorted(files, key=lambda f: (-took.get(f[:-3], UNMEASURED_S), f)):
         least = loads.index(min(loads))
-        loads[least] += os.path.getsize(os.path.join(folder, f))
+        loads[least] += took.get(f[:-3], UNMEASURED_S)
         if least == k - 1:
             mine.append(f)
     return sorted(mine)
@@ -59,10 +77,14 @@ def main():
     only = sys.argv[1:]
     folder = HERE
     shard = None
-    while only[:1] in (["--dir"], ["--shard"]) and len(only) >= 2:
+    carry = {}
+    while only[:1] in (["--dir"], ["--shard"], ["--carry"]) and len(only) >= 2:
         if only[0] == "--dir":
             folder = os.path.abspath(only[1])
             sys.path.insert(0, folder)
+        elif only[0] == "--carry":
+            k, secs = only[1].split("=")
+            carry[int(k)] = float(secs)
         else:
             k, n = (int(x) for x in only[1].split("/"))
             if not 1 <= k <= n:
@@ -71,7 +93,7 @@ def main():
         only = only[2:]
     files = sorted(f for f in os.listdir(folder) if f.startswith("test_") and f.endswith(".py"))
     if shard:
-        files = share(files, folder, *shard)
+        files = share(files, folder, *shard, carry)
     passed = failed = 0
     for f in files:
         name = f[:-3]
