@@ -24,13 +24,14 @@
   then     O opt-out changes (0 or 1), then O (number, value) pairs: value "" lifts the
            number's opt-out, any other value opts it out. The confirmation text and the
            opt-out land together, so a text checked after this commit never goes out.
-  Returns  1; the error "OUTBOX_FULL" when the business's outbox holds the cap or more
-           while Redis's used memory is within the reserve of maxmemory: nothing was
-           changed, and the event waits until PostgreSQL has drained some, so that one
-           business's backlog never takes the room the others need; 2 when the entry
-           was committed already (no longer pending: an earlier
-           commit whose reply was lost ran), and nothing was changed; or the error
-           "FENCED" when the lease is not ours: nothing was changed.
+  Returns  1 when committed. Otherwise nothing was changed, and it returns:
+           - the error "FENCED" when the lease is not ours;
+           - 2 when the entry was committed already (it is no longer pending: an earlier
+             commit ran whose reply was lost);
+           - the error "OUTBOX_FULL" when the business's outbox holds the cap or more
+             while Redis's used memory is within the reserve of maxmemory: the event
+             waits until PostgreSQL has drained some, so that one business's backlog
+             never takes the room the others need.
   Why Lua  the new state, the records and the acknowledgement must land together: a crash
            before this replays the event (its Telnyx commands carry the same command_id),
            a crash after it has nothing left to do. A stalled former owner changes nothing.

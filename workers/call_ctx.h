@@ -196,6 +196,11 @@ static inline void call_advance_unavailable(struct call_ctx *c, const char *why)
 {
     call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why, .is_transient = true});
 }
+/* One of the two, as the failing step found it. */
+static inline void call_advance_retry(struct call_ctx *c, const char *why, bool is_transient)
+{
+    call_advance(c, (struct call_result){.outcome = CALL_FAILED, .why = why, .is_transient = is_transient});
+}
 /* A Redis request failed: which of the two, by its reply (redis_failure.h). */
 static inline void call_advance_redis_failed(struct call_ctx *c, const redisReply *reply, const char *why)
 {

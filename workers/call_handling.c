@@ -159,10 +159,8 @@ static void stop_playback_early(struct call_ctx *c)
 static void on_model_turn_done(void *arg, const char *failure, bool is_transient)
 {
     struct call_ctx *c = arg;
-    if (failure != NULL && is_transient)
-        call_advance_unavailable(c, failure);
-    else if (failure != NULL)
-        call_advance_failed(c, failure);
+    if (failure != NULL)
+        call_advance_retry(c, failure, is_transient);
     else
         call_advance_with(c, CALL_OK);
 }
@@ -223,10 +221,7 @@ static void on_tool_done(struct tool_done *done, void *arg)
     call_holds_note(c, done);
     call_output_take(&c->out, done, c->t->id);
     if (done->is_retry) {       /* nothing is committed; the event comes back later */
-        if (done->is_transient)
-            call_advance_unavailable(c, done->result.detail);
-        else
-            call_advance_failed(c, done->result.detail);
+        call_advance_retry(c, done->result.detail, done->is_transient);
         return;
     }
     if (done->result.detail[0] != '\0' && tenant_is_owned(c->t))

@@ -128,10 +128,7 @@ static void on_released(const struct booking_result *res, void *arg)
         } else if (res->status == BOOKING_FENCED) {
             call_advance_with(c, CALL_FENCED);
         } else {
-            if (res->err == APP_EUNAVAIL)
-                call_advance_unavailable(c, "could not give a hold back");
-            else
-                call_advance_failed(c, "could not give a hold back");
+            call_advance_retry(c, "could not give a hold back", res->err == APP_EUNAVAIL);
         }
     }
     tenant_unref(t);

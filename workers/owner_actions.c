@@ -41,10 +41,7 @@ static void on_cancel_done(struct tool_done *done, void *arg)
     }
     call_output_take(&c->out, done, c->t->id);
     if (done->is_retry) {
-        if (done->is_transient)
-            call_advance_unavailable(c, done->result.detail);
-        else
-            call_advance_failed(c, done->result.detail);
+        call_advance_retry(c, done->result.detail, done->is_transient);
         return;
     }
     if (done->result.detail[0] != '\0' && tenant_is_owned(c->t))
