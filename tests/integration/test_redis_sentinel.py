@@ -17,17 +17,7 @@ from apihelp import call_payload, entries
 from harness import ctl, env, http, post_webhook, start_api, wait_for, webhook
 from sentinel_topology import FakeSentinel, PlainRedis, SentinelTopology, SilentSentinel
 from webhelp import Web
-
-MSG = "I'd like to leave a message for the dentist."
-HOURS = "What are your opening hours?"
-BYE = "Thanks, that's all, goodbye."
-
-
-def script(pause_ms=0):
-    steps = [{"say": MSG}]
-    if pause_ms:
-        steps.append({"pause_ms": pause_ms})
-    return steps + [{"say": HOURS}, {"say": BYE}]
+from workerhelp import BYE, HOURS, MSG, three_turns as script
 
 
 def nowhere_url():

@@ -10,23 +10,11 @@ import threading
 import time
 import uuid
 
-
 import harness
 import workerhelp as wh
 from apihelp import call_payload
 from harness import Services, ctl, env, post_webhook, wait_for, webhook
-
-MSG = "I'd like to leave a message for the dentist."
-HOURS = "What are your opening hours?"
-BYE = "Thanks, that's all, goodbye."
-
-
-def script(pause_ms=0):
-    """Three turns; an optional pause after the first (the caller thinks)."""
-    steps = [{"say": MSG}]
-    if pause_ms:
-        steps.append({"pause_ms": pause_ms})
-    return steps + [{"say": HOURS}, {"say": BYE}]
+from workerhelp import BYE, HOURS, MSG, three_turns as script
 
 
 def conversation_problems(rec, strict_order=True):

@@ -18,6 +18,20 @@ from harness import Sim, Worker, ctl, random_number, start_api, wait_for
 SHARDS = 64
 
 
+# A caller's three turns, for tests that follow calls through faults
+MSG = "I'd like to leave a message for the dentist."
+HOURS = "What are your opening hours?"
+BYE = "Thanks, that's all, goodbye."
+
+
+def three_turns(pause_ms=0):
+    """Three turns; an optional pause after the first (the caller thinks)."""
+    steps = [{"say": MSG}]
+    if pause_ms:
+        steps.append({"pause_ms": pause_ms})
+    return steps + [{"say": HOURS}, {"say": BYE}]
+
+
 def shard(bid):
     return zlib.crc32(bid.lower().encode()) % SHARDS
 
