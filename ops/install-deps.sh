@@ -7,7 +7,7 @@ pkgs=(
   build-essential pkg-config clang libclang-rt-14-dev
   libhiredis-dev libevent-dev libpq-dev libcurl4-openssl-dev libmsgpack-dev
   libjansson-dev libsodium-dev zlib1g-dev
-  redis-server postgresql wrk curl tzdata
+  redis-server postgresql pgbouncer wrk curl tzdata
   python3 python3-jsonschema python3-redis python3-psycopg2 python3-msgpack python3-nacl python3-yaml
   chromium
 )

@@ -1,5 +1,7 @@
 /* web/db_stage.c: what a database thread runs for a request: one transaction on the
- * thread's own connection (as frontdesk_app), the session checked and its business
+ * thread's own connection, opened as frontdesk_app with the statement and lock timeouts
+ * (FRONTDESK_PG_*_TIMEOUT_MS: a stuck query or a row lock held elsewhere frees the thread
+ * and answers 503) set for it alone (db_scope.h), the session checked and its business
  * declared, then the route's handler; COMMIT when the answer is a success or the route
  * continues, ROLLBACK otherwise. Runs off the loop and touches only the exchange. */
 #include <sodium.h>
@@ -9,21 +11,17 @@
 #include "core/log.h"
 #include "owner/sessions.h"
 #include "store/db.h"
+#include "store/db_scope.h"
 #include "web.h"
 
-/* The thread's connection, (re)connected when it is missing or broken. Its statement
- * and lock timeouts (FRONTDESK_PG_*_TIMEOUT_MS) bound any statement, so a stuck query or
- * a row lock held elsewhere frees the thread and answers 503. */
+/* The thread's connection, (re)connected when it is missing or broken. */
 static PGconn *connection(void **state, const struct fd_config *cfg, char *why, size_t why_len)
 {
     PGconn *conn = *state;
     if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
         return conn;
     PQfinish(conn);
-    char options[128];
-    db_session_options(cfg->pg_statement_timeout_ms, cfg->pg_lock_timeout_ms, options,
-                       sizeof options);
-    conn = db_connect_with(cfg->database_url, options, why, why_len);
+    conn = db_connect_service(cfg->database_url, why, why_len);
     *state = conn;
     return conn;
 }
@@ -107,7 +105,8 @@ void web_db_run(void *job, void **state, void *arg)
         web_fail(&x->result, APP_EUNAVAIL, why);
         return;
     }
-    enum app_err err = db_exec(conn, "BEGIN", why, sizeof why);
+    struct db_limits limits = {web->cfg.pg_statement_timeout_ms, web->cfg.pg_lock_timeout_ms};
+    enum app_err err = db_begin_scoped(conn, &limits, why, sizeof why);
     if (err != APP_OK) {
         web_fail(&x->result, err, why);
         return;

@@ -226,10 +226,8 @@ int main(int argc, char **argv)
     }
     w.redis = redis_conn_create(w.base, &w.cfg);
     w.sub = redis_sub_create(w.base, &w.cfg, "fd:events", SUB_SILENCE_LIMIT_MS, on_notified, &w);
-    char pg_options[128];
-    db_session_options(w.cfg.pg_statement_timeout_ms, w.cfg.pg_lock_timeout_ms, pg_options,
-                       sizeof pg_options);
-    w.pg = pg_conn_create(w.base, w.cfg.database_url, pg_options);
+    struct db_limits pg_limits = {w.cfg.pg_statement_timeout_ms, w.cfg.pg_lock_timeout_ms};
+    w.pg = pg_conn_create(w.base, w.cfg.database_url, &pg_limits);
     w.drain = outbox_drain_create(w.base, w.redis, w.pg, (unsigned)w.cfg.shards);
     connect_telnyx(&w);
     w.llm = llm_turns_create(http_client_of_worker, w.base, &w.wcfg);

@@ -8,20 +8,15 @@
 #include "store/host_resolve.h"
 #include "store/tenant_keys.h"
 
-#define OPTIONS_MAX 1024
-
 /* The keywords and values of one PQconnect*Params call. connect_timeout comes before
  * dbname, so a connect_timeout in the URL overrides it (libpq keeps the last value of a
- * repeated keyword); hostaddr and options come after, so ours win (options already holds
- * the URL's own, after ours). */
+ * repeated keyword); hostaddr comes after, so ours wins. */
 struct connect_params {
-    const char *keywords[6];
-    const char *values[6];
-    char options[OPTIONS_MAX];
+    const char *keywords[5];
+    const char *values[5];
 };
 
-static void connect_params_init(struct connect_params *p, const char *url, const char *hostaddr,
-                                const char *options)
+static void connect_params_init(struct connect_params *p, const char *url, const char *hostaddr)
 {
     int n = 0;
     p->keywords[n] = "connect_timeout";
@@ -34,25 +29,8 @@ static void connect_params_init(struct connect_params *p, const char *url, const
         p->keywords[n] = "hostaddr";
         p->values[n++] = hostaddr;
     }
-    if (options != NULL && options[0] != '\0') {
-        const char *own = NULL;
-        PQconninfoOption *opts = PQconninfoParse(url, NULL);
-        for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
-            if (strcmp(o->keyword, "options") == 0)
-                own = o->val;
-        snprintf(p->options, sizeof p->options, "%s%s%s", options, own ? " " : "", own ? own : "");
-        PQconninfoFree(opts);
-        p->keywords[n] = "options";
-        p->values[n++] = p->options;
-    }
     p->keywords[n] = NULL;
     p->values[n] = NULL;
-}
-
-void db_session_options(int statement_timeout_ms, int lock_timeout_ms, char *out, size_t out_len)
-{
-    snprintf(out, out_len, "-c statement_timeout=%d -c lock_timeout=%d", statement_timeout_ms,
-             lock_timeout_ms);
 }
 
 static void chomp(char *s)
@@ -136,16 +114,15 @@ static void describe_connect_failure(PGconn *conn, const char *url, char *why, s
 
 PGconn *db_connect_start(const char *url, char *why, size_t why_len)
 {
-    return db_connect_start_at(url, NULL, NULL, why, why_len);
+    return db_connect_start_at(url, NULL, why, why_len);
 }
 
 /* With hostaddr libpq connects to it without a lookup, and still uses the URL's host
  * name for authentication and TLS. */
-PGconn *db_connect_start_at(const char *url, const char *hostaddr, const char *options,
-                            char *why, size_t why_len)
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len)
 {
     struct connect_params p;
-    connect_params_init(&p, url, hostaddr, options);
+    connect_params_init(&p, url, hostaddr);
     PGconn *conn = PQconnectStartParams(p.keywords, p.values, 1);
     if (conn == NULL || PQstatus(conn) == CONNECTION_BAD) {
         describe_connect_failure(conn, url, why, why_len);
@@ -179,7 +156,8 @@ bool db_url_host_name(const char *url, char *host, size_t host_len)
 
 enum app_err db_check_set_role(const PGresult *res, const char *role, char *why, size_t why_len)
 {
-    if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK)
+    if (res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+                        PQresultStatus(res) == PGRES_TUPLES_OK))   /* SET ROLE, set_config */
         return APP_OK;
     const char *msg = res ? PQresultErrorMessage(res) : "no result";
     if (db_result_is(res, "22023") || db_result_is(res, "42704"))
@@ -195,11 +173,10 @@ enum app_err db_check_set_role(const PGresult *res, const char *role, char *why,
     return APP_EUNAVAIL;
 }
 
-static PGconn *connect_as(const char *url, const char *role, const char *options, char *why,
-                          size_t why_len)
+PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
 {
     struct connect_params p;
-    connect_params_init(&p, url, NULL, options);
+    connect_params_init(&p, url, NULL);
     PGconn *conn = PQconnectdbParams(p.keywords, p.values, 1);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
         describe_connect_failure(conn, url, why, why_len);
@@ -219,16 +196,6 @@ static PGconn *connect_as(const char *url, const char *role, const char *options
         return NULL;
     }
     return conn;
-}
-
-PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
-{
-    return connect_as(url, role, NULL, why, why_len);
-}
-
-PGconn *db_connect_with(const char *url, const char *options, char *why, size_t why_len)
-{
-    return connect_as(url, DB_APP_ROLE, options, why, why_len);
 }
 
 PGconn *db_connect(const char *url, char *why, size_t why_len)

@@ -1,10 +1,12 @@
 /* lib/store/db.h: PostgreSQL (libpq) helpers shared by frontdesk-ctl, the api and the worker.
  *
- * Every service query runs as the non-owner role frontdesk_app (schema/0001_v1.sql),
- * whatever role FRONTDESK_DATABASE_URL names: db_connect() does SET ROLE right after
- * connecting, so Row Level Security holds even when an operator hands a service an
- * owner's URL. Each transaction then declares its tenant (db_with_tenant), and the
- * policies show it that tenant's rows only; with no tenant declared they show none.
+ * Every query runs as the non-owner role frontdesk_app (schema/0001_v1.sql) or, for
+ * the ops CLI, frontdesk_ops, whatever role FRONTDESK_DATABASE_URL names, so Row Level
+ * Security holds even when an operator hands us an owner's URL. frontdesk-ctl does SET
+ * ROLE right after connecting (db_connect); the services declare the role in every
+ * transaction instead (db_scope.h), which a pooler in transaction mode keeps. Each
+ * transaction then declares its tenant (db_with_tenant), and the policies show it that
+ * tenant's rows only; with no tenant declared they show none.
  *
  * Messages written to why never contain the URL's password. */
 #ifndef FD_DB_H
@@ -18,7 +20,6 @@
 
 #define DB_APP_ROLE "frontdesk_app"     /* tenant-scoped reads and writes */
 #define DB_OPS_ROLE "frontdesk_ops"     /* reads every tenant, writes nothing (ops CLI) */
-#define DB_SET_APP_ROLE_SQL "SET ROLE " DB_APP_ROLE
 /* Parameter $1: the tenant's business id. true = local to the transaction. */
 #define DB_SET_TENANT_SQL "SELECT set_config('app.business_id', $1, true)"
 #define DB_CONNECT_TIMEOUT_S "5"        /* unless the URL sets connect_timeout */
@@ -34,34 +35,21 @@ PGconn *db_connect_ops(const char *url, char *why, size_t why_len);
  * migrate` connects with NULL: it must create tables and roles as their owner. */
 PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len);
 
-/* The services' session limits (frontdesk-api, -web, -worker; never migrations or
- * frontdesk-ctl, whose long operations must run to their end): statement_timeout and
- * lock_timeout in ms (0: none), sent as libpq's `options` (-c name=value) at connect,
- * which a pooler in transaction mode keeps, unlike a SET. The URL's own `options` come
- * after ours, so an operator's -c statement_timeout=... in the URL wins. Writes the
- * value for db_connect_start_at / db_connect_with into out (at least 64 bytes). */
-void db_session_options(int statement_timeout_ms, int lock_timeout_ms, char *out, size_t out_len);
-
-/* db_connect with session options (from db_session_options; NULL: none). */
-PGconn *db_connect_with(const char *url, const char *options, char *why, size_t why_len);
-
 /* For event-loop callers, the pieces of db_connect that do not block:
  * db_connect_start begins a non-blocking connection (owned; NULL with why when libpq
  * refuses the URL or cannot allocate); poll it with PQconnectPoll/PQsocket until
- * PGRES_POLLING_OK, PQsetnonblocking(conn, 1), PQsendQuery(conn, DB_SET_APP_ROLE_SQL),
- * and pass each result to db_check_set_role. */
+ * PGRES_POLLING_OK, PQsetnonblocking(conn, 1), then check the role (db_scope.h). */
 PGconn *db_connect_start(const char *url, char *why, size_t why_len);
 /* The same, connecting to hostaddr (a literal address, the URL's host name resolved
  * off the loop by host_resolve.h) instead of letting libpq resolve the name, which it
- * does with a blocking getaddrinfo (NULL: as db_connect_start), with the session options
- * (from db_session_options; NULL: none). */
-PGconn *db_connect_start_at(const char *url, const char *hostaddr, const char *options,
-                            char *why, size_t why_len);
+ * does with a blocking getaddrinfo (NULL: as db_connect_start). */
+PGconn *db_connect_start_at(const char *url, const char *hostaddr, char *why, size_t why_len);
 /* True, with the name in host, when url names one host by name (not an address, a
  * socket directory or a list, and without hostaddr): the name to resolve before
  * db_connect_start_at. */
 bool db_url_host_name(const char *url, char *host, size_t host_len);
-/* APP_OK when res (borrowed) is the successful result of SET ROLE role; otherwise
+/* APP_OK when res (borrowed) is the successful result of SET ROLE role or of
+ * set_config('role', role, ...); otherwise
  * why explains and suggests the fix. */
 enum app_err db_check_set_role(const PGresult *res, const char *role, char *why, size_t why_len);
 

@@ -1,8 +1,10 @@
 /* lib/store/pg_conn.c: see pg_conn.h.
  *
  * States: DOWN (waiting out the backoff) -> CONNECTING (the URL's host name resolved off
- * the loop, host_resolve.c, then PQconnectPoll on socket events) -> SETTING_ROLE (SET
- * ROLE frontdesk_app sent) -> READY. In READY one job runs at a time: its statements
+ * the loop, host_resolve.c, then PQconnectPoll on socket events) -> SETTING_ROLE (whether
+ * the login may assume frontdesk_app, asked once) -> READY. Every job is a transaction
+ * that opens with BEGIN and DB_SCOPE_SQL (db_scope.h): role, timeouts and tenant local
+ * to it, nothing set for the session. In READY one job runs at a time: its statements
  * are sent one after another with PQsendQueryParams (one statement each, the extended
  * protocol allows no more), each read to its last PGresult before the next is sent. A
  * job's deadline timer runs from submission; when it fires on the running job we cannot
@@ -17,6 +19,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/db_scope.h"
 #include "store/host_resolve.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -41,7 +44,6 @@ struct job {
     struct step *steps;             /* owned */
     int nsteps;
     int step;                       /* the statement running or next to run */
-    bool is_transaction;            /* steps[0] is BEGIN: roll back on failure */
     bool is_rolling_back;
     PGresult *failure;              /* owned: the error being reported after ROLLBACK */
     PGresult *kept;                 /* owned: a transaction's last statement's result,
@@ -54,7 +56,7 @@ struct job {
 struct pg_conn {
     struct event_base *base;        /* borrowed */
     char *url;                      /* owned */
-    char *options;                  /* owned: libpq session options, or NULL */
+    struct db_limits limits;        /* each transaction's statement and lock timeouts */
     PGconn *pg;                     /* owned; NULL when down */
     struct host_lookup *lookup;     /* owned: the URL's host name being resolved, or NULL */
     enum conn_state state;
@@ -220,7 +222,7 @@ static void on_statement_done(struct pg_conn *c, PGresult *res)
     } else {
         enum app_err err = db_result_err(c->pg, res, j->why, sizeof j->why);
         if (err == APP_OK && j->step + 1 < j->nsteps) {
-            if (j->is_transaction && j->step + 2 == j->nsteps)
+            if (j->step + 2 == j->nsteps)
                 j->kept = res;          /* the caller's last statement: COMMIT is next */
             else
                 PQclear(res);
@@ -228,7 +230,7 @@ static void on_statement_done(struct pg_conn *c, PGresult *res)
             send_step(c);
             return;
         }
-        if (err != APP_OK && j->is_transaction && j->step > 0 && PQstatus(c->pg) == CONNECTION_OK) {
+        if (err != APP_OK && j->step > 0 && PQstatus(c->pg) == CONNECTION_OK) {
             j->failure = res;
             j->failure_err = err;
             j->is_rolling_back = true;
@@ -313,7 +315,7 @@ static void on_notice(void *arg, const char *message)
 static void on_connected(struct pg_conn *c)
 {
     free_io(c);
-    if (PQsetnonblocking(c->pg, 1) != 0 || !PQsendQuery(c->pg, DB_SET_APP_ROLE_SQL)) {
+    if (PQsetnonblocking(c->pg, 1) != 0 || !PQsendQuery(c->pg, DB_CHECK_APP_ROLE_SQL)) {
         drop_with_error(c, "cannot start the session");
         return;
     }
@@ -358,7 +360,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 static void connect_to(struct pg_conn *c, const char *hostaddr)
 {
     char why[512];
-    c->pg = db_connect_start_at(c->url, hostaddr, c->options, why, sizeof why);
+    c->pg = db_connect_start_at(c->url, hostaddr, why, sizeof why);
     if (c->pg == NULL) {
         log_msg(LOG_WARN, "postgres connect failed", "error", why);
         c->state = STATE_DOWN;
@@ -488,51 +490,59 @@ static void enqueue(struct pg_conn *c, struct job *j)
     event_active(c->kick, EV_TIMEOUT, 0);
 }
 
+/* A job of nstmts caller statements: BEGIN; the scope (role, limits, the tenant if any);
+ * the statements, filled in by the caller from steps[2]; COMMIT. */
+static struct job *transaction_create(struct pg_conn *c, const char *business_id,
+                                      const struct db_limits *limits, int nstmts,
+                                      int timeout_ms, pg_result_fn cb, void *arg)
+{
+    struct job *j = job_create(c, nstmts + 3, timeout_ms, cb, arg);
+    struct db_limit_texts t;
+    db_limit_texts(limits, &t);
+    const char *scope[3] = {t.statement_ms, t.lock_ms, business_id};
+    copy_step(&j->steps[0], "BEGIN", 0, NULL);
+    if (business_id != NULL)
+        copy_step(&j->steps[1], DB_SCOPE_TENANT_SQL, 3, scope);
+    else
+        copy_step(&j->steps[1], DB_SCOPE_SQL, 2, scope);
+    copy_step(&j->steps[nstmts + 2], "COMMIT", 0, NULL);
+    return j;
+}
+
 void pg_conn_query(struct pg_conn *c, const char *sql, int nparams, const char *const *params,
                    int timeout_ms, pg_result_fn cb, void *arg)
 {
-    struct job *j = job_create(c, 1, timeout_ms, cb, arg);
-    copy_step(&j->steps[0], sql, nparams, params);
+    struct job *j = transaction_create(c, NULL, &c->limits, 1, timeout_ms, cb, arg);
+    copy_step(&j->steps[2], sql, nparams, params);
     enqueue(c, j);
 }
 
 void pg_conn_transaction(struct pg_conn *c, const char *business_id, const struct pg_stmt *stmts,
                          int nstmts, int timeout_ms, pg_result_fn cb, void *arg)
 {
-    struct job *j = job_create(c, nstmts + 3, timeout_ms, cb, arg);
-    const char *tenant[1] = {business_id};
-    j->is_transaction = true;
-    copy_step(&j->steps[0], "BEGIN", 0, NULL);
-    copy_step(&j->steps[1], DB_SET_TENANT_SQL, 1, tenant);
+    struct job *j = transaction_create(c, business_id, &c->limits, nstmts, timeout_ms, cb, arg);
     for (int i = 0; i < nstmts; i++)
         copy_step(&j->steps[2 + i], stmts[i].sql, stmts[i].nparams, stmts[i].params);
-    copy_step(&j->steps[nstmts + 2], "COMMIT", 0, NULL);
     enqueue(c, j);
 }
 
 void pg_conn_query_long(struct pg_conn *c, const char *sql, int nparams,
                         const char *const *params, int timeout_ms, pg_result_fn cb, void *arg)
 {
-    struct job *j = job_create(c, 4, timeout_ms, cb, arg);
-    char limit[32];
-    snprintf(limit, sizeof limit, "%d", timeout_ms);
-    const char *limits[1] = {limit};
-    j->is_transaction = true;
-    copy_step(&j->steps[0], "BEGIN", 0, NULL);
-    copy_step(&j->steps[1], "SELECT set_config('statement_timeout', $1, true), "
-                            "set_config('lock_timeout', $1, true)", 1, limits);
+    struct db_limits longer = {timeout_ms, timeout_ms};
+    struct job *j = transaction_create(c, NULL, &longer, 1, timeout_ms, cb, arg);
     copy_step(&j->steps[2], sql, nparams, params);
-    copy_step(&j->steps[3], "COMMIT", 0, NULL);
     enqueue(c, j);
 }
 
 struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url,
-                               const char *options)
+                               const struct db_limits *limits)
 {
     struct pg_conn *c = xcalloc(1, sizeof *c);
     c->base = base;
     c->url = xstrdup(database_url);
-    c->options = options ? xstrdup(options) : NULL;
+    if (limits != NULL)
+        c->limits = *limits;
     c->backoff_ms = BACKOFF_MIN_MS;
     c->retry_timer = evtimer_new(base, on_retry, c);
     c->connect_timer = evtimer_new(base, on_connect_timeout, c);
@@ -557,7 +567,6 @@ void pg_conn_free(struct pg_conn *c)
     event_free(c->connect_timer);
     event_free(c->kick);
     free(c->url);
-    free(c->options);
     free(c);
 }
 

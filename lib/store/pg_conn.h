@@ -1,7 +1,9 @@
 /* lib/store/pg_conn.h: one non-blocking PostgreSQL connection on a libevent loop, for the
  * worker's durable writes (lib/store/outbox_drain.c). It never blocks the loop: connecting
- * (db_connect_start + PQconnectPoll), SET ROLE frontdesk_app, sending and reading are
- * all driven by socket events. Jobs (a query, or a transaction of several statements)
+ * (db_connect_start + PQconnectPoll), the check that it may assume frontdesk_app, sending
+ * and reading are all driven by socket events. Every job is a transaction that declares
+ * its role, timeouts and tenant for itself (db_scope.h), so the connection may go
+ * through a pooler in transaction mode. Jobs (a query, or a transaction of several statements)
  * run one at a time in FIFO order, each with a deadline. When the connection is lost or
  * a running job passes its deadline, the connection is dropped, the running and queued
  * jobs fail (each callback once), and it reconnects with jittered backoff, forever.
@@ -14,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "core/err.h"
+#include "store/db_scope.h"
 
 struct event_base;
 struct pg_conn;
@@ -38,30 +41,31 @@ struct pg_stmt {
 };
 
 /* Starts connecting at once. Borrows base (must outlive the connection); copies url and
- * options, the session's libpq options (db_session_options: its statement and lock
- * timeouts; NULL: none). A statement timeout shorter than the jobs' deadlines lets the
- * server cancel a slow statement (SQLSTATE 57014, the job fails alone) before a deadline
- * drops the connection and every job on it. */
+ * limits, the statement and lock timeouts every transaction sets for itself (NULL:
+ * none). A statement timeout shorter than the jobs' deadlines lets the server cancel a
+ * slow statement (SQLSTATE 57014, the job fails alone) before a deadline drops the
+ * connection and every job on it. */
 struct pg_conn *pg_conn_create(struct event_base *base, const char *database_url,
-                               const char *options);
+                               const struct db_limits *limits);
 /* Fails every running and queued job (callbacks run, with APP_EUNAVAIL), closes and
  * frees. NULL is fine. Not from inside a pg_result_fn. */
 void pg_conn_free(struct pg_conn *c);
 
-/* True while connected as frontdesk_app and not broken. */
+/* True while connected (the login may assume frontdesk_app) and not broken. */
 bool pg_conn_is_ready(const struct pg_conn *c);
 
-/* Queues one statement (sql and params copied) with a deadline of timeout_ms from now. */
+/* Queues one statement (sql and params copied) with a deadline of timeout_ms from now,
+ * in a transaction of its own: BEGIN; the scope without a tenant; sql; COMMIT. */
 void pg_conn_query(struct pg_conn *c, const char *sql, int nparams, const char *const *params,
                    int timeout_ms, pg_result_fn cb, void *arg);
 
-/* pg_conn_query for a statement that may run longer than the session's timeouts (the
+/* pg_conn_query for a statement that may run longer than the usual timeouts (the
  * daily retention and billing jobs): BEGIN; statement_timeout and lock_timeout set to
  * timeout_ms for this transaction only; sql; COMMIT. cb gets sql's result. */
 void pg_conn_query_long(struct pg_conn *c, const char *sql, int nparams,
                         const char *const *params, int timeout_ms, pg_result_fn cb, void *arg);
 
-/* Queues BEGIN; SELECT set_config('app.business_id', business_id, true); stmts...;
+/* Queues BEGIN; the scope with app.business_id = business_id; stmts...;
  * COMMIT, run back to back with nothing else in between, within timeout_ms. On the first
  * failing statement it sends ROLLBACK and reports that statement's error; once COMMIT
  * succeeded cb gets the result of the last of stmts (its rows, or PQcmdTuples for the

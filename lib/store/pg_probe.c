@@ -155,7 +155,7 @@ static void connect_to(struct pg_probe *p, const char *hostaddr)
     struct timeval limit = {PROBE_DEADLINE_MS / 1000, (PROBE_DEADLINE_MS % 1000) * 1000};
     evtimer_add(p->deadline, &limit);
     char why[512];
-    p->conn = db_connect_start_at(p->url, hostaddr, NULL, why, sizeof why);
+    p->conn = db_connect_start_at(p->url, hostaddr, why, sizeof why);
     if (p->conn == NULL) {
         finish_attempt(p, false);
         return;

@@ -1,8 +1,8 @@
-"""frontdesk-web's PostgreSQL sessions carry a lock_timeout (FRONTDESK_PG_LOCK_TIMEOUT_MS,
-2 s by default, set at connect): a row of business A locked by another session makes A's
-requests that need it answer 503 within a few seconds, instead of holding a database
-thread until the statement timeout, while business B is served as usual; A is served
-again once the lock is gone."""
+"""frontdesk-web's PostgreSQL transactions carry a lock_timeout
+(FRONTDESK_PG_LOCK_TIMEOUT_MS, 2 s by default, set by each transaction): a row of business A
+locked by another session makes A's requests that need it answer 503 within a few
+seconds, instead of holding a database thread until the statement timeout, while business
+B is served as usual; A is served again once the lock is gone."""
 import threading
 import time
 

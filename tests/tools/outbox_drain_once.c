@@ -85,10 +85,8 @@ int main(int argc, char **argv)
     dr.ntenants = argc - first;
     dr.base = event_base_new();
     dr.redis = redis_conn_create(dr.base, &cfg);
-    char pg_options[128];
-    db_session_options(cfg.pg_statement_timeout_ms, cfg.pg_lock_timeout_ms, pg_options,
-                       sizeof pg_options);
-    struct pg_conn *pg = pg_conn_create(dr.base, cfg.database_url, pg_options);
+    struct db_limits pg_limits = {cfg.pg_statement_timeout_ms, cfg.pg_lock_timeout_ms};
+    struct pg_conn *pg = pg_conn_create(dr.base, cfg.database_url, &pg_limits);
     dr.drain = outbox_drain_create(dr.base, dr.redis, pg, (unsigned)cfg.shards);
     dr.tick = evtimer_new(dr.base, on_tick, &dr);
     struct event *limit = evtimer_new(dr.base, on_time_limit, dr.base);

@@ -1,6 +1,7 @@
 /* Unit tests for the pure parts of lib/store/db.c: passwords never reach a message. */
 #include "check.h"
 #include "store/db.h"
+#include "store/db_scope.h"
 
 static void test_uri_password_is_redacted(void)
 {
@@ -50,13 +51,16 @@ static void test_connect_failure_does_not_print_password(void)
     CHECK(strstr(why, "secret") == NULL);
 }
 
-static void test_session_options_set_both_timeouts(void)
+static void test_limit_texts_are_both_timeouts_in_ms(void)
 {
-    char out[128];
-    db_session_options(10000, 2000, out, sizeof out);
-    CHECK_STR_EQ(out, "-c statement_timeout=10000 -c lock_timeout=2000");
-    db_session_options(0, 0, out, sizeof out);
-    CHECK_STR_EQ(out, "-c statement_timeout=0 -c lock_timeout=0");
+    struct db_limits limits = {10000, 2000};
+    struct db_limit_texts t;
+    db_limit_texts(&limits, &t);
+    CHECK_STR_EQ(t.statement_ms, "10000");
+    CHECK_STR_EQ(t.lock_ms, "2000");
+    db_limit_texts(NULL, &t);                   /* none: PostgreSQL's 0, no limit */
+    CHECK_STR_EQ(t.statement_ms, "0");
+    CHECK_STR_EQ(t.lock_ms, "0");
 }
 
 int main(void)
@@ -66,6 +70,6 @@ int main(void)
     RUN(test_password_with_at_sign_is_redacted_whole);
     RUN(test_keyword_form_password_is_redacted);
     RUN(test_connect_failure_does_not_print_password);
-    RUN(test_session_options_set_both_timeouts);
+    RUN(test_limit_texts_are_both_timeouts_in_ms);
     return check_summary();
 }
