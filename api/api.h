@@ -12,6 +12,7 @@
 #include "http/conn_guard.h"
 #include "http/http_drain.h"
 
+struct event_fields;
 struct redisReply;
 
 struct event_base;
@@ -120,6 +121,24 @@ typedef void (*replica_wait_fn)(bool is_replicated, const struct redisReply *rep
 /* Waits, within r's Redis budget and FRONTDESK_REDIS_WAIT_MS, for the replicas to hold
  * what was written (api/replica_wait.c). done runs once; at once when no wait is set. */
 void api_replica_wait(struct api_request *r, replica_wait_fn done, void *arg);
+
+/* What putting an event on its business's stream came to: reply is Redis's answer
+ * (borrowed) when it was not taken, else NULL. */
+enum api_put_result { API_PUT_ENQUEUED, API_PUT_DUPLICATE, API_PUT_UNAVAILABLE };
+typedef void (*api_put_fn)(enum api_put_result result, const struct redisReply *reply, void *arg);
+/* One event being put (api/event_put.c); the route keeps it in its context. */
+struct api_put {
+    struct api_request *r;
+    bool is_duplicate;
+    api_put_fn done;
+    void *arg;
+};
+/* De-duplicates the event and appends it to business_id's stream (enqueue_event.lua),
+ * within r's Redis budget, then waits for the replicas; done runs once, from the loop.
+ * Counts enqueued and duplicate events. put and business_id must live until done (f is
+ * read during the call only); r->business_id is set to business_id for the log line. */
+void api_put_event(struct api_put *put, struct api_request *r, const char *business_id,
+                   const struct event_fields *f, api_put_fn done, void *arg);
 
 /* The routes. */
 void webhook_handle(struct api *api, struct api_request *r);

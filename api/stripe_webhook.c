@@ -28,7 +28,6 @@
 #include "core/mp_buf.h"
 #include "core/xalloc.h"
 #include "store/event_enqueue.h"
-#include "store/lua_args.h"
 #include "store/redis_conn.h"
 #include "store/tenant_keys.h"
 
@@ -39,7 +38,7 @@ struct stripe_ctx {
     struct stripe_webhook_event ev;
     struct mp_buf body;             /* owned: {"event": <raw JSON>} */
     char business_id[FD_UUID_LEN + 1];
-    bool is_duplicate;              /* the enqueue script found the event id seen already */
+    struct api_put put;             /* the event on its way to the stream */
 };
 
 static const char *const result_names[STRIPE_RESULT_COUNT] = {
@@ -77,53 +76,26 @@ static void ctx_unavailable(struct stripe_ctx *ctx, const redisReply *reply)
     ctx_free(ctx);
 }
 
-static void on_replicated(bool is_replicated, const redisReply *reply, void *arg)
+static void on_put(enum api_put_result result, const redisReply *reply, void *arg)
 {
     struct stripe_ctx *ctx = arg;
-    if (!is_replicated) {
+    if (result == API_PUT_UNAVAILABLE)
         ctx_unavailable(ctx, reply);
-        return;
-    }
-    if (ctx->is_duplicate) {
-        ctx->r.api->metrics.duplicates++;
+    else if (result == API_PUT_DUPLICATE)
         ctx_finish(ctx, STRIPE_RESULT_DUPLICATE, "duplicate", "{\"status\":\"duplicate\"}");
-        return;
-    }
-    ctx->r.api->metrics.events_enqueued++;
-    ctx_finish(ctx, STRIPE_RESULT_ENQUEUED, "enqueued", "{\"status\":\"accepted\"}");
-}
-
-static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct stripe_ctx *ctx = arg;
-    if (err != APP_OK || reply == NULL) {
-        ctx_unavailable(ctx, reply);
-        return;
-    }
-    ctx->is_duplicate = reply->type == REDIS_REPLY_NIL;
-    api_replica_wait(&ctx->r, on_replicated, ctx);
+    else
+        ctx_finish(ctx, STRIPE_RESULT_ENQUEUED, "enqueued", "{\"status\":\"accepted\"}");
 }
 
 static void enqueue(struct stripe_ctx *ctx, const char *business_id)
 {
-    struct api *api = ctx->r.api;
     memcpy(ctx->business_id, business_id, sizeof ctx->business_id);
-    ctx->r.business_id = ctx->business_id;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     const struct event_fields f = {
         .type = ctx->ev.stream_type, .eid = ctx->ev.eid, .eid_len = strlen(ctx->ev.eid),
         .call = STRIPE_STREAM_CALL, .at = ctx->ev.at, .body = ctx->body.data,
         .body_len = ctx->body.len, .seen_ttl_s = STRIPE_SIGNATURE_TOLERANCE_S + EVENT_SEEN_MARGIN_S,
     };
-    struct event_keys keys;
-    struct lua_args a;
-    lua_args_init(&a);
-    event_enqueue_args(&a, &keys, ctx->business_id,
-                       tenant_shard(ctx->business_id, (unsigned)api->cfg.shards),
-                       (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f);
-    int budget = api_redis_budget_left_ms(&ctx->r);
-    lua_args_send(&a, api->redis, api->enqueue_script, budget, on_enqueued, ctx);
+    api_put_event(&ctx->put, &ctx->r, ctx->business_id, &f, on_put, ctx);
 }
 
 static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)

@@ -17,7 +17,6 @@
 #include "api.h"
 #include "telnyx/client_state.h"
 #include "store/event_enqueue.h"
-#include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/number_cache.h"
 #include "store/redis_conn.h"
@@ -37,7 +36,7 @@ struct webhook_ctx {
     struct api_request r;           /* first: the request this context answers */
     struct telnyx_event ev;
     char business_id[FD_UUID_LEN + 1];
-    bool is_duplicate;              /* the enqueue script found the event id seen already */
+    struct api_put put;             /* the event on its way to the stream */
     struct webhook_ctx *next_spare; /* on api->spare_webhooks while unused */
 };
 
@@ -95,43 +94,27 @@ static void ctx_unavailable(struct webhook_ctx *ctx, const redisReply *reply)
     ctx_release(ctx);
 }
 
-static void on_replicated(bool is_replicated, const redisReply *reply, void *arg)
+static void on_put(enum api_put_result result, const redisReply *reply, void *arg)
 {
     struct webhook_ctx *ctx = arg;
-    if (!is_replicated) {
+    if (result == API_PUT_UNAVAILABLE) {
         ctx_unavailable(ctx, reply);
-        return;
-    }
-    if (ctx->is_duplicate) {
-        ctx->r.api->metrics.duplicates++;
+    } else if (result == API_PUT_DUPLICATE) {
         ctx->r.outcome = "duplicate";
         ctx_finish(ctx, 200, "{\"status\":\"duplicate\"}");
-        return;
+    } else {
+        ctx->r.outcome = "enqueued";
+        ctx_finish(ctx, 200, "{\"status\":\"accepted\"}");
     }
-    ctx->r.api->metrics.events_enqueued++;
-    ctx->r.outcome = "enqueued";
-    ctx_finish(ctx, 200, "{\"status\":\"accepted\"}");
-}
-
-static void on_enqueued(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct webhook_ctx *ctx = arg;
-    if (err != APP_OK || reply == NULL) {
-        ctx_unavailable(ctx, reply);
-        return;
-    }
-    ctx->is_duplicate = reply->type == REDIS_REPLY_NIL;
-    api_replica_wait(&ctx->r, on_replicated, ctx);
 }
 
 static void enqueue(struct webhook_ctx *ctx)
 {
     struct api *api = ctx->r.api;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     if (ctx->ev.at[0] == '\0') {     /* no occurred_at: when we received it */
+        time_t now = time(NULL);
         struct tm tm;
-        gmtime_r(&ts.tv_sec, &tm);
+        gmtime_r(&now, &tm);
         strftime(ctx->ev.at, sizeof ctx->ev.at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
     const struct event_fields f = {
@@ -139,15 +122,7 @@ static void enqueue(struct webhook_ctx *ctx)
         .call = ctx->ev.call, .at = ctx->ev.at, .body = (const char *)ctx->ev.body,
         .body_len = ctx->ev.body_len, .seen_ttl_s = api->cfg.webhook_tolerance_s + EVENT_SEEN_MARGIN_S,
     };
-    struct event_keys keys;
-    struct lua_args a;
-    lua_args_init(&a);
-    event_enqueue_args(&a, &keys, ctx->business_id,
-                       tenant_shard(ctx->business_id, (unsigned)api->cfg.shards),
-                       (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &f);
-    ctx->r.business_id = ctx->business_id;
-    int budget = api_redis_budget_left_ms(&ctx->r);
-    lua_args_send(&a, api->redis, api->enqueue_script, budget, on_enqueued, ctx);
+    api_put_event(&ctx->put, &ctx->r, ctx->business_id, &f, on_put, ctx);
 }
 
 static void on_unrouted_added(const redisReply *reply, enum app_err err, void *arg)
