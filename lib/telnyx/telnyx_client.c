@@ -48,7 +48,6 @@ static const char *const class_names[CLASS_COUNT] = {"2xx", "3xx", "4xx", "5xx",
 
 #define OUTCOME_COUNT 4
 #define CALL_ENDED_CODE "90018"
-#define OPTED_OUT_CODE "40300"
 
 struct telnyx_client {
     struct http_retry_client *api;  /* owned: the API's URL, its key, the requests outstanding */
@@ -120,21 +119,10 @@ static void request_free(struct telnyx_request *r)
     free(r);
 }
 
-/* A text refused because its recipient opted out at Telnyx ("Blocked due to STOP
- * message") is the texter's choice, which the sender records as an opt-out
- * (workers/sms_sender.c), not a fault of ours. */
-static bool is_opted_out_refusal(const struct telnyx_request *r, const struct telnyx_result *res)
-{
-    return r->kind == CMD_MESSAGE_SEND && res->outcome == TELNYX_REJECTED && res->error_code != NULL &&
-           strcmp(res->error_code, OPTED_OUT_CODE) == 0;
-}
-
 static void log_result(const struct telnyx_request *r, const struct telnyx_result *res)
 {
-    bool is_opted_out = is_opted_out_refusal(r, res);
-    enum log_level level = res->outcome == TELNYX_CALL_ENDED ? LOG_DEBUG : is_opted_out ? LOG_INFO : LOG_ERROR;
+    enum log_level level = res->outcome == TELNYX_CALL_ENDED ? LOG_DEBUG : LOG_ERROR;
     const char *msg = res->outcome == TELNYX_CALL_ENDED ? "telnyx command after call ended"
-                      : is_opted_out                    ? "text refused: the number opted out at telnyx"
                       : res->outcome == TELNYX_REJECTED ? "telnyx request rejected"
                                                         : "telnyx request failed";
     struct log_line l;
@@ -153,11 +141,14 @@ static void log_result(const struct telnyx_request *r, const struct telnyx_resul
     log_end(&l);
 }
 
-/* Counts the outcome, logs anything but success, runs the callback, frees r. */
+/* Counts the outcome, logs anything but success, runs the callback, frees r. A text
+ * Telnyx refused is left to its sender (workers/sms_sender.c) to report, once: only it
+ * knows what the refusal means (a recipient who opted out is no fault of ours). */
 static void request_finish(struct telnyx_request *r, struct telnyx_result *res)
 {
     r->t->outcomes[r->kind][res->outcome]++;
-    if (res->outcome != TELNYX_OK)
+    bool is_refused_text = r->kind == CMD_MESSAGE_SEND && res->outcome == TELNYX_REJECTED;
+    if (res->outcome != TELNYX_OK && !is_refused_text)
         log_result(r, res);
     r->cb(res, r->arg);
     request_free(r);
