@@ -144,7 +144,7 @@ x0=$(xlen)
 t0=$(cpu_ticks "$api1")
 r0=$(cpu_ticks "$REDIS_PID")
 if [ "${BENCH_PERF:-0}" = 1 ]; then
-  perf record -q -F 999 -g -p "$api1" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
+  perf record -q -e cpu-clock -F 999 -g -p "$api1" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
   perf_pid=$!
   started+=("$perf_pid")
 fi
