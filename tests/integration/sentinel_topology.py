@@ -146,21 +146,16 @@ class SentinelTopology:
         self.procs = {}
 
 
-class FakeSentinel:
-    """Answers SENTINEL get-master-addr-by-name (any name) with self.address, a
-    (host, port) the test sets; every other command gets +OK. With a password, as a
-    Sentinel with requirepass: NOAUTH until AUTH gives it. A thread serves each
-    connection until the client hangs up."""
+class _Listener:
+    """A loopback TCP listener on a free port; every connection it accepts goes to
+    on_connection(conn) on the accepting thread. Closed by close() or at the run's end."""
 
-    def __init__(self, address, password=None):
-        self.address = address
-        self.password = password
+    def __init__(self):
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        self.asked = 0
         self.is_closed = False
         threading.Thread(target=self._accept, daemon=True).start()
         harness._cleanup_later(self.close)
@@ -171,7 +166,31 @@ class FakeSentinel:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            self.on_connection(conn)
+
+    def on_connection(self, conn):
+        raise NotImplementedError
+
+    def close(self):
+        if not self.is_closed:
+            self.is_closed = True
+            self.sock.close()
+
+
+class FakeSentinel(_Listener):
+    """Answers SENTINEL get-master-addr-by-name (any name) with self.address, a
+    (host, port) the test sets; every other command gets +OK. With a password, as a
+    Sentinel with requirepass: NOAUTH until AUTH gives it. A thread serves each
+    connection until the client hangs up."""
+
+    def __init__(self, address, password=None):
+        self.address = address
+        self.password = password
+        self.asked = 0
+        super().__init__()
+
+    def on_connection(self, conn):
+        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     @staticmethod
     def _read_command(f):
@@ -204,11 +223,6 @@ class FakeSentinel:
                     reply = "+OK\r\n"
                 conn.sendall(reply.encode())
 
-    def close(self):
-        if not self.is_closed:
-            self.is_closed = True
-            self.sock.close()
-
 
 class PlainRedis:
     """A redis-server of its own (no persistence), optionally a replica of another."""
@@ -233,29 +247,18 @@ class PlainRedis:
             self.p.wait(timeout=10)
 
 
-class SilentSentinel:
+class SilentSentinel(_Listener):
     """A Sentinel that accepts connections and never answers (a hung process), counting
     the connections it was offered."""
 
     def __init__(self):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
         self.accepted = []
-        threading.Thread(target=self._accept, daemon=True).start()
-        harness._cleanup_later(self.close)
+        super().__init__()
 
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted.append(conn)
+    def on_connection(self, conn):
+        self.accepted.append(conn)
 
     def close(self):
-        self.sock.close()
+        super().close()
         for c in self.accepted:
             c.close()
