@@ -2,7 +2,8 @@
  * script (lua/worker_commit.lua): the call's state and the receptionist's memory, the
  * outbox records (turns, call log, the tools' records, and when the call ended its
  * analysis), the texts to send, the timer and the XACK. A refused lease drops the
- * tenant; any other failure leaves the event pending, to be handled again. */
+ * tenant; any other failure leaves the event pending, to be handled again. With
+ * replicas to wait for, the event is done once a replica holds the commit. */
 #include "call_ctx.h"
 
 #include <stdio.h>
@@ -16,20 +17,62 @@
 #include "core/log.h"
 #include "store/lua_args.h"
 #include "store/outbox_record.h"
+#include "store/redis_conn.h"
 #include "tenant.h"
 #include "worker.h"
 
 #define DAY_S 86400
+
+static void commit_done(struct call_ctx *c)
+{
+    sms_sender_kick(c->t);                      /* texts it queued go out at once */
+    call_advance_with(c, CALL_OK);
+}
+
+static void on_replicated(const redisReply *reply, enum app_err err, void *arg)
+{
+    struct call_ctx *c = arg;
+    struct tenant *t = c->t;
+    if (tenant_is_owned(t)) {
+        bool is_replicated = err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
+                             reply->integer >= t->w->cfg.redis_wait_replicas;
+        if (is_replicated)
+            commit_done(c);
+        else    /* handled again: the commit answers "done already", or runs on a new master */
+            call_advance_unavailable(c, "the commit is not yet on a replica");
+    }
+    tenant_unref(t);
+}
+
+/* With FRONTDESK_REDIS_WAIT_REPLICAS, the call's next event waits until a replica holds
+ * this commit (WAIT counts this connection's writes so far). A failover can lose a commit
+ * the old master took after the commands it records were sent: handled against the state
+ * before it, the call's next event would find the call still where it was (answering, say,
+ * when call.answered comes) and change nothing, and the replayed event's commands, the
+ * same command_ids, are dropped by Telnyx as repeats: the call would stall. */
+static void wait_for_replicas(struct call_ctx *c)
+{
+    const struct fd_config *cfg = &c->t->w->cfg;
+    char replicas[16], timeout[16];
+    int nr = snprintf(replicas, sizeof replicas, "%d", cfg->redis_wait_replicas);
+    int nt = snprintf(timeout, sizeof timeout, "%d", cfg->redis_wait_ms);
+    const char *argv[] = {"WAIT", replicas, timeout};
+    size_t len[] = {4, (size_t)nr, (size_t)nt};
+    tenant_ref(c->t);
+    redis_conn_command(c->t->w->redis, cfg->redis_wait_ms + CALL_REDIS_TIMEOUT_MS, on_replicated, c,
+                       3, argv, len);
+}
 
 static void on_committed(const redisReply *reply, enum app_err err, void *arg)
 {
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
-        if (err == APP_OK) {
-            sms_sender_kick(t);                 /* texts it queued go out at once */
-            call_advance_with(c, CALL_OK);
-        } else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
+        if (err == APP_OK && t->w->cfg.redis_wait_replicas > 0)
+            wait_for_replicas(c);
+        else if (err == APP_OK)
+            commit_done(c);
+        else if (reply != NULL && strncmp(reply->str, "FENCED", 6) == 0) {
             log_msg(LOG_WARN, "commit refused: lease lost", "business_id", t->id);
             call_advance_with(c, CALL_FENCED);
         } else if (reply != NULL && strncmp(reply->str, "OUTBOX_FULL", 11) == 0) {
