@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* utime + stime (fields 14 and 15 of /proc/PID/stat) in ticks, and the parent's PID;
- * false if the process is gone. */
+/* utime + stime (fields 14 and 15 of /proc/PID/stat, every thread's) in ticks, and the
+ * parent's PID; false if the process is gone. */
 static bool read_stat(int pid, long long *ticks, int *ppid)
 {
     char path[64], buf[1024];
@@ -29,19 +29,50 @@ static bool read_stat(int pid, long long *ticks, int *ppid)
     return true;
 }
 
-double cpu_seconds(int pid, bool with_children)
+/* Nanoseconds the threads of pid spent runnable but not running (the second field of
+ * /proc/PID/task/TID/schedstat); threads that have exited are not counted. */
+static long long wait_ns(int pid)
 {
-    long long total = 0, ticks;
-    int ppid;
-    if (read_stat(pid, &ticks, &ppid))
-        total += ticks;
-    DIR *d = with_children ? opendir("/proc") : NULL;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    DIR *d = opendir(path);
+    long long total = 0;
     for (struct dirent *e = d ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
-        int child = atoi(e->d_name);
-        if (child > 0 && read_stat(child, &ticks, &ppid) && ppid == pid)
-            total += ticks;
+        int tid = atoi(e->d_name);
+        if (tid <= 0)
+            continue;
+        char stat_path[96];
+        long long run, wait;
+        snprintf(stat_path, sizeof stat_path, "/proc/%d/task/%d/schedstat", pid, tid);
+        FILE *f = fopen(stat_path, "r");
+        if (f != NULL && fscanf(f, "%lld %lld", &run, &wait) == 2)
+            total += wait;
+        if (f != NULL)
+            fclose(f);
     }
     if (d != NULL)
         closedir(d);
-    return (double)total / (double)sysconf(_SC_CLK_TCK);
+    return total;
+}
+
+struct cpu_use cpu_use_of(int pid, bool with_children)
+{
+    long long ticks = 0, waited = 0, t;
+    int ppid;
+    if (read_stat(pid, &t, &ppid)) {
+        ticks += t;
+        waited += wait_ns(pid);
+    }
+    DIR *d = with_children ? opendir("/proc") : NULL;
+    for (struct dirent *e = d ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+        int child = atoi(e->d_name);
+        if (child > 0 && read_stat(child, &t, &ppid) && ppid == pid) {
+            ticks += t;
+            waited += wait_ns(child);
+        }
+    }
+    if (d != NULL)
+        closedir(d);
+    struct cpu_use u = {(double)ticks / (double)sysconf(_SC_CLK_TCK), (double)waited / 1e9};
+    return u;
 }

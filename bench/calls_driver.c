@@ -21,8 +21,9 @@
  *   commands.jsonl  every request to the Call Control API (calls_control.h)
  *   webhooks.jsonl  every webhook: queued, sent, acknowledged on both clocks (calls_hooks.h)
  *   calls.jsonl     every call, shaped like the simulator's GET /_sim/calls/ID
- *   run.json        the run: start and end on both clocks, CPU seconds of each --pids
- *                   process (and the driver's own) between the two, timed out or not
+ *   run.json        the run: start and end on both clocks, the CPU time of each --pids
+ *                   process (and the driver's own) between the two and the time it
+ *                   waited for a core (calls_cpu.h), timed out or not
  * bench/calls_load.py turns these into the benchmark's figures and checks. Prints one
  * line "DRIVER ..." on stdout; exit status 1 on a set-up failure or a timeout. */
 #include <arpa/inet.h>
@@ -59,7 +60,7 @@ static const char *const script[] = {
 struct watched {                    /* a process whose CPU time the run reports */
     char name[32];
     int pid;
-    double start_s, end_s;
+    struct cpu_use start, end;
 };
 
 struct opts {
@@ -229,8 +230,8 @@ static void read_cpu(struct driver *d, bool is_end)
 {
     for (int k = 0; k < d->n_watched; k++) {
         struct watched *w = &d->watched[is_end ? d->n_watched - 1 - k : k];
-        double s = cpu_seconds(w->pid, strcmp(w->name, "postgres") == 0);
-        *(is_end ? &w->end_s : &w->start_s) = s;
+        struct cpu_use u = cpu_use_of(w->pid, strcmp(w->name, "postgres") == 0);
+        *(is_end ? &w->end : &w->start) = u;
     }
 }
 
@@ -339,14 +340,17 @@ static bool write_results(struct driver *d)
     }
     for (int i = 0; i < d->n_lines; i++)
         line_write_record(d->lines[i], calls);
-    json_t *cpu = json_object();
-    for (int i = 0; i < d->n_watched; i++)
-        json_object_set_new(cpu, d->watched[i].name, json_real(d->watched[i].end_s - d->watched[i].start_s));
-    json_t *r = json_pack("{s:f, s:f, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:f, s:I}",
+    json_t *cpu = json_object(), *wait = json_object();
+    for (int i = 0; i < d->n_watched; i++) {
+        const struct watched *w = &d->watched[i];
+        json_object_set_new(cpu, w->name, json_real(w->end.run_s - w->start.run_s));
+        json_object_set_new(wait, w->name, json_real(w->end.wait_s - w->start.wait_s));
+    }
+    json_t *r = json_pack("{s:f, s:f, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:o, s:f, s:I}",
                           "t_first", d->started.real_s, "t_first_mono", d->started.mono_s,
                           "t_done", d->done.real_s, "t_done_mono", d->done.mono_s,
                           "timed_out", d->timed_out, "calls", d->n_lines, "live", d->world.live,
-                          "hook_conns", d->o.hook_conns, "cpu_s", cpu,
+                          "hook_conns", d->o.hook_conns, "cpu_s", cpu, "cpu_wait_s", wait,
                           "cpu_window_s", d->done.mono_s - d->started.mono_s,
                           "requests", (json_int_t)calls_control_requests(d->control));
     json_dumpf(r, run, JSON_COMPACT | JSON_REAL_PRECISION(17));

@@ -14,7 +14,8 @@ Measures:
   - the api's share: webhook POST sent -> acknowledged, as the driver sees it;
   - the driver's own lag behind the wire: a command reaching its socket -> its callback,
     the api's 2xx leaving -> the driver reading it;
-  - CPU time of the given processes (and the driver's) over the run, read by the driver.
+  - CPU time of the given processes (and the driver's) over the run, and the time each
+    waited for a core, read by the driver.
 Then it checks what must hold, and fails loudly (exit 1) if it does not: every call
 ended, hung up by the receptionist after its goodbye, with all its turns heard, each
 command sent once (plus de-duplicated retries), every command body valid against the
@@ -103,10 +104,13 @@ def call_problems(rec):
     return p
 
 
-def run_driver(o, numbers, n, work, pids):
+def run_driver(o, n, work, pids):
     """Runs the driver for n calls; returns (its run.json, commands, records by call as
     the simulator's GET /_sim/calls/ID shapes them, its return code)."""
-    cmd = [o.driver, "--listen", o.listen, "--api", o.api, "--key", o.key,
+    # a higher priority lets the driver answer a command as soon as it arrives, as Telnyx,
+    # which runs elsewhere, would; the stack under test still has the rest of the cores
+    nice = ["nice", "-n", str(o.driver_nice)] if o.driver_nice else []
+    cmd = nice + [o.driver, "--listen", o.listen, "--api", o.api, "--key", o.key,
            "--numbers", o.numbers, "--out", work, "--calls", str(n),
            "--api-key", o.api_key, "--hook-conns", str(o.hook_conns),
            "--speech-ms-per-word", str(o.speech_ms_per_word), "--turn-gap-ms", str(o.turn_gap_ms),
@@ -222,11 +226,11 @@ class Tap:
     """bench/wire_tap.py in a child process (stopped by its PID), or nothing if it
     cannot start (not root)."""
 
-    def __init__(self, api_port, sim_port, out):
+    def __init__(self, api_port, telnyx_port, out):
         self.out = out
         self.p = subprocess.Popen(
             [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_tap.py"),
-             "--api-port", str(api_port), "--sim-port", str(sim_port), "--out", out],
+             "--api-port", str(api_port), "--telnyx-port", str(telnyx_port), "--out", out],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.p.stdout.readline()
         if line.strip() != "ready":
@@ -296,6 +300,7 @@ def main():
     ap.add_argument("--numbers", required=True, help="file: one business number a line")
     ap.add_argument("--calls", type=int, default=200)
     ap.add_argument("--hook-conns", type=int, default=32, help="the driver's connections to the api")
+    ap.add_argument("--driver-nice", type=int, default=0, help="run the driver at this niceness (root for < 0)")
     ap.add_argument("--speech-ms-per-word", type=float, default=3)
     ap.add_argument("--turn-gap-ms", type=float, default=5)
     ap.add_argument("--greeting-wait-ms", type=float, default=30000)
@@ -322,7 +327,7 @@ def main():
         tap = Tap(int(a), int(b), f)
         if tap.p is not None:
             pids["tap"] = tap.p.pid
-    run, commands, records, driver_rc = run_driver(o, numbers, n, work, pids)
+    run, commands, records, driver_rc = run_driver(o, n, work, pids)
     wire = tap.stop() if tap else None
     # the run ends with the last webhook acknowledged (the api has enqueued everything)
     t_first = run["t_first"]
@@ -420,6 +425,8 @@ def main():
     out["cpu_window_s"] = round(run["cpu_window_s"], 3)
     for name, secs in run["cpu_s"].items():
         out["cpu_" + name + "_s"] = round(secs, 2)
+    for name, secs in run["cpu_wait_s"].items():
+        out["wait_" + name + "_ms"] = round(secs * 1000, 1)
     print("CALLS " + " ".join("%s=%s" % kv for kv in out.items()), flush=True)
     if o.out:
         with open(o.out, "w") as f:

@@ -41,6 +41,8 @@ calls=${BENCH_CALLS:-200}
 businesses=${BENCH_BUSINESSES:-20}
 speech_ms=${BENCH_SPEECH_MS:-3}
 hook_conns=${BENCH_HOOK_CONNS:-32}
+appendfsync=${BENCH_APPENDFSYNC:-always}
+driver_nice=${BENCH_DRIVER_NICE:-0}
 timeout_s=${BENCH_TIMEOUT_S:-120}
 ctl=$root/bin/frontdesk-ctl
 api_bin=$root/bin/frontdesk-api
@@ -67,6 +69,14 @@ warn_if_busy
 # --- set-up: services, schema, businesses, key ---------------------------------------
 say "calls: private Redis and PostgreSQL in $work/services"
 start_services
+# Production runs Redis with appendfsync always (docs/deploy.md); everysec is a
+# diagnostic: the same run without an fsync in front of every reply.
+redis-cli -p "$REDIS_PORT" config set appendfsync "$appendfsync" >/dev/null ||
+  fail "redis-cli config set appendfsync $appendfsync failed"
+# Redis's latency monitor keeps, for each second, its worst fsync (and slow command) of
+# 1 ms or more: what the disk cost the run, shown in the summary.
+redis-cli -p "$REDIS_PORT" config set latency-monitor-threshold 1 >/dev/null ||
+  fail "redis-cli config set latency-monitor-threshold failed"
 "$ctl" webhook keygen --out "$work/signing.key" > "$work/public.key"
 say "calls: $businesses businesses"
 : > "$work/numbers.txt"
@@ -111,7 +121,8 @@ load() {  # load NAME ARGS...: bench/calls_load.py (the driver, then the checks)
   local name=$1; shift    # stack, the driver's records in $work/NAME
   $py bench/calls_load.py --driver "$driver_bin" --listen "127.0.0.1:$driver_port" \
     --api "127.0.0.1:$api_port" --key "$work/signing.key" --api-key bench-driver \
-    --numbers "$work/numbers.txt" --hook-conns "$hook_conns" --speech-ms-per-word "$speech_ms" \
+    --numbers "$work/numbers.txt" --hook-conns "$hook_conns" --driver-nice "$driver_nice" \
+    --speech-ms-per-word "$speech_ms" \
     --turn-gap-ms 5 --greeting-wait-ms 30000 --reply-wait-ms 30000 \
     --database-url "$FRONTDESK_DATABASE_URL" --redis-port "$REDIS_PORT" \
     --work "$work/$name" "$@"
@@ -153,6 +164,7 @@ metrics() {  # metrics SUFFIX: api and worker /metrics into the temp folder
   curl -s "http://127.0.0.1:${worker_ports[1]}/metrics" > "$work/w2-$1.txt"
 }
 metrics before
+redis-cli -p "$REDIS_PORT" latency reset >/dev/null
 perf_secs=$(( calls / 20 + 5 ))
 if [ "${BENCH_PERF:-0}" = 1 ]; then
   perf record -q -e cpu-clock -F 2999 -g -p "${worker_pids[0]}" -o "$work/perf.data" \
@@ -172,6 +184,13 @@ cat "$work/load.log" >&2
 [ -n "$line" ] || fail "the calls run measured nothing (above; logs in $work)"
 echo "$line" >&2
 metrics after
+# LATENCY HISTORY answers (unix time, worst ms) pairs, one a line each with redis-cli's
+# raw output: the seconds of the run with an fsync of 1 ms or more, and the worst.
+fsync_stalls=$(redis-cli -p "$REDIS_PORT" latency history aof-fsync-always |
+  awk -v a="$(field t_first "$line")" -v b="$(field t_end "$line")" '
+    NR % 2 == 1 { t = $1 }
+    NR % 2 == 0 && t >= int(a) && t <= b + 1 { n++; if ($1 > m) m = $1 }
+    END { printf "%d %d\n", n, m }')
 if [ "${BENCH_PERF:-0}" = 1 ]; then
   wait "$perf_pid" || true
   stop_pid "$perf_pid"
@@ -226,10 +245,13 @@ awk -v calls="$calls" -v biz="$businesses" -v el="$(f elapsed_s)" -v events="$ev
     -v win="$(f cpu_window_s)" -v cdrv="$(f cpu_driver_s)" -v cw1="$(f cpu_worker1_s)" \
     -v cw2="$(f cpu_worker2_s)" -v capi="$(f cpu_api_s)" -v credis="$(f cpu_redis_s)" \
     -v cpg="$(f cpu_postgres_s)" -v ctap="$(f cpu_tap_s)" -v w1e="$w1_events" -v w2e="$w2_events" \
+    -v qdrv="$(f wait_driver_ms)" -v qw1="$(f wait_worker1_ms)" -v qw2="$(f wait_worker2_ms)" \
+    -v qapi="$(f wait_api_ms)" -v qredis="$(f wait_redis_ms)" -v qpg="$(f wait_postgres_ms)" \
+    -v qtap="$(f wait_tap_ms)" -v stalls="${fsync_stalls% *}" -v worst="${fsync_stalls#* }" \
     -v w1r="$w1_rss" -v w1h="$w1_hwm" -v w2r="$w2_rss" -v w2h="$w2_hwm" \
     -v hc="$(f hook_conns)" -v rows="$(f pg_rows)" -v pgw="$(f pg_wait_s)" \
     -v dup="$(f duplicates)" -v invalid="$(f invalid)" -v nfailed="${#failed[@]}" \
-    -v ncpu="$(nproc)" -v busy="$busy_before" -v speech="$speech_ms" -v owned="$owned" '
+    -v ncpu="$(nproc)" -v fsync="$appendfsync" -v busy="$busy_before" -v speech="$speech_ms" -v owned="$owned" '
 function ok(x, goal) { return x < goal ? "ok" : "MISSED" }
 function share(s) { return win > 0 ? 100 * s / win : 0 }
 BEGIN {
@@ -243,7 +265,7 @@ BEGIN {
     printf "turn overhead (wire): not measured (bench/wire_tap.py needs root for AF_PACKET)\n"
   if (wire) {
     printf "  initiated->answer : p50 %.2f ms, p99 %.2f ms (wire)   answered->greeting: p50 %.2f ms, p99 %.2f ms (wire)\n", wa50, wa99, wg50, wg99
-    printf "  the api itself    : webhook in -> 2xx out p50 %.2f ms, p99 %.2f ms (wire, %d webhooks; XADD with appendfsync always)\n", wapi50, wapi99, wapin
+    printf "  the api itself    : webhook in -> 2xx out p50 %.2f ms, p99 %.2f ms (wire, %d webhooks; XADD with appendfsync %s)\n", wapi50, wapi99, wapin, fsync
   }
   printf "turn overhead (driver): p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d turns, as the driver timed it (2xx read -> speak request handled, monotonic clock)\n", t50, t99, tmax, tn
   printf "  initiated->answer : p50 %.2f ms, p99 %.2f ms (%d calls)   answered->greeting: p50 %.2f ms, p99 %.2f ms (%d calls)\n", a50, a99, an, g50, g99, gn
@@ -251,9 +273,11 @@ BEGIN {
   printf "                      (driver = wire + the first - the second; %d turns came out negative); webhook sent -> acked as it sees it: p50 %.2f ms, p99 %.2f ms (%d connections)\n", neg, k50, k99, hc
   printf "                      workers timed a speak request (curl -> the driver'"'"'s answer) at %.2f ms on average\n", (speak_n > 0 ? 1000 * speak_sum / speak_n : -1)
   printf "CPU over the run    : driver %.0f%% of a core, worker 1 %.0f%%, worker 2 %.0f%%, api %.0f%%, redis %.0f%%, postgres %.0f%%, wire tap %.0f%% (%.2f s, %d cores)\n", share(cdrv), share(cw1), share(cw2), share(capi), share(credis), share(cpg), share(ctap), win, ncpu
+  printf "waited for a core   : driver %.0f ms, worker 1 %.0f ms, worker 2 %.0f ms, api %.0f ms, redis %.0f ms, postgres %.0f ms, wire tap %.0f ms (runnable, not running: schedstat over the run)\n", qdrv, qw1, qw2, qapi, qredis, qpg, qtap
+  printf "redis fsync         : %d seconds of the run had an fsync of 1 ms or more, the worst %d ms (latency monitor, aof-fsync-always)\n", stalls, worst
   printf "worker memory       : worker 1 %.1f MiB RSS, %.1f MiB peak; worker 2 %.1f MiB RSS, %.1f MiB peak (goal < 64 MiB: %s)\n", w1r / 1024, w1h / 1024, w2r / 1024, w2h / 1024, ok(hwm / 1024, 64)
   printf "checks              : %d of %d calls as scripted; %d of %d calls with exactly one call_logs row, a conversation and 9 turns (%.1f s after the last hang-up); %d invalid requests; %d de-duplicated commands; %d packets the tap dropped\n", okcalls, calls, rows, calls, pgw, invalid, dup, drops
-  printf "machine             : %d cores shared by the driver, the workers, the api, redis-server (appendfsync always) and PostgreSQL; %d%% busy with other work before the run\n", ncpu, busy
+  printf "machine             : %d cores shared by the driver, the workers, the api, redis-server (appendfsync %s) and PostgreSQL; %d%% busy with other work before the run\n", ncpu, fsync, busy
   if (nfailed > 0) printf "RESULT              : FAILED (below)\n"
 }'
 for why in "${failed[@]}"; do echo "bench: FAILED: $why" >&2; done
