@@ -82,8 +82,8 @@ static void record_write(const struct hook_pool *p, const struct hook_queue *q, 
         fprintf(f, "\"acked_at\":%.6f,\"acked_mono\":%.6f,", h->acked.real_s, h->acked.mono_s);
     else
         fputs("\"acked_at\":null,\"acked_mono\":null,", f);
-    fprintf(f, "\"status\":%d,\"attempts\":%d,\"failed\":%s}\n", h->status, h->attempts,
-            h->acked.real_s > 0 ? "false" : "true");
+    fprintf(f, "\"status\":%d,\"attempts\":%d,\"failed\":%s,\"data\":%s}\n", h->status,
+            h->attempts, h->acked.real_s > 0 ? "false" : "true", h->data);
 }
 
 static void ready_push(struct hook_queue *q, bool is_first)

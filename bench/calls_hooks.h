@@ -6,7 +6,8 @@
  * connection. Each call has a queue: its webhooks leave one at a time, in the order they
  * were made, the next once the previous one was acknowledged, as the simulator's one
  * sender thread per call does. Every webhook's outcome is one JSON line in the records
- * file, written when it is acknowledged or given up (or at hook_pool_free). */
+ * file, written when it is acknowledged or given up (or at hook_pool_free), with its
+ * "data" object, so the benchmark can check it against the schema after the run. */
 #ifndef FD_BENCH_CALLS_HOOKS_H
 #define FD_BENCH_CALLS_HOOKS_H
 

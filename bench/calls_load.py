@@ -19,9 +19,10 @@ Measures:
 Then it checks what must hold, and fails loudly (exit 1) if it does not: every call
 ended, hung up by the receptionist after its goodbye, with all its turns heard, each
 command sent once (plus de-duplicated retries), every command body valid against the
-Telnyx schema extract (tests/sim/sim_schema.py, as the simulator checks them), every
-webhook acknowledged at its first attempt; once the outboxes drain, exactly one
-call_logs row per call with its conversation and every turn in PostgreSQL.
+Telnyx schema extract (tests/sim/sim_schema.py, as the simulator checks them) and every
+webhook the driver sent too, each acknowledged at its first attempt; once the outboxes
+drain, exactly one call_logs row per call with its conversation and every turn in
+PostgreSQL.
 
 Prints one line "CALLS key=value ..." on stdout (figures for the summary) and writes
 every measured sample to --out (JSON) for a closer look. Everything else: stderr.
@@ -141,9 +142,21 @@ def run_driver(o, n, work, pids):
     return run, commands, records, p.returncode
 
 
-def invalid_commands(commands):
+def invalid_webhooks(records, url, schemas):
+    """The driver's webhooks (as their first attempt was sent) that the Telnyx schema
+    extract refuses, with the errors: the driver must send what Telnyx sends."""
+    out = []
+    for rec in records:
+        for w in rec["webhooks"]:
+            body = {"data": w["data"], "meta": {"attempt": 1, "delivered_to": url}}
+            errs = schemas.check(w["event_type"], body)
+            if errs:
+                out.append((w, errs))
+    return out
+
+
+def invalid_commands(commands, schemas):
     """The commands whose body the Telnyx schema extract refuses, with the errors."""
-    schemas = Schemas()
     out = []
     for c in commands:
         name = c.get("command")
@@ -347,15 +360,26 @@ def main():
                 problems.append("call %s: %s" % (rec["call_control_id"], "; ".join(p)))
     if bad_calls:
         problems.append("%d of %d calls did not go as scripted" % (bad_calls, n))
-    invalid = invalid_commands(commands)
+    schemas = Schemas()
+    invalid = invalid_commands(commands, schemas)
     if invalid:
         c, errs = invalid[0]
         problems.append("%d requests the schema finds invalid, e.g. %s %s: %s" % (
             len(invalid), c["method"], c["path"], errs))
+    bad_hooks = invalid_webhooks(records, "http://%s/webhooks/telnyx" % o.api, schemas)
+    if bad_hooks:
+        w, errs = bad_hooks[0]
+        problems.append("%d of the driver's webhooks the schema finds invalid, e.g. %s: %s" % (
+            len(bad_hooks), w["event_type"], errs))
     unknown = [c for c in commands if c.get("command") not in EXPECTED]
     if unknown:
         problems.append("%d unexpected Telnyx requests, e.g. %s %s -> %s" % (
             len(unknown), unknown[0]["method"], unknown[0]["path"], unknown[0]["status"]))
+    made = {r["call_control_id"] for r in records}
+    strays = [c for c in commands if c.get("call_control_id") not in made]
+    if strays:
+        problems.append("%d Telnyx requests for no call of this run, e.g. %s %s -> %s" % (
+            len(strays), strays[0]["method"], strays[0]["path"], strays[0]["status"]))
     if driver_rc != 0 and not problems:
         problems.append("the driver exited %d" % driver_rc)
     dup = sum(1 for c in commands if c.get("duplicate"))
