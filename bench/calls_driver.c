@@ -42,6 +42,7 @@
 #include "calls_cpu.h"
 #include "calls_hooks.h"
 #include "calls_line.h"
+#include "calls_util.h"
 
 /* Three questions and a goodbye, as bench/calls_load.py expects them: the built-in
  * receptionist answers the first with the hours, the next two with "let me take a
@@ -82,6 +83,7 @@ struct driver {
     char **numbers;
     int n_numbers;
     FILE *commands, *webhooks;
+    char webhook_url[160];          /* meta.delivered_to of every webhook */
     struct event *tick;             /* waits for the connections, then for the end */
     double waiting_since_s;         /* monotonic: when the connections began to open */
     struct stamp started, done;
@@ -265,11 +267,7 @@ static void check_done(void *arg)
 
 static void start_calls(struct driver *d)
 {
-    d->lines = calloc((size_t)d->o.calls, sizeof *d->lines);
-    if (d->lines == NULL) {
-        fprintf(stderr, "calls_driver: out of memory\n");
-        exit(1);
-    }
+    d->lines = must(calloc((size_t)d->o.calls, sizeof *d->lines));
     read_cpu(d, false);
     d->started = stamp_now();
     d->is_started = true;
@@ -373,9 +371,9 @@ static bool driver_open(struct driver *d)
         return false;
     struct hook_pool_config hc = {.path = "/webhooks/telnyx", .n_conns = d->o.hook_conns,
                                   .records = d->webhooks, .on_idle = check_done, .on_idle_arg = d};
-    static char url[160];
-    snprintf(url, sizeof url, "http://%s:%d/webhooks/telnyx", d->o.api_host, d->o.api_port);
-    hc.url = url;
+    snprintf(d->webhook_url, sizeof d->webhook_url, "http://%s:%d/webhooks/telnyx", d->o.api_host,
+             d->o.api_port);
+    hc.url = d->webhook_url;
     hc.api.sin_family = AF_INET;
     hc.api.sin_port = htons((uint16_t)d->o.api_port);
     if (inet_pton(AF_INET, d->o.api_host, &hc.api.sin_addr) != 1) {

@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "calls_util.h"
+
 /* Pause before attempt 2, 3, ...: the simulator's ten attempts over about 18 s. */
 static const double retry_delays_s[] = {0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 4.0, 4.0, 4.0};
 #define N_RETRIES ((int)(sizeof retry_delays_s / sizeof retry_delays_s[0]))
@@ -158,6 +160,21 @@ static void queue_attempt_failed(struct hook_queue *q, int status)
         ready_push(q, false);       /* no timer: at once rather than never */
 }
 
+/* The base64 of the Ed25519 signature over "<ts>|<body>", as Telnyx signs. */
+static void sign_body(const struct hook_pool *p, const char *ts, const char *body, size_t body_len,
+                      char *out, size_t cap)
+{
+    size_t ts_len = strlen(ts);
+    unsigned char *msg = must(malloc(ts_len + 1 + body_len));
+    unsigned char sig[crypto_sign_BYTES];
+    memcpy(msg, ts, ts_len);
+    msg[ts_len] = '|';
+    memcpy(msg + ts_len + 1, body, body_len);
+    crypto_sign_detached(sig, NULL, msg, ts_len + 1 + body_len, p->cfg.secret_key);
+    sodium_bin2base64(out, cap, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    free(msg);
+}
+
 static void conn_send(struct hook_conn *c, struct hook_queue *q)
 {
     struct hook_pool *p = c->pool;
@@ -169,34 +186,16 @@ static void conn_send(struct hook_conn *c, struct hook_queue *q)
     c->q = q;
     q->state = QUEUE_SENDING;
 
-    /* The body as the simulator builds it: json.dumps(envelope) with compact separators. */
-    size_t data_len = strlen(h->data);
-    size_t cap = data_len + strlen(p->cfg.url) + 96;
-    char *body = malloc(cap);
-    char ts[24];
-    if (body == NULL) {
-        fprintf(stderr, "calls_driver: out of memory\n");
-        exit(1);
-    }
+    /* The body as the simulator builds it: json.dumps(envelope) with compact separators;
+     * signed again at each attempt, whose number it holds. */
+    size_t cap = strlen(h->data) + strlen(p->cfg.url) + 96;
+    char *body = must(malloc(cap));
     int body_len = snprintf(body, cap, "{\"data\":%s,\"meta\":{\"attempt\":%d,\"delivered_to\":\"%s\"}}",
                             h->data, h->attempts, p->cfg.url);
     h->sent = stamp_now();
+    char ts[24], sig[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
     snprintf(ts, sizeof ts, "%ld", (long)h->sent.real_s);
-
-    size_t ts_len = strlen(ts);
-    unsigned char *msg = malloc(ts_len + 1 + (size_t)body_len);
-    unsigned char sig[crypto_sign_BYTES];
-    char sig_b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-    if (msg == NULL) {
-        fprintf(stderr, "calls_driver: out of memory\n");
-        exit(1);
-    }
-    memcpy(msg, ts, ts_len);
-    msg[ts_len] = '|';
-    memcpy(msg + ts_len + 1, body, (size_t)body_len);
-    crypto_sign_detached(sig, NULL, msg, ts_len + 1 + (size_t)body_len, p->cfg.secret_key);
-    sodium_bin2base64(sig_b64, sizeof sig_b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
-    free(msg);
+    sign_body(p, ts, body, (size_t)body_len, sig, sizeof sig);
 
     char host[INET_ADDRSTRLEN] = "";
     inet_ntop(AF_INET, &p->cfg.api.sin_addr, host, sizeof host);
@@ -204,7 +203,7 @@ static void conn_send(struct hook_conn *c, struct hook_queue *q)
     evbuffer_add_printf(out, "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
                              "User-Agent: telnyx-sim\r\ntelnyx-timestamp: %s\r\n"
                              "telnyx-signature-ed25519: %s\r\nContent-Length: %d\r\n\r\n",
-                        p->cfg.path, host, ntohs(p->cfg.api.sin_port), ts, sig_b64, body_len);
+                        p->cfg.path, host, ntohs(p->cfg.api.sin_port), ts, sig, body_len);
     evbuffer_add(out, body, (size_t)body_len);
     free(body);
 }
@@ -416,14 +415,9 @@ void hook_pool_free(struct hook_pool *p)
 
 struct hook_queue *hook_queue_create(struct hook_pool *p, const char *call_id)
 {
-    struct hook_queue *q = calloc(1, sizeof *q);
-    char *id = strdup(call_id);
-    if (q == NULL || id == NULL) {
-        fprintf(stderr, "calls_driver: out of memory\n");
-        exit(1);
-    }
+    struct hook_queue *q = must(calloc(1, sizeof *q));
     q->pool = p;
-    q->call_id = id;
+    q->call_id = must(strdup(call_id));
     q->state = QUEUE_EMPTY;
     q->next_all = p->all;
     p->all = q;
@@ -433,11 +427,7 @@ struct hook_queue *hook_queue_create(struct hook_pool *p, const char *call_id)
 void hook_queue_put(struct hook_queue *q, char *data, const char *event_type, int is_final,
                     struct stamp queued)
 {
-    struct hook *h = calloc(1, sizeof *h);
-    if (h == NULL) {
-        fprintf(stderr, "calls_driver: out of memory\n");
-        exit(1);
-    }
+    struct hook *h = must(calloc(1, sizeof *h));
     h->data = data;
     snprintf(h->event_type, sizeof h->event_type, "%s", event_type);
     h->is_final = is_final;
