@@ -18,21 +18,26 @@
 #      (bounded: BENCH_TIMEOUT_S, 120);
 #   4. bench/calls_load.py runs the driver, with bench/wire_tap.py taking kernel
 #      timestamps of the HTTP messages on lo (root only), then measures from both and
-#      checks every call, every command body (against the Telnyx schema extract, after
-#      the run) and the records in PostgreSQL; a failed check fails the benchmark, after
-#      the summary.
+#      checks every call, every command body and every webhook the driver sent (against
+#      the Telnyx schema extract, after the run) and the records in PostgreSQL; a failed
+#      check fails the benchmark, after the summary.
 # Callers wait up to 30 s for a reply (not 3 s), so a slow stack shows as a slow turn, not
 # as a barge-in.
 # Prints calls/s and events/s (the api's frontdesk_api_events_enqueued_total over the
 # run), the turn overhead (the api's 2xx to a caller's final call.transcription -> the
 # reply `speak` received by the driver) at p50/p99 on the wire and as the driver timed it,
 # the same for call.initiated -> answer and call.answered -> greeting, the driver's own lag
-# behind the wire, worker memory and CPU per process. Everything runs in a temp folder on
-# free loopback ports; what it starts is stopped by PID on exit. About 30 s.
+# behind the wire, worker memory, CPU per process and the time each waited for a core
+# (on 2 cores the stack and the driver keep both busy during the run), and Redis's fsync
+# stalls (its latency monitor: with appendfsync always the worker's XREADGROUP waits for
+# an fsync too). Everything runs in a temp folder on free loopback ports; what it starts
+# is stopped by PID on exit. About 30 s.
 # Knobs (environment): BENCH_CALLS (200), BENCH_BUSINESSES (20), BENCH_SPEECH_MS (3, per
 # word), BENCH_HOOK_CONNS (32), BENCH_KEEP=1 keeps the temp folder (logs, samples.json,
-# the driver's records in driver-run/ and driver-warmup-N/), BENCH_PERF=1 records worker 1 with perf
-# (cpu-clock) during the run into perf.data and perf-top.txt.
+# the driver's records in driver-run/ and driver-warmup-N/), BENCH_PERF=1 records worker 1
+# with perf (cpu-clock) during the run into perf.data and perf-top.txt. For diagnosis:
+# BENCH_APPENDFSYNC=everysec (production is always), BENCH_DRIVER_NICE=-10 (the driver
+# ahead of the stack for a core; a niceness counts only within the benchmark's cgroup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
