@@ -252,6 +252,14 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)
 
+# The calls benchmark's driver built with the tests' flags, for
+# tests/integration/test_calls_driver.py (an explicit rule: its sources are in bench/).
+units: $(BUILD)/tools/calls_driver
+$(BUILD)/tools/calls_driver: bench/calls_driver.c $(CALLS_DRIVER_SRC) $(CALLS_DRIVER_SRC:.c=.h) \
+                             bench/calls_time.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+
 # Shared objects the integration tests preload into our binaries (tests/tools/preload/),
 # built without the sanitizers: they only stand in for a libc function.
 PRELOAD_SRC = $(wildcard tests/tools/preload/*.c)
