@@ -181,10 +181,15 @@ image:
 	@ops/image-build.sh
 
 # The benchmark's own programs (floors and load generators), see bench/; the load
-# generators share bench/latency.c.
-BENCH_BIN = build/bench/verify_floor build/bench/bare_server build/bench/paced_load
+# generators share bench/latency.c. calls_driver plays Telnyx and the callers for the
+# calls benchmark.
+BENCH_BIN = build/bench/verify_floor build/bench/bare_server build/bench/paced_load \
+            build/bench/calls_driver
 WEB_BENCH_BIN = build/bench/login_load $(BUILD)/bench/web_query_floor
 build/bench/paced_load build/bench/login_load: bench/latency.c bench/latency.h
+CALLS_DRIVER_SRC = bench/calls_control.c bench/calls_cpu.c bench/calls_hooks.c bench/calls_line.c \
+                   bench/calls_util.c
+build/bench/calls_driver: $(CALLS_DRIVER_SRC) $(CALLS_DRIVER_SRC:.c=.h) bench/calls_time.h
 build/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
@@ -218,7 +223,7 @@ bench-rx:
 
 # The calls benchmark alone (api + two workers + the Telnyx simulator), see bench/.
 bench-calls: deps
-	@$(MAKE) --no-print-directory binaries
+	@$(MAKE) --no-print-directory binaries build/bench/calls_driver
 	@bench/run-calls-bench.sh
 
 # The texts benchmark alone (api + two workers + the Telnyx simulator), see bench/.
@@ -246,6 +251,14 @@ units: $(TOOL_BIN)
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libfd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libfd.a $(LDLIBS)
+
+# The calls benchmark's driver built with the tests' flags, for
+# tests/integration/test_calls_driver.py (an explicit rule: its sources are in bench/).
+units: $(BUILD)/tools/calls_driver
+$(BUILD)/tools/calls_driver: bench/calls_driver.c $(CALLS_DRIVER_SRC) $(CALLS_DRIVER_SRC:.c=.h) \
+                             bench/calls_time.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 # Shared objects the integration tests preload into our binaries (tests/tools/preload/),
 # built without the sanitizers: they only stand in for a libc function.

@@ -1,49 +1,53 @@
 #!/usr/bin/python3
-"""calls_load: the driver of the calls benchmark (bench/run-calls-bench.sh).
+"""calls_load: runs and judges the calls benchmark's load (bench/run-calls-bench.sh).
 
-Starts N simulated calls at once through the Telnyx simulator (tests/sim/telnyx_sim.py),
-spread round-robin over the given businesses, waits (bounded) until every call has ended
-and every webhook has been acknowledged, then measures from the simulator's records:
-  - turn overhead: the api's 2xx to a caller's final call.transcription (the webhook's
-    acked_at) -> the reply `speak` arriving at the simulator (that command's "at");
-    likewise call.initiated -> answer and call.answered -> the greeting `speak`;
-  - the api's share: webhook POST sent -> acknowledged, as the simulator sees it;
-  - the simulator's own turnaround: GET /_sim/health round trips from this process,
-    idle before the run and every few ms during it;
-  - CPU time of the given processes over the run window (/proc/PID/stat).
+Runs build/bench/calls_driver, which starts N calls at once, spread round-robin over the
+given businesses, playing both Telnyx's Call Control API for the workers and the callers
+(webhooks to the api), until every call has ended and every webhook is acknowledged;
+bench/wire_tap.py records kernel timestamps of the traffic around it. This process only
+waits meanwhile: everything below reads the driver's record files after the run.
+Measures:
+  - turn overhead: the api's 2xx to a caller's final call.transcription -> the reply
+    `speak` arriving at the driver; likewise call.initiated -> answer and call.answered
+    -> the greeting `speak`; from the wire tap, and as the driver timed them (monotonic
+    clock: its acknowledgement read -> its request callback);
+  - the api's share: webhook POST sent -> acknowledged, as the driver sees it;
+  - the driver's own lag behind the wire: a command reaching its socket -> its callback,
+    the api's 2xx leaving -> the driver reading it;
+  - CPU time of the given processes (and the driver's) over the run, and the time each
+    waited for a core, read by the driver.
 Then it checks what must hold, and fails loudly (exit 1) if it does not: every call
 ended, hung up by the receptionist after its goodbye, with all its turns heard, each
-command sent once (plus de-duplicated retries), no request the simulator found
-invalid, every webhook acknowledged; once the outboxes drain, exactly one call_logs
-row per call with its conversation and every turn in PostgreSQL.
+command sent once (plus de-duplicated retries), every command body valid against the
+Telnyx schema extract (tests/sim/sim_schema.py, as the simulator checks them) and every
+webhook the driver sent too, each acknowledged at its first attempt; once the outboxes
+drain, exactly one call_logs row per call with its conversation and every turn in
+PostgreSQL.
 
 Prints one line "CALLS key=value ..." on stdout (figures for the summary) and writes
 every measured sample to --out (JSON) for a closer look. Everything else: stderr.
 """
 import argparse
-import http.client
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 
 import psycopg2
 import redis
 
-# Three questions and a goodbye: the built-in receptionist answers the first with the
-# hours, the next two with "let me take a message", and the last with its goodbye and
-# a hang-up. Every caller turn gets exactly one reply `speak`.
-SCRIPT = [
-    {"say": "Hi, what are your opening hours this week?"},
-    {"say": "Can I book a cleaning for next Tuesday?"},
-    {"say": "Do you take new patients on Saturdays?"},
-    {"say": "Great, thanks, that's all. Bye."},
-]
-CALLER_TURNS = sum(1 for s in SCRIPT if "say" in s)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "sim"))
+
+from sim_schema import Schemas  # noqa: E402
+
+# The driver's callers say these (bench/calls_driver.c, `script`): three questions and a
+# goodbye. The built-in receptionist answers the first with the hours, the next two with
+# "let me take a message", and the last with its goodbye and a hang-up. Every caller turn
+# gets exactly one reply `speak`.
+CALLER_TURNS = 4
 EXPECTED = {"answer": 1, "speak": 1 + CALLER_TURNS, "transcription_start": 1, "hangup": 1}
 
 
@@ -51,75 +55,9 @@ def log(msg):
     print("calls_load: " + msg, file=sys.stderr, flush=True)
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection to the simulator."""
-
-    def __init__(self, base):
-        u = urllib.parse.urlsplit(base)
-        self.host, self.port = u.hostname, u.port
-        self.conn = None
-
-    def request(self, method, path, body=None, timeout=30):
-        data = None if body is None else json.dumps(body).encode()
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-            try:
-                self.conn.request(method, path, body=data,
-                                  headers={"Content-Type": "application/json"} if data else {})
-                r = self.conn.getresponse()
-                raw = r.read()
-                if r.will_close:
-                    self.conn.close()
-                    self.conn = None
-                return r.status, raw
-            except (OSError, http.client.HTTPException):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def get_json(self, path):
-        status, raw = self.request("GET", path)
-        if status != 200:
-            raise RuntimeError("GET %s: HTTP %d %s" % (path, status, raw[:200]))
-        return json.loads(raw)
-
-
-def cpu_ticks(pid):
-    """utime + stime of a process (fields 14, 15 of /proc/PID/stat), in clock ticks."""
-    with open("/proc/%d/stat" % pid) as f:
-        rest = f.read().rsplit(")", 1)[1].split()
-    return int(rest[11]) + int(rest[12])
-
-
-def children(ppid):
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == ppid:
-                        out.append(int(d))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
-def group_ticks(pids):
-    """CPU ticks of each named group of processes; postgres counts its backends too."""
-    out = {}
-    for name, pid in pids.items():
-        members = [pid] + (children(pid) if name == "postgres" else [])
-        total = 0
-        for p in members:
-            try:
-                total += cpu_ticks(p)
-            except OSError:
-                pass          # a backend that exited meanwhile
-        out[name] = total
-    return out
+def read_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def pct(values, q):
@@ -136,82 +74,6 @@ def ms_stats(values):
         return {"n": 0, "p50": None, "p99": None, "max": None}
     return {"n": len(values), "p50": pct(values, 50) * 1000, "p99": pct(values, 99) * 1000,
             "max": max(values) * 1000}
-
-
-class Prober(threading.Thread):
-    """GET /_sim/health every interval_s on its own connection; records round trips."""
-
-    def __init__(self, base, interval_s):
-        super().__init__(daemon=True)
-        self.client = Client(base)
-        self.interval_s = interval_s
-        self.stop = threading.Event()
-        self.rtts = []
-
-    def run(self):
-        while not self.stop.is_set():
-            t0 = time.perf_counter()
-            try:
-                self.client.request("GET", "/_sim/health")
-            except (OSError, http.client.HTTPException):
-                continue
-            self.rtts.append(time.perf_counter() - t0)
-            self.stop.wait(self.interval_s)
-
-
-def idle_rtts(base, n=200):
-    c = Client(base)
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        c.request("GET", "/_sim/health")
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def start_calls(base, numbers, n, threads):
-    """POSTs n calls from `threads` connections released together. Returns
-    ([call ids], first POST sent, last POST answered)."""
-    ids = [None] * n
-    errors = []
-    ready = threading.Barrier(threads + 1)
-    times = []
-
-    def run(k):
-        c = Client(base)
-        c.request("GET", "/_sim/health")          # connect before the barrier
-        ready.wait()
-        times.append(time.time())
-        for i in range(k, n, threads):
-            spec = {"to": numbers[i % len(numbers)], "from": "+1555%07d" % (2000000 + i),
-                    "script": SCRIPT}
-            try:
-                status, raw = c.request("POST", "/_sim/calls", spec)
-                if status != 200:
-                    raise RuntimeError("HTTP %d %s" % (status, raw[:200]))
-                ids[i] = json.loads(raw)["call_control_id"]
-            except Exception as err:    # reported below, the run fails
-                errors.append("call %d: %s" % (i, err))
-        times.append(time.time())
-
-    ts = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(threads)]
-    for t in ts:
-        t.start()
-    ready.wait()
-    for t in ts:
-        t.join()
-    if errors:
-        raise RuntimeError("starting calls failed: " + "; ".join(errors[:5]))
-    return ids, min(times), max(times)
-
-
-def all_done(records):
-    return all(r["ended"] and all(w.get("acked_at") or w.get("failed") for w in r["webhooks"])
-               for r in records)
-
-
-def fetch_records(c, ids):
-    return [c.get_json("/_sim/calls/" + urllib.parse.quote(i, safe="")) for i in ids]
 
 
 def call_problems(rec):
@@ -243,10 +105,77 @@ def call_problems(rec):
     return p
 
 
+def run_driver(o, n, work, pids):
+    """Runs the driver for n calls; returns (its run.json, commands, records by call as
+    the simulator's GET /_sim/calls/ID shapes them, its return code)."""
+    # a higher priority lets the driver answer a command as soon as it arrives, as Telnyx,
+    # which runs elsewhere, would; the stack under test still has the rest of the cores
+    nice = ["nice", "-n", str(o.driver_nice)] if o.driver_nice else []
+    cmd = nice + [o.driver, "--listen", o.listen, "--api", o.api, "--key", o.key,
+           "--numbers", o.numbers, "--out", work, "--calls", str(n),
+           "--api-key", o.api_key, "--hook-conns", str(o.hook_conns),
+           "--speech-ms-per-word", str(o.speech_ms_per_word), "--turn-gap-ms", str(o.turn_gap_ms),
+           "--greeting-wait-ms", str(o.greeting_wait_ms), "--reply-wait-ms", str(o.reply_wait_ms),
+           "--timeout-s", str(o.timeout_s),
+           "--pids", ",".join("%s=%d" % kv for kv in pids.items())]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.stderr.strip():
+        log("driver: " + p.stderr.strip()[-600:])
+    try:
+        with open(os.path.join(work, "run.json")) as f:
+            run = json.load(f)
+    except (OSError, ValueError):
+        raise SystemExit("calls_load: the driver wrote no run.json (exit %d): %s" % (
+            p.returncode, p.stderr.strip()[-300:]))
+    commands = read_jsonl(os.path.join(work, "commands.jsonl"))
+    hooks = read_jsonl(os.path.join(work, "webhooks.jsonl"))
+    records = read_jsonl(os.path.join(work, "calls.jsonl"))
+    by_id = {r["call_control_id"]: r for r in records}
+    for r in records:
+        r["commands"], r["webhooks"] = [], []
+    for c in commands:
+        if c.get("call_control_id") in by_id:
+            by_id[c["call_control_id"]]["commands"].append(c)
+    for w in sorted(hooks, key=lambda w: w["queued_mono"]):
+        if w["call_control_id"] in by_id:
+            by_id[w["call_control_id"]]["webhooks"].append(w)
+    return run, commands, records, p.returncode
+
+
+def invalid_webhooks(records, url, schemas):
+    """The driver's webhooks (as their first attempt was sent) that the Telnyx schema
+    extract refuses, with the errors: the driver must send what Telnyx sends."""
+    out = []
+    for rec in records:
+        for w in rec["webhooks"]:
+            body = {"data": w["data"], "meta": {"attempt": 1, "delivered_to": url}}
+            errs = schemas.check(w["event_type"], body)
+            if errs:
+                out.append((w, errs))
+    return out
+
+
+def invalid_commands(commands, schemas):
+    """The commands whose body the Telnyx schema extract refuses, with the errors."""
+    out = []
+    for c in commands:
+        name = c.get("command")
+        if name is None or not schemas.has_command(name):
+            continue            # unknown routes and actions are reported as unexpected
+        body = c.get("body")
+        errs = schemas.check(name, body) if isinstance(body, dict) else ["$: the body must be a JSON object"]
+        if errs:
+            out.append((c, errs))
+    return out
+
+
+def finals_of(webhooks):
+    return [w for w in webhooks if w["event_type"] == "call.transcription" and w.get("is_final")]
+
+
 def measure(records):
-    """Per-call latency samples, in seconds."""
-    s = {"turn": [], "answer": [], "greeting": [], "api_ack": [], "api_ack_final": [],
-         "turn_minus_ack": []}
+    """Per-call latency samples as the driver timed them (monotonic clock), in seconds."""
+    s = {"turn": [], "answer": [], "greeting": [], "api_ack": [], "api_ack_final": []}
     for rec in records:
         wh = rec["webhooks"]
         cmds = [c for c in rec["commands"] if not c.get("duplicate") and c.get("status") == 200]
@@ -255,18 +184,16 @@ def measure(records):
         first = {}
         for w in wh:
             first.setdefault(w["event_type"], w)
-            if w.get("acked_at") and w.get("sent_at"):
-                s["api_ack"].append(w["acked_at"] - w["sent_at"])
-        if "call.initiated" in first and answers:
-            s["answer"].append(answers[0]["at"] - first["call.initiated"]["acked_at"])
-        if "call.answered" in first and speaks:
-            s["greeting"].append(speaks[0]["at"] - first["call.answered"]["acked_at"])
-        # each utterance is an interim then a final call.transcription
-        finals = [w for w in wh if w["event_type"] == "call.transcription"][1::2]
-        for i, w in enumerate(finals):
-            if i + 1 < len(speaks) and w.get("acked_at"):
-                s["turn"].append(speaks[i + 1]["at"] - w["acked_at"])
-                s["api_ack_final"].append(w["acked_at"] - w["sent_at"])
+            if w.get("acked_mono") and w.get("sent_mono"):
+                s["api_ack"].append(w["acked_mono"] - w["sent_mono"])
+        if first.get("call.initiated", {}).get("acked_mono") and answers:
+            s["answer"].append(answers[0]["mono"] - first["call.initiated"]["acked_mono"])
+        if first.get("call.answered", {}).get("acked_mono") and speaks:
+            s["greeting"].append(speaks[0]["mono"] - first["call.answered"]["acked_mono"])
+        for i, w in enumerate(finals_of(wh)):
+            if i + 1 < len(speaks) and w.get("acked_mono"):
+                s["turn"].append(speaks[i + 1]["mono"] - w["acked_mono"])
+                s["api_ack_final"].append(w["acked_mono"] - w["sent_mono"])
     return s
 
 
@@ -312,11 +239,11 @@ class Tap:
     """bench/wire_tap.py in a child process (stopped by its PID), or nothing if it
     cannot start (not root)."""
 
-    def __init__(self, api_port, sim_port, out):
+    def __init__(self, api_port, telnyx_port, out):
         self.out = out
         self.p = subprocess.Popen(
             [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire_tap.py"),
-             "--api-port", str(api_port), "--sim-port", str(sim_port), "--out", out],
+             "--api-port", str(api_port), "--telnyx-port", str(telnyx_port), "--out", out],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.p.stdout.readline()
         if line.strip() != "ready":
@@ -342,13 +269,13 @@ class Tap:
 
 
 def measure_wire(records, tap):
-    """Latency samples from kernel timestamps (seconds), and the simulator's own delays:
+    """Latency samples from kernel timestamps (seconds), and the driver's own delays:
     its "at" of a command after the request reached its socket, its acked_at of a
-    webhook after the api's answer left."""
+    webhook after the api's answer left (both on the wall clock, as the tap's)."""
     by_call = {}
     for ts, kind, cid, detail in tap["events"]:
         by_call.setdefault(cid, []).append((ts, kind, detail))
-    s = {"turn": [], "answer": [], "greeting": [], "api": [], "sim_pickup": [], "sim_ack_lag": []}
+    s = {"turn": [], "answer": [], "greeting": [], "api": [], "driver_pickup": [], "driver_ack_lag": []}
     for rec in records:
         ev = by_call.get(rec["call_control_id"], [])
         speaks = [t for t, k, d in ev if k == "command" and d == "speak"]
@@ -367,67 +294,63 @@ def measure_wire(records, tap):
         for i, t in enumerate(finals):
             if i + 1 < len(speaks):
                 s["turn"].append(speaks[i + 1] - t)
-        sim_speaks = [c["at"] for c in rec["commands"] if c["command"] == "speak" and not c.get("duplicate")]
-        if len(sim_speaks) == len(speaks):
-            s["sim_pickup"] += [a - b for a, b in zip(sim_speaks, speaks)]
-        sim_finals = [w["acked_at"] for w in rec["webhooks"] if w["event_type"] == "call.transcription"][1::2]
-        if len(sim_finals) == len(finals):
-            s["sim_ack_lag"] += [a - b for a, b in zip(sim_finals, finals)]
+        own_speaks = [c["at"] for c in rec["commands"] if c["command"] == "speak" and not c.get("duplicate")]
+        if len(own_speaks) == len(speaks):
+            s["driver_pickup"] += [a - b for a, b in zip(own_speaks, speaks)]
+        own_finals = [w["acked_at"] for w in finals_of(rec["webhooks"])]
+        if len(own_finals) == len(finals) and all(own_finals):
+            s["driver_ack_lag"] += [a - b for a, b in zip(own_finals, finals)]
     return s
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sim", required=True, help="the simulator's base URL")
+    ap.add_argument("--driver", required=True, help="build/bench/calls_driver")
+    ap.add_argument("--listen", required=True, help="HOST:PORT of the Call Control API (the workers' Telnyx)")
+    ap.add_argument("--api", required=True, help="HOST:PORT of frontdesk-api")
+    ap.add_argument("--key", required=True, help="the webhook signing key file")
+    ap.add_argument("--api-key", default="", help="the Bearer key the workers send")
     ap.add_argument("--numbers", required=True, help="file: one business number a line")
     ap.add_argument("--calls", type=int, default=200)
-    ap.add_argument("--start-threads", type=int, default=20)
+    ap.add_argument("--hook-conns", type=int, default=32, help="the driver's connections to the api")
+    ap.add_argument("--driver-nice", type=int, default=0, help="run the driver at this niceness (root for < 0)")
+    ap.add_argument("--speech-ms-per-word", type=float, default=3)
+    ap.add_argument("--turn-gap-ms", type=float, default=5)
+    ap.add_argument("--greeting-wait-ms", type=float, default=30000)
+    ap.add_argument("--reply-wait-ms", type=float, default=30000)
     ap.add_argument("--timeout-s", type=float, default=120)
     ap.add_argument("--database-url", required=True)
     ap.add_argument("--redis-port", type=int, required=True)
     ap.add_argument("--pids", default="", help="name=PID,...: CPU measured over the run")
     ap.add_argument("--warmup", action="store_true",
                     help="only one call per business, checked, nothing measured")
+    ap.add_argument("--work", required=True, help="a new folder for the driver's records")
     ap.add_argument("--out", help="write every sample here (JSON)")
-    ap.add_argument("--tap", help="API_PORT:SIM_PORT:FILE: kernel timestamps by bench/wire_tap.py")
+    ap.add_argument("--tap", help="API_PORT:DRIVER_PORT:FILE: kernel timestamps by bench/wire_tap.py")
     o = ap.parse_args()
     numbers = [l.strip() for l in open(o.numbers) if l.strip()]
     pids = {k: int(v) for k, v in (x.split("=") for x in o.pids.split(",") if x)}
-    hz = os.sysconf("SC_CLK_TCK")
-    c = Client(o.sim)
     n = len(numbers) if o.warmup else o.calls
-    threads = max(1, min(o.start_threads, n))
+    work = o.work
+    os.makedirs(work, exist_ok=True)
 
-    idle = [] if o.warmup else idle_rtts(o.sim)
-    prober = Prober(o.sim, 0.01)
     tap = None
     if o.tap and not o.warmup:
         a, b, f = o.tap.split(":", 2)
         tap = Tap(int(a), int(b), f)
         if tap.p is not None:
             pids["tap"] = tap.p.pid
-    cpu0 = group_ticks(pids)
-    ids, t_first, t_started = start_calls(o.sim, numbers, n, threads)
-    if not o.warmup:
-        prober.start()
-    deadline = t_first + o.timeout_s
-    cpu1 = wire = None
-    while True:
-        st = c.get_json("/_sim/stats")
-        if st["live_calls"] == 0 or time.time() > deadline:
-            if cpu1 is None:        # before the record fetches below load the simulator
-                cpu1, t_cpu1 = group_ticks(pids), time.time()
-                prober.stop.set()
-                wire = tap.stop() if tap else None
-            records = fetch_records(c, ids)
-            if all_done(records) or time.time() > deadline:
-                break
-            time.sleep(0.2)
-        time.sleep(0.01)
+    run, commands, records, driver_rc = run_driver(o, n, work, pids)
+    wire = tap.stop() if tap else None
     # the run ends with the last webhook acknowledged (the api has enqueued everything)
-    t_end = max([w["acked_at"] for r in records for w in r["webhooks"] if w.get("acked_at")] or [time.time()])
+    t_first = run["t_first"]
+    t_end = max([w["acked_at"] for r in records for w in r["webhooks"] if w.get("acked_at")] or [run["t_done"]])
 
     problems = []
+    if run["timed_out"]:
+        problems.append("the calls had not all ended after %.0f s (%d live)" % (o.timeout_s, run["live"]))
+    if len(records) != n:
+        problems.append("the driver made %d calls of %d" % (len(records), n))
     bad_calls = 0
     for rec in records:
         p = call_problems(rec)
@@ -437,16 +360,30 @@ def main():
                 problems.append("call %s: %s" % (rec["call_control_id"], "; ".join(p)))
     if bad_calls:
         problems.append("%d of %d calls did not go as scripted" % (bad_calls, n))
-    reqs = c.get_json("/_sim/requests")["requests"]
-    invalid = [r for r in reqs if r.get("valid") is False]
+    schemas = Schemas()
+    invalid = invalid_commands(commands, schemas)
     if invalid:
-        problems.append("%d requests the simulator found invalid, e.g. %s %s: %s" % (
-            len(invalid), invalid[0]["method"], invalid[0]["path"], invalid[0].get("errors")))
-    unknown = [r for r in reqs if r.get("command") not in EXPECTED and r["path"].startswith("/v2/")]
+        c, errs = invalid[0]
+        problems.append("%d requests the schema finds invalid, e.g. %s %s: %s" % (
+            len(invalid), c["method"], c["path"], errs))
+    bad_hooks = invalid_webhooks(records, "http://%s/webhooks/telnyx" % o.api, schemas)
+    if bad_hooks:
+        w, errs = bad_hooks[0]
+        problems.append("%d of the driver's webhooks the schema finds invalid, e.g. %s: %s" % (
+            len(bad_hooks), w["event_type"], errs))
+    unknown = [c for c in commands if c.get("command") not in EXPECTED]
     if unknown:
         problems.append("%d unexpected Telnyx requests, e.g. %s %s -> %s" % (
             len(unknown), unknown[0]["method"], unknown[0]["path"], unknown[0]["status"]))
-    dup = sum(1 for r in records for cmd in r["commands"] if cmd.get("duplicate"))
+    made = {r["call_control_id"] for r in records}
+    strays = [c for c in commands if c.get("call_control_id") not in made]
+    if strays:
+        problems.append("%d Telnyx requests for no call of this run, e.g. %s %s -> %s" % (
+            len(strays), strays[0]["method"], strays[0]["path"], strays[0]["status"]))
+    if driver_rc != 0 and not problems:
+        problems.append("the driver exited %d" % driver_rc)
+    dup = sum(1 for c in commands if c.get("duplicate"))
+    ids = [r["call_control_id"] for r in records]
 
     # warm-up: what PostgreSQL lacks is reported, not fatal (the tenants' leases are
     # still moving between the workers then; the measured run checks strictly)
@@ -478,22 +415,20 @@ def main():
 
     s = measure(records)
     elapsed = t_end - t_first
-    created = [r["created_at"] for r in records]
+    created = [r["created_at"] for r in records if r.get("created_at")]
     durations = [r["ended_at"] - r["created_at"] for r in records if r.get("ended_at")]
     out = {
         "calls": n, "ok_calls": n - bad_calls, "elapsed_s": round(elapsed, 3),
-        "start_spread_ms": round((max(created) - min(created)) * 1000, 1),
-        "start_post_s": round(t_started - t_first, 3),
+        "start_spread_ms": round((max(created) - min(created)) * 1000, 1) if created else -1,
         "call_p50_ms": round(pct(durations, 50) * 1000, 1) if durations else 0,
         "webhooks": sum(len(r["webhooks"]) for r in records),
-        "commands": sum(len(r["commands"]) for r in records), "duplicates": dup,
+        "commands": len(commands), "duplicates": dup,
         "invalid": len(invalid), "pg_rows": sum(1 for v in got.values() if v[0] == 1),
         "pg_wait_s": round(pg_wait, 2), "problems": len(problems),
-        "t_first": t_first, "t_end": t_end,
+        "t_first": t_first, "t_end": t_end, "hook_conns": run["hook_conns"],
     }
     for name, vals in (("turn", s["turn"]), ("answer", s["answer"]), ("greet", s["greeting"]),
-                       ("ack", s["api_ack"]), ("ackfinal", s["api_ack_final"]),
-                       ("idle_rtt", idle), ("load_rtt", prober.rtts)):
+                       ("ack", s["api_ack"]), ("ackfinal", s["api_ack_final"])):
         st = ms_stats(vals)
         out[name + "_n"] = st["n"]
         for k in ("p50", "p99", "max"):
@@ -502,23 +437,24 @@ def main():
     ws = measure_wire(records, wire) if wire else {}
     out["wire"] = 1 if wire else 0
     out["wire_drops"] = wire["drops"] if wire else -1
-    for name in ("turn", "answer", "greeting", "api", "sim_pickup", "sim_ack_lag"):
+    for name in ("turn", "answer", "greeting", "api", "driver_pickup", "driver_ack_lag"):
         st = ms_stats(ws.get(name, []))
         out["wire_%s_n" % name] = st["n"]
         for k in ("p50", "p99", "max"):
             out["wire_%s_%s_ms" % (name, k)] = round(st[k], 3) if st[k] is not None else -1
     if wire and len(ws["turn"]) != len(s["turn"]):
-        problems.append("the wire tap saw %d turns, the simulator %d (drops: %d)" % (
+        problems.append("the wire tap saw %d turns, the driver %d (drops: %d)" % (
             len(ws["turn"]), len(s["turn"]), wire["drops"]))
         log("FAILED: " + problems[-1])
-    out["cpu_window_s"] = round(t_cpu1 - t_first, 3)
-    for name in pids:
-        out["cpu_" + name + "_s"] = round((cpu1[name] - cpu0[name]) / hz, 2)
+    out["cpu_window_s"] = round(run["cpu_window_s"], 3)
+    for name, secs in run["cpu_s"].items():
+        out["cpu_" + name + "_s"] = round(secs, 2)
+    for name, secs in run["cpu_wait_s"].items():
+        out["wait_" + name + "_ms"] = round(secs * 1000, 1)
     print("CALLS " + " ".join("%s=%s" % kv for kv in out.items()), flush=True)
     if o.out:
         with open(o.out, "w") as f:
-            json.dump({"summary": out, "samples": s, "wire": ws, "idle_rtt": idle, "load_rtt": prober.rtts,
-                       "problems": problems}, f)
+            json.dump({"summary": out, "samples": s, "wire": ws, "problems": problems}, f)
     return 1 if problems else 0
 
 

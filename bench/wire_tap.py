@@ -1,18 +1,19 @@
 #!/usr/bin/python3
-"""wire_tap: kernel timestamps of the HTTP messages between the Telnyx simulator, the
-api and the workers, for the calls benchmark (bench/calls_load.py starts and stops it).
+"""wire_tap: kernel timestamps of the HTTP messages between the calls driver (playing
+Telnyx), the api and the workers, for the calls benchmark (bench/calls_load.py starts
+and stops it).
 
-The simulator is Python and shares the machine's cores, so the times it records itself
-(a webhook's acked_at, a command's "at") include waits for its own threads and its GIL.
-This tap reads loopback packets from an AF_PACKET socket with SO_TIMESTAMPNS: the kernel
+Any process that records its own times (a webhook's acknowledgement, a command's
+arrival) shares the machine's cores, and its records include its waits for them. This
+tap reads loopback packets from an AF_PACKET socket with SO_TIMESTAMPNS: the kernel
 stamps each packet when it crosses `lo`, however late this process reads it. A classic
-BPF filter passes only TCP segments to or from the api's and the simulator's ports.
+BPF filter passes only TCP segments to or from the api's and Telnyx's ports.
 
 Runs (root: AF_PACKET needs CAP_NET_RAW) until SIGTERM, then writes to --out a JSON list
 of [kernel time (s), kind, call_control_id, detail] in wire order, kind being
   "webhook"   a webhook POST reached the api (detail: event type, "+final" if is_final)
   "ack"       the api's 2xx to it left (detail: as the webhook's)
-  "command"   a Call Control request reached the simulator (detail: the action)
+  "command"   a Call Control request reached Telnyx (detail: the action)
 and the packets the kernel dropped for this socket (PACKET_STATISTICS).
 """
 import argparse
@@ -99,12 +100,12 @@ def segments(sock, stop):
             yield ts, sport, dport, payload
 
 
-def analyse(raw, api_port, sim_port):
+def analyse(raw, api_port, telnyx_port):
     """Turns captured segments into the event list (see the module comment)."""
     out = []
     pending = {}        # (client port) -> [bytes of the webhook request so far, first ts]
     for ts, sport, dport, payload in raw:
-        if dport == sim_port:
+        if dport == telnyx_port:
             m = COMMAND.match(payload)
             if m:
                 out.append([ts, "command", urllib.parse.unquote(m.group(1).decode()), m.group(2).decode()])
@@ -128,11 +129,11 @@ def analyse(raw, api_port, sim_port):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--api-port", type=int, required=True)
-    ap.add_argument("--sim-port", type=int, required=True)
+    ap.add_argument("--telnyx-port", type=int, required=True)
     ap.add_argument("--out", required=True)
     o = ap.parse_args()
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    keep = attach_filter(sock, bpf_filter([o.api_port, o.sim_port]))
+    keep = attach_filter(sock, bpf_filter([o.api_port, o.telnyx_port]))
     sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     sock.bind(("lo", 0))
@@ -155,7 +156,7 @@ def main():
         packets, drops = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
         del keep
         with open(o.out, "w") as f:
-            json.dump({"events": analyse(raw, o.api_port, o.sim_port), "segments": len(raw),
+            json.dump({"events": analyse(raw, o.api_port, o.telnyx_port), "segments": len(raw),
                        "drops": drops}, f)
     return 0
 
