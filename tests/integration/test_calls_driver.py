@@ -74,8 +74,11 @@ def test_the_driver_plays_scripted_calls_through_the_real_stack():
         finals = [h for h in sent if h["event_type"] == "call.transcription" and h["is_final"]]
         assert len(finals) == 4
     run = json.load(open(os.path.join(out, "run.json")))
-    assert not run["timed_out"] and run["live"] == 0 and run["requests"] == len(commands) == 32
+    assert not run["timed_out"] and run["live"] == 0 and run["requests"] == len(commands)
     ids = [c["call_control_id"] for c in calls]
+    # The worker shares the run's Redis: a business an earlier test left ready may send it
+    # commands for calls of its own, which the driver logs (and answers 422) too.
+    assert sum(1 for c in commands if c["call_control_id"] in ids) == 32
     rows = harness.wait_for(lambda: (lambda got: got if len(got) == 4 else None)(
         harness.pg_rows(e, "SELECT call_control_id, outcome FROM call_logs WHERE call_control_id = ANY(%s)", ids)),
         what="a call_logs row per call")
