@@ -187,8 +187,9 @@ BENCH_BIN = build/bench/verify_floor build/bench/bare_server build/bench/paced_l
             build/bench/calls_driver
 WEB_BENCH_BIN = build/bench/login_load $(BUILD)/bench/web_query_floor
 build/bench/paced_load build/bench/login_load: bench/latency.c bench/latency.h
+build/bench/paced_load: bench/http_response.c bench/http_response.h
 CALLS_DRIVER_SRC = bench/calls_control.c bench/calls_cpu.c bench/calls_hooks.c bench/calls_line.c \
-                   bench/calls_util.c
+                   bench/calls_util.c bench/http_response.c
 build/bench/calls_driver: $(CALLS_DRIVER_SRC) $(CALLS_DRIVER_SRC:.c=.h) bench/calls_time.h
 build/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "calls_util.h"
+#include "http_response.h"
 
 /* Pause before attempt 2, 3, ...: the simulator's ten attempts over about 18 s. */
 static const double retry_delays_s[] = {0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 4.0, 4.0, 4.0};
@@ -217,33 +218,6 @@ static void pool_dispatch(struct hook_pool *p)
         p->cfg.on_idle(p->cfg.on_idle_arg);
 }
 
-/* Parses one complete response at the head of in; returns its HTTP status and drains
- * it, 0 if it is incomplete, -1 if it is malformed. */
-static int take_response(struct evbuffer *in, bool *is_close)
-{
-    struct evbuffer_ptr end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
-    if (end.pos < 0)
-        return 0;
-    size_t head_len = (size_t)end.pos + 4;
-    char *head = (char *)evbuffer_pullup(in, (ev_ssize_t)head_len);
-    int status = 0;
-    if (head_len < 12 || strncmp(head, "HTTP/1.", 7) != 0 || sscanf(head + 9, "%3d", &status) != 1)
-        return -1;
-    long body_len = 0;
-    *is_close = false;
-    for (char *line = memchr(head, '\n', head_len); line != NULL && line < head + head_len - 1;
-         line = memchr(line + 1, '\n', (size_t)(head + head_len - line - 1))) {
-        if (strncasecmp(line + 1, "Content-Length:", 15) == 0)
-            body_len = strtol(line + 16, NULL, 10);
-        else if (strncasecmp(line + 1, "Connection: close", 17) == 0)
-            *is_close = true;
-    }
-    if (body_len < 0 || evbuffer_get_length(in) < head_len + (size_t)body_len)
-        return 0;
-    evbuffer_drain(in, head_len + (size_t)body_len);
-    return status;
-}
-
 static void on_reopen_due(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -286,7 +260,7 @@ static void on_readable(struct bufferevent *bev, void *arg)
     struct evbuffer *in = bufferevent_get_input(bev);
     for (;;) {
         bool is_close = false;
-        int status = take_response(in, &is_close);
+        int status = http_response_take(in, &is_close);
         if (status == 0)
             return;
         if (status < 0 || c->state != CONN_BUSY) {
