@@ -7,7 +7,7 @@
  * XDEL → XRANGE ...), so it has at most one call in flight, held through a small heap
  * `struct drain_op`: the callbacks of redis_conn and pg_conn always run, even after
  * the drain is freed, and find op->tenant NULL then. */
-#include "store/outbox_drain.h"
+#include "store/outbox_drain_internal.h"
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -19,7 +19,6 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
-#include "store/outbox_insert.h"
 #include "store/outbox_record.h"
 #include "store/outbox_refusal.h"
 #include "store/pg_conn.h"
@@ -27,68 +26,7 @@
 #include "store/tenant_keys.h"
 #include "core/xalloc.h"
 
-#define REDIS_TIMEOUT_MS 2000
-/* Longer than the session's statement_timeout (FRONTDESK_PG_STATEMENT_TIMEOUT_MS, 10 s):
- * a slow statement is cancelled by the server and fails its tenant's pass alone, before
- * this deadline would drop the connection and every tenant's job on it. */
-#define PG_TIMEOUT_MS 15000
-#define BACKOFF_MIN_MS 200
-#define BACKOFF_MAX_MS 5000
-#define XDEL_CHUNK 60               /* ids per XDEL: redis_conn takes 64 arguments */
-#define BUCKETS 256
-#define STREAM_ID_MAX 48
-
-struct batch_entry {
-    char id[STREAM_ID_MAX];
-    struct outbox_values v;
-    bool is_valid;                  /* decoded: to be written */
-    bool is_committed;              /* in PostgreSQL: to be deleted */
-    bool is_refused;                /* its refusal is still to be counted */
-    bool is_undecodable;            /* refused by the whitelist: moved at once */
-    char *why;                      /* owned: why it was refused, or NULL */
-    char sqlstate[6];               /* of PostgreSQL's refusal; "" for the whitelist */
-};
-
-struct drain_tenant {
-    struct outbox_drain *d;
-    struct drain_tenant *next;      /* bucket chain */
-    char business_id[FD_UUID_LEN + 1];
-    char key[FD_KEY_MAX];
-    bool is_running;                /* a pass is under way */
-    bool is_rerun_wanted;
-    bool has_failed;                /* the last pass failed; retry_timer is pending */
-    int backoff_ms;
-    struct event *retry_timer;
-    struct drain_op *op;            /* the call in flight, or NULL */
-    char cursor[STREAM_ID_MAX + 1]; /* XRANGE start: "-" or "(<last id read>" */
-    char logged_upto[STREAM_ID_MAX];/* highest id of a refused entry already logged */
-    long long outbox_len;
-    struct batch_entry *entries;    /* owned; the current batch */
-    int nentries;
-    bool is_one_by_one;             /* the batch is retried one entry per transaction */
-    int one_index;                  /* that entry */
-    bool has_left_entries;          /* this pass left refused entries in the stream */
-    int refusing_index;             /* the entry whose refusal is being counted */
-    void (*after_refusals)(struct drain_tenant *t);    /* the step that waits for it */
-};
-
-struct drain_op {
-    struct drain_tenant *tenant;    /* NULL once the drain is gone */
-};
-
-struct outbox_drain {
-    struct event_base *base;
-    struct redis_conn *redis;
-    struct pg_conn *pg;
-    unsigned shards;
-    struct drain_tenant *buckets[BUCKETS];
-    unsigned long long records_written, batches, failures, records_invalid, records_dead;
-};
-
 static void start_pass(struct drain_tenant *t);
-static void read_batch(struct drain_tenant *t);
-static void write_batch(struct drain_tenant *t);
-static void delete_committed(struct drain_tenant *t);
 
 /* ---- tenants ---- */
 
@@ -127,7 +65,7 @@ static struct drain_tenant *tenant_get(struct outbox_drain *d, const char *busin
     return t;
 }
 
-static void free_batch(struct drain_tenant *t)
+void drain_free_batch(struct drain_tenant *t)
 {
     for (int i = 0; i < t->nentries; i++) {
         outbox_values_cleanup(&t->entries[i].v);
@@ -143,7 +81,7 @@ static void tenant_free(struct drain_tenant *t)
 {
     if (t->op != NULL)
         t->op->tenant = NULL;
-    free_batch(t);
+    drain_free_batch(t);
     event_free(t->retry_timer);
     free(t);
 }
@@ -161,11 +99,11 @@ static void tenant_forget(struct drain_tenant *t)
 
 /* ---- pass outcome ---- */
 
-static void pass_failed(struct drain_tenant *t, const char *what, const char *why)
+void drain_pass_failed(struct drain_tenant *t, const char *what, const char *why)
 {
     struct log_line l;
     t->d->failures++;
-    free_batch(t);
+    drain_free_batch(t);
     t->is_running = false;
     t->is_rerun_wanted = false;     /* the retry makes a whole pass anyway */
     t->has_failed = true;
@@ -181,7 +119,7 @@ static void pass_failed(struct drain_tenant *t, const char *what, const char *wh
     t->backoff_ms = t->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : t->backoff_ms * 2;
 }
 
-static void pass_done(struct drain_tenant *t)
+void drain_pass_done(struct drain_tenant *t)
 {
     t->is_running = false;
     t->has_failed = false;
@@ -203,7 +141,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 
 /* ---- asynchronous calls, each through a drain_op ---- */
 
-static struct drain_op *op_begin(struct drain_tenant *t)
+struct drain_op *drain_op_begin(struct drain_tenant *t)
 {
     struct drain_op *op = xmalloc(sizeof *op);
     op->tenant = t;
@@ -212,7 +150,7 @@ static struct drain_op *op_begin(struct drain_tenant *t)
 }
 
 /* The tenant an answer belongs to, or NULL when the drain is gone; frees op. */
-static struct drain_tenant *op_end(struct drain_op *op)
+struct drain_tenant *drain_op_end(struct drain_op *op)
 {
     struct drain_tenant *t = op->tenant;
     free(op);
@@ -225,10 +163,10 @@ static struct drain_tenant *op_end(struct drain_op *op)
 static void redis_call(struct drain_tenant *t, redis_reply_fn cb, int argc, const char **argv,
                        const size_t *lens)
 {
-    redis_conn_command(t->d->redis, REDIS_TIMEOUT_MS, cb, op_begin(t), argc, argv, lens);
+    redis_conn_command(t->d->redis, REDIS_TIMEOUT_MS, cb, drain_op_begin(t), argc, argv, lens);
 }
 
-static const char *reply_error(const redisReply *reply)
+const char *drain_reply_error(const redisReply *reply)
 {
     return reply != NULL && reply->type == REDIS_REPLY_ERROR ? reply->str : "timeout or no connection";
 }
@@ -237,12 +175,12 @@ static const char *reply_error(const redisReply *reply)
 
 static void on_xlen(const redisReply *reply, enum app_err err, void *arg)
 {
-    struct drain_tenant *t = op_end(arg);
+    struct drain_tenant *t = drain_op_end(arg);
     if (t == NULL)
         return;
     if (err == APP_OK && reply->type == REDIS_REPLY_INTEGER)
         t->outbox_len = reply->integer;
-    read_batch(t);      /* XRANGE tells whether Redis is really there */
+    drain_read_batch(t);      /* XRANGE tells whether Redis is really there */
 }
 
 static void start_pass(struct drain_tenant *t)
@@ -268,7 +206,7 @@ static int stream_id_cmp(const char *a, const char *b)
 
 /* Logs a refused entry the first time a pass meets it; it stays in the stream until it
  * has been refused OUTBOX_MAX_REFUSALS times. */
-static void leave_entry(struct drain_tenant *t, const char *id, const char *why)
+void drain_leave_entry(struct drain_tenant *t, const char *id, const char *why)
 {
     t->has_left_entries = true;
     if (t->logged_upto[0] != '\0' && stream_id_cmp(id, t->logged_upto) <= 0)
@@ -285,8 +223,8 @@ static void leave_entry(struct drain_tenant *t, const char *id, const char *why)
 }
 
 /* Marks entry e refused, its refusal to be counted before the drain goes on. */
-static void refuse_entry(struct batch_entry *e, const char *why, const char *sqlstate,
-                         bool is_undecodable)
+void drain_refuse_entry(struct batch_entry *e, const char *why, const char *sqlstate,
+                        bool is_undecodable)
 {
     e->is_valid = false;
     e->is_refused = true;
@@ -312,7 +250,7 @@ static void decode_entry(struct drain_tenant *t, const redisReply *e, struct bat
     char why[256] = "entry is not [id, fields]";
     if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[0]->type != REDIS_REPLY_STRING ||
         e->element[0]->len >= STREAM_ID_MAX) {
-        leave_entry(t, "?", why);
+        drain_leave_entry(t, "?", why);
         return;
     }
     snprintf(out->id, sizeof out->id, "%s", e->element[0]->str);
@@ -329,16 +267,16 @@ static void decode_entry(struct drain_tenant *t, const redisReply *e, struct bat
                                   row->str, row->len, why, sizeof why) == APP_OK)
         out->is_valid = true;
     if (!out->is_valid)
-        refuse_entry(out, why, "", true);
+        drain_refuse_entry(out, why, "", true);
 }
 
 static void on_range(const redisReply *reply, enum app_err err, void *arg)
 {
-    struct drain_tenant *t = op_end(arg);
+    struct drain_tenant *t = drain_op_end(arg);
     if (t == NULL)
         return;
     if (err != APP_OK || reply->type != REDIS_REPLY_ARRAY) {
-        pass_failed(t, "XRANGE", reply_error(reply));
+        drain_pass_failed(t, "XRANGE", drain_reply_error(reply));
         return;
     }
     t->nentries = (int)reply->elements;
@@ -347,10 +285,10 @@ static void on_range(const redisReply *reply, enum app_err err, void *arg)
         decode_entry(t, reply->element[i], &t->entries[i]);
     if (t->nentries > 0)
         snprintf(t->cursor, sizeof t->cursor, "(%s", t->entries[t->nentries - 1].id);
-    write_batch(t);
+    drain_write_batch(t);
 }
 
-static void read_batch(struct drain_tenant *t)
+void drain_read_batch(struct drain_tenant *t)
 {
     char count[16];
     snprintf(count, sizeof count, "%d", OUTBOX_DRAIN_BATCH);
@@ -359,205 +297,22 @@ static void read_batch(struct drain_tenant *t)
     redis_call(t, on_range, 6, argv, lens);
 }
 
-/* ---- refusals, counted in Redis before the drain goes on ---- */
-
-static void entry_moved(struct drain_tenant *t, const struct batch_entry *e, long long refusals,
-                        const char *dead_id)
-{
-    t->d->records_dead++;
-    struct log_line l;
-    if (log_begin(&l, LOG_ERROR, "outbox entry refused; moved to the dead outbox")) {
-        log_str(&l, "business_id", t->business_id);
-        log_str(&l, "entry", e->id);
-        log_str(&l, "dead_id", dead_id);
-        log_int(&l, "refusals", refusals);
-        log_str(&l, "sqlstate", e->sqlstate);
-        log_str(&l, "error", e->why);
-        log_end(&l);
-    }
-}
-
-static void on_refusal_counted(const redisReply *reply, enum app_err err, void *arg)
-{
-    struct drain_tenant *t = op_end(arg);
-    if (t == NULL)
-        return;
-    const struct batch_entry *e = &t->entries[t->refusing_index];
-    long long refusals = 0;
-    char dead_id[STREAM_ID_MAX];
-    if (err != APP_OK || !outbox_refusal_read(reply, &refusals, dead_id, sizeof dead_id)) {
-        pass_failed(t, "counting a refusal", reply_error(reply));
-        return;
-    }
-    if (dead_id[0] != '\0')
-        entry_moved(t, e, refusals, dead_id);
-    else if (refusals > 0)          /* 0: gone from the outbox meanwhile */
-        leave_entry(t, e->id, e->why);
-    t->after_refusals(t);
-}
-
-/* Counts the first refusal of the batch not yet counted, then runs then; false when
- * there is none. Nothing may touch t after it returned true. */
-static bool count_refusal(struct drain_tenant *t, void (*then)(struct drain_tenant *t))
-{
-    for (int i = 0; i < t->nentries; i++) {
-        struct batch_entry *e = &t->entries[i];
-        if (!e->is_refused)
-            continue;
-        e->is_refused = false;
-        t->refusing_index = i;
-        t->after_refusals = then;
-        outbox_refusal_count(t->d->redis, t->d->shards, t->business_id, e->id, e->why,
-                             e->sqlstate, e->is_undecodable ? 1 : OUTBOX_MAX_REFUSALS,
-                             REDIS_TIMEOUT_MS, on_refusal_counted, op_begin(t));
-        return true;
-    }
-    return false;
-}
-
-/* After the batch's last transaction and XDEL: the next batch, or the end of the pass. */
-static void batch_done(struct drain_tenant *t)
-{
-    if (count_refusal(t, batch_done))
-        return;
-    bool was_full = t->nentries == OUTBOX_DRAIN_BATCH;
-    free_batch(t);
-    if (was_full)
-        read_batch(t);
-    else
-        pass_done(t);
-}
-
-/* ---- SQL ---- */
-
-/* Whether entry i takes part in the transaction being built or reported. */
-static bool is_in_txn(const struct drain_tenant *t, int i)
-{
-    return t->entries[i].is_valid && !t->entries[i].is_committed &&
-           (!t->is_one_by_one || i == t->one_index);
-}
-
-/* One INSERT for every entry of table in the transaction; false when there is none.
- * *params_out (owned by the caller) points into the entries. */
-static bool build_insert(struct drain_tenant *t, const struct outbox_table *table,
-                         struct evbuffer *sql, const char ***params_out, int *nparams)
-{
-    const struct outbox_values **rows = xcalloc((size_t)t->nentries + 1, sizeof *rows);
-    int nrows = 0;
-    for (int i = 0; i < t->nentries; i++)
-        if (is_in_txn(t, i) && t->entries[i].v.table == table)
-            rows[nrows++] = &t->entries[i].v;
-    if (nrows > 0)
-        *params_out = outbox_insert_build(t->business_id, table, rows, nrows, sql, nparams);
-    free(rows);
-    return nrows > 0;
-}
-
-static const char *sqlstate_of(const PGresult *res)
-{
-    return res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-}
-
-static bool is_data_error(const PGresult *res)
-{
-    return outbox_refusal_is_data_error(sqlstate_of(res));
-}
-
-static int rows_in_txn(const struct drain_tenant *t)
-{
-    int n = 0;
-    for (int i = 0; i < t->nentries; i++)
-        n += is_in_txn(t, i);
-    return n;
-}
-
-static void next_one(struct drain_tenant *t)
-{
-    while (++t->one_index < t->nentries && !t->entries[t->one_index].is_valid)
-        ;
-    if (t->one_index < t->nentries)
-        write_batch(t);
-    else
-        batch_done(t);
-}
-
-static void on_written(PGresult *res, enum app_err err, const char *why, void *arg)
-{
-    struct drain_tenant *t = op_end(arg);
-    if (t == NULL)
-        return;
-    if (err == APP_OK) {
-        t->d->batches++;
-        for (int i = 0; i < t->nentries; i++)
-            if (is_in_txn(t, i)) {
-                t->entries[i].is_committed = true;
-                t->d->records_written++;
-            }
-        delete_committed(t);
-    } else if (is_data_error(res) && !t->is_one_by_one && rows_in_txn(t) > 1) {
-        t->is_one_by_one = true;    /* find the refused rows; write the others */
-        t->one_index = -1;
-        next_one(t);
-    } else if (is_data_error(res)) {
-        int i = t->is_one_by_one ? t->one_index : 0;
-        while (!t->is_one_by_one && !is_in_txn(t, i))
-            i++;
-        refuse_entry(&t->entries[i], why, sqlstate_of(res), false);
-        if (t->is_one_by_one)
-            next_one(t);
-        else
-            batch_done(t);
-    } else {
-        pass_failed(t, "PostgreSQL", why);
-    }
-}
-
-static void write_batch(struct drain_tenant *t)
-{
-    if (count_refusal(t, write_batch))
-        return;
-    struct pg_stmt stmts[OUTBOX_MAX_TABLES];
-    struct evbuffer *sql[OUTBOX_MAX_TABLES];
-    const char **params[OUTBOX_MAX_TABLES];
-    const struct outbox_table *table;
-    int n = 0;
-    for (size_t i = 0; n < OUTBOX_MAX_TABLES && (table = outbox_table_at(i)) != NULL; i++) {
-        sql[n] = evbuffer_new();
-        if (!build_insert(t, table, sql[n], &params[n], &stmts[n].nparams)) {
-            evbuffer_free(sql[n]);
-            continue;
-        }
-        stmts[n].sql = (const char *)evbuffer_pullup(sql[n], -1);
-        stmts[n].params = params[n];
-        n++;
-    }
-    if (n == 0) {
-        batch_done(t);
-        return;
-    }
-    pg_conn_transaction(t->d->pg, t->business_id, stmts, n, PG_TIMEOUT_MS, on_written, op_begin(t));
-    for (int i = 0; i < n; i++) {   /* pg_conn copied them */
-        evbuffer_free(sql[i]);
-        free(params[i]);
-    }
-}
-
 /* ---- XDEL, only of what COMMIT made durable ---- */
 
 static void on_deleted(const redisReply *reply, enum app_err err, void *arg)
 {
-    struct drain_tenant *t = op_end(arg);
+    struct drain_tenant *t = drain_op_end(arg);
     if (t == NULL)
         return;
     if (err != APP_OK) {
         /* The rows are committed; the next pass meets them again and DO NOTHING. */
-        pass_failed(t, "XDEL", reply_error(reply));
+        drain_pass_failed(t, "XDEL", drain_reply_error(reply));
         return;
     }
-    delete_committed(t);
+    drain_delete_committed(t);
 }
 
-static void delete_committed(struct drain_tenant *t)
+void drain_delete_committed(struct drain_tenant *t)
 {
     const char *argv[2 + XDEL_CHUNK];
     size_t lens[2 + XDEL_CHUNK];
@@ -580,9 +335,9 @@ static void delete_committed(struct drain_tenant *t)
         return;
     }
     if (t->is_one_by_one)
-        next_one(t);
+        drain_next_one(t);
     else
-        batch_done(t);
+        drain_batch_done(t);
 }
 
 /* ---- public ---- */
