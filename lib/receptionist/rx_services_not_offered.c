@@ -190,7 +190,7 @@ static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
     for (size_t i = 0; rx_common_services[i] != NULL; i++) {
         const char *phrase = rx_common_services[i];
         size_t n = strlen(phrase), at;
-        if (n > best_len && rx_text_may_have(&t->text, phrase) && rx_text_has_norm_forms(&t->text, phrase, &at) &&
+        if (n > best_len && rx_text_has_norm_forms(&t->text, phrase, &at) &&
             !is_own_matter(t->cfg, phrase)) {
             best = phrase;
             best_len = n;
