@@ -267,15 +267,18 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     find_services(t);
     prefer_childrens_service(t);
     rx_drop_age_qualified(t, t->unlisted, sizeof t->unlisted);
+    rx_drop_foreign_kinds(t, t->unlisted, sizeof t->unlisted);
     for (int i = 0; i < t->nservices; i++)
         rx_note_service(mem, t->services[i], t->raw);
     /* "I'd like to get my teeth whitened Wednesday at four": a request with a day or a
      * time to come names its service in another form of its word (rx_use_loose_service);
-     * "I left my scarf there last night, can someone call me" does not */
+     * "I left my scarf there last night, can someone call me" does not, nor "a thai
+     * massage friday at noon" where a trade's service the business lacks is named */
     bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
                                                       : t->when.has_time);
     if (t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
-        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)))
+        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)) &&
+        !rx_names_common_service(t))
         rx_use_loose_service(t);
 }
 

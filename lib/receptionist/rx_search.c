@@ -450,3 +450,20 @@ struct rx_search_focus rx_search_focus(const struct agent_config *c, const char 
     }
     return f;
 }
+
+bool rx_search_is_foreign_to_services(const struct agent_config *c, const char *w, size_t n)
+{
+    char word[STEM_MAX + 8], st[STEM_MAX], st2[STEM_MAX];
+    if (n < 3 || n >= STEM_MAX || (w[0] >= '0' && w[0] <= '9') || is_stop(w, n) || rx_is_common_word(w, n) ||
+        rx_is_given_name(w, n))
+        return false;
+    memcpy(word, w, n);
+    word[n] = '\0';
+    stem(word, n, false, st);
+    stem(st, strlen(st), false, st2);
+    const struct index *x = index_of(c);
+    for (size_t d = 0; d < x->ndocs; d++)
+        if (x->docs[d].kind == RX_SEARCH_SERVICE && (doc_has(x, &x->docs[d], st) > 0 || doc_has(x, &x->docs[d], st2) > 0))
+            return false;
+    return true;
+}

@@ -41,6 +41,12 @@ struct rx_search_focus {
 };
 struct rx_search_focus rx_search_focus(const struct agent_config *config, const char *question);
 
+/* True if the word w (n letters, lowercase) names a kind of thing and no service of the
+ * configuration holds it in any form (its name, aliases and description): "thai" in
+ * "a thai massage", "lash" in "a lash fill" where only acrylic fills are sold. False for
+ * a common word of speech, a stop word, a given name or a number. */
+bool rx_search_is_foreign_to_services(const struct agent_config *config, const char *w, size_t n);
+
 /* rx_search_words.c: the words never weighed, and the words callers use mapped onto
  * the stem of the word businesses write. */
 struct rx_search_synonym {

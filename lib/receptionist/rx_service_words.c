@@ -15,7 +15,9 @@ const char *const rx_common_services[] = {
     "teeth whitening", "whitening", "fluoride", "sealants", "night guard", "mouth guard",
     "orthodontics", "periodontal", "deep cleaning", "x ray",
     /* medical, therapy, wellness */
-    "physical therapy", "chiropractic", "acupuncture", "massage",
+    "physical therapy", "chiropractic", "acupuncture", "massage", "thai massage",
+    "full body massage", "body massage", "shiatsu", "reflexology", "cupping",
+    "hearing test", "hearing aids", "hearing aid",
     "deep tissue massage", "hot stone massage", "facial", "botox", "laser hair removal",
     "waxing", "spray tan", "tanning", "microblading", "eyelash extensions", "lash extensions",
     "lash lift", "brow tint", "eyebrow threading", "threading", "vaccination", "flu shot",

@@ -259,6 +259,12 @@ bool rx_say_also_not_offered(struct rx_turn *t)
     return true;
 }
 
+bool rx_names_common_service(struct rx_turn *t)
+{
+    char what[128];
+    return common_service_words(t, what, sizeof what);
+}
+
 bool rx_answer_common_service(struct rx_turn *t)
 {
     char what[128];

@@ -193,7 +193,7 @@ static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, 
  * detailed" for "detailing", "the house pressure washed" for "pressure washing". */
 static bool find_participle(const char *hay, const char *norm, size_t n, size_t *at)
 {
-    if (last_word_len(norm, n) < 7 || strcmp(norm + n - 3, "ing") != 0 || n + 2 >= RX_TEXT_MAX)
+    if (last_word_len(norm, n) < 6 || strcmp(norm + n - 3, "ing") != 0 || n + 2 >= RX_TEXT_MAX)
         return false;
     char form[RX_TEXT_MAX];
     memcpy(form, norm, n - 3);
