@@ -81,6 +81,20 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     }
 }
 
+/* "how much are your frames?", "how much if I don't have insurance?": a price question
+ * naming no service, answered by the FAQ answer or policy that names a sum and holds
+ * the question's words, before a service found loosely ("glasses adjustment") or an
+ * FAQ entry without a sum (the insurance plans taken). */
+static bool answer_priced(struct rx_turn *t)
+{
+    struct rx_search_hit hit = rx_search_priced(t->cfg, t->raw);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.score < RX_SEARCH_MIN_SCORE ||
+        hit.topic_score < RX_SEARCH_MIN_TOPIC || hit.uncommon_words == 0)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
+}
+
 /* "how long's the warranty on the install?": a question naming one service that the
  * FAQ or a policy answers by what it asks beyond the service. */
 static bool answer_beyond_service(struct rx_turn *t)
@@ -155,6 +169,8 @@ bool rx_answer(struct rx_turn *t)
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     const char *qualified = t->unlisted;
+    if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
+        return true;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
     if (!is_price && answer_beyond_service(t))

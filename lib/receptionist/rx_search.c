@@ -198,6 +198,7 @@ struct doc {
     size_t index;
     size_t title_first, title_n;    /* the stems of its title in index.stems */
     size_t first, n;                /* the stems of the rest */
+    bool has_amount;                /* an FAQ answer or policy that names a sum ("$65") */
 };
 
 /* A stem of the configuration's texts and how many texts hold it. */
@@ -234,6 +235,19 @@ static void add_text(struct index *x, const char *text)
     }
 }
 
+/* True if text names a sum of money: a currency sign ($, euro, pound) before a digit. */
+static bool says_amount(const char *text)
+{
+    static const char *const signs[] = {"$", "\xe2\x82\xac", "\xc2\xa3", NULL};
+    for (size_t i = 0; signs[i] != NULL; i++)
+        for (const char *p = text; (p = strstr(p, signs[i])) != NULL; p++) {
+            char d = p[strlen(signs[i])];
+            if (d >= '0' && d <= '9')
+                return true;
+        }
+    return false;
+}
+
 /* A document of x: its title (an FAQ question, a policy's or a service's name, the
  * street) and the rest of its texts, each part's stems sorted. */
 static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const char *title, const char *body,
@@ -252,6 +266,7 @@ static void add_doc(struct index *x, enum rx_search_kind kind, size_t i, const c
     for (size_t k = 0; k < nmore; k++)
         add_text(x, more[k]);
     d->n = x->nstems - d->first;
+    d->has_amount = kind != RX_SEARCH_SERVICE && body != NULL && says_amount(body);
     qsort(x->stems[d->title_first], d->title_n, sizeof x->stems[0], by_stem);
     qsort(x->stems[d->first], d->n, sizeof x->stems[0], by_stem);
 }
@@ -348,8 +363,9 @@ static int doc_has(const struct index *x, const struct doc *d, const char *st)
     return part_has(x, d->first, d->n, st) ? 1 : 0;
 }
 
-/* The search; a stem the document skip holds is not weighed (skip: ndocs for none). */
-static struct rx_search_hit search(const char *question, const struct index *x, size_t skip)
+/* The search; a stem the document skip holds is not weighed (skip: ndocs for none);
+ * with is_priced_only, only the texts that name a sum may answer. */
+static struct rx_search_hit search(const char *question, const struct index *x, size_t skip, bool is_priced_only)
 {
     struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0, 0};
     struct stems q;
@@ -380,7 +396,7 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
             }
     }
     for (size_t d = 0; d < x->ndocs; d++)
-        if (score[d] > best.score)
+        if (score[d] > best.score && (!is_priced_only || x->docs[d].has_amount))
             best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d],
                                           uncommon[d]};
     return best;
@@ -389,7 +405,13 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
 struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
 {
     const struct index *x = index_of(c);
-    return search(question, x, x->ndocs);
+    return search(question, x, x->ndocs, false);
+}
+
+struct rx_search_hit rx_search_priced(const struct agent_config *c, const char *question)
+{
+    const struct index *x = index_of(c);
+    return search(question, x, x->ndocs, true);
 }
 
 struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, const char *question, size_t service)
@@ -399,7 +421,7 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, cons
     for (size_t d = 0; d < x->ndocs; d++)
         if (x->docs[d].kind == RX_SEARCH_SERVICE && x->docs[d].index == service)
             skip = d;
-    return search(question, x, skip);
+    return search(question, x, skip, false);
 }
 
 /* How many texts hold the word w (n letters): SIZE_MAX for a word that weighs nothing

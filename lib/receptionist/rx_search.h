@@ -25,6 +25,11 @@ struct rx_search_hit {
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
+/* The same among the FAQ answers and policies that name a sum ("$65"): what a price
+ * question asks when the text its words find first names none ("how much if I don't
+ * have insurance?": the payment policy, not the insurance FAQ). */
+struct rx_search_hit rx_search_priced(const struct agent_config *config, const char *question);
+
 /* The same, weighing only the words the service (its index) does not hold: what a
  * question naming a service asks beyond it ("how long's the warranty on the install?"). */
 struct rx_search_hit rx_search_beyond_service(const struct agent_config *config, const char *question,
