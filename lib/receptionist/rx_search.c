@@ -22,6 +22,9 @@
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
 #define TITLE_WEIGHT 1.5
+/* A stem two of the caller's words stand for ("upstairs", "steps": floor) is what the
+ * question dwells on. */
+#define SAID_AGAIN_WEIGHT 1.5
 #define DOCS_MAX 1024     /* FAQ 500, policies 50, services 200, the address */
 
 /* The stem of a lowercase word of n letters into out; a word of a caller's question
@@ -111,6 +114,7 @@ static bool next_stem(const char **p, bool is_question, char out[STEM_MAX])
 struct stems {
     char s[QUERY_STEMS_MAX][STEM_MAX];
     bool is_common[QUERY_STEMS_MAX];    /* said only as a common word of speech ("take") */
+    unsigned said[QUERY_STEMS_MAX];     /* how many of the caller's words stand for it */
     size_t n;
 };
 
@@ -119,10 +123,12 @@ static void stems_add(struct stems *out, const char *st, bool is_common)
     for (size_t i = 0; i < out->n; i++)
         if (strcmp(out->s[i], st) == 0) {
             out->is_common[i] = out->is_common[i] && is_common;
+            out->said[i]++;
             return;
         }
     if (out->n < QUERY_STEMS_MAX) {
         out->is_common[out->n] = is_common;
+        out->said[out->n] = 1;
         snprintf(out->s[out->n++], STEM_MAX, "%s", st);
     }
 }
@@ -389,7 +395,7 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
         for (size_t d = 0; d < x->ndocs; d++)
             if (holds[d] > 0) {
                 /* a word of the title the owner wrote for the text weighs more */
-                score[d] += holds[d] == 2 ? TITLE_WEIGHT * weight : weight;
+                score[d] += (holds[d] == 2 ? TITLE_WEIGHT * weight : weight) * (q.said[i] > 1 ? SAID_AGAIN_WEIGHT : 1.0);
                 topic[d] += is_money ? 0.0 : weight;
                 words[d] += !is_money;
                 uncommon[d] += !is_money && !q.is_common[i];
