@@ -471,6 +471,7 @@ struct rx_search_focus rx_search_focus(const struct agent_config *c, const char 
         if (!says(question, rx_search_phrases[i].word))
             continue;
         f.held++;
+        f.held_once += vocab_df(x, rx_search_phrases[i].stem) == 1;   /* "as far as": the areas served */
         const unsigned char *p = (const unsigned char *)rx_search_phrases[i].word;
         while ((n = next_word(&p, w)) > 0)
             if (word_df(x, w, n) == 0 && f.unheld > 0)

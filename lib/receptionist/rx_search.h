@@ -40,7 +40,8 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *config,
  * how many of those one text alone holds, and how many no text holds: what the caller
  * asks about that the business never wrote ("vegan" in "do you use vegan polish?",
  * "spanish" in "do your vets speak spanish?"). A phrase of callers for a word
- * businesses write ("running behind") counts as held. */
+ * businesses write ("running behind") counts as held, and as held once when one text
+ * alone holds that word ("as far as hayward": the areas served). */
 struct rx_search_focus {
     size_t held, held_once, unheld;
 };
