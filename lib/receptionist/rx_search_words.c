@@ -32,6 +32,11 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"sunday", "weekend", false}, {"anybody", "someone", false}, {"anyone", "someone", false},
     {"newborn", "child", false}, {"infant", "child", false}, {"baby", "child", false},
     {"toddler", "child", false}, {"present", "gift", true},
+    {"smell", "fragranc", false}, {"scent", "fragranc", false},
+    {"perfum", "fragranc", false}, {"asthma", "allergy", false}, {"snappy", "aggressiv", true},
+    {"snap", "aggressiv", true}, {"nippy", "aggressiv", true}, {"pregnancy", "pregnant", false},
+    {"gym", "cloth", true}, {"outfit", "cloth", false}, {"guy", "technician", true},
+    {"tech", "technician", false}, {"gratuity", "tip", false},
     {NULL, NULL, false},
 };
 
@@ -49,5 +54,11 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"as far as", "area", true}, {"come out to", "area", true}, {"from home", "onlin", true},
     {"on my laptop", "onlin", true}, {"on her laptop", "onlin", true},
     {"on his laptop", "onlin", true}, {"on zoom", "onlin", true}, {"leave my car", "park", true}, {"leave the car", "park", true},
+    {"months along", "pregnant", true}, {"weeks along", "pregnant", true}, {"show up in", "wear", true},
+    {"leave extra", "tip", true}, {"extra money", "tip", true}, {"all day", "window", true},
+    {"walk home", "pick", true}, {"by herself", "adult", true}, {"by himself", "adult", true},
+    {"on her own", "adult", true}, {"on his own", "adult", true}, {"year old", "age", true},
+    {"get it back", "ready", true}, {"how many people", "serv", true}, {"will it feed", "serv", true},
+    {"does it feed", "serv", true}, {"enough for", "serv", true},
     {NULL, NULL, false},
 };
