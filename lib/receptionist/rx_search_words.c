@@ -36,7 +36,11 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"perfum", "fragranc", false}, {"asthma", "allergy", false}, {"snappy", "aggressiv", true},
     {"snap", "aggressiv", true}, {"nippy", "aggressiv", true}, {"pregnancy", "pregnant", false},
     {"gym", "cloth", true}, {"outfit", "cloth", false}, {"guy", "technician", true},
-    {"tech", "technician", false}, {"gratuity", "tip", false},
+    {"tech", "technician", false}, {"gratuity", "tip", false}, {"arrest", "criminal", true},
+    {"jail", "criminal", true}, {"sue", "injury", true}, {"lawsuit", "injury", true},
+    {"visa", "immigration", true}, {"deport", "immigration", true}, {"dragon", "reptil", true},
+    {"gecko", "reptil", true}, {"iguana", "reptil", true}, {"turtle", "reptil", true},
+    {"tortoise", "reptil", true}, {"kennel", "board", false},
     {NULL, NULL, false},
 };
 
@@ -59,6 +63,9 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"walk home", "pick", true}, {"by herself", "adult", true}, {"by himself", "adult", true},
     {"on her own", "adult", true}, {"on his own", "adult", true}, {"year old", "age", true},
     {"get it back", "ready", true}, {"how many people", "serv", true}, {"will it feed", "serv", true},
-    {"does it feed", "serv", true}, {"enough for", "serv", true},
+    {"does it feed", "serv", true}, {"enough for", "serv", true}, {"green card", "immigration", true},
+    {"rear ended", "injury", true}, {"out of town", "board", true}, {"for the night", "board", true},
+    {"few nights", "board", true}, {"four nights", "board", true}, {"three nights", "board", true},
+    {"two nights", "board", true},
     {NULL, NULL, false},
 };

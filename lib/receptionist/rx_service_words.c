@@ -48,14 +48,15 @@ const char *const rx_common_services[] = {
     "lawn care", "lawn mowing", "tree removal", "pest control", "exterminator", "locksmith",
     "appliance repair", "garbage disposal", "water heater", "sump pump", "septic",
     "septic pumping", "drain cleaning", "sewer line", "gas line", "well pump",
-    "junk removal", "house cleaning", "cleaning service", "handyman",
+    "junk removal", "house cleaning", "cleaning service", "handyman", "mold removal",
+    "mold remediation", "mold", "alarm system", "security camera", "security system",
     /* pets */
     "grooming", "dog grooming", "nail trim", "boarding", "dog boarding",
     "daycare", "doggy daycare", "dog walking", "pet sitting", "obedience class",
     "spay", "neuter", "microchip", "euthanasia", "cremation", "horse",
     "exotic animals", "reptile",
     /* legal, finance, office */
-    "criminal defense", "dui", "immigration", "green card",
+    "criminal defense", "dui", "immigration",
     "citizenship", "personal injury", "traffic ticket", "speeding ticket", "bankruptcy",
     "real estate closing", "eviction", "landlord tenant", "employment law", "patent",
     "trademark", "business formation", "tax preparation", "bookkeeping", "payroll",
