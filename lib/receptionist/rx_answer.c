@@ -156,7 +156,37 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified, bool is_of
     return rx_answer_unknown_service(t);
 }
 
-bool rx_answer(struct rx_turn *t)
+/* "do you do chiropractic adjustments?": the caller asks for a service, not about one. */
+static bool is_service_request(const struct rx_turn *t)
+{
+    for (size_t i = 0; rx_service_cues[i].cue != NULL; i++) {
+        const char *cue = rx_service_cues[i].cue;
+        if ((strncmp(cue, " do you", 7) == 0 || strncmp(cue, " can you", 8) == 0) && strstr(t->text.norm, cue) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* A request for a service that the FAQ or a policy just refused ("No, we don't do
+ * chiropractic adjustments") hears what the business does offer instead; a question
+ * about one ("do you take walk-ins?") does not. */
+static void offer_instead(struct rx_turn *t, size_t said_from)
+{
+    static const char *const no_words[] = {"don't", "do not", "No,", "only", NULL};
+    bool is_refusal = false;
+    const char *said = t->say.buf + said_from;
+    for (size_t i = 0; no_words[i] != NULL && !is_refusal; i++)
+        is_refusal = strstr(said, no_words[i]) != NULL;
+    if (!is_refusal || t->cfg->nservices == 0 || !is_service_request(t) || t->mem->task != RX_TASK_NONE ||
+        t->out->intent == NULL || (strcmp(t->out->intent, "faq") != 0 && strcmp(t->out->intent, "policy") != 0))
+        return;
+    rx_say_put(&t->say, " What we do offer is ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+}
+
+/* The answer, by the kind of question; false if the configuration answers none. */
+static bool answer_by_kind(struct rx_turn *t)
 {
     const struct rx_text *x = &t->text;
     /* "do your vets speak spanish? my mom's bringing the cat": what the business never
@@ -243,4 +273,13 @@ bool rx_answer(struct rx_turn *t)
         return true;
     }
     return false;
+}
+
+bool rx_answer(struct rx_turn *t)
+{
+    size_t said_from = t->say.len;
+    if (!answer_by_kind(t))
+        return false;
+    offer_instead(t, said_from);
+    return true;
 }
