@@ -153,6 +153,10 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified, bool is_of
         rx_answer_service(t);
         return true;
     }
+    if (qualified[0] != '\0') {           /* a kind it does not sell, noted just now */
+        rx_answer_not_listed(t, qualified);
+        return true;
+    }
     return rx_answer_unknown_service(t);
 }
 

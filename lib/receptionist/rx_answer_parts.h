@@ -86,7 +86,8 @@ void rx_find_service_asked_about(struct rx_turn *t);
 /* "and highlights?" just after color: a sentence of its description; false if none. */
 bool rx_answer_from_description(struct rx_turn *t);
 /* Sets (and notes in the call's memory) the one service named in another form ("snake
- * a drain": drain snaking); false if none or more than one. */
+ * a drain": drain snaking); false if none or more than one, or if a trade's service was
+ * said with a kind the business does not sell (rx_note_foreign_kind). */
 bool rx_use_loose_service(struct rx_turn *t);
 
 /* ---- rx_services_not_offered.c ---- */
@@ -98,10 +99,14 @@ void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size);
 /* ---- rx_service_kinds.c ---- */
 
 /* Drops from the turn the services the caller named after a kind no service of the
- * business holds ("thai massage", "lash fill"), and, with none named, notes a trade's
- * service said so; the caller's words for the first into buf (size bytes), unless buf
- * holds words already (an age group, rx_drop_age_qualified). */
+ * business holds ("college calculus", "lash fill"); the caller's words for the first
+ * into buf (size bytes), unless buf holds words already (an age group,
+ * rx_drop_age_qualified). */
 void rx_drop_foreign_kinds(struct rx_turn *t, char *buf, size_t size);
+/* With no service named, a trade's service said after a kind no service of the business
+ * holds ("thai massage" at a studio of swedish and deep tissue massages): its words
+ * into t->unlisted, and true; false if none (or t->unlisted holds words already). */
+bool rx_note_foreign_kind(struct rx_turn *t);
 
 /* "There's no kids cut on our list of services; we do offer ..." */
 void rx_answer_not_listed(struct rx_turn *t, const char *words);

@@ -54,7 +54,7 @@ static void stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
         s[--n] = '\0';
     /* the words callers use for what businesses write: one stem for both */
     for (size_t i = 0; rx_search_synonyms[i].word != NULL; i++)
-        if (strcmp(rx_search_synonyms[i].word, s) == 0 && (is_question || !rx_search_synonyms[i].is_question_only)) {
+        if (rx_search_synonyms[i].word[0] == s[0] && strcmp(rx_search_synonyms[i].word, s) == 0 && (is_question || !rx_search_synonyms[i].is_question_only)) {
             snprintf(out, STEM_MAX, "%s", rx_search_synonyms[i].stem);
             return;
         }

@@ -5,9 +5,10 @@
  * says it does not do (an FAQ answer or policy that says no), the caller asked for
  * another service than the one its last word finds, and is told it is not on the list
  * with what is, rather than booked for the wrong one. An adjective the business never
- * wrote ("a yearly eye exam", "a brunch table") or a surname is no kind. Runs
- * once a turn, after the services are found: a few lookups in the configuration's
- * search index (rx_search.h) per service named. */
+ * wrote ("a yearly eye exam", "a brunch table") or a surname is no kind. Runs once a
+ * turn for the services named (a few lookups in the configuration's search index,
+ * rx_search.h), and for the trade's services only where a service would be guessed
+ * from a word (rx_use_loose_service): the vocabulary is long. */
 #include <ctype.h>
 #include <stdio.h>
 #include <strings.h>
@@ -177,6 +178,13 @@ void rx_drop_foreign_kinds(struct rx_turn *t, char *buf, size_t size)
             snprintf(buf, size, "%s", words);
     }
     t->nservices = kept;
-    if (t->nservices == 0 && buf[0] == '\0' && common_with_foreign_kind(t, words, sizeof words))
-        snprintf(buf, size, "%s", words);
+}
+
+bool rx_note_foreign_kind(struct rx_turn *t)
+{
+    char words[128];
+    if (t->nservices > 0 || t->unlisted[0] != '\0' || !common_with_foreign_kind(t, words, sizeof words))
+        return false;
+    snprintf(t->unlisted, sizeof t->unlisted, "%s", words);
+    return true;
 }
