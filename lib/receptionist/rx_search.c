@@ -182,7 +182,8 @@ static bool says(const char *text, const char *phrase)
 }
 
 /* The stems of a question's content words, each once, the first QUERY_STEMS_MAX; and
- * the stem a phrase of callers stands for ("can't make it": cancel). */
+ * the stem a phrase of callers stands for ("can't make it": cancel), counted as said
+ * twice. */
 static void stems_of(const char *text, struct stems *out)
 {
     const unsigned char *q = (const unsigned char *)text;
@@ -195,8 +196,12 @@ static void stems_of(const char *text, struct stems *out)
             stems_add(out, st, rx_is_common_word(word, n));
         }
     for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
-        if (says(text, rx_search_phrases[i].word))
+        if (says(text, rx_search_phrases[i].word)) {
+            /* a phrase says what it stands for more surely than one word: "take everything
+             * off" is about undressing before "take" is about the insurance taken */
             stems_add(out, rx_search_phrases[i].stem, false);
+            stems_add(out, rx_search_phrases[i].stem, false);
+        }
 }
 
 /* The index of one configuration: each text's stems, sorted, for a binary search. */

@@ -40,7 +40,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"jail", "criminal", true}, {"sue", "injury", true}, {"lawsuit", "injury", true},
     {"visa", "immigration", true}, {"deport", "immigration", true}, {"dragon", "reptil", true},
     {"gecko", "reptil", true}, {"iguana", "reptil", true}, {"turtle", "reptil", true},
-    {"tortoise", "reptil", true}, {"kennel", "board", false},
+    {"tortoise", "reptil", true}, {"kennel", "board", false}, {"bunch", "packag", true},
+    {"bulk", "packag", true}, {"bundl", "packag", false}, {"cheap", "discount", true},
     {NULL, NULL, false},
 };
 
@@ -66,6 +67,7 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"does it feed", "serv", true}, {"enough for", "serv", true}, {"green card", "immigration", true},
     {"rear ended", "injury", true}, {"out of town", "board", true}, {"for the night", "board", true},
     {"few nights", "board", true}, {"four nights", "board", true}, {"three nights", "board", true},
-    {"two nights", "board", true},
+    {"two nights", "board", true}, {"take everything off", "undres", true}, {"take my clothes off", "undres", true},
+    {"get naked", "undres", true}, {"keep my clothes on", "undres", true}, {"at once", "packag", true},
     {NULL, NULL, false},
 };
