@@ -120,6 +120,24 @@ static bool says_no(const struct agent_config *c, const struct rx_search_hit *hi
     return false;
 }
 
+/* "i'm looking to buy a used road bike, what do you have": asked in the words of a
+ * question for the list, a request that one text refuses by several rare words ("Do
+ * you sell bikes?" "No, we only repair bikes") hears the refusal, then the list. */
+static bool answer_refused(struct rx_turn *t)
+{
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_STRONG_TOPIC ||
+        hit.topic_words < 2 || hit.uncommon_words == 0 || !says_no(t->cfg, &hit))
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    if (t->cfg->nservices > 0) {
+        rx_say_put(&t->say, " What we do offer is ");     /* the list asked for */
+        rx_say_services(t, 8);
+        rx_say_put(&t->say, ".");
+    }
+    return true;
+}
+
 bool rx_answer_unbookable(struct rx_turn *t)
 {
     if (t->nservices > 0)
@@ -229,6 +247,9 @@ static bool answer_by_kind(struct rx_turn *t)
     bool is_faq_weak = !is_faq_scored || faq.score < RX_FAQ_STRONG_SCORE;
     if (is_faq_weak && !is_off_config && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
         !rx_text_has_any(x, rx_services_list_words) && answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
+        return true;
+    if (is_faq_weak && t->nservices == 0 && !t->has_when && rx_text_has_any(x, rx_services_list_words) &&
+        answer_refused(t))
         return true;
     if (rx_text_has_any(x, rx_address_words)) {
         answer_address(t);
