@@ -96,10 +96,11 @@ static bool answer_priced(struct rx_turn *t)
 }
 
 /* "how long's the warranty on the install?": a question naming one service that the
- * FAQ or a policy answers by what it asks beyond the service. */
+ * FAQ or a policy answers by what it asks beyond the service; "can i buy a present for
+ * a pedicure" asks so too (the gift cards), though "can i" is no question word. */
 static bool answer_beyond_service(struct rx_turn *t)
 {
-    if (t->nservices != 1 || !rx_text_is_question(&t->text))
+    if (t->nservices != 1 || !(rx_text_is_question(&t->text) || rx_text_has(&t->text, "can i")))
         return false;
     struct rx_search_hit hit = rx_search_beyond_service(t->cfg, t->raw, (size_t)t->services[0]);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_MIN_SCORE ||
