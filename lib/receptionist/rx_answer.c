@@ -19,6 +19,9 @@
 /* ... and to answer before the readings by category (hours, address, services): two
  * words of the question, as rare together as one word one text in twenty holds. */
 #define RX_SEARCH_STRONG_TOPIC 3.0
+/* How many times the score of the FAQ entry its keywords pick the text the search
+ * finds must have to answer instead. */
+#define RX_SEARCH_FAR_BETTER 1.5
 
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
@@ -79,6 +82,20 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     default:
         return false;
     }
+}
+
+/* "is it rude if i don't leave extra money for the therapist?": the FAQ entry the
+ * owner's keywords pick ("therapist": who the therapists are) loses to a text the
+ * question's rarer words find with a far better score (tipping). */
+static bool answer_far_better_found(struct rx_turn *t, size_t faq)
+{
+    double faq_score = 0.0;
+    struct rx_search_hit hit = rx_search_against_faq(t->cfg, t->raw, faq, &faq_score);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || (hit.kind == RX_SEARCH_FAQ && hit.index == faq) ||
+        hit.score < RX_SEARCH_FAR_BETTER * faq_score || hit.topic_score < RX_SEARCH_MIN_SCORE || hit.uncommon_words == 0)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
 }
 
 /* "how much are your frames?", "how much if I don't have insurance?": a price question
@@ -237,7 +254,8 @@ static bool answer_by_kind(struct rx_turn *t)
     if (is_faq_scored) {
         faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
-            rx_faq_say(t, faq);
+            if (!answer_far_better_found(t, faq.index))
+                rx_faq_say(t, faq);
             return true;
         }
     }
@@ -285,7 +303,8 @@ static bool answer_by_kind(struct rx_turn *t)
     if (!is_faq_scored)
         faq = rx_faq_pick_best(t);
     if (faq.score >= 2 && (!is_off_config || faq.score >= RX_FAQ_STRONG_SCORE)) {
-        rx_faq_say(t, faq);
+        if (faq.is_policy || !answer_far_better_found(t, faq.index))
+            rx_faq_say(t, faq);
         return true;
     }
     if (answer_unlisted(t, qualified, is_off_config))

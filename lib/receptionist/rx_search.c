@@ -376,12 +376,16 @@ static int doc_has(const struct index *x, const struct doc *d, const char *st)
 }
 
 /* The search; a stem the document skip holds is not weighed (skip: ndocs for none);
- * with is_priced_only, only the texts that name a sum may answer. */
-static struct rx_search_hit search(const char *question, const struct index *x, size_t skip, bool is_priced_only)
+ * with is_priced_only, only the texts that name a sum may answer. *score_of, when not
+ * NULL, gets the score of the document of (a document's index in x). */
+static struct rx_search_hit search(const char *question, const struct index *x, size_t skip, bool is_priced_only,
+                                   size_t of, double *score_of)
 {
     struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0, 0};
     struct stems q;
     stems_of(question, &q);
+    if (score_of != NULL)
+        *score_of = 0.0;
     if (q.n == 0)
         return best;
     double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
@@ -407,6 +411,8 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
                 uncommon[d] += !is_money && !q.is_common[i];
             }
     }
+    if (score_of != NULL)
+        *score_of = of < x->ndocs ? score[of] : 0.0;
     for (size_t d = 0; d < x->ndocs; d++)
         if (score[d] > best.score && (!is_priced_only || x->docs[d].has_amount))
             best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d],
@@ -417,13 +423,21 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
 struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
 {
     const struct index *x = index_of(c);
-    return search(question, x, x->ndocs, false);
+    return search(question, x, x->ndocs, false, 0, NULL);
+}
+
+struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const char *question, size_t faq,
+                                           double *faq_score)
+{
+    const struct index *x = index_of(c);
+    /* the FAQ entries are the index's first documents, in order (index_build) */
+    return search(question, x, x->ndocs, false, faq < c->nfaq ? faq : x->ndocs, faq_score);
 }
 
 struct rx_search_hit rx_search_priced(const struct agent_config *c, const char *question)
 {
     const struct index *x = index_of(c);
-    return search(question, x, x->ndocs, true);
+    return search(question, x, x->ndocs, true, 0, NULL);
 }
 
 struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, const char *question, size_t service)
@@ -433,7 +447,7 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, cons
     for (size_t d = 0; d < x->ndocs; d++)
         if (x->docs[d].kind == RX_SEARCH_SERVICE && x->docs[d].index == service)
             skip = d;
-    return search(question, x, skip, false);
+    return search(question, x, skip, false, 0, NULL);
 }
 
 /* How many texts hold the word w (n letters): SIZE_MAX for a word that weighs nothing

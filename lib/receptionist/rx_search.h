@@ -25,6 +25,11 @@ struct rx_search_hit {
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
+/* rx_search, and *faq_score the score of the FAQ entry faq (its index) for the same
+ * question: how far the text the words find beats the entry its keywords pick. */
+struct rx_search_hit rx_search_against_faq(const struct agent_config *config, const char *question, size_t faq,
+                                           double *faq_score);
+
 /* The same among the FAQ answers and policies that name a sum ("$65"): what a price
  * question asks when the text its words find first names none ("how much if I don't
  * have insurance?": the payment policy, not the insurance FAQ). */
