@@ -36,7 +36,7 @@ static void stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
     char s[STEM_MAX];
     memcpy(s, w, n);
     s[n] = '\0';
-    static const char *const endings[] = {"ies", "ing", "est", "ed", "es", "ly", "er", "s", NULL};
+    static const char *const endings[] = {"ment", "ies", "ing", "est", "ed", "es", "ly", "er", "s", NULL};
     for (size_t i = 0; endings[i] != NULL; i++) {
         size_t k = strlen(endings[i]);
         size_t least = strcmp(endings[i], "est") == 0 ? k + 3 : k + 2;     /* "biggest", not "forest" */

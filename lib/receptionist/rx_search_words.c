@@ -42,6 +42,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"gecko", "reptil", true}, {"iguana", "reptil", true}, {"turtle", "reptil", true},
     {"tortoise", "reptil", true}, {"kennel", "board", false}, {"bunch", "packag", true},
     {"bulk", "packag", true}, {"bundl", "packag", false}, {"cheap", "discount", true},
+    {"unhappy", "satisfaction", true}, {"complain", "satisfaction", true}, {"complaint", "satisfaction", true},
+    {"skip", "slip", true}, {"tonight", "today", true},
     {NULL, NULL, false},
 };
 
@@ -69,5 +71,8 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"few nights", "board", true}, {"four nights", "board", true}, {"three nights", "board", true},
     {"two nights", "board", true}, {"take everything off", "undres", true}, {"take my clothes off", "undres", true},
     {"get naked", "undres", true}, {"keep my clothes on", "undres", true}, {"at once", "packag", true},
+    {"they missed", "satisfaction", true}, {"you missed", "satisfaction", true}, {"not happy", "satisfaction", true},
+    {"hang around", "pick", true}, {"stick around", "pick", true}, {"wait there", "pick", true},
+    {"first time", "new", true},
     {NULL, NULL, false},
 };
