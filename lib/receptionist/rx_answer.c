@@ -262,10 +262,13 @@ static bool answer_by_kind(struct rx_turn *t)
     /* a question of which one text holds several rare words ("is there a fee to open
      * wine we bring?": corkage) before the readings by one common word ("open": the
      * hours); not over an FAQ entry its owner's keywords pick strongly ("dog" alone does
-     * not make "is it upstairs? my dog can't do steps" a question about the animals seen) */
+     * not make "is it upstairs? my dog can't do steps" a question about the animals seen);
+     * a day said asks the hours only with their words ("my first time coming in on
+     * thursday, how early should i get there" is the new patients' policy) */
     bool is_faq_weak = !is_faq_scored || faq.score < RX_FAQ_STRONG_SCORE;
-    if (is_faq_weak && !is_off_config && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
-        !rx_text_has_any(x, rx_services_list_words) && answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
+    if (is_faq_weak && !is_off_config && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
+        rx_text_is_question(x) && !rx_text_has_any(x, rx_services_list_words) &&
+        answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
         return true;
     if (is_faq_weak && t->nservices == 0 && !t->has_when && rx_text_has_any(x, rx_services_list_words) &&
         answer_refused(t))
