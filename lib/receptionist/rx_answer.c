@@ -288,7 +288,12 @@ static bool answer_by_kind(struct rx_turn *t)
         return true;
     }
     if (is_duration && t->nservices > 0) {
-        rx_answer_duration(t);
+        /* "how long does a dental take, do i have to leave her there all day?" also asks
+         * what its description says (a drop-off appointment) */
+        if (rx_search_service_tells(t->cfg, t->raw, (size_t)t->services[0]))
+            rx_answer_service(t);
+        else
+            rx_answer_duration(t);
         return true;
     }
     /* "what kind of bugs do you do?" asks for the list, though "bugs" names one */

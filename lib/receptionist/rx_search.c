@@ -516,3 +516,19 @@ bool rx_search_is_foreign_to_services(const struct agent_config *c, const char *
             return false;
     return true;
 }
+
+bool rx_search_service_tells(const struct agent_config *c, const char *question, size_t service)
+{
+    const struct index *x = index_of(c);
+    struct stems q;
+    stems_of(question, &q);
+    for (size_t d = 0; d < x->ndocs; d++) {
+        if (x->docs[d].kind != RX_SEARCH_SERVICE || x->docs[d].index != service)
+            continue;
+        for (size_t i = 0; i < q.n; i++)
+            if (!q.is_common[i] && doc_has(x, &x->docs[d], q.s[i]) == 1)
+                return true;
+        return false;
+    }
+    return false;
+}

@@ -30,6 +30,11 @@ struct rx_search_hit rx_search(const struct agent_config *config, const char *qu
 struct rx_search_hit rx_search_against_faq(const struct agent_config *config, const char *question, size_t faq,
                                            double *faq_score);
 
+/* True if the description (or an alias) of the service (its index), and not its name,
+ * holds a word of the question that is not a common word of speech: "do i have to leave
+ * her there all day?" of a dental cleaning that is "a drop-off appointment". */
+bool rx_search_service_tells(const struct agent_config *config, const char *question, size_t service);
+
 /* The same among the FAQ answers and policies that name a sum ("$65"): what a price
  * question asks when the text its words find first names none ("how much if I don't
  * have insurance?": the payment policy, not the insurance FAQ). */

@@ -73,6 +73,7 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"get naked", "undres", true}, {"keep my clothes on", "undres", true}, {"at once", "packag", true},
     {"they missed", "satisfaction", true}, {"you missed", "satisfaction", true}, {"not happy", "satisfaction", true},
     {"hang around", "pick", true}, {"stick around", "pick", true}, {"wait there", "pick", true},
-    {"first time", "new", true},
+    {"first time", "new", true}, {"leave her there", "drop", true}, {"leave him there", "drop", true},
+    {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {NULL, NULL, false},
 };
