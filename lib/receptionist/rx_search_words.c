@@ -43,7 +43,7 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"tortoise", "reptil", true}, {"kennel", "board", false}, {"bunch", "packag", true},
     {"bulk", "packag", true}, {"bundl", "packag", false}, {"cheap", "discount", true},
     {"unhappy", "satisfaction", true}, {"complain", "satisfaction", true}, {"complaint", "satisfaction", true},
-    {"skip", "slip", true}, {"tonight", "today", true},
+    {"skip", "slip", true}, {"tonight", "night", true},
     {NULL, NULL, false},
 };
 
@@ -73,7 +73,7 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"get naked", "undres", true}, {"keep my clothes on", "undres", true}, {"at once", "packag", true},
     {"they missed", "satisfaction", true}, {"you missed", "satisfaction", true}, {"not happy", "satisfaction", true},
     {"hang around", "pick", true}, {"stick around", "pick", true}, {"wait there", "pick", true},
-    {"first time", "new", true}, {"leave her there", "drop", true}, {"leave him there", "drop", true},
+    {"first time", "new", true}, {"for tonight", "today", true}, {"by tonight", "today", true}, {"leave her there", "drop", true}, {"leave him there", "drop", true},
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {NULL, NULL, false},
 };
