@@ -88,7 +88,8 @@ const char *const rx_want_words[] = {"id like", "i would like", "i want", "i nee
                                      "could somebody", "needs a", "needs an", "ill take",
                                      "ill have", "ill get", "let me get", "ill do", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
-                                                 "how expensive", NULL};
+                                                 "how expensive", "more expensive", "cost more",
+                                                 "costs more", "charge more", "extra charge", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
                                              "make a booking", "set up", "sign me up", NULL};
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",

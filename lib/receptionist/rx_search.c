@@ -28,8 +28,8 @@
 #define DOCS_MAX 1024     /* FAQ 500, policies 50, services 200, the address */
 
 /* The stem of a lowercase word of n letters into out; a word of a caller's question
- * when is_question. */
-static void stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
+ * when is_question. True if a synonym gave it. */
+static bool stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
 {
     if (n >= STEM_MAX)
         n = STEM_MAX - 1;
@@ -56,9 +56,10 @@ static void stem(const char *w, size_t n, bool is_question, char out[STEM_MAX])
     for (size_t i = 0; rx_search_synonyms[i].word != NULL; i++)
         if (rx_search_synonyms[i].word[0] == s[0] && strcmp(rx_search_synonyms[i].word, s) == 0 && (is_question || !rx_search_synonyms[i].is_question_only)) {
             snprintf(out, STEM_MAX, "%s", rx_search_synonyms[i].stem);
-            return;
+            return true;
         }
     memcpy(out, s, n + 1);
+    return false;
 }
 
 static bool is_letter(unsigned char c)
@@ -192,8 +193,10 @@ static void stems_of(const char *text, struct stems *out)
     out->n = 0;
     while (out->n < QUERY_STEMS_MAX && (n = next_word(&q, word)) > 0)
         if (!is_stop(word, n)) {
-            stem(word, n, true, st);
-            stems_add(out, st, rx_is_common_word(word, n));
+            /* a common word the synonyms map onto a business's word ("tonight": night,
+             * "card": payment) names a topic */
+            bool is_mapped = stem(word, n, true, st);
+            stems_add(out, st, rx_is_common_word(word, n) && !is_mapped);
         }
     for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
         if (says(text, rx_search_phrases[i].word)) {
