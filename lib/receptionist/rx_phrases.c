@@ -146,7 +146,8 @@ const char *const rx_message_request_words[] = {
     "leave a message", "take a message", "message", "call me back", "callback", "call back",
     "have someone call", "get back to me", "pass on", "let them know", "tell them",
     "leave a note", "have them call", "someone call me", "i need to give you", "pass along",
-    "let you guys know", "need you to know", NULL};
+    "let you guys know", "need you to know", "somebody call me", "someone to call me",
+    "somebody to call me", "lost and found", NULL};
 const char *const rx_new_number_words[] = {
     "use my", "use this", "use the", "use that", "instead", "my number is", "number is",
     "my cell", "my work", "my mobile", "my home", "reach me at", "reach me on", "call me at",
