@@ -57,7 +57,7 @@ const char *const rx_person_words[] = {
 const char *const rx_person_not_wanted_words[] = {
     "dont need", "do not need", "dont want", "do not want", "no need", "without",
     "talk to you", "speak to you", "talk to my", "speak to my", "talk to him", "talk to her",
-    "talk to them", "check with", NULL};
+    "talk to them", "check with", "whos the", "who is the", "who owns", "who runs", NULL};
 
 /* ---- small talk ---- */
 
