@@ -198,7 +198,8 @@ const char *const rx_services_list_words[] = {"services", "what do you offer", "
                                               "what can you do", "what do you have", "menu",
                                               "price list", "treatments", "what else do you",
                                               "what kind of", "what sort of", "what all do you",
-                                              "what do you guys do", "what do yall do", NULL};
+                                              "what do you guys do", "what do yall do", "what kinds of",
+                                              "what sorts of", "what type of", "what types of", NULL};
 const char *const rx_address_words[] = {"address", "located", "location", "where are you",
                                         "directions", "get there", "where is your",
                                         "wheres your", "find you", "get to you",
