@@ -296,9 +296,19 @@ static bool answer_by_kind(struct rx_turn *t)
             rx_answer_duration(t);
         return true;
     }
-    /* "what kind of bugs do you do?" asks for the list, though "bugs" names one */
+    /* "what kind of bugs do you do?" asks for the list, though "bugs" names one; and for
+     * the kinds that one's description names ("roaches, ants, spiders") */
     if (rx_text_has(x, "what") && rx_text_has_any(x, rx_services_list_words) && !is_price && !is_duration) {
+        static const char *const kind_of[] = {"what kind of", "what kinds of", "what sort of", "what sorts of",
+                                              "what type of", "what types of", NULL};
+        const struct agent_service *one = t->nservices == 1 ? &t->cfg->services[t->services[0]] : NULL;
         rx_answer_services(t);
+        if (one != NULL && one->description[0] != '\0' && rx_text_has_any(x, kind_of)) {
+            rx_say_put(&t->say, " ");
+            rx_say_name(&t->say, one->name);
+            rx_say_put(&t->say, ": ");
+            rx_say_put(&t->say, one->description);
+        }
         return true;
     }
     /* "payment plans for a divorce?" is not the divorce service's description */
