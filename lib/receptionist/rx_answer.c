@@ -225,6 +225,27 @@ static void offer_instead(struct rx_turn *t, size_t said_from)
     rx_say_put(&t->say, ".");
 }
 
+/* "does that include the blow dry?" at the read-back of a women's haircut: "that" is
+ * the service being booked, and its description ("Wash, cut and blow-dry") answers,
+ * though "blow" names another service (the blowout). */
+static bool answer_about_booked(struct rx_turn *t)
+{
+    int booked = t->mem->service_index;
+    if (t->mem->task != RX_TASK_BOOKING || booked < 0 || booked >= (int)t->cfg->nservices ||
+        !rx_text_is_question(&t->text) || !rx_text_has_any(&t->text, rx_it_words) ||
+        !rx_search_service_tells(t->cfg, t->raw, (size_t)booked))
+        return false;
+    /* "is that more for 3000 square feet?": an FAQ entry or policy says it better */
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if ((hit.kind == RX_SEARCH_FAQ || hit.kind == RX_SEARCH_POLICY) && hit.uncommon_words > 0 &&
+        hit.topic_score >= RX_SEARCH_MIN_SCORE)
+        return false;
+    t->services[0] = booked;
+    t->nservices = 1;
+    rx_answer_service(t);
+    return true;
+}
+
 /* The answer, by the kind of question; false if the configuration answers none. */
 static bool answer_by_kind(struct rx_turn *t)
 {
@@ -239,6 +260,8 @@ static bool answer_by_kind(struct rx_turn *t)
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     const char *qualified = t->unlisted;
+    if (answer_about_booked(t))
+        return true;
     if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
         return true;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
