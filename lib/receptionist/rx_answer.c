@@ -140,15 +140,22 @@ static bool says_no(const struct agent_config *c, const struct rx_search_hit *hi
 
 /* "i'm looking to buy a used road bike, what do you have": asked in the words of a
  * question for the list, a request that one text refuses by several rare words ("Do
- * you sell bikes?" "No, we only repair bikes") hears the refusal, then the list. */
-static bool answer_refused(struct rx_turn *t)
+ * you sell bikes?" "No, we only repair bikes") hears the refusal, then the list; and
+ * one that a text answers by far ("they missed the bathroom, what can you do": the
+ * satisfaction policy) hears that text. */
+static bool answer_over_list(struct rx_turn *t)
 {
     struct rx_search_hit hit = rx_search(t->cfg, t->raw);
-    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_STRONG_TOPIC ||
-        hit.topic_words < 2 || hit.uncommon_words == 0 || !says_no(t->cfg, &hit))
+    if (hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY)
+        return false;
+    bool is_refused = hit.topic_score >= RX_SEARCH_STRONG_TOPIC && hit.topic_words >= 2 && hit.uncommon_words > 0 &&
+                      says_no(t->cfg, &hit);
+    /* "they missed the whole bathroom, what can you do": a complaint, not the list */
+    bool is_other_matter = hit.score >= 2 * RX_SEARCH_STRONG_TOPIC && hit.uncommon_words > 0;
+    if (!is_refused && !is_other_matter)
         return false;
     rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
-    if (t->cfg->nservices > 0) {
+    if (is_refused && t->cfg->nservices > 0) {
         rx_say_put(&t->say, " What we do offer is ");     /* the list asked for */
         rx_say_services(t, 8);
         rx_say_put(&t->say, ".");
@@ -293,8 +300,8 @@ static bool answer_by_kind(struct rx_turn *t)
         rx_text_is_question(x) && !rx_text_has_any(x, rx_services_list_words) &&
         answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
         return true;
-    if (is_faq_weak && t->nservices == 0 && !t->has_when && rx_text_has_any(x, rx_services_list_words) &&
-        answer_refused(t))
+    if (is_faq_weak && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
+        rx_text_has_any(x, rx_services_list_words) && answer_over_list(t))
         return true;
     if (rx_text_has_any(x, rx_address_words)) {
         answer_address(t);
