@@ -434,7 +434,9 @@ struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const c
 {
     const struct index *x = index_of(c);
     /* the FAQ entries are the index's first documents, in order (index_build) */
-    return search(question, x, x->ndocs, false, faq < c->nfaq ? faq : x->ndocs, faq_score);
+    size_t of = faq < c->nfaq ? faq : x->ndocs;
+    search(question, x, x->ndocs, false, of, faq_score);
+    return search(question, x, of, false, 0, NULL);
 }
 
 struct rx_search_hit rx_search_priced(const struct agent_config *c, const char *question)

@@ -25,8 +25,10 @@ struct rx_search_hit {
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
-/* rx_search, and *faq_score the score of the FAQ entry faq (its index) for the same
- * question: how far the text the words find beats the entry its keywords pick. */
+/* The text that best answers question by the words the FAQ entry faq (its index) does
+ * not hold, and *faq_score that entry's score by all of them: whether the words the
+ * keywords' pick leaves out find a text far better ("leave extra money for the
+ * therapist": tipping, not who the therapists are). */
 struct rx_search_hit rx_search_against_faq(const struct agent_config *config, const char *question, size_t faq,
                                            double *faq_score);
 
