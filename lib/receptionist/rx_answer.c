@@ -87,9 +87,12 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
 /* "is it rude if i don't leave extra money for the therapist?": the FAQ entry the
  * owner's keywords pick ("therapist": who the therapists are) loses to a text the
  * question's rarer words find with a far better score (tipping). */
-static bool answer_far_better_found(struct rx_turn *t, size_t faq)
+static bool answer_far_better_found(struct rx_turn *t, struct rx_faq_pick pick)
 {
     double faq_score = 0.0;
+    size_t faq = pick.index;
+    if (pick.score > RX_FAQ_STRONG_SCORE)
+        return false;       /* more than one keyword of the entry said: it is the one */
     struct rx_search_hit hit = rx_search_against_faq(t->cfg, t->raw, faq, &faq_score);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || (hit.kind == RX_SEARCH_FAQ && hit.index == faq) ||
         hit.score < RX_SEARCH_FAR_BETTER * faq_score || hit.topic_score < RX_SEARCH_MIN_SCORE || hit.uncommon_words == 0)
@@ -284,7 +287,7 @@ static bool answer_by_kind(struct rx_turn *t)
     if (is_faq_scored) {
         faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
-            if (!answer_far_better_found(t, faq.index))
+            if (!answer_far_better_found(t, faq))
                 rx_faq_say(t, faq);
             return true;
         }
@@ -351,7 +354,7 @@ static bool answer_by_kind(struct rx_turn *t)
     if (!is_faq_scored)
         faq = rx_faq_pick_best(t);
     if (faq.score >= 2 && (!is_off_config || faq.score >= RX_FAQ_STRONG_SCORE)) {
-        if (faq.is_policy || !answer_far_better_found(t, faq.index))
+        if (faq.is_policy || !answer_far_better_found(t, faq))
             rx_faq_say(t, faq);
         return true;
     }

@@ -87,7 +87,7 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
     }
     /* entries the caller's words fit as well: the one holding the rarest of them ("proctor
      * my son's online exam": the entry on proctoring, not the one on online sessions) */
-    if (is_tie) {
+    if (is_tie && best.score >= 2) {      /* a keyword said, not one common word */
         struct rx_search_hit hit = rx_search(t->cfg, t->raw);
         if (hit.kind == RX_SEARCH_FAQ && score_faq(t, &t->cfg->faq[hit.index]) == best.score)
             best.index = hit.index;

@@ -18,6 +18,7 @@
 
 #include "core/xalloc.h"
 #include "receptionist/rx_names.h"
+#include "receptionist/rx_text.h"
 
 #define STEM_MAX 24
 #define QUERY_STEMS_MAX 32
@@ -182,11 +183,57 @@ static bool says(const char *text, const char *phrase)
     return false;
 }
 
+#define PHRASES_MAX 256
+
+/* A question as read, kept for the next search of the same turn: a turn searches its
+ * words several times (the focus, the best text, a price, the FAQ pick), and reading
+ * them (stems, synonyms, phrases) is most of a search's cost. One per thread. */
+struct question_read {
+    char text[RX_TEXT_MAX + 1];
+    bool is_valid;
+    struct stems stems;
+    uint64_t phrases[PHRASES_MAX / 64];     /* bit i: rx_search_phrases[i] is said */
+};
+static _Thread_local struct question_read last_read;
+
+static bool is_phrase_said(const struct question_read *r, size_t i)
+{
+    return i < PHRASES_MAX && (r->phrases[i / 64] >> (i % 64)) & 1u;
+}
+
+static void read_stems(const char *text, struct question_read *r);
+
+/* The question as read, from last_read when it is the same text. */
+static const struct question_read *question_read(const char *text)
+{
+    struct question_read *r = &last_read;
+    size_t n = strlen(text);
+    if (r->is_valid && n <= RX_TEXT_MAX && memcmp(r->text, text, n + 1) == 0)
+        return r;
+    r->is_valid = false;
+    memset(r->phrases, 0, sizeof r->phrases);
+    for (size_t i = 0; rx_search_phrases[i].word != NULL && i < PHRASES_MAX; i++)
+        if (says(text, rx_search_phrases[i].word))
+            r->phrases[i / 64] |= (uint64_t)1 << (i % 64);
+    read_stems(text, r);
+    if (n <= RX_TEXT_MAX) {
+        memcpy(r->text, text, n + 1);
+        r->is_valid = true;
+    }
+    return r;
+}
+
+static void stems_of(const char *text, struct stems *out)
+{
+    *out = question_read(text)->stems;
+}
+
 /* The stems of a question's content words, each once, the first QUERY_STEMS_MAX; and
  * the stem a phrase of callers stands for ("can't make it": cancel), counted as said
  * twice. */
-static void stems_of(const char *text, struct stems *out)
+static void read_stems(const char *text, struct question_read *r)
 {
+    struct stems *out = &r->stems;
     const unsigned char *q = (const unsigned char *)text;
     char word[STEM_MAX + 8], st[STEM_MAX];
     size_t n;
@@ -199,7 +246,7 @@ static void stems_of(const char *text, struct stems *out)
             stems_add(out, st, rx_is_common_word(word, n) && !is_mapped);
         }
     for (size_t i = 0; rx_search_phrases[i].word != NULL; i++)
-        if (says(text, rx_search_phrases[i].word)) {
+        if (is_phrase_said(r, i)) {
             /* a phrase says what it stands for more surely than one word: "take everything
              * off" is about undressing before "take" is about the insurance taken */
             stems_add(out, rx_search_phrases[i].stem, false);
@@ -378,17 +425,18 @@ static int doc_has(const struct index *x, const struct doc *d, const char *st)
     return part_has(x, d->first, d->n, st) ? 1 : 0;
 }
 
-/* The search; a stem the document skip holds is not weighed (skip: ndocs for none);
- * with is_priced_only, only the texts that name a sum may answer. *score_of, when not
- * NULL, gets the score of the document of (a document's index in x). */
+/* The search; a stem the document skip holds is not weighed for the others (skip:
+ * ndocs for none), and *skip_score, when not NULL, gets that document's own score by
+ * every stem; with is_priced_only, only the texts that name a sum may answer. */
 static struct rx_search_hit search(const char *question, const struct index *x, size_t skip, bool is_priced_only,
-                                   size_t of, double *score_of)
+                                   double *skip_score)
 {
     struct rx_search_hit best = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0, 0};
     struct stems q;
     stems_of(question, &q);
-    if (score_of != NULL)
-        *score_of = 0.0;
+    double own = 0.0;
+    if (skip_score != NULL)
+        *skip_score = 0.0;
     if (q.n == 0)
         return best;
     double score[DOCS_MAX] = {0}, topic[DOCS_MAX] = {0};
@@ -400,22 +448,27 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
             holds[d] = doc_has(x, &x->docs[d], q.s[i]);
             df += holds[d] > 0;
         }
-        if (df == 0 || (skip < x->ndocs && holds[skip] > 0))
+        if (df == 0)
             continue;       /* a word no text holds says nothing; one all hold says little */
         double weight = log((double)(x->ndocs + 1) / (double)df);
+        double said = q.said[i] > 1 ? SAID_AGAIN_WEIGHT : 1.0;
+        if (skip < x->ndocs && holds[skip] > 0) {
+            own += (holds[skip] == 2 ? TITLE_WEIGHT * weight : weight) * said;
+            continue;
+        }
         bool is_money = strcmp(q.s[i], "fee") == 0 || strcmp(q.s[i], "payment") == 0 ||
                         strcmp(q.s[i], "pric") == 0;
         for (size_t d = 0; d < x->ndocs; d++)
             if (holds[d] > 0) {
                 /* a word of the title the owner wrote for the text weighs more */
-                score[d] += (holds[d] == 2 ? TITLE_WEIGHT * weight : weight) * (q.said[i] > 1 ? SAID_AGAIN_WEIGHT : 1.0);
+                score[d] += (holds[d] == 2 ? TITLE_WEIGHT * weight : weight) * said;
                 topic[d] += is_money ? 0.0 : weight;
                 words[d] += !is_money;
                 uncommon[d] += !is_money && !q.is_common[i];
             }
     }
-    if (score_of != NULL)
-        *score_of = of < x->ndocs ? score[of] : 0.0;
+    if (skip_score != NULL)
+        *skip_score = own + (skip < x->ndocs ? score[skip] : 0.0);
     for (size_t d = 0; d < x->ndocs; d++)
         if (score[d] > best.score && (!is_priced_only || x->docs[d].has_amount))
             best = (struct rx_search_hit){x->docs[d].kind, x->docs[d].index, score[d], topic[d], words[d],
@@ -426,7 +479,7 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
 struct rx_search_hit rx_search(const struct agent_config *c, const char *question)
 {
     const struct index *x = index_of(c);
-    return search(question, x, x->ndocs, false, 0, NULL);
+    return search(question, x, x->ndocs, false, NULL);
 }
 
 struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const char *question, size_t faq,
@@ -434,15 +487,13 @@ struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const c
 {
     const struct index *x = index_of(c);
     /* the FAQ entries are the index's first documents, in order (index_build) */
-    size_t of = faq < c->nfaq ? faq : x->ndocs;
-    search(question, x, x->ndocs, false, of, faq_score);
-    return search(question, x, of, false, 0, NULL);
+    return search(question, x, faq < c->nfaq ? faq : x->ndocs, false, faq_score);
 }
 
 struct rx_search_hit rx_search_priced(const struct agent_config *c, const char *question)
 {
     const struct index *x = index_of(c);
-    return search(question, x, x->ndocs, true, 0, NULL);
+    return search(question, x, x->ndocs, true, NULL);
 }
 
 struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, const char *question, size_t service)
@@ -452,7 +503,7 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *c, cons
     for (size_t d = 0; d < x->ndocs; d++)
         if (x->docs[d].kind == RX_SEARCH_SERVICE && x->docs[d].index == service)
             skip = d;
-    return search(question, x, skip, false, 0, NULL);
+    return search(question, x, skip, false, NULL);
 }
 
 /* How many texts hold the word w (n letters): SIZE_MAX for a word that weighs nothing
@@ -492,8 +543,9 @@ struct rx_search_focus rx_search_focus(const struct agent_config *c, const char 
     }
     /* a phrase of callers for a word businesses write ("running behind": late, "roll up":
      * walk in) is held, and its own words are not what the caller asks about */
+    const struct question_read *r = question_read(question);
     for (size_t i = 0; rx_search_phrases[i].word != NULL; i++) {
-        if (!says(question, rx_search_phrases[i].word))
+        if (!is_phrase_said(r, i))
             continue;
         f.held++;
         f.held_once += vocab_df(x, rx_search_phrases[i].stem) == 1;   /* "as far as": the areas served */
