@@ -89,7 +89,9 @@ const char *const rx_want_words[] = {"id like", "i would like", "i want", "i nee
                                      "ill have", "ill get", "let me get", "ill do", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
                                                  "how expensive", "more expensive", "cost more",
-                                                 "costs more", "charge more", "extra charge", NULL};
+                                                 "costs more", "charge more", "extra charge",
+                                                 "need to be there", "have to be there", "need to be home",
+                                                 "have to be home", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
                                              "make a booking", "set up", "sign me up", NULL};
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
