@@ -97,7 +97,8 @@ const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "res
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
                                          "whats available", "what times", "earliest",
                                          "first available", "whatever", "what time do you have",
-                                         "whats free", "anything", NULL};
+                                         "whats free", "anything", "as soon as possible", "asap",
+                                         "soonest", "as soon as you can", NULL};
 const char *const rx_first_thing_words[] = {"first thing", "as early as you", "first appointment",
                                             "first slot", "first spot", "as soon as you open",
                                             "right when you open", "when you first open", NULL};
