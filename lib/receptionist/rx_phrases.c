@@ -151,6 +151,9 @@ const char *const rx_message_request_words[] = {
     "leave a note", "have them call", "someone call me", "i need to give you", "pass along",
     "let you guys know", "need you to know", "somebody call me", "someone to call me",
     "somebody to call me", "lost and found", NULL};
+const char *const rx_message_announce_words[] = {
+    "need to give you", "have to give you", "want to give you", "need to tell you", "want to tell you",
+    "have to tell you", "have something to tell", NULL};
 const char *const rx_new_number_words[] = {
     "use my", "use this", "use the", "use that", "instead", "my number is", "number is",
     "my cell", "my work", "my mobile", "my home", "reach me at", "reach me on", "call me at",
