@@ -203,6 +203,35 @@ static bool is_phrase_said(const struct question_read *r, size_t i)
 
 static void read_stems(const char *text, struct question_read *r);
 
+/* The words of text, lowercase, without apostrophes, one space between: " a b c ". */
+static void lower_words(const char *text, char *out, size_t size)
+{
+    const unsigned char *q = (const unsigned char *)text;
+    char w[STEM_MAX + 8];
+    size_t n, len = 0;
+    out[len++] = ' ';
+    while ((n = next_word(&q, w)) > 0 && len + n + 2 < size) {
+        memcpy(out + len, w, n);
+        len += n;
+        out[len++] = ' ';
+    }
+    out[len] = '\0';
+}
+
+/* True if the first word of phrase begins a word of words (lower_words): "show" of
+ * "show up" in " i showed up late ". */
+static bool has_first_word(const char *words, const char *phrase)
+{
+    char first[STEM_MAX + 2];
+    size_t n = strcspn(phrase, " ");
+    if (n + 2 > sizeof first)
+        return true;
+    first[0] = ' ';
+    memcpy(first + 1, phrase, n);
+    first[n + 1] = '\0';
+    return strstr(words, first) != NULL;
+}
+
 /* The question as read, from last_read when it is the same text. */
 static const struct question_read *question_read(const char *text)
 {
@@ -212,8 +241,11 @@ static const struct question_read *question_read(const char *text)
         return r;
     r->is_valid = false;
     memset(r->phrases, 0, sizeof r->phrases);
+    /* most phrases are ruled out by their first word, looked for in the words as said */
+    char words[RX_TEXT_MAX + 2];
+    lower_words(text, words, sizeof words);
     for (size_t i = 0; rx_search_phrases[i].word != NULL && i < PHRASES_MAX; i++)
-        if (says(text, rx_search_phrases[i].word))
+        if (has_first_word(words, rx_search_phrases[i].word) && says(text, rx_search_phrases[i].word))
             r->phrases[i / 64] |= (uint64_t)1 << (i % 64);
     read_stems(text, r);
     if (n <= RX_TEXT_MAX) {

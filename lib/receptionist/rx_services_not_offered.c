@@ -190,7 +190,11 @@ static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
     for (size_t i = 0; rx_common_services[i] != NULL; i++) {
         const char *phrase = rx_common_services[i];
         size_t n = strlen(phrase), at;
-        if (n > best_len && rx_text_has_norm_forms(&t->text, phrase, &at) &&
+        /* the Bloom filter knows a phrase's first word as said; a one-word "-ing" may be
+         * said in another form ("detailed") */
+        bool may_be_said = rx_text_may_have(&t->text, phrase) ||
+                           (n >= 6 && memcmp(phrase + n - 3, "ing", 3) == 0 && memchr(phrase, ' ', n) == NULL);
+        if (n > best_len && may_be_said && rx_text_has_norm_forms(&t->text, phrase, &at) &&
             !is_own_matter(t->cfg, phrase)) {
             best = phrase;
             best_len = n;
