@@ -126,6 +126,10 @@ bool rx_say_also_not_offered(struct rx_turn *t);
  * or a policy says it does not do ("a snake in my garage"). False if neither. */
 bool rx_answer_unbookable(struct rx_turn *t);
 
+/* The trades' services (rx_common_services) said in the turn, each where it is said:
+ * looked for on the first call of a turn, kept in the turn for the others. */
+size_t rx_trade_services_said(struct rx_turn *t, const struct rx_trade_said **said);
+
 /* ---- rx_service_words.c ---- */
 
 extern const char *const rx_common_services[];  /* normalised phrases, NULL-terminated */

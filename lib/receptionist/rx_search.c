@@ -476,6 +476,8 @@ static struct rx_search_hit search(const char *question, const struct index *x, 
     for (size_t i = 0; i < q.n; i++) {
         int holds[DOCS_MAX];
         size_t df = 0;
+        if (vocab_df(x, q.s[i]) == 0)
+            continue;       /* no text holds it: one lookup, not two per text */
         for (size_t d = 0; d < x->ndocs; d++) {
             holds[d] = doc_has(x, &x->docs[d], q.s[i]);
             df += holds[d] > 0;
@@ -518,8 +520,20 @@ struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const c
                                            double *faq_score)
 {
     const struct index *x = index_of(c);
-    /* the FAQ entries are the index's first documents, in order (index_build) */
-    return search(question, x, faq < c->nfaq ? faq : x->ndocs, false, faq_score);
+    struct rx_search_hit none = {RX_SEARCH_NONE, 0, 0.0, 0.0, 0, 0};
+    *faq_score = 0.0;
+    if (faq >= c->nfaq)
+        return none;
+    /* the FAQ entries are the index's first documents, in order (index_build); most
+     * questions hold no word some text holds and this entry does not: nothing to find */
+    const struct question_read *r = question_read(question);
+    bool has_other_word = false;
+    for (size_t i = 0; i < r->stems.n && !has_other_word; i++)
+        has_other_word = !r->stems.is_common[i] && doc_has(x, &x->docs[faq], r->stems.s[i]) == 0 &&
+                         vocab_df(x, r->stems.s[i]) > 0;
+    if (!has_other_word)
+        return none;
+    return search(question, x, faq, false, faq_score);
 }
 
 struct rx_search_hit rx_search_priced(const struct agent_config *c, const char *question)

@@ -132,14 +132,13 @@ static bool named_at(const struct rx_text *x, const struct agent_service *svc, s
 /* True if a trade's service is said over the word at offset kind of the turn ("dip
  * powder" in "dip powder nails"): that service is what the caller asks for, and is
  * refused as such when the business does not speak of it (rx_names_common_service). */
-static bool is_in_trade_service(const struct rx_turn *t, size_t kind)
+static bool is_in_trade_service(struct rx_turn *t, size_t kind)
 {
-    for (size_t i = 0; rx_common_services[i] != NULL; i++) {
-        size_t at;
-        if (rx_text_has_norm_forms(&t->text, rx_common_services[i], &at) && at <= kind &&
-            kind < at + strlen(rx_common_services[i]))
+    const struct rx_trade_said *said;
+    size_t nsaid = rx_trade_services_said(t, &said);
+    for (size_t i = 0; i < nsaid; i++)
+        if (said[i].at <= kind && kind < said[i].at + strlen(rx_common_services[said[i].index]))
             return true;
-    }
     return false;
 }
 
@@ -148,14 +147,14 @@ static bool is_in_trade_service(const struct rx_turn *t, size_t kind)
  * does not sell: "thai massage" at a studio of swedish and deep tissue massages. */
 static bool common_with_foreign_kind(struct rx_turn *t, char *buf, size_t size)
 {
-    for (size_t i = 0; rx_common_services[i] != NULL; i++) {
-        size_t at;
-        const char *phrase = rx_common_services[i], *head = strrchr(phrase, ' ');
+    const struct rx_trade_said *said;
+    size_t nsaid = rx_trade_services_said(t, &said);
+    for (size_t i = 0; i < nsaid; i++) {
+        const char *phrase = rx_common_services[said[i].index], *head = strrchr(phrase, ' ');
         head = head != NULL ? head + 1 : phrase;
-        if (rx_text_has_norm_forms(&t->text, phrase, &at) &&
-            !rx_search_is_foreign_to_services(t->cfg, head, strlen(head)) &&
-            foreign_kind(t, at, strlen(rx_common_services[i]), buf, size))
-            return !is_in_trade_service(t, kind_word_at(t->text.norm, at)) || !rx_names_common_service(t);
+        if (!rx_search_is_foreign_to_services(t->cfg, head, strlen(head)) &&
+            foreign_kind(t, said[i].at, strlen(phrase), buf, size))
+            return !is_in_trade_service(t, kind_word_at(t->text.norm, said[i].at)) || !rx_names_common_service(t);
     }
     return false;
 }
