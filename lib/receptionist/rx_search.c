@@ -191,6 +191,7 @@ static bool says(const char *text, const char *phrase)
 struct question_read {
     char text[RX_TEXT_MAX + 1];
     bool is_valid;
+    bool has_stems;                         /* stems read (on the first search) */
     struct stems stems;
     uint64_t phrases[PHRASES_MAX / 64];     /* bit i: rx_search_phrases[i] is said */
 };
@@ -233,13 +234,14 @@ static bool has_first_word(const char *words, const char *phrase)
 }
 
 /* The question as read, from last_read when it is the same text. */
-static const struct question_read *question_read(const char *text)
+static struct question_read *question_read(const char *text)
 {
     struct question_read *r = &last_read;
     size_t n = strlen(text);
     if (r->is_valid && n <= RX_TEXT_MAX && memcmp(r->text, text, n + 1) == 0)
         return r;
     r->is_valid = false;
+    r->has_stems = false;
     memset(r->phrases, 0, sizeof r->phrases);
     /* most phrases are ruled out by their first word, looked for in the words as said */
     char words[RX_TEXT_MAX + 2];
@@ -247,7 +249,6 @@ static const struct question_read *question_read(const char *text)
     for (size_t i = 0; rx_search_phrases[i].word != NULL && i < PHRASES_MAX; i++)
         if (has_first_word(words, rx_search_phrases[i].word) && says(text, rx_search_phrases[i].word))
             r->phrases[i / 64] |= (uint64_t)1 << (i % 64);
-    read_stems(text, r);
     if (n <= RX_TEXT_MAX) {
         memcpy(r->text, text, n + 1);
         r->is_valid = true;
@@ -257,7 +258,12 @@ static const struct question_read *question_read(const char *text)
 
 static void stems_of(const char *text, struct stems *out)
 {
-    *out = question_read(text)->stems;
+    struct question_read *r = question_read(text);
+    if (!r->has_stems) {
+        read_stems(text, r);
+        r->has_stems = true;
+    }
+    *out = r->stems;
 }
 
 /* The stems of a question's content words, each once, the first QUERY_STEMS_MAX; and
@@ -526,11 +532,11 @@ struct rx_search_hit rx_search_against_faq(const struct agent_config *c, const c
         return none;
     /* the FAQ entries are the index's first documents, in order (index_build); most
      * questions hold no word some text holds and this entry does not: nothing to find */
-    const struct question_read *r = question_read(question);
+    struct stems q;
+    stems_of(question, &q);
     bool has_other_word = false;
-    for (size_t i = 0; i < r->stems.n && !has_other_word; i++)
-        has_other_word = !r->stems.is_common[i] && doc_has(x, &x->docs[faq], r->stems.s[i]) == 0 &&
-                         vocab_df(x, r->stems.s[i]) > 0;
+    for (size_t i = 0; i < q.n && !has_other_word; i++)
+        has_other_word = !q.is_common[i] && doc_has(x, &x->docs[faq], q.s[i]) == 0 && vocab_df(x, q.s[i]) > 0;
     if (!has_other_word)
         return none;
     return search(question, x, faq, false, faq_score);
