@@ -220,17 +220,15 @@ static void lower_words(const char *text, char *out, size_t size)
 }
 
 /* True if the first word of phrase begins a word of words (lower_words): "show" of
- * "show up" in " i showed up late ". */
+ * "show up" in " i showed up late ". A scan of the word starts, not strstr: glibc's
+ * strstr for a needle of several letters costs more than the whole scan here. */
 static bool has_first_word(const char *words, const char *phrase)
 {
-    char first[STEM_MAX + 2];
     size_t n = strcspn(phrase, " ");
-    if (n + 2 > sizeof first)
-        return true;
-    first[0] = ' ';
-    memcpy(first + 1, phrase, n);
-    first[n + 1] = '\0';
-    return strstr(words, first) != NULL;
+    for (const char *p = words; *p != '\0'; p++)
+        if (p[0] == ' ' && p[1] == phrase[0] && strncmp(p + 1, phrase, n) == 0)
+            return true;
+    return false;
 }
 
 /* The question as read, from last_read when it is the same text. */
