@@ -22,6 +22,9 @@
 /* How many times the score of the FAQ entry its keywords pick the text the search
  * finds must have to answer instead. */
 #define RX_SEARCH_FAR_BETTER 1.5
+/* How many words a question has before a keyword in it may be said in passing ("is it
+ * rude if i don't leave extra money for the therapist after": tipping, not therapists). */
+#define RX_PASSING_KEYWORD_WORDS 10
 
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
@@ -91,8 +94,10 @@ static bool answer_far_better_found(struct rx_turn *t, struct rx_faq_pick pick)
 {
     double faq_score = 0.0;
     size_t faq = pick.index;
-    if (pick.score > RX_FAQ_STRONG_SCORE)
-        return false;       /* more than one keyword of the entry said: it is the one */
+    /* more than one keyword of the entry said, or a short question (a keyword is then
+     * its subject, not said in passing): it is the one */
+    if (pick.score > RX_FAQ_STRONG_SCORE || t->text.nwords < RX_PASSING_KEYWORD_WORDS)
+        return false;
     struct rx_search_hit hit = rx_search_against_faq(t->cfg, t->raw, faq, &faq_score);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || (hit.kind == RX_SEARCH_FAQ && hit.index == faq) ||
         hit.score < RX_SEARCH_FAR_BETTER * faq_score || hit.topic_score < RX_SEARCH_MIN_SCORE || hit.uncommon_words == 0)
