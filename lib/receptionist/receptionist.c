@@ -59,9 +59,12 @@ static size_t said_apart(const struct rx_turn *t, const char *form)
     return SIZE_MAX;
 }
 
-/* The length of form (a normalised name) where the turn says it (*at); 0 if it does not. */
-static size_t said_as(const struct rx_turn *t, const char *form, size_t *at)
+/* The length of form (a normalised name) where the turn says it (*at); 0 if it does not.
+ * Said with other words between its own, it weighs less than a name said as written:
+ * "a deep clean of my house" is the deep clean, not "clean my house". */
+static size_t said_as(const struct rx_turn *t, const char *form, size_t *at, bool *is_apart)
 {
+    *is_apart = false;
     if (form[0] == '\0' || !rx_text_may_have(&t->text, form))
         return 0;
     if (rx_text_has_norm_forms(&t->text, form, at))
@@ -70,7 +73,32 @@ static size_t said_as(const struct rx_turn *t, const char *form, size_t *at)
     if (apart == SIZE_MAX)
         return 0;
     *at = apart;
+    *is_apart = true;
     return strlen(form);
+}
+
+/* A form of a service's name said in the turn, the best so far kept in *best: one said
+ * as written over one said apart, then the longer. */
+struct said_form {
+    size_t at, len;
+    bool is_apart;
+};
+
+static bool is_better_said(const struct said_form *a, const struct said_form *b)
+{
+    if (a->len == 0 || b->len == 0)
+        return a->len > b->len;
+    if (a->is_apart != b->is_apart)
+        return !a->is_apart;
+    return a->len > b->len;
+}
+
+static void consider_form(const struct rx_turn *t, const char *form, struct said_form *best)
+{
+    struct said_form f = {0, 0, false};
+    f.len = said_as(t, form, &f.at, &f.is_apart);
+    if (is_better_said(&f, best))
+        *best = f;
 }
 
 /* norm with its numbers up to twenty said as words, into out: "10 inch cake" is also
@@ -120,13 +148,13 @@ static void spell_numbers(const char *norm, char *out, size_t size)
 static void find_services(struct rx_turn *t)
 {
     size_t at[RX_TURN_SERVICES], len[RX_TURN_SERVICES];
+    bool is_apart[RX_TURN_SERVICES];
     char norm[AGENT_NAME_MAX * 4 + 1], form[AGENT_NAME_MAX * 6 + 1];
     t->nservices = 0;
     for (size_t i = 0; i < t->cfg->nservices; i++) {
         const struct agent_service *s = &t->cfg->services[i];
-        size_t best_at = 0, best_len = 0;
+        struct said_form best = {0, 0, false};
         for (size_t k = 0; k <= s->naliases; k++) {
-            size_t a, n;
             const char *name = k == 0 ? s->name : s->aliases[k - 1];
             /* most names are not said at all: their first word is not in the turn, and
              * only a one-word plural or a number can be said in another first word */
@@ -135,36 +163,32 @@ static void find_services(struct rx_turn *t)
                 continue;
             rx_text_normalise(name, norm, sizeof norm);
             size_t nlen = strlen(norm);
-            if ((n = said_as(t, norm, &a)) > best_len)
-                best_at = a, best_len = n;
+            consider_form(t, norm, &best);
             if (nlen > 3 && norm[nlen - 1] == 's' && norm[nlen - 2] != 's') {
                 snprintf(form, sizeof form, "%.*s", (int)(nlen - 1), norm);
-                if ((n = said_as(t, form, &a)) > best_len)
-                    best_at = a, best_len = n;
+                consider_form(t, form, &best);
                 /* "roaches": "roach" */
                 if (nlen > 4 && norm[nlen - 2] == 'e' && (norm[nlen - 3] == 'h' || norm[nlen - 3] == 'x')) {
                     form[nlen - 2] = '\0';
-                    if ((n = said_as(t, form, &a)) > best_len)
-                        best_at = a, best_len = n;
+                    consider_form(t, form, &best);
                 }
             }
             spell_numbers(norm, form, sizeof form);
-            if ((n = said_as(t, form, &a)) > best_len)
-                best_at = a, best_len = n;
+            consider_form(t, form, &best);
             /* "a ten inch red velvet" for "ten inch cake": its size says which one */
             char *last = strrchr(form, ' ');
             if (last != NULL && strchr(form, ' ') != last) {
                 *last = '\0';
-                if ((n = said_as(t, form, &a)) > best_len)
-                    best_at = a, best_len = n;
+                consider_form(t, form, &best);
             }
         }
-        if (best_len == 0)
+        if (best.len == 0)
             continue;
         int slot = t->nservices;
         for (int j = 0; j < t->nservices; j++) {
-            bool is_overlap = best_at < at[j] + len[j] && at[j] < best_at + best_len;
-            if (is_overlap && len[j] >= best_len) {
+            bool is_overlap = best.at < at[j] + len[j] && at[j] < best.at + best.len;
+            struct said_form other = {at[j], len[j], is_apart[j]};
+            if (is_overlap && !is_better_said(&best, &other)) {
                 slot = -1;
                 break;
             }
@@ -178,16 +202,19 @@ static void find_services(struct rx_turn *t)
         if (slot == t->nservices)
             t->nservices++;
         t->services[slot] = (int)i;
-        at[slot] = best_at;
-        len[slot] = best_len;
+        at[slot] = best.at;
+        len[slot] = best.len;
+        is_apart[slot] = best.is_apart;
     }
     /* in the order the caller said them */
     for (int i = 1; i < t->nservices; i++)
         for (int j = i; j > 0 && at[j] < at[j - 1]; j--) {
             size_t ta = at[j], tl = len[j];
             int ts = t->services[j];
+            bool tp = is_apart[j];
             at[j] = at[j - 1], len[j] = len[j - 1], t->services[j] = t->services[j - 1];
-            at[j - 1] = ta, len[j - 1] = tl, t->services[j - 1] = ts;
+            is_apart[j] = is_apart[j - 1];
+            at[j - 1] = ta, len[j - 1] = tl, t->services[j - 1] = ts, is_apart[j - 1] = tp;
         }
     for (int i = 0; i < t->nservices; i++)
         t->service_at[i] = at[i];
@@ -267,15 +294,18 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     find_services(t);
     prefer_childrens_service(t);
     rx_drop_age_qualified(t, t->unlisted, sizeof t->unlisted);
+    rx_drop_foreign_kinds(t, t->unlisted, sizeof t->unlisted);
     for (int i = 0; i < t->nservices; i++)
         rx_note_service(mem, t->services[i], t->raw);
     /* "I'd like to get my teeth whitened Wednesday at four": a request with a day or a
      * time to come names its service in another form of its word (rx_use_loose_service);
-     * "I left my scarf there last night, can someone call me" does not */
+     * "I left my scarf there last night, can someone call me" does not, nor "a thai
+     * massage friday at noon" where a trade's service the business lacks is named */
     bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
                                                       : t->when.has_time);
     if (t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
-        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)))
+        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)) &&
+        !rx_names_common_service(t))
         rx_use_loose_service(t);
 }
 

@@ -19,6 +19,12 @@
 /* ... and to answer before the readings by category (hours, address, services): two
  * words of the question, as rare together as one word one text in twenty holds. */
 #define RX_SEARCH_STRONG_TOPIC 3.0
+/* How many times the score of the FAQ entry its keywords pick the text the search
+ * finds must have to answer instead. */
+#define RX_SEARCH_FAR_BETTER 1.5
+/* How many words a question has before a keyword in it may be said in passing ("is it
+ * rude if i don't leave extra money for the therapist after": tipping, not therapists). */
+#define RX_PASSING_KEYWORD_WORDS 10
 
 /* "We're at 12 Main Street, Springfield, IL 62701." and the directions, if any. */
 static void answer_address(struct rx_turn *t)
@@ -81,11 +87,45 @@ static bool answer_found(struct rx_turn *t, double min_topic, size_t min_words)
     }
 }
 
+/* "is it rude if i don't leave extra money for the therapist?": the FAQ entry the
+ * owner's keywords pick ("therapist": who the therapists are) loses to a text the
+ * question's rarer words find with a far better score (tipping). */
+static bool answer_far_better_found(struct rx_turn *t, struct rx_faq_pick pick)
+{
+    double faq_score = 0.0;
+    size_t faq = pick.index;
+    /* more than one keyword of the entry said, or a short question (a keyword is then
+     * its subject, not said in passing): it is the one */
+    if (pick.score > RX_FAQ_STRONG_SCORE || t->text.nwords < RX_PASSING_KEYWORD_WORDS)
+        return false;
+    struct rx_search_hit hit = rx_search_against_faq(t->cfg, t->raw, faq, &faq_score);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || (hit.kind == RX_SEARCH_FAQ && hit.index == faq) ||
+        hit.score < RX_SEARCH_FAR_BETTER * faq_score || hit.topic_score < RX_SEARCH_MIN_SCORE || hit.uncommon_words == 0)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
+}
+
+/* "how much are your frames?", "how much if I don't have insurance?": a price question
+ * naming no service, answered by the FAQ answer or policy that names a sum and holds
+ * the question's words, before a service found loosely ("glasses adjustment") or an
+ * FAQ entry without a sum (the insurance plans taken). */
+static bool answer_priced(struct rx_turn *t)
+{
+    struct rx_search_hit hit = rx_search_priced(t->cfg, t->raw);
+    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.score < RX_SEARCH_MIN_SCORE ||
+        hit.topic_score < RX_SEARCH_MIN_TOPIC || hit.uncommon_words == 0)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    return true;
+}
+
 /* "how long's the warranty on the install?": a question naming one service that the
- * FAQ or a policy answers by what it asks beyond the service. */
+ * FAQ or a policy answers by what it asks beyond the service; "can i buy a present for
+ * a pedicure" asks so too (the gift cards), though "can i" is no question word. */
 static bool answer_beyond_service(struct rx_turn *t)
 {
-    if (t->nservices != 1 || !rx_text_is_question(&t->text))
+    if (t->nservices != 1 || !(rx_text_is_question(&t->text) || rx_text_has(&t->text, "can i")))
         return false;
     struct rx_search_hit hit = rx_search_beyond_service(t->cfg, t->raw, (size_t)t->services[0]);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_MIN_SCORE ||
@@ -104,6 +144,31 @@ static bool says_no(const struct agent_config *c, const struct rx_search_hit *hi
         if (strstr(text, no_words[i]) != NULL)
             return true;
     return false;
+}
+
+/* "i'm looking to buy a used road bike, what do you have": asked in the words of a
+ * question for the list, a request that one text refuses by several rare words ("Do
+ * you sell bikes?" "No, we only repair bikes") hears the refusal, then the list; and
+ * one that a text answers by far ("they missed the bathroom, what can you do": the
+ * satisfaction policy) hears that text. */
+static bool answer_over_list(struct rx_turn *t)
+{
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if (hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY)
+        return false;
+    bool is_refused = hit.topic_score >= RX_SEARCH_STRONG_TOPIC && hit.topic_words >= 2 && hit.uncommon_words > 0 &&
+                      says_no(t->cfg, &hit);
+    /* "they missed the whole bathroom, what can you do": a complaint, not the list */
+    bool is_other_matter = hit.score >= 2 * RX_SEARCH_STRONG_TOPIC && hit.uncommon_words > 0;
+    if (!is_refused && !is_other_matter)
+        return false;
+    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    if (is_refused && t->cfg->nservices > 0) {
+        rx_say_put(&t->say, " What we do offer is ");     /* the list asked for */
+        rx_say_services(t, 8);
+        rx_say_put(&t->say, ".");
+    }
+    return true;
 }
 
 bool rx_answer_unbookable(struct rx_turn *t)
@@ -139,10 +204,65 @@ static bool answer_unlisted(struct rx_turn *t, const char *qualified, bool is_of
         rx_answer_service(t);
         return true;
     }
+    if (qualified[0] != '\0') {           /* a kind it does not sell, noted just now */
+        rx_answer_not_listed(t, qualified);
+        return true;
+    }
     return rx_answer_unknown_service(t);
 }
 
-bool rx_answer(struct rx_turn *t)
+/* "do you do chiropractic adjustments?": the caller asks for a service, not about one. */
+static bool is_service_request(const struct rx_turn *t)
+{
+    for (size_t i = 0; rx_service_cues[i].cue != NULL; i++) {
+        const char *cue = rx_service_cues[i].cue;
+        if ((strncmp(cue, " do you", 7) == 0 || strncmp(cue, " can you", 8) == 0) && strstr(t->text.norm, cue) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* A request for a service that the FAQ or a policy just refused ("No, we don't do
+ * chiropractic adjustments") hears what the business does offer instead; a question
+ * about one ("do you take walk-ins?") does not. */
+static void offer_instead(struct rx_turn *t, size_t said_from)
+{
+    static const char *const no_words[] = {"don't", "do not", "No,", "only", NULL};
+    bool is_refusal = false;
+    const char *said = t->say.buf + said_from;
+    for (size_t i = 0; no_words[i] != NULL && !is_refusal; i++)
+        is_refusal = strstr(said, no_words[i]) != NULL;
+    if (!is_refusal || t->cfg->nservices == 0 || !is_service_request(t) || t->mem->task != RX_TASK_NONE ||
+        t->out->intent == NULL || (strcmp(t->out->intent, "faq") != 0 && strcmp(t->out->intent, "policy") != 0))
+        return;
+    rx_say_put(&t->say, " What we do offer is ");
+    rx_say_services(t, 8);
+    rx_say_put(&t->say, ".");
+}
+
+/* "does that include the blow dry?" at the read-back of a women's haircut: "that" is
+ * the service being booked, and its description ("Wash, cut and blow-dry") answers,
+ * though "blow" names another service (the blowout). */
+static bool answer_about_booked(struct rx_turn *t)
+{
+    int booked = t->mem->service_index;
+    if (t->mem->task != RX_TASK_BOOKING || booked < 0 || booked >= (int)t->cfg->nservices ||
+        !rx_text_is_question(&t->text) || !rx_text_has_any(&t->text, rx_it_words) ||
+        !rx_search_service_tells(t->cfg, t->raw, (size_t)booked))
+        return false;
+    /* "is that more for 3000 square feet?": an FAQ entry or policy says it better */
+    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    if ((hit.kind == RX_SEARCH_FAQ || hit.kind == RX_SEARCH_POLICY) && hit.uncommon_words > 0 &&
+        hit.topic_score >= RX_SEARCH_MIN_SCORE)
+        return false;
+    t->services[0] = booked;
+    t->nservices = 1;
+    rx_answer_service(t);
+    return true;
+}
+
+/* The answer, by the kind of question; false if the configuration answers none. */
+static bool answer_by_kind(struct rx_turn *t)
 {
     const struct rx_text *x = &t->text;
     /* "do your vets speak spanish? my mom's bringing the cat": what the business never
@@ -155,6 +275,10 @@ bool rx_answer(struct rx_turn *t)
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     const char *qualified = t->unlisted;
+    if (answer_about_booked(t))
+        return true;
+    if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
+        return true;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
     if (!is_price && answer_beyond_service(t))
@@ -168,17 +292,24 @@ bool rx_answer(struct rx_turn *t)
     if (is_faq_scored) {
         faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
-            rx_faq_say(t, faq);
+            if (!answer_far_better_found(t, faq))
+                rx_faq_say(t, faq);
             return true;
         }
     }
     /* a question of which one text holds several rare words ("is there a fee to open
      * wine we bring?": corkage) before the readings by one common word ("open": the
      * hours); not over an FAQ entry its owner's keywords pick strongly ("dog" alone does
-     * not make "is it upstairs? my dog can't do steps" a question about the animals seen) */
+     * not make "is it upstairs? my dog can't do steps" a question about the animals seen);
+     * a day said asks the hours only with their words ("my first time coming in on
+     * thursday, how early should i get there" is the new patients' policy) */
     bool is_faq_weak = !is_faq_scored || faq.score < RX_FAQ_STRONG_SCORE;
-    if (is_faq_weak && !is_off_config && t->nservices == 0 && !t->has_when && rx_text_is_question(x) &&
-        !rx_text_has_any(x, rx_services_list_words) && answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
+    if (is_faq_weak && !is_off_config && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
+        rx_text_is_question(x) && !rx_text_has_any(x, rx_services_list_words) &&
+        answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
+        return true;
+    if (is_faq_weak && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
+        rx_text_has_any(x, rx_services_list_words) && answer_over_list(t))
         return true;
     if (rx_text_has_any(x, rx_address_words)) {
         answer_address(t);
@@ -195,12 +326,27 @@ bool rx_answer(struct rx_turn *t)
         return true;
     }
     if (is_duration && t->nservices > 0) {
-        rx_answer_duration(t);
+        /* "how long does a dental take, do i have to leave her there all day?" also asks
+         * what its description says (a drop-off appointment) */
+        if (rx_search_service_tells(t->cfg, t->raw, (size_t)t->services[0]))
+            rx_answer_service(t);
+        else
+            rx_answer_duration(t);
         return true;
     }
-    /* "what kind of bugs do you do?" asks for the list, though "bugs" names one */
+    /* "what kind of bugs do you do?" asks for the list, though "bugs" names one; and for
+     * the kinds that one's description names ("roaches, ants, spiders") */
     if (rx_text_has(x, "what") && rx_text_has_any(x, rx_services_list_words) && !is_price && !is_duration) {
+        static const char *const kind_of[] = {"what kind of", "what kinds of", "what sort of", "what sorts of",
+                                              "what type of", "what types of", NULL};
+        const struct agent_service *one = t->nservices == 1 ? &t->cfg->services[t->services[0]] : NULL;
         rx_answer_services(t);
+        if (one != NULL && one->description[0] != '\0' && rx_text_has_any(x, kind_of)) {
+            rx_say_put(&t->say, " ");
+            rx_say_name(&t->say, one->name);
+            rx_say_put(&t->say, ": ");
+            rx_say_put(&t->say, one->description);
+        }
         return true;
     }
     /* "payment plans for a divorce?" is not the divorce service's description */
@@ -213,7 +359,8 @@ bool rx_answer(struct rx_turn *t)
     if (!is_faq_scored)
         faq = rx_faq_pick_best(t);
     if (faq.score >= 2 && (!is_off_config || faq.score >= RX_FAQ_STRONG_SCORE)) {
-        rx_faq_say(t, faq);
+        if (faq.is_policy || !answer_far_better_found(t, faq))
+            rx_faq_say(t, faq);
         return true;
     }
     if (answer_unlisted(t, qualified, is_off_config))
@@ -227,4 +374,13 @@ bool rx_answer(struct rx_turn *t)
         return true;
     }
     return false;
+}
+
+bool rx_answer(struct rx_turn *t)
+{
+    size_t said_from = t->say.len;
+    if (!answer_by_kind(t))
+        return false;
+    offer_instead(t, said_from);
+    return true;
 }

@@ -8,6 +8,7 @@
  *   rx_services.c              services the business lists: which one the caller means,
  *                              its price, duration and description, the lists
  *   rx_services_not_offered.c  services it does not: "we don't fix X", "no kids cut"
+ *   rx_service_kinds.c         a service named with a kind it does not sell: "thai massage"
  *
  * Each answer sets the turn's intent and says its sentence after rx_say_gap(). */
 #ifndef FD_RX_ANSWER_PARTS_H
@@ -85,7 +86,8 @@ void rx_find_service_asked_about(struct rx_turn *t);
 /* "and highlights?" just after color: a sentence of its description; false if none. */
 bool rx_answer_from_description(struct rx_turn *t);
 /* Sets (and notes in the call's memory) the one service named in another form ("snake
- * a drain": drain snaking); false if none or more than one. */
+ * a drain": drain snaking); false if none or more than one, or if a trade's service was
+ * said with a kind the business does not sell (rx_note_foreign_kind). */
 bool rx_use_loose_service(struct rx_turn *t);
 
 /* ---- rx_services_not_offered.c ---- */
@@ -94,12 +96,27 @@ bool rx_use_loose_service(struct rx_turn *t);
  * the caller named with an age group they lack ("kids cut"); the caller's words for
  * the first into buf (size bytes; "" if none). */
 void rx_drop_age_qualified(struct rx_turn *t, char *buf, size_t size);
+/* ---- rx_service_kinds.c ---- */
+
+/* Drops from the turn the services the caller named after a kind no service of the
+ * business holds ("college calculus", "lash fill"); the caller's words for the first
+ * into buf (size bytes), unless buf holds words already (an age group,
+ * rx_drop_age_qualified). */
+void rx_drop_foreign_kinds(struct rx_turn *t, char *buf, size_t size);
+/* With no service named, a trade's service said after a kind no service of the business
+ * holds ("thai massage" at a studio of swedish and deep tissue massages): its words
+ * into t->unlisted, and true; false if none (or t->unlisted holds words already). */
+bool rx_note_foreign_kind(struct rx_turn *t);
+
 /* "There's no kids cut on our list of services; we do offer ..." */
 void rx_answer_not_listed(struct rx_turn *t, const char *words);
 /* "We don't offer root canals; we do offer ...": a service trades commonly sell
  * (rx_common_services) named in the turn, none of the business's own nor one its texts
  * speak of; false if none. */
 bool rx_answer_common_service(struct rx_turn *t);
+/* True if rx_answer_common_service would answer: the turn names a trade's service the
+ * business neither lists nor speaks of. */
+bool rx_names_common_service(struct rx_turn *t);
 /* "a haircut and a manicure": the trade's service the business does not list, said
  * beside one it does, is said not offered ("I'm sorry, we don't offer manicures.") before
  * the booking goes on; false if none was said. */
@@ -108,6 +125,10 @@ bool rx_say_also_not_offered(struct rx_turn *t);
  * a trade's service it lacks ("physical therapy" at a chiropractor), or what its FAQ
  * or a policy says it does not do ("a snake in my garage"). False if neither. */
 bool rx_answer_unbookable(struct rx_turn *t);
+
+/* The trades' services (rx_common_services) said in the turn, each where it is said:
+ * looked for on the first call of a turn, kept in the turn for the others. */
+size_t rx_trade_services_said(struct rx_turn *t, const struct rx_trade_said **said);
 
 /* ---- rx_service_words.c ---- */
 

@@ -598,7 +598,11 @@ bool rx_booking_turn(struct rx_turn *t)
             m->is_awaiting_confirmation = true;
             return false;
         }
-        if (is_yes && !(t->has_when && (t->when.has_date || t->when.has_time))) {
+        /* "ok yes, book saturday" names the day being booked: still a yes */
+        bool is_other_when = t->has_when &&
+                             ((t->when.has_date && civil_date_compare(&t->when.date, &m->day) != 0) ||
+                              (t->when.has_time && t->when.hour * 60 + t->when.minute != m->minute));
+        if (is_yes && !is_other_when) {
             t->out->intent = "book";
             m->is_awaiting_confirmation = false;
             rx_say_gap(t);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
+#include "receptionist/rx_search.h"
 
 /* The score of the best policy (3 on a match: its name, or a word callers use for it,
  * rx_policy_words), *best its index. */
@@ -74,10 +75,22 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f)
 struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
 {
     struct rx_faq_pick best = {0, false, 0};
+    bool is_tie = false;
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
         int score = score_faq(t, &t->cfg->faq[i]);
-        if (score > best.score)
+        if (score > best.score) {
             best = (struct rx_faq_pick){score, false, i};
+            is_tie = false;
+        } else if (score > 0 && score == best.score) {
+            is_tie = true;
+        }
+    }
+    /* entries the caller's words fit as well: the one holding the rarest of them ("proctor
+     * my son's online exam": the entry on proctoring, not the one on online sessions) */
+    if (is_tie && best.score >= 2) {      /* a keyword said, not one common word */
+        struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+        if (hit.kind == RX_SEARCH_FAQ && score_faq(t, &t->cfg->faq[hit.index]) == best.score)
+            best.index = hit.index;
     }
     size_t policy_index = 0;
     int policy = score_policies(t, &policy_index);

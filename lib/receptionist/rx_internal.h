@@ -63,6 +63,14 @@ struct rx_turn {
     unsigned npicks;                    /* wordings picked so far this turn */
     bool has_said_hours;                /* the reply names the day's opening hours */
     bool is_message_announced;          /* the reply already says a message is taken */
+    /* the trades' services said this turn (rx_trade_services_said), looked for once; the
+     * first eight of the vocabulary's order, more than a caller says at once */
+    struct rx_trade_said {
+        size_t index;                   /* in rx_common_services */
+        size_t at;                      /* where it is said in text.norm */
+    } trade_said[8];
+    size_t ntrade_said;
+    bool is_trade_read;
 };
 
 /* rx_say.c: the tones. A table of rx_phrases.h holds up to three wordings per tone

@@ -117,8 +117,8 @@ static bool note_number(struct rx_turn *t)
 static void note_message(struct rx_turn *t)
 {
     const char *said = rx_message_said_with(t->raw);
-    if (t->mem->message[0] != '\0')
-        return;
+    if (t->mem->message[0] != '\0' || rx_text_has_any(&t->text, rx_message_announce_words))
+        return;         /* "I need to give you the new code": asked for once name and number are in */
     if (said != NULL)
         copy(t->mem->message, sizeof t->mem->message, said);
     else

@@ -33,7 +33,7 @@ const char *const rx_common_words[] = {
     "even", "evening", "ever", "every", "everything", "exactly", "excellent", "excuse",
     "expensive", "extra", "family", "fantastic", "far", "father", "february", "fee", "feel",
     "few", "fifteen", "fifth", "fifty", "fine", "first", "five", "fix", "fixed", "folks", "for",
-    "forget", "forty", "four", "fourth", "free", "friday", "fridays", "friend", "from", "full",
+    "forget", "forgot", "forty", "four", "fourth", "free", "friday", "fridays", "friend", "from", "full",
     "generally", "get", "gets", "getting", "girl", "girlfriend", "give", "glad", "go", "goes",
     "going", "gone", "gonna", "good", "goodbye", "got", "gotta", "grandfather", "grandma",
     "grandmother", "grandpa", "great", "guys", "had", "haircut", "half", "handle", "handles",

@@ -57,7 +57,7 @@ const char *const rx_person_words[] = {
 const char *const rx_person_not_wanted_words[] = {
     "dont need", "do not need", "dont want", "do not want", "no need", "without",
     "talk to you", "speak to you", "talk to my", "speak to my", "talk to him", "talk to her",
-    "talk to them", "check with", NULL};
+    "talk to them", "check with", "whos the", "who is the", "who owns", "who runs", NULL};
 
 /* ---- small talk ---- */
 
@@ -88,13 +88,17 @@ const char *const rx_want_words[] = {"id like", "i would like", "i want", "i nee
                                      "could somebody", "needs a", "needs an", "ill take",
                                      "ill have", "ill get", "let me get", "ill do", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
-                                                 "how expensive", NULL};
+                                                 "how expensive", "more expensive", "cost more",
+                                                 "costs more", "charge more", "extra charge",
+                                                 "need to be there", "have to be there", "need to be home",
+                                                 "have to be home", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
                                              "make a booking", "set up", "sign me up", NULL};
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
                                          "whats available", "what times", "earliest",
                                          "first available", "whatever", "what time do you have",
-                                         "whats free", "anything", NULL};
+                                         "whats free", "anything", "as soon as possible", "asap",
+                                         "soonest", "as soon as you can", NULL};
 const char *const rx_first_thing_words[] = {"first thing", "as early as you", "first appointment",
                                             "first slot", "first spot", "as soon as you open",
                                             "right when you open", "when you first open", NULL};
@@ -145,7 +149,11 @@ const char *const rx_message_request_words[] = {
     "leave a message", "take a message", "message", "call me back", "callback", "call back",
     "have someone call", "get back to me", "pass on", "let them know", "tell them",
     "leave a note", "have them call", "someone call me", "i need to give you", "pass along",
-    "let you guys know", "need you to know", NULL};
+    "let you guys know", "need you to know", "somebody call me", "someone to call me",
+    "somebody to call me", "lost and found", NULL};
+const char *const rx_message_announce_words[] = {
+    "need to give you", "have to give you", "want to give you", "need to tell you", "want to tell you",
+    "have to tell you", "have something to tell", NULL};
 const char *const rx_new_number_words[] = {
     "use my", "use this", "use the", "use that", "instead", "my number is", "number is",
     "my cell", "my work", "my mobile", "my home", "reach me at", "reach me on", "call me at",
@@ -196,7 +204,8 @@ const char *const rx_services_list_words[] = {"services", "what do you offer", "
                                               "what can you do", "what do you have", "menu",
                                               "price list", "treatments", "what else do you",
                                               "what kind of", "what sort of", "what all do you",
-                                              "what do you guys do", "what do yall do", NULL};
+                                              "what do you guys do", "what do yall do", "what kinds of",
+                                              "what sorts of", "what type of", "what types of", NULL};
 const char *const rx_address_words[] = {"address", "located", "location", "where are you",
                                         "directions", "get there", "where is your",
                                         "wheres your", "find you", "get to you",

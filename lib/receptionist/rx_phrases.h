@@ -90,6 +90,8 @@ extern const char *const rx_hypothetical_words[];
 /* ---- a message (rx_message.c, rx_message_words.c) ---- */
 
 extern const char *const rx_message_request_words[];
+/* "I need to give you the new lockbox code": the message is announced, not said yet. */
+extern const char *const rx_message_announce_words[];
 /* At the message question, words that change the number ("use my work number"). */
 extern const char *const rx_new_number_words[];
 /* What the caller wants them told, as said (lowercase, apostrophes kept, matched on

@@ -25,6 +25,23 @@ struct rx_search_hit {
  * holds any of its words. */
 struct rx_search_hit rx_search(const struct agent_config *config, const char *question);
 
+/* The text that best answers question by the words the FAQ entry faq (its index) does
+ * not hold, and *faq_score that entry's score by all of them: whether the words the
+ * keywords' pick leaves out find a text far better ("leave extra money for the
+ * therapist": tipping, not who the therapists are). */
+struct rx_search_hit rx_search_against_faq(const struct agent_config *config, const char *question, size_t faq,
+                                           double *faq_score);
+
+/* True if the description (or an alias) of the service (its index), and not its name,
+ * holds a word of the question that is not a common word of speech: "do i have to leave
+ * her there all day?" of a dental cleaning that is "a drop-off appointment". */
+bool rx_search_service_tells(const struct agent_config *config, const char *question, size_t service);
+
+/* The same among the FAQ answers and policies that name a sum ("$65"): what a price
+ * question asks when the text its words find first names none ("how much if I don't
+ * have insurance?": the payment policy, not the insurance FAQ). */
+struct rx_search_hit rx_search_priced(const struct agent_config *config, const char *question);
+
 /* The same, weighing only the words the service (its index) does not hold: what a
  * question naming a service asks beyond it ("how long's the warranty on the install?"). */
 struct rx_search_hit rx_search_beyond_service(const struct agent_config *config, const char *question,
@@ -35,11 +52,18 @@ struct rx_search_hit rx_search_beyond_service(const struct agent_config *config,
  * how many of those one text alone holds, and how many no text holds: what the caller
  * asks about that the business never wrote ("vegan" in "do you use vegan polish?",
  * "spanish" in "do your vets speak spanish?"). A phrase of callers for a word
- * businesses write ("running behind") counts as held. */
+ * businesses write ("running behind") counts as held, and as held once when one text
+ * alone holds that word ("as far as hayward": the areas served). */
 struct rx_search_focus {
     size_t held, held_once, unheld;
 };
 struct rx_search_focus rx_search_focus(const struct agent_config *config, const char *question);
+
+/* True if the word w (n letters, lowercase) names a kind of thing and no service of the
+ * configuration holds it in any form (its name, aliases and description): "thai" in
+ * "a thai massage", "lash" in "a lash fill" where only acrylic fills are sold. False for
+ * a common word of speech, a stop word, a given name or a number. */
+bool rx_search_is_foreign_to_services(const struct agent_config *config, const char *w, size_t n);
 
 /* rx_search_words.c: the words never weighed, and the words callers use mapped onto
  * the stem of the word businesses write. */

@@ -15,7 +15,9 @@ const char *const rx_common_services[] = {
     "teeth whitening", "whitening", "fluoride", "sealants", "night guard", "mouth guard",
     "orthodontics", "periodontal", "deep cleaning", "x ray",
     /* medical, therapy, wellness */
-    "physical therapy", "chiropractic", "acupuncture", "massage",
+    "physical therapy", "chiropractic", "acupuncture", "massage", "thai massage",
+    "full body massage", "body massage", "shiatsu", "reflexology", "cupping",
+    "hearing test", "hearing aids", "hearing aid",
     "deep tissue massage", "hot stone massage", "facial", "botox", "laser hair removal",
     "waxing", "spray tan", "tanning", "microblading", "eyelash extensions", "lash extensions",
     "lash lift", "brow tint", "eyebrow threading", "threading", "vaccination", "flu shot",
@@ -46,14 +48,15 @@ const char *const rx_common_services[] = {
     "lawn care", "lawn mowing", "tree removal", "pest control", "exterminator", "locksmith",
     "appliance repair", "garbage disposal", "water heater", "sump pump", "septic",
     "septic pumping", "drain cleaning", "sewer line", "gas line", "well pump",
-    "junk removal", "house cleaning", "cleaning service", "handyman",
+    "junk removal", "house cleaning", "cleaning service", "handyman", "mold removal",
+    "mold remediation", "mold", "alarm system", "security camera", "security system",
     /* pets */
     "grooming", "dog grooming", "nail trim", "boarding", "dog boarding",
     "daycare", "doggy daycare", "dog walking", "pet sitting", "obedience class",
     "spay", "neuter", "microchip", "euthanasia", "cremation", "horse",
     "exotic animals", "reptile",
     /* legal, finance, office */
-    "criminal defense", "dui", "immigration", "green card",
+    "criminal defense", "dui", "immigration",
     "citizenship", "personal injury", "traffic ticket", "speeding ticket", "bankruptcy",
     "real estate closing", "eviction", "landlord tenant", "employment law", "patent",
     "trademark", "business formation", "tax preparation", "bookkeeping", "payroll",

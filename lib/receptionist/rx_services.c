@@ -247,6 +247,8 @@ static int find_loose_service(const struct rx_turn *t)
 
 bool rx_use_loose_service(struct rx_turn *t)
 {
+    if (rx_note_foreign_kind(t))
+        return false;       /* "a thai massage" is none of the massages sold */
     int index = find_loose_service(t);
     if (index < 0)
         return false;

@@ -178,6 +178,27 @@ static const char *cue_verb(const struct rx_turn *t)
     return "offer";
 }
 
+size_t rx_trade_services_said(struct rx_turn *t, const struct rx_trade_said **said)
+{
+    if (!t->is_trade_read) {
+        t->is_trade_read = true;
+        t->ntrade_said = 0;
+        for (size_t i = 0; rx_common_services[i] != NULL; i++) {
+            const char *phrase = rx_common_services[i];
+            size_t n = strlen(phrase), at;
+            /* the Bloom filter knows a phrase's first word as said; a one-word "-ing" may
+             * be said in another form ("detailed") */
+            bool may_be_said = rx_text_may_have(&t->text, phrase) ||
+                               (n >= 6 && memcmp(phrase + n - 3, "ing", 3) == 0 && memchr(phrase, ' ', n) == NULL);
+            if (may_be_said && rx_text_has_norm_forms(&t->text, phrase, &at) &&
+                t->ntrade_said < sizeof t->trade_said / sizeof t->trade_said[0])
+                t->trade_said[t->ntrade_said++] = (struct rx_trade_said){i, at};
+        }
+    }
+    *said = t->trade_said;
+    return t->ntrade_said;
+}
+
 /* The longest service trades commonly sell that the turn names and the business does
  * not, with the verb of the reply, in the caller's number: "offer root canals", "fix
  * garbage disposals"; false if none. */
@@ -187,14 +208,15 @@ static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
     size_t best_len = 0, best_at = 0;
     if (t->nservices > 0)
         return false;
-    for (size_t i = 0; rx_common_services[i] != NULL; i++) {
-        const char *phrase = rx_common_services[i];
-        size_t n = strlen(phrase), at;
-        if (n > best_len && rx_text_may_have(&t->text, phrase) && rx_text_has_norm_forms(&t->text, phrase, &at) &&
-            !is_own_matter(t->cfg, phrase)) {
+    const struct rx_trade_said *said;
+    size_t nsaid = rx_trade_services_said(t, &said);
+    for (size_t i = 0; i < nsaid; i++) {
+        const char *phrase = rx_common_services[said[i].index];
+        size_t n = strlen(phrase);
+        if (n > best_len && !is_own_matter(t->cfg, phrase)) {
             best = phrase;
             best_len = n;
-            best_at = at;
+            best_at = said[i].at;
         }
     }
     if (best == NULL)
@@ -257,6 +279,12 @@ bool rx_say_also_not_offered(struct rx_turn *t)
     say_sorry(t, "I'm sorry, we don't ", what);
     rx_say_put(&t->say, ".");
     return true;
+}
+
+bool rx_names_common_service(struct rx_turn *t)
+{
+    char what[128];
+    return common_service_words(t, what, sizeof what);
 }
 
 bool rx_answer_common_service(struct rx_turn *t)

@@ -189,14 +189,45 @@ static bool find(const char *hay, const char *norm, size_t n, bool is_y_plural, 
     return false;
 }
 
+/* A trade names its work by the "-ing" noun, callers by the past participle: "my car
+ * detailed" for "detailing", "the house pressure washed" for "pressure washing". */
+static bool find_participle(const struct rx_text *t, const char *hay, const char *norm, size_t n, size_t *at)
+{
+    if (last_word_len(norm, n) < 6 || strcmp(norm + n - 3, "ing") != 0 || n + 2 >= RX_TEXT_MAX)
+        return false;
+    char form[RX_TEXT_MAX];
+    memcpy(form, norm, n - 3);
+    form[n - 3] = '\0';
+    if (!rx_text_may_have(t, form))      /* the filter holds "detail" for "detailed" */
+        return false;
+    memcpy(form + n - 3, "ed ", 4);
+    for (const char *p = hay; (p = strstr(p, form)) != NULL; p++)
+        if (p[-1] == ' ') {
+            *at = (size_t)(p - hay);
+            return true;
+        }
+    return false;
+}
+
 static bool has_norm(const struct rx_text *t, const char *norm, bool is_verb_ok, size_t *at)
 {
     size_t n = strlen(norm);
-    if (n == 0 || !rx_text_may_have(t, norm))
+    if (n == 0)
         return false;
     const char *hay = t->norm + 1;  /* p[-1] is always inside the buffer */
     size_t off = 0;
+    if (!rx_text_may_have(t, norm)) {
+        /* the Bloom filter knows the first word as said; a one-word "-ing" may be said
+         * in another form */
+        if (!is_verb_ok || strchr(norm, ' ') != NULL || !find_participle(t, hay, norm, n, &off))
+            return false;
+        if (at != NULL)
+            *at = off + 1;
+        return true;
+    }
     bool is_found = find(hay, norm, n, false, is_verb_ok, &off);
+    if (!is_found && is_verb_ok)
+        is_found = find_participle(t, hay, norm, n, &off);
     if (!is_found && n > 2 && norm[n - 1] == 'y') {
         char stem[RX_TEXT_MAX];
         if (n - 1 < sizeof stem) {
