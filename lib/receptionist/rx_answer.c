@@ -277,6 +277,15 @@ static bool answer_by_kind(struct rx_turn *t)
     const char *qualified = t->unlisted;
     if (answer_about_booked(t))
         return true;
+    /* "does that price include gas or is that extra?": what the price covers, which an
+     * FAQ entry answers when it is found by its own keywords */
+    if (is_price && rx_text_has_any(x, rx_price_covers_words) && rx_faq_has_keyword(t)) {
+        struct rx_faq_pick covers = rx_faq_pick_best(t);
+        if (!covers.is_policy && covers.score >= RX_FAQ_STRONG_SCORE) {
+            rx_faq_say(t, covers);
+            return true;
+        }
+    }
     if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
         return true;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')

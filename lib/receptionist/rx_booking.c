@@ -591,10 +591,13 @@ bool rx_booking_turn(struct rx_turn *t)
         read_bare_time(t);
         /* "sure, oh, and how much is the add-on?" asks first: answered, then asked again */
         bool is_question = rx_text_is_question(&t->text);
-        bool is_yes = rx_text_is_yes(&t->text) && !is_question, is_no = rx_text_is_no(&t->text) && !is_question;
+        /* "could we do it on a video call instead?" asks for a change; its "do it" is no yes */
+        bool is_change = rx_text_has_any(&t->text, rx_change_words);
+        bool is_yes = rx_text_is_yes(&t->text) && !is_question && !is_change;
+        bool is_no = rx_text_is_no(&t->text) && !is_question;
         /* "how much is the nail art?" asks about a service, it does not switch to it; "can
          * we do five instead?" does change the booking */
-        if (is_question && !rx_text_has_any(&t->text, rx_change_words)) {
+        if (is_question && !is_change) {
             m->is_awaiting_confirmation = true;
             return false;
         }

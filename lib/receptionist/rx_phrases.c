@@ -198,6 +198,9 @@ const char *const rx_now_words[] = {"now", "right now", "currently", "still", "a
 const char *const rx_price_words[] = {"how much", "price", "prices", "cost", "costs",
                                       "charge", "fee", "pricing", "rate", "rates",
                                       "expensive", "cheap", NULL};
+/* what a price covers, which the business's FAQ says better than the figure again */
+const char *const rx_price_covers_words[] = {"include", "includes", "included", "including",
+                                             "extra", "on top", NULL};
 const char *const rx_duration_words[] = {"how long", "duration", "take long", "how many minutes",
                                          "how many hours", NULL};
 const char *const rx_services_list_words[] = {"services", "what do you offer", "what do you do",

@@ -113,6 +113,7 @@ extern const char *const rx_follow_up_words[];  /* "what about sunday?" after th
 extern const char *const rx_close_words[];      /* "how late", "when do you close" */
 extern const char *const rx_now_words[];        /* "right now", "at the moment" */
 extern const char *const rx_price_words[];
+extern const char *const rx_price_covers_words[];
 extern const char *const rx_duration_words[];
 extern const char *const rx_services_list_words[]; /* "what do you offer", "menu" */
 extern const char *const rx_address_words[];

@@ -75,5 +75,7 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"hang around", "pick", true}, {"stick around", "pick", true}, {"wait there", "pick", true},
     {"first time", "new", true}, {"for tonight", "today", true}, {"by tonight", "today", true}, {"leave her there", "drop", true}, {"leave him there", "drop", true},
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
+    {"put down", "deposit", true}, {"put anything down", "deposit", true},
+    {"down payment", "deposit", true}, {"hold my spot", "deposit", true},
     {NULL, NULL, false},
 };

@@ -95,6 +95,25 @@ static bool is_refused_word(const struct agent_config *c, const char *w, size_t 
     return false;
 }
 
+/* True if the raw transcript says the kind word (kn bytes at kind of norm) right before
+ * the word at next, with nothing but a space between, and not capitalised as a name
+ * mid-sentence: "Olivia Stone, three movers" names a caller, not a kind of move. */
+static bool is_said_as_kind(const struct rx_turn *t, size_t kind, size_t kn, size_t next)
+{
+    const char *norm = t->text.norm, *raw = t->raw;
+    char pair[96];
+    size_t nn = rx_word_len(norm + next);
+    if (kn + 1 + nn >= sizeof pair)
+        return false;
+    snprintf(pair, sizeof pair, "%.*s %.*s", (int)kn, norm + kind, (int)nn, norm + next);
+    for (const char *p = raw; (p = word_in(raw, p, pair)) != NULL; p++) {
+        bool is_capital = isupper((unsigned char)p[0]) && p > raw;
+        if (!is_capital)
+            return true;
+    }
+    return false;
+}
+
 /* The caller's words from the kind word before at to the end of the service named
  * (at, n bytes of norm, with its ending) into buf; false if the word before is none or
  * a kind the business sells. */
@@ -104,7 +123,8 @@ static bool foreign_kind(const struct rx_turn *t, size_t at, size_t n, char *buf
     size_t kind = kind_word_at(norm, at);
     size_t kn = rx_word_len(norm + kind);
     if (kind == at || !rx_search_is_foreign_to_services(t->cfg, norm + kind, kn) ||
-        !(is_trade_word(norm + kind, kn) || is_refused_word(t->cfg, norm + kind, kn)))
+        !(is_trade_word(norm + kind, kn) || is_refused_word(t->cfg, norm + kind, kn)) ||
+        !is_said_as_kind(t, kind, kn, at))
         return false;
     size_t end = at + n;
     end += rx_word_len(norm + end);         /* a plural or verb ending */
