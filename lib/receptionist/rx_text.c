@@ -58,10 +58,34 @@ static unsigned word_hash(const char *w, size_t n)
     return h;
 }
 
+/* A word's start for the quick test before the hash: its first two characters (a
+ * normalised word's: 0-9, a-z, any byte of a UTF-8 letter), or its end. */
+#define START_END 37u
+static unsigned start_code(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return (unsigned)(c - '0');
+    return c >= 'a' && c <= 'z' ? 10u + (unsigned)(c - 'a') : 36u;
+}
+
+static void start_add(struct rx_text *t, unsigned first, unsigned second)
+{
+    unsigned i = first * 38u + second;
+    t->starts_seen[i / 64] |= 1ull << (i % 64);
+}
+
+static bool start_has(const struct rx_text *t, unsigned first, unsigned second)
+{
+    unsigned i = first * 38u + second;
+    return (t->starts_seen[i / 64] >> (i % 64)) & 1u;
+}
+
 static void seen_add(struct rx_text *t, const char *w, size_t n)
 {
     unsigned h = word_hash(w, n) % 512u;
     t->words_seen[h / 64] |= 1ull << (h % 64);
+    if (n > 0)
+        start_add(t, start_code((unsigned char)w[0]), n > 1 ? start_code((unsigned char)w[1]) : START_END);
 }
 
 static bool seen_has(const struct rx_text *t, unsigned h)
@@ -76,6 +100,7 @@ void rx_text_init(struct rx_text *t, const char *text)
     t->len = normalise(text, RX_TEXT_MAX, t->norm, sizeof t->norm, true);
     t->nwords = 0;
     memset(t->words_seen, 0, sizeof t->words_seen);
+    memset(t->starts_seen, 0, sizeof t->starts_seen);
     for (size_t i = 1; i < t->len;) {
         const char *w = t->norm + i;
         size_t n = (size_t)(strchr(w, ' ') - w);
@@ -109,7 +134,7 @@ void rx_text_init(struct rx_text *t, const char *text)
 
 bool rx_text_may_have(const struct rx_text *t, const char *phrase)
 {
-    unsigned h = 2166136261u;
+    unsigned h = 2166136261u, first = 0;
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)phrase; *p != '\0'; p++) {
         unsigned char c = *p;
@@ -124,10 +149,18 @@ bool rx_text_may_have(const struct rx_text *t, const char *phrase)
                 break;
             continue;
         }
-        h ^= (unsigned)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        unsigned char lower = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        /* most phrases fail here, on the start of their first word, before its hash */
+        if (n == 0)
+            first = start_code(lower);
+        else if (n == 1 && !start_has(t, first, start_code(lower)))
+            return false;
+        h ^= lower;
         h *= 16777619u;
         n++;
     }
+    if (n == 1 && !start_has(t, first, START_END))
+        return false;
     return n > 0 && seen_has(t, h);
 }
 

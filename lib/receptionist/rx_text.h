@@ -21,6 +21,7 @@ struct rx_text {
     size_t len;
     unsigned nwords;
     uint64_t words_seen[8];     /* a Bloom filter of the words (and their singulars) */
+    uint64_t starts_seen[23];   /* the words' (and singulars') first two characters */
 };
 
 void rx_text_init(struct rx_text *t, const char *text);
