@@ -199,6 +199,21 @@ size_t rx_trade_services_said(struct rx_turn *t, const struct rx_trade_said **sa
     return t->ntrade_said;
 }
 
+/* True if the words just before offset at of norm say what something is for: "for",
+ * perhaps with an article or "my" between ("for a wedding", "for my party"). */
+static bool is_purpose(const char *norm, size_t at)
+{
+    static const char *const between[] = {"a ", "an ", "the ", "my ", "our ", "her ", "his ", NULL};
+    for (size_t i = 0; between[i] != NULL; i++) {
+        size_t n = strlen(between[i]);
+        if (at >= n && strncmp(norm + at - n, between[i], n) == 0 && (at == n || norm[at - n - 1] == ' ')) {
+            at -= n;
+            break;
+        }
+    }
+    return at >= 5 && strncmp(norm + at - 5, " for ", 5) == 0;
+}
+
 /* The longest service trades commonly sell that the turn names and the business does
  * not, with the verb of the reply, in the caller's number: "offer root canals", "fix
  * garbage disposals"; false if none. */
@@ -220,6 +235,12 @@ static bool common_service_words(struct rx_turn *t, char *buf, size_t size)
         }
     }
     if (best == NULL)
+        return false;
+    /* "do you do henna, like for a wedding party": a trade's service said as what the
+     * thing asked for is for is not what was asked for; the words after the cue are */
+    char cue_words[128];
+    if (is_purpose(t->text.norm, best_at) && unknown_service_words(t, cue_words, sizeof cue_words) &&
+        strstr(cue_words, best) == NULL)
         return false;
     /* said in the plural, said back so; other forms ("detailed") as the trade says it;
      * with the caller's own word for which kind, when one comes first ("ferret
