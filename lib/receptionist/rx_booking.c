@@ -580,6 +580,10 @@ bool rx_booking_turn(struct rx_turn *t)
         drop_booking(t);
         return true;
     }
+    /* "oh actually, can we do 6 instead?" after the check: a bare hour, said as a change,
+     * is the new time whatever was asked last */
+    if (m->pending != RX_ASK_CONFIRM_BOOKING && rx_text_has_any(&t->text, rx_change_words))
+        read_bare_time(t);
     /* "how long does it take? I have to be at work by noon" at the name question: asked
      * about the service, not a new time; answered, then the question is asked again */
     if (m->pending != RX_ASK_CONFIRM_BOOKING && rx_text_is_question(&t->text) &&

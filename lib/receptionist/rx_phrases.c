@@ -127,7 +127,7 @@ const char *const rx_what_then_words[] = {
     "who should i call", "where do i go", "where should i go", "what happens if", "what if",
     NULL};
 const char *const rx_change_words[] = {
-    "instead", "make it", "can we do", "could we do", "can i do", "could i do", "how about",
+    "instead", "make it", "make that", "can we do", "could we do", "can i do", "could i do", "how about",
     "what about", "change", "switch", "rather", "can we make", "can you make", "move it", NULL};
 const char *const rx_same_time_words[] = {"same time", "same hour", "same slot", NULL};
 const char *const rx_hypothetical_words[] = {

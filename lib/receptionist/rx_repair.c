@@ -87,7 +87,9 @@ static const char *const cues[] = {
     "thats my old one", "thats my old number", "thats the old one", "thats the wrong number",
     "wrong number", "no wait", "wait no", "no sorry", "sorry no", "no no", "i mean", "i meant",
     "sorry i mean", "sorry i meant", "or rather", "scratch that", "actually no", "no actually",
-    "let me correct that", "correction", "make that", "you know what", "on second thought",
+    "let me correct that", "correction", "actually make that", "actually make it",
+    "no make that", "no make it", "sorry make that", "sorry make it", "make that",
+    "you know what", "on second thought",
     "make it", "wait", "sorry", "no", "nah", "actually", "rather", NULL};
 
 /* How many words of a cue start at i (0: none). */
