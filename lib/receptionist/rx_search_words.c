@@ -76,6 +76,6 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"first time", "new", true}, {"for tonight", "today", true}, {"by tonight", "today", true}, {"leave her there", "drop", true}, {"leave him there", "drop", true},
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {"put down", "deposit", true}, {"put anything down", "deposit", true},
-    {"down payment", "deposit", true}, {"hold my spot", "deposit", true},
+    {"down payment", "deposit", true}, {"hold my spot", "deposit", true}, {"money down", "deposit", true},
     {NULL, NULL, false},
 };
