@@ -320,7 +320,8 @@ static bool answer_by_kind(struct rx_turn *t)
     if (is_faq_weak && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
         rx_text_has_any(x, rx_services_list_words) && answer_over_list(t))
         return true;
-    if (rx_text_has_any(x, rx_address_words)) {
+    bool is_where_place = rx_text_has(x, "where") && rx_text_has_any(x, rx_place_words) && !t->has_when;
+    if (rx_text_has_any(x, rx_address_words) || is_where_place) {
         answer_address(t);
         return true;
     }

@@ -213,6 +213,9 @@ const char *const rx_address_words[] = {"address", "located", "location", "where
                                         "directions", "get there", "where is your",
                                         "wheres your", "find you", "get to you",
                                         "where you are", NULL};
+/* the business's place, asked "where" about: "where exactly is your office?" */
+const char *const rx_place_words[] = {"office", "shop", "store", "studio", "clinic", "building",
+                                      "place", "practice", "salon", NULL};
 const char *const rx_it_words[] = {"it", "that", "this", NULL};
 const char *const rx_age_words[] = {
     "kid", "kids", "kiddie", "kiddies", "child", "childs", "children", "childrens", "toddler",

@@ -117,6 +117,7 @@ extern const char *const rx_price_covers_words[];
 extern const char *const rx_duration_words[];
 extern const char *const rx_services_list_words[]; /* "what do you offer", "menu" */
 extern const char *const rx_address_words[];
+extern const char *const rx_place_words[];
 /* "How much is it?": the service just talked about. */
 extern const char *const rx_it_words[];
 /* Words that make a service one for an age group ("kids cut"), each one word, for
