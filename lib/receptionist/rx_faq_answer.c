@@ -8,24 +8,57 @@
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_search.h"
 
+/* How many of the caller's words (of four letters or more, not stop words) the policy's
+ * text holds, as the start of one of its words ("cancel" in "Cancel or move ..."). */
+static int text_overlap(const struct rx_turn *t, const char *text)
+{
+    char norm[AGENT_LONG_TEXT_MAX * 4 + 2];
+    rx_text_normalise(text, norm + 1, sizeof norm - 1);
+    norm[0] = ' ';
+    int n = 0;
+    for (const char *w = t->text.norm + 1; *w != '\0';) {
+        size_t len = strcspn(w, " ");
+        char word[RX_TEXT_MAX];
+        if (len >= 4 && len + 2 < sizeof word && !rx_is_stop_word(w, len)) {
+            word[0] = ' ';
+            memcpy(word + 1, w, len);
+            word[len + 1] = '\0';
+            n += strstr(norm, word) != NULL;
+        }
+        w += len;
+        while (*w == ' ')
+            w++;
+    }
+    return n;
+}
+
+static bool names_policy(struct rx_turn *t, const char *name)
+{
+    if (rx_text_has(&t->text, name))
+        return true;
+    for (size_t k = 0; rx_policy_words[k].name != NULL; k++)
+        if (strcmp(rx_policy_words[k].name, name) == 0 && rx_text_has_any(&t->text, rx_policy_words[k].words))
+            return true;
+    return false;
+}
+
 /* The score of the best policy (3 on a match: its name, or a word callers use for it,
- * rx_policy_words), *best its index. */
+ * rx_policy_words), *best its index. When several are named ("if I cancel, do I lose my
+ * deposit?": cancellation and deposit), the one whose text holds more of the caller's
+ * words answers. */
 static int score_policies(struct rx_turn *t, size_t *best)
 {
+    int best_overlap = -1;
     for (size_t i = 0; i < t->cfg->npolicies; i++) {
-        const char *name = t->cfg->policies[i].name;
-        if (rx_text_has(&t->text, name)) {
+        if (!names_policy(t, t->cfg->policies[i].name))
+            continue;
+        int overlap = text_overlap(t, t->cfg->policies[i].text);
+        if (overlap > best_overlap) {
+            best_overlap = overlap;
             *best = i;
-            return 3;
         }
-        for (size_t k = 0; rx_policy_words[k].name != NULL; k++)
-            if (strcmp(rx_policy_words[k].name, name) == 0 &&
-                rx_text_has_any(&t->text, rx_policy_words[k].words)) {
-                *best = i;
-                return 3;
-            }
     }
-    return 0;
+    return best_overlap >= 0 ? 3 : 0;
 }
 
 static const char *const stop_words[] = {
