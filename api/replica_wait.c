@@ -6,15 +6,13 @@
  * A duplicate waits too: its first copy may have been written to the old master only.
  * WAIT holds the connection in Redis until the replicas answer (a round trip to them),
  * which is the price; docs/deploy.md, "Replication". */
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <hiredis/hiredis.h>
 
 #include "api.h"
 #include "core/xalloc.h"
-#include "store/redis_conn.h"
+#include "store/redis_wait.h"
 
 #define WAIT_MARGIN_MS 100   /* left of the budget for WAIT's answer to come back */
 
@@ -27,8 +25,7 @@ struct replica_wait {
 static void on_waited(const redisReply *reply, enum app_err err, void *arg)
 {
     struct replica_wait *w = arg;
-    bool is_replicated = err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
-                         reply->integer >= w->replicas;
+    bool is_replicated = redis_wait_reached(reply, err, w->replicas);
     replica_wait_fn done = w->done;
     void *done_arg = w->arg;
     free(w);
@@ -45,14 +42,7 @@ void api_replica_wait(struct api_request *r, replica_wait_fn done, void *arg)
     int budget = api_redis_budget_left_ms(r);
     int wait_ms = cfg->redis_wait_ms < budget - WAIT_MARGIN_MS ? cfg->redis_wait_ms
                                                                 : budget - WAIT_MARGIN_MS;
-    if (wait_ms < 1)
-        wait_ms = 1;    /* WAIT 0 would wait for ever */
     struct replica_wait *w = xmalloc(sizeof *w);
     *w = (struct replica_wait){.done = done, .arg = arg, .replicas = cfg->redis_wait_replicas};
-    char replicas[16], timeout[16];
-    int nr = snprintf(replicas, sizeof replicas, "%d", cfg->redis_wait_replicas);
-    int nt = snprintf(timeout, sizeof timeout, "%d", wait_ms);
-    const char *argv[] = {"WAIT", replicas, timeout};
-    size_t len[] = {4, (size_t)nr, (size_t)nt};
-    redis_conn_command(r->api->redis, budget, on_waited, w, 3, argv, len);
+    redis_wait_send(r->api->redis, cfg->redis_wait_replicas, wait_ms, budget, on_waited, w);
 }

@@ -17,7 +17,7 @@
 #include "core/log.h"
 #include "store/lua_args.h"
 #include "store/outbox_record.h"
-#include "store/redis_conn.h"
+#include "store/redis_wait.h"
 #include "tenant.h"
 #include "worker.h"
 
@@ -34,9 +34,7 @@ static void on_replicated(const redisReply *reply, enum app_err err, void *arg)
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
-        bool is_replicated = err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
-                             reply->integer >= t->w->cfg.redis_wait_replicas;
-        if (is_replicated)
+        if (redis_wait_reached(reply, err, t->w->cfg.redis_wait_replicas))
             commit_done(c);
         else    /* handled again: the commit answers "done already", or runs on a new master */
             call_advance_unavailable(c, "the commit is not yet on a replica");
@@ -53,14 +51,9 @@ static void on_replicated(const redisReply *reply, enum app_err err, void *arg)
 static void wait_for_replicas(struct call_ctx *c)
 {
     const struct fd_config *cfg = &c->t->w->cfg;
-    char replicas[16], timeout[16];
-    int nr = snprintf(replicas, sizeof replicas, "%d", cfg->redis_wait_replicas);
-    int nt = snprintf(timeout, sizeof timeout, "%d", cfg->redis_wait_ms);
-    const char *argv[] = {"WAIT", replicas, timeout};
-    size_t len[] = {4, (size_t)nr, (size_t)nt};
     tenant_ref(c->t);
-    redis_conn_command(c->t->w->redis, cfg->redis_wait_ms + CALL_REDIS_TIMEOUT_MS, on_replicated, c,
-                       3, argv, len);
+    redis_wait_send(c->t->w->redis, cfg->redis_wait_replicas, cfg->redis_wait_ms,
+                    cfg->redis_wait_ms + CALL_REDIS_TIMEOUT_MS, on_replicated, c);
 }
 
 static void on_committed(const redisReply *reply, enum app_err err, void *arg)
