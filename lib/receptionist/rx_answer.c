@@ -277,12 +277,16 @@ static bool answer_by_kind(struct rx_turn *t)
     const char *qualified = t->unlisted;
     if (answer_about_booked(t))
         return true;
+    /* picked once, when first needed (it depends on the words and the configuration only) */
+    struct rx_faq_pick faq = {0, false, 0};
+    bool is_faq_scored = rx_faq_has_keyword(t), is_faq_picked = false;
     /* "does that price include gas or is that extra?": what the price covers, which an
      * FAQ entry answers when it is found by its own keywords */
-    if (is_price && rx_text_has_any(x, rx_price_covers_words) && rx_faq_has_keyword(t)) {
-        struct rx_faq_pick covers = rx_faq_pick_best(t);
-        if (!covers.is_policy && covers.score >= RX_FAQ_STRONG_SCORE) {
-            rx_faq_say(t, covers);
+    if (is_price && is_faq_scored && rx_text_has_any(x, rx_price_covers_words)) {
+        faq = rx_faq_pick_best(t);
+        is_faq_picked = true;
+        if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
+            rx_faq_say(t, faq);
             return true;
         }
     }
@@ -296,10 +300,9 @@ static bool answer_by_kind(struct rx_turn *t)
         rx_answer_price(t);
         return true;
     }
-    struct rx_faq_pick faq = {0, false, 0};
-    bool is_faq_scored = rx_faq_has_keyword(t);
     if (is_faq_scored) {
-        faq = rx_faq_pick_best(t);
+        if (!is_faq_picked)
+            faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
             if (!answer_far_better_found(t, faq))
                 rx_faq_say(t, faq);
