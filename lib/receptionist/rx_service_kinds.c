@@ -11,7 +11,6 @@
  * from a word (rx_use_loose_service): the vocabulary is long. */
 #include <ctype.h>
 #include <stdio.h>
-#include <strings.h>
 
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_search.h"
@@ -43,17 +42,6 @@ static bool is_trade_word(const char *w, size_t n)
     return false;
 }
 
-/* Where text holds word (lowercase) between words, in any case, from p on; NULL if not. */
-static const char *word_in(const char *text, const char *p, const char *word)
-{
-    size_t n = strlen(word);
-    for (; *p != '\0'; p++)
-        if (strncasecmp(p, word, n) == 0 && (p == text || !isalnum((unsigned char)p[-1])) &&
-            !isalnum((unsigned char)p[n]))
-            return p;
-    return NULL;
-}
-
 /* True if text says no to the word: it follows a "don't", "not" or "no" of its sentence
  * ("we don't treat horses or reptiles"), or the text answers a question (or a keyword
  * of the question) that holds it with a plain no ("Do you tutor college courses?" "No,
@@ -61,11 +49,11 @@ static const char *word_in(const char *text, const char *p, const char *word)
 static bool says_no_to(const char *question, const char *text, const char *word)
 {
     static const char *const negations[] = {"don't", "do not", "not", "no", "never", NULL};
-    if ((strncmp(text, "No,", 3) == 0 || strncmp(text, "No.", 3) == 0) && word_in(question, question, word) != NULL)
+    if ((strncmp(text, "No,", 3) == 0 || strncmp(text, "No.", 3) == 0) && rx_text_find_word(question, question, word) != NULL)
         return true;
     for (size_t i = 0; negations[i] != NULL; i++)
-        for (const char *neg = text; (neg = word_in(text, neg, negations[i])) != NULL; neg++) {
-            const char *at = word_in(text, neg, word);
+        for (const char *neg = text; (neg = rx_text_find_word(text, neg, negations[i])) != NULL; neg++) {
+            const char *at = rx_text_find_word(text, neg, word);
             if (at != NULL && memchr(neg, '.', (size_t)(at - neg)) == NULL)
                 return true;
         }
@@ -106,7 +94,7 @@ static bool is_said_as_kind(const struct rx_turn *t, size_t kind, size_t kn, siz
     if (kn + 1 + nn >= sizeof pair)
         return false;
     snprintf(pair, sizeof pair, "%.*s %.*s", (int)kn, norm + kind, (int)nn, norm + next);
-    for (const char *p = raw; (p = word_in(raw, p, pair)) != NULL; p++) {
+    for (const char *p = raw; (p = rx_text_find_word(raw, p, pair)) != NULL; p++) {
         bool is_capital = isupper((unsigned char)p[0]) && p > raw;
         if (!is_capital)
             return true;

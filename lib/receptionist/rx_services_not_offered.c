@@ -4,7 +4,6 @@
  * age group it lacks ("kids cut" is not the women's haircut that the alias "cut"
  * finds), and says so with what is offered. Separate from rx_services.c: this side
  * starts from the caller's words, that one from the services configured. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -116,12 +115,7 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
 /* True if the text holds the normalised phrase, in any case, between words. */
 static bool text_holds(const char *text, const char *phrase)
 {
-    size_t n = strlen(phrase);
-    for (const char *p = text; *p != '\0'; p++)
-        if (strncasecmp(p, phrase, n) == 0 && (p == text || !isalnum((unsigned char)p[-1])) &&
-            !isalnum((unsigned char)p[n]))
-            return true;
-    return false;
+    return rx_text_find_word(text, text, phrase) != NULL;
 }
 
 /* The text holds the word in the plural ("tickets" for "ticket"). */

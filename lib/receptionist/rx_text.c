@@ -5,7 +5,9 @@
 #include "receptionist/rx_text.h"
 
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "receptionist/rx_names.h"
 #include "receptionist/rx_phrases.h"
@@ -162,6 +164,16 @@ bool rx_text_may_have(const struct rx_text *t, const char *phrase)
     if (n == 1 && !start_has(t, first, START_END))
         return false;
     return n > 0 && seen_has(t, h);
+}
+
+const char *rx_text_find_word(const char *text, const char *p, const char *word)
+{
+    size_t n = strlen(word);
+    for (; *p != '\0'; p++)
+        if (strncasecmp(p, word, n) == 0 && (p == text || !isalnum((unsigned char)p[-1])) &&
+            !isalnum((unsigned char)p[n]))
+            return p;
+    return NULL;
 }
 
 void rx_text_normalise(const char *phrase, char *buf, size_t size)

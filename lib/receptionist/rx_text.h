@@ -27,6 +27,9 @@ struct rx_text {
 void rx_text_init(struct rx_text *t, const char *text);
 /* Normalises phrase into buf (size bytes) without the surrounding spaces; "" if empty. */
 void rx_text_normalise(const char *phrase, char *buf, size_t size);
+/* Where text (as written: any case, any punctuation) holds word as a whole word or words,
+ * from p on; NULL if nowhere. For the business's own texts, which are not normalised. */
+const char *rx_text_find_word(const char *text, const char *p, const char *word);
 /* True if the normalised phrase (not empty) occurs in t on word boundaries; with a
  * plural ending allowed on its last word. *at, when not NULL, is its byte offset. */
 bool rx_text_has_norm(const struct rx_text *t, const char *norm, size_t *at);
