@@ -173,7 +173,8 @@ enum app_err db_check_set_role(const PGresult *res, const char *role, char *why,
     return APP_EUNAVAIL;
 }
 
-PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
+PGconn *db_connect_checking_role(const char *url, const char *sql, const char *role, char *why,
+                                 size_t why_len)
 {
     struct connect_params p;
     connect_params_init(&p, url, NULL);
@@ -183,11 +184,8 @@ PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_l
         PQfinish(conn);
         return NULL;
     }
-    if (role == NULL)
+    if (sql == NULL)
         return conn;
-    /* role is one of our constants, never outside input: no quoting needed. */
-    char sql[96];
-    snprintf(sql, sizeof sql, "SET ROLE %s", role);
     PGresult *res = PQexec(conn, sql);
     enum app_err err = db_check_set_role(res, role, why, why_len);
     PQclear(res);
@@ -196,6 +194,16 @@ PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_l
         return NULL;
     }
     return conn;
+}
+
+PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len)
+{
+    if (role == NULL)
+        return db_connect_checking_role(url, NULL, NULL, why, why_len);
+    /* role is one of our constants, never outside input: no quoting needed. */
+    char sql[96];
+    snprintf(sql, sizeof sql, "SET ROLE %s", role);
+    return db_connect_checking_role(url, sql, role, why, why_len);
 }
 
 PGconn *db_connect(const char *url, char *why, size_t why_len)

@@ -34,6 +34,11 @@ PGconn *db_connect_ops(const char *url, char *why, size_t why_len);
 /* The same, assuming role (NULL: none, the URL's own role). Only `frontdesk-ctl
  * migrate` connects with NULL: it must create tables and roles as their owner. */
 PGconn *db_connect_as(const char *url, const char *role, char *why, size_t why_len);
+/* Connects (blocking) and runs sql (NULL: nothing), which assumes role for the session
+ * (SET ROLE) or only checks that it may be assumed (db_scope.h); its failure is reported
+ * as db_check_set_role says. */
+PGconn *db_connect_checking_role(const char *url, const char *sql, const char *role, char *why,
+                                 size_t why_len);
 
 /* For event-loop callers, the pieces of db_connect that do not block:
  * db_connect_start begins a non-blocking connection (owned; NULL with why when libpq

@@ -12,17 +12,7 @@ void db_limit_texts(const struct db_limits *limits, struct db_limit_texts *out)
 
 PGconn *db_connect_service(const char *url, char *why, size_t why_len)
 {
-    PGconn *conn = db_connect_as(url, NULL, why, why_len);
-    if (conn == NULL)
-        return NULL;
-    PGresult *res = PQexec(conn, DB_CHECK_APP_ROLE_SQL);
-    enum app_err err = db_check_set_role(res, DB_APP_ROLE, why, why_len);
-    PQclear(res);
-    if (err != APP_OK) {
-        PQfinish(conn);
-        return NULL;
-    }
-    return conn;
+    return db_connect_checking_role(url, DB_CHECK_APP_ROLE_SQL, DB_APP_ROLE, why, why_len);
 }
 
 enum app_err db_begin_scoped(PGconn *conn, const struct db_limits *limits, char *why,
