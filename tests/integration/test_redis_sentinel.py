@@ -202,7 +202,7 @@ def test_a_replica_the_sentinel_names_is_refused_until_it_names_the_master():
     sent = {"FRONTDESK_REDIS_SENTINELS": f"127.0.0.1:{fake.port}", "FRONTDESK_REDIS_MASTER": "mymaster"}
     extra = {"FRONTDESK_REDIS_URL": nowhere_url(), **sent}
     api = start_api(e, **extra)
-    web = Web(e, **extra)
+    web = Web(e, ready=False, **extra)
     wait_for(lambda: "not the master" in api.output() and "not the master" in web.output(),
              timeout=10, what="the api and frontdesk-web refusing the replica")
     assert not api_ready(api)

@@ -126,7 +126,7 @@ def test_login_gives_a_token_the_user_the_business_and_the_cookie():
 
 
 def test_a_wrong_password_and_an_unknown_email_answer_alike_in_about_the_same_time():
-    owner = signup(WEB)
+    owners = [signup(WEB), signup(WEB)]     # four failures each: a fifth would lock one out
     source = fresh_address()
 
     def timed(email):
@@ -134,8 +134,11 @@ def test_a_wrong_password_and_an_unknown_email_answer_alike_in_about_the_same_ti
         status, _, body = login(WEB, email, "wrong password!", source=source)
         return status, body, time.monotonic() - start
 
-    wrong = [timed(owner["email"]) for _ in range(3)]
-    unknown = [timed(new_email("nobody")) for _ in range(3)]
+    # taken in turns, so a burst of load on a busy machine falls on both alike
+    wrong, unknown = [], []
+    for owner in owners * 4:
+        wrong.append(timed(owner["email"]))
+        unknown.append(timed(new_email("nobody")))
     assert {(s, str(b)) for s, b, _ in wrong + unknown} == {(401, str(wrong[0][1]))}
     a = statistics.median(t for _, _, t in wrong)
     b = statistics.median(t for _, _, t in unknown)

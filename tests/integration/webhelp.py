@@ -8,7 +8,8 @@ import json
 import os
 import uuid
 
-from harness import BIN, Proc, free_port, wait_http
+from harness import BIN, Proc, free_port, wait_for, wait_http
+from harness import http as http_request
 from openapi_check import CHECK
 
 _addresses = itertools.count(2)
@@ -20,15 +21,23 @@ def fresh_address():
     return f"127.0.{1 + n // 250}.{n % 250 + 1}"
 
 
-class Web(Proc):
-    """frontdesk-web on a free port, with the run's Redis and PostgreSQL."""
+def wait_ready(url, timeout):
+    wait_for(lambda: http_request("GET", url)[0] == 200, timeout=timeout, what=url + " answering 200")
 
-    def __init__(self, e, **extra):
+
+class Web(Proc):
+    """frontdesk-web on a free port, with the run's Redis and PostgreSQL. Unless told
+    the stores are meant to be out of reach, it waits for /readyz: /healthz answers as
+    soon as the loop runs, before Redis is connected, and a request then is refused."""
+
+    def __init__(self, e, ready=True, **extra):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         vars_ = e.base_env(FRONTDESK_WEB_LISTEN=f"127.0.0.1:{self.port}", **extra)
         super().__init__([os.path.join(BIN, "frontdesk-web")], vars_, "frontdesk-web")
         wait_http(self.url + "/healthz", timeout=30)
+        if ready:
+            wait_ready(self.url + "/readyz", timeout=30)
 
     def call(self, method, path, body=None, token=None, cookie=None, csrf=None,
              source="127.0.0.1", raw=None, headers=None):
