@@ -122,12 +122,22 @@ const journeys = {
     await page.locator('li.user-row').first().waitFor();
     check((await page.locator('li.user-row').allInnerTexts()).length === 1, 'a new business has more than its owner');
     await visit(page, 'team-alone');
+    // The list reloads after each change; slowed, so typing during a reload is tried.
+    await page.route((u) => u.pathname === '/api/v1/users', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
     const add = async (email, role) => {
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('First password').fill(args.staff_password);
       await page.getByLabel('Role', { exact: true }).selectOption(role);
       await page.getByRole('button', { name: 'Add to the team' }).click();
       await page.getByRole('status').filter({ hasText: `${email} was added as ${role}.` }).waitFor();
+      // The form empties for the next person, and stays as typed while the list reloads.
+      check(await page.getByLabel('Email').inputValue() === '', 'the form still holds the added email');
+      await page.getByLabel('Email').fill('next@example.com');
+      await page.locator('li.user-row', { hasText: email }).waitFor();
+      check(await page.getByLabel('Email').inputValue() === 'next@example.com', 'the list reload emptied the form');
     };
     await page.getByLabel('Email').fill('not an email');
     await page.getByLabel('First password').fill('short');

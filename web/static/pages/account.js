@@ -39,7 +39,10 @@ export function useForm(initial) {
       setBusy(false);
     }
   };
-  return { values, errors, busy, bind, submit };
+  // Empties the form after a success, so the next entry starts clean without remounting
+  // it (a remount would also drop what was typed while a list reloaded beside it).
+  const reset = () => { setValues(initial); setErrors({}); };
+  return { values, errors, busy, bind, submit, reset };
 }
 
 export function LoginPage({ onDone }) {

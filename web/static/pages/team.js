@@ -14,6 +14,7 @@ function AddUser({ onAdded }) {
   const f = useForm({ email: '', password: '', role: 'staff' });
   const add = f.submit(async (v) => {
     const user = await api('POST', '/users', v);
+    f.reset();
     onAdded(user);
   });
   return html`<form class="card add-user" onSubmit=${add} novalidate aria-labelledby="add-user">
@@ -105,7 +106,7 @@ export function TeamPage({ me }) {
           onChanged=${(c) => done(`${c.email} is now ${ROLES[c.role].toLowerCase()}.`)}
           onRemove=${setRemoving} />`)}</ul>
     </section>
-    <${AddUser} onAdded=${(u) => done(`${u.email} was added as ${ROLES[u.role].toLowerCase()}.`)} key=${users.length} />
+    <${AddUser} onAdded=${(u) => done(`${u.email} was added as ${ROLES[u.role].toLowerCase()}.`)} />
     ${removing && html`<${RemoveDialog} user=${removing} onClose=${() => setRemoving(null)}
         onRemoved=${(u) => { setRemoving(null); setGone([...gone, u.id]); done(`${u.email} was removed.`); }} />`}`;
 }
