@@ -101,11 +101,13 @@ struct queued {
     struct queued *next;
 };
 
-/* A failed event set aside until its retry, so that the rest of its call goes on. */
+/* A failed event set aside until its retry. The rest of its call goes on when the event
+ * itself failed; it waits when a dependency was unavailable (is_holding_call). */
 struct parked {
     struct call_ctx *c;
     struct stream_event *ev;
     struct event *timer;
+    bool is_holding_call;
     struct parked *next;
 };
 
@@ -228,8 +230,11 @@ static inline struct stream_event *call_event_in_hand(const struct call_ctx *c)
 void call_event_done(struct call_ctx *c, struct stream_event *ev, bool is_ok);
 /* The event taken off c's queue failed before its commit: set aside and handled again
  * after a backoff, when it comes back with CALL_WAKE; counted as another delivery unless
- * is_transient. */
+ * is_transient, and then the call's later events wait for it. */
 void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const char *why, bool is_transient);
+/* An event set aside because a dependency was unavailable waits for its retry: the
+ * call's later events must not overtake it. */
+bool call_queue_is_held(const struct call_queue *q);
 
 /* call_requests.c: each sends its request and advances c with its reply */
 void call_load_state(struct call_ctx *c);

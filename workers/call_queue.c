@@ -1,8 +1,15 @@
 /* workers/call_queue.c: a call's events. They wait in stream order; the head is the
- * one in hand. One that fails before its commit is set aside with a backoff while the
- * rest of the call goes on (the call flow tolerates events out of order), so a poison
- * event never blocks its call; it comes back at the head, counted as another delivery,
- * and past the delivery limit it is dead-lettered (call_steps.c). */
+ * one in hand. One that fails before its commit is set aside with a backoff and comes
+ * back at the head.
+ * - When the event itself failed, the rest of the call goes on meanwhile (the call flow
+ *   tolerates events out of order), so a poison event never blocks its call; it is
+ *   counted as another delivery, and past the delivery limit dead-lettered
+ *   (call_steps.c).
+ * - When a dependency was unavailable (Redis, Telnyx), the call's later events wait for
+ *   it. They may be what its commands caused: a goodbye is spoken before its turn
+ *   commits, and its speak.ended, taken against the state before the goodbye, would mean
+ *   nothing; the goodbye retried after it would wait for an end that already came, and
+ *   the call would never hang up. Those events need the same dependency anyway. */
 #include <event2/event.h>
 #include <stdlib.h>
 #include <time.h>
@@ -154,6 +161,7 @@ void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const cha
     struct parked *p = xcalloc(1, sizeof *p);
     p->c = c;
     p->ev = ev;
+    p->is_holding_call = is_transient;
     p->timer = evtimer_new(c->t->w->base, on_unpark, p);
     p->next = c->queue.parked;
     c->queue.parked = p;
@@ -161,4 +169,12 @@ void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const cha
     int ms = retry_delay_ms(tries);
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
     evtimer_add(p->timer, &tv);
+}
+
+bool call_queue_is_held(const struct call_queue *q)
+{
+    for (const struct parked *p = q->parked; p != NULL; p = p->next)
+        if (p->is_holding_call)
+            return true;
+    return false;
 }

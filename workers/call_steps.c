@@ -25,7 +25,9 @@
  *               then COMMIT
  *   COMMIT --ok--> IDLE (the committed state is the call's)
  *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c), counted
- *                             as a delivery unless a dependency was unavailable
+ *                             as a delivery unless a dependency was unavailable, when the
+ *                             call's later events wait for it; UNLOADED after a COMMIT
+ *                             that failed (it may have run: the retry reads the state)
  *   any step --fenced--> the tenant is dropped and its calls stop where they are
  *
  * A call that waits takes no wake-up but its own: an event queued while a call is busy
@@ -85,8 +87,8 @@ static enum call_step set_event_aside(struct call_ctx *c, const struct call_resu
 static enum call_step step_for_head(struct call_ctx *c)
 {
     const struct stream_event *ev = c->queue.head != NULL ? call_event_in_hand(c) : NULL;
-    if (ev == NULL)
-        return CALL_STEP_IDLE;
+    if (ev == NULL || call_queue_is_held(&c->queue))
+        return CALL_STEP_IDLE;                  /* (held: its unpark wakes the call) */
     if (!c->t->agent.is_loaded)
         return CALL_STEP_AGENT_WAIT;            /* keeping the call's order */
     if (!ev->is_agent_checked && strcmp(ev->type, "call.initiated") == 0)
@@ -189,6 +191,12 @@ static enum call_step step_after(struct call_ctx *c, const struct call_result *r
         if (c->step == CALL_STEP_LOADING) {
             c->t->w->metrics.redis_failures++;
             call_retry_in(c, RETRY_BASE_MS);
+            return CALL_STEP_UNLOADED;
+        }
+        if (c->step == CALL_STEP_COMMIT) {
+            /* The commit may have run with its reply lost: the retry starts from the
+             * state Redis holds, not the one in hand from before the commit. */
+            set_event_aside(c, r);
             return CALL_STEP_UNLOADED;
         }
         return set_event_aside(c, r);

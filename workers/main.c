@@ -267,6 +267,7 @@ int main(int argc, char **argv)
     http_client_free(http_client_of_worker);
     redis_sub_free(w.sub);
     redis_conn_free(w.redis);
+    ownership_free_unreleased(&w);  /* after the client whose callbacks may add to them */
     pg_conn_free(w.pg);
     number_orders_free(w.numbers);  /* after the clients whose callbacks end its requests */
     billing_jobs_free(w.billing);   /* likewise */

@@ -15,6 +15,7 @@
 #include "store/lua_args.h"
 #include "store/lua_scripts.h"
 #include "store/outbox_drain.h"
+#include "store/redis_failure.h"
 #include "store/redis_conn.h"
 #include "tenant.h"
 #include "worker.h"
@@ -127,6 +128,10 @@ void ownership_try_claim(struct worker *w, const char *business_id)
         !uuid_canonical(business_id, strlen(business_id), canon) ||
         worker_find_tenant(w, canon) != NULL)
         return;
+    /* Redis may hold us alive in the shard while our own certainty lapsed (its answers
+     * were late): a tenant taken now would be given up again at the next tick. */
+    if (!liveness_holds(w, tenant_shard(canon, (unsigned)w->cfg.shards), worker_mono_ms()))
+        return;
     struct claim_op *op = xcalloc(1, sizeof *op);
     op->w = w;
     memcpy(op->id, canon, sizeof op->id);
@@ -191,22 +196,29 @@ static void scan_ready(struct worker *w, long long now_ms)
 
 /* ---- leases ---- */
 
+static void send_release(struct tenant *t);
+
 static void on_released(const redisReply *reply, enum app_err err, void *arg)
 {
     struct tenant *t = arg;
-    (void)reply;
-    (void)err;
-    t->w->metrics.leases_released++;
+    struct worker *w = t->w;
+    if (err != APP_OK && redis_failure_is_transient(reply) && !w->is_draining) {
+        /* Unanswered, the lease may still name us, and a lease naming a live worker is
+         * nobody else's to take while we no longer act on it: the business would stand
+         * still for as long as we live. Sent again until Redis answers (the lease value
+         * fences it: a tenant taken again since is left be). A stopping worker leaves
+         * the shards instead, which frees its leases. */
+        t->next_unreleased = w->unreleased;
+        w->unreleased = t;
+        return;     /* with its reference */
+    }
+    w->metrics.leases_released++;
     tenant_unref(t);
 }
 
-/* Gives t up; a handover (shed to rebalance) leaves it ready for another worker to take
- * at once (lua/worker_release.lua says why). */
-static void release(struct tenant *t, const char *why, bool is_handover)
+/* t's release script, for t no longer owned; t's reference goes with it. */
+static void send_release(struct tenant *t)
 {
-    struct worker *w = t->w;
-    if (!tenant_is_owned(t))
-        return;     /* given up already */
     struct lua_args a;
     lua_args_init(&a);
     const char *keys[] = {t->keys.lease, t->keys.owned, t->keys.ready, t->keys.events,
@@ -216,11 +228,43 @@ static void release(struct tenant *t, const char *why, bool is_handover)
         lua_args_key(&a, keys[i]);
     lua_args_arg(&a, t->id);
     lua_args_arg(&a, t->lease.value);
-    lua_args_arg(&a, is_handover ? "handover" : "");
+    lua_args_arg(&a, t->lease.is_handover ? "handover" : "");
     lua_args_arg(&a, "fd:events");
+    lua_args_send(&a, t->w->redis, t->w->release_script, REDIS_TIMEOUT_MS, on_released, t);
+}
+
+static void resend_releases(struct worker *w)
+{
+    if (w->unreleased == NULL || !redis_conn_is_ready(w->redis))
+        return;
+    struct tenant *list = w->unreleased;
+    w->unreleased = NULL;
+    while (list != NULL) {
+        struct tenant *t = list;
+        list = t->next_unreleased;
+        send_release(t);
+    }
+}
+
+void ownership_free_unreleased(struct worker *w)
+{
+    while (w->unreleased != NULL) {
+        struct tenant *t = w->unreleased;
+        w->unreleased = t->next_unreleased;
+        tenant_unref(t);
+    }
+}
+
+/* Gives t up; a handover (shed to rebalance) leaves it ready for another worker to take
+ * at once (lua/worker_release.lua says why). */
+static void release(struct tenant *t, const char *why, bool is_handover)
+{
+    if (!tenant_is_owned(t))
+        return;     /* given up already */
     log_msg(LOG_INFO, why, "business_id", t->id);
+    t->lease.is_handover = is_handover;
     tenant_ref(t);
-    lua_args_send(&a, w->redis, w->release_script, REDIS_TIMEOUT_MS, on_released, t);
+    send_release(t);
     tenant_drop(t);
 }
 
@@ -447,6 +491,7 @@ void ownership_tick(struct worker *w, long long now_ms)
         survey(w, wall);
     }
     tend_tenants(w, now_ms);
+    resend_releases(w);
     claim_candidates(w, now_ms);
     if (!w->is_draining && now_ms - w->last_scan_ms >= SCAN_MS) {
         w->last_scan_ms = now_ms;

@@ -45,6 +45,7 @@ struct tenant_lease {
     char value[192];               /* sent with every fenced script */
     enum tenant_mode mode;         /* LOST once dropped: every callback checks it */
     long long last_trim_ms;
+    bool is_handover;              /* released: for another worker to take at once */
 };
 
 struct tenant_reading {
@@ -106,6 +107,7 @@ struct tenant {
     int refs;                      /* async operations that point at this tenant, +1
                                       while owned; freed at 0 (tenant_unref) */
     struct tenant *next;           /* the worker's list of owned tenants */
+    struct tenant *next_unreleased;    /* the worker's list of releases to send again */
 };
 
 void tenant_ref(struct tenant *t);

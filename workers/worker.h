@@ -118,6 +118,7 @@ struct worker {
     const struct lua_script *acquire_script, *alive_script, *release_script, *commit_script,
         *dead_letter_script, *count_delivery_script, *read_script;
     struct tenant *tenants;        /* owned tenants, a list */
+    struct tenant *unreleased;     /* given up, their release unanswered: sent again */
     int owned;
     int claiming;                  /* acquire scripts in flight */
     int fair_share;                /* tenants this worker should own at most */
@@ -158,6 +159,7 @@ void ownership_tick(struct worker *w, long long now_ms);
 void ownership_try_claim(struct worker *w, const char *business_id);
 void ownership_note_unowned(struct worker *w, const char *business_id);
 void ownership_release_all(struct worker *w);
+void ownership_free_unreleased(struct worker *w);   /* at exit */
 /* Gives the tenant up: releases its lease (if still ours) and drops it here. Every
  * path that stops owning a tenant goes through it: a lease has no expiry, so one left
  * behind by a live worker would never be freed. */

@@ -1,18 +1,21 @@
-"""A TCP proxy in front of a Redis server that can make one command's reply come late:
-the command reaches Redis and runs at once, its answer (and everything after it on that
-connection) is held back. That is a reply lost to a timeout on a slow network, the case
-where a client cannot tell whether what it sent was done."""
+"""A TCP proxy in front of a Redis server that can fail one command of a client's in two
+ways. Held: the command reaches Redis and runs at once, its answer (and everything after
+it on that connection) is held back; that is a reply lost to a timeout on a slow network,
+the case where a client cannot tell whether what it sent was done. Cut: the connection
+drops as the command is sent and Redis never runs it, as when a connection is killed."""
 import socket
 import threading
 import time
 
 
-class ReplyHoldingProxy:
+class RedisFaultProxy:
     def __init__(self, upstream_port, upstream_host="127.0.0.1"):
         self.upstream = (upstream_host, upstream_port)
         self.lock = threading.Lock()
         self.armed = None           # (pattern, seconds): the next command holding pattern
         self.holds = 0              # commands whose reply was held
+        self.cut_armed = None       # [pattern, times]: the next commands holding it drop their connection
+        self.cuts = 0               # connections dropped so far
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -30,6 +33,12 @@ class ReplyHoldingProxy:
         no reply for seconds from then."""
         with self.lock:
             self.armed = (pattern, seconds)
+
+    def cut_connection_at(self, pattern, times=1):
+        """The next `times` commands whose bytes hold pattern never reach Redis whole:
+        their connection is closed instead."""
+        with self.lock:
+            self.cut_armed = [pattern, times]
 
     def stop(self):
         self.stopping = True
@@ -54,13 +63,21 @@ class ReplyHoldingProxy:
     def _to_server(self, client, server, link):
         tail = [b""]
 
-        def look(data):     # arms the hold when the command holding the pattern passes
+        def look(data):     # arms the hold, or cuts, when the command holding the pattern passes
+            seen = tail[0] + data
+            tail[0] = data[-256:]
             with self.lock:
-                if self.armed is not None and self.armed[0] in tail[0] + data:
+                if self.cut_armed is not None and self.cut_armed[0] in seen:
+                    self.cut_armed[1] -= 1
+                    if self.cut_armed[1] == 0:
+                        self.cut_armed = None
+                    self.cuts += 1
+                    return False
+                if self.armed is not None and self.armed[0] in seen:
                     link["hold_until"] = time.time() + self.armed[1]
                     self.armed = None
                     self.holds += 1
-            tail[0] = data[-256:]
+            return True
         self._pump(client, server, look)
 
     def _to_client(self, server, client, link):
@@ -68,6 +85,7 @@ class ReplyHoldingProxy:
             wait = link["hold_until"] - time.time()
             if wait > 0:
                 time.sleep(wait)
+            return True
         self._pump(server, client, hold)
 
     def _pump(self, src, dst, before_send):
@@ -78,7 +96,8 @@ class ReplyHoldingProxy:
                 data = b""
             if not data:
                 break
-            before_send(data)
+            if not before_send(data):
+                break
             try:
                 dst.sendall(data)
             except OSError:

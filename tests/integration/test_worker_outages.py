@@ -9,7 +9,7 @@ import time
 
 import workerhelp as wh
 from harness import env, private_redis, wait_for
-from redis_proxy import ReplyHoldingProxy
+from redis_proxy import RedisFaultProxy
 
 E = env()
 OUTAGE_S = 60
@@ -98,10 +98,12 @@ def test_a_commit_whose_reply_was_lost_is_sent_again_and_texts_once():
     deadline; the worker cannot tell, so it handles the event again: the texter still
     gets one answer, and the event's records are written once."""
     svc = private_redis()
-    proxy = ReplyHoldingProxy(wh.redis_url_port(svc.redis_url))
+    proxy = RedisFaultProxy(wh.redis_url_port(svc.redis_url))
     try:
         with wh.Stack(E, redis_url=svc.redis_url) as st:
-            worker = st.worker("lost-reply", FRONTDESK_REDIS_URL=proxy.url())
+            # a liveness longer than the held reply: the commit's deadline, not the
+            # worker's doubt about its own liveness, is what ends the wait
+            worker = st.worker("lost-reply", FRONTDESK_REDIS_URL=proxy.url(), FRONTDESK_LIVENESS_MS=10000)
             bid, number = wh.create_tenant_at(E, redis_url=st.redis_url)
             st.tenants.append(bid)
             # a first texter, so that Redis has the commit script: the held reply must be
@@ -129,3 +131,54 @@ def test_a_commit_whose_reply_was_lost_is_sent_again_and_texts_once():
             assert "Reply STOP to opt out" in answers[0]["text"]
     finally:
         proxy.stop()
+
+
+def _goodbye_with_its_commit_failing(fail):
+    """A call whose caller says goodbye; fail(proxy, words) arms the fault on the commit of
+    that turn (the caller's words are in it only, in its transcript record). Returns the
+    call's record, the proxy and the worker."""
+    svc = private_redis()
+    proxy = RedisFaultProxy(wh.redis_url_port(svc.redis_url))
+    try:
+        with wh.Stack(E, redis_url=svc.redis_url) as st:
+            worker = st.worker("goodbye", FRONTDESK_REDIS_URL=proxy.url(), FRONTDESK_SILENCE_MS=60000,
+                               FRONTDESK_LIVENESS_MS=10000)   # as in the test above
+            bid, number = wh.create_tenant_at(E, redis_url=st.redis_url)
+            st.tenants.append(bid)
+            words = "Lovely, that is all, thanks and bye now"
+            fail(proxy, words.encode())
+            # Telnyx answers each speak late, after the speech ended: the speak.ended is
+            # on the stream, and in the worker's hands, before the turn commits
+            st.sim.post("/_sim/fail", {"delay_ms": 400, "count": 10, "command": "speak"})
+            call = st.sim.call(number, "+15558790055", [{"say": "Do you take walk-ins?"}, {"say": words}])
+            try:
+                rec = st.sim.wait_ended(call, timeout=30)
+            except AssertionError as err:
+                raise AssertionError(f"{err}; the worker's log:\n{wh.worker_log_tail(worker)}") from None
+            assert rec["hangup_source"] == "callee", rec["hangup_source"]   # we hung up, not the caller
+            said = [t["text"] for t in rec["transcript"] if t["speaker"] == "agent"]
+            assert "bye" in said[-1].lower(), said
+            assert sum("bye" in s.lower() for s in said) == 1, said
+            assert not wh.command_id_problems(rec), wh.command_id_problems(rec)
+            r = st.redis()
+            wait_for(lambda: wh.stream_done(r, bid), timeout=20, what="every event of the call handled")
+            assert r.xlen(wh.tkey(bid, "dead")) == 0
+            wh.wait_records(st.database_url, bid, call, rec["transcript"], timeout=30)
+            return worker.output()
+    finally:
+        proxy.stop()
+
+
+# The goodbye is spoken before its turn commits. When that commit fails, the goodbye's
+# speak.ended can be in hand before the turn's retry: taken against the state before the
+# goodbye (where it means nothing), it would leave the retried goodbye waiting for an end
+# that already came, and the call would never hang up.
+def test_a_goodbye_whose_commit_never_ran_hangs_up_once_its_speech_ends():
+    # four times: the retries back off over two seconds, in which the speak.ended is read
+    log = _goodbye_with_its_commit_failing(lambda proxy, words: proxy.cut_connection_at(words, 4))
+    assert log.count('"event failed; will retry"') >= 3, log
+
+
+def test_a_goodbye_whose_commit_reply_was_lost_hangs_up_once_its_speech_ends():
+    log = _goodbye_with_its_commit_failing(lambda proxy, words: proxy.hold_reply_of(words, 3.0))
+    assert "commit timed out" in log
