@@ -216,6 +216,24 @@ static void find_services(struct rx_turn *t)
             is_apart[j] = is_apart[j - 1];
             at[j - 1] = ta, len[j - 1] = tl, t->services[j - 1] = ts, is_apart[j - 1] = tp;
         }
+    /* "a tax planning, I mean actually it's more a bookkeeping appointment": a service
+     * the caller took back for a later one is not asked for */
+    int kept = 0;
+    for (int i = 0; i < t->nservices; i++) {
+        if (i + 1 < t->nservices && rx_repair_cue_between(t->text.norm, at[i] + len[i], at[i + 1]))
+            continue;
+        t->services[kept] = t->services[i];
+        at[kept++] = at[i];
+    }
+    t->nservices = kept;
+    if (t->nservices == 1) {
+        size_t meant_at;
+        int meant = rx_repair_the_one_meant(t->text.norm, at[0] + len[0], t->cfg, t->services[0], &meant_at);
+        if (meant >= 0) {
+            t->services[0] = meant;
+            at[0] = meant_at;
+        }
+    }
     for (int i = 0; i < t->nservices; i++)
         t->service_at[i] = at[i];
 }

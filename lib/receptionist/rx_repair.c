@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "receptionist/rx_text.h"
 #include "receptionist/rx_tokens.h"
 
 static bool is_in(const char *word, const char *const *list)
@@ -126,6 +127,16 @@ static const char *const fillers[] = {
  * no, a trust", "a checkup, oh actually". */
 static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", "but", NULL};
 
+/* Words that add a second thing rather than replace the first: "a cut, oh and actually
+ * a color too"; "as well" is read as two words. */
+static const char *const additions[] = {"also", "and", "too", "plus", "another", NULL};
+
+static bool is_addition_at(const struct rx_tokens *ws, size_t i)
+{
+    return i < ws->n && (is_in(ws->t[i].low, additions) ||
+                         (i + 1 < ws->n && strcmp(ws->t[i].low, "as") == 0 && strcmp(ws->t[i + 1].low, "well") == 0));
+}
+
 bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
 {
     struct rx_tokens ws;
@@ -152,6 +163,12 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
             after++;
         unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
         if (kind == 0)
+            continue;
+        /* "a blowout, and actually a color too" adds a second service */
+        size_t end = after;
+        while (end < ws.n && (kind_of(cfg, &ws.t[end]) & kind) != 0)
+            end++;
+        if (is_addition_at(&ws, before) || is_addition_at(&ws, end))
             continue;
         /* what was said wrong: the run of values of the kind nearest before the cue ("at
          * two, actually two thirty" cuts "two", not the "six" of "a six inch cake") */
@@ -210,4 +227,85 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
     }
     out[n] = '\0';
     return true;
+}
+
+
+bool rx_repair_cue_between(const char *text, size_t from, size_t to)
+{
+    char part[RX_TOKENS_MAX * 8];
+    size_t len = to > from ? to - from : 0;
+    if (len == 0 || len >= sizeof part)
+        return false;
+    memcpy(part, text + from, len);
+    part[len] = '\0';
+    struct rx_tokens ws;
+    rx_tokenise(part, &ws);
+    bool has_cue = false;
+    for (size_t i = 0; i < ws.n; i++) {
+        if (is_addition_at(&ws, i))
+            return false;
+        /* "no" and "sorry" alone are a cue here too: they stand between two services */
+        has_cue = has_cue || cue_at(&ws, i) > 0;
+    }
+    return has_cue;
+}
+
+/* The last word of a normalised name: its head ("tune up" of "ac tune up" is "up"). */
+static const char *last_word(const char *norm)
+{
+    const char *sp = strrchr(norm, ' ');
+    return sp != NULL ? sp + 1 : norm;
+}
+
+/* Whether the normalised name holds word (n bytes) as a whole word. */
+static bool holds_word(const char *norm, const char *word, size_t n)
+{
+    for (const char *p = norm; *p != '\0';) {
+        size_t m = strcspn(p, " ");
+        if (m == n && memcmp(p, word, n) == 0)
+            return true;
+        p += m + (p[m] == ' ');
+    }
+    return false;
+}
+
+int rx_repair_the_one_meant(const char *norm, size_t after, const struct agent_config *cfg, int said,
+                            size_t *at)
+{
+    const char *p = strstr(norm + after, "the ");
+    while (p != NULL && p != norm && p[-1] != ' ')
+        p = strstr(p + 1, "the ");
+    if (p == NULL)
+        return -1;
+    const char *word = p + 4;
+    size_t n = strcspn(word, " ");
+    if (n < 2 || strncmp(word + n, " one", 4) != 0 || (word[n + 4] != '\0' && word[n + 4] != ' ') ||
+        !rx_repair_cue_between(norm, after, (size_t)(p - norm)))
+        return -1;
+    char name[AGENT_NAME_MAX * 4 + 1], other[AGENT_NAME_MAX * 4 + 1];
+    rx_text_normalise(cfg->services[said].name, name, sizeof name);
+    if (holds_word(name, word, n))
+        return -1;                  /* "the haircut, no, the haircut one": no other */
+    int found = -1;
+    for (size_t i = 0; i < cfg->nservices; i++) {
+        if ((int)i == said)
+            continue;
+        rx_text_normalise(cfg->services[i].name, other, sizeof other);
+        if (strcmp(last_word(other), last_word(name)) != 0)
+            continue;
+        bool is_named = holds_word(other, word, n);
+        for (size_t k = 0; !is_named && k < cfg->services[i].naliases; k++) {
+            char alias[AGENT_NAME_MAX * 4 + 1];
+            rx_text_normalise(cfg->services[i].aliases[k], alias, sizeof alias);
+            is_named = holds_word(alias, word, n);
+        }
+        if (!is_named)
+            continue;
+        if (found >= 0)
+            return -1;              /* two fit: not for us to pick */
+        found = (int)i;
+    }
+    if (found >= 0)
+        *at = (size_t)(word - norm);
+    return found;
 }
