@@ -5,6 +5,7 @@
  * rx_answer_parts.h): opening hours, FAQ and policies, services and prices, services
  * not offered. A service the business does not list is never invented: the caller
  * hears that it is not offered and what is. */
+#include <stdio.h>
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
@@ -171,13 +172,28 @@ static bool answer_over_list(struct rx_turn *t)
     return true;
 }
 
+/* norm (" w w w ") into out without the words of phrases: a request's own words ("can
+ * I book that") are not what it is about. */
+static void drop_phrases(const char *norm, const char *const *phrases, char *out, size_t size)
+{
+    snprintf(out, size, "%s", norm);
+    for (size_t i = 0; phrases[i] != NULL; i++) {
+        size_t n = strlen(phrases[i]);
+        for (char *p = out; (p = strstr(p, phrases[i])) != NULL; p += n)
+            if (p > out && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
+                memset(p, ' ', n);
+    }
+}
+
 bool rx_answer_unbookable(struct rx_turn *t)
 {
     if (t->nservices > 0)
         return false;
     if (rx_answer_common_service(t))
         return true;
-    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    char topic[sizeof t->text.norm];
+    drop_phrases(t->text.norm, rx_book_words, topic, sizeof topic);
+    struct rx_search_hit hit = rx_search(t->cfg, topic);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.uncommon_words == 0 ||
         hit.topic_score < RX_SEARCH_MIN_SCORE || !says_no(t->cfg, &hit))
         return false;
