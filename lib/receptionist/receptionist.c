@@ -181,6 +181,12 @@ static void find_services(struct rx_turn *t)
                 *last = '\0';
                 consider_form(t, form, &best);
             }
+            /* the same with the number as digits: "45 minutes" for "45-minute lesson" */
+            last = strrchr(norm, ' ');
+            if (strpbrk(norm, "0123456789") != NULL && last != NULL && strchr(norm, ' ') != last) {
+                *last = '\0';
+                consider_form(t, norm, &best);
+            }
         }
         if (best.len == 0)
             continue;

@@ -5,6 +5,7 @@
  * "at 4". */
 #include "receptionist/rx_repair.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "receptionist/rx_text.h"
@@ -38,7 +39,9 @@ static const char *const day_words[] = {
 static bool is_service_word(const struct agent_config *cfg, const char *word)
 {
     size_t n = strlen(word);
-    if (n < 3)
+    /* short words are in every name; a number is not ("45" of "45-minute lesson") */
+    bool is_number = n == 2 && word[0] >= '0' && word[0] <= '9' && word[1] >= '0' && word[1] <= '9';
+    if (n < 3 && !is_number)
         return false;
     for (size_t i = 0; cfg != NULL && i < cfg->nservices; i++) {
         const struct agent_service *s = &cfg->services[i];
@@ -137,7 +140,88 @@ static bool is_addition_at(const struct rx_tokens *ws, size_t i)
                          (i + 1 < ws->n && strcmp(ws->t[i].low, "as") == 0 && strcmp(ws->t[i + 1].low, "well") == 0));
 }
 
-bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
+/* text into out (size bytes) without the words of ws marked cut; what lies between
+ * words is kept. */
+static void write_uncut(const char *text, const struct rx_tokens *ws, const bool *is_cut, char *out, size_t size)
+{
+    /* the text without the cut words; what lies between words is kept */
+    size_t n = 0, from = 0, end = strlen(text);
+    for (size_t j = 0; j <= ws->n; j++) {
+        size_t to = j < ws->n ? (size_t)(ws->t[j].raw - text) : end;
+        size_t len = to - from;
+        if (n + len + 1 > size)
+            len = size - 1 - n;
+        memcpy(out + n, text + from, len);
+        n += len;
+        /* a word cut takes the spaces and commas after it along: "at two, no, three"
+         * reads "at three" */
+        if (j < ws->n)
+            from = !is_cut[j] ? (size_t)(ws->t[j].raw - text) : j + 1 < ws->n ? (size_t)(ws->t[j + 1].raw - text) : end;
+    }
+    out[n] = '\0';
+}
+
+/* Words between a connector or a cue and its value: "not a fan", "no, at four". */
+static const char *const articles[] = {"a", "an", "the", "at", "on", "my", NULL};
+
+/* Fillers after a cue that belong to it and go with it: "no wait, make that five" reads
+ * "five", where "at" and "on" stay with the value ("no, on Tuesday"). */
+static const char *const cue_fillers[] = {
+    "its", "it", "is", "lets", "say", "make", "that", "uh", "um", "i", "mean", "sorry", "just",
+    "never", "mind", "rather", "do", "can", "we", NULL};
+
+/* A cue that takes back what was said even when a reason follows it before the new
+ * value ("Monday, oh wait, I work Monday, Tuesday at noon"); not a bare "no" or
+ * "sorry", which also start other sentences. */
+static bool is_plain_cue(const struct rx_tokens *ws, size_t i, size_t k)
+{
+    return k >= 2 || strcmp(ws->t[i].low, "wait") == 0 || strcmp(ws->t[i].low, "actually") == 0;
+}
+
+/* Values the caller says they do not mean, next to the one they do: "ten instead of
+ * nine", "Wednesday, not Thursday", "a ceiling fan, sorry, not a fan, a chandelier":
+ * the connector and the value after it are cut when a value of the same kind stands
+ * just before. */
+static bool cut_negated(const char *text, const struct agent_config *cfg, char *out, size_t size)
+{
+    struct rx_tokens ws;
+    rx_tokenise(text, &ws);
+    bool is_cut[RX_TOKENS_MAX] = {false};
+    bool is_negated = false;
+    for (size_t i = 1; i + 1 < ws.n; i++) {
+        const char *w = ws.t[i].low, *next = ws.t[i + 1].low;
+        size_t k = strcmp(w, "not") == 0                                   ? 1
+                   : strcmp(w, "instead") == 0 && strcmp(next, "of") == 0 ? 2
+                   : strcmp(w, "rather") == 0 && strcmp(next, "than") == 0 ? 2
+                                                                            : 0;
+        if (k == 0)
+            continue;
+        size_t v = i + k;
+        while (v < ws.n && is_in(ws.t[v].low, articles))
+            v++;
+        unsigned kind = v < ws.n ? kind_of(cfg, &ws.t[v]) : 0;
+        size_t before = i;
+        while (before > 0 && i - before < 3 && (kind_of(cfg, &ws.t[before - 1]) & kind) == 0)
+            before--;
+        if (kind == 0 || before == 0 || (kind_of(cfg, &ws.t[before - 1]) & kind) == 0)
+            continue;
+        kind &= kind_of(cfg, &ws.t[before - 1]);
+        size_t end = v;
+        while (end < ws.n && (kind_of(cfg, &ws.t[end]) & kind) != 0)
+            end++;
+        for (size_t j = i; j < end; j++)
+            is_cut[j] = true;
+        is_negated = true;
+        i = end;
+    }
+    if (!is_negated)
+        return false;
+    write_uncut(text, &ws, is_cut, out, size);
+    return true;
+}
+
+/* The repairs of rx_repair_text after the negated values are gone. */
+static bool cut_repairs(const char *text, const struct agent_config *cfg, char *out, size_t size)
 {
     struct rx_tokens ws;
     rx_tokenise(text, &ws);
@@ -162,6 +246,25 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
         while (after < ws.n && is_in(ws.t[after].low, fillers))
             after++;
         unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
+        /* a value of another kind than the one just said is the new one ("at 3, no
+         * wait, let's do a color"), but not inside a reason the caller gives about
+         * themselves ("Monday, oh wait, I work Monday": "work" of the service "the
+         * works") */
+        for (size_t j = i + k; (kind & kind_of(cfg, &ws.t[value])) == 0 && j < after; j++)
+            if (strcmp(ws.t[j].low, "i") == 0)
+                kind = 0;
+        /* past a reason, a day only: a number there is as likely a phone number ("oh
+         * wait, use my work number, 212 ..."), and a service said far from its cue is
+         * for the reading of services (rx_repair_cue_between) */
+        unsigned reason_kinds = kind_of(cfg, &ws.t[value]) & KIND_DAY;
+        bool is_reason_cut = false;     /* the words between the cue and the new value go */
+        for (size_t j = after; kind == 0 && is_plain_cue(&ws, i, k) && j < ws.n && j < after + 6; j++)
+            if ((kind_of(cfg, &ws.t[j]) & reason_kinds) != 0 &&
+                strcmp(ws.t[j].low, ws.t[value].low) != 0) {
+                after = j;
+                kind = kind_of(cfg, &ws.t[j]);
+                is_reason_cut = true;
+            }
         if (kind == 0)
             continue;
         /* "a blowout, and actually a color too" adds a second service */
@@ -201,6 +304,8 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
             is_cut[wrong - 1] = true;
         for (size_t j = before + 1; j < i + k; j++)    /* hesitations, then the cue */
             is_cut[j] = true;
+        for (size_t j = i + k; j < after; j++)
+            is_cut[j] = is_reason_cut || is_in(ws.t[j].low, cue_fillers);
         is_repaired = true;
         /* the new value, all its words ("four one five, six six two"), is settled: a
          * later repair ("at 7, no, 7:30") cuts only what was said after it */
@@ -211,24 +316,20 @@ bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out,
     }
     if (!is_repaired)
         return false;
-    /* the text without the cut words; what lies between words is kept */
-    size_t n = 0, from = 0, end = strlen(text);
-    for (size_t j = 0; j <= ws.n; j++) {
-        size_t to = j < ws.n ? (size_t)(ws.t[j].raw - text) : end;
-        size_t len = to - from;
-        if (n + len + 1 > size)
-            len = size - 1 - n;
-        memcpy(out + n, text + from, len);
-        n += len;
-        /* a word cut takes the spaces and commas after it along: "at two, no, three"
-         * reads "at three" */
-        if (j < ws.n)
-            from = !is_cut[j] ? (size_t)(ws.t[j].raw - text) : j + 1 < ws.n ? (size_t)(ws.t[j + 1].raw - text) : end;
-    }
-    out[n] = '\0';
+    write_uncut(text, &ws, is_cut, out, size);
     return true;
 }
 
+bool rx_repair_text(const char *text, const struct agent_config *cfg, char *out, size_t size)
+{
+    char kept[RX_TOKENS_MAX * 8];
+    bool is_negated = strlen(text) < sizeof kept && cut_negated(text, cfg, kept, sizeof kept);
+    if (cut_repairs(is_negated ? kept : text, cfg, out, size))
+        return true;
+    if (is_negated)
+        snprintf(out, size, "%s", kept);
+    return is_negated;
+}
 
 bool rx_repair_cue_between(const char *text, size_t from, size_t to)
 {
