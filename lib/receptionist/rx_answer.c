@@ -123,14 +123,15 @@ static bool answer_priced(struct rx_turn *t)
 
 /* "how long's the warranty on the install?": a question naming one service that the
  * FAQ or a policy answers by what it asks beyond the service; "can i buy a present for
- * a pedicure" asks so too (the gift cards), though "can i" is no question word. */
-static bool answer_beyond_service(struct rx_turn *t)
+ * a pedicure" asks so too (the gift cards), though "can i" is no question word. With
+ * is_common_ok, common words of speech ("cancel") are enough to find the text. */
+static bool answer_beyond_service(struct rx_turn *t, bool is_common_ok)
 {
     if (t->nservices != 1 || !(rx_text_is_question(&t->text) || rx_text_has(&t->text, "can i")))
         return false;
     struct rx_search_hit hit = rx_search_beyond_service(t->cfg, t->raw, (size_t)t->services[0]);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_MIN_SCORE ||
-        hit.uncommon_words == 0)
+        (hit.uncommon_words == 0 && !is_common_ok))
         return false;
     rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
     return true;
@@ -310,7 +311,10 @@ static bool answer_by_kind(struct rx_turn *t)
         return true;
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
-    if (!is_price && answer_beyond_service(t))
+    /* "is there a charge if I cancel my ceramic coating?" asks about cancelling, not the
+     * price: the words of cancelling are common, but the question is theirs */
+    bool is_cancel_fee = is_price && rx_text_has_any(x, rx_cancel_words);
+    if ((!is_price || is_cancel_fee) && answer_beyond_service(t, is_cancel_fee))
         return true;
     if (is_price && t->nservices > 0) {
         rx_answer_price(t);
