@@ -318,7 +318,10 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
         bool is_last_clause = i > 0 && i + whole == w->n && (w->t[i].is_break_before || is(&w->t[i - 1], "for"));
         /* "I'm a new patient, Omar Haddad, can I ...": a clause that is only a full name */
         bool is_mid_clause = i > 0 && w->t[i].is_break_before && i + whole < w->n && w->t[i + whole].is_break_before;
-        if (whole >= 2 && (is_first_clause || is_last_clause || is_mid_clause) && is_all_capitals(w, i, whole)) {
+        /* transcribed in lowercase, the clause must start with a common given name
+         * ("..., next tuesday at 2 pm, victor han") */
+        bool looks_named = is_all_capitals(w, i, whole) || (whole == 2 && rx_is_given_name(w->t[i].low, w->t[i].len));
+        if (whole >= 2 && (is_first_clause || is_last_clause || is_mid_clause) && looks_named) {
             f->at = i, f->n = whole;
             i += whole - 1;
             continue;
