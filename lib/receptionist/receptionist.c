@@ -387,8 +387,16 @@ static void greet_while_closed(struct rx_turn *t)
 {
     const struct agent_config *c = t->cfg;
     bool is_forwarding_now = c->after_hours == AGENT_AFTER_HOURS_FORWARD && !c->after_hours_answers_first;
+    const char *reason = "";
+    bool is_closure = rx_is_closure(c, &t->ctx->now.date, &reason);
     if (is_forwarding_now) {
         rx_say_put(&t->say, " We're closed right now");
+    } else if (is_closure) {
+        /* "We're closed today for Thanksgiving; we open again tomorrow ..." */
+        rx_say_put(&t->say, " We're closed today");
+        rx_say_closure_reason(&t->say, reason);
+        rx_say_put(&t->say, "; ");
+        rx_say_next_open(t);
     } else {
         rx_say_put(&t->say, " We're closed right now; ");
         rx_say_next_open(t);
