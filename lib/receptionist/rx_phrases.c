@@ -153,7 +153,8 @@ const char *const rx_message_request_words[] = {
     "have someone call", "get back to me", "pass on", "let them know", "tell them",
     "leave a note", "have them call", "someone call me", "i need to give you", "pass along",
     "let you guys know", "need you to know", "somebody call me", "someone to call me",
-    "somebody to call me", "lost and found", NULL};
+    "somebody to call me", "lost and found", "i left my", "i think i left", "we left our",
+    "left behind", NULL};
 const char *const rx_message_announce_words[] = {
     "need to give you", "have to give you", "want to give you", "need to tell you", "want to tell you",
     "have to tell you", "have something to tell", NULL};
