@@ -309,6 +309,12 @@ static bool answer_by_kind(struct rx_turn *t)
     }
     if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
         return true;
+    /* "how much are your lessons?", "... your haircuts?" (one of which an alias
+     * names): each one's price */
+    if (is_price && t->nservices <= 1 && qualified[0] == '\0' && rx_find_services_of_kind(t, t->nservices == 1)) {
+        rx_answer_price(t);
+        return true;
+    }
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
     /* "is there a charge if I cancel my ceramic coating?" asks about cancelling, not the
