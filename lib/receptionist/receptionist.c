@@ -181,6 +181,12 @@ static void find_services(struct rx_turn *t)
                 *last = '\0';
                 consider_form(t, form, &best);
             }
+            /* the same with the number as digits: "45 minutes" for "45-minute lesson" */
+            last = strrchr(norm, ' ');
+            if (strpbrk(norm, "0123456789") != NULL && last != NULL && strchr(norm, ' ') != last) {
+                *last = '\0';
+                consider_form(t, norm, &best);
+            }
         }
         if (best.len == 0)
             continue;
@@ -216,6 +222,24 @@ static void find_services(struct rx_turn *t)
             is_apart[j] = is_apart[j - 1];
             at[j - 1] = ta, len[j - 1] = tl, t->services[j - 1] = ts, is_apart[j - 1] = tp;
         }
+    /* "a tax planning, I mean actually it's more a bookkeeping appointment": a service
+     * the caller took back for a later one is not asked for */
+    int kept = 0;
+    for (int i = 0; i < t->nservices; i++) {
+        if (i + 1 < t->nservices && rx_repair_cue_between(t->text.norm, at[i] + len[i], at[i + 1]))
+            continue;
+        t->services[kept] = t->services[i];
+        at[kept++] = at[i];
+    }
+    t->nservices = kept;
+    if (t->nservices == 1) {
+        size_t meant_at;
+        int meant = rx_repair_the_one_meant(t->text.norm, at[0] + len[0], t->cfg, t->services[0], &meant_at);
+        if (meant >= 0) {
+            t->services[0] = meant;
+            at[0] = meant_at;
+        }
+    }
     for (int i = 0; i < t->nservices; i++)
         t->service_at[i] = at[i];
 }
@@ -363,8 +387,16 @@ static void greet_while_closed(struct rx_turn *t)
 {
     const struct agent_config *c = t->cfg;
     bool is_forwarding_now = c->after_hours == AGENT_AFTER_HOURS_FORWARD && !c->after_hours_answers_first;
+    const char *reason = "";
+    bool is_closure = rx_is_closure(c, &t->ctx->now.date, &reason);
     if (is_forwarding_now) {
         rx_say_put(&t->say, " We're closed right now");
+    } else if (is_closure) {
+        /* "We're closed today for Thanksgiving; we open again tomorrow ..." */
+        rx_say_put(&t->say, " We're closed today");
+        rx_say_closure_reason(&t->say, reason);
+        rx_say_put(&t->say, "; ");
+        rx_say_next_open(t);
     } else {
         rx_say_put(&t->say, " We're closed right now; ");
         rx_say_next_open(t);

@@ -5,6 +5,7 @@
  * rx_answer_parts.h): opening hours, FAQ and policies, services and prices, services
  * not offered. A service the business does not list is never invented: the caller
  * hears that it is not offered and what is. */
+#include <stdio.h>
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
@@ -122,14 +123,15 @@ static bool answer_priced(struct rx_turn *t)
 
 /* "how long's the warranty on the install?": a question naming one service that the
  * FAQ or a policy answers by what it asks beyond the service; "can i buy a present for
- * a pedicure" asks so too (the gift cards), though "can i" is no question word. */
-static bool answer_beyond_service(struct rx_turn *t)
+ * a pedicure" asks so too (the gift cards), though "can i" is no question word. With
+ * is_common_ok, common words of speech ("cancel") are enough to find the text. */
+static bool answer_beyond_service(struct rx_turn *t, bool is_common_ok)
 {
     if (t->nservices != 1 || !(rx_text_is_question(&t->text) || rx_text_has(&t->text, "can i")))
         return false;
     struct rx_search_hit hit = rx_search_beyond_service(t->cfg, t->raw, (size_t)t->services[0]);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.topic_score < RX_SEARCH_MIN_SCORE ||
-        hit.uncommon_words == 0)
+        (hit.uncommon_words == 0 && !is_common_ok))
         return false;
     rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
     return true;
@@ -171,13 +173,28 @@ static bool answer_over_list(struct rx_turn *t)
     return true;
 }
 
+/* norm (" w w w ") into out without the words of phrases: a request's own words ("can
+ * I book that") are not what it is about. */
+static void drop_phrases(const char *norm, const char *const *phrases, char *out, size_t size)
+{
+    snprintf(out, size, "%s", norm);
+    for (size_t i = 0; phrases[i] != NULL; i++) {
+        size_t n = strlen(phrases[i]);
+        for (char *p = out; (p = strstr(p, phrases[i])) != NULL; p += n)
+            if (p > out && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
+                memset(p, ' ', n);
+    }
+}
+
 bool rx_answer_unbookable(struct rx_turn *t)
 {
     if (t->nservices > 0)
         return false;
     if (rx_answer_common_service(t))
         return true;
-    struct rx_search_hit hit = rx_search(t->cfg, t->raw);
+    char topic[sizeof t->text.norm];
+    drop_phrases(t->text.norm, rx_book_words, topic, sizeof topic);
+    struct rx_search_hit hit = rx_search(t->cfg, topic);
     if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.uncommon_words == 0 ||
         hit.topic_score < RX_SEARCH_MIN_SCORE || !says_no(t->cfg, &hit))
         return false;
@@ -292,9 +309,18 @@ static bool answer_by_kind(struct rx_turn *t)
     }
     if (is_price && t->nservices == 0 && qualified[0] == '\0' && answer_priced(t))
         return true;
+    /* "how much are your lessons?", "... your haircuts?" (one of which an alias
+     * names): each one's price */
+    if (is_price && t->nservices <= 1 && qualified[0] == '\0' && rx_find_services_of_kind(t, t->nservices == 1)) {
+        rx_answer_price(t);
+        return true;
+    }
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);
-    if (!is_price && answer_beyond_service(t))
+    /* "is there a charge if I cancel my ceramic coating?" asks about cancelling, not the
+     * price: the words of cancelling are common, but the question is theirs */
+    bool is_cancel_fee = is_price && rx_text_has_any(x, rx_cancel_words);
+    if ((!is_price || is_cancel_fee) && answer_beyond_service(t, is_cancel_fee))
         return true;
     if (is_price && t->nservices > 0) {
         rx_answer_price(t);

@@ -83,6 +83,10 @@ void rx_answer_price_list(struct rx_turn *t);    /* the first few services and p
 void rx_answer_services(struct rx_turn *t);      /* "We offer ..." */
 /* Sets the service a price or duration question without one is about, if any. */
 void rx_find_service_asked_about(struct rx_turn *t);
+/* "how much are your lessons?": the services whose names end in the caller's word
+ * (singular or plural; with is_plural_only, plural) become the turn's services, when
+ * there are several (up to RX_TURN_SERVICES); false if fewer than two. */
+bool rx_find_services_of_kind(struct rx_turn *t, bool is_plural_only);
 /* "and highlights?" just after color: a sentence of its description; false if none. */
 bool rx_answer_from_description(struct rx_turn *t);
 /* Sets (and notes in the call's memory) the one service named in another form ("snake

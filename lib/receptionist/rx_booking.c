@@ -597,11 +597,13 @@ bool rx_booking_turn(struct rx_turn *t)
         bool is_question = rx_text_is_question(&t->text);
         /* "could we do it on a video call instead?" asks for a change; its "do it" is no yes */
         bool is_change = rx_text_has_any(&t->text, rx_change_words);
-        bool is_yes = rx_text_is_yes(&t->text) && !is_question && !is_change;
+        /* "oh before you book it, can I stay in the room?": its "book it" waits */
+        bool is_held = rx_text_has(&t->text, "before you");
+        bool is_yes = rx_text_is_yes(&t->text) && !is_question && !is_change && !is_held;
         bool is_no = rx_text_is_no(&t->text) && !is_question;
         /* "how much is the nail art?" asks about a service, it does not switch to it; "can
          * we do five instead?" does change the booking */
-        if (is_question && !is_change) {
+        if ((is_question || is_held) && !is_change) {
             m->is_awaiting_confirmation = true;
             return false;
         }

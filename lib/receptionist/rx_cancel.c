@@ -7,17 +7,32 @@
 
 #include "receptionist/rx_internal.h"
 
+/* Where the caller's "instead" is, when a day or time is said just before it ("I can't
+ * make it at two, can we do three instead"); NULL if not. */
+static const char *instead_at(const struct rx_turn *t)
+{
+    const char *p = strstr(t->raw, " instead");
+    if (p == NULL || !t->has_when)
+        return NULL;
+    return p;
+}
+
 bool rx_cancel_is_move(const struct rx_turn *t)
 {
-    return rx_text_has_any(&t->text, rx_move_words);
+    /* a cancel that names what it wants instead is a move */
+    return rx_text_has_any(&t->text, rx_move_words) ||
+           (instead_at(t) != NULL && rx_text_has_any(&t->text, rx_cancel_words));
 }
 
 bool rx_cancel_is_request(const struct rx_turn *t)
 {
     if (rx_text_has_any(&t->text, rx_hypothetical_words))
         return false;
+    /* "I have to cancel for today, what's the fee for that?" asks first: the policy
+     * answers, and the cancel follows when the caller still wants it */
+    bool is_about_fee = rx_text_is_question(&t->text) && rx_text_has_any(&t->text, rx_price_words);
     return rx_cancel_is_move(t) ||
-           (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy"));
+           (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy") && !is_about_fee);
 }
 
 /* The words after the last " to " of text, where a move names its new day ("from
@@ -44,6 +59,24 @@ static void keep_move_when(struct rx_turn *t)
     if (to != NULL && spoken_time_parse(to, strlen(to), &t->ctx->now, 0, &later) && later.has_date) {
         when = later;
         has_when = true;
+    }
+    /* "tomorrow at two, can we do three instead": the clause before "instead" says the
+     * new time (the day stays the one said) */
+    const char *instead = instead_at(t);
+    if (instead != NULL) {
+        const char *clause = instead;
+        while (clause > t->raw && clause[-1] != ',' && clause[-1] != '.')
+            clause--;
+        if (spoken_time_parse(clause, (size_t)(instead - clause), &t->ctx->now, SPOKEN_EXPECT_TIME, &later) &&
+            later.has_time) {
+            when.has_time = true;
+            when.hour = later.hour;
+            when.minute = later.minute;
+            when.is_time_ambiguous = later.is_time_ambiguous;
+            when.alt_hour = later.alt_hour;
+            if (later.has_date)
+                when.date = later.date, when.has_date = true;
+        }
     }
     m->is_same_time = rx_text_has_any(&t->text, rx_same_time_words);
     if (!has_when)

@@ -56,6 +56,12 @@ void rx_escalate(struct rx_turn *t, const char *reason, bool is_urgent)
     }
     if (!is_open || !has_transfer_number(t)) {
         rx_say_gap(t);
+        /* "sparks coming out of the switch" at night: what the business wants such
+         * callers told comes before the message */
+        if (!is_open && is_urgent && t->cfg->after_hours_message[0] != '\0') {
+            rx_say_sentence(&t->say, t->cfg->after_hours_message);
+            rx_say_put(&t->say, " ");
+        }
         rx_say_put(&t->say, is_open ? "No one can come to the phone right now, but I'll take a message and make sure they get it."
                                     : "We're closed right now, so no one can take your call, but I'll take a message and make sure they get it.");
         t->is_message_announced = true;

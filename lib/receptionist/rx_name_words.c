@@ -101,7 +101,7 @@ const char *const rx_given_names[] = {
     "jonathan", "jordan", "jorge", "jose", "joseph", "josh", "joshua", "joy", "juan", "judy",
     "julia", "julie", "june", "justin", "karen", "kate", "katherine", "kathleen", "kathy",
     "katie", "kayla", "keith", "kelly", "ken", "kenneth", "kevin", "kim", "kimberly", "kyle",
-    "laura", "lauren", "leah", "lee", "leo", "liam", "lily", "linda", "lisa", "logan", "lori",
+    "laura", "lauren", "leah", "lee", "leo", "liam", "lily", "linda", "lisa", "liz", "logan", "lori",
     "louis", "lucas", "lucy", "luis", "luke", "lynn", "madison", "maria", "marie", "marilyn",
     "mark", "martha", "martin", "mary", "mason", "matt", "matthew", "maya", "megan", "melissa",
     "mia", "michael", "michelle", "miguel", "mike", "mohammed", "molly", "nancy", "natalie",

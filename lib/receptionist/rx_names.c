@@ -107,20 +107,27 @@ static bool ends_with_period(const struct rx_token *t)
     return t->raw_len == 1 && t->raw[1] == '.';
 }
 
+/* The word at k was joined to the one before it by a hyphen: "Fernandez-Ruiz". */
+static bool is_hyphen_joined(const struct rx_tokens *w, size_t k)
+{
+    return k > 0 && w->t[k].raw > w->t[k - 1].raw && w->t[k].raw[-1] == '-';
+}
+
 /* How many tokens of a name start at i, in one clause: up to NAME_WORDS_MAX name words,
  * with particles and middle initials between them. */
 static size_t name_span(const struct rx_tokens *w, size_t i)
 {
     size_t n = 0, words = 0;
-    while (i + n < w->n && words < NAME_WORDS_MAX) {
+    while (i + n < w->n && (words < NAME_WORDS_MAX || is_hyphen_joined(w, i + n))) {
         const struct rx_token *t = &w->t[i + n];
-        bool is_joined = n == 0 || !t->is_break_before ||
+        bool is_joined = n == 0 || !t->is_break_before || is_hyphen_joined(w, i + n) ||
                          (is_initial(&w->t[i + n - 1]) && ends_with_period(&w->t[i + n - 1]));
         if (!is_joined)
             break;
         bool is_particle_here = n > 0 && is_particle(t);
         if (!is_particle_here && (is_name_word(t) || (n > 0 && is_capital_surname(t)))) {
-            n++, words++;
+            n++;
+            words += !(n > 1 && is_hyphen_joined(w, i + n - 1));     /* "Fernandez-Ruiz" is one */
             continue;
         }
         /* particles or an initial, then a name word, all in the clause */
@@ -177,10 +184,11 @@ static size_t match_any(const struct rx_tokens *w, size_t i, const char *const *
 /* Cues that a name follows for sure. */
 static const char *const sure_cues[] = {
     "my name is", "my names", "the name is", "the names", "name is", "names", "call me",
-    "under the name", "last name is", "first name is", NULL};
+    "under the name", "last name is", "first name is", "put it under", "book it under",
+    NULL};
 /* Cues after which a name is likely: the words must also look like one. */
 static const char *const likely_cues[] = {
-    "this is", "it is", "its", "i am", "im", "under", "put it under", "book it under",
+    "this is", "it is", "its", "i am", "im", "under",
     "reservation for", "booking for", "table for", "appointment for", NULL};
 /* The person a visit is for: "for my daughter, Ruby Tran", after a possessive. */
 static const char *const relations[] = {
@@ -221,7 +229,7 @@ static bool write_name(const struct rx_tokens *w, size_t i, size_t n, char *buf,
         if (out + t->raw_len + 3 > size)
             break;
         if (out > 0)   /* "Martinez-Vega" keeps its hyphen */
-            buf[out++] = k > 0 && t->raw > w->t[i + k - 1].raw && t->raw[-1] == '-' ? '-' : ' ';
+            buf[out++] = is_hyphen_joined(w, i + k) ? '-' : ' ';
         bool is_lowercase = !t->is_capital;
         bool keeps_case = k > 0 && k + 1 < n && is_particle(t);
         for (size_t c = 0; c < t->raw_len; c++) {
@@ -310,7 +318,10 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
         bool is_last_clause = i > 0 && i + whole == w->n && (w->t[i].is_break_before || is(&w->t[i - 1], "for"));
         /* "I'm a new patient, Omar Haddad, can I ...": a clause that is only a full name */
         bool is_mid_clause = i > 0 && w->t[i].is_break_before && i + whole < w->n && w->t[i + whole].is_break_before;
-        if (whole >= 2 && (is_first_clause || is_last_clause || is_mid_clause) && is_all_capitals(w, i, whole)) {
+        /* transcribed in lowercase, the clause must start with a common given name
+         * ("..., next tuesday at 2 pm, victor han") */
+        bool looks_named = is_all_capitals(w, i, whole) || (whole == 2 && rx_is_given_name(w->t[i].low, w->t[i].len));
+        if (whole >= 2 && (is_first_clause || is_last_clause || is_mid_clause) && looks_named) {
             f->at = i, f->n = whole;
             i += whole - 1;
             continue;
@@ -382,6 +393,17 @@ static bool find_spelled(const struct rx_tokens *w, size_t *at, size_t *n)
     return false;
 }
 
+/* The n single letters at at spell the word at word. */
+static bool spells(const struct rx_tokens *w, size_t at, size_t n, size_t word)
+{
+    if (w->t[word].len != n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (w->t[at + k].low[0] != w->t[word].low[k])
+            return false;
+    return true;
+}
+
 /* Titles said before a name: "Mrs. Helen Park" is Helen Park. */
 static const char *const titles[] = {"mr", "mrs", "ms", "miss", "mister", "missus", NULL};
 
@@ -405,6 +427,36 @@ static void make_whole(const struct rx_tokens *w, struct found *f)
             f->n = n;
         }
     }
+    /* "it's bob, robert kowalski", "put it under mcallister, ryan mcallister": one word,
+     * then at once a clause that is the name in full, with that family name or after a
+     * given name (a nickname said first) */
+    if (f->n == 1 && next < w->n && w->t[next].is_break_before) {
+        size_t n = name_span(w, next);
+        bool is_clause = n > 1 && (next + n == w->n || w->t[next + n].is_break_before);
+        const struct rx_token *one = &w->t[f->at], *last = &w->t[next + n - 1];
+        if (is_clause && (strcmp(one->low, last->low) == 0 || rx_is_given_name(one->low, one->len))) {
+            f->at = next;
+            f->n = n;
+        }
+    }
+}
+
+/* "Nguyen, Thi Lan" to "what name?": a family name alone, then the given names, in a
+ * clause each. The index of that family name, or SIZE_MAX when the name was not said so
+ * (it is a given name, or in the name already: "Kowalski, Walt Kowalski"). */
+static size_t family_name_first(const struct rx_tokens *w, const struct found *f)
+{
+    if (f->n < 2 || f->at < 1 || !w->t[f->at].is_break_before)
+        return SIZE_MAX;
+    size_t k = f->at - 1;
+    bool is_alone = k == 0 || w->t[k].is_break_before || is_one_of(&w->t[k - 1], lead_words);
+    if (!is_alone || !is_name_word(&w->t[k]) || rx_is_given_name(w->t[k].low, w->t[k].len) ||
+        is_one_of(&w->t[k], titles) || is_one_of(&w->t[k], cue_titles))
+        return SIZE_MAX;
+    for (size_t i = f->at; i < f->at + f->n; i++)
+        if (strcmp(w->t[i].low, w->t[k].low) == 0)
+            return SIZE_MAX;
+    return k;
 }
 
 /* The one word after "last name is", "last name's", "surname is" (*at), and where its
@@ -462,6 +514,13 @@ static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t 
             return true;
         }
     }
+    size_t family = is_asked ? family_name_first(w, &f) : SIZE_MAX;
+    char given[128], surname[64];
+    if (family != SIZE_MAX && write_name(w, f.at, f.n, given, sizeof given) &&
+        write_name(w, family, 1, surname, sizeof surname)) {
+        snprintf(buf, size, "%s %s", given, surname);
+        return true;
+    }
     return write_name(w, f.at, f.n, buf, size);
 }
 
@@ -474,7 +533,14 @@ bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
     if (find_spelled(&w, &at, &n)) {
         /* "It's Kate, K A T E": the spelling is not part of the name. "Smith, S M I T H,
          * John Smith": what follows a spelling, when anything does, is the name in full */
-        if (at + n < w.n) {
+        size_t rest = at + n < w.n ? name_span(&w, at + n) : 0;
+        bool is_rest_one_word = rest == 1 && (at + n + 1 == w.n || w.t[at + n + 1].is_break_before);
+        if (at > 0 && is_rest_one_word && spells(&w, at, n, at - 1)) {
+            /* "Zoe, Z O E, Kaplan": the word before spelled out, then the family name */
+            memmove(w.t + at, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
+            w.n -= n;
+            w.t[at].is_break_before = false;
+        } else if (at + n < w.n) {
             memmove(w.t, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
             w.n -= at + n;
             w.t[0].is_break_before = true;

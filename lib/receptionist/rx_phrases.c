@@ -113,7 +113,8 @@ const char *const rx_move_words[] = {"reschedule", "move my", "change my appoint
                                      "move the appointment", "move the booking", "push my",
                                      "bump my", "rebook my", "move it to", "shift my",
                                      "shift it", "push it to", "push it back", "switch my",
-                                     "move our", NULL};
+                                     "move our", "push our", "bump our", "shift our",
+                                     "switch our", "change our", NULL};
 const char *const rx_trouble_words[] = {
     "what do i do", "what should i do", "what can i do", "dont know what to do", "im scared",
     "im afraid", "im worried", "help me", "in danger", "not safe", "emergency", "urgent",
@@ -141,6 +142,8 @@ const char *const rx_cancel_words[] = {"cancel my", "cancel the appointment",
                                        "want to cancel", "like to cancel", "wont be able to make",
                                        "not be able to make", "unable to make", "wont make it",
                                        "cant come in", "cannot come in", "cancel the",
+                                       "have to cancel", "got to cancel", "gotta cancel",
+                                       "cant make my", "cannot make my",
                                        "can you cancel", "could you cancel", "please cancel", NULL};
 
 /* ---- a message ---- */
@@ -150,7 +153,8 @@ const char *const rx_message_request_words[] = {
     "have someone call", "get back to me", "pass on", "let them know", "tell them",
     "leave a note", "have them call", "someone call me", "i need to give you", "pass along",
     "let you guys know", "need you to know", "somebody call me", "someone to call me",
-    "somebody to call me", "lost and found", NULL};
+    "somebody to call me", "lost and found", "i left my", "i think i left", "we left our",
+    "left behind", NULL};
 const char *const rx_message_announce_words[] = {
     "need to give you", "have to give you", "want to give you", "need to tell you", "want to tell you",
     "have to tell you", "have something to tell", NULL};

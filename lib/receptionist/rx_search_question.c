@@ -33,6 +33,11 @@ bool rx_search_stem(const char *w, size_t n, bool is_question, char out[RX_STEM_
             if (strcmp(endings[i], "ies") == 0)
                 s[n++] = 'y';
             s[n] = '\0';
+            /* "lasered", "covering": a verb's "er" under its ending goes too, as it does
+             * from "laser" and "cover", so the verb's forms share one stem */
+            if ((strcmp(endings[i], "ed") == 0 || strcmp(endings[i], "ing") == 0) &&
+                n > 4 && memcmp(s + n - 2, "er", 2) == 0)
+                s[n -= 2] = '\0';
             break;
         }
     }

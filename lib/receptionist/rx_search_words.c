@@ -44,6 +44,10 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"bulk", "packag", true}, {"bundl", "packag", false}, {"cheap", "discount", true},
     {"unhappy", "satisfaction", true}, {"complain", "satisfaction", true}, {"complaint", "satisfaction", true},
     {"skip", "slip", true}, {"tonight", "night", true},
+    /* who brings a child: the businesses write "a parent or guardian" */
+    {"grandma", "guardian", true}, {"grandpa", "guardian", true}, {"grandmoth", "guardian", true},
+    {"grandfath", "guardian", true}, {"grandparent", "guardian", true}, {"babysit", "guardian", true},
+    {"nanny", "guardian", true},
     {NULL, NULL, false},
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
+#include "receptionist/rx_names.h"
 
 static void say_service_price(struct rx_turn *t, const struct agent_service *svc)
 {
@@ -344,4 +345,39 @@ void rx_find_service_asked_about(struct rx_turn *t)
         t->services[0] = it;
         t->nservices = 1;
     }
+}
+
+/* The last word of a service's normalised name, as the caller may say it: "lesson" of
+ * "30-minute lesson". */
+static bool is_head_word(const char *name, const char *w, size_t n)
+{
+    char norm[AGENT_NAME_MAX * 4 + 1];
+    rx_text_normalise(name, norm, sizeof norm);
+    const char *head = strrchr(norm, ' ');
+    head = head != NULL ? head + 1 : norm;
+    size_t hn = strlen(head);
+    /* "lessons", "washes": the plural said */
+    return (hn == n && memcmp(head, w, n) == 0) || (n == hn + 1 && w[hn] == 's' && memcmp(head, w, hn) == 0) ||
+           (n == hn + 2 && w[hn] == 'e' && w[hn + 1] == 's' && memcmp(head, w, hn) == 0);
+}
+
+bool rx_find_services_of_kind(struct rx_turn *t, bool is_plural_only)
+{
+    for (const char *p = t->text.norm + 1; *p != '\0'; p += rx_word_len(p) + (p[rx_word_len(p)] == ' ')) {
+        size_t n = rx_word_len(p);
+        /* with a service named already, only the plural word that named it alone
+         * ("haircuts" for the alias "haircut", not "men's haircuts") */
+        bool is_naming_word = t->nservices == 1 && t->service_at[0] == (size_t)(p - t->text.norm);
+        if (n < 4 || rx_is_common_word(p, n) || (is_plural_only && (p[n - 1] != 's' || !is_naming_word)))
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < t->cfg->nservices && found < RX_TURN_SERVICES; i++)
+            if (is_head_word(t->cfg->services[i].name, p, n))
+                t->services[found++] = (int)i;
+        if (found >= 2) {
+            t->nservices = found;
+            return true;
+        }
+    }
+    return false;
 }

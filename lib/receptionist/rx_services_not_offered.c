@@ -10,6 +10,7 @@
 
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_names.h"
+#include "receptionist/rx_tokens.h"
 
 /* ---- a service the business does not list, after a cue ---- */
 
@@ -76,6 +77,31 @@ static bool begins_a_service(const struct agent_config *c, const char *words)
     return false;
 }
 
+/* The caller's words of what (n bytes), which start at byte at of the turn's norm, up
+ * to the end of their clause as transcribed: "piano tuning, our old upright is out of
+ * tune" asks for piano tuning. The new length of what. */
+static size_t cut_at_clause_end(const struct rx_turn *t, size_t at, char *what, size_t n)
+{
+    struct rx_tokens ws;
+    rx_tokenise(t->raw, &ws);
+    if (ws.n != t->text.nwords)
+        return n;           /* the transcription's words and the norm's do not line up */
+    size_t first = 0;       /* the norm is " w w w ": a word ends at each space after the first */
+    for (size_t i = 1; i < at && t->text.norm[i] != '\0'; i++)
+        first += t->text.norm[i] == ' ';
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (what[i] != ' ')
+            continue;
+        words++;
+        if (first + words < ws.n && ws.t[first + words].is_break_before) {
+            what[i] = '\0';
+            return i;
+        }
+    }
+    return n;
+}
+
 /* What the caller asked for after a cue like "do you do" (rx_service_cues), if it is
  * not a known service, with the verb of the reply: "offer root canals", "fix garbage
  * disposals". */
@@ -100,6 +126,7 @@ static bool unknown_service_words(struct rx_turn *t, char *buf, size_t size)
             continue;
         char *what = buf + vn;
         size_t n = copy_service_words(p + strlen(c->cue), what, size - vn);
+        n = cut_at_clause_end(t, (size_t)(p - t->text.norm) + strlen(c->cue), what, n);
         const char *space = strchr(what, ' ');
         size_t first = space != NULL ? (size_t)(space - what) : n;
         if (n == 0 || rx_is_word_of(what, n, not_services) || rx_is_word_of(what, first, pronouns) ||

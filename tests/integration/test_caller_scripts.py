@@ -347,7 +347,7 @@ script("dental_honours_a_closure_day_for_hours_and_bookings", MORNING, D,
        doc=dental(closures=[{"date": "2026-03-05", "reason": "Staff training"}]))
 script("dental_is_closed_all_day_on_a_closure_day_and_takes_a_message", MORNING, D,
        ["Can I book a cleaning today?", "yes", "Nina Holt", "yes", "Call me about a checkup", "bye"],
-       heard_in_reply(0, "We're closed right now", "tomorrow, Wednesday, March 4th at 8 AM"),
+       heard_in_reply(0, "We're closed today for Snow day", "tomorrow, Wednesday, March 4th at 8 AM"),
        heard("I can't book an appointment"), no_booking,
        lambda r: message(r.caller, "checkup", "Nina Holt")(r),
        doc=dental(closures=[{"date": "2026-03-03", "reason": "Snow day"}]))

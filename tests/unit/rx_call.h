@@ -41,7 +41,7 @@ static inline const char *ci_find(const char *hay, const char *needle)
  * conversations of callers the receptionist was not written for) follow. */
 enum biz { DENTAL, SALON, PLUMBER, NBIZ_EXAMPLES };
 
-#define BIZ_MAX 32
+#define BIZ_MAX 64
 #define BIZ_KEY_MAX 48
 #define RX_MORE_BUSINESSES_DIR "tests/unit/rx/businesses"
 
