@@ -39,6 +39,8 @@ RUN_TOOLS = ("check_availability", "book", "take_message", "cancel_booking")
 LAST_TOOLS = ("book", "take_message", "cancel_booking")
 PER_FILE = 3                 # conversations taken from one .conv file at most
 BUDGET_MS = 15000            # a busy sanitizer build must not make a turn fall back
+AT_ONCE = 16                 # calls in progress at a time: all of them at once, beside the
+                             # other suites, left model turns waiting past the budget
 SEED_NAME = "Robin Ashdown"  # who booked the appointment a conversation cancels
 GOODBYE = "Thank you for calling, goodbye!"
 
@@ -249,7 +251,13 @@ def _start():
         p.rec = p.error = None
     setup = time.time() - t0
 
+    at_once = threading.BoundedSemaphore(AT_ONCE)
+
     def play(p):
+        with at_once:
+            play_one(p)
+
+    def play_one(p):
         try:
             sim = p.stack.sim
             if p.seed:
@@ -266,7 +274,7 @@ def _start():
     for t in threads:
         t.start()
     for t in threads:
-        t.join(200)
+        t.join(400)
     _state["requests"] = llm.requests()
     _state["done"] = True
     print(f"    {len(PLANS)} conversations on {len(stacks)} clocks: set-up {setup:.1f}s, "
