@@ -136,7 +136,7 @@ def test_a_commit_whose_reply_was_lost_is_sent_again_and_texts_once():
 def _goodbye_with_its_commit_failing(fail):
     """A call whose caller says goodbye; fail(proxy, words) arms the fault on the commit of
     that turn (the caller's words are in it only, in its transcript record). Returns the
-    call's record, the proxy and the worker."""
+    worker's log."""
     svc = private_redis()
     proxy = RedisFaultProxy(wh.redis_url_port(svc.redis_url))
     try:
