@@ -26,8 +26,8 @@
  *   COMMIT --ok--> IDLE (the committed state is the call's)
  *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c), counted
  *                             as a delivery unless a dependency was unavailable, when the
- *                             call's later events wait for it; UNLOADED after a COMMIT
- *                             that failed (it may have run: the retry reads the state)
+ *                             call's later events wait for it; LOADING after a COMMIT
+ *                             that failed (it may have run: the state is read again)
  *   any step --fenced--> the tenant is dropped and its calls stop where they are
  *
  * A call that waits takes no wake-up but its own: an event queued while a call is busy
@@ -81,6 +81,12 @@ static enum call_step set_event_aside(struct call_ctx *c, const struct call_resu
     end_handling(c);
     call_event_set_aside(c, call_queue_pop(&c->queue), r->why, r->is_transient);
     return CALL_STEP_IDLE;
+}
+
+/* The call's state read from Redis, when it has one. */
+static enum call_step step_to_load(const struct call_ctx *c)
+{
+    return c->is_stateless ? CALL_STEP_IDLE : CALL_STEP_LOADING;
 }
 
 /* IDLE: what the event at the head of the queue needs first. */
@@ -170,7 +176,7 @@ static enum call_step step_after(struct call_ctx *c, const struct call_result *r
     case CALL_STEP_UNLOADED:
         if (r->outcome != CALL_STATE_WANTED && (!is_wake_up(r->outcome) || c->queue.head == NULL))
             return CALL_STEP_UNLOADED;
-        return c->is_stateless ? CALL_STEP_IDLE : CALL_STEP_LOADING;
+        return step_to_load(c);
     case CALL_STEP_IDLE:
         return step_for_head(c);
     case CALL_STEP_AGENT_WAIT:
@@ -193,13 +199,11 @@ static enum call_step step_after(struct call_ctx *c, const struct call_result *r
             call_retry_in(c, RETRY_BASE_MS);
             return CALL_STEP_UNLOADED;
         }
-        if (c->step == CALL_STEP_COMMIT) {
-            /* The commit may have run with its reply lost: the retry starts from the
-             * state Redis holds, not the one in hand from before the commit. */
-            set_event_aside(c, r);
-            return CALL_STEP_UNLOADED;
-        }
-        return set_event_aside(c, r);
+        enum call_step next = set_event_aside(c, r);
+        /* The commit may have run with its reply lost: the call's next event (the
+         * retry, or one after it) starts from the state Redis holds, not the one in
+         * hand from before the commit. */
+        return c->step == CALL_STEP_COMMIT ? step_to_load(c) : next;
     }
     return step_after_ok(c, r);
 }

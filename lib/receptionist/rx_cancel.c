@@ -7,8 +7,8 @@
 
 #include "receptionist/rx_internal.h"
 
-/* Where the caller's "instead" is, when a day or time is said just before it ("I can't
- * make it at two, can we do three instead"); NULL if not. */
+/* Where the caller's "instead" is, in a turn that says a day or time ("I can't make it
+ * at two, can we do three instead"); NULL if not. */
 static const char *instead_at(const struct rx_turn *t)
 {
     const char *p = strstr(t->raw, " instead");

@@ -347,35 +347,52 @@ void rx_find_service_asked_about(struct rx_turn *t)
     }
 }
 
-/* The last word of a service's normalised name, as the caller may say it: "lesson" of
- * "30-minute lesson". */
-static bool is_head_word(const char *name, const char *w, size_t n)
+/* The caller's word w (n bytes) is head, the last word of a service's name, or its
+ * plural ("lessons", "washes"). */
+static bool is_head_word(const char *head, size_t hn, const char *w, size_t n)
 {
-    char norm[AGENT_NAME_MAX * 4 + 1];
-    rx_text_normalise(name, norm, sizeof norm);
-    const char *head = strrchr(norm, ' ');
-    head = head != NULL ? head + 1 : norm;
-    size_t hn = strlen(head);
-    /* "lessons", "washes": the plural said */
     return (hn == n && memcmp(head, w, n) == 0) || (n == hn + 1 && w[hn] == 's' && memcmp(head, w, hn) == 0) ||
            (n == hn + 2 && w[hn] == 'e' && w[hn + 1] == 's' && memcmp(head, w, hn) == 0);
 }
 
+#define KIND_WORDS_MAX 16
+
 bool rx_find_services_of_kind(struct rx_turn *t, bool is_plural_only)
 {
-    for (const char *p = t->text.norm + 1; *p != '\0'; p += rx_word_len(p) + (p[rx_word_len(p)] == ' ')) {
+    /* the caller's words that may name a kind, in order */
+    const char *words[KIND_WORDS_MAX];
+    size_t lens[KIND_WORDS_MAX];
+    int nwords = 0;
+    for (const char *p = t->text.norm + 1; *p != '\0' && nwords < KIND_WORDS_MAX;
+         p += rx_word_len(p) + (p[rx_word_len(p)] == ' ')) {
         size_t n = rx_word_len(p);
         /* with a service named already, only the plural word that named it alone
          * ("haircuts" for the alias "haircut", not "men's haircuts") */
         bool is_naming_word = t->nservices == 1 && t->service_at[0] == (size_t)(p - t->text.norm);
         if (n < 4 || rx_is_common_word(p, n) || (is_plural_only && (p[n - 1] != 's' || !is_naming_word)))
             continue;
-        int found = 0;
-        for (size_t i = 0; i < t->cfg->nservices && found < RX_TURN_SERVICES; i++)
-            if (is_head_word(t->cfg->services[i].name, p, n))
-                t->services[found++] = (int)i;
-        if (found >= 2) {
-            t->nservices = found;
+        words[nwords] = p;
+        lens[nwords++] = n;
+    }
+    if (nwords == 0)
+        return false;
+    /* each service's name normalised once: the services each word is the kind of */
+    int found[KIND_WORDS_MAX][RX_TURN_SERVICES];
+    int nfound[KIND_WORDS_MAX] = {0};
+    for (size_t i = 0; i < t->cfg->nservices; i++) {
+        char norm[AGENT_NAME_MAX * 4 + 1];
+        rx_text_normalise(t->cfg->services[i].name, norm, sizeof norm);
+        const char *head = strrchr(norm, ' ');
+        head = head != NULL ? head + 1 : norm;
+        size_t hn = strlen(head);
+        for (int k = 0; k < nwords; k++)
+            if (nfound[k] < RX_TURN_SERVICES && is_head_word(head, hn, words[k], lens[k]))
+                found[k][nfound[k]++] = (int)i;
+    }
+    for (int k = 0; k < nwords; k++) {
+        if (nfound[k] >= 2) {
+            memcpy(t->services, found[k], sizeof found[k][0] * (size_t)nfound[k]);
+            t->nservices = nfound[k];
             return true;
         }
     }
