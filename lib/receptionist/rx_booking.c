@@ -60,6 +60,15 @@ bool rx_booking_is_request(const struct rx_turn *t)
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))
         return true;
+    /* "can you guys move me this sunday?": the trade's work asked for on a later day,
+     * though the word fits several services; the booking asks which. Not today: "I need
+     * a cake for tonight, is that possible?" asks whether it can be done at all. */
+    static const char *const asks_for_work[] = {"can you", "could you", "can yall", "could yall", NULL};
+    bool is_day_ahead = t->has_when && t->when.has_date && civil_date_compare(&t->when.date, &t->ctx->now.date) > 0;
+    if (t->nservices == 0 && is_day_ahead && t->unlisted[0] == '\0' &&
+        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, asks_for_work)) &&
+        rx_says_service_word(t))
+        return true;
     return t->nservices > 0 &&
            (rx_text_has_any(&t->text, rx_want_words) ||
             (t->has_when && (t->when.has_date || t->when.has_time)));

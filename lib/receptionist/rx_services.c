@@ -246,6 +246,30 @@ static int find_loose_service(const struct rx_turn *t)
     return is_tie ? -1 : found;
 }
 
+bool rx_says_service_word(const struct rx_turn *t)
+{
+    struct loose_words lw;
+    loose_words_init(&lw, &t->text);
+    for (size_t i = 0; i < t->cfg->nservices && lw.n > 0; i++) {
+        const struct agent_service *svc = &t->cfg->services[i];
+        for (size_t k = 0; k <= svc->naliases; k++) {
+            const char *p = k == 0 ? svc->name : svc->aliases[k - 1];
+            while (*p != '\0') {
+                char w[32];
+                size_t n = 0;
+                for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
+                    if (*p != '\'' && n < sizeof w)
+                        w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+                if (n < sizeof w && is_loose_word(&lw, w, n))
+                    return true;
+                while (*p == ' ' || *p == '-')
+                    p++;
+            }
+        }
+    }
+    return false;
+}
+
 bool rx_use_loose_service(struct rx_turn *t)
 {
     if (rx_note_foreign_kind(t))

@@ -6,7 +6,8 @@
  *
  * Then the runner proves it can fail: every conversation of tests/fixtures/rx_failing/
  * must fail, at the line after its "expect failure on the next line". Run from the
- * repository root; RX_VERBOSE=1 prints the transcripts. */
+ * repository root; RX_VERBOSE=1 prints the transcripts; files named as arguments are
+ * played alone. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,11 +227,26 @@ static void report_families(void)
            is_met && share >= UNSEEN_SHARE_GOAL ? "met" : "not met");
 }
 
-int main(void)
+/* With files named (test_rx_conversations FILE.conv ...), plays just those and counts
+ * their families: a new caller set measured on its own, or one script worked on. */
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);   /* FAIL lines in order with rx_call.h's stderr */
     if (!rx_load_examples())
         return 1;
+    if (argc > 1) {
+        is_counting_families = true;
+        for (int i = 1; i < argc; i++)
+            if (!play_file(argv[i], false)) {
+                printf("FAIL %s: no conversation in it\n", argv[i]);
+                check_failed++;
+            }
+        report_families();
+        for (int i = 0; i < ntitles; i++)
+            free(titles[i]);
+        rx_free_examples();
+        return check_summary();
+    }
     play_folder(SCRIPTS_DIR, false);
     is_counting_families = true;
     play_folder(UNSEEN_DIR, false);
