@@ -43,6 +43,25 @@ static bool is_question_about_visits(const struct rx_turn *t)
            (!rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, self_questions));
 }
 
+/* "tell Ms. Patel that Jordan will miss tomorrow": words for someone of the business,
+ * with no booking asked before them; a booking word among the words told is part of the
+ * message ("tell the owner that Frank called about the classroom schedule"). */
+static bool is_told_only(const struct rx_turn *t)
+{
+    const char *told = rx_message_told(t->raw);
+    if (told == NULL)
+        return false;
+    char before[RX_TEXT_MAX + 1];
+    size_t n = (size_t)(told - t->raw);
+    if (n >= sizeof before)
+        n = sizeof before - 1;
+    memcpy(before, t->raw, n);
+    before[n] = '\0';
+    struct rx_text x;
+    rx_text_init(&x, before);
+    return !rx_text_has_any(&x, rx_booking_verb_words);
+}
+
 bool rx_booking_is_request(const struct rx_turn *t)
 {
     /* "leave a message for the mechanic who did my brakes", "have her call me back about
@@ -54,7 +73,7 @@ bool rx_booking_is_request(const struct rx_turn *t)
         return false;
     /* "tell Ms. Patel that Jordan will miss tomorrow because of a dentist appointment" is
      * a message: "appointment" alone does not ask to book */
-    bool is_told = rx_message_told(t->raw) != NULL && !rx_text_has_any(&t->text, rx_booking_verb_words);
+    bool is_told = is_told_only(t);
     if (is_question_about(t) || is_question_about_visits(t) || is_told ||
         (is_message && !rx_text_has_any(&t->text, rx_booking_verb_words)))
         return false;

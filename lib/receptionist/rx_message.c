@@ -321,6 +321,23 @@ static bool on_text(struct rx_turn *t)
     return true;
 }
 
+/* Asked for a number, the caller says what the message is ("I lost my receipt and need
+ * a copy for my insurance", "tell him the password is under the keyboard"): kept as the
+ * message, and the number asked for again, rather than read as a question. Not a
+ * question, nor a few words ("hold on a second"), nor once the message is in. */
+static bool take_early_message(struct rx_turn *t)
+{
+    struct rx_memory *m = t->mem;
+    if (m->message[0] != '\0' || t->text.nwords < 6 || rx_text_is_question(&t->text))
+        return false;
+    const char *said = rx_message_told(t->raw);
+    copy(m->message, sizeof m->message, said != NULL ? said : t->raw);
+    rx_say_gap(t);
+    rx_say_put(&t->say, rx_pick(t, rx_message_noted_wordings));
+    next_step(t);
+    return true;
+}
+
 bool rx_message_turn(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -333,9 +350,9 @@ bool rx_message_turn(struct rx_turn *t)
     case RX_ASK_MSG_NAME:
         return on_name(t);
     case RX_ASK_MSG_NUMBER_OFFER:
-        return on_number_offer(t);
+        return on_number_offer(t) || take_early_message(t);
     case RX_ASK_MSG_NUMBER:
-        return take_number_answer(t);
+        return take_number_answer(t) || take_early_message(t);
     case RX_ASK_MSG_NUMBER_CONFIRM:
         return on_number_confirm(t);
     case RX_ASK_MSG_TEXT:

@@ -161,8 +161,9 @@ const char *rx_message_told(const char *raw)
     for (const char *tell = find_said(raw, "tell"); tell != NULL; tell = find_said(tell + 4, "tell")) {
         size_t n = 0;
         const char *w = next_word(tell + 4, &n);
-        if (w == NULL || (n == 2 && strncasecmp(w, "me", 2) == 0) || (n == 2 && strncasecmp(w, "us", 2) == 0))
-            continue;
+        if (w == NULL || (n == 2 && strncasecmp(w, "me", 2) == 0) || (n == 2 && strncasecmp(w, "us", 2) == 0) ||
+            (n == 3 && strncasecmp(w, "you", 3) == 0))
+            continue;       /* "can I tell you my name" tells the receptionist */
         for (int k = 0; w != NULL && k < 6; k++, w = next_word(w + n, &n)) {
             char low[8];
             size_t m = 0;
@@ -170,12 +171,13 @@ const char *rx_message_told(const char *raw)
                 if (w[i] != '\'')
                     low[m++] = (char)tolower((unsigned char)w[i]);
             low[m] = '\0';
-            if (strcmp(low, "that") == 0 && count_words(w + n) >= 3)
+            /* "tell the owner that I called": two words after "that" are a message */
+            if (strcmp(low, "that") == 0 && count_words(w + n) >= 2)
                 return skip_to_word(w + n);
             /* "the" starts the told words only after the person ("tell the owner the ...") */
             bool is_start = k > 0 && !(k == 1 && strcmp(low, "the") == 0);
             for (size_t i = 0; is_start && starts[i] != NULL; i++)
-                if (strcmp(low, starts[i]) == 0 && count_words(w) >= 4)
+                if (strcmp(low, starts[i]) == 0 && count_words(w) >= 3)
                     return w;
         }
     }

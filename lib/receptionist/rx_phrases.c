@@ -430,6 +430,12 @@ rx_wordings rx_message_ask_text_wordings = {
      "What would you like me to tell them?"},
     {"Your message?", "Go ahead.", "What's the message?"},
 };
+/* The message said before it was asked for, kept: the number is asked next. */
+rx_wordings rx_message_noted_wordings = {
+    {"Got it, I'll pass that on.", "Okay, I've got that down.", "Sure, I'll make sure they get that."},
+    {"Certainly, I have noted that.", "Very well, I have written that down.", "Of course, I will pass that on."},
+    {"Noted.", "Got it.", "Okay, noted."},
+};
 rx_wordings rx_message_dropped_wordings = {
     {"No problem, I won't pass anything on.", "OK, no message then.",
      "Sure, I'll leave it there, no message."},

@@ -182,6 +182,7 @@ extern rx_wordings rx_message_ask_name_wordings;
 extern rx_wordings rx_message_ask_name_only_wordings;
 extern rx_wordings rx_message_ask_number_wordings;
 extern rx_wordings rx_message_ask_text_wordings;
+extern rx_wordings rx_message_noted_wordings;
 extern rx_wordings rx_message_dropped_wordings;
 extern rx_wordings rx_without_number_wordings;
 
