@@ -43,6 +43,27 @@ static bool is_question_about_visits(const struct rx_turn *t)
            (!rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, self_questions));
 }
 
+/* "can I bring my laptop in", "drop the dog off": the verb, then its particle within
+ * four words. */
+static bool says_bring_in(const struct rx_turn *t)
+{
+    static const struct { const char *verb, *particle; } visits[] = {
+        {"bring", "in"}, {"drop", "off"}, {"drop", "by"}, {"swing", "by"}, {NULL, NULL}};
+    for (size_t i = 0; visits[i].verb != NULL; i++) {
+        size_t at;
+        if (!rx_text_has_norm(&t->text, visits[i].verb, &at))
+            continue;
+        const char *p = t->text.norm + at + strlen(visits[i].verb) + 1;
+        for (int k = 0; k < 4 && *p != '\0'; k++) {
+            size_t n = rx_word_len(p);
+            if (n == strlen(visits[i].particle) && memcmp(p, visits[i].particle, n) == 0)
+                return true;
+            p += n + (p[n] == ' ');
+        }
+    }
+    return false;
+}
+
 /* "tell Ms. Patel that Jordan will miss tomorrow": words for someone of the business,
  * with no booking asked before them; a booking word among the words told is part of the
  * message ("tell the owner that Frank called about the classroom schedule"). */
@@ -79,13 +100,14 @@ bool rx_booking_is_request(const struct rx_turn *t)
         return false;
     if (rx_text_has_any(&t->text, rx_book_words))
         return true;
-    /* "can you guys move me this sunday?": the trade's work asked for on a later day,
-     * though the word fits several services; the booking asks which. Not today: "I need
+    /* "can you guys move me this sunday?", "can I bring my computer in Sunday?": the
+     * trade's work asked for on a later day, though the word fits several services; the
+     * booking asks which. Not today: "I need
      * a cake for tonight, is that possible?" asks whether it can be done at all. */
     static const char *const asks_for_work[] = {"can you", "could you", "can yall", "could yall", NULL};
     bool is_day_ahead = t->has_when && t->when.has_date && civil_date_compare(&t->when.date, &t->ctx->now.date) > 0;
     if (t->nservices == 0 && is_day_ahead && t->unlisted[0] == '\0' &&
-        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, asks_for_work)) &&
+        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, asks_for_work) || says_bring_in(t)) &&
         rx_says_service_word(t))
         return true;
     return t->nservices > 0 &&
