@@ -5,6 +5,7 @@
  * back here). */
 #include <string.h>
 
+#include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_internal.h"
 
 /* Where the caller's "instead" is, in a turn that says a day or time ("I can't make it
@@ -17,11 +18,49 @@ static const char *instead_at(const struct rx_turn *t)
     return p;
 }
 
+/* True if a word of the move's object, within the three words after position at of
+ * the normalised text, names a visit ("move my son's appointment", "push our lesson"). */
+static bool names_visit_after(const struct rx_turn *t, size_t at)
+{
+    static const char *const visits[] = {
+        "appointment", "appointments", "appt", "booking", "reservation", "visit", "session", "lesson",
+        "class", "slot", "time", "spot", "fitting", "consultation", "consult", "exam", "checkup",
+        "cleaning", "service", "tour", "pickup", "pick", "delivery", "table", "party", "one", "thing",
+        "date", "day", "it", NULL};
+    const char *p = t->text.norm + at;
+    for (int k = 0; k < 3 && *p != '\0'; k++) {
+        size_t n = rx_word_len(p);
+        if (rx_is_word_of(p, n, visits))
+            return true;
+        p += n + (p[n] == ' ');
+    }
+    return false;
+}
+
+/* A move's words: "reschedule", "push it back", or "move my" / "shift our" with a visit
+ * or a service after them, or a day or a time said; "move my stuff over to the new laptop"
+ * moves no appointment. */
+static bool says_move(const struct rx_turn *t)
+{
+    for (size_t i = 0; rx_move_words[i] != NULL; i++) {
+        size_t at, n = strlen(rx_move_words[i]);
+        if (!rx_text_has_norm(&t->text, rx_move_words[i], &at))
+            continue;
+        bool is_possessive = n > 3 && (strcmp(rx_move_words[i] + n - 3, " my") == 0 ||
+                                       strcmp(rx_move_words[i] + n - 4, " our") == 0);
+        bool is_service_after = false;
+        for (int k = 0; k < t->nservices; k++)
+            is_service_after = is_service_after || t->service_at[k] > at;
+        if (!is_possessive || t->has_when || is_service_after || names_visit_after(t, at + n + 1))
+            return true;
+    }
+    return false;
+}
+
 bool rx_cancel_is_move(const struct rx_turn *t)
 {
     /* a cancel that names what it wants instead is a move */
-    return rx_text_has_any(&t->text, rx_move_words) ||
-           (instead_at(t) != NULL && rx_text_has_any(&t->text, rx_cancel_words));
+    return says_move(t) || (instead_at(t) != NULL && rx_text_has_any(&t->text, rx_cancel_words));
 }
 
 bool rx_cancel_is_request(const struct rx_turn *t)

@@ -86,7 +86,8 @@ const char *const rx_want_words[] = {"id like", "i would like", "i want", "i nee
                                      "can i get", "can i have", "could i get", "looking for",
                                      "can i come", "can someone", "can somebody", "could someone",
                                      "could somebody", "needs a", "needs an", "ill take",
-                                     "ill have", "ill get", "let me get", "ill do", NULL};
+                                     "ill have", "ill get", "let me get", "ill do", "want you to",
+                                     "need you to", NULL};
 const char *const rx_service_question_words[] = {"how long", "how much", "how many minutes",
                                                  "how expensive", "more expensive", "cost more",
                                                  "costs more", "charge more", "extra charge",
