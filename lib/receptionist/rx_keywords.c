@@ -3,8 +3,9 @@
  * compares word stems directly; nothing is indexed.
  *
  * Two words are the same word when they share a stem: each word stands for itself, the
- * base of an irregular form (a small table) and what is left after a regular ending
- * ("s", "es", "ies", "ied", "ing", "ed", "ion"; for the verb endings also with a doubled
+ * base of an irregular form (a small table), the words callers say for a keyword's word
+ * ("can't" for "loss") and what is left after a regular ending ("s", "es", "ies", "ied",
+ * "ing", "ed", "ion", "ly"; for the verb endings also with a doubled
  * consonant undone and a dropped "e" put back). A stem left by an ending is at least
  * three letters, so "bed" or "thing" are not read as forms of "b" or "th".
  *
@@ -18,7 +19,8 @@
 
 enum {
     STEM_MAX = 48,          /* a longer word (no real word is) matches nothing */
-    STEMS_MAX = 6,          /* a word, its irregular base, at most 3 stems of its ending */
+    STEMS_MAX = 6,          /* a word, its irregular base, at most 3 stems of its ending or
+                               words said for it */
     KEY_WORDS_MAX = 32,     /* one bit each in a uint32_t */
     SLACK_WORDS = 4,        /* other words allowed among the words of a phrase: "the battery
                                on my ebike is smoking" says "smoking battery" */
@@ -30,7 +32,14 @@ enum {
 static const char *const irregular[][2] = {
     {"swollen", "swell"}, {"bled", "bleed"},  {"broke", "break"}, {"broken", "break"},
     {"froze", "freeze"},  {"frozen", "freeze"}, {"burnt", "burn"}, {"smelt", "smell"},
-    {"teeth", "tooth"},
+    {"teeth", "tooth"},   {"lost", "loss"},    {"lose", "loss"},    {"losing", "loss"},
+};
+
+/* A keyword's word and the words callers say for it that are no form of it: "I
+ * suddenly can't hear" says "sudden hearing loss". Put among the keyword word's stems
+ * (keyword_words), so word_mask looks at every stem's first letter. */
+static const char *const said_for[][2] = {
+    {"loss", "cant"}, {"loss", "cannot"},
 };
 
 struct stems {
@@ -99,6 +108,8 @@ static void word_stems(const char *w, size_t n, struct stems *st)
         stems_put_verb(st, w, n - 3);
     } else if (has_ending(w, n, "ed")) {
         stems_put_verb(st, w, n - 2);
+    } else if (has_ending(w, n, "ly") && n - 2 >= 4) {
+        stems_put(st, w, n - 2);        /* "suddenly": "sudden" */
     } else if (has_ending(w, n, "s") && !has_ending(w, n, "ss")) {
         if (n - 1 >= 3)
             stems_put(st, w, n - 1);
@@ -126,21 +137,35 @@ static size_t keyword_words(const char *norm, struct stems *key)
         size_t n = end != NULL ? (size_t)(end - w) : strlen(w);
         if (nkey == KEY_WORDS_MAX)
             return 0;
-        word_stems(w, n, &key[nkey++]);
+        word_stems(w, n, &key[nkey]);
+        for (size_t i = 0; i < sizeof said_for / sizeof said_for[0]; i++)
+            if (strlen(said_for[i][0]) == n && memcmp(said_for[i][0], w, n) == 0)
+                stems_put(&key[nkey], said_for[i][1], strlen(said_for[i][1]));
+        nkey++;
         w += n + (end != NULL);
     }
     return nkey;
 }
 
+/* True if some stem of st begins with the letter c. */
+static bool stems_begin_with(const struct stems *st, char c)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (st->s[i][0] == c)
+            return true;
+    return false;
+}
+
 /* Which keyword words the utterance word w (n bytes) is a form of, one bit each. Every
- * stem begins with its word's first letter, so only those keyword words are stemmed. */
+ * stem of a word begins with its first letter, so only the keyword words with a stem
+ * beginning with w's are stemmed. */
 static uint32_t word_mask(const char *w, size_t n, const struct stems *key, size_t nkey)
 {
     struct stems st;            /* stemmed on first need: most words start no keyword word */
     uint32_t mask = 0;
     st.n = 0;
     for (size_t j = 0; j < nkey; j++) {
-        if (key[j].n == 0 || key[j].s[0][0] != w[0])
+        if (!stems_begin_with(&key[j], w[0]))
             continue;
         if (st.n == 0)
             word_stems(w, n, &st);
