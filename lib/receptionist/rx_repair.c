@@ -127,8 +127,9 @@ static const char *const fillers[] = {
     "for", "i", "mean", "sorry", "just", "only", "never", "mind", "rather", "do", "can", "we",
     NULL};
 /* Words that may sit between the value said wrong and the cue: "a will, well actually
- * no, a trust", "a checkup, oh actually". */
-static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", "but", NULL};
+ * no, a trust", "a checkup, oh actually", "at 10, hmm, better make that 11". */
+static const char *const hesitations[] = {"uh", "um", "oh", "well", "er", "hmm", "like", "but", "better", "ok",
+                                          "okay", NULL};
 
 /* Words that add a second thing rather than replace the first: "a cut, oh and actually
  * a color too"; "as well" is read as two words. */
