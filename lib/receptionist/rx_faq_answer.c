@@ -76,17 +76,54 @@ bool rx_is_stop_word(const char *w, size_t n)
     return false;
 }
 
+/* True if the caller gives someone a child's age ("my 6 year old", "she's eight months
+ * old"): what an FAQ entry about children ("Do you see kids?") answers, though no word
+ * of it is said. */
+static bool says_child_age(const struct rx_text *x)
+{
+    static const char *const numbers[] = {"one", "two", "three", "four", "five", "six", "seven", "eight",
+                                          "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+                                          "fifteen", "sixteen", "seventeen", NULL};
+    static const char *const units[] = {"year", "years", "yr", "yrs", "month", "months", NULL};
+    const char *prev = NULL;
+    size_t prev_n = 0;
+    for (const char *p = x->norm + 1; *p != '\0'; p += rx_word_len(p) + (p[rx_word_len(p)] == ' ')) {
+        size_t n = rx_word_len(p);
+        const char *next = p + n + (p[n] == ' ');
+        bool is_old = strncmp(next, "old", 3) == 0 && (next[3] == ' ' || next[3] == '\0');
+        if (prev != NULL && is_old && rx_is_word_of(p, n, units)) {
+            bool is_digits = prev_n <= 2 && prev[0] >= '0' && prev[0] <= '9' && (prev_n == 1 || (prev[1] >= '0' && prev[1] <= '9'));
+            int age = is_digits ? (prev_n == 1 ? prev[0] - '0' : (prev[0] - '0') * 10 + (prev[1] - '0')) : -1;
+            if ((is_digits && age < 18) || rx_is_word_of(prev, prev_n, numbers))
+                return true;
+        }
+        prev = p;
+        prev_n = n;
+    }
+    return false;
+}
+
+/* True if the caller says the normalised word w of an FAQ entry: as said, or for a word
+ * of children (rx_age_words), a child's age. */
+static bool says_faq_word(struct rx_turn *t, const char *w, bool is_child_age)
+{
+    if (rx_text_has_norm(&t->text, w, NULL))
+        return true;
+    return is_child_age && strchr(w, ' ') == NULL && rx_is_word_of(w, strlen(w), rx_age_words);
+}
+
 /* Keyword overlap: 2 for a keyword (plus one per extra word of a phrase), 1 for a
  * content word of the question. */
 static int score_faq(struct rx_turn *t, const struct agent_faq *f)
 {
     int score = 0;
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    bool is_child_age = says_child_age(&t->text);
     for (size_t k = 0; k < f->nkeywords; k++) {
-        if (!rx_text_may_have(&t->text, f->keywords[k]))
+        if (!is_child_age && !rx_text_may_have(&t->text, f->keywords[k]))
             continue;
         rx_text_normalise(f->keywords[k], norm, sizeof norm);
-        if (rx_text_has_norm(&t->text, norm, NULL))
+        if (says_faq_word(t, norm, is_child_age))
             score += 1 + (int)rx_norm_words(norm);
     }
     rx_text_normalise(f->question, norm, sizeof norm);
@@ -95,7 +132,7 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f)
         size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
         char saved = p[n];
         p[n] = '\0';
-        if (n >= 4 && rx_text_has_norm(&t->text, p, NULL) && !rx_is_stop_word(p, n))
+        if (n >= 4 && says_faq_word(t, p, is_child_age) && !rx_is_stop_word(p, n))
             score++;
         p[n] = saved;
         p += n;
@@ -137,13 +174,14 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
 bool rx_faq_has_keyword(struct rx_turn *t)
 {
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    bool is_child_age = says_child_age(&t->text);
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
         const struct agent_faq *f = &t->cfg->faq[i];
         for (size_t k = 0; k < f->nkeywords; k++) {
-            if (!rx_text_may_have(&t->text, f->keywords[k]))
+            if (!is_child_age && !rx_text_may_have(&t->text, f->keywords[k]))
                 continue;
             rx_text_normalise(f->keywords[k], norm, sizeof norm);
-            if (rx_text_has_norm(&t->text, norm, NULL))
+            if (says_faq_word(t, norm, is_child_age))
                 return true;
         }
     }
