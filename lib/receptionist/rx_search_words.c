@@ -81,5 +81,9 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {"put down", "deposit", true}, {"put anything down", "deposit", true},
     {"down payment", "deposit", true}, {"hold my spot", "deposit", true}, {"money down", "deposit", true},
+    /* what a shop writes as returns and refunds */
+    {"give them back", "return", true}, {"give it back", "return", true}, {"take them back", "return", true},
+    {"take it back", "return", true}, {"send them back", "return", true}, {"send it back", "return", true},
+    {"bring them back", "return", true}, {"bring it back", "return", true},
     {NULL, NULL, false},
 };
