@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "receptionist/rx_answer_parts.h"
+#include "receptionist/rx_names.h"
 #include "receptionist/rx_search.h"
 
 /* How many of the caller's words (of four letters or more, not stop words) the policy's
@@ -32,33 +33,55 @@ static int text_overlap(const struct rx_turn *t, const char *text)
     return n;
 }
 
-static bool names_policy(struct rx_turn *t, const char *name)
+/* 3 if the caller says the policy's name, 2 if only a word callers use for it
+ * (rx_policy_words: "pay" for payment), 0 if neither. */
+static int names_policy(struct rx_turn *t, const char *name)
 {
     if (rx_text_has(&t->text, name))
-        return true;
+        return 3;
     for (size_t k = 0; rx_policy_words[k].name != NULL; k++)
         if (strcmp(rx_policy_words[k].name, name) == 0 && rx_text_has_any(&t->text, rx_policy_words[k].words))
-            return true;
-    return false;
+            return 2;
+    return 0;
 }
 
-/* The score of the best policy (3 on a match: its name, or a word callers use for it,
- * rx_policy_words), *best its index. When several are named ("if I cancel, do I lose my
- * deposit?": cancellation and deposit), the one whose text holds more of the caller's
- * words answers. */
-static int score_policies(struct rx_turn *t, size_t *best)
+/* The score of the best policy (3 on a match), *best its index, *is_by_name whether its
+ * name was said (else a word callers use for it). When several are named ("if I cancel,
+ * do I lose my deposit?": cancellation and deposit), the one whose text holds more of
+ * the caller's words answers. */
+static int score_policies(struct rx_turn *t, size_t *best, bool *is_by_name)
 {
-    int best_overlap = -1;
+    int best_overlap = -1, best_score = 0;
     for (size_t i = 0; i < t->cfg->npolicies; i++) {
-        if (!names_policy(t, t->cfg->policies[i].name))
+        int named = names_policy(t, t->cfg->policies[i].name);
+        if (named == 0)
             continue;
         int overlap = text_overlap(t, t->cfg->policies[i].text);
         if (overlap > best_overlap) {
             best_overlap = overlap;
+            best_score = named;
             *best = i;
         }
     }
-    return best_overlap >= 0 ? 3 : 0;
+    *is_by_name = best_score == 3;
+    return best_score > 0 ? 3 : 0;
+}
+
+/* True if a keyword of f the caller said, not a common word of speech ("wait"), is no
+ * word of text: "will medicare pay for this?" names the insurance entry by "medicare",
+ * which the payment policy that "pay" names does not hold. */
+static bool says_keyword_beyond(struct rx_turn *t, const struct agent_faq *f, const char *text)
+{
+    char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    for (size_t k = 0; k < f->nkeywords; k++) {
+        if (!rx_text_may_have(&t->text, f->keywords[k]))
+            continue;
+        rx_text_normalise(f->keywords[k], norm, sizeof norm);
+        bool is_plain = strchr(norm, ' ') == NULL && rx_is_common_word(norm, strlen(norm));
+        if (!is_plain && rx_text_has_norm(&t->text, norm, NULL) && rx_text_find_word(text, text, f->keywords[k]) == NULL)
+            return true;
+    }
+    return false;
 }
 
 static const char *const stop_words[] = {
@@ -163,10 +186,14 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
             best.index = hit.index;
     }
     size_t policy_index = 0;
-    int policy = score_policies(t, &policy_index);
+    bool is_by_name = false;
+    int policy = score_policies(t, &policy_index, &is_by_name);
     /* a tie goes to the FAQ: the business wrote that question for it ("gift card"
-     * beats the payment policy's word "card") */
-    if (policy > 0 && policy > best.score)
+     * beats the payment policy's word "card"); so does an entry one of whose keywords
+     * said the policy named by a caller's word alone does not hold */
+    bool is_faq_more_specific = !is_by_name && best.score >= 2 &&
+                                says_keyword_beyond(t, &t->cfg->faq[best.index], t->cfg->policies[policy_index].text);
+    if (policy > 0 && policy > best.score && !is_faq_more_specific)
         best = (struct rx_faq_pick){policy, true, policy_index};
     return best;
 }
