@@ -234,7 +234,8 @@ const struct rx_policy_words rx_policy_words[] = {
                  "apple pay", "venmo", "tip", "tips", "hsa", NULL}},
     {"late_arrival", {"late", "running late", NULL}},
     {"warranty", {"warranty", "guarantee", "guaranteed", NULL}},
-    {"new_patients", {"new patient", "first visit", "first time", "forms", NULL}},
+    {"new_patients", {"new patient", "first visit", "first time", "forms", "what should i bring",
+                      "what do i bring", "what do i need to bring", "what to bring", NULL}},
     {NULL, {NULL}},
 };
 

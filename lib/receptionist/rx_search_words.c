@@ -44,6 +44,7 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"bulk", "packag", true}, {"bundl", "packag", false}, {"cheap", "discount", true},
     {"unhappy", "satisfaction", true}, {"complain", "satisfaction", true}, {"complaint", "satisfaction", true},
     {"skip", "slip", true}, {"tonight", "night", true},
+    {"wife", "spous", true}, {"husband", "spous", true}, {"partner", "spous", true},
     /* who brings a child: the businesses write "a parent or guardian" */
     {"grandma", "guardian", true}, {"grandpa", "guardian", true}, {"grandmoth", "guardian", true},
     {"grandfath", "guardian", true}, {"grandparent", "guardian", true}, {"babysit", "guardian", true},
@@ -81,6 +82,7 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {"put down", "deposit", true}, {"put anything down", "deposit", true},
     {"down payment", "deposit", true}, {"hold my spot", "deposit", true}, {"money down", "deposit", true},
+    {"come along", "bring", true}, {"comes along", "bring", true}, {"tag along", "bring", true},
     /* what a shop writes as returns and refunds */
     {"give them back", "return", true}, {"give it back", "return", true}, {"take them back", "return", true},
     {"take it back", "return", true}, {"send them back", "return", true}, {"send it back", "return", true},
