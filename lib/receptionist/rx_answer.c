@@ -320,7 +320,9 @@ static bool answer_by_kind(struct rx_turn *t)
     /* "is there a charge if I cancel my ceramic coating?" asks about cancelling, not the
      * price: the words of cancelling are common, but the question is theirs */
     bool is_cancel_fee = is_price && rx_text_has_any(x, rx_cancel_words);
-    if ((!is_price || is_cancel_fee) && answer_beyond_service(t, is_cancel_fee))
+    /* "how far ahead do I have to cancel boarding?": the words of a rule asked about */
+    bool is_rule_asked = is_cancel_fee || rx_text_has_any(x, rx_hypothetical_words);
+    if ((!is_price || is_cancel_fee) && answer_beyond_service(t, is_rule_asked))
         return true;
     if (is_price && t->nservices > 0) {
         rx_answer_price(t);

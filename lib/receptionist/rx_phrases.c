@@ -135,7 +135,9 @@ const char *const rx_same_time_words[] = {"same time", "same hour", "same slot",
 const char *const rx_hypothetical_words[] = {
     "what if", "what happens if", "what happens when", "is there a fee", "is there a charge",
     "is there a penalty", "do you charge", "do i lose", "do i get charged", "will i be charged",
-    "what is the policy", "whats the policy", "whats your policy", NULL};
+    "what is the policy", "whats the policy", "whats your policy", "how far ahead", "how far in advance",
+    "how much notice", "how long before", "how soon do i", "how late can i", "without paying",
+    "without being charged", "without a fee", NULL};
 const char *const rx_cancel_words[] = {"cancel my", "cancel the appointment",
                                        "cancel the booking", "cancel an appointment",
                                        "cancel our", "cancel appointment", "cant make it",
