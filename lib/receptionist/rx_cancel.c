@@ -57,10 +57,28 @@ static bool says_move(const struct rx_turn *t)
     return false;
 }
 
+/* "change Otis's bath from Tuesday to Thursday": a verb of change, then a day or time
+ * it moves from and one it moves to. */
+static bool says_from_to(const struct rx_turn *t)
+{
+    static const char *const verbs[] = {"change", "move", "switch", "shift", "swap", "push", "bump", NULL};
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                       "sunday", "today", "tomorrow", "tonight", "morning", "afternoon",
+                                       "evening", "noon", "the", "this", "next", NULL};
+    size_t from;
+    if (!t->has_when || !rx_text_has_any(&t->text, verbs) || !rx_text_has_norm(&t->text, "from", &from))
+        return false;
+    /* "from Tuesday", "from the 3rd", "from 4": not "switch from a cut to a color" */
+    const char *after = t->text.norm + from + 5;
+    size_t n = rx_word_len(after);
+    bool is_when = n > 0 && (rx_is_word_of(after, n, days) || (after[0] >= '0' && after[0] <= '9'));
+    return is_when && strstr(after, " to ") != NULL;
+}
+
 bool rx_cancel_is_move(const struct rx_turn *t)
 {
     /* a cancel that names what it wants instead is a move */
-    return says_move(t) || (instead_at(t) != NULL && rx_text_has_any(&t->text, rx_cancel_words));
+    return says_move(t) || says_from_to(t) || (instead_at(t) != NULL && rx_text_has_any(&t->text, rx_cancel_words));
 }
 
 bool rx_cancel_is_request(const struct rx_turn *t)
