@@ -65,6 +65,36 @@ static bool is_service_word(const struct agent_config *cfg, const char *word)
     return false;
 }
 
+/* True if the words of ws from i on say a service's name or alias of two words or more
+ * whole ("half day" of the half day daycare): a service then, not the number "half". */
+static bool says_service_phrase(const struct agent_config *cfg, const struct rx_tokens *ws, size_t i)
+{
+    for (size_t s = 0; cfg != NULL && s < cfg->nservices; s++) {
+        const struct agent_service *svc = &cfg->services[s];
+        for (size_t k = 0; k <= svc->naliases; k++) {
+            const char *p = k == 0 ? svc->name : svc->aliases[k - 1];
+            size_t j = i, words = 0;
+            bool is_said = true;
+            while (*p != '\0' && is_said) {
+                char w[RX_TOKEN_MAX];
+                size_t m = 0;
+                for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
+                    if (*p != '\'' && m + 1 < sizeof w)
+                        w[m++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+                w[m] = '\0';
+                is_said = j < ws->n && strcmp(ws->t[j].low, w) == 0;
+                j++;
+                words++;
+                while (*p == ' ' || *p == '-')
+                    p++;
+            }
+            if (is_said && words >= 2)
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Every kind the word can be a value of: "one" is a number and, in "one time
  * treatment", a service's word. */
 static unsigned kind_of(const struct agent_config *cfg, const struct rx_token *w)
@@ -247,6 +277,9 @@ static bool cut_repairs(const char *text, const struct agent_config *cfg, char *
         while (after < ws.n && is_in(ws.t[after].low, fillers))
             after++;
         unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
+        /* "at 9, actually just a half day": the words of a service, not the number "half" */
+        if ((kind & KIND_SERVICE) != 0 && says_service_phrase(cfg, &ws, after))
+            kind = KIND_SERVICE;
         /* a value of another kind than the one just said is the new one ("at 3, no
          * wait, let's do a color"), but not inside a reason the caller gives about
          * themselves ("Monday, oh wait, I work Monday": "work" of the service "the
