@@ -408,6 +408,18 @@ static void advance(struct rx_turn *t)
         m->minute = -1;
         m->is_time_checked = false;
     }
+    if (m->service_index < 0 && has_day(m) && m->minute >= 0 &&
+        !agent_config_is_open_at(t->cfg, m->day.year, m->day.month, m->day.day, rx_weekday(&m->day), m->minute)) {
+        /* "drop off at 5:30 in the morning on Tuesday" where Tuesdays open at 6:30: the
+         * hours that day before which service, the time asked for is let go */
+        rx_say_gap(t);
+        rx_say_on(&t->say, &m->day, &t->ctx->now.date);
+        rx_say_put(&t->say, " we're open ");
+        rx_say_ranges(&t->say, &t->cfg->hours[rx_weekday(&m->day)]);
+        rx_say_put(&t->say, ".");
+        m->minute = -1;
+        m->is_time_checked = false;
+    }
     if (m->service_index < 0) {
         if (t->unlisted[0] != '\0') {      /* "a kids cut friday at noon" */
             rx_answer_not_listed(t, t->unlisted);
