@@ -417,7 +417,8 @@ static bool answer_by_kind(struct rx_turn *t)
     return false;
 }
 
-/* "Are you open today? I need batteries": whether the business is open that day, then
+/* "Are you open today? I need batteries", "you're closed today? when can I pick up my
+ * prints": whether the business is open that day, then
  * the FAQ entry the rest asks for when its keywords pick it strongly. The day comes
  * first: on a closed day it is what the caller must hear. False if the turn is not
  * such a pair. */
@@ -425,7 +426,7 @@ static bool answer_open_and_faq(struct rx_turn *t)
 {
     const struct rx_text *x = &t->text;
     if (!t->has_when || !t->when.has_date || t->when.is_every || t->nservices > 0 ||
-        !rx_text_has(x, "open") || !rx_text_is_question(x) || !rx_faq_has_keyword(t))
+        !(rx_text_has(x, "open") || rx_text_has(x, "closed")) || !rx_text_is_question(x) || !rx_faq_has_keyword(t))
         return false;
     struct rx_faq_pick faq = rx_faq_pick_best(t);
     if (faq.is_policy || faq.score < RX_FAQ_STRONG_SCORE)
