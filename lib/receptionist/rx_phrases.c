@@ -237,7 +237,8 @@ const struct rx_policy_words rx_policy_words[] = {
     {"late_arrival", {"late", "running late", NULL}},
     {"warranty", {"warranty", "guarantee", "guaranteed", NULL}},
     {"new_patients", {"new patient", "first visit", "first time", "forms", "what should i bring",
-                      "what do i bring", "what do i need to bring", "what to bring", NULL}},
+                      "what do i bring", "what do i need to bring", "what to bring", "do i need to bring",
+                      "should i bring", "bring anything", "never been there", NULL}},
     {NULL, {NULL}},
 };
 
