@@ -292,7 +292,7 @@ static bool answer_by_kind(struct rx_turn *t)
     bool is_price = rx_text_has_any(x, rx_price_words);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     const char *qualified = t->unlisted;
-    if (answer_about_booked(t))
+    if (answer_about_booked(t) || rx_answer_amount(t))
         return true;
     /* picked once, when first needed (it depends on the words and the configuration only) */
     struct rx_faq_pick faq = {0, false, 0};

@@ -81,6 +81,15 @@ void rx_answer_service(struct rx_turn *t);       /* "Yes, we offer X", what it i
 /* Without a service named: */
 void rx_answer_price_list(struct rx_turn *t);    /* the first few services and prices */
 void rx_answer_services(struct rx_turn *t);      /* "We offer ..." */
+/* ---- rx_amounts.c ---- */
+
+/* The sum of money the caller says ("ninety nine bucks", "14 dollars", "$250"), in
+ * whole units, or -1 if none. */
+long rx_said_amount(const struct rx_text *x);
+/* A question that says a sum back: the sentence of the business's texts that names it
+ * ("The $99 is waived if you go ahead with the repair."); false if no text does. */
+bool rx_answer_amount(struct rx_turn *t);
+
 /* Sets the service a price or duration question without one is about, if any. */
 void rx_find_service_asked_about(struct rx_turn *t);
 /* "how much are your lessons?": the services whose names end in the caller's word
