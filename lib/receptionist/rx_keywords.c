@@ -2,12 +2,13 @@
  * against an utterance of a few dozen words, so each check walks the utterance once and
  * compares word stems directly; nothing is indexed.
  *
- * Two words are the same word when they share a stem: each word stands for itself, the
- * base of an irregular form (a small table), the words callers say for a keyword's word
- * ("can't" for "loss") and what is left after a regular ending ("s", "es", "ies", "ied",
- * "ing", "ed", "ion", "ly"; for the verb endings also with a doubled
- * consonant undone and a dropped "e" put back). A stem left by an ending is at least
- * three letters, so "bed" or "thing" are not read as forms of "b" or "th".
+ * A keyword may also be said in other words altogether ("money back" for "refund", a
+ * short table). Two words are the same word when they share a stem: each word stands
+ * for itself, the base of an irregular form (a small table), the words callers say for
+ * a keyword's word ("can't" for "loss") and what is left after a regular ending ("s",
+ * "es", "ies", "ied", "ing", "ed", "ion", "ly"; for the verb endings also with a
+ * doubled consonant undone and a dropped "e" put back). A stem left by an ending is at
+ * least three letters, so "bed" or "thing" are not read as forms of "b" or "th".
  *
  * The words of a phrase may come in any order with at most two other words among them:
  * close enough for "smell of gas" or "knocked his tooth out", far enough that "gas" in
@@ -16,6 +17,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
     STEM_MAX = 48,          /* a longer word (no real word is) matches nothing */
@@ -191,7 +193,26 @@ static bool run_holds_all(const uint32_t *masks, size_t n, size_t nkey)
     return true;
 }
 
+/* Keywords callers say in other words altogether: "I want my money back" says
+ * "refund". Each alternative is matched as a keyword of its own. */
+static const char *const said_instead[][2] = {
+    {"refund", "money back"}, {"refund", "reimburse"}, {"refunds", "money back"},
+    {"complaint", "complain"}, {"complaint", "not happy"}, {"complaints", "complain"},
+};
+
+static bool is_said(const struct rx_text *t, const char *keyword);
+
 bool rx_keyword_is_said(const struct rx_text *t, const char *keyword)
+{
+    if (is_said(t, keyword))
+        return true;
+    for (size_t i = 0; i < sizeof said_instead / sizeof said_instead[0]; i++)
+        if (strcasecmp(keyword, said_instead[i][0]) == 0 && is_said(t, said_instead[i][1]))
+            return true;
+    return false;
+}
+
+static bool is_said(const struct rx_text *t, const char *keyword)
 {
     char norm[256];         /* a keyword is at most 50 characters (agent_config.h) */
     struct stems key[KEY_WORDS_MAX];
