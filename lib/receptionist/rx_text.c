@@ -340,8 +340,13 @@ bool rx_text_is_yes(const struct rx_text *t)
 
 bool rx_text_is_goodbye(const struct rx_text *t)
 {
-    if (rx_text_has_any(t, rx_goodbye_words))
-        return true;
+    /* "can I come see you?" asks for a visit: its "see you" is no goodbye */
+    static const char *const visit_words[] = {"come see you", "come and see you", "to see you", "i see you",
+                                              "come in and see you", NULL};
+    bool is_visit = rx_text_has_any(t, visit_words);
+    for (size_t i = 0; rx_goodbye_words[i] != NULL; i++)
+        if (!(is_visit && strcmp(rx_goodbye_words[i], "see you") == 0) && rx_text_has(t, rx_goodbye_words[i]))
+            return true;
     for (size_t i = 0; rx_goodbye_last_words[i] != NULL; i++) {
         size_t at, n = strlen(rx_goodbye_last_words[i]);
         /* norm is " w w w ": the phrase ends where the words do */
