@@ -136,12 +136,11 @@ static bool says_faq_word(struct rx_turn *t, const char *w, bool is_child_age)
 }
 
 /* Keyword overlap: 2 for a keyword (plus one per extra word of a phrase), 1 for a
- * content word of the question. */
-static int score_faq(struct rx_turn *t, const struct agent_faq *f)
+ * content word of the question; is_child_age: says_child_age of the turn. */
+static int score_faq(struct rx_turn *t, const struct agent_faq *f, bool is_child_age)
 {
     int score = 0;
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
-    bool is_child_age = says_child_age(&t->text);
     for (size_t k = 0; k < f->nkeywords; k++) {
         if (!is_child_age && !rx_text_may_have(&t->text, f->keywords[k]))
             continue;
@@ -169,8 +168,9 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
 {
     struct rx_faq_pick best = {0, false, 0};
     bool is_tie = false;
+    bool is_child_age = says_child_age(&t->text);     /* once: every entry asks */
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
-        int score = score_faq(t, &t->cfg->faq[i]);
+        int score = score_faq(t, &t->cfg->faq[i], is_child_age);
         if (score > best.score) {
             best = (struct rx_faq_pick){score, false, i};
             is_tie = false;
@@ -182,7 +182,7 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
      * my son's online exam": the entry on proctoring, not the one on online sessions) */
     if (is_tie && best.score >= 2) {      /* a keyword said, not one common word */
         struct rx_search_hit hit = rx_search(t->cfg, t->raw);
-        if (hit.kind == RX_SEARCH_FAQ && score_faq(t, &t->cfg->faq[hit.index]) == best.score)
+        if (hit.kind == RX_SEARCH_FAQ && score_faq(t, &t->cfg->faq[hit.index], is_child_age) == best.score)
             best.index = hit.index;
     }
     size_t policy_index = 0;
