@@ -166,7 +166,7 @@ static const char *const loose_too_common[] = {
  * business may list hundreds of aliases. */
 struct loose_words {
     const char *at[LOOSE_WORDS_MAX];
-    size_t len[LOOSE_WORDS_MAX];
+    size_t len[LOOSE_WORDS_MAX];        /* of the stem */
     int n;
 };
 
@@ -182,12 +182,14 @@ static void loose_words_init(struct loose_words *lw, const struct rx_text *x)
     }
 }
 
-/* True if the word w (n letters, lowercase) is a form of a caller's word. */
+/* True if the word w (n letters, lowercase) is a form of a caller's word: of four
+ * letters or more, or of three that a longer word of the caller's stems to ("hem" of
+ * "hemmed", "wax" of "waxing"; a three-letter word said as such is too common). */
 static bool is_loose_word(const struct loose_words *lw, const char *w, size_t n)
 {
-    if (n < 4 || rx_is_word_of(w, n, loose_too_common))
+    if (n < 3 || rx_is_word_of(w, n, loose_too_common))
         return false;
-    size_t stem = stem_len(w, n);
+    size_t stem = n == 3 ? 3 : stem_len(w, n);
     for (int i = 0; i < lw->n; i++)
         if (lw->len[i] == stem && memcmp(lw->at[i], w, stem) == 0)
             return true;
