@@ -417,6 +417,9 @@ static void make_whole(const struct rx_tokens *w, struct found *f)
             f->at += 1;
             f->n = n;
         }
+    } else if (f->n > 1 && (is_one_of(&w->t[f->at], titles) || is_one_of(&w->t[f->at], cue_titles))) {
+        f->at += 1;         /* "Mister Nguyen": the name is Nguyen */
+        f->n -= 1;
     }
     size_t next = f->at + f->n;
     if (f->n == 1 && next < w->n && w->t[next].is_break_before && w->t[next].len == w->t[f->at].len &&
@@ -478,15 +481,24 @@ static bool find_last_name(const struct rx_tokens *w, size_t *at, size_t *cue)
 /* The given name said apart from the last name at last (its cue at cue): after "first
  * name (is)", else the known name word nearest before the cue ("it's gonna be Ashley,
  * last name's Brooks"); SIZE_MAX if none. */
-static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue)
+/* The one word after "first name (is)" that is not the word at other; SIZE_MAX if none. */
+static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
 {
     for (size_t i = 0; i < w->n; i++) {
         size_t c = match(w, i, "first name is");
         c = c > 0 ? c : match(w, i, "first name");
         c = c > 0 ? c : match(w, i, "first names");
-        if (c > 0 && i + c < w->n && i + c != last && is_name_word(&w->t[i + c]))
+        if (c > 0 && i + c < w->n && i + c != other && is_name_word(&w->t[i + c]))
             return i + c;
     }
+    return SIZE_MAX;
+}
+
+static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue)
+{
+    size_t given = after_first_name_cue(w, last);
+    if (given != SIZE_MAX)
+        return given;
     for (size_t i = cue; i-- > 0;)
         if (is_name_word(&w->t[i]) && is_known_name(&w->t[i]))
             return i;
@@ -513,6 +525,14 @@ static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t 
             snprintf(buf, size, "%s %s", first, family);
             return true;
         }
+    }
+    /* "it's mister Nguyen, first name Thanh": the family name, then the given name */
+    size_t given_after = f.n == 1 ? after_first_name_cue(w, f.at) : SIZE_MAX;
+    char first_name[64], family_name[64];
+    if (given_after != SIZE_MAX && given_after > f.at && write_name(w, given_after, 1, first_name, sizeof first_name) &&
+        write_name(w, f.at, 1, family_name, sizeof family_name)) {
+        snprintf(buf, size, "%s %s", first_name, family_name);
+        return true;
     }
     size_t family = is_asked ? family_name_first(w, &f) : SIZE_MAX;
     char given[128], surname[64];
