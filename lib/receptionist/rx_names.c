@@ -494,6 +494,24 @@ static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
     return SIZE_MAX;
 }
 
+/* "Okafor, first name Chidi" found as Chidi (given, just after its cue): the name word
+ * said alone before the cue, the family name; SIZE_MAX if none. */
+static size_t before_first_name_cue(const struct rx_tokens *w, size_t given)
+{
+    for (size_t i = 1; i < given; i++) {
+        size_t c = match(w, i, "first name is");
+        c = c > 0 ? c : match(w, i, "first name");
+        if (c == 0 || i + c != given)
+            continue;
+        size_t k = i - 1;
+        bool is_alone = k == 0 || w->t[k].is_break_before || is_one_of(&w->t[k - 1], titles) ||
+                        is_one_of(&w->t[k - 1], cue_titles) || is_one_of(&w->t[k - 1], lead_words);
+        if (is_alone && is_name_word(&w->t[k]) && !rx_is_common_word(w->t[k].low, w->t[k].len))
+            return k;
+    }
+    return SIZE_MAX;
+}
+
 static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue)
 {
     size_t given = after_first_name_cue(w, last);
@@ -527,10 +545,18 @@ static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t 
         }
     }
     /* "it's mister Nguyen, first name Thanh": the family name, then the given name */
-    size_t given_after = f.n == 1 ? after_first_name_cue(w, f.at) : SIZE_MAX;
+    size_t given_at = SIZE_MAX, family_at = SIZE_MAX;
+    if (f.n == 1) {
+        given_at = after_first_name_cue(w, f.at);
+        family_at = f.at;
+        if (given_at == SIZE_MAX || given_at < f.at) {
+            given_at = f.at;
+            family_at = before_first_name_cue(w, f.at);
+        }
+    }
     char first_name[64], family_name[64];
-    if (given_after != SIZE_MAX && given_after > f.at && write_name(w, given_after, 1, first_name, sizeof first_name) &&
-        write_name(w, f.at, 1, family_name, sizeof family_name)) {
+    if (given_at != SIZE_MAX && family_at != SIZE_MAX && write_name(w, given_at, 1, first_name, sizeof first_name) &&
+        write_name(w, family_at, 1, family_name, sizeof family_name)) {
         snprintf(buf, size, "%s %s", first_name, family_name);
         return true;
     }
@@ -560,13 +586,25 @@ bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
             memmove(w.t + at, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
             w.n -= n;
             w.t[at].is_break_before = false;
-        } else if (at + n < w.n) {
+        } else if (at + n < w.n && rest > 0) {
             memmove(w.t, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
             w.n -= at + n;
             w.t[0].is_break_before = true;
         } else {
-            w.n = at;
+            /* "this is Evelyn Marsh, M A R S H, I'd like to book ...": the letters go,
+             * the name before them and the request after stay */
+            memmove(w.t + at, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);
+            w.n -= n;
+            if (at < w.n)
+                w.t[at].is_break_before = true;
         }
+    }
+    /* "Doctor Evelyn Marsh" as the whole answer: the name after the title */
+    if (w.n >= 2 && (is_one_of(&w.t[0], titles) || is_one_of(&w.t[0], cue_titles)) && name_span(&w, 1) > 0) {
+        memmove(w.t, w.t + 1, (w.n - 1) * sizeof w.t[0]);
+        w.n -= 1;
+        w.t[0].is_break_before = true;
+        w.t[0].is_sentence_start = true;
     }
     return find_in(&w, is_asked, buf, size);
 }
