@@ -327,9 +327,12 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
      * massage friday at noon" where a trade's service the business lacks is named */
     bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
                                                       : t->when.has_time);
-    if (t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
-        (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words)) &&
-        !rx_names_common_service(t))
+    bool is_request = t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
+                      (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words));
+    /* "my doodle needs a full haircut, can I get him groomed saturday?" where the FAQ
+     * says no to grooming: the refusal, not a booking of whatever "full" names */
+    t->is_refused_by_faq = is_request && rx_faq_refuses_request(t);
+    if (is_request && !t->is_refused_by_faq && !rx_names_common_service(t))
         rx_use_loose_service(t);
 }
 

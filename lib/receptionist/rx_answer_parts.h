@@ -70,6 +70,10 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t);
  * the Bloom filter of rx_text_may_have) before every entry is scored on a turn that an
  * hours or address answer would otherwise take. */
 bool rx_faq_has_keyword(struct rx_turn *t);
+/* True if no service is named and an FAQ entry that says no ("No, we don't groom") is
+ * picked strongly by a keyword said that its answer names and no service holds ("can
+ * I get him groomed saturday?"): what is asked for is what the business refuses. */
+bool rx_faq_refuses_request(struct rx_turn *t);
 /* Says the picked entry's answer or the policy's text, as the business wrote it. */
 void rx_faq_say(struct rx_turn *t, struct rx_faq_pick best);
 

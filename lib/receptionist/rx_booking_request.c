@@ -98,7 +98,7 @@ bool rx_booking_is_request(const struct rx_turn *t)
      * a cake for tonight, is that possible?" asks whether it can be done at all. */
     static const char *const asks_for_work[] = {"can you", "could you", "can yall", "could yall", NULL};
     bool is_day_ahead = t->has_when && t->when.has_date && civil_date_compare(&t->when.date, &t->ctx->now.date) > 0;
-    if (t->nservices == 0 && is_day_ahead && t->unlisted[0] == '\0' &&
+    if (t->nservices == 0 && is_day_ahead && t->unlisted[0] == '\0' && !t->is_refused_by_faq &&
         (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, asks_for_work) || says_bring_in(t)) &&
         rx_says_service_word(t))
         return true;

@@ -198,6 +198,55 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
     return best;
 }
 
+/* True if text holds a word that begins with kw (any case): "haircut" in "we don't do
+ * haircuts". */
+static bool holds_word_start(const char *text, const char *kw)
+{
+    size_t n = strlen(kw);
+    for (const char *p = text; *p != '\0'; p++)
+        if ((p == text || !((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z')) && strncasecmp(p, kw, n) == 0)
+            return true;
+    return false;
+}
+
+/* True if the word or phrase kw (as configured) is in a service's name or alias. */
+static bool is_service_phrase(const struct agent_config *c, const char *kw)
+{
+    for (size_t i = 0; i < c->nservices; i++) {
+        const struct agent_service *s = &c->services[i];
+        for (size_t k = 0; k <= s->naliases; k++) {
+            const char *name = k == 0 ? s->name : s->aliases[k - 1];
+            if (rx_text_find_word(name, name, kw) != NULL)
+                return true;
+        }
+    }
+    return false;
+}
+
+bool rx_faq_refuses_request(struct rx_turn *t)
+{
+    if (t->nservices > 0 || !rx_faq_has_keyword(t))
+        return false;
+    struct rx_faq_pick faq = rx_faq_pick_best(t);
+    if (faq.is_policy || faq.score < 2)     /* a keyword said: checked below to be one the answer refuses */
+        return false;
+    const struct agent_faq *f = &t->cfg->faq[faq.index];
+    bool is_no = strncmp(f->answer, "No", 2) == 0 || strstr(f->answer, "don't") != NULL ||
+                 strstr(f->answer, "do not") != NULL || strstr(f->answer, "doesn't") != NULL;
+    if (!is_no)
+        return false;
+    char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
+    for (size_t k = 0; k < f->nkeywords; k++) {
+        if (!rx_text_may_have(&t->text, f->keywords[k]))
+            continue;
+        rx_text_normalise(f->keywords[k], norm, sizeof norm);
+        if (rx_text_has_norm(&t->text, norm, NULL) && !is_service_phrase(t->cfg, f->keywords[k]) &&
+            holds_word_start(f->answer, f->keywords[k]))
+            return true;
+    }
+    return false;
+}
+
 bool rx_faq_has_keyword(struct rx_turn *t)
 {
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];

@@ -59,6 +59,9 @@ struct rx_turn {
     /* the caller's words for a service named with an age group it lacks ("kids cut"):
      * dropped from services; "" if none */
     char unlisted[128];
+    /* an FAQ entry the business wrote to say no picks the thing asked for ("a full
+     * haircut" where "Do you groom?" says "No, ..."): no booking starts, it answers */
+    bool is_refused_by_faq;
     struct rx_say say;                  /* into out->say */
     unsigned npicks;                    /* wordings picked so far this turn */
     bool has_said_hours;                /* the reply names the day's opening hours */
