@@ -45,6 +45,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"unhappy", "satisfaction", true}, {"complain", "satisfaction", true}, {"complaint", "satisfaction", true},
     {"skip", "slip", true}, {"tonight", "night", true},
     {"wife", "spous", true}, {"husband", "spous", true}, {"partner", "spous", true},
+    {"pictur", "photo", false}, {"pic", "photo", true}, {"pix", "photo", true},
+    {"peek", "watch", true}, {"deal", "discount", true},
     /* who brings a child: the businesses write "a parent or guardian" */
     {"grandma", "guardian", true}, {"grandpa", "guardian", true}, {"grandmoth", "guardian", true},
     {"grandfath", "guardian", true}, {"grandparent", "guardian", true}, {"babysit", "guardian", true},
@@ -82,6 +84,8 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"leave it there", "drop", true}, {"leave them there", "drop", true},
     {"put down", "deposit", true}, {"put anything down", "deposit", true},
     {"down payment", "deposit", true}, {"hold my spot", "deposit", true}, {"money down", "deposit", true},
+    {"get more", "refill", true}, {"ran out", "refill", true}, {"run out", "refill", true},
+    {"running out", "refill", true}, {"almost out", "refill", true}, {"out of my", "refill", true},
     {"come along", "bring", true}, {"comes along", "bring", true}, {"tag along", "bring", true},
     /* what a shop writes as returns and refunds */
     {"give them back", "return", true}, {"give it back", "return", true}, {"take them back", "return", true},
