@@ -191,7 +191,7 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
     /* a tie goes to the FAQ: the business wrote that question for it ("gift card"
      * beats the payment policy's word "card"); so does an entry one of whose keywords
      * said the policy named by a caller's word alone does not hold */
-    bool is_faq_more_specific = !is_by_name && best.score >= 2 &&
+    bool is_faq_more_specific = policy > 0 && !is_by_name && best.score >= 2 &&
                                 says_keyword_beyond(t, &t->cfg->faq[best.index], t->cfg->policies[policy_index].text);
     if (policy > 0 && policy > best.score && !is_faq_more_specific)
         best = (struct rx_faq_pick){policy, true, policy_index};
