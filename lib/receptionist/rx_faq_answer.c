@@ -193,7 +193,13 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
      * said the policy named by a caller's word alone does not hold */
     bool is_faq_more_specific = policy > 0 && !is_by_name && best.score >= 2 &&
                                 says_keyword_beyond(t, &t->cfg->faq[best.index], t->cfg->policies[policy_index].text);
-    if (policy > 0 && policy > best.score && !is_faq_more_specific)
+    /* in a tie, a policy whose text holds clearly more of the caller's words than the
+     * entry's answer ("is there a fee if I cancel my drop off appointment?": "No fee to
+     * cancel or move a drop-off appointment", over the walk-in entry's "appointment") */
+    bool is_policy_closer = policy > 0 && policy == best.score && !is_faq_more_specific &&
+                            text_overlap(t, t->cfg->policies[policy_index].text) >=
+                                text_overlap(t, t->cfg->faq[best.index].answer) + 2;
+    if (policy > 0 && ((policy > best.score && !is_faq_more_specific) || is_policy_closer))
         best = (struct rx_faq_pick){policy, true, policy_index};
     return best;
 }
