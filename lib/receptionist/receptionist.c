@@ -140,6 +140,43 @@ static void spell_numbers(const char *norm, char *out, size_t size)
         out[0] = '\0';
 }
 
+/* The length of the contraction before'after at p as transcribed (either apostrophe:
+ * "I'd", "I’d"), 0 if p does not start with it. */
+static size_t contraction_at(const char *p, const char *before, const char *after)
+{
+    size_t b = strlen(before), a = strlen(after), k;
+    if (strncasecmp(p, before, b) != 0)
+        return 0;
+    if (p[b] == '\'')
+        k = b + 1;
+    else if ((unsigned char)p[b] == 0xE2 && (unsigned char)p[b + 1] == 0x80 && (unsigned char)p[b + 2] == 0x99)
+        k = b + 3;
+    else
+        return 0;
+    return strncasecmp(p + k, after, a) == 0 ? k + a : 0;
+}
+
+/* True if every time the turn says the normalised word w ("id", "well") it is a
+ * contraction as transcribed ("I'd", "we'll"): not the word a service's name begins with
+ * ("ID photo", "well visit"). */
+static bool is_only_contraction(const struct rx_turn *t, const char *w)
+{
+    static const char *const contractions[][3] = {
+        {"id", "i", "d"}, {"well", "we", "ll"}, {"ill", "i", "ll"}, {"its", "it", "s"}, {"were", "we", "re"},
+        {"hell", "he", "ll"}, {"shell", "she", "ll"}, {"wed", "we", "d"}, {"hed", "he", "d"}, {"shed", "she", "d"}};
+    for (size_t i = 0; i < sizeof contractions / sizeof contractions[0]; i++) {
+        if (strcmp(contractions[i][0], w) != 0)
+            continue;
+        size_t said = 0, as_contraction = 0, n = strlen(w);
+        for (const char *p = t->text.norm; (p = strstr(p, w)) != NULL; p += n)
+            said += p > t->text.norm && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0');
+        for (const char *p = t->raw; *p != '\0'; p++)
+            as_contraction += (p == t->raw || p[-1] == ' ') && contraction_at(p, contractions[i][1], contractions[i][2]) > 0;
+        return said > 0 && as_contraction >= said;
+    }
+    return false;
+}
+
 /* Services named this turn, by name or alias, in any form rx_text_has_norm_forms
  * allows, an alias in the plural said in the singular ("ants": "the ant treatment"), or
  * with its numbers said as words ("10-inch cake": "a ten inch cake", or "a ten inch"
@@ -163,6 +200,14 @@ static void find_services(struct rx_turn *t)
                 continue;
             rx_text_normalise(name, norm, sizeof norm);
             size_t nlen = strlen(norm);
+            char first[8];
+            size_t fn = strcspn(norm, " ");
+            if (fn < sizeof first) {
+                memcpy(first, norm, fn);
+                first[fn] = '\0';
+                if (norm[fn] == ' ' && is_only_contraction(t, first))
+                    continue;       /* "I'd like pet photos" names no "ID photo" */
+            }
             consider_form(t, norm, &best);
             if (nlen > 3 && norm[nlen - 1] == 's' && norm[nlen - 2] != 's') {
                 snprintf(form, sizeof form, "%.*s", (int)(nlen - 1), norm);
