@@ -418,10 +418,9 @@ static bool answer_by_kind(struct rx_turn *t)
 }
 
 /* "Are you open today? I need batteries", "you're closed today? when can I pick up my
- * prints": whether the business is open that day, then
- * the FAQ entry the rest asks for when its keywords pick it strongly. The day comes
- * first: on a closed day it is what the caller must hear. False if the turn is not
- * such a pair. */
+ * prints": whether the business is open that day, then the FAQ entry the rest asks for
+ * when its keywords pick it strongly. The day comes first: on a closed day it is what
+ * the caller must hear. False if the turn is not such a pair. */
 static bool answer_open_and_faq(struct rx_turn *t)
 {
     const struct rx_text *x = &t->text;

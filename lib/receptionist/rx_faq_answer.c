@@ -4,6 +4,7 @@
  * filter of rx_text_may_have); a business lists tens of entries, not thousands.
  * rx_answer.c decides when a pick is strong enough to answer before other kinds. */
 #include <string.h>
+#include <strings.h>
 
 #include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_names.h"
@@ -237,7 +238,8 @@ bool rx_faq_refuses_request(struct rx_turn *t)
     if (faq.is_policy || faq.score < 2)     /* a keyword said: checked below to be one the answer refuses */
         return false;
     const struct agent_faq *f = &t->cfg->faq[faq.index];
-    bool is_no = strncmp(f->answer, "No", 2) == 0 || strstr(f->answer, "don't") != NULL ||
+    bool is_no = (strncmp(f->answer, "No", 2) == 0 && strchr(",.; ", f->answer[2]) != NULL) ||
+                 strstr(f->answer, "don't") != NULL ||
                  strstr(f->answer, "do not") != NULL || strstr(f->answer, "doesn't") != NULL;
     if (!is_no)
         return false;

@@ -324,11 +324,14 @@ static bool on_text(struct rx_turn *t)
 /* Asked for a number, the caller says what the message is ("I lost my receipt and need
  * a copy for my insurance", "tell him the password is under the keyboard"): kept as the
  * message, and the number asked for again, rather than read as a question. Not a
- * question, nor a few words ("hold on a second"), nor once the message is in. */
+ * question, nor a few words ("hold on a second"), nor words about the number itself
+ * ("you can reach me on my cell after five"), nor once the message is in. */
 static bool take_early_message(struct rx_turn *t)
 {
+    static const char *const number_words[] = {"number", "phone", "cell", "reach me", "call me", "text me", NULL};
     struct rx_memory *m = t->mem;
-    if (m->message[0] != '\0' || t->text.nwords < 6 || rx_text_is_question(&t->text))
+    if (m->message[0] != '\0' || t->text.nwords < 6 || rx_text_is_question(&t->text) ||
+        rx_text_has_any(&t->text, number_words))
         return false;
     const char *said = rx_message_told(t->raw);
     copy(m->message, sizeof m->message, said != NULL ? said : t->raw);
