@@ -57,14 +57,17 @@ max_client_conn = 200
 ignore_startup_parameters = extra_float_digits
 logfile = {self.dir}/pgbouncer.log
 """)
-        argv = [PGBOUNCER, ini]
+        # As root, the child itself becomes postgres (not through runuser, whose own
+        # PID a stop would signal while pgbouncer, its child, kept running).
+        as_user = {}
         if os.getuid() == 0:
             pg = pwd.getpwnam("postgres")
             os.chown(self.dir, pg.pw_uid, pg.pw_gid)
             for name in os.listdir(self.dir):
                 os.chown(os.path.join(self.dir, name), pg.pw_uid, pg.pw_gid)
-            argv = ["runuser", "-u", "postgres", "--"] + argv
-        self.p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            as_user = {"user": pg.pw_uid, "group": pg.pw_gid, "extra_groups": []}
+        self.p = subprocess.Popen([PGBOUNCER, ini], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  **as_user)
         self.url = f"postgresql://{dsn['user']}@127.0.0.1:{self.port}/{dsn['dbname']}"
         wait_for(self._answers, timeout=15, what="pgbouncer to answer")
 
