@@ -24,6 +24,10 @@
   then     O opt-out changes (0 or 1), then O (number, value) pairs: value "" lifts the
            number's opt-out, any other value opts it out. The confirmation text and the
            opt-out land together, so a text checked after this commit never goes out.
+  then     the call's Telnyx commands still to send, as the hash's `commands` field (JSON,
+           workers/call_commands.c): "" deletes the field, "-" leaves it. While the call
+           holds commands it stays in the timers zset (even with no timer due), so a new
+           owner reads its state at its claim and sends them.
   Returns  1 when committed. Otherwise nothing was changed, and it returns:
            - the error "FENCED" when the lease is not ours;
            - 2 when the entry was committed already (it is no longer pending: an earlier
@@ -32,9 +36,9 @@
              while Redis's used memory is within the reserve of maxmemory: the event
              waits until PostgreSQL has drained some, so that one business's backlog
              never takes the room the others need.
-  Why Lua  the new state, the records and the acknowledgement must land together: a crash
-           before this replays the event (its Telnyx commands carry the same command_id),
-           a crash after it has nothing left to do. A stalled former owner changes nothing.
+  Why Lua  the new state, the records, the commands and the acknowledgement must land
+           together: a crash before this replays the event, and nothing of it was sent; a
+           crash after it leaves the commands for the next owner to send. A stalled former owner changes nothing.
            The booking and the end of its hold's note land together too: a hold is never
            both booked and still open to being given back.
            A commit is sent again when its reply timed out, although it may have run:
@@ -98,8 +102,18 @@ for j = 0, noptout - 1 do
     redis.call('HSET', KEYS[8], ARGV[b + 1], ARGV[b + 2])
   end
 end
+i = i + noptout * 2 + 1
+local commands = ARGV[i] or '-'
+if commands == '' then
+  redis.call('HDEL', KEYS[3], 'commands')
+elseif commands ~= '-' then
+  redis.call('HSET', KEYS[3], 'commands', commands)
+end
 if ARGV[4] ~= '0' then
   redis.call('ZADD', KEYS[5], tonumber(ARGV[4]), ARGV[3])
+elseif ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[3], 'commands') == 1 then
+  local t = redis.call('TIME')
+  redis.call('ZADD', KEYS[5], 'NX', tonumber(t[1]) * 1000, ARGV[3])
 else
   redis.call('ZREM', KEYS[5], ARGV[3])
 end

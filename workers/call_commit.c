@@ -1,7 +1,8 @@
 /* workers/call_commit.c: the commit of the event in hand (the COMMIT step), one fenced
  * script (lua/worker_commit.lua): the call's state and the receptionist's memory, the
  * outbox records (turns, call log, the tools' records, and when the call ended its
- * analysis), the texts to send, the timer and the XACK. A refused lease drops the
+ * analysis), the texts to send, the Telnyx commands to send (call_commands.c), the timer
+ * and the XACK. A refused lease drops the
  * tenant; any other failure leaves the event pending, to be handled again. With
  * replicas to wait for, the event is done once a replica holds the commit. */
 #include "call_ctx.h"
@@ -42,12 +43,13 @@ static void on_replicated(const redisReply *reply, enum app_err err, void *arg)
     tenant_unref(t);
 }
 
-/* With FRONTDESK_REDIS_WAIT_REPLICAS, the call's next event waits until a replica holds
- * this commit (WAIT counts this connection's writes so far). A failover can lose a commit
- * the old master took after the commands it records were sent: handled against the state
- * before it, the call's next event would find the call still where it was (answering, say,
- * when call.answered comes) and change nothing, and the replayed event's commands, the
- * same command_ids, are dropped by Telnyx as repeats: the call would stall. */
+/* With FRONTDESK_REDIS_WAIT_REPLICAS, the commit's commands go out and the call's next
+ * event is taken only once a replica holds this commit (WAIT counts this connection's
+ * writes so far). A failover can lose a commit the old master took: had its commands been
+ * sent, the call's next event, handled against the state before it, would find the call
+ * still where it was (answering, say, when call.answered comes) and change nothing, and
+ * the replayed event's commands, the same command_ids, would be dropped by Telnyx as
+ * repeats: the call would stall. */
 static void wait_for_replicas(struct call_ctx *c)
 {
     const struct fd_config *cfg = &c->t->w->cfg;
@@ -61,6 +63,8 @@ static void on_committed(const redisReply *reply, enum app_err err, void *arg)
     struct call_ctx *c = arg;
     struct tenant *t = c->t;
     if (tenant_is_owned(t)) {
+        c->work.is_committed_before = err == APP_OK && reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
+                                      reply->integer == 2;
         if (err == APP_OK && t->w->cfg.redis_wait_replicas > 0)
             wait_for_replicas(c);
         else if (err == APP_OK)
@@ -156,10 +160,10 @@ static void analyse_call(const struct tenant *t, const struct call_work *w, stru
 /* The most arguments a commit carries: 8 keys; lease, entry, call, due, ttl and the
  * field count; the state's fields, "rx" and "llm" as pairs; the record count and 3 per
  * record (the event's own and the tools'); the text count and 9 per text; the opt-out
- * count and its pair. Every array below is bounded, so a commit always fits and nothing
+ * count and its pair; the commands. Every array below is bounded, so a commit always fits and nothing
  * is ever left out of one. */
 #define COMMIT_ARGS_MAX (8 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
-                         1 + 9 * CALL_SMS_MAX + 3)
+                         1 + 9 * CALL_SMS_MAX + 3 + 1)
 _Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");
 
 /* The packed forms of what the commit writes to the call's hash. */
@@ -176,7 +180,8 @@ struct commit_state {
 static void pack_state(struct commit_state *cs, const struct call_ctx *c)
 {
     const struct call_work *w = &c->work;
-    cs->is_kept = w->fx.is_state_changed && !c->is_stateless;
+    /* commands are sent from the state they were committed with */
+    cs->is_kept = (w->fx.is_state_changed || w->fx.nactions > 0) && !c->is_stateless;
     cs->nfields = cs->is_kept ? call_state_to_fields(&w->next, cs->names, cs->values, cs->scratch,
                                                      sizeof cs->scratch)
                               : 0;
@@ -296,6 +301,9 @@ void call_commit(struct call_ctx *c)
         sms_conversation_commit_args(c, &a);
     else
         lua_args_int(&a, 0);
+    free(c->out.commands_json);
+    c->out.commands_json = call_commands_to_commit(c);     /* kept for when it succeeds */
+    lua_args_arg(&a, c->out.commands_json != NULL ? c->out.commands_json : "-");
     if (c->out.nsms > 0)
         t->sms.has_waiting = true;
     tenant_ref(t);

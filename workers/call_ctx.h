@@ -9,7 +9,8 @@
  *                    the configuration check, the dead letter
  *   call_handling.c  the event through the call flow: decoding, the model's turn, the
  *                    call flow, the receptionist's tools
- *   call_actions.c   the Telnyx commands the call flow asked for
+ *   call_commands.c  the Telnyx commands the call flow asked for: committed with their
+ *                    event, then sent in order
  *   owner_actions.c  an event of the owner API instead of the call flow (a booking the
  *                    business cancels)
  *   stripe_events.c  a Stripe event instead of the call flow: its stripe_events row
@@ -69,7 +70,6 @@ enum call_step {
     CALL_STEP_TOOLS,        /* a tool the receptionist asked for */
     CALL_STEP_OWNER,        /* an owner API event (owner.*), after BEGIN instead of the
                                call flow: its action, then COMMIT */
-    CALL_STEP_COMMANDS,     /* a Telnyx command the call flow asked for */
     CALL_STEP_RELEASE_HOLDS, /* a hold the event took (in this attempt or an earlier one,
                                perhaps by a former owner) that it does not book: given
                                back before the commit, one at a time */
@@ -117,7 +117,7 @@ struct call_queue {
 };
 
 /* The event in hand as the call flow sees it: set up by call_handling.c when it begins,
- * read by call_actions.c and call_commit.c. */
+ * read by call_commands.c and call_commit.c. */
 struct call_work {
     struct call_event ce;           /* the decoded event */
     struct call_state next;         /* the call's state after it */
@@ -129,7 +129,9 @@ struct call_work {
     bool has_rx;                    /* the full receptionist answers (configuration at hand) */
     struct call_effects fx;         /* what the call flow asked for */
     int tool_rounds;
-    int action;                     /* the next of fx's commands to send */
+    /* the commit found the event committed already: an earlier attempt's commit ran and
+     * its reply was lost */
+    bool is_committed_before;
 };
 
 /* What the event in hand commits besides its state: the records the tools made and the
@@ -140,6 +142,9 @@ struct call_output {
     int nrecords;
     struct queued_sms sms[CALL_SMS_MAX];
     int nsms;
+    /* owned: the call's commands as the commit stores them (call_commands_to_commit);
+     * NULL: the commit leaves them as they are */
+    char *commands_json;
 };
 
 /* A hold of one of the call's events (call_holds.c). */
@@ -153,6 +158,39 @@ struct call_hold {
 struct call_holds {
     struct call_hold h[CALL_HOLDS_MAX];
     int n;
+};
+
+/* A Telnyx command committed by one of the call's events, waiting to be sent. */
+struct call_command {
+    enum call_cmd cmd;
+    char command_id[37];
+    char *text;                     /* owned: speak's words; NULL for the others */
+    char to[48];                    /* transfer */
+    long long committed_ms;         /* wall clock: how old a command read back is */
+    /* the first speak of a caller's turn: the transcription's stream entry id, for the
+     * turn latency metric; "" otherwise */
+    char turn_entry[64];
+    struct call_command *next;
+};
+
+/* The call's commands not yet sent, in order, and the list Redis holds. Bounded: an event
+ * waits (BEGIN) while there is no room for its commands. */
+#define CALL_COMMANDS_MAX (3 * CALL_FLOW_MAX_ACTIONS)
+struct call_commands {
+    struct call_command *head, *tail;   /* the head is with Telnyx, or waits for its retry */
+    int n;
+    bool is_sending;
+    int failures;                   /* of the head, in a row: its backoff */
+    struct event *timer;            /* the head's retry, or the stored list's clearing */
+    char *stored;                   /* owned: the `commands` field as committed or read;
+                                       NULL when Redis holds none */
+    unsigned stored_gen;            /* changes with stored: a clearing that raced a commit */
+    unsigned clearing_gen;
+    bool is_clearing;               /* lua/call_commands_sent.lua in flight */
+    /* the last command_ids Telnyx took from this worker: the state read back after a
+     * failed commit may still list them, and they are not sent again */
+    char sent_ids[CALL_COMMANDS_MAX][37];
+    int next_sent;
 };
 
 struct call_ctx {
@@ -172,6 +210,7 @@ struct call_ctx {
     struct call_work work;
     struct call_output out;
     struct call_holds holds;        /* noted in its state, or taken since by its tools */
+    struct call_commands commands;  /* committed, not yet all sent */
     struct sms_conv sms;            /* a text conversation's opt-out and turn */
     struct event *timer;            /* the state's silence deadline */
     struct event *retry;            /* wakes the call later (configuration, Redis) */
@@ -235,6 +274,8 @@ void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const cha
 /* An event set aside because a dependency was unavailable waits for its retry: the
  * call's later events must not overtake it. */
 bool call_queue_is_held(const struct call_queue *q);
+/* A retry's delay after tries failures: doubling from 250 ms to 5 s, with jitter. */
+int call_retry_delay_ms(int tries);
 
 /* call_requests.c: each sends its request and advances c with its reply */
 void call_load_state(struct call_ctx *c);
@@ -284,9 +325,24 @@ void call_run_stripe_event(struct call_ctx *c);
 /* Its commit succeeded: the configuration is loaded again once its row is written. */
 void call_stripe_event_committed(struct call_ctx *c);
 
-/* call_actions.c */
-bool call_has_commands_left(const struct call_ctx *c);
-void call_send_command(struct call_ctx *c);            /* c->work.action's */
+/* call_commands.c */
+void call_commands_init(struct call_ctx *c);
+void call_commands_cleanup(struct call_ctx *c);
+/* Whether the event in hand may begin: its commands fit behind the ones still waiting. */
+bool call_commands_have_room(const struct call_ctx *c);
+/* Commands to send, a clearing in flight, or a list in Redis to clear: keep the call. */
+bool call_commands_are_waiting(const struct call_ctx *c);
+/* The `commands` field the commit of the event in hand writes: the waiting commands and
+ * the event's own as JSON, "" to delete the field, or NULL to leave it (nothing either
+ * way). Owned by the caller. */
+char *call_commands_to_commit(const struct call_ctx *c);
+/* The commit ran (c->st is the new state): the event's commands join the queue and the
+ * first goes out; c->out.commands_json becomes the stored list. */
+void call_commands_committed(struct call_ctx *c);
+/* The `commands` field read with the call's state; call_commands_resume once the whole
+ * state is in c->st sends what Redis holds that is not queued, unless too old. */
+void call_commands_take_stored(struct call_ctx *c, const char *value, size_t len);
+void call_commands_resume(struct call_ctx *c);
 
 /* call_commit.c: state, records, texts, timer and XACK in one fenced script */
 void call_commit(struct call_ctx *c);

@@ -6,6 +6,7 @@
  * follows what happened. Records and texts the tools produce wait in the call's output
  * for the commit. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,6 +31,8 @@ void call_output_drop(struct call_output *out)
         outbox_record_free(out->records[i]);
     out->nrecords = 0;
     out->nsms = 0;
+    free(out->commands_json);
+    out->commands_json = NULL;
 }
 
 /* The records and texts a tool produced, committed with the event. The room is sized
@@ -203,7 +206,6 @@ void call_apply_flow(struct call_ctx *c)
         det_uuid2(w->next.conversation_id, "call_conversations", t->id, w->next.call_control_id);
         client_state_encode(t->id, w->next.conversation_id, w->next.client_state);
     }
-    w->action = 0;
     w->tool_rounds = 0;
 }
 

@@ -5,11 +5,9 @@
  *   tolerates events out of order), so a poison event never blocks its call; it is
  *   counted as another delivery, and past the delivery limit dead-lettered
  *   (call_steps.c).
- * - When a dependency was unavailable (Redis, Telnyx), the call's later events wait for
- *   it. They may be what its commands caused: a goodbye is spoken before its turn
- *   commits, and its speak.ended, taken against the state before the goodbye, would mean
- *   nothing; the goodbye retried after it would wait for an end that already came, and
- *   the call would never hang up. Those events need the same dependency anyway. */
+ * - When a dependency was unavailable (Redis, the model, or PostgreSQL's room in the
+ *   outbox), the call's later events wait for it: they need the same dependency anyway,
+ *   and the call flow sees its events in the order they came. */
 #include <event2/event.h>
 #include <stdlib.h>
 #include <time.h>
@@ -134,7 +132,7 @@ static void log_failure(const struct call_ctx *c, const struct stream_event *ev,
 
 /* RETRY_BASE_MS doubling per try up to RETRY_MAX_MS, then 50-150 % of it, so the events
  * an outage set aside do not all come back in the same instant. */
-static int retry_delay_ms(int tries)
+int call_retry_delay_ms(int tries)
 {
     int ms = RETRY_BASE_MS << (tries > 6 ? 6 : tries - 1);
     if (ms > RETRY_MAX_MS)
@@ -166,7 +164,7 @@ void call_event_set_aside(struct call_ctx *c, struct stream_event *ev, const cha
     p->next = c->queue.parked;
     c->queue.parked = p;
     c->t->reading.parked++;
-    int ms = retry_delay_ms(tries);
+    int ms = call_retry_delay_ms(tries);
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
     evtimer_add(p->timer, &tv);
 }

@@ -21,6 +21,7 @@ static void take_state(struct call_ctx *c, const redisReply *reply)
     rx_memory_init(&c->mem);
     llm_call_forget(&c->llm);
     c->holds.n = 0;
+    call_commands_take_stored(c, NULL, 0);     /* none unless the hash holds some */
     for (size_t i = 0; i + 1 < reply->elements; i += 2) {
         const redisReply *k = reply->element[i], *v = reply->element[i + 1];
         if (strncmp(k->str, BOOKING_HOLD_NOTE_FIELD, strlen(BOOKING_HOLD_NOTE_FIELD)) == 0) {
@@ -29,6 +30,10 @@ static void take_state(struct call_ctx *c, const redisReply *reply)
         }
         if (strcmp(k->str, "llm") == 0) {     /* model mode's conversation */
             llm_call_load(&c->llm, v->str, v->len);
+            continue;
+        }
+        if (strcmp(k->str, "commands") == 0) {     /* Telnyx commands committed, maybe not sent */
+            call_commands_take_stored(c, v->str, v->len);
             continue;
         }
         if (strcmp(k->str, "rx") == 0) {
@@ -50,6 +55,7 @@ static void on_loaded(const redisReply *reply, enum app_err err, void *arg)
         } else {
             take_state(c, reply);
             call_arm_timer(c);
+            call_commands_resume(c);
             if (c->is_sms)
                 sms_conversation_load_optout(c);    /* advances c with its reply */
             else

@@ -2,9 +2,10 @@
  * stream order. An event goes to its call's queue (call_queue.c) and the call takes it
  * through its steps (call_steps.c): its state loaded once, a replayed delivery counted
  * and dead-lettered past the limit, the call flow applied (after the model's turn in
- * model mode), the receptionist's tools run, the Telnyx commands sent, then state,
- * outbox records, texts, timer and XACK committed in one fenced script. A failure before
- * the commit sets the event aside, to be retried with backoff. Different calls run
+ * model mode), the receptionist's tools run, then state, outbox records, texts, the
+ * Telnyx commands, timer and XACK committed in one fenced script, and the commands sent
+ * (call_commands.c). A failure before the commit sets the event aside, to be retried
+ * with backoff. Different calls run
  * concurrently. Here: the tenant's list of calls, which holds a call while it has work
  * or a live state, and the call's timers. */
 #include <event2/event.h>
@@ -39,6 +40,7 @@ static struct call_ctx *call_get(struct tenant *t, const char *id)
     tenant_key(c->key_state, t->id, (unsigned)t->w->cfg.shards, suffix);
     c->timer = evtimer_new(t->w->base, on_timer, c);
     c->retry = evtimer_new(t->w->base, on_retry, c);
+    call_commands_init(c);
     c->link = t->calls;
     t->calls = c;
     return c;
@@ -50,6 +52,7 @@ static void call_free(struct call_ctx *c)
     if (call_is_handling(c))
         c->t->agent.handling--;
     call_queue_free(&c->queue);
+    call_commands_cleanup(c);
     event_free(c->timer);
     event_free(c->retry);
     llm_call_cleanup(&c->llm);
@@ -68,7 +71,7 @@ void call_forget_if_done(struct call_ctx *c)
 {
     struct tenant *t = c->t;
     if (call_is_busy(c) || c->step == CALL_STEP_LOADING || c->queue.head != NULL ||
-        c->queue.parked != NULL || is_live(c))
+        c->queue.parked != NULL || is_live(c) || call_commands_are_waiting(c))
         return;
     for (struct call_ctx **pp = &t->calls; *pp != NULL; pp = &(*pp)->link) {
         if (*pp == c) {
@@ -82,7 +85,16 @@ void call_forget_if_done(struct call_ctx *c)
 bool call_runner_has_live_calls(const struct tenant *t)
 {
     for (const struct call_ctx *c = t->calls; c != NULL; c = c->link)
-        if (call_is_busy(c) || c->queue.head != NULL || c->queue.parked != NULL || is_live(c))
+        if (call_is_busy(c) || c->queue.head != NULL || c->queue.parked != NULL || is_live(c) ||
+            call_commands_are_waiting(c))
+            return true;
+    return false;
+}
+
+bool call_runner_is_sending(const struct tenant *t)
+{
+    for (const struct call_ctx *c = t->calls; c != NULL; c = c->link)
+        if (c->commands.is_sending)
             return true;
     return false;
 }

@@ -17,13 +17,12 @@
  *                 words) or APPLY
  *   OWNER --ok--> COMMIT     (the business's action: workers/owner_actions.c)
  *   MODEL --ok--> APPLY      (the model's turn: its tool rounds run inside llm_turns.c)
- *   APPLY, TOOLS --ok--> TOOLS (a tool asked for, at most 4 rounds), COMMANDS (one per
- *                        command the call flow asked for) or, as COMMANDS does after the
- *                        last command, the commit
- *   COMMANDS --ok--> COMMANDS (the next command) or the commit
+ *   APPLY, TOOLS --ok--> TOOLS (a tool asked for, at most 4 rounds) or the commit
  *   the commit: RELEASE_HOLDS while the event has a hold it does not book (call_holds.c),
  *               then COMMIT
- *   COMMIT --ok--> IDLE (the committed state is the call's)
+ *   COMMIT --ok--> IDLE (the committed state is the call's, and the Telnyx commands it
+ *                  holds go out: call_commands.c sends them while the call goes on);
+ *                  LOADING when an earlier attempt's commit had run (its reply lost)
  *   any busy step --failed--> IDLE, the event set aside for a retry (call_queue.c), counted
  *                             as a delivery unless a dependency was unavailable, when the
  *                             call's later events wait for it; LOADING after a COMMIT
@@ -116,12 +115,10 @@ static enum call_step step_to_dead_letter(struct call_ctx *c)
     return call_holds_to_release(c, true) ? CALL_STEP_GIVE_UP_HOLDS : CALL_STEP_DEAD_LETTER;
 }
 
-/* After the call flow or a tool: another tool, the commands, or the commit. */
+/* After the call flow or a tool: another tool, or the commit. */
 static enum call_step step_after_flow(struct call_ctx *c)
 {
-    if (call_wants_tool(c))
-        return CALL_STEP_TOOLS;
-    return call_has_commands_left(c) ? CALL_STEP_COMMANDS : step_to_commit(c);
+    return call_wants_tool(c) ? CALL_STEP_TOOLS : step_to_commit(c);
 }
 
 /* The end of a step that went well: which step follows. */
@@ -154,14 +151,19 @@ static enum call_step step_after_ok(struct call_ctx *c, const struct call_result
         return step_after_flow(c);
     case CALL_STEP_APPLY:
         return step_after_flow(c);
-    case CALL_STEP_COMMANDS:
-        c->work.action++;
-        return call_has_commands_left(c) ? CALL_STEP_COMMANDS : step_to_commit(c);
     case CALL_STEP_RELEASE_HOLDS:
         return step_to_commit(c);
     case CALL_STEP_COMMIT:
         call_holds_committed(c);
+        if (c->work.is_committed_before && !c->is_stateless) {
+            /* What that commit wrote is the call's state, its commands included, which
+             * the state read after the lost reply has queued. This attempt ran against
+             * that state, so its own changes and commands would be the event twice. */
+            finish_event(c, true);
+            return step_to_load(c);
+        }
         call_adopt_next(c);
+        call_commands_committed(c);
         return finish_event(c, true);
     default:
         return c->step;
@@ -245,6 +247,11 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
                                       .why = "the business's outbox is at its cap and Redis is short of room"};
             return true;
         }
+        if (!call_commands_have_room(c)) {      /* Telnyx has not taken the earlier ones */
+            *r = (struct call_result){.outcome = CALL_FAILED, .is_transient = true,
+                                      .why = "the call's earlier commands are not sent yet"};
+            return true;
+        }
         r->outcome = call_begin_event(c, &r->why);
         return true;
     case CALL_STEP_MODEL:
@@ -258,9 +265,6 @@ static bool step_start(struct call_ctx *c, struct call_result *r)
         return false;
     case CALL_STEP_OWNER:
         call_run_owner_action(c);
-        return false;
-    case CALL_STEP_COMMANDS:
-        call_send_command(c);
         return false;
     case CALL_STEP_RELEASE_HOLDS:
         call_release_hold(c, false);

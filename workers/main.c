@@ -111,11 +111,12 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 }
 
 /* No event is being handled (failed ones waiting for a retry stay pending in the stream
- * for the next owner) and no number order is out. */
+ * for the next owner), no Telnyx command is on its way (the ones waiting for a retry are
+ * in their call's state, for the next owner) and no number order is out. */
 static bool is_quiet(const struct worker *w)
 {
     for (const struct tenant *t = w->tenants; t != NULL; t = t->next)
-        if (t->reading.inflight - t->reading.parked > 0)
+        if (t->reading.inflight - t->reading.parked > 0 || call_runner_is_sending(t))
             return false;
     return !number_orders_is_ordering(w->numbers);
 }
@@ -150,7 +151,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     number_orders_stop(w->numbers);
     billing_jobs_stop(w->billing);
     retention_daily_stop(w->retention);
-    /* stop reading; let the events in hand commit (their Telnyx commands are on the way) */
+    /* stop reading; let the events in hand commit and their Telnyx commands go out */
     for (struct tenant *t = w->tenants; t != NULL; t = t->next)
         t->lease.mode = TENANT_SHEDDING;
     w->drain_poll = event_new(w->base, -1, EV_PERSIST, on_drain_poll, w);
@@ -213,6 +214,7 @@ int main(int argc, char **argv)
     w.dead_letter_script = script_or_die("worker_dead_letter");
     w.count_delivery_script = script_or_die("worker_count_delivery");
     w.read_script = script_or_die("worker_read");
+    w.commands_sent_script = script_or_die("call_commands_sent");
     script_or_die("worker_survey");
     script_or_die("worker_trim");
 

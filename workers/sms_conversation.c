@@ -376,7 +376,6 @@ void sms_conversation_apply(struct call_ctx *c)
     struct call_work *w = &c->work;
     struct sms_conv *s = &c->sms;
     memset(&w->fx, 0, sizeof w->fx);
-    w->action = 0;
     w->tool_rounds = 0;
     s->is_optout_changed = false;
     s->next_is_opted_out = s->is_opted_out;

@@ -116,7 +116,7 @@ struct worker {
     struct retention_daily *retention; /* workers/retention_daily.c, NULL when off */
     struct worker_metrics metrics;
     const struct lua_script *acquire_script, *alive_script, *release_script, *commit_script,
-        *dead_letter_script, *count_delivery_script, *read_script;
+        *dead_letter_script, *count_delivery_script, *read_script, *commands_sent_script;
     struct tenant *tenants;        /* owned tenants, a list */
     struct tenant *unreleased;     /* given up, their release unanswered: sent again */
     int owned;
@@ -201,6 +201,7 @@ struct stream_event {
 void call_runner_dispatch(struct tenant *t, struct stream_event *ev);   /* takes ownership */
 void call_runner_load_timers(struct tenant *t);
 bool call_runner_has_live_calls(const struct tenant *t);
+bool call_runner_is_sending(const struct tenant *t);       /* a Telnyx command on its way */
 void call_runner_free_all(struct tenant *t);
 
 /* agent_cache.c */

@@ -1,8 +1,10 @@
-"""A TCP proxy in front of a Redis server that can fail one command of a client's in two
+"""A TCP proxy in front of a Redis server that can fail one command of a client's in three
 ways. Held: the command reaches Redis and runs at once, its answer (and everything after
 it on that connection) is held back; that is a reply lost to a timeout on a slow network,
 the case where a client cannot tell whether what it sent was done. Cut: the connection
-drops as the command is sent and Redis never runs it, as when a connection is killed."""
+drops as the command is sent and Redis never runs it, as when a connection is killed.
+Delayed: the command (and everything after it on that connection) reaches Redis only
+after a while, as on a stalled network: its client waits with the command not yet run."""
 import socket
 import threading
 import time
@@ -15,6 +17,8 @@ class RedisFaultProxy:
         self.armed = None           # (pattern, seconds): the next command holding pattern
         self.holds = 0              # commands whose reply was held
         self.cut_armed = None       # [pattern, times]: the next commands holding it drop their connection
+        self.delay_armed = None     # (pattern, seconds): the next command holding it waits on its way in
+        self.delays = 0
         self.cuts = 0               # connections dropped so far
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -39,6 +43,11 @@ class RedisFaultProxy:
         their connection is closed instead."""
         with self.lock:
             self.cut_armed = [pattern, times]
+
+    def delay_command_of(self, pattern, seconds):
+        """The next command whose bytes hold pattern reaches Redis seconds later."""
+        with self.lock:
+            self.delay_armed = (pattern, seconds)
 
     def stop(self):
         self.stopping = True
@@ -77,6 +86,11 @@ class RedisFaultProxy:
                     link["hold_until"] = time.time() + self.armed[1]
                     self.armed = None
                     self.holds += 1
+                delay, self.delay_armed = (self.delay_armed[1], None) \
+                    if self.delay_armed is not None and self.delay_armed[0] in seen else (0, self.delay_armed)
+                self.delays += delay > 0
+            if delay > 0:
+                time.sleep(delay)
             return True
         self._pump(client, server, look)
 

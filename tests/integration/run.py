@@ -97,7 +97,9 @@ def main():
     passed = failed = 0
     for f in files:
         name = f[:-3]
-        if only and name not in only and f not in only:
+        # "file.test_name" runs one test of a file
+        picked = {a.split(".", 1)[1] for a in only if a.startswith(name + ".test_")}
+        if only and name not in only and f not in only and not picked:
             continue
         spec = importlib.util.spec_from_file_location(name, os.path.join(folder, f))
         mod = importlib.util.module_from_spec(spec)
@@ -109,7 +111,7 @@ def main():
             traceback.print_exc(file=sys.stdout)
             failed += stop_leftovers(name)
             continue
-        tests = [getattr(mod, t) for t in dir(mod) if t.startswith("test_")]
+        tests = [getattr(mod, t) for t in dir(mod) if t.startswith("test_") and (not picked or t in picked)]
         tests.sort(key=lambda fn: fn.__code__.co_firstlineno)
         for t in tests:
             start = time.time()

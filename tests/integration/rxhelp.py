@@ -52,8 +52,8 @@ class ClockStack:
         for i in range(workers):
             self.add_worker(f"rx{i}")
 
-    def add_worker(self, name):
-        w = self.stack.worker(name, **self.worker_env)
+    def add_worker(self, name, **extra):
+        w = self.stack.worker(name, **dict(self.worker_env, **extra))
         self.workers.append(w)
         return w
 

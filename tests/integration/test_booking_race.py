@@ -11,8 +11,7 @@ running (each business owned by one of them). A round kills the owning worker (k
 the callers' yes, so the other worker takes the business over and settles the race. A
 last round stops the owner (SIGSTOP) right after it held the place for the first yes and
 before it committed the event, lets its lease move to another worker, and only then lets
-it go on (SIGCONT): the next owner must book that very hold for its caller (who may
-have heard "booked" already), give back holds the stopped owner took for events its
+it go on (SIGCONT): the next owner must book that very hold for its caller, give back holds the stopped owner took for events its
 replays do not book, and the woken worker must change nothing. After every round no
 place is held by nobody: the places in Redis are exactly the bookings in PostgreSQL.
 
@@ -29,7 +28,8 @@ from zoneinfo import ZoneInfo
 
 from harness import env, pg_rows, wait_for
 from rxhelp import ClockStack, agent_lines, bookings, example, texts_from, variant, wait_call_logged
-from workerhelp import kill9, lease_owner, stream_done, tkey, worker_log_tail
+from redis_proxy import RedisFaultProxy
+from workerhelp import kill9, lease_owner, redis_url_port, stream_done, tkey, worker_log_tail
 
 E = env()
 NOW = "2026-03-03T16:00:00Z"
@@ -241,10 +241,26 @@ def plant_holds_of_a_different_mind(st, bid, calls):
     return planted
 
 
+COMMIT_DELAY_S = 8.0
+
+
+def workers_behind_a_proxy(st):
+    """Replaces the stack's workers by two that reach Redis through a proxy that can
+    delay a command on its way in; the proxy is stopped after them, at the end."""
+    proxy = RedisFaultProxy(redis_url_port(st.redis_svc.redis_url))
+    _state["proxy"] = proxy
+    for w in list(st.workers):
+        w.stop()
+        st.workers.remove(w)
+        st.stack.procs.remove(w)
+    for _ in range(2):
+        st.add_worker("rx%d" % len(st.stack.procs), FRONTDESK_REDIS_URL=proxy.url())
+    return proxy
+
+
 def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
     st = stack()
-    while len(st.workers) < 2:
-        st.add_worker("rx%d" % len(st.stack.procs))
+    proxy = workers_behind_a_proxy(st)
     bid, number = st.business(doc())
     book_first_place(st, number, "+17735559100")
     r = st.redis()
@@ -258,10 +274,10 @@ def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
     def read_back_to_both():
         return all(any("book it?" in l for l in agent_lines(st.sim.call_record(calls[c]))) for c in callers)
     wait_for(read_back_to_both, timeout=30, what="both callers heard the read-back")
-    # The first speech answering each yes goes out after the tools, so after the hold:
-    # Telnyx takes it (the caller hears it) and answers 8 s late, which keeps the owner
-    # between its hold and its commit long enough to be stopped there.
-    st.sim.post("/_sim/fail", {"delay_ms": 8000, "count": 2, "command": "speak"})
+    # The commit that books (its outbox record's table, "bookings", is an argument of its
+    # own) reaches Redis 8 s late, which keeps the owner between its hold and its commit
+    # long enough to be stopped there; the caller hears nothing until that commit.
+    proxy.delay_command_of(b"\r\nbookings\r\n", COMMIT_DELAY_S)
     delayed_at = time.time()
     wait_for(lambda: r.hlen(slot) == CAPACITY, timeout=20, step=0.005, what="the last place held")
     # the owner now (businesses move between workers to even out their shares)
@@ -272,8 +288,6 @@ def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
     noticed = stale.output().count("lease lost")
     acquired = stale.output().count("tenant acquired")
     os.kill(stale.p.pid, signal.SIGSTOP)
-    # the delays were for the stopped owner; the next owner's speeches go through at once
-    st.sim.post("/_sim/fail", {"count": 0})
     try:
         assert lease_owner(r, bid) == stale.worker_id, "the business moved before its owner was stopped"
         held = {b.decode() for b in r.hkeys(slot)} - first
@@ -311,12 +325,15 @@ def test_a_hold_survives_its_owner_stopped_between_the_hold_and_the_commit():
     assert owner in (other.worker_id, None) or \
         (owner == stale.worker_id and stale.output().count("tenant acquired") > acquired), owner
     assert "outbox entry refused" not in other.output()
-    # The takeover is quicker than the delay: the woken worker still waits for Telnyx to
-    # answer its delayed speech, and a worker stopped with a request out logs an error.
-    time.sleep(max(0.0, delayed_at + 8.5 - time.time()))
+    assert proxy.delays == 1
+    # The takeover is quicker than the delay: the stale commit reaches Redis (and is
+    # refused, fenced) only now; the stack stops after it.
+    time.sleep(max(0.0, delayed_at + COMMIT_DELAY_S + 0.5 - time.time()))
 
 
 def test_processes_stop_cleanly():
     if "stack" in _state:
         codes = _state.pop("stack").stop()
         assert all(c == 0 for c in codes.values()), codes
+    if "proxy" in _state:
+        _state.pop("proxy").stop()
