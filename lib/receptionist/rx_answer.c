@@ -294,14 +294,12 @@ static bool answer_by_kind(struct rx_turn *t)
     const char *qualified = t->unlisted;
     if (answer_about_booked(t) || rx_answer_amount(t))
         return true;
-    /* picked once, when first needed (it depends on the words and the configuration only) */
-    struct rx_faq_pick faq = {0, false, 0};
-    bool is_faq_scored = rx_faq_has_keyword(t), is_faq_picked = false;
+    /* the FAQ's pick is scored on first use only (rx_faq_pick_best keeps it in the turn) */
+    bool is_faq_scored = rx_faq_has_keyword(t);
     /* "does that price include gas or is that extra?": what the price covers, which an
      * FAQ entry answers when it is found by its own keywords */
     if (is_price && is_faq_scored && rx_text_has_any(x, rx_price_covers_words)) {
-        faq = rx_faq_pick_best(t);
-        is_faq_picked = true;
+        struct rx_faq_pick faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
             rx_faq_say(t, faq);
             return true;
@@ -329,8 +327,7 @@ static bool answer_by_kind(struct rx_turn *t)
         return true;
     }
     if (is_faq_scored) {
-        if (!is_faq_picked)
-            faq = rx_faq_pick_best(t);
+        struct rx_faq_pick faq = rx_faq_pick_best(t);
         if (!faq.is_policy && faq.score >= RX_FAQ_STRONG_SCORE) {
             if (!answer_far_better_found(t, faq))
                 rx_faq_say(t, faq);
@@ -343,7 +340,7 @@ static bool answer_by_kind(struct rx_turn *t)
      * not make "is it upstairs? my dog can't do steps" a question about the animals seen);
      * a day said asks the hours only with their words ("my first time coming in on
      * thursday, how early should i get there" is the new patients' policy) */
-    bool is_faq_weak = !is_faq_scored || faq.score < RX_FAQ_STRONG_SCORE;
+    bool is_faq_weak = !is_faq_scored || rx_faq_pick_best(t).score < RX_FAQ_STRONG_SCORE;
     if (is_faq_weak && !is_off_config && t->nservices == 0 && (!t->has_when || !rx_text_has_any(x, rx_hours_words)) &&
         rx_text_is_question(x) && !rx_text_has_any(x, rx_services_list_words) &&
         answer_found(t, RX_SEARCH_STRONG_TOPIC, 2))
@@ -397,8 +394,7 @@ static bool answer_by_kind(struct rx_turn *t)
     }
     if (is_off_config_question)
         t->nservices = 0;
-    if (!is_faq_scored)
-        faq = rx_faq_pick_best(t);
+    struct rx_faq_pick faq = rx_faq_pick_best(t);
     if (faq.score >= 2 && (!is_off_config || faq.score >= RX_FAQ_STRONG_SCORE)) {
         if (faq.is_policy || !answer_far_better_found(t, faq))
             rx_faq_say(t, faq);

@@ -52,23 +52,19 @@ bool rx_hours_say_service_closed(struct rx_turn *t, const char *name);
 
 /* ---- rx_faq_answer.c ---- */
 
-/* The FAQ entry or policy that answers the caller best. */
-struct rx_faq_pick {
-    int score;                  /* the FAQ entry's (0: none), or the policy's 3 */
-    bool is_policy;
-    size_t index;
-};
-
 /* A FAQ entry that matches a keyword and more (score 3 and up: a keyword and a word of
  * its question, or two keywords) answers before the hours, the address or a service
  * named in it: "do you close for holidays?" is the business's holiday answer, "what
  * should I wear for a pedicure?" its advice, not the pedicure's description. */
 #define RX_FAQ_STRONG_SCORE 3
 
+/* The FAQ entry or policy that answers the caller best (struct rx_faq_pick: in
+ * rx_internal.h, where the turn keeps it); every entry is scored on the first call of a
+ * turn only. */
 struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t);
 /* True if a keyword of some FAQ entry is in the caller's words: the cheap test (mostly
  * the Bloom filter of rx_text_may_have) before every entry is scored on a turn that an
- * hours or address answer would otherwise take. */
+ * hours or address answer would otherwise take. Looked for once a turn. */
 bool rx_faq_has_keyword(struct rx_turn *t);
 /* True if no service is named and an FAQ entry that says no ("No, we don't groom") is
  * picked strongly by a keyword said that its answer names and no service holds ("can

@@ -127,6 +127,16 @@ static bool says_child_age(const struct rx_text *x)
     return false;
 }
 
+/* says_child_age of the turn's words, read once a turn. */
+static bool turn_says_child_age(struct rx_turn *t)
+{
+    if (!t->faq.is_child_age_read) {
+        t->faq.says_child_age = says_child_age(&t->text);
+        t->faq.is_child_age_read = true;
+    }
+    return t->faq.says_child_age;
+}
+
 /* True if the caller says the normalised word w of an FAQ entry: as said, or for a word
  * of children (rx_age_words), a child's age. */
 static bool says_faq_word(struct rx_turn *t, const char *w, bool is_child_age)
@@ -165,11 +175,11 @@ static int score_faq(struct rx_turn *t, const struct agent_faq *f, bool is_child
     return score;
 }
 
-struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
+static struct rx_faq_pick pick_best(struct rx_turn *t)
 {
     struct rx_faq_pick best = {0, false, 0};
     bool is_tie = false;
-    bool is_child_age = says_child_age(&t->text);     /* once: every entry asks */
+    bool is_child_age = turn_says_child_age(t);
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
         int score = score_faq(t, &t->cfg->faq[i], is_child_age);
         if (score > best.score) {
@@ -203,6 +213,15 @@ struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
     if (policy > 0 && ((policy > best.score && !is_faq_more_specific) || is_policy_closer))
         best = (struct rx_faq_pick){policy, true, policy_index};
     return best;
+}
+
+struct rx_faq_pick rx_faq_pick_best(struct rx_turn *t)
+{
+    if (!t->faq.is_picked) {
+        t->faq.pick = pick_best(t);
+        t->faq.is_picked = true;
+    }
+    return t->faq.pick;
 }
 
 /* True if text holds a word that begins with kw (any case): "haircut" in "we don't do
@@ -255,10 +274,10 @@ bool rx_faq_refuses_request(struct rx_turn *t)
     return false;
 }
 
-bool rx_faq_has_keyword(struct rx_turn *t)
+static bool says_any_keyword(struct rx_turn *t)
 {
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
-    bool is_child_age = says_child_age(&t->text);
+    bool is_child_age = turn_says_child_age(t);
     for (size_t i = 0; i < t->cfg->nfaq; i++) {
         const struct agent_faq *f = &t->cfg->faq[i];
         for (size_t k = 0; k < f->nkeywords; k++) {
@@ -270,6 +289,15 @@ bool rx_faq_has_keyword(struct rx_turn *t)
         }
     }
     return false;
+}
+
+bool rx_faq_has_keyword(struct rx_turn *t)
+{
+    if (!t->faq.is_keyword_read) {
+        t->faq.has_keyword = says_any_keyword(t);
+        t->faq.is_keyword_read = true;
+    }
+    return t->faq.has_keyword;
 }
 
 void rx_faq_say(struct rx_turn *t, struct rx_faq_pick best)

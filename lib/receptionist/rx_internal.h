@@ -42,6 +42,13 @@
 /* mem->part beyond the spoken parts of a day: "any time", "what do you have". */
 #define RX_PART_ANY 9
 
+/* The FAQ entry or policy that answers the caller best (rx_faq_pick_best). */
+struct rx_faq_pick {
+    int score;                  /* the FAQ entry's (0: none), or the policy's 3 */
+    bool is_policy;
+    size_t index;
+};
+
 struct rx_turn {
     const struct rx_context *ctx;
     const struct agent_config *cfg;
@@ -74,6 +81,16 @@ struct rx_turn {
     } trade_said[8];
     size_t ntrade_said;
     bool is_trade_read;
+    /* what rx_faq_answer.c reads of the words, each part once, when first asked (up to
+     * three parts of a turn ask): it depends on raw, text and cfg only, which the turn's
+     * reading sets before any part asks and nothing changes after (services, which do
+     * change, are not read) */
+    struct rx_faq_read {
+        bool is_child_age_read, says_child_age;
+        bool is_keyword_read, has_keyword;      /* rx_faq_has_keyword */
+        bool is_picked;                         /* rx_faq_pick_best */
+        struct rx_faq_pick pick;
+    } faq;
 };
 
 /* rx_say.c: the tones. A table of rx_phrases.h holds up to three wordings per tone

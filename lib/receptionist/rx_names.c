@@ -478,16 +478,21 @@ static bool find_last_name(const struct rx_tokens *w, size_t *at, size_t *cue)
     return false;
 }
 
-/* The given name said apart from the last name at last (its cue at cue): after "first
- * name (is)", else the known name word nearest before the cue ("it's gonna be Ashley,
- * last name's Brooks"); SIZE_MAX if none. */
+/* How many tokens of a "first name (is)" cue start at i; 0 if none does. "first name's"
+ * (tokenised "first names") counts only if is_names_cue: after_first_name_cue takes it,
+ * before_first_name_cue never has ("Okafor, first name's Chidi" is Chidi alone). */
+static size_t first_name_cue_len(const struct rx_tokens *w, size_t i, bool is_names_cue)
+{
+    size_t c = match(w, i, "first name is");
+    c = c > 0 ? c : match(w, i, "first name");
+    return c > 0 || !is_names_cue ? c : match(w, i, "first names");
+}
+
 /* The one word after "first name (is)" that is not the word at other; SIZE_MAX if none. */
 static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
 {
     for (size_t i = 0; i < w->n; i++) {
-        size_t c = match(w, i, "first name is");
-        c = c > 0 ? c : match(w, i, "first name");
-        c = c > 0 ? c : match(w, i, "first names");
+        size_t c = first_name_cue_len(w, i, true);
         if (c > 0 && i + c < w->n && i + c != other && is_name_word(&w->t[i + c]))
             return i + c;
     }
@@ -499,8 +504,7 @@ static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
 static size_t before_first_name_cue(const struct rx_tokens *w, size_t given)
 {
     for (size_t i = 1; i < given; i++) {
-        size_t c = match(w, i, "first name is");
-        c = c > 0 ? c : match(w, i, "first name");
+        size_t c = first_name_cue_len(w, i, false);
         if (c == 0 || i + c != given)
             continue;
         size_t k = i - 1;
@@ -512,6 +516,9 @@ static size_t before_first_name_cue(const struct rx_tokens *w, size_t given)
     return SIZE_MAX;
 }
 
+/* The given name said apart from the last name at last (its cue at cue): after "first
+ * name (is)", else the known name word nearest before the cue ("it's gonna be Ashley,
+ * last name's Brooks"); SIZE_MAX if none. */
 static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue)
 {
     size_t given = after_first_name_cue(w, last);

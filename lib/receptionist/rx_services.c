@@ -196,6 +196,22 @@ static bool is_loose_word(const struct loose_words *lw, const char *w, size_t n)
     return false;
 }
 
+/* Reads the word of a configured name or alias that starts at p, as the caller's words
+ * are read (lowercase, no apostrophe; a hyphen parts words as a space does): *is_held
+ * tells whether it is a form of a caller's word. Returns where the next word starts. */
+static const char *read_phrase_word(const struct loose_words *lw, const char *p, bool *is_held)
+{
+    char w[32];
+    size_t n = 0;
+    for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
+        if (*p != '\'' && n < sizeof w)
+            w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    *is_held = n < sizeof w && is_loose_word(lw, w, n);     /* one too long for w never is */
+    while (*p == ' ' || *p == '-')
+        p++;
+    return p;
+}
+
 /* How many words of phrase (a name or alias) are forms of the caller's words, its first
  * among them; 0 if its first is not ("snake a drain": "snaking"; "furnace needs a tune
  * up": both words of "furnace tune-up"). */
@@ -204,18 +220,12 @@ static int loose_words_held(const struct loose_words *lw, const char *phrase)
     int held = 0;
     bool is_first = true;
     for (const char *p = phrase; *p != '\0';) {
-        char w[32];
-        size_t n = 0;
-        for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
-            if (*p != '\'' && n < sizeof w)
-                w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        bool is_held = n < sizeof w && is_loose_word(lw, w, n);
+        bool is_held;
+        p = read_phrase_word(lw, p, &is_held);
         if (is_first && !is_held)
             return 0;
         held += is_held;
         is_first = false;
-        while (*p == ' ' || *p == '-')
-            p++;
     }
     return held;
 }
@@ -257,15 +267,10 @@ bool rx_says_service_word(const struct rx_turn *t)
         for (size_t k = 0; k <= svc->naliases; k++) {
             const char *p = k == 0 ? svc->name : svc->aliases[k - 1];
             while (*p != '\0') {
-                char w[32];
-                size_t n = 0;
-                for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
-                    if (*p != '\'' && n < sizeof w)
-                        w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-                if (n < sizeof w && is_loose_word(&lw, w, n))
+                bool is_held;
+                p = read_phrase_word(&lw, p, &is_held);
+                if (is_held)
                     return true;
-                while (*p == ' ' || *p == '-')
-                    p++;
             }
         }
     }
