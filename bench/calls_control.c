@@ -1,6 +1,7 @@
 /* bench/calls_control.c: see calls_control.h. A few thousand requests a second at most,
  * on the keep-alive connections of the workers' curl; each is parsed, applied to its
- * call and answered in the same callback, so a command waits for nothing. */
+ * call and answered in the same callback, so a command waits for nothing (unless the
+ * answer is held back on purpose, answer_delay_ms). */
 #include "calls_control.h"
 
 #include <event2/buffer.h>
@@ -22,6 +23,7 @@
 #define ACTIONS_INFIX "/actions/"
 
 struct calls_control {
+    struct event_base *base;
     struct evhttp *http;        /* owned */
     struct calls_control_config cfg;
     long requests;
@@ -167,6 +169,38 @@ static void record_write(struct calls_control *c, struct evhttp_request *req, co
     json_decref(rec);
 }
 
+/* An answer held back for answer_delay_ms. */
+struct late_answer {
+    struct evhttp_request *req;
+    int status;
+    struct evbuffer *out;       /* owned */
+};
+
+static void on_late_answer(evutil_socket_t fd, short what, void *arg)
+{
+    struct late_answer *la = arg;
+    (void)fd;
+    (void)what;
+    evhttp_send_reply(la->req, la->status, reason_of(la->status), la->out);
+    evbuffer_free(la->out);
+    free(la);
+}
+
+static void send_answer(struct calls_control *c, struct evhttp_request *req, int status, struct evbuffer *out)
+{
+    struct late_answer *la = c->cfg.answer_delay_ms > 0 ? malloc(sizeof *la) : NULL;
+    long us = (long)(c->cfg.answer_delay_ms * 1000);
+    struct timeval tv = {us / 1000000, us % 1000000};
+    if (la != NULL) {
+        *la = (struct late_answer){.req = req, .status = status, .out = out};
+        if (event_base_once(c->base, -1, EV_TIMEOUT, on_late_answer, la, &tv) == 0)
+            return;
+        free(la);
+    }
+    evhttp_send_reply(req, status, reason_of(status), out);
+    evbuffer_free(out);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct calls_control *c = arg;
@@ -196,10 +230,15 @@ static void on_request(struct evhttp_request *req, void *arg)
         json_decref(e);
     }
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
-    evhttp_send_reply(req, a.status, reason_of(a.status), out);
-    evbuffer_free(out);
-    /* recorded after the answer left, so the record costs the worker nothing */
-    record_write(c, req, path, raw, raw_len, body, at, &a);
+    if (c->cfg.answer_delay_ms > 0) {
+        /* recorded first: the late answer frees the request */
+        record_write(c, req, path, raw, raw_len, body, at, &a);
+        send_answer(c, req, a.status, out);
+    } else {
+        send_answer(c, req, a.status, out);
+        /* recorded after the answer left, so the record costs the worker nothing */
+        record_write(c, req, path, raw, raw_len, body, at, &a);
+    }
     json_decref(body);
     free(a.call_id);
 }
@@ -211,6 +250,7 @@ struct calls_control *calls_control_create(struct event_base *base,
     if (c == NULL)
         return NULL;
     c->cfg = *cfg;
+    c->base = base;
     c->http = evhttp_new(base);
     if (c->http == NULL) {
         free(c);

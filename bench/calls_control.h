@@ -1,6 +1,6 @@
 /* bench/calls_control.h: the calls driver's Telnyx Call Control API, what the workers
  * reach at FRONTDESK_TELNYX_API_URL: POST /v2/calls/{call_control_id}/actions/{action}
- * with a Bearer key, answered at once with the body tests/sim/telnyx_sim.py gives
+ * with a Bearer key, answered at once (or after answer_delay_ms) with the body tests/sim/telnyx_sim.py gives
  * ({"data":{"result":"ok"}}, or its errors: 401, 404, 405, 422). Every request is one
  * JSON line in the records file, written as it is answered: its arrival on both clocks,
  * method, path, action, call, status and body. Bodies are not checked against the schema
@@ -23,6 +23,10 @@ struct calls_control_config {
     /* The call with this call_control_id, or NULL. */
     struct line *(*find_line)(const char *call_control_id, void *arg);
     void *find_line_arg;
+    /* The command takes effect at once, its HTTP answer leaves this much later: Telnyx
+     * is a network round trip away (tens of ms from a cluster), which the workers wait
+     * for. 0: answered in the same callback. */
+    double answer_delay_ms;
 };
 
 /* Listens at once (TCP_NODELAY on accepted connections); NULL and a message on stderr

@@ -70,6 +70,7 @@ struct opts {
     const char *key_path, *numbers_path, *out_dir, *api_key, *pids;
     int calls, hook_conns;
     double speech_ms_per_word, turn_gap_ms, greeting_wait_ms, reply_wait_ms, timeout_s, linger_ms;
+    double answer_delay_ms;
 };
 
 struct driver {
@@ -114,6 +115,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         {"greeting-wait-ms", required_argument, NULL, 'G'},
         {"reply-wait-ms", required_argument, NULL, 'r'}, {"timeout-s", required_argument, NULL, 't'},
         {"linger-ms", required_argument, NULL, 'L'}, {"pids", required_argument, NULL, 'p'},
+        {"answer-delay-ms", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct opts){.api_key = "", .pids = "", .calls = 200, .hook_conns = 32,
@@ -137,15 +139,18 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case 't': o->timeout_s = atof(optarg); break;
         case 'L': o->linger_ms = atof(optarg); break;
         case 'p': o->pids = optarg; break;
+        case 'D': o->answer_delay_ms = atof(optarg); break;
         default: ok = false;
         }
     }
     if (!ok || o->listen_port == 0 || o->api_port == 0 || !o->key_path || !o->numbers_path ||
-        !o->out_dir || o->calls < 1 || o->hook_conns < 1 || o->hook_conns > 1024 || o->timeout_s <= 0) {
+        !o->out_dir || o->calls < 1 || o->hook_conns < 1 || o->hook_conns > 1024 || o->timeout_s <= 0 ||
+        o->answer_delay_ms < 0) {
         fprintf(stderr, "usage: calls_driver --listen HOST:PORT --api HOST:PORT --key FILE "
                         "--numbers FILE --out DIR [--calls N] [--api-key KEY] [--hook-conns 1..1024] "
                         "[--speech-ms-per-word MS] [--turn-gap-ms MS] [--greeting-wait-ms MS] "
-                        "[--reply-wait-ms MS] [--timeout-s S] [--linger-ms MS] [--pids NAME=PID,...]\n");
+                        "[--reply-wait-ms MS] [--timeout-s S] [--linger-ms MS] [--pids NAME=PID,...] "
+                        "[--answer-delay-ms MS]\n");
         return false;
     }
     return true;
@@ -386,7 +391,8 @@ static bool driver_open(struct driver *d)
     sodium_memzero(hc.secret_key, sizeof hc.secret_key);
     struct calls_control_config cc = {.host = d->o.listen_host, .port = d->o.listen_port,
                                       .api_key = d->o.api_key, .records = d->commands,
-                                      .find_line = find_line, .find_line_arg = d};
+                                      .find_line = find_line, .find_line_arg = d,
+                                      .answer_delay_ms = d->o.answer_delay_ms};
     d->control = calls_control_create(d->base, &cc);
     d->world = (struct line_world){
         .base = d->base, .hooks = d->hooks, .connection_id = "sim-connection",

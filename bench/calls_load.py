@@ -116,7 +116,7 @@ def run_driver(o, n, work, pids):
            "--api-key", o.api_key, "--hook-conns", str(o.hook_conns),
            "--speech-ms-per-word", str(o.speech_ms_per_word), "--turn-gap-ms", str(o.turn_gap_ms),
            "--greeting-wait-ms", str(o.greeting_wait_ms), "--reply-wait-ms", str(o.reply_wait_ms),
-           "--timeout-s", str(o.timeout_s),
+           "--timeout-s", str(o.timeout_s), "--answer-delay-ms", str(o.answer_delay_ms),
            "--pids", ",".join("%s=%d" % kv for kv in pids.items())]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.stderr.strip():
@@ -318,6 +318,8 @@ def main():
     ap.add_argument("--turn-gap-ms", type=float, default=5)
     ap.add_argument("--greeting-wait-ms", type=float, default=30000)
     ap.add_argument("--reply-wait-ms", type=float, default=30000)
+    ap.add_argument("--answer-delay-ms", type=float, default=0,
+                    help="Telnyx's answer to a command leaves this much after the command took effect")
     ap.add_argument("--timeout-s", type=float, default=120)
     ap.add_argument("--database-url", required=True)
     ap.add_argument("--redis-port", type=int, required=True)

@@ -36,6 +36,8 @@
 # word), BENCH_HOOK_CONNS (32), BENCH_KEEP=1 keeps the temp folder (logs, samples.json,
 # the driver's records in driver-run/ and driver-warmup-N/), BENCH_PERF=1 records worker 1
 # with perf (cpu-clock) during the run into perf.data and perf-top.txt. For diagnosis:
+# BENCH_TELNYX_ANSWER_MS=50 (each command takes effect at once but Telnyx's HTTP answer
+# leaves 50 ms later, as from a real cluster: what a worker waits for per command),
 # BENCH_APPENDFSYNC=everysec (production is always), BENCH_DRIVER_NICE=-10 (the driver
 # ahead of the stack for a core; a niceness counts only within the benchmark's cgroup).
 set -euo pipefail
@@ -49,6 +51,7 @@ hook_conns=${BENCH_HOOK_CONNS:-32}
 appendfsync=${BENCH_APPENDFSYNC:-always}
 driver_nice=${BENCH_DRIVER_NICE:-0}
 timeout_s=${BENCH_TIMEOUT_S:-120}
+telnyx_answer_ms=${BENCH_TELNYX_ANSWER_MS:-0}
 ctl=$root/bin/frontdesk-ctl
 api_bin=$root/bin/frontdesk-api
 worker_bin=$root/bin/frontdesk-worker
@@ -128,7 +131,7 @@ load() {  # load NAME ARGS...: bench/calls_load.py (the driver, then the checks)
     --api "127.0.0.1:$api_port" --key "$work/signing.key" --api-key bench-driver \
     --numbers "$work/numbers.txt" --hook-conns "$hook_conns" --driver-nice "$driver_nice" \
     --speech-ms-per-word "$speech_ms" \
-    --turn-gap-ms 5 --greeting-wait-ms 30000 --reply-wait-ms 30000 \
+    --turn-gap-ms 5 --greeting-wait-ms 30000 --reply-wait-ms 30000 --answer-delay-ms "$telnyx_answer_ms" \
     --database-url "$FRONTDESK_DATABASE_URL" --redis-port "$REDIS_PORT" \
     --work "$work/$name" "$@"
 }
