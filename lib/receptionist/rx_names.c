@@ -479,20 +479,19 @@ static bool find_last_name(const struct rx_tokens *w, size_t *at, size_t *cue)
 }
 
 /* How many tokens of a "first name (is)" cue start at i; 0 if none does. "first name's"
- * (tokenised "first names") counts only if is_names_cue: after_first_name_cue takes it,
- * before_first_name_cue never has ("Okafor, first name's Chidi" is Chidi alone). */
-static size_t first_name_cue_len(const struct rx_tokens *w, size_t i, bool is_names_cue)
+ * is tokenised "first names". */
+static size_t first_name_cue_len(const struct rx_tokens *w, size_t i)
 {
     size_t c = match(w, i, "first name is");
     c = c > 0 ? c : match(w, i, "first name");
-    return c > 0 || !is_names_cue ? c : match(w, i, "first names");
+    return c > 0 ? c : match(w, i, "first names");
 }
 
 /* The one word after "first name (is)" that is not the word at other; SIZE_MAX if none. */
 static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
 {
     for (size_t i = 0; i < w->n; i++) {
-        size_t c = first_name_cue_len(w, i, true);
+        size_t c = first_name_cue_len(w, i);
         if (c > 0 && i + c < w->n && i + c != other && is_name_word(&w->t[i + c]))
             return i + c;
     }
@@ -504,7 +503,7 @@ static size_t after_first_name_cue(const struct rx_tokens *w, size_t other)
 static size_t before_first_name_cue(const struct rx_tokens *w, size_t given)
 {
     for (size_t i = 1; i < given; i++) {
-        size_t c = first_name_cue_len(w, i, false);
+        size_t c = first_name_cue_len(w, i);
         if (c == 0 || i + c != given)
             continue;
         size_t k = i - 1;
