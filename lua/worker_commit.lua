@@ -38,7 +38,8 @@
              never takes the room the others need.
   Why Lua  the new state, the records, the commands and the acknowledgement must land
            together: a crash before this replays the event, and nothing of it was sent; a
-           crash after it leaves the commands for the next owner to send. A stalled former owner changes nothing.
+           crash after it leaves the commands for the next owner to send. A stalled
+           former owner changes nothing.
            The booking and the end of its hold's note land together too: a hold is never
            both booked and still open to being given back.
            A commit is sent again when its reply timed out, although it may have run:

@@ -12,9 +12,9 @@
  *   state at its claim and sends them again. Telnyx ignores a repeated command_id within
  *   60 s; a command older than that is not sent again (Telnyx would carry it out twice).
  * A command Telnyx cannot take now (5xx, 429, no answer) is tried again with a backoff
- * while the call lasts (up to 10 minutes); one it rejects is logged and dropped. Once every command
- * is out, the stored list is cleared (lua/call_commands_sent.lua) after a short delay, in
- * which the call's next commit usually replaces it at no extra cost. */
+ * while the call lasts (up to 10 minutes); one it rejects is logged and dropped. Once
+ * every command is out, the stored list is cleared (lua/call_commands_sent.lua) after a
+ * short delay, in which the call's next commit usually replaces it at no extra cost. */
 #include "call_ctx.h"
 
 #include <event2/event.h>

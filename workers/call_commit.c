@@ -2,9 +2,9 @@
  * script (lua/worker_commit.lua): the call's state and the receptionist's memory, the
  * outbox records (turns, call log, the tools' records, and when the call ended its
  * analysis), the texts to send, the Telnyx commands to send (call_commands.c), the timer
- * and the XACK. A refused lease drops the
- * tenant; any other failure leaves the event pending, to be handled again. With
- * replicas to wait for, the event is done once a replica holds the commit. */
+ * and the XACK. A refused lease drops the tenant; any other failure leaves the event
+ * pending, to be handled again. With replicas to wait for, the event is done once a
+ * replica holds the commit. */
 #include "call_ctx.h"
 
 #include <stdio.h>
@@ -160,8 +160,8 @@ static void analyse_call(const struct tenant *t, const struct call_work *w, stru
 /* The most arguments a commit carries: 8 keys; lease, entry, call, due, ttl and the
  * field count; the state's fields, "rx" and "llm" as pairs; the record count and 3 per
  * record (the event's own and the tools'); the text count and 9 per text; the opt-out
- * count and its pair; the commands. Every array below is bounded, so a commit always fits and nothing
- * is ever left out of one. */
+ * count and its pair; the commands. Every array below is bounded, so a commit always
+ * fits and nothing is ever left out of one. */
 #define COMMIT_ARGS_MAX (8 + 6 + 2 * (CALL_STATE_FIELDS + 2) + 1 + 3 * (CALL_RECORDS_MAX + CALL_EXTRA_MAX) + \
                          1 + 9 * CALL_SMS_MAX + 3 + 1)
 _Static_assert(COMMIT_ARGS_MAX <= LUA_ARGS_MAX, "a commit must fit in one script call");

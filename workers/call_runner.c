@@ -5,9 +5,9 @@
  * model mode), the receptionist's tools run, then state, outbox records, texts, the
  * Telnyx commands, timer and XACK committed in one fenced script, and the commands sent
  * (call_commands.c). A failure before the commit sets the event aside, to be retried
- * with backoff. Different calls run
- * concurrently. Here: the tenant's list of calls, which holds a call while it has work
- * or a live state, and the call's timers. */
+ * with backoff. Different calls run concurrently. Here: the tenant's list of calls,
+ * which holds a call while it has work, a live state or commands to send, and the
+ * call's timers. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
