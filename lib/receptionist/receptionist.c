@@ -373,7 +373,8 @@ static void turn_init(struct rx_turn *t, const struct rx_context *ctx, struct rx
     bool is_ahead = t->has_when && (t->when.has_date ? civil_date_compare(&t->when.date, &ctx->now.date) >= 0
                                                       : t->when.has_time);
     bool is_request = t->nservices == 0 && t->unlisted[0] == '\0' && is_ahead && !rx_message_is_request(t) &&
-                      (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words));
+                      (rx_text_has_any(&t->text, rx_want_words) || rx_text_has_any(&t->text, rx_book_words) ||
+                       rx_says_sign_up(&t->text));
     /* "my doodle needs a full haircut, can I get him groomed saturday?" where the FAQ
      * says no to grooming: the refusal, not a booking of whatever "full" names */
     t->is_refused_by_faq = is_request && rx_faq_refuses_request(t);

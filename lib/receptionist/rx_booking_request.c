@@ -10,13 +10,37 @@
 #include "receptionist/rx_internal.h"
 #include "receptionist/rx_message_words.h"
 
+/* "sign me up", "sign my son up for lessons", "sign up the twins": "sign" and "up" with
+ * at most three words between them, a request to enrol whoever is named. */
+bool rx_says_sign_up(const struct rx_text *x)
+{
+    for (const char *p = x->norm; (p = strstr(p, "sign ")) != NULL; p += 5) {
+        if (p != x->norm && p[-1] != ' ')
+            continue;
+        const char *w = p + 5;
+        for (int between = 0; between <= 3 && w != NULL; between++) {
+            /* not "do I sign anything up front?" */
+            if (strncmp(w, "up", 2) == 0 && (w[2] == '\0' || (w[2] == ' ' && strncmp(w + 3, "front", 5) != 0)))
+                return true;
+            w = strchr(w, ' ');
+            w = w != NULL ? w + 1 : NULL;
+        }
+    }
+    return false;
+}
+
+/* A word of booking itself: "book", "schedule", "enroll", a sign-up. */
+static bool says_booking_verb(const struct rx_text *x)
+{
+    return rx_text_has_any(x, rx_booking_verb_words) || rx_says_sign_up(x);
+}
+
 /* "How long is a color appointment?" asks about the service; it books nothing unless
  * the caller also says they want one or names booking itself. */
 static bool is_question_about(const struct rx_turn *t)
 {
     return rx_text_has_any(&t->text, rx_service_question_words) &&
-           !rx_text_has_any(&t->text, rx_want_words) &&
-           !rx_text_has_any(&t->text, rx_booking_verb_words);
+           !rx_text_has_any(&t->text, rx_want_words) && !says_booking_verb(&t->text);
 }
 
 /* "What should I have with me when I come in?", "do I need an appointment?": a
@@ -72,7 +96,7 @@ static bool is_told_only(const struct rx_turn *t)
     before[n] = '\0';
     struct rx_text x;
     rx_text_init(&x, before);
-    return !rx_text_has_any(&x, rx_booking_verb_words);
+    return !says_booking_verb(&x);
 }
 
 bool rx_booking_is_request(const struct rx_turn *t)
@@ -88,9 +112,9 @@ bool rx_booking_is_request(const struct rx_turn *t)
      * a message: "appointment" alone does not ask to book */
     bool is_told = is_told_only(t);
     if (is_question_about(t) || is_question_about_visits(t) || is_told ||
-        (is_message && !rx_text_has_any(&t->text, rx_booking_verb_words)))
+        (is_message && !says_booking_verb(&t->text)))
         return false;
-    if (rx_text_has_any(&t->text, rx_book_words))
+    if (rx_text_has_any(&t->text, rx_book_words) || rx_says_sign_up(&t->text))
         return true;
     /* "can you guys move me this sunday?", "can I bring my computer in Sunday?": the
      * trade's work asked for on a later day, though the word fits several services; the

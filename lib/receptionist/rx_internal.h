@@ -140,6 +140,8 @@ void rx_answer_hours_of(struct rx_turn *t, const struct civil_date *d);
 
 /* rx_booking.c */
 bool rx_booking_is_request(const struct rx_turn *t);
+/* "sign me up", "sign my son up": a request to enrol someone (rx_booking_request.c). */
+bool rx_says_sign_up(const struct rx_text *x);
 void rx_booking_start(struct rx_turn *t);
 bool rx_booking_turn(struct rx_turn *t);
 void rx_booking_on_tool(struct rx_turn *t, const struct rx_tool_result *r);

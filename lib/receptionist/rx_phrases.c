@@ -78,10 +78,10 @@ const char *const rx_hear_me_words[] = {"can you hear me", "are you there", "you
 
 const char *const rx_book_words[] = {
     "book", "appointment", "schedule", "reserve", "reservation", "come in", "set up",
-    "sign me up", "get me in", "availability", "available", "openings", "opening", "slot",
+    "get me in", "availability", "available", "openings", "opening", "slot",
     "fit me in", "squeeze me in", "send someone", "come out", "make a booking", "can you come",
     "could you come", "come over", "go out", "get somebody out", "get someone out",
-    "send somebody", "have someone come", "have somebody come", "stop by", NULL};
+    "send somebody", "have someone come", "have somebody come", "stop by", "enroll", "enrol", NULL};
 const char *const rx_want_words[] = {"id like", "i would like", "i want", "i need",
                                      "can i get", "can i have", "could i get", "looking for",
                                      "can i come", "can someone", "can somebody", "could someone",
@@ -94,7 +94,7 @@ const char *const rx_service_question_words[] = {"how long", "how much", "how ma
                                                  "need to be there", "have to be there", "need to be home",
                                                  "have to be home", NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
-                                             "make a booking", "set up", "sign me up", NULL};
+                                             "make a booking", "set up", "enroll", "enrol", NULL};
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
                                          "whats available", "what times", "earliest",
                                          "first available", "whatever", "what time do you have",
