@@ -102,6 +102,9 @@ bool rx_answer_from_description(struct rx_turn *t);
  * a drain": drain snaking); false if none or more than one, or if a trade's service was
  * said with a kind the business does not sell (rx_note_foreign_kind). */
 bool rx_use_loose_service(struct rx_turn *t);
+/* The same, only for a service whose name or an alias of two or more words the caller
+ * said whole, in any order ("my wheel is all wobbly": "wobbly wheel"). */
+bool rx_use_whole_loose_service(struct rx_turn *t);
 /* True if the caller said a form of a word of some service's name or alias, though no
  * one service ("move me this sunday" to movers whose services are two kinds of move):
  * the trade's own word, which asks for its work. */

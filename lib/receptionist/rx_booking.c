@@ -462,6 +462,11 @@ void rx_booking_start(struct rx_turn *t)
     if (m->task != RX_TASK_BOOKING) {
         m->task = RX_TASK_BOOKING;
         rx_memory_clear_booking(m);
+        /* "my wheel is all wobbly, can I bring it in Wednesday?": the one service whose
+         * name or alias the caller said whole in words of their own order ("wobbly
+         * wheel"), said back by name at the read-back */
+        if (t->nservices == 0 && t->unlisted[0] == '\0')
+            rx_use_whole_loose_service(t);
         if (t->nservices == 1)
             rx_say_also_not_offered(t);
         if (t->nservices > 1 && is_subject_of_first(t)) {

@@ -230,6 +230,20 @@ static int loose_words_held(const struct loose_words *lw, const char *phrase)
     return held;
 }
 
+/* The words of phrase when every one of them, two or more, is a form of a caller's word,
+ * in any order ("my wheel is all wobbly": "wobbly wheel"); 0 otherwise. */
+static int loose_words_whole(const struct loose_words *lw, const char *phrase)
+{
+    int words = 0;
+    for (const char *p = phrase; *p != '\0'; words++) {
+        bool is_held;
+        p = read_phrase_word(lw, p, &is_held);
+        if (!is_held)
+            return 0;
+    }
+    return words >= 2 ? words : 0;
+}
+
 /* The one service whose name or an alias begins with a form of a word the caller said
  * ("snake a drain": "snaking"; "my roots done": "root touch up"), the one holding most
  * of them when several do, or -1 if none or a tie. Only where nothing else answers: it
@@ -256,6 +270,29 @@ static int find_loose_service(const struct rx_turn *t)
         }
     }
     return is_tie ? -1 : found;
+}
+
+bool rx_use_whole_loose_service(struct rx_turn *t)
+{
+    struct loose_words lw;
+    int found = -1;
+    loose_words_init(&lw, &t->text);
+    for (size_t i = 0; i < t->cfg->nservices && lw.n > 1; i++) {
+        const struct agent_service *svc = &t->cfg->services[i];
+        bool is_named = loose_words_whole(&lw, svc->name) > 0;
+        for (size_t k = 0; k < svc->naliases && !is_named; k++)
+            is_named = loose_words_whole(&lw, svc->aliases[k]) > 0;
+        if (is_named && found >= 0)
+            return false;           /* two services: the booking asks which */
+        if (is_named)
+            found = (int)i;
+    }
+    if (found < 0 || rx_note_foreign_kind(t))
+        return false;
+    t->services[0] = found;
+    t->nservices = 1;
+    rx_note_service(t->mem, found, t->raw);
+    return true;
 }
 
 bool rx_says_service_word(const struct rx_turn *t)
