@@ -1,7 +1,8 @@
 /* ops/ctl/call_show.c: `frontdesk-ctl call show --business ID --call CALL_ID`: one call as
  * the workers keep it in Redis (fd:{sNNN}:t:B:call:<id>), every field, as JSON: the
- * receptionist's memory (`rx`, MessagePack) and model mode's conversation (`llm`, JSON)
- * decoded, and who owns the business now. For an operator looking into one live call. */
+ * receptionist's memory (`rx`, MessagePack), model mode's conversation (`llm`, JSON) and
+ * the Telnyx commands committed and not yet all sent (`commands`, JSON) decoded, and who
+ * owns the business now. For an operator looking into one live call. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@ static json_t *field_value(const char *name, const redisReply *v)
     json_t *out = NULL;
     if (strcmp(name, "rx") == 0)
         out = mp_json_decode(v->str, v->len);
-    else if (strcmp(name, "llm") == 0)
+    else if (strcmp(name, "llm") == 0 || strcmp(name, "commands") == 0)
         out = json_loadb(v->str, v->len, 0, NULL);
     if (out == NULL)
         out = json_stringn(v->str, v->len);

@@ -7,10 +7,11 @@ after the commit (workers/call_commands.c):
     tenant's timers.
 Real Redis, PostgreSQL, api and workers; the Telnyx simulator plays the slow and the
 failing Telnyx over HTTP."""
+import json
 import time
 
 import workerhelp as wh
-from harness import env, wait_for
+from harness import ctl, env, wait_for
 
 E = env()
 SPEAK_ANSWER_DELAY_MS = 3500    # under the worker's 4 s deadline: slow, not failed
@@ -67,6 +68,12 @@ def test_commands_committed_when_their_worker_dies_are_sent_by_the_next_owner():
         assert state.get("phase") == "ending" and "hangup" in state.get("commands", ""), state
         assert state.get("timer_due_ms") == "0", state
         assert r.zscore(wh.tkey(bid, "timers"), call) is not None, "the call is not findable by its commands"
+        # what an operator sees of the call: the command waiting, decoded
+        shown = ctl(E, "call", "show", "--business", bid, "--call", call,
+                    extra_env={"FRONTDESK_REDIS_URL": st.redis_url})
+        assert shown.returncode == 0, shown.stderr
+        waiting = json.loads(shown.stdout)["state"]["commands"]
+        assert [c["command"] for c in waiting] == ["hangup"] and waiting[0]["command_id"], waiting
         wh.kill9(first)
         st.sim.post("/_sim/fail", {"count": 0})
         killed = time.time()
