@@ -196,17 +196,23 @@ static bool is_loose_word(const struct loose_words *lw, const char *w, size_t n)
     return false;
 }
 
-/* Reads the word of a configured name or alias that starts at p, as the caller's words
- * are read (lowercase, no apostrophe; a hyphen parts words as a space does): *is_held
- * tells whether it is a form of a caller's word. Returns where the next word starts. */
-static const char *read_phrase_word(const struct loose_words *lw, const char *p, bool *is_held)
-{
+/* A word of a configured name or alias, as the caller's words are read (lowercase, no
+ * apostrophe); is_held: a form of a caller's word. */
+struct phrase_word {
     char w[32];
-    size_t n = 0;
+    size_t n;                           /* sizeof w: too long, never held */
+    bool is_held;
+};
+
+/* Reads the word of a name or alias that starts at p (a hyphen parts words as a space
+ * does) into *pw. Returns where the next word starts. */
+static const char *read_phrase_word(const struct loose_words *lw, const char *p, struct phrase_word *pw)
+{
+    pw->n = 0;
     for (; *p != '\0' && *p != ' ' && *p != '-'; p++)
-        if (*p != '\'' && n < sizeof w)
-            w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    *is_held = n < sizeof w && is_loose_word(lw, w, n);     /* one too long for w never is */
+        if (*p != '\'' && pw->n < sizeof pw->w)
+            pw->w[pw->n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    pw->is_held = pw->n < sizeof pw->w && is_loose_word(lw, pw->w, pw->n);
     while (*p == ' ' || *p == '-')
         p++;
     return p;
@@ -220,25 +226,31 @@ static int loose_words_held(const struct loose_words *lw, const char *phrase)
     int held = 0;
     bool is_first = true;
     for (const char *p = phrase; *p != '\0';) {
-        bool is_held;
-        p = read_phrase_word(lw, p, &is_held);
-        if (is_first && !is_held)
+        struct phrase_word pw;
+        p = read_phrase_word(lw, p, &pw);
+        if (is_first && !pw.is_held)
             return 0;
-        held += is_held;
+        held += pw.is_held;
         is_first = false;
     }
     return held;
 }
 
 /* The words of phrase when every one of them, two or more, is a form of a caller's word,
- * in any order ("my wheel is all wobbly": "wobbly wheel"); 0 otherwise. */
-static int loose_words_whole(const struct loose_words *lw, const char *phrase)
+ * in any order ("my wheel is all wobbly": "wobbly wheel"); 0 otherwise. A short word
+ * counts when said as such ("my eyes are so dry": "dry eyes"): the whole phrase is
+ * asked for, so it is no longer too common to tell. */
+static int loose_words_whole(const struct loose_words *lw, const struct rx_text *x, const char *phrase)
 {
     int words = 0;
     for (const char *p = phrase; *p != '\0'; words++) {
-        bool is_held;
-        p = read_phrase_word(lw, p, &is_held);
-        if (!is_held)
+        struct phrase_word pw;
+        p = read_phrase_word(lw, p, &pw);
+        if (!pw.is_held && pw.n == 3) {
+            pw.w[3] = '\0';
+            pw.is_held = rx_text_has(x, pw.w);
+        }
+        if (!pw.is_held)
             return 0;
     }
     return words >= 2 ? words : 0;
@@ -272,26 +284,39 @@ static int find_loose_service(const struct rx_turn *t)
     return is_tie ? -1 : found;
 }
 
-bool rx_use_whole_loose_service(struct rx_turn *t)
+/* The one service whose name or an alias of two or more words the caller said whole,
+ * in any order; -1 if none or several. */
+static int find_whole_loose_service(const struct rx_turn *t)
 {
     struct loose_words lw;
     int found = -1;
     loose_words_init(&lw, &t->text);
-    for (size_t i = 0; i < t->cfg->nservices && lw.n > 1; i++) {
+    for (size_t i = 0; i < t->cfg->nservices && lw.n > 0; i++) {
         const struct agent_service *svc = &t->cfg->services[i];
-        bool is_named = loose_words_whole(&lw, svc->name) > 0;
+        bool is_named = loose_words_whole(&lw, &t->text, svc->name) > 0;
         for (size_t k = 0; k < svc->naliases && !is_named; k++)
-            is_named = loose_words_whole(&lw, svc->aliases[k]) > 0;
+            is_named = loose_words_whole(&lw, &t->text, svc->aliases[k]) > 0;
         if (is_named && found >= 0)
-            return false;           /* two services: the booking asks which */
+            return -1;
         if (is_named)
             found = (int)i;
     }
-    if (found < 0 || rx_note_foreign_kind(t))
-        return false;
-    t->services[0] = found;
+    return found;
+}
+
+static void use_service(struct rx_turn *t, int index)
+{
+    t->services[0] = index;
     t->nservices = 1;
-    rx_note_service(t->mem, found, t->raw);
+    rx_note_service(t->mem, index, t->raw);
+}
+
+bool rx_use_whole_loose_service(struct rx_turn *t)
+{
+    int index = find_whole_loose_service(t);
+    if (index < 0 || rx_note_foreign_kind(t))
+        return false;
+    use_service(t, index);
     return true;
 }
 
@@ -304,9 +329,9 @@ bool rx_says_service_word(const struct rx_turn *t)
         for (size_t k = 0; k <= svc->naliases; k++) {
             const char *p = k == 0 ? svc->name : svc->aliases[k - 1];
             while (*p != '\0') {
-                bool is_held;
-                p = read_phrase_word(&lw, p, &is_held);
-                if (is_held)
+                struct phrase_word pw;
+                p = read_phrase_word(&lw, p, &pw);
+                if (pw.is_held)
                     return true;
             }
         }
@@ -318,12 +343,13 @@ bool rx_use_loose_service(struct rx_turn *t)
 {
     if (rx_note_foreign_kind(t))
         return false;       /* "a thai massage" is none of the massages sold */
-    int index = find_loose_service(t);
+    /* a name or alias said whole first ("my eyes are so dry": dry eyes, not the eye exam
+     * that "eyes" begins) */
+    int index = find_whole_loose_service(t);
+    index = index >= 0 ? index : find_loose_service(t);
     if (index < 0)
         return false;
-    t->services[0] = index;
-    t->nservices = 1;
-    rx_note_service(t->mem, index, t->raw);
+    use_service(t, index);
     return true;
 }
 
