@@ -177,8 +177,16 @@ static size_t match_weekday(struct parse *p, size_t i)
     } else if (mod == MOD_NEXT || mod == MOD_COMING) {
         ahead = ahead == 0 ? 7 : ahead;
         if (mod == MOD_NEXT && p->monday_index + ahead <= 6) {
+            /* "next Wednesday" said on a Tuesday: a day or two off, this week's would be
+             * "tomorrow" or "Thursday"; "next" then means the week after. Further off
+             * ("next Sunday" on a Tuesday) it is the coming one. Either way the other is
+             * the alternative. */
             has_alt = true;
             alt_ahead = ahead + 7;
+            if (ahead <= 2) {
+                alt_ahead = ahead;
+                ahead += 7;
+            }
         }
     } else if (mod == MOD_LAST) {
         ahead = ahead == 0 ? -7 : ahead - 7;

@@ -112,7 +112,10 @@ static const struct utterance utterances[] = {
     {MON_NY, "on friday", 0, "date=2026-03-06"},
     {MON_NY, "this friday", 0, "date=2026-03-06"},
     {MON_NY, "this monday", 0, "date=2026-03-02"},
-    {MON_NY, "next tuesday", 0, "date=2026-03-03 alt=2026-03-10"},
+    /* a day or two off, "next" is the week after; further off, the coming one */
+    {MON_NY, "next tuesday", 0, "date=2026-03-10 alt=2026-03-03"},
+    {MON_NY, "next wednesday", 0, "date=2026-03-11 alt=2026-03-04"},
+    {MON_NY, "next thursday", 0, "date=2026-03-05 alt=2026-03-12"},
     {MON_NY, "next monday", 0, "date=2026-03-09"},
     {MON_NY, "next sunday", 0, "date=2026-03-08 alt=2026-03-15"},
     {MON_NY, "this coming thursday", 0, "date=2026-03-05"},
@@ -271,7 +274,7 @@ static const struct utterance utterances[] = {
     /* Los Angeles, the same instant: 06:15 on Monday. */
     {MON_LA, "in two hours", 0, "date=2026-03-02 time=08:15"},
     {MON_LA, "tomorrow at 9", 0, "date=2026-03-03 time=09:00 or=21:00"},
-    {MON_LA, "next tuesday", 0, "date=2026-03-03 alt=2026-03-10"},
+    {MON_LA, "next tuesday", 0, "date=2026-03-10 alt=2026-03-03"},
     /* Saturday March 7th, 22:30. */
     {SAT_NIGHT_NY, "tomorrow", 0, "date=2026-03-08"},
     {SAT_NIGHT_NY, "tonight", 0, "date=2026-03-07 part=evening"},
@@ -290,7 +293,7 @@ static const struct utterance utterances[] = {
     {NYE_NY, "tomorrow", 0, "date=2027-01-01"},
     {NYE_NY, "the 2nd", 0, "date=2027-01-02"},
     {NYE_NY, "january 5th", 0, "date=2027-01-05"},
-    {NYE_NY, "next friday", 0, "date=2027-01-01 alt=2027-01-08"},
+    {NYE_NY, "next friday", 0, "date=2027-01-08 alt=2027-01-01"},
     {NYE_NY, "next month", 0, "range=2027-01-01..2027-01-31"},
     {NYE_NY, "next week", 0, "range=2027-01-04..2027-01-10"},
     {NYE_NY, "12/31", 0, "date=2026-12-31"},
