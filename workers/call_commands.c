@@ -151,31 +151,59 @@ static json_t *command_to_json(enum call_cmd cmd, const char *command_id, long l
     return o;
 }
 
-static void action_command_id(const struct call_ctx *c, const struct call_action *a, char out[37])
+static struct call_command *command_new(enum call_cmd which, const char *command_id, long long at_ms,
+                                        const char *text, const char *to);
+static bool is_first_speak_of_turn(const struct call_ctx *c, int i);
+
+void call_commands_free_list(struct call_command *list)
 {
-    det_uuid2(out, "command", c->work.ce.eid, a->step);
+    while (list != NULL) {
+        struct call_command *next = list->next;
+        command_free(list);
+        list = next;
+    }
 }
 
-char *call_commands_to_commit(const struct call_ctx *c)
+/* The event's own commands, made once: what the commit stores is what is sent after it. */
+static struct call_command *event_commands(const struct call_ctx *c)
+{
+    const struct call_effects *fx = &c->work.fx;
+    struct call_command *head = NULL, **tail = &head;
+    long long now_ms = worker_now_ms();
+    for (int i = 0; i < fx->nactions; i++) {
+        char command_id[37];
+        det_uuid2(command_id, "command", c->work.ce.eid, fx->actions[i].step);
+        struct call_command *cmd = command_new(fx->actions[i].cmd, command_id, now_ms, fx->actions[i].text,
+                                               fx->actions[i].to);
+        if (is_first_speak_of_turn(c, i))
+            snprintf(cmd->turn_entry, sizeof cmd->turn_entry, "%s", call_event_in_hand(c)->entry_id);
+        *tail = cmd;
+        tail = &cmd->next;
+    }
+    return head;
+}
+
+static void append_json(json_t *list, const struct call_command *cmd)
+{
+    for (; cmd != NULL; cmd = cmd->next)
+        json_array_append_new(list, command_to_json(cmd->cmd, cmd->command_id, cmd->committed_ms, cmd->text,
+                                                    cmd->to));
+}
+
+char *call_commands_to_commit(struct call_ctx *c)
 {
     const struct call_commands *q = &c->commands;
-    const struct call_effects *fx = &c->work.fx;
+    struct call_output *out = &c->out;
     /* an ended call takes no more commands: nothing is kept for it */
     bool is_ended = c->work.next.phase == CALL_ENDED;
-    if (c->is_stateless || (q->stored == NULL && fx->nactions == 0 && (q->n == 0 || is_ended)))
+    call_commands_free_list(out->commands);
+    out->commands = is_ended || c->is_stateless ? NULL : event_commands(c);
+    if (c->is_stateless || (q->stored == NULL && out->commands == NULL && (q->n == 0 || is_ended)))
         return NULL;                            /* nothing stored, nothing to store */
     json_t *list = json_array();
     if (!is_ended) {
-        for (const struct call_command *cmd = q->head; cmd != NULL; cmd = cmd->next)
-            json_array_append_new(list, command_to_json(cmd->cmd, cmd->command_id, cmd->committed_ms,
-                                                        cmd->text, cmd->to));
-        long long now_ms = worker_now_ms();
-        for (int i = 0; i < fx->nactions; i++) {
-            char command_id[37];
-            action_command_id(c, &fx->actions[i], command_id);
-            json_array_append_new(list, command_to_json(fx->actions[i].cmd, command_id, now_ms,
-                                                        fx->actions[i].text, fx->actions[i].to));
-        }
+        append_json(list, q->head);
+        append_json(list, out->commands);
     }
     char *json = json_array_size(list) > 0 ? json_dumps(list, JSON_COMPACT) : xstrdup("");
     json_decref(list);
@@ -367,16 +395,13 @@ void call_commands_committed(struct call_ctx *c)
         drop_queued(q, q->is_sending);
         return;
     }
-    const struct call_effects *fx = &c->work.fx;
-    long long now_ms = worker_now_ms();
-    for (int i = 0; i < fx->nactions; i++) {
-        char command_id[37];
-        action_command_id(c, &fx->actions[i], command_id);
-        struct call_command *cmd = command_new(fx->actions[i].cmd, command_id, now_ms, fx->actions[i].text,
-                                               fx->actions[i].to);
-        if (is_first_speak_of_turn(c, i))
-            snprintf(cmd->turn_entry, sizeof cmd->turn_entry, "%s", call_event_in_hand(c)->entry_id);
+    struct call_command *cmd = c->out.commands;
+    c->out.commands = NULL;
+    while (cmd != NULL) {                       /* the very commands the commit stored */
+        struct call_command *next = cmd->next;
+        cmd->next = NULL;
         push(q, cmd);
+        cmd = next;
     }
     if (q->failures == 0)                       /* else the head's backoff timer sends it */
         send_head(c);

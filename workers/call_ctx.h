@@ -145,6 +145,7 @@ struct call_output {
     /* owned: the call's commands as the commit stores them (call_commands_to_commit);
      * NULL: the commit leaves them as they are */
     char *commands_json;
+    struct call_command *commands;  /* owned: the event's own, queued once it commits */
 };
 
 /* A hold of one of the call's events (call_holds.c). */
@@ -334,8 +335,9 @@ bool call_commands_have_room(const struct call_ctx *c);
 bool call_commands_are_waiting(const struct call_ctx *c);
 /* The `commands` field the commit of the event in hand writes: the waiting commands and
  * the event's own as JSON, "" to delete the field, or NULL to leave it (nothing either
- * way). Owned by the caller. */
-char *call_commands_to_commit(const struct call_ctx *c);
+ * way). Owned by the caller. The event's own are kept in c->out.commands. */
+char *call_commands_to_commit(struct call_ctx *c);
+void call_commands_free_list(struct call_command *list);
 /* The commit ran (c->st is the new state): the event's commands join the queue and the
  * first goes out; c->out.commands_json becomes the stored list. */
 void call_commands_committed(struct call_ctx *c);

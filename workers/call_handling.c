@@ -33,6 +33,8 @@ void call_output_drop(struct call_output *out)
     out->nsms = 0;
     free(out->commands_json);
     out->commands_json = NULL;
+    call_commands_free_list(out->commands);
+    out->commands = NULL;
 }
 
 /* The records and texts a tool produced, committed with the event. The room is sized
