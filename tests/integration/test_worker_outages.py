@@ -53,8 +53,7 @@ def test_telnyx_down_for_a_minute_every_call_is_answered_once_it_is_back_and_not
         time.sleep(max(0.0, began + OUTAGE_S - TIMEOUT_PART_S - time.time()))
         # the rest of the outage: Telnyx does nothing and answers too late (6 s, past the
         # worker's 4 s deadline)
-        st.sim.post("/_sim/fail", {"count": 0})
-        st.sim.post("/_sim/fail", {"status": 503, "delay_ms": 6000, "count": 1000000})
+        st.sim.post("/_sim/fail", {"status": 503, "delay_ms": 6000, "count": 1000000, "replace": True})
         time.sleep(max(0.0, began + OUTAGE_S - time.time()))
         during = st.sim.requests()
         for c in calls:

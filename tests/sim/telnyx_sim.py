@@ -152,9 +152,11 @@ class Sim:
         delay_ms = int(spec.get("delay_ms", 0) or 0)
         count = int(spec.get("count", 1))
         with self.lock:
-            if count <= 0 and not status and not delay_ms:
+            # "replace": the faults so far give way to this one at once, with no moment
+            # between in which a request would find Telnyx well
+            if (count <= 0 and not status and not delay_ms) or spec.get("replace"):
                 self.faults.clear()
-            elif count > 0:
+            if count > 0:
                 if status and not 400 <= status <= 599:
                     raise ValueError("status must be an HTTP error status (400-599)")
                 self.faults.append({"status": status, "delay_ms": delay_ms, "count": count,
