@@ -193,6 +193,10 @@ static void found_time(struct parse *p, const struct clock_read *c, size_t first
                        bool is_approximate, enum spoken_bound bound)
 {
     struct spoken_when *o = p->out;
+    /* "six thirty, my husband can't get off work before six": a time said exactly stays
+     * the time; a bound said after it gives the reason, not another time */
+    if (o->has_time && o->bound == SPOKEN_BOUND_AT && bound != SPOKEN_BOUND_AT)
+        return;
     if (o->has_time && (p->raw_hour % 12 != c->hour % 12 || o->minute != c->minute))
         o->has_time_conflict = true;
     o->has_time = true;
@@ -205,12 +209,33 @@ static void found_time(struct parse *p, const struct clock_read *c, size_t first
     p->is_exact_hour = c->is_exact;
 }
 
+/* "tomorrow morning, like nine", "friday like ten thirty": "like" alone is a cue where
+ * it follows a pause or the day itself, and the clock ends the clause; "I'd like two"
+ * and "like 5 of us" stay no time. */
+static bool is_like_cue(const struct parse *p, size_t i)
+{
+    if (!is_word(p, i, SW_LIKE) || i == 0)
+        return false;
+    bool is_after_day = is_punct(p, i - 1, ',') || is_word(p, i - 1, SW_PART) || is_word(p, i - 1, SW_WEEKDAY) ||
+                        is_word(p, i - 1, SW_TOMORROW) || is_word(p, i - 1, SW_TODAY);
+    struct clock_read c;
+    size_t k = read_clock(p, i + 1, true, &c);
+    size_t end = i + 1 + k;
+    return is_after_day && k > 0 &&
+           (end >= p->n || p->t[end].kind == SPOKEN_TOKEN_PUNCT || is_word(p, end, SW_ISH));
+}
+
 /* [at|around|about|by|before|after|until|from|like]* <clock> [ish] */
 static size_t match_time(struct parse *p, size_t i)
 {
     size_t j = i;
     bool has_cue = false, is_approximate = false;
     enum spoken_bound bound = SPOKEN_BOUND_AT;
+    if (is_like_cue(p, i)) {
+        j++;
+        has_cue = true;
+        is_approximate = true;
+    }
     for (; j < p->n && j - i < 3; j++) {
         if (is_word(p, j, SW_AROUND) || (has_cue && is_word(p, j, SW_LIKE)))
             is_approximate = true;      /* "at like 4": a filler after a cue, never alone */

@@ -259,12 +259,18 @@ static void offer_instead(struct rx_turn *t, size_t said_from)
 
 /* "does that include the blow dry?" at the read-back of a women's haircut: "that" is
  * the service being booked, and its description ("Wash, cut and blow-dry") answers,
- * though "blow" names another service (the blowout). */
+ * though "blow" names another service (the blowout). A question naming no service at
+ * all asks about the one being booked too: "am I gonna be able to walk after?" of a
+ * toenail removal whose description says most people walk out in a sandal. */
 static bool answer_about_booked(struct rx_turn *t)
 {
     int booked = t->mem->service_index;
+    /* (how long or how much, named by nothing, has answers of its own) */
+    bool is_about_booked = rx_text_has_any(&t->text, rx_it_words) ||
+                           (t->nservices == 0 && !rx_text_has_any(&t->text, rx_duration_words) &&
+                            !rx_text_asks_price(&t->text));
     if (t->mem->task != RX_TASK_BOOKING || booked < 0 || booked >= (int)t->cfg->nservices ||
-        !rx_text_is_question(&t->text) || !rx_text_has_any(&t->text, rx_it_words) ||
+        !rx_text_is_question(&t->text) || !is_about_booked ||
         !rx_search_service_tells(t->cfg, t->raw, (size_t)booked))
         return false;
     /* "is that more for 3000 square feet?": an FAQ entry or policy says it better */
@@ -289,11 +295,16 @@ static bool answer_by_kind(struct rx_turn *t)
     struct rx_search_focus focus = rx_search_focus(t->cfg, t->raw);
     bool is_off_config = focus.unheld > 0 && focus.unheld >= focus.held && focus.held_once == 0;
     bool is_off_config_question = is_off_config && rx_text_is_question(x);
-    bool is_price = rx_text_has_any(x, rx_price_words);
+    bool is_price = rx_text_asks_price(x);
     bool is_duration = rx_text_has_any(x, rx_duration_words);
     const char *qualified = t->unlisted;
     if (answer_about_booked(t) || rx_answer_amount(t))
         return true;
+    /* "what days and times do you guys work": the hours, though an FAQ entry says "work" */
+    if (t->nservices == 0 && rx_text_has_any(x, rx_hours_only_words)) {
+        rx_answer_hours(t);
+        return true;
+    }
     /* the FAQ's pick is scored on first use only (rx_faq_pick_best keeps it in the turn) */
     bool is_faq_scored = rx_faq_has_keyword(t);
     /* "does that price include gas or is that extra?": what the price covers, which an
@@ -312,6 +323,13 @@ static bool answer_by_kind(struct rx_turn *t)
     if (is_price && t->nservices <= 1 && qualified[0] == '\0' && rx_find_services_of_kind(t, t->nservices == 1)) {
         rx_answer_price(t);
         return true;
+    }
+    /* "how much is that one?" at the read-back: the service being booked */
+    int booked = t->mem->service_index;
+    if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0' && t->mem->task == RX_TASK_BOOKING &&
+        booked >= 0 && booked < (int)t->cfg->nservices && rx_text_has_any(x, rx_it_words)) {
+        t->services[0] = booked;
+        t->nservices = 1;
     }
     if ((is_price || is_duration) && t->nservices == 0 && qualified[0] == '\0')
         rx_find_service_asked_about(t);

@@ -491,7 +491,12 @@ static int pick_offered(struct rx_turn *t)
     int n = 0;
     while (n < RX_FREE_MAX && m->offered[n] >= 0)
         n++;
-    if (n == 0)
+    /* "what about the twenty second then, same time" asks another day: no pick; "the
+     * second one" reads as a day of the month too, and is one */
+    static const char *const ordinal_picks[] = {"first", "second", "third", "1st", "2nd", "3rd", NULL};
+    bool is_other_day = t->has_when && t->when.has_date && civil_date_compare(&t->when.date, &m->day) != 0 &&
+                        !(t->when.date.day <= 3 && rx_text_has_any(&t->text, ordinal_picks));
+    if (n == 0 || is_other_day)
         return -1;
     bool has_time = t->has_when && t->when.has_time && !t->when.has_date;
     if (has_time) {
@@ -688,10 +693,15 @@ static void offer_free(struct rx_turn *t, const struct rx_tool_result *r, bool h
         m->pending = RX_ASK_DAY;
         return;
     }
+    /* the time wished for on a day that could not have it ("Christmas Eve around ten")
+     * stays known for "what about the 22nd then, same time?" */
+    int wished = m->refused_minute;
     if (has_asked_time)
         rx_say_put(&t->say, "; I can offer ");
     else
         say_offer_lead(t);
+    if (!has_asked_time && wished >= 0)
+        m->refused_minute = wished;
     for (int i = 0; i < n; i++) {
         if (i > 0)
             rx_say_put(&t->say, i + 1 == n ? " or " : ", ");

@@ -87,7 +87,7 @@ bool rx_cancel_is_request(const struct rx_turn *t)
         return false;
     /* "I have to cancel for today, what's the fee for that?" asks first: the policy
      * answers, and the cancel follows when the caller still wants it */
-    bool is_about_fee = rx_text_is_question(&t->text) && rx_text_has_any(&t->text, rx_price_words);
+    bool is_about_fee = rx_text_is_question(&t->text) && rx_text_asks_price(&t->text);
     return rx_cancel_is_move(t) ||
            (rx_text_has_any(&t->text, rx_cancel_words) && !rx_text_has(&t->text, "policy") && !is_about_fee);
 }
@@ -124,6 +124,10 @@ static void keep_move_when(struct rx_turn *t)
         const char *clause = instead;
         while (clause > t->raw && clause[-1] != ',' && clause[-1] != '.')
             clause--;
+        /* "... thursday at six thirty at night and i need to push it to saturday at nine
+         * instead": what follows "to" is the new time, and the night was the old one's */
+        if (to != NULL && to > clause && to < instead)
+            clause = to;
         if (spoken_time_parse(clause, (size_t)(instead - clause), &t->ctx->now, SPOKEN_EXPECT_TIME, &later) &&
             later.has_time) {
             when.has_time = true;

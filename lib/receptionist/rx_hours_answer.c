@@ -199,6 +199,14 @@ void rx_answer_hours(struct rx_turn *t)
     const struct spoken_when *w = &t->when;
     t->out->intent = "hours";
     t->mem->intents_seen |= RX_INTENT_HOURS;
+    /* "during the week and on the weekend" names the weekend, but asks for every day */
+    if (rx_text_has_any(&t->text, rx_whole_week_words)) {
+        rx_say_gap(t);
+        rx_say_put(s, "Our hours are ");
+        rx_say_week(t);
+        rx_say_put(s, ".");
+        return;
+    }
     if (t->has_when && w->is_every && (w->has_date || w->has_range)) {
         answer_hours_every(t);
         return;

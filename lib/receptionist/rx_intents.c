@@ -107,6 +107,10 @@ static bool say_again(struct rx_turn *t)
  * and not the words of a message being taken ("have the manager call me"). */
 static bool is_person_request(const struct rx_turn *t)
 {
+    /* "could you put me through to Maya, she said to call her": put through, whatever else */
+    static const char *const put_through[] = {"put me through", "transfer me", "connect me", "patch me through", NULL};
+    if (t->mem->pending != RX_ASK_MSG_TEXT && rx_text_has_any(&t->text, put_through))
+        return true;
     if (t->mem->pending == RX_ASK_MSG_TEXT || rx_message_is_request(t) ||
         rx_text_has_any(&t->text, rx_person_not_wanted_words))
         return false;

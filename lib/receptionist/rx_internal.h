@@ -184,6 +184,10 @@ void rx_dispatch(struct rx_turn *t);
 /* rx_memory.c */
 /* Remembers that the caller named service index, in words (may be NULL or ""). */
 void rx_note_service(struct rx_memory *mem, int index, const char *words);
+/* The service (its index, already noted) becomes the last asked about: the one a reply
+ * just described, which "yes" to its offer books ("my ice maker quit, the fridge still
+ * keeps cold": the ice maker, though the fridge was said after it). */
+void rx_note_service_answered(struct rx_memory *mem, int index);
 void rx_memory_clear_booking(struct rx_memory *mem);
 /* Keeps the reply for "sorry, can you repeat that?", cut to fit. */
 void rx_memory_note_reply(struct rx_memory *mem, const char *reply);

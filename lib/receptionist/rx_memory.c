@@ -67,6 +67,23 @@ void rx_note_service(struct rx_memory *mem, int index, const char *words)
     }
 }
 
+void rx_note_service_answered(struct rx_memory *mem, int index)
+{
+    for (int i = 0; i + 1 < mem->nservices_asked; i++) {
+        if (mem->services_asked[i] != index)
+            continue;
+        char words[RX_WORDS_MAX];
+        memcpy(words, mem->asked_words[i], sizeof words);
+        for (int k = i; k + 1 < mem->nservices_asked; k++) {
+            mem->services_asked[k] = mem->services_asked[k + 1];
+            memcpy(mem->asked_words[k], mem->asked_words[k + 1], sizeof words);
+        }
+        mem->services_asked[mem->nservices_asked - 1] = index;
+        memcpy(mem->asked_words[mem->nservices_asked - 1], words, sizeof words);
+        return;
+    }
+}
+
 void rx_memory_note_reply(struct rx_memory *mem, const char *reply)
 {
     keep_words(mem->last_reply, sizeof mem->last_reply, reply);

@@ -18,7 +18,7 @@
 bool rx_message_is_request(const struct rx_turn *t)
 {
     return rx_text_has_any(&t->text, rx_message_request_words) || rx_message_told(t->raw) != NULL ||
-           rx_message_is_let_know(t->raw);
+           rx_message_is_let_know(t->raw) || rx_message_asks_callback(&t->text);
 }
 
 static void copy(char *dst, size_t size, const char *src)

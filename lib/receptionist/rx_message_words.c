@@ -198,6 +198,112 @@ bool rx_message_is_let_know(const char *raw)
     return false;
 }
 
+/* ---- a call back asked for in the caller's own words ---- */
+
+static bool is_word(const char *w, size_t n, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++)
+        if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Who is to be called: the caller ("me", "us") or whom they call for ("her", "my mom"). */
+static const char *const callee_words[] = {"me", "us", "her", "him", NULL};
+
+/* The word before w (the normalised text starts at norm), *n its length; NULL at the
+ * start. */
+static const char *word_before(const char *norm, const char *w, size_t *n)
+{
+    const char *end = w - 1;               /* the space before w */
+    if (end <= norm)
+        return NULL;
+    const char *start = end;
+    while (start > norm && start[-1] != ' ')
+        start--;
+    *n = (size_t)(end - start);
+    return *n > 0 ? start : NULL;
+}
+
+/* The call is the caller's own when its subject is: "I'll give her a call", "I want to
+ * call him", "I can call her", "she said to call her"; only offered: "you can reach me
+ * at this number"; or asked about, not for: "will the guy give me a ring before he
+ * shows up?". Looked for among the few words before the verb, up to a
+ * word that names someone else ("can I have someone call me": someone calls; "could
+ * Ben give me a call": Ben does). */
+static bool is_not_a_request(const char *norm, const char *verb)
+{
+    static const char *const caller[] = {"i", "ill", "id", "im", "we", "well", "wed", "ive", NULL};
+    static const char *const other[] = {"someone", "somebody", "anyone", "anybody", "he", "she", "they",
+                                        "hell", "shell", "theyll", "you", "youll", "youd", "have", "get",
+                                        "ask", NULL};
+    static const char *const modal[] = {"can", "could", "would", "will", "should", "please", NULL};
+    static const char *const asking_whether[] = {"will", "does", "do", "did", NULL};
+    static const char *const telling[] = {"said", "told", "asked", "me", NULL};
+    const char *w = verb;
+    size_t n = 0;
+    for (int k = 0; k < 4 && (w = word_before(norm, w, &n)) != NULL; k++) {
+        if (is_word(w, n, caller))
+            return true;
+        if (k == 0 && n == 2 && memcmp(w, "to", 2) == 0) {      /* "she said to call her" */
+            size_t m = 0;
+            const char *by = word_before(norm, w, &m);
+            if (by != NULL && is_word(by, m, telling))
+                return true;
+        }
+        /* "will the guy give me a ring": the verb put before its subject asks whether */
+        size_t before_n = 0;
+        if (k > 0 && is_word(w, n, asking_whether) && word_before(norm, w, &before_n) == NULL)
+            return true;
+        if (is_word(w, n, other))
+            return false;
+        /* "I can call her" and "you can reach me at this number" (offered, not asked),
+         * but "could Ben call me" */
+        if (is_word(w, n, modal)) {
+            size_t m = 0;
+            const char *subject = word_before(norm, w, &m);
+            return k == 0 && subject != NULL && (is_word(subject, m, caller) || (m == 3 && memcmp(subject, "you", 3) == 0));
+        }
+    }
+    return false;
+}
+
+bool rx_message_asks_callback(const struct rx_text *text)
+{
+    static const char *const call_verbs[] = {"call", "ring", "phone", "text", "reach", "contact", NULL};
+    static const char *const call_nouns[] = {"call", "ring", "buzz", "shout", "callback", "holler", NULL};
+    const char *norm = text->norm;
+    size_t n = 0;
+    for (const char *w = next_word(norm, &n); w != NULL; w = next_word(w + n, &n)) {
+        size_t m = 0, k = 0;
+        const char *obj = next_word(w + n, &m);
+        if (obj == NULL)
+            break;
+        bool is_asked = false;
+        if (n == 4 && memcmp(w, "give", 4) == 0) {
+            /* "give me a call", "give my mom a ring" */
+            const char *after = obj;
+            if (m == 2 && memcmp(obj, "my", 2) == 0)
+                after = next_word(obj + m, &m);          /* "my mom": one who is called */
+            else if (!is_word(obj, m, callee_words))
+                continue;
+            const char *a = after != NULL ? next_word(after + m, &k) : NULL;
+            const char *noun = a != NULL && k == 1 && *a == 'a' ? next_word(a + k, &k) : NULL;
+            is_asked = noun != NULL && is_word(noun, k, call_nouns);
+        } else if (is_word(w, n, call_verbs)) {
+            /* "call me", "reach out to me", "get in touch": the one called follows */
+            if (m == 3 && memcmp(obj, "out", 3) == 0) {
+                const char *to = next_word(obj + m, &k);
+                obj = to != NULL && k == 2 && memcmp(to, "to", 2) == 0 ? next_word(to + k, &m) : NULL;
+            }
+            is_asked = obj != NULL && is_word(obj, m, callee_words);
+        }
+        if (is_asked && !is_not_a_request(norm, w))
+            return true;
+    }
+    return false;
+}
+
 /* Four words after a number, as "at 917 555 0142 any time" says only when to call. A
  * topic alone ("call me back about a quote") is not the message: the caller expects to
  * be asked for it. */
@@ -345,6 +451,7 @@ static bool is_request_clause(const char *clause, const char *name)
 bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t size)
 {
     size_t n = 0;
+    char topic[RX_TEXT_MAX] = "";
     buf[0] = '\0';
     for (const char *p = raw; *p != '\0';) {
         size_t len = strcspn(p, ",.;!?");
@@ -356,15 +463,27 @@ bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t
         /* "have one of the vets call me back about my cat's bloodwork results": what the
          * call back is about, when it says more than a word or two ("about a quote") */
         const char *about = find_said(words, "about");
-        if (about != NULL && count_words(about + 5) >= 3 && is_request_clause(words, name))
+        if (about != NULL && count_words(about + 5) >= 3 && is_request_clause(words, name)) {
             words = about;
-        else if (is_request_clause(words, name))
+        } else if (is_request_clause(words, name)) {
+            /* "... give me a ring about my orthotics, they were supposed to be ready last
+             * week": the short topic leads what the rest says */
+            if (about != NULL && topic[0] == '\0' && count_words(about + 5) >= 1)
+                snprintf(topic, sizeof topic, "%s", about);
             words = "";
+        }
         if (count_words(words) >= 4 && n + strlen(words) + 3 < size)
             n += (size_t)snprintf(buf + n, size - n, "%s%s", n > 0 ? ". " : "", words);
         p += len;
         if (*p != '\0')
             p++;
+    }
+    size_t t = strlen(topic);
+    if (n > 0 && t > 0 && n + t + 3 < size) {
+        memmove(buf + t + 2, buf, n + 1);
+        memcpy(buf, topic, t);
+        memcpy(buf + t, ": ", 2);
+        n += t + 2;
     }
     return n > 0;
 }

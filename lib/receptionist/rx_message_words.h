@@ -42,6 +42,11 @@ const char *rx_message_told(const char *raw);
 /* "can you let Tony know", "let the owner know": someone of the business is to be told;
  * not "let me know". */
 bool rx_message_is_let_know(const char *raw);
+/* Somebody of the business is asked to call the caller (or whom they call for): "could
+ * Ben give me a call", "have the owner give me a ring", "she wants Maya to call her",
+ * "can somebody reach out to me"; not the caller calling ("I'll give you a call", "I
+ * want to call her"). text: the caller's words, normalised. */
+bool rx_message_asks_callback(const struct rx_text *text);
 /* The message told before or around the request, the name and the number ("hi, this is
  * Carla, I think I left a blue scarf there last night, can someone call me at ..."):
  * the clauses of four or more words that are none of these, into buf (size bytes);

@@ -68,7 +68,9 @@ const char *const rx_robot_words[] = {
     "is this ai", "are you ai", NULL};
 const char *const rx_ask_for_someone_words[] = {"i want", "id like", "i would like", "let me",
                                                 "speak to", "talk to", "transfer", "put me through",
-                                                "connect me", "get me", NULL};
+                                                "connect me", "get me", "can i get", "could i get",
+                                                "can i have", "could i have", "i need", "on the line",
+                                                "on the phone", NULL};
 const char *const rx_how_are_you_words[] = {"how are you", "hows it going", "how is it going",
                                             "how have you been", "hows your day", NULL};
 const char *const rx_hear_me_words[] = {"can you hear me", "are you there", "you there",
@@ -115,7 +117,9 @@ const char *const rx_move_words[] = {"reschedule", "move my", "change my appoint
                                      "bump my", "rebook my", "move it to", "shift my",
                                      "shift it", "push it to", "push it back", "switch my",
                                      "move our", "push our", "bump our", "shift our",
-                                     "switch our", "change our", NULL};
+                                     "switch our", "change our", "bump it", "bump that",
+                                     "push that", "move that", "shift that", "move it up",
+                                     "move it back", "push it up", NULL};
 const char *const rx_trouble_words[] = {
     "what do i do", "what should i do", "what can i do", "dont know what to do", "im scared",
     "im afraid", "im worried", "help me", "in danger", "not safe", "emergency", "urgent",
@@ -137,7 +141,9 @@ const char *const rx_hypothetical_words[] = {
     "is there a penalty", "do you charge", "do i lose", "do i get charged", "will i be charged",
     "what is the policy", "whats the policy", "whats your policy", "how far ahead", "how far in advance",
     "how much notice", "how long before", "how soon do i", "how late can i", "without paying",
-    "without being charged", "without a fee", NULL};
+    "without being charged", "without a fee", "if i cancel", "if we cancel", "if i have to cancel",
+    "if i need to cancel", "if i had to cancel", "have to pay for it", "still have to pay", "still pay for",
+    "get charged", "be charged", NULL};
 const char *const rx_cancel_words[] = {"cancel my", "cancel the appointment",
                                        "cancel the booking", "cancel an appointment",
                                        "cancel our", "cancel appointment", "cant make it",
@@ -194,6 +200,12 @@ const char *const rx_no_number_words[] = {
 const char *const rx_hours_words[] = {"hours", "open", "opens", "close", "closes", "closed",
                                       "closing", "opening time", "opening hours", "what days do you",
                                       "which days do you", "what days are you", NULL};
+const char *const rx_hours_only_words[] = {"what days and times", "what days and hours", "days and times",
+                                           "days and hours", "hours of operation", "business hours",
+                                           "what are your hours", "what your hours are", NULL};
+const char *const rx_whole_week_words[] = {"during the week and", "weekdays and", "week and weekend",
+                                           "week and on the weekend", "all week", "whole week",
+                                           "every day of the week", "days and times", "days and hours", NULL};
 const char *const rx_work_words[] = {"do you work", "are you working", "are you guys working",
                                      "do you guys work", NULL};
 const char *const rx_follow_up_words[] = {"what about", "how about", "and on", "and what about",
@@ -204,7 +216,12 @@ const char *const rx_now_words[] = {"now", "right now", "currently", "still", "a
                                     NULL};
 const char *const rx_price_words[] = {"how much", "price", "prices", "cost", "costs",
                                       "charge", "fee", "pricing", "rate", "rates",
-                                      "expensive", "cheap", NULL};
+                                      "expensive", "cheap", "run me", "run us", "set me back",
+                                      "set us back", "what do i owe", "what would i owe", NULL};
+const char *const rx_how_much_not_price_words[] = {
+    "how much notice", "how much time", "how much warning", "how much advance", "how much ahead",
+    "how much longer", "how much earlier", "how much later", "how much experience", "how much of a heads up",
+    "how much lead time", "how much room", "how much space", NULL};
 /* what a price covers, which the business's FAQ says better than the figure again */
 const char *const rx_price_covers_words[] = {"include", "includes", "included", "including",
                                              "extra", "on top", NULL};
@@ -215,7 +232,12 @@ const char *const rx_services_list_words[] = {"services", "what do you offer", "
                                               "price list", "treatments", "what else do you",
                                               "what kind of", "what sort of", "what all do you",
                                               "what do you guys do", "what do yall do", "what kinds of",
-                                              "what sorts of", "what type of", "what types of", NULL};
+                                              "what sorts of", "what type of", "what types of",
+                                              "kinds of stuff", "kinds of things", "kind of stuff",
+                                              "what do you fix", "what do you guys fix", "what can you fix",
+                                              "what do you repair", "what do you work on", "what do you treat",
+                                              "what do you sell", "what do you teach", "what do you carry",
+                                              NULL};
 const char *const rx_address_words[] = {"address", "located", "location", "where are you",
                                         "directions", "get there", "where is your",
                                         "wheres your", "find you", "get to you",

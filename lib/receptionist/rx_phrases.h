@@ -109,10 +109,17 @@ extern const char *const rx_no_number_words[];  /* "i'd rather not give my numbe
 
 extern const char *const rx_hours_words[];
 extern const char *const rx_work_words[];       /* "do you work saturdays" */
+/* Words that can only ask for the opening hours ("what days and times do you work"),
+ * whatever else the question holds; and that ask for all of the week's ("during the
+ * week and on the weekend"). */
+extern const char *const rx_hours_only_words[];
+extern const char *const rx_whole_week_words[];
 extern const char *const rx_follow_up_words[];  /* "what about sunday?" after the hours */
 extern const char *const rx_close_words[];      /* "how late", "when do you close" */
 extern const char *const rx_now_words[];        /* "right now", "at the moment" */
 extern const char *const rx_price_words[];
+/* "how much" that asks no price: "how much notice do you need", "how much longer" */
+extern const char *const rx_how_much_not_price_words[];
 extern const char *const rx_price_covers_words[];
 extern const char *const rx_duration_words[];
 extern const char *const rx_services_list_words[]; /* "what do you offer", "menu" */

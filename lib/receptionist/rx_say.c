@@ -184,7 +184,7 @@ void rx_say_week(struct rx_turn *t)
 
 void rx_say_services(struct rx_turn *t, size_t max)
 {
-    size_t n = t->cfg->nservices, shown = n < max ? n : max;
+    size_t n = t->cfg->nservices, shown = n <= max + 1 ? n : max;   /* never "and 1 more" */
     for (size_t i = 0; i < shown; i++) {
         if (i > 0)
             rx_say_put(&t->say, i + 1 == shown && shown == n ? " and " : ", ");

@@ -81,6 +81,7 @@ void rx_answer_service(struct rx_turn *t)
     struct rx_say n;
     t->out->intent = "service";
     t->mem->intents_seen |= RX_INTENT_SERVICES;
+    rx_note_service_answered(t->mem, t->services[0]);
     rx_say_init(&n, name, sizeof name);
     rx_say_name(&n, svc->name);
     rx_say_gap(t);

@@ -333,6 +333,18 @@ bool rx_text_is_question(const struct rx_text *t)
     return rx_text_has_any(t, rx_question_words) || ends_asking(t);
 }
 
+bool rx_text_asks_price(const struct rx_text *t)
+{
+    if (!rx_text_has_any(t, rx_price_words))
+        return false;
+    if (!rx_text_has_any(t, rx_how_much_not_price_words))
+        return true;
+    for (size_t i = 0; rx_price_words[i] != NULL; i++)      /* "how much notice, and is there a fee?" */
+        if (strcmp(rx_price_words[i], "how much") != 0 && rx_text_has(t, rx_price_words[i]))
+            return true;
+    return false;
+}
+
 bool rx_text_is_yes(const struct rx_text *t)
 {
     return !rx_text_is_no(t) && rx_text_has_any(t, rx_yes_words);

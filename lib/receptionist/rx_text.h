@@ -56,6 +56,9 @@ bool rx_text_is_no(const struct rx_text *t);
  * the cancellation policy?" is a question, not a no; "are you open right now?" is not a
  * yes ("right"). */
 bool rx_text_is_question(const struct rx_text *t);
+/* The words ask a price ("how much", "cost", "fee", ...); not "how much notice do you
+ * need?" nor "how much longer?". */
+bool rx_text_asks_price(const struct rx_text *t);
 /* The words end the call: "bye", "that's all", "have a good one", ... One list, so the
  * dispatcher and a task dropped with "forget it, bye" agree on what a goodbye is. */
 bool rx_text_is_goodbye(const struct rx_text *t);

@@ -229,6 +229,14 @@ static const struct utterance utterances[] = {
     {MON_NY, "4ish", 0, "time=16:00 or=04:00 ~"},
     {MON_NY, "at like 4", 0, "time=16:00 or=04:00 ~"},
     {MON_NY, "i'd like 2 cleanings", 0, ""},
+    /* "like" alone after a pause or the day, the clock ending the clause */
+    {MON_NY, "tomorrow morning for a lesson, like nine", 0, "date=2026-03-03 time=09:00 ~ part=morning"},
+    {MON_NY, "friday like ten thirty", 0, "date=2026-03-06 time=10:30 or=22:30 ~"},
+    {MON_NY, "there's like 5 of us", 0, ""},
+    {MON_NY, "i'd like two", 0, ""},
+    /* a bound said after an exact time is its reason, not another time */
+    {MON_NY, "thursday at five, scratch that, six thirty, he can't get off before six", 0,
+     "date=2026-03-05 time=18:30 or=06:30"},
     {MON_NY, "at about 4 pm", 0, "time=16:00 ~"},
     {MON_NY, "8 o'clock", 0, "time=08:00 or=20:00"},
     {MON_NY, "eight o clock", 0, "time=08:00 or=20:00"},
