@@ -143,6 +143,22 @@ static size_t match_named_day(struct parse *p, size_t i)
 enum weekday_modifier { MOD_BARE, MOD_THIS, MOD_NEXT, MOD_COMING, MOD_LAST };
 
 /* [this|next|coming|this coming|last] <weekday> [next week|this week|after next] */
+static bool is_text(const struct parse *p, size_t i, const char *word);
+
+/* "(the) saturday after that": the first such weekday after the date said before it
+ * ("i have the laser on saturday and i'd rather do the saturday after that"); 0 when
+ * no date came before. j: the token after the weekday. */
+static size_t match_weekday_after_that(struct parse *p, size_t i, size_t j, int target)
+{
+    if (!p->out->has_date || !is_word(p, j, SW_AFTER) || !is_text(p, j + 1, "that"))
+        return 0;
+    int64_t base = civil_days_from_date(&p->out->date);
+    int base_weekday = (int)(((base - p->today_days) % 7 + 7 + p->weekday) % 7);
+    int64_t ahead = (target - base_weekday + 7) % 7;
+    spoken_date_found(p, civil_date_from_days(base + (ahead == 0 ? 7 : ahead)), i, j + 2);
+    return j + 2 - i;
+}
+
 static size_t match_weekday(struct parse *p, size_t i)
 {
     size_t j = i;
@@ -159,6 +175,9 @@ static size_t match_weekday(struct parse *p, size_t i)
     if (!is_word(p, j, SW_WEEKDAY))
         return 0;
     int target = p->t[j++].value;
+    size_t after_that = mod == MOD_BARE ? match_weekday_after_that(p, i, j, target) : 0;
+    if (after_that != 0)
+        return after_that;
     int target_index = (target + 6) % 7;                    /* Monday = 0 */
     int64_t ahead = (target - p->weekday + 7) % 7, alt_ahead = 0;
     bool has_alt = false;

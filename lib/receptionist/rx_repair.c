@@ -277,6 +277,15 @@ static bool cut_repairs(const char *text, const struct agent_config *cfg, char *
         while (after < ws.n && is_in(ws.t[after].low, fillers))
             after++;
         unsigned kind = after < ws.n ? kind_of(cfg, &ws.t[after]) : 0;
+        /* "on saturday, i'd rather do the saturday after that": the new value is told
+         * from the one before it, which must stay */
+        size_t told = after;
+        while (kind != 0 && told < ws.n && (kind_of(cfg, &ws.t[told]) & kind) != 0)
+            told++;
+        if (kind != 0 && told + 1 < ws.n &&
+            (strcmp(ws.t[told].low, "after") == 0 || strcmp(ws.t[told].low, "before") == 0) &&
+            strcmp(ws.t[told + 1].low, "that") == 0)
+            continue;
         /* "at 9, actually just a half day": the words of a service, not the number "half" */
         if ((kind & KIND_SERVICE) != 0 && says_service_phrase(cfg, &ws, after))
             kind = KIND_SERVICE;

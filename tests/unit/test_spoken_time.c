@@ -234,6 +234,9 @@ static const struct utterance utterances[] = {
     {MON_NY, "friday like ten thirty", 0, "date=2026-03-06 time=10:30 or=22:30 ~"},
     {MON_NY, "there's like 5 of us", 0, ""},
     {MON_NY, "i'd like two", 0, ""},
+    /* a weekday "after that": after the date said before it */
+    {MON_NY, "i have it on saturday and i'd rather do the saturday after that", 0, "date=2026-03-14 conflict"},
+    {MON_NY, "thursday or the monday after that", 0, "date=2026-03-09 conflict"},
     /* a bound said after an exact time is its reason, not another time */
     {MON_NY, "thursday at five, scratch that, six thirty, he can't get off before six", 0,
      "date=2026-03-05 time=18:30 or=06:30"},
