@@ -130,13 +130,15 @@ static bool fill(struct rx_turn *t)
         m->is_time_checked = false;
         m->refused_minute = -1;
         is_changed = true;
-    } else if (t->has_when && w->has_time) {
+    } else if (t->has_when && w->has_time && !(w->bound != SPOKEN_BOUND_AT && w->part != SPOKEN_PART_NONE)) {
         m->minute = w->hour * 60 + w->minute;
         m->alt_minute = w->is_time_ambiguous ? w->alt_hour * 60 + w->minute : -1;
         m->is_time_checked = false;
         m->part = SPOKEN_PART_NONE;
         is_changed = true;
     } else if (t->has_when && w->part != SPOKEN_PART_NONE) {
+        /* (also "any evening appointments? I work till five": the evening is asked for,
+         * the bound is the caller's day) */
         m->part = (int)w->part;
         m->minute = -1;
         m->is_time_checked = false;
@@ -351,6 +353,16 @@ static void advance(struct rx_turn *t)
         }
     }
     if (!has_day(m)) {
+        /* "any evening appointments? I work till five": the days open then come first */
+        if (m->part != SPOKEN_PART_NONE && m->part != RX_PART_ANY && m->pending != RX_ASK_DAY) {
+            static const char *const part_words[] = {"", "In the morning", "In the afternoon", "In the evening",
+                                                     "At night"};
+            int first_hour, end_hour;
+            spoken_part_hours((enum spoken_part)m->part, &first_hour, &end_hour);
+            rx_say_gap(t);
+            if (m->part < (int)(sizeof part_words / sizeof part_words[0]))
+                rx_say_days_open_in(t, part_words[m->part], first_hour * 60, end_hour * 60);
+        }
         rx_say_pick(t, rx_ask_day_wordings);
         m->pending = RX_ASK_DAY;
         return;

@@ -99,6 +99,35 @@ static bool is_told_only(const struct rx_turn *t)
     return !says_booking_verb(&x);
 }
 
+/* The caller speaks of a visit they have, or had: "I've got a two o'clock gown
+ * appointment and I'm stuck in traffic", "I had my ingrown toenail done Monday and now
+ * ...". The service and the time are that visit's, not a new one asked for (a move or a
+ * cancel says so with words of their own, read before this). */
+static bool says_visit_had(const struct rx_turn *t)
+{
+    static const char *const have[] = {"i have a", "i have an", "i have my", "ive got a", "ive got an",
+                                       "ive got my", "i got a", "i got an", "i had a", "i had an", "i had my",
+                                       "i already have", "im booked", "i am booked", "im scheduled", NULL};
+    static const char *const visits[] = {"appointment", "booking", "session", "lesson", "visit", "fitting",
+                                         "reservation", "done", NULL};
+    size_t at;
+    if (rx_text_has_any(&t->text, rx_want_words) || says_booking_verb(&t->text))
+        return false;
+    for (size_t i = 0; have[i] != NULL; i++) {
+        if (!rx_text_has_norm(&t->text, have[i], &at))
+            continue;
+        /* the visit within the next few words: "a two o'clock gown appointment" */
+        const char *p = t->text.norm + at + strlen(have[i]) + 1;
+        for (int k = 0; k < 6 && *p != '\0'; k++) {
+            size_t n = rx_word_len(p);
+            if (rx_is_word_of(p, n, visits))
+                return true;
+            p += n + (p[n] == ' ');
+        }
+    }
+    return false;
+}
+
 bool rx_booking_is_request(const struct rx_turn *t)
 {
     /* "leave a message for the mechanic who did my brakes", "have her call me back about
@@ -111,7 +140,7 @@ bool rx_booking_is_request(const struct rx_turn *t)
     /* "tell Ms. Patel that Jordan will miss tomorrow because of a dentist appointment" is
      * a message: "appointment" alone does not ask to book */
     bool is_told = is_told_only(t);
-    if (is_question_about(t) || is_question_about_visits(t) || is_told ||
+    if (is_question_about(t) || is_question_about_visits(t) || is_told || says_visit_had(t) ||
         (is_message && !says_booking_verb(&t->text)))
         return false;
     if (rx_text_has_any(&t->text, rx_book_words) || rx_says_sign_up(&t->text))

@@ -110,6 +110,11 @@ void rx_say_on(struct rx_say *s, const struct civil_date *d, const struct civil_
 void rx_say_date_into(struct rx_say *s, const struct civil_date *d, const struct civil_date *today);
 void rx_say_price(struct rx_say *s, const struct agent_service *svc);
 void rx_say_ranges(struct rx_say *s, const struct agent_day *day); /* "8 AM to noon and 1 PM to 5 PM" */
+/* "In the evening we're open on Thursday until 7 PM.": the weekdays whose hours reach
+ * into [first_minute, end_minute) of the day (an evening asked for with no day), after
+ * when_words ("In the evening"); false, saying nothing, when every open day or most of
+ * them do. */
+bool rx_say_days_open_in(struct rx_turn *t, const char *when_words, int first_minute, int end_minute);
 void rx_say_week(struct rx_turn *t);                    /* the opening hours of the week */
 /* "cleaning, X-rays and whitening" (at most max names, then "and N more"). */
 void rx_say_services(struct rx_turn *t, size_t max);

@@ -198,6 +198,12 @@ static bool run_holds_all(const uint32_t *masks, size_t n, size_t nkey)
 static const char *const said_instead[][2] = {
     {"refund", "money back"}, {"refund", "reimburse"}, {"refunds", "money back"},
     {"complaint", "complain"}, {"complaint", "not happy"}, {"complaints", "complain"},
+    /* what callers say of an infection, a wound, a leak or a gas smell */
+    {"pus", "oozing"}, {"pus", "ooze"}, {"pus", "yellow stuff"}, {"pus", "discharge"},
+    {"infection", "oozing"}, {"infected", "oozing"}, {"infection", "pus"}, {"infected", "pus"},
+    {"red streaks", "red lines"}, {"red streak", "red line"}, {"swelling", "puffy"}, {"swollen", "puffy"},
+    {"flooding", "water everywhere"}, {"flood", "water everywhere"}, {"gas smell", "rotten eggs"},
+    {"gas leak", "rotten eggs"},
 };
 
 static bool is_said(const struct rx_text *t, const char *keyword);

@@ -234,9 +234,10 @@ static const char *word_before(const char *norm, const char *w, size_t *n)
 static bool is_not_a_request(const char *norm, const char *verb)
 {
     static const char *const caller[] = {"i", "ill", "id", "im", "we", "well", "wed", "ive", NULL};
+    /* (also the one asked to call, named before "to": "I'd like her to call me") */
     static const char *const other[] = {"someone", "somebody", "anyone", "anybody", "he", "she", "they",
                                         "hell", "shell", "theyll", "you", "youll", "youd", "have", "get",
-                                        "ask", NULL};
+                                        "ask", "her", "him", "them", NULL};
     static const char *const modal[] = {"can", "could", "would", "will", "should", "please", NULL};
     static const char *const asking_whether[] = {"will", "does", "do", "did", NULL};
     static const char *const telling[] = {"said", "told", "asked", "me", NULL};
@@ -448,6 +449,23 @@ static bool is_request_clause(const char *clause, const char *name)
     return false;
 }
 
+/* What a call back is asked about, from its cue on ("about my cat's results",
+ * "regarding the invoice", "with a price on gutter guards"); NULL if no cue. */
+static const char *topic_of(const char *clause)
+{
+    static const char *const cues[] = {"about", "regarding", "with a price", "with a quote", "with an estimate",
+                                       "with pricing", "with the price", NULL};
+    const char *first = NULL;
+    for (size_t i = 0; cues[i] != NULL; i++) {
+        const char *p = find_said(clause, cues[i]);
+        if (p != NULL && (first == NULL || p < first))
+            first = p;
+    }
+    if (first != NULL && strncasecmp(first, "with ", 5) == 0)
+        first += 5;                             /* "a price on ...": the "with" goes */
+    return first;
+}
+
 bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t size)
 {
     size_t n = 0;
@@ -462,13 +480,13 @@ bool rx_message_said_around(const char *raw, const char *name, char *buf, size_t
         const char *words = skip_to_word(clause);
         /* "have one of the vets call me back about my cat's bloodwork results": what the
          * call back is about, when it says more than a word or two ("about a quote") */
-        const char *about = find_said(words, "about");
-        if (about != NULL && count_words(about + 5) >= 3 && is_request_clause(words, name)) {
+        const char *about = topic_of(words);
+        if (about != NULL && count_words(about) >= 4 && is_request_clause(words, name)) {
             words = about;
         } else if (is_request_clause(words, name)) {
             /* "... give me a ring about my orthotics, they were supposed to be ready last
              * week": the short topic leads what the rest says */
-            if (about != NULL && topic[0] == '\0' && count_words(about + 5) >= 1)
+            if (about != NULL && topic[0] == '\0' && count_words(about) >= 2)
                 snprintf(topic, sizeof topic, "%s", about);
             words = "";
         }

@@ -185,7 +185,8 @@ static size_t match_any(const struct rx_tokens *w, size_t i, const char *const *
 static const char *const sure_cues[] = {
     "my name is", "my names", "the name is", "the names", "name is", "names", "call me",
     "under the name", "last name is", "first name is", "put it under", "book it under",
-    NULL};
+    "name would be", "name will be", "name should be", "put me down as", "put me down under",
+    "put it down under", NULL};
 /* Cues after which a name is likely: the words must also look like one. */
 static const char *const likely_cues[] = {
     "this is", "it is", "its", "i am", "im", "under",
@@ -270,8 +271,11 @@ static const char *const cue_titles[] = {"mr", "mrs", "ms", "miss", "dr", "docto
 /* Every place of w a name can sit, in order; the last found is kept. */
 static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct found *f)
 {
+    static const char *const hesitations[] = {"uh", "um", "er", "erm", "uhh", "umm", NULL};
     for (size_t i = 0; i < w->n; i++) {
         size_t c = match_any(w, i, sure_cues);
+        while (c > 0 && i + c < w->n && is_one_of(&w->t[i + c], hesitations))
+            c++;        /* "the name would be uh Marisol Ortega" */
         if (c > 0 && i + c < w->n && is_one_of(&w->t[i + c], cue_titles))
             c++;        /* "my name is Dr. Amrita Shah" */
         if (c > 0) {
@@ -587,6 +591,13 @@ bool rx_name_find(const char *text, bool is_asked, char *buf, size_t size)
          * John Smith": what follows a spelling, when anything does, is the name in full */
         size_t rest = at + n < w.n ? name_span(&w, at + n) : 0;
         bool is_rest_one_word = rest == 1 && (at + n + 1 == w.n || w.t[at + n + 1].is_break_before);
+        /* "Marisol, that's M A R I S O L, Ortega": the words that lead a spelling go with it */
+        static const char *const spelling_leads[] = {"thats", "spelled", "spelt", "spelling", NULL};
+        if (at > 1 && is_one_of(&w.t[at - 1], spelling_leads) && spells(&w, at, n, at - 2)) {
+            memmove(w.t + at - 1, w.t + at, (w.n - at) * sizeof w.t[0]);
+            w.n -= 1;
+            at -= 1;
+        }
         if (at > 0 && is_rest_one_word && spells(&w, at, n, at - 1)) {
             /* "Zoe, Z O E, Kaplan": the word before spelled out, then the family name */
             memmove(w.t + at, w.t + at + n, (w.n - at - n) * sizeof w.t[0]);

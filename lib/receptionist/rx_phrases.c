@@ -202,7 +202,9 @@ const char *const rx_hours_words[] = {"hours", "open", "opens", "close", "closes
                                       "which days do you", "what days are you", NULL};
 const char *const rx_hours_only_words[] = {"what days and times", "what days and hours", "days and times",
                                            "days and hours", "hours of operation", "business hours",
-                                           "what are your hours", "what your hours are", NULL};
+                                           "what are your hours", "what your hours are", "how late are you",
+                                           "how late do you", "how late is the", "how early do you open",
+                                           "how early are you", NULL};
 const char *const rx_whole_week_words[] = {"during the week and", "weekdays and", "week and weekend",
                                            "week and on the weekend", "all week", "whole week",
                                            "every day of the week", "days and times", "days and hours", NULL};

@@ -150,6 +150,40 @@ static void say_day_span(struct rx_say *s, int first, int last)
     }
 }
 
+bool rx_say_days_open_in(struct rx_turn *t, const char *when_words, int first_minute, int end_minute)
+{
+    int days[7], latest[7], n = 0, open_days = 0;
+    for (int k = 0; k < 7; k++) {          /* Monday first */
+        const struct agent_day *d = &t->cfg->hours[(k + 1) % 7];
+        open_days += d->nranges > 0;
+        for (size_t r = 0; r < d->nranges; r++)
+            if (d->ranges[r].open_minute < end_minute && d->ranges[r].close_minute > first_minute) {
+                days[n] = k;
+                latest[n++] = d->ranges[d->nranges - 1].close_minute;
+                break;
+            }
+    }
+    if (n == open_days || n > 3)           /* every open day, or most: nothing to tell */
+        return false;
+    rx_say_put(&t->say, when_words);
+    if (n == 0) {
+        rx_say_put(&t->say, " we're not open on any day.");
+        return true;
+    }
+    rx_say_put(&t->say, " we're open on ");
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            rx_say_put(&t->say, i + 1 == n ? " and " : ", ");
+        rx_say_put(&t->say, weekday_names[(days[i] + 1) % 7]);
+        if (latest[i] > first_minute && latest[i] <= end_minute) {
+            rx_say_put(&t->say, " until ");
+            rx_say_clock(&t->say, latest[i]);
+        }
+    }
+    rx_say_put(&t->say, ".");
+    return true;
+}
+
 void rx_say_week(struct rx_turn *t)
 {
     const struct agent_config *cfg = t->cfg;
