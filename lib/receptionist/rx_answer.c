@@ -271,7 +271,7 @@ static bool answer_about_booked(struct rx_turn *t)
                             !rx_text_asks_price(&t->text));
     if (t->mem->task != RX_TASK_BOOKING || booked < 0 || booked >= (int)t->cfg->nservices ||
         !rx_text_is_question(&t->text) || !is_about_booked ||
-        !rx_search_service_tells(t->cfg, t->raw, (size_t)booked))
+        !rx_search_service_tells_in(t->cfg, t->raw, (size_t)booked, true))
         return false;
     /* "is that more for 3000 square feet?": an FAQ entry or policy says it better */
     struct rx_search_hit hit = rx_search(t->cfg, t->raw);
@@ -403,6 +403,17 @@ static bool answer_by_kind(struct rx_turn *t)
             rx_say_put(&t->say, ": ");
             rx_say_put(&t->say, one->description);
         }
+        return true;
+    }
+    /* "can you guys do the surgery for that?" of a bunion, where the FAQ says no surgery:
+     * the refusal, and what is offered instead, not the exam that "bunion" names */
+    static const char *const can_you[] = {"can you", "could you", "can yall", "would you", NULL};
+    if (t->nservices > 0 && (rx_text_is_question(x) || rx_text_has_any(x, can_you)) &&
+        rx_faq_refuses_keyword_said(t)) {
+        size_t said_from = t->say.len;
+        rx_faq_say(t, rx_faq_pick_best(t));
+        t->nservices = 0;
+        offer_instead(t, said_from);
         return true;
     }
     /* "payment plans for a divorce?" is not the divorce service's description */

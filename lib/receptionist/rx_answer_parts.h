@@ -70,6 +70,10 @@ bool rx_faq_has_keyword(struct rx_turn *t);
  * picked strongly by a keyword said that its answer names and no service holds ("can
  * I get him groomed saturday?"): what is asked for is what the business refuses. */
 bool rx_faq_refuses_request(struct rx_turn *t);
+/* The same whether or not a service is named too: the keyword the refusing entry holds
+ * is said, and is no word of a service ("surgery" in "I've had this bunion forever, can
+ * you do the surgery for that?", where "bunion" names the exam). */
+bool rx_faq_refuses_keyword_said(struct rx_turn *t);
 /* Says the picked entry's answer or the policy's text, as the business wrote it. */
 void rx_faq_say(struct rx_turn *t, struct rx_faq_pick best);
 

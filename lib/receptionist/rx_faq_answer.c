@@ -251,7 +251,12 @@ static bool is_service_phrase(const struct agent_config *c, const char *kw)
 
 bool rx_faq_refuses_request(struct rx_turn *t)
 {
-    if (t->nservices > 0 || !rx_faq_has_keyword(t))
+    return t->nservices == 0 && rx_faq_refuses_keyword_said(t);
+}
+
+bool rx_faq_refuses_keyword_said(struct rx_turn *t)
+{
+    if (!rx_faq_has_keyword(t))
         return false;
     struct rx_faq_pick faq = rx_faq_pick_best(t);
     if (faq.is_policy || faq.score < 2)     /* a keyword said: checked below to be one the answer refuses */

@@ -362,6 +362,12 @@ bool rx_search_is_foreign_to_services(const struct agent_config *c, const char *
 
 bool rx_search_service_tells(const struct agent_config *c, const char *question, size_t service)
 {
+    return rx_search_service_tells_in(c, question, service, false);
+}
+
+bool rx_search_service_tells_in(const struct agent_config *c, const char *question, size_t service,
+                                bool is_common_ok)
+{
     const struct index *x = index_of(c);
     struct rx_stems q;
     rx_search_question_stems(question, &q);
@@ -369,7 +375,7 @@ bool rx_search_service_tells(const struct agent_config *c, const char *question,
         if (x->docs[d].kind != RX_SEARCH_SERVICE || x->docs[d].index != service)
             continue;
         for (size_t i = 0; i < q.n; i++)
-            if (!q.is_common[i] && doc_has(x, &x->docs[d], q.s[i]) == 1)
+            if ((is_common_ok || !q.is_common[i]) && doc_has(x, &x->docs[d], q.s[i]) == 1)
                 return true;
         return false;
     }

@@ -36,6 +36,11 @@ struct rx_search_hit rx_search_against_faq(const struct agent_config *config, co
  * holds a word of the question that is not a common word of speech: "do i have to leave
  * her there all day?" of a dental cleaning that is "a drop-off appointment". */
 bool rx_search_service_tells(const struct agent_config *config, const char *question, size_t service);
+/* The same, with is_common_ok also by a common word of speech ("bring" in "what am I
+ * supposed to bring to that?" of a fitting whose description says "bring your shoes"):
+ * for the service being booked, which the question is already known to be about. */
+bool rx_search_service_tells_in(const struct agent_config *config, const char *question, size_t service,
+                                bool is_common_ok);
 
 /* The same among the FAQ answers and policies that name a sum ("$65"): what a price
  * question asks when the text its words find first names none ("how much if I don't

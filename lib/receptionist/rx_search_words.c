@@ -51,6 +51,8 @@ const struct rx_search_synonym rx_search_synonyms[] = {
     {"grandma", "guardian", true}, {"grandpa", "guardian", true}, {"grandmoth", "guardian", true},
     {"grandfath", "guardian", true}, {"grandparent", "guardian", true}, {"babysit", "guardian", true},
     {"nanny", "guardian", true},
+    /* who comes along: the businesses write "guests" */
+    {"peopl", "guest", true}, {"friend", "guest", true},
     {NULL, NULL, false},
 };
 
@@ -91,5 +93,8 @@ const struct rx_search_synonym rx_search_phrases[] = {
     {"give them back", "return", true}, {"give it back", "return", true}, {"take them back", "return", true},
     {"take it back", "return", true}, {"send them back", "return", true}, {"send it back", "return", true},
     {"bring them back", "return", true}, {"bring it back", "return", true},
+    /* what a warranty is asked as: it breaking again */
+    {"conks out again", "guarant", true}, {"breaks again", "guarant", true}, {"goes out again", "guarant", true},
+    {"stops working again", "guarant", true}, {"quits again", "guarant", true}, {"leaks again", "guarant", true},
     {NULL, NULL, false},
 };
