@@ -107,9 +107,18 @@ static bool say_again(struct rx_turn *t)
  * and not the words of a message being taken ("have the manager call me"). */
 static bool is_person_request(const struct rx_turn *t)
 {
-    /* "could you put me through to Maya, she said to call her": put through, whatever else */
-    static const char *const put_through[] = {"put me through", "transfer me", "connect me", "patch me through", NULL};
-    if (t->mem->pending != RX_ASK_MSG_TEXT && rx_text_has_any(&t->text, put_through))
+    /* "could you put me through to Maya, she said to call her", "can I talk to a real
+     * person, the owner, I don't want to do this with a machine": asked for outright,
+     * whatever else is said; not "can I talk to you about prices", "let me talk to my
+     * wife first" */
+    static const char *const put_through[] = {"put me through", "transfer me", "connect me", "patch me through",
+                                              "can i talk to", "can i speak to", "can i speak with", "could i talk to",
+                                              "could i speak to", "let me talk to", "let me speak to",
+                                              "i want to talk to", "i want to speak to", "i need to talk to",
+                                              "i need to speak to", NULL};
+    static const char *const to_you[] = {"to you", "with you", "to my", "with my", NULL};
+    if (t->mem->pending != RX_ASK_MSG_TEXT && rx_text_has_any(&t->text, put_through) &&
+        !rx_text_has_any(&t->text, to_you))
         return true;
     if (t->mem->pending == RX_ASK_MSG_TEXT || rx_message_is_request(t) ||
         rx_text_has_any(&t->text, rx_person_not_wanted_words))

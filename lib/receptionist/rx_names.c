@@ -248,6 +248,7 @@ static bool write_name(const struct rx_tokens *w, size_t i, size_t n, char *buf,
 
 struct found {
     size_t at, n;           /* words of the name; n 0: none */
+    bool is_own;            /* said after a sure cue: the caller's own name */
 };
 
 /* The span at i after a likely cue, a relation or before "here": taken when it looks
@@ -282,6 +283,7 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
             size_t n = name_span(w, i + c);
             if (n > 0) {
                 f->at = i + c, f->n = n;
+                f->is_own = true;
                 i += c + n - 1;
                 continue;
             }
@@ -297,8 +299,12 @@ static void find_after_cues(const struct rx_tokens *w, bool is_asked, struct fou
                 continue;
             }
         }
-        /* "for my daughter, Ruby Tran", "sign up my wife, Ruby Tran", "my son Jake" */
-        if (i + 1 < w->n && is_one_of(&w->t[i], possessives) && is_one_of(&w->t[i + 1], relations)) {
+        /* "for my daughter, Ruby Tran", "sign up my wife, Ruby Tran", "my son Jake"; not
+         * after the caller's own name, unless the visit is theirs: "my name's Brooke
+         * Hayes and my fiance Tyler and I are getting married" books for Brooke */
+        static const char *const for_whom[] = {"for", "up", "book", "bring", "bringing", NULL};
+        bool is_for_them = !f->is_own || (i > 0 && is_one_of(&w->t[i - 1], for_whom));
+        if (is_for_them && i + 1 < w->n && is_one_of(&w->t[i], possessives) && is_one_of(&w->t[i + 1], relations)) {
             size_t n = name_span(w, i + 2);
             if (is_likely(w, i + 2, n, is_asked)) {
                 f->at = i + 2, f->n = n;
@@ -535,7 +541,7 @@ static size_t find_given_name(const struct rx_tokens *w, size_t last, size_t cue
 
 static bool find_in(const struct rx_tokens *w, bool is_asked, char *buf, size_t size)
 {
-    struct found f = {0, 0};
+    struct found f = {0, 0, false};
     find_after_cues(w, is_asked, &f);
     if (f.n == 0)
         find_bare(w, is_asked, &f);
