@@ -192,13 +192,19 @@ bool rx_answer_unbookable(struct rx_turn *t)
         return false;
     if (rx_answer_common_service(t))
         return true;
-    char topic[sizeof t->text.norm];
-    drop_phrases(t->text.norm, rx_book_words, topic, sizeof topic);
-    struct rx_search_hit hit = rx_search(t->cfg, topic);
-    if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.uncommon_words == 0 ||
-        hit.topic_score < RX_SEARCH_MIN_SCORE || !says_no(t->cfg, &hit))
-        return false;
-    rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    /* "my AC quit, can you get somebody out this afternoon?" where the FAQ's keywords say
+     * no to AC: that entry's answer, by the keyword said */
+    if (rx_faq_refuses_request(t)) {
+        rx_faq_say(t, rx_faq_pick_best(t));
+    } else {
+        char topic[sizeof t->text.norm];
+        drop_phrases(t->text.norm, rx_book_words, topic, sizeof topic);
+        struct rx_search_hit hit = rx_search(t->cfg, topic);
+        if ((hit.kind != RX_SEARCH_FAQ && hit.kind != RX_SEARCH_POLICY) || hit.uncommon_words == 0 ||
+            hit.topic_score < RX_SEARCH_MIN_SCORE || !says_no(t->cfg, &hit))
+            return false;
+        rx_faq_say(t, (struct rx_faq_pick){0, hit.kind == RX_SEARCH_POLICY, hit.index});
+    }
     rx_say_put(&t->say, " What we do offer is ");      /* what they can book instead */
     rx_say_services(t, 8);
     rx_say_put(&t->say, ".");

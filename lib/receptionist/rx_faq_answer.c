@@ -267,13 +267,16 @@ bool rx_faq_refuses_keyword_said(struct rx_turn *t)
                  strstr(f->answer, "do not") != NULL || strstr(f->answer, "doesn't") != NULL;
     if (!is_no)
         return false;
+    /* an entry that is a list of what is not done ("What don't you repair?") refuses
+     * each of its keywords, though the answer says "air conditioning" for "ac" */
+    bool is_refusal_list = strstr(f->question, "n't") != NULL || strstr(f->question, " not ") != NULL;
     char norm[AGENT_SHORT_TEXT_MAX * 4 + 1];
     for (size_t k = 0; k < f->nkeywords; k++) {
         if (!rx_text_may_have(&t->text, f->keywords[k]))
             continue;
         rx_text_normalise(f->keywords[k], norm, sizeof norm);
         if (rx_text_has_norm(&t->text, norm, NULL) && !is_service_phrase(t->cfg, f->keywords[k]) &&
-            holds_word_start(f->answer, f->keywords[k]))
+            (is_refusal_list || holds_word_start(f->answer, f->keywords[k])))
             return true;
     }
     return false;

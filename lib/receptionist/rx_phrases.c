@@ -52,7 +52,7 @@ const char *const rx_person_words[] = {
     "talk to someone", "speak to someone", "talk to somebody", "speak to somebody",
     "real person", "a person", "human", "operator", "representative", "live person",
     "talk to a", "speak to a", "speak with", "talk with", "someone real", "receptionist",
-    "manager", "the owner", "an agent", "a real", "talk to the", "speak to the",
+    "manager", "the owner", "an agent", "talk to the", "speak to the",
     "put me through", "transfer me", "connect me", "agent", "speak to", "talk to", NULL};
 const char *const rx_person_not_wanted_words[] = {
     "dont need", "do not need", "dont want", "do not want", "no need", "without",
@@ -94,7 +94,9 @@ const char *const rx_service_question_words[] = {"how long", "how much", "how ma
                                                  "how expensive", "more expensive", "cost more",
                                                  "costs more", "charge more", "extra charge",
                                                  "need to be there", "have to be there", "need to be home",
-                                                 "have to be home", NULL};
+                                                 "have to be home", "should i do", "do i need to do",
+                                                 "to get ready", "to prepare", "should i bring", "do i need to bring",
+                                                 NULL};
 const char *const rx_booking_verb_words[] = {"book", "schedule", "reserve", "reservation",
                                              "make a booking", "set up", "enroll", "enrol", NULL};
 const char *const rx_any_time_words[] = {"any time", "anytime", "whenever", "what do you have",
