@@ -100,8 +100,8 @@ rm -rf "$fuzz_dir"
 # first: every file brings up its own servers on free ports in its own folders, and
 # most of a file's time is spent waiting on real-time calls, not on the cores.
 int1=$(mktemp) int2=$(mktemp) browser=$(mktemp)
-# The browser journeys take about 200 s after the first share: it carries them.
-carry="--carry 1=200"
+# The browser journeys take about 150 s after the first share: it carries them.
+carry="--carry 1=150"
 ( /usr/bin/python3 tests/integration/run.py --shard 1/2 $carry "$@" > "$int1" 2>&1
   /usr/bin/python3 tests/integration/run.py --dir tests/browser > "$browser" 2>&1 ) &
 first=$!
