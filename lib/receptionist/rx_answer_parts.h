@@ -37,6 +37,19 @@ static inline bool rx_is_word_of(const char *w, size_t n, const char *const *lis
     return false;
 }
 
+/* True if one of the first nwords words from p (inside a normalised sentence) is one of
+ * list: "move my son's appointment", "I've got a two o'clock gown appointment". */
+static inline bool rx_is_word_within(const char *p, int nwords, const char *const *list)
+{
+    for (int k = 0; k < nwords && *p != '\0'; k++) {
+        size_t n = rx_word_len(p);
+        if (rx_is_word_of(p, n, list))
+            return true;
+        p += n + (p[n] == ' ');
+    }
+    return false;
+}
+
 /* True if the word w (n bytes) is too short or too common to tell questions apart
  * ("what", "your", "does"): the FAQ scores and the service follow-ups skip it. */
 bool rx_is_stop_word(const char *w, size_t n);

@@ -117,13 +117,8 @@ static bool says_visit_had(const struct rx_turn *t)
         if (!rx_text_has_norm(&t->text, have[i], &at))
             continue;
         /* the visit within the next few words: "a two o'clock gown appointment" */
-        const char *p = t->text.norm + at + strlen(have[i]) + 1;
-        for (int k = 0; k < 6 && *p != '\0'; k++) {
-            size_t n = rx_word_len(p);
-            if (rx_is_word_of(p, n, visits))
-                return true;
-            p += n + (p[n] == ' ');
-        }
+        if (rx_is_word_within(t->text.norm + at + strlen(have[i]) + 1, 6, visits))
+            return true;
     }
     return false;
 }

@@ -27,14 +27,7 @@ static bool names_visit_after(const struct rx_turn *t, size_t at)
         "class", "slot", "time", "spot", "fitting", "consultation", "consult", "exam", "checkup",
         "cleaning", "service", "tour", "pickup", "pick", "delivery", "table", "party", "one", "thing",
         "date", "day", "it", NULL};
-    const char *p = t->text.norm + at;
-    for (int k = 0; k < 3 && *p != '\0'; k++) {
-        size_t n = rx_word_len(p);
-        if (rx_is_word_of(p, n, visits))
-            return true;
-        p += n + (p[n] == ' ');
-    }
-    return false;
+    return rx_is_word_within(t->text.norm + at, 3, visits);
 }
 
 /* A move's words: "reschedule", "push it back", or "move my" / "shift our" with a visit
