@@ -225,12 +225,12 @@ static const char *word_before(const char *norm, const char *w, size_t *n)
     return *n > 0 ? start : NULL;
 }
 
-/* The call is the caller's own when its subject is: "I'll give her a call", "I want to
- * call him", "I can call her", "she said to call her"; only offered: "you can reach me
- * at this number"; or asked about, not for: "will the guy give me a ring before he
- * shows up?". Looked for among the few words before the verb, up to a
- * word that names someone else ("can I have someone call me": someone calls; "could
- * Ben give me a call": Ben does). */
+/* No call back is asked for when the call is the caller's own ("I'll give her a call",
+ * "I want to call him", "I can call her", "she said to call her"), only offered ("you
+ * can reach me at this number") or asked about ("will the guy give me a ring before he
+ * shows up?"). Looked for among the few words before the verb, up to a word that names
+ * someone else ("can I have someone call me": someone calls; "could Ben give me a
+ * call": Ben does). */
 static bool is_not_a_request(const char *norm, const char *verb)
 {
     static const char *const caller[] = {"i", "ill", "id", "im", "we", "well", "wed", "ive", NULL};
@@ -292,7 +292,7 @@ bool rx_message_asks_callback(const struct rx_text *text)
             const char *noun = a != NULL && k == 1 && *a == 'a' ? next_word(a + k, &k) : NULL;
             is_asked = noun != NULL && is_word(noun, k, call_nouns);
         } else if (is_word(w, n, call_verbs)) {
-            /* "call me", "reach out to me", "get in touch": the one called follows */
+            /* "call me", "reach out to me": the one called follows */
             if (m == 3 && memcmp(obj, "out", 3) == 0) {
                 const char *to = next_word(obj + m, &k);
                 obj = to != NULL && k == 2 && memcmp(to, "to", 2) == 0 ? next_word(to + k, &m) : NULL;
