@@ -112,6 +112,7 @@ static const struct word_entry words[] = {
     {"quarter", SW_QUARTER, 0, false},
     {"rd", SW_SUFFIX, 0, false},
     {"roughly", SW_AROUND, 0, false},
+    {"round", SW_AROUND, 0, false},     /* "round three": "around" as transcribed */
     {"saturday", SW_WEEKDAY, 6, false},
     {"second", SW_ORDINAL, 2, false},
     {"sep", SW_MONTH, 9, false},

@@ -99,12 +99,17 @@ static bool is_told_only(const struct rx_turn *t)
     return !says_booking_verb(&x);
 }
 
-/* The caller speaks of a visit they have, or had: "I've got a two o'clock gown
- * appointment and I'm stuck in traffic", "I had my ingrown toenail done Monday and now
- * ...". The service and the time are that visit's, not a new one asked for (a move or a
+/* The caller speaks of a visit they have, or had, or are late for: "I've got a two
+ * o'clock gown appointment and I'm stuck in traffic", "I had my ingrown toenail done
+ * Monday and now ...". The service and the time are that visit's, not a new one asked for (a move or a
  * cancel says so with words of their own, read before this). */
 static bool says_visit_had(const struct rx_turn *t)
 {
+    /* "I'm running like fifteen minutes behind for the six o'clock kickboxing": late for it */
+    static const char *const late[] = {"running late", "running behind", "minutes late", "minutes behind",
+                                       "be late", "stuck in traffic", "stuck behind", NULL};
+    if (rx_text_has_any(&t->text, late) && !says_booking_verb(&t->text))
+        return true;
     static const char *const have[] = {"i have a", "i have an", "i have my", "ive got a", "ive got an",
                                        "ive got my", "i got a", "i got an", "i had a", "i had an", "i had my",
                                        "i already have", "im booked", "i am booked", "im scheduled", NULL};

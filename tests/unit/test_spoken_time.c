@@ -233,6 +233,7 @@ static const struct utterance utterances[] = {
     {MON_NY, "tomorrow morning for a lesson, like nine", 0, "date=2026-03-03 time=09:00 ~ part=morning"},
     {MON_NY, "friday like ten thirty", 0, "date=2026-03-06 time=10:30 or=22:30 ~"},
     {MON_NY, "there's like 5 of us", 0, ""},
+    {MON_NY, "tomorrow afternoon round three", 0, "date=2026-03-03 time=15:00 ~ part=afternoon"},
     {MON_NY, "i'd like two", 0, ""},
     /* a weekday "after that": after the date said before it */
     {MON_NY, "i have it on saturday and i'd rather do the saturday after that", 0, "date=2026-03-14 conflict"},
