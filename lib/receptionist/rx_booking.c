@@ -446,6 +446,31 @@ static bool is_subject_of_first(const struct rx_turn *t)
     return false;
 }
 
+/* The first service named is only what the caller had, the second what they ask for:
+ * "I got my braces off two weeks ago somewhere else and I need a new retainer made".
+ * Words of the past follow the first, the words of wanting stand between the two, and
+ * none come before the first ("the mosquitoes are eating us alive, can I get the yard
+ * sprayed" wants the mosquito treatment the first names). */
+static bool is_wanted_second(const struct rx_turn *t)
+{
+    static const char *const past[] = {"ago", "had", "did", "done", "last", "already", "used to", "finished", NULL};
+    size_t from = t->service_at[0], to = t->service_at[1], at;
+    bool is_past = false;
+    for (size_t i = 0; past[i] != NULL && !is_past; i++)
+        is_past = rx_text_has_norm(&t->text, past[i], &at) && at > from && at < to;
+    if (!is_past)
+        return false;
+    bool is_between = false;
+    for (size_t i = 0; rx_want_words[i] != NULL; i++) {
+        if (!rx_text_has_norm(&t->text, rx_want_words[i], &at))
+            continue;
+        if (at < from)
+            return false;       /* (the first said is where a word is first found) */
+        is_between = is_between || at < to;
+    }
+    return is_between;
+}
+
 void rx_booking_start(struct rx_turn *t)
 {
     struct rx_memory *m = t->mem;
@@ -483,6 +508,10 @@ void rx_booking_start(struct rx_turn *t)
             rx_say_also_not_offered(t);
         if (t->nservices > 1 && is_subject_of_first(t)) {
             t->nservices = 1;   /* "a consultation about a divorce" books the consultation */
+        } else if (t->nservices > 1 && is_wanted_second(t)) {
+            t->services[0] = t->services[1];
+            t->service_at[0] = t->service_at[1];
+            t->nservices = 1;
         } else if (t->nservices > 1) {
             /* a booking is one service: say so, or the second is silently dropped */
             rx_say_put(&t->say, "I'll book one service at a time: first ");
