@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "receptionist/rx_message_words.h"
+#include "receptionist/rx_answer_parts.h"
 #include "receptionist/rx_phrases.h"
 
 bool rx_callback_to_e164(const char *caller, const char *digits, size_t n, bool has_plus,
@@ -200,14 +201,6 @@ bool rx_message_is_let_know(const char *raw)
 
 /* ---- a call back asked for in the caller's own words ---- */
 
-static bool is_word(const char *w, size_t n, const char *const *list)
-{
-    for (size_t i = 0; list[i] != NULL; i++)
-        if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
-            return true;
-    return false;
-}
-
 /* Who is to be called: the caller ("me", "us") or whom they call for ("her", "my mom"). */
 static const char *const callee_words[] = {"me", "us", "her", "him", NULL};
 
@@ -244,26 +237,26 @@ static bool is_not_a_request(const char *norm, const char *verb)
     const char *w = verb;
     size_t n = 0;
     for (int k = 0; k < 4 && (w = word_before(norm, w, &n)) != NULL; k++) {
-        if (is_word(w, n, caller))
+        if (rx_is_word_of(w, n, caller))
             return true;
         if (k == 0 && n == 2 && memcmp(w, "to", 2) == 0) {      /* "she said to call her" */
             size_t m = 0;
             const char *by = word_before(norm, w, &m);
-            if (by != NULL && is_word(by, m, telling))
+            if (by != NULL && rx_is_word_of(by, m, telling))
                 return true;
         }
         /* "will the guy give me a ring": the verb put before its subject asks whether */
         size_t before_n = 0;
-        if (k > 0 && is_word(w, n, asking_whether) && word_before(norm, w, &before_n) == NULL)
+        if (k > 0 && rx_is_word_of(w, n, asking_whether) && word_before(norm, w, &before_n) == NULL)
             return true;
-        if (is_word(w, n, other))
+        if (rx_is_word_of(w, n, other))
             return false;
         /* "I can call her" and "you can reach me at this number" (offered, not asked),
          * but "could Ben call me" */
-        if (is_word(w, n, modal)) {
+        if (rx_is_word_of(w, n, modal)) {
             size_t m = 0;
             const char *subject = word_before(norm, w, &m);
-            return k == 0 && subject != NULL && (is_word(subject, m, caller) || (m == 3 && memcmp(subject, "you", 3) == 0));
+            return k == 0 && subject != NULL && (rx_is_word_of(subject, m, caller) || (m == 3 && memcmp(subject, "you", 3) == 0));
         }
     }
     return false;
@@ -286,18 +279,18 @@ bool rx_message_asks_callback(const struct rx_text *text)
             const char *after = obj;
             if (m == 2 && memcmp(obj, "my", 2) == 0)
                 after = next_word(obj + m, &m);          /* "my mom": one who is called */
-            else if (!is_word(obj, m, callee_words))
+            else if (!rx_is_word_of(obj, m, callee_words))
                 continue;
             const char *a = after != NULL ? next_word(after + m, &k) : NULL;
             const char *noun = a != NULL && k == 1 && *a == 'a' ? next_word(a + k, &k) : NULL;
-            is_asked = noun != NULL && is_word(noun, k, call_nouns);
-        } else if (is_word(w, n, call_verbs)) {
+            is_asked = noun != NULL && rx_is_word_of(noun, k, call_nouns);
+        } else if (rx_is_word_of(w, n, call_verbs)) {
             /* "call me", "reach out to me": the one called follows */
             if (m == 3 && memcmp(obj, "out", 3) == 0) {
                 const char *to = next_word(obj + m, &k);
                 obj = to != NULL && k == 2 && memcmp(to, "to", 2) == 0 ? next_word(to + k, &m) : NULL;
             }
-            is_asked = obj != NULL && is_word(obj, m, callee_words);
+            is_asked = obj != NULL && rx_is_word_of(obj, m, callee_words);
         }
         if (is_asked && !is_not_a_request(norm, w))
             return true;
